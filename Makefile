@@ -1,0 +1,21 @@
+# The two set-up commands of the README. Both work from a fresh clone with only
+# Python (>= 3.11) and pip: they create .venv and install what they need.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install
+
+$(BIN)/frist: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/frist
+
+install: $(BIN)/frist
+
+demo: install
+	$(BIN)/frist validate policies
+
+test: install
+	$(BIN)/python -m pytest

@@ -1,0 +1,118 @@
+"""The CLI's commands as functions of parsed arguments: compose stages, pick a renderer.
+
+Each returns an exit code (0 clean, 1 problems in policies, 2 invalid input); errors from
+the stages propagate as `FristError`s, which `cli.run` renders.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from argparse import Namespace
+from typing import TextIO
+
+from .case import LoadedCase, case_from_data, load_case
+from .diagnostics import Diagnostic, Severity, render, sort_and_cap
+from .errors import CaseError, EvaluationError, FristError, PolicyError, UsageError
+from .pipeline import Catalog, load_catalog, review_warnings
+from .values.time import parse_date, today_oslo
+
+__all__ = ["validate", "decide", "explain", "run_examples"]
+
+
+def _date(text: str | None, what: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise UsageError(f"{what} `{text}` is not a date (YYYY-MM-DD)") from None
+
+
+def _catalog(paths) -> Catalog:
+    catalog, problems = load_catalog(paths)
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        raise PolicyError(errors)
+    return catalog
+
+
+def run_examples(catalog: Catalog) -> list[Diagnostic]:
+    """Decide every example embedded in a policy and compare with its `expect`."""
+    from .decision import decide_case
+    out = []
+    for checked in catalog.checked.values():
+        v = checked.version
+        for ex in v.examples:
+            data = {"policy": f"{v.name}@{v.effective}", **ex.case}
+            try:
+                case = case_from_data(data, f"{v.path} example `{ex.name}`", v.document, ex.path + ("case",))
+                as_of = ex.as_of or case.data.get("as_of")
+                if as_of is None:
+                    raise UsageError("the example needs `as_of` (in the example or its case)")
+                decision = decide_case(catalog, case, as_of, include_drafts=v.is_draft)
+            except CaseError as err:
+                out.extend(err.diagnostics)
+                continue
+            except (EvaluationError, UsageError) as err:
+                out.append(Diagnostic("example-failed", f"example `{ex.name}`: {err}", ex.span))
+                continue
+            got = decision.to_dict(include_trace=False)
+            for key, want in ex.expect.items():
+                have = got.get(key) if key != "rule" else decision.rule.rule.id
+                if str(have) != str(want) and not (have is None and want is None):
+                    out.append(Diagnostic(
+                        "example-mismatch", f"example `{ex.name}`: expected {key} `{want}`, got `{have}`",
+                        v.document.span(ex.path + ("expect", key)),
+                        help=f"decided by rule `{decision.rule.rule.id}`; run `frist explain` on the case to see why"))
+    return out
+
+
+def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import time
+    started = time.perf_counter()
+    catalog, problems = load_catalog(args.paths)
+    today = _date(args.today, "--today") or today_oslo()
+    if not any(d.is_error for d in problems):
+        problems = problems + run_examples(catalog)
+    problems = sort_and_cap(problems + review_warnings(catalog, today))
+    errors = sum(1 for d in problems if d.is_error)
+    warnings = len(problems) - errors
+    files = sum(len(vs) for vs in catalog.policies.versions.values())
+    examples = sum(len(c.version.examples) for c in catalog.checked.values())
+    if args.format in ("json", "github"):
+        if problems or args.format == "json":
+            print(render(problems, args.format), file=stdout)
+    else:
+        if problems:
+            print(render(problems, args.format), file=stdout)
+            print(file=stdout)
+        elapsed = time.perf_counter() - started
+        verdict = "ok" if not errors else "FAILED"
+        print(f"{verdict}: {files} policy version(s), {examples} example(s) checked; "
+              f"{errors} error(s), {warnings} warning(s) in {elapsed * 1000:.0f} ms", file=stdout)
+    return 1 if errors else 0
+
+
+def _decide(args: Namespace, trace: bool):
+    from .decision import decide_case
+    as_of_override = _date(args.as_of, "--as-of")
+    case = load_case(args.case)
+    as_of = as_of_override or case.data.get("as_of") or today_oslo()
+    catalog = _catalog([args.policies])
+    return catalog, decide_case(catalog, case, as_of, args.policy, args.include_drafts, trace=trace)
+
+
+def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    _, decision = _decide(args, trace=not args.no_trace)
+    print(decision.to_json(include_trace=not args.no_trace), file=stdout)
+    return 0
+
+
+def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .explain import explain_text
+    catalog, decision = _decide(args, trace=True)
+    if args.format == "json":
+        print(decision.to_json(include_trace=True), file=stdout)
+        return 0
+    color = args.color == "always" or (args.color == "auto" and getattr(stdout, "isatty", lambda: False)())
+    print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
+    return 0

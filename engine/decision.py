@@ -1,0 +1,156 @@
+"""Deciding a case: pick the versions in force, run the rules in order, build a `Decision`.
+
+The first rule whose `when` holds decides. A definition is evaluated just before the
+first expression that needs it; if evaluating a rule fails, the decision fails with an
+`EvaluationError` naming the rule (never a silent skip). `Decision.to_json` is
+deterministic: same input, byte-identical output.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import types as T
+from .case import LoadedCase, check_steps
+from .errors import EvaluationError, UsageError
+from .evaluator import Evaluator
+from .pipeline import Catalog
+from .policy.versions import valid_until
+from .render_values import to_json
+from .runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
+from .values.money import DECIMAL_CONTEXT, is_ore_exact
+
+__all__ = ["Decision", "decide_case", "choose_policy", "FORMAT_VERSION"]
+
+FORMAT_VERSION = 1
+_OUTPUT_ORDER = ("fee", "salaer", "commission", "payment_deadline", "not_before", "next_review")
+
+
+@dataclass
+class Decision:
+    case_id: str
+    as_of: dt.date
+    bindings: dict[str, Bound]
+    main: str
+    rule: CheckedRule
+    outputs: dict[str, Any]
+    amounts: dict[str, Any]
+    trace: Trace | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def action(self) -> str:
+        return self.rule.rule.action
+
+    @property
+    def version(self) -> CheckedVersion:
+        return self.bindings[self.main].checked
+
+    def policy_json(self, catalog: Catalog | None = None) -> dict:
+        main = self.version.version
+        uses = [{"name": b.version.name, "version": b.version.effective.isoformat(), "sha256": b.version.sha256}
+                for name, b in sorted(self.bindings.items()) if name != self.main]
+        return {"name": main.name, "version": main.effective.isoformat(), "sha256": main.sha256,
+                "status": main.status, "uses": uses}
+
+    def to_dict(self, include_trace: bool = True) -> dict:
+        rule = self.rule.rule
+        out: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "case_id": self.case_id,
+            "as_of": self.as_of.isoformat(),
+            "policy": self.policy_json(),
+            "action": rule.action,
+            "rule": rule.id,
+        }
+        for key in _OUTPUT_ORDER:
+            expr = self.rule.outputs.get(key)
+            out[key] = to_json(self.outputs.get(key), expr.type if expr is not None else None)
+        out["amounts"] = {k: to_json(v, T.MONEY) for k, v in self.amounts.items()}
+        out["reasons"] = [{"rule": rule.id, "text": dict(rule.explain), "source": rule.source}]
+        out["warnings"] = list(self.warnings)
+        if include_trace and self.trace is not None:
+            from .trace_json import trace_to_json
+            out["trace"] = trace_to_json(self)
+        return out
+
+    def to_json(self, include_trace: bool = True) -> str:
+        return json.dumps(self.to_dict(include_trace), indent=2, ensure_ascii=False, sort_keys=False)
+
+
+def choose_policy(case: LoadedCase, override: str | None) -> tuple[str, str | None]:
+    """`name` or `name@YYYY-MM-DD` from --policy, else from the case."""
+    spec = override or case.data.get("policy")
+    if not spec:
+        raise UsageError("the case names no policy: add `policy: <name>` to it or pass --policy")
+    name, _, pinned = spec.partition("@")
+    return name, pinned or None
+
+
+def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str | None = None,
+                include_drafts: bool = False, trace: bool = False) -> Decision:
+    """Decide one case with the reference evaluator (with a trace when asked)."""
+    name, pinned = choose_policy(case, policy)
+    main = catalog.resolve(name, as_of, include_drafts, pinned)
+    if not main.rules:
+        raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
+    check_steps(case, main.version.steps, main.version.key)
+    bindings = catalog.bind(main, as_of, include_drafts)
+    run = Run(case.data, as_of, bindings, main.name, trace=Trace() if trace else None)
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        return _run_rules(run, main, case.case_id)
+
+
+def _run_rules(run: Run, main: CheckedVersion, case_id: str) -> Decision:
+    evaluator = Evaluator(run)
+    bound = run.bound(main.name)
+    chosen = None
+    for rule in main.rules:
+        if chosen is not None:
+            if run.trace is not None:
+                run.trace.rules.append(RuleOutcome(rule, None))
+            continue
+        try:
+            matched = bool(evaluator.value(rule.when, bound))
+        except EvaluationError as err:
+            err.message = f"rule `{rule.rule.id}`: {err.message}"
+            raise
+        if run.trace is not None:
+            run.trace.rules.append(RuleOutcome(rule, matched))
+        if matched:
+            chosen = rule
+    if chosen is None:
+        raise EvaluationError(f"no rule of {main.version.key} matches case {case_id}",
+                              help="end the rules with a fallback `when: true`")
+    outputs = {}
+    for key, expr in chosen.outputs.items():
+        outputs[key] = _exact(evaluator.value(expr, bound), expr, f"`{key}` of rule `{chosen.rule.id}`")
+    amounts = {key: _exact(evaluator.value(expr, bound), expr, f"amount `{key}`") for key, expr in main.amounts.items()}
+    decision = Decision(case_id, run.as_of, run.bindings, main.name, chosen, outputs, amounts, run.trace)
+    decision.warnings = review_notes(run)
+    return decision
+
+
+def _exact(value: Any, expr, what: str) -> Any:
+    if T.unwrap(expr.type) == T.MONEY and value is not None and not is_ore_exact(value):
+        raise EvaluationError(f"{what} is {value} NOK, which is not exact to the øre", expr.span,
+                              help="wrap the expression in round_ore(…) (or round_kr) at the point the law rounds")
+    return value
+
+
+def review_notes(run: Run) -> list[str]:
+    """Figures of the bound versions whose review date is before the decision date."""
+    notes = []
+    for name, bound in sorted(run.bindings.items()):
+        for p in bound.version.parameters.values():
+            if p.review_by is not None and p.review_by < run.as_of:
+                notes.append(f"{name}.{p.name} ({bound.version.key}) was due for review on {p.review_by}")
+    return notes
+
+
+def in_force_text(catalog: Catalog, bound: Bound) -> str:
+    until = valid_until(catalog.versions(bound.version.name), bound.version)
+    return f"{bound.version.effective} → {until or 'open'}"

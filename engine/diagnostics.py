@@ -1,0 +1,204 @@
+"""Diagnostics: every problem Frist finds, as data, and the one place it is rendered.
+
+The loader, the schema check, the parser, the type checker and case loading all produce
+`Diagnostic`s; `validate` and the other commands pick a renderer (text with a caret
+snippet, concise, json, github annotations). Codes are stable kebab-case: tests and JSON
+consumers key on them.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from .source import Source, Span
+
+__all__ = [
+    "Severity", "Diagnostic", "sort_and_cap", "suggest", "did_you_mean",
+    "render", "render_text", "render_concise", "render_json", "render_github", "FORMATS",
+]
+
+DEFAULT_LIMIT = 200
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem: a stable code, a lower-case message, where, and what to do.
+
+    >>> d = Diagnostic("unknown-field", "unknown field `x`", Span("p.yaml", 2, 5, 2, 6))
+    >>> render_concise([d])
+    'p.yaml:2:5: error[unknown-field]: unknown field `x`'
+    """
+
+    code: str
+    message: str
+    span: Span | None = None
+    help: str | None = None
+    notes: tuple[tuple[str, Span | None], ...] = ()
+    severity: Severity = Severity.ERROR
+    path: str | None = field(default=None)  # file, when there is no finer span
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def where(self) -> str:
+        if self.span is not None:
+            return self.span.start
+        return self.path or "<input>"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        if self.span is not None:
+            return (*self.span.sort_key(), self.code)
+        return (self.path or "", 0, 0, self.code)
+
+
+def sort_and_cap(diagnostics: Iterable[Diagnostic], limit: int = DEFAULT_LIMIT) -> list[Diagnostic]:
+    """Deduplicate, sort by (file, line, col) and keep at most `limit` (OPA's error limit)."""
+    unique = list(dict.fromkeys(diagnostics))
+    unique.sort(key=Diagnostic.sort_key)
+    return unique[:limit]
+
+
+def suggest(name: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """The known names closest to a misspelt one.
+
+    >>> suggest("inkasosats", ["inkassosats", "purring_fee"])
+    ['inkassosats']
+    """
+    return difflib.get_close_matches(name, sorted(set(known)), n=n, cutoff=0.6)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str | None:
+    close = suggest(name, known)
+    if not close:
+        return None
+    return "did you mean " + " or ".join(f"`{c}`" for c in close) + "?"
+
+
+# --- renderers -----------------------------------------------------------------------
+
+class _Sources:
+    """Reads each file once for snippets; tolerant of files that vanished."""
+
+    def __init__(self, given: Mapping[str, Source] | None) -> None:
+        self._cache: dict[str, Source | None] = dict(given or {})
+
+    def get(self, path: str) -> Source | None:
+        if path not in self._cache:
+            try:
+                self._cache[path] = Source.read(path)
+            except (OSError, UnicodeDecodeError):
+                self._cache[path] = None
+        return self._cache[path]
+
+
+def _snippet(span: Span, sources: _Sources, label: str = "") -> list[str]:
+    source = sources.get(span.path)
+    if source is None:
+        return []
+    text = source.line_text(span.line)
+    if not text and span.line > 1:
+        return []
+    gutter = str(span.line)
+    pad = " " * len(gutter)
+    end_col = span.end_col if span.end_line == span.line else len(text) + 1
+    width = max(1, end_col - span.col)
+    caret = " " * (span.col - 1) + "^" * width + (f" {label}" if label else "")
+    return [f"{pad} |", f"{gutter} | {text}", f"{pad} | {caret}"]
+
+
+def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Source] | None = None) -> str:
+    """ruff-like: the machine line, the source line with carets, then help and notes."""
+    cache = _Sources(sources)
+    blocks = []
+    for d in diagnostics:
+        lines = [f"{d.where}: {d.severity.value}[{d.code}]: {d.message}"]
+        if d.span is not None:
+            lines += _snippet(d.span, cache)
+        for label, span in d.notes:
+            if span is not None:
+                lines.append(f"  = note: {span.start}: {label}")
+                lines += ["    " + s for s in _snippet(span, cache)]
+            else:
+                lines.append(f"  = note: {label}")
+        if d.help:
+            lines.append(f"  = help: {d.help}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def render_concise(diagnostics: Iterable[Diagnostic]) -> str:
+    return "\n".join(f"{d.where}: {d.severity.value}[{d.code}]: {d.message}" for d in diagnostics)
+
+
+def _span_json(span: Span | None) -> dict | None:
+    if span is None:
+        return None
+    return {"path": span.path, "line": span.line, "col": span.col,
+            "end_line": span.end_line, "end_col": span.end_col}
+
+
+def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    items = [
+        {
+            "code": d.code, "severity": d.severity.value, "message": d.message,
+            "path": d.span.path if d.span else d.path,
+            "span": _span_json(d.span), "help": d.help,
+            "notes": [{"label": label, "span": _span_json(span)} for label, span in d.notes],
+        }
+        for d in diagnostics
+    ]
+    return json.dumps(items, indent=2, ensure_ascii=False)
+
+
+def _github_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def render_github(diagnostics: Iterable[Diagnostic]) -> str:
+    """GitHub workflow annotations: `::error file=…,line=…,col=…::…`."""
+    out = []
+    for d in diagnostics:
+        level = "error" if d.is_error else "warning"
+        message = f"[{d.code}] {d.message}" + (f" (help: {d.help})" if d.help else "")
+        if d.span is not None:
+            s = d.span
+            loc = f"file={s.path},line={s.line},col={s.col},endLine={s.end_line},endColumn={s.end_col}"
+        else:
+            loc = f"file={d.path or ''}"
+        out.append(f"::{level} {loc},title=frist {d.code}::{_github_escape(message)}")
+    return "\n".join(out)
+
+
+FORMATS = ("text", "concise", "json", "github")
+
+
+def render(diagnostics: list[Diagnostic], fmt: str, sources: Mapping[str, Source] | None = None) -> str:
+    if fmt == "text":
+        return render_text(diagnostics, sources)
+    if fmt == "concise":
+        return render_concise(diagnostics)
+    if fmt == "json":
+        return render_json(diagnostics)
+    if fmt == "github":
+        return render_github(diagnostics)
+    raise ValueError(f"unknown diagnostics format {fmt!r}")
+
+
+def relative(path: str | Path, base: Path | None = None) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to((base or Path.cwd()).resolve()))
+    except ValueError:
+        return str(p)

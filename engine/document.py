@@ -1,0 +1,175 @@
+"""Safe YAML (and JSON) documents that remember where every value came from.
+
+Policies and cases are composed (never constructed) with PyYAML's safe composer, then
+converted here with: no duplicate keys, timestamps kept as text (our typed layer parses
+dates), floats as `Decimal` (never float), only the standard tags, and limits on size,
+depth, node count and aliases. Each value's span is kept by its path, so a JSON Schema
+error or a type error can name the file, line and column.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic
+from .source import ScalarText, Source, Span
+
+__all__ = ["Document", "load_document", "parse_document", "LIMITS"]
+
+LIMITS = {"bytes": 2 * 1024 * 1024, "depth": 64, "nodes": 200_000, "aliases": 100}
+
+_STD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")}
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """Plain data plus the span of every value (and of every mapping key)."""
+
+    source: Source
+    data: Any
+    value_spans: dict[PathKey, Span] = field(default_factory=dict)
+    key_spans: dict[PathKey, Span] = field(default_factory=dict)
+    scalars: dict[PathKey, ScalarText] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def span(self, path: PathKey, key: bool = False) -> Span:
+        """The span of the value at `path` (or of its key); falls back to the nearest parent."""
+        table = self.key_spans if key else self.value_spans
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.value_spans:
+                return self.value_spans[p]
+            p = p[:-1]
+        return self.value_spans.get((), self.source.span(0, 1))
+
+    def scalar_text(self, path: PathKey) -> ScalarText | None:
+        """Offset mapping for the string scalar at `path`, for expressions inside it."""
+        return self.scalars.get(tuple(path))
+
+
+class _Problem(Exception):
+    def __init__(self, code: str, message: str, span: Span, help: str | None = None) -> None:
+        self.diagnostic = Diagnostic(code, message, span, help=help)
+
+
+def load_document(path: str | Path, display: str | None = None) -> Document | Diagnostic:
+    """Read and convert a YAML or JSON file; a `Diagnostic` when it is not acceptable."""
+    shown = display or str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > LIMITS["bytes"]:
+            return Diagnostic("file-too-large", f"file is {size} bytes; the limit is {LIMITS['bytes']}", path=shown,
+                              help="split the file; policies and cases are small")
+        text = Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        return Diagnostic("invalid-encoding", f"file is not UTF-8 ({err.reason} at byte {err.start})", path=shown)
+    except OSError as err:
+        return Diagnostic("unreadable-file", f"cannot read file: {err.strerror}", path=shown)
+    return parse_document(Source(shown, text))
+
+
+def parse_document(source: Source) -> Document | Diagnostic:
+    text = source.text
+    if len(text.encode("utf-8")) > LIMITS["bytes"]:
+        return Diagnostic("file-too-large", f"document is larger than {LIMITS['bytes']} bytes", path=source.path)
+    try:
+        aliases = sum(1 for event in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(event, yaml.AliasEvent))
+        if aliases > LIMITS["aliases"]:
+            return Diagnostic("unsafe-yaml", f"{aliases} aliases; at most {LIMITS['aliases']} are allowed",
+                              source.span(0, 1), help="write the values out instead of aliasing them")
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        span = source.span(mark.index, mark.index + 1) if mark else source.span(0, 1)
+        message = f"malformed YAML: {err.problem or err.context}"
+        return Diagnostic("yaml-syntax", message, span, help="check indentation and quoting around this point")
+    except yaml.YAMLError as err:
+        return Diagnostic("yaml-syntax", f"malformed YAML: {err}", source.span(0, 1))
+    if len(nodes) != 1:
+        return Diagnostic("yaml-syntax", f"expected one YAML document, found {len(nodes)}", source.span(0, 1),
+                          help="remove the extra `---` separators")
+    doc = Document(source, None)
+    try:
+        doc.data = _Converter(doc).convert(nodes[0], (), 0)
+    except _Problem as problem:
+        return problem.diagnostic
+    return doc
+
+
+class _Converter:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.count = 0
+
+    def _span(self, node: yaml.Node) -> Span:
+        return self.doc.source.span(node.start_mark.index, max(node.end_mark.index, node.start_mark.index + 1))
+
+    def convert(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+        self.count += 1
+        if self.count > LIMITS["nodes"]:
+            raise _Problem("unsafe-yaml", f"more than {LIMITS['nodes']} values (an alias bomb?)", self._span(node))
+        if depth > LIMITS["depth"]:
+            raise _Problem("unsafe-yaml", f"nested deeper than {LIMITS['depth']} levels", self._span(node))
+        if node.tag not in _ALLOWED_TAGS:
+            raise _Problem("unsafe-yaml", f"tag `{node.tag}` is not allowed", self._span(node),
+                           help="policies and cases use plain YAML values only")
+        self.doc.value_spans[path] = self._span(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _STD + "merge":
+                raise _Problem("unsafe-yaml", "merge keys (`<<`) are not allowed", self._span(key_node))
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Problem("invalid-key", "mapping keys must be plain names", self._span(key_node))
+            key = key_node.value
+            if key in out:
+                first = self.doc.key_spans[path + (key,)]
+                problem = _Problem("duplicate-key", f"key `{key}` appears twice", self._span(key_node),
+                                   help="remove one of them; YAML would silently keep only the last")
+                problem.diagnostic = Diagnostic(
+                    problem.diagnostic.code, problem.diagnostic.message, problem.diagnostic.span,
+                    help=problem.diagnostic.help, notes=(("first defined here", first),))
+                raise problem
+            self.doc.key_spans[path + (key,)] = self._span(key_node)
+            out[key] = self.convert(value_node, path + (key,), depth + 1)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _STD + "str" or tag == _STD + "timestamp" or tag == _STD + "binary":
+            if tag == _STD + "str":
+                self.doc.scalars[path] = ScalarText(self.doc.source, value, node.start_mark.index, node.end_mark.index)
+            return value
+        if tag == _STD + "null":
+            return None
+        if tag == _STD + "bool":
+            return value.lower() in ("true", "yes", "on")
+        if tag == _STD + "int":
+            try:
+                return int(value.replace("_", ""), 0)
+            except ValueError:
+                return int(value.replace("_", ""))
+        if tag == _STD + "float":
+            try:
+                return Decimal(value.replace("_", ""))
+            except ArithmeticError:
+                raise _Problem("invalid-number", f"`{value}` is not a decimal number", self._span(node)) from None
+        return value  # pragma: no cover  (tags are filtered above)

@@ -1,0 +1,52 @@
+"""The exception tree: control flow at the boundaries, carrying diagnostics as data.
+
+    FristError
+     ├── PolicyError(diagnostics)   a policy file is malformed, ill-typed or breaks a cap
+     ├── CaseError(diagnostics)     a case file is invalid
+     ├── UsageError                 a command-line request that cannot be served
+     └── EvaluationError            a rule failed at run time (e.g. an amount not exact to the øre)
+
+Stages collect `Diagnostic`s and raise one of these once, at their boundary.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .source import Span
+
+__all__ = ["FristError", "PolicyError", "CaseError", "UsageError", "EvaluationError"]
+
+
+class FristError(Exception):
+    """Base of every error Frist reports to a user (never shown as a traceback)."""
+
+
+class _WithDiagnostics(FristError):
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = list(diagnostics)
+        first = self.diagnostics[0].message if self.diagnostics else "no details"
+        super().__init__(f"{len(self.diagnostics)} problem(s); first: {first}")
+
+
+class PolicyError(_WithDiagnostics):
+    """One or more policy files are invalid."""
+
+
+class CaseError(_WithDiagnostics):
+    """A case file is invalid."""
+
+
+class UsageError(FristError):
+    """The request cannot be served (unknown policy, bad --as-of, …)."""
+
+
+class EvaluationError(FristError):
+    """A rule could not be evaluated for a case."""
+
+    def __init__(self, message: str, span: Span | None = None, help: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.help = help

@@ -1,0 +1,112 @@
+"""Explanations for people: a `Decision` and its trace as text or markdown, in nb or en.
+
+Shows the versions chosen (and why: their effective dates), the decision with its figures,
+every rule in order with ✓/✗ and the value of each condition's operands, the definitions
+evaluated, and every figure read with its source.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import types as T
+from .render_values import show
+from .trace import SourceIndex, conditions
+
+if TYPE_CHECKING:
+    from .decision import Decision
+    from .pipeline import Catalog
+
+__all__ = ["explain_text"]
+
+_WORDS = {
+    "en": {"case": "Case", "on": "on", "decided": "decided by", "uses": "uses", "in_force": "in force",
+           "decision": "Decision", "amounts": "Amounts", "rules": "Rules, in order (the first that holds decides)",
+           "not_reached": "not reached (an earlier rule decided)", "defs": "Definitions evaluated",
+           "figures": "Figures used", "source": "source", "warnings": "Warnings", "none": "none",
+           "why": "because"},
+    "nb": {"case": "Sak", "on": "per", "decided": "avgjort av", "uses": "bruker", "in_force": "gjelder",
+           "decision": "Avgjørelse", "amounts": "Beløp", "rules": "Regler, i rekkefølge (den første som slår til avgjør)",
+           "not_reached": "ikke vurdert (en tidligere regel avgjorde)", "defs": "Definisjoner beregnet",
+           "figures": "Satser brukt", "source": "kilde", "warnings": "Advarsler", "none": "ingen",
+           "why": "fordi"},
+}
+
+
+def _mark(value, evaluated: bool, color: bool) -> str:
+    if not evaluated:
+        return "·"
+    sym = "✓" if value else "✗"
+    if color:
+        return f"\x1b[32m{sym}\x1b[0m" if value else f"\x1b[31m{sym}\x1b[0m"
+    return sym
+
+
+def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdown: bool = False,
+                 color: bool = False) -> str:
+    from .decision import in_force_text
+    w = _WORDS[lang]
+    trace = decision.trace
+    sources = SourceIndex(decision.bindings)
+    main = decision.bindings[decision.main]
+    h = (lambda t: f"## {t}") if markdown else (lambda t: t)
+    code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
+    lines = [
+        (f"# " if markdown else "") + f"{w['case']} {decision.case_id} {w['on']} {decision.as_of}",
+        f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main)}, sha256 {main.version.sha256[:12]})",
+    ]
+    for name, bound in sorted(decision.bindings.items()):
+        if name != decision.main:
+            lines.append(f"  {w['uses']} {bound.version.key} ({w['in_force']} {in_force_text(catalog, bound)})")
+    rule = decision.rule.rule
+    lines += ["", h(f"{w['decision']}: {code(rule.action)}"), f"  {w['why']}: {rule.explain[lang]}"]
+    if rule.source:
+        lines.append(f"  {w['source']}: {rule.source}")
+    for key, value in decision.outputs.items():
+        lines.append(f"  {key:<17} {show(value, decision.rule.outputs[key].type)}")
+    if decision.amounts:
+        lines += ["", h(w["amounts"])]
+        for key, value in decision.amounts.items():
+            lines.append(f"  {key:<17} {show(value, T.MONEY)}")
+    lines += ["", h(w["rules"])]
+    for outcome in trace.rules:
+        r = outcome.rule
+        if outcome.matched is None:
+            lines.append(f"  · {r.rule.id} → {r.rule.action}: {w['not_reached']}")
+            continue
+        lines.append(f"  {_mark(outcome.matched, True, color)} {r.rule.id} → {r.rule.action}")
+        joiner, parts = conditions(r.when, trace, sources)
+        for i, c in enumerate(parts):
+            prefix = f"{joiner} " if i and joiner else ""
+            shown = c.detail if c.evaluated else "not evaluated"
+            text = f"{prefix}{c.text}"
+            if shown != c.text:
+                lines.append(f"      {_mark(c.value, c.evaluated, color)} {code(text)}   ⇒ {shown}")
+            else:
+                lines.append(f"      {_mark(c.value, c.evaluated, color)} {code(text)}")
+    if trace.definitions:
+        lines += ["", h(w["defs"])]
+        for policy, name, value in trace.definitions:
+            expr = decision.bindings[policy].checked.definitions[name]
+            qual = name if policy == decision.main else f"{policy}.{name}"
+            lines.append(f"  {qual} = {show(value, expr.type)}    ({sources.text(expr)})")
+    if trace.params_read:
+        lines += ["", h(w["figures"])]
+        for (policy, name), bound in sorted(trace.params_read.items()):
+            p = bound.version.parameters[name]
+            lines.append(f"  {policy}.{name} = {_figure(bound.checked.params[name], p.type, decision)}")
+            lines.append(f"      {w['source']}: {p.source}" + (f"; review by {p.review_by}" if p.review_by else ""))
+    if decision.warnings:
+        lines += ["", h(w["warnings"])] + [f"  ! {text}" for text in decision.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _figure(value, typ, decision) -> str:
+    if isinstance(typ, T.Schedule):
+        from .functions import value_on
+        current = value_on(value, decision.as_of)
+        return f"{show(current, typ.value)} on {decision.as_of} (schedule of {len(value)} entries)"
+    if isinstance(typ, T.Table):
+        return "brackets " + ", ".join(
+            f"≤{show(k, typ.key)}: {show(v, typ.value)}" if k is not None else f"above: {show(v, typ.value)}"
+            for k, v in value)
+    return show(value, typ)

@@ -1,0 +1,165 @@
+"""Policy loading: files → schema check → `PolicyVersion`s with parsed expressions.
+
+Structural problems (YAML, schema, file name vs `effective`) and syntax errors are
+collected as diagnostics; nothing here raises on the first problem. Type checking and the
+cross-version checks run afterwards (`pipeline.py`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from .. import ast
+from ..diagnostics import Diagnostic, relative
+from ..document import Document, load_document
+from ..parser import parse_expression
+from ..schema_check import schema_diagnostics
+from ..values.time import parse_date
+from .model import RULE_OUTPUTS, Example, Parameter, PolicyVersion, Rule
+
+__all__ = ["find_policy_files", "load_version"]
+
+
+def find_policy_files(paths: list[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand folders into their `*.yaml` files (recursively), in a stable order."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(sorted(f for f in path.rglob("*.yaml") if f.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Diagnostic("no-such-file", f"`{p}` does not exist", path=str(p),
+                                       help="give a policy file or a folder of them (default: policies/)"))
+    return list(dict.fromkeys(files)), problems
+
+
+def load_version(path: Path) -> tuple[PolicyVersion | None, list[Diagnostic]]:
+    """Load one policy file: YAML, schema, then every expression parsed."""
+    shown = relative(path)
+    doc = load_document(path, shown)
+    if isinstance(doc, Diagnostic):
+        return None, [doc]
+    if not isinstance(doc.data, dict):
+        return None, [Diagnostic("schema-violation", "a policy file must be a mapping", doc.span(()))]
+    problems = schema_diagnostics(doc, "policy.schema.json", "policy")
+    if problems:
+        return None, problems
+    return _Builder(doc, path).build()
+
+
+class _Builder:
+    def __init__(self, doc: Document, path: Path) -> None:
+        self.doc = doc
+        self.path = path
+        self.problems: list[Diagnostic] = []
+
+    def expr(self, at: tuple, raw) -> ast.Expr:
+        """Parse the expression at document path `at`; numbers and booleans are literals too."""
+        text = raw if isinstance(raw, str) else ("true" if raw is True else "false" if raw is False else str(raw))
+        where = self.doc.scalar_text(at) if isinstance(raw, str) else None
+        if where is None:
+            from ..source import ScalarText
+            span = self.doc.span(at)
+            start = self.doc.source.text.find(text, self._offset(span))
+            start = start if start >= 0 else self._offset(span)
+            where = ScalarText(self.doc.source, text, start, start + len(text))
+        result = parse_expression(text, where)
+        if isinstance(result, Diagnostic):
+            self.problems.append(result)
+            return ast.Literal(span=self.doc.span(at), value=None, kind="Error", text=text)
+        return result
+
+    def _offset(self, span) -> int:
+        lines = self.doc.source.text.split("\n")
+        return sum(len(l) + 1 for l in lines[: span.line - 1]) + span.col - 1
+
+    def date(self, at: tuple, raw: str) -> dt.date | None:
+        try:
+            return parse_date(raw)
+        except ValueError as err:
+            self.problems.append(Diagnostic("invalid-value", str(err), self.doc.span(at)))
+            return None
+
+    def build(self) -> tuple[PolicyVersion | None, list[Diagnostic]]:
+        d = self.doc.data
+        effective = self.date(("effective",), d["effective"])
+        if effective is None:
+            return None, self.problems
+        self._check_file_name(d, effective)
+        version = PolicyVersion(
+            name=d["policy"], effective=effective, status=d.get("status", "published"), title=d["title"],
+            document=self.doc, sha256=hashlib.sha256(self.doc.source.text.encode("utf-8")).hexdigest(),
+            calendar=(d.get("calendar") or {}).get("country"), uses=dict(d.get("uses") or {}),
+            steps=tuple(d.get("steps") or ()), description=d.get("description", ""),
+        )
+        for name, spec in (d.get("parameters") or {}).items():
+            version.parameters[name] = self._parameter(name, spec)
+        for name, raw in (d.get("definitions") or {}).items():
+            version.definitions[name] = self.expr(("definitions", name), raw)
+        for name, raw in (d.get("amounts") or {}).items():
+            version.amounts[name] = self.expr(("amounts", name), raw)
+        for i, spec in enumerate(d.get("rules") or ()):
+            version.rules.append(self._rule(i, spec))
+        for i, spec in enumerate(d.get("examples") or ()):
+            at = ("examples", i)
+            as_of = self.date(at + ("as_of",), spec["as_of"]) if "as_of" in spec else None
+            version.examples.append(Example(spec["name"], as_of, spec["case"], spec["expect"], at, self.doc.span(at + ("name",))))
+        return version, self.problems
+
+    def _check_file_name(self, d: dict, effective: dt.date) -> None:
+        if self.path.stem != effective.isoformat():
+            self.problems.append(Diagnostic(
+                "file-name-mismatch", f"file is named `{self.path.name}` but `effective` is {effective}",
+                self.doc.span(("effective",)), help=f"rename the file to `{effective}.yaml` or correct `effective`"))
+        if self.path.parent.name != d["policy"]:
+            self.problems.append(Diagnostic(
+                "file-name-mismatch", f"file is in folder `{self.path.parent.name}/` but `policy` is `{d['policy']}`",
+                self.doc.span(("policy",)), help=f"move it to `policies/{d['policy']}/` or correct `policy`"))
+
+    def _parameter(self, name: str, spec: dict) -> Parameter:
+        at = ("parameters", name)
+        p = Parameter(name=name, form="value", source=spec["source"], span=self.doc.span(at, key=True))
+        if "review_by" in spec:
+            p.review_by = self.date(at + ("review_by",), spec["review_by"])
+        if "max" in spec:
+            p.max = self.expr(at + ("max",), spec["max"])
+        if "value" in spec:
+            p.value = self.expr(at + ("value",), spec["value"])
+        elif "schedule" in spec:
+            p.form = "schedule"
+            seen: dict[dt.date, int] = {}
+            for i, entry in enumerate(spec["schedule"]):
+                eat = at + ("schedule", i)
+                start = self.date(eat + ("from",), entry["from"])
+                if start is None:
+                    continue
+                if start in seen:
+                    self.problems.append(Diagnostic("duplicate-date", f"two schedule entries start on {start}",
+                                                    self.doc.span(eat + ("from",)), help="keep one entry per date"))
+                seen[start] = i
+                p.schedule.append((start, self.expr(eat + ("value",), entry["value"]), entry["source"], self.doc.span(eat)))
+            p.schedule.sort(key=lambda e: e[0], reverse=True)
+        else:
+            p.form = "brackets"
+            rows = spec["brackets"]
+            for i, row in enumerate(rows):
+                bat = at + ("brackets", i)
+                up_to = self.expr(bat + ("up_to",), row["up_to"]) if "up_to" in row else None
+                if up_to is None and i != len(rows) - 1:
+                    self.problems.append(Diagnostic("invalid-brackets", "only the last bracket may leave out `up_to`",
+                                                    self.doc.span(bat), help="give this row an `up_to`"))
+                p.brackets.append((up_to, self.expr(bat + ("value",), row["value"])))
+        return p
+
+    def _rule(self, i: int, spec: dict) -> Rule:
+        at = ("rules", i)
+        outputs = {key: self.expr(at + (key,), spec[key]) for key in RULE_OUTPUTS if key in spec}
+        return Rule(
+            id=spec["id"], index=i, when=self.expr(at + ("when",), spec["when"]), action=spec["action"],
+            outputs=outputs, explain=spec["explain"], source=spec.get("source"),
+            span=self.doc.span(at + ("id",)), action_span=self.doc.span(at + ("action",)),
+        )

@@ -1,0 +1,115 @@
+"""The policy model: a version's figures, definitions, rules and examples, as parsed.
+
+These records hold parsed (not yet checked) expressions and the spans of their YAML
+values. `PolicySet` is every version of every policy found, keyed by name; resolution by
+date lives in `versions.py`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import ast
+from ..document import Document
+from ..source import Span
+
+__all__ = ["Parameter", "Rule", "Example", "PolicyVersion", "PolicySet", "RULE_OUTPUTS"]
+
+# Rule outputs besides `action`, with the type each must have (checked by the checker).
+RULE_OUTPUTS = {
+    "fee": "Money", "salaer": "Money", "commission": "Money",
+    "payment_deadline": "Date", "not_before": "Date", "next_review": "Date",
+}
+
+
+@dataclass
+class Parameter:
+    """A figure with its source: one value, a dated schedule, or a bracket table."""
+
+    name: str
+    form: str                                   # value | schedule | brackets
+    source: str
+    span: Span                                  # the parameter's key
+    value: ast.Expr | None = None
+    schedule: list[tuple[dt.date, ast.Expr, str, Span]] = field(default_factory=list)
+    brackets: list[tuple[ast.Expr | None, ast.Expr]] = field(default_factory=list)
+    max: ast.Expr | None = None
+    review_by: dt.date | None = None
+    # filled by the checker: the constant value and its type
+    resolved: Any = None
+    type: Any = None
+
+
+@dataclass
+class Rule:
+    id: str
+    index: int
+    when: ast.Expr
+    action: str
+    outputs: dict[str, ast.Expr]
+    explain: dict[str, str]
+    source: str | None
+    span: Span                                  # the rule's `id` value
+    action_span: Span
+
+
+@dataclass
+class Example:
+    name: str
+    as_of: dt.date | None
+    case: dict
+    expect: dict
+    path: tuple                                 # where it stands in the document
+    span: Span
+
+
+@dataclass
+class PolicyVersion:
+    name: str
+    effective: dt.date
+    status: str
+    title: dict[str, str]
+    document: Document
+    sha256: str
+    calendar: str | None = None
+    uses: dict[str, str] = field(default_factory=dict)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    definitions: dict[str, ast.Expr] = field(default_factory=dict)
+    steps: tuple[str, ...] = ()
+    amounts: dict[str, ast.Expr] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    description: str = ""
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}@{self.effective.isoformat()}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    def __repr__(self) -> str:
+        return f"<PolicyVersion {self.key}{' draft' if self.is_draft else ''}>"
+
+
+@dataclass
+class PolicySet:
+    """Every loaded version, by policy name, each list sorted by effective date."""
+
+    versions: dict[str, list[PolicyVersion]] = field(default_factory=dict)
+
+    def add(self, version: PolicyVersion) -> None:
+        self.versions.setdefault(version.name, []).append(version)
+        self.versions[version.name].sort(key=lambda v: v.effective)
+
+    def names(self) -> list[str]:
+        return sorted(self.versions)
+
+    def all(self) -> list[PolicyVersion]:
+        return [v for name in self.names() for v in self.versions[name]]

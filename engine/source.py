@@ -1,0 +1,115 @@
+"""Source positions: where in which file a piece of policy or case text stands.
+
+Every AST node and every diagnostic carries a `Span` in *file* coordinates, so an error
+inside an expression embedded in a YAML scalar points at the exact sub-expression in the
+file, not at the YAML key. `ScalarText` maps offsets inside a scalar's value back to the
+file for plain, quoted and block scalars alike.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Source", "Span", "ScalarText"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range in a file; lines and columns are 1-based, `end_col` is exclusive.
+
+    >>> Span("p.yaml", 3, 7, 3, 12).start
+    'p.yaml:3:7'
+    """
+
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @property
+    def start(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+    def sort_key(self) -> tuple[str, int, int]:
+        return (self.path, self.line, self.col)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file's text with a line index, for turning offsets into line:col."""
+
+    path: str
+    text: str
+    _line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        starts = [0]
+        for i, ch in enumerate(self.text):
+            if ch == "\n":
+                starts.append(i + 1)
+        object.__setattr__(self, "_line_starts", tuple(starts))
+
+    @classmethod
+    def read(cls, path: str | Path, display: str | None = None) -> Source:
+        return cls(display or str(path), Path(path).read_text(encoding="utf-8"))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, col) of a character offset.
+
+        >>> Source("x", "ab\\ncd").position(4)
+        (2, 2)
+        """
+        line = bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.position(start)
+        end_line, end_col = self.position(max(end, start + 1))
+        return Span(self.path, line, col, end_line, end_col)
+
+    def line_text(self, line: int) -> str:
+        if line < 1 or line > len(self._line_starts):
+            return ""
+        start = self._line_starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start:] if end < 0 else self.text[start:end]
+
+
+class ScalarText:
+    """Maps offsets in a YAML scalar's *value* to offsets in the file's raw text.
+
+    The value of a quoted or block scalar differs from its raw text (quotes, indentation,
+    folded newlines). Non-blank characters appear in both in the same order, so walking
+    them side by side aligns every character; blanks inherit the position after the
+    previous character. Escape sequences in double-quoted scalars are the one case where
+    the alignment is approximate (it stays on the right line).
+    """
+
+    def __init__(self, source: Source, value: str, raw_start: int, raw_end: int) -> None:
+        self.source = source
+        self.value = value
+        raw = source.text[raw_start:raw_end]
+        offsets: list[int] = []
+        j = 0
+        for ch in value:
+            if ch.isspace():
+                offsets.append(raw_start + j)
+                continue
+            k = raw.find(ch, j)
+            if k < 0:  # escape sequence: keep the last good position
+                offsets.append(raw_start + j)
+                continue
+            offsets.append(raw_start + k)
+            j = k + 1
+        offsets.append(raw_start + j)
+        self._offsets = offsets
+
+    def span(self, start: int, end: int) -> Span:
+        """The file span of `value[start:end]`."""
+        start = min(max(start, 0), len(self.value))
+        end = min(max(end, start), len(self.value))
+        raw_start = self._offsets[start]
+        raw_end = self._offsets[end - 1] + 1 if end > start else raw_start + 1
+        return self.source.span(raw_start, raw_end)

@@ -1,0 +1,92 @@
+"""Money and percentages: `Decimal` in NOK, rounded only at named points with named modes.
+
+Money is a plain `Decimal` at run time (the type checker guarantees it is never mixed with
+a Number or a Percent by mistake); a Percent is the fraction (`10 %` is `Decimal("0.10")`).
+Evaluation runs inside `DECIMAL_CONTEXT`, so results do not depend on the caller's context.
+"""
+from __future__ import annotations
+
+import decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+
+__all__ = ["ORE", "KRONE", "DECIMAL_CONTEXT", "parse_money", "format_money", "format_percent",
+           "round_ore", "round_kr", "floor_kr", "is_ore_exact"]
+
+ORE = Decimal("0.01")
+KRONE = Decimal("1")
+
+# INVARIANT: 28 significant digits is far beyond any NOK amount times any rate, so
+# intermediate results are exact until a named rounding point.
+DECIMAL_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN,
+                                  traps=[InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+
+
+def parse_money(text: str) -> Decimal:
+    """Parse a case's money string ("1250.00"); spaces as thousands separators are allowed.
+
+    >>> parse_money("1 250.5")
+    Decimal('1250.5')
+    """
+    try:
+        value = Decimal(text.replace(" ", "").replace("\u00a0", ""))
+    except InvalidOperation:
+        raise ValueError(f"`{text}` is not an amount") from None
+    if not value.is_finite():
+        raise ValueError(f"`{text}` is not an amount")
+    return value
+
+
+def round_ore(amount: Decimal) -> Decimal:
+    """Round to the øre, half up (commercial rounding): 234.375 → 234.38.
+
+    >>> round_ore(Decimal("234.375")), round_ore(Decimal("-0.005"))
+    (Decimal('234.38'), Decimal('-0.01'))
+    """
+    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def round_kr(amount: Decimal) -> Decimal:
+    """Round to whole kroner, half up, as inkassoforskriften does from 2026: 37.50 → 38.
+
+    >>> round_kr(Decimal("37.50")), round_kr(Decimal("112.49"))
+    (Decimal('38'), Decimal('112'))
+    """
+    return amount.quantize(KRONE, rounding=ROUND_HALF_UP)
+
+
+def floor_kr(amount: Decimal) -> Decimal:
+    """Round down to whole kroner (court fees, rettsgebyrloven § 6 a): 2071.30 → 2071.
+
+    >>> floor_kr(Decimal("2071.30"))
+    Decimal('2071')
+    """
+    return amount.quantize(KRONE, rounding=ROUND_FLOOR)
+
+
+def is_ore_exact(amount: Decimal) -> bool:
+    """Whether an amount has no digits below the øre.
+
+    >>> is_ore_exact(Decimal("187.50")), is_ore_exact(Decimal("234.375"))
+    (True, False)
+    """
+    return amount == amount.quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def format_money(amount: Decimal) -> str:
+    """Two decimals, no thousands separator, as decisions print money.
+
+    >>> format_money(Decimal("38")), format_money(Decimal("187.5"))
+    ('38.00', '187.50')
+    """
+    return f"{amount.quantize(ORE, rounding=ROUND_HALF_UP):.2f}"
+
+
+def format_percent(fraction: Decimal) -> str:
+    """A fraction as a percentage, without trailing zeros.
+
+    >>> format_percent(Decimal("0.1225")), format_percent(Decimal("0.10"))
+    ('12.25 %', '10 %')
+    """
+    pct = (fraction * 100).normalize()
+    text = f"{pct:f}"
+    return f"{text} %"

@@ -1,0 +1,88 @@
+"""Calendar dates and durations over pendulum, with the month-end rule stated.
+
+Run-time forms: a Date is a `datetime.date`; a day-based Duration is an `int` of days; a
+month-based Duration is `Months`. Adding months clamps to the last day of a shorter month
+(31 January + 1 month = 28 or 29 February), which is pendulum's rule and the usual reading
+of "3 months" in Norwegian deadlines.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pendulum
+
+__all__ = ["Months", "parse_date", "format_date", "add_months", "add_duration", "today_oslo", "TIMEZONE"]
+
+TIMEZONE = "Europe/Oslo"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Months:
+    """A month-based duration; years are 12 months.
+
+    >>> Months(36)
+    Months(36)
+    """
+
+    count: int
+
+    def __repr__(self) -> str:
+        return f"Months({self.count})"
+
+    def __neg__(self) -> Months:
+        return Months(-self.count)
+
+    def __add__(self, other: Months) -> Months:
+        return Months(self.count + other.count)
+
+    def __sub__(self, other: Months) -> Months:
+        return Months(self.count - other.count)
+
+
+def parse_date(text: str) -> dt.date:
+    """Parse an ISO calendar date strictly (`2026-01-15`).
+
+    >>> parse_date("2026-02-28")
+    datetime.date(2026, 2, 28)
+    """
+    if not isinstance(text, str) or len(text) != 10:
+        raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)")
+    try:
+        parsed = pendulum.parse(text, exact=True, strict=True)
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)") from None
+    if not isinstance(parsed, dt.date) or isinstance(parsed, dt.datetime):
+        raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)")
+    return dt.date(parsed.year, parsed.month, parsed.day)
+
+
+def format_date(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """Add calendar months, clamping to the month's end.
+
+    >>> add_months(dt.date(2026, 1, 31), 1), add_months(dt.date(2024, 2, 29), 12)
+    (datetime.date(2026, 2, 28), datetime.date(2025, 2, 28))
+    """
+    moved = pendulum.date(date.year, date.month, date.day).add(months=months)
+    return dt.date(moved.year, moved.month, moved.day)
+
+
+def add_duration(date: dt.date, duration: int | Months) -> dt.date:
+    """Date + Duration for either run-time form of Duration.
+
+    >>> add_duration(dt.date(2026, 1, 15), 14), add_duration(dt.date(2026, 1, 15), Months(3))
+    (datetime.date(2026, 1, 29), datetime.date(2026, 4, 15))
+    """
+    if isinstance(duration, Months):
+        return add_months(date, duration.count)
+    return date + dt.timedelta(days=duration)
+
+
+def today_oslo() -> dt.date:
+    """Today's calendar date in Europe/Oslo (not the machine's zone)."""
+    now = pendulum.now(TIMEZONE)
+    return dt.date(now.year, now.month, now.day)
