@@ -16,6 +16,8 @@ install: $(BIN)/frist
 
 demo: install
 	$(BIN)/frist validate policies
+	$(BIN)/frist decide examples/demo-consumer.yaml --no-trace
+	$(BIN)/frist explain examples/demo-consumer.yaml
 
 test: install
 	$(BIN)/python -m pytest

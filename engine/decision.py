@@ -18,6 +18,7 @@ from .case import LoadedCase, check_steps
 from .errors import EvaluationError, UsageError
 from .evaluator import Evaluator
 from .pipeline import Catalog
+from .plan import needs
 from .policy.versions import valid_until
 from .render_values import to_json
 from .runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
@@ -91,22 +92,64 @@ def choose_policy(case: LoadedCase, override: str | None) -> tuple[str, str | No
 
 
 def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str | None = None,
-                include_drafts: bool = False, trace: bool = False) -> Decision:
-    """Decide one case with the reference evaluator (with a trace when asked)."""
+                include_drafts: bool = False, trace: bool = False, fast: bool = False) -> Decision:
+    """Decide one case.
+
+    Args:
+        trace: record every value for explain (reference evaluator).
+        fast: use the compiled function (no trace); same decisions, see tests/test_parity.py.
+    """
     name, pinned = choose_policy(case, policy)
     main = catalog.resolve(name, as_of, include_drafts, pinned)
     if not main.rules:
         raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
     check_steps(case, main.version.steps, main.version.key)
     bindings = catalog.bind(main, as_of, include_drafts)
-    run = Run(case.data, as_of, bindings, main.name, trace=Trace() if trace else None)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        return _run_rules(run, main, case.case_id)
+        if fast and not trace:
+            chosen, outputs, amounts = _run_compiled(catalog, bindings, main, case.data, as_of, case.case_id)
+            run_trace = None
+        else:
+            run = Run(case.data, as_of, bindings, main.name, trace=Trace() if trace else None)
+            chosen, outputs, amounts = _run_rules(run, main, case.case_id)
+            run_trace = run.trace
+        outputs = {k: _exact(v, chosen.outputs[k], f"`{k}` of rule `{chosen.rule.id}`") for k, v in outputs.items()}
+        amounts = {k: _exact(v, main.amounts[k], f"amount `{k}`") for k, v in amounts.items()}
+    decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace)
+    decision.warnings = review_notes(bindings, as_of)
+    return decision
 
 
-def _run_rules(run: Run, main: CheckedVersion, case_id: str) -> Decision:
+def compiled_for(catalog: Catalog, bindings: dict[str, Bound], main: str):
+    """The compiled decide function for these bound versions, compiled once per catalog."""
+    from .compiler import compile_bindings
+    key = tuple(sorted(b.version.key for b in bindings.values())) + (main,)
+    cache = catalog.compiled
+    if key not in cache:
+        cache[key] = compile_bindings(bindings, main)
+    return cache[key]
+
+
+def _run_compiled(catalog: Catalog, bindings, main: CheckedVersion, case: dict, as_of: dt.date, case_id: str):
+    program = compiled_for(catalog, bindings, main.name)
+    try:
+        result = program.decide(case, as_of)
+    except EvaluationError:
+        raise
+    except (ArithmeticError, KeyError, TypeError, ValueError) as err:
+        raise EvaluationError(f"evaluating {main.version.key} failed: {type(err).__name__}: {err}",
+                              help="run `frist explain` on the case to see which rule fails") from None
+    if result is None:
+        raise EvaluationError(f"no rule of {main.version.key} matches case {case_id}",
+                              help="end the rules with a fallback `when: true`")
+    index, outputs, amounts = result
+    return main.rules[index], outputs, amounts
+
+
+def _run_rules(run: Run, main: CheckedVersion, case_id: str):
     evaluator = Evaluator(run)
     bound = run.bound(main.name)
+    done: set = set()
     chosen = None
     for rule in main.rules:
         if chosen is not None:
@@ -114,6 +157,8 @@ def _run_rules(run: Run, main: CheckedVersion, case_id: str) -> Decision:
                 run.trace.rules.append(RuleOutcome(rule, None))
             continue
         try:
+            for policy, name in needs(rule.when, run.bindings, done):
+                evaluator.definition(policy, name)
             matched = bool(evaluator.value(rule.when, bound))
         except EvaluationError as err:
             err.message = f"rule `{rule.rule.id}`: {err.message}"
@@ -125,13 +170,16 @@ def _run_rules(run: Run, main: CheckedVersion, case_id: str) -> Decision:
     if chosen is None:
         raise EvaluationError(f"no rule of {main.version.key} matches case {case_id}",
                               help="end the rules with a fallback `when: true`")
-    outputs = {}
-    for key, expr in chosen.outputs.items():
-        outputs[key] = _exact(evaluator.value(expr, bound), expr, f"`{key}` of rule `{chosen.rule.id}`")
-    amounts = {key: _exact(evaluator.value(expr, bound), expr, f"amount `{key}`") for key, expr in main.amounts.items()}
-    decision = Decision(case_id, run.as_of, run.bindings, main.name, chosen, outputs, amounts, run.trace)
-    decision.warnings = review_notes(run)
-    return decision
+    inner = set(done)
+
+    def value(expr):
+        for policy, name in needs(expr, run.bindings, inner):
+            evaluator.definition(policy, name)
+        return evaluator.value(expr, bound)
+
+    outputs = {key: value(expr) for key, expr in chosen.outputs.items()}
+    amounts = {key: value(expr) for key, expr in main.amounts.items()}
+    return chosen, outputs, amounts
 
 
 def _exact(value: Any, expr, what: str) -> Any:
@@ -141,12 +189,12 @@ def _exact(value: Any, expr, what: str) -> Any:
     return value
 
 
-def review_notes(run: Run) -> list[str]:
+def review_notes(bindings: dict[str, Bound], as_of: dt.date) -> list[str]:
     """Figures of the bound versions whose review date is before the decision date."""
     notes = []
-    for name, bound in sorted(run.bindings.items()):
+    for name, bound in sorted(bindings.items()):
         for p in bound.version.parameters.values():
-            if p.review_by is not None and p.review_by < run.as_of:
+            if p.review_by is not None and p.review_by < as_of:
                 notes.append(f"{name}.{p.name} ({bound.version.key}) was due for review on {p.review_by}")
     return notes
 

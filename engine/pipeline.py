@@ -36,6 +36,7 @@ class Catalog:
 
     policies: PolicySet
     checked: dict[str, CheckedVersion] = field(default_factory=dict)    # key → checked
+    compiled: dict[tuple, object] = field(default_factory=dict, repr=False)  # bound keys → CompiledPolicy
 
     def versions(self, name: str) -> list[PolicyVersion]:
         return self.policies.versions.get(name, [])
