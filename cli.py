@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
             cmd.add_argument("--lang", choices=["en", "nb"], default="en")
             cmd.add_argument("--format", choices=["text", "markdown", "json"], default="text")
             cmd.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+            cmd.add_argument("--why-not", metavar="ACTION", help="what blocks ACTION, and when time alone unblocks it")
     return parser
 
 

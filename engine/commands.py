@@ -98,21 +98,34 @@ def _decide(args: Namespace, trace: bool):
     case = load_case(args.case)
     as_of = as_of_override or case.data.get("as_of") or today_oslo()
     catalog = _catalog([args.policies])
-    return catalog, decide_case(catalog, case, as_of, args.policy, args.include_drafts, trace=trace)
+    return catalog, case, decide_case(catalog, case, as_of, args.policy, args.include_drafts,
+                                      trace=trace, fast=not trace)
 
 
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    _, decision = _decide(args, trace=not args.no_trace)
+    _, _, decision = _decide(args, trace=not args.no_trace)
     print(decision.to_json(include_trace=not args.no_trace), file=stdout)
     return 0
 
 
 def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .explain import explain_text
-    catalog, decision = _decide(args, trace=True)
+    catalog, case, decision = _decide(args, trace=True)
+    blocked = None
+    if args.why_not:
+        from .why_not import render_why_not, why_not
+        blocked = why_not(decision, catalog, case, args.why_not, args.include_drafts)
     if args.format == "json":
-        print(decision.to_json(include_trace=True), file=stdout)
+        out = decision.to_dict(include_trace=True)
+        if blocked is not None:
+            out["why_not"] = {"action": blocked.action, "earliest": blocked.earliest.isoformat() if blocked.earliest else None,
+                              "earliest_rule": blocked.earliest_rule, "decided_by": blocked.decided_by}
+        import json
+        print(json.dumps(out, indent=2, ensure_ascii=False), file=stdout)
         return 0
     color = args.color == "always" or (args.color == "auto" and getattr(stdout, "isatty", lambda: False)())
     print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
+    if blocked is not None:
+        from .why_not import render_why_not
+        print(render_why_not(blocked, decision, args.lang), end="", file=stdout)
     return 0

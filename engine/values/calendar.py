@@ -23,7 +23,7 @@ class BusinessCalendar:
     >>> no = BusinessCalendar("NO")
     >>> no.next_business_day(dt.date(2026, 4, 2))   # Maundy Thursday → the Tuesday after Easter
     datetime.date(2026, 4, 7)
-    >>> no.add_business_days(dt.date(2026, 12, 23), 1)
+    >>> no.add_business_days(dt.date(2026, 12, 24), 1)   # 24 Dec is a working day; 25-27 are not
     datetime.date(2026, 12, 28)
     """
 
