@@ -23,6 +23,8 @@ __all__ = ["Document", "load_document", "parse_document", "LIMITS"]
 LIMITS = {"bytes": 2 * 1024 * 1024, "depth": 64, "nodes": 200_000, "aliases": 100}
 
 _STD = "tag:yaml.org,2002:"
+# libyaml's safe loader when PyYAML was built with it (same nodes and marks, ~10× faster)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")}
 
 PathKey = tuple[str | int, ...]
@@ -85,11 +87,11 @@ def parse_document(source: Source) -> Document | Diagnostic:
     if len(text.encode("utf-8")) > LIMITS["bytes"]:
         return Diagnostic("file-too-large", f"document is larger than {LIMITS['bytes']} bytes", path=source.path)
     try:
-        aliases = sum(1 for event in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(event, yaml.AliasEvent))
+        aliases = sum(1 for event in yaml.parse(text, Loader=_SAFE_LOADER) if isinstance(event, yaml.AliasEvent))
         if aliases > LIMITS["aliases"]:
             return Diagnostic("unsafe-yaml", f"{aliases} aliases; at most {LIMITS['aliases']} are allowed",
                               source.span(0, 1), help="write the values out instead of aliasing them")
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_SAFE_LOADER))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         span = source.span(mark.index, mark.index + 1) if mark else source.span(0, 1)
