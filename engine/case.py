@@ -221,3 +221,17 @@ def require_as_of(case: LoadedCase, override: dt.date | None, today: dt.date) ->
     if override is not None:
         return override
     return case.data.get("as_of") or today
+
+
+def check_not_after(case: LoadedCase, as_of: dt.date) -> None:
+    """Events and payments cannot lie after the decision date: the case would contradict itself."""
+    problems = []
+    for field in ("events", "payments"):
+        for i, item in enumerate(case.data[field]):
+            if item["date"] is not None and item["date"] > as_of:
+                span = case.document.span((field, i, "date")) if case.document else None
+                problems.append(Diagnostic(
+                    "after-decision-date", f"{field}[{i}] is dated {item['date']}, after the decision date {as_of}",
+                    span, path=case.path, help="decide on a later date (--as-of) or remove the entry"))
+    if problems:
+        raise CaseError(problems)

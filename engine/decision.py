@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import types as T
-from .case import LoadedCase, check_steps
+from .case import LoadedCase, check_not_after, check_steps
 from .errors import EvaluationError, UsageError
 from .evaluator import Evaluator
 from .pipeline import Catalog
@@ -104,6 +104,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
     if not main.rules:
         raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
     check_steps(case, main.version.steps, main.version.key)
+    check_not_after(case, as_of)
     bindings = catalog.bind(main, as_of, include_drafts)
     with decimal.localcontext(DECIMAL_CONTEXT):
         if fast and not trace:

@@ -11,7 +11,7 @@ from engine.decision import decide_case
 from engine.pipeline import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-DATES = [dt.date(2026, 1, 10), dt.date(2026, 1, 29), dt.date(2026, 2, 24), dt.date(2026, 3, 2), dt.date(2026, 7, 1)]
+DATES = [dt.date(2026, 2, 10), dt.date(2026, 2, 23), dt.date(2026, 2, 24), dt.date(2026, 3, 2), dt.date(2026, 7, 1), dt.date(2027, 1, 4)]
 
 
 @pytest.fixture(scope="module")
