@@ -1,0 +1,45 @@
+"""Shared fixtures: the CLI run in-process, from the repository root, with colour off.
+
+`run_cli(*argv)` calls `cli.run(argv, stdout, stderr)` with `io.StringIO`s and returns
+`(exit_code, stdout, stderr)`. Tests run from the repository root so every path in the
+output is relative (`tests/invalid/...`), which keeps snapshots machine-independent.
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+
+# `validate` ends with "... in 12 ms"; the timing is the one non-deterministic part.
+_TIMING = re.compile(r" in \d+ ms$", re.MULTILINE)
+
+
+def stable(text: str) -> str:
+    """Output with the elapsed time replaced, fit for a snapshot."""
+    return _TIMING.sub(" in <elapsed> ms", text)
+
+
+@pytest.fixture(autouse=True)
+def _repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("FRIST_DEBUG", raising=False)
+
+
+@pytest.fixture
+def run_cli():
+    """Run `frist ARGV...` in-process; returns (exit code as int, stdout, stderr)."""
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        code = cli.run([str(a) for a in argv], out, err)
+        return int(code), out.getvalue(), err.getvalue()
+
+    return run
