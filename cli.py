@@ -52,9 +52,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
+    import contextlib
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(argv)
     except SystemExit as exit:
         return ExitCode.OK if exit.code == 0 else ExitCode.INVALID_INPUT
     from engine.errors import CaseError, EvaluationError, FristError, PolicyError, UsageError

@@ -211,10 +211,11 @@ class Checker:
         item = self.check(node.item)
         options = []
         for opt in node.options:
-            checked = self.check(opt)
-            item_c, checked = self._enum_literals(item, checked)
-            if ERROR not in (item.type, checked.type) and not T.comparable(T.unwrap(item.type), checked.type, False):
-                self.error("type-mismatch", f"cannot compare {item.type} with {checked.type}", checked)
+            typed_item, checked = self._enum_literals(item, self.check(opt))
+            if ERROR not in (typed_item.type, checked.type) and \
+                    not T.comparable(T.unwrap(typed_item.type), T.unwrap(checked.type), False):
+                self.error("type-mismatch", f"cannot compare {typed_item.type} with {checked.type}", checked)
+            item = typed_item
             options.append(checked)
         return replace(node, item=item, options=tuple(options), type=T.BOOL)
 

@@ -321,9 +321,6 @@ def test_errors_are_collected_in_source_order():
         ("unknown-field", 1), ("unknown-name", 22), ("unknown-function", 44)]
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: `_in` drops the enum typing of a text item, "
-                                       "so `\"consumer\" in [debtor.kind]` is rejected while "
-                                       "`\"consumer\" == debtor.kind` is accepted")
 def test_text_literal_in_a_list_of_enum_values():
     _, problems = check('"consumer" in [debtor.kind]')
     assert problems == []

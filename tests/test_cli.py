@@ -126,8 +126,6 @@ def test_help_exits_0(run_cli):
     assert run_cli("--help")[0] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: argparse writes usage errors and --help to sys.stderr / "
-                                       "sys.stdout, not to the streams given to `cli.run`")
 def test_usage_messages_go_to_the_given_streams(run_cli):
     code, _, err = run_cli("frobnicate")
     assert code == 2 and "invalid choice: 'frobnicate'" in err
@@ -198,9 +196,6 @@ def test_invalid_policies_refuse_to_decide(run_cli):
 
 # --- internal errors -------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a calendar country the holidays library does not know "
-                                       "(`ZZ`) is accepted, then crashes with NotImplementedError (exit 101) "
-                                       "instead of a diagnostic; `calendar.known_country` is never called")
 def test_unknown_calendar_country_is_a_diagnostic(run_cli):
     code, out, err = run_cli("validate", "tests/fixtures/bugs/unknown-country", "--today", "2026-06-01")
     assert code == 1

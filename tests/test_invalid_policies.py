@@ -22,10 +22,6 @@ CODES = [p.name for p in FOLDERS]
 WARNINGS = {"no-fallback-rule", "review-overdue"}
 
 # Known engine bugs: the folder reports its code, but also a follow-on diagnostic.
-EXTRA_CODES = {
-    "definition-cycle": "engine bug: a rule using a definition in a cycle also gets "
-                        "`unknown-name` for it (the cycle aborts all definitions)",
-}
 
 HEADLINE = re.compile(r"^(?P<where>\S+): (?P<severity>error|warning)\[(?P<code>[a-z-]+)\]: ", re.MULTILINE)
 
@@ -70,10 +66,7 @@ def test_reports_its_code(run_cli, code):
     assert out.rstrip().splitlines()[-1].startswith("ok:" if code in WARNINGS else "FAILED:")
 
 
-@pytest.mark.parametrize("code", [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=EXTRA_CODES[c])) if c in EXTRA_CODES else c
-    for c in CODES
-])
+@pytest.mark.parametrize("code", CODES)
 def test_reports_only_its_code(run_cli, code):
     _, out, _ = validate(run_cli, f"tests/invalid/{code}")
     assert reported(out) == {code}
@@ -164,7 +157,6 @@ def test_every_folder_renders_in_every_format(run_cli, fmt):
         assert code in out, code
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: the cap message ends in `()` when no used version is involved")
 def test_cap_message_has_no_empty_parentheses(run_cli):
     _, out, _ = validate(run_cli, "tests/invalid/exceeds-cap/capped")
     assert "()" not in out.splitlines()[0]

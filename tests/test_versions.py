@@ -90,15 +90,10 @@ def test_overlapping(law, start, end, drafts, expected):
     assert dates(overlapping(law, day(start), day(end) if end else None, include_drafts=drafts)) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: with drafts included, a published version is treated as "
-                                       "open-ended (valid_until ignores drafts), so law@2026-01-01 counts as "
-                                       "overlapping a period that starts when the 2027 draft replaces it")
 def test_overlapping_with_drafts_ends_a_version_at_the_next_draft(law):
     assert dates(overlapping(law, day("2027-01-01"), None, include_drafts=True)) == ["2027-01-01"]
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a draft's cap is also checked against the published "
-                                       "version its draft replacement supersedes (false exceeds-cap)")
 def test_a_draft_cap_is_checked_only_against_versions_it_can_run_with(run_cli):
     code, out, _ = run_cli("validate", "tests/fixtures/versions/law", "tests/fixtures/draft-cap/proc",
                            "--today", "2026-06-01")
@@ -205,9 +200,6 @@ def test_draft_examples_run_with_drafts(run_cli):
     assert "6 policy version(s), 2 example(s) checked; 0 error(s), 0 warning(s)" in out
 
 
-@pytest.mark.xfail(strict=True, reason="engine gap: validate accepts a version whose used policy starts later "
-                                       "(it only requires some overlap), so decisions in the uncovered period "
-                                       "fail at decide time with `no version of `late` is in force`")
 def test_a_used_policy_must_cover_the_whole_validity_of_its_user(run_cli):
     code, out, _ = run_cli("validate", "tests/fixtures/uses-gap", "--today", "2026-06-01")
     assert code == 1

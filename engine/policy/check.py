@@ -6,7 +6,7 @@ cycles reported) → rules and amounts. Diagnostics are appended, never raised.
 """
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 
 from .. import ast
@@ -57,6 +57,14 @@ def check_version(version: PolicyVersion, used_options: dict[str, list[CheckedVe
                                   help=f"add a version of `{version.uses[alias]}` effective on or before {version.effective}"))
     if len(first_used) != len(used_options):
         return checked
+    for alias, used in first_used.items():
+        if used.version.effective > version.effective:
+            out.append(Diagnostic(
+                "unknown-policy-version",
+                f"no version of `{used.name}` is in force on {version.effective}, when this version takes effect "
+                f"(its first is {used.version.effective})", version.document.span(("uses", alias)),
+                help=f"add a version of `{used.name}` effective on or before {version.effective}, "
+                     f"or start this version on {used.version.effective}"))
     for combo in _combinations(used_options):
         _caps(checked, combo, out)
     # definitions and rules are checked against each overlapping used version; the trees
@@ -180,8 +188,9 @@ def _caps(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[Di
             if value > cap:
                 shown = format_money(cap) + " NOK" if typ == T.MONEY else str(cap)
                 versions = ", ".join(u.version.key for u in used.values())
+                under = f" ({versions})" if versions else ""
                 out.append(Diagnostic(
-                    "exceeds-cap", f"`{name}` is {_show(value, typ)}, above its cap of {shown} ({versions})",
+                    "exceeds-cap", f"`{name}` is {_show(value, typ)}, above its cap of {shown}{under}",
                     p.value.span if p.value is not None else p.span,
                     notes=(("the cap is set here", p.max.span),),
                     help="lower the figure to the cap, or cite why the cap does not apply"))
@@ -196,21 +205,27 @@ def _definitions(checked: CheckedVersion, used: dict[str, CheckedVersion], out: 
     names = list(v.definitions)
     deps = {n: {p.parts[0] for p in ast.walk(v.definitions[n]) if isinstance(p, ast.Path) and p.parts[0] in v.definitions}
             for n in names}
-    try:
-        order = list(TopologicalSorter(deps).static_order())
-    except CycleError as err:
-        cycle = err.args[1]
-        first = v.definitions[cycle[0]]
-        out.append(Diagnostic("definition-cycle", "definitions depend on each other: " + " → ".join(cycle),
-                              first.span, help="break the cycle: one of them must not use the others"))
-        return
+    cyclic: set[str] = set()
+    while True:
+        try:
+            graph = {n: d - cyclic for n, d in deps.items() if n not in cyclic}
+            order = list(TopologicalSorter(graph).static_order())
+            break
+        except CycleError as err:
+            cycle = err.args[1]
+            out.append(Diagnostic("definition-cycle", "definitions depend on each other: " + " → ".join(cycle),
+                                  v.definitions[cycle[0]].span,
+                                  help="break the cycle: one of them must not use the others"))
+            cyclic |= set(cycle)
+    for name in cyclic:  # placeholders: references to them are already reported as the cycle
+        checked.definitions[name] = replace(v.definitions[name], type=ERROR)
     clash = [n for n in names if n in v.parameters]
     for n in clash:
         out.append(Diagnostic("name-clash", f"`{n}` is both a parameter and a definition", v.definitions[n].span))
     for name in order:
         scope = scope_of(checked, used)
         checked.definitions[name] = Checker(scope, out).check(v.definitions[name])
-    checked.definitions = {n: checked.definitions[n] for n in order if n in checked.definitions}
+    checked.definitions = {n: checked.definitions[n] for n in [*order, *sorted(cyclic)]}
 
 
 def _rules(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[Diagnostic]) -> None:

@@ -11,10 +11,11 @@ import hashlib
 from pathlib import Path
 
 from .. import ast
-from ..diagnostics import Diagnostic, relative
+from ..diagnostics import Diagnostic, did_you_mean, relative
 from ..document import Document, load_document
 from ..parser import parse_expression
 from ..schema_check import schema_diagnostics
+from ..values.calendar import known_country, supported_countries
 from ..values.time import parse_date
 from .model import RULE_OUTPUTS, Example, Parameter, PolicyVersion, Rule
 
@@ -96,6 +97,11 @@ class _Builder:
             calendar=(d.get("calendar") or {}).get("country"), uses=dict(d.get("uses") or {}),
             steps=tuple(d.get("steps") or ()), description=d.get("description", ""),
         )
+        if version.calendar is not None and not known_country(version.calendar):
+            self.problems.append(Diagnostic(
+                "unknown-calendar", f"no holiday calendar for country `{version.calendar}`",
+                self.doc.span(("calendar", "country")),
+                help=did_you_mean(version.calendar, supported_countries()) or "use an ISO 3166 code such as \"NO\""))
         for name, spec in (d.get("parameters") or {}).items():
             version.parameters[name] = self._parameter(name, spec)
         for name, raw in (d.get("definitions") or {}).items():

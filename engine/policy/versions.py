@@ -33,9 +33,14 @@ def in_force(versions: list[PolicyVersion], day: dt.date, include_drafts: bool =
     return chosen
 
 
-def valid_until(versions: list[PolicyVersion], version: PolicyVersion) -> dt.date | None:
-    """The day before the next version (of the same kind: drafts replace published) starts."""
-    pool = _candidates(versions, include_drafts=version.is_draft)
+def valid_until(versions: list[PolicyVersion], version: PolicyVersion,
+                include_drafts: bool | None = None) -> dt.date | None:
+    """The day before the next version starts.
+
+    With drafts taking part (by default: when `version` is itself a draft), a draft ends
+    the published version before it; without them, only published versions do.
+    """
+    pool = _candidates(versions, version.is_draft if include_drafts is None else include_drafts)
     later = [v.effective for v in pool if v.effective > version.effective]
     return min(later) - dt.timedelta(days=1) if later else None
 
@@ -46,7 +51,7 @@ def overlapping(versions: list[PolicyVersion], start: dt.date, end: dt.date | No
     out = []
     pool = _candidates(versions, include_drafts)
     for v in pool:
-        until = valid_until(pool, v)
+        until = valid_until(pool, v, include_drafts)
         if (end is None or v.effective <= end) and (until is None or until >= start):
             out.append(v)
     return out

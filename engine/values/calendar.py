@@ -10,7 +10,11 @@ from functools import lru_cache
 
 import holidays
 
-__all__ = ["BusinessCalendar", "calendar_for", "known_country"]
+__all__ = ["BusinessCalendar", "calendar_for", "known_country", "supported_countries"]
+
+
+def supported_countries() -> list[str]:
+    return sorted(holidays.list_supported_countries())
 
 
 def known_country(code: str) -> bool:
