@@ -217,12 +217,6 @@ def check_steps(case: LoadedCase, steps: tuple[str, ...], policy_key: str) -> No
         raise CaseError(problems)
 
 
-def require_as_of(case: LoadedCase, override: dt.date | None, today: dt.date) -> dt.date:
-    if override is not None:
-        return override
-    return case.data.get("as_of") or today
-
-
 def check_not_after(case: LoadedCase, as_of: dt.date) -> None:
     """Events and payments cannot lie after the decision date: the case would contradict itself."""
     problems = []

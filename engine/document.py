@@ -62,8 +62,8 @@ class Document:
 
 
 class _Problem(Exception):
-    def __init__(self, code: str, message: str, span: Span, help: str | None = None) -> None:
-        self.diagnostic = Diagnostic(code, message, span, help=help)
+    def __init__(self, code: str, message: str, span: Span, help: str | None = None, notes=()) -> None:
+        self.diagnostic = Diagnostic(code, message, span, help=help, notes=tuple(notes))
 
 
 def load_document(path: str | Path, display: str | None = None) -> Document | Diagnostic:
@@ -143,13 +143,9 @@ class _Converter:
                 raise _Problem("invalid-key", "mapping keys must be plain names", self._span(key_node))
             key = key_node.value
             if key in out:
-                first = self.doc.key_spans[path + (key,)]
-                problem = _Problem("duplicate-key", f"key `{key}` appears twice", self._span(key_node),
-                                   help="remove one of them; YAML would silently keep only the last")
-                problem.diagnostic = Diagnostic(
-                    problem.diagnostic.code, problem.diagnostic.message, problem.diagnostic.span,
-                    help=problem.diagnostic.help, notes=(("first defined here", first),))
-                raise problem
+                raise _Problem("duplicate-key", f"key `{key}` appears twice", self._span(key_node),
+                               help="remove one of them; YAML would silently keep only the last",
+                               notes=[("first defined here", self.doc.key_spans[path + (key,)])])
             self.doc.key_spans[path + (key,)] = self._span(key_node)
             out[key] = self.convert(value_node, path + (key,), depth + 1)
         return out

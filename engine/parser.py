@@ -36,7 +36,6 @@ _TOKEN_NAMES = {
 def _parser() -> Lark:
     return Lark.open_from_package(
         "engine", "grammar.lark", ("",), parser="lalr", propagate_positions=True, maybe_placeholders=True,
-        cache=True,  # the LALR tables are cached on disk: start-up measured 0.57 s → see README
     )
 
 

@@ -18,16 +18,7 @@ from .policy.model import PolicySet, PolicyVersion
 from .policy.versions import duplicate_dates, in_force, overlapping, uses_order, valid_until
 from .runtime import Bound, CheckedVersion
 
-__all__ = ["Catalog", "load_catalog", "STAGES", "review_warnings"]
-
-STAGES = (
-    "load: safe YAML with marks and limits",
-    "schema: policy.schema.json, errors at line:col",
-    "parse: every expression to an AST",
-    "versions: file names, duplicate effective dates",
-    "uses: unknown policies, cycles, check order",
-    "check: parameters as constants, caps, definitions, rules and amounts typed",
-)
+__all__ = ["Catalog", "load_catalog", "review_warnings"]
 
 
 @dataclass

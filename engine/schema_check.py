@@ -80,10 +80,11 @@ def _diagnose(doc: Document, error: jsonschema.ValidationError, what: str) -> li
                 hint = "quote it: YAML reads unquoted yes/no/on/off (and the country code NO) as true/false"
         return [Diagnostic("wrong-type", f"{where} must be {_article(expected)}, not {_json_type(error.instance)}",
                            doc.span(path), help=hint)]
-    if kind == "oneOf" and "parameter" in str(error.schema.get("$ref", "")) or kind == "oneOf":
-        return [Diagnostic("invalid-value", f"{where} must have exactly one of `value`, `schedule`, `brackets`"
-                           if "schedule" in json.dumps(error.schema) else f"{where} does not match any allowed form",
-                           doc.span(path), help="see schemas/policy.schema.json")]
+    if kind == "oneOf":
+        forms = [key for branch in error.validator_value for key in branch.get("required", ())]
+        message = (f"{where} must have exactly one of {', '.join(f'`{f}`' for f in forms)}" if forms
+                   else f"{where} does not match any allowed form")
+        return [Diagnostic("invalid-value", message, doc.span(path), help="see schemas/policy.schema.json")]
     if kind in ("pattern", "format"):
         return [Diagnostic("invalid-value", f"`{error.instance}` is not a valid {_pattern_name(error)} for {where}",
                            doc.span(path), help=error.schema.get("description"))]

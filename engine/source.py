@@ -64,6 +64,14 @@ class Source:
         line = bisect_right(self._line_starts, offset) - 1
         return line + 1, offset - self._line_starts[line] + 1
 
+    def offset(self, line: int, col: int) -> int:
+        """The character offset of a 1-based line:col (the inverse of `position`).
+
+        >>> Source("x", "ab\\ncd").offset(2, 2)
+        4
+        """
+        return self._line_starts[line - 1] + col - 1
+
     def span(self, start: int, end: int) -> Span:
         line, col = self.position(start)
         end_line, end_col = self.position(max(end, start + 1))

@@ -16,9 +16,7 @@ from .render_values import show
 from .runtime import Bound, Trace
 from .source import Source
 
-__all__ = ["Condition", "conditions", "node_text", "SourceIndex"]
-
-NOT_EVALUATED = "not evaluated"
+__all__ = ["Condition", "conditions", "SourceIndex"]
 
 
 class SourceIndex:
@@ -32,8 +30,7 @@ class SourceIndex:
         if span is None or span.path not in self._sources:
             return getattr(node, "text", "") or "?"
         src = self._sources[span.path]
-        start = src._line_starts[span.line - 1] + span.col - 1
-        end = src._line_starts[span.end_line - 1] + span.end_col - 1
+        start, end = src.offset(span.line, span.col), src.offset(span.end_line, span.end_col)
         return re.sub(r"\s+", " ", src.text[start:end]).strip()
 
 
@@ -84,6 +81,3 @@ def conditions(when: ast.Expr, trace: Trace, sources: SourceIndex) -> tuple[str,
                              _detail(part, trace, sources)))
     return joiner, out
 
-
-def node_text(node: ast.Expr, sources: SourceIndex) -> str:
-    return sources.text(node)

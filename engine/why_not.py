@@ -38,12 +38,11 @@ def why_not(decision, catalog, case, action: str, include_drafts: bool = False) 
     earliest = earliest_rule = None
     day = decision.as_of
     horizon = decision.as_of + dt.timedelta(days=HORIZON_DAYS)
-    policy = f"{decision.main}"
     if decision.action != action:
         while day < horizon:
             day += dt.timedelta(days=1)
             try:
-                later = decide_case(catalog, case, day, policy, include_drafts, fast=True)
+                later = decide_case(catalog, case, day, decision.main, include_drafts, fast=True)
             except FristError:
                 break
             if later.action == action:

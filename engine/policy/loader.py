@@ -14,6 +14,7 @@ from .. import ast
 from ..diagnostics import Diagnostic, did_you_mean, relative
 from ..document import Document, load_document
 from ..parser import parse_expression
+from ..source import ScalarText
 from ..schema_check import schema_diagnostics
 from ..values.calendar import known_country, supported_countries
 from ..values.time import parse_date
@@ -62,21 +63,17 @@ class _Builder:
         """Parse the expression at document path `at`; numbers and booleans are literals too."""
         text = raw if isinstance(raw, str) else ("true" if raw is True else "false" if raw is False else str(raw))
         where = self.doc.scalar_text(at) if isinstance(raw, str) else None
-        if where is None:
-            from ..source import ScalarText
+        if where is None:  # a YAML number or boolean: its text stands at the value's span
             span = self.doc.span(at)
-            start = self.doc.source.text.find(text, self._offset(span))
-            start = start if start >= 0 else self._offset(span)
+            at_value = self.doc.source.offset(span.line, span.col)
+            start = self.doc.source.text.find(text, at_value)
+            start = start if start >= 0 else at_value
             where = ScalarText(self.doc.source, text, start, start + len(text))
         result = parse_expression(text, where)
         if isinstance(result, Diagnostic):
             self.problems.append(result)
             return ast.Literal(span=self.doc.span(at), value=None, kind="Error", text=text)
         return result
-
-    def _offset(self, span) -> int:
-        lines = self.doc.source.text.split("\n")
-        return sum(len(l) + 1 for l in lines[: span.line - 1]) + span.col - 1
 
     def date(self, at: tuple, raw: str) -> dt.date | None:
         try:
