@@ -14,6 +14,11 @@ from typing import TextIO
 __all__ = ["main", "run", "ExitCode"]
 
 
+# Modules that add further subcommands: each has `add_commands(subparsers)` and sets
+# `handler="module:function"` on its parsers, so `--help` imports nothing heavy.
+COMMAND_GROUPS = ("engine.review.cli", "engine.batch.cli")
+
+
 class ExitCode(IntEnum):
     OK = 0
     PROBLEMS = 1
@@ -44,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
             cmd.add_argument("--format", choices=["text", "markdown", "json"], default="text")
             cmd.add_argument("--color", choices=["auto", "always", "never"], default="auto")
             cmd.add_argument("--why-not", metavar="ACTION", help="what blocks ACTION, and when time alone unblocks it")
+
+    import importlib
+    for module in COMMAND_GROUPS:
+        importlib.import_module(module).add_commands(sub)
     return parser
 
 
@@ -61,8 +70,7 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
         return ExitCode.OK if exit.code == 0 else ExitCode.INVALID_INPUT
     from engine.errors import CaseError, EvaluationError, FristError, PolicyError, UsageError
     try:
-        from engine import commands
-        return ExitCode(getattr(commands, args.command.replace("-", "_"))(args, stdout, stderr))
+        return ExitCode(_handler(args)(args, stdout, stderr))
     except (PolicyError, CaseError) as err:
         from engine.diagnostics import render_text, sort_and_cap
         print(render_text(sort_and_cap(err.diagnostics)), file=stderr)
@@ -88,6 +96,12 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
         if "FRIST_DEBUG" in __import__("os").environ:
             traceback.print_exc(file=stderr)
         return ExitCode.INTERNAL
+
+
+def _handler(args: argparse.Namespace):
+    import importlib
+    module, _, function = getattr(args, "handler", f"engine.commands:{args.command}").partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,11 @@ def run_examples(catalog: Catalog) -> list[Diagnostic]:
                 continue
             got = decision.to_dict(include_trace=False)
             for key, want in ex.expect.items():
-                have = got.get(key) if key != "rule" else decision.rule.rule.id
+                have = got.get(key)
+                if key == "rule":
+                    have = decision.rule.rule.id
+                elif key == "commission" and have is not None:
+                    have = have["amount"]
                 if str(have) != str(want) and not (have is None and want is None):
                     out.append(Diagnostic(
                         "example-mismatch", f"example `{ex.name}`: expected {key} `{want}`, got `{have}`",

@@ -22,12 +22,12 @@ from .plan import needs
 from .policy.versions import valid_until
 from .render_values import to_json
 from .runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
-from .values.money import DECIMAL_CONTEXT, is_ore_exact
+from .values.money import DECIMAL_CONTEXT, is_ore_exact, round_ore
 
 __all__ = ["Decision", "decide_case", "choose_policy", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
-_OUTPUT_ORDER = ("fee", "salaer", "commission", "payment_deadline", "not_before", "next_review")
+_OUTPUT_ORDER = ("fee", "salaer", "payment_deadline", "not_before", "next_review")
 
 
 @dataclass
@@ -50,6 +50,14 @@ class Decision:
     def version(self) -> CheckedVersion:
         return self.bindings[self.main].checked
 
+    def commission_json(self) -> dict | None:
+        """Rate, basis and the amount they give (to the øre, half up), or None."""
+        rate, basis = self.outputs.get("commission_rate"), self.outputs.get("commission_basis")
+        if rate is None or basis is None:
+            return None
+        return {"rate": to_json(rate, T.PERCENT), "basis": to_json(basis, T.MONEY),
+                "amount": to_json(round_ore(rate * basis), T.MONEY)}
+
     def policy_json(self, catalog: Catalog | None = None) -> dict:
         main = self.version.version
         uses = [{"name": b.version.name, "version": b.version.effective.isoformat(), "sha256": b.version.sha256}
@@ -70,6 +78,8 @@ class Decision:
         for key in _OUTPUT_ORDER:
             expr = self.rule.outputs.get(key)
             out[key] = to_json(self.outputs.get(key), expr.type if expr is not None else None)
+        out["commission"] = self.commission_json()
+        out["step"] = rule.step
         out["amounts"] = {k: to_json(v, T.MONEY) for k, v in self.amounts.items()}
         out["reasons"] = [{"rule": rule.id, "text": dict(rule.explain), "source": rule.source}]
         out["warnings"] = list(self.warnings)

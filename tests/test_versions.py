@@ -2,7 +2,7 @@
 
 Fixture: `tests/fixtures/versions/`
   law   2025-01-01 (sats 700) · 2025-07-01 (720) · 2026-01-01 (750) · 2027-01-01 draft (800)
-  proc  2025-01-01 uses law; fee = min(35 NOK, law.reminder_cap), commission = law.sats / 20
+  proc  2025-01-01 uses law; fee = min(35 NOK, law.reminder_cap), commission = 5 % of law.sats
         2027-01-01 draft; fee = min(40 NOK, law.reminder_cap)
 """
 from __future__ import annotations
@@ -157,7 +157,7 @@ def test_bind_picks_the_used_version_in_force_on_the_decision_date(catalog, on, 
 def test_decisions_use_the_figures_in_force(catalog, on, drafts, rule, fee, commission, law):
     case = load_case(CASE)
     decision = decide_case(catalog, case, day(on), include_drafts=drafts).to_dict(include_trace=False)
-    assert (decision["rule"], decision["fee"], decision["commission"]) == (rule, fee, commission)
+    assert (decision["rule"], decision["fee"], decision["commission"]["amount"]) == (rule, fee, commission)
     assert [(u["name"], u["version"]) for u in decision["policy"]["uses"]] == [("law", law)]
 
 

@@ -13,7 +13,7 @@ from .. import ast
 from .. import types as T
 from ..case import root_fields
 from ..checker import ERROR, Checker, Scope
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, did_you_mean
 from ..errors import EvaluationError
 from ..evaluator import Evaluator
 from ..runtime import Bound, CheckedRule, CheckedVersion, Run
@@ -22,7 +22,7 @@ from .model import RULE_OUTPUTS, Parameter, PolicyVersion
 
 __all__ = ["check_version", "scope_of", "references"]
 
-_OUTPUT_TYPES = {"Money": T.MONEY, "Date": T.DATE}
+_OUTPUT_TYPES = {"Money": T.MONEY, "Date": T.DATE, "Percent": T.PERCENT}
 _HIDDEN_FIELDS = ("as_of", "policy")
 
 
@@ -242,6 +242,14 @@ def _rules(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[D
         outputs = {}
         for key, expr in rule.outputs.items():
             outputs[key] = checker.expect(expr, _OUTPUT_TYPES[RULE_OUTPUTS[key]], f"`{key}`")
+        if ("commission_rate" in outputs) != ("commission_basis" in outputs):
+            missing = "commission_basis" if "commission_rate" in outputs else "commission_rate"
+            out.append(Diagnostic("incomplete-commission", f"rule `{rule.id}` gives a commission without `{missing}`",
+                                  rule.span, help="a commission needs both a rate (Percent) and a basis (Money)"))
+        if rule.step is not None and rule.step not in v.steps:
+            out.append(Diagnostic("unknown-step", f"rule `{rule.id}` records step `{rule.step}`, which `steps:` does not declare",
+                                  rule.step_span or rule.span,
+                                  help=did_you_mean(rule.step, list(v.steps)) or "declare it in `steps:`"))
         checked.rules.append(CheckedRule(rule, when, outputs))
     for name, expr in v.amounts.items():
         checked.amounts[name] = Checker(scope, out).expect(expr, T.MONEY, f"amount `{name}`")

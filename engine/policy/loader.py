@@ -165,4 +165,5 @@ class _Builder:
             id=spec["id"], index=i, when=self.expr(at + ("when",), spec["when"]), action=spec["action"],
             outputs=outputs, explain=spec["explain"], source=spec.get("source"),
             span=self.doc.span(at + ("id",)), action_span=self.doc.span(at + ("action",)),
+            step=spec.get("step"), step_span=self.doc.span(at + ("step",)) if "step" in spec else None,
         )

@@ -18,7 +18,7 @@ __all__ = ["Parameter", "Rule", "Example", "PolicyVersion", "PolicySet", "RULE_O
 
 # Rule outputs besides `action`, with the type each must have (checked by the checker).
 RULE_OUTPUTS = {
-    "fee": "Money", "salaer": "Money", "commission": "Money",
+    "fee": "Money", "salaer": "Money", "commission_rate": "Percent", "commission_basis": "Money",
     "payment_deadline": "Date", "not_before": "Date", "next_review": "Date",
 }
 
@@ -52,6 +52,8 @@ class Rule:
     source: str | None
     span: Span                                  # the rule's `id` value
     action_span: Span
+    step: str | None = None                     # the step this action adds to the case's events
+    step_span: Span | None = None
 
 
 @dataclass
