@@ -313,6 +313,8 @@ class Checker:
             return ERROR
         if node.func == "count":
             return T.NUMBER
+        if node.func == "select":
+            return T.ListOf(t)
         if node.func in ("any", "all"):
             if t != T.BOOL:
                 self.error("type-mismatch", f"`{node.func}` needs a condition, not {t}", item)

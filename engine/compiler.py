@@ -122,6 +122,8 @@ class _Emitter:
             return f"Decimal(sum(1 {gen}))"
         if f in ("any", "all"):
             return f"{f}({item} {gen})"
+        if f == "select":
+            return f"[{item} {gen}]"
         if f in ("min", "max"):
             return f"{f}(({item} {gen}), default=None)"
         if f == "first":

@@ -51,9 +51,9 @@ class Decision:
         return self.bindings[self.main].checked
 
     def commission_json(self) -> dict | None:
-        """Rate, basis and the amount they give (to the øre, half up), or None."""
+        """Rate, basis and the amount they give (to the øre, half up); None when none is due."""
         rate, basis = self.outputs.get("commission_rate"), self.outputs.get("commission_basis")
-        if rate is None or basis is None:
+        if not rate or basis is None:
             return None
         return {"rate": to_json(rate, T.PERCENT), "basis": to_json(basis, T.MONEY),
                 "amount": to_json(round_ore(rate * basis), T.MONEY)}

@@ -150,6 +150,8 @@ def aggregate(func: str, picked: list, result_type: T.Type) -> Any:
         return any(picked)
     if func == "all":
         return all(picked)
+    if func == "select":
+        return picked
     if not picked:
         return None
     if func == "min":

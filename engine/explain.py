@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import ast
 from . import types as T
 from .render_values import show
 from .trace import SourceIndex, conditions
@@ -62,7 +63,11 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
     if rule.source:
         lines.append(f"  {w['source']}: {rule.source}")
     for key, value in decision.outputs.items():
-        lines.append(f"  {key:<17} {show(value, decision.rule.outputs[key].type)}")
+        if not key.startswith("commission_"):
+            lines.append(f"  {key:<17} {show(value, decision.rule.outputs[key].type)}")
+    commission = decision.commission_json()
+    if commission is not None:
+        lines.append(f"  {'commission':<17} {commission['rate']} × {commission['basis']} NOK = {commission['amount']} NOK")
     if decision.amounts:
         lines += ["", h(w["amounts"])]
         for key, value in decision.amounts.items():
@@ -89,6 +94,7 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
             expr = decision.bindings[policy].checked.definitions[name]
             qual = name if policy == decision.main else f"{policy}.{name}"
             lines.append(f"  {qual} = {show(value, expr.type)}    ({sources.text(expr)})")
+            lines += [f"      {line}" for line in _ledger_journal(expr, trace)]
     if trace.params_read:
         lines += ["", h(w["figures"])]
         for (policy, name), bound in sorted(trace.params_read.items()):
@@ -98,6 +104,16 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
     if decision.warnings:
         lines += ["", h(w["warnings"])] + [f"  ! {text}" for text in decision.warnings]
     return "\n".join(lines) + "\n"
+
+
+def _ledger_journal(expr, trace) -> list[str]:
+    """How a `settle(...)` ledger was computed, step by step, from the traced arguments."""
+    if not (isinstance(expr, ast.Call) and expr.name == "settle" and all(trace.has(a) for a in expr.args)):
+        return []
+    from .values.ledger import settle
+    journal: list[str] = []
+    settle(*(trace.value_of(a) for a in expr.args), journal=journal)
+    return journal
 
 
 def _figure(value, typ, decision) -> str:

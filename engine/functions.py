@@ -85,6 +85,39 @@ def _interest_check(args: list[T.Type]) -> T.Type | str:
     return T.MONEY
 
 
+_LEDGER_LISTS = (
+    ("claims", (("due", T.DATE), ("amount", T.MONEY))),
+    ("costs", (("date", T.DATE), ("fee", T.MONEY))),
+    ("payments", (("date", T.DATE), ("amount", T.MONEY))),
+)
+LEDGER = T.Record("Ledger", tuple((name, T.MONEY) for name in (
+    "principal", "interest", "costs", "total", "interest_accrued", "paid", "overpaid")))
+
+
+def _settle_check(args: list[T.Type]) -> T.Type | str:
+    for i, (arg, (what, fields)) in enumerate(zip(args, _LEDGER_LISTS), 1):
+        item = arg.item if isinstance(arg, T.ListOf) else None
+        if not isinstance(item, T.Record) or any(item.field(f) != t for f, t in fields):
+            need = ", ".join(f"{f}: {t}" for f, t in fields)
+            return f"argument {i} must be a list of {what} (records with {need}), not {arg}"
+    if args[3] != T.DATE:
+        return f"argument 4 must be the Date to settle to, not {args[3]}"
+    if args[4] != T.Schedule(T.PERCENT):
+        return f"argument 5 must be a schedule of rates (Schedule[Percent]), not {args[4]}"
+    for i, arg in enumerate(args[5:], 6):
+        if arg != T.TEXT:
+            return f'argument {i} must be an allocation order such as "costs, interest, principal", not {arg}'
+    return LEDGER
+
+
+def _settle(*args):
+    from .values.ledger import settle
+    try:
+        return settle(*args)
+    except ValueError as err:
+        raise EvaluationError(str(err), help='write the order as "costs, interest, principal"') from None
+
+
 def lookup_bracket(table: list[tuple[Any, Any]], key: Any) -> Any:
     """The value of the first bracket whose `up_to` is at least `key` (the last has none).
 
@@ -148,6 +181,8 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("value_on", (2, 2), _value_on_check, value_on, doc="a schedule's value on a date"),
     Function("interest", (4, 4), _interest_check, simple_interest,
              doc="simple interest, actual/365, across rate changes"),
+    Function("settle", (6, 7), _settle_check, _settle,
+             doc="the ledger (principal, interest, costs, total, …) after payments, in the stated order"),
     Function("next_business_day", (1, 1), _fixed(T.DATE, result=T.DATE),
              lambda cal, d: cal.next_business_day(d), needs_calendar=True, doc="the date, or the next business day"),
     Function("add_business_days", (2, 2), _fixed(T.DATE, T.NUMBER, result=T.DATE),
@@ -166,4 +201,5 @@ AGGREGATES: dict[str, str] = {
     "max": "the largest (none if empty)",
     "first": "the first (none if empty)",
     "last": "the last (none if empty)",
+    "select": "the list of the items (to pass a filtered list to a function)",
 }

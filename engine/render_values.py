@@ -41,6 +41,9 @@ def show(value: Any, typ: T.Type | None) -> str:
         return f'"{value}"'
     if isinstance(value, list):
         return f"[{len(value)} items]"
+    if isinstance(value, dict):
+        fields = inner if isinstance(inner, T.Record) else None
+        return ", ".join(f"{k} {show(v, fields.field(k) if fields else None)}" for k, v in value.items())
     return str(value)
 
 
