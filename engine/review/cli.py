@@ -7,6 +7,51 @@ from __future__ import annotations
 
 __all__ = ["add_commands"]
 
+_FORMATS = ["text", "json", "markdown", "html"]
+
 
 def add_commands(sub) -> None:
     """Add this group's subparsers to `sub` (an argparse subparsers action)."""
+    timeline = sub.add_parser("timeline", help="project a case forward: every step, date, fee and total")
+    timeline.add_argument("case")
+    timeline.add_argument("--as-of", help="start date YYYY-MM-DD (default: the case's as_of, else today)")
+    timeline.add_argument("--until", help="stop projecting after this date")
+    timeline.add_argument("--pays", action="append", default=[], metavar="AMOUNT@DATE",
+                          help="the debtor pays AMOUNT on DATE (repeatable), e.g. 500.00@2026-04-01")
+    timeline.add_argument("--policy", help="NAME or NAME@VERSION (default: the case's `policy`)")
+    timeline.add_argument("--policies", default="policies", help="policy folder (default: policies/)")
+    timeline.add_argument("--include-drafts", action="store_true", help="let draft versions decide")
+    timeline.add_argument("--format", choices=_FORMATS, default="text")
+    timeline.add_argument("--max-steps", type=int, default=60, help="loop guard: stop after N decisions")
+    timeline.set_defaults(handler="engine.review.timeline_cmd:timeline")
+
+    diff = sub.add_parser("diff", help="what changes between two policy versions, case by case")
+    diff.add_argument("old", help="NAME@VERSION, a policy file, or REV:path (a file as committed in git)")
+    diff.add_argument("new", help="NAME@VERSION, a policy file, or REV:path")
+    diff.add_argument("--cases", required=True, help="folder of case files (YAML or JSON)")
+    diff.add_argument("--as-of", help="decide every case on this date (default: each case's as_of, else today)")
+    diff.add_argument("--policies", default="policies", help="policy folder (default: policies/)")
+    diff.add_argument("--format", choices=_FORMATS, default="text")
+    diff.add_argument("--fail-on-change", action="store_true", help="exit 1 when any decision changed")
+    diff.set_defaults(handler="engine.review.diff_cmd:diff")
+
+    graph = sub.add_parser("graph", help="the escalation ladder as a graph (mermaid or dot)")
+    graph.add_argument("policy", help="NAME or NAME@VERSION")
+    graph.add_argument("--as-of", help="the version in force on this date (default: today)")
+    graph.add_argument("--policies", default="policies", help="policy folder (default: policies/)")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    graph.set_defaults(handler="engine.review.graph:graph")
+
+    lock = sub.add_parser("lock", help="record the sha256 of every published version in policies.lock")
+    lock.add_argument("paths", nargs="*", default=["policies"])
+    lock.add_argument("--check", action="store_true", help="write nothing; exit 1 if a version is unlocked or changed")
+    lock.add_argument("--rewrite", action="append", metavar="NAME@VERSION",
+                      help="accept a changed published version (a deliberate correction; repeatable)")
+    lock.add_argument("--lock", help="the lock file (default: policies.lock here or in a parent folder)")
+    lock.set_defaults(handler="engine.review.lock:lock_command")
+
+    test = sub.add_parser("test", help="run the examples embedded in policy files (pytest-like summary)")
+    test.add_argument("paths", nargs="*", default=["policies"])
+    test.add_argument("--policies", default="policies", help="used policies are loaded from here too")
+    test.add_argument("-k", dest="keyword", help="only examples whose name contains this text")
+    test.set_defaults(handler="engine.review.policy_tests:test")

@@ -1,0 +1,186 @@
+"""The published-version lock: `policies.lock` records the sha256 of every published version.
+
+A published version is immutable: once locked, a change to its file is an error in
+`frist validate` (fix: a new version with a later effective date). `frist lock` adds newly
+published versions and refuses to rewrite a changed one unless named with `--rewrite`.
+The lock is JSON with one line per version, so a change to it reads well in review.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ..diagnostics import Diagnostic, Severity, relative, render_text, sort_and_cap
+from ..errors import PolicyError, UsageError
+from ..source import Source, Span
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from ..pipeline import Catalog
+    from ..policy.model import PolicyVersion
+
+__all__ = ["LOCK_NAME", "Lock", "Entry", "find_lock", "lock_problems", "lock_command"]
+
+LOCK_NAME = "policies.lock"
+FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    key: str            # name@effective
+    path: str           # relative to the lock file's folder, with forward slashes
+    sha256: str
+
+
+@dataclass
+class Lock:
+    """The parsed lock file: entries by path, and where each stands (for diagnostics)."""
+
+    file: Path
+    entries: dict[str, Entry]
+    lines: dict[str, int]
+
+    @property
+    def root(self) -> Path:
+        return self.file.parent
+
+    @classmethod
+    def read(cls, file: Path) -> Lock:
+        """Parse a lock file. Raises `UsageError` when it is not a lock."""
+        text = file.read_text(encoding="utf-8")
+        try:
+            data = json.loads(text)
+            versions = data["versions"]
+            entries = {v["path"]: Entry(key, v["path"], v["sha256"]) for key, v in versions.items()}
+        except (ValueError, KeyError, TypeError) as err:
+            raise UsageError(f"{relative(file)} is not a policy lock ({type(err).__name__}: {err}); "
+                             "delete it and run `frist lock`") from None
+        lines = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            for path in entries:
+                if f'"path": {json.dumps(path)}' in line:
+                    lines[path] = number
+        return cls(file, entries, lines)
+
+    def path_of(self, version: PolicyVersion) -> str:
+        """The version's file as the lock names it (relative to the lock's folder)."""
+        file = Path(version.path).resolve()
+        try:
+            return file.relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return file.as_posix()
+
+    def span(self, path: str) -> Span | None:
+        line = self.lines.get(path)
+        if line is None:
+            return None
+        text = Source.read(self.file).line_text(line)
+        start = len(text) - len(text.lstrip())
+        return Span(relative(self.file), line, start + 1, line, len(text) + 1)
+
+    def render(self) -> str:
+        """The lock's text: sorted, one version per line."""
+        rows = [f'    {json.dumps(e.key)}: {{"path": {json.dumps(e.path)}, "sha256": {json.dumps(e.sha256)}}}'
+                for e in sorted(self.entries.values(), key=lambda e: (e.key, e.path))]
+        body = ",\n".join(rows)
+        return ('{\n  "format": %d,\n  "about": "sha256 of every published policy version; '
+                'published versions are immutable (frist validate checks, frist lock adds)",\n'
+                '  "versions": {\n%s\n  }\n}\n') % (FORMAT, body)
+
+
+def find_lock(start: Path | None = None) -> Path | None:
+    """`policies.lock` in the working directory or the nearest folder above it."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / LOCK_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _changed(version: PolicyVersion, entry: Entry, lock: Lock) -> Diagnostic:
+    lock_span = lock.span(entry.path)
+    return Diagnostic(
+        "locked-version-changed",
+        f"published version `{version.key}` changed after it was locked "
+        f"(sha256 {entry.sha256[:12]} in {relative(lock.file)}, now {version.sha256[:12]})",
+        version.document.span(("effective",)),
+        help=("published versions are immutable: restore this file (e.g. `git checkout -- "
+              f"{version.path}`) and make the change in a new version with a later effective date "
+              f"(policies/{version.name}/YYYY-MM-DD.yaml); a deliberate correction of a typo is "
+              f"`frist lock --rewrite {version.key}`"),
+        notes=(("the locked hash", lock_span),) if lock_span else ())
+
+
+def lock_problems(catalog: Catalog, lock_file: Path | None = None) -> list[Diagnostic]:
+    """A diagnostic for every loaded version whose file differs from its locked hash."""
+    lock_file = lock_file or find_lock()
+    if lock_file is None:
+        return []
+    lock = Lock.read(lock_file)
+    out = []
+    for version in catalog.policies.all():
+        entry = lock.entries.get(lock.path_of(version))
+        if entry is not None and entry.sha256 != version.sha256:
+            out.append(_changed(version, entry, lock))
+    return out
+
+
+def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """`frist lock [PATH ...] [--check] [--rewrite NAME@VERSION ...]`."""
+    from ..pipeline import load_catalog
+    catalog, problems = load_catalog(args.paths)
+    errors = [d for d in problems if d.is_error and d.code != "locked-version-changed"]
+    if errors:
+        raise PolicyError(errors)
+    file = Path(args.lock) if args.lock else (find_lock() or Path.cwd() / LOCK_NAME)
+    lock = Lock.read(file) if file.is_file() else Lock(file, {}, {})
+    rewrite = set(args.rewrite or ())
+    known = {v.key for v in catalog.policies.all()}
+    unknown = sorted(rewrite - known)
+    if unknown:
+        raise UsageError(f"--rewrite names no loaded version: {', '.join(unknown)}")
+    added, rewritten, refused, missing = [], [], [], []
+    for version in catalog.policies.all():
+        path = lock.path_of(version)
+        entry = lock.entries.get(path)
+        if entry is None:
+            if not version.is_draft:
+                added.append(version.key)
+                lock.entries[path] = Entry(version.key, path, version.sha256)
+        elif entry.sha256 != version.sha256:
+            if version.key in rewrite:
+                rewritten.append(version.key)
+                lock.entries[path] = Entry(version.key, path, version.sha256)
+            else:
+                refused.append(_changed(version, entry, lock))
+    for path, entry in sorted(lock.entries.items()):
+        if not (lock.root / path).is_file():
+            missing.append(Diagnostic(
+                "locked-version-missing", f"locked version `{entry.key}` ({path}) no longer exists",
+                lock.span(path), severity=Severity.WARNING,
+                help="a published version should stay for audit; restore it from version control"))
+    shown = relative(file)
+    if refused or missing:
+        print(render_text(sort_and_cap(refused + missing)), file=stdout)
+        print(file=stdout)
+    if args.check:
+        unlocked = added
+        for key in unlocked:
+            print(f"not locked: {key}", file=stdout)
+        failed = bool(unlocked or refused or missing)
+        print(f"{'FAILED' if failed else 'ok'}: {len(lock.entries) - len(added)} locked version(s) in {shown}; "
+              f"{len(unlocked)} not locked, {len(refused)} changed, {len(missing)} missing", file=stdout)
+        return 1 if failed else 0
+    if added or rewritten:
+        file.write_text(lock.render(), encoding="utf-8")
+    for key in added:
+        print(f"locked {key}", file=stdout)
+    for key in rewritten:
+        print(f"rewrote {key} (a published version changed: say why in the commit)", file=stdout)
+    print(f"{shown}: {len(added)} added, {len(rewritten)} rewritten, {len(refused)} refused "
+          f"({len(lock.entries)} locked)", file=stdout)
+    return 1 if refused else 0

@@ -1,0 +1,99 @@
+"""`frist test`: the examples embedded in policy files, reported like pytest.
+
+Each example is decided by `commands.run_examples` (the same check `validate` runs); its
+diagnostics are attributed to the example whose lines they point into. Output: one line per
+example with ✓ or ✗, then each failure (expected vs got, with the line in the policy file),
+then a summary line. Exit 1 when any example fails.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ..diagnostics import Diagnostic, render_text
+from ..errors import PolicyError
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from ..policy.model import Example, PolicyVersion
+
+__all__ = ["ExampleResult", "example_results", "test"]
+
+
+@dataclass
+class ExampleResult:
+    version: PolicyVersion
+    example: Example
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    @property
+    def id(self) -> str:
+        return f"{self.version.path}::{self.example.name}"
+
+
+def _selected(version: PolicyVersion, roots: list[Path]) -> bool:
+    file = Path(version.path).resolve()
+    return any(file == root or root in file.parents for root in roots)
+
+
+def example_results(paths: list[str], policies: str = "policies", keyword: str | None = None) -> list[ExampleResult]:
+    """Run every example; return those of the versions under `paths` (and matching `keyword`).
+
+    Raises:
+        PolicyError: a policy file has errors, so its examples cannot be decided.
+    """
+    from ..commands import run_examples
+    from ..pipeline import load_catalog
+    sources = list(dict.fromkeys([*paths, policies])) if Path(policies).exists() else list(paths)
+    catalog, problems = load_catalog(sources)
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        raise PolicyError(errors)
+    roots = [Path(p).resolve() for p in paths]
+    results: list[ExampleResult] = []
+    by_line: dict[str, list[tuple[int, ExampleResult]]] = {}
+    for version in catalog.policies.all():
+        if not _selected(version, roots):
+            continue
+        for example in version.examples:
+            result = ExampleResult(version, example)
+            by_line.setdefault(version.path, []).append((version.document.span(example.path).line, result))
+            if keyword is None or keyword.lower() in example.name.lower():
+                results.append(result)
+    for d in run_examples(catalog):
+        path = d.span.path if d.span else d.path
+        owners = [r for line, r in by_line.get(path, []) if d.span is None or line <= d.span.line]
+        if owners:
+            owners[-1].problems.append(d)
+    return results
+
+
+def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    started = time.perf_counter()
+    results = example_results(args.paths, args.policies, args.keyword)
+    current = None
+    for r in results:
+        if r.version.path != current:
+            current = r.version.path
+            print(f"{current} ({r.version.key}{', draft' if r.version.is_draft else ''})", file=stdout)
+        print(f"  {'✓' if r.passed else '✗'} {r.example.name}", file=stdout)
+    failed = [r for r in results if not r.passed]
+    if failed:
+        print(f"\n{' FAILURES ':=^72}", file=stdout)
+        for r in failed:
+            print(f"{' ' + r.id + ' ':_^72}", file=stdout)
+            print(render_text(r.problems), file=stdout)
+    passed = len(results) - len(failed)
+    elapsed = time.perf_counter() - started
+    parts = ([f"{len(failed)} failed"] if failed else []) + [f"{passed} passed"]
+    if not results:
+        parts = ["no examples found"]
+    print(f"{' ' + ', '.join(parts) + f' in {elapsed:.2f}s ':=^72}", file=stdout)
+    return 1 if failed else 0

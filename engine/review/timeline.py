@@ -1,0 +1,153 @@
+"""Timeline: a case projected forward, one decision after another, assuming no payment.
+
+From the start date, decide; when the deciding rule names a `step`, record that step as an
+event (its date, fee and payment deadline) and decide again on the next date: the
+decision's `next_review`, else the day after its `payment_deadline`, else the next day. A
+decision without a step moves on only to a later `not_before`/`next_review` (a wait);
+otherwise the ladder ends there (legal review, monitoring, close, hold). Every decision
+resolves the versions in force on its own date, so a step after 1 January uses the new
+year's figures. Payments given with `--pays` enter the case on their date, which is also a
+decision date.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ..case import case_from_data
+from ..decision import decide_case
+from ..errors import UsageError
+from ..values.money import format_money, parse_money
+from ..values.time import parse_date
+
+if TYPE_CHECKING:
+    from ..case import LoadedCase
+    from ..decision import Decision
+    from ..pipeline import Catalog
+
+__all__ = ["Payment", "Row", "Timeline", "parse_payment", "project"]
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    date: dt.date
+    amount: Decimal
+
+
+def parse_payment(text: str) -> Payment:
+    """`AMOUNT@DATE`, as `--pays` takes it.
+
+    >>> parse_payment("500@2026-04-01")
+    Payment(date=datetime.date(2026, 4, 1), amount=Decimal('500.00'))
+    """
+    amount, at, day = text.partition("@")
+    try:
+        money = parse_money(amount.strip()).quantize(Decimal("0.01"))
+        date = parse_date(day.strip())
+    except ValueError:
+        raise UsageError(f"--pays `{text}` is not AMOUNT@DATE (e.g. 500.00@2026-04-01)") from None
+    if not at or money <= 0:
+        raise UsageError(f"--pays `{text}` is not AMOUNT@DATE with a positive amount")
+    return Payment(date, money)
+
+
+@dataclass
+class Row:
+    """One decision of the projection."""
+
+    date: dt.date
+    decision: Decision
+    versions: dict[str, str]                    # policy name → name@effective bound on this date
+    changes: list[str] = field(default_factory=list)    # versions that differ from the previous row
+    paid: list[Payment] = field(default_factory=list)   # payments that entered the case on this date
+    fees_so_far: Decimal = Decimal("0")        # every recorded step's fee, this row's included
+    recorded: str | None = None                # the step recorded, if any
+
+
+@dataclass
+class Timeline:
+    case_id: str
+    policy: str
+    start: dt.date
+    until: dt.date | None
+    payments: list[Payment]
+    rows: list[Row]
+    end: str                                   # why the projection stopped
+
+
+def _next_date(decision: Decision, today: dt.date) -> dt.date | None:
+    out = decision.outputs
+    if decision.rule.rule.step:
+        if out.get("next_review") and out["next_review"] > today:
+            return out["next_review"]
+        if out.get("payment_deadline") and out["payment_deadline"] >= today:
+            return out["payment_deadline"] + ONE_DAY
+        return today + ONE_DAY
+    later = [d for d in (out.get("not_before"), out.get("next_review")) if d is not None and d > today]
+    return min(later) if later else None
+
+
+def _changes(before: dict[str, str] | None, now: dict[str, str], main: str, day: dt.date) -> list[str]:
+    if before is None:
+        return []
+    notes = []
+    for name, key in now.items():
+        if before.get(name) != key:
+            role = "" if name == main else "used policy "
+            was = f" (was {before[name]})" if name in before else ""
+            notes.append(f"{role}{key} applies from {day}{was}")
+    return notes
+
+
+def project(catalog: Catalog, case: LoadedCase, start: dt.date, until: dt.date | None = None,
+            payments: list[Payment] = (), policy: str | None = None, include_drafts: bool = False,
+            max_steps: int = 60) -> Timeline:
+    """Decide `case` on `start` and on every later date the ladder moves to.
+
+    Raises:
+        UsageError, CaseError, EvaluationError: as `decide_case` does, on the first date that fails.
+    """
+    data = copy.deepcopy(case.raw)
+    data.setdefault("events", [])
+    data.setdefault("payments", [])
+    pending = sorted(payments, key=lambda p: p.date)
+    rows: list[Row] = []
+    day: dt.date | None = start
+    before = None
+    end = f"stopped after {max_steps} decisions (--max-steps)"
+    for _ in range(max_steps):
+        if until is not None and day > until:
+            end = f"reached --until {until}"
+            break
+        paid = [p for p in pending if p.date <= day]
+        pending = pending[len(paid):]
+        data["payments"].extend({"date": p.date.isoformat(), "amount": format_money(p.amount)} for p in paid)
+        loaded = case_from_data(data, case.path)
+        decision = decide_case(catalog, loaded, day, policy, include_drafts, fast=True)
+        versions = {name: b.version.key for name, b in sorted(decision.bindings.items(), key=lambda kv: kv[0] != decision.main)}
+        row = Row(day, decision, versions, _changes(before, versions, decision.main, day), paid)
+        rule = decision.rule.rule
+        if rule.step:
+            deadline = decision.outputs.get("payment_deadline")
+            event = {"step": rule.step, "date": day.isoformat(), "fee": format_money(decision.outputs.get("fee") or Decimal(0))}
+            if deadline is not None:
+                event["due"] = deadline.isoformat()
+            data["events"].append(event)
+            row.recorded = rule.step
+        row.fees_so_far = sum((parse_money(e.get("fee", "0")) for e in data["events"]), Decimal(0))
+        rows.append(row)
+        before = versions
+        following = _next_date(decision, day)
+        if following is None:
+            end = f"`{rule.action}` (rule `{rule.id}`) takes no step and sets no later date: the ladder ends here"
+            break
+        if pending and pending[0].date < following:
+            following = pending[0].date
+        day = following
+    return Timeline(case.case_id, rows[0].decision.version.version.name if rows else "", start, until,
+                    list(payments), rows, end)
