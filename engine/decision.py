@@ -210,6 +210,6 @@ def review_notes(bindings: dict[str, Bound], as_of: dt.date) -> list[str]:
     return notes
 
 
-def in_force_text(catalog: Catalog, bound: Bound) -> str:
+def in_force_text(catalog: Catalog, bound: Bound, open_word: str = "open") -> str:
     until = valid_until(catalog.versions(bound.version.name), bound.version)
-    return f"{bound.version.effective} → {until or 'open'}"
+    return f"{bound.version.effective} → {until or open_word}"

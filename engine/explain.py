@@ -24,12 +24,16 @@ _WORDS = {
            "decision": "Decision", "amounts": "Amounts", "rules": "Rules, in order (the first that holds decides)",
            "not_reached": "not reached (an earlier rule decided)", "defs": "Definitions evaluated",
            "figures": "Figures used", "source": "source", "warnings": "Warnings", "none": "none",
-           "why": "because"},
+           "why": "because", "open": "open",
+           "outputs": {"fee": "fee", "salaer": "salær", "payment_deadline": "payment deadline",
+                       "not_before": "not before", "next_review": "next review", "commission": "commission"}},
     "nb": {"case": "Sak", "on": "per", "decided": "avgjort av", "uses": "bruker", "in_force": "gjelder",
            "decision": "Avgjørelse", "amounts": "Beløp", "rules": "Regler, i rekkefølge (den første som slår til avgjør)",
            "not_reached": "ikke vurdert (en tidligere regel avgjorde)", "defs": "Definisjoner beregnet",
            "figures": "Satser brukt", "source": "kilde", "warnings": "Advarsler", "none": "ingen",
-           "why": "fordi"},
+           "why": "fordi", "open": "inntil videre",
+           "outputs": {"fee": "gebyr", "salaer": "salær", "payment_deadline": "betalingsfrist",
+                       "not_before": "tidligst", "next_review": "ny vurdering", "commission": "provisjon"}},
 }
 
 
@@ -53,21 +57,21 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
     lines = [
         (f"# " if markdown else "") + f"{w['case']} {decision.case_id} {w['on']} {decision.as_of}",
-        f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main)}, sha256 {main.version.sha256[:12]})",
+        f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main, w['open'])}, sha256 {main.version.sha256[:12]})",
     ]
     for name, bound in sorted(decision.bindings.items()):
         if name != decision.main:
-            lines.append(f"  {w['uses']} {bound.version.key} ({w['in_force']} {in_force_text(catalog, bound)})")
+            lines.append(f"  {w['uses']} {bound.version.key} ({w['in_force']} {in_force_text(catalog, bound, w['open'])})")
     rule = decision.rule.rule
     lines += ["", h(f"{w['decision']}: {code(rule.action)}"), f"  {w['why']}: {rule.explain[lang]}"]
     if rule.source:
         lines.append(f"  {w['source']}: {rule.source}")
     for key, value in decision.outputs.items():
         if not key.startswith("commission_"):
-            lines.append(f"  {key:<17} {show(value, decision.rule.outputs[key].type)}")
+            lines.append(f"  {w['outputs'].get(key, key):<17} {show(value, decision.rule.outputs[key].type)}")
     commission = decision.commission_json()
     if commission is not None:
-        lines.append(f"  {'commission':<17} {commission['rate']} × {commission['basis']} NOK = {commission['amount']} NOK")
+        lines.append(f"  {w['outputs']['commission']:<17} {commission['rate']} × {commission['basis']} NOK = {commission['amount']} NOK")
     if decision.amounts:
         lines += ["", h(w["amounts"])]
         for key, value in decision.amounts.items():

@@ -1,0 +1,108 @@
+"""The case corpus: every case under `tests/cases/<policy>/` decided by every version of
+its policy, with the decision JSON and the explanation (en, nb) as snapshots.
+
+Snapshots are plain files under `__snapshots__/cases/<policy>/<version>/`, one per case
+and output, so a new policy version shows up in review as a new folder of decisions and
+a changed figure as a diff of exactly the cases it changes. Update with
+`pytest tests/test_cases.py --snapshot-update` and review the diff like code.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from engine.case import load_case
+from engine.decision import decide_case
+from engine.explain import explain_text
+from engine.pipeline import load_catalog
+
+pytestmark = pytest.mark.filterwarnings("ignore:Can not relate snapshot name")
+
+ROOT = Path(__file__).parent
+CASES = ROOT / "cases"
+CATALOG, PROBLEMS = load_catalog([ROOT.parent / "policies"])
+
+
+def _corpus() -> list:
+    params = []
+    for folder in sorted(p for p in CASES.iterdir() if p.is_dir()):
+        versions = CATALOG.versions(folder.name)
+        for path in sorted(folder.glob("*.yaml")):
+            for version in versions:
+                for output in ("decision.json", "explain.en.txt", "explain.nb.txt"):
+                    params.append(pytest.param(
+                        folder.name, version.effective.isoformat(), path, output,
+                        id=f"{folder.name}@{version.effective}-{path.stem}-{output}"))
+    return params
+
+
+class CaseSnapshot(SingleFileSnapshotExtension):
+    """One file per (policy, version, case, output): `cases/kravia/2024-01-01/k01.decision.json`."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = ""
+
+    @classmethod
+    def dirname(cls, *, test_location) -> str:
+        base = Path(test_location.filepath).parent / "__snapshots__" / "cases"
+        params = getattr(test_location.item, "callspec", None)
+        if params is None:                     # syrupy asks for every test in the module
+            return str(base)
+        return str(base / params.params["policy"] / params.params["version"])
+
+    @classmethod
+    def get_file_basename(cls, *, test_location, index) -> str:
+        params = getattr(test_location.item, "callspec", None)
+        if params is None:
+            return test_location.testname
+        return f"{params.params['path'].stem}.{params.params['output']}"
+
+    @classmethod
+    def get_snapshot_name(cls, *, test_location, index=0) -> str:
+        return cls.get_file_basename(test_location=test_location, index=index)
+
+
+@pytest.fixture
+def case_snapshot(snapshot):
+    return snapshot.use_extension(CaseSnapshot)
+
+
+def test_the_bundled_policies_are_valid():
+    assert not [d for d in PROBLEMS if d.is_error]
+
+
+@pytest.mark.parametrize("policy, version, path, output", _corpus())
+def test_case(policy, version, path, output, case_snapshot):
+    case = load_case(str(path))
+    decision = decide_case(CATALOG, case, case.data["as_of"], f"{policy}@{version}", trace=True)
+    if output == "decision.json":
+        text = json.dumps(decision.to_dict(include_trace=False), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = explain_text(decision, CATALOG, output.split(".")[1])
+    assert text == case_snapshot
+
+
+def test_the_corpus_covers_every_action_of_kravia():
+    """Every rung of the ladder appears at least once (so a snapshot guards each rule)."""
+    rules = {r.id for r in CATALOG.resolve("kravia", __import__("datetime").date(2026, 1, 1)).version.rules}
+    decided = set()
+    for path in sorted((CASES / "kravia").glob("*.yaml")):
+        case = load_case(str(path))
+        decided.add(decide_case(CATALOG, case, case.data["as_of"], "kravia", fast=True).rule.rule.id)
+    assert rules - decided <= {"renewal-running", "sms-interval", "tungt-running"}, sorted(rules - decided)
+
+
+def test_every_decision_matches_the_documented_format():
+    """schemas/decision.schema.json describes what `decide` prints, trace included."""
+    import jsonschema
+    schema = json.loads((ROOT.parent / "schemas" / "decision.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    for folder in sorted(p for p in CASES.iterdir() if p.is_dir()):
+        for path in sorted(folder.glob("*.yaml")):
+            case = load_case(str(path))
+            decision = decide_case(CATALOG, case, case.data["as_of"], folder.name, trace=True)
+            errors = [e.message for e in validator.iter_errors(decision.to_dict(include_trace=True))]
+            assert not errors, (path.name, errors)
