@@ -3,18 +3,18 @@
 A published version is immutable: once locked, a change to its file is an error in
 `frist validate` (fix: a new version with a later effective date). `frist lock` adds newly
 published versions and refuses to rewrite a changed one unless named with `--rewrite`.
-The lock is JSON with one line per version, so a change to it reads well in review.
+The lock has one `sha256  path` line per version (sha256sum's format), so adding a version
+adds one line to review.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic, Severity, relative, render_text, sort_and_cap
 from ..errors import PolicyError, UsageError
-from ..source import Source, Span
+from ..source import Span
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 __all__ = ["LOCK_NAME", "Lock", "Entry", "find_lock", "lock_problems", "lock_command"]
 
 LOCK_NAME = "policies.lock"
-FORMAT = 1
+_HEADER = """\
+# sha256 of every published policy version: published versions are immutable.
+# `frist validate` fails when a locked file changes; `frist lock` adds new versions.
+# The format is sha256sum's, so `grep -v '^#' policies.lock | sha256sum -c` checks it too.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,19 +54,17 @@ class Lock:
     @classmethod
     def read(cls, file: Path) -> Lock:
         """Parse a lock file. Raises `UsageError` when it is not a lock."""
-        text = file.read_text(encoding="utf-8")
-        try:
-            data = json.loads(text)
-            versions = data["versions"]
-            entries = {v["path"]: Entry(key, v["path"], v["sha256"]) for key, v in versions.items()}
-        except (ValueError, KeyError, TypeError) as err:
-            raise UsageError(f"{relative(file)} is not a policy lock ({type(err).__name__}: {err}); "
-                             "delete it and run `frist lock`") from None
-        lines = {}
-        for number, line in enumerate(text.splitlines(), 1):
-            for path in entries:
-                if f'"path": {json.dumps(path)}' in line:
-                    lines[path] = number
+        entries, lines = {}, {}
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            sha, sep, path = line.partition("  ")
+            if not sep or len(sha) != 64 or not path.strip():
+                raise UsageError(f"{relative(file)} is not a policy lock (line {number}: `{line[:40]}`); "
+                                 "restore it from version control or delete it and run `frist lock`")
+            path = path.strip()
+            entries[path] = Entry(_key(path), path, sha)
+            lines[path] = number
         return cls(file, entries, lines)
 
     def path_of(self, version: PolicyVersion) -> str:
@@ -77,18 +79,18 @@ class Lock:
         line = self.lines.get(path)
         if line is None:
             return None
-        text = Source.read(self.file).line_text(line)
-        start = len(text) - len(text.lstrip())
-        return Span(relative(self.file), line, start + 1, line, len(text) + 1)
+        return Span(relative(self.file), line, 1, line, 65)     # the hash
 
     def render(self) -> str:
-        """The lock's text: sorted, one version per line."""
-        rows = [f'    {json.dumps(e.key)}: {{"path": {json.dumps(e.path)}, "sha256": {json.dumps(e.sha256)}}}'
-                for e in sorted(self.entries.values(), key=lambda e: (e.key, e.path))]
-        body = ",\n".join(rows)
-        return ('{\n  "format": %d,\n  "about": "sha256 of every published policy version; '
-                'published versions are immutable (frist validate checks, frist lock adds)",\n'
-                '  "versions": {\n%s\n  }\n}\n') % (FORMAT, body)
+        """The lock's text: a header, then `sha256  path` per version, sorted by path."""
+        rows = [f"{e.sha256}  {e.path}" for e in sorted(self.entries.values(), key=lambda e: e.path)]
+        return _HEADER + "\n".join(rows) + "\n"
+
+
+def _key(path: str) -> str:
+    """`policies/demo/2026-01-01.yaml` → `demo@2026-01-01` (the layout the loader enforces)."""
+    p = Path(path)
+    return f"{p.parent.name}@{p.stem}"
 
 
 def find_lock(start: Path | None = None) -> Path | None:

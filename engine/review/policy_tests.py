@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic, render_text
-from ..errors import PolicyError
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -46,16 +45,15 @@ def _selected(version: PolicyVersion, roots: list[Path]) -> bool:
 def example_results(paths: list[str], policies: str = "policies", keyword: str | None = None) -> list[ExampleResult]:
     """Run every example; return those of the versions under `paths` (and matching `keyword`).
 
+    The files under `paths` stand in for their namesakes in `policies` (see `sources.py`),
+    so an edited copy of a version is tested against the real used policies.
+
     Raises:
         PolicyError: a policy file has errors, so its examples cannot be decided.
     """
     from ..commands import run_examples
-    from ..pipeline import load_catalog
-    sources = list(dict.fromkeys([*paths, policies])) if Path(policies).exists() else list(paths)
-    catalog, problems = load_catalog(sources)
-    errors = [d for d in problems if d.is_error]
-    if errors:
-        raise PolicyError(errors)
+    from .sources import candidate_catalog
+    catalog = candidate_catalog(policies, paths)
     roots = [Path(p).resolve() for p in paths]
     results: list[ExampleResult] = []
     by_line: dict[str, list[tuple[int, ExampleResult]]] = {}
@@ -88,7 +86,7 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if failed:
         print(f"\n{' FAILURES ':=^72}", file=stdout)
         for r in failed:
-            print(f"{' ' + r.id + ' ':_^72}", file=stdout)
+            print(f"____ {r.id} ____", file=stdout)
             print(render_text(r.problems), file=stdout)
     passed = len(results) - len(failed)
     elapsed = time.perf_counter() - started

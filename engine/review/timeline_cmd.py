@@ -57,7 +57,7 @@ def _title(data: dict) -> str:
 
 
 def _notes(row: dict) -> list[str]:
-    out = [f"pays {p['amount']} on {p['date']}" for p in row["payments"]]
+    out = [f"received {p['amount']} on {p['date']}, before this decision" for p in row["payments"]]
     out += [f"new version: {c}" for c in row["version_changes"]]
     if row["step"]:
         out.append(f"records step `{row['step']}`")
@@ -72,9 +72,9 @@ def render_text(data: dict) -> str:
         return "  ".join(c.rjust(w) if i in _NUMERIC else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
     out = [_title(data), "", line(_HEAD)]
     for row in data["rows"]:
-        for note in row["payments"]:
-            out.append(f"{'':{widths[0]}}  ↳ pays {note['amount']} on {note['date']}")
         out.append(line(_cells(row)))
+        for paid in row["payments"]:
+            out.append(f"{'':{widths[0]}}  ↳ received {paid['amount']} on {paid['date']}, before this decision")
         for change in row["version_changes"]:
             out.append(f"{'':{widths[0]}}  ↳ new version: {change}")
     out += ["", f"end: {data['end']}",

@@ -1,0 +1,80 @@
+"""Catalogs for review: the policy folder with candidate files standing in for their versions.
+
+A candidate is a policy file given on the command line (an edited copy, an uncommitted
+change, a file as committed in git). It replaces the version of the same policy and
+effective date in the folder, so its `uses` resolve against everything else, and it may
+live anywhere under any name (its file-name check is waived).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..document import load_document
+from ..errors import PolicyError, UsageError
+from ..pipeline import Catalog, load_catalog
+from ..policy.loader import find_policy_files
+
+__all__ = ["PinnedCatalog", "candidate_catalog", "git_file"]
+
+
+@dataclass
+class PinnedCatalog(Catalog):
+    """A catalog that always resolves the pinned policies to one version (main or used)."""
+
+    pins: dict[str, str] = field(default_factory=dict)      # policy name → effective date (ISO)
+
+    def resolve(self, name: str, day: dt.date, include_drafts: bool = False, pinned: str | None = None):
+        return super().resolve(name, day, include_drafts, pinned or self.pins.get(name))
+
+
+def _identity(path: Path) -> tuple[str, str] | None:
+    doc = load_document(path, str(path))
+    if isinstance(doc, Diagnostic) or not isinstance(doc.data, dict):
+        return None
+    return str(doc.data.get("policy")), str(doc.data.get("effective"))
+
+
+def candidate_catalog(policies: str | Path, candidates: list[str | Path]) -> Catalog:
+    """Load `policies` with each candidate file (or folder of files) replacing its namesake.
+
+    Raises:
+        PolicyError: the resulting set of policies has errors.
+    """
+    files, problems = find_policy_files([policies]) if Path(policies).exists() else ([], [])
+    extra, missing = find_policy_files(candidates)
+    if missing:
+        raise UsageError(missing[0].message)
+    replaced = {_identity(f) for f in extra}
+    base = [f for f in files if (f.parent.name, f.stem) not in replaced and f.resolve() not in {e.resolve() for e in extra}]
+    catalog, problems = load_catalog(base + extra)
+    errors = [d for d in problems if d.is_error
+              and not (d.code == "file-name-mismatch" and d.span is not None and _is_candidate(d.span.path, extra))]
+    if errors:
+        raise PolicyError(errors)
+    return catalog
+
+
+def _is_candidate(shown_path: str, extra: list[Path]) -> bool:
+    return any(Path(shown_path).resolve() == e.resolve() for e in extra)
+
+
+def git_file(spec: str, workdir: Path) -> Path | None:
+    """`REV:path` (a policy file as committed in git) written to a temporary file, else None."""
+    rev, sep, path = spec.partition(":")
+    if not sep or not rev or not path or Path(spec).exists():
+        return None
+    try:
+        text = subprocess.run(["git", "show", f"{rev}:{path}"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as err:
+        detail = getattr(err, "stderr", "") or str(err)
+        raise UsageError(f"cannot read `{spec}` from git: {detail.strip()}") from None
+    folder = Path(tempfile.mkdtemp(prefix="frist-", dir=workdir)) / rev.replace("/", "_")
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / Path(path).name
+    out.write_text(text, encoding="utf-8")
+    return out

@@ -1,0 +1,118 @@
+"""Published versions are immutable: `policies.lock`, `frist lock` and the check in `frist validate`.
+
+Each test works on a copy of the demo policy in a temporary folder (the lock is found in
+the working directory), so the bundled lock is never touched.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, stable
+
+DEMO = ROOT / "policies" / "demo" / "2026-01-01.yaml"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A folder with policies/demo/2026-01-01.yaml, as the working directory."""
+    (tmp_path / "policies" / "demo").mkdir(parents=True)
+    shutil.copy(DEMO, tmp_path / "policies" / "demo" / "2026-01-01.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_the_bundled_lock_covers_the_bundled_published_versions(run_cli):
+    code, out, _ = run_cli("lock", "--check", "policies/demo", "policies/no-regulation")
+    assert code == 0, out
+    assert out.rstrip().splitlines()[-1].startswith("ok: ")
+
+
+def test_the_bundled_lock_is_sha256sum_lines_without_drafts():
+    lines = [line for line in (ROOT / "policies.lock").read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#")]
+    paths = [line.split("  ")[1] for line in lines]
+    assert "policies/demo/2026-01-01.yaml" in paths
+    assert "policies/no-regulation/2027-01-01.yaml" not in paths   # a draft
+    for line in lines:
+        sha, path = line.split("  ")
+        assert hashlib.sha256((ROOT / path).read_bytes()).hexdigest() == sha, path
+
+
+def test_lock_adds_published_versions(project, run_cli):
+    code, out, _ = run_cli("lock")
+    assert code == 0
+    assert out == "locked demo@2026-01-01\npolicies.lock: 1 added, 0 rewritten, 0 refused (1 locked)\n"
+    lines = (project / "policies.lock").read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == f"{hashlib.sha256(DEMO.read_bytes()).hexdigest()}  policies/demo/2026-01-01.yaml"
+    assert run_cli("lock")[1] == "policies.lock: 0 added, 0 rewritten, 0 refused (1 locked)\n"
+
+
+def test_editing_a_locked_version_fails_validate(project, run_cli, snapshot):
+    assert run_cli("lock")[0] == 0
+    assert run_cli("validate", "--today", "2026-06-01")[0] == 0
+    edit(project / "policies" / "demo" / "2026-01-01.yaml", "max: 38 NOK", "max: 40 NOK")
+    code, out, err = run_cli("validate", "--today", "2026-06-01")
+    assert (code, err) == (1, "")
+    assert out.startswith("policies/demo/2026-01-01.yaml:5:12: error[locked-version-changed]: "
+                          "published version `demo@2026-01-01` changed after it was locked")
+    assert "a new version with a later effective date" in out
+    assert stable(out) == snapshot
+
+
+def test_lock_refuses_to_rewrite_a_changed_version_unless_told(project, run_cli):
+    run_cli("lock")
+    before = (project / "policies.lock").read_text(encoding="utf-8")
+    edit(project / "policies" / "demo" / "2026-01-01.yaml", "max: 38 NOK", "max: 40 NOK")
+    code, out, _ = run_cli("lock")
+    assert code == 1 and "error[locked-version-changed]" in out and out.endswith("0 added, 0 rewritten, 1 refused (1 locked)\n")
+    assert (project / "policies.lock").read_text(encoding="utf-8") == before
+    code, out, _ = run_cli("lock", "--rewrite", "demo@2026-01-01")
+    assert code == 0 and out.startswith("rewrote demo@2026-01-01")
+    assert run_cli("validate", "--today", "2026-06-01")[0] == 0
+
+
+def test_rewrite_must_name_a_loaded_version(project, run_cli):
+    assert run_cli("lock", "--rewrite", "demo@2031-01-01") == (
+        2, "", "error: --rewrite names no loaded version: demo@2031-01-01\n")
+
+
+def test_a_new_version_adds_one_line_and_drafts_are_not_locked(project, run_cli):
+    run_cli("lock")
+    before = (project / "policies.lock").read_text(encoding="utf-8").splitlines()
+    folder = project / "policies" / "demo"
+    for day, status in (("2026-07-01", "published"), ("2027-01-01", "draft")):
+        text = DEMO.read_text(encoding="utf-8").replace("effective: 2026-01-01", f"effective: {day}\nstatus: {status}")
+        (folder / f"{day}.yaml").write_text(text, encoding="utf-8")
+    code, out, _ = run_cli("lock", "--check")
+    assert code == 1 and "not locked: demo@2026-07-01" in out and "2027-01-01" not in out
+    assert run_cli("lock")[1].startswith("locked demo@2026-07-01\n")
+    after = (project / "policies.lock").read_text(encoding="utf-8").splitlines()
+    assert [line for line in after if line not in before] == [line for line in after if "demo/2026-07-01" in line] != []
+    assert len(after) == len(before) + 1
+    # a draft's content may change freely
+    edit(folder / "2027-01-01.yaml", "max: 38 NOK", "max: 40 NOK")
+    assert run_cli("validate", "--today", "2026-06-01")[0] == 0
+
+
+def test_a_deleted_locked_version_is_reported_by_check(project, run_cli):
+    run_cli("lock")
+    (project / "policies" / "demo" / "2026-01-01.yaml").unlink()
+    (project / "policies" / "demo" / "keep.txt").write_text("")
+    code, out, _ = run_cli("lock", "--check")
+    assert code == 1 and "warning[locked-version-missing]: locked version `demo@2026-01-01`" in out
+
+
+def test_a_broken_lock_is_a_usage_error(project, run_cli):
+    (project / "policies.lock").write_text("not a lock\n", encoding="utf-8")
+    code, _, err = run_cli("validate")
+    assert code == 2 and err.startswith("error: policies.lock is not a policy lock")
