@@ -16,8 +16,8 @@ install: $(BIN)/frist
 
 demo: install
 	$(BIN)/frist validate policies
-	$(BIN)/frist decide examples/demo-consumer.yaml --no-trace
-	$(BIN)/frist explain examples/demo-consumer.yaml
+	$(BIN)/frist decide examples/consumer-inkassovarsel.yaml --no-trace
+	$(BIN)/frist explain examples/consumer-inkassovarsel.yaml
 
 test: install
 	$(BIN)/python -m pytest
