@@ -1,0 +1,161 @@
+"""`decide_batch`: decide a table of cases with the columnar evaluator, no global state.
+
+The input is an Arrow table or a Polars DataFrame in the flat layout (`layout.py`); the
+output is the same kind of table, one decision per valid row (`output.py`). Rows the
+columnar evaluator flags as suspect are re-decided by the scalar evaluator, which is also
+what names the error of a row that cannot be decided. The policy catalog is cached per
+(folder, file modification times), so repeated calls in one worker load policies once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import polars as pl
+
+from ..case import LoadedCase
+from ..errors import CaseError, EvaluationError, PolicyError, UsageError
+from ..pipeline import Catalog, load_catalog
+from ..values.time import parse_date, today_oslo
+from .layout import ROW, to_case_frame
+
+__all__ = ["decide_batch", "decide_table", "catalog_for"]
+
+
+@lru_cache(maxsize=8)
+def _load(folder: str, stamp: tuple) -> Catalog:
+    catalog, problems = load_catalog([folder])
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        raise PolicyError(errors)
+    return catalog
+
+
+def catalog_for(policies_dir: str | Path) -> Catalog:
+    """The checked catalog of a policy folder (cached while its files are unchanged)."""
+    folder = Path(policies_dir).resolve()
+    if not folder.exists():
+        raise UsageError(f"policy folder `{policies_dir}` does not exist")
+    stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in folder.rglob("*.yaml")))
+    return _load(str(folder), stamp)
+
+
+def _as_of_column(frame: pl.DataFrame, as_of: dt.date | str | None) -> tuple[pl.Series, pl.DataFrame]:
+    """Each row's decision date (argument, else the row's `as_of`, else today) and date problems."""
+    if isinstance(as_of, str):
+        try:
+            as_of = parse_date(as_of)
+        except ValueError:
+            raise UsageError(f"--as-of `{as_of}` is not a date (YYYY-MM-DD)") from None
+    today = as_of or today_oslo()
+    none = pl.DataFrame(schema={"row": pl.Int64, "field": pl.String, "problem": pl.String})
+    if as_of is not None or "as_of" not in frame.columns:
+        return pl.Series("as_of", [today] * frame.height, dtype=pl.Date), none
+    raw = frame.get_column("as_of")
+    parsed = raw.str.to_date("%Y-%m-%d", strict=False) if raw.dtype == pl.String else raw.cast(pl.Date, strict=False)
+    bad = raw.is_not_null() & parsed.is_null()
+    problems = frame.filter(bad).select(pl.col(ROW).alias("row"), pl.lit("as_of").alias("field"),
+                                        pl.lit("is not a date (YYYY-MM-DD)").alias("problem"))
+    return parsed.fill_null(today).alias("as_of"), problems
+
+
+def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | None = None,
+                 policies_dir: str | Path = "policies", include_drafts: bool = False,
+                 progress: Callable[[int], None] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Decide every row; returns (decisions, rejects) as Polars frames, both ordered by `row`.
+
+    Rejects have `row` (1-based input row), `case_id`, `field` and `problem`.
+    """
+    from ..columnar.frame import AS_OF, cases_from_frame
+    from ..columnar.program import evaluate
+    from ..decision import decide_case
+    from .output import decisions_from_columns, decisions_from_scalar
+
+    frame = table if isinstance(table, pl.DataFrame) else pl.from_arrow(table)
+    if not isinstance(frame, pl.DataFrame):
+        raise UsageError("decide_batch takes an Arrow table or a Polars DataFrame")
+    if "case_id" not in frame.columns:
+        raise UsageError("the input has no `case_id` column")
+    frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    catalog = catalog_for(policies_dir)
+    days, rejects_parts = _as_of_column(frame, as_of)
+    rejects_parts = [rejects_parts]
+    if policy is not None:
+        specs = pl.Series("policy", [policy] * frame.height, dtype=pl.String)
+    elif "policy" in frame.columns:
+        specs = frame.get_column("policy").cast(pl.String)
+    else:
+        raise UsageError("no policy: pass --policy NAME or give the input a `policy` column")
+    keyed = frame.with_columns(days.alias("__day"), specs.alias("__spec"))
+    missing = keyed.filter(pl.col("__spec").is_null())
+    rejects_parts.append(missing.select(pl.col(ROW).alias("row"), pl.lit("policy").alias("field"),
+                                        pl.lit("names no policy").alias("problem")))
+    groups: dict[tuple, list] = {}
+    for (spec, day), part in keyed.filter(pl.col("__spec").is_not_null()).group_by(["__spec", "__day"], maintain_order=True):
+        name, _, pinned = spec.partition("@")
+        main = catalog.resolve(name, day, include_drafts, pinned or None)
+        if not main.rules:
+            raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
+        bindings = catalog.bind(main, day, include_drafts)
+        key = tuple(sorted(b.version.key for b in bindings.values())) + (main.name, spec)
+        groups.setdefault(key, [main, bindings, spec, []])[3].append(part)
+    decided = []
+    for main, bindings, spec, parts in groups.values():
+        part = pl.concat(parts)
+        steps = main.version.steps
+        cases, problems = to_case_frame(part, steps, part.get_column("__day"))
+        rejects_parts.append(problems)
+        rows, ids = cases.get_column(ROW), cases.get_column("case_id")
+        result = evaluate(bindings, main.name, cases.drop(ROW), steps)
+        table_out = decisions_from_columns(result, rows, ids, cases.get_column(AS_OF).cast(pl.Date), main, bindings)
+        suspect = result.suspect
+        if suspect.any():
+            again = cases.filter(suspect)
+            scalar, failed = [], []
+            for row, day, data in zip(again.get_column(ROW).to_list(), again.get_column(AS_OF).cast(pl.Date).to_list(),
+                                      cases_from_frame(again, steps)):
+                try:
+                    case = LoadedCase(data, data, None, f"row {row}")
+                    scalar.append((row, decide_case(catalog, case, day, policy=spec, include_drafts=include_drafts, fast=True)))
+                except (EvaluationError, CaseError, UsageError) as err:
+                    failed.append({"row": row, "field": "", "problem": getattr(err, "message", str(err))})
+            table_out = pl.concat([table_out.filter(~suspect),
+                                   decisions_from_scalar(scalar, main, bindings, table_out.schema)])
+            if failed:
+                rejects_parts.append(pl.DataFrame(failed, schema={"row": pl.Int64, "field": pl.String, "problem": pl.String}))
+        decided.append(table_out)
+        if progress is not None:
+            progress(part.height)
+    decisions = pl.concat(decided, how="diagonal_relaxed").sort("row") if decided else pl.DataFrame()
+    rejects = pl.concat([r.select(pl.col("row").cast(pl.Int64), pl.col("field").cast(pl.String),
+                                  pl.col("problem").cast(pl.String)) for r in rejects_parts])
+    ids = frame.select(pl.col(ROW).alias("row"), pl.col("case_id").cast(pl.String))
+    rejects = rejects.join(ids, on="row", how="left").select("row", "case_id", "field", "problem").sort("row", maintain_order=True)
+    return decisions, rejects
+
+
+def decide_batch(table: Any, policy: str | None = None, as_of: dt.date | str | None = None,
+                 policies_dir: str | Path = "policies", include_drafts: bool = False,
+                 rejects: list | None = None) -> Any:
+    """Decide a table of cases; returns decisions as the same kind of table (Arrow or Polars).
+
+    Args:
+        table: `pyarrow.Table` or `polars.DataFrame` in the flat layout (docs/batch.md).
+        policy: NAME or NAME@VERSION; default: each row's `policy` column.
+        as_of: decision date; default: each row's `as_of`, else today (Europe/Oslo).
+        rejects: a list to receive one dict per problem (row, case_id, field, problem);
+            without it, any rejected row raises `CaseError` (rows are never dropped silently).
+
+    Raises:
+        PolicyError, UsageError, CaseError.
+    """
+    decisions, problems = decide_table(table, policy, as_of, policies_dir, include_drafts)
+    if problems.height:
+        if rejects is None:
+            from ..diagnostics import Diagnostic
+            raise CaseError([Diagnostic("invalid-row", f"row {r['row']} ({r['case_id']}): {r['field']} {r['problem']}", None)
+                             for r in problems.head(20).to_dicts()])
+        rejects.extend(problems.to_dicts())
+    return decisions if isinstance(table, pl.DataFrame) else decisions.to_arrow()

@@ -1,0 +1,211 @@
+"""The flat batch layout (Parquet, CSV, Arrow, Polars) → a checked case frame, plus rejects.
+
+One row per case. Record fields are `<record>_<field>` columns (`debtor_kind`,
+`creditor_vat_registered`); `claims`, `payments` and `events` are list-of-struct columns
+with the case file's field names, or JSON text holding the same list (CSV); a case with one
+claim may use `claim_<field>` columns instead. Money is text as in case files ("1250.00")
+or a decimal column, dates ISO text or date columns. Every value is checked as a case file
+is (types, enums, required fields, amounts, date order, steps, nothing after the decision
+date); each problem becomes a reject `(row, case_id, field, problem)`.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import polars as pl
+
+from .. import types as T
+from ..columnar.frame import AS_OF, dtype_of, root_columns
+from ..schema_check import load_schema
+
+__all__ = ["to_case_frame", "ROW"]
+
+ROW = "__input_row"
+_MONEY = r"^-?\d+(\.\d{1,2})?$"
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> dict[str, object]:
+    """Schema defaults by dotted name (`debtor.vat_registered`, `claims.credited`)."""
+    root = load_schema("case.schema.json")
+    out = {}
+    for key, sub in root["properties"].items():
+        if sub.get("type") == "array":
+            sub = sub["items"]
+        for field, spec in sub.get("properties", {}).items():
+            if "default" in spec:
+                out[f"{key}.{field}"] = spec["default"]
+    return out
+
+
+def _convert(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, label: pl.Expr, default=None) -> tuple[pl.Expr, pl.Expr]:
+    """(value in frame form, problem text or null) for one input column."""
+    inner = T.unwrap(typ)
+    required = not isinstance(typ, T.Optional) and default is None
+    if default is not None:
+        raw = raw.fill_null(pl.lit(default) if not isinstance(default, bool) else default)
+    missing = raw.is_null()
+    text = dtype == pl.String
+    if inner == T.MONEY:
+        if text:
+            clean = raw.str.replace_all(r"[ \u00a0]", "")
+            ok = clean.str.contains(_MONEY)
+            value = (clean.cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64, strict=False)
+            bad = pl.format("`{}` is not an amount", raw)
+        elif isinstance(dtype, pl.Decimal) or dtype == pl.Null:
+            value = (raw.cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64, strict=False)
+            ok = value.is_not_null() & ((raw.cast(pl.Decimal(38, 2), strict=False) == raw) if dtype != pl.Null else True)
+            bad = pl.lit("an amount with more than two decimals")
+        else:
+            value, ok, bad = pl.lit(None, dtype=pl.Int64), pl.lit(False), pl.lit(f"money must be text like \"1250.00\" or a decimal, not {dtype}")
+    elif inner == T.DATE:
+        if text:
+            value = raw.str.to_date("%Y-%m-%d", strict=False).cast(pl.Int32)
+            ok = value.is_not_null() & (raw.str.len_chars() == 10)
+        elif dtype in (pl.Date, pl.Null):
+            value, ok = raw.cast(pl.Date).cast(pl.Int32), pl.lit(True)
+        else:
+            value, ok = pl.lit(None, dtype=pl.Int32), pl.lit(False)
+        bad = pl.format("`{}` is not a date (YYYY-MM-DD)", raw.cast(pl.String))
+    elif inner == T.BOOL:
+        if text:
+            lower = raw.str.to_lowercase()
+            value, ok = lower == "true", lower.is_in(["true", "false"])
+        else:
+            value, ok = raw.cast(pl.Boolean, strict=False), raw.cast(pl.Boolean, strict=False).is_not_null()
+        bad = pl.format("`{}` is not true or false", raw.cast(pl.String))
+    else:
+        value, ok = raw.cast(pl.String), pl.lit(True)
+        bad = pl.lit("")
+        if isinstance(inner, T.Enum) and inner.members:
+            ok = value.is_in(list(inner.members))
+            bad = pl.format("`{}` is not one of " + ", ".join(inner.members).replace("{", "").replace("}", ""), value)
+    problem = pl.when(missing & required).then(pl.lit("is required")) \
+        .when(~missing & ~ok.fill_null(False)).then(bad).otherwise(pl.lit(None, dtype=pl.String))
+    return value, problem
+
+
+def _source(frame: pl.DataFrame, name: str) -> str | None:
+    root, _, sub = name.partition(".")
+    for candidate in (f"{root}_{sub}", name) if sub else (name,):
+        if candidate in frame.columns:
+            return candidate
+    return None
+
+
+def _list_input(frame: pl.DataFrame, root: str, item: T.Record) -> pl.DataFrame | None:
+    """The list column as a long table: __row, __item, one column per field (raw)."""
+    if root in frame.columns:
+        col = frame.get_column(root)
+        if col.dtype == pl.String:
+            raw_struct = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
+            col = col.str.json_decode(pl.List(raw_struct))
+        long = pl.DataFrame({ROW: frame.get_column(ROW), root: col}).explode(root, keep_nulls=False)
+        fields = [f.name for f in long.schema[root].inner.fields]
+        long = long.select(ROW, *(pl.col(root).struct.field(f) for f in fields))
+    elif root == "claims" and any(c.startswith("claim_") for c in frame.columns):
+        long = frame.select(ROW, *(pl.col(c).alias(c[len("claim_"):]) for c in frame.columns if c.startswith("claim_")))
+    else:
+        return None
+    return long.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(ROW).alias("__item"))
+
+
+def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(case frame of the valid rows, with ROW; rejects: row, field, problem).
+
+    `frame` must carry ROW (the 1-based input row); `as_of` gives each row's decision date.
+    """
+    columns = root_columns(steps)
+    defaults = _defaults()
+    out = {ROW: pl.col(ROW), AS_OF: pl.lit(as_of.cast(pl.Date).cast(pl.Int32))}
+    problems: list[pl.DataFrame] = []
+    lists: dict[str, pl.DataFrame] = {}
+    for name, typ in columns.items():
+        if isinstance(T.unwrap(typ), T.ListOf):
+            lists[name] = typ
+            continue
+        source = _source(frame, name)
+        raw = pl.col(source) if source else pl.lit(None)
+        dtype = frame.schema[source] if source else pl.Null
+        value, problem = _convert(raw, dtype, typ, pl.lit(name), defaults.get(name))
+        out[name] = value
+        out["?" + name] = problem
+    base = frame.select(**out)
+    for name in columns:
+        if "?" + name in base.columns:
+            problems.append(base.select(pl.col(ROW).alias("row"), pl.lit(name).alias("field"),
+                                        pl.col("?" + name).alias("problem")))
+    base = base.select(ROW, AS_OF, *(n for n in columns if n in base.columns))
+    for name, typ in lists.items():
+        item = T.unwrap(typ).item
+        long = _list_input(frame, name, item)
+        struct_type = dtype_of(typ).inner
+        if long is None:
+            if name == "claims":
+                problems.append(frame.select(pl.col(ROW).alias("row"), pl.lit("claims").alias("field"),
+                                             pl.lit("is required").alias("problem")))
+            base = base.with_columns(pl.lit([], dtype=pl.List(struct_type)).alias(name))
+            continue
+        fields, checks = {}, {}
+        for field, ftype in item.fields:
+            raw = pl.col(field) if field in long.columns else pl.lit(None)
+            dtype = long.schema[field] if field in long.columns else pl.Null
+            fields[field], checks[field] = _convert(raw, dtype, ftype, pl.lit(field), defaults.get(f"{name}.{field}"))
+        long = long.select(ROW, "__item", **fields, **{"?" + k: v for k, v in checks.items()})
+        for field in fields:
+            problems.append(long.select(pl.col(ROW).alias("row"),
+                                        pl.format(name + "[{}]." + field, "__item").alias("field"),
+                                        pl.col("?" + field).alias("problem")))
+        problems.append(_item_checks(name, long, base))
+        nested = long.group_by(ROW, maintain_order=True).agg(pl.struct(*fields).alias(name))
+        base = base.join(nested, on=ROW, how="left", maintain_order="left").with_columns(
+            pl.col(name).fill_null(pl.lit([], dtype=pl.List(struct_type))).cast(pl.List(struct_type)))
+        if name == "claims":
+            problems.append(base.filter(pl.col(name).list.len() == 0).select(
+                pl.col(ROW).alias("row"), pl.lit("claims").alias("field"), pl.lit("needs at least one claim").alias("problem")))
+    problems.append(_cross_checks(base, steps))
+    rejects = pl.concat([p.with_columns(pl.col("field").cast(pl.String), pl.col("row").cast(pl.Int64))
+                         for p in problems], how="vertical").drop_nulls("problem")
+    rejects = rejects.sort("row", maintain_order=True)
+    good = base.filter(~pl.col(ROW).is_in(rejects.get_column("row").implode()))
+    return good, rejects
+
+
+def _item_checks(name: str, long: pl.DataFrame, base: pl.DataFrame) -> pl.DataFrame:
+    """The checks `engine.case` makes on list items, as rejects."""
+    at = lambda f: pl.format(name + "[{}]." + f, "__item")  # noqa: E731
+    rules = []
+    if name == "claims":
+        rules = [("amount", pl.col("amount") <= 0, "must be positive"),
+                 ("credited", (pl.col("credited") < 0) | (pl.col("credited") > pl.col("amount")),
+                  "must be between 0 and the amount"),
+                 ("due", pl.col("due") < pl.col("issued"), "is before the invoice was issued")]
+    elif name == "payments":
+        rules = [("amount", pl.col("amount") <= 0, "must be positive")]
+    elif name == "events":
+        rules = [("fee", pl.col("fee") < 0, "must not be negative"),
+                 ("date", pl.col("date") < pl.col("date").shift(1).over(ROW), "is before the event listed before it; list events oldest first")]
+    frames = [long.filter(cond.fill_null(False)).select(pl.col(ROW).alias("row"), at(f).alias("field"),
+                                                        pl.lit(text).alias("problem")) for f, cond, text in rules]
+    return pl.concat(frames) if frames else long.head(0).select(pl.col(ROW).alias("row"), pl.lit("").alias("field"), pl.lit(None, dtype=pl.String).alias("problem"))
+
+
+def _cross_checks(base: pl.DataFrame, steps: tuple[str, ...]) -> pl.DataFrame:
+    """Steps known to the policy, nothing after the decision date, no payment before the first invoice."""
+    frames = []
+    earliest = pl.col("claims").list.eval(pl.coalesce(pl.element().struct.field("issued"),
+                                                      pl.element().struct.field("due"))).list.min()
+    for name, checks in (("events", ("step", "date")), ("payments", ("date",))):
+        long = base.select(ROW, AS_OF, earliest.alias("__first"), name).explode(name, keep_nulls=False)
+        long = long.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(ROW).alias("__item"),
+                                 pl.col(name).struct.unnest())
+        at = lambda f: pl.format(name + "[{}]." + f, "__item")  # noqa: E731
+        rules = [("date", pl.col("date") > pl.col(AS_OF), "is after the decision date; decide on a later date (--as-of) or remove the entry")]
+        if name == "events":
+            rules.append(("step", ~pl.col("step").is_in(list(steps)), "is not one of the policy's steps: " + ", ".join(steps)))
+        else:
+            rules.append(("date", pl.col("date") < pl.col("__first"), "is before the first invoice"))
+        for f, cond, text in rules:
+            frames.append(long.filter(cond.fill_null(False)).select(pl.col(ROW).alias("row"), at(f).alias("field"),
+                                                                    pl.lit(text).alias("problem")))
+    return pl.concat(frames)

@@ -1,0 +1,101 @@
+"""Aggregates over a case's lists (claims, payments, events) as exploded long tables.
+
+A list column is exploded once into a long table (`__row` = the case's row, one row per
+item, item fields as `@field` columns). The item and `where` expressions are compiled
+against that table, outer values (as_of, definitions, case fields) are gathered into it by
+`__row`, and a `group_by(__row)` gives one value per case; cases with an empty (filtered)
+list get the scalar evaluator's empty value: 0 for sum and count, false for any, true for
+all, none for min, max, first and last.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from .. import ast
+from .. import types as T
+from .values import Col, NotColumnar, any_err, kind_of
+
+if TYPE_CHECKING:
+    from .program import ColumnarRun
+
+__all__ = ["long_table", "aggregate_column"]
+
+ROW = "__row"
+
+
+def long_table(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """One row per item of `column` (a list of structs), with `__row` pointing at its case."""
+    dtype = frame.schema[column]
+    fields = [f.name for f in dtype.inner.fields]
+    long = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW), pl.col(column))
+    long = long.explode(column, keep_nulls=False)
+    return long.select(ROW, *(pl.col(column).struct.field(f).alias("@" + f) for f in fields))
+
+
+def aggregate_column(run: ColumnarRun, node: ast.Aggregate, policy: str, name: str) -> Col:
+    """Materialise `node` as column `name` of `run.frame`; returns it as a `Col`."""
+    from .compile import ExprCompiler
+    source = node.source
+    if not (isinstance(source, ast.Path) and source.ref.kind == "field" and not source.fields
+            and isinstance(T.unwrap(source.type), T.ListOf) and source.ref.name in run.known_columns):
+        raise NotColumnar("aggregate over something other than a case list")
+    compiler = ExprCompiler(run, policy, loop=node.var)
+    func = node.func
+    item = None if func == "count" else compiler.col(node.item)
+    where = compiler.col(node.where) if node.where is not None else None
+    long = run.long(source.ref.name)
+    exprs = {}
+    if item is not None:
+        exprs["__v"] = item.expr
+    if where is not None:
+        exprs["__w"] = where.expr.fill_null(False)
+    err = any_err(item.err if item else None, where.err if where else None)
+    if func in ("sum", "min", "max") and item is not None and isinstance(node.item.type, T.Optional):
+        err = any_err(err, pl.col("__v").is_null())
+    if err is not None:
+        exprs["__e"] = err
+    outer = {n for e in exprs.values() for n in e.meta.root_names() if not n.startswith("@") and n != ROW}
+    if outer:
+        rows = long.get_column(ROW)
+        long = long.with_columns(run.frame.get_column(n).gather(rows) for n in sorted(outer))
+    long = long.select(ROW, **exprs)
+    picked = pl.col("__v").filter(pl.col("__w")) if where is not None and item is not None else pl.col("__v")
+    aggs = []
+    if func == "count":
+        counted = pl.col("__w").sum() if where is not None else pl.len()
+        aggs.append(counted.cast(pl.Int64).alias("__a"))
+    elif func == "sum":
+        aggs.append(picked.sum().alias("__a"))
+    elif func == "any":
+        aggs.append(picked.any().alias("__a"))
+    elif func == "all":
+        aggs.append(picked.all().alias("__a"))
+    elif func in ("min", "max"):
+        aggs.append((picked.min() if func == "min" else picked.max()).alias("__a"))
+    else:
+        aggs.append((picked.first() if func == "first" else picked.last()).alias("__a"))
+    if err is not None:
+        aggs.append(pl.col("__e").any().alias("__ea"))
+    grouped = long.group_by(ROW).agg(aggs)
+    full = pl.DataFrame({ROW: pl.int_range(0, run.frame.height, dtype=pl.UInt32, eager=True)})
+    joined = full.join(grouped, on=ROW, how="left", maintain_order="left")
+    value = joined.get_column("__a")
+    if func in ("sum", "count"):
+        value = value.fill_null(0)
+    elif func == "any":
+        value = value.fill_null(False)
+    elif func == "all":
+        value = value.fill_null(True)
+    kind = "num" if func == "count" else kind_of(node.type)
+    scale = 0 if func == "count" or item is None else item.scale
+    if kind == "date":
+        value = value.cast(pl.Int32)
+    columns = {name: value}
+    err_name = None
+    if err is not None:
+        err_name = "e:" + name
+        columns[err_name] = joined.get_column("__ea").fill_null(False)
+    run.add_columns(columns)
+    return Col(pl.col(name), kind, scale, pl.col(err_name) if err_name else None)

@@ -1,0 +1,112 @@
+"""Per-case fallback: a top-level expression the columnar compiler cannot vectorise.
+
+The expression is turned into Python by the scalar compiler's own emitter
+(`engine.compiler._Emitter`, so the rule is still written once) and called once per case
+on run-time values rebuilt from the columns (`cases_from_frame`). Results go back into a
+column when they fit one (numbers in fixed point); a row whose evaluation raises gets
+`err`, so it is re-decided, and its error reported, by the scalar evaluator.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from .. import ast
+from ..compiler import _Emitter, _ident
+from ..errors import EvaluationError
+from ..values.money import DECIMAL_CONTEXT
+from ..values.time import Months
+from .frame import AS_OF, from_day, to_day
+from .values import Col, NotColumnar, fixed, kind_of
+
+if TYPE_CHECKING:
+    from .program import ColumnarRun
+
+__all__ = ["per_case", "to_python", "FAILED"]
+
+FAILED = object()          # marks a row whose scalar evaluation raised
+
+
+def to_python(series: pl.Series, col: Col) -> list[Any]:
+    """Column values back to run-time values (Decimal, date, int days, Months)."""
+    values = series.to_list()
+    if col.kind == "num":
+        return [None if v is None else Decimal(v).scaleb(-col.scale) for v in values]
+    if col.kind == "date":
+        return [from_day(v) for v in values]
+    if col.kind == "months":
+        return [None if v is None else Months(v) for v in values]
+    return values
+
+
+def per_case(run: ColumnarRun, node: ast.Expr, policy: str, mask: pl.Series | None) -> tuple[list[Any], Col | None]:
+    """Evaluate `node` for the rows in `mask` (all rows if None).
+
+    Returns the run-time values (None outside the mask, `FAILED` where it raised) and,
+    when they fit, a `Col` holding them (with `err` on failed rows) for vector code.
+    """
+    emitter = _Emitter(run.bindings)
+    body = emitter.expr(node, policy)
+    defs = sorted({(n.ref.scope, n.ref.name) for n in ast.walk(node)
+                   if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "def"})
+    roots = sorted({n.ref.name for n in ast.walk(node)
+                    if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "field"})
+    names = [f"d_{_ident(p)}__{n}" for p, n in defs]
+    source = f"def _per_case(case, as_of, {', '.join(names)}):\n    return {body}\n"
+    namespace = emitter.ns
+    exec(compile(source, "<frist-columnar-fallback>", "exec"), namespace)  # noqa: S102 - from the checked AST
+    function = namespace["_per_case"]
+    rows = range(run.frame.height) if mask is None else mask.arg_true().to_list()
+    cases = run.python_cases(roots)
+    days = run.frame.get_column(AS_OF).to_list()
+    inputs = [run.python_definition(p, n) for p, n in defs]
+    out: list[Any] = [None] * run.frame.height
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        for i in rows:
+            args = [values[i] for values in inputs]
+            if any(a is FAILED for a in args):
+                out[i] = FAILED
+                continue
+            try:
+                out[i] = function(cases[i], from_day(days[i]), *args)
+            except (EvaluationError, ArithmeticError, KeyError, TypeError, ValueError, AttributeError):
+                out[i] = FAILED
+    return out, _as_column(out, node)
+
+
+def _as_column(values: list[Any], node: ast.Expr) -> Col | None:
+    try:
+        kind = kind_of(node.type)
+    except NotColumnar:
+        return None
+    failed = [v is FAILED for v in values]
+    clean = [None if v is FAILED else v for v in values]
+    err = pl.Series(failed, dtype=pl.Boolean)
+    if kind == "num":
+        try:
+            parts = [None if v is None else fixed(Decimal(v)) for v in clean]
+        except NotColumnar:
+            return None
+        scale = max((s for p in parts if p is not None for s in [p[1]]), default=0)
+        ints = [None if p is None else p[0] * 10 ** (scale - p[1]) for p in parts]
+        if any(i is not None and abs(i) >= 2 ** 62 for i in ints):
+            return None
+        series = pl.Series(ints, dtype=pl.Int64)
+        return Col(pl.lit(series), "num", scale, pl.lit(err))
+    if kind == "date":
+        series = pl.Series([to_day(v) if isinstance(v, dt.date) else None for v in clean], dtype=pl.Int32)
+    elif kind == "months":
+        series = pl.Series([None if v is None else v.count for v in clean], dtype=pl.Int64)
+    elif kind == "days":
+        series = pl.Series(clean, dtype=pl.Int64)
+    elif kind == "bool":
+        series = pl.Series(clean, dtype=pl.Boolean)
+    elif kind == "text":
+        series = pl.Series(clean, dtype=pl.String)
+    else:
+        return None
+    return Col(pl.lit(series), kind, 0, pl.lit(err))

@@ -1,0 +1,139 @@
+"""The columnar case frame: one row per case, typed from the case schema.
+
+`frame_schema(steps)` derives the Polars schema from `case.schema.json` (the same record
+types the checker uses); `frame_from_cases` builds a frame from loaded cases (run-time
+values), and `cases_from_frame` turns rows back into run-time case dicts, which is what the
+per-case fallback and the scalar re-check of suspect rows need.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Iterable
+
+import polars as pl
+
+from .. import types as T
+from ..case import case_type
+
+__all__ = ["EPOCH", "AS_OF", "frame_schema", "root_columns", "frame_from_cases", "cases_from_frame",
+           "to_day", "from_day", "dtype_of"]
+
+EPOCH = dt.date(1970, 1, 1)
+AS_OF = "__as_of"                       # the decision date of each row, as a day number
+_ORDINAL = EPOCH.toordinal()
+
+
+def to_day(value: dt.date | None) -> int | None:
+    """A date as days since 1970-01-01.
+
+    >>> to_day(dt.date(1970, 1, 2)), to_day(None)
+    (1, None)
+    """
+    return None if value is None else value.toordinal() - _ORDINAL
+
+
+def from_day(value: int | None) -> dt.date | None:
+    return None if value is None else dt.date.fromordinal(value + _ORDINAL)
+
+
+def dtype_of(typ: T.Type) -> pl.DataType:
+    """The column type of a case field: Money → Int64 øre, Date → Int32 days, lists → list of struct."""
+    typ = T.unwrap(typ)
+    if typ == T.MONEY:
+        return pl.Int64
+    if typ == T.DATE:
+        return pl.Int32
+    if typ == T.BOOL:
+        return pl.Boolean
+    if typ == T.NUMBER:
+        return pl.String                 # no Number field exists in the schema today
+    if isinstance(typ, T.ListOf):
+        item = typ.item
+        return pl.List(pl.Struct({k: dtype_of(t) for k, t in item.fields}))
+    return pl.String
+
+
+def root_columns(steps: tuple[str, ...]) -> dict[str, T.Type]:
+    """Column name → type: records are flattened (`debtor.kind`), lists stay nested."""
+    out: dict[str, T.Type] = {}
+    for key, typ in case_type(steps).fields:
+        inner = T.unwrap(typ)
+        if isinstance(inner, T.Record):
+            for sub, sub_type in inner.fields:
+                out[f"{key}.{sub}"] = sub_type
+        else:
+            out[key] = typ
+    return out
+
+
+def frame_schema(steps: tuple[str, ...]) -> dict[str, pl.DataType]:
+    schema = {name: dtype_of(typ) for name, typ in root_columns(steps).items()}
+    schema[AS_OF] = pl.Int32
+    return schema
+
+
+def _encode(value: Any, typ: T.Type) -> Any:
+    typ = T.unwrap(typ)
+    if value is None:
+        return None
+    if typ == T.MONEY:
+        return int(value * 100)
+    if typ == T.DATE:
+        return to_day(value)
+    if isinstance(typ, T.ListOf):
+        fields = typ.item.fields
+        return [{k: _encode(item.get(k), t) for k, t in fields} for item in value]
+    if typ == T.NUMBER:
+        return str(value)
+    return value
+
+
+def _decode(value: Any, typ: T.Type) -> Any:
+    typ = T.unwrap(typ)
+    if value is None:
+        return None
+    if typ == T.MONEY:
+        return Decimal(value).scaleb(-2)
+    if typ == T.DATE:
+        return from_day(value)
+    if isinstance(typ, T.ListOf):
+        fields = typ.item.fields
+        return [{k: _decode(item[k], t) for k, t in fields} for item in value]
+    if typ == T.NUMBER:
+        return Decimal(value)
+    return value
+
+
+def frame_from_cases(cases: Iterable[dict], as_of: Iterable[dt.date], steps: tuple[str, ...]) -> pl.DataFrame:
+    """A frame from run-time case dicts (as `case_from_data` gives them) and their decision dates."""
+    columns = root_columns(steps)
+    data: dict[str, list] = {name: [] for name in columns}
+    days: list[int | None] = []
+    for case, day in zip(cases, as_of):
+        for name, typ in columns.items():
+            root, _, sub = name.partition(".")
+            value = case.get(root)
+            if sub:
+                value = None if value is None else value.get(sub)
+            data[name].append(_encode(value, typ))
+        days.append(to_day(day))
+    data[AS_OF] = days
+    return pl.DataFrame(data, schema=frame_schema(steps))
+
+
+def cases_from_frame(frame: pl.DataFrame, steps: tuple[str, ...], roots: Iterable[str] | None = None) -> list[dict]:
+    """Rows back to run-time case dicts (only the `roots` fields when given)."""
+    wanted = set(roots) if roots is not None else None
+    columns = {n: t for n, t in root_columns(steps).items()
+               if (wanted is None or n.partition(".")[0] in wanted) and n in frame.columns}
+    out: list[dict] = [{} for _ in range(frame.height)]
+    for name, typ in columns.items():
+        root, _, sub = name.partition(".")
+        for case, value in zip(out, frame.get_column(name).to_list()):
+            decoded = _decode(value, typ)
+            if sub:
+                case.setdefault(root, {})[sub] = decoded
+            else:
+                case[root] = decoded
+    return out

@@ -1,0 +1,244 @@
+"""Running a policy over a case frame: definitions as columns, one pass per rule in priority order.
+
+`ColumnarRun(bindings, main, frame, steps).run()` returns a `ColumnarResult`: the chosen
+rule per row, every output and amount in column form, and `suspect`, the rows the scalar
+evaluator must re-decide (a possible evaluation error, a Money output not exact to the
+øre, no rule matching). Definitions are materialised in the order `plan.needs` gives, as
+the scalar evaluators do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from .. import ast
+from .. import types as T
+from ..plan import needs
+from ..runtime import Bound
+from .aggregate import aggregate_column, long_table
+from .compile import ExprCompiler
+from .fallback import FAILED, per_case, to_python
+from .frame import cases_from_frame
+from .values import Col, NotColumnar, align, any_err
+
+__all__ = ["ColumnarRun", "ColumnarResult", "OutputColumn", "evaluate"]
+
+CHOSEN = "__chosen"
+_MONEY_OUTPUTS = ("fee", "salaer", "commission_basis")
+
+
+@dataclass
+class OutputColumn:
+    name: str          # column in `ColumnarResult.frame`
+    kind: str
+    scale: int
+
+
+@dataclass
+class ColumnarResult:
+    frame: pl.DataFrame                     # CHOSEN (Int32, null = no rule), outputs, amounts
+    outputs: dict[str, OutputColumn]
+    amounts: dict[str, OutputColumn]
+    suspect: pl.Series                      # Boolean: re-decide these rows per case
+    fallbacks: list[str] = field(default_factory=list)   # what ran per case, for reports
+
+
+class ColumnarRun:
+    """One policy (with its bound used versions) over one frame of cases."""
+
+    def __init__(self, bindings: dict[str, Bound], main: str, frame: pl.DataFrame, steps: tuple[str, ...]) -> None:
+        self.bindings = bindings
+        self.main = main
+        self.steps = steps
+        self.frame = frame
+        self.known_columns = set(frame.columns)
+        self._defs: dict[tuple[str, str], Col] = {}
+        self._py_defs: dict[tuple[str, str], list[Any]] = {}
+        self._aggregates: dict[tuple[int, str], Col] = {}
+        self._long: dict[str, pl.DataFrame] = {}
+        self._cases: list[dict] | None = None
+        self._counter = 0
+        self.fallbacks: list[str] = []
+
+    # ── services for the compiler ─────────────────────────────────────────────
+    def add_columns(self, columns: dict[str, Any]) -> None:
+        self.frame = self.frame.with_columns(**columns)
+
+    def fresh(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}{self._counter}"
+
+    def long(self, column: str) -> pl.DataFrame:
+        if column not in self._long:
+            self._long[column] = long_table(self.frame, column)
+        return self._long[column]
+
+    def aggregate(self, node: ast.Aggregate, policy: str) -> Col:
+        key = (id(node), policy)
+        if key not in self._aggregates:
+            self._aggregates[key] = aggregate_column(self, node, policy, self.fresh("a:"))
+        return self._aggregates[key]
+
+    def definition(self, policy: str, name: str) -> Col:
+        key = (policy, name)
+        if key not in self._defs:
+            if key in self._py_defs:
+                raise NotColumnar(f"definition `{name}` is only held per case")
+            self.materialise(policy, name)
+            return self.definition(policy, name)
+        return self._defs[key]
+
+    def python_cases(self, roots: list[str]) -> list[dict]:
+        if self._cases is None:
+            self._cases = cases_from_frame(self.frame, self.steps)
+        return self._cases
+
+    def python_definition(self, policy: str, name: str) -> list[Any]:
+        """Run-time values of a definition, `FAILED` on rows where it (may have) failed."""
+        key = (policy, name)
+        if key not in self._py_defs:
+            col = self.definition(policy, name)
+            err = col.err if col.err is not None else pl.lit(False)
+            got = self.frame.select(col.expr.alias("v"), err.alias("e"))
+            values = to_python(got.get_column("v"), col)
+            self._py_defs[key] = [FAILED if bad else v for v, bad in zip(values, got.get_column("e").to_list())]
+        return self._py_defs[key]
+
+    # ── materialising ─────────────────────────────────────────────────────────
+    def top(self, node: ast.Expr, policy: str, what: str, mask: pl.Series | None = None) -> Col | list:
+        """A top-level expression as a column (vectorised, else per case); its run-time values if it fits no column."""
+        try:
+            col = ExprCompiler(self, policy).col(node)
+        except NotColumnar as why:
+            self.fallbacks.append(f"{what}: {why}")
+            values, col = per_case(self, node, policy, mask)
+            if col is None:
+                return values
+        name = self.fresh("t:")
+        columns = {name: col.expr}
+        err_name = None
+        if col.err is not None:
+            err_name = "e:" + name
+            columns[err_name] = col.err.fill_null(True)
+        self.add_columns(columns)
+        return Col(pl.col(name), col.kind, col.scale, pl.col(err_name) if err_name else None)
+
+    def materialise(self, policy: str, name: str) -> None:
+        node = self.bindings[policy].checked.definitions[name]
+        col = self.top(node, policy, f"definition {policy}.{name}")
+        if isinstance(col, list):     # only run-time values (e.g. more decimals than fixed point holds)
+            self._py_defs[(policy, name)] = col
+            return
+        self._defs[(policy, name)] = col
+
+    # ── the rules ─────────────────────────────────────────────────────────────
+    def run(self) -> ColumnarResult:
+        checked = self.bindings[self.main].checked
+        n = self.frame.height
+        self.add_columns({CHOSEN: pl.lit(None, dtype=pl.Int32), "__suspect": pl.lit(False)})
+        done: set = set()
+        done_at: list[set] = []
+        for index, rule in enumerate(checked.rules):
+            for policy, name in needs(rule.when, self.bindings, done):
+                self.definition(policy, name)
+            undecided = self.frame.get_column(CHOSEN).is_null()
+            col = self.top(rule.when, self.main, f"rule {rule.rule.id}", undecided)
+            if isinstance(col, list):
+                raise NotColumnar(f"rule {rule.rule.id}")
+            hit = pl.col(CHOSEN).is_null() & col.expr.fill_null(False)
+            updates = {CHOSEN: pl.when(hit).then(pl.lit(index, dtype=pl.Int32)).otherwise(pl.col(CHOSEN))}
+            if col.err is not None:
+                updates["__suspect"] = pl.col("__suspect") | (pl.col(CHOSEN).is_null() & col.err)
+            self.add_columns(updates)
+            done_at.append(set(done))
+        chosen = self.frame.get_column(CHOSEN)
+        outputs = self._outputs(checked, done_at, chosen)
+        amounts = self._amounts(checked, done_at, chosen)
+        suspect = self.frame.get_column("__suspect") | chosen.is_null()
+        keep = [CHOSEN] + [c.name for c in outputs.values()] + [c.name for c in amounts.values()]
+        return ColumnarResult(self.frame.select(keep), outputs, amounts, suspect.rename("suspect"), self.fallbacks)
+
+    def _combine(self, key: str, parts: list[tuple[int, Col]], money: bool) -> OutputColumn:
+        """One column for an output: each rule's value on the rows that rule decided."""
+        cols = align(*(c for _, c in parts))
+        kind = next((c.kind for c in cols if c.kind != "none"), "none")
+        scale = max((c.scale for c in cols), default=0)
+        expr = None
+        suspect = None
+        for (index, _), col in zip(parts, cols):
+            on = pl.col(CHOSEN).is_not_null() if index is None else pl.col(CHOSEN) == index
+            value = col.expr
+            if money and scale > 2:
+                unit = 10 ** (scale - 2)
+                suspect = any_err(suspect, on & (value % unit != 0).fill_null(False))
+                value = value // unit
+            elif money and scale < 2:
+                value = value * 10 ** (2 - scale)
+            expr = (pl.when(on) if expr is None else expr.when(on)).then(value)
+            if col.err is not None:
+                suspect = any_err(suspect, on & col.err)
+        name = "o:" + key
+        columns = {name: expr.otherwise(None) if expr is not None else pl.lit(None)}
+        if suspect is not None:
+            columns["__suspect"] = pl.col("__suspect") | suspect
+        self.add_columns(columns)
+        return OutputColumn(name, kind, 2 if money else scale)
+
+    def _outputs(self, checked, done_at, chosen) -> dict[str, OutputColumn]:
+        keys: dict[str, list[tuple[int, Col]]] = {}
+        for index, rule in enumerate(checked.rules):
+            mask = chosen == index
+            if not mask.any():
+                continue
+            inner = set(done_at[index])
+            for key, expr in rule.outputs.items():
+                for policy, name in needs(expr, self.bindings, inner):
+                    self.definition(policy, name)
+                col = self.top(expr, self.main, f"output {key} of rule {rule.rule.id}", mask)
+                if isinstance(col, list):
+                    col = _unfit(col)
+                keys.setdefault(key, []).append((index, col))
+        return {key: self._combine(key, parts, key in _MONEY_OUTPUTS or _is_money(checked, key))
+                for key, parts in keys.items()}
+
+    def _amounts(self, checked, done_at, chosen) -> dict[str, OutputColumn]:
+        out = {}
+        for key, expr in checked.amounts.items():
+            for index in range(len(checked.rules)):
+                if not (chosen == index).any():
+                    continue
+                for policy, name in needs(expr, self.bindings, set(done_at[index])):
+                    self.definition(policy, name)
+            col = self.top(expr, self.main, f"amount {key}", chosen.is_not_null())
+            if isinstance(col, list):
+                col = _unfit(col)
+            parts = [(None, col)]
+            out[key] = self._combine("amount:" + key, parts, True)
+        return out
+
+
+def _is_money(checked, key: str) -> bool:
+    for rule in checked.rules:
+        expr = rule.outputs.get(key)
+        if expr is not None:
+            return T.unwrap(expr.type) == T.MONEY
+    return False
+
+
+def _unfit(values: list) -> Col:
+    """An output whose per-case values fit no column: every row it decides is re-decided per case."""
+    flags = pl.Series([v is not None for v in values], dtype=pl.Boolean)
+    return Col(pl.lit(None, dtype=pl.Int64), "num", 0, pl.lit(flags))
+
+
+def evaluate(bindings: dict[str, Bound], main: str, frame: pl.DataFrame, steps: tuple[str, ...]) -> ColumnarResult:
+    """Decide every row of `frame` (a case frame, see `frame.py`) with the bound versions.
+
+    Args:
+        bindings: the versions in force (`Catalog.bind`), the deciding one under `main`.
+        frame: one row per case; `__as_of` holds each row's decision date as a day number.
+        steps: the deciding version's step names (they type `events[].step`).
+    """
+    return ColumnarRun(bindings, main, frame, steps).run()
