@@ -78,7 +78,9 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
         raise UsageError("decide_batch takes an Arrow table or a Polars DataFrame")
     if "case_id" not in frame.columns:
         raise UsageError("the input has no `case_id` column")
-    frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    if ROW not in frame.columns:
+        frame = frame.with_row_index(ROW, offset=1)
+    frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     catalog = catalog_for(policies_dir)
     days, rejects_parts = _as_of_column(frame, as_of)
     rejects_parts = [rejects_parts]

@@ -93,15 +93,45 @@ def _source(frame: pl.DataFrame, name: str) -> str | None:
     return None
 
 
-def _list_input(frame: pl.DataFrame, root: str, item: T.Record) -> pl.DataFrame | None:
+def _json_problems(frame: pl.DataFrame, root: str, item: T.Record, pending: list[dict]) -> None:
+    """Check JSON text cells the way the case schema does: a list of objects, known keys, typed values."""
+    import json
+    kinds = {k: ("bool" if T.unwrap(t) == T.BOOL else "text") for k, t in item.fields}
+    for row, text in zip(frame.get_column(ROW).to_list(), frame.get_column(root).to_list()):
+        if text is None:
+            continue
+        try:
+            items = json.loads(text)
+        except ValueError as err:
+            pending.append({"row": row, "field": root, "problem": f"is not JSON: {err}"})
+            continue
+        if not isinstance(items, list):
+            pending.append({"row": row, "field": root, "problem": "must be a JSON list of objects"})
+            continue
+        for i, entry in enumerate(items):
+            if not isinstance(entry, dict):
+                pending.append({"row": row, "field": f"{root}[{i}]", "problem": "must be an object"})
+                continue
+            for key, value in entry.items():
+                want = kinds.get(key)
+                if want is None:
+                    pending.append({"row": row, "field": f"{root}[{i}].{key}", "problem": "is not a known field"})
+                elif value is not None and (isinstance(value, bool) != (want == "bool") or
+                                            (want == "text" and not isinstance(value, str))):
+                    pending.append({"row": row, "field": f"{root}[{i}].{key}",
+                                     "problem": f"must be {'true or false' if want == 'bool' else 'text'}, not {json.dumps(value)}"})
+
+
+def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[dict]) -> pl.DataFrame | None:
     """The list column as a long table: __row, __item, one column per field (raw)."""
     if root in frame.columns:
         col = frame.get_column(root)
         if col.dtype == pl.String:
+            _json_problems(frame, root, item, pending)
             raw_struct = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
             col = col.str.json_decode(pl.List(raw_struct))
         long = pl.DataFrame({ROW: frame.get_column(ROW), root: col}).explode(root, keep_nulls=False)
-        fields = [f.name for f in long.schema[root].inner.fields]
+        fields = [f.name for f in long.schema[root].fields]
         long = long.select(ROW, *(pl.col(root).struct.field(f) for f in fields))
     elif root == "claims" and any(c.startswith("claim_") for c in frame.columns):
         long = frame.select(ROW, *(pl.col(c).alias(c[len("claim_"):]) for c in frame.columns if c.startswith("claim_")))
@@ -120,6 +150,7 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
     out = {ROW: pl.col(ROW), AS_OF: pl.lit(as_of.cast(pl.Date).cast(pl.Int32))}
     problems: list[pl.DataFrame] = []
     lists: dict[str, pl.DataFrame] = {}
+    pending: list[dict] = []
     for name, typ in columns.items():
         if isinstance(T.unwrap(typ), T.ListOf):
             lists[name] = typ
@@ -138,7 +169,7 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
     base = base.select(ROW, AS_OF, *(n for n in columns if n in base.columns))
     for name, typ in lists.items():
         item = T.unwrap(typ).item
-        long = _list_input(frame, name, item)
+        long = _list_input(frame, name, item, pending)
         struct_type = dtype_of(typ).inner
         if long is None:
             if name == "claims":
@@ -164,6 +195,8 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
             problems.append(base.filter(pl.col(name).list.len() == 0).select(
                 pl.col(ROW).alias("row"), pl.lit("claims").alias("field"), pl.lit("needs at least one claim").alias("problem")))
     problems.append(_cross_checks(base, steps))
+    if pending:
+        problems.append(pl.DataFrame(pending, schema={"row": pl.Int64, "field": pl.String, "problem": pl.String}))
     rejects = pl.concat([p.with_columns(pl.col("field").cast(pl.String), pl.col("row").cast(pl.Int64))
                          for p in problems], how="vertical").drop_nulls("problem")
     rejects = rejects.sort("row", maintain_order=True)

@@ -56,10 +56,11 @@ def decisions_from_columns(result: ColumnarResult, rows: pl.Series, case_ids: pl
         product = pl.col(rate.name) * pl.col(basis.name)
         unit = 10 ** (scale - 2)
         magnitude = (product.abs() + unit // 2) // unit
-        cols["commission_rate"] = pl.col(rate.name).map_elements(
-            lambda v: format_percent(Decimal(v).scaleb(-rate.scale)), return_dtype=pl.String)
-        cols["commission_basis"] = _money(pl.col(basis.name))
-        cols["commission_amount"] = _money(pl.when(product < 0).then(-magnitude).otherwise(magnitude))
+        due = (pl.col(rate.name) != 0) & pl.col(basis.name).is_not_null()   # as Decision.commission_json
+        cols["commission_rate"] = pl.when(due).then(pl.col(rate.name).map_elements(
+            lambda v: format_percent(Decimal(v).scaleb(-rate.scale)), return_dtype=pl.String))
+        cols["commission_basis"] = pl.when(due).then(_money(pl.col(basis.name)))
+        cols["commission_amount"] = pl.when(due).then(_money(pl.when(product < 0).then(-magnitude).otherwise(magnitude)))
     else:
         cols["commission_rate"] = pl.lit(None, dtype=pl.String)
         cols["commission_basis"] = cols["commission_amount"] = pl.lit(None, dtype=MONEY)
@@ -80,7 +81,7 @@ def decisions_from_scalar(decisions: list[tuple[int, Any]], main: CheckedVersion
                   "action": d.action, "rule": d.rule.rule.id, "step": d.rule.rule.step,
                   "fee": d.outputs.get("fee"), "salaer": d.outputs.get("salaer"),
                   "commission_rate": commission["rate"] if commission else None,
-                  "commission_basis": d.outputs.get("commission_basis") if commission else None,
+                  "commission_basis": d.outputs["commission_basis"] if commission else None,
                   "commission_amount": round_ore(d.outputs["commission_rate"] * d.outputs["commission_basis"])
                   if commission else None}
         for key in DATES:

@@ -90,6 +90,12 @@ class ColumnarRun:
             return self.definition(policy, name)
         return self._defs[key]
 
+    def ensure(self, policy: str, name: str) -> None:
+        """Materialise a definition (as a column, or as run-time values) if not yet done."""
+        key = (policy, name)
+        if key not in self._defs and key not in self._py_defs:
+            self.materialise(policy, name)
+
     def python_cases(self, roots: list[str]) -> list[dict]:
         if self._cases is None:
             self._cases = cases_from_frame(self.frame, self.steps)
@@ -142,7 +148,7 @@ class ColumnarRun:
         done_at: list[set] = []
         for index, rule in enumerate(checked.rules):
             for policy, name in needs(rule.when, self.bindings, done):
-                self.definition(policy, name)
+                self.ensure(policy, name)
             undecided = self.frame.get_column(CHOSEN).is_null()
             col = self.top(rule.when, self.main, f"rule {rule.rule.id}", undecided)
             if isinstance(col, list):
@@ -195,7 +201,7 @@ class ColumnarRun:
             inner = set(done_at[index])
             for key, expr in rule.outputs.items():
                 for policy, name in needs(expr, self.bindings, inner):
-                    self.definition(policy, name)
+                    self.ensure(policy, name)
                 col = self.top(expr, self.main, f"output {key} of rule {rule.rule.id}", mask)
                 if isinstance(col, list):
                     col = _unfit(col)
@@ -210,7 +216,7 @@ class ColumnarRun:
                 if not (chosen == index).any():
                     continue
                 for policy, name in needs(expr, self.bindings, set(done_at[index])):
-                    self.definition(policy, name)
+                    self.ensure(policy, name)
             col = self.top(expr, self.main, f"amount {key}", chosen.is_not_null())
             if isinstance(col, list):
                 col = _unfit(col)
