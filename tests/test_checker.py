@@ -130,7 +130,7 @@ def test_unknown_field():
 
 def test_unknown_field_lists_the_fields_when_nothing_is_close():
     d = one("debtor.zzz")
-    assert d.help == "fields: id, name, kind, vat_registered"
+    assert d.help == "fields: id, name, kind, vat_registered, can_pay"
 
 
 def test_field_of_a_scalar():

@@ -40,8 +40,13 @@ def find_policy_files(paths: list[str | Path]) -> tuple[list[Path], list[Diagnos
 
 
 def load_version(path: Path) -> tuple[PolicyVersion | None, list[Diagnostic]]:
-    """Load one policy file: YAML, schema, then every expression parsed."""
+    """Load one policy file: YAML, schema, then every expression parsed (cached by content)."""
+    from ..load_cache import cached_load
     shown = relative(path)
+    return cached_load(Path(path), shown, lambda: _load_version(Path(path), shown))
+
+
+def _load_version(path: Path, shown: str) -> tuple[PolicyVersion | None, list[Diagnostic]]:
     doc = load_document(path, shown)
     if isinstance(doc, Diagnostic):
         return None, [doc]
