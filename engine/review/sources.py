@@ -24,12 +24,16 @@ __all__ = ["PinnedCatalog", "candidate_catalog", "git_file"]
 
 @dataclass
 class PinnedCatalog(Catalog):
-    """A catalog that always resolves the pinned policies to one version (main or used)."""
+    """A catalog that always resolves the pinned policies to one version (main or used).
+
+    A pin wins over a case's own `policy: name@version`: a diff decides every case under
+    each compared version.
+    """
 
     pins: dict[str, str] = field(default_factory=dict)      # policy name → effective date (ISO)
 
     def resolve(self, name: str, day: dt.date, include_drafts: bool = False, pinned: str | None = None):
-        return super().resolve(name, day, include_drafts, pinned or self.pins.get(name))
+        return super().resolve(name, day, include_drafts, self.pins.get(name) or pinned)
 
 
 def _identity(path: Path) -> tuple[str, str] | None:

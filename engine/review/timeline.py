@@ -4,7 +4,8 @@ From the start date, decide; when the deciding rule names a `step`, record that 
 event (its date, fee and payment deadline) and decide again on the next date: the
 decision's `next_review`, else the day after its `payment_deadline`, else the next day. A
 decision without a step moves on only to a later `not_before`/`next_review` (a wait);
-otherwise the ladder ends there (legal review, monitoring, close, hold). Every decision
+otherwise the ladder ends there (legal review, close, hold), as it does when the same
+step-less rule decides twice in a row with nothing new (monitoring). Every decision
 resolves the versions in force on its own date, so a step after 1 January uses the new
 year's figures. Payments given with `--pays` enter the case on their date, which is also a
 decision date.
@@ -92,6 +93,15 @@ def _next_date(decision: Decision, today: dt.date) -> dt.date | None:
     return min(later) if later else None
 
 
+def _steady(rows: list[Row]) -> bool:
+    """The last two decisions are the same step-less rule with no payment between: nothing will change."""
+    if len(rows) < 2:
+        return False
+    last, before = rows[-1], rows[-2]
+    return (last.recorded is None and not last.paid
+            and last.decision.rule.rule.id == before.decision.rule.rule.id and before.recorded is None)
+
+
 def _changes(before: dict[str, str] | None, now: dict[str, str], main: str, day: dt.date) -> list[str]:
     if before is None:
         return []
@@ -145,6 +155,10 @@ def project(catalog: Catalog, case: LoadedCase, start: dt.date, until: dt.date |
         following = _next_date(decision, day)
         if following is None:
             end = f"`{rule.action}` (rule `{rule.id}`) takes no step and sets no later date: the ladder ends here"
+            break
+        if _steady(rows) and not pending:
+            end = (f"`{rule.action}` (rule `{rule.id}`) repeats with nothing new on the case: the ladder ends "
+                   f"here (next review {following})")
             break
         if pending and pending[0].date < following:
             following = pending[0].date

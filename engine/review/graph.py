@@ -1,0 +1,189 @@
+"""`frist graph`: a policy version's escalation ladder as a Mermaid or Graphviz DOT graph.
+
+Steps are nodes; every rule is an edge labelled with its id, its condition (shortened) and
+its fee. A rule that records a step leads from the step of the nearest earlier rule that
+records a different one (rule order is the ladder's order); a rule with no step leaves
+from the step its nearest earlier step rule records ("any stage" before the first one)
+and leads to its action, or loops back when it only waits (`not_before`). Edges are
+drawn by audience, read from `debtor.kind` in the condition and the definitions it uses:
+thick blue for consumers only, dashed orange for businesses only, plain for both.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
+
+from .. import ast
+from ..render_values import show
+from ..trace import SourceIndex
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from ..runtime import CheckedRule, CheckedVersion
+
+__all__ = ["Edge", "ladder", "to_mermaid", "to_dot", "graph"]
+
+ANY, START = "any stage", "new case"
+_KINDS = {"consumer", "business"}
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str                 # node name: a step, an action, or ANY
+    target: str
+    rule: str
+    condition: str
+    fee: str | None
+    audience: str               # consumer | business | both
+    terminal: bool              # the target is an action that records no step
+
+
+def _audience(expr: ast.Expr, version: CheckedVersion) -> set[str]:
+    """The debtor kinds a condition admits (both when it does not look at `debtor.kind`)."""
+    return _kinds(expr, version, set()) or set(_KINDS)
+
+
+def _kinds(expr: ast.Expr, version: CheckedVersion, seen: set[str]) -> set[str]:
+    """The debtor kinds named by `debtor.kind` tests in a condition (empty: none)."""
+    found: set[str] = set()
+
+    def visit(node: ast.Expr, negated: bool) -> None:
+        if isinstance(node, ast.Unary) and node.op == "not":
+            visit(node.operand, not negated)
+            return
+        if isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "def" and node.ref.scope in ("", version.name):
+            name = node.ref.name
+            if name not in seen and name in version.definitions:
+                seen.add(name)
+                kinds = _kinds(version.definitions[name], version, seen)
+                found.update(_KINDS - kinds if negated and kinds != _KINDS else kinds)
+            return
+        literal = None
+        if isinstance(node, ast.Compare) and node.op in ("==", "!=") and _is_kind(node.left):
+            literal = {node.right.value} if isinstance(node.right, ast.Literal) else None
+            negated ^= node.op == "!="
+        elif isinstance(node, ast.In) and _is_kind(node.item):
+            literal = {o.value for o in node.options if isinstance(o, ast.Literal)}
+            negated ^= node.negated
+        if literal is not None:
+            found.update(_KINDS - literal if negated else literal & _KINDS)
+            return
+        for child in ast.children(node):
+            visit(child, negated)
+
+    visit(expr, False)
+    return found
+
+
+def _is_kind(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Path) and tuple(node.parts[-2:]) == ("debtor", "kind")
+
+
+def _short(text: str, width: int = 44) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _fee(rule: CheckedRule, version: CheckedVersion, sources: SourceIndex) -> str | None:
+    expr = rule.outputs.get("fee") or rule.outputs.get("salaer")
+    if expr is None:
+        return None
+    if isinstance(expr, ast.Path) and expr.ref is not None and expr.ref.kind == "param" and expr.ref.scope in ("", version.name):
+        return f"{expr.ref.name} = {show(version.params[expr.ref.name], expr.type)}"
+    if isinstance(expr, ast.Literal):
+        return expr.text
+    return _short(sources.text(expr), 30)
+
+
+def ladder(version: CheckedVersion) -> tuple[list[str], list[Edge]]:
+    """The nodes (in ladder order) and one edge per rule."""
+    from ..runtime import Bound
+    sources = SourceIndex({version.name: Bound(version)})
+    edges: list[Edge] = []
+    stage = ANY                 # the step recorded by the nearest earlier step rule
+    steps_seen: list[str] = []
+    for rule in version.rules:
+        r = rule.rule
+        kinds = _audience(rule.when, version)
+        audience = "both" if kinds == _KINDS else next(iter(kinds))
+        condition = _short(sources.text(rule.when))
+        fee = _fee(rule, version, sources)
+        if r.step:
+            earlier = next((s for s in reversed(steps_seen) if s != r.step), START)
+            edges.append(Edge(earlier, r.step, r.id, condition, fee, audience, False))
+            stage = r.step
+            if r.step not in steps_seen:
+                steps_seen.append(r.step)
+        elif "not_before" in rule.outputs:
+            edges.append(Edge(stage, stage, r.id, condition, fee, audience, False))
+        else:
+            edges.append(Edge(stage, r.action, r.id, condition, fee, audience, True))
+    nodes = [START] + steps_seen + sorted({e.target for e in edges if e.terminal})
+    if any(e.source == ANY for e in edges):
+        nodes.insert(1, ANY)
+    return nodes, edges
+
+
+def _id(node: str, terminal: set[str]) -> str:
+    prefix = "a_" if node in terminal else "s_"
+    return {START: "start", ANY: "any"}.get(node) or prefix + re.sub(r"\W", "_", node)
+
+
+def _label(edge: Edge) -> str:
+    return f"{edge.rule}: {edge.condition}" + (f" · fee {edge.fee}" if edge.fee else "")
+
+
+_STYLE = {"consumer": "stroke:#1f5fbf,stroke-width:3px", "business": "stroke:#d9730d,stroke-dasharray:6 4"}
+
+
+def to_mermaid(version: CheckedVersion) -> str:
+    nodes, edges = ladder(version)
+    terminal = {e.target for e in edges if e.terminal}
+    out = [f"%% {version.version.key}: escalation ladder (frist graph)",
+           "%% thick blue: consumers only · dashed orange: businesses only · plain: both", "flowchart LR"]
+    for node in nodes:
+        text = node.replace('"', "#quot;")
+        shape = ('([', '])') if node in (START, ANY) else ('[/', '/]') if node in terminal else ('[', ']')
+        out.append(f'  {_id(node, terminal)}{shape[0]}"{text}"{shape[1]}')
+    styles = []
+    for i, e in enumerate(edges):
+        arrow = {"consumer": "==>", "business": "-.->"}.get(e.audience, "-->")
+        label = _label(e).replace('"', "#quot;").replace("|", "#124;")
+        out.append(f'  {_id(e.source, terminal)} {arrow}|"{label}"| {_id(e.target, terminal)}')
+        if e.audience in _STYLE:
+            styles.append(f"  linkStyle {i} {_STYLE[e.audience]}")
+    return "\n".join(out + styles) + "\n"
+
+
+def to_dot(version: CheckedVersion) -> str:
+    nodes, edges = ladder(version)
+    terminal = {e.target for e in edges if e.terminal}
+
+    def q(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    out = [f"digraph {q(version.version.key)} {{", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=11];',
+           '  edge [fontname="Helvetica", fontsize=9];',
+           f"  label={q(version.version.key + ': thick blue = consumers only, dashed orange = businesses only')};"]
+    for node in nodes:
+        shape = "ellipse" if node in (START, ANY) else "octagon" if node in terminal else "box"
+        out.append(f"  {_id(node, terminal)} [label={q(node)}, shape={shape}];")
+    for e in edges:
+        style = {"consumer": 'color="#1f5fbf", penwidth=2.5', "business": 'color="#d9730d", style=dashed'}.get(e.audience, "")
+        attrs = f"label={q(_label(e))}" + (f", {style}" if style else "")
+        out.append(f"  {_id(e.source, terminal)} -> {_id(e.target, terminal)} [{attrs}];")
+    return "\n".join(out + ["}"]) + "\n"
+
+
+def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..commands import _catalog, _date
+    from ..errors import UsageError
+    from ..values.time import today_oslo
+    name, _, pinned = args.policy.partition("@")
+    catalog = _catalog([args.policies])
+    version = catalog.resolve(name, _date(args.as_of, "--as-of") or today_oslo(), True, pinned or None)
+    if not version.rules:
+        raise UsageError(f"policy `{name}` has no rules to draw: it is meant to be used by other policies")
+    print((to_dot if args.format == "dot" else to_mermaid)(version), end="", file=stdout)
+    return 0

@@ -1,0 +1,187 @@
+"""`frist diff`: the changes between two policy versions and the decisions they change.
+
+The fixture ladder's two versions differ in three fees and the interest schedule; the
+kravia tests review an edited copy of the real policy against the committed version.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+LADDER = "tests/fixtures/review/policies"
+CASES = "tests/fixtures/review/cases"
+KRAVIA = "policies/kravia/2024-01-01.yaml"
+
+
+def diff(run_cli, *argv: str) -> dict:
+    code, out, err = run_cli("diff", *argv, "--format", "json")
+    assert (code, err) == (0, ""), err
+    return json.loads(out)
+
+
+def ladder_diff(run_cli, *extra: str) -> dict:
+    return diff(run_cli, "ladder@2025-07-01", "ladder@2026-01-01", "--cases", CASES, "--policies", LADDER, *extra)
+
+
+def test_parameter_changes_are_listed_old_to_new(run_cli):
+    d = ladder_diff(run_cli)
+    values = {c["name"]: [(f["field"], f["old"], f["new"]) for f in c["fields"]] for c in d["changes"]}
+    assert values["reminder_fee"] == [("value", "35 NOK", "38 NOK"), ("source", "price list 2025", "price list 2026")]
+    assert values["rate"] == [("value", "12.25 % from 2025-07-01; 12.50 % from 2025-01-01",
+                               "12.00 % from 2026-01-01; 12.25 % from 2025-07-01; 12.50 % from 2025-01-01")]
+    assert [c["kind"] for c in d["changes"]] == ["parameter"] * 4
+    assert d["changes"][0]["where"] == "tests/fixtures/review/policies/ladder/2026-01-01.yaml:9"
+
+
+def test_changed_cases_are_grouped_with_the_responsible_rule_and_figure(run_cli):
+    d = ladder_diff(run_cli)
+    assert d["summary"] | {"by_action": None} == {"cases": 4, "changed": 3, "unchanged": 1, "errors": 0,
+                                                  "not_affected": 0, "invalid": 0, "by_action": None}
+    groups = {g["kind"]: g["cases"] for g in d["groups"]}
+    assert set(groups) == {"send_reminder: fee changed", "wait: amounts.interest, amounts.total changed"}
+    (reminder,) = groups["send_reminder: fee changed"]
+    # on 2025-12-20 the new rate (from 2026-01-01) is not yet in force: only the fee is responsible
+    assert (reminder["case_id"], reminder["rule"], reminder["figures"]) == (
+        "L-1", {"old": "remind", "new": "remind"}, ["reminder_fee"])
+    assert reminder["fields"] == [{"field": "fee", "old": "35.00", "new": "38.00"}]
+    business = next(c for c in groups["wait: amounts.interest, amounts.total changed"] if c["case_id"] == "L-2")
+    # 5400 NOK from 2026-01-05 to 2026-02-02 (28 days): 12.25 % → 50.75, 12.00 % → 49.71
+    assert business["fields"][0] == {"field": "amounts.interest", "old": "50.75", "new": "49.71"}
+    assert business["figures"] == ["rate"]
+    assert d["unchanged"] == [{"path": "tests/fixtures/review/cases/paid.yaml", "case_id": "L-3",
+                               "action": "close", "rule": "paid"}]
+
+
+def test_as_of_decides_every_case_on_that_date(run_cli):
+    d = ladder_diff(run_cli, "--as-of", "2026-03-02")
+    assert {c["as_of"] for g in d["groups"] for c in g["cases"]} == {"2026-03-02"}
+
+
+def test_fail_on_change(run_cli):
+    argv = ("diff", "ladder@2025-07-01", "ladder@2026-01-01", "--cases", CASES, "--policies", LADDER)
+    assert run_cli(*argv)[0] == 0
+    assert run_cli(*argv, "--fail-on-change")[0] == 1
+    same = ("diff", "ladder@2026-01-01", "ladder@2026-01-01", "--cases", CASES, "--policies", LADDER, "--fail-on-change")
+    code, out, _ = run_cli(*same)
+    assert code == 0 and "4 cases, 0 changed, 4 unchanged" in out and "policy changes: none" in out
+
+
+def test_an_edited_copy_anywhere_stands_in_for_its_version(run_cli, tmp_path):
+    edited = tmp_path / "my-edit.yaml"
+    edited.write_text(Path(LADDER, "ladder", "2026-01-01.yaml").read_text(encoding="utf-8").replace(
+        "business_varsel_fee: {value: 114 NOK", "business_varsel_fee: {value: 120 NOK"), encoding="utf-8")
+    d = diff(run_cli, "ladder@2026-01-01", str(edited), "--cases", CASES, "--policies", LADDER, "--as-of", "2026-02-10")
+    assert [(c["name"], c["fields"][0]["old"], c["fields"][0]["new"]) for c in d["changes"]] == [
+        ("business_varsel_fee", "114 NOK", "120 NOK")]
+    assert d["new"]["path"] == str(edited)
+    # on 2026-02-10 only L-2 (a business, reminder due 2026-02-03) gets its inkassovarsel
+    (group,) = d["groups"]
+    assert group["kind"] == "send_inkassovarsel: fee changed"
+    assert [(c["case_id"], c["rule"]["new"], c["figures"], c["fields"]) for c in group["cases"]] == [
+        ("L-2", "varsel-business", ["business_varsel_fee"], [{"field": "fee", "old": "114.00", "new": "120.00"}])]
+
+
+def test_a_committed_file_can_be_compared_with_the_working_tree(run_cli):
+    path = "tests/fixtures/review/policies/ladder/2026-01-01.yaml"
+    d = diff(run_cli, f"HEAD:{path}", path, "--cases", CASES, "--policies", LADDER)
+    assert d["old"]["path"] == f"HEAD:{path}" and d["changes"] == [] and d["summary"]["changed"] == 0
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("ladder", "error: `ladder` is neither NAME@VERSION nor a policy file"),
+    ("ladder@2024-01-01", "error: policy `ladder` has no version 2024-01-01"),
+    ("nosuch@2026-01-01", "error: unknown policy `nosuch`"),
+    ("HEAD:no/such/file.yaml", "error: cannot read `HEAD:no/such/file.yaml` from git"),
+])
+def test_bad_specs_are_usage_errors(run_cli, spec, message):
+    code, out, err = run_cli("diff", spec, "ladder@2026-01-01", "--cases", CASES, "--policies", LADDER)
+    assert (code, out) == (2, "") and err.startswith(message)
+
+
+def test_kravia_commission_edit_changes_exactly_the_commissioned_cases(run_cli, tmp_path):
+    edited = tmp_path / "kravia.yaml"
+    text = Path(KRAVIA).read_text(encoding="utf-8")
+    assert text.count("value: 10 %") == 1
+    edited.write_text(text.replace("value: 10 %", "value: 12 %"), encoding="utf-8")
+    d = diff(run_cli, "kravia@2024-01-01", str(edited), "--cases", "tests/cases/kravia")
+    assert [(c["name"], c["fields"]) for c in d["changes"]] == [
+        ("commission_rate", [{"field": "value", "old": "10 %", "new": "12 %"}])]
+    changed = [c for g in d["groups"] for c in g["cases"]]
+    assert changed and d["summary"]["changed"] == len(changed)
+    for case in changed:
+        (field,) = case["fields"]
+        assert field["field"] == "commission" and case["figures"] == ["commission_rate"]
+        assert Decimal(field["new"]) == (Decimal(field["old"]) * Decimal("1.2")).quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_rendered_diff(run_cli, snapshot, fmt):
+    code, out, err = run_cli("diff", "ladder@2025-07-01", "ladder@2026-01-01", "--cases", CASES,
+                             "--policies", LADDER, "--format", fmt)
+    assert (code, err) == (0, "")
+    assert out == snapshot
+
+
+def test_diff_json(run_cli, snapshot):
+    assert ladder_diff(run_cli) == snapshot
+
+
+class _Page(HTMLParser):
+    """Headings, table rows (cell texts with their links) and any external reference."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self.rows: list[list[tuple[str, list[str]]]] = []
+        self.ids: set[str] = set()
+        self.external: list[str] = []
+        self._text: list[str] | None = None
+        self._links: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("src", "href"):
+            if attrs.get(key) and not attrs[key].startswith("#"):
+                self.external.append(attrs[key])
+        if tag == "a" and self._text is not None:
+            self._links.append(attrs["href"])
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th", "h2", "h3"):
+            self._text, self._links, self._in = [], [], tag
+
+    def handle_endtag(self, tag):
+        if tag == self._in:
+            text = " ".join("".join(self._text).split())
+            if tag in ("h2", "h3"):
+                self.headings.append(text)
+            else:
+                self.rows[-1].append((text, self._links))
+            self._text, self._in = None, None
+
+    def handle_data(self, data):
+        if self._text is not None:
+            self._text.append(data)
+
+
+def test_html_is_self_contained_changed_cases_first_and_linked(run_cli):
+    code, out, _ = run_cli("diff", "ladder@2025-07-01", "ladder@2026-01-01", "--cases", CASES,
+                           "--policies", LADDER, "--format", "html")
+    assert code == 0 and out.startswith("<!DOCTYPE html>")
+    page = _Page()
+    page.feed(out)
+    assert page.external == []
+    assert page.headings.index("Changed decisions") < page.headings.index("Changes in the policy file")
+    reminder = next(row for row in page.rows if row and row[0][0].startswith("L-1"))
+    assert [text for text, _ in reminder[1:4]] == ["fee", "35.00", "38.00"]
+    links = reminder[4][1]
+    assert links == ["#parameter-reminder_fee"] and "parameter-reminder_fee" in page.ids
+    figure = next(row for row in page.rows if row and row[0][0] == "value" and row[1][0] == "35 NOK")
+    assert figure[2][0] == "38 NOK"
