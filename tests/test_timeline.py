@@ -34,7 +34,7 @@ def test_a_step_after_1_january_uses_the_new_years_figures(run_cli):
         ("2026-01-21", "ladder@2026-01-01", "legal_review", None, None),
     ]
     assert [r["version_changes"] for r in t["rows"]] == [
-        [], ["ladder@2026-01-01 applies from 2026-01-06 (was ladder@2025-07-01)"], []]
+        [], ["ladder@2026-01-01 from 2026-01-06 (was ladder@2025-07-01)"], []]
     assert [r["step"] for r in t["rows"]] == ["reminder", "inkassovarsel", None]
     assert [r["fees_so_far"] for r in t["rows"]] == ["35.00", "111.00", "111.00"]
     # 1000 NOK from 2025-11-20: 30 days at 12.25 % = 10.07; by 2026-01-21 the days 21 Nov–31 Dec (41) at
@@ -155,4 +155,4 @@ def test_timeline_html_is_self_contained_and_shows_each_step(run_cli):
     assert [(r[0], r[1], r[3]) for r in rows] == [
         ("2025-12-20", "ladder@2025-07-01", "35.00"), ("2026-01-06", "ladder@2026-01-01", "76.00"),
         ("2026-01-21", "ladder@2026-01-01", "")]
-    assert "new version: ladder@2026-01-01 applies from 2026-01-06" in rows[1][-1]
+    assert "new version: ladder@2026-01-01 from 2026-01-06" in rows[1][-1]

@@ -4,9 +4,10 @@ Shared by the timeline and diff renderers, so both look alike in a reviewer's br
 """
 from __future__ import annotations
 
+import re
 from html import escape
 
-__all__ = ["esc", "page", "table"]
+__all__ = ["esc", "code_spans", "page", "table"]
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;margin:2rem auto;max-width:76rem;padding:0 1.5rem}
@@ -29,6 +30,8 @@ code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f4f6f9;pa
 .summary div{background:#f4f6f9;border-radius:6px;padding:.5rem .9rem}
 .summary b{display:block;font-size:1.4rem}
 tr.version-change td{border-top:2px solid #e0a800}
+.timeline td:nth-child(-n+2),.timeline td:nth-child(5),.timeline td.num,.timeline th{white-space:nowrap}
+.timeline td:last-child{min-width:15rem}
 a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}
 :target{outline:2px solid #e0a800;outline-offset:2px}
 """
@@ -37,6 +40,15 @@ a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}
 def esc(text: object) -> str:
     """HTML-escaped text (quotes too, so it is safe in attributes)."""
     return escape("" if text is None else str(text), quote=True)
+
+
+def code_spans(text: str) -> str:
+    """Escaped text with its `backticked` names as <code>.
+
+    >>> code_spans("rule `a<b`")
+    'rule <code>a&lt;b</code>'
+    """
+    return re.sub(r"`([^`]*)`", r"<code>\1</code>", esc(text))
 
 
 def page(title: str, body: str) -> str:

@@ -110,7 +110,7 @@ def _changes(before: dict[str, str] | None, now: dict[str, str], main: str, day:
         if before.get(name) != key:
             role = "" if name == main else "used policy "
             was = f" (was {before[name]})" if name in before else ""
-            notes.append(f"{role}{key} applies from {day}{was}")
+            notes.append(f"{role}{key} from {day}{was}")
     return notes
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from .. import types as T
 from ..render_values import to_json
 from ..values.money import format_money
-from .html import esc, page, table
+from .html import code_spans, esc, page, table
 from .timeline import Timeline, parse_payment, project
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _title(data: dict) -> str:
 
 
 def _notes(row: dict) -> list[str]:
-    out = [f"received {p['amount']} on {p['date']}, before this decision" for p in row["payments"]]
+    out = [f"received {p['amount']} on {p['date']}" for p in row["payments"]]
     out += [f"new version: {c}" for c in row["version_changes"]]
     if row["step"]:
         out.append(f"records step `{row['step']}`")
@@ -74,7 +74,7 @@ def render_text(data: dict) -> str:
     for row in data["rows"]:
         out.append(line(_cells(row)))
         for paid in row["payments"]:
-            out.append(f"{'':{widths[0]}}  ↳ received {paid['amount']} on {paid['date']}, before this decision")
+            out.append(f"{'':{widths[0]}}  ↳ received {paid['amount']} on {paid['date']}")
         for change in row["version_changes"]:
             out.append(f"{'':{widths[0]}}  ↳ new version: {change}")
     out += ["", f"end: {data['end']}",
@@ -101,13 +101,13 @@ def render_html(data: dict) -> str:
         cells = [esc(c) for c in _cells(row)]
         cells[1] = f"<code>{cells[1]}</code>"
         cells[2] = f"<code>{esc(row['action'])}</code> <span class=\"tag\">{esc(row['rule'])}</span>"
-        notes = "".join(f'<div class="note">{esc(n)}</div>' for n in _notes(row))
+        notes = "".join(f'<div class="note">{code_spans(n)}</div>' for n in _notes(row))
         rows.append(cells + [notes])
         classes.append("version-change" if row["version_changes"] else "")
     body = [f"<h1>Timeline for case {esc(data['case_id'])}</h1>",
             f'<p class="meta">{esc(_title(data))}</p>',
-            table(_HEAD + ["notes"], rows, _NUMERIC, classes),
-            f"<p><b>End:</b> {esc(data['end'])}.</p>",
+            '<div class="timeline">' + table(_HEAD + ["notes"], rows, _NUMERIC, classes) + "</div>",
+            f"<p><b>End:</b> {code_spans(data['end'])}.</p>",
             '<p class="meta">Interest and total are the policy\'s amounts on each date, before that row\'s fee '
             "is charged. Each row is decided by the versions in force on its date; a highlighted row starts a new version.</p>"]
     return page(f"Timeline {data['case_id']}", "\n".join(body))
