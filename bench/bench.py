@@ -1,0 +1,174 @@
+"""bench/run: the ladder workload through Frist (scalar, columnar) and the practical limits and peers.
+
+Each implementation runs in its own process (`--impl NAME`) so peak memory is its own; in
+that process the plain-Python reference is timed back to back with it on the same cases,
+once per repetition, and the ratio is the median of the per-repetition ratios.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+IMPLS = {  # name → (label, sample cases for throughput)
+    "plain": ("hand-written plain Python (peers' reference if-chain)", None),
+    "numpy": ("hand-written NumPy kernel (peers' impls/numpy_impl)", None),
+    "frist-scalar": ("Frist scalar fast path: compiled decide(case, as_of), no trace", None),
+    "frist-columnar": ("Frist columnar evaluator (Polars), prebuilt case frame", None),
+    "zen": ("zen-engine JDM decision table (peers' encoding)", 100_000),
+    "rule-engine": ("rule-engine ordered rule list (peers' encoding)", 20_000),
+}
+
+
+def timed(fn, arg):
+    start = time.perf_counter()
+    out = fn(arg)
+    return time.perf_counter() - start, out
+
+
+def measure(name: str, n: int, reps: int) -> dict:
+    import workload
+    from workload import peers
+    cols = workload.generate(n)
+    sample = IMPLS[name][1] or n
+    rows = peers.columns_to_dicts(cols, sample)
+    plain = lambda batch: [peers.decide_reference(c) for c in batch]  # noqa: E731
+    want = plain(rows)
+    single, run, batch, labels = prepare(name, cols, rows, sample)
+    got = labels(run(batch))
+    mismatches = sum(a != b for a, b in zip(got, want)) + abs(len(got) - len(want))
+    ratios, rates, base_rates = [], [], []
+    for _ in range(reps):
+        t_base, _ = timed(plain, rows)
+        t_impl, _ = timed(run, batch)
+        rates.append(sample / t_impl)
+        base_rates.append(sample / t_base)
+        ratios.append(t_base / t_impl)
+    latencies = []
+    for i in range(min(200, sample)):
+        start = time.perf_counter_ns()
+        single(i)
+        latencies.append((time.perf_counter_ns() - start) / 1000)
+    return {"impl": name, "sample": sample, "reps": reps, "rate": statistics.median(rates),
+            "ratio": statistics.median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
+            "plain_rate": statistics.median(base_rates), "latency_us_p50": statistics.median(latencies),
+            "mismatches": mismatches, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def prepare(name, cols, rows, sample):
+    """(single(i), run(batch), batch, labels(result)) for one implementation; nothing here is timed."""
+    import workload
+    from workload import peers
+    if name == "plain":
+        return (lambda i: peers.decide_reference(rows[i])), (lambda b: [peers.decide_reference(c) for c in b]), rows, list
+    if name == "numpy":
+        from impls.numpy_impl import Impl
+        impl = Impl()
+        batch = impl.prepare(rows, cols)
+        return (lambda i: impl.decide(impl.single_input(rows[i]))), impl.run, batch, impl.labels
+    if name in ("zen", "rule-engine"):
+        if name == "zen":
+            from impls.zen_table import Impl
+        else:
+            from impls.rule_engine_impl import ListImpl as Impl
+        impl = Impl()
+        return (lambda i: impl.decide(rows[i])), impl.run, rows, impl.labels
+    from engine.batch.api import catalog_for
+    catalog = catalog_for(ROOT / "bench" / "policies")
+    main = catalog.resolve("ladder", workload.EPOCH.replace(year=2024))
+    bindings = catalog.bind(main, workload.EPOCH.replace(year=2024))
+    if name == "frist-scalar":
+        import decimal
+        from engine.decision import compiled_for
+        from engine.values.money import DECIMAL_CONTEXT
+        decide = compiled_for(catalog, bindings, "ladder").decide
+        actions = [r.rule.action for r in main.rules]
+        pairs = [workload.frist_case(r) for r in rows]
+
+        def run(batch):
+            with decimal.localcontext(DECIMAL_CONTEXT):
+                return [decide(c, d)[0] for c, d in batch]
+        return (lambda i: run(pairs[i:i + 1])), run, pairs, lambda out: [actions[i] for i in out]
+    import polars as pl
+    from engine.batch.layout import ROW, to_case_frame
+    from engine.columnar.program import evaluate
+    flat = workload.flat_frame(cols).with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    frame, rejects = to_case_frame(flat, main.version.steps, flat.get_column("as_of"))
+    assert rejects.height == 0, rejects.head()
+    frame = frame.drop(ROW)
+    steps = main.version.steps
+    actions = pl.Series([r.rule.action for r in main.rules])
+    run = lambda f: evaluate(bindings, "ladder", f, steps)  # noqa: E731
+    return ((lambda i: run(frame.slice(i, 1))), run, frame,
+            lambda res: actions.gather(res.frame.get_column("__chosen")).to_list())
+
+
+def io_run(n: int, workdir: Path) -> dict:
+    """1M cases Parquet → decisions Parquet through decide_table, read/decide/write timed apart."""
+    import polars as pl
+    import workload
+    from engine.batch.api import decide_table
+    source, target = workdir / "ladder-cases.parquet", workdir / "ladder-decisions.parquet"
+    if not source.exists():
+        workload.flat_frame(workload.generate(n)).write_parquet(source)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    frame = pl.read_parquet(source)
+    t1 = time.perf_counter()
+    decisions, rejects = decide_table(frame, "ladder", None, ROOT / "bench" / "policies")
+    t2 = time.perf_counter()
+    decisions.write_parquet(target)
+    t3 = time.perf_counter()
+    return {"cases": frame.height, "decided": decisions.height, "rejected": rejects.height, "read_s": t1 - t0,
+            "decide_s": t2 - t1, "write_s": t3 - t2, "rate": frame.height / (t2 - t1),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_before_read_mb": rss0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1_000_000, help="cases (default 1,000,000)")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--impl", help="run one implementation in this process and print JSON")
+    parser.add_argument("--only", nargs="*", default=list(IMPLS))
+    parser.add_argument("--io", action="store_true", help="also run the Parquet → Parquet measurement")
+    parser.add_argument("--workdir", default="/tmp/frist-bench")
+    args = parser.parse_args()
+    if args.impl == "io":
+        print(json.dumps(io_run(args.n, Path(args.workdir))))
+        return
+    if args.impl:
+        print(json.dumps(measure(args.impl, args.n, args.reps)))
+        return
+    Path(args.workdir).mkdir(parents=True, exist_ok=True)
+    results = []
+    for name in args.only:
+        out = subprocess.run([sys.executable, __file__, "--impl", name, "--n", str(args.n), "--reps", str(args.reps)],
+                             capture_output=True, text=True, check=True)
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(f"{name}: {results[-1]}", file=sys.stderr)
+    print(f"\n{args.n:,} cases (slow engines on the sample shown), median of {args.reps}\n")
+    print("| implementation | decisions/s | ratio vs plain Python [min–max] | latency p50 µs | peak RSS MB | sample | mismatches vs reference |")
+    print("|---|---:|---|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {IMPLS[r['impl']][0]} | {r['rate']:,.0f} | {r['ratio']:.2f}× [{r['ratio_min']:.2f}–{r['ratio_max']:.2f}] "
+              f"| {r['latency_us_p50']:.1f} | {r['peak_rss_mb']:.0f} | {r['sample']:,} | {r['mismatches']} |")
+    if args.io:
+        out = subprocess.run([sys.executable, __file__, "--impl", "io", "--n", str(args.n), "--workdir", args.workdir],
+                             capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"\nParquet → Parquet, {r['cases']:,} cases ({r['decided']:,} decided, {r['rejected']} rejected): "
+              f"read {r['read_s']:.2f} s, decide {r['decide_s']:.2f} s ({r['rate']:,.0f}/s incl. validation), "
+              f"write {r['write_s']:.2f} s; peak RSS {r['peak_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
