@@ -23,7 +23,7 @@ from .schema_check import load_schema, schema_diagnostics
 from .values.money import parse_money
 from .values.time import parse_date
 
-__all__ = ["case_type", "root_fields", "LoadedCase", "load_case", "case_from_data", "STEP"]
+__all__ = ["case_type", "root_fields", "LoadedCase", "load_case", "case_from_data", "pin_decision_date_defaults", "STEP"]
 
 STEP = "Step"
 _SCALARS = {"Money": T.MONEY, "Date": T.DATE, "Text": T.TEXT, "Number": T.NUMBER, "Bool": T.BOOL}
@@ -202,6 +202,33 @@ def _semantic_checks(case: dict, doc: Document, problems: list) -> None:
     for i, event in enumerate(case["events"]):
         if event["fee"] is not None and event["fee"] < 0:
             bad("invalid-amount", f"events[{i}].fee must not be negative", ("events", i, "fee"))
+
+
+def pin_decision_date_defaults(raw: dict, as_of: dt.date) -> dict:
+    """A copy of raw case data with every field marked `x-frist-default: as_of` filled in.
+
+    Such a field (e.g. a claim's `handed_over`) means "the date the case is decided" when
+    left out. A projection over later dates (timeline, why-not) pins it once, at the
+    start, so the field does not move along with each projected decision date.
+    """
+    import copy
+    root = load_schema("case.schema.json")
+
+    def fill(value: Any, schema: dict) -> Any:
+        schema = _resolve(schema, root)
+        if isinstance(value, dict) and schema.get("type") == "object":
+            for key, sub in schema.get("properties", {}).items():
+                sub = _resolve(sub, root)
+                if key not in value and sub.get("x-frist-default") == "as_of":
+                    value[key] = as_of.isoformat()
+                elif key in value:
+                    fill(value[key], sub)
+        elif isinstance(value, list) and "items" in schema:
+            for item in value:
+                fill(item, schema["items"])
+        return value
+
+    return fill(copy.deepcopy(raw), root)
 
 
 def check_steps(case: LoadedCase, steps: tuple[str, ...], policy_key: str) -> None:

@@ -39,6 +39,9 @@ def why_not(decision, catalog, case, action: str, include_drafts: bool = False) 
     day = decision.as_of
     horizon = decision.as_of + dt.timedelta(days=HORIZON_DAYS)
     if decision.action != action:
+        from .case import case_from_data, pin_decision_date_defaults
+        # Fields that default to the decision date keep today's value on later days.
+        case = case_from_data(pin_decision_date_defaults(case.raw, decision.as_of), case.path)
         while day < horizon:
             day += dt.timedelta(days=1)
             try:
