@@ -63,3 +63,16 @@ def test_mermaid_and_dot_snapshots(run_cli, snapshot):
 def test_a_policy_without_rules_cannot_be_drawn(run_cli):
     code, _, err = run_cli("graph", "no-regulation@2026-01-01")
     assert code == 2 and "has no rules to draw" in err
+
+
+def test_a_used_policy_s_definition_sets_the_audience(run_cli):
+    # fiken-kravia's `legal-review-business` rule is `when: kravia.is_business` (a definition of the used policy)
+    out = graph(run_cli, "fiken-kravia@2024-01-01")
+    assert [(s, a, t) for s, a, r, t in edges(out) if r == "legal-review-business"] == [
+        ("s_betalingsoppfordring", "-.->", "a_legal_review")]
+
+
+def test_an_amount_that_depends_on_the_debtor_kind_does_not_restrict_the_rule(run_cli):
+    # egeninkasso's `paid` rule compares the balance, whose 3a compensation applies to businesses only
+    out = graph(run_cli, "egeninkasso@2024-01-01")
+    assert [a for s, a, r, t in edges(out) if r == "paid"] == ["-->"]

@@ -40,12 +40,12 @@ class Edge:
     terminal: bool              # the target is an action that records no step
 
 
-def _audience(expr: ast.Expr, version: CheckedVersion) -> set[str]:
+def _audience(expr: ast.Expr, version: CheckedVersion, used: dict[str, CheckedVersion]) -> set[str]:
     """The debtor kinds a condition admits (both when it does not look at `debtor.kind`)."""
-    return _kinds(expr, version, set()) or set(_KINDS)
+    return _kinds(expr, version, set(), used) or set(_KINDS)
 
 
-def _kinds(expr: ast.Expr, version: CheckedVersion, seen: set[str]) -> set[str]:
+def _kinds(expr: ast.Expr, version: CheckedVersion, seen: set, used: dict[str, CheckedVersion]) -> set[str]:
     """The debtor kinds named by `debtor.kind` tests in a condition (empty: none)."""
     found: set[str] = set()
 
@@ -53,11 +53,12 @@ def _kinds(expr: ast.Expr, version: CheckedVersion, seen: set[str]) -> set[str]:
         if isinstance(node, ast.Unary) and node.op == "not":
             visit(node.operand, not negated)
             return
-        if isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "def" and node.ref.scope in ("", version.name):
-            name = node.ref.name
-            if name not in seen and name in version.definitions:
-                seen.add(name)
-                kinds = _kinds(version.definitions[name], version, seen)
+        if isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "def":
+            owner = version if node.ref.scope in ("", version.name) else used.get(node.ref.scope)
+            key = (node.ref.scope, node.ref.name)
+            if owner is not None and key not in seen and node.ref.name in owner.definitions:
+                seen.add(key)
+                kinds = _kinds(owner.definitions[node.ref.name], owner, seen, used)
                 found.update(_KINDS - kinds if negated and kinds != _KINDS else kinds)
             return
         literal = None
@@ -70,8 +71,9 @@ def _kinds(expr: ast.Expr, version: CheckedVersion, seen: set[str]) -> set[str]:
         if literal is not None:
             found.update(_KINDS - literal if negated else literal & _KINDS)
             return
-        for child in ast.children(node):
-            visit(child, negated)
+        if isinstance(node, ast.Logical):    # only the condition's own structure restricts the audience,
+            visit(node.left, negated)        # not a `debtor.kind` test inside an amount it computes
+            visit(node.right, negated)
 
     visit(expr, False)
     return found
@@ -97,8 +99,13 @@ def _fee(rule: CheckedRule, version: CheckedVersion, sources: SourceIndex) -> st
     return _short(sources.text(expr), 30)
 
 
-def ladder(version: CheckedVersion) -> tuple[list[str], list[Edge]]:
-    """The nodes (in ladder order) and one edge per rule."""
+def ladder(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None) -> tuple[list[str], list[Edge]]:
+    """The nodes (in ladder order) and one edge per rule.
+
+    Args:
+        used: the used policies' versions by alias, to follow their definitions (`kravia.is_business`).
+    """
+    used = used or {}
     from ..runtime import Bound
     sources = SourceIndex({version.name: Bound(version)})
     edges: list[Edge] = []
@@ -106,7 +113,7 @@ def ladder(version: CheckedVersion) -> tuple[list[str], list[Edge]]:
     steps_seen: list[str] = []
     for rule in version.rules:
         r = rule.rule
-        kinds = _audience(rule.when, version)
+        kinds = _audience(rule.when, version, used)
         audience = "both" if kinds == _KINDS else next(iter(kinds))
         condition = _short(sources.text(rule.when))
         fee = _fee(rule, version, sources)
@@ -138,8 +145,8 @@ def _label(edge: Edge) -> str:
 _STYLE = {"consumer": "stroke:#1f5fbf,stroke-width:3px", "business": "stroke:#d9730d,stroke-dasharray:6 4"}
 
 
-def to_mermaid(version: CheckedVersion) -> str:
-    nodes, edges = ladder(version)
+def to_mermaid(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None) -> str:
+    nodes, edges = ladder(version, used)
     terminal = {e.target for e in edges if e.terminal}
     out = [f"%% {version.version.key}: escalation ladder (frist graph)",
            "%% thick blue: consumers only · dashed orange: businesses only · plain: both", "flowchart LR"]
@@ -157,8 +164,8 @@ def to_mermaid(version: CheckedVersion) -> str:
     return "\n".join(out + styles) + "\n"
 
 
-def to_dot(version: CheckedVersion) -> str:
-    nodes, edges = ladder(version)
+def to_dot(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None) -> str:
+    nodes, edges = ladder(version, used)
     terminal = {e.target for e in edges if e.terminal}
 
     def q(text: str) -> str:
@@ -182,8 +189,11 @@ def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..values.time import today_oslo
     name, _, pinned = args.policy.partition("@")
     catalog = _catalog([args.policies])
-    version = catalog.resolve(name, _date(args.as_of, "--as-of") or today_oslo(), True, pinned or None)
+    day = _date(args.as_of, "--as-of") or today_oslo()
+    version = catalog.resolve(name, day, True, pinned or None)
     if not version.rules:
         raise UsageError(f"policy `{name}` has no rules to draw: it is meant to be used by other policies")
-    print((to_dot if args.format == "dot" else to_mermaid)(version), end="", file=stdout)
+    bound = catalog.bind(version, max(day, version.version.effective), include_drafts=version.version.is_draft)
+    used = {alias: bound[policy].checked for alias, policy in version.version.uses.items() if policy in bound}
+    print((to_dot if args.format == "dot" else to_mermaid)(version, used), end="", file=stdout)
     return 0
