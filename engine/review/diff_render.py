@@ -62,10 +62,14 @@ def _md(v) -> str:
     return "—" if v is None else "`" + str(v).replace("|", "\\|").replace("`", "'") + "`"
 
 
+def _side_md(s: dict) -> str:
+    key = f"{s['policy']}@{s['version']}"
+    return f"`{key}`" + (f" (`{s['spec']}`)" if s["spec"] != key else "")
+
+
 def render_markdown(data: dict) -> str:
     s = data["summary"]
-    out = [f"### Policy diff: `{data['old']['policy']}@{data['old']['version']}` → "
-           f"`{data['new']['policy']}@{data['new']['version']}`", "",
+    out = [f"### Policy diff: {_side_md(data['old'])} → {_side_md(data['new'])}", "",
            f"**{s['changed']} of {s['cases']} cases change** ({_counts(data)}; cases in `{data['cases_dir']}`).", ""]
     if data["groups"]:
         out += ["#### Changed decisions", ""]
