@@ -12,13 +12,12 @@ decision date.
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..case import case_from_data
+from ..case import case_from_data, pin_decision_date_defaults
 from ..decision import decide_case
 from ..errors import UsageError
 from ..values.money import format_money, parse_money
@@ -122,7 +121,8 @@ def project(catalog: Catalog, case: LoadedCase, start: dt.date, until: dt.date |
     Raises:
         UsageError, CaseError, EvaluationError: as `decide_case` does, on the first date that fails.
     """
-    data = copy.deepcopy(case.raw)
+    # Fields that default to the decision date (a claim's `handed_over`) keep the start date.
+    data = pin_decision_date_defaults(case.raw, start)
     data.setdefault("events", [])
     data.setdefault("payments", [])
     pending = sorted(payments, key=lambda p: p.date)
