@@ -77,8 +77,18 @@ def test_columnar_agrees_with_scalar(key, day):
             assert decided.get(row) == want, doc["case_id"]
 
 
-def test_fixed_point_rounding_matches_decimal():
-    """round_ore / round_kr / floor_kr on negative and tie values, through a tiny policy."""
-    from engine.columnar.values import fixed
+@pytest.mark.parametrize("text", ["-0.005", "0.005", "234.375", "-2071.30", "37.50", "-37.50", "112.49", "0"])
+def test_fixed_point_rounding_matches_decimal(text):
+    """The columnar round_ore / round_kr / floor_kr against engine.values.money on ties and negatives."""
     from decimal import Decimal
-    assert fixed(Decimal("-0.005")) == (-5, 3)
+
+    from engine.columnar.compile import ExprCompiler
+    from engine.columnar.values import Col, fixed
+    from engine.values.money import floor_kr, round_kr, round_ore
+    number, scale = fixed(Decimal(text))
+    frame = pl.DataFrame({"x": [number]})
+    compiler = ExprCompiler.__new__(ExprCompiler)
+    for target, floor, want in ((2, False, round_ore), (0, False, round_kr), (0, True, floor_kr)):
+        col = compiler._round(Col(pl.col("x"), "num", scale), target, floor)
+        got = Decimal(frame.select(col.expr).item()).scaleb(-col.scale)
+        assert got == want(Decimal(text)), (text, want.__name__)
