@@ -20,4 +20,5 @@ demo: install
 	$(BIN)/frist explain examples/consumer-inkassovarsel.yaml
 
 test: install
+	$(BIN)/frist lock --check
 	$(BIN)/python -m pytest
