@@ -1,6 +1,10 @@
-"""Aggregates over a case's lists (claims, payments, events) as exploded long tables.
+"""Aggregates over a case's lists (claims, payments, events): list expressions, else long tables.
 
-A list column is exploded once into a long table (`__row` = the case's row, one row per
+An aggregate whose item and `where` read only the item (and constants) compiles to a
+Polars list expression (`list.eval(...)` then `list.sum()`, `list.last()`, ...; `count`
+without `where` is `list.len()`): no materialising, no join; the caller inlines it in the
+definition's column, so everything stays in one lazy query. Otherwise (the item or `where`
+reads `as_of`, a definition, a case field, calendar tables), a list column is exploded once into a long table (`__row` = the case's row, one row per
 item, item fields as `@field` columns). The item and `where` expressions are compiled
 against that table, outer values (as_of, definitions, case fields) are gathered into it by
 `__row`, and a `group_by(__row)` gives one value per case; cases with an empty (filtered)
@@ -34,13 +38,57 @@ def long_table(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     return long.select(ROW, *(pl.col(column).struct.field(f).alias("@" + f) for f in fields))
 
 
-def aggregate_column(run: ColumnarRun, node: ast.Aggregate, policy: str, name: str) -> Col:
-    """Materialise `node` as column `name` of `run.frame`; returns it as a `Col`."""
+def _fill_empty(func: str, value: pl.Expr) -> pl.Expr:
+    """The scalar evaluator's value over an empty (filtered) list."""
+    if func in ("sum", "count"):
+        return value.fill_null(0)
+    if func == "any":
+        return value.fill_null(False)
+    if func == "all":
+        return value.fill_null(True)
+    return value
+
+
+def list_aggregate(run: ColumnarRun, node: ast.Aggregate, policy: str) -> Col:
+    """`node` as one list expression over its list column (raises `OuterValue` if it reads per-case values)."""
     from .compile import ExprCompiler
+    compiler = ExprCompiler(run, policy, loop=node.var, element=True)
+    func = node.func
+    item = None if func == "count" else compiler.col(node.item)
+    where = compiler.col(node.where) if node.where is not None else None
+    lst = pl.col(node.source.ref.name)
+    w = where.expr.fill_null(False) if where is not None else None
+    err = any_err(item.err if item else None, where.err if where else None)
+    if func in ("sum", "min", "max") and item is not None and isinstance(node.item.type, T.Optional):
+        err = any_err(err, item.expr.is_null())
+    if func == "count":
+        value = lst.list.len() if w is None else lst.list.eval(w).list.sum()
+        value = value.cast(pl.Int64)
+    else:
+        picked = lst.list.eval(item.expr if w is None else item.expr.filter(w))
+        value = {"sum": picked.list.sum, "any": picked.list.any, "all": picked.list.all,
+                 "min": picked.list.min, "max": picked.list.max,
+                 "first": picked.list.first, "last": picked.list.last}[func]()
+    value = _fill_empty(func, value)
+    kind = "num" if func == "count" else kind_of(node.type)
+    scale = 0 if func == "count" or item is None else item.scale
+    if kind == "date":
+        value = value.cast(pl.Int32)
+    err_expr = None if err is None else lst.list.eval(err).list.any().fill_null(False)
+    return Col(value, kind, scale, err_expr)
+
+
+def aggregate_column(run: ColumnarRun, node: ast.Aggregate, policy: str, name: str) -> Col:
+    """`node` as a list expression if it reads only the item, else materialised as column `name` of `run.frame`."""
+    from .compile import ExprCompiler, OuterValue
     source = node.source
     if not (isinstance(source, ast.Path) and source.ref.kind == "field" and not source.fields
             and isinstance(T.unwrap(source.type), T.ListOf) and source.ref.name in run.known_columns):
         raise NotColumnar("aggregate over something other than a case list")
+    try:
+        return list_aggregate(run, node, policy)
+    except OuterValue:
+        pass
     compiler = ExprCompiler(run, policy, loop=node.var)
     func = node.func
     item = None if func == "count" else compiler.col(node.item)

@@ -25,7 +25,7 @@ from .values import MAX_SCALE, Col, NotColumnar, align, any_err, kind_of, litera
 if TYPE_CHECKING:
     from .program import ColumnarRun
 
-__all__ = ["ExprCompiler", "field_column"]
+__all__ = ["ExprCompiler", "OuterValue", "field_column"]
 
 _DAY_MIN, _DAY_MAX = to_day(__import__("datetime").date(1, 1, 1)), to_day(__import__("datetime").date(9999, 12, 31))
 _VECTOR_FUNCTIONS = {"min", "max", "abs", "round_ore", "round_kr", "floor_kr", "days_between",
@@ -42,13 +42,24 @@ def _date_checked(expr: pl.Expr, err: pl.Expr | None) -> Col:
     return Col(expr.cast(pl.Int32), "date", err=any_err(err, out_of_range))
 
 
-class ExprCompiler:
-    """Compiles expressions of one policy; `loop` holds the aggregate variable, if any."""
+class OuterValue(NotColumnar):
+    """In element mode: the expression reads something other than the list item (a per-case value)."""
 
-    def __init__(self, run: ColumnarRun, policy: str, loop: str | None = None) -> None:
+
+class ExprCompiler:
+    """Compiles expressions of one policy; `loop` holds the aggregate variable, if any.
+
+    With `element=True` (an aggregate's item or `where` inside `list.eval`), the loop
+    variable's fields are `pl.element().struct.field(...)`, and anything per case
+    (`as_of`, definitions, case fields, calendar tables) raises `OuterValue`, so the
+    caller takes the explode/group-by path (`aggregate.py`) instead.
+    """
+
+    def __init__(self, run: ColumnarRun, policy: str, loop: str | None = None, element: bool = False) -> None:
         self.run = run
         self.policy = policy
         self.loop = loop
+        self.element = element
 
     def col(self, node: ast.Expr) -> Col:
         method = getattr(self, "_" + type(node).__name__.lower(), None)
@@ -67,6 +78,8 @@ class ExprCompiler:
             for f in node.fields:
                 value = value[f]
             return literal(value, node.type)
+        if self.element and ref.kind != "var":
+            raise OuterValue(f"reads `{ref.name}` from outside the list")
         if ref.kind == "def":
             if node.fields:
                 raise NotColumnar("field of a definition")
@@ -77,6 +90,13 @@ class ExprCompiler:
         if ref.kind == "var":
             if ref.name != self.loop:
                 raise NotColumnar("variable of an enclosing aggregate")
+            if self.element:
+                if not node.fields:
+                    raise OuterValue("the whole item")
+                expr = pl.element()
+                for f in node.fields:
+                    expr = expr.struct.field(f)
+                return Col(expr, kind, 2 if kind == "num" else 0)
             name = "@" + ".".join(node.fields)
         else:
             name = field_column(ref.name, node.fields)
@@ -251,6 +271,8 @@ class ExprCompiler:
         return Col(expr, kind, scale, err)
 
     def _business(self, name: str, args: list[Col], err) -> Col:
+        if self.element:
+            raise OuterValue("calendar tables")
         calendar = self.run.bindings[self.policy].calendar
         if calendar is None:
             raise NotColumnar("no calendar")

@@ -9,7 +9,7 @@ the scalar evaluators do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import polars as pl
 
@@ -52,7 +52,9 @@ class ColumnarRun:
         self.bindings = bindings
         self.main = main
         self.steps = steps
-        self.frame = frame
+        self.height = frame.height
+        self._lazy = frame.lazy()
+        self._frame: pl.DataFrame | None = frame
         self.known_columns = set(frame.columns)
         self._defs: dict[tuple[str, str], Col] = {}
         self._py_defs: dict[tuple[str, str], list[Any]] = {}
@@ -63,8 +65,18 @@ class ColumnarRun:
         self.fallbacks: list[str] = []
 
     # ── services for the compiler ─────────────────────────────────────────────
+    @property
+    def frame(self) -> pl.DataFrame:
+        """The case frame with every column added so far (collects the pending lazy steps once)."""
+        if self._frame is None:
+            self._frame = self._lazy.collect()
+            self._lazy = self._frame.lazy()
+        return self._frame
+
     def add_columns(self, columns: dict[str, Any]) -> None:
-        self.frame = self.frame.with_columns(**columns)
+        """Queue columns (lazily: nothing runs until `frame` is read)."""
+        self._lazy = self._lazy.with_columns(**columns)
+        self._frame = None
 
     def fresh(self, prefix: str) -> str:
         self._counter += 1
@@ -113,13 +125,18 @@ class ColumnarRun:
         return self._py_defs[key]
 
     # ── materialising ─────────────────────────────────────────────────────────
-    def top(self, node: ast.Expr, policy: str, what: str, mask: pl.Series | None = None) -> Col | list:
-        """A top-level expression as a column (vectorised, else per case); its run-time values if it fits no column."""
+    def top(self, node: ast.Expr, policy: str, what: str, mask: pl.Series | Callable[[], pl.Series] | None = None
+            ) -> Col | list:
+        """A top-level expression as a column (vectorised, else per case); its run-time values if it fits no column.
+
+        `mask` (the rows the per-case fallback must evaluate) may be a callable, so that
+        it is only computed, and the lazy query only collected, when a fallback runs.
+        """
         try:
             col = ExprCompiler(self, policy).col(node)
         except NotColumnar as why:
             self.fallbacks.append(f"{what}: {why}")
-            values, col = per_case(self, node, policy, mask)
+            values, col = per_case(self, node, policy, mask() if callable(mask) else mask)
             if col is None:
                 return values
         name = self.fresh("t:")
@@ -142,14 +159,13 @@ class ColumnarRun:
     # ── the rules ─────────────────────────────────────────────────────────────
     def run(self) -> ColumnarResult:
         checked = self.bindings[self.main].checked
-        n = self.frame.height
         self.add_columns({CHOSEN: pl.lit(None, dtype=pl.Int32), "__suspect": pl.lit(False)})
         done: set = set()
         done_at: list[set] = []
         for index, rule in enumerate(checked.rules):
             for policy, name in needs(rule.when, self.bindings, done):
                 self.ensure(policy, name)
-            undecided = self.frame.get_column(CHOSEN).is_null()
+            undecided = lambda: self.frame.get_column(CHOSEN).is_null()  # noqa: E731 - only for a fallback
             col = self.top(rule.when, self.main, f"rule {rule.rule.id}", undecided)
             if isinstance(col, list):
                 raise NotColumnar(f"rule {rule.rule.id}")
