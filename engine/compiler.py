@@ -1,11 +1,27 @@
 """Compiler: a checked policy version (with its used versions) → one Python function.
 
 The fast path for `decide` and batch work. The source is generated from the *checked* AST
-only: every literal through `repr`, every name from the engine's registries (functions,
-operators, mangled parameter/definition names), never from policy text. It is compiled
-once per combination of bound versions and can be dumped (`frist decide --dump-compiled`).
+only: every literal through `repr` (or, for values that are not Python literals, as a
+constant bound once), every name from the engine's registries (functions, operators,
+mangled parameter/definition names), never from policy text. It is compiled once per
+combination of bound versions and can be dumped (`frist decide --dump-compiled`).
 The generated function returns `(rule index, outputs, amounts)` with the same values the
 reference evaluator produces (tests/test_parity.py).
+
+Speed (see bench/README.md):
+
+* definitions are evaluated just before the first rule (or output) that needs them
+  (`plan.needs` order, as the reference evaluator does);
+* an aggregate is compiled to an inline `for` loop instead of a generator and a builtin
+  call. Aggregates that *cannot fail* on a checked, validated case (`_Safety`) over the
+  same case list are fused into one loop, run at the first point one of them is needed;
+  since they cannot fail and have no effects, evaluating them together and early is not
+  observable. An aggregate that can fail (a Decimal `sum` may trap, an item may call a
+  function) is looped in place only where it is evaluated first and unconditionally in its
+  statement, so the order of evaluation, and so any error, stays that of the reference;
+  elsewhere it stays a generator expression;
+* constants (parameters, Decimal/date literals, helpers) are bound as keyword-only default
+  arguments, so they are fast locals and are not rebuilt per call.
 """
 from __future__ import annotations
 
@@ -17,7 +33,7 @@ from typing import Any, Callable
 from . import ast
 from . import types as T
 from .functions import FUNCTIONS
-from .operators import binary_impl, special_helpers
+from .operators import binary_impl, inline_template, special_helpers
 from .plan import needs
 from .runtime import Bound
 from .values.time import Months
@@ -44,17 +60,96 @@ class CompiledPolicy:
         self.decide: Callable[[dict, datetime.date], tuple | None] = namespace["decide"]
 
 
+_ORDERING = ("<", "<=", ">", ">=")
+
+
+def _plain(t: T.Type | None) -> bool:
+    """A non-optional value type (never None at run time on a validated case)."""
+    return t is not None and not isinstance(t, T.Optional) and t != T.NONE
+
+
+class _Safety:
+    """Whether evaluating an expression can raise on a validated case (conservative).
+
+    A checked case has every root field, every non-optional record field and finite
+    Decimal money; `==`/`!=`/`in` never raise, ordering comparisons of non-optional
+    values of one type do not, a date difference does not. Arithmetic on Decimals
+    (the context traps Overflow and InvalidOperation), function calls and nested
+    aggregates count as possibly failing.
+    """
+
+    def __init__(self, env: dict[str, T.Type], allow_defs: bool) -> None:
+        self.env = env
+        self.allow_defs = allow_defs
+
+    def path(self, node: ast.Path) -> bool:
+        ref = node.ref
+        if ref is None:
+            return False
+        if ref.kind in ("as_of", "param") or (ref.kind == "def" and self.allow_defs):
+            return not node.fields
+        if ref.kind == "field":
+            return not node.fields
+        if ref.kind != "var" or ref.name not in self.env:
+            return False
+        typ = self.env[ref.name]
+        for f in node.fields:
+            if not isinstance(typ, T.Record):
+                return False
+            typ = typ.field(f)
+            if typ is None:
+                return False
+        return True
+
+    def safe(self, node: ast.Expr) -> bool:
+        s = self.safe
+        if isinstance(node, ast.Literal):
+            return True
+        if isinstance(node, ast.Path):
+            return self.path(node)
+        if isinstance(node, ast.Compare):
+            if node.op in _ORDERING and not (_plain(node.left.type) and _plain(node.right.type)):
+                return False
+            return s(node.left) and s(node.right)
+        if isinstance(node, ast.Binary):
+            return (node.op, node.left.type, node.right.type) == ("-", T.DATE, T.DATE) and s(node.left) and s(node.right)
+        if isinstance(node, (ast.Logical, ast.Coalesce, ast.If, ast.In, ast.Unary)):
+            return all(s(c) for c in ast.children(node))
+        return False
+
+
+def _item_type(source: ast.Expr) -> T.Type | None:
+    t = source.type
+    return t.item if isinstance(t, T.ListOf) else None
+
+
 class _Emitter:
     def __init__(self, bindings: dict[str, Bound]) -> None:
         self.bindings = bindings
         self.ns: dict[str, Any] = {"Decimal": Decimal, "datetime": datetime, "Months": Months, "_last": _last,
-                                   "_D0": Decimal(0), **special_helpers()}
+                                   "_D0": Decimal(0), "_timedelta": datetime.timedelta, **special_helpers()}
         self.temp = 0
+        self.consts: dict[tuple, str] = {}
+        self.acc: dict[int, tuple[str, str]] = {}   # id(aggregate) → (accumulator, func) once it is computed
+
+    def fresh(self, prefix: str) -> str:
+        self.temp += 1
+        return f"{prefix}{self.temp}"
 
     def const(self, policy: str, name: str) -> str:
         key = f"k_{_ident(policy)}__{name}"
         self.ns[key] = self.bindings[policy].checked.params[name]
         return key
+
+    def literal(self, value: Any) -> str:
+        if value is None or type(value) in (bool, int, str):
+            return repr(value)
+        key = (type(value).__name__, repr(value))
+        if key not in self.consts:
+            name = f"_c{len(self.consts) + 1}"
+            self.consts[key] = name
+            self.ns[name] = value
+        return self.consts[key]
 
     def calendar(self, policy: str) -> str:
         key = f"cal_{_ident(policy)}"
@@ -64,7 +159,7 @@ class _Emitter:
     def expr(self, node: ast.Expr, policy: str) -> str:
         e = lambda n: self.expr(n, policy)  # noqa: E731
         if isinstance(node, ast.Literal):
-            return repr(node.value)
+            return self.literal(node.value)
         if isinstance(node, ast.Path):
             ref = node.ref
             if ref.kind == "as_of":
@@ -83,19 +178,25 @@ class _Emitter:
         if isinstance(node, ast.Binary):
             impl, helper = binary_impl(node.op, node.left.type, node.right.type)
             if helper:
+                template = inline_template(helper)
+                if template is not None:
+                    return template.format(e(node.left), e(node.right))
                 return f"{helper}({e(node.left)}, {e(node.right)})"
             return f"({e(node.left)} {node.op} {e(node.right)})"
         if isinstance(node, ast.Compare):
-            return f"({e(node.left)} {node.op} {e(node.right)})"
+            return f"({self.compare_side(node.left, node.right, policy)} {node.op} " \
+                   f"{self.compare_side(node.right, node.left, policy)})"
         if isinstance(node, ast.Logical):
             return f"({e(node.left)} {node.op} {e(node.right)})"
         if isinstance(node, ast.In):
             options = ", ".join(e(o) for o in node.options)
             return f"({e(node.item)} {'not in' if node.negated else 'in'} ({options},))"
         if isinstance(node, ast.Coalesce):
-            self.temp += 1
-            t = f"_t{self.temp}"
-            return f"({t} if ({t} := {e(node.left)}) is not None else {e(node.right)})"
+            left = e(node.left)
+            if left.isidentifier():
+                return f"({left} if {left} is not None else {e(node.right)})"
+            t = self.fresh("_t")
+            return f"({t} if ({t} := {left}) is not None else {e(node.right)})"
         if isinstance(node, ast.If):
             return f"({e(node.then)} if {e(node.cond)} else {e(node.else_)})"
         if isinstance(node, ast.Call):
@@ -107,8 +208,19 @@ class _Emitter:
                 args.insert(0, self.calendar(policy))
             return f"{key}({', '.join(args)})"
         if isinstance(node, ast.Aggregate):
+            if id(node) in self.acc:
+                name, func = self.acc[id(node)]
+                return f"Decimal({name})" if func == "count" else name
             return self.aggregate(node, policy)
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
+
+    def compare_side(self, node: ast.Expr, other: ast.Expr, policy: str) -> str:
+        """A computed `count` compared with a Number is compared as its int (exact, as Decimal(n) is)."""
+        if isinstance(node, ast.Aggregate) and id(node) in self.acc and other.type == T.NUMBER:
+            name, func = self.acc[id(node)]
+            if func == "count":
+                return name
+        return self.expr(node, policy)
 
     def aggregate(self, node: ast.Aggregate, policy: str) -> str:
         item, source = self.expr(node.item, policy), self.expr(node.source, policy)
@@ -130,32 +242,196 @@ class _Emitter:
             return f"next(({item} {gen}), None)"
         return f"_last({item} {gen})"
 
+    # -- aggregates as loops ------------------------------------------------------------
+
+    def loop_lines(self, group: list[tuple[ast.Aggregate, str]], indent: str, fused: bool) -> list[str]:
+        """One `for` loop computing every aggregate of `group` (same source) into accumulators.
+
+        Each accumulator follows its generator's semantics exactly: `item` is evaluated for
+        the same elements (`any`/`all`/`first` stop at their deciding element: with a flag
+        when fused, with `break` when alone), `min`/`max` keep the first extreme element.
+        """
+        first, policy = group[0]
+        source = self.expr(first.source, policy)
+        var = f"v_{first.var}"
+        pre, body = [], []
+        for node, pol in group:
+            name = self.fresh("_a")
+            item = self.expr(node.item, pol)
+            where = self.expr(node.where, pol) if node.where is not None else None
+            f = node.func
+            stmts: list[str]
+            if f == "sum":
+                pre.append(f"{name} = {'0' if node.type == T.DAYS else '_D0'}")
+                stmts = [f"{name} = {name} + {item}"]
+            elif f == "count":
+                pre.append(f"{name} = 0")
+                stmts = [f"{name} += 1"]
+            elif f == "any":
+                pre.append(f"{name} = False")
+                stmts = [f"if {item}:", f"    {name} = True"] + ([] if fused else ["    break"])
+            elif f == "all":
+                pre.append(f"{name} = True")
+                stmts = [f"if not {item}:", f"    {name} = False"] + ([] if fused else ["    break"])
+            elif f == "select":
+                pre.append(f"{name} = []")
+                stmts = [f"{name}.append({item})"]
+            elif f in ("min", "max"):
+                pre.append(f"{name} = None")
+                x = self.fresh("_x")
+                stmts = [f"{x} = {item}",
+                         f"if {name} is None or {x} {'<' if f == 'min' else '>'} {name}:", f"    {name} = {x}"]
+            elif f == "first":
+                pre.append(f"{name} = None")
+                if fused:
+                    flag = self.fresh("_f")
+                    pre.append(f"{flag} = False")
+                    stmts = [f"{flag} = True", f"{name} = {item}"]
+                else:
+                    stmts = [f"{name} = {item}", "break"]
+            else:  # last
+                pre.append(f"{name} = None")
+                stmts = [f"{name} = {item}"]
+            if where is not None:
+                stmts = [f"if {where}:"] + ["    " + s for s in stmts]
+            if fused and f in ("any", "all", "first"):
+                guard = {"any": f"not {name}", "all": name}.get(f) or f"not {flag}"
+                stmts = [f"if {guard}:"] + ["    " + s for s in stmts]
+            if node.var != first.var:
+                stmts = [f"v_{node.var} = {var}"] + stmts
+            body.extend(stmts)
+            self.acc[id(node)] = (name, f)
+        return [indent + p for p in pre] + [f"{indent}for {var} in {source}:"] + [f"{indent}    {b}" for b in body]
+
+
+def _fusable(node: ast.Aggregate) -> bool:
+    """An aggregate over a root case list whose item and `where` cannot fail and read only the item."""
+    src = node.source
+    if not (isinstance(src, ast.Path) and src.ref is not None and src.ref.kind == "field" and not src.fields):
+        return False
+    item_type = _item_type(src)
+    if item_type is None:
+        return False
+    safety = _Safety({node.var: item_type}, allow_defs=False)
+    if node.where is not None and not safety.safe(node.where):
+        return False
+    if not safety.safe(node.item):
+        return False
+    if node.func == "sum":
+        return node.type == T.DAYS
+    if node.func in ("min", "max"):
+        return _plain(node.item.type)
+    return True
+
+
+def _top_aggregates(node: ast.Expr):
+    """Aggregates of an expression that are not inside another aggregate."""
+    if isinstance(node, ast.Aggregate):
+        yield node
+        return
+    for child in ast.children(node):
+        yield from _top_aggregates(child)
+
+
+def _prefix_aggregates(node: ast.Expr, out: list, skip: set[int]) -> bool:
+    """Collect the aggregates evaluated first and unconditionally in `node`, in order.
+
+    Returns whether everything of `node` left to evaluate once they are computed cannot
+    fail, so that the aggregates of a later sibling may be computed in front of it too.
+    """
+    if isinstance(node, ast.Aggregate):
+        if id(node) not in skip:
+            out.append(node)
+        return True
+    if isinstance(node, (ast.Binary, ast.Compare, ast.Call, ast.In, ast.Unary)):
+        for kid in ast.children(node):
+            if not _prefix_aggregates(kid, out, skip):
+                return False
+        if isinstance(node, ast.Call):
+            return False
+        if isinstance(node, ast.Binary):
+            return (node.op, node.left.type, node.right.type) == ("-", T.DATE, T.DATE)
+        if isinstance(node, ast.Compare) and node.op in _ORDERING:
+            return _plain(node.left.type) and _plain(node.right.type)
+        return True
+    if isinstance(node, (ast.Logical, ast.Coalesce)):
+        _prefix_aggregates(node.left, out, skip)
+        return False
+    if isinstance(node, ast.If):
+        _prefix_aggregates(node.cond, out, skip)
+        return False
+    return _Safety({}, allow_defs=True).safe(node)
+
 
 def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
     """Generate and compile `decide(case, as_of)` for these bound versions."""
     em = _Emitter(bindings)
     checked = bindings[main].checked
-    lines = [f"# {b.version.key} sha256 {b.version.sha256}" for _, b in sorted(bindings.items())]
-    lines.append("def decide(case, as_of):")
+    body: list[str] = []
+
+    def definition(policy: str, name: str) -> ast.Expr:
+        return bindings[policy].checked.definitions[name]
+
+    def emit(exprs: list[tuple[ast.Expr, str]], indent: str, fused_done: set) -> None:
+        """Fused loops for every fusable aggregate group these expressions reach (not yet run)."""
+        for expr, policy in exprs:
+            for agg in _top_aggregates(expr):
+                if id(agg) in em.acc or not _fusable(agg):
+                    continue
+                source = em.expr(agg.source, policy)
+                if source in fused_done:
+                    continue
+                fused_done.add(source)
+                body.extend(em.loop_lines(groups[source], indent, fused=True))
+
+    def statement(expr: ast.Expr, policy: str, indent: str) -> str:
+        """In-place loops for the aggregates `expr` evaluates first; then `expr` itself."""
+        hoist: list[ast.Aggregate] = []
+        _prefix_aggregates(expr, hoist, set(em.acc))
+        for agg in hoist:
+            body.extend(em.loop_lines([(agg, policy)], indent, fused=False))
+        return em.expr(expr, policy)
+
+    def define(expr: ast.Expr, policy: str, indent: str, local_done: set, fused_done: set) -> None:
+        order = needs(expr, bindings, local_done)
+        emit([(definition(p, n), p) for p, n in order] + [(expr, policy)], indent, fused_done)
+        for p, n in order:
+            value = statement(definition(p, n), p, indent)
+            body.append(f"{indent}d_{_ident(p)}__{n} = {value}")
+
+    # every fusable aggregate, grouped by its source list
+    groups: dict[str, list[tuple[ast.Aggregate, str]]] = {}
+    roots: list[tuple[ast.Expr, str]] = []
+    for policy, bound in bindings.items():
+        roots += [(d, policy) for d in bound.checked.definitions.values()]
+    for rule in checked.rules:
+        roots += [(rule.when, main)] + [(x, main) for x in rule.outputs.values()]
+    roots += [(x, main) for x in checked.amounts.values()]
+    for expr, policy in roots:
+        for agg in _top_aggregates(expr):
+            if _fusable(agg):
+                groups.setdefault(em.expr(agg.source, policy), []).append((agg, policy))
+
     done: set[tuple[str, str]] = set()
-
-    def define(expr: ast.Expr, indent: str, local_done: set) -> None:
-        for policy, name in needs(expr, bindings, local_done):
-            body = em.expr(bindings[policy].checked.definitions[name], policy)
-            lines.append(f"{indent}d_{_ident(policy)}__{name} = {body}")
-
+    fused: set[str] = set()
     for index, rule in enumerate(checked.rules):
-        define(rule.when, "    ", done)
-        lines.append(f"    if {em.expr(rule.when, main)}:  # {rule.rule.id}")
-        inner = set(done)
+        define(rule.when, main, "    ", done, fused)
+        body.append(f"    if {statement(rule.when, main, '    ')}:  # {rule.rule.id}")
+        outer_acc = dict(em.acc)
+        inner, inner_fused = set(done), set(fused)
         outputs = []
         for key, expr in rule.outputs.items():
-            define(expr, "        ", inner)
-            outputs.append(f"{key!r}: {em.expr(expr, main)}")
+            define(expr, main, "        ", inner, inner_fused)
+            outputs.append(f"{key!r}: {statement(expr, main, '        ')}")
         amounts = []
         for key, expr in checked.amounts.items():
-            define(expr, "        ", inner)
-            amounts.append(f"{key!r}: {em.expr(expr, main)}")
-        lines.append(f"        return ({index}, {{{', '.join(outputs)}}}, {{{', '.join(amounts)}}})")
-    lines.append("    return None")
-    return CompiledPolicy("\n".join(lines) + "\n", em.ns)
+            define(expr, main, "        ", inner, inner_fused)
+            amounts.append(f"{key!r}: {statement(expr, main, '        ')}")
+        body.append(f"        return ({index}, {{{', '.join(outputs)}}}, {{{', '.join(amounts)}}})")
+        em.acc = outer_acc   # accumulators computed inside the rule's branch are not visible after it
+    body.append("    return None")
+    # constants and helpers as keyword-only defaults: fast locals, bound once
+    bound_names = sorted(k for k in em.ns if k.isidentifier())
+    lines = [f"# {b.version.key} sha256 {b.version.sha256}" for _, b in sorted(bindings.items())]
+    lines.append(f"def decide(case, as_of, *, {', '.join(f'{k}={k}' for k in bound_names)}):")
+    return CompiledPolicy("\n".join(lines + body) + "\n", em.ns)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from . import types as T
 from .values.time import Months, add_months
 
-__all__ = ["binary_impl", "COMPARE", "to_days"]
+__all__ = ["binary_impl", "COMPARE", "to_days", "inline_template", "special_helpers"]
 
 
 def to_days(value: Any) -> int:
@@ -95,6 +95,21 @@ def binary_impl(op: str, left: T.Type, right: T.Type) -> tuple[Callable[[Any, An
     if special is not None:
         return special, "_op" + special.__name__
     return _PLAIN[op], None
+
+
+# Inline forms of helpers for the compiler (the same operation as the helper above, without
+# the call): `{0}` and `{1}` are the compiled operands.
+_INLINE = {
+    "_op_date_diff": "({0} - {1}).days",
+    "_op_date_plus_days": "({0} + _timedelta(days={1}))",
+    "_op_date_minus_days": "({0} - _timedelta(days={1}))",
+    "_op_days_plus_date": "({1} + _timedelta(days={0}))",
+}
+
+
+def inline_template(helper: str) -> str | None:
+    """The compiler's inline form of an operator helper, or None to call the helper."""
+    return _INLINE.get(helper)
 
 
 def special_helpers() -> dict[str, Callable]:
