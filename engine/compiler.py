@@ -20,8 +20,8 @@ Speed (see bench/README.md):
   function) is looped in place only where it is evaluated first and unconditionally in its
   statement, so the order of evaluation, and so any error, stays that of the reference;
   elsewhere it stays a generator expression;
-* constants (parameters, Decimal/date literals, helpers) are bound as keyword-only default
-  arguments, so they are fast locals and are not rebuilt per call.
+* Decimal, date and duration literals are built once, as module constants (`_c1`, …),
+  not per call; an integer parameter (a number of days) is written as its literal.
 """
 from __future__ import annotations
 
@@ -131,14 +131,18 @@ class _Emitter:
         self.temp = 0
         self.consts: dict[tuple, str] = {}
         self.acc: dict[int, tuple[str, str]] = {}   # id(aggregate) → (accumulator, func) once it is computed
+        self.reads: dict[str, str] = {}              # item field read → its local, inside a fused loop
 
     def fresh(self, prefix: str) -> str:
         self.temp += 1
         return f"{prefix}{self.temp}"
 
     def const(self, policy: str, name: str) -> str:
+        value = self.bindings[policy].checked.params[name]
+        if type(value) is int:
+            return repr(value)
         key = f"k_{_ident(policy)}__{name}"
-        self.ns[key] = self.bindings[policy].checked.params[name]
+        self.ns[key] = value
         return key
 
     def literal(self, value: Any) -> str:
@@ -172,7 +176,8 @@ class _Emitter:
                 base = self.const(ref.scope, ref.name)
             else:
                 base = f"d_{_ident(ref.scope)}__{ref.name}"
-            return base + "".join(f"[{f!r}]" for f in node.fields)
+            text = base + "".join(f"[{f!r}]" for f in node.fields)
+            return self.reads.get(text, text)
         if isinstance(node, ast.Unary):
             return f"(not {e(node.operand)})" if node.op == "not" else f"(-{e(node.operand)})"
         if isinstance(node, ast.Binary):
@@ -184,8 +189,7 @@ class _Emitter:
                 return f"{helper}({e(node.left)}, {e(node.right)})"
             return f"({e(node.left)} {node.op} {e(node.right)})"
         if isinstance(node, ast.Compare):
-            return f"({self.compare_side(node.left, node.right, policy)} {node.op} " \
-                   f"{self.compare_side(node.right, node.left, policy)})"
+            return self.compare(node, policy)
         if isinstance(node, ast.Logical):
             return f"({e(node.left)} {node.op} {e(node.right)})"
         if isinstance(node, ast.In):
@@ -214,13 +218,32 @@ class _Emitter:
             return self.aggregate(node, policy)
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
 
-    def compare_side(self, node: ast.Expr, other: ast.Expr, policy: str) -> str:
-        """A computed `count` compared with a Number is compared as its int (exact, as Decimal(n) is)."""
-        if isinstance(node, ast.Aggregate) and id(node) in self.acc and other.type == T.NUMBER:
+    def counted(self, node: ast.Expr) -> str | None:
+        """The int accumulator of an already computed `count`, if `node` is one."""
+        if isinstance(node, ast.Aggregate) and id(node) in self.acc:
             name, func = self.acc[id(node)]
             if func == "count":
                 return name
-        return self.expr(node, policy)
+        return None
+
+    def compare(self, node: ast.Compare, policy: str) -> str:
+        """`left op right`; a computed `count` against a whole-number literal compares ints.
+
+        `Decimal(n) op Decimal(k)` is `n op k` for ints n and k, and comparing an int with a
+        Decimal is exact too; only the int/Decimal mixing is slower, so it is avoided.
+        """
+        left, right = node.left, node.right
+        sides = []
+        for side, other in ((left, right), (right, left)):
+            count = self.counted(side)
+            if count is not None and other.type == T.NUMBER:
+                sides.append(count)
+            elif (isinstance(side, ast.Literal) and type(side.value) is Decimal and side.value.is_finite()
+                  and side.value == side.value.to_integral_value() and self.counted(other) is not None):
+                sides.append(repr(int(side.value)))
+            else:
+                sides.append(self.expr(side, policy))
+        return f"({sides[0]} {node.op} {sides[1]})"
 
     def aggregate(self, node: ast.Aggregate, policy: str) -> str:
         item, source = self.expr(node.item, policy), self.expr(node.source, policy)
@@ -255,6 +278,18 @@ class _Emitter:
         source = self.expr(first.source, policy)
         var = f"v_{first.var}"
         pre, body = [], []
+        if fused:  # every read cannot fail (`_fusable`), so a field read twice is read once
+            seen: dict[str, int] = {}
+            for node, pol in group:
+                for part in (node.item, node.where):
+                    for n in (ast.walk(part) if part is not None else ()):
+                        if isinstance(n, ast.Path) and n.ref.kind == "var" and n.fields:
+                            text = self.expr(n, pol)
+                            seen[text] = seen.get(text, 0) + 1
+            for text, uses in seen.items():
+                if uses > 1:
+                    self.reads[text] = self.fresh("_r")
+                    body.append(f"{self.reads[text]} = {text}")
         for node, pol in group:
             name = self.fresh("_a")
             item = self.expr(node.item, pol)
@@ -301,6 +336,7 @@ class _Emitter:
                 stmts = [f"v_{node.var} = {var}"] + stmts
             body.extend(stmts)
             self.acc[id(node)] = (name, f)
+        self.reads.clear()
         return [indent + p for p in pre] + [f"{indent}for {var} in {source}:"] + [f"{indent}    {b}" for b in body]
 
 
@@ -430,8 +466,6 @@ def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
         body.append(f"        return ({index}, {{{', '.join(outputs)}}}, {{{', '.join(amounts)}}})")
         em.acc = outer_acc   # accumulators computed inside the rule's branch are not visible after it
     body.append("    return None")
-    # constants and helpers as keyword-only defaults: fast locals, bound once
-    bound_names = sorted(k for k in em.ns if k.isidentifier())
     lines = [f"# {b.version.key} sha256 {b.version.sha256}" for _, b in sorted(bindings.items())]
-    lines.append(f"def decide(case, as_of, *, {', '.join(f'{k}={k}' for k in bound_names)}):")
+    lines.append("def decide(case, as_of):")
     return CompiledPolicy("\n".join(lines + body) + "\n", em.ns)
