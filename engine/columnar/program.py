@@ -60,6 +60,7 @@ class ColumnarRun:
         self._py_defs: dict[tuple[str, str], list[Any]] = {}
         self._aggregates: dict[tuple[int, str], Col] = {}
         self._long: dict[str, pl.DataFrame] = {}
+        self._positional: dict[tuple[str, str, tuple[str, ...]], str] = {}
         self._cases: list[dict] | None = None
         self._counter = 0
         self.fallbacks: list[str] = []
@@ -86,6 +87,19 @@ class ColumnarRun:
         if column not in self._long:
             self._long[column] = long_table(self.frame, column)
         return self._long[column]
+
+    def positional(self, column: str, which: str, fields: tuple[str, ...]) -> pl.Expr:
+        """The field of the first or last item of list `column` (null if empty), one shared column."""
+        key = (column, which, tuple(fields))
+        if key not in self._positional:
+            item = pl.element()
+            for f in fields:
+                item = item.struct.field(f)
+            values = pl.col(column).list.eval(item)
+            name = self.fresh(f"p:{which}:{column}.{'.'.join(fields)}:")
+            self.add_columns({name: values.list.first() if which == "first" else values.list.last()})
+            self._positional[key] = name
+        return pl.col(self._positional[key])
 
     def aggregate(self, node: ast.Aggregate, policy: str) -> Col:
         key = (id(node), policy)
