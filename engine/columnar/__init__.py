@@ -12,10 +12,13 @@ Representation, and why:
   evaluator's Decimal results digit for digit. Dates are Int32 day numbers, durations
   Int64 days or month counts (`offset_by` clamps to the month's end, as pendulum does).
 - Case lists (claims, payments, events) stay nested as list-of-struct columns, the shape
-  Parquet and Arrow carry them in, and each aggregate explodes its list into a long table
-  and groups by row (`aggregate.py`). `list.eval` was the alternative, but an aggregate's
-  item or `where` may read per-case values from outside the list (`as_of`, definitions),
-  which `list.eval` cannot see; a gather by row index into the long table can.
+  Parquet and Arrow carry them in. An aggregate whose item and `where` read only the item
+  becomes a Polars list expression (`list.eval`/`list.agg`, inlined in its definition);
+  one that reads per-case values from outside the list (`as_of`, definitions), which
+  `list.eval` cannot see, explodes its list into a long table, gathers those values by row
+  index and groups by row (`aggregate.py`).
+- Columns are added to one lazy query (`ColumnarRun.add_columns`), collected only when rows
+  are needed: after the rule passes, for a per-case fallback, for the result.
 - What has no exact vectorised form (division of non-constants, `interest`, inherently
   sequential functions such as a payment ledger, nested aggregates) is evaluated per case
   over the same columns, from Python the scalar compiler emits (`fallback.py`).

@@ -4,7 +4,9 @@
 rule per row, every output and amount in column form, and `suspect`, the rows the scalar
 evaluator must re-decide (a possible evaluation error, a Money output not exact to the
 øre, no rule matching). Definitions are materialised in the order `plan.needs` gives, as
-the scalar evaluators do.
+the scalar evaluators do. "Materialised" means queued as a column of one lazy query
+(`add_columns`; Polars fuses independent steps); `frame` collects it when rows are needed
+(the chosen rules, a per-case fallback, the result).
 """
 from __future__ import annotations
 
