@@ -113,6 +113,8 @@ class _Safety:
             return s(node.left) and s(node.right)
         if isinstance(node, ast.Binary):
             return (node.op, node.left.type, node.right.type) == ("-", T.DATE, T.DATE) and s(node.left) and s(node.right)
+        if isinstance(node, ast.Unary) and node.op != "not" and node.type != T.DAYS:
+            return False  # negating a Decimal rounds to the context; a Months needs its own method
         if isinstance(node, (ast.Logical, ast.Coalesce, ast.If, ast.In, ast.Unary)):
             return all(s(c) for c in ast.children(node))
         return False
