@@ -9,9 +9,9 @@ import datetime as dt
 from argparse import Namespace
 from typing import TextIO
 
-from .case import LoadedCase, case_from_data, load_case
-from .diagnostics import Diagnostic, Severity, render, sort_and_cap
-from .errors import CaseError, EvaluationError, FristError, PolicyError, UsageError
+from .case import case_from_data, load_case
+from .diagnostics import Diagnostic, render, sort_and_cap
+from .errors import CaseError, EvaluationError, PolicyError, UsageError
 from .pipeline import Catalog, load_catalog, review_warnings
 from .values.time import parse_date, today_oslo
 
@@ -119,7 +119,7 @@ def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     catalog, case, decision = _decide(args, trace=True)
     blocked = None
     if args.why_not:
-        from .why_not import render_why_not, why_not
+        from .why_not import why_not
         blocked = why_not(decision, catalog, case, args.why_not, args.include_drafts)
     if args.format == "json":
         out = decision.to_dict(include_trace=True)

@@ -4,7 +4,7 @@ The fast path for `decide` and batch work. The source is generated from the *che
 only: every literal through `repr` (or, for values that are not Python literals, as a
 constant bound once), every name from the engine's registries (functions, operators,
 mangled parameter/definition names), never from policy text. It is compiled once per
-combination of bound versions and can be dumped (`frist decide --dump-compiled`).
+combination of bound versions; `CompiledPolicy.source` keeps the generated text for review.
 The generated function returns `(rule index, outputs, amounts)` with the same values the
 reference evaluator produces (tests/test_parity.py).
 

@@ -63,12 +63,18 @@ def cached_load(path: Path, shown: str, load: Callable[[], Any]) -> Any:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
     result = load()
+    _store(folder, entry, result)
+    return result
+
+
+def _store(folder: Path, entry: Path, result: Any) -> None:
+    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, entry)              # atomic: a reader never sees half an entry
-    except OSError:
-        pass
-    return result
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)

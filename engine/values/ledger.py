@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
+from .interest import simple_interest
 from .money import round_ore
 
 __all__ = ["BUCKETS", "parse_order", "settle"]
@@ -46,30 +47,9 @@ def _fmt(amount: Decimal) -> str:
     return f"{round_ore(amount):.2f}"
 
 
-def _rate_on(schedule: list[tuple[dt.date, Decimal]], day: dt.date) -> Decimal:
-    for start, rate in schedule:                  # newest first
-        if start <= day:
-            return rate
-    raise ValueError(f"the rate schedule has no rate on {day} (it starts {schedule[-1][0]})")
-
-
 def _accrue(claims: list[_Claim], start: dt.date, end: dt.date, schedule) -> Decimal:
     """Interest on the claims' unpaid principal for the days after `start` up to `end`."""
-    if end <= start:
-        return _ZERO
-    total = _ZERO
-    changes = sorted({d for d, _ in schedule if start < d <= end})
-    for claim in claims:
-        if claim.unpaid <= 0:
-            continue
-        cursor = max(start, claim.due)
-        for boundary in [*changes, end + dt.timedelta(days=1)]:
-            last = min(boundary - dt.timedelta(days=1), end)
-            days = (last - cursor).days
-            if days > 0:
-                total += claim.unpaid * _rate_on(schedule, cursor + dt.timedelta(days=1)) * days / 365
-                cursor = last
-    return total
+    return sum((simple_interest(c.unpaid, max(start, c.due), end, schedule) for c in claims if c.unpaid > 0), _ZERO)
 
 
 def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dict], to: dt.date,
