@@ -7,6 +7,7 @@ output is relative (`tests/invalid/...`), which keeps snapshots machine-independ
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -41,5 +42,17 @@ def run_cli():
         out, err = io.StringIO(), io.StringIO()
         code = cli.run([str(a) for a in argv], out, err)
         return int(code), out.getvalue(), err.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def run_json(run_cli):
+    """Run `frist ARGV... --format json`; assert it exited 0 with nothing on stderr; return the parsed output."""
+
+    def run(*argv: str):
+        code, out, err = run_cli(*argv, "--format", "json")
+        assert (code, err) == (0, ""), err
+        return json.loads(out)
 
     return run

@@ -115,4 +115,11 @@ def test_a_deleted_locked_version_is_reported_by_check(project, run_cli):
 def test_a_broken_lock_is_a_usage_error(project, run_cli):
     (project / "policies.lock").write_text("not a lock\n", encoding="utf-8")
     code, _, err = run_cli("validate")
-    assert code == 2 and err.startswith("error: policies.lock is not a policy lock")
+    assert code == 2 and err.startswith("error: policies.lock:1:1: not a policy lock line (`not a lock`")
+
+
+def test_an_unreadable_or_unwritable_lock_is_a_usage_error(project, run_cli):
+    (project / "policies.lock").mkdir()
+    assert run_cli("lock") == (2, "", "error: cannot read the policy lock policies.lock: Is a directory\n")
+    code, _, err = run_cli("lock", "--lock", str(project / "no" / "such" / "policies.lock"))
+    assert code == 2 and err.startswith("error: cannot write the policy lock ")

@@ -64,6 +64,10 @@ def test_an_added_example_is_checked(tmp_path, run_cli, snapshot):
 
 
 def test_keyword_selects_examples(run_cli):
+    code, out, _ = run_cli("test", "policies/kravia", "-k", "VARSEL")
+    names = re.findall(r"^  ✓ (.*)$", out, re.MULTILINE)
+    assert code == 0 and names and all("varsel" in n.lower() for n in names)
+    assert f"{len(names)} passed" in out
     code, out, _ = run_cli("test", "policies/demo", "-k", "no such example")
     assert code == 0 and "no examples found" in out
 

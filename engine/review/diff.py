@@ -52,7 +52,7 @@ class Change:
     name: str
     status: str                                 # added | removed | changed
     fields: list[tuple[str, str | None, str | None]] = field(default_factory=list)
-    where: str = ""                             # file:line of the item (new side, else old)
+    where: str = ""                             # file:line:col of the item (new side, else old)
 
     @property
     def anchor(self) -> str:
@@ -96,8 +96,8 @@ def _rule_fields(raw: dict, index: int) -> dict[str, str]:
 
 
 def _where(version: PolicyVersion, path: tuple) -> str:
-    span = version.document.span(path, key=True)
-    return f"{span.path}:{span.line}"
+    """`file:line:col` of the key at `path` in the version's file."""
+    return version.document.span(path, key=True).start
 
 
 def _compare(kind: str, old: dict[str, dict[str, str]], new: dict[str, dict[str, str]], where) -> list[Change]:
@@ -124,12 +124,11 @@ def version_changes(old: CheckedVersion, new: CheckedVersion) -> list[Change]:
     od, nd = o.document.data, n.document.data
 
     def where(section: str):
-        def at(name, on_new):
+        def at(name: str, on_new: bool) -> str:
             version, data = (n, nd) if on_new else (o, od)
             if section == "rules":
-                index = next(i for i, r in enumerate(data["rules"]) if r["id"] == name)
-                return _where(version, ("rules", index, "id"))
-            return _where(version, (section, name) if section not in ("steps",) else (section,))
+                return _where(version, ("rules", next(i for i, r in enumerate(data["rules"]) if r["id"] == name), "id"))
+            return _where(version, (section, name))
         return at
 
     changes = _compare("parameter", {k: _param_fields(old, k) for k in o.parameters},

@@ -78,10 +78,11 @@ def diff_data(old: Side, new: Side, cases: list, invalid: list, as_of, cases_dir
     for r in affected:
         for i, d in enumerate((r.old, r.new)):
             by_action.setdefault(d["action"] if d else "error", [0, 0])[i] += 1
-    shown = {s.version.path: _side_json(s)["path"] for s in (old, new)}
-    for c in changes:   # a file read from git lives in a scratch folder: name it as the user did
-        path, _, line = c.where.rpartition(":")
-        c.where = f"{shown.get(path, path)}:{line}"
+    for side in (old, new):   # a file read from git lives in a scratch folder: name it as the user did
+        path, shown = side.version.path + ":", _side_json(side)["path"] + ":"
+        for c in changes:
+            if c.where.startswith(path):
+                c.where = shown + c.where[len(path):]
     return {
         "old": _side_json(old), "new": _side_json(new), "cases_dir": cases_dir,
         "as_of": as_of.isoformat() if as_of else None,

@@ -15,6 +15,10 @@ def _side(s: dict) -> str:
     return f"{s['policy']}@{s['version']}" + (f" ({s['path']})" if s["spec"] != f"{s['policy']}@{s['version']}" else "")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _value(v) -> str:
     return "—" if v is None else str(v)
 
@@ -37,7 +41,7 @@ def render_text(data: dict) -> str:
     out = [f"diff {_side(data['old'])} → {_side(data['new'])} on the cases in {data['cases_dir']}",
            _counts(data), ""]
     for group in data["groups"]:
-        out.append(f"{group['kind']} ({len(group['cases'])} case{'s' if len(group['cases']) != 1 else ''})")
+        out.append(f"{group['kind']} ({_count(len(group['cases']), 'case')})")
         for case in group["cases"]:
             out.append(f"  {case['case_id']} ({case['path']}, {case['as_of']}): {_responsible(case)}")
             if case["error"]:
@@ -98,7 +102,7 @@ def render_markdown(data: dict) -> str:
     out += ["#### Decisions by action", "", "| action | old | new |", "|---|---:|---:|"]
     out += [f"| `{a}` | {n['old']} | {n['new']} |" for a, n in s["by_action"].items()]
     if data["unchanged"]:
-        out += ["", f"<details><summary>{len(data['unchanged'])} unchanged cases</summary>", "",
+        out += ["", f"<details><summary>{_count(len(data['unchanged']), 'unchanged case')}</summary>", "",
                 ", ".join(f"`{c['case_id']}` ({c['action']})" for c in data["unchanged"]), "", "</details>"]
     return "\n".join(out) + "\n"
 
@@ -158,7 +162,7 @@ def render_html(data: dict) -> str:
     body.append(table(["action", "old", "new"], [[f"<code>{esc(a)}</code>", str(n["old"]), str(n["new"])]
                                                  for a, n in s["by_action"].items()], numeric={1, 2}))
     if data["unchanged"]:
-        body.append(f"<details><summary>{len(data['unchanged'])} unchanged cases</summary>")
+        body.append(f"<details><summary>{_count(len(data['unchanged']), 'unchanged case')}</summary>")
         body.append(table(["case", "file", "action", "rule"], [[esc(c["case_id"]), esc(c["path"]), f"<code>{esc(c['action'])}</code>",
                                                                 f"<code>{esc(c['rule'])}</code>"] for c in data["unchanged"]]))
         body.append("</details>")

@@ -1,10 +1,12 @@
 """`frist graph`: a policy version's escalation ladder as a Mermaid or Graphviz DOT graph.
 
 Steps are nodes; every rule is an edge labelled with its id, its condition (shortened) and
-its fee. A rule that records a step leads from the step of the nearest earlier rule that
-records a different one (rule order is the ladder's order); a rule with no step leaves
-from the step its nearest earlier step rule records ("any stage" before the first one)
-and leads to its action, or loops back when it only waits (`not_before`). Edges are
+its fee. Rule order is the ladder's order. A rule whose `step:` is new leads from the step
+reached before it ("new case" for the first) to that step, the new stage; a rule whose
+`step:` was reached before (a renewal, such as kravia's `renew-bo`) leads from the stage
+back to that step, and the stage stays. A rule with no step leaves the stage ("any stage"
+before the first step rule) and leads to its action, or loops back when it only waits
+(`not_before`). Edges are
 drawn by audience, read from `debtor.kind` in the condition and the definitions it uses:
 thick blue for consumers only, dashed orange for businesses only, plain for both.
 """
@@ -109,7 +111,7 @@ def ladder(version: CheckedVersion, used: dict[str, CheckedVersion] | None = Non
     from ..runtime import Bound
     sources = SourceIndex({version.name: Bound(version)})
     edges: list[Edge] = []
-    stage = ANY                 # the step recorded by the nearest earlier step rule
+    stage = ANY                 # the step most recently reached for the first time
     steps_seen: list[str] = []
     for rule in version.rules:
         r = rule.rule
@@ -117,7 +119,9 @@ def ladder(version: CheckedVersion, used: dict[str, CheckedVersion] | None = Non
         audience = "both" if kinds == _KINDS else next(iter(kinds))
         condition = _short(sources.text(rule.when))
         fee = _fee(rule, version, sources)
-        if r.step:
+        if r.step in steps_seen and r.step != stage:      # a renewal: back to an earlier step
+            edges.append(Edge(stage, r.step, r.id, condition, fee, audience, False))
+        elif r.step:
             earlier = next((s for s in reversed(steps_seen) if s != r.step), START)
             edges.append(Edge(earlier, r.step, r.id, condition, fee, audience, False))
             stage = r.step

@@ -53,15 +53,19 @@ class Lock:
 
     @classmethod
     def read(cls, file: Path) -> Lock:
-        """Parse a lock file. Raises `UsageError` when it is not a lock."""
+        """Parse a lock file. Raises `UsageError` when it cannot be read or is not a lock."""
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise UsageError(f"cannot read the policy lock {relative(file)}: {getattr(err, 'strerror', None) or err}") from None
         entries, lines = {}, {}
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        for number, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
             sha, sep, path = line.partition("  ")
             if not sep or len(sha) != 64 or not path.strip():
-                raise UsageError(f"{relative(file)} is not a policy lock (line {number}: `{line[:40]}`); "
-                                 "restore it from version control or delete it and run `frist lock`")
+                raise UsageError(f"{relative(file)}:{number}:1: not a policy lock line (`{line[:40]}`, expected "
+                                 "`SHA256  PATH`); restore the file from version control or delete it and run `frist lock`")
             path = path.strip()
             entries[path] = Entry(_key(path), path, sha)
             lines[path] = number
@@ -139,7 +143,7 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if errors:
         raise PolicyError(errors)
     file = Path(args.lock) if args.lock else (find_lock() or Path.cwd() / LOCK_NAME)
-    lock = Lock.read(file) if file.is_file() else Lock(file, {}, {})
+    lock = Lock.read(file) if file.exists() else Lock(file, {}, {})
     rewrite = set(args.rewrite or ())
     known = {v.key for v in catalog.policies.all()}
     unknown = sorted(rewrite - known)
@@ -170,15 +174,17 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(render_text(sort_and_cap(refused + missing)), file=stdout)
         print(file=stdout)
     if args.check:
-        unlocked = added
-        for key in unlocked:
+        for key in added:
             print(f"not locked: {key}", file=stdout)
-        failed = bool(unlocked or refused or missing)
+        failed = bool(added or refused or missing)
         print(f"{'FAILED' if failed else 'ok'}: {len(lock.entries) - len(added)} locked version(s) in {shown}; "
-              f"{len(unlocked)} not locked, {len(refused)} changed, {len(missing)} missing", file=stdout)
+              f"{len(added)} not locked, {len(refused)} changed, {len(missing)} missing", file=stdout)
         return 1 if failed else 0
     if added or rewritten:
-        file.write_text(lock.render(), encoding="utf-8")
+        try:
+            file.write_text(lock.render(), encoding="utf-8")
+        except OSError as err:
+            raise UsageError(f"cannot write the policy lock {shown}: {err.strerror or err}") from None
     for key in added:
         print(f"locked {key}", file=stdout)
     for key in rewritten:

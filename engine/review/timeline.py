@@ -13,14 +13,14 @@ decision date.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..case import case_from_data, pin_decision_date_defaults
 from ..decision import decide_case
 from ..errors import UsageError
-from ..values.money import format_money, parse_money
+from ..values.money import format_money, is_ore_exact, parse_money
 from ..values.time import parse_date
 
 if TYPE_CHECKING:
@@ -42,17 +42,17 @@ class Payment:
 def parse_payment(text: str) -> Payment:
     """`AMOUNT@DATE`, as `--pays` takes it.
 
-    >>> parse_payment("500@2026-04-01")
+    >>> parse_payment("500.00@2026-04-01")
     Payment(date=datetime.date(2026, 4, 1), amount=Decimal('500.00'))
     """
     amount, at, day = text.partition("@")
     try:
-        money = parse_money(amount.strip()).quantize(Decimal("0.01"))
+        money = parse_money(amount.strip())
         date = parse_date(day.strip())
     except ValueError:
         raise UsageError(f"--pays `{text}` is not AMOUNT@DATE (e.g. 500.00@2026-04-01)") from None
-    if not at or money <= 0:
-        raise UsageError(f"--pays `{text}` is not AMOUNT@DATE with a positive amount")
+    if not at or money <= 0 or not is_ore_exact(money):
+        raise UsageError(f"--pays `{text}` is not AMOUNT@DATE with a positive amount in whole øre")
     return Payment(date, money)
 
 
@@ -62,11 +62,11 @@ class Row:
 
     date: dt.date
     decision: Decision
-    versions: dict[str, str]                    # policy name → name@effective bound on this date
-    changes: list[str] = field(default_factory=list)    # versions that differ from the previous row
-    paid: list[Payment] = field(default_factory=list)   # payments that entered the case on this date
-    fees_so_far: Decimal = Decimal("0")        # every recorded step's fee, this row's included
-    recorded: str | None = None                # the step recorded, if any
+    versions: dict[str, str]        # policy name → name@effective bound on this date (main first)
+    changes: list[str]              # versions that differ from the previous row
+    paid: list[Payment]             # payments that entered the case on this date
+    fees_so_far: Decimal            # the fee of every event on the case, this row's step included
+    recorded: str | None            # the step recorded, if any
 
 
 @dataclass
@@ -119,8 +119,13 @@ def project(catalog: Catalog, case: LoadedCase, start: dt.date, until: dt.date |
     """Decide `case` on `start` and on every later date the ladder moves to.
 
     Raises:
-        UsageError, CaseError, EvaluationError: as `decide_case` does, on the first date that fails.
+        UsageError: `until` is before `start`, or `max_steps` is below 1; else as `decide_case` does.
+        CaseError, EvaluationError: as `decide_case` does, on the first date that fails.
     """
+    if until is not None and until < start:
+        raise UsageError(f"--until {until} is before the start date {start}")
+    if max_steps < 1:
+        raise UsageError(f"--max-steps {max_steps}: at least one decision is needed")
     # Fields that default to the decision date (a claim's `handed_over`) keep the start date.
     data = pin_decision_date_defaults(case.raw, start)
     data.setdefault("events", [])
@@ -140,17 +145,18 @@ def project(catalog: Catalog, case: LoadedCase, start: dt.date, until: dt.date |
         loaded = case_from_data(data, case.path)
         decision = decide_case(catalog, loaded, day, policy, include_drafts, fast=True)
         versions = {name: b.version.key for name, b in sorted(decision.bindings.items(), key=lambda kv: kv[0] != decision.main)}
-        row = Row(day, decision, versions, _changes(before, versions, decision.main, day), paid)
         rule = decision.rule.rule
+        fees = sum((e["fee"] for e in loaded.data["events"]), Decimal(0))
         if rule.step:
+            fee = decision.outputs.get("fee") or Decimal(0)
             deadline = decision.outputs.get("payment_deadline")
-            event = {"step": rule.step, "date": day.isoformat(), "fee": format_money(decision.outputs.get("fee") or Decimal(0))}
+            event = {"step": rule.step, "date": day.isoformat(), "fee": format_money(fee)}
             if deadline is not None:
                 event["due"] = deadline.isoformat()
             data["events"].append(event)
-            row.recorded = rule.step
-        row.fees_so_far = sum((parse_money(e.get("fee", "0")) for e in data["events"]), Decimal(0))
-        rows.append(row)
+            fees += fee
+        rows.append(Row(day, decision, versions, _changes(before, versions, decision.main, day), paid, fees,
+                        rule.step or None))
         before = versions
         following = _next_date(decision, day)
         if following is None:
@@ -163,5 +169,4 @@ def project(catalog: Catalog, case: LoadedCase, start: dt.date, until: dt.date |
         if pending and pending[0].date < following:
             following = pending[0].date
         day = following
-    return Timeline(case.case_id, rows[0].decision.version.version.name if rows else "", start, until,
-                    list(payments), rows, end)
+    return Timeline(case.case_id, rows[0].decision.version.version.name, start, until, list(payments), rows, end)

@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, TextIO
 
-from .. import types as T
-from ..render_values import to_json
 from ..values.money import format_money
 from .html import code_spans, esc, page, table
-from .timeline import Timeline, parse_payment, project
+from .timeline import Payment, Timeline, parse_payment, project
 
 if TYPE_CHECKING:
     from argparse import Namespace
 
 __all__ = ["timeline", "timeline_json", "render_text", "render_markdown", "render_html"]
+
+
+def _payments(payments: list[Payment]) -> list[dict]:
+    return [{"date": p.date.isoformat(), "amount": format_money(p.amount)} for p in payments]
 
 
 def timeline_json(t: Timeline) -> dict:
@@ -31,12 +33,11 @@ def timeline_json(t: Timeline) -> dict:
             "sha256": d["policy"]["sha256"], "versions": list(r.versions.values()), "version_changes": r.changes,
             "action": d["action"], "rule": d["rule"], "step": r.recorded, "fee": d["fee"], "salaer": d["salaer"],
             "payment_deadline": d["payment_deadline"], "not_before": d["not_before"], "next_review": d["next_review"],
-            "payments": [{"date": p.date.isoformat(), "amount": format_money(p.amount)} for p in r.paid],
-            "fees_so_far": to_json(r.fees_so_far, T.MONEY), "amounts": d["amounts"],
+            "payments": _payments(r.paid), "fees_so_far": format_money(r.fees_so_far), "amounts": d["amounts"],
         })
     return {"case_id": t.case_id, "policy": t.policy, "start": t.start.isoformat(),
             "until": t.until.isoformat() if t.until else None,
-            "pays": [{"date": p.date.isoformat(), "amount": format_money(p.amount)} for p in t.payments],
+            "pays": _payments(t.payments),
             "rows": rows, "end": t.end}
 
 
