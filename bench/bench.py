@@ -30,6 +30,7 @@ IMPLS = {  # name → (label, sample cases for throughput)
 
 
 def timed(fn, arg):
+    """(seconds, result) of `fn(arg)`."""
     start = time.perf_counter()
     out = fn(arg)
     return time.perf_counter() - start, out
@@ -133,6 +134,17 @@ def io_run(n: int, workdir: Path) -> dict:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_before_read_mb": rss0}
 
 
+def in_child(*args: str) -> dict:
+    """`bench.py ARGS` in a fresh process (its own peak memory); its last stdout line as JSON.
+
+    A failing child stops the run with the child's own stderr (its traceback is the useful part).
+    """
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"bench.py {' '.join(args)} failed (exit {out.returncode}):\n{out.stderr.strip()}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1_000_000, help="cases (default 1,000,000)")
@@ -151,9 +163,7 @@ def main() -> None:
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
     results = []
     for name in args.only:
-        out = subprocess.run([sys.executable, __file__, "--impl", name, "--n", str(args.n), "--reps", str(args.reps)],
-                             capture_output=True, text=True, check=True)
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        results.append(in_child("--impl", name, "--n", str(args.n), "--reps", str(args.reps)))
         print(f"{name}: {results[-1]}", file=sys.stderr)
     print(f"\n{args.n:,} cases (slow engines on the sample shown), median of {args.reps}\n")
     print("| implementation | decisions/s | ratio vs plain Python [min–max] | latency p50 µs | peak RSS MB | sample | mismatches vs reference |")
@@ -162,9 +172,7 @@ def main() -> None:
         print(f"| {IMPLS[r['impl']][0]} | {r['rate']:,.0f} | {r['ratio']:.2f}× [{r['ratio_min']:.2f}–{r['ratio_max']:.2f}] "
               f"| {r['latency_us_p50']:.1f} | {r['peak_rss_mb']:.0f} | {r['sample']:,} | {r['mismatches']} |")
     if args.io:
-        out = subprocess.run([sys.executable, __file__, "--impl", "io", "--n", str(args.n), "--workdir", args.workdir],
-                             capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = in_child("--impl", "io", "--n", str(args.n), "--workdir", args.workdir)
         print(f"\nParquet → Parquet, {r['cases']:,} cases ({r['decided']:,} decided, {r['rejected']} rejected): "
               f"read {r['read_s']:.2f} s, decide {r['decide_s']:.2f} s ({r['rate']:,.0f}/s incl. validation), "
               f"write {r['write_s']:.2f} s; peak RSS {r['peak_rss_mb']:.0f} MB")

@@ -28,7 +28,7 @@ def versions_with_rules():
     return sorted(key for key, checked in catalog.checked.items() if checked.rules)
 
 
-def corpus(catalog, key):
+def corpus(catalog):
     files = sorted((ROOT / "examples").glob("*.yaml")) + sorted((ROOT / "tests" / "fixtures" / "cases").glob("*.yaml"))
     docs = [load_document(p, str(p)).data for p in files if "violation" not in p.stem]  # YAML numbers: see test_batch
     for checked in catalog.checked.values():
@@ -42,6 +42,7 @@ def corpus(catalog, key):
 
 
 def scalar(catalog, spec, doc, day):
+    """The scalar evaluator's decision of `doc` in the compared keys; None if it rejects the case."""
     try:
         case = case_from_data(doc)
         decision = decide_case(catalog, case, day, policy=spec, fast=True).to_dict(include_trace=False)
@@ -51,6 +52,7 @@ def scalar(catalog, spec, doc, day):
 
 
 def columnar(spec, docs, day):
+    """({input row: decision in the compared keys}, rejected input rows) from `decide_table`."""
     frame = pl.DataFrame([flat_row(d) for d in docs], infer_schema_length=None)
     decisions, rejects = decide_table(frame, spec, day, POLICIES)
     out = {}
@@ -64,9 +66,9 @@ def columnar(spec, docs, day):
 @pytest.mark.parametrize("day", DATES, ids=str)
 def test_columnar_agrees_with_scalar(key, day):
     catalog = catalog_for(POLICIES)
-    name, _, version = key.partition("@")
+    name = key.partition("@")[0]
     spec = f"{name}@{catalog.checked[key].version.effective}"
-    docs = corpus(catalog, key)
+    docs = corpus(catalog)
     decided, rejected = columnar(spec, docs, day)
     assert decided, "the corpus decided nothing: the comparison would be empty"
     for row, doc in enumerate(docs, 1):
@@ -82,13 +84,11 @@ def test_fixed_point_rounding_matches_decimal(text):
     """The columnar round_ore / round_kr / floor_kr against engine.values.money on ties and negatives."""
     from decimal import Decimal
 
-    from engine.columnar.compile import ExprCompiler
-    from engine.columnar.values import Col, fixed
+    from engine.columnar.values import Col, fixed, round_fixed
     from engine.values.money import floor_kr, round_kr, round_ore
     number, scale = fixed(Decimal(text))
     frame = pl.DataFrame({"x": [number]})
-    compiler = ExprCompiler.__new__(ExprCompiler)
     for target, floor, want in ((2, False, round_ore), (0, False, round_kr), (0, True, floor_kr)):
-        col = compiler._round(Col(pl.col("x"), "num", scale), target, floor)
+        col = round_fixed(Col(pl.col("x"), "num", scale), target, floor)
         got = Decimal(frame.select(col.expr).item()).scaleb(-col.scale)
         assert got == want(Decimal(text)), (text, want.__name__)

@@ -4,7 +4,8 @@ An aggregate whose item and `where` read only the item (and constants) compiles 
 Polars list expression (`list.eval(...)` then `list.sum()`, `list.last()`, ...; `count`
 without `where` is `list.len()`): no materialising, no join; the caller inlines it in the
 definition's column, so everything stays in one lazy query. Otherwise (the item or `where`
-reads `as_of`, a definition, a case field, calendar tables), a list column is exploded once into a long table (`__row` = the case's row, one row per
+reads `as_of`, a definition, a case field, calendar tables), which `list.eval` cannot see,
+a list column is exploded once into a long table (`__row` = the case's row, one row per
 item, item fields as `@field` columns). The item and `where` expressions are compiled
 against that table, outer values (as_of, definitions, case fields) are gathered into it by
 `__row`, and a `group_by(__row)` gives one value per case; cases with an empty (filtered)
@@ -13,6 +14,7 @@ all, none for min, max, first and last.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -24,7 +26,7 @@ from .values import Col, NotColumnar, any_err, kind_of
 if TYPE_CHECKING:
     from .program import ColumnarRun
 
-__all__ = ["long_table", "aggregate_column"]
+__all__ = ["long_table", "list_aggregate", "aggregate_column"]
 
 ROW = "__row"
 
@@ -38,7 +40,7 @@ def long_table(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     return long.select(ROW, *(pl.col(column).struct.field(f).alias("@" + f) for f in fields))
 
 
-def _fill_empty(func: str, value: pl.Expr) -> pl.Expr:
+def _fill_empty(func: str, value: pl.Expr | pl.Series) -> pl.Expr | pl.Series:
     """The scalar evaluator's value over an empty (filtered) list."""
     if func in ("sum", "count"):
         return value.fill_null(0)
@@ -47,6 +49,25 @@ def _fill_empty(func: str, value: pl.Expr) -> pl.Expr:
     if func == "all":
         return value.fill_null(True)
     return value
+
+
+def _item_err(func: str, node: ast.Aggregate, item: Col | None, where: Col | None, value: pl.Expr | None
+              ) -> pl.Expr | None:
+    """Items that may fail, and for sum/min/max an optional item that is none (`value` reads it)."""
+    err = any_err(item.err if item else None, where.err if where else None)
+    if func in ("sum", "min", "max") and item is not None and isinstance(node.item.type, T.Optional):
+        err = any_err(err, value.is_null())
+    return err
+
+
+def _result(func: str, node: ast.Aggregate, item: Col | None, value, err) -> Col:
+    """The aggregate's value as a `Col`: `count` is a plain integer, otherwise the item's kind and scale."""
+    value = _fill_empty(func, value)
+    kind = "num" if func == "count" else kind_of(node.type)
+    scale = 0 if func == "count" or item is None else item.scale
+    if kind == "date":
+        value = value.cast(pl.Int32)
+    return Col(value, kind, scale, err)
 
 
 def list_aggregate(run: ColumnarRun, node: ast.Aggregate, policy: str) -> Col:
@@ -58,9 +79,7 @@ def list_aggregate(run: ColumnarRun, node: ast.Aggregate, policy: str) -> Col:
     where = compiler.col(node.where) if node.where is not None else None
     lst = pl.col(node.source.ref.name)
     w = where.expr.fill_null(False) if where is not None else None
-    err = any_err(item.err if item else None, where.err if where else None)
-    if func in ("sum", "min", "max") and item is not None and isinstance(node.item.type, T.Optional):
-        err = any_err(err, item.expr.is_null())
+    err = _item_err(func, node, item, where, item.expr if item else None)
     if func == "count":
         value = lst.list.len() if w is None else lst.list.eval(w).list.sum()
         value = value.cast(pl.Int64)
@@ -86,13 +105,8 @@ def list_aggregate(run: ColumnarRun, node: ast.Aggregate, policy: str) -> Col:
         else:
             picked = lst.list.eval(x)
             value = {"sum": picked.list.sum, "first": picked.list.first, "last": picked.list.last}[func]()
-    value = _fill_empty(func, value)
-    kind = "num" if func == "count" else kind_of(node.type)
-    scale = 0 if func == "count" or item is None else item.scale
-    if kind == "date":
-        value = value.cast(pl.Int32)
     err_expr = None if err is None else (lst.list.eval(err).list.sum() > 0).fill_null(False)
-    return Col(value, kind, scale, err_expr)
+    return _result(func, node, item, value, err_expr)
 
 
 def aggregate_column(run: ColumnarRun, node: ast.Aggregate, policy: str, name: str) -> Col:
@@ -116,9 +130,7 @@ def aggregate_column(run: ColumnarRun, node: ast.Aggregate, policy: str, name: s
         exprs["__v"] = item.expr
     if where is not None:
         exprs["__w"] = where.expr.fill_null(False)
-    err = any_err(item.err if item else None, where.err if where else None)
-    if func in ("sum", "min", "max") and item is not None and isinstance(node.item.type, T.Optional):
-        err = any_err(err, pl.col("__v").is_null())
+    err = _item_err(func, node, item, where, pl.col("__v"))
     if err is not None:
         exprs["__e"] = err
     outer = {n for e in exprs.values() for n in e.meta.root_names() if not n.startswith("@") and n != ROW}
@@ -127,40 +139,20 @@ def aggregate_column(run: ColumnarRun, node: ast.Aggregate, policy: str, name: s
         long = long.with_columns(run.frame.get_column(n).gather(rows) for n in sorted(outer))
     long = long.select(ROW, **exprs)
     picked = pl.col("__v").filter(pl.col("__w")) if where is not None and item is not None else pl.col("__v")
-    aggs = []
     if func == "count":
-        counted = pl.col("__w").sum() if where is not None else pl.len()
-        aggs.append(counted.cast(pl.Int64).alias("__a"))
-    elif func == "sum":
-        aggs.append(picked.sum().alias("__a"))
-    elif func == "any":
-        aggs.append(picked.any().alias("__a"))
-    elif func == "all":
-        aggs.append(picked.all().alias("__a"))
-    elif func in ("min", "max"):
-        aggs.append((picked.min() if func == "min" else picked.max()).alias("__a"))
-    else:
-        aggs.append((picked.first() if func == "first" else picked.last()).alias("__a"))
+        aggs = [(pl.col("__w").sum() if where is not None else pl.len()).cast(pl.Int64).alias("__a")]
+    else:                              # sum, any, all, min, max, first, last: Polars has each by that name
+        aggs = [getattr(picked, func)().alias("__a")]
     if err is not None:
         aggs.append(pl.col("__e").any().alias("__ea"))
     grouped = long.group_by(ROW).agg(aggs)
     full = pl.DataFrame({ROW: pl.int_range(0, run.frame.height, dtype=pl.UInt32, eager=True)})
     joined = full.join(grouped, on=ROW, how="left", maintain_order="left")
-    value = joined.get_column("__a")
-    if func in ("sum", "count"):
-        value = value.fill_null(0)
-    elif func == "any":
-        value = value.fill_null(False)
-    elif func == "all":
-        value = value.fill_null(True)
-    kind = "num" if func == "count" else kind_of(node.type)
-    scale = 0 if func == "count" or item is None else item.scale
-    if kind == "date":
-        value = value.cast(pl.Int32)
-    columns = {name: value}
+    got = _result(func, node, item, joined.get_column("__a"), None)
+    columns = {name: got.expr}
     err_name = None
     if err is not None:
         err_name = "e:" + name
         columns[err_name] = joined.get_column("__ea").fill_null(False)
     run.add_columns(columns)
-    return Col(pl.col(name), kind, scale, pl.col(err_name) if err_name else None)
+    return replace(got, expr=pl.col(name), err=pl.col(err_name) if err_name else None)

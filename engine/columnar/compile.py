@@ -7,37 +7,44 @@ raises `NotColumnar`; the caller then evaluates that whole top-level expression 
 """
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from dataclasses import replace
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from .. import ast
 from .. import types as T
-from ..operators import COMPARE, binary_impl
+from ..operators import binary_impl
 from ..values.money import DECIMAL_CONTEXT
 from .calendar import day_tables
 from .frame import AS_OF, to_day
-from .values import MAX_SCALE, Col, NotColumnar, align, any_err, kind_of, literal
+from .values import MAX_SCALE, Col, NotColumnar, align, any_err, kind_of, literal, round_fixed
 
 if TYPE_CHECKING:
     from .program import ColumnarRun
 
 __all__ = ["ExprCompiler", "OuterValue", "field_column"]
 
-_DAY_MIN, _DAY_MAX = to_day(__import__("datetime").date(1, 1, 1)), to_day(__import__("datetime").date(9999, 12, 31))
+_DAY_MIN, _DAY_MAX = to_day(dt.date.min), to_day(dt.date.max)   # what a Python date (the scalar path) can hold
 _VECTOR_FUNCTIONS = {"min", "max", "abs", "round_ore", "round_kr", "floor_kr", "days_between",
                      "next_business_day", "is_business_day", "add_business_days"}
 _OPS = {"+": "__add__", "-": "__sub__", "*": "__mul__"}
 
 
 def field_column(root: str, fields: tuple[str, ...]) -> str:
+    """The frame column of a case field: records are flattened (`debtor.kind`), see `frame.root_columns`."""
     return ".".join((root, *fields))
 
 
+def _case_value(expr: pl.Expr, kind: str) -> Col:
+    """A value read from the case: case numbers are money in øre, so scale 2."""
+    return Col(expr, kind, 2 if kind == "num" else 0)
+
+
 def _date_checked(expr: pl.Expr, err: pl.Expr | None) -> Col:
+    """A computed day number, flagged where the scalar evaluator's date arithmetic would overflow."""
     out_of_range = (expr < _DAY_MIN) | (expr > _DAY_MAX)
     return Col(expr.cast(pl.Int32), "date", err=any_err(err, out_of_range))
 
@@ -97,17 +104,17 @@ class ExprCompiler:
                 if not node.fields:
                     raise OuterValue("the whole item")
                 if self.pick is not None:
-                    return Col(self.run.positional(*self.pick, node.fields), kind, 2 if kind == "num" else 0)
+                    return _case_value(self.run.positional(*self.pick, node.fields), kind)
                 expr = pl.element()
                 for f in node.fields:
                     expr = expr.struct.field(f)
-                return Col(expr, kind, 2 if kind == "num" else 0)
+                return _case_value(expr, kind)
             name = "@" + ".".join(node.fields)
         else:
             name = field_column(ref.name, node.fields)
         if name not in self.run.known_columns and not name.startswith("@"):
             raise NotColumnar(f"`{name}` is not a column")
-        return Col(pl.col(name), kind, 2 if kind == "num" else 0)
+        return _case_value(pl.col(name), kind)
 
     # ── operators ─────────────────────────────────────────────────────────────
     def _unary(self, node: ast.Unary) -> Col:
@@ -124,7 +131,7 @@ class ExprCompiler:
             try:
                 with decimal.localcontext(DECIMAL_CONTEXT):
                     return literal(impl(left.const, right.const), node.type)
-            except (ArithmeticError, ValueError, Exception) as err:  # the scalar path raises the same
+            except Exception as err:  # noqa: BLE001 - the scalar path raises the same, and reports it
                 raise NotColumnar(f"constant folding failed: {err}") from None
         err = any_err(left.err, right.err)
         kinds, op = (left.kind, right.kind), node.op
@@ -177,7 +184,6 @@ class ExprCompiler:
         if isinstance(node.left.type, T.Optional) or isinstance(node.right.type, T.Optional):
             err = any_err(err, left.expr.is_null() | right.expr.is_null())
         method = {"<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}[node.op]
-        assert node.op in COMPARE
         return Col(getattr(left.expr, method)(right.expr), "bool", err=err)
 
     def _logical(self, node: ast.Logical) -> Col:
@@ -229,22 +235,12 @@ class ExprCompiler:
         if name == "abs":
             return replace(args[0], expr=args[0].expr.abs(), is_const=False)
         if name in ("round_ore", "round_kr", "floor_kr"):
-            return self._round(args[0], 2 if name == "round_ore" else 0, floor=name == "floor_kr")
+            return round_fixed(args[0], 2 if name == "round_ore" else 0, floor=name == "floor_kr")
         if name == "days_between":
             return Col(args[1].expr.cast(pl.Int64) - args[0].expr.cast(pl.Int64), "num", 0, err)
         if name in ("next_business_day", "is_business_day", "add_business_days"):
             return self._business(name, args, err)
         raise NotColumnar(f"`{name}` has no columnar form")
-
-    def _round(self, arg: Col, target: int, floor: bool) -> Col:
-        if arg.scale <= target:
-            return replace(arg, is_const=False)
-        unit = 10 ** (arg.scale - target)
-        x = arg.expr
-        if floor:
-            return Col(x // unit, "num", target, arg.err)
-        magnitude = (x.abs() + unit // 2) // unit
-        return Col(pl.when(x < 0).then(-magnitude).otherwise(magnitude), "num", target, arg.err)
 
     def _table(self, node: ast.Call) -> Col:
         table_node, key_node = node.args
@@ -267,13 +263,10 @@ class ExprCompiler:
         if chain is None:
             return fallback
         scale = values[0].scale if values else 0
-        missing = fallback is None
-        expr = chain.otherwise(fallback.expr if fallback is not None else pl.lit(None, dtype=pl.Int64))
-        kind = kind_of(value_type)
-        err = key.err
-        if missing:
-            err = any_err(err, expr.is_null())
-        return Col(expr, kind, scale, err)
+        if fallback is None:       # no catch-all row: a key past the last bound fails in the scalar evaluator
+            expr = chain.otherwise(pl.lit(None, dtype=pl.Int64))
+            return Col(expr, kind_of(value_type), scale, any_err(key.err, expr.is_null()))
+        return Col(chain.otherwise(fallback.expr), kind_of(value_type), scale, key.err)
 
     def _business(self, name: str, args: list[Col], err) -> Col:
         if self.element:

@@ -53,15 +53,13 @@ def per_case(run: ColumnarRun, node: ast.Expr, policy: str, mask: pl.Series | No
     body = emitter.expr(node, policy)
     defs = sorted({(n.ref.scope, n.ref.name) for n in ast.walk(node)
                    if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "def"})
-    roots = sorted({n.ref.name for n in ast.walk(node)
-                    if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "field"})
     names = [f"d_{_ident(p)}__{n}" for p, n in defs]
     source = f"def _per_case(case, as_of, {', '.join(names)}):\n    return {body}\n"
     namespace = emitter.ns
     exec(compile(source, "<frist-columnar-fallback>", "exec"), namespace)  # noqa: S102 - from the checked AST
     function = namespace["_per_case"]
     rows = range(run.frame.height) if mask is None else mask.arg_true().to_list()
-    cases = run.python_cases(roots)
+    cases = run.python_cases()
     days = run.frame.get_column(AS_OF).to_list()
     inputs = [run.python_definition(p, n) for p, n in defs]
     out: list[Any] = [None] * run.frame.height
@@ -79,6 +77,7 @@ def per_case(run: ColumnarRun, node: ast.Expr, policy: str, mask: pl.Series | No
 
 
 def _as_column(values: list[Any], node: ast.Expr) -> Col | None:
+    """The per-case values as a column (`err` on failed rows); None if they fit none (then only run-time values)."""
     try:
         kind = kind_of(node.type)
     except NotColumnar:
@@ -91,7 +90,7 @@ def _as_column(values: list[Any], node: ast.Expr) -> Col | None:
             parts = [None if v is None else fixed(Decimal(v)) for v in clean]
         except NotColumnar:
             return None
-        scale = max((s for p in parts if p is not None for s in [p[1]]), default=0)
+        scale = max((p[1] for p in parts if p is not None), default=0)
         ints = [None if p is None else p[0] * 10 ** (scale - p[1]) for p in parts]
         if any(i is not None and abs(i) >= 2 ** 62 for i in ints):
             return None

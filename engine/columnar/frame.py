@@ -73,36 +73,20 @@ def frame_schema(steps: tuple[str, ...]) -> dict[str, pl.DataType]:
     return schema
 
 
-def _encode(value: Any, typ: T.Type) -> Any:
+# How a run-time value of each scalar type is stored in a column, and read back.
+_TO_COLUMN = {T.MONEY: lambda v: int(v * 100), T.DATE: to_day, T.NUMBER: str}
+_FROM_COLUMN = {T.MONEY: lambda v: Decimal(v).scaleb(-2), T.DATE: from_day, T.NUMBER: Decimal}
+
+
+def _convert(value: Any, typ: T.Type, codec: dict) -> Any:
+    """`value` through `codec` (`_TO_COLUMN` or `_FROM_COLUMN`), list items field by field."""
     typ = T.unwrap(typ)
     if value is None:
         return None
-    if typ == T.MONEY:
-        return int(value * 100)
-    if typ == T.DATE:
-        return to_day(value)
     if isinstance(typ, T.ListOf):
-        fields = typ.item.fields
-        return [{k: _encode(item.get(k), t) for k, t in fields} for item in value]
-    if typ == T.NUMBER:
-        return str(value)
-    return value
-
-
-def _decode(value: Any, typ: T.Type) -> Any:
-    typ = T.unwrap(typ)
-    if value is None:
-        return None
-    if typ == T.MONEY:
-        return Decimal(value).scaleb(-2)
-    if typ == T.DATE:
-        return from_day(value)
-    if isinstance(typ, T.ListOf):
-        fields = typ.item.fields
-        return [{k: _decode(item[k], t) for k, t in fields} for item in value]
-    if typ == T.NUMBER:
-        return Decimal(value)
-    return value
+        return [{k: _convert(item.get(k), t, codec) for k, t in typ.item.fields} for item in value]
+    convert = codec.get(typ)
+    return value if convert is None else convert(value)
 
 
 def frame_from_cases(cases: Iterable[dict], as_of: Iterable[dt.date], steps: tuple[str, ...]) -> pl.DataFrame:
@@ -116,7 +100,7 @@ def frame_from_cases(cases: Iterable[dict], as_of: Iterable[dt.date], steps: tup
             value = case.get(root)
             if sub:
                 value = None if value is None else value.get(sub)
-            data[name].append(_encode(value, typ))
+            data[name].append(_convert(value, typ, _TO_COLUMN))
         days.append(to_day(day))
     data[AS_OF] = days
     return pl.DataFrame(data, schema=frame_schema(steps))
@@ -131,7 +115,7 @@ def cases_from_frame(frame: pl.DataFrame, steps: tuple[str, ...], roots: Iterabl
     for name, typ in columns.items():
         root, _, sub = name.partition(".")
         for case, value in zip(out, frame.get_column(name).to_list()):
-            decoded = _decode(value, typ)
+            decoded = _convert(value, typ, _FROM_COLUMN)
             if sub:
                 case.setdefault(root, {})[sub] = decoded
             else:

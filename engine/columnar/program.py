@@ -54,7 +54,6 @@ class ColumnarRun:
         self.bindings = bindings
         self.main = main
         self.steps = steps
-        self.height = frame.height
         self._lazy = frame.lazy()
         self._frame: pl.DataFrame | None = frame
         self.known_columns = set(frame.columns)
@@ -82,10 +81,12 @@ class ColumnarRun:
         self._frame = None
 
     def fresh(self, prefix: str) -> str:
+        """A column name not used before in this run."""
         self._counter += 1
         return f"{prefix}{self._counter}"
 
     def long(self, column: str) -> pl.DataFrame:
+        """List `column` exploded (`aggregate.long_table`), once per run however many aggregates read it."""
         if column not in self._long:
             self._long[column] = long_table(self.frame, column)
         return self._long[column]
@@ -104,19 +105,18 @@ class ColumnarRun:
         return pl.col(self._positional[key])
 
     def aggregate(self, node: ast.Aggregate, policy: str) -> Col:
+        """An aggregate node compiled once, however many expressions reach it."""
         key = (id(node), policy)
         if key not in self._aggregates:
             self._aggregates[key] = aggregate_column(self, node, policy, self.fresh("a:"))
         return self._aggregates[key]
 
     def definition(self, policy: str, name: str) -> Col:
-        key = (policy, name)
-        if key not in self._defs:
-            if key in self._py_defs:
-                raise NotColumnar(f"definition `{name}` is only held per case")
-            self.materialise(policy, name)
-            return self.definition(policy, name)
-        return self._defs[key]
+        """A definition as a column (materialised on first use); `NotColumnar` if it only has per-case values."""
+        self.ensure(policy, name)
+        if (policy, name) not in self._defs:
+            raise NotColumnar(f"definition `{name}` is only held per case")
+        return self._defs[(policy, name)]
 
     def ensure(self, policy: str, name: str) -> None:
         """Materialise a definition (as a column, or as run-time values) if not yet done."""
@@ -124,7 +124,8 @@ class ColumnarRun:
         if key not in self._defs and key not in self._py_defs:
             self.materialise(policy, name)
 
-    def python_cases(self, roots: list[str]) -> list[dict]:
+    def python_cases(self) -> list[dict]:
+        """Every row as a run-time case dict, rebuilt once for all per-case fallbacks."""
         if self._cases is None:
             self._cases = cases_from_frame(self.frame, self.steps)
         return self._cases

@@ -9,7 +9,6 @@ has to be a superset of the real failures.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -17,10 +16,10 @@ from typing import Any
 import polars as pl
 
 from .. import types as T
-from ..values.time import Months
 from .frame import to_day
 
-__all__ = ["Col", "NotColumnar", "MAX_SCALE", "kind_of", "literal", "rescale", "align", "any_err", "fixed"]
+__all__ = ["Col", "NotColumnar", "MAX_SCALE", "kind_of", "literal", "rescale", "align", "any_err", "fixed",
+           "round_fixed"]
 
 MAX_SCALE = 12                      # INVARIANT: 10**12 × 9e6 øre-sized values stay inside Int64
 _LIMIT = 9_000_000_000_000_000_000  # |value| below this never overflows Int64
@@ -81,10 +80,9 @@ def fixed(value: Decimal) -> tuple[int, int]:
 
 def literal(value: Any, typ: T.Type | None) -> Col:
     """A run-time constant (literal or parameter value) as a column."""
-    kind = "none" if value is None else kind_of(typ)
     if value is None:
-        expr = pl.lit(None)
-        return Col(expr, "none", const=None, is_const=True)
+        return Col(pl.lit(None), "none", const=None, is_const=True)
+    kind = kind_of(typ)
     if kind == "num":
         number, scale = fixed(Decimal(value))
         return Col(pl.lit(number, dtype=pl.Int64), "num", scale, const=value, is_const=True)
@@ -100,6 +98,7 @@ def literal(value: Any, typ: T.Type | None) -> Col:
 
 
 def any_err(*errs: pl.Expr | None) -> pl.Expr | None:
+    """The rows where any of `errs` may fail (None when none can)."""
     present = [e for e in errs if e is not None]
     if not present:
         return None
@@ -130,10 +129,17 @@ def align(*cols: Col) -> list[Col]:
     return [rescale(c, scale) for c in cols]
 
 
-def months_value(count: int) -> Months:
-    return Months(count)
+def round_fixed(col: Col, target: int, floor: bool = False) -> Col:
+    """A number at scale `target`, as `values.money` rounds: half away from zero, or down when `floor`.
 
-
-def date_value(day: int) -> dt.date:
-    from .frame import from_day
-    return from_day(day)
+    `round_ore`, `round_kr` and `floor_kr` in fixed point (exact integer arithmetic, so the
+    Decimal results are reproduced digit for digit, ties and negatives included).
+    """
+    if col.scale <= target:
+        return replace(col, is_const=False)
+    unit = 10 ** (col.scale - target)
+    x = col.expr
+    if floor:
+        return Col(x // unit, "num", target, col.err)
+    magnitude = (x.abs() + unit // 2) // unit
+    return Col(pl.when(x < 0).then(-magnitude).otherwise(magnitude), "num", target, col.err)
