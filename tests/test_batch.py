@@ -85,6 +85,16 @@ def test_clean_run_exits_zero_and_summarises(tmp_path):
     assert code == 0 and "send_reminder" in out and "close" in out
 
 
+def test_unreadable_jsonl_line_is_rejected_under_its_own_row(tmp_path):
+    source = tmp_path / "cases.jsonl"
+    source.write_text(json.dumps(GOOD[0]) + "\n{not json\n")
+    code, _, _ = frist("batch", str(source), "-o", str(tmp_path / "o.csv"), "--policy", "demo",
+                       "--as-of", "2026-03-02", "--policies", POLICIES, "--no-progress")
+    rejects = pl.read_csv(tmp_path / "o.rejects.csv", infer_schema=False)
+    assert code == 2 and rejects.get_column("row").to_list() == ["2"]
+    assert rejects.get_column("case_id").to_list() == [None]     # not case A from the line before
+
+
 def test_json_number_for_money_is_rejected(tmp_path):
     source = tmp_path / "cases.csv"
     doc = dict(GOOD[0], claims=[{"invoice": "1", "amount": 12.5, "due": "2026-01-15"}])

@@ -1,8 +1,6 @@
 """`decide_batch` per partition on a dask.distributed LocalCluster over a partitioned Parquet dataset."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
@@ -34,11 +32,7 @@ def test_local_cluster_over_partitioned_parquet(tmp_path):
             distributed.Client(cluster) as client:
         tables = client.gather(client.map(decide_partition, paths, policies=POLICIES))
     got = pl.concat([pl.from_arrow(t) for t in tables]).select("case_id", "action", "fee")
-    whole = pl.from_arrow(decide_partition_whole(frame)).select("case_id", "action", "fee")
-    assert got.height == frame.height
-    assert got.sort("case_id").equals(whole.sort("case_id"))
-
-
-def decide_partition_whole(frame: pl.DataFrame):
     import engine
-    return engine.decide_batch(frame.to_arrow(), policy="demo", as_of="2026-03-02", policies_dir=POLICIES)
+    whole = engine.decide_batch(frame, policy="demo", as_of="2026-03-02", policies_dir=POLICIES)
+    assert got.height == frame.height
+    assert got.sort("case_id").equals(whole.select("case_id", "action", "fee").sort("case_id"))

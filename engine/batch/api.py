@@ -19,13 +19,14 @@ from ..case import LoadedCase
 from ..errors import CaseError, EvaluationError, PolicyError, UsageError
 from ..pipeline import Catalog, load_catalog
 from ..values.time import parse_date, today_oslo
-from .layout import ROW, to_case_frame
+from .layout import REJECTS, ROW, describe_reject, rejects_of, to_case_frame
 
 __all__ = ["decide_batch", "decide_table", "catalog_for"]
 
 
 @lru_cache(maxsize=8)
 def _load(folder: str, stamp: tuple) -> Catalog:
+    """The catalog of `folder`; `stamp` (its files' modification times) is only there as part of the cache key."""
     catalog, problems = load_catalog([folder])
     errors = [d for d in problems if d.is_error]
     if errors:
@@ -50,14 +51,12 @@ def _as_of_column(frame: pl.DataFrame, as_of: dt.date | str | None) -> tuple[pl.
         except ValueError:
             raise UsageError(f"--as-of `{as_of}` is not a date (YYYY-MM-DD)") from None
     today = as_of or today_oslo()
-    none = pl.DataFrame(schema={"row": pl.Int64, "field": pl.String, "problem": pl.String})
     if as_of is not None or "as_of" not in frame.columns:
-        return pl.Series("as_of", [today] * frame.height, dtype=pl.Date), none
+        return pl.Series("as_of", [today] * frame.height, dtype=pl.Date), pl.DataFrame(schema=REJECTS)
     raw = frame.get_column("as_of")
     parsed = raw.str.to_date("%Y-%m-%d", strict=False) if raw.dtype == pl.String else raw.cast(pl.Date, strict=False)
     bad = raw.is_not_null() & parsed.is_null()
-    problems = frame.filter(bad).select(pl.col(ROW).alias("row"), pl.lit("as_of").alias("field"),
-                                        pl.lit("is not a date (YYYY-MM-DD)").alias("problem"))
+    problems = rejects_of(frame.filter(bad), pl.lit("as_of"), pl.lit("is not a date (YYYY-MM-DD)"))
     return parsed.fill_null(today).alias("as_of"), problems
 
 
@@ -82,8 +81,8 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
         frame = frame.with_row_index(ROW, offset=1)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     catalog = catalog_for(policies_dir)
-    days, rejects_parts = _as_of_column(frame, as_of)
-    rejects_parts = [rejects_parts]
+    days, as_of_problems = _as_of_column(frame, as_of)
+    rejects_parts = [as_of_problems]
     if policy is not None:
         specs = pl.Series("policy", [policy] * frame.height, dtype=pl.String)
     elif "policy" in frame.columns:
@@ -92,8 +91,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
         raise UsageError("no policy: pass --policy NAME or give the input a `policy` column")
     keyed = frame.with_columns(days.alias("__day"), specs.alias("__spec"))
     missing = keyed.filter(pl.col("__spec").is_null())
-    rejects_parts.append(missing.select(pl.col(ROW).alias("row"), pl.lit("policy").alias("field"),
-                                        pl.lit("names no policy").alias("problem")))
+    rejects_parts.append(rejects_of(missing, pl.lit("policy"), pl.lit("names no policy")))
     groups: dict[tuple, list] = {}
     for (spec, day), part in keyed.filter(pl.col("__spec").is_not_null()).group_by(["__spec", "__day"], maintain_order=True):
         name, _, pinned = spec.partition("@")
@@ -126,7 +124,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
             table_out = pl.concat([table_out.filter(~suspect),
                                    decisions_from_scalar(scalar, main, bindings, table_out.schema)])
             if failed:
-                rejects_parts.append(pl.DataFrame(failed, schema={"row": pl.Int64, "field": pl.String, "problem": pl.String}))
+                rejects_parts.append(pl.DataFrame(failed, schema=REJECTS))
         decided.append(table_out)
         if progress is not None:
             progress(part.height)
@@ -157,7 +155,6 @@ def decide_batch(table: Any, policy: str | None = None, as_of: dt.date | str | N
     if problems.height:
         if rejects is None:
             from ..diagnostics import Diagnostic
-            raise CaseError([Diagnostic("invalid-row", f"row {r['row']} ({r['case_id']}): {r['field']} {r['problem']}", None)
-                             for r in problems.head(20).to_dicts()])
+            raise CaseError([Diagnostic("invalid-row", describe_reject(r)) for r in problems.head(20).to_dicts()])
         rejects.extend(problems.to_dicts())
     return decisions if isinstance(table, pl.DataFrame) else decisions.to_arrow()

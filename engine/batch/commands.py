@@ -21,8 +21,9 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..errors import UsageError
     from .api import decide_table
     from .io import format_of, read_cases, write_decisions, write_rejects
+    from .layout import describe_reject
 
-    format_of(args.output)
+    format_of(args.output)          # an unknown output format fails before any deciding
     started = time.perf_counter()
     decisions, rejects = [], []
     bar = tqdm(desc="deciding", unit=" cases", file=stderr, disable=True if args.no_progress else None, leave=False)
@@ -38,8 +39,7 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             found = [f for f in found if f.height]
             if found and args.strict:
                 first = pl.concat(found).sort("row").row(0, named=True)
-                raise UsageError(f"row {first['row']} (case {first['case_id']}): {first['field']} {first['problem']}"
-                                 .replace("  ", " ") + " (--strict: stopped at the first rejected row)")
+                raise UsageError(describe_reject(first) + " (--strict: stopped at the first rejected row)")
             rejects.extend(found)
     finally:
         bar.close()

@@ -57,7 +57,8 @@ def flat_row(doc: dict) -> dict:
     return row
 
 
-def _read_jsonl(path, chunk_rows: int):
+def _read_jsonl(path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
+    """Chunks of valid case documents as flat rows; an invalid line becomes rejects (its line number is its row)."""
     from ..case import case_from_data
     from ..errors import CaseError
     rows, rejects = [], []
@@ -65,6 +66,7 @@ def _read_jsonl(path, chunk_rows: int):
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
+            doc = None
             try:
                 doc = json.loads(line)
                 if not isinstance(doc, dict):
@@ -72,7 +74,7 @@ def _read_jsonl(path, chunk_rows: int):
                 case_from_data(doc, f"{path}:{number}")
             except (ValueError, CaseError) as err:
                 problems = [d.message for d in err.diagnostics] if isinstance(err, CaseError) else [str(err)]
-                case_id = doc.get("case_id") if isinstance(locals().get("doc"), dict) else None
+                case_id = doc.get("case_id") if isinstance(doc, dict) else None   # None: the line is no object
                 rejects.extend({"row": number, "case_id": case_id, "field": "", "problem": p} for p in problems)
                 continue
             flat = flat_row(doc)
@@ -82,8 +84,8 @@ def _read_jsonl(path, chunk_rows: int):
                 yield pl.DataFrame(rows, infer_schema_length=None), rejects
                 rows, rejects = [], []
     if rows or rejects:
-        yield (pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame({ROW: [], "case_id": []},
-                                                                                       schema={ROW: pl.Int64, "case_id": pl.String})), rejects
+        yield (pl.DataFrame(rows, infer_schema_length=None) if rows
+               else pl.DataFrame(schema={ROW: pl.Int64, "case_id": pl.String})), rejects
 
 
 def write_decisions(frame: pl.DataFrame, path: str | Path) -> None:

@@ -10,6 +10,7 @@ date); each problem becomes a reject `(row, case_id, field, problem)`.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 import polars as pl
@@ -18,10 +19,22 @@ from .. import types as T
 from ..columnar.frame import AS_OF, dtype_of, root_columns
 from ..schema_check import load_schema
 
-__all__ = ["to_case_frame", "ROW"]
+__all__ = ["to_case_frame", "ROW", "REJECTS", "rejects_of", "describe_reject"]
 
 ROW = "__input_row"
+REJECTS = {"row": pl.Int64, "field": pl.String, "problem": pl.String}   # a reject before its case_id is joined
 _MONEY = r"^-?\d+(\.\d{1,2})?$"
+
+
+def rejects_of(frame: pl.DataFrame, field: pl.Expr, problem: pl.Expr) -> pl.DataFrame:
+    """One reject per row of `frame` (which carries ROW); a null `problem` is dropped later."""
+    return frame.select(pl.col(ROW).alias("row"), field.alias("field"), problem.alias("problem"))
+
+
+def describe_reject(reject: dict) -> str:
+    """A reject as one line of text: `row 3 (case C): claims[0].amount must be positive`."""
+    what = " ".join(part for part in (reject["field"], reject["problem"]) if part)
+    return f"row {reject['row']} (case {reject['case_id']}): {what}"
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +108,6 @@ def _source(frame: pl.DataFrame, name: str) -> str | None:
 
 def _json_problems(frame: pl.DataFrame, root: str, item: T.Record, pending: list[dict]) -> None:
     """Check JSON text cells the way the case schema does: a list of objects, known keys, typed values."""
-    import json
     kinds = {k: ("bool" if T.unwrap(t) == T.BOOL else "text") for k, t in item.fields}
     for row, text in zip(frame.get_column(ROW).to_list(), frame.get_column(root).to_list()):
         if text is None:
@@ -164,8 +176,7 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
     base = frame.select(**out)
     for name in columns:
         if "?" + name in base.columns:
-            problems.append(base.select(pl.col(ROW).alias("row"), pl.lit(name).alias("field"),
-                                        pl.col("?" + name).alias("problem")))
+            problems.append(rejects_of(base, pl.lit(name), pl.col("?" + name)))
     base = base.select(ROW, AS_OF, *(n for n in columns if n in base.columns))
     for name, typ in lists.items():
         item = T.unwrap(typ).item
@@ -173,8 +184,7 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
         struct_type = dtype_of(typ).inner
         if long is None:
             if name == "claims":
-                problems.append(frame.select(pl.col(ROW).alias("row"), pl.lit("claims").alias("field"),
-                                             pl.lit("is required").alias("problem")))
+                problems.append(rejects_of(frame, pl.lit("claims"), pl.lit("is required")))
             base = base.with_columns(pl.lit([], dtype=pl.List(struct_type)).alias(name))
             continue
         fields, checks = {}, {}
@@ -184,19 +194,17 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
             fields[field], checks[field] = _convert(raw, dtype, ftype, pl.lit(field), defaults.get(f"{name}.{field}"))
         long = long.select(ROW, "__item", **fields, **{"?" + k: v for k, v in checks.items()})
         for field in fields:
-            problems.append(long.select(pl.col(ROW).alias("row"),
-                                        pl.format(name + "[{}]." + field, "__item").alias("field"),
-                                        pl.col("?" + field).alias("problem")))
-        problems.append(_item_checks(name, long, base))
+            problems.append(rejects_of(long, _item_field(name, field), pl.col("?" + field)))
+        problems.append(_item_checks(name, long))
         nested = long.group_by(ROW, maintain_order=True).agg(pl.struct(*fields).alias(name))
         base = base.join(nested, on=ROW, how="left", maintain_order="left").with_columns(
             pl.col(name).fill_null(pl.lit([], dtype=pl.List(struct_type))).cast(pl.List(struct_type)))
         if name == "claims":
-            problems.append(base.filter(pl.col(name).list.len() == 0).select(
-                pl.col(ROW).alias("row"), pl.lit("claims").alias("field"), pl.lit("needs at least one claim").alias("problem")))
+            problems.append(rejects_of(base.filter(pl.col(name).list.len() == 0), pl.lit("claims"),
+                                       pl.lit("needs at least one claim")))
     problems.append(_cross_checks(base, steps))
     if pending:
-        problems.append(pl.DataFrame(pending, schema={"row": pl.Int64, "field": pl.String, "problem": pl.String}))
+        problems.append(pl.DataFrame(pending, schema=REJECTS))
     rejects = pl.concat([p.with_columns(pl.col("field").cast(pl.String), pl.col("row").cast(pl.Int64))
                          for p in problems], how="vertical").drop_nulls("problem")
     rejects = rejects.sort("row", maintain_order=True)
@@ -204,9 +212,18 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
     return good, rejects
 
 
-def _item_checks(name: str, long: pl.DataFrame, base: pl.DataFrame) -> pl.DataFrame:
+def _item_field(name: str, field: str) -> pl.Expr:
+    """The field of a list item as rejects name it: `claims[0].amount` (`__item` counts from 0)."""
+    return pl.format(name + "[{}]." + field, "__item")
+
+
+def _failing(long: pl.DataFrame, name: str, rules: list[tuple[str, pl.Expr, str]]) -> list[pl.DataFrame]:
+    """Rejects of the items of list `name` where a rule's condition holds: (field, condition, problem)."""
+    return [rejects_of(long.filter(cond.fill_null(False)), _item_field(name, f), pl.lit(text)) for f, cond, text in rules]
+
+
+def _item_checks(name: str, long: pl.DataFrame) -> pl.DataFrame:
     """The checks `engine.case` makes on list items, as rejects."""
-    at = lambda f: pl.format(name + "[{}]." + f, "__item")  # noqa: E731
     rules = []
     if name == "claims":
         rules = [("amount", pl.col("amount") <= 0, "must be positive"),
@@ -218,9 +235,8 @@ def _item_checks(name: str, long: pl.DataFrame, base: pl.DataFrame) -> pl.DataFr
     elif name == "events":
         rules = [("fee", pl.col("fee") < 0, "must not be negative"),
                  ("date", pl.col("date") < pl.col("date").shift(1).over(ROW), "is before the event listed before it; list events oldest first")]
-    frames = [long.filter(cond.fill_null(False)).select(pl.col(ROW).alias("row"), at(f).alias("field"),
-                                                        pl.lit(text).alias("problem")) for f, cond, text in rules]
-    return pl.concat(frames) if frames else long.head(0).select(pl.col(ROW).alias("row"), pl.lit("").alias("field"), pl.lit(None, dtype=pl.String).alias("problem"))
+    frames = _failing(long, name, rules)
+    return pl.concat(frames) if frames else pl.DataFrame(schema=REJECTS)
 
 
 def _cross_checks(base: pl.DataFrame, steps: tuple[str, ...]) -> pl.DataFrame:
@@ -232,13 +248,10 @@ def _cross_checks(base: pl.DataFrame, steps: tuple[str, ...]) -> pl.DataFrame:
         long = base.select(ROW, AS_OF, earliest.alias("__first"), name).explode(name, keep_nulls=False)
         long = long.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(ROW).alias("__item"),
                                  pl.col(name).struct.unnest())
-        at = lambda f: pl.format(name + "[{}]." + f, "__item")  # noqa: E731
         rules = [("date", pl.col("date") > pl.col(AS_OF), "is after the decision date; decide on a later date (--as-of) or remove the entry")]
         if name == "events":
             rules.append(("step", ~pl.col("step").is_in(list(steps)), "is not one of the policy's steps: " + ", ".join(steps)))
         else:
             rules.append(("date", pl.col("date") < pl.col("__first"), "is before the first invoice"))
-        for f, cond, text in rules:
-            frames.append(long.filter(cond.fill_null(False)).select(pl.col(ROW).alias("row"), at(f).alias("field"),
-                                                                    pl.lit(text).alias("problem")))
+        frames += _failing(long, name, rules)
     return pl.concat(frames)

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from ..columnar.program import CHOSEN, ColumnarResult
+from ..columnar.values import Col, round_fixed
 from ..runtime import Bound, CheckedVersion
 from ..values.money import format_percent, round_ore
 
@@ -32,6 +33,7 @@ def _policy_columns(main: CheckedVersion, bindings: dict[str, Bound]) -> dict[st
 
 
 def _money(expr: pl.Expr) -> pl.Expr:
+    """Øre (Int64) as a decimal NOK column."""
     return (expr.cast(MONEY) / 100).cast(MONEY)
 
 
@@ -52,15 +54,12 @@ def decisions_from_columns(result: ColumnarResult, rows: pl.Series, case_ids: pl
         cols[key] = _money(pl.col(out[key].name)) if key in out else pl.lit(None, dtype=MONEY)
     rate, basis = out.get("commission_rate"), out.get("commission_basis")
     if rate is not None and basis is not None:
-        scale = rate.scale + 2
-        product = pl.col(rate.name) * pl.col(basis.name)
-        unit = 10 ** (scale - 2)
-        magnitude = (product.abs() + unit // 2) // unit
+        amount = round_fixed(Col(pl.col(rate.name) * pl.col(basis.name), "num", rate.scale + 2), 2).expr  # round_ore
         due = (pl.col(rate.name) != 0) & pl.col(basis.name).is_not_null()   # as Decision.commission_json
         cols["commission_rate"] = pl.when(due).then(pl.col(rate.name).map_elements(
             lambda v: format_percent(Decimal(v).scaleb(-rate.scale)), return_dtype=pl.String))
         cols["commission_basis"] = pl.when(due).then(_money(pl.col(basis.name)))
-        cols["commission_amount"] = pl.when(due).then(_money(pl.when(product < 0).then(-magnitude).otherwise(magnitude)))
+        cols["commission_amount"] = pl.when(due).then(_money(amount))
     else:
         cols["commission_rate"] = pl.lit(None, dtype=pl.String)
         cols["commission_basis"] = cols["commission_amount"] = pl.lit(None, dtype=MONEY)
