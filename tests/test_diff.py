@@ -24,8 +24,8 @@ def test_parameter_changes_are_listed_old_to_new(run_json):
     d = ladder_diff(run_json)
     values = {c["name"]: [(f["field"], f["old"], f["new"]) for f in c["fields"]] for c in d["changes"]}
     assert values["reminder_fee"] == [("value", "35 NOK", "38 NOK"), ("source", "price list 2025", "price list 2026")]
-    assert values["rate"] == [("value", "12.25 % from 2025-07-01; 12.50 % from 2025-01-01",
-                               "12.00 % from 2026-01-01; 12.25 % from 2025-07-01; 12.50 % from 2025-01-01")]
+    # a schedule compares entry by entry: the new half-year is one added entry, the rest unchanged
+    assert values["rate"] == [("from 2026-01-01", None, "12.00 % (FOR-2025-12-18-2658)")]
     assert [c["kind"] for c in d["changes"]] == ["parameter"] * 4
     assert d["changes"][0]["where"] == "tests/fixtures/review/policies/ladder/2026-01-01.yaml:9:3"
 
@@ -122,8 +122,9 @@ def test_rendered_diff(run_cli, snapshot, fmt):
 def test_diff_json_fields(run_json):
     # the values are checked above; this is the JSON format's shape and its counts by action
     d = ladder_diff(run_json)
-    assert list(d) == ["old", "new", "cases_dir", "as_of", "summary", "changes", "groups", "unchanged",
+    assert list(d) == ["old", "new", "cases_dir", "as_of", "summary", "changes", "users", "groups", "unchanged",
                        "not_affected", "invalid"]
+    assert d["users"] == []          # nothing uses the ladder
     assert d["old"] | {"sha256": None} == {"spec": "ladder@2025-07-01", "policy": "ladder", "version": "2025-07-01",
                                           "status": "published", "sha256": None,
                                           "path": "tests/fixtures/review/policies/ladder/2025-07-01.yaml"}

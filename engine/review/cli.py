@@ -28,7 +28,8 @@ def add_commands(sub) -> None:
     diff = sub.add_parser("diff", help="what changes between two policy versions, case by case")
     diff.add_argument("old", help="NAME@VERSION, a policy file, or REV:path (a file as committed in git)")
     diff.add_argument("new", help="NAME@VERSION, a policy file, or REV:path")
-    diff.add_argument("--cases", required=True, help="folder of case files (YAML or JSON)")
+    diff.add_argument("--cases", help="folder of case files, YAML or JSON (default: tests/cases beside the "
+                                       "policy folder: every process's cases)")
     diff.add_argument("--as-of", help="decide every case on this date (default: each case's as_of, else today)")
     diff.add_argument("--policies", default="policies", help="policy folder (default: policies/)")
     diff.add_argument("--format", choices=_FORMATS, default="text")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -60,9 +61,15 @@ class Change:
 
 
 def _text(raw: Any) -> str:
+    """A YAML value as one line of text: strings as written, numbers (YAML decimals are
+    `Decimal`s) and dates as written, mappings and lists as JSON."""
     if isinstance(raw, str):
         return " ".join(raw.split())
-    return json.dumps(raw, ensure_ascii=False)
+    if isinstance(raw, bool) or raw is None:
+        return json.dumps(raw)
+    if isinstance(raw, (int, float, Decimal, dt.date)):
+        return raw.isoformat() if isinstance(raw, dt.date) else str(raw)
+    return json.dumps(raw, ensure_ascii=False, default=_text)
 
 
 def _param_text(checked: CheckedVersion, name: str) -> str:
@@ -73,15 +80,20 @@ def _param_text(checked: CheckedVersion, name: str) -> str:
         if isinstance(p.value, ast.Literal):
             return text
         return f"{text} (= {show(checked.params.get(name), p.type)})"
-    if "schedule" in raw:
-        return "; ".join(f"{_text(e['value'])} from {e['from']}" for e in raw["schedule"])
     return ", ".join(f"≤ {_text(b['up_to'])}: {_text(b['value'])}" if "up_to" in b else f"above: {_text(b['value'])}"
                      for b in raw["brackets"])
 
 
 def _param_fields(checked: CheckedVersion, name: str) -> dict[str, str]:
+    """The fields a reviewer compares; a schedule's entries one by one (`from 2026-07-01`),
+    so a new half-year rate shows as one added entry, not as a rewritten list."""
     raw = checked.version.document.data["parameters"][name]
-    out = {"value": _param_text(checked, name), "source": _text(raw.get("source"))}
+    if "schedule" in raw:
+        out = {f"from {_text(e['from'])}": f"{_text(e['value'])} ({_text(e.get('source'))})"
+               for e in sorted(raw["schedule"], key=lambda e: _text(e["from"]), reverse=True)}
+        out["source"] = _text(raw.get("source"))
+    else:
+        out = {"value": _param_text(checked, name), "source": _text(raw.get("source"))}
     for key in ("max", "review_by"):
         if key in raw:
             out[key] = _text(raw[key])

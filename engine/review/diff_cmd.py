@@ -58,6 +58,17 @@ def _cases(folder: str) -> tuple[list[LoadedCase], list[tuple[str, str]]]:
     return cases, invalid
 
 
+def _cases_folder(given: str | None, policies: str) -> str:
+    """`--cases`, else the project's corpus: `tests/cases` beside the policy folder (every
+    process's cases, so a law change is decided for every policy that uses it)."""
+    if given is not None:
+        return given
+    folder = Path(policies).parent / "tests" / "cases"
+    if not folder.is_dir():
+        raise UsageError(f"no case corpus at `{folder}`: give the cases to decide with --cases DIR")
+    return relative(folder)
+
+
 def _side_json(side: Side) -> dict:
     v = side.version
     return {"spec": side.label, "policy": v.name, "version": v.effective.isoformat(), "status": v.status,
@@ -92,6 +103,7 @@ def diff_data(old: Side, new: Side, cases: list, invalid: list, as_of, cases_dir
                     "by_action": {a: {"old": n[0], "new": n[1]} for a, n in sorted(by_action.items())}},
         "changes": [{"kind": c.kind, "name": c.name, "status": c.status, "where": c.where, "anchor": c.anchor,
                      "fields": [{"field": f, "old": o, "new": n} for f, o, n in c.fields]} for c in changes],
+        "users": _users(new, changes, affected),
         "groups": [{"kind": kind, "cases": [_case_json(r) for r in rs]}
                    for kind, rs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))],
         "unchanged": [{"path": r.path, "case_id": r.case_id, "action": (r.new or {}).get("action"),
@@ -101,8 +113,24 @@ def diff_data(old: Side, new: Side, cases: list, invalid: list, as_of, cases_dir
     }
 
 
+def _users(side: Side, changes: list, results: list) -> list[dict]:
+    """The versions that use the compared policy, the changed items each reads, and how many
+    of their cases were decided and changed (empty when nothing uses it)."""
+    from .law_users import changed_items, users_of
+    items = changed_items(side.checked, {c.name for c in changes if c.kind == "parameter"},
+                          {c.name for c in changes if c.kind == "definition"})
+    users = users_of(side.catalog, side.version.name, items)
+    for user in users:
+        mine = [r for r in results if (r.new or r.old or {}).get("policy", {}).get("name") == user["policy"]
+                and (r.new or r.old)["policy"]["version"] == user["version"]]
+        user["cases"], user["changed"] = len(mine), sum(1 for r in mine if r.changed)
+    return users
+
+
 def _case_json(r) -> dict:
-    return {"path": r.path, "case_id": r.case_id, "as_of": r.as_of.isoformat() if r.as_of else None,
+    decided = (r.new or r.old or {}).get("policy")
+    return {"path": r.path, "case_id": r.case_id,
+            "policy": f"{decided['name']}@{decided['version']}" if decided else None, "as_of": r.as_of.isoformat() if r.as_of else None,
             "rule": {"old": r.rules[0], "new": r.rules[1]}, "figures": r.figures, "definitions": r.definitions,
             "error": {"old": r.old_error, "new": r.new_error} if (r.old_error or r.new_error) else None,
             "fields": [{"field": f, "old": o, "new": n} for f, o, n in r.fields]}
@@ -116,8 +144,9 @@ def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         old = load_side(args.old, args.policies, scratch)
         new = load_side(args.new, args.policies, scratch)
-        cases, invalid = _cases(args.cases)
-        data = diff_data(old, new, cases, invalid, as_of, args.cases)
+        folder = _cases_folder(args.cases, args.policies)
+        cases, invalid = _cases(folder)
+        data = diff_data(old, new, cases, invalid, as_of, folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if args.format == "json":

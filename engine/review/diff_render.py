@@ -30,6 +30,13 @@ def _counts(data: dict) -> str:
     return f"{s['cases']} cases, {s['changed']} changed, {s['unchanged']} unchanged{extra}"
 
 
+def _user(u: dict, code=lambda t: t) -> str:
+    reads = ", ".join(code(n) for n in u["reads"]) or "none of the changed figures"
+    draft = " (draft)" if u["status"] == "draft" else ""
+    return (f"{code(u['policy'] + '@' + u['version'])}{draft}: reads {reads}; "
+            f"{u['changed']} of {_count(u['cases'], 'case')} changed")
+
+
 def _responsible(case: dict) -> str:
     old, new = case["rule"]["old"], case["rule"]["new"]
     rule = f"rule `{new}`" if old == new else f"rule `{old}` → `{new}`"
@@ -48,6 +55,11 @@ def render_text(data: dict) -> str:
                 out += [f"      old: {_value(case['error']['old'])}", f"      new: {_value(case['error']['new'])}"]
             for f in case["fields"]:
                 out.append(f"      {f['field']}: {_value(f['old'])} → {_value(f['new'])}")
+        out.append("")
+    if data["users"]:
+        out.append(f"policies that use {data['new']['policy']} (the changed figures each reads):")
+        for u in data["users"]:
+            out.append(f"  {_user(u)}")
         out.append("")
     out.append("policy changes:" if data["changes"] else "policy changes: none")
     for c in data["changes"]:
@@ -89,6 +101,14 @@ def render_markdown(data: dict) -> str:
                 resp = _responsible(case) if i == 0 else ""
                 out.append(f"| {who} | {name} | {_md(old)} | {_md(new)} | {resp} |")
         out.append("")
+    if data["users"]:
+        out += [f"#### Policies that use `{data['new']['policy']}`", "",
+                "| policy | changed figures it reads | cases changed |", "|---|---|---:|"]
+        for u in data["users"]:
+            reads = ", ".join(f"`{n}`" for n in u["reads"]) or "none"
+            draft = " (draft)" if u["status"] == "draft" else ""
+            out.append(f"| `{u['policy']}@{u['version']}`{draft} | {reads} | {u['changed']} of {u['cases']} |")
+        out.append("")
     out += ["#### Changes in the policy file", ""]
     if not data["changes"]:
         out += ["None.", ""]
@@ -126,6 +146,11 @@ def _links(case: dict, anchors: dict[tuple[str, str], str]) -> str:
     return "<br>".join(parts)
 
 
+def _kind(anchors: dict, name: str) -> str | None:
+    """`parameter` or `definition` when `name` has its own entry among the changes."""
+    return next((kind for kind in ("parameter", "definition") if (kind, name) in anchors), None)
+
+
 def render_html(data: dict) -> str:
     s = data["summary"]
     anchors = {(c["kind"], c["name"]): c["anchor"] for c in data["changes"]}
@@ -149,6 +174,13 @@ def render_html(data: dict) -> str:
                 rows.append([first if i == 0 else "", f"<code>{esc(name)}</code>", _cell(old, "old"), _cell(new, "new"),
                              _links(case, anchors) if i == 0 else ""])
         body.append(table(["case", "field", "old", "new", "responsible"], rows))
+    if data["users"]:
+        body.append(f"<h2>Policies that use <code>{esc(data['new']['policy'])}</code></h2>")
+        body.append(table(["policy", "changed figures it reads", "cases changed"], [
+            [f"<code>{esc(u['policy'])}@{esc(u['version'])}</code>" + (" (draft)" if u["status"] == "draft" else ""),
+             ", ".join(f'<a href="#{esc(anchors[k, n])}"><code>{esc(n)}</code></a>' if (k := _kind(anchors, n)) else
+                       f"<code>{esc(n)}</code>" for n in u["reads"]) or '<span class="same">none</span>',
+             f"{u['changed']} of {u['cases']}"] for u in data["users"]], numeric={2}))
     body.append("<h2>Changes in the policy file</h2>")
     if not data["changes"]:
         body.append("<p>None.</p>")
