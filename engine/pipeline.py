@@ -38,11 +38,12 @@ class Catalog:
             known = ", ".join(self.policies.names()) or "none"
             raise UsageError(f"unknown policy `{name}` (known: {known})")
         if pinned is not None:
-            for v in versions:
-                if v.effective.isoformat() == pinned:
-                    return self.checked[v.key]
+            # `2027-01-01-draft` names the draft; a bare date the published version, else a draft of that date
+            exact = [v for v in versions if v.label == pinned] or [v for v in versions if v.effective.isoformat() == pinned]
+            if exact:
+                return self.checked[exact[0].key]
             raise UsageError(f"policy `{name}` has no version {pinned} "
-                             f"(versions: {', '.join(v.effective.isoformat() for v in versions)})")
+                             f"(versions: {', '.join(v.label for v in versions)})")
         version = in_force(versions, day, include_drafts)
         if version is None:
             first = min(v.effective for v in versions)

@@ -126,7 +126,7 @@ def test_diff_json_fields(run_json):
                        "not_affected", "invalid"]
     assert d["users"] == []          # nothing uses the ladder
     assert d["old"] | {"sha256": None} == {"spec": "ladder@2025-07-01", "policy": "ladder", "version": "2025-07-01",
-                                          "status": "published", "sha256": None,
+                                          "key": "ladder@2025-07-01", "status": "published", "sha256": None,
                                           "path": "tests/fixtures/review/policies/ladder/2025-07-01.yaml"}
     assert d["summary"]["by_action"] == {"close": {"old": 1, "new": 1}, "send_reminder": {"old": 1, "new": 1},
                                          "wait": {"old": 2, "new": 2}}

@@ -118,7 +118,7 @@ def test_resolve_by_date(catalog):
     assert catalog.resolve("law", day("2025-03-01")).version.key == "law@2025-01-01"
     assert catalog.resolve("law", day("2025-12-31")).version.key == "law@2025-07-01"
     assert catalog.resolve("law", day("2027-03-01")).version.key == "law@2026-01-01"
-    assert catalog.resolve("law", day("2027-03-01"), include_drafts=True).version.key == "law@2027-01-01"
+    assert catalog.resolve("law", day("2027-03-01"), include_drafts=True).version.key == "law@2027-01-01-draft"
 
 
 def test_resolve_pinned(catalog):
@@ -139,7 +139,7 @@ def test_resolve_refuses_unknown_policies_and_early_dates(catalog):
     ("2025-09-01", False, "proc@2025-01-01", "law@2025-07-01"),
     ("2026-03-01", False, "proc@2025-01-01", "law@2026-01-01"),
     ("2027-03-01", False, "proc@2025-01-01", "law@2026-01-01"),
-    ("2027-03-01", True, "proc@2027-01-01", "law@2027-01-01"),
+    ("2027-03-01", True, "proc@2027-01-01-draft", "law@2027-01-01-draft"),
 ])
 def test_bind_picks_the_used_version_in_force_on_the_decision_date(catalog, on, drafts, proc, law):
     main = catalog.resolve("proc", day(on), include_drafts=drafts)

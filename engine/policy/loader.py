@@ -11,13 +11,14 @@ import hashlib
 from pathlib import Path
 
 from .. import ast
-from ..diagnostics import Diagnostic, did_you_mean, relative
+from ..diagnostics import Diagnostic, Severity, did_you_mean, relative
 from ..document import Document, load_document
 from ..parser import parse_expression
 from ..source import ScalarText
 from ..schema_check import schema_diagnostics
 from ..values.calendar import known_country, supported_countries
 from ..values.time import parse_date
+from .layout import DRAFTS, expected_path
 from .model import RULE_OUTPUTS, Example, Parameter, PolicyVersion, Rule
 
 __all__ = ["find_policy_files", "load_version"]
@@ -119,14 +120,30 @@ class _Builder:
         return version, self.problems
 
     def _check_file_name(self, d: dict, effective: dt.date) -> None:
+        """`<policy>/<effective>.yaml`, a draft `<policy>/drafts/<effective>.yaml` (see layout.py)."""
+        draft = d.get("status") == "draft"
+        folder = self.path.parent
+        in_drafts = folder.name == DRAFTS
+        if in_drafts:
+            folder = folder.parent
         if self.path.stem != effective.isoformat():
             self.problems.append(Diagnostic(
                 "file-name-mismatch", f"file is named `{self.path.name}` but `effective` is {effective}",
                 self.doc.span(("effective",)), help=f"rename the file to `{effective}.yaml` or correct `effective`"))
-        if self.path.parent.name != d["policy"]:
+        if folder.name != d["policy"]:
             self.problems.append(Diagnostic(
-                "file-name-mismatch", f"file is in folder `{self.path.parent.name}/` but `policy` is `{d['policy']}`",
+                "file-name-mismatch", f"file is in folder `{folder.name}/` but `policy` is `{d['policy']}`",
                 self.doc.span(("policy",)), help=f"move it to `policies/{d['policy']}/` or correct `policy`"))
+        elif in_drafts and not draft:
+            self.problems.append(Diagnostic(
+                "draft-folder-mismatch", f"a file in `{DRAFTS}/` must be a draft, but its status is `{d.get('status', 'published')}`",
+                self.doc.span(("status",) if "status" in d else ("effective",)),
+                help=f"publish it by moving it to `{expected_path(d['policy'], effective, False)}`, or set `status: draft`"))
+        elif draft and not in_drafts:
+            self.problems.append(Diagnostic(
+                "draft-folder-mismatch", "a draft outside `drafts/` takes the file name of a published version of its date",
+                self.doc.span(("status",)), severity=Severity.WARNING,
+                help=f"move it to `{expected_path(d['policy'], effective, True)}` (it decides the same there)"))
 
     def _parameter(self, name: str, spec: dict) -> Parameter:
         at = ("parameters", name)

@@ -90,7 +90,15 @@ class PolicyVersion:
 
     @property
     def key(self) -> str:
-        return f"{self.name}@{self.effective.isoformat()}"
+        """`kravia@2024-01-01`; a draft's `no-regulation@2027-01-01-draft`, so a draft and a
+        published version of the same date (the draft of a new act, the routine 1 January
+        change) are two versions, never one overwriting the other."""
+        return f"{self.name}@{self.label}"
+
+    @property
+    def label(self) -> str:
+        """The version as written after `@`: its effective date, `-draft` for a draft."""
+        return self.effective.isoformat() + ("-draft" if self.is_draft else "")
 
     @property
     def is_draft(self) -> bool:
@@ -108,7 +116,7 @@ class PolicySet:
 
     def add(self, version: PolicyVersion) -> None:
         self.versions.setdefault(version.name, []).append(version)
-        self.versions[version.name].sort(key=lambda v: v.effective)
+        self.versions[version.name].sort(key=lambda v: (v.effective, v.is_draft))   # not by file order
 
     def names(self) -> list[str]:
         return sorted(self.versions)

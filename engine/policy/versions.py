@@ -25,10 +25,18 @@ def in_force(versions: list[PolicyVersion], day: dt.date, include_drafts: bool =
     >>> vs = [V(effective=dt.date(2026, 1, 1), is_draft=False), V(effective=dt.date(2026, 7, 1), is_draft=False)]
     >>> in_force(vs, dt.date(2026, 6, 30)).effective, in_force(vs, dt.date(2025, 1, 1))
     (datetime.date(2026, 1, 1), None)
+
+    A draft and a published version of the same date: with drafts taking part the draft
+    wins, whatever the order or place of their files.
+
+    >>> d = V(effective=dt.date(2026, 7, 1), is_draft=True)
+    >>> p = V(effective=dt.date(2026, 7, 1), is_draft=False)
+    >>> in_force([d, p], dt.date(2026, 8, 1), True) is d, in_force([p, d], dt.date(2026, 8, 1), True) is d
+    (True, True)
     """
     chosen = None
     for v in _candidates(versions, include_drafts):
-        if v.effective <= day and (chosen is None or v.effective >= chosen.effective):
+        if v.effective <= day and (chosen is None or (v.effective, v.is_draft) > (chosen.effective, chosen.is_draft)):
             chosen = v
     return chosen
 

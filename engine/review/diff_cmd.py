@@ -71,7 +71,7 @@ def _cases_folder(given: str | None, policies: str) -> str:
 
 def _side_json(side: Side) -> dict:
     v = side.version
-    return {"spec": side.label, "policy": v.name, "version": v.effective.isoformat(), "status": v.status,
+    return {"spec": side.label, "policy": v.name, "version": v.effective.isoformat(), "key": v.key, "status": v.status,
             "path": v.path if not Path(v.path).is_absolute() else side.label, "sha256": v.sha256}
 
 

@@ -12,7 +12,7 @@ __all__ = ["render_text", "render_markdown", "render_html", "RENDERERS"]
 
 
 def _side(s: dict) -> str:
-    return f"{s['policy']}@{s['version']}" + (f" ({s['path']})" if s["spec"] != f"{s['policy']}@{s['version']}" else "")
+    return s["key"] + (f" ({s['path']})" if s["spec"] != s["key"] else "")
 
 
 def _count(n: int, noun: str) -> str:
@@ -79,7 +79,7 @@ def _md(v) -> str:
 
 
 def _side_md(s: dict) -> str:
-    key = f"{s['policy']}@{s['version']}"
+    key = s["key"]
     return f"`{key}`" + (f" (`{s['spec']}`)" if s["spec"] != key else "")
 
 
@@ -154,7 +154,7 @@ def _kind(anchors: dict, name: str) -> str | None:
 def render_html(data: dict) -> str:
     s = data["summary"]
     anchors = {(c["kind"], c["name"]): c["anchor"] for c in data["changes"]}
-    title = f"{data['old']['policy']}@{data['old']['version']} → {data['new']['policy']}@{data['new']['version']}"
+    title = f"{data['old']['key']} → {data['new']['key']}"
     body = [f"<h1>Policy diff: {esc(title)}</h1>",
             f'<p class="meta">old: <code>{esc(data["old"]["path"])}</code> (sha256 {esc(data["old"]["sha256"][:12])}) · '
             f'new: <code>{esc(data["new"]["path"])}</code> (sha256 {esc(data["new"]["sha256"][:12])}) · '
