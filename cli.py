@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", default=["policies"])
     validate.add_argument("--format", choices=["text", "concise", "json", "github"], default="text")
     validate.add_argument("--today", help="date for review-date warnings (default: today, Europe/Oslo)")
+    validate.add_argument("--policies", help="resolve a file's `uses` here (default: the policy folder the file is in)")
 
     for name, help in (("decide", "decide a case's next action (JSON)"), ("explain", "explain a decision for a person")):
         cmd = sub.add_parser(name, help=help)

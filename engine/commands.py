@@ -71,19 +71,30 @@ def run_examples(catalog: Catalog) -> list[Diagnostic]:
 
 
 def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Check the given files (with the policies they live with) or folders; see policy/scope.py."""
     import time
+    from pathlib import Path
+
+    from .policy.causes import explain_consequences
+    from .policy.predecessors import predecessor_problems
+    from .policy.scope import keep, relevant, root_cause_first, validation_scope
     started = time.perf_counter()
-    catalog, problems = load_catalog(args.paths)
     today = _date(args.today, "--today") or today_oslo()
-    if not any(d.is_error for d in problems):
+    scope = validation_scope(args.paths, getattr(args, "policies", None))
+    catalog, problems = load_catalog(scope.files)
+    problems = explain_consequences(catalog, problems + predecessor_problems(catalog))
+    paths = relevant(scope, catalog)
+    if not any(d.is_error for d in keep(problems, paths, scope)):
         problems = problems + run_examples(catalog)
     from .review.lock import lock_problems
     problems = problems + lock_problems(catalog)
-    problems = sort_and_cap(problems + review_warnings(catalog, today))
+    problems = keep(problems + review_warnings(catalog, today), paths, scope)
+    problems = root_cause_first(sort_and_cap(problems), catalog)
     errors = sum(1 for d in problems if d.is_error)
     warnings = len(problems) - errors
-    files = sum(len(vs) for vs in catalog.policies.versions.values())
-    examples = sum(len(c.version.examples) for c in catalog.checked.values())
+    checked = [v for v in catalog.policies.all() if paths is None or str(Path(v.path).resolve()) in paths]
+    files = len(checked)
+    examples = sum(len(v.examples) for v in checked)
     if args.format in ("json", "github"):
         if problems or args.format == "json":
             print(render(problems, args.format), file=stdout)

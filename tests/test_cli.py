@@ -47,9 +47,10 @@ def test_review_date_is_relative_to_today(run_cli):
 
 
 def test_validate_missing_path(run_cli):
-    code, out, _ = run_cli("validate", "no/such/dir")
-    assert code == 1
-    assert out.startswith("no/such/dir: error[no-such-file]: `no/such/dir` does not exist")
+    # issue 11 #2: a path that does not exist is a usage error (2), not a policy problem (1)
+    code, out, err = run_cli("validate", "no/such/dir")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: `no/such/dir` does not exist")
 
 
 def test_validate_concise(run_cli):

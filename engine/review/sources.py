@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from ..document import load_document
 from ..errors import PolicyError, UsageError
 from ..pipeline import Catalog, load_catalog
 from ..policy.loader import find_policy_files
+from ..policy.scope import candidate_files
 
 __all__ = ["PinnedCatalog", "candidate_catalog", "git_file"]
 
@@ -36,26 +36,16 @@ class PinnedCatalog(Catalog):
         return super().resolve(name, day, include_drafts, self.pins.get(name) or pinned)
 
 
-def _identity(path: Path) -> tuple[str, str] | None:
-    doc = load_document(path, str(path))
-    if isinstance(doc, Diagnostic) or not isinstance(doc.data, dict):
-        return None
-    return str(doc.data.get("policy")), str(doc.data.get("effective"))
-
-
 def candidate_catalog(policies: str | Path, candidates: list[str | Path]) -> Catalog:
     """Load `policies` with each candidate file (or folder of files) replacing its namesake.
 
     Raises:
         PolicyError: the resulting set of policies has errors.
     """
-    files, problems = find_policy_files([policies]) if Path(policies).exists() else ([], [])
     extra, missing = find_policy_files(candidates)
     if missing:
         raise UsageError(missing[0].message)
-    replaced = {_identity(f) for f in extra}
-    base = [f for f in files if (f.parent.name, f.stem) not in replaced and f.resolve() not in {e.resolve() for e in extra}]
-    catalog, problems = load_catalog(base + extra)
+    catalog, problems = load_catalog(candidate_files(policies, extra))
     errors = [d for d in problems if d.is_error
               and not (d.code == "file-name-mismatch" and d.span is not None and _is_candidate(d.span.path, extra))]
     if errors:
