@@ -82,7 +82,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     today = _date(args.today, "--today") or today_oslo()
     scope = validation_scope(args.paths, getattr(args, "policies", None))
     catalog, problems = load_catalog(scope.files)
-    problems = explain_consequences(catalog, problems + predecessor_problems(catalog))
+    from .review.scaffold import unfinished_figures
+    problems = explain_consequences(catalog, problems + predecessor_problems(catalog) + unfinished_figures(catalog))
     paths = relevant(scope, catalog)
     if not any(d.is_error for d in keep(problems, paths, scope)):
         problems = problems + run_examples(catalog)

@@ -14,6 +14,8 @@ Most mistakes in a routine law change are only visible next to the previous vers
 - `implausible-value` (error): a percent outside 0-100 %, a negative amount, or a Money
   figure derived from another in the predecessor (a fee as a fraction of the sats) that is
   now above it.
+- `review-date-passed` (warning): a `review_by` on or before the version's own effective
+  date (a copied figure whose next review date was not moved on).
 - `source-unchanged` (warning): a figure written as a value (not derived from another
   figure) that changed while its `source` did not (still citing last year's regulation).
 
@@ -65,6 +67,12 @@ def _value_span(checked, name: str):
 
 
 def _plausible(checked, out: list[Diagnostic]) -> None:
+    for p in checked.version.parameters.values():
+        if p.review_by is not None and p.review_by <= checked.version.effective:
+            out.append(Diagnostic(
+                "review-date-passed", f"`{p.name}` is due for review on {p.review_by}, when this version is already in force",
+                checked.version.document.span(("parameters", p.name, "review_by")), severity=Severity.WARNING,
+                help="set `review_by` to the date the figure is next due for review (the next 1 January or 1 July)"))
     for name, typ in checked.param_types.items():
         value = checked.params.get(name)
         inner = typ.value if isinstance(typ, (T.Schedule, T.Table)) else typ

@@ -51,6 +51,13 @@ def add_commands(sub) -> None:
     lock.add_argument("--lock", help="the lock file (default: policies.lock here or in a parent folder)")
     lock.set_defaults(handler="engine.review.lock:lock_command")
 
+    new = sub.add_parser("new-version", help="start a new version of a policy: copy the one in force, mark figures to update")
+    new.add_argument("policy", help="NAME, e.g. no-regulation")
+    new.add_argument("effective", help="the new version's effective date YYYY-MM-DD")
+    new.add_argument("--policies", default="policies", help="policy folder (default: policies/)")
+    new.add_argument("--draft", action="store_true", help="a draft (in <policy>/drafts/), not a version to publish")
+    new.set_defaults(handler="engine.review.scaffold:new_version_command")
+
     test = sub.add_parser("test", help="run the examples embedded in policy files (pytest-like summary)")
     test.add_argument("paths", nargs="*", default=["policies"])
     test.add_argument("--policies", default="policies", help="used policies are loaded from here too")

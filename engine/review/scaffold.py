@@ -1,0 +1,135 @@
+"""`frist new-version POLICY DATE`: the routine change (a new sats, a new half-year rate) as a file.
+
+Copies the version in force on DATE, as text (every comment kept), sets `effective`, and
+marks each figure due for review by DATE (`review_by` on or before it) for a new value and
+source: a value figure's `source` becomes a `TODO` marker, a schedule gains an entry from
+DATE (the current value, its `source` a marker). `frist validate` refuses a `TODO` source
+(`unfinished-figure`), so a marked figure cannot be forgotten. With `--draft` the file goes
+to `drafts/` (layout.py). It then prints the next steps of the loop.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ..diagnostics import Diagnostic, relative
+from ..document import load_document
+from ..errors import UsageError
+from ..policy.layout import expected_path
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from ..pipeline import Catalog
+
+__all__ = ["TODO", "new_version", "unfinished_figures", "new_version_command"]
+
+TODO = "TODO (frist new-version)"
+
+
+def _line_start(text: str, line: int) -> int:
+    return sum(len(x) for x in text.splitlines(keepends=True)[:line - 1])
+
+
+def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date, draft: bool = False):
+    """Write the new version's file; return (path, base version, marked figures as (name, what, line))."""
+    versions = [v for v in catalog.versions(name) if not v.is_draft]
+    if not versions:
+        raise UsageError(f"unknown policy `{name}` (known: {', '.join(catalog.policies.names()) or 'none'})")
+    base = [v for v in versions if v.effective < effective]
+    if not base:
+        raise UsageError(f"no published version of `{name}` before {effective} to start from")
+    base = base[-1]
+    if not draft and any(v.effective >= effective for v in versions):
+        later = min(v.effective for v in versions if v.effective >= effective)
+        raise UsageError(f"`{name}` already has a published version from {later}: a new version must be dated after "
+                         f"the newest ({versions[-1].effective})")
+    target = policies / expected_path(name, effective, draft)
+    if target.exists():
+        raise UsageError(f"`{relative(target)}` already exists")
+    doc = base.document
+    text = doc.source.text
+    edits: list[tuple[int, int, str]] = []          # (start, end, replacement), applied from the end
+    marked = []
+    for pname, p in base.parameters.items():
+        if p.review_by is None or p.review_by > effective:
+            continue
+        was = f"was {p.source}"
+        if p.form == "schedule":
+            first = doc.span(("parameters", pname, "schedule", 0))
+            start = _line_start(text, first.line)
+            indent = " " * (first.col - 3)
+            value = doc.data["parameters"][pname]["schedule"][0]["value"]
+            source = json.dumps(f"{TODO}: the regulation that sets {pname} from {effective}", ensure_ascii=False)
+            line = f"{indent}- {{from: {effective}, value: {value}, source: {source}}}\n"
+            edits.append((start, start, line))
+            marked.append((pname, "a new entry from " + str(effective), ("parameters", pname, "schedule", 0)))
+        else:
+            span = doc.span(("parameters", pname, "source"))
+            start = _line_start(text, span.line) + span.col - 1
+            end = _line_start(text, span.end_line) + span.end_col - 1
+            edits.append((start, end, json.dumps(f"{TODO}: new value and source from {effective} ({was})", ensure_ascii=False)))
+            marked.append((pname, "value and source", ("parameters", pname, "source")))
+    span = doc.span(("effective",))
+    start = _line_start(text, span.line) + span.col - 1
+    end = _line_start(text, span.end_line) + span.end_col - 1
+    edits.append((start, end, effective.isoformat()))
+    if draft:
+        status = doc.span(("status",)) if "status" in doc.data else None
+        if status is not None:
+            s, e = _line_start(text, status.line) + status.col - 1, _line_start(text, status.end_line) + status.end_col - 1
+            edits.append((s, e, "draft"))
+        else:
+            edits.append((end, end, "\nstatus: draft"))
+    for s, e, new in sorted(edits, reverse=True):
+        text = text[:s] + new + text[e:]
+    header = (f"# {TODO}: describe this version ({effective}): what changed and the regulation that\n"
+              f"# changed it. Made with `frist new-version` from {base.key}.\n")
+    policy_line = _line_start(text, doc.span(("policy",), key=True).line)
+    text = text[:policy_line] + header + text[policy_line:]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    written = load_document(target, relative(target))
+    return target, base, [(n, what, written.span(at).line) for n, what, at in marked]
+
+
+def unfinished_figures(catalog: Catalog) -> list[Diagnostic]:
+    """A `TODO (frist new-version)` marker left in a figure's source."""
+    out = []
+    for v in catalog.policies.all():
+        for name, raw in (v.document.data.get("parameters") or {}).items():
+            sources = [("source",)] + [("schedule", i, "source") for i in range(len(raw.get("schedule") or ()))]
+            for at in sources:
+                value = raw
+                for k in at:
+                    value = value[k] if isinstance(value, dict) or isinstance(k, int) else None
+                if isinstance(value, str) and value.startswith(TODO):
+                    out.append(Diagnostic("unfinished-figure", f"`{name}` is marked for a new value and source",
+                                          v.document.span(("parameters", name) + at),
+                                          help="write the figure in force from this version's date and cite the "
+                                               "regulation that sets it (then remove the marker)"))
+    return out
+
+
+def new_version_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..commands import _catalog, _date
+    effective = _date(args.effective, "the effective date")
+    policies = Path(args.policies)
+    catalog = _catalog([policies])
+    target, base, marked = new_version(catalog, policies, args.policy, effective, args.draft)
+    shown = relative(target)
+    print(f"created {shown} from {base.key} (effective {effective}{', a draft' if args.draft else ''})", file=stdout)
+    if marked:
+        print(f"figures to update (search the file for `{TODO}`):", file=stdout)
+        for name, what, line in marked:
+            print(f"  {shown}:{line}  {name}: {what}", file=stdout)
+    spec = f"{args.policy}@{effective}" + ("-draft" if args.draft else "")
+    print(f"""next steps:
+  1. edit the marked figures: the new value, a `source` citing the regulation, the next `review_by`
+  2. frist validate {shown}
+  3. frist diff {base.key} {spec} --format markdown      (every process's cases; also --format html)
+  4. make snapshots      (review and accept the decisions that change: see docs/review.md)
+  5. frist lock          (publish: the version's sha256 goes into policies.lock)""", file=stdout)
+    return 0
