@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install
+.PHONY: demo test install snapshots
 
 $(BIN)/frist: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,3 +22,9 @@ demo: install
 test: install
 	$(BIN)/frist lock --check
 	$(BIN)/python -m pytest
+
+# After an intended change (a new law version, an edited ladder): rewrite the snapshots,
+# list which decisions changed, and show what to review before committing.
+snapshots: install
+	$(BIN)/python -m pytest --snapshot-update -p no:cacheprovider
+	git --no-pager diff --stat -- tests/__snapshots__

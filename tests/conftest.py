@@ -56,3 +56,13 @@ def run_json(run_cli):
         return json.loads(out)
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """After the run: which case decisions and explanations differ from their snapshots."""
+    from snapshot_report import report_lines
+    lines = report_lines()
+    if lines:
+        terminalreporter.section("changed decisions")
+        for line in lines:
+            terminalreporter.write_line(line)

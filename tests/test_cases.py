@@ -3,8 +3,9 @@ its policy, with the decision JSON and the explanation (en, nb) as snapshots.
 
 Snapshots are plain files under `__snapshots__/cases/<policy>/<version>/`, one per case
 and output, so a new policy version shows up in review as a new folder of decisions and
-a changed figure as a diff of exactly the cases it changes. Update with
-`pytest tests/test_cases.py --snapshot-update` and review the diff like code.
+a changed figure as a diff of exactly the cases it changes. After an
+intended change, `make snapshots` updates them and the run ends with the list of decisions
+that changed (snapshot_report.py); review that and the diff like code.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from engine.case import load_case
 from engine.decision import decide_case
 from engine.explain import explain_text
 from engine.pipeline import load_catalog
+from snapshot_report import record
 
 # syrupy cannot tie these per-file names to a test id; `test_no_orphan_snapshots` does it.
 pytestmark = pytest.mark.filterwarnings(r"ignore:\s*Can not relate snapshot name")
@@ -92,6 +94,8 @@ def test_case(policy, version, path, output, case_snapshot):
         text = json.dumps(decision.to_dict(include_trace=False), indent=2, ensure_ascii=False) + "\n"
     else:
         text = explain_text(decision, CATALOG, output.split(".")[1])
+    stored = ROOT / "__snapshots__" / "cases" / policy / version / f"{path.stem}.{output}"
+    record(stored, text, f"{policy}@{version} {path.stem} {output.rsplit('.', 1)[0].replace('.', ' ')}")
     assert text == case_snapshot
 
 
