@@ -1,15 +1,22 @@
-"""Explanations for people: a `Decision` and its trace as text or markdown, in nb or en.
+"""Explanations for people: a `Decision` and its trace as text or Markdown, in nb or en.
 
 Shows the versions chosen (and why: their effective dates), the decision with its figures,
 every rule in order with ✓/✗ and the value of each condition's operands, the definitions
 evaluated, and every figure read with its source.
+
+The explanation is built once as sections of indented items (`Doc`), then rendered: as
+aligned text, or as CommonMark (a heading per section, a nested list per item, code
+spans for expressions) that a Markdown renderer shows as it reads in the terminal.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import ast
 from . import types as T
+from .explain_words import WORDS, journal_line
 from .render_values import show
 from .trace import SourceIndex, conditions
 
@@ -17,24 +24,48 @@ if TYPE_CHECKING:
     from .decision import Decision
     from .pipeline import Catalog
 
-__all__ = ["explain_text"]
+__all__ = ["explain_text", "Doc", "render_doc"]
 
-_WORDS = {
-    "en": {"case": "Case", "on": "on", "decided": "decided by", "uses": "uses", "in_force": "in force",
-           "decision": "Decision", "amounts": "Amounts", "rules": "Rules, in order (the first that holds decides)",
-           "not_reached": "not reached (an earlier rule decided)", "defs": "Definitions evaluated",
-           "figures": "Figures used", "source": "source", "warnings": "Warnings", "none": "none",
-           "why": "because", "open": "open",
-           "outputs": {"fee": "fee", "salaer": "salær", "payment_deadline": "payment deadline",
-                       "not_before": "not before", "next_review": "next review", "commission": "commission"}},
-    "nb": {"case": "Sak", "on": "per", "decided": "avgjort av", "uses": "bruker", "in_force": "gjelder",
-           "decision": "Avgjørelse", "amounts": "Beløp", "rules": "Regler, i rekkefølge (den første som slår til avgjør)",
-           "not_reached": "ikke vurdert (en tidligere regel avgjorde)", "defs": "Definisjoner beregnet",
-           "figures": "Satser brukt", "source": "kilde", "warnings": "Advarsler", "none": "ingen",
-           "why": "fordi", "open": "inntil videre",
-           "outputs": {"fee": "gebyr", "salaer": "salær", "payment_deadline": "betalingsfrist",
-                       "not_before": "tidligst", "next_review": "ny vurdering", "commission": "provisjon"}},
-}
+_WORDS = WORDS     # the name other modules import
+
+
+@dataclass
+class Doc:
+    """A title, header lines, then sections of (depth, text) items; text may hold `code`."""
+
+    title: str
+    header: list[str] = field(default_factory=list)
+    sections: list[tuple[str, list[tuple[int, str]]]] = field(default_factory=list)
+
+    def section(self, heading: str) -> list[tuple[int, str]]:
+        items: list[tuple[int, str]] = []
+        self.sections.append((heading, items))
+        return items
+
+
+_MD_SPECIAL = re.compile(r"([\\*_\[\]<>#|!])")
+
+
+def _md_text(text: str) -> str:
+    """Escape Markdown outside `code spans` (kept as they are)."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(p if p.startswith("`") and p.endswith("`") and len(p) > 1 else _MD_SPECIAL.sub(r"\\\1", p)
+                   for p in parts)
+
+
+def render_doc(doc: Doc, markdown: bool) -> str:
+    if markdown:
+        out = [f"# {_md_text(doc.title)}", ""]
+        out += [f"{_md_text(line)}  " if i < len(doc.header) - 1 else _md_text(line) for i, line in enumerate(doc.header)]
+        for heading, items in doc.sections:
+            out += ["", f"## {_md_text(heading)}", ""]
+            out += [f"{'  ' * depth}- {_md_text(text)}" for depth, text in items]
+        return "\n".join(out) + "\n"
+    out = [doc.title] + doc.header
+    for heading, items in doc.sections:
+        out += ["", heading]
+        out += [f"{'  ' + '    ' * depth}{text}" for depth, text in items]
+    return "\n".join(out) + "\n"
 
 
 def _mark(value, evaluated: bool, color: bool) -> str:
@@ -48,66 +79,77 @@ def _mark(value, evaluated: bool, color: bool) -> str:
 
 def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdown: bool = False,
                  color: bool = False) -> str:
+    return render_doc(explain_doc(decision, catalog, lang, markdown, color), markdown)
+
+
+def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown: bool = False,
+                color: bool = False) -> Doc:
     from .decision import in_force_text
-    w = _WORDS[lang]
+    w = WORDS[lang]
     trace = decision.trace
     sources = SourceIndex(decision.bindings)
     main = decision.bindings[decision.main]
-    h = (lambda t: f"## {t}") if markdown else (lambda t: t)
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
-    lines = [
-        ("# " if markdown else "") + f"{w['case']} {decision.case_id} {w['on']} {decision.as_of}",
-        f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main, w['open'])}, sha256 {main.version.sha256[:12]})",
-    ]
+    pad = (lambda t, n: t) if markdown else (lambda t, n: f"{t:<{n}}")
+    doc = Doc(f"{w['case']} {decision.case_id} {w['on']} {decision.as_of}", [
+        f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main, w['open'])}, "
+        f"sha256 {main.version.sha256[:12]})"])
     for name, bound in sorted(decision.bindings.items()):
         if name != decision.main:
-            lines.append(f"  {w['uses']} {bound.version.key} ({w['in_force']} {in_force_text(catalog, bound, w['open'])})")
+            doc.header.append(f"{'' if markdown else '  '}{w['uses']} {bound.version.key} "
+                              f"({w['in_force']} {in_force_text(catalog, bound, w['open'])})")
     rule = decision.rule.rule
-    lines += ["", h(f"{w['decision']}: {code(rule.action)}"), f"  {w['why']}: {rule.explain[lang]}"]
+    items = doc.section(f"{w['decision']}: {code(rule.action)}")
+    items.append((0, f"{w['why']}: {rule.explain[lang]}"))
     if rule.source:
-        lines.append(f"  {w['source']}: {rule.source}")
+        items.append((0, f"{w['source']}: {rule.source}"))
     for key, value in decision.outputs.items():
         if not key.startswith("commission_"):
-            lines.append(f"  {w['outputs'].get(key, key):<17} {show(value, decision.rule.outputs[key].type)}")
+            items.append((0, f"{pad(w['outputs'].get(key, key), 17)} {show(value, decision.rule.outputs[key].type, lang)}"))
     commission = decision.commission_json()
     if commission is not None:
-        lines.append(f"  {w['outputs']['commission']:<17} {commission['rate']} × {commission['basis']} NOK = {commission['amount']} NOK")
+        rate, basis = decision.outputs["commission_rate"], decision.outputs["commission_basis"]
+        items.append((0, f"{pad(w['outputs']['commission'], 17)} {show(rate, T.PERCENT, lang)} × "
+                         f"{show(basis, T.MONEY, lang)} = {show(_commission(commission), T.MONEY, lang)}"))
     if decision.amounts:
-        lines += ["", h(w["amounts"])]
+        items = doc.section(w["amounts"])
         for key, value in decision.amounts.items():
-            lines.append(f"  {key:<17} {show(value, T.MONEY)}")
-    lines += ["", h(w["rules"])]
+            items.append((0, f"{pad(w['amount_names'].get(key, key), 17)} {show(value, T.MONEY, lang)}"))
+    items = doc.section(w["rules"])
     for outcome in trace.rules:
         r = outcome.rule
         if outcome.matched is None:
-            lines.append(f"  · {r.rule.id} → {r.rule.action}: {w['not_reached']}")
+            items.append((0, f"· {r.rule.id} → {r.rule.action}: {w['not_reached']}"))
             continue
-        lines.append(f"  {_mark(outcome.matched, True, color)} {r.rule.id} → {r.rule.action}")
-        joiner, parts = conditions(r.when, trace, sources)
+        items.append((0, f"{_mark(outcome.matched, True, color)} {r.rule.id} → {r.rule.action}"))
+        joiner, parts = conditions(r.when, trace, sources, lang)
         for i, c in enumerate(parts):
             prefix = f"{joiner} " if i and joiner else ""
-            shown = c.detail if c.evaluated else "not evaluated"
-            text = f"{prefix}{c.text}"
-            if shown != c.text:
-                lines.append(f"      {_mark(c.value, c.evaluated, color)} {code(text)}   ⇒ {shown}")
-            else:
-                lines.append(f"      {_mark(c.value, c.evaluated, color)} {code(text)}")
+            shown = c.detail if c.evaluated else w["not_evaluated"]
+            text = f"{_mark(c.value, c.evaluated, color)} {code(prefix + c.text)}"
+            items.append((1, f"{text}   ⇒ {shown}" if shown != c.text else text))
     if trace.definitions:
-        lines += ["", h(w["defs"])]
+        items = doc.section(w["defs"])
         for policy, name, value in trace.definitions:
             expr = decision.bindings[policy].checked.definitions[name]
             qual = name if policy == decision.main else f"{policy}.{name}"
-            lines.append(f"  {qual} = {show(value, expr.type)}    ({sources.text(expr)})")
-            lines += [f"      {line}" for line in _ledger_journal(expr, trace)]
+            items.append((0, f"{qual} = {show(value, expr.type, lang)}    ({code(sources.text(expr))})"))
+            items += [(1, journal_line(line, lang)) for line in _ledger_journal(expr, trace)]
     if trace.params_read:
-        lines += ["", h(w["figures"])]
+        items = doc.section(w["figures"])
         for (policy, name), bound in sorted(trace.params_read.items()):
             p = bound.version.parameters[name]
-            lines.append(f"  {policy}.{name} = {_figure(bound.checked.params[name], p.type, decision)}")
-            lines.append(f"      {w['source']}: {p.source}" + (f"; review by {p.review_by}" if p.review_by else ""))
+            items.append((0, f"{policy}.{name} = {_figure(bound.checked.params[name], p.type, decision, lang)}"))
+            items.append((1, f"{w['source']}: {p.source}" + (f"; {w['review_by']} {p.review_by}" if p.review_by else "")))
     if decision.warnings:
-        lines += ["", h(w["warnings"])] + [f"  ! {text}" for text in decision.warnings]
-    return "\n".join(lines) + "\n"
+        items = doc.section(w["warnings"])
+        items += [(0, f"! {text}") for text in decision.warnings]
+    return doc
+
+
+def _commission(commission: dict):
+    from decimal import Decimal
+    return Decimal(commission["amount"])
 
 
 def _ledger_journal(expr, trace) -> list[str]:
@@ -120,13 +162,14 @@ def _ledger_journal(expr, trace) -> list[str]:
     return journal
 
 
-def _figure(value, typ, decision) -> str:
+def _figure(value, typ, decision, lang: str = "en") -> str:
+    w = WORDS[lang]
     if isinstance(typ, T.Schedule):
         from .functions import value_on
         current = value_on(value, decision.as_of)
-        return f"{show(current, typ.value)} on {decision.as_of} (schedule of {len(value)} entries)"
+        return w["schedule"].format(value=show(current, typ.value, lang), day=decision.as_of, n=len(value))
     if isinstance(typ, T.Table):
-        return "brackets " + ", ".join(
-            f"≤{show(k, typ.key)}: {show(v, typ.value)}" if k is not None else f"above: {show(v, typ.value)}"
-            for k, v in value)
-    return show(value, typ)
+        return f"{w['brackets']} " + ", ".join(
+            f"≤{show(k, typ.key, lang)}: {show(v, typ.value, lang)}" if k is not None
+            else f"{w['above']}: {show(v, typ.value, lang)}" for k, v in value)
+    return show(value, typ, lang)

@@ -42,25 +42,25 @@ class Condition:
     detail: str                # operands with values: `45 days >= 14 days`
 
 
-def _operand(node: ast.Expr, trace: Trace, sources: SourceIndex) -> str:
+def _operand(node: ast.Expr, trace: Trace, sources: SourceIndex, lang: str = "en") -> str:
     if isinstance(node, ast.Literal):
-        return node.text
+        return node.text if lang == "en" else show(node.value, node.type, lang)
     if not trace.has(node):
         return "…"
-    return show(trace.value_of(node), node.type)
+    return show(trace.value_of(node), node.type, lang)
 
 
-def _detail(node: ast.Expr, trace: Trace, sources: SourceIndex) -> str:
+def _detail(node: ast.Expr, trace: Trace, sources: SourceIndex, lang: str = "en") -> str:
     if isinstance(node, ast.Compare):
-        return f"{_operand(node.left, trace, sources)} {node.op} {_operand(node.right, trace, sources)}"
+        return f"{_operand(node.left, trace, sources, lang)} {node.op} {_operand(node.right, trace, sources, lang)}"
     if isinstance(node, ast.In):
-        options = ", ".join(_operand(o, trace, sources) for o in node.options)
-        return f"{_operand(node.item, trace, sources)} {'not in' if node.negated else 'in'} [{options}]"
+        options = ", ".join(_operand(o, trace, sources, lang) for o in node.options)
+        return f"{_operand(node.item, trace, sources, lang)} {'not in' if node.negated else 'in'} [{options}]"
     if isinstance(node, ast.Unary) and node.op == "not":
-        return f"not {_operand(node.operand, trace, sources)}"
+        return f"not {_operand(node.operand, trace, sources, lang)}"
     if isinstance(node, ast.Literal):
-        return node.text
-    return _operand(node, trace, sources)
+        return _operand(node, trace, sources, lang)
+    return _operand(node, trace, sources, lang)
 
 
 def _parts(node: ast.Expr) -> list[ast.Expr]:
@@ -71,13 +71,14 @@ def _parts(node: ast.Expr) -> list[ast.Expr]:
     return [node]
 
 
-def conditions(when: ast.Expr, trace: Trace, sources: SourceIndex) -> tuple[str, list[Condition]]:
-    """The joining operator (`and`/`or`/"") and the parts of a condition with their values."""
+def conditions(when: ast.Expr, trace: Trace, sources: SourceIndex, lang: str = "en") -> tuple[str, list[Condition]]:
+    """The joining operator (`and`/`or`/"") and the parts of a condition with their values
+    (formatted for `lang`: `1 050,00 kr` in nb)."""
     joiner = when.op if isinstance(when, ast.Logical) else ""
     out = []
     for part in _parts(when):
         evaluated = trace.has(part)
         out.append(Condition(sources.text(part), trace.value_of(part) if evaluated else None, evaluated,
-                             _detail(part, trace, sources)))
+                             _detail(part, trace, sources, lang)))
     return joiner, out
 
