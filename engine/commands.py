@@ -136,8 +136,7 @@ def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         out = decision.to_dict(include_trace=True)
         if blocked is not None:
-            out["why_not"] = {"action": blocked.action, "earliest": blocked.earliest.isoformat() if blocked.earliest else None,
-                              "earliest_rule": blocked.earliest_rule, "decided_by": blocked.decided_by}
+            out["why_not"] = blocked.to_json()
         import json
         print(json.dumps(out, indent=2, ensure_ascii=False), file=stdout)
         return 0
@@ -145,5 +144,5 @@ def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
     if blocked is not None:
         from .why_not import render_why_not
-        print(render_why_not(blocked, decision, args.lang), end="", file=stdout)
+        print(render_why_not(blocked, decision, args.lang, markdown=args.format == "markdown"), end="", file=stdout)
     return 0
