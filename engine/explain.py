@@ -25,6 +25,7 @@ _WORDS = {
            "not_reached": "not reached (an earlier rule decided)", "defs": "Definitions evaluated",
            "figures": "Figures used", "source": "source", "warnings": "Warnings", "none": "none",
            "why": "because", "open": "open",
+           "aside": "Claims set aside (not collected; the amounts leave them out)", "claim": "claim",
            "outputs": {"fee": "fee", "salaer": "salær", "payment_deadline": "payment deadline",
                        "not_before": "not before", "next_review": "next review", "commission": "commission"}},
     "nb": {"case": "Sak", "on": "per", "decided": "avgjort av", "uses": "bruker", "in_force": "gjelder",
@@ -32,6 +33,7 @@ _WORDS = {
            "not_reached": "ikke vurdert (en tidligere regel avgjorde)", "defs": "Definisjoner beregnet",
            "figures": "Satser brukt", "source": "kilde", "warnings": "Advarsler", "none": "ingen",
            "why": "fordi", "open": "inntil videre",
+           "aside": "Krav holdt utenfor (krevs ikke inn; beløpene tar dem ikke med)", "claim": "krav",
            "outputs": {"fee": "gebyr", "salaer": "salær", "payment_deadline": "betalingsfrist",
                        "not_before": "tidligst", "next_review": "ny vurdering", "commission": "provisjon"}},
 }
@@ -76,6 +78,12 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
         lines += ["", h(w["amounts"])]
         for key, value in decision.amounts.items():
             lines.append(f"  {key:<17} {show(value, T.MONEY)}")
+    if decision.set_aside:
+        lines += ["", h(w["aside"])]
+        for s in decision.set_aside:
+            lines.append(f"  - {w['claim']} {s.invoice}: {code(s.reason.rule.id)}: {s.reason.rule.explain[lang]}")
+            if s.reason.rule.source:
+                lines.append(f"      {w['source']}: {s.reason.rule.source}")
     lines += ["", h(w["rules"])]
     for outcome in trace.rules:
         r = outcome.rule
