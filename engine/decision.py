@@ -122,7 +122,10 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
     with decimal.localcontext(DECIMAL_CONTEXT):
         aside = set_aside(case.data, as_of, bindings, main)
         data = remaining_case(case.data, aside)
-        if not data["claims"]:          # every claim set aside: the first reason decides
+        if not data["claims"]:
+            # Every claim set aside: the first reason decides, and nothing is owed but what
+            # was paid (a case's costs follow its claims: no claim, no cost to collect).
+            data = {**data, "events": []}
             run = Run(data, as_of, bindings, main.name, trace=Trace() if trace else None)
             chosen, outputs, amounts = deciding_reason(main, aside), {}, _run_amounts(run, main)
             run_trace = run.trace

@@ -9,7 +9,10 @@ reasons in `set_aside:`, each a list expression over the case's claims
 The reasons are evaluated on the whole case. The rules and amounts then run on the case
 with only the remaining claims, so every figure (the ledger, the salær band, the
 commission basis) covers exactly the claims being collected. When no claim remains, the
-case is decided by the first reason, in policy order, that set a claim aside.
+case is decided by the first reason, in policy order, that set a claim aside, and its
+amounts are those of a case with no claim and no costs: only what was paid shows (a
+time-barred claim's interest and costs are barred with it, foreldelsesloven § 24, and no
+costs may be claimed on a disputed claim, inkassoloven § 17 second ledd).
 """
 from __future__ import annotations
 

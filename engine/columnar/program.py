@@ -207,16 +207,22 @@ class ColumnarRun:
         claims where P)`; the columns then stand for cases whose every claim is collected.
         """
         for entry in checked.set_aside:
-            node = entry.when
+            node, policy = entry.when, self.main
+            while isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "def":
+                policy = node.ref.scope           # a reason naming a definition: probe the definition
+                node = self.bindings[policy].checked.definitions[node.ref.name]
             if not (isinstance(node, ast.Aggregate) and node.func == "select"):
-                raise NotColumnar(f"set-aside reason {entry.rule.id} is not a select(...)")
+                self.fallbacks.append(f"set-aside reason {entry.rule.id}: not a select(...), every row re-decided per case")
+                self.add_columns({"__suspect": pl.lit(True)})
+                continue
             truth = ast.Literal(span=node.span, value=True, kind="Bool", text="true", type=T.BOOL)
             probe = replace(node, func="any", item=truth, type=T.BOOL)
-            for policy, name in needs(probe, self.bindings, set()):
-                self.ensure(policy, name)
-            col = self.top(probe, self.main, f"set-aside reason {entry.rule.id}")
+            for scope, name in needs(probe, self.bindings, set()):
+                self.ensure(scope, name)
+            col = self.top(probe, policy, f"set-aside reason {entry.rule.id}")
             if isinstance(col, list):
-                raise NotColumnar(f"set-aside reason {entry.rule.id}")
+                self.add_columns({"__suspect": pl.lit(True)})
+                continue
             held = col.expr.fill_null(True)
             if col.err is not None:
                 held = held | col.err
