@@ -198,3 +198,20 @@ def test_batch_rows_with_a_claim_set_aside_are_decided_claim_by_claim():
     assert by_id["K35-ONE-CLAIM-TIME-BARRED"]["set_aside"] == "0935:time_barred"
     assert by_id["K35-ONE-CLAIM-TIME-BARRED"]["amount_principal"] == D("1250.00")
     assert by_id[plain["case_id"]]["set_aside"] == ""
+
+
+def test_tungt_needs_a_missed_deadline_of_at_least_14_days(tmp_path):
+    # inkassoforskriften § 2-3 third ledd (kravia `tungt_allowed`, law.own_bo_prior_deadline):
+    # the tungt caps apply only if the BO followed a missed deadline of at least 14 days in
+    # a purring sent after due or an inkassovarsel. Here the varsel gave 10 days, so the
+    # lett cap stays the total: 0.35 × 750 = 262.50 − 38 (varsel, inside the cap) − 224.50
+    # (lett salær charged) = 0 — no tungt salær (with 14 days, k38: 262.50).
+    path = tmp_path / "short.yaml"
+    path.write_text(
+        "case_id: SHORT\nas_of: 2026-03-04\npolicy: kravia\ncreditor: {vat_registered: true}\n"
+        "debtor: {kind: consumer}\nclaims:\n  - {invoice: A, amount: '1000.00', due: 2025-12-01}\n"
+        "events:\n  - {step: inkassovarsel, date: 2026-01-05, fee: '38.00', due: 2026-01-15}\n"
+        "  - {step: betalingsoppfordring, date: 2026-01-20, fee: '224.50', due: 2026-02-03}\n")
+    case = load_case(str(path))
+    got = decide_case(CATALOG, case, case.data["as_of"], "kravia").to_dict(False)
+    assert got["salaer"] in (None, "0.00")
