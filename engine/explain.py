@@ -115,7 +115,16 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
         items = doc.section(w["amounts"])
         for key, value in decision.amounts.items():
             items.append((0, f"{pad(w['amount_names'].get(key, key), 17)} {show(value, T.MONEY, lang)}"))
+    if decision.set_aside:
+        items = doc.section(w["aside"])
+        for s in decision.set_aside:
+            dash = "" if markdown else "- "
+            items.append((0, f"{dash}{w['claim']} {s.invoice}: {code(s.reason.rule.id)}: {s.reason.rule.explain[lang]}"))
+            if s.reason.rule.source:
+                items.append((1, f"{w['source']}: {s.reason.rule.source}"))
     items = doc.section(w["rules"])
+    if not trace.rules and decision.set_aside:
+        items.append((0, f"· {w['all_aside']}"))
     for outcome in trace.rules:
         r = outcome.rule
         if outcome.matched is None:

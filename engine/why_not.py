@@ -77,8 +77,8 @@ def _plus(day: dt.date, delta: dt.timedelta) -> dt.date:
 
 def why_not(decision, catalog, case, action: str, include_drafts: bool = False) -> WhyNot:
     outcomes = [o for o in decision.trace.rules if o.rule.rule.action == action]
-    known = {o.rule.rule.action for o in decision.trace.rules}
-    if not outcomes:
+    known = {r.rule.action for r in decision.version.rules}
+    if action not in known:
         raise FristError(f"no rule of {decision.version.version.key} takes action `{action}` "
                          f"(actions: {', '.join(sorted(known))})")
     horizon = _plus(decision.as_of, dt.timedelta(days=HORIZON_DAYS))
@@ -184,6 +184,8 @@ def render_why_not(result: WhyNot, decision, lang: str = "en", markdown: bool = 
     if decision.action == result.action:
         items.append((0, w["is_decision"].format(rule=result.decided_by)))
         return _render(doc, markdown)
+    if not result.rules:
+        items.append((0, w["all_aside"]))
     for outcome in result.rules:
         rule = outcome.rule.rule
         if outcome.matched is None:

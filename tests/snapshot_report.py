@@ -42,7 +42,9 @@ def record(stored: Path, new_text: str, label: str) -> None:
         return
     diff = [line for line in difflib.unified_diff(old_text.splitlines(), new_text.splitlines(), n=0, lineterm="")
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    first = " ⟶ ".join(line[1:].strip() for line in diff[:2])
+    old = next((line[1:].strip() for line in diff if line.startswith("-")), "")
+    new = next((line[1:].strip() for line in diff if line.startswith("+")), "")
+    first = f"{old} ⟶ {new}"
     CHANGED.append((label, f"explanation: {len(diff)} line(s) differ, first: {first}"))
 
 

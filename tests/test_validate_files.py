@@ -32,6 +32,7 @@ def repo(tmp_path) -> Path:
     catalog, _ = load_catalog([tmp_path / "policies"])
     latest = [v for v in catalog.versions("no-regulation") if not v.is_draft][-1]
     text = Path(latest.path).read_text(encoding="utf-8").replace(f"effective: {latest.effective}", "effective: 2027-01-01")
+    text = text.replace("review_by: 2027-01-01", "review_by: 2027-07-01")     # the next review, as the officer sets it
     (tmp_path / "policies" / "no-regulation" / "2027-01-01.yaml").write_text(text, encoding="utf-8")
     return tmp_path
 

@@ -92,7 +92,7 @@ def _day_by_day(catalog, case, decision, action, horizon):
     ("tests/cases/kravia/k03-varsel-running.yaml", "send_betalingsoppfordring"),   # after the varsel deadline
     ("tests/cases/kravia/k02-too-early.yaml", "send_inkassovarsel"),               # after the hand-over wait
     ("tests/cases/kravia/k07-tungt-day-28.yaml", "send_betalingsoppfordring_tungt"),
-    ("tests/cases/kravia/k01-fresh-consumer.yaml", "refuse"),                      # time bar, three years on
+    ("tests/cases/fiken-kravia/f14-legal-consumer.yaml", "send_betalingsoppfordring"),   # the BO renewed, months on
 ])
 def test_time_alone_finds_the_day_a_daily_search_finds(path, action):
     catalog, _ = load_catalog(["policies"])

@@ -15,7 +15,8 @@ Most mistakes in a routine law change are only visible next to the previous vers
   figure derived from another in the predecessor (a fee as a fraction of the sats) that is
   now above it.
 - `review-date-passed` (warning): a `review_by` on or before the version's own effective
-  date (a copied figure whose next review date was not moved on).
+  date (a copied figure whose next review date was not moved on); not for a draft, whose
+  figures are placeholders until it is published.
 - `source-unchanged` (warning): a figure written as a value (not derived from another
   figure) that changed while its `source` did not (still citing last year's regulation).
 
@@ -68,7 +69,7 @@ def _value_span(checked, name: str):
 
 def _plausible(checked, out: list[Diagnostic]) -> None:
     for p in checked.version.parameters.values():
-        if p.review_by is not None and p.review_by <= checked.version.effective:
+        if p.review_by is not None and p.review_by <= checked.version.effective and not checked.version.is_draft:
             out.append(Diagnostic(
                 "review-date-passed", f"`{p.name}` is due for review on {p.review_by}, when this version is already in force",
                 checked.version.document.span(("parameters", p.name, "review_by")), severity=Severity.WARNING,
