@@ -195,6 +195,7 @@ def test_html_is_self_contained_changed_cases_first_and_linked(run_cli):
 def test_a_rev_path_argument_is_never_an_option_to_git(run_cli, tmp_path, spec):
     """issue 13 item 5: `git show --output=PATH:x` wrote a file; the spec is a revision or an error."""
     out = tmp_path / "written-by-git"
-    code, stdout, err = run_cli("diff", spec.format(out=out), "ladder@2026-01-01", "--cases", CASES, "--policies", LADDER)
+    code, stdout, err = run_cli("diff", "--cases", CASES, "--policies", LADDER, "--", spec.format(out=out),
+                                  "ladder@2026-01-01")
     assert code == 2 and stdout == "" and "internal error" not in err
     assert not out.exists() and list(tmp_path.iterdir()) == []
