@@ -18,7 +18,7 @@ from .source import Source, Span
 
 __all__ = [
     "Severity", "Diagnostic", "sort_and_cap", "suggest", "did_you_mean",
-    "render", "render_text", "render_concise", "render_json", "render_github", "FORMATS",
+    "render", "render_text", "render_concise", "render_json", "render_github", "FORMATS", "printable",
 ]
 
 DEFAULT_LIMIT = 200
@@ -202,3 +202,32 @@ def relative(path: str | Path, base: Path | None = None) -> str:
         return str(p.resolve().relative_to((base or Path.cwd()).resolve()))
     except ValueError:
         return str(p)
+
+
+def printable(text: str, keep_newlines: bool = True) -> str:
+    """Text safe to print on a terminal: control and format characters as visible escapes.
+
+    A case id or a file name from input may hold ANSI escapes or bidi overrides; printed
+    raw they would recolour or rearrange the terminal, whatever `--color` says.
+
+    >>> printable("C-\\x1b[31mRED\\x07")
+    'C-\\\\x1b[31mRED\\\\x07'
+    """
+    out = []
+    for ch in text:
+        if (ch == "\n" and keep_newlines) or ch == "\t":
+            out.append(ch)
+        elif ch < " " or ch == "\x7f" or "\x80" <= ch < "\xa0" or _is_format(ch):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _is_format(ch: str) -> bool:
+    """Unicode format characters (bidi overrides, zero-width joiners): category Cf."""
+    if ch < "\u00ad":
+        return False
+    import unicodedata
+    return unicodedata.category(ch) == "Cf"
