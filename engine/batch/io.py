@@ -32,7 +32,7 @@ def format_of(path: str | Path) -> str:
 CHUNK_ROWS = 20_000          # rows decided at a time: memory stays flat however long the input is
 
 
-def read_cases(path: str | Path, chunk_rows: int = CHUNK_ROWS, ignore_unknown: bool = False
+def read_cases(path: str | Path, chunk_rows: int | None = None, ignore_unknown: bool = False
                ) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
     """Chunks of (flat frame with ROW, rejects found while reading); every input row is in exactly one.
 
@@ -40,6 +40,7 @@ def read_cases(path: str | Path, chunk_rows: int = CHUNK_ROWS, ignore_unknown: b
     of rows is never held whole. Unknown columns are an error (`columns.check_columns`).
     """
     from .columns import check_columns
+    chunk_rows = chunk_rows or CHUNK_ROWS
     kind = format_of(path)
     if not Path(path).is_file():
         raise UsageError(f"`{path}` does not exist" if not Path(path).exists() else f"`{path}` is not a file")
