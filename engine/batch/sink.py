@@ -19,9 +19,10 @@ from typing import Callable, Iterable
 
 import polars as pl
 
+from ..atomic import replace_atomically
 from ..errors import UsageError
 
-__all__ = ["TableSink", "check_targets", "replace_atomically"]
+__all__ = ["TableSink", "check_targets"]
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -57,31 +58,6 @@ def check_targets(inputs: Iterable[str | Path], targets: dict[str, str | Path]) 
             raise UsageError(f"{what} `{raw}`: folder `{folder}` is not writable")
         if path.exists() and not path.is_file():
             raise UsageError(f"{what} `{raw}` exists and is not a regular file")
-
-
-def replace_atomically(path: str | Path, write: Callable[[Path], None]) -> None:
-    """Call `write(temp)` on a temporary file beside `path`, then rename it over `path`.
-
-    On any failure the temporary file is removed and `path` is left as it was.
-    """
-    target = Path(path)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
-    os.close(handle)
-    temp = Path(name)
-    try:
-        write(temp)
-        with open(temp, "rb") as done:        # on disk before the rename makes it visible
-            os.fsync(done.fileno())
-        if target.exists():
-            os.chmod(temp, target.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 class TableSink:
