@@ -40,10 +40,17 @@ def _where(path) -> str:
     return "".join(parts) or "the document"
 
 
+MAX_PROBLEMS = 1000     # a document with more schema problems is reported up to here (bounded time and memory)
+
+
 def schema_diagnostics(doc: Document, schema_name: str, what: str) -> list[Diagnostic]:
-    """Every schema violation in `doc`, one diagnostic each, at the offending value or key."""
+    """Every schema violation in `doc` (up to MAX_PROBLEMS), one diagnostic each, at the offending value or key."""
     out: list[Diagnostic] = []
     for error in _validator(schema_name).iter_errors(doc.data):
+        if len(out) >= MAX_PROBLEMS:
+            out.append(Diagnostic("too-many-problems", f"stopped after {MAX_PROBLEMS} problems in this {what}",
+                                  path=doc.path, help="fix the problems reported and run again"))
+            break
         if error.validator in ("oneOf", "anyOf") and error.context:
             error = best_match(error.context) if error.validator == "anyOf" else error
         out.extend(_diagnose(doc, error, what))
