@@ -155,23 +155,24 @@ def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Source]
     cache = _Sources(sources)
     blocks = []
     for d in diagnostics:
-        lines = [f"{d.where}: {d.severity.value}[{d.code}]: {d.message}"]
+        lines = [printable(f"{d.where}: {d.severity.value}[{d.code}]: {d.message}", keep_newlines=False)]
         if d.span is not None:
             lines += _snippet(d.span, cache)
         for label, span in d.notes:
             if span is not None:
-                lines.append(f"  = note: {span.start}: {label}")
+                lines.append(f"  = note: {printable(span.start)}: {printable(label)}")
                 lines += ["    " + s for s in _snippet(span, cache)]
             else:
-                lines.append(f"  = note: {label}")
+                lines.append(f"  = note: {printable(label)}")
         if d.help:
-            lines.append(f"  = help: {d.help}")
+            lines.append(f"  = help: {printable(d.help)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks + _more(diagnostics))
 
 
 def render_concise(diagnostics: Iterable[Diagnostic]) -> str:
-    return "\n".join([f"{d.where}: {d.severity.value}[{d.code}]: {d.message}" for d in diagnostics] + _more(diagnostics))
+    return "\n".join([printable(f"{d.where}: {d.severity.value}[{d.code}]: {d.message}", keep_newlines=False)
+                      for d in diagnostics] + _more(diagnostics))
 
 
 def _span_json(span: Span | None) -> dict | None:
