@@ -87,7 +87,8 @@ def parse_document(source: Source) -> Document | Diagnostic:
     if len(text.encode("utf-8")) > LIMITS["bytes"]:
         return Diagnostic("file-too-large", f"document is larger than {LIMITS['bytes']} bytes", path=source.path)
     try:
-        aliases = sum(1 for event in yaml.parse(text, Loader=_SAFE_LOADER) if isinstance(event, yaml.AliasEvent))
+        aliases = 0 if "*" not in text else sum(      # an alias is written `*name`: no `*`, no alias
+            1 for event in yaml.parse(text, Loader=_SAFE_LOADER) if isinstance(event, yaml.AliasEvent))
         if aliases > LIMITS["aliases"]:
             return Diagnostic("unsafe-yaml", f"{aliases} aliases; at most {LIMITS['aliases']} are allowed",
                               source.span(0, 1), help="write the values out instead of aliasing them")
@@ -114,9 +115,18 @@ class _Converter:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.count = 0
+        # YAML's marks carry line and column; they agree with `Source` unless the text has a
+        # line break that only YAML counts (a lone CR, NEL, LS, PS), so then `Source` decides.
+        text = doc.source.text
+        self._marks = not any(c in text for c in ("\x85", "\u2028", "\u2029")) and "\r" not in text.replace("\r\n", "")
 
     def _span(self, node: yaml.Node) -> Span:
-        return self.doc.source.span(node.start_mark.index, max(node.end_mark.index, node.start_mark.index + 1))
+        start, end = node.start_mark, node.end_mark
+        if not self._marks:
+            return self.doc.source.span(start.index, max(end.index, start.index + 1))
+        if end.index > start.index:
+            return Span(self.doc.source.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        return Span(self.doc.source.path, start.line + 1, start.column + 1, start.line + 1, start.column + 2)
 
     def convert(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
