@@ -271,7 +271,7 @@ def _item_checks(name: str, long: pl.DataFrame) -> pl.DataFrame:
 
 
 def _cross_checks(base: pl.DataFrame, steps: tuple[str, ...]) -> pl.DataFrame:
-    """Steps known to the policy, nothing after the decision date, no payment before the first invoice."""
+    """Steps known to the policy, nothing (events, payments, hand-overs) after the decision date, no payment before the first invoice."""
     frames = []
     earliest = pl.col("claims").list.eval(pl.coalesce(pl.element().struct.field("issued"),
                                                       pl.element().struct.field("due"))).list.min()
@@ -285,4 +285,9 @@ def _cross_checks(base: pl.DataFrame, steps: tuple[str, ...]) -> pl.DataFrame:
         else:
             rules.append(("date", pl.col("date") < pl.col("__first"), "is before the first invoice"))
         frames += _failing(long, name, rules)
+    long = base.select(ROW, AS_OF, "claims").explode("claims", keep_nulls=False)
+    long = long.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(ROW).alias("__item"),
+                             pl.col("claims").struct.unnest())
+    frames += _failing(long, "claims", [("handed_over", pl.col("handed_over") > pl.col(AS_OF),
+                                         "is after the decision date; decide on a later date (--as-of) or correct the hand-over date")])
     return pl.concat(frames)

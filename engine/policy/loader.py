@@ -137,6 +137,8 @@ class _Builder:
             version.amounts[name] = self.expr(("amounts", name), raw)
         for i, spec in enumerate(d.get("rules") or ()):
             version.rules.append(self._rule(i, spec))
+        for i, spec in enumerate(d.get("set_aside") or ()):
+            version.set_aside.append(self._set_aside(i, spec))
         for i, spec in enumerate(d.get("examples") or ()):
             at = ("examples", i)
             as_of = self.date(at + ("as_of",), spec["as_of"]) if "as_of" in spec else None
@@ -187,6 +189,15 @@ class _Builder:
                                                     self.doc.span(bat), help="give this row an `up_to`"))
                 p.brackets.append((up_to, self.expr(bat + ("value",), row["value"])))
         return p
+
+    def _set_aside(self, i: int, spec: dict) -> Rule:
+        """A `set_aside:` entry: a rule-like record whose `when` is the claims it sets aside."""
+        at = ("set_aside", i)
+        return Rule(
+            id=spec["id"], index=i, when=self.expr(at + ("claims",), spec["claims"]), action=spec["action"],
+            outputs={}, explain=spec["explain"], source=spec.get("source"),
+            span=self.doc.span(at + ("id",)), action_span=self.doc.span(at + ("action",)),
+        )
 
     def _rule(self, i: int, spec: dict) -> Rule:
         at = ("rules", i)
