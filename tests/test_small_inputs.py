@@ -125,4 +125,5 @@ def test_a_one_line_case_with_10000_bad_claims_answers_quickly_and_briefly(run_c
     assert len(err) < 200_000, len(err)             # was 37 MB for 3,000 claims
     assert max(len(line) for line in err.splitlines()) < 300
     assert "… and " in err and "more problem(s) not shown" in err
-    assert elapsed < 1.0, elapsed
+    # 0.6-1.0 s of CPU on the shared 2-core machine (docs/robustness.md); was 37 MB and minutes before
+    assert elapsed < 2.0, elapsed
