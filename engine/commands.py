@@ -82,13 +82,14 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     today = _date(args.today, "--today") or today_oslo()
     scope = validation_scope(args.paths, getattr(args, "policies", None))
     catalog, problems = load_catalog(scope.files)
+    problems = scope.problems + problems
     from .review.scaffold import unfinished_figures
     problems = explain_consequences(catalog, problems + predecessor_problems(catalog) + unfinished_figures(catalog))
     paths = relevant(scope, catalog)
     if not any(d.is_error for d in keep(problems, paths, scope)):
         problems = problems + run_examples(catalog)
     from .review.lock import lock_problems
-    problems = problems + lock_problems(catalog)
+    problems = problems + lock_problems(catalog, args.paths)
     problems = keep(problems + review_warnings(catalog, today), paths, scope)
     problems = root_cause_first(sort_and_cap(problems), catalog)
     errors = sum(1 for d in problems if d.is_error)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import ast
 from . import types as T
+from .diagnostics import printable
 from .explain_words import WORDS, journal_line
 from .render_values import show
 from .trace import SourceIndex, conditions
@@ -91,7 +92,7 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
     main = decision.bindings[decision.main]
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
     pad = (lambda t, n: t) if markdown else (lambda t, n: f"{t:<{n}}")
-    doc = Doc(f"{w['case']} {decision.case_id} {w['on']} {decision.as_of}", [
+    doc = Doc(f"{w['case']} {printable(decision.case_id)} {w['on']} {decision.as_of}", [
         f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main, w['open'])}, "
         f"sha256 {main.version.sha256[:12]})"])
     for name, bound in sorted(decision.bindings.items()):

@@ -6,9 +6,10 @@ Most mistakes in a routine law change are only visible next to the previous vers
   differs from the predecessor's entry (value or source), is new or was removed. History is
   what every older decision was computed with; correct it only with an explicit, cited
   `corrects: "..."` on the entry.
-- `entry-after-effective` (error): an entry dated after this version's effective date (a
-  figure that is not in force yet belongs in the version of its own date), unless cited
-  with `corrects:` (e.g. announced in the same regulation).
+- `entry-after-effective` (error): a new entry dated after this version's effective date
+  (a figure that is not in force yet belongs in the version of its own date), unless cited
+  with `corrects:` (e.g. announced in the same regulation); one the predecessor already
+  held unchanged is carried over.
 - `unit-changed` (error): a figure whose unit changed (`780` where the predecessor had
   `750 NOK`): every expression that uses it would fail far from here.
 - `implausible-value` (error): a percent outside 0-100 %, a negative amount, or a Money
@@ -153,7 +154,8 @@ def _schedule(old, new, name: str, out: list[Diagnostic]) -> None:
     def cited(day: dt.date) -> bool:
         return "corrects" in raw.get(day.isoformat(), {})
     for day, (value, source, span, _) in after.items():
-        if day > effective and not cited(day):
+        carried = day in before and (before[day][0], before[day][1]) == (value, source)
+        if day > effective and not cited(day) and not carried:
             out.append(Diagnostic(
                 "entry-after-effective", f"`{name}` has an entry from {day}, after this version takes effect ({effective})",
                 span, help=f"add it in a version effective {day}, or cite why it belongs here with `corrects: \"...\"`"))

@@ -29,6 +29,7 @@ class Scope:
     given: list[Path] = field(default_factory=list)     # single files named on the command line
     whole: list[Path] = field(default_factory=list)     # folders named on the command line
     copies: list[Path] = field(default_factory=list)    # given files outside the policy layout (edited copies)
+    problems: list[Diagnostic] = field(default_factory=list)   # files in a given folder outside its layout
 
 
 def _identity(path: Path) -> tuple[str, str, bool] | None:
@@ -70,7 +71,9 @@ def validation_scope(paths: list[str], policies: str | None) -> Scope:
     for p in map(Path, paths):
         if p.is_dir():
             scope.whole.append(p)
-            scope.files += find_policy_files([p])[0]
+            files, problems = find_policy_files([p])
+            scope.files += files
+            scope.problems += problems
         else:
             scope.given.append(p)
     roots: dict[Path | None, list[Path]] = {}
