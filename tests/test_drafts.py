@@ -28,10 +28,13 @@ def _law_draft(catalog):
     return draft
 
 
+BASE = "2026-07-01"     # the layouts hold the published law up to this version (its text is locked)
+
+
 def _published_780(policies: Path) -> None:
     """A routine published 2027-01-01 law version: the 2026-07-01 text with sats 780 NOK."""
     catalog, _ = load_catalog([policies])
-    latest = [v for v in catalog.versions("no-regulation") if not v.is_draft][-1]
+    latest = next(v for v in catalog.versions("no-regulation") if v.key == f"no-regulation@{BASE}")
     text = Path(latest.path).read_text(encoding="utf-8")
     assert text.count("value: 750 NOK") == 1
     text = text.replace(f"effective: {latest.effective}", "effective: 2027-01-01").replace("value: 750 NOK", "value: 780 NOK")
@@ -54,6 +57,9 @@ def layouts(tmp_path):
     old place) with the published 780 version in `drafts/`' sibling; the draft in `drafts/` with it."""
     base = tmp_path / "a" / "policies"
     shutil.copytree(ROOT / "policies", base)
+    for v in load_catalog([base])[0].versions("no-regulation"):     # the law as of BASE
+        if not v.is_draft and v.effective.isoformat() > BASE:
+            Path(v.path).unlink()
     draft = Path(_law_draft(load_catalog([base])[0]).path)
     old_place = tmp_path / "b" / "policies"
     shutil.copytree(base, old_place)

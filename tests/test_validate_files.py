@@ -25,12 +25,19 @@ def headlines(out: str) -> list[tuple[str, str, str]]:
             for m in HEADLINE.finditer(out)]
 
 
+BASE = "2026-07-01"     # the scenarios start from this published law version (its text is locked)
+
+
 @pytest.fixture
 def repo(tmp_path) -> Path:
-    """A copy of the policies with a new law version 2027-01-01 (the newest published text)."""
+    """A copy of the policies as of BASE (later published law versions left out) with a new
+    law version 2027-01-01 made from BASE's text, as the officer would."""
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
     catalog, _ = load_catalog([tmp_path / "policies"])
-    latest = [v for v in catalog.versions("no-regulation") if not v.is_draft][-1]
+    for v in catalog.versions("no-regulation"):
+        if not v.is_draft and v.effective.isoformat() > BASE:
+            Path(v.path).unlink()
+    latest = next(v for v in catalog.versions("no-regulation") if v.key == f"no-regulation@{BASE}")
     text = Path(latest.path).read_text(encoding="utf-8").replace(f"effective: {latest.effective}", "effective: 2027-01-01")
     text = text.replace("review_by: 2027-01-01", "review_by: 2027-07-01")     # the next review, as the officer sets it
     (tmp_path / "policies" / "no-regulation" / "2027-01-01.yaml").write_text(text, encoding="utf-8")
