@@ -143,7 +143,7 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
         for policy, name, value in trace.definitions:
             expr = decision.bindings[policy].checked.definitions[name]
             qual = name if policy == decision.main else f"{policy}.{name}"
-            items.append((0, f"{qual} = {show(value, expr.type, lang)}    ({code(sources.text(expr))})"))
+            items.append((0, f"{qual} = {_value(value, expr.type, lang)}    ({code(sources.text(expr))})"))
             items += [(1, journal_line(line, lang)) for line in _ledger_journal(expr, trace)]
     if trace.params_read:
         items = doc.section(w["figures"])
@@ -155,6 +155,16 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
         items = doc.section(w["warnings"])
         items += [(0, f"! {text}") for text in decision.warnings]
     return doc
+
+
+def _value(value, typ, lang: str) -> str:
+    """A definition's value; a record (the ledger) with its fields named in `lang`."""
+    names = WORDS[lang]["amount_names"]
+    if isinstance(value, dict) and names:
+        fields = T.unwrap(typ) if typ is not None else None
+        return ", ".join(f"{names.get(k, k)} {show(v, fields.field(k) if isinstance(fields, T.Record) else None, lang)}"
+                         for k, v in value.items())
+    return show(value, typ, lang)
 
 
 def _commission(commission: dict):

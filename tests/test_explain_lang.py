@@ -1,0 +1,87 @@
+"""Explanations for a case handler (issue 11 #8): Markdown that renders as CommonMark, and
+`--lang nb` Norwegian throughout with Norwegian number formatting (JSON unchanged)."""
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+
+CONSUMER = "examples/consumer-inkassovarsel.yaml"     # principal 1 250.00, paid 200.00 on account
+
+
+class _Blocks(HTMLParser):
+    """Top-level block tags in order, and the text of each paragraph."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.paragraphs: list[str] = []
+        self.items = 0
+        self._depth = 0
+        self._p: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if self._depth == 0:
+            self.tags.append(tag)
+        if tag in ("ul", "ol", "p", "h1", "h2"):
+            self._depth += 1
+        if tag == "li":
+            self.items += 1
+        if tag == "p":
+            self._p = []
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol", "p", "h1", "h2"):
+            self._depth -= 1
+        if tag == "p" and self._p is not None:
+            self.paragraphs.append("".join(self._p))
+            self._p = None
+
+    def handle_data(self, data):
+        if self._p is not None:
+            self._p.append(data)
+
+
+def test_markdown_renders_as_headings_and_lists(run_cli):
+    code, out, _ = run_cli("explain", CONSUMER, "--format", "markdown")
+    assert code == 0
+    page = _Blocks()
+    page.feed(MarkdownIt("commonmark").render(out))
+    sections = [t for t in page.tags if t == "h2"]
+    assert page.tags[0] == "h1" and len(sections) >= 5
+    # every section is a list, one item per line of the text form: no section runs into one paragraph
+    assert all(t in ("h1", "h2", "p", "ul") for t in page.tags)
+    assert len(page.paragraphs) <= 2 and all("\n" not in p.strip() or "uses" in p for p in page.paragraphs)
+    _, text, _ = run_cli("explain", CONSUMER)
+    body = [line for line in text.splitlines()[3:] if line.startswith("  ")]
+    assert page.items == len(body)
+
+
+def test_markdown_keeps_expressions_literal(run_cli):
+    _, out, _ = run_cli("explain", CONSUMER, "--format", "markdown")
+    html = MarkdownIt("commonmark").render(out)
+    assert "<em>" not in html and "<strong>" not in html          # `*` and `_` in expressions stay as written
+    assert "<code>varsel_sent == none</code>" in html
+
+
+def test_norwegian_text_formats_amounts_the_norwegian_way(run_cli):
+    code, out, _ = run_cli("explain", CONSUMER, "--lang", "nb")
+    assert code == 0
+    # amounts: principal 1 250.00 - 200.00 paid to the creditor = 1 050.00 (the example's own figures)
+    assert "hovedstol         1 050,00 kr" in out
+    assert "betalt            200,00 kr" in out
+    for english in ("principal ", "not evaluated", "schedule of", "review by", "interest accrued", "⇒ false"):
+        assert english not in out, english
+    # `NOK` only inside the policy's own expressions, as written (`balance <= 0 NOK`), never in a value
+    for line in out.splitlines():
+        if "NOK" in line:
+            shown = line.split("⇒")[-1] if "⇒" in line else line.split("    (")[0]
+            assert "NOK" not in shown, line
+
+
+def test_json_keeps_the_machine_format(run_json):
+    d = run_json("explain", CONSUMER, "--lang", "nb")
+    assert d["amounts"]["principal"] == "1050.00" and d["fee"] == "38.00"
+    import re
+    assert not re.search(r"\d kr\b|\d,\d\d", json.dumps(d))
