@@ -44,7 +44,7 @@ class Doc:
         return items
 
 
-_MD_SPECIAL = re.compile(r"([\\*_\[\]<>#|!])")
+_MD_SPECIAL = re.compile(r"([*_<])")     # what could start emphasis or HTML in a list item
 
 
 def _md_text(text: str) -> str:

@@ -15,7 +15,7 @@ Three answers:
   sets, and the days a used version changes, adding the dates each of those decisions
   mentions; a condition that flips only as interest accrues is not searched for.
 
-Dates are clamped to the calendar's end, so a decision near year 9999 answers too.
+Dates are clamped to the years Frist decides in, so a decision near the last one answers too.
 """
 from __future__ import annotations
 
@@ -69,10 +69,12 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _plus(day: dt.date, delta: dt.timedelta) -> dt.date:
+    """`day + delta`, kept within the years Frist decides in (values/time.py)."""
+    from .values.time import DATE_MAX, DATE_MIN
     try:
-        return day + delta
+        return min(max(day + delta, DATE_MIN), DATE_MAX)
     except OverflowError:
-        return dt.date.max if delta.days > 0 else dt.date.min
+        return DATE_MAX if delta.days > 0 else DATE_MIN
 
 
 def why_not(decision, catalog, case, action: str, include_drafts: bool = False) -> WhyNot:
@@ -126,7 +128,7 @@ def _by_time(decision, catalog, case, action, include_drafts, horizon):
         previous = decide_case(catalog, case, _plus(start, ONE_DAY), decision.main, include_drafts, trace=True)
     except (FristError, OverflowError):
         previous = None
-    if previous is not None and previous.action == action and start < dt.date.max:
+    if previous is not None and previous.action == action and _plus(start, ONE_DAY) > start:
         return _plus(start, ONE_DAY), previous.rule.rule.id
     queue = sorted(_dates_in(decision, previous, start) | _version_days(catalog, decision, start, horizon))
     heapq.heapify(queue)
