@@ -78,3 +78,15 @@ def _store(folder: Path, entry: Path, result: Any) -> None:
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def cache_file(name: str) -> str | None:
+    """A path in the cache folder for another cache (Lark's grammar tables), or None when off."""
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(folder / name)

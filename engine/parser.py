@@ -34,8 +34,12 @@ _TOKEN_NAMES = {
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    from .load_cache import cache_file
+    # `cache=`: Lark stores the built LALR tables (keyed by the grammar, options and Lark's
+    # version) so a load-cache miss does not rebuild them; False when caching is off.
     return Lark.open_from_package(
-        "engine", "grammar.lark", ("",), parser="lalr", propagate_positions=True, maybe_placeholders=True,
+        __package__, "grammar.lark", ("",), parser="lalr", propagate_positions=True, maybe_placeholders=True,
+        cache=cache_file("grammar.lark-cache") or False,
     )
 
 
