@@ -35,8 +35,12 @@ def _catalog(paths) -> Catalog:
     return catalog
 
 
-def run_examples(catalog: Catalog) -> list[Diagnostic]:
-    """Decide every example embedded in a policy and compare with its `expect`."""
+def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
+    """Decide every example embedded in a policy and compare with its `expect`.
+
+    `on_decided(version, example, decision)`, when given, sees every decision (`frist test`
+    measures rule coverage with it).
+    """
     from .decision import decide_case
     out = []
     for checked in catalog.checked.values():
@@ -55,6 +59,8 @@ def run_examples(catalog: Catalog) -> list[Diagnostic]:
             except (EvaluationError, UsageError) as err:
                 out.append(Diagnostic("example-failed", f"example `{ex.name}`: {err}", ex.span))
                 continue
+            if on_decided is not None:
+                on_decided(v, ex, decision)
             got = decision.to_dict(include_trace=False)
             for key, want in ex.expect.items():
                 have = got.get(key)
@@ -129,7 +135,8 @@ def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         import json
         print(json.dumps(out, indent=2, ensure_ascii=False), file=stdout)
         return 0
-    color = args.color == "always" or (args.color == "auto" and getattr(stdout, "isatty", lambda: False)())
+    from .terminal import use_color
+    color = use_color(args.color, stdout)
     print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
     if blocked is not None:
         from .why_not import render_why_not

@@ -39,7 +39,7 @@ def add_commands(sub) -> None:
     graph.add_argument("policy", help="NAME or NAME@VERSION")
     graph.add_argument("--as-of", help="the version in force on this date (default: today)")
     graph.add_argument("--policies", default=None, help="policy folder (default: ./policies, else the bundled catalog)")
-    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    graph.add_argument("--format", choices=["mermaid", "dot", "json"], default="mermaid")
     graph.set_defaults(handler=".review.graph:graph")
 
     lock = sub.add_parser("lock", help="record the sha256 of every published version in policies.lock")
@@ -48,10 +48,15 @@ def add_commands(sub) -> None:
     lock.add_argument("--rewrite", action="append", metavar="NAME@VERSION",
                       help="accept a changed published version (a deliberate correction; repeatable)")
     lock.add_argument("--lock", help="the lock file (default: policies.lock here or in a parent folder)")
+    lock.add_argument("--format", choices=["text", "json"], default="text")
     lock.set_defaults(handler=".review.lock:lock_command")
 
     test = sub.add_parser("test", help="run the examples embedded in policy files (pytest-like summary)")
     test.add_argument("paths", nargs="*", default=None)
     test.add_argument("--policies", default=None, help="used policies are loaded from here too (default: ./policies, else the bundled catalog)")
     test.add_argument("-k", dest="keyword", help="only examples whose name contains this text")
+    test.add_argument("--format", choices=["text", "json"], default="text")
+    test.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one testcase per example)")
+    test.add_argument("--min-coverage", type=float, metavar="PERCENT",
+                      help="exit 1 when the examples fire fewer than PERCENT %% of the rules")
     test.set_defaults(handler=".review.policy_tests:test")

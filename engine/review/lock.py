@@ -170,10 +170,15 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 lock.span(path), severity=Severity.WARNING,
                 help="a published version should stay for audit; restore it from version control"))
     shown = relative(file)
-    if refused or missing:
+    as_json = getattr(args, "format", "text") == "json"
+    if (refused or missing) and not as_json:
         print(render_text(sort_and_cap(refused + missing)), file=stdout)
         print(file=stdout)
     if args.check:
+        failed = bool(added or refused or missing)
+        if as_json:
+            print(_summary_json(shown, lock, added, [], refused, missing, checked=True), file=stdout)
+            return 1 if failed else 0
         for key in added:
             print(f"not locked: {key}", file=stdout)
         failed = bool(added or refused or missing)
@@ -185,6 +190,9 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             file.write_text(lock.render(), encoding="utf-8")
         except OSError as err:
             raise UsageError(f"cannot write the policy lock {shown}: {err.strerror or err}") from None
+    if as_json:
+        print(_summary_json(shown, lock, added, rewritten, refused, missing, checked=False), file=stdout)
+        return 1 if refused else 0
     for key in added:
         print(f"locked {key}", file=stdout)
     for key in rewritten:
@@ -192,3 +200,16 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     print(f"{shown}: {len(added)} added, {len(rewritten)} rewritten, {len(refused)} refused "
           f"({len(lock.entries)} locked)", file=stdout)
     return 1 if refused else 0
+
+
+def _summary_json(shown: str, lock: Lock, added: list[str], rewritten: list[str], refused: list[Diagnostic],
+                  missing: list[Diagnostic], checked: bool) -> str:
+    """`frist lock --format json`: what was (or, with --check, would be) added, rewritten, refused."""
+    import json
+
+    from ..diagnostics import render_json
+    return json.dumps({
+        "format": 1, "lock": shown, "check": checked, "locked": len(lock.entries) - (len(added) if checked else 0),
+        "added" if not checked else "not_locked": added, "rewritten": rewritten,
+        "changed": json.loads(render_json(refused)), "missing": json.loads(render_json(missing)),
+    }, indent=2, ensure_ascii=False)

@@ -1,17 +1,22 @@
 """Business days for a country, from the maintained `holidays` library.
 
 A policy names its calendar (`calendar: {country: NO}`); the engine knows no country's
-holidays and no country's weekend itself. Both come from `holidays`: its working-day
-functions (`is_working_day`, `get_nth_working_day`) skip the country's own weekend (Saturday
-and Sunday in Norway, Friday and Saturday in Israel) and its public holidays.
+holidays and no country's weekend itself. Whether a day is a working day is
+`holidays`' own `is_working_day`: not the country's weekend (Saturday and Sunday in Norway,
+Friday and Saturday in Israel) unless the country moved a working day onto it, and not a
+public holiday.
 
-`holidays` is imported, and a country's calendar built, only when a rule needs a business
-day (a deadline): the import and the first year of a calendar cost more than the rest of a
-cold `frist explain`.
+Importing `holidays` (it loads every country's module) and building a country's year cost
+more than the rest of a cold `frist explain`, so a calendar asks `holidays` once per country
+and year and keeps the answers (one flag per day, and the holidays' names) in the cache
+folder, keyed by the installed `holidays` release; `holidays` is imported only when a year
+is not cached yet. Stepping over working days walks those flags the way `holidays`'
+`get_nth_working_day` walks `is_working_day`.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["BusinessCalendar", "calendar_for", "known_country", "supported_countries"]
@@ -27,6 +32,13 @@ def known_country(code: str) -> bool:
     return code in holidays.list_supported_countries()
 
 
+@dataclass(frozen=True, slots=True)
+class _Year:
+    first: int                  # ordinal of 1 January
+    working: str                # "1" per working day, "0" otherwise, from 1 January on
+    names: dict[str, str]       # ISO date → holiday name
+
+
 class BusinessCalendar:
     """Working days of one country: not its weekend, not a public holiday.
 
@@ -40,9 +52,8 @@ class BusinessCalendar:
     """
 
     def __init__(self, country: str) -> None:
-        import holidays
         self.country = country
-        self._holidays = holidays.country_holidays(country)
+        self._years: dict[int, _Year] = {}
 
     def __repr__(self) -> str:
         return f"BusinessCalendar({self.country!r})"
@@ -52,14 +63,21 @@ class BusinessCalendar:
 
     @property
     def weekend(self) -> frozenset[int]:
-        """The country's weekend days as `date.weekday()` numbers (0 = Monday)."""
-        return frozenset(self._holidays.weekend)
+        """The country's weekend days as `date.weekday()` numbers (0 = Monday), from `holidays`."""
+        return frozenset(_library(self.country).weekend)
+
+    def _year(self, year: int) -> _Year:
+        found = self._years.get(year)
+        if found is None:
+            found = self._years[year] = _load_year(self.country, year)
+        return found
 
     def holiday_name(self, day: dt.date) -> str | None:
-        return self._holidays.get(day)
+        return self._year(day.year).names.get(day.isoformat())
 
     def is_business_day(self, day: dt.date) -> bool:
-        return _is_business_day(self, day)
+        year = self._year(day.year)
+        return year.working[day.toordinal() - year.first] == "1"
 
     def next_business_day(self, day: dt.date) -> dt.date:
         """`day` itself when it is a business day, else the first one after it."""
@@ -67,18 +85,86 @@ class BusinessCalendar:
 
     def add_business_days(self, day: dt.date, count: int) -> dt.date:
         """The `count`-th business day after `day` (before it when negative); `day` for 0."""
-        if count == 0:
-            return day
-        moved = self._holidays.get_nth_working_day(day, count)
-        return dt.date(moved.year, moved.month, moved.day)
-
-
-@lru_cache(maxsize=65536)
-def _is_business_day(calendar: BusinessCalendar, day: dt.date) -> bool:
-    return calendar._holidays.is_working_day(day)
+        step = dt.timedelta(days=1 if count >= 0 else -1)
+        for _ in range(abs(count)):
+            day += step
+            while not self.is_business_day(day):
+                day += step
+        return day
 
 
 @lru_cache(maxsize=None)
 def calendar_for(country: str) -> BusinessCalendar:
-    """One shared calendar per country (its holiday cache is shared too)."""
+    """One shared calendar per country."""
     return BusinessCalendar(country)
+
+
+@lru_cache(maxsize=None)
+def _library(country: str):
+    import holidays
+    return holidays.country_holidays(country)
+
+
+def _from_library(country: str, year: int) -> _Year:
+    """One year of the country's calendar, asked of `holidays`."""
+    calendar = _library(country)
+    first = dt.date(year, 1, 1)
+    days = [first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days)]
+    working = "".join("1" if calendar.is_working_day(d) else "0" for d in days)
+    names = {d.isoformat(): calendar.get(d) for d in days if d in calendar}
+    return _Year(first.toordinal(), working, names)
+
+
+def _load_year(country: str, year: int) -> _Year:
+    import json
+    path = _cache_path(country, year)
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+            return _Year(dt.date(year, 1, 1).toordinal(), data["working"], data["names"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    found = _from_library(country, year)
+    if path is not None:
+        _store(path, json.dumps({"working": found.working, "names": found.names}, ensure_ascii=False))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _release() -> str | None:
+    """A stamp of the installed `holidays` (its folder and version file), without importing it."""
+    import hashlib
+    import os
+    from importlib.util import find_spec
+    spec = find_spec("holidays")
+    if spec is None or not spec.origin:
+        return None
+    try:
+        stat = os.stat(os.path.join(os.path.dirname(spec.origin), "version.py"))
+    except OSError:
+        return None
+    return hashlib.sha256(f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+
+
+def _cache_path(country: str, year: int) -> str | None:
+    from ..load_cache import cache_file
+    release = _release()
+    if release is None or not country.isalnum():
+        return None
+    return cache_file(f"calendar-{country}-{year}-{release}.json")
+
+
+def _store(path: str, text: str) -> None:
+    """Write atomically (a reader never sees half a file); a failed write only costs time."""
+    import os
+    import tempfile
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
