@@ -4,7 +4,8 @@ Each command runs in its own process; its CPU time comes from `os.wait4`'s resou
 (so the child's own start-up, imports and work are counted, the benchmark's are not).
 `python -c pass` is measured beside it, so the figures read as "how much the CLI adds".
 The load cache (`FRIST_CACHE_DIR`) points at a fresh temporary folder that the first,
-untimed run fills; `--no-cache` measures every run with `FRIST_NO_CACHE=1` instead.
+untimed run fills (and that run writes the modules' byte code, as pip does at install
+time); `--no-cache` measures every run with `FRIST_NO_CACHE=1` instead.
 
     .venv/bin/python bench/coldstart.py                 # from the checkout: python cli.py ...
     .venv/bin/python bench/coldstart.py --frist .venv/bin/frist --n 11
@@ -54,6 +55,9 @@ def main() -> int:
     frist = [args.frist] if args.frist else [args.python, str(ROOT / "cli.py")]
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "FRIST_CACHE_DIR": cache, "NO_COLOR": "1"}
+        # Byte-compiled modules, as an installed wheel has them (pip compiles at install time):
+        # the untimed first run writes __pycache__ even where the environment says not to.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         if args.no_cache:
             env["FRIST_NO_CACHE"] = "1"
         rows = [("python -c pass", [args.python, "-c", "pass"], None)]
