@@ -1,9 +1,9 @@
 """`engine.spark.decide_dataframe` on Spark local mode: decisions equal `decide_batch`'s, rejects
 keep their global row number, and rows are numbered across partitions and Arrow batches.
 
-Needs the `spark` extra and a Java runtime; skipped (with the reason) without them. Run it
-with `make test-spark` (installs the extra; the Java runtime comes from the OS packages,
-e.g. `apt-get install openjdk-17-jre-headless`).
+Needs the `spark` extra and a Java runtime, and takes a minute or two, so it runs only with
+FRIST_TEST_SPARK=1: `make test-spark` (installs the extra; the Java runtime comes from the OS
+packages, e.g. `apt-get install openjdk-17-jre-headless`). Otherwise it is skipped, with the reason.
 """
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+if not os.environ.get("FRIST_TEST_SPARK"):
+    pytest.skip("Spark local mode takes a minute or two to start: `make test-spark` runs it (FRIST_TEST_SPARK=1)",
+                allow_module_level=True)
 pytest.importorskip("pyspark", reason="the spark extra is not installed (make test-spark)")
 pytest.importorskip("pandas", reason="the spark extra is not installed (make test-spark)")
 if shutil.which("java") is None:

@@ -113,13 +113,13 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     parts = ([f"{len(failed)} failed"] if failed else []) + [f"{passed} passed"]
     if not results:
         parts = ["no examples found"]
-    print(f"{' ' + ', '.join(parts) + f' in {elapsed:.2f}s ':=^72}", file=stdout)
     fired, total = sum(len(c.fired) for c in coverage), sum(len(c.rules) for c in coverage)
-    print(f"rule coverage: {percent:.1f}% ({fired} of {total} rules fired by an example)"
+    print(f"\nrule coverage: {percent:.1f}% ({fired} of {total} rules fired by an example)"
           + (f"; below --min-coverage {args.min_coverage:g}%" if below else ""), file=stdout)
     for c in coverage:
         if c.missed:
             print(f"  {c.key}: not fired: {', '.join(c.missed)}", file=stdout)
+    print(f"{' ' + ', '.join(parts) + f' in {elapsed:.2f}s ':=^72}", file=stdout)
     return 1 if failed or below else 0
 
 
