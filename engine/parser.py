@@ -34,12 +34,10 @@ _TOKEN_NAMES = {
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    from .load_cache import cache_file
-    # `cache=`: Lark stores the built LALR tables (keyed by the grammar, options and Lark's
-    # version) so a load-cache miss does not rebuild them; False when caching is off.
+    # No `cache=`: Lark's grammar cache is a pickle, and the cache folder holds nothing that
+    # runs code when read (load_cache.py). The tables are built only on a load-cache miss.
     return Lark.open_from_package(
         __package__, "grammar.lark", ("",), parser="lalr", propagate_positions=True, maybe_placeholders=True,
-        cache=cache_file("grammar.lark-cache") or False,
     )
 
 

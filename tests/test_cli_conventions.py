@@ -145,7 +145,8 @@ def test_graph_json(run_json):
 
 def test_lock_check_json(run_json):
     report = run_json("lock", "--check")
-    assert report["check"] is True and report["not_locked"] == [] and report["changed"] == []
+    assert report["check"] is True and report["added"] == [] and report["refused"] == []
+    assert report["written"] is False
     assert report["locked"] == len([line for line in (ROOT / "policies.lock").read_text().splitlines()
                                     if line and not line.startswith("#")])
 

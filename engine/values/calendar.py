@@ -9,8 +9,8 @@ public holiday.
 Importing `holidays` (it loads every country's module) and building a country's year cost
 more than the rest of a cold `frist explain`, so a calendar asks `holidays` once per country
 and year and keeps the answers (one flag per day, and the holidays' names) in the cache
-folder, keyed by the installed `holidays` release; `holidays` is imported only when a year
-is not cached yet. Stepping over working days walks those flags the way `holidays`'
+folder, keyed by the installed `holidays` release and signed like the load cache's entries;
+`holidays` is imported only when a year is not cached yet. Stepping over working days walks those flags the way `holidays`'
 `get_nth_working_day` walks `is_working_day`.
 """
 from __future__ import annotations
@@ -117,17 +117,17 @@ def _from_library(country: str, year: int) -> _Year:
 
 def _load_year(country: str, year: int) -> _Year:
     import json
-    path = _cache_path(country, year)
-    if path is not None:
+    stored = _read(country, year)
+    if stored is not None:
         try:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-            return _Year(dt.date(year, 1, 1).toordinal(), data["working"], data["names"])
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads(stored)
+            found = _Year(dt.date(year, 1, 1).toordinal(), data["working"], data["names"])
+            if len(found.working) == (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days:
+                return found
+        except (ValueError, KeyError, TypeError):
             pass
     found = _from_library(country, year)
-    if path is not None:
-        _store(path, json.dumps({"working": found.working, "names": found.names}, ensure_ascii=False))
+    _write(country, year, json.dumps({"working": found.working, "names": found.names}, ensure_ascii=False))
     return found
 
 
@@ -147,24 +147,44 @@ def _release() -> str | None:
     return hashlib.sha256(f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:16]
 
 
-def _cache_path(country: str, year: int) -> str | None:
-    from ..load_cache import cache_file
-    release = _release()
-    if release is None or not country.isalnum():
+def _entry(country: str, year: int):
+    """(the entry's path, the signing key) in the load cache's folder, or None when the cache is off.
+
+    Entries are signed with the load cache's per-user key (HMAC-SHA256), as its own are: a
+    calendar planted in a shared or restored cache folder could move every deadline.
+    """
+    from .. import load_cache
+    folder, release = load_cache.cache_dir(), _release()
+    if folder is None or release is None or not country.isalnum():
         return None
-    return cache_file(f"calendar-{country}-{year}-{release}.json")
+    key = load_cache._key(folder)
+    if key is None:
+        return None
+    return folder / f"calendar-{country}-{year}-{release}.json", key
 
 
-def _store(path: str, text: str) -> None:
-    """Write atomically (a reader never sees half a file); a failed write only costs time."""
-    import os
-    import tempfile
-    tmp = None
+def _read(country: str, year: int) -> bytes | None:
+    import hmac
+    entry = _entry(country, year)
+    if entry is None:
+        return None
+    from ..load_cache import _read_regular
+    data = _read_regular(entry[0], 1 << 20)
+    if data is None or not hmac.compare_digest(data[:32], hmac.new(entry[1], data[32:], "sha256").digest()):
+        return None
+    return data[32:]
+
+
+def _write(country: str, year: int, text: str) -> None:
+    """Store a year (signed, atomically); a failed write only costs time."""
+    import hmac
+    entry = _entry(country, year)
+    if entry is None:
+        return
+    from ..atomic import replace_atomically
+    body = text.encode("utf-8")
     try:
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        entry[0].parent.mkdir(parents=True, exist_ok=True)
+        replace_atomically(entry[0], lambda tmp: tmp.write_bytes(hmac.new(entry[1], body, "sha256").digest() + body))
     except OSError:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+        pass

@@ -14,13 +14,28 @@ import re
 from calendar import monthrange
 from dataclasses import dataclass
 
-__all__ = ["Months", "parse_date", "format_date", "add_months", "add_duration", "today_oslo", "TIMEZONE"]
+__all__ = ["Months", "parse_date", "format_date", "add_months", "add_duration", "today_oslo", "TIMEZONE",
+           "DATE_MIN", "DATE_MAX", "DateRangeError"]
 
 TIMEZONE = "Europe/Oslo"
 
 # Exactly YYYY-MM-DD in ASCII digits: `date.fromisoformat` alone also takes week dates
 # (2026-W10-1), ordinal dates (2026-061) and the basic format (20260302).
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# The years a case, a policy or a command-line date may name. Debt collection has no use
+# for dates outside them, and deadlines years ahead (foreldelse: 3, 10 years) stay far from
+# Python's year 9999 limit, so date arithmetic on accepted input cannot overflow.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
+
+
+class DateRangeError(ValueError, ArithmeticError):
+    """A date (given or computed) outside the calendar Frist works in.
+
+    An ArithmeticError too, so evaluation reports an overflowing deadline as an
+    evaluation error (never a crash) wherever date arithmetic happens.
+    """
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -58,9 +73,12 @@ def parse_date(text: str) -> dt.date:
     if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
         raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)")
     try:
-        return dt.date.fromisoformat(text)
+        value = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)") from None
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise DateRangeError(f"`{text}` is outside the years Frist supports ({DATE_MIN.year}–{DATE_MAX.year})")
+    return value
 
 
 def format_date(value: dt.date) -> str:
@@ -75,7 +93,7 @@ def add_months(date: dt.date, months: int) -> dt.date:
     """
     year, month = divmod(date.year * 12 + date.month - 1 + months, 12)
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
-        raise ValueError(f"{date} + {months} month(s) is outside the calendar (years 1-9999)")
+        raise DateRangeError(f"{date} + {months} month(s) is beyond the calendar")
     return dt.date(year, month + 1, min(date.day, monthrange(year, month + 1)[1]))
 
 
@@ -87,7 +105,10 @@ def add_duration(date: dt.date, duration: int | Months) -> dt.date:
     """
     if isinstance(duration, Months):
         return add_months(date, duration.count)
-    return date + dt.timedelta(days=duration)
+    try:
+        return date + dt.timedelta(days=duration)
+    except OverflowError:
+        raise DateRangeError(f"{date} + {duration} day(s) is beyond the calendar") from None
 
 
 def today_oslo() -> dt.date:
