@@ -258,7 +258,7 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
-def _summary_json(lock: Lock, *, written: bool, **report) -> str:
+def _summary_json(locked: Lock, *, written: bool, **report) -> str:
     """`frist lock --format json`: the versions added (with --check: not locked), rewritten,
     forgotten and refused (as diagnostics), and whether the lock file was written."""
     import json
@@ -268,6 +268,6 @@ def _summary_json(lock: Lock, *, written: bool, **report) -> str:
     check = report["check"]
     return json.dumps({
         "format": 1, **report, "written": written,
-        "locked": len(lock.entries) - (len(report["added"]) if check else 0),
+        "locked": len(locked.entries) - (len(report["added"]) if check else 0),
         "refused": json.loads(render_json(sort_and_cap(refused))),
     }, indent=2, ensure_ascii=False)
