@@ -1,5 +1,6 @@
-"""Every test and doctest (here and in engine/) writes its caches into a temporary folder,
-never into the user's cache folder."""
+"""Every test and doctest (here and in engine/) keeps the load cache, its signing key and the
+calendar cache in a temporary folder, never in the user's own folders (tests/conftest.py
+does the same for the tests when they are run on their own)."""
 from __future__ import annotations
 
 import pytest
@@ -7,4 +8,6 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _hermetic_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FRIST_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "frist-cache"))
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("FRIST_CACHE_DIR", str(base / "frist-cache"))
+    monkeypatch.setenv("FRIST_CACHE_KEY", str(base / "frist-key" / "cache.key"))
