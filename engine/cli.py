@@ -105,12 +105,14 @@ def _default_catalog(args, stderr: TextIO) -> None:
     the command was run.
     """
     from .catalog_source import resolve_default
+    notes = set()
     for attr in ("policies", "paths"):
         if getattr(args, attr, "given") in (None, []):
             chosen, note = resolve_default(args.command)
             setattr(args, attr, chosen if attr == "policies" else [chosen])
-            if note:
-                print(note, file=stderr)
+            notes.add(note)
+    for note in filter(None, notes):
+        print(note, file=stderr)
 
 
 def _handler(args):
