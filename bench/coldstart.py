@@ -53,8 +53,10 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     frist = [args.frist] if args.frist else [args.python, str(ROOT / "cli.py")]
-    with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "FRIST_CACHE_DIR": cache, "NO_COLOR": "1"}
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as keys:
+        # the load cache's signing key lives outside the cache folder (engine/load_cache.py)
+        env = {**os.environ, "FRIST_CACHE_DIR": cache, "FRIST_CACHE_KEY": os.path.join(keys, "cache.key"),
+               "NO_COLOR": "1"}
         # Byte-compiled modules, as an installed wheel has them (pip compiles at install time):
         # the untimed first run writes __pycache__ even where the environment says not to.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
