@@ -62,6 +62,8 @@ def run_examples(catalog: Catalog) -> list[Diagnostic]:
                     have = decision.rule.rule.id
                 elif key == "commission" and have is not None:
                     have = have["amount"]
+                elif key == "set_aside":       # "invoice: reason, ..." in the case's claim order
+                    have = ", ".join(f"{s['claim']}: {s['reason']}" for s in have) or None
                 if str(have) != str(want) and not (have is None and want is None):
                     out.append(Diagnostic(
                         "example-mismatch", f"example `{ex.name}`: expected {key} `{want}`, got `{have}`",
