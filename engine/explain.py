@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import ast
 from . import types as T
+from .diagnostics import printable
 from .render_values import show
 from .trace import SourceIndex, conditions
 
@@ -60,7 +61,7 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
     h = (lambda t: f"## {t}") if markdown else (lambda t: t)
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
     lines = [
-        ("# " if markdown else "") + f"{w['case']} {decision.case_id} {w['on']} {decision.as_of}",
+        ("# " if markdown else "") + f"{w['case']} {printable(decision.case_id)} {w['on']} {decision.as_of}",
         f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main, w['open'])}, sha256 {main.version.sha256[:12]})",
     ]
     for name, bound in sorted(decision.bindings.items()):
