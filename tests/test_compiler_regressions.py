@@ -152,3 +152,37 @@ def test_rule_ids_reach_generated_code_only_as_literals(tmp_path):
     checked = catalog.checked["mid@2026-01-01"]
     source = compiled_for(catalog, catalog.bind(checked, DAY), "mid").source
     assert "# rule 0: 'has-mid'" in source
+
+
+def _bug_in(monkeypatch, evaluator: str) -> None:
+    """Simulate a bug in one evaluator: it reports every fee one krone higher."""
+    from decimal import Decimal
+
+    import engine.batch.output as output
+    import engine.decision as decision
+    if evaluator == "compiled":
+        real = decision._run_compiled
+
+        def wrong(*args):
+            rule, outputs, amounts = real(*args)
+            return rule, {k: v + 1 if k == "fee" else v for k, v in outputs.items()}, amounts
+        monkeypatch.setattr(decision, "_run_compiled", wrong)
+    else:
+        real_row = output.row_json
+
+        def wrong_row(row):
+            got = real_row(row)
+            got["fee"] = None if got["fee"] is None else f"{Decimal(got['fee']) + 1:.2f}"
+            return got
+        monkeypatch.setattr(output, "row_json", wrong_row)
+
+
+@pytest.mark.parametrize("evaluator", ["compiled", "columnar"])
+def test_validate_runs_every_example_through_every_evaluator(monkeypatch, run_cli, evaluator):
+    code, out, _ = run_cli("validate", "policies/demo")
+    assert code == 0, out
+    _bug_in(monkeypatch, evaluator)
+    code, out, _ = run_cli("validate", "policies/demo")
+    assert code == 1
+    assert (f"error[evaluator-mismatch]: example `consumer, 45 days overdue, nothing sent`: "
+            f"the {evaluator} evaluator gives fee `39.00`, the reference `38.00`") in out

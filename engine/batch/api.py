@@ -61,11 +61,12 @@ def _as_of_column(frame: pl.DataFrame, as_of: dt.date | str | None) -> tuple[pl.
 
 
 def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | None = None,
-                 policies_dir: str | Path = "policies", include_drafts: bool = False,
+                 policies_dir: str | Path | Catalog = "policies", include_drafts: bool = False,
                  progress: Callable[[int], None] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Decide every row; returns (decisions, rejects) as Polars frames, both ordered by `row`.
 
-    Rejects have `row` (1-based input row), `case_id`, `field` and `problem`.
+    Rejects have `row` (1-based input row), `case_id`, `field` and `problem`. `policies_dir`
+    may be an already loaded `Catalog` (validate runs embedded examples through this path).
     """
     from ..columnar.frame import AS_OF, cases_from_frame
     from ..columnar.program import evaluate
@@ -80,7 +81,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     if ROW not in frame.columns:
         frame = frame.with_row_index(ROW, offset=1)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
-    catalog = catalog_for(policies_dir)
+    catalog = policies_dir if isinstance(policies_dir, Catalog) else catalog_for(policies_dir)
     days, as_of_problems = _as_of_column(frame, as_of)
     rejects_parts = [as_of_problems]
     if policy is not None:
