@@ -245,8 +245,15 @@ def check_steps(case: LoadedCase, steps: tuple[str, ...], policy_key: str) -> No
 
 
 def check_not_after(case: LoadedCase, as_of: dt.date) -> None:
-    """Events and payments cannot lie after the decision date: the case would contradict itself."""
+    """Events, payments and hand-overs cannot lie after the decision date: the case would contradict itself."""
     problems = []
+    for i, claim in enumerate(case.data["claims"]):
+        if claim.get("handed_over") is not None and claim["handed_over"] > as_of:
+            span = case.document.span(("claims", i, "handed_over")) if case.document else None
+            problems.append(Diagnostic(
+                "after-decision-date", f"claims[{i}].handed_over is {claim['handed_over']}, after the decision date {as_of}",
+                span, path=case.path, help="a claim is decided once it has been handed over: decide on a later date "
+                                           "(--as-of) or correct the hand-over date"))
     for field in ("events", "payments"):
         for i, item in enumerate(case.data[field]):
             if item["date"] is not None and item["date"] > as_of:

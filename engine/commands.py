@@ -87,7 +87,7 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if not any(d.is_error for d in problems):
         problems = problems + run_examples(catalog)
     from .review.lock import lock_problems
-    problems = problems + lock_problems(catalog)
+    problems = problems + lock_problems(catalog, args.paths)
     problems = sort_and_cap(problems + review_warnings(catalog, today))
     errors = sum(1 for d in problems if d.is_error)
     warnings = len(problems) - errors

@@ -22,6 +22,7 @@ from .plan import needs
 from .policy.versions import valid_until
 from .render_values import to_json
 from .runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
+from .set_aside import SetAside, deciding_reason, remaining_case, set_aside, set_aside_json
 from .values.money import DECIMAL_CONTEXT, is_ore_exact, round_ore
 
 __all__ = ["Decision", "decide_case", "choose_policy", "FORMAT_VERSION"]
@@ -41,6 +42,7 @@ class Decision:
     amounts: dict[str, Any]
     trace: Trace | None = None
     warnings: list[str] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)      # claims taken out of the case, with why
 
     @property
     def action(self) -> str:
@@ -81,6 +83,7 @@ class Decision:
         out["commission"] = self.commission_json()
         out["step"] = rule.step
         out["amounts"] = {k: to_json(v, T.MONEY) for k, v in self.amounts.items()}
+        out["set_aside"] = set_aside_json(self.set_aside)
         out["reasons"] = [{"rule": rule.id, "text": dict(rule.explain), "source": rule.source}]
         out["warnings"] = list(self.warnings)
         if include_trace and self.trace is not None:
@@ -117,16 +120,25 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
     check_not_after(case, as_of)
     bindings = catalog.bind(main, as_of, include_drafts)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        if fast and not trace:
-            chosen, outputs, amounts = _run_compiled(catalog, bindings, main, case.data, as_of, case.case_id)
+        aside = set_aside(case.data, as_of, bindings, main)
+        data = remaining_case(case.data, aside)
+        if not data["claims"]:
+            # Every claim set aside: the first reason decides, and nothing is owed but what
+            # was paid (a case's costs follow its claims: no claim, no cost to collect).
+            data = {**data, "events": []}
+            run = Run(data, as_of, bindings, main.name, trace=Trace() if trace else None)
+            chosen, outputs, amounts = deciding_reason(main, aside), {}, _run_amounts(run, main)
+            run_trace = run.trace
+        elif fast and not trace:
+            chosen, outputs, amounts = _run_compiled(catalog, bindings, main, data, as_of, case.case_id)
             run_trace = None
         else:
-            run = Run(case.data, as_of, bindings, main.name, trace=Trace() if trace else None)
+            run = Run(data, as_of, bindings, main.name, trace=Trace() if trace else None)
             chosen, outputs, amounts = _run_rules(run, main, case.case_id)
             run_trace = run.trace
         outputs = {k: _exact(v, chosen.outputs[k], f"`{k}` of rule `{chosen.rule.id}`") for k, v in outputs.items()}
         amounts = {k: _exact(v, main.amounts[k], f"amount `{k}`") for k, v in amounts.items()}
-    decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace)
+    decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace, set_aside=aside)
     decision.warnings = review_notes(bindings, as_of)
     return decision
 
@@ -191,6 +203,19 @@ def _run_rules(run: Run, main: CheckedVersion, case_id: str):
     outputs = {key: value(expr) for key, expr in chosen.outputs.items()}
     amounts = {key: value(expr) for key, expr in main.amounts.items()}
     return chosen, outputs, amounts
+
+
+def _run_amounts(run: Run, main: CheckedVersion) -> dict[str, Any]:
+    """The amounts alone (no rule runs): for a case whose every claim is set aside."""
+    evaluator = Evaluator(run)
+    bound = run.bound(main.name)
+    done: set = set()
+    amounts = {}
+    for key, expr in main.amounts.items():
+        for policy, name in needs(expr, run.bindings, done):
+            evaluator.definition(policy, name)
+        amounts[key] = evaluator.value(expr, bound)
+    return amounts
 
 
 def _exact(value: Any, expr, what: str) -> Any:

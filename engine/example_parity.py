@@ -98,7 +98,7 @@ def _columnar(catalog: Catalog, decided: list[Decided]) -> list[dict | str | Non
                      case_id=str(n)) for n, i in enumerate(rows)]
         try:
             frame = pl.DataFrame(docs, infer_schema_length=None)
-            decisions, rejects = decide_table(frame, None, None, catalog, drafts)
+            decisions, rejects = decide_table(frame, None, None, catalog, drafts, ignore_unknown=True)
         except (EvaluationError, UsageError, CaseError) as err:
             for i in rows:
                 results[i] = str(err)

@@ -287,6 +287,14 @@ def _rules(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[D
                                   rule.step_span or rule.span,
                                   help=did_you_mean(rule.step, list(v.steps)) or "declare it in `steps:`"))
         checked.rules.append(CheckedRule(rule, when, outputs))
+    claim_list = root_fields(v.steps)["claims"]
+    for entry in v.set_aside:
+        if entry.id in seen:
+            out.append(Diagnostic("duplicate-rule-id", f"`{entry.id}` names both a rule and a set-aside reason, or two reasons",
+                                  entry.span, notes=(("first used here", seen[entry.id]),), help="ids must be unique in a version"))
+        seen[entry.id] = entry.span
+        claims = Checker(scope, out).expect(entry.when, claim_list, "a set-aside reason's `claims` (a list of claims)")
+        checked.set_aside.append(CheckedRule(entry, claims, {}))
     for name, expr in v.amounts.items():
         checked.amounts[name] = Checker(scope, out).expect(expr, T.MONEY, f"amount `{name}`")
     if v.rules and not (isinstance(v.rules[-1].when, ast.Literal) and v.rules[-1].when.value is True):
