@@ -120,3 +120,21 @@ def test_a_deeper_expression_is_a_clear_error(folder, run_cli, when):
     assert "error[expression-too-deep]" in out + err
     assert "deep/2026-01-01.yaml:9:" in out + err                # file:line:col of the `when`
     assert "Traceback" not in out + err
+
+
+def test_a_long_chain_of_definitions_decides_on_every_path(folder, run_cli):
+    """1,500 definitions, each using the one before: validate passed, then every decide path
+    hit the recursion limit (the dependency walk in `plan.needs` recursed once per link)."""
+    defs = "definitions:\n  d0: sats\n" + "".join(f"  d{i}: d{i - 1} + 1 NOK\n" for i in range(1, 1500))
+    text = _policy("d1499 > 2 248 NOK").replace("rules:\n", defs + "rules:\n", 1)
+    (folder / "policies" / "deep" / "2026-01-01.yaml").write_text(text)
+    policies = str(folder / "policies")
+    assert run_cli("validate", policies)[0] == 0
+    for flags in ([], ["--no-trace"]):
+        code, out, err = run_cli("decide", str(folder / "case.json"), "--policies", policies, *flags)
+        assert code == 0, err
+        assert json.loads(out)["action"] == "act"                # 750 + 1499 = 2249 > 2248
+    code, out, err = run_cli("batch", str(folder / "cases.jsonl"), "-o", str(folder / "o.jsonl"), "--policies",
+                             policies, "--no-progress")
+    assert code == 0, out + err
+    assert json.loads((folder / "o.jsonl").read_text())["action"] == "act"
