@@ -223,3 +223,13 @@ def test_kill_9_mid_run_leaves_the_previous_output(tmp_path):
     assert (tmp_path / "out.rejects.csv").read_text() == "previous rejects\n"
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
         "big.jsonl", "out.jsonl", "out.rejects.csv"]
+
+
+def test_an_unknown_field_in_a_parquet_list_column_is_an_error(tmp_path):
+    claim = pl.struct(invoice=pl.lit("1"), amount=pl.lit("1250.00"), due=pl.lit("2026-01-15"), amout=pl.lit("9.00"))
+    frame = pl.DataFrame({"case_id": ["A"], "policy": ["demo"], "as_of": ["2026-03-02"],
+                          "creditor_vat_registered": [True], "debtor_kind": ["consumer"]})
+    frame.with_columns(pl.concat_list(claim).alias("claims")).write_parquet(tmp_path / "in.parquet")
+    code, _, err = batch(tmp_path / "in.parquet", tmp_path / "out.parquet")
+    assert code == 2 and "column `claims` has unknown field(s) `amout` (did you mean `amount`?)" in err
+    assert batch(tmp_path / "in.parquet", tmp_path / "out.parquet", "--ignore-unknown")[0] == 0

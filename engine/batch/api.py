@@ -81,7 +81,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     resolved is a reject like a row with a bad value, never the end of the run.
     Unknown columns raise `UsageError` unless `ignore_unknown` (`columns.py`).
     """
-    from .columns import check_columns
+    from .columns import check_columns, check_item_fields
     from ..columnar.frame import AS_OF, cases_from_frame
     from ..columnar.program import evaluate
     from ..decision import decide_case
@@ -93,6 +93,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     if "case_id" not in frame.columns:
         raise UsageError("the input has no `case_id` column")
     frame = frame.drop(check_columns(frame.columns, ignore_unknown, internal=(ROW,)))
+    check_item_fields(frame.schema, ignore_unknown)
     if ROW not in frame.columns:
         frame = frame.with_row_index(ROW, offset=1)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
