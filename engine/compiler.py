@@ -42,7 +42,8 @@ __all__ = ["CompiledPolicy", "compile_bindings"]
 
 
 def _ident(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+    """A readable hint for a generated name (not unique: `symbol` adds the uniqueness)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", text)[:40]
 
 
 def _last(items):
@@ -134,6 +135,23 @@ class _Emitter:
         self.consts: dict[tuple, str] = {}
         self.acc: dict[int, tuple[str, str]] = {}   # id(aggregate) → (accumulator, func) once it is computed
         self.reads: dict[str, str] = {}              # item field read → its local, inside a fused loop
+        self.symbols: dict[tuple[str, str, str], str] = {}  # (kind, policy, name) → its generated name
+        self.vars: dict[str, str] = {}               # aggregate variable → the local holding the element
+
+    def symbol(self, kind: str, policy: str, name: str = "") -> str:
+        """The generated name of a definition (`d`), parameter (`k`) or calendar (`cal`).
+
+        Numbered in order of first use, so two different keys never share a name whatever
+        the policy and parameter names are (`q-`/`a` and `q`/`_a` once both became
+        `k_q___a`); the name's tail is only a hint for a reader of `CompiledPolicy.source`.
+        """
+        key = (kind, policy, name)
+        if key not in self.symbols:
+            self.symbols[key] = f"{kind}{len(self.symbols) + 1}_{_ident(name)}"
+        return self.symbols[key]
+
+    def definition_local(self, policy: str, name: str) -> str:
+        return self.symbol("d", policy, name)
 
     def fresh(self, prefix: str) -> str:
         self.temp += 1
@@ -143,7 +161,7 @@ class _Emitter:
         value = self.bindings[policy].checked.params[name]
         if type(value) is int:
             return repr(value)
-        key = f"k_{_ident(policy)}__{name}"
+        key = self.symbol("k", policy, name)
         self.ns[key] = value
         return key
 
@@ -158,7 +176,7 @@ class _Emitter:
         return self.consts[key]
 
     def calendar(self, policy: str) -> str:
-        key = f"cal_{_ident(policy)}"
+        key = self.symbol("cal", policy)
         self.ns[key] = self.bindings[policy].calendar
         return key
 
@@ -173,11 +191,11 @@ class _Emitter:
             elif ref.kind == "field":
                 base = f"case[{ref.name!r}]"
             elif ref.kind == "var":
-                base = f"v_{ref.name}"
+                base = self.vars.get(ref.name, f"v_{ref.name}")
             elif ref.kind == "param":
                 base = self.const(ref.scope, ref.name)
             else:
-                base = f"d_{_ident(ref.scope)}__{ref.name}"
+                base = self.definition_local(ref.scope, ref.name)
             text = base + "".join(f"[{f!r}]" for f in node.fields)
             return self.reads.get(text, text)
         if isinstance(node, ast.Unary):
@@ -248,8 +266,14 @@ class _Emitter:
         return f"({sides[0]} {node.op} {sides[1]})"
 
     def aggregate(self, node: ast.Aggregate, policy: str) -> str:
-        item, source = self.expr(node.item, policy), self.expr(node.source, policy)
-        cond = f" if {self.expr(node.where, policy)}" if node.where is not None else ""
+        source = self.expr(node.source, policy)
+        outer = self.vars.pop(node.var, None)       # the generator binds `v_<var>` itself
+        try:
+            item = self.expr(node.item, policy)
+            cond = f" if {self.expr(node.where, policy)}" if node.where is not None else ""
+        finally:
+            if outer is not None:
+                self.vars[node.var] = outer
         gen = f"for v_{node.var} in {source}{cond}"
         f = node.func
         if f == "sum":
@@ -278,11 +302,13 @@ class _Emitter:
         """
         first, policy = group[0]
         source = self.expr(first.source, policy)
-        var = f"v_{first.var}"
+        var = self.fresh("_e")             # one loop variable: every aggregate's own variable names it
+        saved_vars = dict(self.vars)
         pre, body = [], []
         if fused:  # every read cannot fail (`_fusable`), so a field read twice is read once
             seen: dict[str, int] = {}
             for node, pol in group:
+                self.vars[node.var] = var
                 for part in (node.item, node.where):
                     for n in (ast.walk(part) if part is not None else ()):
                         if isinstance(n, ast.Path) and n.ref.kind == "var" and n.fields:
@@ -294,6 +320,7 @@ class _Emitter:
                     body.append(f"{self.reads[text]} = {text}")
         for node, pol in group:
             name = self.fresh("_a")
+            self.vars[node.var] = var
             item = self.expr(node.item, pol)
             where = self.expr(node.where, pol) if node.where is not None else None
             f = node.func
@@ -334,11 +361,10 @@ class _Emitter:
             if fused and f in ("any", "all", "first"):
                 guard = {"any": f"not {name}", "all": name}.get(f) or f"not {flag}"
                 stmts = [f"if {guard}:"] + ["    " + s for s in stmts]
-            if node.var != first.var:
-                stmts = [f"v_{node.var} = {var}"] + stmts
             body.extend(stmts)
             self.acc[id(node)] = (name, f)
         self.reads.clear()
+        self.vars = saved_vars
         return [indent + p for p in pre] + [f"{indent}for {var} in {source}:"] + [f"{indent}    {b}" for b in body]
 
 
@@ -435,7 +461,7 @@ def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
         emit([(definition(p, n), p) for p, n in order] + [(expr, policy)], indent, fused_done)
         for p, n in order:
             value = statement(definition(p, n), p, indent)
-            body.append(f"{indent}d_{_ident(p)}__{n} = {value}")
+            body.append(f"{indent}{em.definition_local(p, n)} = {value}")
 
     # every fusable aggregate, grouped by its source list
     groups: dict[str, list[tuple[ast.Aggregate, str]]] = {}
@@ -454,7 +480,7 @@ def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
     fused: set[str] = set()
     for index, rule in enumerate(checked.rules):
         define(rule.when, main, "    ", done, fused)
-        body.append(f"    if {statement(rule.when, main, '    ')}:  # {rule.rule.id}")
+        body.append(f"    if {statement(rule.when, main, '    ')}:  # rule {index}: {rule.rule.id!r}")
         outer_acc = dict(em.acc)
         inner, inner_fused = set(done), set(fused)
         outputs = []

@@ -82,10 +82,14 @@ def is_ore_exact(amount: Decimal) -> bool:
 def format_money(amount: Decimal) -> str:
     """Two decimals, no thousands separator, as decisions print money.
 
-    >>> format_money(Decimal("38")), format_money(Decimal("187.5"))
-    ('38.00', '187.50')
+    A Decimal zero may carry a sign (`0 NOK * -3` is `-0`); money has none, so zero prints
+    as `0.00` whichever way it was computed (the columnar evaluator's integers have no -0).
+
+    >>> format_money(Decimal("38")), format_money(Decimal("187.5")), format_money(Decimal("-0.001"))
+    ('38.00', '187.50', '0.00')
     """
-    return f"{amount.quantize(ORE, rounding=ROUND_HALF_UP):.2f}"
+    rounded = amount.quantize(ORE, rounding=ROUND_HALF_UP)
+    return f"{rounded.copy_abs() if rounded == 0 else rounded:.2f}"
 
 
 def format_percent(fraction: Decimal) -> str:
