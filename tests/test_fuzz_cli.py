@@ -120,15 +120,8 @@ TARGETS = {
 
 @pytest.fixture(scope="module")
 def fuzz_env(tmp_path_factory):
-    """A cache folder of its own (hermetic, and unchanged files load once)."""
-    cache = tmp_path_factory.mktemp("fuzz-cache")
-    old = os.environ.get("FRIST_CACHE_DIR")
-    os.environ["FRIST_CACHE_DIR"] = str(cache)
-    yield tmp_path_factory.mktemp("fuzz")
-    if old is None:
-        os.environ.pop("FRIST_CACHE_DIR", None)
-    else:
-        os.environ["FRIST_CACHE_DIR"] = old
+    """A folder for the mutated files (the load cache is the suite's temporary one, see conftest)."""
+    return tmp_path_factory.mktemp("fuzz")
 
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
