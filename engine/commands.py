@@ -35,10 +35,17 @@ def _catalog(paths) -> Catalog:
     return catalog
 
 
-def run_examples(catalog: Catalog) -> list[Diagnostic]:
-    """Decide every example embedded in a policy and compare with its `expect`."""
+def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
+    """Decide every example embedded in a policy and compare with its `expect`.
+
+    The reference evaluator decides; the compiled and columnar evaluators must agree with it
+    in every field (`example_parity`). `on_decided(version, example, decision)`, when given,
+    sees every decision (`frist test` measures rule coverage with it).
+    """
     from .decision import decide_case
+    from .example_parity import Decided, evaluator_problems
     out = []
+    decided: list[Decided] = []
     for checked in catalog.checked.values():
         v = checked.version
         for ex in v.examples:
@@ -54,20 +61,27 @@ def run_examples(catalog: Catalog) -> list[Diagnostic]:
                 continue
             except (EvaluationError, UsageError) as err:
                 out.append(Diagnostic("example-failed", f"example `{ex.name}`: {err}", ex.span))
+                if as_of is not None:
+                    decided.append(Decided(ex, case, as_of, v.is_draft, str(err)))
                 continue
+            if on_decided is not None:
+                on_decided(v, ex, decision)
             got = decision.to_dict(include_trace=False)
+            decided.append(Decided(ex, case, as_of, v.is_draft, got))
             for key, want in ex.expect.items():
                 have = got.get(key)
                 if key == "rule":
                     have = decision.rule.rule.id
                 elif key == "commission" and have is not None:
                     have = have["amount"]
+                elif key == "set_aside":       # "invoice: reason, ..." in the case's claim order
+                    have = ", ".join(f"{s['claim']}: {s['reason']}" for s in have) or None
                 if str(have) != str(want) and not (have is None and want is None):
                     out.append(Diagnostic(
                         "example-mismatch", f"example `{ex.name}`: expected {key} `{want}`, got `{have}`",
                         v.document.span(ex.path + ("expect", key)),
                         help=f"decided by rule `{decision.rule.rule.id}`; run `frist explain` on the case to see why"))
-    return out
+    return out + evaluator_problems(catalog, decided)
 
 
 def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -80,7 +94,7 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .policy.scope import keep, relevant, root_cause_first, validation_scope
     started = time.perf_counter()
     today = _date(args.today, "--today") or today_oslo()
-    scope = validation_scope(args.paths, getattr(args, "policies", None))
+    scope = validation_scope(args.paths, getattr(args, "uses_from", None))
     catalog, problems = load_catalog(scope.files)
     problems = scope.problems + problems
     from .review.scaffold import unfinished_figures
@@ -141,7 +155,8 @@ def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         import json
         print(json.dumps(out, indent=2, ensure_ascii=False), file=stdout)
         return 0
-    color = args.color == "always" or (args.color == "auto" and getattr(stdout, "isatty", lambda: False)())
+    from .terminal import use_color
+    color = use_color(args.color, stdout)
     print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
     if blocked is not None:
         from .why_not import render_why_not

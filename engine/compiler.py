@@ -25,8 +25,10 @@ Speed (see bench/README.md):
 """
 from __future__ import annotations
 
+import builtins
 import datetime
 import re
+import symtable
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -51,6 +53,12 @@ def _last(items):
     for result in items:
         pass
     return result
+
+
+# AST levels per piece of generated code: a deeper expression is cut into helper functions
+# every `_SPILL` levels, so generated code never nests more than Python can parse (200
+# parentheses) however deep a valid policy's expressions are (parser.MAX_DEPTH).
+_SPILL = 32
 
 
 class CompiledPolicy:
@@ -137,6 +145,9 @@ class _Emitter:
         self.reads: dict[str, str] = {}              # item field read → its local, inside a fused loop
         self.symbols: dict[tuple[str, str, str], str] = {}  # (kind, policy, name) → its generated name
         self.vars: dict[str, str] = {}               # aggregate variable → the local holding the element
+        self.helpers: list[str] = []                 # source of the spilled helper functions
+        self.helper_names: set[str] = set()
+        self.heights: dict[int, int] = {}
 
     def symbol(self, kind: str, policy: str, name: str = "") -> str:
         """The generated name of a definition (`d`), parameter (`k`) or calendar (`cal`).
@@ -180,8 +191,51 @@ class _Emitter:
         self.ns[key] = self.bindings[policy].calendar
         return key
 
+    def height(self, node: ast.Expr) -> int:
+        """Levels of the tree under `node` (iteratively, memoised by node)."""
+        stack = [(node, False)]
+        while stack:
+            n, done = stack.pop()
+            if id(n) in self.heights:
+                continue
+            kids = ast.children(n)
+            if done:
+                self.heights[id(n)] = 1 + max((self.heights[id(k)] for k in kids), default=0)
+            else:
+                stack.append((n, True))
+                stack.extend((k, False) for k in kids)
+        return self.heights[id(node)]
+
     def expr(self, node: ast.Expr, policy: str) -> str:
-        e = lambda n: self.expr(n, policy)  # noqa: E731
+        """Python for `node`; every `_SPILL` levels of depth, a call of a helper function holding it."""
+        text = self._expr(node, policy)
+        if self.height(node) % _SPILL or text.isidentifier():
+            return text
+        return self.spill(text)
+
+    def spill(self, text: str) -> str:
+        """`text` as a module-level helper taking the locals it reads: same value, same errors,
+        evaluated at the same point (the arguments are plain names, already bound there)."""
+        name = self.fresh("_h")
+        params = ", ".join(self.free_names(text))
+        self.helpers.append(f"def {name}({params}):\n    return {text}\n")
+        self.helper_names.add(name)
+        return f"{name}({params})"
+
+    def free_names(self, text: str) -> list[str]:
+        """Names `text` reads that are locals of the code around it (not module names or builtins)."""
+        table = symtable.symtable(f"def _spill():\n    return {text}\n", "<frist-spill>", "exec")
+        names: set[str] = set()
+        pending = list(table.get_children())
+        while pending:
+            t = pending.pop()
+            pending.extend(t.get_children())
+            names.update(sym.get_name() for sym in t.get_symbols() if sym.is_global() and sym.is_referenced())
+        return sorted(n for n in names if n not in self.ns and n not in self.helper_names and not hasattr(builtins, n))
+
+    def _expr(self, node: ast.Expr, policy: str) -> str:
+        # no lambdas or comprehensions here: each would add a frame per level of nesting
+        e = self.expr
         if isinstance(node, ast.Literal):
             return self.literal(node.value)
         if isinstance(node, ast.Path):
@@ -199,35 +253,40 @@ class _Emitter:
             text = base + "".join(f"[{f!r}]" for f in node.fields)
             return self.reads.get(text, text)
         if isinstance(node, ast.Unary):
-            return f"(not {e(node.operand)})" if node.op == "not" else f"(-{e(node.operand)})"
+            return f"(not {e(node.operand, policy)})" if node.op == "not" else f"(-{e(node.operand, policy)})"
         if isinstance(node, ast.Binary):
             impl, helper = binary_impl(node.op, node.left.type, node.right.type)
             if helper:
                 template = inline_template(helper)
                 if template is not None:
-                    return template.format(e(node.left), e(node.right))
-                return f"{helper}({e(node.left)}, {e(node.right)})"
-            return f"({e(node.left)} {node.op} {e(node.right)})"
+                    return template.format(e(node.left, policy), e(node.right, policy))
+                return f"{helper}({e(node.left, policy)}, {e(node.right, policy)})"
+            return f"({e(node.left, policy)} {node.op} {e(node.right, policy)})"
         if isinstance(node, ast.Compare):
             return self.compare(node, policy)
         if isinstance(node, ast.Logical):
-            return f"({e(node.left)} {node.op} {e(node.right)})"
+            return f"({e(node.left, policy)} {node.op} {e(node.right, policy)})"
         if isinstance(node, ast.In):
-            options = ", ".join(e(o) for o in node.options)
-            return f"({e(node.item)} {'not in' if node.negated else 'in'} ({options},))"
+            parts = []
+            for o in node.options:
+                parts.append(e(o, policy))
+            options = ", ".join(parts)
+            return f"({e(node.item, policy)} {'not in' if node.negated else 'in'} ({options},))"
         if isinstance(node, ast.Coalesce):
-            left = e(node.left)
+            left = e(node.left, policy)
             if left.isidentifier():
-                return f"({left} if {left} is not None else {e(node.right)})"
+                return f"({left} if {left} is not None else {e(node.right, policy)})"
             t = self.fresh("_t")
-            return f"({t} if ({t} := {left}) is not None else {e(node.right)})"
+            return f"({t} if ({t} := {left}) is not None else {e(node.right, policy)})"
         if isinstance(node, ast.If):
-            return f"({e(node.then)} if {e(node.cond)} else {e(node.else_)})"
+            return f"({e(node.then, policy)} if {e(node.cond, policy)} else {e(node.else_, policy)})"
         if isinstance(node, ast.Call):
             fn = FUNCTIONS[node.name]
             key = f"f_{node.name}"
             self.ns[key] = fn.impl
-            args = [e(a) for a in node.args]
+            args = []
+            for a in node.args:
+                args.append(e(a, policy))
             if fn.needs_calendar:
                 args.insert(0, self.calendar(policy))
             return f"{key}({', '.join(args)})"
@@ -495,5 +554,6 @@ def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
         em.acc = outer_acc   # accumulators computed inside the rule's branch are not visible after it
     body.append("    return None")
     lines = [f"# {b.version.key} sha256 {b.version.sha256}" for _, b in sorted(bindings.items())]
+    lines += [h.rstrip("\n") for h in em.helpers]
     lines.append("def decide(case, as_of):")
     return CompiledPolicy("\n".join(lines + body) + "\n", em.ns)

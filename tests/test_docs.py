@@ -43,6 +43,8 @@ OTHER = {
     "pip install": "installs packages",
     "python -m pytest": "runs this suite",
     ".venv/bin/python -m pytest": "runs this suite",
+    "FRIST_FUZZ=long": "runs this suite's long fuzz profile",
+    "/usr/bin/time": "a benchmark on a generated 200k-row file (docs/robustness.md says how it was made)",
 }
 _TIMING = re.compile(r" in \d+ ms| in \d+\.\d+ ?s")
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
@@ -75,9 +77,15 @@ def _outputs() -> list:
     return out
 
 
+def _stdin(line: str) -> tuple[str | None, str]:
+    """`cat FILE | frist ...`: the file to give on standard input, and the command."""
+    m = re.match(r"cat (\S+) \| (.*)$", line)
+    return (m.group(1), m.group(2)) if m else (None, line)
+
+
 def _parse(line: str) -> tuple[list[str] | None, int]:
     """The argv of a `frist` line (None for another command) and the exit code it expects."""
-    command, _, comment = re.split(r"\s{2,}#\s?|\s#\s", line, maxsplit=1)[0], None, None
+    _, line = _stdin(line)
     parts = re.split(r"\s+#\s", line, maxsplit=1)
     command, comment = parts[0], parts[1] if len(parts) > 1 else ""
     expected = int(m.group(1)) if (m := re.search(r"\(exit (\d+)\)", comment)) else 0
@@ -100,6 +108,8 @@ def workspace(tmp_path_factory) -> Path:
     shutil.copy(ROOT / "policies.lock", root / "policies.lock")
     kravia = (ROOT / "policies/kravia/2024-01-01.yaml").read_text(encoding="utf-8")
     assert kravia.count("value: 10 %") == 1
+    case = yaml.safe_load((ROOT / "examples/consumer-inkassovarsel.yaml").read_text(encoding="utf-8"))
+    (root / "case.json").write_text(json.dumps(case, default=str), encoding="utf-8")
     (root / "my-edit.yaml").write_text(kravia.replace("value: 10 %", "value: 12 %"), encoding="utf-8")
     cases = []
     for path in sorted((ROOT / "tests/cases/kravia").glob("*.yaml")):
@@ -119,7 +129,7 @@ def workspace(tmp_path_factory) -> Path:
     return root
 
 
-def _run(workspace: Path, monkeypatch, argv: list[str], scratch: Path) -> tuple[int, str, str]:
+def _run(workspace: Path, monkeypatch, argv: list[str], scratch: Path, stdin: str | None = None) -> tuple[int, str, str]:
     """Run in a fresh copy when the command writes files (lock, new-version, batch); else in place."""
     writes = argv[:1] in (["lock"], ["new-version"], ["batch"]) and "--check" not in argv
     where = workspace
@@ -127,6 +137,10 @@ def _run(workspace: Path, monkeypatch, argv: list[str], scratch: Path) -> tuple[
         where = scratch / "ws"
         shutil.copytree(workspace, where, symlinks=True)
     monkeypatch.chdir(where)
+    if stdin is not None:
+        import sys
+        data = (where / stdin).read_bytes()
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     out, err = io.StringIO(), io.StringIO()
     code = cli.run(argv, out, err)
     return int(code), out.getvalue(), err.getvalue()
@@ -138,7 +152,7 @@ def test_every_command_shown_runs(line, workspace, monkeypatch, tmp_path):
     if argv is None:
         assert any(line.startswith(prefix) for prefix in OTHER), f"not run and not listed in OTHER: {line}"
         return
-    code, out, err = _run(workspace, monkeypatch, argv, tmp_path)
+    code, out, err = _run(workspace, monkeypatch, argv, tmp_path, _stdin(line)[0])
     assert "internal error" not in err and "Traceback" not in err, err
     assert code == expected, f"exit {code}, expected {expected}\n{out}\n{err}"
 

@@ -71,7 +71,7 @@ def _check_policy_name(catalog: Catalog, policy: str | None) -> None:
 
 
 def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | None = None,
-                 policies_dir: str | Path = "policies", include_drafts: bool = False,
+                 policies_dir: str | Path | Catalog = "policies", include_drafts: bool = False,
                  progress: Callable[[int], None] | None = None,
                  ignore_unknown: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Decide every row; returns (decisions, rejects) as Polars frames, both ordered by `row`.
@@ -80,8 +80,10 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     row is in exactly one of the two: a row whose policy, version or date cannot be
     resolved is a reject like a row with a bad value, never the end of the run.
     Unknown columns raise `UsageError` unless `ignore_unknown` (`columns.py`).
+    `policies_dir` may be an already loaded `Catalog` (validate runs embedded examples
+    through this path).
     """
-    from .columns import check_columns
+    from .columns import check_columns, check_item_fields
     from ..columnar.frame import AS_OF, cases_from_frame
     from ..columnar.program import evaluate
     from ..decision import decide_case
@@ -93,10 +95,11 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     if "case_id" not in frame.columns:
         raise UsageError("the input has no `case_id` column")
     frame = frame.drop(check_columns(frame.columns, ignore_unknown, internal=(ROW,)))
+    check_item_fields(frame.schema, ignore_unknown)
     if ROW not in frame.columns:
         frame = frame.with_row_index(ROW, offset=1)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
-    catalog = catalog_for(policies_dir)
+    catalog = policies_dir if isinstance(policies_dir, Catalog) else catalog_for(policies_dir)
     _check_policy_name(catalog, policy)
     days, as_of_problems = _as_of_column(frame, as_of)
     rejects_parts = [as_of_problems]
