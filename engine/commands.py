@@ -96,6 +96,7 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     today = _date(args.today, "--today") or today_oslo()
     scope = validation_scope(args.paths, getattr(args, "uses_from", None))
     catalog, problems = load_catalog(scope.files)
+    omitted = getattr(problems, "omitted", 0)           # load_catalog caps what it returns
     problems = scope.problems + problems
     from .review.scaffold import unfinished_figures
     problems = explain_consequences(catalog, problems + predecessor_problems(catalog) + unfinished_figures(catalog))
@@ -105,6 +106,7 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .review.lock import lock_problems
     problems = problems + lock_problems(catalog, args.paths)
     problems = keep(problems + review_warnings(catalog, today), paths, scope)
+    problems.omitted = omitted      # not carried through the checks above; counted once
     problems = root_cause_first(sort_and_cap(problems), catalog)
     errors = sum(1 for d in problems if d.is_error)
     warnings = len(problems) - errors

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Capped, Diagnostic
 from ..document import load_document
 from ..errors import UsageError
 from .layout import policy_root
@@ -128,9 +128,11 @@ def keep(problems: list[Diagnostic], paths: set[str] | None, scope: Scope | None
     def where(d: Diagnostic) -> str | None:
         return d.span.path if d.span is not None else d.path
     copies = {str(f.resolve()) for f in scope.copies} if scope is not None else set()
-    return [d for d in problems
+    out = Capped(d for d in problems
             if (where(d) is None or paths is None or str(Path(where(d)).resolve()) in paths)
-            and not (d.code == "file-name-mismatch" and where(d) and str(Path(where(d)).resolve()) in copies)]
+            and not (d.code == "file-name-mismatch" and where(d) and str(Path(where(d)).resolve()) in copies))
+    out.omitted = getattr(problems, "omitted", 0)
+    return out
 
 
 def root_cause_first(problems: list[Diagnostic], catalog) -> list[Diagnostic]:
@@ -148,4 +150,6 @@ def root_cause_first(problems: list[Diagnostic], catalog) -> list[Diagnostic]:
     def key(d: Diagnostic) -> int:
         where = d.span.path if d.span is not None else d.path
         return rank.get(str(Path(where).resolve()), 0) if where else -1
-    return sorted(problems, key=key)
+    out = Capped(sorted(problems, key=key))
+    out.omitted = getattr(problems, "omitted", 0)      # "… and M more" stays true
+    return out
