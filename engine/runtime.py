@@ -14,7 +14,7 @@ from . import ast
 from .policy.model import Parameter, PolicyVersion, Rule
 from .values.calendar import BusinessCalendar, calendar_for
 
-__all__ = ["CheckedRule", "CheckedVersion", "Bound", "Run", "Trace", "RuleOutcome"]
+__all__ = ["CheckedRule", "CheckedConstraint", "CheckedVersion", "Bound", "Run", "Trace", "RuleOutcome"]
 
 
 @dataclass
@@ -25,6 +25,15 @@ class CheckedRule:
 
 
 @dataclass
+class CheckedConstraint:
+    """A constraint with its typed `when` (None: binds every decision) and `require`."""
+
+    constraint: Any
+    when: ast.Expr | None
+    require: ast.Expr
+
+
+@dataclass
 class CheckedVersion:
     version: PolicyVersion
     params: dict[str, Any] = field(default_factory=dict)            # name → constant value
@@ -32,6 +41,7 @@ class CheckedVersion:
     definitions: dict[str, ast.Expr] = field(default_factory=dict)  # typed, in dependency order
     rules: list[CheckedRule] = field(default_factory=list)
     amounts: dict[str, ast.Expr] = field(default_factory=dict)
+    constraints: list[CheckedConstraint] = field(default_factory=list)
 
     @property
     def name(self) -> str:

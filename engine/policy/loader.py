@@ -18,7 +18,7 @@ from ..source import ScalarText
 from ..schema_check import schema_diagnostics
 from ..values.calendar import known_country, supported_countries
 from ..values.time import parse_date
-from .model import RULE_OUTPUTS, Example, Parameter, PolicyVersion, Rule
+from .model import RULE_OUTPUTS, Constraint, Example, Parameter, PolicyVersion, Rule
 
 __all__ = ["find_policy_files", "load_version"]
 
@@ -112,6 +112,8 @@ class _Builder:
             version.amounts[name] = self.expr(("amounts", name), raw)
         for i, spec in enumerate(d.get("rules") or ()):
             version.rules.append(self._rule(i, spec))
+        for i, spec in enumerate(d.get("constraints") or ()):
+            version.constraints.append(self._constraint(i, spec))
         for i, spec in enumerate(d.get("examples") or ()):
             at = ("examples", i)
             as_of = self.date(at + ("as_of",), spec["as_of"]) if "as_of" in spec else None
@@ -162,6 +164,14 @@ class _Builder:
                                                     self.doc.span(bat), help="give this row an `up_to`"))
                 p.brackets.append((up_to, self.expr(bat + ("value",), row["value"])))
         return p
+
+    def _constraint(self, i: int, spec: dict) -> Constraint:
+        at = ("constraints", i)
+        when = self.expr(at + ("when",), spec["when"]) if "when" in spec else None
+        return Constraint(
+            id=spec["id"], when=when, require=self.expr(at + ("require",), spec["require"]),
+            source=spec["source"], text={"nb": spec["nb"], "en": spec["en"]},
+            span=self.doc.span(at + ("id",)), history=spec.get("history", True))
 
     def _rule(self, i: int, spec: dict) -> Rule:
         at = ("rules", i)
