@@ -111,7 +111,7 @@ def _decide(args: Namespace, trace: bool):
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     _, _, decision = _decide(args, trace=not args.no_trace)
     print(decision.to_json(include_trace=not args.no_trace), file=stdout)
-    return 0
+    return 1 if decision.blocked else 0     # the process proposed what the law forbids
 
 
 def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -128,10 +128,10 @@ def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                               "earliest_rule": blocked.earliest_rule, "decided_by": blocked.decided_by}
         import json
         print(json.dumps(out, indent=2, ensure_ascii=False), file=stdout)
-        return 0
+        return 1 if decision.blocked else 0
     color = args.color == "always" or (args.color == "auto" and getattr(stdout, "isatty", lambda: False)())
     print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
     if blocked is not None:
         from .why_not import render_why_not
         print(render_why_not(blocked, decision, args.lang), end="", file=stdout)
-    return 0
+    return 1 if decision.blocked else 0
