@@ -76,7 +76,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     catalog, problems = load_catalog(args.paths)
     today = _date(args.today, "--today") or today_oslo()
     if not any(d.is_error for d in problems):
-        problems = problems + run_examples(catalog)
+        from .constraints.search import law_problems
+        problems = problems + run_examples(catalog) + law_problems(catalog)
     from .review.lock import lock_problems
     problems = problems + lock_problems(catalog)
     problems = sort_and_cap(problems + review_warnings(catalog, today))

@@ -27,11 +27,28 @@ def salaer_steps(main: CheckedVersion) -> frozenset[str]:
     return frozenset(r.rule.step for r in main.rules if r.rule.step is not None and "salaer" in r.outputs)
 
 
+_MEMO: dict = {}       # the judgment does not depend on the decision date: one per history
+
+
 def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: bool = False) -> tuple[dict, list[str]]:
     """The case with every unlawful recorded fee set to 0 NOK, and one warning per such fee."""
     events = case.get("events") or []
     if not any(e["fee"] for e in events):
         return case, []
+    key = (id(catalog), main.version.key, include_drafts,
+           repr([case.get(k) for k in ("claims", "payments", "events", "debtor", "creditor", "agreement")]))
+    if key in _MEMO:
+        kept, warnings = _MEMO[key]
+        return {**case, "events": kept}, list(warnings)
+    if len(_MEMO) > 4096:
+        _MEMO.clear()
+    judged, warnings = _judge(catalog, main, case, include_drafts)
+    _MEMO[key] = (judged["events"], tuple(warnings))
+    return judged, warnings
+
+
+def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool) -> tuple[dict, list[str]]:
+    events = case["events"]
     as_salaer = salaer_steps(main)
     kept: list[dict] = []
     warnings: list[str] = []
