@@ -208,11 +208,15 @@ def pin_decision_date_defaults(raw: dict, as_of: dt.date) -> dict:
     """A copy of raw case data with every field marked `x-frist-default: as_of` filled in.
 
     Such a field (e.g. a claim's `handed_over`) means "the date the case is decided" when
-    left out. A projection over later dates (timeline, why-not) pins it once, at the
-    start, so the field does not move along with each projected decision date.
+    left out of a case with no steps yet. A projection over later dates (timeline,
+    why-not) pins it once, at the start, so the field does not move along with each
+    projected decision date. A case that already records steps is left as it is: the
+    policy derives the date from them (kravia: the agency's first step is the hand-over).
     """
     import copy
     root = load_schema("case.schema.json")
+    if raw.get("events"):
+        return copy.deepcopy(raw)
 
     def fill(value: Any, schema: dict) -> Any:
         schema = _resolve(schema, root)
@@ -245,8 +249,15 @@ def check_steps(case: LoadedCase, steps: tuple[str, ...], policy_key: str) -> No
 
 
 def check_not_after(case: LoadedCase, as_of: dt.date) -> None:
-    """Events and payments cannot lie after the decision date: the case would contradict itself."""
+    """Events, payments and hand-overs cannot lie after the decision date: the case would contradict itself."""
     problems = []
+    for i, claim in enumerate(case.data["claims"]):
+        if claim.get("handed_over") is not None and claim["handed_over"] > as_of:
+            span = case.document.span(("claims", i, "handed_over")) if case.document else None
+            problems.append(Diagnostic(
+                "after-decision-date", f"claims[{i}].handed_over is {claim['handed_over']}, after the decision date {as_of}",
+                span, path=case.path, help="a claim is decided once it has been handed over: decide on a later date "
+                                           "(--as-of) or correct the hand-over date"))
     for field in ("events", "payments"):
         for i, item in enumerate(case.data[field]):
             if item["date"] is not None and item["date"] > as_of:

@@ -25,8 +25,10 @@ Speed (see bench/README.md):
 """
 from __future__ import annotations
 
+import builtins
 import datetime
 import re
+import symtable
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -42,7 +44,8 @@ __all__ = ["CompiledPolicy", "compile_bindings"]
 
 
 def _ident(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+    """A readable hint for a generated name (not unique: `symbol` adds the uniqueness)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", text)[:40]
 
 
 def _last(items):
@@ -50,6 +53,12 @@ def _last(items):
     for result in items:
         pass
     return result
+
+
+# AST levels per piece of generated code: a deeper expression is cut into helper functions
+# every `_SPILL` levels, so generated code never nests more than Python can parse (200
+# parentheses) however deep a valid policy's expressions are (parser.MAX_DEPTH).
+_SPILL = 32
 
 
 class CompiledPolicy:
@@ -134,6 +143,26 @@ class _Emitter:
         self.consts: dict[tuple, str] = {}
         self.acc: dict[int, tuple[str, str]] = {}   # id(aggregate) → (accumulator, func) once it is computed
         self.reads: dict[str, str] = {}              # item field read → its local, inside a fused loop
+        self.symbols: dict[tuple[str, str, str], str] = {}  # (kind, policy, name) → its generated name
+        self.vars: dict[str, str] = {}               # aggregate variable → the local holding the element
+        self.helpers: list[str] = []                 # source of the spilled helper functions
+        self.helper_names: set[str] = set()
+        self.heights: dict[int, int] = {}
+
+    def symbol(self, kind: str, policy: str, name: str = "") -> str:
+        """The generated name of a definition (`d`), parameter (`k`) or calendar (`cal`).
+
+        Numbered in order of first use, so two different keys never share a name whatever
+        the policy and parameter names are (`q-`/`a` and `q`/`_a` once both became
+        `k_q___a`); the name's tail is only a hint for a reader of `CompiledPolicy.source`.
+        """
+        key = (kind, policy, name)
+        if key not in self.symbols:
+            self.symbols[key] = f"{kind}{len(self.symbols) + 1}_{_ident(name)}"
+        return self.symbols[key]
+
+    def definition_local(self, policy: str, name: str) -> str:
+        return self.symbol("d", policy, name)
 
     def fresh(self, prefix: str) -> str:
         self.temp += 1
@@ -143,7 +172,7 @@ class _Emitter:
         value = self.bindings[policy].checked.params[name]
         if type(value) is int:
             return repr(value)
-        key = f"k_{_ident(policy)}__{name}"
+        key = self.symbol("k", policy, name)
         self.ns[key] = value
         return key
 
@@ -158,12 +187,55 @@ class _Emitter:
         return self.consts[key]
 
     def calendar(self, policy: str) -> str:
-        key = f"cal_{_ident(policy)}"
+        key = self.symbol("cal", policy)
         self.ns[key] = self.bindings[policy].calendar
         return key
 
+    def height(self, node: ast.Expr) -> int:
+        """Levels of the tree under `node` (iteratively, memoised by node)."""
+        stack = [(node, False)]
+        while stack:
+            n, done = stack.pop()
+            if id(n) in self.heights:
+                continue
+            kids = ast.children(n)
+            if done:
+                self.heights[id(n)] = 1 + max((self.heights[id(k)] for k in kids), default=0)
+            else:
+                stack.append((n, True))
+                stack.extend((k, False) for k in kids)
+        return self.heights[id(node)]
+
     def expr(self, node: ast.Expr, policy: str) -> str:
-        e = lambda n: self.expr(n, policy)  # noqa: E731
+        """Python for `node`; every `_SPILL` levels of depth, a call of a helper function holding it."""
+        text = self._expr(node, policy)
+        if self.height(node) % _SPILL or text.isidentifier():
+            return text
+        return self.spill(text)
+
+    def spill(self, text: str) -> str:
+        """`text` as a module-level helper taking the locals it reads: same value, same errors,
+        evaluated at the same point (the arguments are plain names, already bound there)."""
+        name = self.fresh("_h")
+        params = ", ".join(self.free_names(text))
+        self.helpers.append(f"def {name}({params}):\n    return {text}\n")
+        self.helper_names.add(name)
+        return f"{name}({params})"
+
+    def free_names(self, text: str) -> list[str]:
+        """Names `text` reads that are locals of the code around it (not module names or builtins)."""
+        table = symtable.symtable(f"def _spill():\n    return {text}\n", "<frist-spill>", "exec")
+        names: set[str] = set()
+        pending = list(table.get_children())
+        while pending:
+            t = pending.pop()
+            pending.extend(t.get_children())
+            names.update(sym.get_name() for sym in t.get_symbols() if sym.is_global() and sym.is_referenced())
+        return sorted(n for n in names if n not in self.ns and n not in self.helper_names and not hasattr(builtins, n))
+
+    def _expr(self, node: ast.Expr, policy: str) -> str:
+        # no lambdas or comprehensions here: each would add a frame per level of nesting
+        e = self.expr
         if isinstance(node, ast.Literal):
             return self.literal(node.value)
         if isinstance(node, ast.Path):
@@ -173,43 +245,48 @@ class _Emitter:
             elif ref.kind == "field":
                 base = f"case[{ref.name!r}]"
             elif ref.kind == "var":
-                base = f"v_{ref.name}"
+                base = self.vars.get(ref.name, f"v_{ref.name}")
             elif ref.kind == "param":
                 base = self.const(ref.scope, ref.name)
             else:
-                base = f"d_{_ident(ref.scope)}__{ref.name}"
+                base = self.definition_local(ref.scope, ref.name)
             text = base + "".join(f"[{f!r}]" for f in node.fields)
             return self.reads.get(text, text)
         if isinstance(node, ast.Unary):
-            return f"(not {e(node.operand)})" if node.op == "not" else f"(-{e(node.operand)})"
+            return f"(not {e(node.operand, policy)})" if node.op == "not" else f"(-{e(node.operand, policy)})"
         if isinstance(node, ast.Binary):
             impl, helper = binary_impl(node.op, node.left.type, node.right.type)
             if helper:
                 template = inline_template(helper)
                 if template is not None:
-                    return template.format(e(node.left), e(node.right))
-                return f"{helper}({e(node.left)}, {e(node.right)})"
-            return f"({e(node.left)} {node.op} {e(node.right)})"
+                    return template.format(e(node.left, policy), e(node.right, policy))
+                return f"{helper}({e(node.left, policy)}, {e(node.right, policy)})"
+            return f"({e(node.left, policy)} {node.op} {e(node.right, policy)})"
         if isinstance(node, ast.Compare):
             return self.compare(node, policy)
         if isinstance(node, ast.Logical):
-            return f"({e(node.left)} {node.op} {e(node.right)})"
+            return f"({e(node.left, policy)} {node.op} {e(node.right, policy)})"
         if isinstance(node, ast.In):
-            options = ", ".join(e(o) for o in node.options)
-            return f"({e(node.item)} {'not in' if node.negated else 'in'} ({options},))"
+            parts = []
+            for o in node.options:
+                parts.append(e(o, policy))
+            options = ", ".join(parts)
+            return f"({e(node.item, policy)} {'not in' if node.negated else 'in'} ({options},))"
         if isinstance(node, ast.Coalesce):
-            left = e(node.left)
+            left = e(node.left, policy)
             if left.isidentifier():
-                return f"({left} if {left} is not None else {e(node.right)})"
+                return f"({left} if {left} is not None else {e(node.right, policy)})"
             t = self.fresh("_t")
-            return f"({t} if ({t} := {left}) is not None else {e(node.right)})"
+            return f"({t} if ({t} := {left}) is not None else {e(node.right, policy)})"
         if isinstance(node, ast.If):
-            return f"({e(node.then)} if {e(node.cond)} else {e(node.else_)})"
+            return f"({e(node.then, policy)} if {e(node.cond, policy)} else {e(node.else_, policy)})"
         if isinstance(node, ast.Call):
             fn = FUNCTIONS[node.name]
             key = f"f_{node.name}"
             self.ns[key] = fn.impl
-            args = [e(a) for a in node.args]
+            args = []
+            for a in node.args:
+                args.append(e(a, policy))
             if fn.needs_calendar:
                 args.insert(0, self.calendar(policy))
             return f"{key}({', '.join(args)})"
@@ -248,8 +325,14 @@ class _Emitter:
         return f"({sides[0]} {node.op} {sides[1]})"
 
     def aggregate(self, node: ast.Aggregate, policy: str) -> str:
-        item, source = self.expr(node.item, policy), self.expr(node.source, policy)
-        cond = f" if {self.expr(node.where, policy)}" if node.where is not None else ""
+        source = self.expr(node.source, policy)
+        outer = self.vars.pop(node.var, None)       # the generator binds `v_<var>` itself
+        try:
+            item = self.expr(node.item, policy)
+            cond = f" if {self.expr(node.where, policy)}" if node.where is not None else ""
+        finally:
+            if outer is not None:
+                self.vars[node.var] = outer
         gen = f"for v_{node.var} in {source}{cond}"
         f = node.func
         if f == "sum":
@@ -278,11 +361,13 @@ class _Emitter:
         """
         first, policy = group[0]
         source = self.expr(first.source, policy)
-        var = f"v_{first.var}"
+        var = self.fresh("_e")             # one loop variable: every aggregate's own variable names it
+        saved_vars = dict(self.vars)
         pre, body = [], []
         if fused:  # every read cannot fail (`_fusable`), so a field read twice is read once
             seen: dict[str, int] = {}
             for node, pol in group:
+                self.vars[node.var] = var
                 for part in (node.item, node.where):
                     for n in (ast.walk(part) if part is not None else ()):
                         if isinstance(n, ast.Path) and n.ref.kind == "var" and n.fields:
@@ -294,6 +379,7 @@ class _Emitter:
                     body.append(f"{self.reads[text]} = {text}")
         for node, pol in group:
             name = self.fresh("_a")
+            self.vars[node.var] = var
             item = self.expr(node.item, pol)
             where = self.expr(node.where, pol) if node.where is not None else None
             f = node.func
@@ -334,11 +420,10 @@ class _Emitter:
             if fused and f in ("any", "all", "first"):
                 guard = {"any": f"not {name}", "all": name}.get(f) or f"not {flag}"
                 stmts = [f"if {guard}:"] + ["    " + s for s in stmts]
-            if node.var != first.var:
-                stmts = [f"v_{node.var} = {var}"] + stmts
             body.extend(stmts)
             self.acc[id(node)] = (name, f)
         self.reads.clear()
+        self.vars = saved_vars
         return [indent + p for p in pre] + [f"{indent}for {var} in {source}:"] + [f"{indent}    {b}" for b in body]
 
 
@@ -435,7 +520,7 @@ def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
         emit([(definition(p, n), p) for p, n in order] + [(expr, policy)], indent, fused_done)
         for p, n in order:
             value = statement(definition(p, n), p, indent)
-            body.append(f"{indent}d_{_ident(p)}__{n} = {value}")
+            body.append(f"{indent}{em.definition_local(p, n)} = {value}")
 
     # every fusable aggregate, grouped by its source list
     groups: dict[str, list[tuple[ast.Aggregate, str]]] = {}
@@ -454,7 +539,7 @@ def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
     fused: set[str] = set()
     for index, rule in enumerate(checked.rules):
         define(rule.when, main, "    ", done, fused)
-        body.append(f"    if {statement(rule.when, main, '    ')}:  # {rule.rule.id}")
+        body.append(f"    if {statement(rule.when, main, '    ')}:  # rule {index}: {rule.rule.id!r}")
         outer_acc = dict(em.acc)
         inner, inner_fused = set(done), set(fused)
         outputs = []
@@ -469,5 +554,6 @@ def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
         em.acc = outer_acc   # accumulators computed inside the rule's branch are not visible after it
     body.append("    return None")
     lines = [f"# {b.version.key} sha256 {b.version.sha256}" for _, b in sorted(bindings.items())]
+    lines += [h.rstrip("\n") for h in em.helpers]
     lines.append("def decide(case, as_of):")
     return CompiledPolicy("\n".join(lines + body) + "\n", em.ns)

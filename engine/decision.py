@@ -25,6 +25,7 @@ from .plan import needs
 from .policy.versions import valid_until
 from .render_values import to_json
 from .runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
+from .set_aside import SetAside, deciding_reason, remaining_case, set_aside, set_aside_json
 from .values.money import DECIMAL_CONTEXT, is_ore_exact, round_ore
 
 __all__ = ["Decision", "decide_case", "enforce_law", "choose_policy", "FORMAT_VERSION", "BLOCKED_ACTION"]
@@ -45,6 +46,7 @@ class Decision:
     amounts: dict[str, Any]
     trace: Trace | None = None
     warnings: list[str] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)      # claims taken out of the case, with why
     # What the law forbids in the rule's proposal (engine/constraints). When non-empty the
     # decision is blocked: the action is BLOCKED_ACTION, `outputs` are empty and
     # `proposed` keeps what the rule wanted, for the audit trail.
@@ -98,6 +100,7 @@ class Decision:
         out["commission"] = self.commission_json()
         out["step"] = self.step
         out["amounts"] = {k: to_json(v, T.MONEY) for k, v in self.amounts.items()}
+        out["set_aside"] = set_aside_json(self.set_aside)
         if self.blocked:
             out["reasons"] = [{"rule": v.name, "text": dict(v.constraint.text), "source": v.constraint.source}
                               for v in self.violations]
@@ -143,8 +146,17 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
     check_not_after(case, as_of)
     bindings = catalog.bind(main, as_of, include_drafts)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        data, history = judge_history(catalog, main, case.data, include_drafts)
-        if fast and not trace:
+        judged, history = judge_history(catalog, main, case.data, include_drafts)
+        aside = set_aside(judged, as_of, bindings, main)
+        data = remaining_case(judged, aside)
+        if not data["claims"]:
+            # Every claim set aside: the first reason decides, and nothing is owed but what
+            # was paid (a case's costs follow its claims: no claim, no cost to collect).
+            data = {**data, "events": []}
+            run = Run(data, as_of, bindings, main.name, trace=Trace() if trace else None)
+            chosen, outputs, amounts = deciding_reason(main, aside), {}, _run_amounts(run, main)
+            run_trace = run.trace
+        elif fast and not trace:
             chosen, outputs, amounts = _run_compiled(catalog, bindings, main, data, as_of, case.case_id)
             run_trace = None
         else:
@@ -153,7 +165,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
             run_trace = run.trace
         outputs = {k: _exact(v, chosen.outputs[k], f"`{k}` of rule `{chosen.rule.id}`") for k, v in outputs.items()}
         amounts = {k: _exact(v, main.amounts[k], f"amount `{k}`") for k, v in amounts.items()}
-        decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace)
+        decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace, set_aside=aside)
         decision.warnings = history + review_notes(bindings, as_of)
         enforce_law(decision, data)
     return decision
@@ -230,6 +242,19 @@ def _run_rules(run: Run, main: CheckedVersion, case_id: str):
     outputs = {key: value(expr) for key, expr in chosen.outputs.items()}
     amounts = {key: value(expr) for key, expr in main.amounts.items()}
     return chosen, outputs, amounts
+
+
+def _run_amounts(run: Run, main: CheckedVersion) -> dict[str, Any]:
+    """The amounts alone (no rule runs): for a case whose every claim is set aside."""
+    evaluator = Evaluator(run)
+    bound = run.bound(main.name)
+    done: set = set()
+    amounts = {}
+    for key, expr in main.amounts.items():
+        for policy, name in needs(expr, run.bindings, done):
+            evaluator.definition(policy, name)
+        amounts[key] = evaluator.value(expr, bound)
+    return amounts
 
 
 def _exact(value: Any, expr, what: str) -> Any:

@@ -17,8 +17,8 @@ from typing import Iterable, Mapping
 from .source import Source, Span
 
 __all__ = [
-    "Severity", "Diagnostic", "sort_and_cap", "suggest", "did_you_mean",
-    "render", "render_text", "render_concise", "render_json", "render_github", "FORMATS",
+    "Severity", "Diagnostic", "Capped", "sort_and_cap", "suggest", "did_you_mean",
+    "render", "render_text", "render_concise", "render_json", "render_github", "FORMATS", "printable",
 ]
 
 DEFAULT_LIMIT = 200
@@ -62,11 +62,38 @@ class Diagnostic:
         return (self.path or "", 0, 0, self.code)
 
 
+class Capped(list):
+    """A list of diagnostics that knows how many more there were (`omitted`); `+` keeps the count."""
+
+    omitted: int = 0
+
+    def __add__(self, other):
+        out = Capped(list.__add__(self, list(other)))
+        out.omitted = self.omitted + getattr(other, "omitted", 0)
+        return out
+
+    def __radd__(self, other):
+        out = Capped(list(other) + list(self))
+        out.omitted = self.omitted + getattr(other, "omitted", 0)
+        return out
+
+
 def sort_and_cap(diagnostics: Iterable[Diagnostic], limit: int = DEFAULT_LIMIT) -> list[Diagnostic]:
-    """Deduplicate, sort by (file, line, col) and keep at most `limit` (OPA's error limit)."""
+    """Deduplicate, sort by (file, line, col) and keep at most `limit` (OPA's error limit).
+
+    The result remembers how many were left out (`Capped.omitted`); the text renderers end
+    with "… and M more", so a file with 10,000 problems prints a bounded report.
+    """
     unique = list(dict.fromkeys(diagnostics))
     unique.sort(key=Diagnostic.sort_key)
-    return unique[:limit]
+    out = Capped(unique[:limit])
+    out.omitted = max(0, len(unique) - limit) + getattr(diagnostics, "omitted", 0)
+    return out
+
+
+def _more(diagnostics) -> list[str]:
+    omitted = getattr(diagnostics, "omitted", 0)
+    return [f"… and {omitted} more problem(s) not shown (the first {len(diagnostics)} are above)"] if omitted else []
 
 
 def suggest(name: str, known: Iterable[str], n: int = 3) -> list[str]:
@@ -102,6 +129,21 @@ class _Sources:
         return self._cache[path]
 
 
+SNIPPET_WIDTH = 120     # columns of a source line shown around the problem (a one-line JSON case can be MBs)
+
+
+def _window(text: str, col: int, end_col: int) -> tuple[str, int, int]:
+    """A window of at most SNIPPET_WIDTH characters of `text` around the 1-based columns [col, end_col)."""
+    if len(text) <= SNIPPET_WIDTH:
+        return text, col, end_col
+    width = min(max(1, end_col - col), SNIPPET_WIDTH // 2)
+    start = max(0, min(col - 1 - (SNIPPET_WIDTH - width) // 2, len(text) - SNIPPET_WIDTH))
+    stop = start + SNIPPET_WIDTH
+    shown = ("…" if start else "") + text[start:stop] + ("…" if stop < len(text) else "")
+    shift = start - (1 if start else 0)
+    return shown, col - shift, col - shift + width
+
+
 def _snippet(span: Span, sources: _Sources, label: str = "") -> list[str]:
     source = sources.get(span.path)
     if source is None:
@@ -112,9 +154,10 @@ def _snippet(span: Span, sources: _Sources, label: str = "") -> list[str]:
     gutter = str(span.line)
     pad = " " * len(gutter)
     end_col = span.end_col if span.end_line == span.line else len(text) + 1
-    width = max(1, end_col - span.col)
-    caret = " " * (span.col - 1) + "^" * width + (f" {label}" if label else "")
-    return [f"{pad} |", f"{gutter} | {text}", f"{pad} | {caret}"]
+    text, col, end_col = _window(text, span.col, end_col)
+    width = max(1, end_col - col)
+    caret = " " * (col - 1) + "^" * width + (f" {label}" if label else "")
+    return [f"{pad} |", f"{gutter} | {printable(text, keep_newlines=False)}", f"{pad} | {caret}"]
 
 
 def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Source] | None = None) -> str:
@@ -122,23 +165,24 @@ def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Source]
     cache = _Sources(sources)
     blocks = []
     for d in diagnostics:
-        lines = [f"{d.where}: {d.severity.value}[{d.code}]: {d.message}"]
+        lines = [printable(f"{d.where}: {d.severity.value}[{d.code}]: {d.message}", keep_newlines=False)]
         if d.span is not None:
             lines += _snippet(d.span, cache)
         for label, span in d.notes:
             if span is not None:
-                lines.append(f"  = note: {span.start}: {label}")
+                lines.append(f"  = note: {printable(span.start)}: {printable(label)}")
                 lines += ["    " + s for s in _snippet(span, cache)]
             else:
-                lines.append(f"  = note: {label}")
+                lines.append(f"  = note: {printable(label)}")
         if d.help:
-            lines.append(f"  = help: {d.help}")
+            lines.append(f"  = help: {printable(d.help)}")
         blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
+    return "\n\n".join(blocks + _more(diagnostics))
 
 
 def render_concise(diagnostics: Iterable[Diagnostic]) -> str:
-    return "\n".join(f"{d.where}: {d.severity.value}[{d.code}]: {d.message}" for d in diagnostics)
+    return "\n".join([printable(f"{d.where}: {d.severity.value}[{d.code}]: {d.message}", keep_newlines=False)
+                      for d in diagnostics] + _more(diagnostics))
 
 
 def _span_json(span: Span | None) -> dict | None:
@@ -202,3 +246,32 @@ def relative(path: str | Path, base: Path | None = None) -> str:
         return str(p.resolve().relative_to((base or Path.cwd()).resolve()))
     except ValueError:
         return str(p)
+
+
+def printable(text: str, keep_newlines: bool = True) -> str:
+    """Text safe to print on a terminal: control and format characters as visible escapes.
+
+    A case id or a file name from input may hold ANSI escapes or bidi overrides; printed
+    raw they would recolour or rearrange the terminal, whatever `--color` says.
+
+    >>> printable("C-\\x1b[31mRED\\x07")
+    'C-\\\\x1b[31mRED\\\\x07'
+    """
+    out = []
+    for ch in text:
+        if (ch == "\n" and keep_newlines) or ch == "\t":
+            out.append(ch)
+        elif ch < " " or ch == "\x7f" or "\x80" <= ch < "\xa0" or _is_format(ch):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _is_format(ch: str) -> bool:
+    """Unicode format characters (bidi overrides, zero-width joiners): category Cf."""
+    if ch < "\u00ad":
+        return False
+    import unicodedata
+    return unicodedata.category(ch) == "Cf"

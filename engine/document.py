@@ -20,7 +20,7 @@ from .source import ScalarText, Source, Span
 
 __all__ = ["Document", "load_document", "parse_document", "LIMITS"]
 
-LIMITS = {"bytes": 2 * 1024 * 1024, "depth": 64, "nodes": 200_000, "aliases": 100}
+LIMITS = {"bytes": 2 * 1024 * 1024, "depth": 64, "nodes": 200_000, "aliases": 100, "digits": 50}
 
 _STD = "tag:yaml.org,2002:"
 # libyaml's safe loader when PyYAML was built with it (same nodes and marks, ~10× faster)
@@ -87,7 +87,8 @@ def parse_document(source: Source) -> Document | Diagnostic:
     if len(text.encode("utf-8")) > LIMITS["bytes"]:
         return Diagnostic("file-too-large", f"document is larger than {LIMITS['bytes']} bytes", path=source.path)
     try:
-        aliases = sum(1 for event in yaml.parse(text, Loader=_SAFE_LOADER) if isinstance(event, yaml.AliasEvent))
+        aliases = 0 if "*" not in text else sum(      # an alias is written `*name`: no `*`, no alias
+            1 for event in yaml.parse(text, Loader=_SAFE_LOADER) if isinstance(event, yaml.AliasEvent))
         if aliases > LIMITS["aliases"]:
             return Diagnostic("unsafe-yaml", f"{aliases} aliases; at most {LIMITS['aliases']} are allowed",
                               source.span(0, 1), help="write the values out instead of aliasing them")
@@ -114,9 +115,18 @@ class _Converter:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.count = 0
+        # YAML's marks carry line and column; they agree with `Source` unless the text has a
+        # line break that only YAML counts (a lone CR, NEL, LS, PS), so then `Source` decides.
+        text = doc.source.text
+        self._marks = not any(c in text for c in ("\x85", "\u2028", "\u2029")) and "\r" not in text.replace("\r\n", "")
 
     def _span(self, node: yaml.Node) -> Span:
-        return self.doc.source.span(node.start_mark.index, max(node.end_mark.index, node.start_mark.index + 1))
+        start, end = node.start_mark, node.end_mark
+        if not self._marks:
+            return self.doc.source.span(start.index, max(end.index, start.index + 1))
+        if end.index > start.index:
+            return Span(self.doc.source.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        return Span(self.doc.source.path, start.line + 1, start.column + 1, start.line + 1, start.column + 2)
 
     def convert(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
@@ -150,6 +160,34 @@ class _Converter:
             out[key] = self.convert(value_node, path + (key,), depth + 1)
         return out
 
+    def _int(self, node: yaml.ScalarNode) -> int:
+        """A YAML 1.1 integer, strictly: decimal, 0x hex, 0b binary; never a silent reinterpretation.
+
+        YAML 1.1 also reads `017` as octal 15 and `1:30` as base 60 (90); both are refused
+        with a hint rather than guessed, and so is an integer too long to be a figure.
+        """
+        text = node.value.replace("_", "")
+        sign, digits = (text[0], text[1:]) if text[:1] in "+-" else ("", text)
+        problem = None
+        if ":" in digits:
+            problem = "is a base-60 number in YAML 1.1 (e.g. 1:30 is 90); quote it if you meant text"
+        elif len(digits) > LIMITS["digits"]:
+            problem = f"has {len(digits)} digits; a number has at most {LIMITS['digits']}"
+        elif digits[:2].lower() in ("0x", "0b"):
+            base = 16 if digits[1] in "xX" else 2
+            try:
+                return int(sign + digits[2:], base) if digits[2:] else int("", base)
+            except ValueError:
+                problem = "is not a valid hexadecimal or binary number"
+        elif len(digits) > 1 and digits[0] == "0":
+            problem = "is an octal number in YAML 1.1; write it without the leading 0, or quote it"
+        elif digits.isdigit():
+            return int(sign + digits)
+        else:
+            problem = "is not a whole number"
+        shown = node.value if len(node.value) <= 40 else node.value[:20] + "…" + node.value[-8:]
+        raise _Problem("invalid-number", f"`{shown}` {problem}", self._span(node))
+
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         tag, value = node.tag, node.value
         if tag == _STD + "str" or tag == _STD + "timestamp" or tag == _STD + "binary":
@@ -161,10 +199,7 @@ class _Converter:
         if tag == _STD + "bool":
             return value.lower() in ("true", "yes", "on")
         if tag == _STD + "int":
-            try:
-                return int(value.replace("_", ""), 0)
-            except ValueError:
-                return int(value.replace("_", ""))
+            return self._int(node)
         if tag == _STD + "float":
             try:
                 return Decimal(value.replace("_", ""))

@@ -39,7 +39,15 @@ class CaseError(_WithDiagnostics):
 
 
 class UsageError(FristError):
-    """The request cannot be served (unknown policy, bad --as-of, …)."""
+    """The request cannot be served (unknown policy, bad --as-of, …).
+
+    Its text may quote input (a policy name, a path), so control characters are shown
+    escaped: printed on a terminal it can never recolour or rewrite the screen.
+    """
+
+    def __str__(self) -> str:
+        from .diagnostics import printable
+        return printable(super().__str__())
 
 
 class EvaluationError(FristError):

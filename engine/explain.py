@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import ast
 from . import types as T
+from .diagnostics import printable
 from .render_values import show
 from .trace import SourceIndex, conditions
 
@@ -27,6 +28,8 @@ _WORDS = {
            "why": "because", "open": "open",
            "blocked": "The law forbids what rule `{rule}` proposed ({action}{step}); the case goes to legal review",
            "broken": "breaks",
+           "aside": "Claims set aside (not collected; the amounts leave them out)", "claim": "claim",
+           "all_aside": "none considered: every claim is set aside; the first reason in the policy's set_aside order decides",
            "outputs": {"fee": "fee", "salaer": "salær", "payment_deadline": "payment deadline",
                        "not_before": "not before", "next_review": "next review", "commission": "commission"}},
     "nb": {"case": "Sak", "on": "per", "decided": "avgjort av", "uses": "bruker", "in_force": "gjelder",
@@ -36,6 +39,8 @@ _WORDS = {
            "why": "fordi", "open": "inntil videre",
            "blocked": "Loven forbyr det regel `{rule}` foreslo ({action}{step}); saken går til juridisk vurdering",
            "broken": "bryter",
+           "aside": "Krav holdt utenfor (krevs ikke inn; beløpene tar dem ikke med)", "claim": "krav",
+           "all_aside": "ingen vurdert: alle krav er holdt utenfor; den første grunnen i policyens set_aside-rekkefølge avgjør",
            "outputs": {"fee": "gebyr", "salaer": "salær", "payment_deadline": "betalingsfrist",
                        "not_before": "tidligst", "next_review": "ny vurdering", "commission": "provisjon"}},
 }
@@ -60,7 +65,7 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
     h = (lambda t: f"## {t}") if markdown else (lambda t: t)
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
     lines = [
-        ("# " if markdown else "") + f"{w['case']} {decision.case_id} {w['on']} {decision.as_of}",
+        ("# " if markdown else "") + f"{w['case']} {printable(decision.case_id)} {w['on']} {decision.as_of}",
         f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main, w['open'])}, sha256 {main.version.sha256[:12]})",
     ]
     for name, bound in sorted(decision.bindings.items()):
@@ -84,7 +89,15 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
         lines += ["", h(w["amounts"])]
         for key, value in decision.amounts.items():
             lines.append(f"  {key:<17} {show(value, T.MONEY)}")
+    if decision.set_aside:
+        lines += ["", h(w["aside"])]
+        for s in decision.set_aside:
+            lines.append(f"  - {w['claim']} {s.invoice}: {code(s.reason.rule.id)}: {s.reason.rule.explain[lang]}")
+            if s.reason.rule.source:
+                lines.append(f"      {w['source']}: {s.reason.rule.source}")
     lines += ["", h(w["rules"])]
+    if not trace.rules and decision.set_aside:
+        lines.append(f"  · {w['all_aside']}")
     for outcome in trace.rules:
         r = outcome.rule
         if outcome.matched is None:

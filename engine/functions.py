@@ -104,9 +104,11 @@ def _settle_check(args: list[T.Type]) -> T.Type | str:
         return f"argument 4 must be the Date to settle to, not {args[3]}"
     if args[4] != T.Schedule(T.PERCENT):
         return f"argument 5 must be a schedule of rates (Schedule[Percent]), not {args[4]}"
-    for i, arg in enumerate(args[5:], 6):
+    for i, arg in enumerate(args[5:7], 6):
         if arg != T.TEXT:
             return f'argument {i} must be an allocation order such as "costs, interest, principal", not {arg}'
+    if len(args) == 8 and args[7] != T.MONEY:
+        return f"argument 8 must be the § 3a compensation (Money), not {args[7]}"
     return LEDGER
 
 
@@ -147,8 +149,9 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("value_on", (2, 2), _value_on_check, value_on, doc="a schedule's value on a date"),
     Function("interest", (4, 4), _interest_check, simple_interest,
              doc="simple interest, actual/365, across rate changes"),
-    Function("settle", (6, 7), _settle_check, _settle,
-             doc="the ledger (principal, interest, costs, total, …) after payments, in the stated order"),
+    Function("settle", (6, 8), _settle_check, _settle,
+             doc="the ledger (principal, interest, costs, total, …) after payments, in the stated order; "
+                 "argument 8: the § 3a compensation, a cost offset against the fees"),
     Function("next_business_day", (1, 1), _fixed(T.DATE, result=T.DATE),
              lambda cal, d: cal.next_business_day(d), needs_calendar=True, doc="the date, or the next business day"),
     Function("add_business_days", (2, 2), _fixed(T.DATE, T.NUMBER, result=T.DATE),

@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
@@ -23,6 +23,12 @@ __all__ = ["parse_expression", "ParseResult"]
 ParseResult = "ast.Expr | Diagnostic"
 
 MAX_EXPRESSION_LENGTH = 4000
+# How deeply an expression may nest (operators, calls, `if`s; parentheses alone add
+# nothing). Every later stage (checker, evaluator, explain, compiler, columnar, cache)
+# is tested at this depth (tests/test_deep_expressions.py); a deeper expression is a
+# clear error here rather than a RecursionError, or a SyntaxError in generated code,
+# later. 256 is far beyond any real rule and still leaves every stage a wide margin.
+MAX_DEPTH = 256
 
 _TOKEN_NAMES = {
     "COMPARE": "a comparison", "NAME": "a name", "NUMBER": "a number", "MONEY": "an amount",
@@ -39,8 +45,8 @@ def _parser() -> Lark:
     )
 
 
-class _Builder(Transformer):
-    """lark tree → engine.ast, with spans in file coordinates."""
+class _Builder(Transformer_NonRecursive):
+    """lark tree → engine.ast, with spans in file coordinates (iteratively: no recursion)."""
 
     def __init__(self, where: ScalarText) -> None:
         super().__init__()
@@ -234,11 +240,28 @@ def parse_expression(text: str, where: ScalarText | None = None) -> ast.Expr | D
     except UnexpectedInput as err:
         return _syntax_diagnostic(err, text, where)
     try:
-        return _Builder(where).transform(tree)
+        result = _Builder(where).transform(tree)
     except VisitError as err:
         if isinstance(err.orig_exc, _BadLiteral):
             return Diagnostic("syntax-error", err.orig_exc.message, err.orig_exc.span)
         raise
+    too_deep = _too_deep(result)
+    if too_deep is not None:
+        return Diagnostic("expression-too-deep", f"expression nests more than {MAX_DEPTH} levels deep",
+                          too_deep.span or where.span(0, 1),
+                          help="split it into definitions (a long sum: add up parts of it in definitions)")
+    return result
+
+
+def _too_deep(tree: ast.Expr) -> ast.Expr | None:
+    """The first node nested deeper than `MAX_DEPTH`, or None (iteratively)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        stack.extend((child, depth + 1) for child in ast.children(node))
+    return None
 
 
 def _syntax_diagnostic(err: UnexpectedInput, text: str, where: ScalarText) -> Diagnostic:

@@ -40,6 +40,7 @@ class CheckedVersion:
     param_types: dict[str, Any] = field(default_factory=dict)
     definitions: dict[str, ast.Expr] = field(default_factory=dict)  # typed, in dependency order
     rules: list[CheckedRule] = field(default_factory=list)
+    set_aside: list[CheckedRule] = field(default_factory=list)      # `when`: the claims a reason holds
     amounts: dict[str, ast.Expr] = field(default_factory=dict)
     constraints: list[CheckedConstraint] = field(default_factory=list)
 

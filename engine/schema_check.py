@@ -40,10 +40,17 @@ def _where(path) -> str:
     return "".join(parts) or "the document"
 
 
+MAX_PROBLEMS = 1000     # a document with more schema problems is reported up to here (bounded time and memory)
+
+
 def schema_diagnostics(doc: Document, schema_name: str, what: str) -> list[Diagnostic]:
-    """Every schema violation in `doc`, one diagnostic each, at the offending value or key."""
+    """Every schema violation in `doc` (up to MAX_PROBLEMS), one diagnostic each, at the offending value or key."""
     out: list[Diagnostic] = []
     for error in _validator(schema_name).iter_errors(doc.data):
+        if len(out) >= MAX_PROBLEMS:
+            out.append(Diagnostic("too-many-problems", f"stopped after {MAX_PROBLEMS} problems in this {what}",
+                                  path=doc.path, help="fix the problems reported and run again"))
+            break
         if error.validator in ("oneOf", "anyOf") and error.context:
             error = best_match(error.context) if error.validator == "anyOf" else error
         out.extend(_diagnose(doc, error, what))
@@ -85,8 +92,12 @@ def _diagnose(doc: Document, error: jsonschema.ValidationError, what: str) -> li
         message = (f"{where} must have exactly one of {', '.join(f'`{f}`' for f in forms)}" if forms
                    else f"{where} does not match any allowed form")
         return [Diagnostic("invalid-value", message, doc.span(path), help="see schemas/policy.schema.json")]
+    if kind == "pattern" and "propertyNames" in error.schema_path:     # a key (a definition's name) is wrong
+        return [Diagnostic("invalid-value", f"`{error.instance}` is not a valid name in {where} (lower-case letters, "
+                                            "digits and `_`, starting with a letter or `_`)",
+                           doc.span(path + (error.instance,), key=True))]
     if kind in ("pattern", "format"):
-        return [Diagnostic("invalid-value", f"`{error.instance}` is not a valid {_pattern_name(error)} for {where}",
+        return [Diagnostic("invalid-value", f"`{_short(error.instance)}` is not a valid {_pattern_name(error)} for {where}",
                            doc.span(path), help=error.schema.get("description"))]
     message = error.message if len(error.message) < 160 else error.message[:157] + "…"
     return [Diagnostic("schema-violation", f"{where}: {message}", doc.span(path))]
@@ -100,11 +111,19 @@ def _describe(schema: dict, key: str) -> str:
 def _pattern_name(error) -> str:
     if error.validator == "format":
         return str(error.validator_value)
-    if "\\d{4}-\\d{2}-\\d{2}" in str(error.validator_value):
+    if str(error.validator_value).startswith("^[a-z][a-z0-9-]*"):
+        return "policy name (NAME or NAME@YYYY-MM-DD: lower-case letters, digits and `-`)"
+    if str(error.validator_value).startswith("^\\d{4}-\\d{2}-\\d{2}"):
         return "date (YYYY-MM-DD)"
     if "\\d+(\\.\\d{1,2})?" in str(error.validator_value):
         return "amount (e.g. \"1250.00\")"
     return "value"
+
+
+def _short(value) -> str:
+    """A value as shown in a message: long text cut in the middle (a message stays one short line)."""
+    text = str(value)
+    return text if len(text) <= 60 else text[:40] + "…" + text[-12:]
 
 
 def _json_type(value) -> str:

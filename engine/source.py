@@ -14,9 +14,12 @@ from pathlib import Path
 __all__ = ["Source", "Span", "ScalarText"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Span:
     """A range in a file; lines and columns are 1-based, `end_col` is exclusive.
+
+    Treated as immutable (hashable by value) but not `frozen`: a frozen dataclass's
+    `__init__` is three times slower, and a document makes one span per value and key.
 
     >>> Span("p.yaml", 3, 7, 3, 12).start
     'p.yaml:3:7'
@@ -46,9 +49,11 @@ class Source:
 
     def __post_init__(self) -> None:
         starts = [0]
-        for i, ch in enumerate(self.text):
-            if ch == "\n":
-                starts.append(i + 1)
+        find, text = self.text.find, self.text
+        at = find("\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = find("\n", at + 1)
         object.__setattr__(self, "_line_starts", tuple(starts))
 
     @classmethod
@@ -98,10 +103,18 @@ class ScalarText:
     def __init__(self, source: Source, value: str, raw_start: int, raw_end: int) -> None:
         self.source = source
         self.value = value
-        raw = source.text[raw_start:raw_end]
+        # aligned on first use (most scalars never need it): until then the raw range as a
+        # tuple, then the offsets as a list; one attribute, so the load cache stores either
+        self._offsets: tuple[int, int] | list[int] = (raw_start, raw_end)
+
+    def _align(self) -> list[int]:
+        if isinstance(self._offsets, list):
+            return self._offsets
+        raw_start, raw_end = self._offsets
+        raw = self.source.text[raw_start:raw_end]
         offsets: list[int] = []
         j = 0
-        for ch in value:
+        for ch in self.value:
             if ch.isspace():
                 offsets.append(raw_start + j)
                 continue
@@ -113,11 +126,13 @@ class ScalarText:
             j = k + 1
         offsets.append(raw_start + j)
         self._offsets = offsets
+        return offsets
 
     def span(self, start: int, end: int) -> Span:
         """The file span of `value[start:end]`."""
+        offsets = self._align()
         start = min(max(start, 0), len(self.value))
         end = min(max(end, start), len(self.value))
-        raw_start = self._offsets[start]
-        raw_end = self._offsets[end - 1] + 1 if end > start else raw_start + 1
+        raw_start = offsets[start]
+        raw_end = offsets[end - 1] + 1 if end > start else raw_start + 1
         return self.source.span(raw_start, raw_end)

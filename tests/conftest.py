@@ -6,14 +6,26 @@ output is relative (`tests/invalid/...`), which keeps snapshots machine-independ
 """
 from __future__ import annotations
 
+import atexit
 import io
 import json
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-import cli
+# The suite never writes into the real cache folder (~/.cache/frist): the load cache of
+# every test, in-process or in a subprocess, and of code run while collecting (catalogs
+# loaded for parametrisation) goes to a temporary folder removed at the end.
+_CACHE = tempfile.mkdtemp(prefix="frist-test-cache-")
+os.environ["FRIST_CACHE_DIR"] = os.path.join(_CACHE, "entries")
+os.environ["FRIST_CACHE_KEY"] = os.path.join(_CACHE, "key", "cache.key")
+atexit.register(shutil.rmtree, _CACHE, True)
+
+import cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"

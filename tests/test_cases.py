@@ -106,8 +106,6 @@ UNREACHED = {
     ("fiken-kravia", "tungt-running"): "same rule as kravia's (k33)",
     ("fiken-kravia", "bo-running"): "same rule as kravia's (k07)",
     ("fiken-kravia", "renewal-running"): "same rule as kravia's (k34)",
-    ("fiken-kravia", "time-barred"): "same rule as kravia's (k20)",
-    ("fiken-kravia", "too-old-at-handover"): "same rule as kravia's (k19)",
 }
 
 

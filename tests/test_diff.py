@@ -189,3 +189,13 @@ def test_html_is_self_contained_changed_cases_first_and_linked(run_cli):
     assert links == ["#parameter-reminder_fee"] and "parameter-reminder_fee" in page.ids
     figure = next(row for row in page.rows if row and row[0][0] == "value" and row[1][0] == "35 NOK")
     assert figure[2][0] == "38 NOK"
+
+
+@pytest.mark.parametrize("spec", ["--output={out}:x", "-o{out}:x", "--no-index:{out}"])
+def test_a_rev_path_argument_is_never_an_option_to_git(run_cli, tmp_path, spec):
+    """issue 13 item 5: `git show --output=PATH:x` wrote a file; the spec is a revision or an error."""
+    out = tmp_path / "written-by-git"
+    code, stdout, err = run_cli("diff", "--cases", CASES, "--policies", LADDER, "--", spec.format(out=out),
+                                  "ladder@2026-01-01")
+    assert code == 2 and stdout == "" and "internal error" not in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []

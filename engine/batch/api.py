@@ -16,13 +16,15 @@ from typing import Any, Callable
 import polars as pl
 
 from ..case import LoadedCase
-from ..errors import CaseError, EvaluationError, PolicyError, UsageError
+from ..errors import CaseError, FristError, PolicyError, UsageError
 from ..pipeline import Catalog, load_catalog
 from ..values.time import parse_date, today_oslo
 from .law import judge_rows, violation_rows
 from .layout import REJECTS, ROW, describe_reject, rejects_of, to_case_frame
 
-__all__ = ["decide_batch", "decide_table", "catalog_for"]
+__all__ = ["decide_batch", "decide_table", "catalog_for", "INTERNAL"]
+
+INTERNAL = "internal error"     # the problem text of a row that hit a bug (the run goes on; exit 101)
 
 
 @lru_cache(maxsize=8)
@@ -61,17 +63,31 @@ def _as_of_column(frame: pl.DataFrame, as_of: dt.date | str | None) -> tuple[pl.
     return parsed.fill_null(today).alias("as_of"), problems
 
 
+def _check_policy_name(catalog: Catalog, policy: str | None) -> None:
+    """A `--policy` that names no policy at all is a usage error, not one reject per row."""
+    if policy is not None:
+        name = policy.partition("@")[0]
+        if not catalog.versions(name):
+            raise UsageError(f"unknown policy `{name}` (known: {', '.join(catalog.policies.names()) or 'none'})")
+
+
 def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | None = None,
-                 policies_dir: str | Path = "policies", include_drafts: bool = False,
+                 policies_dir: str | Path | Catalog = "policies", include_drafts: bool = False,
                  progress: Callable[[int], None] | None = None,
-                 violations: list | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                 ignore_unknown: bool = False, violations: list | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Decide every row; returns (decisions, rejects) as Polars frames, both ordered by `row`.
 
-    Rejects have `row` (1-based input row), `case_id`, `field` and `problem`. A row whose
-    decision breaks one of the law's constraints is never among the decisions: it goes to
-    `violations` (one dict per constraint broken, see `law.VIOLATIONS`) when a list is
-    given, else to the rejects with field `law`.
+    Rejects have `row` (1-based input row), `case_id`, `field` and `problem`. Every input
+    row is in exactly one of the two: a row whose policy, version or date cannot be
+    resolved is a reject like a row with a bad value, never the end of the run.
+    Unknown columns raise `UsageError` unless `ignore_unknown` (`columns.py`).
+    `policies_dir` may be an already loaded `Catalog` (validate runs embedded examples
+    through this path). A row whose decision breaks one of the law's constraints is never
+    among the decisions: it is a reject with field `law` naming the constraint and its
+    source, or, when a `violations` list is given, one dict per constraint broken goes
+    there instead (`law.VIOLATIONS`).
     """
+    from .columns import check_columns, check_item_fields
     from ..columnar.frame import AS_OF, cases_from_frame
     from ..columnar.program import evaluate
     from ..decision import decide_case
@@ -82,10 +98,13 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
         raise UsageError("decide_batch takes an Arrow table or a Polars DataFrame")
     if "case_id" not in frame.columns:
         raise UsageError("the input has no `case_id` column")
+    frame = frame.drop(check_columns(frame.columns, ignore_unknown, internal=(ROW,)))
+    check_item_fields(frame.schema, ignore_unknown)
     if ROW not in frame.columns:
         frame = frame.with_row_index(ROW, offset=1)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
-    catalog = catalog_for(policies_dir)
+    catalog = policies_dir if isinstance(policies_dir, Catalog) else catalog_for(policies_dir)
+    _check_policy_name(catalog, policy)
     days, as_of_problems = _as_of_column(frame, as_of)
     rejects_parts = [as_of_problems]
     if policy is not None:
@@ -100,10 +119,14 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     groups: dict[tuple, list] = {}
     for (spec, day), part in keyed.filter(pl.col("__spec").is_not_null()).group_by(["__spec", "__day"], maintain_order=True):
         name, _, pinned = spec.partition("@")
-        main = catalog.resolve(name, day, include_drafts, pinned or None)
-        if not main.rules:
-            raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
-        bindings = catalog.bind(main, day, include_drafts)
+        try:
+            main = catalog.resolve(name, day, include_drafts, pinned or None)
+            if not main.rules:
+                raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
+            bindings = catalog.bind(main, day, include_drafts)
+        except UsageError as err:
+            rejects_parts.append(rejects_of(part, pl.lit("policy"), pl.lit(str(err))))
+            continue
         key = tuple(sorted(b.version.key for b in bindings.values())) + (main.name, spec)
         groups.setdefault(key, [main, bindings, spec, []])[3].append(part)
     decided = []
@@ -139,8 +162,11 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
                                                        decision.rule.rule.action, decision.violations))
                     else:
                         scalar.append((row, decision))
-                except (EvaluationError, CaseError, UsageError) as err:
+                except FristError as err:
                     failed.append({"row": row, "field": "", "problem": getattr(err, "message", str(err))})
+                except Exception as err:  # noqa: BLE001 - a bug in one row must not lose the others
+                    failed.append({"row": row, "field": "", "problem": f"{INTERNAL}: {type(err).__name__}: {err} "
+                                                                         "(a bug in Frist; please report it)"})
             table_out = pl.concat([table_out.filter(~suspect),
                                    decisions_from_scalar(scalar, main, bindings, table_out.schema)])
             if failed:
@@ -164,7 +190,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
 
 def decide_batch(table: Any, policy: str | None = None, as_of: dt.date | str | None = None,
                  policies_dir: str | Path = "policies", include_drafts: bool = False,
-                 rejects: list | None = None) -> Any:
+                 rejects: list | None = None, ignore_unknown: bool = False) -> Any:
     """Decide a table of cases; returns decisions as the same kind of table (Arrow or Polars).
 
     Args:
@@ -173,11 +199,13 @@ def decide_batch(table: Any, policy: str | None = None, as_of: dt.date | str | N
         as_of: decision date; default: each row's `as_of`, else today (Europe/Oslo).
         rejects: a list to receive one dict per problem (row, case_id, field, problem);
             without it, any rejected row raises `CaseError` (rows are never dropped silently).
+        ignore_unknown: drop columns the layout does not know instead of raising `UsageError`.
 
     Raises:
         PolicyError, UsageError, CaseError.
     """
-    decisions, problems = decide_table(table, policy, as_of, policies_dir, include_drafts)
+    decisions, problems = decide_table(table, policy, as_of, policies_dir, include_drafts,
+                                       ignore_unknown=ignore_unknown)
     if problems.height:
         if rejects is None:
             from ..diagnostics import Diagnostic

@@ -19,9 +19,11 @@ def add_commands(sub) -> None:
     batch.add_argument("--policy", help="NAME or NAME@VERSION (default: each row's `policy`)")
     batch.add_argument("--policies", default="policies", help="policy folder (default: policies/)")
     batch.add_argument("--include-drafts", action="store_true", help="let draft versions decide")
-    batch.add_argument("--rejects", help="where to write rejected rows (default: OUTPUT with .rejects.csv)")
-    batch.add_argument("--violations", help="where to write rows whose decision the law forbids "
-                                            "(default: OUTPUT with .violations.csv)")
+    batch.add_argument("--rejects", help="where to write rejected rows (default: OUTPUT with .rejects.csv); "
+                                         "always written, empty when no row was rejected")
+    batch.add_argument("--ignore-unknown", action="store_true",
+                       help="decide without columns the layout does not know (default: they are an error)")
+    batch.add_argument("--format", choices=["text", "json"], default="text", help="the summary printed at the end")
     batch.add_argument("--strict", action="store_true", help="stop at the first rejected row (exit 2)")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar")
     batch.set_defaults(handler="engine.batch.commands:batch")

@@ -15,7 +15,7 @@ import polars as pl
 from ..errors import UsageError
 from .layout import ROW
 
-__all__ = ["FORMATS", "format_of", "read_cases", "write_decisions", "write_rejects", "flat_row"]
+__all__ = ["FORMATS", "CHUNK_ROWS", "REJECT_COLUMNS", "format_of", "read_cases", "decision_sink", "rejects_sink", "flat_row"]
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _RECORDS = ("creditor", "debtor", "agreement")
@@ -29,21 +29,40 @@ def format_of(path: str | Path) -> str:
     return FORMATS[suffix]
 
 
-def read_cases(path: str | Path, chunk_rows: int = 250_000) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
-    """Chunks of (flat frame with ROW, rejects found while reading)."""
+CHUNK_ROWS = 20_000          # rows decided at a time: memory stays flat however long the input is
+
+
+def read_cases(path: str | Path, chunk_rows: int | None = None, ignore_unknown: bool = False
+               ) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
+    """Chunks of (flat frame with ROW, rejects found while reading); every input row is in exactly one.
+
+    Parquet and CSV stream through Polars' lazy scan in batches of `chunk_rows`, JSON Lines
+    line by line, so a file of millions of rows is never held whole. Unknown columns are an error (`columns.check_columns`).
+    """
+    from .columns import check_columns
+    chunk_rows = chunk_rows or CHUNK_ROWS
     kind = format_of(path)
-    if not Path(path).exists():
-        raise UsageError(f"`{path}` does not exist")
+    if not Path(path).is_file():
+        raise UsageError(f"`{path}` does not exist" if not Path(path).exists() else f"`{path}` is not a file")
+    if kind == "jsonl":
+        yield from _read_jsonl(path, chunk_rows)
+        return
     try:
-        if kind == "jsonl":
-            yield from _read_jsonl(path, chunk_rows)
-            return
-        frame = pl.read_parquet(path) if kind == "parquet" else pl.read_csv(path, infer_schema=False)
+        lazy = pl.scan_parquet(path) if kind == "parquet" else pl.scan_csv(path, infer_schema=False)
+        names = lazy.collect_schema().names()
     except (pl.exceptions.PolarsError, OSError) as err:
         raise UsageError(f"cannot read `{path}` as {kind}: {str(err).splitlines()[0]}") from None
-    frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-    for start in range(0, max(frame.height, 1), chunk_rows):
-        yield frame.slice(start, chunk_rows), []
+    unknown = check_columns(names, ignore_unknown)
+    start = 0
+    try:
+        # streamed batches: each file is read once, whatever its size (a slice per chunk would re-scan CSV)
+        for frame in lazy.drop(unknown).collect_batches(chunk_size=chunk_rows):
+            if frame.height == 0:
+                continue
+            yield frame.with_row_index(ROW, offset=start + 1).with_columns(pl.col(ROW).cast(pl.Int64)), []
+            start += frame.height
+    except (pl.exceptions.PolarsError, OSError) as err:
+        raise UsageError(f"cannot read `{path}` as {kind} (after row {start}): {str(err).splitlines()[0]}") from None
 
 
 def flat_row(doc: dict) -> dict:
@@ -57,55 +76,82 @@ def flat_row(doc: dict) -> dict:
     return row
 
 
-def _read_jsonl(path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
-    """Chunks of valid case documents as flat rows; an invalid line becomes rejects (its line number is its row)."""
+def _parse_line(raw: bytes, where: str) -> dict:
+    """One JSON Lines row as a checked case document; raises ValueError or CaseError with the reason."""
     from ..case import case_from_data
+    from ..document import LIMITS
+    if len(raw) > LIMITS["bytes"]:
+        raise ValueError(f"the line is {len(raw)} bytes; a case is at most {LIMITS['bytes']}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"the line is not UTF-8 (byte 0x{raw[err.start]:02x} at column {err.start + 1})") from None
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+    except ValueError as err:
+        raise ValueError(f"is not JSON: {err}") from None
+    if not isinstance(doc, dict):
+        raise ValueError("a case must be a JSON object")
+    case_from_data(doc, where)
+    return doc
+
+
+def _read_jsonl(path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
+    """Chunks of valid case documents as flat rows; an invalid line becomes rejects (its line number is its row).
+
+    Lines are read as bytes and decoded one by one, so a bad byte rejects its line only.
+    """
     from ..errors import CaseError
     rows, rejects = [], []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
                 continue
-            doc = None
             try:
-                doc = json.loads(line)
-                if not isinstance(doc, dict):
-                    raise ValueError("a case must be a JSON object")
-                case_from_data(doc, f"{path}:{number}")
-            except (ValueError, CaseError) as err:
-                problems = [d.message for d in err.diagnostics] if isinstance(err, CaseError) else [str(err)]
-                case_id = doc.get("case_id") if isinstance(doc, dict) else None   # None: the line is no object
-                rejects.extend({"row": number, "case_id": case_id, "field": "", "problem": p} for p in problems)
-                continue
-            flat = flat_row(doc)
-            flat[ROW] = number
-            rows.append(flat)
-            if len(rows) >= chunk_rows:
-                yield pl.DataFrame(rows, infer_schema_length=None), rejects
+                doc = _parse_line(raw, f"{path}:{number}")
+            except (ValueError, CaseError, RecursionError) as err:
+                problems = ([d.message for d in err.diagnostics] if isinstance(err, CaseError)
+                            else ["the case is nested too deeply"] if isinstance(err, RecursionError) else [str(err)])
+                rejects.extend({"row": number, "case_id": _case_id_of(raw), "field": "", "problem": p} for p in problems)
+            else:
+                flat = flat_row(doc)
+                flat[ROW] = number
+                rows.append(flat)
+            if len(rows) + len(rejects) >= chunk_rows:
+                yield _frame(rows), rejects
                 rows, rejects = [], []
     if rows or rejects:
-        yield (pl.DataFrame(rows, infer_schema_length=None) if rows
-               else pl.DataFrame(schema={ROW: pl.Int64, "case_id": pl.String})), rejects
+        yield _frame(rows), rejects
 
 
-def write_decisions(frame: pl.DataFrame, path: str | Path) -> None:
+def _frame(rows: list[dict]) -> pl.DataFrame:
+    return (pl.DataFrame(rows, infer_schema_length=None) if rows
+            else pl.DataFrame(schema={ROW: pl.Int64, "case_id": pl.String}))
+
+
+def _case_id_of(raw: bytes) -> str | None:
+    """The `case_id` of a rejected line when it is readable text, else None (never a neighbour's)."""
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    value = doc.get("case_id") if isinstance(doc, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def decision_sink(path: str | Path):
+    """Where decisions go: written whole on commit (JSON Lines in the JSON shape of `frist decide`)."""
     from .output import row_json
-    kind = format_of(path)
-    if kind == "parquet":
-        frame.write_parquet(path)
-    elif kind == "csv":
-        frame.write_csv(path)
-    else:
-        with open(path, "w", encoding="utf-8") as handle:
-            for row in frame.iter_rows(named=True):
-                handle.write(json.dumps(row_json(row), ensure_ascii=False) + "\n")
+    from .sink import TableSink
+    return TableSink(path, format_of(path), to_json=row_json)
 
 
-def write_rejects(rejects: pl.DataFrame, path: str | Path) -> None:
-    kind = FORMATS.get(Path(path).suffix.lower(), "csv")
-    if kind == "parquet":
-        rejects.write_parquet(path)
-    elif kind == "jsonl":
-        rejects.write_ndjson(path)
-    else:
-        rejects.write_csv(path)
+REJECT_COLUMNS = {"row": pl.Int64, "case_id": pl.String, "field": pl.String, "problem": pl.String}
+
+
+def rejects_sink(path: str | Path):
+    """Where rejected rows go (`row, case_id, field, problem`); CSV unless the suffix says otherwise."""
+    from .sink import TableSink
+    return TableSink(path, FORMATS.get(Path(path).suffix.lower(), "csv"), schema=REJECT_COLUMNS)

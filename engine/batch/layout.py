@@ -10,6 +10,7 @@ date); each problem becomes a reject `(row, case_id, field, problem)`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import lru_cache
 
@@ -18,12 +19,16 @@ import polars as pl
 from .. import types as T
 from ..columnar.frame import AS_OF, dtype_of, root_columns
 from ..schema_check import load_schema
+from ..values.money import MAX_AMOUNT
+from ..values.time import DATE_MAX, DATE_MIN
 
 __all__ = ["to_case_frame", "ROW", "REJECTS", "rejects_of", "describe_reject"]
 
 ROW = "__input_row"
 REJECTS = {"row": pl.Int64, "field": pl.String, "problem": pl.String}   # a reject before its case_id is joined
 _MONEY = r"^-?\d+(\.\d{1,2})?$"
+_TOO_BIG = "`{}` is larger than the largest amount Frist accepts (" + str(MAX_AMOUNT) + " NOK)"
+_DAYS = ((DATE_MIN - dt.date(1970, 1, 1)).days, (DATE_MAX - dt.date(1970, 1, 1)).days)
 
 
 def rejects_of(frame: pl.DataFrame, field: pl.Expr, problem: pl.Expr) -> pl.DataFrame:
@@ -62,13 +67,17 @@ def _convert(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, label: pl.Expr, defa
     if inner == T.MONEY:
         if text:
             clean = raw.str.replace_all(r"[ \u00a0]", "")
-            ok = clean.str.contains(_MONEY)
-            value = (clean.cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64, strict=False)
-            bad = pl.format("`{}` is not an amount", raw)
+            decimal = clean.cast(pl.Decimal(38, 2), strict=False)
+            value = pl.when(decimal.abs() <= MAX_AMOUNT).then((decimal * 100).cast(pl.Int64, strict=False))
+            ok = clean.str.contains(_MONEY) & value.is_not_null()
+            bad = pl.when(decimal.abs() > MAX_AMOUNT).then(pl.format(_TOO_BIG, raw)).otherwise(
+                pl.format("`{}` is not an amount", raw))
         elif isinstance(dtype, pl.Decimal) or dtype == pl.Null:
-            value = (raw.cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64, strict=False)
+            value = pl.when(raw.cast(pl.Decimal(38, 2), strict=False).abs() <= MAX_AMOUNT).then(
+                (raw.cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64, strict=False))
             ok = value.is_not_null() & ((raw.cast(pl.Decimal(38, 2), strict=False) == raw) if dtype != pl.Null else True)
-            bad = pl.lit("an amount with more than two decimals")
+            bad = pl.when(raw.cast(pl.Decimal(38, 2), strict=False).abs() > MAX_AMOUNT).then(
+                pl.format(_TOO_BIG, raw.cast(pl.String))).otherwise(pl.lit("an amount with more than two decimals"))
         else:
             value, ok, bad = pl.lit(None, dtype=pl.Int64), pl.lit(False), pl.lit(f"money must be text like \"1250.00\" or a decimal, not {dtype}")
     elif inner == T.DATE:
@@ -93,6 +102,11 @@ def _convert(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, label: pl.Expr, defa
         if isinstance(inner, T.Enum) and inner.members:
             ok = value.is_in(list(inner.members))
             bad = pl.format("`{}` is not one of " + ", ".join(inner.members).replace("{", "").replace("}", ""), value)
+    if inner == T.DATE:
+        outside = (value < _DAYS[0]) | (value > _DAYS[1])
+        ok = ok & ~outside.fill_null(False)
+        bad = pl.when(outside.fill_null(False)).then(pl.format(
+            f"`{{}}` is outside the years Frist supports ({DATE_MIN.year}–{DATE_MAX.year})", raw.cast(pl.String))).otherwise(bad)
     problem = pl.when(missing & required).then(pl.lit("is required")) \
         .when(~missing & ~ok.fill_null(False)).then(bad).otherwise(pl.lit(None, dtype=pl.String))
     return value, problem
@@ -106,14 +120,22 @@ def _source(frame: pl.DataFrame, name: str) -> str | None:
     return None
 
 
-def _json_problems(frame: pl.DataFrame, root: str, item: T.Record, pending: list[dict]) -> None:
-    """Check JSON text cells the way the case schema does: a list of objects, known keys, typed values."""
+def _json_problems(frame: pl.DataFrame, root: str, item: T.Record, pending: list[dict]) -> set[int]:
+    """Check JSON text cells the way the case schema does: a list of objects, known keys, typed values.
+
+    Returns the rows with a problem: their cells are left out of decoding (one bad cell
+    must not stop the column, and the row is rejected anyway).
+    """
     kinds = {k: ("bool" if T.unwrap(t) == T.BOOL else "text") for k, t in item.fields}
+    before = len(pending)
     for row, text in zip(frame.get_column(ROW).to_list(), frame.get_column(root).to_list()):
         if text is None:
             continue
         try:
             items = json.loads(text)
+        except RecursionError:
+            pending.append({"row": row, "field": root, "problem": "is JSON nested too deeply"})
+            continue
         except ValueError as err:
             pending.append({"row": row, "field": root, "problem": f"is not JSON: {err}"})
             continue
@@ -132,14 +154,22 @@ def _json_problems(frame: pl.DataFrame, root: str, item: T.Record, pending: list
                                             (want == "text" and not isinstance(value, str))):
                     pending.append({"row": row, "field": f"{root}[{i}].{key}",
                                      "problem": f"must be {'true or false' if want == 'bool' else 'text'}, not {json.dumps(value)}"})
+    return {p["row"] for p in pending[before:]}
 
 
-def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[dict]) -> pl.DataFrame | None:
-    """The list column as a long table: __row, __item, one column per field (raw)."""
+def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[dict],
+                skipped: set[int]) -> pl.DataFrame | None:
+    """The list column as a long table: __row, __item, one column per field (raw).
+
+    Rows whose JSON cell was rejected are added to `skipped` (their list reads as empty).
+    """
     if root in frame.columns:
         col = frame.get_column(root)
         if col.dtype == pl.String:
-            _json_problems(frame, root, item, pending)
+            bad = _json_problems(frame, root, item, pending)
+            skipped |= bad
+            if bad:
+                col = frame.select(pl.when(~pl.col(ROW).is_in(list(bad))).then(pl.col(root))).to_series()
             raw_struct = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
             col = col.str.json_decode(pl.List(raw_struct))
         long = pl.DataFrame({ROW: frame.get_column(ROW), root: col}).explode(root, keep_nulls=False)
@@ -163,6 +193,7 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
     problems: list[pl.DataFrame] = []
     lists: dict[str, pl.DataFrame] = {}
     pending: list[dict] = []
+    skipped: set[int] = set()
     for name, typ in columns.items():
         if isinstance(T.unwrap(typ), T.ListOf):
             lists[name] = typ
@@ -180,7 +211,7 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
     base = base.select(ROW, AS_OF, *(n for n in columns if n in base.columns))
     for name, typ in lists.items():
         item = T.unwrap(typ).item
-        long = _list_input(frame, name, item, pending)
+        long = _list_input(frame, name, item, pending, skipped)
         struct_type = dtype_of(typ).inner
         if long is None:
             if name == "claims":
@@ -200,8 +231,8 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
         base = base.join(nested, on=ROW, how="left", maintain_order="left").with_columns(
             pl.col(name).fill_null(pl.lit([], dtype=pl.List(struct_type))).cast(pl.List(struct_type)))
         if name == "claims":
-            problems.append(rejects_of(base.filter(pl.col(name).list.len() == 0), pl.lit("claims"),
-                                       pl.lit("needs at least one claim")))
+            empty = (pl.col(name).list.len() == 0) & ~pl.col(ROW).is_in(list(skipped))
+            problems.append(rejects_of(base.filter(empty), pl.lit("claims"), pl.lit("needs at least one claim")))
     problems.append(_cross_checks(base, steps))
     if pending:
         problems.append(pl.DataFrame(pending, schema=REJECTS))
@@ -240,7 +271,7 @@ def _item_checks(name: str, long: pl.DataFrame) -> pl.DataFrame:
 
 
 def _cross_checks(base: pl.DataFrame, steps: tuple[str, ...]) -> pl.DataFrame:
-    """Steps known to the policy, nothing after the decision date, no payment before the first invoice."""
+    """Steps known to the policy, nothing (events, payments, hand-overs) after the decision date, no payment before the first invoice."""
     frames = []
     earliest = pl.col("claims").list.eval(pl.coalesce(pl.element().struct.field("issued"),
                                                       pl.element().struct.field("due"))).list.min()
@@ -254,4 +285,9 @@ def _cross_checks(base: pl.DataFrame, steps: tuple[str, ...]) -> pl.DataFrame:
         else:
             rules.append(("date", pl.col("date") < pl.col("__first"), "is before the first invoice"))
         frames += _failing(long, name, rules)
+    long = base.select(ROW, AS_OF, "claims").explode("claims", keep_nulls=False)
+    long = long.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(ROW).alias("__item"),
+                             pl.col("claims").struct.unnest())
+    frames += _failing(long, "claims", [("handed_over", pl.col("handed_over") > pl.col(AS_OF),
+                                         "is after the decision date; decide on a later date (--as-of) or correct the hand-over date")])
     return pl.concat(frames)

@@ -67,6 +67,7 @@ def decisions_from_columns(result: ColumnarResult, rows: pl.Series, case_ids: pl
         cols[key] = pl.col(out[key].name).cast(pl.Date) if key in out else pl.lit(None, dtype=pl.Date)
     for key, col in result.amounts.items():
         cols["amount_" + key] = _money(pl.col(col.name))
+    cols["set_aside"] = pl.lit("", dtype=pl.String)   # rows with a claim set aside are re-decided per case
     return frame.select(**cols)
 
 
@@ -87,8 +88,14 @@ def decisions_from_scalar(decisions: list[tuple[int, Any]], main: CheckedVersion
             record[key] = d.outputs.get(key)
         for key, value in d.amounts.items():
             record["amount_" + key] = value
+        record["set_aside"] = set_aside_text(d.set_aside)
         records.append(record)
     return pl.DataFrame(records, schema=schema)
+
+
+def set_aside_text(aside: list) -> str:
+    """The claims set aside as `invoice:reason` joined by `;` (empty when none)."""
+    return ";".join(f"{s.invoice}:{s.reason.rule.id}" for s in aside)
 
 
 def row_json(row: dict) -> dict:
@@ -106,4 +113,6 @@ def row_json(row: dict) -> dict:
         "amount": money(row["commission_amount"])}
     out["step"] = row["step"]
     out["amounts"] = {k[len("amount_"):]: money(v) for k, v in row.items() if k.startswith("amount_") and v is not None}
+    out["set_aside"] = [dict(zip(("claim", "reason"), part.rsplit(":", 1)))
+                        for part in (row.get("set_aside") or "").split(";") if part]
     return out

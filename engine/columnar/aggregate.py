@@ -72,11 +72,15 @@ def _result(func: str, node: ast.Aggregate, item: Col | None, value, err) -> Col
 
 def list_aggregate(run: ColumnarRun, node: ast.Aggregate, policy: str) -> Col:
     """`node` as one list expression over its list column (raises `OuterValue` if it reads per-case values)."""
-    from .compile import ExprCompiler
+    from .compile import ExprCompiler, OuterValue
     compiler = ExprCompiler(run, policy, loop=node.var, element=True)
     func = node.func
     item = None if func == "count" else compiler.col(node.item)
     where = compiler.col(node.where) if node.where is not None else None
+    if any(c is not None and c.is_const for c in (item, where)):
+        # a constant inside `list.eval` is one value, not one per element: an empty list
+        # would still aggregate it; the long table broadcasts it to the list's items
+        raise OuterValue("a constant item or condition")
     lst = pl.col(node.source.ref.name)
     w = where.expr.fill_null(False) if where is not None else None
     err = _item_err(func, node, item, where, item.expr if item else None)

@@ -227,6 +227,8 @@ class ExprCompiler:
         if name not in _VECTOR_FUNCTIONS:
             raise NotColumnar(f"`{name}` runs per case")
         args = [self.col(a) for a in node.args]
+        if all(a.is_const for a in args):
+            return self._fold(node, [a.const for a in args])
         err = any_err(*(a.err for a in args))
         if name in ("min", "max"):
             args = align(*args)
@@ -242,12 +244,32 @@ class ExprCompiler:
             return self._business(name, args, err)
         raise NotColumnar(f"`{name}` has no columnar form")
 
+    def _fold(self, node: ast.Call, values: list) -> Col:
+        """A call on constants: its value, by the scalar implementation (a table gather of one
+        constant is a one-row Series, which Polars does not broadcast like a scalar)."""
+        from ..functions import FUNCTIONS
+        fn = FUNCTIONS[node.name]
+        try:
+            with decimal.localcontext(DECIMAL_CONTEXT):
+                if fn.needs_calendar:
+                    calendar = self.run.bindings[self.policy].calendar
+                    if calendar is None:
+                        raise NotColumnar("no calendar")
+                    values = [calendar, *values]
+                return literal(fn.impl(*values), node.type)
+        except NotColumnar:
+            raise
+        except Exception as err:  # noqa: BLE001 - the scalar path raises the same, and reports it
+            raise NotColumnar(f"constant folding failed: {err}") from None
+
     def _table(self, node: ast.Call) -> Col:
         table_node, key_node = node.args
         if not (isinstance(table_node, ast.Path) and table_node.ref.kind == "param" and not table_node.fields):
             raise NotColumnar("table argument is not a parameter")
         rows = self.run.bindings[table_node.ref.scope].checked.params[table_node.ref.name]
         key = self.col(key_node)
+        if key.is_const:
+            return self._fold(node, [rows, key.const])
         value_type = node.type
         values = align(*(literal(v, value_type) for _, v in rows))
         chain = None

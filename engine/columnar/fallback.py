@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from .. import ast
-from ..compiler import _Emitter, _ident
+from ..compiler import _Emitter
 from ..errors import EvaluationError
 from ..values.money import DECIMAL_CONTEXT
 from ..values.time import Months
@@ -53,8 +53,8 @@ def per_case(run: ColumnarRun, node: ast.Expr, policy: str, mask: pl.Series | No
     body = emitter.expr(node, policy)
     defs = sorted({(n.ref.scope, n.ref.name) for n in ast.walk(node)
                    if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "def"})
-    names = [f"d_{_ident(p)}__{n}" for p, n in defs]
-    source = f"def _per_case(case, as_of, {', '.join(names)}):\n    return {body}\n"
+    names = [emitter.definition_local(p, n) for p, n in defs]
+    source = "".join(emitter.helpers) + f"def _per_case(case, as_of, {', '.join(names)}):\n    return {body}\n"
     namespace = emitter.ns
     exec(compile(source, "<frist-columnar-fallback>", "exec"), namespace)  # noqa: S102 - from the checked AST
     function = namespace["_per_case"]

@@ -10,7 +10,7 @@ the scalar evaluators do. "Materialised" means queued as a column of one lazy qu
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import polars as pl
@@ -177,6 +177,7 @@ class ColumnarRun:
     def run(self) -> ColumnarResult:
         checked = self.bindings[self.main].checked
         self.add_columns({CHOSEN: pl.lit(None, dtype=pl.Int32), "__suspect": pl.lit(False)})
+        self._set_aside_rows(checked)
         done: set = set()
         done_at: list[set] = []
         for index, rule in enumerate(checked.rules):
@@ -198,6 +199,34 @@ class ColumnarRun:
         suspect = self.frame.get_column("__suspect") | chosen.is_null()
         keep = [CHOSEN] + [c.name for c in outputs.values()] + [c.name for c in amounts.values()]
         return ColumnarResult(self.frame.select(keep), outputs, amounts, suspect.rename("suspect"), self.fallbacks)
+
+    def _set_aside_rows(self, checked) -> None:
+        """Rows where a `set_aside:` reason holds a claim are re-decided per case (engine/set_aside.py).
+
+        Each reason `select(c for c in claims where P)` is asked here as `any(true for c in
+        claims where P)`; the columns then stand for cases whose every claim is collected.
+        """
+        for entry in checked.set_aside:
+            node, policy = entry.when, self.main
+            while isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "def":
+                policy = node.ref.scope           # a reason naming a definition: probe the definition
+                node = self.bindings[policy].checked.definitions[node.ref.name]
+            if not (isinstance(node, ast.Aggregate) and node.func == "select"):
+                self.fallbacks.append(f"set-aside reason {entry.rule.id}: not a select(...), every row re-decided per case")
+                self.add_columns({"__suspect": pl.lit(True)})
+                continue
+            truth = ast.Literal(span=node.span, value=True, kind="Bool", text="true", type=T.BOOL)
+            probe = replace(node, func="any", item=truth, type=T.BOOL)
+            for scope, name in needs(probe, self.bindings, set()):
+                self.ensure(scope, name)
+            col = self.top(probe, policy, f"set-aside reason {entry.rule.id}")
+            if isinstance(col, list):
+                self.add_columns({"__suspect": pl.lit(True)})
+                continue
+            held = col.expr.fill_null(True)
+            if col.err is not None:
+                held = held | col.err
+            self.add_columns({"__suspect": pl.col("__suspect") | held})
 
     def _combine(self, key: str, parts: list[tuple[int, Col]], money: bool) -> OutputColumn:
         """One column for an output: each rule's value on the rows that rule decided."""

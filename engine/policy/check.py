@@ -69,6 +69,7 @@ def check_version(version: PolicyVersion, used_options: dict[str, list[CheckedVe
         _caps(checked, combo, out)
     # definitions and rules are checked against each overlapping used version; the trees
     # kept are those of the first (the types agree, or a diagnostic says where they do not).
+    first_combo = None
     for i, combo in enumerate(_combinations(used_options)):
         target = checked if i == 0 else CheckedVersion(version, checked.params, checked.param_types)
         _definitions(target, combo, out)
@@ -76,7 +77,42 @@ def check_version(version: PolicyVersion, used_options: dict[str, list[CheckedVe
         if version.constraints:
             from ..constraints.check import check_constraints
             check_constraints(target, scope_of(target, combo), out)
+        if i == 0:
+            first_combo = combo
+        else:
+            _same_types(checked, first_combo, target, combo, out)
     return checked
+
+
+def _trees(checked: CheckedVersion):
+    yield from checked.definitions.values()
+    for rule in checked.rules:
+        yield rule.when
+        yield from rule.outputs.values()
+    yield from checked.amounts.values()
+
+
+def _same_types(kept: CheckedVersion, kept_with: dict[str, CheckedVersion], other: CheckedVersion,
+                other_with: dict[str, CheckedVersion], out: list[Diagnostic]) -> None:
+    """Every node has one type whichever overlapping used version is in force.
+
+    Evaluators pick an operation by the checked types (`Date + Days` is not `Date + Months`)
+    and keep the trees of the first used version; a figure whose unit changes between
+    versions (`14 days`, then `1 month`) would make a later decision run the wrong one.
+    """
+    changed = [alias for alias in other_with if other_with[alias] is not kept_with[alias]]
+    for a, b in zip(_trees(kept), _trees(other)):
+        stack = [(a, b)]
+        while stack:
+            x, y = stack.pop()
+            if x.type != y.type and ERROR not in (x.type, y.type):
+                was = ", ".join(kept_with[c].version.key for c in changed)
+                now = ", ".join(other_with[c].version.key for c in changed)
+                out.append(Diagnostic(
+                    "type-differs-between-versions", f"this is {x.type} with {was} but {y.type} with {now}",
+                    y.span, help="give the figure the same unit in every version it may be read from"))
+                break
+            stack.extend(zip(reversed(ast.children(x)), reversed(ast.children(y))))
 
 
 def _combinations(options: dict[str, list[CheckedVersion]]):
@@ -254,6 +290,14 @@ def _rules(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[D
                                   rule.step_span or rule.span,
                                   help=did_you_mean(rule.step, list(v.steps)) or "declare it in `steps:`"))
         checked.rules.append(CheckedRule(rule, when, outputs))
+    claim_list = root_fields(v.steps)["claims"]
+    for entry in v.set_aside:
+        if entry.id in seen:
+            out.append(Diagnostic("duplicate-rule-id", f"`{entry.id}` names both a rule and a set-aside reason, or two reasons",
+                                  entry.span, notes=(("first used here", seen[entry.id]),), help="ids must be unique in a version"))
+        seen[entry.id] = entry.span
+        claims = Checker(scope, out).expect(entry.when, claim_list, "a set-aside reason's `claims` (a list of claims)")
+        checked.set_aside.append(CheckedRule(entry, claims, {}))
     for name, expr in v.amounts.items():
         checked.amounts[name] = Checker(scope, out).expect(expr, T.MONEY, f"amount `{name}`")
     if v.rules and not (isinstance(v.rules[-1].when, ast.Literal) and v.rules[-1].when.value is True):

@@ -30,13 +30,38 @@ def find_policy_files(paths: list[str | Path]) -> tuple[list[Path], list[Diagnos
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            files.extend(sorted(f for f in path.rglob("*.yaml") if f.is_file()))
+            for f in sorted(f for f in path.rglob("*.yaml") if f.is_file()):
+                if _in_layout(f.relative_to(path)):
+                    files.append(f)
+                else:
+                    problems.append(_outside_layout(path, f))
         elif path.is_file():
             files.append(path)
         else:
             problems.append(Diagnostic("no-such-file", f"`{p}` does not exist", path=str(p),
                                        help="give a policy file or a folder of them (default: policies/)"))
     return list(dict.fromkeys(files)), problems
+
+
+_DRAFTS = "drafts"      # `<name>/drafts/<date>.yaml`: where drafts live (the loop's layout)
+
+
+def _in_layout(relative: Path) -> bool:
+    """`<name>/<date>.yaml` or `<name>/drafts/<date>.yaml` below a folder given on the command line
+    (or `<date>.yaml`, `drafts/<date>.yaml` when the folder given is one policy's own)."""
+    parts = relative.parts
+    return len(parts) <= 2 or (len(parts) == 3 and parts[1] == _DRAFTS)
+
+
+def _outside_layout(root: Path, file: Path) -> Diagnostic:
+    """A policy file nested deeper than the layout (a copy in a subfolder would otherwise decide)."""
+    shown = relative(file)
+    return Diagnostic(
+        "policy-outside-layout",
+        f"`{shown}` is not where a policy version lives in `{relative(root)}` "
+        f"(`<name>/<effective>.yaml`, drafts in `<name>/{_DRAFTS}/<effective>.yaml`); it was not loaded",
+        path=shown,
+        help="move it to its place, delete the copy, or name the file on the command line to check it on its own")
 
 
 def load_version(path: Path) -> tuple[PolicyVersion | None, list[Diagnostic]]:
@@ -114,6 +139,8 @@ class _Builder:
             version.rules.append(self._rule(i, spec))
         for i, spec in enumerate(d.get("constraints") or ()):
             version.constraints.append(self._constraint(i, spec))
+        for i, spec in enumerate(d.get("set_aside") or ()):
+            version.set_aside.append(self._set_aside(i, spec))
         for i, spec in enumerate(d.get("examples") or ()):
             at = ("examples", i)
             as_of = self.date(at + ("as_of",), spec["as_of"]) if "as_of" in spec else None
@@ -172,6 +199,14 @@ class _Builder:
             id=spec["id"], when=when, require=self.expr(at + ("require",), spec["require"]),
             source=spec["source"], text={"nb": spec["nb"], "en": spec["en"]},
             span=self.doc.span(at + ("id",)), history=spec.get("history", True))
+    def _set_aside(self, i: int, spec: dict) -> Rule:
+        """A `set_aside:` entry: a rule-like record whose `when` is the claims it sets aside."""
+        at = ("set_aside", i)
+        return Rule(
+            id=spec["id"], index=i, when=self.expr(at + ("claims",), spec["claims"]), action=spec["action"],
+            outputs={}, explain=spec["explain"], source=spec.get("source"),
+            span=self.doc.span(at + ("id",)), action_span=self.doc.span(at + ("action",)),
+        )
 
     def _rule(self, i: int, spec: dict) -> Rule:
         at = ("rules", i)

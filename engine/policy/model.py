@@ -100,6 +100,9 @@ class PolicyVersion:
     amounts: dict[str, ast.Expr] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)
+    # Reasons that take single claims out of the case (`set_aside:`), as rules whose
+    # `when` is the list of claims the reason holds (see decision.py).
+    set_aside: list[Rule] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
     description: str = ""
 

@@ -47,7 +47,11 @@ def add_commands(sub) -> None:
     lock.add_argument("--check", action="store_true", help="write nothing; exit 1 if a version is unlocked or changed")
     lock.add_argument("--rewrite", action="append", metavar="NAME@VERSION",
                       help="accept a changed published version (a deliberate correction; repeatable)")
-    lock.add_argument("--lock", help="the lock file (default: policies.lock here or in a parent folder)")
+    lock.add_argument("--forget", action="append", metavar="NAME@VERSION",
+                      help="retire a locked version whose file is gone or moved (deliberate; repeatable)")
+    lock.add_argument("--allow-backdated", action="append", metavar="NAME@VERSION",
+                      help="lock a new version dated before the newest locked one (deliberate; repeatable)")
+    lock.add_argument("--lock", help="the lock file (default: policies.lock in the policy folder or a folder above it)")
     lock.set_defaults(handler="engine.review.lock:lock_command")
 
     test = sub.add_parser("test", help="run the examples embedded in policy files (pytest-like summary)")

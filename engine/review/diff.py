@@ -48,7 +48,7 @@ class Side:
 class Change:
     """An added, removed or changed item of the policy file, field by field."""
 
-    kind: str                                   # parameter | definition | rule | steps | amounts | uses
+    kind: str                                   # parameter | definition | rule | set_aside | steps | amounts | uses
     name: str
     status: str                                 # added | removed | changed
     fields: list[tuple[str, str | None, str | None]] = field(default_factory=list)
@@ -126,8 +126,8 @@ def version_changes(old: CheckedVersion, new: CheckedVersion) -> list[Change]:
     def where(section: str):
         def at(name: str, on_new: bool) -> str:
             version, data = (n, nd) if on_new else (o, od)
-            if section == "rules":
-                return _where(version, ("rules", next(i for i, r in enumerate(data["rules"]) if r["id"] == name), "id"))
+            if section in ("rules", "set_aside"):
+                return _where(version, (section, next(i for i, r in enumerate(data[section]) if r["id"] == name), "id"))
             return _where(version, (section, name))
         return at
 
@@ -138,6 +138,8 @@ def version_changes(old: CheckedVersion, new: CheckedVersion) -> list[Change]:
                         where("definitions"))
     changes += _compare("rule", {r["id"]: _rule_fields(r, i) for i, r in enumerate(od.get("rules") or ())},
                         {r["id"]: _rule_fields(r, i) for i, r in enumerate(nd.get("rules") or ())}, where("rules"))
+    changes += _compare("set_aside", {r["id"]: _rule_fields(r, i) for i, r in enumerate(od.get("set_aside") or ())},
+                        {r["id"]: _rule_fields(r, i) for i, r in enumerate(nd.get("set_aside") or ())}, where("set_aside"))
     for section in ("steps", "amounts", "uses"):
         before, after = od.get(section), nd.get(section)
         if before != after:
@@ -186,6 +188,7 @@ def _flat(decision: dict) -> dict[str, Any]:
     if out["commission"] is not None:
         out["commission"] = out["commission"]["amount"]
     out.update({f"amounts.{k}": v for k, v in decision["amounts"].items()})
+    out["set_aside"] = ", ".join(f"{s['claim']}: {s['reason']}" for s in decision.get("set_aside", ())) or None
     return out
 
 

@@ -123,5 +123,6 @@ def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False), file=stdout)
     else:
-        print(RENDERERS[args.format](data), end="", file=stdout)
+        from ..diagnostics import printable      # case ids and file names are input: never raw control characters
+        print(printable(RENDERERS[args.format](data)), end="", file=stdout)
     return 1 if args.fail_on_change and data["summary"]["changed"] else 0

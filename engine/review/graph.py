@@ -6,7 +6,8 @@ reached before it ("new case" for the first) to that step, the new stage; a rule
 `step:` was reached before (a renewal, such as kravia's `renew-bo`) leads from the stage
 back to that step, and the stage stays. A rule with no step leaves the stage ("any stage"
 before the first step rule) and leads to its action, or loops back when it only waits
-(`not_before`). Edges are
+(`not_before`). The policy's `set_aside:` reasons come first, from "any stage" to their
+action: they decide the case only when they hold every claim. Edges are
 drawn by audience, read from `debtor.kind` in the condition and the definitions it uses:
 thick blue for consumers only, dashed orange for businesses only, plain for both.
 """
@@ -113,6 +114,9 @@ def ladder(version: CheckedVersion, used: dict[str, CheckedVersion] | None = Non
     edges: list[Edge] = []
     stage = ANY                 # the step most recently reached for the first time
     steps_seen: list[str] = []
+    for reason in version.set_aside:   # a claim set aside; the case itself only when every claim is
+        edges.append(Edge(ANY, reason.rule.action, f"set aside {reason.rule.id}",
+                          _short("every claim in " + sources.text(reason.when)), None, "both", True))
     for rule in version.rules:
         r = rule.rule
         kinds = _audience(rule.when, version, used)

@@ -5,6 +5,12 @@ A published version is immutable: once locked, a change to its file is an error 
 published versions and refuses to rewrite a changed one unless named with `--rewrite`.
 The lock has one `sha256  path` line per version (sha256sum's format), so adding a version
 adds one line to review.
+
+The lock is found from the policy folder being checked (that folder or the nearest one
+above it), never from the working directory alone, so `frist validate /repo/policies` run
+from anywhere checks the lock. It governs the policy folders its entries live in; in them,
+`lock_checks.py` also makes errors of a locked version that disappeared or moved and of a
+new version dated before the newest locked one. The lock is written atomically.
 """
 from __future__ import annotations
 
@@ -12,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..diagnostics import Diagnostic, Severity, relative, render_text, sort_and_cap
+from ..atomic import write_text_atomically
+from ..diagnostics import Diagnostic, relative, render_text, sort_and_cap
 from ..errors import PolicyError, UsageError
 from ..source import Span
 
@@ -22,7 +29,7 @@ if TYPE_CHECKING:
     from ..pipeline import Catalog
     from ..policy.model import PolicyVersion
 
-__all__ = ["LOCK_NAME", "Lock", "Entry", "find_lock", "lock_problems", "lock_command"]
+__all__ = ["LOCK_NAME", "Lock", "Entry", "find_lock", "lock_for", "lock_problems", "lock_command"]
 
 LOCK_NAME = "policies.lock"
 _HEADER = """\
@@ -79,6 +86,18 @@ class Lock:
         except ValueError:
             return file.as_posix()
 
+    def file_of(self, entry: Entry) -> Path:
+        return self.root / entry.path
+
+    def governs(self, file: str | Path) -> bool:
+        """Whether `file` lies in a policy folder this lock has entries in (`<folder>/<name>/<date>.yaml`)."""
+        here = Path(file).resolve()
+        return any(here.is_relative_to(folder) for folder in self.folders())
+
+    def folders(self) -> set[Path]:
+        root = self.root.resolve()
+        return {(root / e.path).parent.parent for e in self.entries.values()}
+
     def span(self, path: str) -> Span | None:
         line = self.lines.get(path)
         if line is None:
@@ -97,9 +116,11 @@ def _key(path: str) -> str:
     return f"{p.parent.name}@{p.stem}"
 
 
-def find_lock(start: Path | None = None) -> Path | None:
-    """`policies.lock` in the working directory or the nearest folder above it."""
-    here = (start or Path.cwd()).resolve()
+def find_lock(start: str | Path | None = None) -> Path | None:
+    """`policies.lock` in `start` (a folder or a file's folder; default: the working directory) or above it."""
+    here = Path(start or Path.cwd()).resolve()
+    if not here.is_dir():
+        here = here.parent
     for folder in (here, *here.parents):
         candidate = folder / LOCK_NAME
         if candidate.is_file():
@@ -121,9 +142,21 @@ def _changed(version: PolicyVersion, entry: Entry, lock: Lock) -> Diagnostic:
         notes=(("the locked hash", lock_span),) if lock_span else ())
 
 
-def lock_problems(catalog: Catalog, lock_file: Path | None = None) -> list[Diagnostic]:
-    """A diagnostic for every loaded version whose file differs from its locked hash."""
-    lock_file = lock_file or find_lock()
+def lock_for(paths: list[str | Path] | None) -> Path | None:
+    """The lock of the policy folders given (found from each in turn), else the working directory's."""
+    for path in paths or ():
+        if Path(path).exists():
+            found = find_lock(path)
+            if found is not None:
+                return found
+    return find_lock()
+
+
+def lock_problems(catalog: Catalog, paths: list[str | Path] | None = None,
+                  lock_file: Path | None = None) -> list[Diagnostic]:
+    """Errors for locked versions that changed, disappeared or moved, and for back-dated new versions."""
+    from .lock_checks import guard_problems
+    lock_file = lock_file or lock_for(paths)
     if lock_file is None:
         return []
     lock = Lock.read(lock_file)
@@ -132,29 +165,43 @@ def lock_problems(catalog: Catalog, lock_file: Path | None = None) -> list[Diagn
         entry = lock.entries.get(lock.path_of(version))
         if entry is not None and entry.sha256 != version.sha256:
             out.append(_changed(version, entry, lock))
-    return out
+    return out + guard_problems(catalog, lock, paths or [Path.cwd()])
+
+
+def _refusals(lock: Lock, rewrite: set[str], forget: set[str], allow: set[str], known: set[str]) -> None:
+    """The named versions must exist where each option looks for them."""
+    locked = {e.key for e in lock.entries.values()}
+    for option, names, pool in (("--rewrite", rewrite, known), ("--forget", forget, locked),
+                                ("--allow-backdated", allow, known)):
+        unknown = sorted(names - pool)
+        if unknown:
+            where = "locked" if option == "--forget" else "loaded"
+            raise UsageError(f"{option} names no {where} version: {', '.join(unknown)}")
 
 
 def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """`frist lock [PATH ...] [--check] [--rewrite NAME@VERSION ...]`."""
+    """`frist lock [PATH ...] [--check] [--rewrite|--forget|--allow-backdated NAME@VERSION ...]`."""
     from ..pipeline import load_catalog
+    from .lock_checks import guard_problems
     catalog, problems = load_catalog(args.paths)
-    errors = [d for d in problems if d.is_error and d.code != "locked-version-changed"]
+    errors = [d for d in problems if d.is_error]
     if errors:
         raise PolicyError(errors)
-    file = Path(args.lock) if args.lock else (find_lock() or Path.cwd() / LOCK_NAME)
+    file = Path(args.lock) if args.lock else (lock_for(args.paths) or Path.cwd() / LOCK_NAME)
     lock = Lock.read(file) if file.exists() else Lock(file, {}, {})
-    rewrite = set(args.rewrite or ())
-    known = {v.key for v in catalog.policies.all()}
-    unknown = sorted(rewrite - known)
-    if unknown:
-        raise UsageError(f"--rewrite names no loaded version: {', '.join(unknown)}")
-    added, rewritten, refused, missing = [], [], [], []
+    rewrite, forget = set(args.rewrite or ()), set(getattr(args, "forget", None) or ())
+    allow = set(getattr(args, "allow_backdated", None) or ())
+    _refusals(lock, rewrite, forget, allow, {v.key for v in catalog.policies.all()})
+    forgotten = sorted(forget)
+    lock.entries = {p: e for p, e in lock.entries.items() if e.key not in forget}
+    guarded = guard_problems(catalog, lock, args.paths, allow)
+    blocked = {d.span.path for d in guarded if d.span is not None}
+    added, rewritten, refused = [], [], []
     for version in catalog.policies.all():
         path = lock.path_of(version)
         entry = lock.entries.get(path)
         if entry is None:
-            if not version.is_draft:
+            if not version.is_draft and relative(version.path) not in blocked:
                 added.append(version.key)
                 lock.entries[path] = Entry(version.key, path, version.sha256)
         elif entry.sha256 != version.sha256:
@@ -163,32 +210,37 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 lock.entries[path] = Entry(version.key, path, version.sha256)
             else:
                 refused.append(_changed(version, entry, lock))
-    for path, entry in sorted(lock.entries.items()):
-        if not (lock.root / path).is_file():
-            missing.append(Diagnostic(
-                "locked-version-missing", f"locked version `{entry.key}` ({path}) no longer exists",
-                lock.span(path), severity=Severity.WARNING,
-                help="a published version should stay for audit; restore it from version control"))
+    refused += guarded
     shown = relative(file)
-    if refused or missing:
-        print(render_text(sort_and_cap(refused + missing)), file=stdout)
+    if refused:
+        print(render_text(sort_and_cap(refused)), file=stdout)
         print(file=stdout)
+    counts = {code: sum(1 for d in refused if d.code == code) for code in
+              ("locked-version-changed", "locked-version-missing", "locked-version-moved", "backdated-version")}
     if args.check:
         for key in added:
             print(f"not locked: {key}", file=stdout)
-        failed = bool(added or refused or missing)
+        failed = bool(added or refused or forgotten)
         print(f"{'FAILED' if failed else 'ok'}: {len(lock.entries) - len(added)} locked version(s) in {shown}; "
-              f"{len(added)} not locked, {len(refused)} changed, {len(missing)} missing", file=stdout)
+              f"{len(added)} not locked, {counts['locked-version-changed']} changed, "
+              f"{counts['locked-version-missing']} missing, {counts['locked-version-moved']} moved, "
+              f"{counts['backdated-version']} back-dated", file=stdout)
         return 1 if failed else 0
-    if added or rewritten:
+    if refused:
+        print(f"{shown}: nothing written; {len(refused)} refused (fix them or name them with --rewrite, "
+              "--forget or --allow-backdated)", file=stdout)
+        return 1
+    if added or rewritten or forgotten:
         try:
-            file.write_text(lock.render(), encoding="utf-8")
+            write_text_atomically(file, lock.render())
         except OSError as err:
             raise UsageError(f"cannot write the policy lock {shown}: {err.strerror or err}") from None
     for key in added:
         print(f"locked {key}", file=stdout)
     for key in rewritten:
         print(f"rewrote {key} (a published version changed: say why in the commit)", file=stdout)
-    print(f"{shown}: {len(added)} added, {len(rewritten)} rewritten, {len(refused)} refused "
+    for key in forgotten:
+        print(f"forgot {key} (a published version retired: say why in the commit)", file=stdout)
+    print(f"{shown}: {len(added)} added, {len(rewritten)} rewritten, {len(forgotten)} forgotten, 0 refused "
           f"({len(lock.entries)} locked)", file=stdout)
-    return 1 if refused else 0
+    return 0

@@ -72,12 +72,16 @@ def git_file(spec: str, workdir: Path) -> Path | None:
     rev, sep, path = spec.partition(":")
     if not sep or not rev or not path or Path(spec).exists():
         return None
+    if rev.startswith("-"):
+        raise UsageError(f"`{spec}`: a git revision cannot start with `-`")
     try:
-        text = subprocess.run(["git", "show", f"{rev}:{path}"], capture_output=True, text=True, check=True).stdout
+        # `--end-of-options`: whatever the user typed is a revision, never an option to git
+        text = subprocess.run(["git", "show", "--end-of-options", f"{rev}:{path}"],
+                              capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL).stdout
     except (OSError, subprocess.CalledProcessError) as err:
         detail = getattr(err, "stderr", "") or str(err)
         raise UsageError(f"cannot read `{spec}` from git: {detail.strip()}") from None
-    folder = Path(tempfile.mkdtemp(prefix="frist-", dir=workdir)) / rev.replace("/", "_")
+    folder = Path(tempfile.mkdtemp(prefix="frist-", dir=workdir)) / "".join(c if c.isalnum() or c in "-_." else "_" for c in rev)
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / Path(path).name
     out.write_text(text, encoding="utf-8")

@@ -129,5 +129,6 @@ def timeline(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False), file=stdout)
     else:
         render = {"text": render_text, "markdown": render_markdown, "html": render_html}[args.format]
-        print(render(data), end="", file=stdout)
+        from ..diagnostics import printable      # the case id is input: never raw control characters
+        print(printable(render(data)), end="", file=stdout)
     return 0

@@ -8,6 +8,13 @@ A cost counts from its own date, so a payment never pays a fee charged after it.
 
 Amounts are kept exact while the ledger runs; the result is rounded to the øre (half
 up) once, at the end, so the order of payments never accumulates rounding error.
+
+The § 3a compensation (forsinkelsesrenteloven § 3a, business debtors) is a cost like the
+fees: it falls due the day after the oldest claim's due date (when late interest can be
+claimed) and payments settle it in the `costs` bucket. It is offset against the collection
+costs, never added to them (inkassoforskriften §§ 1-5 and 2-6): the costs owed are at
+every moment the larger of the compensation and the fees charged so far, so each charge
+adds only what lifts that larger amount.
 """
 from __future__ import annotations
 
@@ -52,11 +59,38 @@ def _accrue(claims: list[_Claim], start: dt.date, end: dt.date, schedule) -> Dec
     return sum((simple_interest(c.unpaid, max(start, c.due), end, schedule) for c in claims if c.unpaid > 0), _ZERO)
 
 
+def _charges(book: list[_Claim], costs: Iterable[dict], to: dt.date, compensation: Decimal | None
+             ) -> list[tuple[dt.date, Decimal, str]]:
+    """Dated cost charges up to `to`: each fee, and the § 3a compensation offset against them."""
+    fees = sorted(((e["date"], e["fee"]) for e in costs if e["fee"] and e["date"] <= to), key=lambda x: x[0])
+    comp_day = min((c.due for c in book), default=None)
+    comp_day = comp_day + dt.timedelta(days=1) if comp_day is not None else None
+    if not compensation or comp_day is None or comp_day > to:
+        return [(day, fee, "cost") for day, fee in fees]
+    items = sorted([(day, 1, fee) for day, fee in fees] + [(comp_day, 0, compensation)], key=lambda x: (x[0], x[1]))
+    level = fees_so_far = _ZERO
+    comp = _ZERO
+    out = []
+    for day, kind, amount in items:
+        if kind == 0:
+            comp = amount
+        else:
+            fees_so_far += amount
+        new_level = max(comp, fees_so_far)
+        if new_level > level:
+            what = "§ 3a compensation (offset against fees)" if kind == 0 else "cost"
+            out.append((day, new_level - level, what if new_level - level == amount else f"{what}, {_fmt(amount)} less the offset"))
+        level = new_level
+    return out
+
+
 def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dict], to: dt.date,
            schedule: list[tuple[dt.date, Decimal]], order: str, creditor_order: str | None = None,
-           journal: list[str] | None = None) -> dict[str, Any]:
+           compensation: Decimal | None = None, journal: list[str] | None = None) -> dict[str, Any]:
     """Run the ledger up to `to`; payments marked `to: creditor` may follow their own order.
 
+    `compensation`, when given, is the § 3a amount: a cost from the day after the oldest
+    claim's due date, offset against the fees (see the module docstring).
     `journal`, when given, receives one line per step of the computation (for explain).
 
     >>> rates = [(dt.date(2026, 1, 1), Decimal("0.12"))]
@@ -71,7 +105,7 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
     orders["creditor"] = parse_order(creditor_order) if creditor_order else orders["collector"]
     book = sorted((_Claim(c["due"], c["amount"] - c.get("credited", _ZERO))
                    for c in claims if not c.get("disputed", False)), key=lambda c: c.due)
-    charges = sorted(((e["date"], e["fee"]) for e in costs if e["fee"] and e["date"] <= to), key=lambda x: x[0])
+    charges = _charges(book, costs, to, compensation)
     paid_in = sorted((p for p in payments if p["date"] <= to), key=lambda p: p["date"])
 
     unpaid_costs = accrued = unpaid_interest = overpaid = _ZERO
@@ -89,7 +123,7 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
         cursor = max(cursor, day)
         while charge_at < len(charges) and charges[charge_at][0] <= day:
             unpaid_costs += charges[charge_at][1]
-            note(f"{charges[charge_at][0]}  cost {_fmt(charges[charge_at][1])}")
+            note(f"{charges[charge_at][0]}  {charges[charge_at][2]} {_fmt(charges[charge_at][1])}")
             charge_at += 1
         left = payment["amount"]
         paid += left
@@ -118,9 +152,9 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
     new_interest = _accrue(book, cursor, to, schedule)
     accrued += new_interest
     unpaid_interest += new_interest
-    for day, fee in charges[charge_at:]:
+    for day, fee, what in charges[charge_at:]:
         unpaid_costs += fee
-        note(f"{day}  cost {_fmt(fee)}")
+        note(f"{day}  {what} {_fmt(fee)}")
 
     note(f"{to}  interest accrued {_fmt(accrued)} in all; unpaid: principal {_fmt(sum((c.unpaid for c in book), _ZERO))}, "
          f"interest {_fmt(unpaid_interest)}, costs {_fmt(unpaid_costs)}")

@@ -9,11 +9,16 @@ from __future__ import annotations
 import decimal
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["ORE", "KRONE", "DECIMAL_CONTEXT", "parse_money", "format_money", "format_percent",
+__all__ = ["ORE", "KRONE", "MAX_AMOUNT", "DECIMAL_CONTEXT", "parse_money", "format_money", "format_percent",
            "round_ore", "round_kr", "floor_kr", "is_ore_exact"]
 
 ORE = Decimal("0.01")
 KRONE = Decimal("1")
+
+# The largest amount a case or a command line may give (just under 10^12 NOK). With it, an
+# amount times any rate stays far inside 28 digits and inside the columnar evaluator's
+# Int64 øre (about 9.2e16), so no accepted amount can overflow either evaluator.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 # INVARIANT: 28 significant digits is far beyond any NOK amount times any rate, so
 # intermediate results are exact until a named rounding point.
@@ -33,6 +38,8 @@ def parse_money(text: str) -> Decimal:
         raise ValueError(f"`{text}` is not an amount") from None
     if not value.is_finite():
         raise ValueError(f"`{text}` is not an amount")
+    if abs(value) > MAX_AMOUNT:
+        raise ValueError(f"`{text}` is larger than the largest amount Frist accepts ({MAX_AMOUNT} NOK)")
     return value
 
 
@@ -75,10 +82,14 @@ def is_ore_exact(amount: Decimal) -> bool:
 def format_money(amount: Decimal) -> str:
     """Two decimals, no thousands separator, as decisions print money.
 
-    >>> format_money(Decimal("38")), format_money(Decimal("187.5"))
-    ('38.00', '187.50')
+    A Decimal zero may carry a sign (`0 NOK * -3` is `-0`); money has none, so zero prints
+    as `0.00` whichever way it was computed (the columnar evaluator's integers have no -0).
+
+    >>> format_money(Decimal("38")), format_money(Decimal("187.5")), format_money(Decimal("-0.001"))
+    ('38.00', '187.50', '0.00')
     """
-    return f"{amount.quantize(ORE, rounding=ROUND_HALF_UP):.2f}"
+    rounded = amount.quantize(ORE, rounding=ROUND_HALF_UP)
+    return f"{rounded.copy_abs() if rounded == 0 else rounded:.2f}"
 
 
 def format_percent(fraction: Decimal) -> str:

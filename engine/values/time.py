@@ -12,9 +12,24 @@ from dataclasses import dataclass
 
 import pendulum
 
-__all__ = ["Months", "parse_date", "format_date", "add_months", "add_duration", "today_oslo", "TIMEZONE"]
+__all__ = ["Months", "parse_date", "format_date", "add_months", "add_duration", "today_oslo", "TIMEZONE",
+           "DATE_MIN", "DATE_MAX", "DateRangeError"]
 
 TIMEZONE = "Europe/Oslo"
+
+# The years a case, a policy or a command-line date may name. Debt collection has no use
+# for dates outside them, and deadlines years ahead (foreldelse: 3, 10 years) stay far from
+# Python's year 9999 limit, so date arithmetic on accepted input cannot overflow.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
+
+
+class DateRangeError(ValueError, ArithmeticError):
+    """A date (given or computed) outside the calendar Frist works in.
+
+    An ArithmeticError too, so evaluation reports an overflowing deadline as an
+    evaluation error (never a crash) wherever date arithmetic happens.
+    """
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -54,7 +69,10 @@ def parse_date(text: str) -> dt.date:
         raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)") from None
     if not isinstance(parsed, dt.date) or isinstance(parsed, dt.datetime):
         raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)")
-    return dt.date(parsed.year, parsed.month, parsed.day)
+    value = dt.date(parsed.year, parsed.month, parsed.day)
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise DateRangeError(f"`{text}` is outside the years Frist supports ({DATE_MIN.year}–{DATE_MAX.year})")
+    return value
 
 
 def format_date(value: dt.date) -> str:
@@ -67,6 +85,9 @@ def add_months(date: dt.date, months: int) -> dt.date:
     >>> add_months(dt.date(2026, 1, 31), 1), add_months(dt.date(2024, 2, 29), 12)
     (datetime.date(2026, 2, 28), datetime.date(2025, 2, 28))
     """
+    total = date.year * 12 + date.month - 1 + months
+    if not 1 <= total // 12 <= 9999:
+        raise DateRangeError(f"{date} + {months} month(s) is beyond the calendar")
     moved = pendulum.date(date.year, date.month, date.day).add(months=months)
     return dt.date(moved.year, moved.month, moved.day)
 
@@ -79,7 +100,10 @@ def add_duration(date: dt.date, duration: int | Months) -> dt.date:
     """
     if isinstance(duration, Months):
         return add_months(date, duration.count)
-    return date + dt.timedelta(days=duration)
+    try:
+        return date + dt.timedelta(days=duration)
+    except OverflowError:
+        raise DateRangeError(f"{date} + {duration} day(s) is beyond the calendar") from None
 
 
 def today_oslo() -> dt.date:
