@@ -98,7 +98,7 @@ def test_decide_blocks_what_the_law_forbids(tmp_path, run_cli):
         assert code == 1 and word in out and "legal_review" in out
 
 
-def test_batch_puts_forbidden_decisions_in_the_violations_file(tmp_path, run_cli):
+def test_batch_never_writes_a_forbidden_decision_among_the_decisions(tmp_path, run_cli):
     folder = _policies(tmp_path, _bo_fee_2000)
     import yaml
     doc = yaml.safe_load(BO_CASE)
@@ -108,11 +108,11 @@ def test_batch_puts_forbidden_decisions_in_the_violations_file(tmp_path, run_cli
     cases.write_text(json.dumps(doc) + "\n" + json.dumps(lawful) + "\n")
     out_file = tmp_path / "out.jsonl"
     code, out, _ = run_cli("batch", cases, "-o", out_file, "--policies", folder, "--no-progress")
-    assert code == 1
+    assert code == 2
     decided = [json.loads(line) for line in out_file.read_text().splitlines()]
     assert [d["case_id"] for d in decided] == ["T-2"]
-    held = (tmp_path / "out.violations.csv").read_text()
-    assert "T-1" in held and "salaer-cap-lett" in held
+    held = (tmp_path / "out.rejects.csv").read_text()
+    assert "T-1" in held and ",law," in held and "salaer-cap-lett" in held and "inkassoforskriften" in held
 
 
 @pytest.mark.parametrize("inside, salaer, lawful", [
@@ -157,3 +157,28 @@ def test_a_recorded_fee_the_law_did_not_allow_is_not_owed():
     assert "events[0]" in text and "not owed" in text
     assert "purring-fee" in text and "letter-fee-after-14-days" in text and "inkassoforskriften § 1-2" in text
     assert decision.amounts["fees"] == Decimal("0.00")         # the 70 NOK is not added
+
+
+def _law_warns(path: Path):
+    import yaml
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# law-warns: "):
+            return yaml.safe_load(line[len("# law-warns: "):])
+    return None
+
+
+WARNED = [p for p in sorted((ROOT / "tests" / "cases").glob("*/*.yaml")) if _law_warns(p) is not None]
+
+
+@pytest.mark.parametrize("path", WARNED, ids=lambda p: p.stem)
+def test_a_corpus_case_warns_of_each_recorded_fee_the_law_did_not_allow(path):
+    """The constraints each case's comment names (computed by hand there) are the warnings, on every version."""
+    from engine.case import load_case
+    catalog, _ = load_catalog([ROOT / "policies"])
+    case = load_case(str(path))
+    for version in catalog.versions(path.parent.name):
+        decision = decide_case(catalog, case, case.data["as_of"], f"{path.parent.name}@{version.effective}", fast=True)
+        warned = [w for w in decision.warnings if "is not owed" in w]
+        named = sorted({c for w in warned for c in _law_warns(path) if f"no-regulation/{c};" in w})
+        assert named == sorted(_law_warns(path)) and len(warned) == len(named), decision.warnings
+        assert all("LD-mirror" in w for w in warned)                # each with the law's source

@@ -27,6 +27,7 @@ from ..errors import FristError
 from ..evaluator import Evaluator
 from ..runtime import Run
 from ..values.time import Months, add_duration
+from .enforce import constrained
 from .static import constant_violations, constraint_diagnostic, unreachable_rules
 from ..diagnostics import Diagnostic, Severity
 
@@ -44,7 +45,10 @@ def law_problems(catalog) -> list[Diagnostic]:
             continue
         out += unreachable_rules(checked)
         days = _windows(catalog, checked)
-        out += constant_violations(checked, [catalog.bind(checked, d, True) for d in days])
+        laws = [catalog.bind(checked, d, True) for d in days]
+        if not any(constrained(b, checked.name) for b in laws):
+            continue            # bound by no constraint: nothing to search for
+        out += constant_violations(checked, laws)
         out += _Search(catalog, checked, days).run()
     return out
 
@@ -72,11 +76,19 @@ class _Search:
         self.spec = f"{checked.name}@{checked.version.effective}"
 
     def run(self) -> list[Diagnostic]:
+        for example in self.checked.version.examples:       # the policy's own examples count as tried cases
+            try:
+                case = case_from_data({k: v for k, v in example.case.items() if k not in ("policy", "as_of")}, "<example>")
+            except FristError:
+                continue
+            day = example.as_of or example.case.get("as_of")
+            if isinstance(day, dt.date):
+                self._decide(case.data, day)
         for day in self.days:
             bindings = self.catalog.bind(self.checked, day, True)
             self.amounts = self._amounts(bindings)
             for i, start in enumerate(self._starts(day)):
-                self._walk(start, long=i == 0)
+                self._walk(start, long=i < 2, variants=i == 0)
         return list(self.broken.values()) + self._unfired()
 
     # ── the cases ─────────────────────────────────────────────────────────────
@@ -103,7 +115,7 @@ class _Search:
         due = day + dt.timedelta(days=3)
         base = {"case_id": "SEARCH", "creditor": {"vat_registered": True}, "debtor": {"kind": "consumer"},
                 "claims": [{"invoice": "1", "amount": str(_BASE), "due": due.isoformat()}], "events": [], "payments": []}
-        starts = [base]
+        starts = [base, _with(base, debtor={"kind": "business"})]
         starts.append(_with(base, debtor={"kind": "consumer", "can_pay": False}))
         starts.append(_with(base, claims=[{"invoice": "1", "amount": str(_BASE), "due": due.isoformat(), "disputed": True}]))
         paid = (due + dt.timedelta(days=20)).isoformat()
@@ -151,12 +163,12 @@ class _Search:
         days = set()
         for ref in refs:
             for d in self._durations(bindings, short=bool(events)):
-                at = add_duration(ref, d)
-                days |= {at - dt.timedelta(days=1), at, at + dt.timedelta(days=1)}
+                for at in (add_duration(ref, d), add_duration(ref, -d)) if not events else (add_duration(ref, d),):
+                    days |= {at - dt.timedelta(days=1), at, at + dt.timedelta(days=1)}
         return sorted(d for d in days if d >= floor)
 
     # ── deciding ──────────────────────────────────────────────────────────────
-    def _walk(self, raw: dict, long: bool) -> None:
+    def _walk(self, raw: dict, long: bool, variants: bool = False) -> None:
         """Decide on the probe days in order; the first step taken (then its next day) moves the walk on."""
         due = min(dt.date.fromisoformat(c["due"]) for c in raw["claims"])
         pin = (due + dt.timedelta(days=1)).isoformat()
@@ -188,7 +200,7 @@ class _Search:
                 return
             day, decision = stepped
             out = decision.proposed if decision.blocked else decision.outputs
-            if long and (out.get("fee") or out.get("salaer")):
+            if variants and (out.get("fee") or out.get("salaer")):
                 for variant in self._variants(data):
                     self._decide(variant, day)
             event = {"step": decision.rule.rule.step, "date": day, "fee": out.get("fee") or Decimal("0.00"),
