@@ -183,3 +183,19 @@ def test_a_corpus_case_warns_of_each_recorded_fee_the_law_did_not_allow(path):
         named = sorted({c for w in warned for c in _law_warns(path) if f"no-regulation/{c};" in w})
         assert named == sorted(_law_warns(path)) and len(warned) == len(named), decision.warnings
         assert all("LD-mirror" in w for w in warned)                # each with the law's source
+
+
+def test_a_constant_fee_above_the_cap_is_found_without_a_case(tmp_path, run_cli):
+    """kravia's inkassovarsel fee as the constant 50 NOK: above 1/20 of the sats in every law version
+    (2024: 1/20 × 700 = 35; 2026: 1/20 × 750 = 37.50 → 38; inkassoforskriften § 1-2)."""
+    def edit(folder):
+        path = folder / "kravia" / "2024-01-01.yaml"
+        text = path.read_text()
+        assert text.count("    fee: varsel_fee\n") == 1
+        path.write_text(text.replace("    fee: varsel_fee\n", "    fee: 50 NOK\n"))
+    folder = _policies(tmp_path, edit)
+    code, out, _ = run_cli("validate", folder)
+    line = _line_of(folder / "kravia" / "2024-01-01.yaml", "    fee: 50 NOK")
+    assert code == 1
+    assert f"2024-01-01.yaml:{line}:10: error[breaks-law]: rule `inkassovarsel` breaks no-regulation/inkassovarsel-fee" in out
+    assert "the rule's outputs are constants" in out

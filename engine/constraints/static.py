@@ -11,7 +11,8 @@ from __future__ import annotations
 from .. import ast
 from ..diagnostics import Diagnostic
 from ..errors import EvaluationError
-from ..runtime import Bound
+from ..evaluator import Evaluator
+from ..runtime import Bound, Run
 from .enforce import violations
 from .record import DECISION, record_of
 
@@ -74,18 +75,14 @@ def constant_violations(checked, laws: list[dict]) -> list[Diagnostic]:
         if any(reads_case(e) for e in outputs.values()):
             continue
         for bindings in laws:
-            static = {name: b for name, b in bindings.items()}
-            values = {}
+            run = Run({}, checked.version.effective, bindings, checked.name)
             try:
-                from ..evaluator import Evaluator
-                from ..runtime import Run
-                run = Run({}, checked.version.effective, static, checked.name)
-                values = {k: Evaluator(run).value(e, static[checked.name]) if e is not None else None
+                values = {k: Evaluator(run).value(e, bindings[checked.name]) if e is not None else None
                           for k, e in outputs.items()}
             except (EvaluationError, KeyError):
                 continue
             record = record_of(r.rule.action, r.rule.step, values["fee"], values["salaer"], None, None)
-            pure = {name: Bound(_only_static(b.checked)) for name, b in static.items()}
+            pure = {name: Bound(_only_static(b.checked)) for name, b in bindings.items()}
             try:
                 found = violations(pure, checked.name, {}, checked.version.effective, record)
             except (EvaluationError, KeyError, TypeError):
