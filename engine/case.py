@@ -208,11 +208,15 @@ def pin_decision_date_defaults(raw: dict, as_of: dt.date) -> dict:
     """A copy of raw case data with every field marked `x-frist-default: as_of` filled in.
 
     Such a field (e.g. a claim's `handed_over`) means "the date the case is decided" when
-    left out. A projection over later dates (timeline, why-not) pins it once, at the
-    start, so the field does not move along with each projected decision date.
+    left out of a case with no steps yet. A projection over later dates (timeline,
+    why-not) pins it once, at the start, so the field does not move along with each
+    projected decision date. A case that already records steps is left as it is: the
+    policy derives the date from them (kravia: the agency's first step is the hand-over).
     """
     import copy
     root = load_schema("case.schema.json")
+    if raw.get("events"):
+        return copy.deepcopy(raw)
 
     def fill(value: Any, schema: dict) -> Any:
         schema = _resolve(schema, root)

@@ -63,9 +63,19 @@ class Diagnostic:
 
 
 class Capped(list):
-    """A list of diagnostics that knows how many more there were (`omitted`)."""
+    """A list of diagnostics that knows how many more there were (`omitted`); `+` keeps the count."""
 
     omitted: int = 0
+
+    def __add__(self, other):
+        out = Capped(list.__add__(self, list(other)))
+        out.omitted = self.omitted + getattr(other, "omitted", 0)
+        return out
+
+    def __radd__(self, other):
+        out = Capped(list(other) + list(self))
+        out.omitted = self.omitted + getattr(other, "omitted", 0)
+        return out
 
 
 def sort_and_cap(diagnostics: Iterable[Diagnostic], limit: int = DEFAULT_LIMIT) -> list[Diagnostic]:

@@ -103,13 +103,14 @@ class ScalarText:
     def __init__(self, source: Source, value: str, raw_start: int, raw_end: int) -> None:
         self.source = source
         self.value = value
-        self._raw = (raw_start, raw_end)
-        self._offsets: list[int] | None = None      # aligned on first use: most scalars never need it
+        # aligned on first use (most scalars never need it): until then the raw range as a
+        # tuple, then the offsets as a list; one attribute, so the load cache stores either
+        self._offsets: tuple[int, int] | list[int] = (raw_start, raw_end)
 
     def _align(self) -> list[int]:
-        if self._offsets is not None:
+        if isinstance(self._offsets, list):
             return self._offsets
-        raw_start, raw_end = self._raw
+        raw_start, raw_end = self._offsets
         raw = self.source.text[raw_start:raw_end]
         offsets: list[int] = []
         j = 0

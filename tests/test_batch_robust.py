@@ -197,3 +197,39 @@ def test_the_json_summary_accounts_for_every_row(tmp_path):
     assert {k: s[k] for k in ("rows", "decided", "rejected", "accounted", "actions")} == {
         "rows": 3, "decided": 2, "rejected": 1, "accounted": True, "actions": {"send_reminder": 2}}
     assert s["output"] == str(tmp_path / "out.parquet") and s["rejects"] == str(tmp_path / "out.rejects.csv")
+
+
+def test_kill_9_mid_run_leaves_the_previous_output(tmp_path):
+    """A run killed by SIGKILL cannot clean up, but the target keeps its previous content."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    line = json.dumps(good("K")).encode() + b"\n"
+    source = tmp_path / "big.jsonl"
+    source.write_bytes(line * 100_000)
+    target = tmp_path / "out.jsonl"
+    target.write_text("previous decisions\n")
+    (tmp_path / "out.rejects.csv").write_text("previous rejects\n")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "batch", str(source), "-o", str(target),
+                             "--policies", POLICIES, "--no-progress"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4)
+    if proc.poll() is not None:
+        pytest.skip("the run finished before it could be killed")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert target.read_text() == "previous decisions\n"
+    assert (tmp_path / "out.rejects.csv").read_text() == "previous rejects\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "big.jsonl", "out.jsonl", "out.rejects.csv"]
+
+
+def test_an_unknown_field_in_a_parquet_list_column_is_an_error(tmp_path):
+    claim = pl.struct(invoice=pl.lit("1"), amount=pl.lit("1250.00"), due=pl.lit("2026-01-15"), amout=pl.lit("9.00"))
+    frame = pl.DataFrame({"case_id": ["A"], "policy": ["demo"], "as_of": ["2026-03-02"],
+                          "creditor_vat_registered": [True], "debtor_kind": ["consumer"]})
+    frame.with_columns(pl.concat_list(claim).alias("claims")).write_parquet(tmp_path / "in.parquet")
+    code, _, err = batch(tmp_path / "in.parquet", tmp_path / "out.parquet")
+    assert code == 2 and "column `claims` has unknown field(s) `amout` (did you mean `amount`?)" in err
+    assert batch(tmp_path / "in.parquet", tmp_path / "out.parquet", "--ignore-unknown")[0] == 0

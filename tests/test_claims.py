@@ -133,7 +133,8 @@ def test_without_handed_over_and_without_agency_steps_the_claim_is_handed_over_n
     # outside (industry practice, seed 000): the letter fee is added on top → 262.50.
     (False, "262.50"),
 ])
-def test_both_readings_of_chapter1_fees_inside_salaer_cap(tmp_path, inside, salaer):
+def test_both_readings_of_chapter1_fees_inside_salaer_cap(tmp_path, monkeypatch, inside, salaer):
+    monkeypatch.setenv("FRIST_NO_CACHE", "1")          # the edited copy is not cached anywhere
     folder = tmp_path / "policies"
     shutil.copytree(ROOT / "policies", folder)
     law = folder / "no-regulation" / "2026-01-01.yaml"

@@ -29,7 +29,7 @@ def test_validate_a_single_file(run_cli):
 def test_validate_invalid(run_cli):
     code, out, err = run_cli("validate", "tests/invalid/type-mismatch", "--today", "2026-06-01")
     assert (code, err) == (1, "")
-    assert out.rstrip().splitlines()[-1].startswith("FAILED: 4 policy version(s), 0 example(s) checked; 4 error(s)")
+    assert out.rstrip().splitlines()[-1].startswith("FAILED: 5 policy version(s), 0 example(s) checked; 5 error(s)")  # one per folder
 
 
 def test_validate_warnings_only_exits_0(run_cli):
@@ -211,4 +211,5 @@ def test_internal_errors_exit_101_without_a_traceback(run_cli, monkeypatch):
     monkeypatch.setattr(commands, "validate", broken)
     code, out, err = run_cli("validate", DEMO)
     assert (code, out) == (101, "")
-    assert err == "internal error: RuntimeError: boom\nplease report this with the input that caused it.\n"
+    assert err == ("internal error: RuntimeError: boom\nplease report this with the input that caused it "
+                   "(FRIST_DEBUG=1 prints the traceback).\n")

@@ -20,7 +20,13 @@ from engine.errors import CaseError, EvaluationError, UsageError
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
 DATES = [dt.date(2026, 1, 20), dt.date(2026, 2, 23), dt.date(2026, 3, 2), dt.date(2026, 7, 1), dt.date(2027, 1, 4)]
-_KEYS = ("action", "rule", "fee", "salaer", "payment_deadline", "not_before", "next_review", "commission", "amounts")
+_KEYS = ("action", "rule", "fee", "salaer", "payment_deadline", "not_before", "next_review", "commission", "amounts",
+         "set_aside")
+
+
+def _aside(decision: dict) -> dict:
+    """The claims set aside as (claim, reason) pairs, the part the batch output carries."""
+    return {**decision, "set_aside": [(s["claim"], s["reason"]) for s in decision["set_aside"]]}
 
 
 def versions_with_rules():
@@ -48,7 +54,7 @@ def scalar(catalog, spec, doc, day):
         decision = decide_case(catalog, case, day, policy=spec, fast=True).to_dict(include_trace=False)
     except (CaseError, EvaluationError, UsageError):
         return None
-    return {k: decision[k] for k in _KEYS}
+    return {k: _aside(decision)[k] for k in _KEYS}
 
 
 def columnar(spec, docs, day):
@@ -57,7 +63,7 @@ def columnar(spec, docs, day):
     decisions, rejects = decide_table(frame, spec, day, POLICIES)
     out = {}
     for row in decisions.iter_rows(named=True):
-        got = row_json(row)
+        got = _aside(row_json(row))
         out[row["row"]] = {k: got[k] for k in _KEYS}
     return out, set(rejects.get_column("row").to_list())
 

@@ -1,7 +1,7 @@
 """Property-based parity: random cases, columnar vs scalar, for every bundled policy version with rules.
 
 Each example is a batch of up to 25 random cases decided on one date; every case must get
-the same action, rule, fee, payment deadline and amounts from both evaluators (or be
+the same action, rule, fee, payment deadline, amounts and claims set aside from both evaluators (or be
 rejected by both).
 """
 from __future__ import annotations
@@ -62,7 +62,7 @@ def test_random_cases_agree(key):
             else:
                 got = decided.get(row)
                 assert got is not None, doc
-                for field in ("action", "rule", "fee", "payment_deadline", "amounts"):
+                for field in ("action", "rule", "fee", "payment_deadline", "amounts", "set_aside"):
                     assert got[field] == want[field], (field, doc)
 
     check()

@@ -127,3 +127,12 @@ def test_a_one_line_case_with_10000_bad_claims_answers_quickly_and_briefly(run_c
     assert "… and " in err and "more problem(s) not shown" in err
     # 0.6-1.0 s of CPU on the shared 2-core machine (docs/robustness.md); was 37 MB and minutes before
     assert elapsed < 2.0, elapsed
+
+
+def test_a_policy_with_thousands_of_problems_prints_a_bounded_report(run_cli, tmp_path):
+    many = "".join(f"  d{i}: nosuch{i} + 1\n" for i in range(1500))
+    policies = demo_with(tmp_path, "definitions:\n", "definitions:\n" + many)
+    code, out, err = run_cli("validate", policies, "--today", "2026-06-01")
+    assert code == 1 and err == ""
+    assert out.count("error[unknown-name]") == 200
+    assert "… and 1300 more problem(s) not shown (the first 200 are above)" in out

@@ -83,7 +83,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     `policies_dir` may be an already loaded `Catalog` (validate runs embedded examples
     through this path).
     """
-    from .columns import check_columns
+    from .columns import check_columns, check_item_fields
     from ..columnar.frame import AS_OF, cases_from_frame
     from ..columnar.program import evaluate
     from ..decision import decide_case
@@ -95,6 +95,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     if "case_id" not in frame.columns:
         raise UsageError("the input has no `case_id` column")
     frame = frame.drop(check_columns(frame.columns, ignore_unknown, internal=(ROW,)))
+    check_item_fields(frame.schema, ignore_unknown)
     if ROW not in frame.columns:
         frame = frame.with_row_index(ROW, offset=1)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))

@@ -14,7 +14,7 @@ from ..diagnostics import did_you_mean
 from ..errors import UsageError
 from ..schema_check import load_schema
 
-__all__ = ["known_columns", "check_columns", "describe_columns"]
+__all__ = ["known_columns", "check_columns", "check_item_fields", "describe_columns"]
 
 _META = ("case_id", "as_of", "policy")
 
@@ -62,6 +62,25 @@ def check_columns(columns: Iterable[str], ignore_unknown: bool = False, internal
             + f". Known columns: {', '.join(known_columns())}. "
             "Rename the column, or pass --ignore-unknown to decide without it (docs/batch.md lists every column)")
     return unknown
+
+
+def check_item_fields(schema: dict, ignore_unknown: bool = False) -> None:
+    """Unknown fields inside list-of-struct columns (Parquet, Arrow) are an error too, as unknown columns are.
+
+    (JSON text cells are checked row by row: an unknown key there is a reject of its row.)
+    """
+    import polars as pl
+    _, lists = _schema_parts()
+    for name, known in lists.items():
+        dtype = schema.get(name)
+        if ignore_unknown or not isinstance(dtype, pl.List) or not isinstance(dtype.inner, pl.Struct):
+            continue
+        unknown = [f.name for f in dtype.inner.fields if f.name not in known]
+        if unknown:
+            hints = [h for h in (did_you_mean(u, known) for u in unknown) if h]
+            raise UsageError(f"column `{name}` has unknown field(s) {', '.join(f'`{u}`' for u in unknown)}"
+                             + (f" ({'; '.join(hints)})" if hints else "")
+                             + f". Known fields: {', '.join(known)}. Rename them, or pass --ignore-unknown")
 
 
 def describe_columns() -> str:

@@ -98,7 +98,8 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             found = [pl.DataFrame(read_rejects, schema=REJECT_COLUMNS)] if read_rejects else []
             decided_rows: list[int] = []
             if chunk.height:
-                decided, problems = decide_table(chunk, args.policy, args.as_of, args.policies, args.include_drafts)
+                decided, problems = decide_table(chunk, args.policy, args.as_of, args.policies, args.include_drafts,
+                                                 ignore_unknown=args.ignore_unknown)
                 if decided.height:
                     decided_rows = decided.get_column("row").to_list()
                     decisions.add(decided)

@@ -36,8 +36,8 @@ def read_cases(path: str | Path, chunk_rows: int | None = None, ignore_unknown: 
                ) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
     """Chunks of (flat frame with ROW, rejects found while reading); every input row is in exactly one.
 
-    Parquet is read one row group slice at a time and CSV in batches, so a file of millions
-    of rows is never held whole. Unknown columns are an error (`columns.check_columns`).
+    Parquet and CSV stream through Polars' lazy scan in batches of `chunk_rows`, JSON Lines
+    line by line, so a file of millions of rows is never held whole. Unknown columns are an error (`columns.check_columns`).
     """
     from .columns import check_columns
     chunk_rows = chunk_rows or CHUNK_ROWS
@@ -53,19 +53,16 @@ def read_cases(path: str | Path, chunk_rows: int | None = None, ignore_unknown: 
     except (pl.exceptions.PolarsError, OSError) as err:
         raise UsageError(f"cannot read `{path}` as {kind}: {str(err).splitlines()[0]}") from None
     unknown = check_columns(names, ignore_unknown)
-    lazy = lazy.drop(unknown)
     start = 0
-    while True:
-        try:
-            frame = lazy.slice(start, chunk_rows).collect()
-        except (pl.exceptions.PolarsError, OSError) as err:
-            raise UsageError(f"cannot read `{path}` as {kind} (after row {start}): {str(err).splitlines()[0]}") from None
-        if frame.height == 0 and start:
-            return
-        yield frame.with_row_index(ROW, offset=start + 1).with_columns(pl.col(ROW).cast(pl.Int64)), []
-        if frame.height < chunk_rows:
-            return
-        start += chunk_rows
+    try:
+        # streamed batches: each file is read once, whatever its size (a slice per chunk would re-scan CSV)
+        for frame in lazy.drop(unknown).collect_batches(chunk_size=chunk_rows):
+            if frame.height == 0:
+                continue
+            yield frame.with_row_index(ROW, offset=start + 1).with_columns(pl.col(ROW).cast(pl.Int64)), []
+            start += frame.height
+    except (pl.exceptions.PolarsError, OSError) as err:
+        raise UsageError(f"cannot read `{path}` as {kind} (after row {start}): {str(err).splitlines()[0]}") from None
 
 
 def flat_row(doc: dict) -> dict:
