@@ -27,6 +27,7 @@ __all__ = ["Decided", "evaluator_problems", "COLUMNAR_FIELDS"]
 # what a columnar decision row holds (the trace-free decision minus format/reasons/warnings)
 COLUMNAR_FIELDS = ("action", "rule", "fee", "salaer", "payment_deadline", "not_before", "next_review",
                    "commission", "step", "amounts")
+_CRASH = "crashed: "
 _HELP = "the evaluators must agree; this is a bug in Frist: please report it with this policy file"
 
 
@@ -51,6 +52,8 @@ def evaluator_problems(catalog: Catalog, decided: list[Decided]) -> list[Diagnos
                                                ).to_dict(include_trace=False)
         except (EvaluationError, UsageError) as err:
             compiled = str(err)
+        except Exception as err:  # noqa: BLE001 - a crash is reported at the example, as a bug
+            compiled = f"{_CRASH}{type(err).__name__}: {err}"
         out += _compare("compiled", d.reference, compiled, None, d.example)
     for d, columnar in zip(decided, _columnar(catalog, decided)):
         if columnar is not None:
@@ -62,6 +65,8 @@ def _compare(name: str, reference: dict | str, got: dict | str, fields, example:
     def problem(message: str) -> list[Diagnostic]:
         return [Diagnostic("evaluator-mismatch", f"example `{example.name}`: {message}", example.span, help=_HELP)]
 
+    if isinstance(got, str) and got.startswith(_CRASH):
+        return problem(f"the {name} evaluator {got}")
     if isinstance(reference, str) and isinstance(got, str):
         return []
     if isinstance(reference, str):
@@ -108,6 +113,10 @@ def _columnar(catalog: Catalog, decided: list[Decided]) -> list[dict | str | Non
         except (EvaluationError, UsageError, CaseError) as err:
             for i in rows:
                 results[i] = str(err)
+            continue
+        except Exception as err:  # noqa: BLE001 - a crash is reported at each example, as a bug
+            for i in rows:
+                results[i] = f"{_CRASH}{type(err).__name__}: {err}"
             continue
         for problem in rejects.iter_rows(named=True):
             results[rows[problem["row"] - 1]] = str(problem["problem"])
