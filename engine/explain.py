@@ -100,10 +100,13 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
             doc.header.append(f"{'' if markdown else '  '}{w['uses']} {bound.version.key} "
                               f"({w['in_force']} {in_force_text(catalog, bound, w['open'])})")
     rule = decision.rule.rule
-    items = doc.section(f"{w['decision']}: {code(rule.action)}")
-    items.append((0, f"{w['why']}: {rule.explain[lang]}"))
-    if rule.source:
-        items.append((0, f"{w['source']}: {rule.source}"))
+    items = doc.section(f"{w['decision']}: {code(decision.action)}")
+    if decision.blocked:
+        items += _blocked(decision, lang, w)
+    else:
+        items.append((0, f"{w['why']}: {rule.explain[lang]}"))
+        if rule.source:
+            items.append((0, f"{w['source']}: {rule.source}"))
     for key, value in decision.outputs.items():
         if not key.startswith("commission_"):
             items.append((0, f"{pad(w['outputs'].get(key, key), 17)} {show(value, decision.rule.outputs[key].type, lang)}"))
@@ -170,6 +173,23 @@ def _value(value, typ, lang: str) -> str:
 def _commission(commission: dict):
     from decimal import Decimal
     return Decimal(commission["amount"])
+
+
+def _blocked(decision: Decision, lang: str, w: dict) -> list[tuple[int, str]]:
+    """A decision the law forbids: what the rule proposed and each constraint it breaks, with its source."""
+    rule = decision.rule
+    proposed = []
+    for key, value in decision.proposed.items():
+        if value is not None and not key.startswith("commission_"):
+            proposed.append(f"{w['outputs'].get(key, key)} {show(value, rule.outputs[key].type, lang)}")
+    step = f", step {rule.rule.step}" if rule.rule.step else ""
+    out = [(0, w["blocked"].format(rule=rule.rule.id, action=rule.rule.action, step=step) + ":")]
+    if proposed:
+        out.append((1, ", ".join(proposed)))
+    for v in decision.violations:
+        out.append((0, f"✗ {w['broken']} {v.name}: {v.constraint.text[lang]}"))
+        out.append((1, f"{w['source']}: {v.constraint.source} ({v.where})"))
+    return out
 
 
 def _ledger_journal(expr, trace) -> list[str]:
