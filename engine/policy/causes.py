@@ -62,4 +62,8 @@ def explain_consequences(catalog, problems: list[Diagnostic]) -> list[Diagnostic
             continue
         for d in found:
             rewritten[id(d)] = replace(d, help=f"fix `{policy}` first, not this file: {cause}")
+        own = {v.path for v in lacking}
+        for d in problems:     # the policy's own uses of the dropped name: no guess at the new name
+            if d.code == "unknown-name" and d.message == f"unknown name `{name}`" and d.span and d.span.path in own:
+                rewritten[id(d)] = replace(d, help=f"keep the name `{name}`: it was dropped or renamed in this version")
     return added + [rewritten.get(id(d), d) for d in problems]
