@@ -35,11 +35,12 @@ def _catalog(paths) -> Catalog:
     return catalog
 
 
-def run_examples(catalog: Catalog) -> list[Diagnostic]:
+def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
     """Decide every example embedded in a policy and compare with its `expect`.
 
     The reference evaluator decides; the compiled and columnar evaluators must agree with it
-    in every field (`example_parity`).
+    in every field (`example_parity`). `on_decided(version, example, decision)`, when given,
+    sees every decision (`frist test` measures rule coverage with it).
     """
     from .decision import decide_case
     from .example_parity import Decided, evaluator_problems
@@ -63,6 +64,8 @@ def run_examples(catalog: Catalog) -> list[Diagnostic]:
                 if as_of is not None:
                     decided.append(Decided(ex, case, as_of, v.is_draft, str(err)))
                 continue
+            if on_decided is not None:
+                on_decided(v, ex, decision)
             got = decision.to_dict(include_trace=False)
             decided.append(Decided(ex, case, as_of, v.is_draft, got))
             for key, want in ex.expect.items():
@@ -140,7 +143,8 @@ def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         import json
         print(json.dumps(out, indent=2, ensure_ascii=False), file=stdout)
         return 0
-    color = args.color == "always" or (args.color == "auto" and getattr(stdout, "isatty", lambda: False)())
+    from .terminal import use_color
+    color = use_color(args.color, stdout)
     print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
     if blocked is not None:
         from .why_not import render_why_not

@@ -69,6 +69,8 @@ class _Problem(Exception):
 def load_document(path: str | Path, display: str | None = None) -> Document | Diagnostic:
     """Read and convert a YAML or JSON file; a `Diagnostic` when it is not acceptable."""
     shown = display or str(path)
+    if str(path) == "-":
+        return _load_stdin("<stdin>" if shown == "-" else shown)
     try:
         size = Path(path).stat().st_size
         if size > LIMITS["bytes"]:
@@ -80,6 +82,20 @@ def load_document(path: str | Path, display: str | None = None) -> Document | Di
     except OSError as err:
         return Diagnostic("unreadable-file", f"cannot read file: {err.strerror}", path=shown)
     return parse_document(Source(shown, text))
+
+
+def _load_stdin(shown: str) -> Document | Diagnostic:
+    """`-` as a path: the document is standard input (read up to the size limit)."""
+    import sys
+    data = sys.stdin.buffer.read(LIMITS["bytes"] + 1)
+    if len(data) > LIMITS["bytes"]:
+        return Diagnostic("file-too-large", f"standard input is over the limit of {LIMITS['bytes']} bytes", path=shown,
+                          help="split the file; policies and cases are small")
+    try:
+        return parse_document(Source(shown, data.decode("utf-8")))
+    except UnicodeDecodeError as err:
+        return Diagnostic("invalid-encoding", f"standard input is not UTF-8 ({err.reason} at byte {err.start})",
+                          path=shown)
 
 
 def parse_document(source: Source) -> Document | Diagnostic:

@@ -40,8 +40,10 @@ _TOKEN_NAMES = {
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    # No `cache=`: Lark's grammar cache is a pickle, and the cache folder holds nothing that
+    # runs code when read (load_cache.py). The tables are built only on a load-cache miss.
     return Lark.open_from_package(
-        "engine", "grammar.lark", ("",), parser="lalr", propagate_positions=True, maybe_placeholders=True,
+        __package__, "grammar.lark", ("",), parser="lalr", propagate_positions=True, maybe_placeholders=True,
     )
 
 

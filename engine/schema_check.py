@@ -7,15 +7,16 @@ key; the most relevant error of a `oneOf`/`anyOf` is found with `best_match`.
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-from jsonschema.exceptions import best_match
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, did_you_mean
 from .document import Document
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = ["schema_diagnostics", "load_schema", "SCHEMA_DIR"]
 
@@ -29,6 +30,7 @@ def load_schema(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def _validator(name: str) -> jsonschema.Draft202012Validator:
+    import jsonschema           # here, not at the top: a warm `frist decide` never needs it for policies
     schema = load_schema(name)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
@@ -45,7 +47,9 @@ MAX_PROBLEMS = 1000     # a document with more schema problems is reported up to
 
 def schema_diagnostics(doc: Document, schema_name: str, what: str) -> list[Diagnostic]:
     """Every schema violation in `doc` (up to MAX_PROBLEMS), one diagnostic each, at the offending value or key."""
+    from jsonschema.exceptions import best_match
     out: list[Diagnostic] = []
+    required_seen: set[tuple] = set()
     for error in _validator(schema_name).iter_errors(doc.data):
         if len(out) >= MAX_PROBLEMS:
             out.append(Diagnostic("too-many-problems", f"stopped after {MAX_PROBLEMS} problems in this {what}",
@@ -53,6 +57,13 @@ def schema_diagnostics(doc: Document, schema_name: str, what: str) -> list[Diagn
             break
         if error.validator in ("oneOf", "anyOf") and error.context:
             error = best_match(error.context) if error.validator == "anyOf" else error
+        if error.validator == "required":
+            # jsonschema yields one `required` error per missing key, all naming the same
+            # schema and instance: the first is diagnosed with every missing key.
+            where = (tuple(error.absolute_path), tuple(error.absolute_schema_path))
+            if where in required_seen:
+                continue
+            required_seen.add(where)
         out.extend(_diagnose(doc, error, what))
     return out
 
@@ -70,10 +81,12 @@ def _diagnose(doc: Document, error: jsonschema.ValidationError, what: str) -> li
             for key in extra
         ]
     if kind == "required":
-        missing = re.search(r"'([^']+)' is a required property", error.message)
-        key = missing.group(1) if missing else "?"
+        # The structured error: the schema's `required` list against the instance's keys
+        # (jsonschema's message is English text, not an interface).
+        missing = [key for key in error.validator_value if key not in error.instance]
         return [Diagnostic("missing-key", f"{where} needs `{key}`", doc.span(path, key=True),
-                           help=f"add `{key}:` ({_describe(error.schema, key)})")]
+                           help=f"add `{key}:` ({_describe(error.schema, key)})")
+                for key in missing]
     if kind == "enum":
         options = [str(o) for o in error.validator_value]
         return [Diagnostic("invalid-value", f"`{error.instance}` is not allowed for {where}", doc.span(path),

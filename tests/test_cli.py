@@ -211,4 +211,5 @@ def test_internal_errors_exit_101_without_a_traceback(run_cli, monkeypatch):
     monkeypatch.setattr(commands, "validate", broken)
     code, out, err = run_cli("validate", DEMO)
     assert (code, out) == (101, "")
-    assert err == "internal error: RuntimeError: boom\nplease report this with the input that caused it.\n"
+    assert err == ("internal error: RuntimeError: boom\nplease report this with the input that caused it "
+                   "(FRIST_DEBUG=1 prints the traceback).\n")

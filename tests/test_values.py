@@ -238,3 +238,42 @@ def test_weekends_are_not_business_days(norway):
 
 def test_calendar_for_is_shared():
     assert calendar_for("NO") is calendar_for("NO")
+
+
+def test_the_weekend_is_the_countrys():
+    # holidays' Israel (IL): the weekend is Friday and Saturday, so Sunday is a working day.
+    # 2026-03-01 is a Sunday, 2026-03-06 a Friday, 2026-03-07 a Saturday (no holidays that week).
+    israel = BusinessCalendar("IL")
+    assert sorted(israel.weekend) == [4, 5]
+    assert israel.is_business_day(day("2026-03-01"))
+    assert not israel.is_business_day(day("2026-03-06"))
+    assert israel.next_business_day(day("2026-03-06")) == day("2026-03-08")
+    assert sorted(BusinessCalendar("NO").weekend) == [5, 6]
+
+
+def test_a_cached_calendar_year_answers_as_holidays_does(tmp_path, monkeypatch):
+    # The year the cache stores is holidays' is_working_day, day by day: a fresh calendar
+    # reading the cached year agrees with the library for every day of 2026.
+    import holidays
+    monkeypatch.setenv("FRIST_CACHE_DIR", str(tmp_path))
+    BusinessCalendar("NO").is_business_day(day("2026-01-01"))          # writes the year
+    assert len(list(tmp_path.glob("calendar-NO-2026-*.json"))) == 1
+    cached, library = BusinessCalendar("NO"), holidays.country_holidays("NO")
+    for offset in range(365):
+        d = day("2026-01-01") + dt.timedelta(days=offset)
+        assert cached.is_business_day(d) == library.is_working_day(d), d
+        assert cached.holiday_name(d) == library.get(d), d
+        assert cached.add_business_days(d, 3) == library.get_nth_working_day(d, 3), d
+
+
+@pytest.mark.parametrize("text", ["2026-W10-1", "2026-061", "20260302", "2026-3-2", "２０２６-03-02", "2026-03-02T00:00"])
+def test_parse_date_is_strict(text):
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+def test_add_months_clamps_and_refuses_leaving_the_calendar():
+    assert add_months(day("2024-01-31"), 1) == day("2024-02-29")
+    assert add_months(day("2026-03-31"), -1) == day("2026-02-28")
+    with pytest.raises(ValueError):
+        add_months(day("9999-12-01"), 1)

@@ -17,7 +17,7 @@ def add_commands(sub) -> None:
     batch.add_argument("-o", "--output", required=True, help="decisions: .parquet, .csv or .jsonl")
     batch.add_argument("--as-of", help="decision date YYYY-MM-DD (default: each row's as_of, else today)")
     batch.add_argument("--policy", help="NAME or NAME@VERSION (default: each row's `policy`)")
-    batch.add_argument("--policies", default="policies", help="policy folder (default: policies/)")
+    batch.add_argument("--policies", default=None, help="policy folder (default: ./policies, else the bundled catalog)")
     batch.add_argument("--include-drafts", action="store_true", help="let draft versions decide")
     batch.add_argument("--rejects", help="where to write rejected rows (default: OUTPUT with .rejects.csv); "
                                          "always written, empty when no row was rejected")
@@ -26,4 +26,4 @@ def add_commands(sub) -> None:
     batch.add_argument("--format", choices=["text", "json"], default="text", help="the summary printed at the end")
     batch.add_argument("--strict", action="store_true", help="stop at the first rejected row (exit 2)")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar")
-    batch.set_defaults(handler="engine.batch.commands:batch")
+    batch.set_defaults(handler=".batch.commands:batch")

@@ -13,7 +13,6 @@ from pathlib import Path
 from .. import ast
 from ..diagnostics import Diagnostic, did_you_mean, relative
 from ..document import Document, load_document
-from ..parser import parse_expression
 from ..source import ScalarText
 from ..schema_check import schema_diagnostics
 from ..values.calendar import known_country, supported_countries
@@ -99,6 +98,7 @@ class _Builder:
             start = self.doc.source.text.find(text, at_value)
             start = start if start >= 0 else at_value
             where = ScalarText(self.doc.source, text, start, start + len(text))
+        from ..parser import parse_expression      # lark: only when a file is loaded from source
         result = parse_expression(text, where)
         if isinstance(result, Diagnostic):
             self.problems.append(result)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from ..runtime import CheckedRule, CheckedVersion
 
-__all__ = ["Edge", "ladder", "to_mermaid", "to_dot", "graph"]
+__all__ = ["Edge", "ladder", "to_mermaid", "to_dot", "to_json", "graph"]
 
 ANY, START = "any stage", "new case"
 _KINDS = {"consumer", "business"}
@@ -191,6 +191,23 @@ def to_dot(version: CheckedVersion, used: dict[str, CheckedVersion] | None = Non
     return "\n".join(out + ["}"]) + "\n"
 
 
+def to_json(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None) -> str:
+    """The ladder as JSON: nodes (start, any, step, action) and one edge per rule, in rule order."""
+    import json
+    nodes, edges = ladder(version, used)
+    terminal = {e.target for e in edges if e.terminal}
+
+    def kind(node: str) -> str:
+        return {START: "start", ANY: "any"}.get(node) or ("action" if node in terminal else "step")
+    return json.dumps({
+        "format": 1, "policy": version.version.key,
+        "nodes": [{"id": _id(n, terminal), "label": n, "kind": kind(n)} for n in nodes],
+        "edges": [{"source": _id(e.source, terminal), "target": _id(e.target, terminal), "rule": e.rule,
+                   "condition": e.condition, "fee": e.fee, "audience": e.audience, "terminal": e.terminal}
+                  for e in edges],
+    }, indent=2, ensure_ascii=False) + "\n"
+
+
 def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..commands import _catalog, _date
     from ..errors import UsageError
@@ -203,5 +220,6 @@ def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"policy `{name}` has no rules to draw: it is meant to be used by other policies")
     bound = catalog.bind(version, max(day, version.version.effective), include_drafts=version.version.is_draft)
     used = {alias: bound[policy].checked for alias, policy in version.version.uses.items() if policy in bound}
-    print((to_dot if args.format == "dot" else to_mermaid)(version, used), end="", file=stdout)
+    render = {"dot": to_dot, "json": to_json}.get(args.format, to_mermaid)
+    print(render(version, used), end="", file=stdout)
     return 0

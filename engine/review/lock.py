@@ -212,12 +212,18 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 refused.append(_changed(version, entry, lock))
     refused += guarded
     shown = relative(file)
-    if refused:
+    report = {"lock": shown, "check": bool(args.check), "added": added, "rewritten": rewritten,
+              "forgotten": forgotten, "refused": refused}
+    as_json = getattr(args, "format", "text") == "json"
+    if refused and not as_json:
         print(render_text(sort_and_cap(refused)), file=stdout)
         print(file=stdout)
     counts = {code: sum(1 for d in refused if d.code == code) for code in
               ("locked-version-changed", "locked-version-missing", "locked-version-moved", "backdated-version")}
     if args.check:
+        if as_json:
+            print(_summary_json(lock, written=False, **report), file=stdout)
+            return 1 if added or refused or forgotten else 0
         for key in added:
             print(f"not locked: {key}", file=stdout)
         failed = bool(added or refused or forgotten)
@@ -226,6 +232,9 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
               f"{counts['locked-version-missing']} missing, {counts['locked-version-moved']} moved, "
               f"{counts['backdated-version']} back-dated", file=stdout)
         return 1 if failed else 0
+    if refused and as_json:
+        print(_summary_json(lock, written=False, **report), file=stdout)
+        return 1
     if refused:
         print(f"{shown}: nothing written; {len(refused)} refused (fix them or name them with --rewrite, "
               "--forget or --allow-backdated)", file=stdout)
@@ -235,6 +244,9 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             write_text_atomically(file, lock.render())
         except OSError as err:
             raise UsageError(f"cannot write the policy lock {shown}: {err.strerror or err}") from None
+    if as_json:
+        print(_summary_json(lock, written=bool(added or rewritten or forgotten), **report), file=stdout)
+        return 0
     for key in added:
         print(f"locked {key}", file=stdout)
     for key in rewritten:
@@ -244,3 +256,18 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     print(f"{shown}: {len(added)} added, {len(rewritten)} rewritten, {len(forgotten)} forgotten, 0 refused "
           f"({len(lock.entries)} locked)", file=stdout)
     return 0
+
+
+def _summary_json(locked: Lock, *, written: bool, **report) -> str:
+    """`frist lock --format json`: the versions added (with --check: not locked), rewritten,
+    forgotten and refused (as diagnostics), and whether the lock file was written."""
+    import json
+
+    from ..diagnostics import render_json
+    refused = report.pop("refused")
+    check = report["check"]
+    return json.dumps({
+        "format": 1, **report, "written": written,
+        "locked": len(locked.entries) - (len(report["added"]) if check else 0),
+        "refused": json.loads(render_json(sort_and_cap(refused))),
+    }, indent=2, ensure_ascii=False)

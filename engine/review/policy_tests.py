@@ -27,6 +27,7 @@ class ExampleResult:
     version: PolicyVersion
     example: Example
     problems: list[Diagnostic] = field(default_factory=list)
+    rule: str | None = None         # the rule that decided the example (for rule coverage)
 
     @property
     def passed(self) -> bool:
@@ -42,7 +43,8 @@ def _selected(version: PolicyVersion, roots: list[Path]) -> bool:
     return any(file == root or root in file.parents for root in roots)
 
 
-def example_results(paths: list[str], policies: str = "policies", keyword: str | None = None) -> list[ExampleResult]:
+def example_results(paths: list[str], policies: str = "policies", keyword: str | None = None,
+                    selected: list[PolicyVersion] | None = None) -> list[ExampleResult]:
     """Run every example; return those of the versions under `paths` (and matching `keyword`).
 
     The files under `paths` stand in for their namesakes in `policies` (see `sources.py`),
@@ -60,12 +62,20 @@ def example_results(paths: list[str], policies: str = "policies", keyword: str |
     for version in catalog.policies.all():
         if not _selected(version, roots):
             continue
+        if selected is not None:
+            selected.append(version)
         for example in version.examples:
             result = ExampleResult(version, example)
             by_line.setdefault(version.path, []).append((version.document.span(example.path).line, result))
             if keyword is None or keyword.lower() in example.name.lower():
                 results.append(result)
-    for d in run_examples(catalog):
+    by_example = {(r.version.key, r.example.name): r for r in results}
+
+    def decided(version, example, decision) -> None:
+        result = by_example.get((version.key, example.name))
+        if result is not None:
+            result.rule = decision.rule.rule.id
+    for d in run_examples(catalog, decided):
         path = d.span.path if d.span else d.path
         owners = [r for line, r in by_line.get(path, []) if d.span is None or line <= d.span.line]
         if owners:
@@ -75,14 +85,24 @@ def example_results(paths: list[str], policies: str = "policies", keyword: str |
 
 def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
-    results = example_results(args.paths, args.policies, args.keyword)
+    from . import test_report
+    versions: list[PolicyVersion] = []
+    results = example_results(args.paths, args.policies, args.keyword, versions)
+    coverage = test_report.rule_coverage(versions, results)
+    percent = test_report.coverage_percent(coverage)
+    below = args.min_coverage is not None and percent < args.min_coverage
+    failed = [r for r in results if not r.passed]
+    if args.junit_xml:
+        _write(args.junit_xml, test_report.to_junit_xml(results, time.perf_counter() - started))
+    if args.format == "json":
+        print(test_report.to_json(results, coverage, args.min_coverage), file=stdout)
+        return 1 if failed or below else 0
     current = None
     for r in results:
         if r.version.path != current:
             current = r.version.path
             print(f"{current} ({r.version.key}{', draft' if r.version.is_draft else ''})", file=stdout)
         print(f"  {'✓' if r.passed else '✗'} {r.example.name}", file=stdout)
-    failed = [r for r in results if not r.passed]
     if failed:
         print(f"\n{' FAILURES ':=^72}", file=stdout)
         for r in failed:
@@ -93,5 +113,20 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     parts = ([f"{len(failed)} failed"] if failed else []) + [f"{passed} passed"]
     if not results:
         parts = ["no examples found"]
+    fired, total = sum(len(c.fired) for c in coverage), sum(len(c.rules) for c in coverage)
+    print(f"\nrule coverage: {percent:.1f}% ({fired} of {total} rules fired by an example)"
+          + (f"; below --min-coverage {args.min_coverage:g}%" if below else ""), file=stdout)
+    for c in coverage:
+        if c.missed:
+            print(f"  {c.key}: not fired: {', '.join(c.missed)}", file=stdout)
     print(f"{' ' + ', '.join(parts) + f' in {elapsed:.2f}s ':=^72}", file=stdout)
-    return 1 if failed else 0
+    return 1 if failed or below else 0
+
+
+def _write(path: str, text: str) -> None:
+    from ..errors import UsageError
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror or err}") from None

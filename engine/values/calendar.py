@@ -1,71 +1,190 @@
 """Business days for a country, from the maintained `holidays` library.
 
 A policy names its calendar (`calendar: {country: NO}`); the engine knows no country's
-holidays itself. Weekends are Saturday and Sunday.
+holidays and no country's weekend itself. Whether a day is a working day is
+`holidays`' own `is_working_day`: not the country's weekend (Saturday and Sunday in Norway,
+Friday and Saturday in Israel) unless the country moved a working day onto it, and not a
+public holiday.
+
+Importing `holidays` (it loads every country's module) and building a country's year cost
+more than the rest of a cold `frist explain`, so a calendar asks `holidays` once per country
+and year and keeps the answers (one flag per day, and the holidays' names) in the cache
+folder, keyed by the installed `holidays` release and signed like the load cache's entries;
+`holidays` is imported only when a year is not cached yet. Stepping over working days walks those flags the way `holidays`'
+`get_nth_working_day` walks `is_working_day`.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
-
-import holidays
 
 __all__ = ["BusinessCalendar", "calendar_for", "known_country", "supported_countries"]
 
 
 def supported_countries() -> list[str]:
+    import holidays
     return sorted(holidays.list_supported_countries())
 
 
 def known_country(code: str) -> bool:
+    import holidays
     return code in holidays.list_supported_countries()
 
 
+@dataclass(frozen=True, slots=True)
+class _Year:
+    first: int                  # ordinal of 1 January
+    working: str                # "1" per working day, "0" otherwise, from 1 January on
+    names: dict[str, str]       # ISO date → holiday name
+
+
 class BusinessCalendar:
-    """Working days of one country.
+    """Working days of one country: not its weekend, not a public holiday.
 
     >>> no = BusinessCalendar("NO")
     >>> no.next_business_day(dt.date(2026, 4, 2))   # Maundy Thursday → the Tuesday after Easter
     datetime.date(2026, 4, 7)
     >>> no.add_business_days(dt.date(2026, 12, 24), 1)   # 24 Dec is a working day; 25-27 are not
     datetime.date(2026, 12, 28)
+    >>> sorted(no.weekend)                               # Saturday, Sunday (date.weekday numbers)
+    [5, 6]
     """
 
     def __init__(self, country: str) -> None:
         self.country = country
-        self._holidays = holidays.country_holidays(country)
+        self._years: dict[int, _Year] = {}
 
     def __repr__(self) -> str:
         return f"BusinessCalendar({self.country!r})"
 
+    def __reduce__(self):
+        return calendar_for, (self.country,)        # one calendar per country, also after pickling
+
+    @property
+    def weekend(self) -> frozenset[int]:
+        """The country's weekend days as `date.weekday()` numbers (0 = Monday), from `holidays`."""
+        return frozenset(_library(self.country).weekend)
+
+    def _year(self, year: int) -> _Year:
+        found = self._years.get(year)
+        if found is None:
+            found = self._years[year] = _load_year(self.country, year)
+        return found
+
     def holiday_name(self, day: dt.date) -> str | None:
-        return self._holidays.get(day)
+        return self._year(day.year).names.get(day.isoformat())
 
     def is_business_day(self, day: dt.date) -> bool:
-        return _is_business_day(self, day)
+        year = self._year(day.year)
+        return year.working[day.toordinal() - year.first] == "1"
 
     def next_business_day(self, day: dt.date) -> dt.date:
         """`day` itself when it is a business day, else the first one after it."""
-        while not self.is_business_day(day):
-            day += dt.timedelta(days=1)
-        return day
+        return day if self.is_business_day(day) else self.add_business_days(day, 1)
 
     def add_business_days(self, day: dt.date, count: int) -> dt.date:
-        step = 1 if count >= 0 else -1
-        remaining = abs(count)
-        while remaining:
-            day += dt.timedelta(days=step)
-            if self.is_business_day(day):
-                remaining -= 1
+        """The `count`-th business day after `day` (before it when negative); `day` for 0."""
+        step = dt.timedelta(days=1 if count >= 0 else -1)
+        for _ in range(abs(count)):
+            day += step
+            while not self.is_business_day(day):
+                day += step
         return day
-
-
-@lru_cache(maxsize=65536)
-def _is_business_day(calendar: BusinessCalendar, day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in calendar._holidays
 
 
 @lru_cache(maxsize=None)
 def calendar_for(country: str) -> BusinessCalendar:
-    """One shared calendar per country (its holiday cache is shared too)."""
+    """One shared calendar per country."""
     return BusinessCalendar(country)
+
+
+@lru_cache(maxsize=None)
+def _library(country: str):
+    import holidays
+    return holidays.country_holidays(country)
+
+
+def _from_library(country: str, year: int) -> _Year:
+    """One year of the country's calendar, asked of `holidays`."""
+    calendar = _library(country)
+    first = dt.date(year, 1, 1)
+    days = [first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days)]
+    working = "".join("1" if calendar.is_working_day(d) else "0" for d in days)
+    names = {d.isoformat(): calendar.get(d) for d in days if d in calendar}
+    return _Year(first.toordinal(), working, names)
+
+
+def _load_year(country: str, year: int) -> _Year:
+    import json
+    stored = _read(country, year)
+    if stored is not None:
+        try:
+            data = json.loads(stored)
+            found = _Year(dt.date(year, 1, 1).toordinal(), data["working"], data["names"])
+            if len(found.working) == (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days:
+                return found
+        except (ValueError, KeyError, TypeError):
+            pass
+    found = _from_library(country, year)
+    _write(country, year, json.dumps({"working": found.working, "names": found.names}, ensure_ascii=False))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _release() -> str | None:
+    """A stamp of the installed `holidays` (its folder and version file), without importing it."""
+    import hashlib
+    import os
+    from importlib.util import find_spec
+    spec = find_spec("holidays")
+    if spec is None or not spec.origin:
+        return None
+    try:
+        stat = os.stat(os.path.join(os.path.dirname(spec.origin), "version.py"))
+    except OSError:
+        return None
+    return hashlib.sha256(f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+
+
+def _entry(country: str, year: int):
+    """(the entry's path, the signing key) in the load cache's folder, or None when the cache is off.
+
+    Entries are signed with the load cache's per-user key (HMAC-SHA256), as its own are: a
+    calendar planted in a shared or restored cache folder could move every deadline.
+    """
+    from .. import load_cache
+    folder, release = load_cache.cache_dir(), _release()
+    if folder is None or release is None or not country.isalnum():
+        return None
+    key = load_cache._key(folder)
+    if key is None:
+        return None
+    return folder / f"calendar-{country}-{year}-{release}.json", key
+
+
+def _read(country: str, year: int) -> bytes | None:
+    import hmac
+    entry = _entry(country, year)
+    if entry is None:
+        return None
+    from ..load_cache import _read_regular
+    data = _read_regular(entry[0], 1 << 20)
+    if data is None or not hmac.compare_digest(data[:32], hmac.new(entry[1], data[32:], "sha256").digest()):
+        return None
+    return data[32:]
+
+
+def _write(country: str, year: int, text: str) -> None:
+    """Store a year (signed, atomically); a failed write only costs time."""
+    import hmac
+    entry = _entry(country, year)
+    if entry is None:
+        return
+    from ..atomic import replace_atomically
+    body = text.encode("utf-8")
+    try:
+        entry[0].parent.mkdir(parents=True, exist_ok=True)
+        replace_atomically(entry[0], lambda tmp: tmp.write_bytes(hmac.new(entry[1], body, "sha256").digest() + body))
+    except OSError:
+        pass

@@ -1,21 +1,27 @@
-"""Calendar dates and durations over pendulum, with the month-end rule stated.
+"""Calendar dates and durations, with the month-end rule stated.
 
 Run-time forms: a Date is a `datetime.date`; a day-based Duration is an `int` of days; a
 month-based Duration is `Months`. Adding months clamps to the last day of a shorter month
-(31 January + 1 month = 28 or 29 February), which is pendulum's rule and the usual reading
-of "3 months" in Norwegian deadlines.
+(31 January + 1 month = 28 or 29 February), the usual reading of "3 months" in Norwegian
+deadlines (and pendulum's and dateutil's rule). The standard library does all of it:
+`date.fromisoformat` behind a strict `YYYY-MM-DD` pattern, date differences for the
+month's length, `zoneinfo` for today's date in Oslo. (Not the `calendar` module: it
+imports `locale`, a fifth of a cold start's imports.)
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-
-import pendulum
 
 __all__ = ["Months", "parse_date", "format_date", "add_months", "add_duration", "today_oslo", "TIMEZONE",
            "DATE_MIN", "DATE_MAX", "DateRangeError"]
 
 TIMEZONE = "Europe/Oslo"
+
+# Exactly YYYY-MM-DD in ASCII digits: `date.fromisoformat` alone also takes week dates
+# (2026-W10-1), ordinal dates (2026-061) and the basic format (20260302).
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # The years a case, a policy or a command-line date may name. Debt collection has no use
 # for dates outside them, and deadlines years ahead (foreldelse: 3, 10 years) stay far from
@@ -56,20 +62,20 @@ class Months:
 
 
 def parse_date(text: str) -> dt.date:
-    """Parse an ISO calendar date strictly (`2026-01-15`).
+    """Parse an ISO calendar date strictly (`2026-01-15`); week and ordinal dates are refused.
 
     >>> parse_date("2026-02-28")
     datetime.date(2026, 2, 28)
+    >>> parse_date("2026-W10-1")
+    Traceback (most recent call last):
+    ValueError: `2026-W10-1` is not a date (YYYY-MM-DD)
     """
-    if not isinstance(text, str) or len(text) != 10:
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
         raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)")
     try:
-        parsed = pendulum.parse(text, exact=True, strict=True)
-    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        value = dt.date.fromisoformat(text)
+    except ValueError:
         raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)") from None
-    if not isinstance(parsed, dt.date) or isinstance(parsed, dt.datetime):
-        raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)")
-    value = dt.date(parsed.year, parsed.month, parsed.day)
     if not DATE_MIN <= value <= DATE_MAX:
         raise DateRangeError(f"`{text}` is outside the years Frist supports ({DATE_MIN.year}–{DATE_MAX.year})")
     return value
@@ -85,11 +91,20 @@ def add_months(date: dt.date, months: int) -> dt.date:
     >>> add_months(dt.date(2026, 1, 31), 1), add_months(dt.date(2024, 2, 29), 12)
     (datetime.date(2026, 2, 28), datetime.date(2025, 2, 28))
     """
-    total = date.year * 12 + date.month - 1 + months
-    if not 1 <= total // 12 <= 9999:
+    year, month = divmod(date.year * 12 + date.month - 1 + months, 12)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
         raise DateRangeError(f"{date} + {months} month(s) is beyond the calendar")
-    moved = pendulum.date(date.year, date.month, date.day).add(months=months)
-    return dt.date(moved.year, moved.month, moved.day)
+    return dt.date(year, month + 1, min(date.day, _days_in_month(year, month + 1)))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """
+    >>> _days_in_month(2024, 2), _days_in_month(2026, 2), _days_in_month(9999, 12)
+    (29, 28, 31)
+    """
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
 
 
 def add_duration(date: dt.date, duration: int | Months) -> dt.date:
@@ -108,5 +123,5 @@ def add_duration(date: dt.date, duration: int | Months) -> dt.date:
 
 def today_oslo() -> dt.date:
     """Today's calendar date in Europe/Oslo (not the machine's zone)."""
-    now = pendulum.now(TIMEZONE)
-    return dt.date(now.year, now.month, now.day)
+    from zoneinfo import ZoneInfo
+    return dt.datetime.now(ZoneInfo(TIMEZONE)).date()

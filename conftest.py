@@ -1,0 +1,13 @@
+"""Every test and doctest (here and in engine/) keeps the load cache, its signing key and the
+calendar cache in a temporary folder, never in the user's own folders (tests/conftest.py
+does the same for the tests when they are run on their own)."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("FRIST_CACHE_DIR", str(base / "frist-cache"))
+    monkeypatch.setenv("FRIST_CACHE_KEY", str(base / "frist-key" / "cache.key"))
