@@ -73,6 +73,11 @@ def _compare(name: str, reference: dict | str, got: dict | str, fields, example:
         return problem(f"the {name} evaluator decides it ({got['action']}), the reference fails: {reference}")
     if isinstance(got, str):
         return problem(f"the {name} evaluator fails ({got}), the reference decides {reference['action']}")
+    if "held_back" in got or (fields and "violations" in reference):     # a decision the law forbids
+        want = sorted(f"{v['policy'].partition('@')[0]}/{v['constraint']}" for v in reference.get("violations", ()))
+        if got.get("held_back") != want:
+            return problem(f"the {name} evaluator holds back `{got.get('held_back')}`, the reference `{want}`")
+        return []
     for key in fields or reference:
         if reference.get(key) != got.get(key):
             return problem(f"the {name} evaluator gives {key} `{got.get(key)}`, the reference `{reference.get(key)}`")
@@ -101,9 +106,10 @@ def _columnar(catalog: Catalog, decided: list[Decided]) -> list[dict | str | Non
             continue
         docs = [dict(flat_row(_plain(decided[i].case.data)), as_of=decided[i].as_of.isoformat(),
                      case_id=str(n)) for n, i in enumerate(rows)]
+        held: list[dict] = []
         try:
             frame = pl.DataFrame(docs, infer_schema_length=None)
-            decisions, rejects = decide_table(frame, None, None, catalog, drafts, ignore_unknown=True)
+            decisions, rejects = decide_table(frame, None, None, catalog, drafts, ignore_unknown=True, violations=held)
         except (EvaluationError, UsageError, CaseError) as err:
             for i in rows:
                 results[i] = str(err)
@@ -117,6 +123,10 @@ def _columnar(catalog: Catalog, decided: list[Decided]) -> list[dict | str | Non
         for row in decisions.iter_rows(named=True):
             got = row_json(row)
             results[rows[row["row"] - 1]] = {k: got.get(k) for k in COLUMNAR_FIELDS}
+        for h in held:              # the law forbids what the rule proposed: held back, by constraint
+            slot = rows[h["row"] - 1]
+            names = results[slot]["held_back"] if isinstance(results[slot], dict) and "held_back" in results[slot] else []
+            results[slot] = {"held_back": sorted(names + [h["constraint"]])}
     return results
 
 
