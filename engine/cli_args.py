@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import textwrap
 
 __all__ = ["parser", "DESCRIPTIONS", "EXAMPLES", "EXIT_CODES", "ENVIRONMENT"]
 
@@ -24,11 +25,14 @@ exit codes:
 
 ENVIRONMENT = """\
 environment:
-  FRIST_CACHE_DIR  folder of the load and grammar cache (default: the user cache folder, e.g. ~/.cache/frist)
-  FRIST_NO_CACHE   set to 1: never read or write the cache
-  FRIST_DEBUG      set to 1: print the traceback of an internal error
-  NO_COLOR         set: no colour in any output (https://no-color.org)
-  FORCE_COLOR      set: colour even when the output is not a terminal (NO_COLOR wins)"""
+  FRIST_CACHE_DIR     the cache folder: loaded policies, calendar years (default: the user cache folder,
+                      e.g. ~/.cache/frist)
+  FRIST_NO_CACHE      set to 1: never read or write the cache
+  FRIST_CACHE_KEY     the file of the cache's signing key (default: in the user data folder)
+  FRIST_CACHE_MAX_MB  the cache's size cap (default 64)
+  FRIST_DEBUG         set to 1: print the traceback of an internal error
+  NO_COLOR            set: no colour in any output (https://no-color.org)
+  FORCE_COLOR         set: colour even when the output is not a terminal (NO_COLOR wins)"""
 
 _CATALOG = ("Without --policies, the catalog is ./policies when it exists, else the policies bundled with "
             "frist (a note on stderr says so).")
@@ -133,7 +137,7 @@ def parser() -> argparse.ArgumentParser:
         importlib.import_module(module, __package__).add_commands(sub)
     for name, cmd in sub.choices.items():
         cmd.formatter_class = argparse.RawDescriptionHelpFormatter
-        cmd.description = DESCRIPTIONS.get(name, cmd.description)
+        cmd.description = textwrap.fill(DESCRIPTIONS.get(name, cmd.description or ""), 88)
         cmd.epilog = _epilog(name)
         for action in cmd._actions:
             if not action.option_strings and action.help is None:

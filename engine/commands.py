@@ -90,7 +90,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     catalog, problems = load_catalog(args.paths)
     today = _date(args.today, "--today") or today_oslo()
     if not any(d.is_error for d in problems):
-        problems = problems + run_examples(catalog)
+        from .constraints.search import law_problems
+        problems = problems + run_examples(catalog) + law_problems(catalog)
     from .review.lock import lock_problems
     problems = problems + lock_problems(catalog, args.paths)
     problems = sort_and_cap(problems + review_warnings(catalog, today))
@@ -125,7 +126,7 @@ def _decide(args: Namespace, trace: bool):
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     _, _, decision = _decide(args, trace=not args.no_trace)
     print(decision.to_json(include_trace=not args.no_trace), file=stdout)
-    return 0
+    return 1 if decision.blocked else 0     # the process proposed what the law forbids
 
 
 def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -142,11 +143,11 @@ def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                               "earliest_rule": blocked.earliest_rule, "decided_by": blocked.decided_by}
         import json
         print(json.dumps(out, indent=2, ensure_ascii=False), file=stdout)
-        return 0
+        return 1 if decision.blocked else 0
     from .terminal import use_color
     color = use_color(args.color, stdout)
     print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
     if blocked is not None:
         from .why_not import render_why_not
         print(render_why_not(blocked, decision, args.lang), end="", file=stdout)
-    return 0
+    return 1 if decision.blocked else 0

@@ -13,7 +13,7 @@ Speed (see bench/README.md):
 * definitions are evaluated just before the first rule (or output) that needs them
   (`plan.needs` order, as the reference evaluator does);
 * an aggregate is compiled to an inline `for` loop instead of a generator and a builtin
-  call. Aggregates that *cannot fail* on a checked, validated case (`_Safety`) over the
+  call. Aggregates that *cannot fail* on a checked, validated case (`compile_plan._Safety`) over the
   same case list are fused into one loop, run at the first point one of them is needed;
   since they cannot fail and have no effects, evaluating them together and early is not
   observable. An aggregate that can fail (a Decimal `sum` may trap, an item may call a
@@ -25,10 +25,8 @@ Speed (see bench/README.md):
 """
 from __future__ import annotations
 
-import builtins
 import datetime
 import re
-import symtable
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -36,6 +34,8 @@ from . import ast
 from . import types as T
 from .functions import FUNCTIONS
 from .operators import binary_impl, inline_template, special_helpers
+from .compile_plan import _fusable, _prefix_aggregates, _top_aggregates
+from .compile_spill import SPILL, Spiller
 from .plan import needs
 from .runtime import Bound
 from .values.time import Months
@@ -55,83 +55,12 @@ def _last(items):
     return result
 
 
-# AST levels per piece of generated code: a deeper expression is cut into helper functions
-# every `_SPILL` levels, so generated code never nests more than Python can parse (200
-# parentheses) however deep a valid policy's expressions are (parser.MAX_DEPTH).
-_SPILL = 32
-
-
 class CompiledPolicy:
     def __init__(self, source: str, namespace: dict[str, Any]) -> None:
         self.source = source
         code = compile(source, "<frist-compiled>", "exec")
         exec(code, namespace)  # noqa: S102 - source generated from the checked AST only
         self.decide: Callable[[dict, datetime.date], tuple | None] = namespace["decide"]
-
-
-_ORDERING = ("<", "<=", ">", ">=")
-
-
-def _plain(t: T.Type | None) -> bool:
-    """A non-optional value type (never None at run time on a validated case)."""
-    return t is not None and not isinstance(t, T.Optional) and t != T.NONE
-
-
-class _Safety:
-    """Whether evaluating an expression can raise on a validated case (conservative).
-
-    A checked case has every root field, every non-optional record field and finite
-    Decimal money; `==`/`!=`/`in` never raise, ordering comparisons of non-optional
-    values of one type do not, a date difference does not. Arithmetic on Decimals
-    (the context traps Overflow and InvalidOperation), function calls and nested
-    aggregates count as possibly failing.
-    """
-
-    def __init__(self, env: dict[str, T.Type], allow_defs: bool) -> None:
-        self.env = env
-        self.allow_defs = allow_defs
-
-    def path(self, node: ast.Path) -> bool:
-        ref = node.ref
-        if ref is None:
-            return False
-        if ref.kind in ("as_of", "param") or (ref.kind == "def" and self.allow_defs):
-            return not node.fields
-        if ref.kind == "field":
-            return not node.fields
-        if ref.kind != "var" or ref.name not in self.env:
-            return False
-        typ = self.env[ref.name]
-        for f in node.fields:
-            if not isinstance(typ, T.Record):
-                return False
-            typ = typ.field(f)
-            if typ is None:
-                return False
-        return True
-
-    def safe(self, node: ast.Expr) -> bool:
-        s = self.safe
-        if isinstance(node, ast.Literal):
-            return True
-        if isinstance(node, ast.Path):
-            return self.path(node)
-        if isinstance(node, ast.Compare):
-            if node.op in _ORDERING and not (_plain(node.left.type) and _plain(node.right.type)):
-                return False
-            return s(node.left) and s(node.right)
-        if isinstance(node, ast.Binary):
-            return (node.op, node.left.type, node.right.type) == ("-", T.DATE, T.DATE) and s(node.left) and s(node.right)
-        if isinstance(node, ast.Unary) and node.op != "not" and node.type != T.DAYS:
-            return False  # negating a Decimal rounds to the context; a Months needs its own method
-        if isinstance(node, (ast.Logical, ast.Coalesce, ast.If, ast.In, ast.Unary)):
-            return all(s(c) for c in ast.children(node))
-        return False
-
-
-def _item_type(source: ast.Expr) -> T.Type | None:
-    t = source.type
-    return t.item if isinstance(t, T.ListOf) else None
 
 
 class _Emitter:
@@ -145,9 +74,7 @@ class _Emitter:
         self.reads: dict[str, str] = {}              # item field read → its local, inside a fused loop
         self.symbols: dict[tuple[str, str, str], str] = {}  # (kind, policy, name) → its generated name
         self.vars: dict[str, str] = {}               # aggregate variable → the local holding the element
-        self.helpers: list[str] = []                 # source of the spilled helper functions
-        self.helper_names: set[str] = set()
-        self.heights: dict[int, int] = {}
+        self.spiller = Spiller()                     # deep expressions → helper functions
 
     def symbol(self, kind: str, policy: str, name: str = "") -> str:
         """The generated name of a definition (`d`), parameter (`k`) or calendar (`cal`).
@@ -191,47 +118,12 @@ class _Emitter:
         self.ns[key] = self.bindings[policy].calendar
         return key
 
-    def height(self, node: ast.Expr) -> int:
-        """Levels of the tree under `node` (iteratively, memoised by node)."""
-        stack = [(node, False)]
-        while stack:
-            n, done = stack.pop()
-            if id(n) in self.heights:
-                continue
-            kids = ast.children(n)
-            if done:
-                self.heights[id(n)] = 1 + max((self.heights[id(k)] for k in kids), default=0)
-            else:
-                stack.append((n, True))
-                stack.extend((k, False) for k in kids)
-        return self.heights[id(node)]
-
     def expr(self, node: ast.Expr, policy: str) -> str:
-        """Python for `node`; every `_SPILL` levels of depth, a call of a helper function holding it."""
+        """Python for `node`; every `SPILL` levels of depth, a call of a helper function holding it."""
         text = self._expr(node, policy)
-        if self.height(node) % _SPILL or text.isidentifier():
+        if self.spiller.height(node) % SPILL or text.isidentifier():
             return text
-        return self.spill(text)
-
-    def spill(self, text: str) -> str:
-        """`text` as a module-level helper taking the locals it reads: same value, same errors,
-        evaluated at the same point (the arguments are plain names, already bound there)."""
-        name = self.fresh("_h")
-        params = ", ".join(self.free_names(text))
-        self.helpers.append(f"def {name}({params}):\n    return {text}\n")
-        self.helper_names.add(name)
-        return f"{name}({params})"
-
-    def free_names(self, text: str) -> list[str]:
-        """Names `text` reads that are locals of the code around it (not module names or builtins)."""
-        table = symtable.symtable(f"def _spill():\n    return {text}\n", "<frist-spill>", "exec")
-        names: set[str] = set()
-        pending = list(table.get_children())
-        while pending:
-            t = pending.pop()
-            pending.extend(t.get_children())
-            names.update(sym.get_name() for sym in t.get_symbols() if sym.is_global() and sym.is_referenced())
-        return sorted(n for n in names if n not in self.ns and n not in self.helper_names and not hasattr(builtins, n))
+        return self.spiller.spill(text, self.fresh("_h"), self.ns)
 
     def _expr(self, node: ast.Expr, policy: str) -> str:
         # no lambdas or comprehensions here: each would add a frame per level of nesting
@@ -427,65 +319,6 @@ class _Emitter:
         return [indent + p for p in pre] + [f"{indent}for {var} in {source}:"] + [f"{indent}    {b}" for b in body]
 
 
-def _fusable(node: ast.Aggregate) -> bool:
-    """An aggregate over a root case list whose item and `where` cannot fail and read only the item."""
-    src = node.source
-    if not (isinstance(src, ast.Path) and src.ref is not None and src.ref.kind == "field" and not src.fields):
-        return False
-    item_type = _item_type(src)
-    if item_type is None:
-        return False
-    safety = _Safety({node.var: item_type}, allow_defs=False)
-    if node.where is not None and not safety.safe(node.where):
-        return False
-    if not safety.safe(node.item):
-        return False
-    if node.func == "sum":
-        return node.type == T.DAYS
-    if node.func in ("min", "max"):
-        return _plain(node.item.type)
-    return True
-
-
-def _top_aggregates(node: ast.Expr):
-    """Aggregates of an expression that are not inside another aggregate."""
-    if isinstance(node, ast.Aggregate):
-        yield node
-        return
-    for child in ast.children(node):
-        yield from _top_aggregates(child)
-
-
-def _prefix_aggregates(node: ast.Expr, out: list, skip: set[int]) -> bool:
-    """Collect the aggregates evaluated first and unconditionally in `node`, in order.
-
-    Returns whether everything of `node` left to evaluate once they are computed cannot
-    fail, so that the aggregates of a later sibling may be computed in front of it too.
-    """
-    if isinstance(node, ast.Aggregate):
-        if id(node) not in skip:
-            out.append(node)
-        return True
-    if isinstance(node, (ast.Binary, ast.Compare, ast.Call, ast.In, ast.Unary)):
-        for kid in ast.children(node):
-            if not _prefix_aggregates(kid, out, skip):
-                return False
-        if isinstance(node, ast.Call):
-            return False
-        if isinstance(node, ast.Binary):
-            return (node.op, node.left.type, node.right.type) == ("-", T.DATE, T.DATE)
-        if isinstance(node, ast.Compare) and node.op in _ORDERING:
-            return _plain(node.left.type) and _plain(node.right.type)
-        return True
-    if isinstance(node, (ast.Logical, ast.Coalesce)):
-        _prefix_aggregates(node.left, out, skip)
-        return False
-    if isinstance(node, ast.If):
-        _prefix_aggregates(node.cond, out, skip)
-        return False
-    return _Safety({}, allow_defs=True).safe(node)
-
-
 def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
     """Generate and compile `decide(case, as_of)` for these bound versions."""
     em = _Emitter(bindings)
@@ -554,6 +387,6 @@ def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
         em.acc = outer_acc   # accumulators computed inside the rule's branch are not visible after it
     body.append("    return None")
     lines = [f"# {b.version.key} sha256 {b.version.sha256}" for _, b in sorted(bindings.items())]
-    lines += [h.rstrip("\n") for h in em.helpers]
+    lines += [h.rstrip("\n") for h in em.spiller.helpers]
     lines.append("def decide(case, as_of):")
     return CompiledPolicy("\n".join(lines + body) + "\n", em.ns)

@@ -15,6 +15,9 @@ from typing import Any
 
 from . import types as T
 from .case import LoadedCase, check_not_after, check_steps
+from .constraints.enforce import violations
+from .constraints.history import judge_history
+from .constraints.record import record_of
 from .errors import EvaluationError, UsageError
 from .evaluator import Evaluator
 from .pipeline import Catalog
@@ -25,9 +28,10 @@ from .runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
 from .set_aside import SetAside, deciding_reason, remaining_case, set_aside, set_aside_json
 from .values.money import DECIMAL_CONTEXT, is_ore_exact, round_ore
 
-__all__ = ["Decision", "decide_case", "choose_policy", "FORMAT_VERSION"]
+__all__ = ["Decision", "decide_case", "enforce_law", "choose_policy", "FORMAT_VERSION", "BLOCKED_ACTION"]
 
 FORMAT_VERSION = 1
+BLOCKED_ACTION = "legal_review"      # what a decision the law forbids becomes (docs/language.md)
 _OUTPUT_ORDER = ("fee", "salaer", "payment_deadline", "not_before", "next_review")
 
 
@@ -43,10 +47,23 @@ class Decision:
     trace: Trace | None = None
     warnings: list[str] = field(default_factory=list)
     set_aside: list[SetAside] = field(default_factory=list)      # claims taken out of the case, with why
+    # What the law forbids in the rule's proposal (engine/constraints). When non-empty the
+    # decision is blocked: the action is BLOCKED_ACTION, `outputs` are empty and
+    # `proposed` keeps what the rule wanted, for the audit trail.
+    violations: list = field(default_factory=list)
+    proposed: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.violations)
 
     @property
     def action(self) -> str:
-        return self.rule.rule.action
+        return BLOCKED_ACTION if self.blocked else self.rule.rule.action
+
+    @property
+    def step(self) -> str | None:
+        return None if self.blocked else self.rule.rule.step
 
     @property
     def version(self) -> CheckedVersion:
@@ -74,17 +91,26 @@ class Decision:
             "case_id": self.case_id,
             "as_of": self.as_of.isoformat(),
             "policy": self.policy_json(),
-            "action": rule.action,
+            "action": self.action,
             "rule": rule.id,
         }
         for key in _OUTPUT_ORDER:
             expr = self.rule.outputs.get(key)
             out[key] = to_json(self.outputs.get(key), expr.type if expr is not None else None)
         out["commission"] = self.commission_json()
-        out["step"] = rule.step
+        out["step"] = self.step
         out["amounts"] = {k: to_json(v, T.MONEY) for k, v in self.amounts.items()}
         out["set_aside"] = set_aside_json(self.set_aside)
-        out["reasons"] = [{"rule": rule.id, "text": dict(rule.explain), "source": rule.source}]
+        if self.blocked:
+            out["reasons"] = [{"rule": v.name, "text": dict(v.constraint.text), "source": v.constraint.source}
+                              for v in self.violations]
+            proposed = {"action": rule.action, "step": rule.step}
+            for key in _OUTPUT_ORDER:
+                expr = self.rule.outputs.get(key)
+                proposed[key] = to_json(self.proposed.get(key), expr.type if expr is not None else None)
+            out["violations"] = [{**v.to_json(), "proposed": proposed} for v in self.violations]
+        else:
+            out["reasons"] = [{"rule": rule.id, "text": dict(rule.explain), "source": rule.source}]
         out["warnings"] = list(self.warnings)
         if include_trace and self.trace is not None:
             from .trace_json import trace_to_json
@@ -120,8 +146,9 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
     check_not_after(case, as_of)
     bindings = catalog.bind(main, as_of, include_drafts)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        aside = set_aside(case.data, as_of, bindings, main)
-        data = remaining_case(case.data, aside)
+        judged, history = judge_history(catalog, main, case.data, include_drafts)
+        aside = set_aside(judged, as_of, bindings, main)
+        data = remaining_case(judged, aside)
         if not data["claims"]:
             # Every claim set aside: the first reason decides, and nothing is owed but what
             # was paid (a case's costs follow its claims: no claim, no cost to collect).
@@ -138,8 +165,20 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
             run_trace = run.trace
         outputs = {k: _exact(v, chosen.outputs[k], f"`{k}` of rule `{chosen.rule.id}`") for k, v in outputs.items()}
         amounts = {k: _exact(v, main.amounts[k], f"amount `{k}`") for k, v in amounts.items()}
-    decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace, set_aside=aside)
-    decision.warnings = review_notes(bindings, as_of)
+        decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace, set_aside=aside)
+        decision.warnings = history + review_notes(bindings, as_of)
+        enforce_law(decision, data)
+    return decision
+
+
+def enforce_law(decision: Decision, data: dict) -> Decision:
+    """Block `decision` if its rule's proposal breaks a constraint (the one check for every evaluator)."""
+    outputs, rule = decision.outputs, decision.rule.rule
+    record = record_of(rule.action, rule.step, outputs.get("fee"), outputs.get("salaer"),
+                       outputs.get("payment_deadline"), decision.amounts.get("total"))
+    found = violations(decision.bindings, decision.main, data, decision.as_of, record)
+    if found:
+        decision.violations, decision.proposed, decision.outputs = found, outputs, {}
     return decision
 
 

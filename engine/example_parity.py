@@ -27,6 +27,7 @@ __all__ = ["Decided", "evaluator_problems", "COLUMNAR_FIELDS"]
 # what a columnar decision row holds (the trace-free decision minus format/reasons/warnings)
 COLUMNAR_FIELDS = ("action", "rule", "fee", "salaer", "payment_deadline", "not_before", "next_review",
                    "commission", "step", "amounts")
+_CRASH = "crashed: "
 _HELP = "the evaluators must agree; this is a bug in Frist: please report it with this policy file"
 
 
@@ -51,6 +52,8 @@ def evaluator_problems(catalog: Catalog, decided: list[Decided]) -> list[Diagnos
                                                ).to_dict(include_trace=False)
         except (EvaluationError, UsageError) as err:
             compiled = str(err)
+        except Exception as err:  # noqa: BLE001 - a crash is reported at the example, as a bug
+            compiled = f"{_CRASH}{type(err).__name__}: {err}"
         out += _compare("compiled", d.reference, compiled, None, d.example)
     for d, columnar in zip(decided, _columnar(catalog, decided)):
         if columnar is not None:
@@ -62,12 +65,19 @@ def _compare(name: str, reference: dict | str, got: dict | str, fields, example:
     def problem(message: str) -> list[Diagnostic]:
         return [Diagnostic("evaluator-mismatch", f"example `{example.name}`: {message}", example.span, help=_HELP)]
 
+    if isinstance(got, str) and got.startswith(_CRASH):
+        return problem(f"the {name} evaluator {got}")
     if isinstance(reference, str) and isinstance(got, str):
         return []
     if isinstance(reference, str):
         return problem(f"the {name} evaluator decides it ({got['action']}), the reference fails: {reference}")
     if isinstance(got, str):
         return problem(f"the {name} evaluator fails ({got}), the reference decides {reference['action']}")
+    if "held_back" in got or (fields and "violations" in reference):     # a decision the law forbids
+        want = sorted(f"{v['policy'].partition('@')[0]}/{v['constraint']}" for v in reference.get("violations", ()))
+        if got.get("held_back") != want:
+            return problem(f"the {name} evaluator holds back `{got.get('held_back')}`, the reference `{want}`")
+        return []
     for key in fields or reference:
         if reference.get(key) != got.get(key):
             return problem(f"the {name} evaluator gives {key} `{got.get(key)}`, the reference `{reference.get(key)}`")
@@ -96,18 +106,27 @@ def _columnar(catalog: Catalog, decided: list[Decided]) -> list[dict | str | Non
             continue
         docs = [dict(flat_row(_plain(decided[i].case.data)), as_of=decided[i].as_of.isoformat(),
                      case_id=str(n)) for n, i in enumerate(rows)]
+        held: list[dict] = []
         try:
             frame = pl.DataFrame(docs, infer_schema_length=None)
-            decisions, rejects = decide_table(frame, None, None, catalog, drafts, ignore_unknown=True)
+            decisions, rejects = decide_table(frame, None, None, catalog, drafts, ignore_unknown=True, violations=held)
         except (EvaluationError, UsageError, CaseError) as err:
             for i in rows:
                 results[i] = str(err)
+            continue
+        except Exception as err:  # noqa: BLE001 - a crash is reported at each example, as a bug
+            for i in rows:
+                results[i] = f"{_CRASH}{type(err).__name__}: {err}"
             continue
         for problem in rejects.iter_rows(named=True):
             results[rows[problem["row"] - 1]] = str(problem["problem"])
         for row in decisions.iter_rows(named=True):
             got = row_json(row)
             results[rows[row["row"] - 1]] = {k: got.get(k) for k in COLUMNAR_FIELDS}
+        for h in held:              # the law forbids what the rule proposed: held back, by constraint
+            slot = rows[h["row"] - 1]
+            names = results[slot]["held_back"] if isinstance(results[slot], dict) and "held_back" in results[slot] else []
+            results[slot] = {"held_back": sorted(names + [h["constraint"]])}
     return results
 
 

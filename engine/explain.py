@@ -26,6 +26,8 @@ _WORDS = {
            "not_reached": "not reached (an earlier rule decided)", "defs": "Definitions evaluated",
            "figures": "Figures used", "source": "source", "warnings": "Warnings", "none": "none",
            "why": "because", "open": "open",
+           "blocked": "The law forbids what rule `{rule}` proposed ({action}{step}); the case goes to legal review",
+           "broken": "breaks",
            "aside": "Claims set aside (not collected; the amounts leave them out)", "claim": "claim",
            "all_aside": "none considered: every claim is set aside; the first reason in the policy's set_aside order decides",
            "outputs": {"fee": "fee", "salaer": "salær", "payment_deadline": "payment deadline",
@@ -35,6 +37,8 @@ _WORDS = {
            "not_reached": "ikke vurdert (en tidligere regel avgjorde)", "defs": "Definisjoner beregnet",
            "figures": "Satser brukt", "source": "kilde", "warnings": "Advarsler", "none": "ingen",
            "why": "fordi", "open": "inntil videre",
+           "blocked": "Loven forbyr det regel `{rule}` foreslo ({action}{step}); saken går til juridisk vurdering",
+           "broken": "bryter",
            "aside": "Krav holdt utenfor (krevs ikke inn; beløpene tar dem ikke med)", "claim": "krav",
            "all_aside": "ingen vurdert: alle krav er holdt utenfor; den første grunnen i policyens set_aside-rekkefølge avgjør",
            "outputs": {"fee": "gebyr", "salaer": "salær", "payment_deadline": "betalingsfrist",
@@ -68,9 +72,13 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
         if name != decision.main:
             lines.append(f"  {w['uses']} {bound.version.key} ({w['in_force']} {in_force_text(catalog, bound, w['open'])})")
     rule = decision.rule.rule
-    lines += ["", h(f"{w['decision']}: {code(rule.action)}"), f"  {w['why']}: {rule.explain[lang]}"]
-    if rule.source:
-        lines.append(f"  {w['source']}: {rule.source}")
+    lines += ["", h(f"{w['decision']}: {code(decision.action)}")]
+    if decision.blocked:
+        lines += _blocked(decision, lang, w)
+    else:
+        lines.append(f"  {w['why']}: {rule.explain[lang]}")
+        if rule.source:
+            lines.append(f"  {w['source']}: {rule.source}")
     for key, value in decision.outputs.items():
         if not key.startswith("commission_"):
             lines.append(f"  {w['outputs'].get(key, key):<17} {show(value, decision.rule.outputs[key].type)}")
@@ -121,6 +129,24 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
     if decision.warnings:
         lines += ["", h(w["warnings"])] + [f"  ! {text}" for text in decision.warnings]
     return "\n".join(lines) + "\n"
+
+
+def _blocked(decision: Decision, lang: str, w: dict) -> list[str]:
+    """A decision the law forbids: what the rule proposed and each constraint it breaks, with its source."""
+    from .render_values import to_json
+    rule = decision.rule
+    proposed = []
+    for key, value in decision.proposed.items():
+        if value is not None and not key.startswith("commission_"):
+            proposed.append(f"{w['outputs'].get(key, key)} {to_json(value, rule.outputs[key].type)}")
+    step = f", step {rule.rule.step}" if rule.rule.step else ""
+    out = ["  " + w["blocked"].format(rule=rule.rule.id, action=rule.rule.action, step=step) + ":"]
+    if proposed:
+        out.append("    " + ", ".join(proposed))
+    for v in decision.violations:
+        out.append(f"  ✗ {w['broken']} {v.name}: {v.constraint.text[lang]}")
+        out.append(f"      {w['source']}: {v.constraint.source} ({v.where})")
+    return out
 
 
 def _ledger_journal(expr, trace) -> list[str]:

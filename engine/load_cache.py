@@ -79,7 +79,7 @@ def _key(folder: Path) -> bytes | None:
     """The signing key (created on first use); None if it cannot be had or sits in the cache folder."""
     path = _key_file()
     try:
-        if path.resolve().parent == folder.resolve() or folder.resolve() in path.resolve().parents:
+        if folder.resolve() in path.resolve().parents:
             return None                     # a key inside the cache folder protects nothing
         key = _read_regular(path, 1024)
         if key is not None and len(key) == 32:

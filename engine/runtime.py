@@ -14,7 +14,7 @@ from . import ast
 from .policy.model import Parameter, PolicyVersion, Rule
 from .values.calendar import BusinessCalendar, calendar_for
 
-__all__ = ["CheckedRule", "CheckedVersion", "Bound", "Run", "Trace", "RuleOutcome"]
+__all__ = ["CheckedRule", "CheckedConstraint", "CheckedVersion", "Bound", "Run", "Trace", "RuleOutcome"]
 
 
 @dataclass
@@ -22,6 +22,15 @@ class CheckedRule:
     rule: Rule
     when: ast.Expr
     outputs: dict[str, ast.Expr]
+
+
+@dataclass
+class CheckedConstraint:
+    """A constraint with its typed `when` (None: binds every decision) and `require`."""
+
+    constraint: Any
+    when: ast.Expr | None
+    require: ast.Expr
 
 
 @dataclass
@@ -33,6 +42,7 @@ class CheckedVersion:
     rules: list[CheckedRule] = field(default_factory=list)
     set_aside: list[CheckedRule] = field(default_factory=list)      # `when`: the claims a reason holds
     amounts: dict[str, ast.Expr] = field(default_factory=dict)
+    constraints: list[CheckedConstraint] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -86,9 +86,9 @@ def _numbered(df):
     for part in sorted(sizes):
         offsets[part] = offset
         offset += sizes[part]
-    start = F.lit(0)
-    for part, first in offsets.items():
-        start = F.when(F.col("__part") == part, F.lit(first)).otherwise(start)
+    # one flat map literal {partition: first row} (not a CASE per partition: thousands nest badly)
+    start = F.element_at(F.create_map(*[F.lit(x) for item in offsets.items() for x in item]), F.col("__part")) \
+        if offsets else F.lit(0)
     # monotonically_increasing_id = partition id << 33 | position in the partition
     position = F.col("__mono").bitwiseAND(F.lit((1 << 33) - 1))
     return tagged.withColumn(_ROW, (start + position + 1).cast("long")).drop("__part", "__mono")

@@ -46,9 +46,40 @@ class Ctx:
 
     defs: dict[str, str] = field(default_factory=dict)      # name → type
     item: tuple[str, str] | None = None                     # (variable, list)
+    law: bool = False                                       # the policy uses `lw` as `law`
 
     def inside(self, var: str, source: str) -> Ctx:
-        return Ctx(self.defs, (var, source))
+        return Ctx(self.defs, (var, source), self.law)
+
+
+# A used policy, `uses: {law: lw}`, in two versions (the one in force depends on the date):
+# figures and definitions of one type each in both, values and shapes differing.
+LAW_NAMES = {"law.lfee": "Money", "law.lpaid": "Money", "law.lwait": "Days", "law.lcount": "Number",
+             "law.lfirst": "Date"}
+LAW_FILES = {
+    "lw/2026-01-01.yaml": """policy: lw
+effective: 2026-01-01
+title: {nb: "l", en: "l"}
+parameters:
+  lfee: {value: 38 NOK, source: src}
+  lwait: {value: 14 days, source: src}
+definitions:
+  lpaid: sum(p.amount for p in payments)
+  lcount: count(c for c in claims where c.disputed)
+  lfirst: min(x.due for x in claims) ?? as_of
+""",
+    "lw/2026-03-01.yaml": """policy: lw
+effective: 2026-03-01
+title: {nb: "l", en: "l"}
+parameters:
+  lfee: {value: 40 NOK, source: src}
+  lwait: {value: 3 weeks, source: src}
+definitions:
+  lpaid: sum(x.amount for x in payments where x.to == "collector")
+  lcount: count(x for x in claims where x.amount > 100 NOK)
+  lfirst: max(c.due for c in claims) ?? as_of
+""",
+}
 
 
 def _money_lit():
@@ -77,6 +108,8 @@ def expr(t: str, ctx: Ctx, depth: int) -> st.SearchStrategy[str]:
         leaves = [_LITS[t]()]
         leaves += [st.just(n) for n, (pt, _) in PARAMS.items() if pt == t]
         leaves += [st.just(n) for n, dt_ in ctx.defs.items() if dt_ == t]
+        if ctx.law:
+            leaves += [st.just(n) for n, lt in LAW_NAMES.items() if lt == t]
         if t == "Date":
             leaves.append(st.just("as_of"))
         if t == "Bool":
@@ -173,7 +206,7 @@ def _compound(t: str, ctx: Ctx, sub, depth: int) -> list:
 @st.composite
 def policy_texts(draw, name: str = "fz") -> str:
     """A whole policy file: parameters, 1–5 typed definitions, 1–4 rules (maybe no fallback), amounts."""
-    ctx = Ctx()
+    ctx = Ctx(law=draw(st.booleans()))
     defs = []
     for i in range(draw(st.integers(1, 5))):
         t = draw(st.sampled_from(["Money", "Number", "Date", "Days", "Bool", "Percent"]))
@@ -205,6 +238,7 @@ def policy_texts(draw, name: str = "fz") -> str:
 effective: 2026-01-01
 title: {{nb: "f", en: "f"}}
 calendar: {{country: "NO", source: "holidays"}}
+{"uses: {law: lw}" if ctx.law else ""}
 parameters:
 {params}
   {SCHEDULE}:
@@ -291,6 +325,9 @@ def compare(policy_text: str, docs: list[dict], on: dt.date, columnar: bool = Tr
         folder = Path(tmp) / "fz"
         folder.mkdir()
         (folder / "2026-01-01.yaml").write_text(policy_text)
+        for name, text in LAW_FILES.items():
+            (Path(tmp) / name).parent.mkdir(exist_ok=True)
+            (Path(tmp) / name).write_text(text)
         catalog, problems = load_catalog([tmp])
         errors = [d for d in problems if d.is_error]
         if errors:

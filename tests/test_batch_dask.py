@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-distributed = pytest.importorskip("distributed")
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed: `make test-dask` runs this test")
 
 from engine.batch.io import flat_row  # noqa: E402
 from test_batch import GOOD, POLICIES  # noqa: E402

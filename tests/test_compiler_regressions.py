@@ -186,3 +186,14 @@ def test_validate_runs_every_example_through_every_evaluator(monkeypatch, run_cl
     assert code == 1
     assert (f"error[evaluator-mismatch]: example `consumer, 45 days overdue, nothing sent`: "
             f"the {evaluator} evaluator gives fee `39.00`, the reference `38.00`") in out
+
+
+def test_an_evaluator_that_crashes_on_an_example_is_reported_not_raised(monkeypatch, run_cli):
+    import engine.decision as decision
+
+    def crash(*args):
+        raise NameError("name 'v_x' is not defined")
+    monkeypatch.setattr(decision, "_run_compiled", crash)
+    code, out, err = run_cli("validate", "policies/demo")
+    assert code == 1, err
+    assert "the compiled evaluator crashed: NameError: name 'v_x' is not defined" in out

@@ -4,10 +4,12 @@ The reference evaluator defines the semantics; the compiled fast path and the co
 evaluator must decide every case the same (every field of the decision), refuse the same
 cases, and never crash. Generation and comparison live in tests/policygen.py.
 
-Short profile in CI (FRIST_PARITY_EXAMPLES, default 12 policies, well under 30 s). The
-long, documented run (results in docs/robustness.md):
+Short profile in CI (12 policies, derandomized, well under 30 s). The long, documented
+run (500 policies, random; results in docs/robustness.md), with the other fuzz tests' switch
+or a count of its own:
 
-    FRIST_PARITY_EXAMPLES=500 python -m pytest tests/test_differential.py -p no:cacheprovider
+    FRIST_FUZZ=long python -m pytest tests/test_differential.py -p no:cacheprovider
+    FRIST_PARITY_EXAMPLES=2000 python -m pytest tests/test_differential.py -p no:cacheprovider
     FRIST_NO_CACHE=1 python bench/differential.py --policies 500      # counts instead of a first failure
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 
 import policygen
 
-EXAMPLES = int(os.environ.get("FRIST_PARITY_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FRIST_PARITY_EXAMPLES") or (500 if os.environ.get("FRIST_FUZZ") == "long" else 12))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 12, database=None,

@@ -19,6 +19,7 @@ from ..case import LoadedCase
 from ..errors import CaseError, FristError, PolicyError, UsageError
 from ..pipeline import Catalog, load_catalog
 from ..values.time import parse_date, today_oslo
+from .law import judge_rows, violation_rows
 from .layout import REJECTS, ROW, describe_reject, rejects_of, to_case_frame
 
 __all__ = ["decide_batch", "decide_table", "catalog_for", "INTERNAL"]
@@ -73,7 +74,7 @@ def _check_policy_name(catalog: Catalog, policy: str | None) -> None:
 def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | None = None,
                  policies_dir: str | Path | Catalog = "policies", include_drafts: bool = False,
                  progress: Callable[[int], None] | None = None,
-                 ignore_unknown: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
+                 ignore_unknown: bool = False, violations: list | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Decide every row; returns (decisions, rejects) as Polars frames, both ordered by `row`.
 
     Rejects have `row` (1-based input row), `case_id`, `field` and `problem`. Every input
@@ -81,7 +82,10 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     resolved is a reject like a row with a bad value, never the end of the run.
     Unknown columns raise `UsageError` unless `ignore_unknown` (`columns.py`).
     `policies_dir` may be an already loaded `Catalog` (validate runs embedded examples
-    through this path).
+    through this path). A row whose decision breaks one of the law's constraints is never
+    among the decisions: it is a reject with field `law` naming the constraint and its
+    source, or, when a `violations` list is given, one dict per constraint broken goes
+    there instead (`law.VIOLATIONS`).
     """
     from .columns import check_columns, check_item_fields
     from ..columnar.frame import AS_OF, cases_from_frame
@@ -126,6 +130,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
         key = tuple(sorted(b.version.key for b in bindings.values())) + (main.name, spec)
         groups.setdefault(key, [main, bindings, spec, []])[3].append(part)
     decided = []
+    law_rows: list[dict] = []
     for main, bindings, spec, parts in groups.values():
         part = pl.concat(parts)
         steps = main.version.steps
@@ -135,6 +140,15 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
         result = evaluate(bindings, main.name, cases.drop(ROW), steps)
         table_out = decisions_from_columns(result, rows, ids, cases.get_column(AS_OF).cast(pl.Date), main, bindings)
         suspect = result.suspect
+        redo, broken = judge_rows(catalog, main, bindings, table_out, cases_from_frame(cases, steps), include_drafts)
+        if redo or broken:
+            suspect = suspect | rows.is_in(sorted(redo | {b["row"] for b in broken}))
+            broken = [b for b in broken if b["row"] not in redo]
+            law_rows.extend(broken)
+            lawless = {b["row"] for b in broken}
+            suspect = suspect & ~rows.is_in(sorted(lawless))
+            keep = ~rows.is_in(sorted(lawless))
+            cases, table_out, suspect = cases.filter(keep), table_out.filter(keep), suspect.filter(keep)
         if suspect.any():
             again = cases.filter(suspect)
             scalar, failed = [], []
@@ -142,7 +156,12 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
                                       cases_from_frame(again, steps)):
                 try:
                     case = LoadedCase(data, data, None, f"row {row}")
-                    scalar.append((row, decide_case(catalog, case, day, policy=spec, include_drafts=include_drafts, fast=True)))
+                    decision = decide_case(catalog, case, day, policy=spec, include_drafts=include_drafts, fast=True)
+                    if decision.blocked:
+                        law_rows.extend(violation_rows(row, decision.case_id, decision.rule.rule.id,
+                                                       decision.rule.rule.action, decision.violations))
+                    else:
+                        scalar.append((row, decision))
                 except FristError as err:
                     failed.append({"row": row, "field": "", "problem": getattr(err, "message", str(err))})
                 except Exception as err:  # noqa: BLE001 - a bug in one row must not lose the others
@@ -156,6 +175,12 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
         if progress is not None:
             progress(part.height)
     decisions = pl.concat(decided, how="diagonal_relaxed").sort("row") if decided else pl.DataFrame()
+    if law_rows and violations is not None:
+        violations.extend(sorted(law_rows, key=lambda r: r["row"]))
+    elif law_rows:
+        rejects_parts.append(pl.DataFrame([{"row": r["row"], "field": "law", "problem": f"{r['rule']} proposed "
+                                            f"{r['proposed_action']}, which breaks {r['constraint']}: {r['problem']} "
+                                            f"({r['source']})"} for r in law_rows], schema=REJECTS))
     rejects = pl.concat([r.select(pl.col("row").cast(pl.Int64), pl.col("field").cast(pl.String),
                                   pl.col("problem").cast(pl.String)) for r in rejects_parts])
     ids = frame.select(pl.col(ROW).alias("row"), pl.col("case_id").cast(pl.String))

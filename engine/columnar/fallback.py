@@ -54,7 +54,7 @@ def per_case(run: ColumnarRun, node: ast.Expr, policy: str, mask: pl.Series | No
     defs = sorted({(n.ref.scope, n.ref.name) for n in ast.walk(node)
                    if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "def"})
     names = [emitter.definition_local(p, n) for p, n in defs]
-    source = "".join(emitter.helpers) + f"def _per_case(case, as_of, {', '.join(names)}):\n    return {body}\n"
+    source = "".join(emitter.spiller.helpers) + f"def _per_case(case, as_of, {', '.join(names)}):\n    return {body}\n"
     namespace = emitter.ns
     exec(compile(source, "<frist-columnar-fallback>", "exec"), namespace)  # noqa: S102 - from the checked AST
     function = namespace["_per_case"]

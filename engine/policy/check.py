@@ -74,6 +74,9 @@ def check_version(version: PolicyVersion, used_options: dict[str, list[CheckedVe
         target = checked if i == 0 else CheckedVersion(version, checked.params, checked.param_types)
         _definitions(target, combo, out)
         _rules(target, combo, out)
+        if version.constraints:
+            from ..constraints.check import check_constraints
+            check_constraints(target, scope_of(target, combo), out)
         if i == 0:
             first_combo = combo
         else:

@@ -17,7 +17,7 @@ from ..source import ScalarText
 from ..schema_check import schema_diagnostics
 from ..values.calendar import known_country, supported_countries
 from ..values.time import parse_date
-from .model import RULE_OUTPUTS, Example, Parameter, PolicyVersion, Rule
+from .model import RULE_OUTPUTS, Constraint, Example, Parameter, PolicyVersion, Rule
 
 __all__ = ["find_policy_files", "load_version"]
 
@@ -137,6 +137,8 @@ class _Builder:
             version.amounts[name] = self.expr(("amounts", name), raw)
         for i, spec in enumerate(d.get("rules") or ()):
             version.rules.append(self._rule(i, spec))
+        for i, spec in enumerate(d.get("constraints") or ()):
+            version.constraints.append(self._constraint(i, spec))
         for i, spec in enumerate(d.get("set_aside") or ()):
             version.set_aside.append(self._set_aside(i, spec))
         for i, spec in enumerate(d.get("examples") or ()):
@@ -190,6 +192,13 @@ class _Builder:
                 p.brackets.append((up_to, self.expr(bat + ("value",), row["value"])))
         return p
 
+    def _constraint(self, i: int, spec: dict) -> Constraint:
+        at = ("constraints", i)
+        when = self.expr(at + ("when",), spec["when"]) if "when" in spec else None
+        return Constraint(
+            id=spec["id"], when=when, require=self.expr(at + ("require",), spec["require"]),
+            source=spec["source"], text={"nb": spec["nb"], "en": spec["en"]},
+            span=self.doc.span(at + ("id",)), history=spec.get("history", True))
     def _set_aside(self, i: int, spec: dict) -> Rule:
         """A `set_aside:` entry: a rule-like record whose `when` is the claims it sets aside."""
         at = ("set_aside", i)

@@ -14,7 +14,7 @@ from .. import ast
 from ..document import Document
 from ..source import Span
 
-__all__ = ["Parameter", "Rule", "Example", "PolicyVersion", "PolicySet", "RULE_OUTPUTS"]
+__all__ = ["Parameter", "Rule", "Constraint", "Example", "PolicyVersion", "PolicySet", "RULE_OUTPUTS"]
 
 # Rule outputs besides `action`, with the type each must have (checked by the checker).
 RULE_OUTPUTS = {
@@ -57,6 +57,24 @@ class Rule:
 
 
 @dataclass
+class Constraint:
+    """A limit the law sets on every decision of a policy that uses this one.
+
+    `when` says which decisions it binds (default: all), `require` what must then hold;
+    both see the case, the policy's own figures and `decision` (see engine/constraints).
+    `history: false` keeps it off recorded events (see engine/constraints/history.py).
+    """
+
+    id: str
+    when: ast.Expr | None
+    require: ast.Expr
+    source: str
+    text: dict[str, str]                        # nb, en
+    span: Span                                  # the constraint's `id` value
+    history: bool = True
+
+
+@dataclass
 class Example:
     name: str
     as_of: dt.date | None
@@ -81,6 +99,7 @@ class PolicyVersion:
     steps: tuple[str, ...] = ()
     amounts: dict[str, ast.Expr] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
+    constraints: list[Constraint] = field(default_factory=list)
     # Reasons that take single claims out of the case (`set_aside:`), as rules whose
     # `when` is the list of claims the reason holds (see decision.py).
     set_aside: list[Rule] = field(default_factory=list)

@@ -82,7 +82,7 @@ class Timeline:
 
 def _next_date(decision: Decision, today: dt.date) -> dt.date | None:
     out = decision.outputs
-    if decision.rule.rule.step:
+    if decision.step:
         if out.get("next_review") and out["next_review"] > today:
             return out["next_review"]
         if out.get("payment_deadline") and out["payment_deadline"] >= today:

@@ -1,0 +1,57 @@
+"""The law in batch: the same constraint check as `decide`, on every columnar decision.
+
+Columnar decisions are judged by `engine.constraints.enforce.violations`, the one check
+every path shares, on the row's case and the decision's `record_of(...)`. A row whose
+case holds a recorded fee the law did not allow is re-decided by the scalar evaluator
+(which leaves the fee out and warns); a row whose decision breaks a constraint is taken
+out of the decisions and reported as a violation, never written as a lawful decision.
+Only rows that take a step, charge a cost or hold a recorded fee are judged (the law
+binds nothing else: engine/constraints/record.py `binds`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from ..constraints.enforce import constrained, violations
+from ..constraints.history import judge_history
+from ..constraints.record import record_of
+from .output import DATES
+
+__all__ = ["VIOLATIONS", "judge_rows", "violation_rows"]
+
+VIOLATIONS = {"row": pl.Int64, "case_id": pl.String, "rule": pl.String, "proposed_action": pl.String,
+              "constraint": pl.String, "policy": pl.String, "source": pl.String, "problem": pl.String}
+
+
+def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: list[dict], include_drafts: bool):
+    """Split columnar decisions: (row numbers to re-decide per case, violation records).
+
+    `decided` holds the decision rows (as written) in the order of `cases`.
+    """
+    if not any(constrained(catalog.bind(main, d, include_drafts), main.name) for d in _days(decided)):
+        return set(), []
+    redo, found = set(), []
+    wanted = ["row", "case_id", "as_of", "rule", "action", "step", "fee", "salaer", "amount_total"] + list(DATES)
+    rows = decided.select([c for c in wanted if c in decided.columns]).to_dicts()
+    for row, case in zip(rows, cases):
+        if any(e["fee"] for e in case.get("events") or ()):
+            _, warnings = judge_history(catalog, main, case, include_drafts)
+            if warnings:
+                redo.add(row["row"])
+                continue
+        record = record_of(row["action"], row["step"], row["fee"], row["salaer"], row["payment_deadline"],
+                           row.get("amount_total"))
+        broken = violations(bindings, main.name, case, row["as_of"], record)
+        found.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
+    return redo, found
+
+
+def violation_rows(row: int, case_id: str, rule: str, action: str, broken) -> list[dict]:
+    return [{"row": row, "case_id": case_id, "rule": rule, "proposed_action": action, "constraint": v.name,
+             "policy": v.policy, "source": v.constraint.source, "problem": v.constraint.text["en"]} for v in broken]
+
+
+def _days(decided: pl.DataFrame) -> list[dt.date]:
+    return decided.get_column("as_of").unique().to_list() if decided.height else []

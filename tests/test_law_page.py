@@ -1,0 +1,22 @@
+"""docs/law-enforces.md is generated from the policies and must be current."""
+from pathlib import Path
+
+from engine.constraints.page import render
+from engine.pipeline import load_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_page_lists_what_the_policies_enforce():
+    catalog, _ = load_catalog([ROOT / "policies"])
+    page = (ROOT / "docs" / "law-enforces.md").read_text(encoding="utf-8")
+    assert page == render(catalog), "regenerate: python -m engine.constraints.page"
+
+
+def test_every_constraint_is_on_the_page_with_its_source():
+    catalog, _ = load_catalog([ROOT / "policies"])
+    page = (ROOT / "docs" / "law-enforces.md").read_text(encoding="utf-8")
+    constraints = [c for v in catalog.policies.all() for c in v.constraints]
+    assert constraints
+    for c in constraints:
+        assert f"`{c.id}`" in page and c.source in page, c.id
