@@ -36,10 +36,10 @@ def _classes() -> dict[str, type]:
     from . import ast
     from .diagnostics import Diagnostic, Severity
     from .document import Document
-    from .policy.model import Example, Parameter, PolicyVersion, Rule
+    from .policy.model import Constraint, Example, Parameter, PolicyVersion, Rule
     from .source import ScalarText, Source, Span
     from .values.time import Months
-    records = [Span, Source, ScalarText, Diagnostic, Severity, Document, Example, Parameter, PolicyVersion, Rule,
+    records = [Span, Source, ScalarText, Diagnostic, Severity, Document, Example, Parameter, PolicyVersion, Rule, Constraint,
                Months, ast.Ref] + [getattr(ast, n) for n in ast.__all__ if isinstance(getattr(ast, n), type)]
     return {c.__name__: c for c in records}
 
@@ -54,11 +54,19 @@ def _registry() -> dict[str, type]:
     return _CLASSES
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _fields(cls: type) -> tuple[str, ...]:
     """The attributes that make up an instance: dataclass fields, else the instance's own."""
-    if dataclasses.is_dataclass(cls):
-        return tuple(f.name for f in dataclasses.fields(cls))
-    return ("source", "value", "_offsets")        # ScalarText, the one plain class
+    names = _FIELDS.get(cls)
+    if names is None:
+        if dataclasses.is_dataclass(cls):
+            names = tuple(f.name for f in dataclasses.fields(cls))
+        else:
+            names = ("source", "value", "_offsets")        # ScalarText, the one plain class
+        _FIELDS[cls] = names
+    return names
 
 
 _SCALARS = (str, bool, int, type(None))

@@ -84,6 +84,22 @@ def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
     return out + evaluator_problems(catalog, decided)
 
 
+def _checked_examples(catalog: Catalog) -> list[Diagnostic]:
+    """Every example through every evaluator and the law checks, unless this exact catalog
+    (with this engine, Python, Polars and holidays) passed them cleanly before (`verified_cache`).
+    The output is the same either way (the examples were checked, by an earlier run on the
+    same inputs); `FRIST_NO_CACHE=1` checks them all again."""
+    from .verified_cache import catalog_key, is_verified, mark_verified
+    key = catalog_key(catalog, "examples+law")
+    if is_verified(key):
+        return []
+    from .constraints.search import law_problems
+    found = run_examples(catalog) + law_problems(catalog)
+    if not found:
+        mark_verified(key)
+    return found
+
+
 def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Check the given files (with the policies they live with) or folders; see policy/scope.py."""
     import time
@@ -102,8 +118,7 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     problems = explain_consequences(catalog, problems + predecessor_problems(catalog) + unfinished_figures(catalog))
     paths = relevant(scope, catalog)
     if not any(d.is_error for d in keep(problems, paths, scope)):
-        from .constraints.search import law_problems
-        problems = problems + run_examples(catalog) + law_problems(catalog)
+        problems = problems + _checked_examples(catalog)
     from .review.lock import lock_problems
     problems = problems + lock_problems(catalog, args.paths)
     problems = keep(problems + review_warnings(catalog, today), paths, scope)

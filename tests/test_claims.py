@@ -216,3 +216,19 @@ def test_tungt_needs_a_missed_deadline_of_at_least_14_days(tmp_path):
     case = load_case(str(path))
     got = decide_case(CATALOG, case, case.data["as_of"], "kravia").to_dict(False)
     assert got["salaer"] in (None, "0.00")
+
+
+def test_fiken_a_credit_after_kravias_first_step_only_lowers_the_claim(tmp_path):
+    # fiken-kravia: without `handed_over`, Kravia's inkassovarsel of 2026-02-02 is the
+    # hand-over (kravia `handover`), so a later partial credit is not "credited at
+    # hand-over" (seed 001: such invoices cannot be SENT) but lowers the claim: principal
+    # 1 250 − 250 = 1 000; varsel expired 2026-02-16: BO with lett salær, band ≤ 1 000 →
+    # 0.35 × 750 = 262.50, less the 38 NOK varsel fee inside the cap = 224.50
+    # (inkassoforskriften §§ 2-1, 2-2).
+    path = tmp_path / "credited.yaml"
+    path.write_text(
+        "case_id: FC\nas_of: 2026-03-02\npolicy: fiken-kravia\ncreditor: {vat_registered: true}\n"
+        "debtor: {kind: consumer}\nclaims:\n  - {invoice: A, amount: '1250.00', due: 2026-01-15, credited: '250.00'}\n"
+        "events:\n  - {step: inkassovarsel, date: 2026-02-02, fee: '38.00', due: 2026-02-16}\n")
+    got = decide_case(CATALOG, load_case(str(path)), dt.date(2026, 3, 2), "fiken-kravia").to_dict(False)
+    assert (got["action"], got["salaer"]) == ("send_betalingsoppfordring", "224.50")

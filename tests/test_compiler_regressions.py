@@ -160,6 +160,8 @@ def _bug_in(monkeypatch, evaluator: str) -> None:
 
     import engine.batch.output as output
     import engine.decision as decision
+    # the engine's files are unchanged, so a clean earlier outcome would be reused: check again
+    monkeypatch.setenv("FRIST_NO_CACHE", "1")
     if evaluator == "compiled":
         real = decision._run_compiled
 
@@ -194,6 +196,7 @@ def test_an_evaluator_that_crashes_on_an_example_is_reported_not_raised(monkeypa
     def crash(*args):
         raise NameError("name 'v_x' is not defined")
     monkeypatch.setattr(decision, "_run_compiled", crash)
+    monkeypatch.setenv("FRIST_NO_CACHE", "1")            # (as in `_bug_in`)
     code, out, err = run_cli("validate", "policies/demo")
     assert code == 1, err
     assert "the compiled evaluator crashed: NameError: name 'v_x' is not defined" in out

@@ -13,7 +13,7 @@ Two profiles (hypothesis settings):
 
       FRIST_FUZZ=long .venv/bin/python -m pytest tests/test_fuzz_cli.py -p no:cacheprovider -s
 
-  (`FRIST_FUZZ_LOG=FILE` appends the running tally every 500 runs.) Its last numbers are
+  (`FRIST_FUZZ_LOG=FILE` appends the running tally every 250 runs.) Its last numbers are
   in docs/robustness.md. A failure prints the falsifying input; add
   it as a regression test next to the fix.
 """
@@ -65,8 +65,8 @@ def _run(*argv) -> tuple[int, str, str]:
 def _answered(what: str, code: int, out: str, err: str) -> None:
     """The one property every fuzzed run must have."""
     TALLY[what][code] += 1
-    log = os.environ.get("FRIST_FUZZ_LOG")     # progress of a long run, every 500 runs
-    if log and sum(TALLY[what].values()) % 500 == 0:
+    log = os.environ.get("FRIST_FUZZ_LOG")     # progress of a long run, every 250 runs
+    if log and sum(sum(c.values()) for c in TALLY.values()) % 250 == 0:
         with open(log, "a", encoding="utf-8") as handle:
             handle.write("; ".join(f"{k} {dict(v)}" for k, v in TALLY.items()) + "\n")
     assert code in (0, 1, 2), f"{what}: exit {code}\n{err[-2000:]}"

@@ -1,0 +1,71 @@
+"""`frist validate` reuses a clean, signed outcome of the examples only for the exact same inputs."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine import commands, verified_cache
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRIST_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FRIST_CACHE_KEY", str(tmp_path / "key" / "cache.key"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def runs(monkeypatch):
+    """Counts the runs of the examples (every evaluator) during a test."""
+    calls = []
+    real = commands.run_examples
+    monkeypatch.setattr(commands, "run_examples", lambda catalog: calls.append(1) or real(catalog))
+    return calls
+
+
+def _policies(tmp_path) -> Path:
+    folder = tmp_path / "policies"
+    shutil.copytree("policies", folder)
+    return folder
+
+
+def test_an_unchanged_catalog_is_not_checked_twice(tmp_path, cache, runs, run_cli):
+    folder = _policies(tmp_path)
+    first = run_cli("validate", folder)
+    second = run_cli("validate", folder)
+    assert first[0] == second[0] == 0 and len(runs) == 1
+    assert first[1].split(" in ")[0] == second[1].split(" in ")[0]
+
+
+def test_an_edited_example_is_checked_again_and_its_mismatch_reported(tmp_path, cache, runs, run_cli):
+    folder = _policies(tmp_path)
+    assert run_cli("validate", folder)[0] == 0
+    path = folder / "demo" / "2026-01-01.yaml"
+    text = path.read_text()
+    assert 'expect: {action: send_reminder, fee: "38.00"' in text
+    path.write_text(text.replace('expect: {action: send_reminder, fee: "38.00"', 'expect: {action: send_reminder, fee: "39.00"'))
+    code, out, _ = run_cli("validate", folder)
+    assert code == 1 and "example-mismatch" in out and len(runs) == 2
+    assert run_cli("validate", folder)[0] == 1 and len(runs) == 3       # a failure is never recorded
+
+
+def test_a_forged_or_foreign_record_is_refused(tmp_path, cache, runs, run_cli, monkeypatch):
+    folder = _policies(tmp_path)
+    run_cli("validate", folder)
+    [record] = [p for p in cache.glob("*.entry") if p.stat().st_size < 1024]
+    record.write_bytes(b"\0" * 32 + record.read_bytes()[32:])            # unsigned
+    run_cli("validate", folder)
+    assert len(runs) == 2
+    monkeypatch.setenv("FRIST_CACHE_KEY", str(tmp_path / "other" / "cache.key"))
+    run_cli("validate", folder)                                           # signed with another key
+    assert len(runs) == 3
+
+
+def test_no_cache_checks_every_time(tmp_path, cache, runs, run_cli, monkeypatch):
+    monkeypatch.setenv("FRIST_NO_CACHE", "1")
+    folder = _policies(tmp_path)
+    run_cli("validate", folder)
+    run_cli("validate", folder)
+    assert len(runs) == 2 and not verified_cache.is_verified("anything")
