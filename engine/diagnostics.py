@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 
 from .source import Source, Span
 
-__all__ = [
+__all__ = ["duplicate_ids", 
     "Severity", "Diagnostic", "Capped", "sort_and_cap", "suggest", "did_you_mean",
     "render", "render_text", "render_concise", "render_json", "render_github", "FORMATS", "printable",
 ]
@@ -275,3 +275,20 @@ def _is_format(ch: str) -> bool:
         return False
     import unicodedata
     return unicodedata.category(ch) == "Cf"
+
+
+def duplicate_ids(items, kind: str, out: list[Diagnostic]) -> None:
+    """Report every item whose `id` an earlier item already used (rules, constraints, ...).
+
+    One check for every list of named things in a version, so the code, message and note
+    read the same wherever ids must be unique.
+    """
+    seen: dict[str, object] = {}
+    for item in items:
+        if item.id in seen:
+            out.append(Diagnostic(f"duplicate-{kind}-id", f"{kind} id `{item.id}` is used twice", item.span,
+                                  notes=(("first used here", seen[item.id]),),
+                                  help=f"{kind} ids must be unique in a version"))
+        else:
+            seen[item.id] = item.span
+

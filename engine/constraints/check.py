@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from .. import types as T
 from ..checker import Checker
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, duplicate_ids
 from ..runtime import CheckedConstraint, CheckedVersion
 from .record import DECISION, decision_type
 
@@ -21,13 +21,9 @@ def check_constraints(checked: CheckedVersion, scope, out: list[Diagnostic]) -> 
     """Check every constraint of `checked` (scope: the one its rules are checked in)."""
     v = checked.version
     scope = replace(scope, fields={**scope.fields, DECISION: decision_type(v.steps)})
-    seen: dict[str, object] = {}
+    duplicate_ids(v.constraints, "constraint", out)
     checked.constraints = []
     for c in v.constraints:
-        if c.id in seen:
-            out.append(Diagnostic("duplicate-constraint-id", f"constraint id `{c.id}` is used twice", c.span,
-                                  notes=(("first used here", seen[c.id]),), help="constraint ids must be unique in a version"))
-        seen[c.id] = c.span
         checker = Checker(scope, out)
         when = checker.expect(c.when, T.BOOL, "a constraint's `when`") if c.when is not None else None
         require = checker.expect(c.require, T.BOOL, "a constraint's `require`")

@@ -13,7 +13,7 @@ from .. import ast
 from .. import types as T
 from ..case import root_fields
 from ..checker import ERROR, Checker, Scope
-from ..diagnostics import Diagnostic, Severity, did_you_mean
+from ..diagnostics import Diagnostic, Severity, did_you_mean, duplicate_ids
 from ..errors import EvaluationError
 from ..evaluator import Evaluator
 from ..runtime import Bound, CheckedRule, CheckedVersion, Run
@@ -270,12 +270,9 @@ def _definitions(checked: CheckedVersion, used: dict[str, CheckedVersion], out: 
 def _rules(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[Diagnostic]) -> None:
     v = checked.version
     scope = scope_of(checked, used)
-    seen: dict[str, object] = {}
+    # Rules and set-aside reasons share one namespace: both name the `rule` of a decision.
+    duplicate_ids([*v.rules, *v.set_aside], "rule", out)
     for rule in v.rules:
-        if rule.id in seen:
-            out.append(Diagnostic("duplicate-rule-id", f"rule id `{rule.id}` is used twice", rule.span,
-                                  notes=(("first used here", seen[rule.id]),), help="rule ids must be unique in a version"))
-        seen[rule.id] = rule.span
         checker = Checker(scope, out)
         when = checker.expect(rule.when, T.BOOL, "a rule's `when`")
         outputs = {}
@@ -292,10 +289,6 @@ def _rules(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[D
         checked.rules.append(CheckedRule(rule, when, outputs))
     claim_list = root_fields(v.steps)["claims"]
     for entry in v.set_aside:
-        if entry.id in seen:
-            out.append(Diagnostic("duplicate-rule-id", f"`{entry.id}` names both a rule and a set-aside reason, or two reasons",
-                                  entry.span, notes=(("first used here", seen[entry.id]),), help="ids must be unique in a version"))
-        seen[entry.id] = entry.span
         claims = Checker(scope, out).expect(entry.when, claim_list, "a set-aside reason's `claims` (a list of claims)")
         checked.set_aside.append(CheckedRule(entry, claims, {}))
     for name, expr in v.amounts.items():
