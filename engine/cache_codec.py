@@ -1,4 +1,4 @@
-"""A code-free, recursion-free encoding of a loaded policy file, for the load cache.
+"""A code-free, recursion-free encoding of a loaded policy file (and of a checked version), for the caches.
 
 Pickle runs code named by the data it reads, so a planted cache entry could run anything
 (issue 13). This codec writes JSON that can only ever become the engine's own load
@@ -34,24 +34,37 @@ class CodecError(ValueError):
 
 def _classes() -> dict[str, type]:
     from . import ast
+    from . import types as T
     from .diagnostics import Diagnostic, Severity
     from .document import Document
     from .policy.model import Constraint, Example, Parameter, PolicyVersion, Rule
     from .source import ScalarText, Source, Span
     from .values.time import Months
     records = [Span, Source, ScalarText, Diagnostic, Severity, Document, Example, Parameter, PolicyVersion, Rule, Constraint,
-               Months, ast.Ref] + [getattr(ast, n) for n in ast.__all__ if isinstance(getattr(ast, n), type)]
-    return {c.__name__: c for c in records}
+               Months, ast.Ref]
+    records += [getattr(ast, n) for n in ast.__all__ if isinstance(getattr(ast, n), type)]
+    records += [getattr(T, n) for n in T.__all__ if isinstance(getattr(T, n), type) and issubclass(getattr(T, n), T.Type) and getattr(T, n) is not T.Type]
+    records = list(dict.fromkeys(records))
+    classes = {c.__name__: c for c in records}
+    if len(classes) != len(records):        # a name is how a row names its class: no two may share one
+        raise RuntimeError("two record classes of the cache codec share a name")
+    return classes
 
 
-_CLASSES: dict[str, type] | None = None
+_REGISTRIES: dict[tuple[type, ...], dict[str, type]] = {}
 
 
-def _registry() -> dict[str, type]:
-    global _CLASSES
-    if _CLASSES is None:
-        _CLASSES = _classes()
-    return _CLASSES
+def _registry(extra: tuple[type, ...] = ()) -> dict[str, type]:
+    """The allow-list: the load results' classes, plus `extra` record classes of a higher layer
+    (the checked catalog's, `catalog_cache`), which the caller names on both encode and decode."""
+    found = _REGISTRIES.get(extra)
+    if found is None:
+        found = dict(_classes())
+        for cls in extra:
+            if found.setdefault(cls.__name__, cls) is not cls:
+                raise RuntimeError(f"two record classes of the cache codec are named {cls.__name__}")
+        _REGISTRIES[extra] = found
+    return found
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -72,9 +85,9 @@ def _fields(cls: type) -> tuple[str, ...]:
 _SCALARS = (str, bool, int, type(None))
 
 
-def encode(value: Any) -> bytes:
+def encode(value: Any, extra: tuple[type, ...] = ()) -> bytes:
     """The flat-table JSON of `value`; raises `CodecError` for anything outside the allow-list."""
-    classes = _registry()
+    classes = _registry(extra)
     rows: list = []
     index: dict[int, int] = {}          # id(object) → its row
     keep: list = []                     # keeps encoded objects alive, so their ids stay unique
@@ -127,14 +140,14 @@ def encode(value: Any) -> bytes:
                       allow_nan=False).encode("utf-8")
 
 
-def decode(data: bytes) -> Any:
+def decode(data: bytes, extra: tuple[type, ...] = ()) -> Any:
     """The value `encode` wrote; `CodecError` for anything else (never runs code from the data)."""
     try:
         doc = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
         rows, root = doc["rows"], doc["root"]
         if not isinstance(rows, list):
             raise CodecError("no rows")
-        classes = _registry()
+        classes = _registry(extra)
         built: list = []
 
         def val(x: Any) -> Any:

@@ -28,11 +28,10 @@ def _date(text: str | None, what: str) -> dt.date | None:
 
 
 def _catalog(paths) -> Catalog:
-    catalog, problems = load_catalog(paths)
-    errors = [d for d in problems if d.is_error]
-    if errors:
-        raise PolicyError(errors)
-    return catalog
+    """The checked catalog of `paths` (`PolicyError` on any error), from its snapshot when
+    the files and the engine are unchanged (`catalog_cache`)."""
+    from .catalog_cache import checked_catalog
+    return checked_catalog(paths)
 
 
 def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:

@@ -34,12 +34,13 @@ import secrets
 import stat
 import tempfile
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Callable
 
 from .cache_codec import CodecError, decode, encode
 
-__all__ = ["cached_load", "cache_dir", "prune"]
+__all__ = ["cached_load", "cache_dir", "prune", "signing_key", "read_signed", "write_signed", "engine_fingerprint", "package_stamp"]
 
 _ENGINE = Path(__file__).resolve().parent
 _SCHEMAS = _ENGINE.parent / "schemas"
@@ -49,13 +50,28 @@ _MAX_ENTRY = 64 * 1024 * 1024
 
 
 @lru_cache(maxsize=1)
-def _engine_fingerprint() -> str:
+def engine_fingerprint() -> str:
     digest = hashlib.sha256()
     files = sorted([*_ENGINE.rglob("*.py"), *_ENGINE.rglob("*.lark"), *_SCHEMAS.glob("*.json")])
     for path in files:
         digest.update(str(path.relative_to(_ENGINE.parent)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def package_stamp(name: str) -> str:
+    """Where a package is installed and its `__init__`'s size and mtime ('-' if absent), without importing it."""
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return f"{name}=-"
+    try:
+        info = os.stat(spec.origin)
+    except OSError:
+        return f"{name}={spec.origin}"
+    return f"{name}={spec.origin}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def cache_dir() -> Path | None:
@@ -132,7 +148,7 @@ def cached_load(path: Path, shown: str, load: Callable[[], Any]) -> Any:
     if key is None:
         return load()
     content_sha = hashlib.sha256(content).hexdigest()
-    name = hashlib.sha256(f"{_engine_fingerprint()}\0{shown}\0{content_sha}".encode()).hexdigest()
+    name = hashlib.sha256(f"{engine_fingerprint()}\0{shown}\0{content_sha}".encode()).hexdigest()
     entry = folder / f"{name}{_SUFFIX}"
     found = _read_entry(entry, key, shown, content_sha, content)
     if found is not _MISS:
@@ -146,36 +162,74 @@ _MISS = object()
 
 
 def _header(shown: str, content_sha: str) -> bytes:
-    return _MAGIC + f"{_engine_fingerprint()}\n{content_sha}\n{shown.encode('unicode_escape').decode()}\n".encode()
+    return _MAGIC + f"{engine_fingerprint()}\n{content_sha}\n{shown.encode('unicode_escape').decode()}\n".encode()
 
 
 def _read_entry(entry: Path, key: bytes, shown: str, content_sha: str, content: bytes) -> Any:
-    try:
-        info = os.lstat(entry)
-    except OSError:
-        return _MISS
-    if not stat.S_ISREG(info.st_mode):
-        _discard(entry)                     # a FIFO, device or link where an entry belongs
-        return _MISS
-    data = _read_regular(entry, _MAX_ENTRY)
-    if data is None:
-        return _MISS
-    header = _header(shown, content_sha)
-    mac, body = data[:32], data[32:]
-    if not (body.startswith(header) and hmac.compare_digest(mac, hmac.new(key, body, "sha256").digest())):
-        _discard(entry)
+    body = read_signed(entry, key, _header(shown, content_sha))
+    if body is None:
         return _MISS
     try:
-        result = decode(body[len(header):])
+        result = decode(body)
         _verify(result, content)
     except CodecError:
         _discard(entry)
         return _MISS
+    return result
+
+
+def signing_key() -> tuple[Path, bytes] | None:
+    """The cache folder and its signing key, or None when the cache is off or has no usable key."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = _key(folder)
+    return None if key is None else (folder, key)
+
+
+def read_signed(entry: Path, key: bytes, header: bytes, limit: int = _MAX_ENTRY) -> bytes | None:
+    """What follows `header` in an entry signed with `key`, or None.
+
+    An entry that is not a regular file, is signed with another key, or names another
+    header (another engine, file or catalog) is deleted; a read entry is marked recently used.
+    """
+    try:
+        info = os.lstat(entry)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        _discard(entry)                     # a FIFO, device or link where an entry belongs
+        return None
+    data = _read_regular(entry, limit)
+    if data is None:
+        return None
+    mac, body = data[:32], data[32:]
+    if not (body.startswith(header) and hmac.compare_digest(mac, hmac.new(key, body, "sha256").digest())):
+        _discard(entry)
+        return None
     try:
         os.utime(entry)                     # recently used: pruned last
     except OSError:
         pass
-    return result
+    return body[len(header):]
+
+
+def write_signed(folder: Path, entry: Path, key: bytes, body: bytes) -> None:
+    """Write `body` signed with `key` to `entry`, atomically; a folder that cannot be written is skipped."""
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(hmac.new(key, body, "sha256").digest() + body)
+        os.replace(tmp, entry)              # atomic: a reader never sees half an entry
+        tmp = None
+        prune(folder)
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            _discard(Path(tmp))
 
 
 def _verify(result: Any, content: bytes) -> None:
@@ -205,21 +259,11 @@ def _discard(entry: Path) -> None:
 
 
 def _store(folder: Path, entry: Path, key: bytes, shown: str, content_sha: str, result: Any) -> None:
-    tmp = None
     try:
         body = _header(shown, content_sha) + encode(result)
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(hmac.new(key, body, "sha256").digest() + body)
-        os.replace(tmp, entry)              # atomic: a reader never sees half an entry
-        tmp = None
-        prune(folder)
-    except (OSError, CodecError, RecursionError):
-        pass
-    finally:
-        if tmp is not None:
-            _discard(Path(tmp))
+    except (CodecError, RecursionError):
+        return
+    write_signed(folder, entry, key, body)
 
 
 def prune(folder: Path, limit: int | None = None) -> None:

@@ -20,15 +20,11 @@ planted or copied record is refused. `FRIST_NO_CACHE=1` turns it off, as for the
 from __future__ import annotations
 
 import hashlib
-import hmac
-import os
 import sys
-import tempfile
-from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .load_cache import _discard, _engine_fingerprint, _key, _read_regular, cache_dir
+from .load_cache import engine_fingerprint, package_stamp, read_signed, signing_key, write_signed
 
 if TYPE_CHECKING:
     from .pipeline import Catalog
@@ -38,25 +34,10 @@ __all__ = ["catalog_key", "is_verified", "mark_verified"]
 _MAGIC = b"frist-verified 1\n"
 
 
-def _package_stamp(name: str) -> str:
-    """Where a package is installed and its `__init__`'s size and mtime ('-' if absent), without importing it."""
-    try:
-        spec = find_spec(name)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or not spec.origin:
-        return f"{name}=-"
-    try:
-        info = os.stat(spec.origin)
-    except OSError:
-        return f"{name}={spec.origin}"
-    return f"{name}={spec.origin}:{info.st_size}:{info.st_mtime_ns}"
-
-
 def catalog_key(catalog: Catalog, check: str) -> str:
     """The hash of everything `check`'s outcome on `catalog` depends on."""
     digest = hashlib.sha256()
-    parts = [check, _engine_fingerprint(), sys.version, _package_stamp("polars"), _package_stamp("holidays")]
+    parts = [check, engine_fingerprint(), sys.version, package_stamp("polars"), package_stamp("holidays")]
     for name in sorted(catalog.policies.versions):
         for v in catalog.policies.versions[name]:
             parts.append(f"{v.path}\0{v.sha256}")
@@ -71,42 +52,16 @@ def _entry(folder: Path, key: str) -> Path:
 
 def is_verified(key: str) -> bool:
     """True if a record signed with this user's key says this exact outcome was clean."""
-    folder = cache_dir()
-    secret = _key(folder) if folder is not None else None
-    if secret is None:
+    signing = signing_key()
+    if signing is None:
         return False
-    entry = _entry(folder, key)
-    data = _read_regular(entry, 1024)
-    if data is None:
-        return False
-    body = _MAGIC + key.encode()
-    if data[32:] == body and hmac.compare_digest(data[:32], hmac.new(secret, body, "sha256").digest()):
-        try:
-            os.utime(entry)             # recently used: pruned last
-        except OSError:
-            pass
-        return True
-    _discard(entry)
-    return False
+    folder, secret = signing
+    return read_signed(_entry(folder, key), secret, _MAGIC + key.encode(), 1024) == b""
 
 
 def mark_verified(key: str) -> None:
     """Record (signed) that the outcome named by `key` was clean; a failure to write is ignored."""
-    folder = cache_dir()
-    secret = _key(folder) if folder is not None else None
-    if secret is None:
-        return
-    body = _MAGIC + key.encode()
-    tmp = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(hmac.new(secret, body, "sha256").digest() + body)
-        os.replace(tmp, _entry(folder, key))
-        tmp = None
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            _discard(Path(tmp))
+    signing = signing_key()
+    if signing is not None:
+        folder, secret = signing
+        write_signed(folder, _entry(folder, key), secret, _MAGIC + key.encode())
