@@ -1,12 +1,15 @@
-"""A signed snapshot of a checked, error-free catalog, so `frist decide` and `explain` read only
-the versions a decision binds instead of loading and type-checking every version on every run.
+"""A signed snapshot of a checked catalog with no error, so `frist decide`, `explain` and
+`validate` do not load and type-check every version on every run, and a decision reads only
+the versions it binds.
 
-`checked_catalog(paths)` is `load_catalog(paths)` for a command that refuses to run on a
-policy error. After a full load with no error it writes, into the load cache's folder:
+`cached_catalog(paths)` is `load_catalog(paths)`; `checked_catalog(paths)` is the same for a
+command that refuses to run on a policy error. After a full load with no error (warnings
+allowed) of files that all lie where they belong, it writes into the load cache's folder:
 
 * one entry per version: its `CheckedVersion` (the parsed version with its document, and
   the typed trees and constant figures the checker built), in `cache_codec`'s JSON;
-* an index naming every version (key, name, effective date, status, uses, file).
+* an index: every version's key, name, effective date, status, uses and file, and the
+  load's diagnostics (warnings only).
 
 Both are named by, and carry in their signed header, the catalog key: the engine
 fingerprint, the Python version, the `holidays` install (a constant figure may be
@@ -17,28 +20,28 @@ are decoded on first use (`_LazyChecked`): a decision resolves and binds by name
 (`effective`, `status`, `uses`), so only the versions it binds are ever decoded, and
 nothing is type-checked.
 
-Why this cannot change a decision: the snapshot is exactly what `load_catalog` built from
-these very bytes with this very engine (any change to a file, to the file list, to the
-engine, Python or holidays changes the key; a catalog with any error is never written); an
-entry signed with another key, naming another header, failing to decode, or whose source
-text is not the file's content is refused, and the catalog then falls back to the full
-load. A stub turns into the decoded `PolicyVersion` itself (same object, plain class) the
-first time anything beyond the index is read from it, so code holding a version from
-`catalog.policies` sees the same object as `catalog.checked[key].version`.
-`FRIST_NO_CACHE=1` turns the snapshot off with the other caches.
+Why this cannot change a decision or hide a problem: the snapshot is exactly what
+`load_catalog` built from these very bytes with this very engine (any change to a file, to
+the file list, to the engine, Python or holidays changes the key; a catalog with an error,
+or with a file outside the layout, is never written); an entry signed with another key,
+naming another header, failing to decode, or whose source text is not the file's content
+is refused, and the catalog then falls back to the full load. A stub turns into the decoded
+`PolicyVersion` itself (same object, plain class) the first time anything beyond the index
+is read from it, so code holding a version from `catalog.policies` sees the same object as
+`catalog.checked[key].version`. `FRIST_NO_CACHE=1` turns the snapshot off with the other
+caches.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import sys
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .cache_codec import CodecError, decode, encode
-from .diagnostics import relative
+from .diagnostics import Capped, Diagnostic, relative
 from .errors import PolicyError
 from .load_cache import engine_fingerprint, package_stamp, read_signed, signing_key, write_signed
 from .pipeline import Catalog, load_catalog
@@ -46,7 +49,7 @@ from .policy.loader import find_policy_files
 from .policy.model import PolicySet, PolicyVersion
 from .runtime import CheckedConstraint, CheckedRule, CheckedVersion
 
-__all__ = ["checked_catalog"]
+__all__ = ["checked_catalog", "cached_catalog"]
 
 _INDEX = b"frist-checked-catalog 1\n"
 _VERSION = b"frist-checked-version 1\n"
@@ -56,24 +59,30 @@ _INDEXED = frozenset({"name", "effective", "status", "uses", "key", "label", "is
 
 def checked_catalog(paths: list[str | Path]) -> Catalog:
     """Every version under `paths`, checked; `PolicyError` if any has an error."""
-    files, found = find_policy_files(paths)
-    contents = None if any(d.is_error for d in found) else _contents(files)
-    if contents is not None:
-        snapshot = _from_snapshot(paths, contents)
-        if snapshot is not None:
-            return snapshot
-    catalog = _full(paths)
-    if contents is not None:
-        _store(contents, catalog)
-    return catalog
-
-
-def _full(paths) -> Catalog:
-    catalog, problems = load_catalog(paths)
+    catalog, problems = cached_catalog(paths)
     errors = [d for d in problems if d.is_error]
     if errors:
         raise PolicyError(errors)
     return catalog
+
+
+def cached_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
+    """`load_catalog(paths)`: the same catalog and diagnostics, from the snapshot when one matches.
+
+    Only a catalog whose files all lie where they belong (no diagnostic from
+    `find_policy_files`) and that loaded with no error is snapshotted; its warnings are kept
+    with it, so a warm `validate` reports them as a cold one does.
+    """
+    files, found = find_policy_files(paths)
+    contents = None if found else _contents(files)
+    if contents is not None:
+        snapshot = _from_snapshot(paths, contents)
+        if snapshot is not None:
+            return snapshot
+    catalog, problems = load_catalog(paths)
+    if contents is not None and not any(d.is_error for d in problems):
+        _store(contents, catalog, problems)
+    return catalog, problems
 
 
 def _contents(files: list[Path]) -> dict[str, bytes] | None:
@@ -109,7 +118,7 @@ def _version_header(key: str, version: str) -> bytes:
     return _VERSION + f"{key}\n{version.encode('unicode_escape').decode()}\n".encode()
 
 
-def _store(contents: dict[str, bytes], catalog: Catalog) -> None:
+def _store(contents: dict[str, bytes], catalog: Catalog, problems: list[Diagnostic]) -> None:
     """Write the snapshot of a catalog loaded with no error from exactly `contents`."""
     signing = signing_key()
     if signing is None:
@@ -125,27 +134,26 @@ def _store(contents: dict[str, bytes], catalog: Catalog) -> None:
                 return                      # a file changed while it was loaded: no snapshot
             body = _version_header(key, vkey) + encode(checked, _CLASSES)
             write_signed(folder, _version_entry(folder, key, vkey), secret, body)
-            rows.append([vkey, v.name, v.effective.isoformat(), v.status, dict(v.uses), v.path])
+            rows.append([vkey, v.name, v.effective, v.status, dict(v.uses), v.path])
+        if sorted(row[5] for row in rows) != sorted(contents):
+            return                          # not one version per file
+        index = encode([rows, list(problems), getattr(problems, "omitted", 0)])
     except (CodecError, RecursionError):
         return
-    if sorted(row[5] for row in rows) != sorted(contents):
-        return                              # not one version per file
-    index = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     write_signed(folder, _index_entry(folder, key), secret, _INDEX + key.encode() + b"\n" + index)
 
 
-def _from_snapshot(paths, contents: dict[str, bytes]) -> Catalog | None:
+def _from_snapshot(paths, contents: dict[str, bytes]) -> tuple[Catalog, list[Diagnostic]] | None:
     signing = signing_key()
     if signing is None:
         return None
     folder, secret = signing
     key = _catalog_key(contents)
     body = read_signed(_index_entry(folder, key), secret, _INDEX + key.encode() + b"\n")
-    if body is None:
+    index = None if body is None else _index(body, contents)
+    if index is None:
         return None
-    rows = _rows(body, contents)
-    if rows is None:
-        return None
+    rows, problems = index
     loader = _Loader(paths, folder, secret, key, contents)
     policies = PolicySet()
     for vkey, name, effective, status, uses, shown in rows:
@@ -154,24 +162,30 @@ def _from_snapshot(paths, contents: dict[str, bytes]) -> Catalog | None:
                              _load=lambda k=vkey: loader.checked[k])
         loader.stubs[vkey] = (stub, shown)
         policies.add(stub)
-    return Catalog(policies, checked=loader.checked)
+    return Catalog(policies, checked=loader.checked), problems
 
 
-def _rows(body: bytes, contents: dict[str, bytes]) -> list | None:
-    """The index's rows, or None if it is not one well-formed row per file."""
+def _index(body: bytes, contents: dict[str, bytes]) -> tuple[list, list[Diagnostic]] | None:
+    """The index's rows and warnings, or None unless it is one well-formed row per file."""
     try:
-        rows = json.loads(body.decode("utf-8"))
-        out = []
-        for vkey, name, effective, status, uses, shown in rows:
-            if not (all(isinstance(x, str) for x in (vkey, name, effective, status, shown)) and isinstance(uses, dict)
-                    and all(isinstance(a, str) and isinstance(u, str) for a, u in uses.items())):
-                return None
-            out.append((vkey, name, dt.date.fromisoformat(effective), status, uses, shown))
-    except (ValueError, TypeError, UnicodeDecodeError):
+        rows, problems, omitted = decode(body)
+    except (CodecError, ValueError, TypeError):
         return None
-    if sorted(row[5] for row in out) != sorted(contents) or len({row[0] for row in out}) != len(out):
+    if not (type(rows) is list and type(problems) is list and type(omitted) is int
+            and all(type(d) is Diagnostic and not d.is_error for d in problems)):
         return None
-    return out
+    for row in rows:
+        if not (type(row) is list and len(row) == 6):
+            return None
+        vkey, name, effective, status, uses, shown = row
+        if not (all(type(x) is str for x in (vkey, name, status, shown)) and type(effective) is dt.date
+                and type(uses) is dict and all(type(a) is str and type(u) is str for a, u in uses.items())):
+            return None
+    if sorted(row[5] for row in rows) != sorted(contents) or len({row[0] for row in rows}) != len(rows):
+        return None
+    capped = Capped(problems)
+    capped.omitted = omitted
+    return rows, capped
 
 
 class _IndexedVersion(PolicyVersion):
@@ -202,8 +216,7 @@ class _Loader:
         checked = self._decoded(vkey, shown) if self.fallback is None else None
         if checked is None:
             if self.fallback is None:
-                self.fallback = _full(self.paths)
-                _store(self.contents, self.fallback)
+                self.fallback = self._full()
             checked = self.fallback.checked[vkey]
         state = object.__getattribute__(stub, "__dict__")
         state.pop("_load", None)
@@ -211,6 +224,15 @@ class _Loader:
         object.__setattr__(stub, "__class__", PolicyVersion)
         checked.version = stub
         return checked
+
+    def _full(self) -> Catalog:
+        """The catalog loaded from source (a snapshot entry was refused), snapshotted again."""
+        catalog, problems = load_catalog(self.paths)
+        errors = [d for d in problems if d.is_error]
+        if errors:
+            raise PolicyError(errors)
+        _store(self.contents, catalog, problems)
+        return catalog
 
     def _decoded(self, vkey: str, shown: str) -> CheckedVersion | None:
         entry = _version_entry(self.folder, self.key, vkey)

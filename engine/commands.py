@@ -109,8 +109,9 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .policy.scope import keep, relevant, root_cause_first, validation_scope
     started = time.perf_counter()
     today = _date(args.today, "--today") or today_oslo()
+    from .catalog_cache import cached_catalog
     scope = validation_scope(args.paths, getattr(args, "uses_from", None))
-    catalog, problems = load_catalog(scope.files)
+    catalog, problems = cached_catalog(scope.files)         # the snapshot of an unchanged clean catalog
     omitted = getattr(problems, "omitted", 0)           # load_catalog caps what it returns
     problems = scope.problems + problems
     from .review.scaffold import unfinished_figures

@@ -33,7 +33,7 @@ def counts(monkeypatch):
         return real_load(paths)
 
     def decode(data, extra=()):
-        seen["decoded"] += 1
+        seen["decoded"] += bool(extra)          # a version's entry (the index has no extra classes)
         return real_decode(data, extra)
 
     monkeypatch.setattr(catalog_cache, "load_catalog", load)
@@ -182,3 +182,27 @@ def test_every_bundled_catalog_is_snapshotted(cache, counts):
     for key in keys:
         snap.checked[key]
     assert counts == {"full": 1, "decoded": len(keys)}
+
+
+def test_a_warm_validate_reports_the_same_warnings_without_loading(tmp_path, cache, counts, run_cli, monkeypatch):
+    from conftest import stable
+    folder = _policies(tmp_path)
+    # a draft outside drafts/ is a warning of the load (draft-folder-mismatch), not an error
+    (folder / "no-regulation" / "drafts" / "2027-01-01.yaml").rename(folder / "no-regulation" / "2027-01-01.yaml")
+    cold = run_cli("validate", folder)
+    warm = run_cli("validate", folder)
+    assert counts["full"] == 1 and counts["decoded"] == 12
+    assert "draft-folder-mismatch" in cold[1] and stable(cold[1]) == stable(warm[1]) and cold[0] == warm[0]
+    assert stable(_uncached(run_cli, monkeypatch, "validate", folder)[1]) == stable(warm[1])
+
+
+def test_a_file_outside_the_layout_is_reported_on_every_run(tmp_path, cache, counts, run_cli):
+    folder = _policies(tmp_path)
+    (folder / "demo" / "old").mkdir()
+    (folder / "demo" / "old" / "2026-01-01.yaml").write_bytes((folder / "demo" / "2026-01-01.yaml").read_bytes())
+    first = run_cli("validate", folder)
+    assert "policy-outside-layout" in first[1] and run_cli("validate", folder)[1].split(" in ")[0] == first[1].split(" in ")[0]
+    # a folder with a file outside the layout is never snapshotted for decide: loaded from source each time
+    before = counts["full"]
+    assert run_cli("decide", CASE, "--policies", folder)[0] == run_cli("decide", CASE, "--policies", folder)[0]
+    assert counts["full"] == before + 2
