@@ -1,4 +1,4 @@
-"""The checked-catalog snapshot (engine/catalog_cache.py): a warm `decide`/`explain` decodes only
+"""The checked-catalog snapshot (engine/check/catalog_cache.py): a warm `decide`/`explain` decodes only
 the versions its decision binds, and the snapshot never changes a decision or hides a problem."""
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import catalog_cache
-from engine.errors import PolicyError
+from engine.check import catalog_cache
 from engine.policy.model import PolicyVersion
 
 CASE = "examples/consumer-inkassovarsel.yaml"
