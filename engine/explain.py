@@ -205,7 +205,7 @@ def _ledger_journal(expr, trace) -> list[str]:
 def _figure(value, typ, decision, lang: str = "en") -> str:
     w = WORDS[lang]
     if isinstance(typ, T.Schedule):
-        from .functions import value_on
+        from .values.interest import value_on
         current = value_on(value, decision.as_of)
         return w["schedule"].format(value=show(current, typ.value, lang), day=decision.as_of, n=len(value))
     if isinstance(typ, T.Table):

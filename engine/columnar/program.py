@@ -19,6 +19,7 @@ from .. import ast
 from .. import types as T
 from ..plan import needs
 from ..runtime import Bound
+from ..semantics import columnar_rule
 from .aggregate import aggregate_column, long_table
 from .compile import ExprCompiler
 from .fallback import FAILED, per_case, to_python
@@ -187,8 +188,7 @@ class ColumnarRun:
             col = self.top(rule.when, self.main, f"rule {rule.rule.id}", undecided)
             if isinstance(col, list):
                 raise NotColumnar(f"rule {rule.rule.id}")
-            hit = pl.col(CHOSEN).is_null() & col.expr.fill_null(False)
-            updates = {CHOSEN: pl.when(hit).then(pl.lit(index, dtype=pl.Int32)).otherwise(pl.col(CHOSEN))}
+            updates = {CHOSEN: columnar_rule(pl, pl.col(CHOSEN), index, col.expr)}
             if col.err is not None:
                 updates["__suspect"] = pl.col("__suspect") | (pl.col(CHOSEN).is_null() & col.err)
             self.add_columns(updates)
