@@ -72,3 +72,128 @@ def test_the_language_layer_imports_no_polars():
             "print('polars' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ── progressive(amount, scale): added as one entry (engine/semantics/tables.py) ──────────
+# The Dutch scale for extrajudicial collection costs (Besluit vergoeding voor
+# buitengerechtelijke incassokosten, art. 2 (1)): 15 % of the first 2 500, 10 % of the
+# next 2 500, 5 % of the next 5 000, 1 % of the next 190 000, 0.5 % above, at least 40 and
+# at most 6 775. Written in NOK here only because the test policy's currency is NOK.
+SCALE_POLICY = """policy: scale
+effective: 2026-01-01
+title: {nb: "s", en: "s"}
+parameters:
+  wik:
+    brackets:
+      - {up_to: 2 500 NOK, value: 15 %}
+      - {up_to: 5 000 NOK, value: 10 %}
+      - {up_to: 10 000 NOK, value: 5 %}
+      - {up_to: 200 000 NOK, value: 1 %}
+      - {value: 0.5 %}
+    source: "Besluit vergoeding voor buitengerechtelijke incassokosten, art. 2 (1)"
+  floor: {value: 40 NOK, source: "art. 2 (1)"}
+  cap: {value: 6 775 NOK, source: "art. 2 (1)"}
+definitions:
+  principal: sum(c.amount for c in claims)
+  scale: progressive(principal, wik)
+amounts:
+  principal: principal
+rules:
+  - id: charge
+    when: principal > 0 NOK
+    action: charge
+    fee: round_ore(min(max(scale, floor), cap))
+    explain: {nb: "x", en: "x"}
+  - id: nothing
+    when: true
+    action: wait
+    explain: {nb: "x", en: "x"}
+"""
+
+# principal → fee, by hand from the scale above:
+SCALE_CASES = {
+    "100.00": "40.00",        # 15 % × 100 = 15, below the minimum 40
+    "1234.56": "185.18",      # 15 % × 1 234.56 = 185.184 → 185.18
+    "2500.00": "375.00",      # 15 % × 2 500
+    "2500.01": "375.00",      # 375 + 10 % × 0.01 = 375.001 → 375.00
+    "6000.00": "675.00",      # 375 + 250 + 5 % × 1 000
+    "10000.00": "875.00",     # 375 + 250 + 250
+    "300000.00": "3275.00",   # 875 + 1 % × 190 000 (1 900) + 0.5 % × 100 000 (500)
+    "2000000.00": "6775.00",  # 2 775 + 0.5 % × 1 800 000 = 11 775, capped at 6 775
+}
+
+
+def _scale_docs():
+    return [{"case_id": f"S{i}", "creditor": {"vat_registered": False}, "debtor": {"kind": "business"},
+             "claims": [{"invoice": "1", "amount": amount, "due": "2026-01-15"}]}
+            for i, amount in enumerate(SCALE_CASES)]
+
+
+def test_progressive_decides_the_same_in_all_three_evaluators(tmp_path):
+    import datetime as dt
+
+    import policygen
+    from engine.case import case_from_data
+    from engine.decision import decide_case
+    from engine.pipeline import load_catalog
+
+    on = dt.date(2026, 3, 2)
+    assert not policygen.compare(SCALE_POLICY.replace("policy: scale", "policy: fz"), _scale_docs(), on)
+    (tmp_path / "scale").mkdir()
+    (tmp_path / "scale" / "2026-01-01.yaml").write_text(SCALE_POLICY)
+    catalog, problems = load_catalog([str(tmp_path)])
+    assert not [d for d in problems if d.is_error]
+    for doc, want in zip(_scale_docs(), SCALE_CASES.values()):
+        for fast in (False, True):
+            decision = decide_case(catalog, case_from_data(doc), on, policy="scale", fast=fast)
+            assert decision.to_dict(include_trace=False)["fee"] == want, (doc["claims"], fast)
+
+
+def test_progressive_has_a_column_form_that_the_columnar_evaluator_uses(tmp_path):
+    """Not a per-case fallback: the whole frame is decided by Polars expressions."""
+    import datetime as dt
+
+    from engine.case import case_from_data
+    from engine.columnar import evaluate, frame_from_cases
+    from engine.pipeline import load_catalog
+
+    (tmp_path / "scale").mkdir()
+    (tmp_path / "scale" / "2026-01-01.yaml").write_text(SCALE_POLICY)
+    catalog, _ = load_catalog([str(tmp_path)])
+    on = dt.date(2026, 3, 2)
+    main = catalog.resolve("scale", on)
+    docs = _scale_docs()
+    frame = frame_from_cases([case_from_data(d).data for d in docs], [on] * len(docs), ())
+    result = evaluate(catalog.bind(main, on), "scale", frame, ())
+    assert result.fallbacks == []
+    fee = result.outputs["fee"]
+    got = [f"{v / 10 ** fee.scale:.2f}" for v in result.frame.get_column(fee.name).to_list()]
+    assert got == list(SCALE_CASES.values())
+    assert not result.suspect.any()
+
+
+@pytest.mark.parametrize("amount, want", [("0", "0"), ("-5", "0"), ("2500", "375.00"), ("7500", "750.00")])
+def test_progressive_scalar_form(amount, want):
+    from decimal import Decimal
+
+    from engine.semantics import FUNCTIONS
+    scale = [(Decimal(2500), Decimal("0.15")), (Decimal(5000), Decimal("0.10")), (None, Decimal("0.05"))]
+    assert FUNCTIONS["progressive"].impl(Decimal(amount), scale) == Decimal(want)  # 7 500: 375 + 250 + 125
+
+
+def test_progressive_past_a_closed_scale_is_an_error_not_a_silent_zero():
+    from decimal import Decimal
+
+    from engine.errors import EvaluationError
+    from engine.semantics import FUNCTIONS
+    with pytest.raises(EvaluationError, match="no bracket covers 600"):
+        FUNCTIONS["progressive"].impl(Decimal(600), [(Decimal(500), Decimal("0.1"))])
+
+
+def test_progressive_is_type_checked():
+    from engine.semantics import FUNCTIONS
+    check = FUNCTIONS["progressive"].check
+    assert check([T.MONEY, T.Table(T.MONEY, T.PERCENT)]) == T.MONEY
+    assert "argument 1 must be Money" in check([T.NUMBER, T.Table(T.MONEY, T.PERCENT)])
+    assert "scale of rates" in check([T.DATE, T.Table(T.DATE, T.PERCENT)])
+    assert "bracket table" in check([T.MONEY, T.Schedule(T.PERCENT)])
