@@ -1,4 +1,4 @@
-"""The semantics table (engine/semantics): one entry per operation, read by every evaluator.
+"""The semantics table (engine/lang/semantics): one entry per operation, read by every evaluator.
 
 The structure tests say what the table promises: every entry has every form (or says it
 runs per case), the drivers hold no list of their own, and the lang layer imports no
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import types as T
-from engine.semantics import AGGREGATES, COMPARISONS, FUNCTIONS, OPERATORS, UNARY
+from engine.lang import types as T
+from engine.lang.semantics import AGGREGATES, COMPARISONS, FUNCTIONS, OPERATORS, UNARY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,13 +68,13 @@ def test_every_operator_entry_is_typed_and_has_its_forms():
 
 
 def test_the_language_layer_imports_no_polars():
-    code = ("import sys, engine.semantics, engine.checker, engine.evaluator, engine.compiler; "
+    code = ("import sys, engine.lang.semantics, engine.check.expressions, engine.run.evaluator, engine.run.compiler; "
             "print('polars' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
-# ── progressive(amount, scale): added as one entry (engine/semantics/tables.py) ──────────
+# ── progressive(amount, scale): added as one entry (engine/lang/semantics/tables.py) ──────────
 # The Dutch scale for extrajudicial collection costs (Besluit vergoeding voor
 # buitengerechtelijke incassokosten, art. 2 (1)): 15 % of the first 2 500, 10 % of the
 # next 2 500, 5 % of the next 5 000, 1 % of the next 190 000, 0.5 % above, at least 40 and
@@ -133,9 +133,9 @@ def test_progressive_decides_the_same_in_all_three_evaluators(tmp_path):
     import datetime as dt
 
     import policygen
-    from engine.case import case_from_data
-    from engine.decision import decide_case
-    from engine.pipeline import load_catalog
+    from engine.policy.case import case_from_data
+    from engine.decide.decision import decide_case
+    from engine.check.pipeline import load_catalog
 
     on = dt.date(2026, 3, 2)
     assert not policygen.compare(SCALE_POLICY.replace("policy: scale", "policy: fz"), _scale_docs(), on)
@@ -153,9 +153,9 @@ def test_progressive_has_a_column_form_that_the_columnar_evaluator_uses(tmp_path
     """Not a per-case fallback: the whole frame is decided by Polars expressions."""
     import datetime as dt
 
-    from engine.case import case_from_data
+    from engine.policy.case import case_from_data
     from engine.columnar import evaluate, frame_from_cases
-    from engine.pipeline import load_catalog
+    from engine.check.pipeline import load_catalog
 
     (tmp_path / "scale").mkdir()
     (tmp_path / "scale" / "2026-01-01.yaml").write_text(SCALE_POLICY)
@@ -176,7 +176,7 @@ def test_progressive_has_a_column_form_that_the_columnar_evaluator_uses(tmp_path
 def test_progressive_scalar_form(amount, want):
     from decimal import Decimal
 
-    from engine.semantics import FUNCTIONS
+    from engine.lang.semantics import FUNCTIONS
     scale = [(Decimal(2500), Decimal("0.15")), (Decimal(5000), Decimal("0.10")), (None, Decimal("0.05"))]
     assert FUNCTIONS["progressive"].impl(Decimal(amount), scale) == Decimal(want)  # 7 500: 375 + 250 + 125
 
@@ -184,14 +184,14 @@ def test_progressive_scalar_form(amount, want):
 def test_progressive_past_a_closed_scale_is_an_error_not_a_silent_zero():
     from decimal import Decimal
 
-    from engine.errors import EvaluationError
-    from engine.semantics import FUNCTIONS
+    from engine.core.errors import EvaluationError
+    from engine.lang.semantics import FUNCTIONS
     with pytest.raises(EvaluationError, match="no bracket covers 600"):
         FUNCTIONS["progressive"].impl(Decimal(600), [(Decimal(500), Decimal("0.1"))])
 
 
 def test_progressive_is_type_checked():
-    from engine.semantics import FUNCTIONS
+    from engine.lang.semantics import FUNCTIONS
     check = FUNCTIONS["progressive"].check
     assert check([T.MONEY, T.Table(T.MONEY, T.PERCENT)]) == T.MONEY
     assert "argument 1 must be Money" in check([T.NUMBER, T.Table(T.MONEY, T.PERCENT)])

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .. import ast
-from .. import types as T
-from ..semantics import AGGREGATES
+from ..lang import ast
+from ..lang import types as T
+from ..lang.semantics import AGGREGATES
 from .kit import OuterValue
 from .values import Col, NotColumnar, any_err, kind_of
 

@@ -1,8 +1,8 @@
 """Columnar compiler: a checked expression → a `Col` (Polars expression, kind, scale, err).
 
-It walks the same checked AST as `engine/compiler.py`, node kind by node kind, takes
+It walks the same checked AST as `engine/run/compiler.py`, node kind by node kind, takes
 parameters as constants, and takes every operator, function and aggregate from the
-semantics table (`engine/semantics`), whose entries carry their column forms. A call on
+semantics table (`engine/lang/semantics`), whose entries carry their column forms. A call on
 constants is folded by the entry's scalar form. An entry without a column form (division
 of non-constants, `interest`, `settle`) or a shape this evaluator does not vectorise
 (nested aggregates) raises `NotColumnar`; the caller then evaluates that whole top-level
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .. import ast
-from .. import types as T
-from ..semantics import COMPARISONS, FUNCTIONS, UNARY, binary
+from ..lang import ast
+from ..lang import types as T
+from ..lang.semantics import COMPARISONS, FUNCTIONS, UNARY, binary
 from ..values.money import DECIMAL_CONTEXT
 from .calendar import day_tables
 from .frame import AS_OF

@@ -1,6 +1,6 @@
 """What a semantics entry's column form works with: Polars and the fixed-point column helpers.
 
-The entries of `engine/semantics` write their column forms against this kit (their first
+The entries of `engine/lang/semantics` write their column forms against this kit (their first
 argument, `k`), so the semantics layer never imports Polars and every form speaks the same
 column representation (`values.py`). `ExprCompiler` is a `Kit`: the forms that need the
 compiler's context (the policy's calendar tables, the item at a list position) ask it.

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from .. import types as T
+from ..lang import types as T
 from ..values.money import Rounding
 from .frame import to_day
 
