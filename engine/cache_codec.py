@@ -36,10 +36,13 @@ def _classes() -> dict[str, type]:
     from . import ast
     from .diagnostics import Diagnostic, Severity
     from .document import Document
+    from .policy.jurisdiction import Jurisdiction
     from .policy.model import Constraint, Example, Parameter, PolicyVersion, Rule
+    from .values.money import MoneyStyle
     from .source import ScalarText, Source, Span
     from .values.time import Months
     records = [Span, Source, ScalarText, Diagnostic, Severity, Document, Example, Parameter, PolicyVersion, Rule, Constraint,
+               Jurisdiction, MoneyStyle,
                Months, ast.Ref] + [getattr(ast, n) for n in ast.__all__ if isinstance(getattr(ast, n), type)]
     return {c.__name__: c for c in records}
 

@@ -160,8 +160,9 @@ def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .explain import explain_text
+    from .explain import explain_language, explain_text
     catalog, case, decision = _decide(args, trace=True)
+    args.lang = explain_language(decision, args.lang)
     blocked = None
     if args.why_not:
         from .why_not import why_not

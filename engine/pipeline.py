@@ -13,6 +13,8 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Severity, sort_and_cap
 from .errors import UsageError
 from .policy.check import check_version
+from .policy.jurisdiction import Jurisdictions, load_jurisdictions
+from .policy.jurisdiction_check import jurisdiction_problems
 from .policy.loader import find_policy_files, load_version
 from .policy.model import PolicySet, PolicyVersion
 from .policy.versions import duplicate_dates, in_force, overlapping, uses_order, valid_until
@@ -28,6 +30,7 @@ class Catalog:
     policies: PolicySet
     checked: dict[str, CheckedVersion] = field(default_factory=dict)    # key → checked
     compiled: dict[tuple, object] = field(default_factory=dict, repr=False)  # bound keys → CompiledPolicy
+    jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions({}, None), repr=False)
 
     def versions(self, name: str) -> list[PolicyVersion]:
         return self.policies.versions.get(name, [])
@@ -66,6 +69,8 @@ class Catalog:
 
 def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     files, problems = find_policy_files(paths)
+    jurisdictions, found = load_jurisdictions(paths)
+    problems.extend(found)
     policies = PolicySet()
     for path in files:
         version, found = load_version(path)
@@ -73,9 +78,10 @@ def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
         if version is not None:
             policies.add(version)
     problems.extend(duplicate_dates(policies))
+    problems.extend(jurisdiction_problems(policies, jurisdictions))
     order, found = uses_order(policies)
     problems.extend(found)
-    catalog = Catalog(policies)
+    catalog = Catalog(policies, jurisdictions=jurisdictions)
     if any(d.code == "uses-cycle" for d in found):
         return catalog, sort_and_cap(problems)
     for name in order:
@@ -88,7 +94,8 @@ def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
                     if u.key in catalog.checked]
                 for alias, used in version.uses.items() if used in policies.versions
             }
-            catalog.checked[version.key] = check_version(version, options, problems)
+            catalog.checked[version.key] = check_version(version, options, problems,
+                                                         jurisdictions.of(version.jurisdiction))
     return catalog, sort_and_cap(problems)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import ast
+from .policy.jurisdiction import Jurisdiction
 from .policy.model import Parameter, PolicyVersion, Rule
 from .values.calendar import BusinessCalendar, calendar_for
 
@@ -43,6 +44,7 @@ class CheckedVersion:
     set_aside: list[CheckedRule] = field(default_factory=list)      # `when`: the claims a reason holds
     amounts: dict[str, ast.Expr] = field(default_factory=dict)
     constraints: list[CheckedConstraint] = field(default_factory=list)
+    jurisdiction: Jurisdiction | None = None                         # its currency, time zone, languages
 
     @property
     def name(self) -> str:

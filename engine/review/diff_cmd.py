@@ -39,7 +39,8 @@ def load_side(spec: str, policies: str, scratch: Path) -> Side:
             raise UsageError(f"`{spec}` is neither NAME@VERSION nor a policy file")
         catalog = candidate_catalog(policies, [])
         version = catalog.checked[catalog.resolve(name, None, pinned=effective).version.key].version
-    pinned = PinnedCatalog(catalog.policies, catalog.checked, pins={version.name: version.effective.isoformat()})
+    pinned = PinnedCatalog(catalog.policies, catalog.checked, jurisdictions=catalog.jurisdictions,
+                           pins={version.name: version.effective.isoformat()})
     return Side(spec, pinned, catalog.checked[version.key])
 
 
