@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.pipeline import load_catalog
+from engine.check.pipeline import load_catalog
 
 EUR = Path("tests/fixtures/jurisdiction-eur")
 POLICIES = EUR / "policies"

@@ -22,11 +22,11 @@ from test_columnar_parity import BASE, cases
 from engine.batch.api import catalog_for, decide_table
 from engine.batch.io import flat_row
 from engine.batch.output import row_json
-from engine.case import case_from_data
-from engine.constraints.enforce import violations
-from engine.constraints.record import record_of
-from engine.decision import decide_case
-from engine.errors import CaseError, EvaluationError, UsageError
+from engine.policy.case import case_from_data
+from engine.decide.enforce import violations
+from engine.decide.record import record_of
+from engine.decide.decision import decide_case
+from engine.core.errors import CaseError, EvaluationError, UsageError
 
 _KEYS = ("action", "rule", "fee", "salaer", "payment_deadline", "not_before", "next_review", "commission", "step", "amounts")
 
@@ -45,7 +45,7 @@ def _lawful(catalog, decision, data) -> None:
     fee = _money(out["fee"]) or Decimal(0)
     record = record_of(decision.action, decision.step, _money(out["fee"]), _money(out["salaer"]),
                        decision.outputs.get("payment_deadline"), decision.amounts.get("total"))
-    from engine.constraints.history import judge_history
+    from engine.decide.history import judge_history
     judged, _ = judge_history(catalog, decision.version, data)     # recorded fees the law did not allow are not owed
     assert violations(decision.bindings, decision.main, judged, decision.as_of, record) == []
     if law is not None and fee > 0:                        # only a process that uses the law is bound by it

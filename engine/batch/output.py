@@ -15,7 +15,7 @@ import polars as pl
 
 from ..columnar.program import CHOSEN, ColumnarResult
 from ..columnar.values import Col, round_fixed
-from ..runtime import Bound, CheckedVersion
+from ..run.runtime import Bound, CheckedVersion
 from ..values.money import format_percent, round_ore
 
 __all__ = ["decisions_from_columns", "decisions_from_scalar", "row_json", "MONEY", "DATES"]

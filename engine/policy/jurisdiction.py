@@ -20,7 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, did_you_mean, relative
+from ..core.diagnostics import Diagnostic, did_you_mean, relative
 from ..values.money import MoneyStyle
 
 __all__ = ["Jurisdiction", "Jurisdictions", "FOLDER", "load_jurisdictions", "WEEKDAYS"]
@@ -76,7 +76,7 @@ def _folders(paths: list[str | Path]) -> list[Path]:
             if candidate.is_dir():
                 found.append(candidate.resolve())
                 break
-    from ..catalog_source import BUNDLED
+    from .catalog_source import BUNDLED
     bundled = BUNDLED / FOLDER
     if bundled.is_dir():
         found.append(bundled.resolve())
@@ -85,7 +85,7 @@ def _folders(paths: list[str | Path]) -> list[Path]:
 
 def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Diagnostic]]:
     """Every jurisdiction file beside `paths` and in the bundled catalog (local ones first)."""
-    from ..load_cache import cached_load
+    from .load_cache import cached_load
     by_code: dict[str, Jurisdiction] = {}
     defaults: dict[Path, list[Jurisdiction]] = {}
     problems: list[Diagnostic] = []
@@ -115,8 +115,8 @@ def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Dia
 
 
 def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]]:
-    from ..document import load_document
-    from ..schema_check import schema_diagnostics
+    from ..core.document import load_document
+    from ..core.schema_check import schema_diagnostics
     doc = load_document(path, shown)
     if isinstance(doc, Diagnostic):
         return None, [doc]

@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic
 from .jurisdiction import Jurisdiction, Jurisdictions, unknown_jurisdiction
 from .model import PolicySet, PolicyVersion
 
