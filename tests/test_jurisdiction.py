@@ -152,3 +152,51 @@ def test_a_broken_jurisdiction_file_is_an_error_at_its_place(run_cli, eur_copy, 
     assert status == 1
     assert f"jurisdictions/NL.yaml:" in out + err and f"error[{code}]" in out + err, out + err
     assert "unknown-jurisdiction" not in out + err          # the file's own error says why
+
+
+def _decide_on(run_cli, policies: Path, case_text: str, tmp_path: Path) -> dict:
+    case = tmp_path / "case.yaml"
+    case.write_text(case_text, encoding="utf-8")
+    code, out, err = run_cli("decide", case, "--policies", policies, "--no-trace")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_the_calendar_comes_from_the_jurisdiction_with_its_stated_weekend(run_cli, eur_copy, tmp_path):
+    """The policy names no calendar: NL.yaml's applies. 2026-04-17 + 14 days = Friday 2026-05-01,
+    a working day in the Netherlands (no holiday; the weekend is Saturday and Sunday); with
+    the weekend stated as Friday and Saturday it rolls to Sunday 2026-05-03."""
+    assert "calendar" not in (POLICIES / "wik-demo" / "2026-01-01.yaml").read_text(encoding="utf-8").split("parameters:")[0]
+    text = CASE.read_text(encoding="utf-8").replace("as_of: 2026-05-12", "as_of: 2026-04-17").replace(
+        "events:\n  - {step: fourteen_day_letter, date: 2026-04-13, due: 2026-04-28}", "events: []")
+    assert _decide_on(run_cli, eur_copy, text, tmp_path)["payment_deadline"] == "2026-05-01"
+    jurisdiction = eur_copy / "jurisdictions" / "NL.yaml"
+    jurisdiction.write_text(jurisdiction.read_text(encoding="utf-8").replace(
+        "  country: NL\n", "  country: NL\n  weekend: [friday, saturday]\n"), encoding="utf-8")
+    assert _decide_on(run_cli, eur_copy, text, tmp_path)["payment_deadline"] == "2026-05-03"
+
+
+def test_today_is_the_jurisdictions_date(run_cli, eur_copy, tmp_path):
+    """A case without `as_of` is decided on today's date in the jurisdiction's time zone. The
+    two zones are 25 hours apart, so their dates differ at every moment."""
+    from engine.values.time import today_in
+    text = CASE.read_text(encoding="utf-8").replace("as_of: 2026-05-12\n", "")
+    jurisdiction = eur_copy / "jurisdictions" / "NL.yaml"
+    original = jurisdiction.read_text(encoding="utf-8")
+    seen = {}
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        jurisdiction.write_text(original.replace("timezone: Europe/Amsterdam", f"timezone: {zone}"), encoding="utf-8")
+        seen[zone] = _decide_on(run_cli, eur_copy, text, tmp_path)["as_of"]
+        assert seen[zone] == today_in(zone).isoformat()
+    assert seen["Pacific/Kiritimati"] != seen["Pacific/Pago_Pago"]
+
+
+def test_every_version_of_a_policy_has_one_jurisdiction(run_cli, eur_copy):
+    later = eur_copy / "wik-demo" / "2027-01-01.yaml"
+    text = (eur_copy / "wik-demo" / "2026-01-01.yaml").read_text(encoding="utf-8")
+    later.write_text(text.replace("effective: 2026-01-01", "effective: 2027-01-01").replace("jurisdiction: NL\n", ""),
+                     encoding="utf-8")
+    code, out, err = run_cli("validate", eur_copy)
+    assert code == 1
+    assert ("wik-demo/2027-01-01.yaml:6:9: error[jurisdiction-changed]: wik-demo@2026-01-01 is a policy of "
+            "jurisdiction NL, this version of NO") in out + err

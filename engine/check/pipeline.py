@@ -19,6 +19,7 @@ from ..policy.loader import find_policy_files, load_version
 from ..policy.model import PolicySet, PolicyVersion
 from ..policy.versions import duplicate_dates, in_force, overlapping, uses_order, valid_until
 from ..run.runtime import Bound, CheckedVersion
+from ..values.time import today_in
 
 __all__ = ["Catalog", "load_catalog", "review_warnings"]
 
@@ -52,6 +53,20 @@ class Catalog:
             first = min(v.effective for v in versions)
             raise UsageError(f"no version of `{name}` is in force on {day} (the first takes effect {first})")
         return self.checked[version.key]
+
+    def jurisdiction(self, policy: str | None = None):
+        """The jurisdiction of `policy` (NAME or NAME@VERSION; its versions share one), else the default one."""
+        name = (policy or "").partition("@")[0]
+        versions = [v for v in self.versions(name) if v.key in self.checked]
+        if versions and self.checked[versions[0].key].jurisdiction is not None:
+            return self.checked[versions[0].key].jurisdiction
+        return self.jurisdictions.of(None)
+
+    def today(self, policy: str | None = None) -> dt.date:
+        """Today's date where `policy` applies: in its jurisdiction's time zone (else the default
+        jurisdiction's; the machine's date only for a catalog without any jurisdiction file)."""
+        found = self.jurisdiction(policy)
+        return today_in(found.timezone) if found is not None else dt.date.today()
 
     def bind(self, main: CheckedVersion, day: dt.date, include_drafts: bool = False) -> dict[str, Bound]:
         """The main version plus, transitively, every used policy's version in force on `day`."""
@@ -99,15 +114,16 @@ def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     return catalog, sort_and_cap(problems)
 
 
-def review_warnings(catalog: Catalog, today: dt.date) -> list[Diagnostic]:
-    """Figures in force today whose review date has passed (the 1 January / 1 July changes)."""
+def review_warnings(catalog: Catalog, today: dt.date | None = None) -> list[Diagnostic]:
+    """Figures in force today whose review date has passed (the 1 January / 1 July changes);
+    `today` None: each policy's today, in its jurisdiction's time zone."""
     out = []
     for name in catalog.policies.names():
-        version = in_force(catalog.versions(name), today)
+        version = in_force(catalog.versions(name), today or catalog.today(name))
         if version is None:
             continue
         for p in version.parameters.values():
-            if p.review_by is not None and p.review_by < today:
+            if p.review_by is not None and p.review_by < (today or catalog.today(name)):
                 out.append(Diagnostic(
                     "review-overdue", f"`{p.name}` was due for review on {p.review_by} and is still in force",
                     p.span, severity=Severity.WARNING,

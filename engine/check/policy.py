@@ -40,7 +40,7 @@ def scope_of(checked: CheckedVersion, used: dict[str, CheckedVersion]) -> Scope:
         policy=v.name, fields=fields, params=dict(checked.param_types),
         defs={name: expr.type for name, expr in checked.definitions.items()},
         aliases={alias: scope_of(u, {}) for alias, u in used.items()},
-        has_calendar=v.calendar is not None, currency=_currency(checked),
+        has_calendar=checked.calendar is not None, currency=_currency(checked),
     )
 
 

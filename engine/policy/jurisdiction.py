@@ -148,6 +148,12 @@ def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]
             problems.append(Diagnostic(
                 "invalid-value", f"`{f['pattern']}` holds a placeholder other than `{{amount}}` and `{{code}}`",
                 doc.span(("currency", "format", lang, "pattern")), help="write e.g. \"{amount} kr\" or \"{code} {amount}\""))
+    country = d["calendar"]["country"]
+    from ..values.calendar import known_country, supported_countries
+    if not known_country(country):         # imports `holidays`: only when the file is not cached
+        problems.append(Diagnostic(
+            "unknown-calendar", f"no holiday calendar for country `{country}`", doc.span(("calendar", "country")),
+            help=did_you_mean(country, supported_countries()) or "use an ISO 3166 code such as \"NL\""))
     timezone = d["timezone"]
     if not _known_zone(timezone):
         problems.append(Diagnostic("unknown-timezone", f"no time zone `{timezone}` in the IANA database",

@@ -3,6 +3,7 @@
 * the jurisdiction a version names exists (or, naming none, a default one does);
 * every text of the version (title, each rule's and set-aside reason's `explain`, each
   constraint's text) is written in every language the jurisdiction lists;
+* every version of a policy belongs to the same jurisdiction (its today, its calendar);
 * a version uses only policies of its own jurisdiction, so amounts of two currencies never
   meet in one decision (a Money value carries no currency at run time: one decision has one).
 """
@@ -18,8 +19,15 @@ __all__ = ["jurisdiction_problems"]
 def jurisdiction_problems(policies: PolicySet, jurisdictions: Jurisdictions) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for name in policies.names():
+        first = None
         for version in policies.versions[name]:
             found = jurisdictions.of(version.jurisdiction)
+            if found is not None and first is not None and found.code != first[1].code:
+                out.append(Diagnostic(
+                    "jurisdiction-changed", f"{first[0].key} is a policy of jurisdiction {first[1].code}, "
+                    f"this version of {found.code}", version.document.span(("jurisdiction",) if version.jurisdiction else ("policy",)),
+                    help="every version of a policy belongs to one jurisdiction: start a policy of another name"))
+            first = first or ((version, found) if found is not None else None)
             if found is None:
                 if not jurisdictions.broken:         # else its file's own errors say why
                     out.append(_missing(version, jurisdictions))

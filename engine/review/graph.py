@@ -211,10 +211,9 @@ def to_json(version: CheckedVersion, used: dict[str, CheckedVersion] | None = No
 def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..cli.commands import _catalog, _date
     from ..core.errors import UsageError
-    from ..values.time import today_oslo
     name, _, pinned = args.policy.partition("@")
     catalog = _catalog([args.policies])
-    day = _date(args.as_of, "--as-of") or today_oslo()
+    day = _date(args.as_of, "--as-of") or catalog.today(name)
     version = catalog.resolve(name, day, True, pinned or None)
     if not version.rules:
         raise UsageError(f"policy `{name}` has no rules to draw: it is meant to be used by other policies")

@@ -52,7 +52,13 @@ class CheckedVersion:
 
     @property
     def calendar(self) -> BusinessCalendar | None:
-        return calendar_for(self.version.calendar) if self.version.calendar else None
+        """The policy's own `calendar:` country if it names one, else its jurisdiction's (with the
+        jurisdiction's stated weekend, if any, for the jurisdiction's country)."""
+        j = self.jurisdiction
+        country = self.version.calendar or (j.country if j is not None else None)
+        if country is None:
+            return None
+        return calendar_for(country, j.weekend if j is not None and j.country == country else None)
 
     def parameter(self, name: str) -> Parameter:
         return self.version.parameters[name]
