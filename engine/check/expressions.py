@@ -23,6 +23,7 @@ LITERAL_TYPES = {
     "Money": T.MONEY, "Number": T.NUMBER, "Percent": T.PERCENT, "Date": T.DATE, "Days": T.DAYS,
     "Months": T.MONTHS, "Bool": T.BOOL, "Text": T.TEXT, "None": T.NONE, "Error": ERROR,
 }
+_ANY_CURRENCY = "<ISO 4217 code>"   # in help texts of a scope without a jurisdiction
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Scope:
     defs: dict[str, T.Type] = field(default_factory=dict)
     aliases: dict[str, "Scope"] = field(default_factory=dict)
     has_calendar: bool = False
+    currency: str | None = None                     # the jurisdiction's ISO 4217 code (None: any)
     allow_case: bool = True                         # False for parameter values (constants)
     allow_aliases: bool = True
 
@@ -64,9 +66,9 @@ class Checker:
         got = checked.type
         if got in (want, ERROR):
             return checked
-        help = _unit_help(got, want)
+        help = _unit_help(got, want, self.scope.currency)
         if isinstance(got, T.Optional) and got.inner == want:
-            help = "this value may be missing: give a fallback with `??`, e.g. `x ?? 0 NOK`"
+            help = f"this value may be missing: give a fallback with `??`, e.g. `x ?? 0 {self.scope.currency or _ANY_CURRENCY}`"
         self.error("type-mismatch", f"{what} must be {want}, but this is {got}", checked, help=help)
         return checked
 
@@ -76,6 +78,15 @@ class Checker:
         return method(node)
 
     def _literal(self, node: ast.Literal) -> ast.Expr:
+        if node.kind == "Money" and self.scope.currency is not None:
+            code = ast.money_currency(node)
+            if code != self.scope.currency:
+                self.error("wrong-currency",
+                           f"`{node.text}` is in {code}, but `{self.scope.policy}` is a policy in {self.scope.currency} "
+                           "(its jurisdiction's currency)", node,
+                           help=f"write the amount in {self.scope.currency}, e.g. `{ast.money_number(node)} {self.scope.currency}`; "
+                                "amounts of two currencies never mix in one policy")
+                return replace(node, type=ERROR)
         return replace(node, type=LITERAL_TYPES[node.kind])
 
     def _path(self, node: ast.Path) -> ast.Expr:
@@ -158,7 +169,7 @@ class Checker:
         result = binary_result(node.op, left.type, right.type)
         if result is None:
             self.error("type-mismatch", f"cannot apply `{node.op}` to {left.type} and {right.type}", node,
-                       help=_unit_help(right.type, left.type) if node.op in "+-" else None,
+                       help=_unit_help(right.type, left.type, self.scope.currency) if node.op in "+-" else None,
                        notes=[(f"this is {left.type}", left.span), (f"this is {right.type}", right.span)])
             return replace(node, left=left, right=right, type=ERROR)
         return replace(node, left=left, right=right, type=result)
@@ -183,7 +194,7 @@ class Checker:
                        help="give a fallback with `??` before comparing")
         elif not T.comparable(lt, rt, ordering):
             self.error("type-mismatch", f"cannot compare {lt} with {rt}", node,
-                       help=_unit_help(rt, lt),
+                       help=_unit_help(rt, lt, self.scope.currency),
                        notes=[(f"this is {lt}", left.span), (f"this is {rt}", right.span)])
         return replace(node, left=left, right=right, type=T.BOOL)
 
@@ -225,7 +236,7 @@ class Checker:
         inner = T.unwrap(left.type)
         if T.unwrap(right.type) != inner:
             self.error("type-mismatch", f"the fallback is {right.type}, but the value is {inner}", right,
-                       help=_unit_help(right.type, inner))
+                       help=_unit_help(right.type, inner, self.scope.currency))
             return replace(node, left=left, right=right, type=ERROR)
         return replace(node, left=left, right=right, type=right.type)
 
@@ -321,11 +332,11 @@ class Checker:
         return result
 
 
-def _unit_help(got: T.Type | None, want: T.Type | None) -> str | None:
+def _unit_help(got: T.Type | None, want: T.Type | None, currency: str | None = None) -> str | None:
     if want == T.DAYS and got == T.NUMBER:
         return "write the unit: `14 days`"
     if want == T.MONEY and got == T.NUMBER:
-        return "write the currency: `35 NOK`"
+        return f"write the currency: `35 {currency or _ANY_CURRENCY}`"
     if want == T.PERCENT and got == T.NUMBER:
         return "write a percentage: `10 %`"
     if want == T.NUMBER and got == T.DAYS:

@@ -255,7 +255,7 @@ def _run_amounts(run: Run, main: CheckedVersion) -> dict[str, Any]:
 
 def _exact(value: Any, expr, what: str) -> Any:
     if T.unwrap(expr.type) == T.MONEY and value is not None and not is_ore_exact(value):
-        raise EvaluationError(f"{what} is {value} NOK, which is not exact to the øre", expr.span,
+        raise EvaluationError(f"{what} is {value}, which is not exact to the minor unit (øre, cent)", expr.span,
                               help="wrap the expression in round_ore(…) (or round_kr) at the point the law rounds")
     return value
 
