@@ -177,7 +177,7 @@ def test_every_bundled_catalog_is_snapshotted(cache, counts):
     snap = catalog_cache.checked_catalog(["policies"])
     assert counts["full"] == 1
     keys = list(snap.checked)
-    assert len(keys) == len(list(Path("policies").rglob("*.yaml")))
+    assert len(keys) == len([p for p in Path("policies").rglob("*.yaml") if "jurisdictions" not in p.parts])
     for key in keys:
         snap.checked[key]
     assert counts == {"full": 1, "decoded": len(keys)}
@@ -205,3 +205,13 @@ def test_a_file_outside_the_layout_is_reported_on_every_run(tmp_path, cache, cou
     before = counts["full"]
     assert run_cli("decide", CASE, "--policies", folder)[0] == run_cli("decide", CASE, "--policies", folder)[0]
     assert counts["full"] == before + 2
+
+
+def test_an_edited_jurisdiction_file_invalidates_the_snapshot(tmp_path, cache, counts, run_cli, monkeypatch):
+    folder = _policies(tmp_path)
+    assert run_cli("decide", CASE, "--policies", folder)[0] == 0
+    path = folder / "jurisdictions" / "NO.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after = run_cli("decide", CASE, "--policies", folder)
+    assert counts["full"] == 2
+    assert after == _uncached(run_cli, monkeypatch, "decide", CASE, "--policies", folder)

@@ -13,8 +13,9 @@ allowed) of files that all lie where they belong, it writes into the load cache'
 
 Both are named by, and carry in their signed header, the catalog key: the engine
 fingerprint, the Python version, the `holidays` install (a constant figure may be
-computed over business days), and every policy file found, by the path shown and the
-sha256 of its content. The next run finds the files, hashes them, and on a signed index of
+computed over business days), every jurisdiction (code, file, content hash; read afresh
+from the load cache on every run, and any problem with them means no snapshot), and every
+policy file found, by the path shown and the sha256 of its content. The next run finds the files, hashes them, and on a signed index of
 the same key builds a `Catalog` whose versions are index stubs and whose checked versions
 are decoded on first use (`_LazyChecked`): a decision resolves and binds by name and date
 (`effective`, `status`, `uses`), so only the versions it binds are ever decoded, and
@@ -43,6 +44,7 @@ from typing import Any, Callable, Iterator
 from ..core.diagnostics import Capped, Diagnostic, relative
 from ..core.errors import PolicyError
 from ..policy.cache_codec import CodecError, decode, encode
+from ..policy.jurisdiction import Jurisdictions, load_jurisdictions
 from ..policy.load_cache import engine_fingerprint, package_stamp, read_signed, signing_key, write_signed
 from ..policy.loader import find_policy_files
 from ..policy.model import PolicySet, PolicyVersion
@@ -74,14 +76,16 @@ def cached_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     with it, so a warm `validate` reports them as a cold one does.
     """
     files, found = find_policy_files(paths)
-    contents = None if found else _contents(files)
-    if contents is not None:
-        snapshot = _from_snapshot(paths, contents)
+    jurisdictions, broken = load_jurisdictions(paths)       # from the load cache; read afresh every run
+    contents = None if found or broken else _contents(files)
+    key = None if contents is None else _catalog_key(contents, jurisdictions)
+    if key is not None:
+        snapshot = _from_snapshot(paths, key, contents, jurisdictions)
         if snapshot is not None:
             return snapshot
     catalog, problems = load_catalog(paths)
-    if contents is not None and not any(d.is_error for d in problems):
-        _store(contents, catalog, problems)
+    if key is not None and not any(d.is_error for d in problems):
+        _store(key, contents, catalog, problems)
     return catalog, problems
 
 
@@ -96,9 +100,11 @@ def _contents(files: list[Path]) -> dict[str, bytes] | None:
     return out
 
 
-def _catalog_key(contents: dict[str, bytes]) -> str:
+def _catalog_key(contents: dict[str, bytes], jurisdictions: Jurisdictions) -> str:
     digest = hashlib.sha256()
-    parts = [engine_fingerprint(), sys.version, package_stamp("holidays")]
+    parts = [engine_fingerprint(), sys.version, package_stamp("holidays"), f"default={jurisdictions.default}",
+             f"broken={sorted(jurisdictions.broken)}"]
+    parts += [f"{code}\0{j.path}\0{j.sha256}" for code, j in sorted(jurisdictions.by_code.items())]
     parts += [f"{shown}\0{hashlib.sha256(data).hexdigest()}" for shown, data in contents.items()]
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0\n")
@@ -118,13 +124,12 @@ def _version_header(key: str, version: str) -> bytes:
     return _VERSION + f"{key}\n{version.encode('unicode_escape').decode()}\n".encode()
 
 
-def _store(contents: dict[str, bytes], catalog: Catalog, problems: list[Diagnostic]) -> None:
+def _store(key: str, contents: dict[str, bytes], catalog: Catalog, problems: list[Diagnostic]) -> None:
     """Write the snapshot of a catalog loaded with no error from exactly `contents`."""
     signing = signing_key()
     if signing is None:
         return
     folder, secret = signing
-    key = _catalog_key(contents)
     rows = []
     try:
         for vkey, checked in catalog.checked.items():
@@ -143,12 +148,12 @@ def _store(contents: dict[str, bytes], catalog: Catalog, problems: list[Diagnost
     write_signed(folder, _index_entry(folder, key), secret, _INDEX + key.encode() + b"\n" + index)
 
 
-def _from_snapshot(paths, contents: dict[str, bytes]) -> tuple[Catalog, list[Diagnostic]] | None:
+def _from_snapshot(paths, key: str, contents: dict[str, bytes],
+                   jurisdictions: Jurisdictions) -> tuple[Catalog, list[Diagnostic]] | None:
     signing = signing_key()
     if signing is None:
         return None
     folder, secret = signing
-    key = _catalog_key(contents)
     body = read_signed(_index_entry(folder, key), secret, _INDEX + key.encode() + b"\n")
     index = None if body is None else _index(body, contents)
     if index is None:
@@ -162,7 +167,7 @@ def _from_snapshot(paths, contents: dict[str, bytes]) -> tuple[Catalog, list[Dia
                              _load=lambda k=vkey: loader.checked[k])
         loader.stubs[vkey] = (stub, shown)
         policies.add(stub)
-    return Catalog(policies, checked=loader.checked), problems
+    return Catalog(policies, checked=loader.checked, jurisdictions=jurisdictions), problems
 
 
 def _index(body: bytes, contents: dict[str, bytes]) -> tuple[list, list[Diagnostic]] | None:
@@ -231,7 +236,7 @@ class _Loader:
         errors = [d for d in problems if d.is_error]
         if errors:
             raise PolicyError(errors)
-        _store(self.contents, catalog, problems)
+        _store(self.key, self.contents, catalog, problems)
         return catalog
 
     def _decoded(self, vkey: str, shown: str) -> CheckedVersion | None:
