@@ -16,7 +16,7 @@ import pytest
 
 from engine.policy.case import case_from_data
 from engine.decide.enforce import violations
-from engine.decide.record import record_of
+from engine.policy.record import record_of
 from engine.decide.decision import decide_case
 from engine.check.pipeline import load_catalog
 

@@ -24,7 +24,7 @@ from engine.batch.io import flat_row
 from engine.batch.output import row_json
 from engine.policy.case import case_from_data
 from engine.decide.enforce import violations
-from engine.decide.record import record_of
+from engine.policy.record import record_of
 from engine.decide.decision import decide_case
 from engine.core.errors import CaseError, EvaluationError, UsageError
 

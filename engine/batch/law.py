@@ -6,7 +6,7 @@ case holds a recorded fee the law did not allow is re-decided by the scalar eval
 (which leaves the fee out and warns); a row whose decision breaks a constraint is taken
 out of the decisions and reported as a violation, never written as a lawful decision.
 Only rows that take a step, charge a cost or hold a recorded fee are judged (the law
-binds nothing else: engine/decide/record.py `binds`).
+binds nothing else: engine/policy/record.py `binds`).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import polars as pl
 
 from ..decide.enforce import constrained, violations
 from ..decide.history import judge_history
-from ..decide.record import record_of
+from ..policy.record import record_of
 from .output import DATES
 
 __all__ = ["VIOLATIONS", "judge_rows", "violation_rows"]

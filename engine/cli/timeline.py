@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..values.money import format_money
 from ..review.html import code_spans, esc, page, table
-from ..review.timeline import Payment, Timeline, parse_payment, project
+from ..decide.timeline import Payment, Timeline, parse_payment, project
+from ..core.errors import ExitCode
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -116,13 +117,13 @@ def render_html(data: dict) -> str:
 
 def timeline(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..policy.case import load_case
-    from .commands import _catalog, _date
+    from .options import checked_catalog, date_option
     from ..values.time import today_oslo
     case = load_case(args.case)
-    start = _date(args.as_of, "--as-of") or case.data.get("as_of") or today_oslo()
-    until = _date(args.until, "--until")
+    start = date_option(args.as_of, "--as-of") or case.data.get("as_of") or today_oslo()
+    until = date_option(args.until, "--until")
     payments = [parse_payment(p) for p in args.pays]
-    catalog = _catalog([args.policies])
+    catalog = checked_catalog([args.policies])
     result = project(catalog, case, start, until, payments, args.policy, args.include_drafts, args.max_steps)
     data = timeline_json(result)
     if args.format == "json":
@@ -131,4 +132,4 @@ def timeline(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         render = {"text": render_text, "markdown": render_markdown, "html": render_html}[args.format]
         from ..core.diagnostics import printable      # the case id is input: never raw control characters
         print(printable(render(data)), end="", file=stdout)
-    return 0
+    return ExitCode.OK

@@ -17,7 +17,7 @@ from ..lang import types as T
 from ..policy.case import LoadedCase, check_not_after, check_steps
 from .enforce import violations
 from .history import judge_history
-from .record import record_of
+from ..policy.record import record_of
 from ..core.errors import EvaluationError, UsageError
 from ..run.evaluator import Evaluator
 from ..check.pipeline import Catalog
@@ -114,7 +114,7 @@ class Decision:
         out["warnings"] = list(self.warnings)
         if include_trace and self.trace is not None:
             from .trace_json import trace_to_json
-            out["trace"] = trace_to_json(self)
+            out["trace"] = trace_to_json(self.trace, self.bindings)
         return out
 
     def to_json(self, include_trace: bool = True) -> str:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..core.errors import UsageError
 from ..run.runtime import CheckedVersion
 from .enforce import constrained, violations
-from .record import record_of
+from ..policy.record import record_of
 
 __all__ = ["judge_history", "salaer_steps"]
 

@@ -7,14 +7,14 @@ from ..lang.render import to_json
 from ..run.trace import SourceIndex, conditions
 
 if TYPE_CHECKING:
-    from .decision import Decision
+    from ..run.runtime import Bound, Trace
 
 __all__ = ["trace_to_json"]
 
 
-def trace_to_json(decision: Decision) -> dict:
-    trace = decision.trace
-    sources = SourceIndex(decision.bindings)
+def trace_to_json(trace: Trace, bindings: dict[str, Bound]) -> dict:
+    """The trace of one decision (its `trace` and the versions it `bindings` were in force)."""
+    sources = SourceIndex(bindings)
     rules = []
     for outcome in trace.rules:
         rule = outcome.rule
@@ -31,7 +31,7 @@ def trace_to_json(decision: Decision) -> dict:
                 entry["joined_by"] = joiner
         rules.append(entry)
     definitions = [
-        {"policy": policy, "name": name, "value": to_json(value, decision.bindings[policy].checked.definitions[name].type)}
+        {"policy": policy, "name": name, "value": to_json(value, bindings[policy].checked.definitions[name].type)}
         for policy, name, value in trace.definitions
     ]
     figures = []

@@ -154,7 +154,7 @@ def _by_time(decision, catalog, case, action, include_drafts, horizon):
 
 
 def _on_the_ladder(result: WhyNot, decision, catalog, case, include_drafts) -> None:
-    from ..review.timeline import project
+    from ..decide.timeline import project
     try:
         timeline = project(catalog, case, decision.as_of, until=result.horizon, policy=decision.main,
                            include_drafts=include_drafts)

@@ -14,7 +14,7 @@ from ..core.errors import EvaluationError
 from ..run.evaluator import Evaluator
 from ..run.runtime import Bound, Run
 from ..decide.enforce import violations
-from ..decide.record import DECISION, record_of
+from ..policy.record import DECISION, record_of
 
 __all__ = ["unreachable_rules", "constant_violations", "reads_case", "blame_span", "constraint_diagnostic"]
 
