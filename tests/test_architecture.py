@@ -131,12 +131,14 @@ def _package(module: str) -> str:
 
 
 def _private_crossings(path: Path, root: Path = ROOT) -> list[str]:
-    """`from X import _name` where X is in another stage package than the importing module."""
+    """`from X import _name`, or `X._name` on a module imported from another stage package."""
     rel = path.relative_to(root).with_suffix("")
     module = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
     package = module if rel.name == "__init__" else module.rsplit(".", 1)[0]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    foreign: dict[str, str] = {}            # a local name bound to something of another package
+    for node in ast.walk(tree):
         if not isinstance(node, ast.ImportFrom):
             continue
         if node.level:
@@ -148,10 +150,17 @@ def _private_crossings(path: Path, root: Path = ROOT) -> list[str]:
         else:
             continue
         for alias in node.names:
+            if _package(source) == _package(module):
+                continue
             private = alias.name.startswith("_") or any(p.startswith("_") and p != "__init__"
                                                         for p in source.split("."))
-            if private and _package(source) != _package(module):
+            if private:
                 out.append(f"{module}:{node.lineno} imports {source}.{alias.name}")
+            foreign[alias.asname or alias.name] = f"{source}.{alias.name}"
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in foreign
+                and node.attr.startswith("_") and not node.attr.startswith("__")):
+            out.append(f"{module}:{node.lineno} reads {foreign[node.value.id]}.{node.attr}")
     return out
 
 
@@ -168,10 +177,13 @@ def test_private_name_check_sees_relative_and_absolute_imports(tmp_path):
     stage.mkdir(parents=True)
     (stage / "graph.py").write_text("from ..cli.commands import _catalog\n"
                                     "from engine.cli import _helpers\n"
-                                    "from .lock import _own_package_is_fine\n", encoding="utf-8")
+                                    "from .lock import _own_package_is_fine\n"
+                                    "from ..policy import load_cache\n"
+                                    "key = load_cache._key\n", encoding="utf-8")
     found = _private_crossings(stage / "graph.py", root=tmp_path)
     assert found == ["engine.review.graph:1 imports engine.cli.commands._catalog",
-                     "engine.review.graph:2 imports engine.cli._helpers"]
+                     "engine.review.graph:2 imports engine.cli._helpers",
+                     "engine.review.graph:5 reads engine.policy.load_cache._key"]
 
 
 def test_no_module_over_the_limit():
