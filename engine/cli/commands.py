@@ -11,7 +11,6 @@ from typing import TextIO
 from ..policy.case import load_case
 from ..core.diagnostics import Diagnostic, render, sort_and_cap
 from ..check.pipeline import Catalog, load_catalog, review_warnings
-from ..values.time import today_oslo
 from .options import checked_catalog, date_option
 from ..core.errors import ExitCode
 
@@ -44,7 +43,7 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..check.predecessors import predecessor_problems
     from ..check.scope import keep, relevant, root_cause_first, validation_scope
     started = time.perf_counter()
-    today = date_option(args.today, "--today") or today_oslo()
+    today = date_option(args.today, "--today")          # None: each policy's own today (its jurisdiction's zone)
     scope = validation_scope(args.paths, getattr(args, "uses_from", None))
     catalog, problems = load_catalog(scope.files)
     omitted = getattr(problems, "omitted", 0)           # load_catalog caps what it returns
@@ -82,8 +81,8 @@ def _decide(args: Namespace, trace: bool):
     from ..decide.decision import decide_case
     as_of_override = date_option(args.as_of, "--as-of")
     case = load_case(args.case)
-    as_of = as_of_override or case.data.get("as_of") or today_oslo()
     catalog = checked_catalog([args.policies])
+    as_of = as_of_override or case.data.get("as_of") or catalog.today(args.policy or case.data.get("policy"))
     return catalog, case, decide_case(catalog, case, as_of, args.policy, args.include_drafts,
                                       trace=trace, fast=not trace)
 
@@ -95,8 +94,9 @@ def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..explain.text import explain_text
+    from ..explain.text import explain_language, explain_text
     catalog, case, decision = _decide(args, trace=True)
+    args.lang = explain_language(decision, args.lang)
     blocked = None
     if args.why_not:
         from ..explain.why_not import why_not

@@ -63,7 +63,8 @@ def output_format(cmd: argparse.ArgumentParser, choices: list[str], default: str
 
 
 def lang(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--lang", choices=LANGUAGES, default="en", help="the language of the explanation")
+    cmd.add_argument("--lang", choices=LANGUAGES, default=None,
+                     help="the language of the explanation (default: the policy's jurisdiction's first)")
 
 
 def color(cmd: argparse.ArgumentParser) -> None:

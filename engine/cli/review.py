@@ -17,10 +17,9 @@ __all__ = ["graph", "new_version"]
 def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..core.errors import UsageError
     from ..review.graph import to_dot, to_json, to_mermaid
-    from ..values.time import today_oslo
     name, _, pinned = args.policy.partition("@")
     catalog = checked_catalog([args.policies])
-    day = date_option(args.as_of, "--as-of") or today_oslo()
+    day = date_option(args.as_of, "--as-of") or catalog.today(name)
     version = catalog.resolve(name, day, True, pinned or None)
     if not version.rules:
         raise UsageError(f"policy `{name}` has no rules to draw: it is meant to be used by other policies")

@@ -118,12 +118,12 @@ def render_html(data: dict) -> str:
 def timeline(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..policy.case import load_case
     from .options import checked_catalog, date_option
-    from ..values.time import today_oslo
     case = load_case(args.case)
-    start = date_option(args.as_of, "--as-of") or case.data.get("as_of") or today_oslo()
     until = date_option(args.until, "--until")
     payments = [parse_payment(p) for p in args.pays]
     catalog = checked_catalog([args.policies])
+    start = (date_option(args.as_of, "--as-of") or case.data.get("as_of")
+             or catalog.today(getattr(args, "policy", None) or case.data.get("policy")))
     result = project(catalog, case, start, until, payments, args.policy, args.include_drafts, args.max_steps)
     data = timeline_json(result)
     if args.format == "json":

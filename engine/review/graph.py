@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..lang import ast
-from ..lang.render import show
+from ..lang.render import Voice, show
 from ..run.trace import SourceIndex
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def _fee(rule: CheckedRule, version: CheckedVersion, sources: SourceIndex) -> st
     if expr is None:
         return None
     if isinstance(expr, ast.Path) and expr.ref is not None and expr.ref.kind == "param" and expr.ref.scope in ("", version.name):
-        return f"{expr.ref.name} = {show(version.params[expr.ref.name], expr.type)}"
+        return f"{expr.ref.name} = {show(version.params[expr.ref.name], expr.type, Voice.of(version.jurisdiction))}"
     if isinstance(expr, ast.Literal):
         return expr.text
     return _short(sources.text(expr), 30)
