@@ -27,13 +27,6 @@ LAYERS = ("cli", "review", "verify", "explain", "batch", "decide", "columnar", "
           "run", "policy", "lang", "values", "core")
 MAX_LINES = 400
 
-# Known, and being removed elsewhere: the columnar evaluator is being rewritten as a driver
-# over the one semantics table (branch s4-semantics, issue 14). Listed exactly, so any other
-# cycle or crossing fails now, and these fail too once they are gone (then delete them here).
-PENDING_CYCLES = [["engine.columnar.aggregate", "engine.columnar.compile", "engine.columnar.fallback",
-                   "engine.columnar.program"]]
-PENDING_CROSSINGS = ["engine.columnar.fallback:19 imports engine.run.compiler._Emitter"]
-
 
 @pytest.fixture(scope="module")
 def graph():
@@ -116,11 +109,8 @@ def test_cycle_finder_finds_a_cycle():
 
 def test_no_import_cycle(graph):
     deps = {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
-    groups = _cycles(deps)
-    for pending in PENDING_CYCLES:
-        assert pending in groups, f"no longer a cycle: {pending}; remove it from PENDING_CYCLES"
     found = []
-    for group in (g for g in groups if g not in PENDING_CYCLES):
+    for group in _cycles(deps):
         edges = [f"  {m}:{_lines(graph, m, t)} imports {t}" for m in group for t in sorted(deps[m] & set(group))]
         found.append("import cycle among " + ", ".join(group) + "\n" + "\n".join(edges))
     assert not found, "\n".join(found)
@@ -166,9 +156,6 @@ def _private_crossings(path: Path, root: Path = ROOT) -> list[str]:
 
 def test_no_private_name_imported_across_packages():
     crossings = [c for path in sorted(ENGINE.rglob("*.py")) for c in _private_crossings(path)]
-    for pending in PENDING_CROSSINGS:
-        assert pending in crossings, f"no longer found: {pending}; remove it from PENDING_CROSSINGS"
-    crossings = [c for c in crossings if c not in PENDING_CROSSINGS]
     assert not crossings, "\n".join(crossings)
 
 
