@@ -44,6 +44,7 @@ def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
     """
     from .decision import decide_case
     from .example_parity import Decided, evaluator_problems
+    from .policy.outputs import by_name, compared
     out = []
     decided: list[Decided] = []
     for checked in catalog.checked.values():
@@ -68,12 +69,13 @@ def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
                 on_decided(v, ex, decision)
             got = decision.to_dict(include_trace=False)
             decided.append(Decided(ex, case, as_of, v.is_draft, got))
+            registry = by_name()
             for key, want in ex.expect.items():
                 have = got.get(key)
                 if key == "rule":
                     have = decision.rule.rule.id
-                elif key == "commission" and have is not None:
-                    have = have["amount"]
+                elif key in registry:           # an output, compared as diff compares it (a product: its amount)
+                    have = compared(registry[key], have)
                 elif key == "set_aside":       # "invoice: reason, ..." in the case's claim order
                     have = ", ".join(f"{s['claim']}: {s['reason']}" for s in have) or None
                 if str(have) != str(want) and not (have is None and want is None):

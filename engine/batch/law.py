@@ -17,7 +17,7 @@ import polars as pl
 from ..constraints.enforce import constrained, violations
 from ..constraints.history import judge_history
 from ..constraints.record import record_of
-from .output import DATES
+from .output import output_columns
 
 __all__ = ["VIOLATIONS", "judge_rows", "violation_rows"]
 
@@ -33,7 +33,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: list[dict]
     if not any(constrained(catalog.bind(main, d, include_drafts), main.name) for d in _days(decided)):
         return set(), []
     redo, found = set(), []
-    wanted = ["row", "case_id", "as_of", "rule", "action", "step", "fee", "salaer", "amount_total"] + list(DATES)
+    wanted = ["row", "case_id", "as_of", "rule", "action", "step", "amount_total"] + [c for c, _ in output_columns()]
     rows = decided.select([c for c in wanted if c in decided.columns]).to_dicts()
     for row, case in zip(rows, cases):
         if any(e["fee"] for e in case.get("events") or ()):

@@ -18,6 +18,7 @@ import polars as pl
 from .. import ast
 from .. import types as T
 from ..plan import needs
+from ..policy.outputs import rule_outputs
 from ..runtime import Bound
 from .aggregate import aggregate_column, long_table
 from .compile import ExprCompiler
@@ -28,7 +29,6 @@ from .values import Col, NotColumnar, align, any_err
 __all__ = ["ColumnarRun", "ColumnarResult", "OutputColumn", "evaluate"]
 
 CHOSEN = "__chosen"
-_MONEY_OUTPUTS = ("fee", "salaer", "commission_basis")
 
 
 @dataclass
@@ -268,8 +268,8 @@ class ColumnarRun:
                 if isinstance(col, list):
                     col = _unfit(col)
                 keys.setdefault(key, []).append((index, col))
-        return {key: self._combine(key, parts, key in _MONEY_OUTPUTS or _is_money(checked, key))
-                for key, parts in keys.items()}
+        types = rule_outputs()              # the registry's types (policy/outputs.py)
+        return {key: self._combine(key, parts, types[key] == T.MONEY) for key, parts in keys.items()}
 
     def _amounts(self, checked, done_at, chosen) -> dict[str, OutputColumn]:
         out = {}
@@ -285,14 +285,6 @@ class ColumnarRun:
             parts = [(None, col)]
             out[key] = self._combine("amount:" + key, parts, True)
         return out
-
-
-def _is_money(checked, key: str) -> bool:
-    for rule in checked.rules:
-        expr = rule.outputs.get(key)
-        if expr is not None:
-            return T.unwrap(expr.type) == T.MONEY
-    return False
 
 
 def _unfit(values: list) -> Col:
