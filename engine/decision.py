@@ -162,8 +162,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
 def enforce_law(decision: Decision, data: dict) -> Decision:
     """Block `decision` if its rule's proposal breaks a constraint (the one check for every evaluator)."""
     outputs, rule = decision.outputs, decision.rule.rule
-    record = record_of(rule.action, rule.step, outputs.get("fee"), outputs.get("salaer"),
-                       outputs.get("payment_deadline"), decision.amounts.get("total"))
+    record = record_of(rule.action, rule.step, outputs, decision.amounts.get("total"))
     found = violations(decision.bindings, decision.main, data, decision.as_of, record)
     if found:
         decision.violations, decision.proposed, decision.outputs = found, outputs, {}

@@ -43,8 +43,7 @@ def _lawful(catalog, decision, data) -> None:
         return
     law = next((b.checked.params for b in decision.bindings.values() if b.version.name == "no-regulation"), None)
     fee = _money(out["fee"]) or Decimal(0)
-    record = record_of(decision.action, decision.step, _money(out["fee"]), _money(out["salaer"]),
-                       decision.outputs.get("payment_deadline"), decision.amounts.get("total"))
+    record = record_of(decision.action, decision.step, decision.outputs, decision.amounts.get("total"))
     from engine.constraints.history import judge_history
     judged, _ = judge_history(catalog, decision.version, data)     # recorded fees the law did not allow are not owed
     assert violations(decision.bindings, decision.main, judged, decision.as_of, record) == []

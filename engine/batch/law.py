@@ -41,8 +41,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: list[dict]
             if warnings:
                 redo.add(row["row"])
                 continue
-        record = record_of(row["action"], row["step"], row["fee"], row["salaer"], row["payment_deadline"],
-                           row.get("amount_total"))
+        record = record_of(row["action"], row["step"], row, row.get("amount_total"))
         broken = violations(bindings, main.name, case, row["as_of"], record)
         found.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
     return redo, found
