@@ -59,7 +59,7 @@ class ColumnarRun:
         self.known_columns = set(frame.columns)
         self._defs: dict[tuple[str, str], Col] = {}
         self._py_defs: dict[tuple[str, str], list[Any]] = {}
-        self._aggregates: dict[tuple[int, str], Col] = {}
+        self._aggregates: dict[tuple[int, str], tuple[ast.Expr, Col]] = {}
         self._long: dict[str, pl.DataFrame] = {}
         self._positional: dict[tuple[str, str, tuple[str, ...]], str] = {}
         self._cases: list[dict] | None = None
@@ -108,8 +108,11 @@ class ColumnarRun:
         """An aggregate node compiled once, however many expressions reach it."""
         key = (id(node), policy)
         if key not in self._aggregates:
-            self._aggregates[key] = aggregate_column(self, node, policy, self.fresh("a:"))
-        return self._aggregates[key]
+            # The node is kept with its column: while it is cached its id cannot be reused by
+            # another node (a set-aside probe is built, used and dropped; the next probe could
+            # get the same id and be answered with the previous probe's column).
+            self._aggregates[key] = (node, aggregate_column(self, node, policy, self.fresh("a:")))
+        return self._aggregates[key][1]
 
     def definition(self, policy: str, name: str) -> Col:
         """A definition as a column (materialised on first use); `NotColumnar` if it only has per-case values."""
