@@ -19,6 +19,7 @@ from engine.batch.output import row_json
 from engine.case import case_from_data
 from engine.compiler import _Emitter
 from engine.decision import decide_case
+from engine.example_parity import columnar_fields
 from engine.pipeline import load_catalog
 
 DAY = dt.date(2026, 3, 2)
@@ -26,7 +27,7 @@ CASE = {"case_id": "R-1", "creditor": {"vat_registered": True}, "debtor": {"kind
         "claims": [{"invoice": "1", "amount": "5000.00", "due": "2026-01-15"},
                    {"invoice": "2", "amount": "50.00", "due": "2026-01-15"}],
         "payments": [{"date": "2026-02-01", "amount": "200.00"}]}
-_COLUMNAR = ("action", "rule", "fee", "salaer", "payment_deadline", "not_before", "next_review", "commission", "amounts")
+_COLUMNAR = columnar_fields()
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
