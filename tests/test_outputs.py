@@ -21,15 +21,15 @@ from engine import schema_check
 from engine import types as T
 from engine.explain_words import WORDS
 from engine.policy import outputs as registry
-from engine.policy.output_schema import render
+from engine.review.output_files import render
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_committed_schemas_describe_the_registry():
-    for name, text in render(ROOT / "schemas").items():
-        assert (ROOT / "schemas" / name).read_text(encoding="utf-8") == text, \
-            f"schemas/{name} is stale: regenerate with `python -m engine.policy.output_schema`"
+def test_the_committed_schemas_and_page_describe_the_registry():
+    for path, text in render(ROOT / "schemas", ROOT / "docs").items():
+        assert path.read_text(encoding="utf-8") == text, \
+            f"{path.relative_to(ROOT)} is stale: regenerate with `python -m engine.review.output_files`"
 
 
 def test_every_output_has_words_in_every_language():
@@ -43,6 +43,7 @@ def test_the_law_reads_single_values_and_timeline_kinds_are_known():
         assert o.law in (None, "charge", "value") and o.timeline in (None, "field", "cost", "when"), o
         assert o.law is None or o.form == registry.VALUE, o
         assert o.law != "charge" or o.type == T.MONEY, o
+        assert o.type in (T.MONEY, T.DATE, T.PERCENT), o     # the types every reader renders
 
 
 def test_every_rule_key_in_the_policies_is_an_output_or_fixed():
@@ -110,8 +111,9 @@ def added(tmp_path, monkeypatch):
         monkeypatch.setitem(WORDS[lang], "outputs", {**WORDS[lang]["outputs"], **dict(zip((o.label for o in NEW), words))})
     schemas = tmp_path / "schemas"
     shutil.copytree(ROOT / "schemas", schemas)
-    from engine.policy.output_schema import main
-    main([str(schemas)])
+    from engine.review.output_files import main
+    (tmp_path / "docs").mkdir()
+    main([str(schemas), str(tmp_path / "docs")])
     monkeypatch.setattr(schema_check, "SCHEMA_DIR", schemas)
     _forget_schemas()
     monkeypatch.setenv("FRIST_NO_CACHE", "1")

@@ -1,10 +1,12 @@
-"""The parts of both JSON Schemas that describe decision outputs, generated from the registry.
+"""The files generated from the output registry: both JSON Schemas' output parts and docs/outputs.md.
 
 `schemas/decision.schema.json` (what `frist decide` prints: its output fields, the list of
 required fields, a blocked decision's `proposed`) and `schemas/policy.schema.json` (a rule's
 output keys, an example's `expect` keys) are derived from `policy/outputs.py`; every other
-part of them is written by hand and kept as it is. `python -m engine.policy.output_schema`
-rewrites both files; tests/test_outputs.py fails when a committed schema is stale.
+part of them is written by hand and kept as it is. docs/outputs.md is the registry as a
+table for people (with each output's nb/en words from explain_words.py).
+`python -m engine.review.output_files` rewrites the three files; tests/test_outputs.py
+fails when a committed one is stale.
 """
 from __future__ import annotations
 
@@ -13,11 +15,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..explain_words import WORDS
+from ..policy.outputs import (DECISION_HEAD, DECISION_TAIL, EXPECT_FIXED, PRODUCT, RULE_FIXED, VALUE, Output,
+                              all_outputs, columns, inputs, json_order)
 from ..schema_check import SCHEMA_DIR
-from .outputs import (DECISION_HEAD, DECISION_TAIL, EXPECT_FIXED, PRODUCT, RULE_FIXED, VALUE, Output, all_outputs,
-                      inputs, json_order)
 
-__all__ = ["render", "decision_schema", "policy_schema", "dump", "main"]
+__all__ = ["render", "decision_schema", "policy_schema", "outputs_page", "dump", "main"]
+
+DOCS_DIR = SCHEMA_DIR.parent / "docs"
+_EXAMPLE = {"Money": '`"38.00"`', "Date": '`"2026-03-16"`', "Percent": '`"12.5 %"`'}
 
 _REFS = {"Money": "money", "Date": "date", "Percent": "percent"}
 # $defs the output parts refer to (money, date, sha256 and the *_or_null forms are hand-written)
@@ -98,20 +104,52 @@ def dump(value: Any, indent: int = 0, width: int = 120, used: int = 0) -> str:
     return "[\n" + ",\n".join(pad + dump(v, indent + 2, width, len(pad)) for v in value) + "\n" + " " * indent + "]"
 
 
-def render(folder: Path = SCHEMA_DIR) -> dict[str, str]:
-    """The regenerated text of each schema file, by file name."""
-    out = {}
+def outputs_page() -> str:
+    """docs/outputs.md: every output with its rule keys, JSON form, batch columns and behaviour."""
+    rows = []
+    for o in all_outputs():
+        keys = ", ".join(f"`{k}` ({t})" for k, t in inputs(o))
+        form = '`{"rate", "basis", "amount"}` or null' if o.form == PRODUCT else f"{_EXAMPLE[str(o.type)]} or null"
+        cols = ", ".join(f"`{c}` ({kind})" for c, kind in columns(o))
+        words = " / ".join(WORDS[lang]["outputs"].get(o.label, "—") for lang in ("en", "nb"))
+        timeline = {None: "—", "field": "row JSON", "cost": "row JSON, fee column",
+                    "when": f"row JSON, deadline column{' (' + o.when_prefix.strip() + ')' if o.when_prefix else ''}"}
+        law = {None: "—", "charge": "`decision." + o.name + "` (Money, 0 when none)",
+               "value": "`decision." + o.name + "` (optional)"}
+        rows.append(f"| `{o.name}` | {keys} | {form} | {cols} | {'yes' if o.diff else 'no'} | {timeline[o.timeline]} "
+                    f"| {law[o.law]} | {words} | {o.description} |")
+    return "\n".join([
+        "# Decision outputs",
+        "",
+        "<!-- generated from engine/policy/outputs.py by `python -m engine.review.output_files`; do not edit -->",
+        "",
+        "What a rule may give besides its `action` (and `step`), and how each output is shown: in the",
+        "decision JSON (schemas/decision.schema.json), as batch columns, compared by `frist diff` and by",
+        "an example's `expect`, in `frist timeline`, to the law's constraints as `decision.<name>`, and",
+        "in `frist explain` (en / nb). docs/architecture.md, \"The output registry\", says how to add one.",
+        "",
+        "| output | rule keys | JSON | batch columns | diff | timeline | constraints | en / nb | meaning |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ])
+
+
+def render(folder: Path = SCHEMA_DIR, docs: Path = DOCS_DIR) -> dict[Path, str]:
+    """The regenerated text of each generated file, by path."""
+    out: dict[Path, str] = {}
     for name, build in (("decision.schema.json", decision_schema), ("policy.schema.json", policy_schema)):
         current = json.loads((folder / name).read_text(encoding="utf-8"))
-        out[name] = dump(build(current)) + "\n"
+        out[folder / name] = dump(build(current)) + "\n"
+    out[docs / "outputs.md"] = outputs_page()
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    folder = Path(argv[0]) if argv else SCHEMA_DIR
-    for name, text in render(folder).items():
-        path = folder / name
-        if path.read_text(encoding="utf-8") != text:
+    """Rewrite the generated files (`argv`: a schemas folder and a docs folder, for tests)."""
+    folder, docs = (Path(argv[0]), Path(argv[1])) if argv else (SCHEMA_DIR, DOCS_DIR)
+    for path, text in render(folder, docs).items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             print(f"rewrote {path}")
     return 0
