@@ -53,6 +53,9 @@ class Output:
     law:         how a constraint sees it as `decision.<name>` (engine/constraints/record.py):
                  None (not at all), "charge" (Money; 0 NOK when the rule gives none; a
                  non-zero charge makes the law bind the decision), "value" (optional).
+    required:    the decision schema requires it. Format 1 promises that stored decisions
+                 stay valid, so an output added within a format is printed always but not
+                 required (False); the outputs format 1 started with are required.
     """
 
     name: str
@@ -64,20 +67,23 @@ class Output:
     timeline: str | None = "field"
     when_prefix: str = ""
     law: str | None = None
+    required: bool = False
 
 
 OUTPUTS: tuple[Output, ...] = (
-    Output("fee", T.MONEY, "fee", "What this step adds to the debtor's costs.", timeline="cost", law="charge"),
-    Output("salaer", T.MONEY, "salaer", "The salær this step charges, where one applies.", law="charge"),
+    Output("fee", T.MONEY, "fee", "What this step adds to the debtor's costs.", timeline="cost", law="charge",
+           required=True),
+    Output("salaer", T.MONEY, "salaer", "The salær this step charges, where one applies.", law="charge",
+           required=True),
     Output("commission", T.MONEY, "commission",
            "The collector's commission where one applies: rate × basis, rounded to the øre.",
-           form=PRODUCT, timeline=None),
+           form=PRODUCT, timeline=None, required=True),
     Output("payment_deadline", T.DATE, "payment_deadline", "The date the debtor must pay by.",
-           timeline="when", law="value"),
+           timeline="when", law="value", required=True),
     Output("not_before", T.DATE, "not_before", "For `wait`: the earliest date the next step is allowed.",
-           timeline="when", when_prefix="wait to "),
+           timeline="when", when_prefix="wait to ", required=True),
     Output("next_review", T.DATE, "next_review", "When the case is to be looked at again.",
-           timeline="when", when_prefix="review "),
+           timeline="when", when_prefix="review ", required=True),
 )
 
 # The decision's fields that are not outputs, in the order the decision JSON prints them:

@@ -56,10 +56,10 @@ def decision_schema(current: dict) -> dict:
     new_props = {k: props[k] for k in DECISION_HEAD}
     new_props.update({o.name: output_property(o) for o in outputs})
     new_props.update({k: props[k] for k in DECISION_TAIL})
-    names = {o.name for o in outputs}
+    names = {o.name for o in outputs if o.required}
     proposed = new_props["violations"]["items"]["properties"]["proposed"]
     values = [o for o in outputs if o.form == VALUE]
-    proposed["required"] = ["action", "step", *(o.name for o in values)]
+    proposed["required"] = ["action", "step", *(o.name for o in values if o.required)]
     proposed["properties"] = {k: proposed["properties"][k] for k in ("action", "step")}
     proposed["properties"].update({o.name: output_property(o, described=False) for o in values})
     return {**current, "required": [k for k in fields if k in required or k in names],
