@@ -89,7 +89,7 @@ def prepare(name, cols, rows, sample):
     bindings = catalog.bind(main, workload.EPOCH.replace(year=2024))
     if name == "frist-scalar":
         import decimal
-        from engine.decision import compiled_for
+        from engine.decide.decision import compiled_for
         from engine.values.money import DECIMAL_CONTEXT
         decide = compiled_for(catalog, bindings, "ladder").decide
         actions = [r.rule.action for r in main.rules]

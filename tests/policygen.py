@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from engine.example_parity import columnar_fields
+from engine.verify.parity import columnar_fields
 
 BASE = dt.date(2026, 1, 1)
 STEPS = ("reminder", "purring")
@@ -307,7 +307,7 @@ class Finding:
 
 def _outcome(decide) -> tuple[str, object]:
     """("ok", decision dict) | ("error", message) | ("crash", exception text)."""
-    from engine.errors import CaseError, EvaluationError, UsageError
+    from engine.core.errors import CaseError, EvaluationError, UsageError
     try:
         return "ok", decide()
     except (EvaluationError, CaseError, UsageError) as err:
@@ -318,9 +318,9 @@ def _outcome(decide) -> tuple[str, object]:
 
 def compare(policy_text: str, docs: list[dict], on: dt.date, columnar: bool = True) -> list[Finding]:
     """Decide every case with the reference, compiled and (optionally) columnar evaluators."""
-    from engine.case import case_from_data
-    from engine.decision import decide_case
-    from engine.pipeline import load_catalog
+    from engine.policy.case import case_from_data
+    from engine.decide.decision import decide_case
+    from engine.check.pipeline import load_catalog
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "fz"

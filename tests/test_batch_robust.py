@@ -18,7 +18,7 @@ import engine.batch.io
 from cli import run
 from engine.batch.columns import known_columns
 from engine.batch.io import flat_row
-from engine.errors import UsageError
+from engine.core.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = str(ROOT / "policies")

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from engine.case import load_case
-from engine.decision import decide_case
-from engine.explain import explain_text
-from engine.pipeline import load_catalog
+from engine.policy.case import load_case
+from engine.decide.decision import decide_case
+from engine.explain.text import explain_text
+from engine.check.pipeline import load_catalog
 from snapshot_report import record
 
 # syrupy cannot tie these per-file names to a test id; `test_no_orphan_snapshots` does it.

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine import ast
-from engine import types as T
-from engine.case import root_fields
-from engine.checker import ERROR, Checker, Scope
-from engine.diagnostics import Diagnostic
-from engine.parser import parse_expression
+from engine.lang import ast
+from engine.lang import types as T
+from engine.policy.case import root_fields
+from engine.check.expressions import ERROR, Checker, Scope
+from engine.core.diagnostics import Diagnostic
+from engine.lang.parser import parse_expression
 
 PARAMS = {
     "inkassosats": T.MONEY,

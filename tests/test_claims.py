@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.case import load_case
-from engine.decision import decide_case
-from engine.pipeline import load_catalog
+from engine.policy.case import load_case
+from engine.decide.decision import decide_case
+from engine.check.pipeline import load_catalog
 from engine.values.ledger import settle
 
 ROOT = Path(__file__).resolve().parent.parent

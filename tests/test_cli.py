@@ -204,7 +204,7 @@ def test_unknown_calendar_country_is_a_diagnostic(run_cli):
 
 
 def test_internal_errors_exit_101_without_a_traceback(run_cli, monkeypatch):
-    from engine import commands
+    from engine.cli import commands
 
     def broken(args, stdout, stderr):
         raise RuntimeError("boom")

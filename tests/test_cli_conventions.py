@@ -30,12 +30,12 @@ def test_every_subcommand_has_a_described_help(run_cli, command):
     for part in ("examples:", f"frist {command}", "exit codes:", "101", "environment:", "FRIST_CACHE_DIR",
                  "FRIST_NO_CACHE", "NO_COLOR", "FORCE_COLOR"):
         assert part in out, part
-    from engine.cli_args import DESCRIPTIONS
+    from engine.cli.args import DESCRIPTIONS
     assert DESCRIPTIONS[command].split(".")[0] in " ".join(out.split())
 
 
 def test_every_positional_argument_is_documented():
-    from engine.cli_args import parser
+    from engine.cli.args import parser
     sub = next(a for a in parser()._actions if a.dest == "command")
     for name, cmd in sub.choices.items():
         for action in cmd._actions:
@@ -50,7 +50,7 @@ def test_every_positional_argument_is_documented():
     ({"NO_COLOR": "1"}, "always", False, True), ({"FORCE_COLOR": "1"}, "never", True, False),
 ])
 def test_color_follows_no_color_and_force_color(monkeypatch, env, choice, tty, want):
-    from engine.terminal import use_color
+    from engine.cli.terminal import use_color
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     for key, value in env.items():
@@ -87,7 +87,7 @@ def test_a_bad_case_on_stdin_is_located_at_stdin(run_cli, monkeypatch):
 
 
 def test_a_closed_pipe_ends_quietly_in_process(run_cli, monkeypatch):
-    from engine.cli import run
+    from engine.cli.main import run
 
     class Closed(io.StringIO):
         def write(self, text):
@@ -159,7 +159,7 @@ def test_test_json_junit_and_coverage(run_cli, tmp_path):
     assert (report["passed"], report["failed"]) == (1, 0)
     # demo's one example ("consumer, 45 days overdue, nothing sent") is decided by `remind`;
     # the version has six rules, so one of six fired: 16.7 %.
-    from engine.pipeline import load_catalog
+    from engine.check.pipeline import load_catalog
     catalog, _ = load_catalog(["policies/demo"])
     rules = [r.id for r in catalog.versions("demo")[0].rules]
     fired = report["examples"][0]["rule"]

@@ -12,11 +12,11 @@ import pytest
 from engine.batch.api import catalog_for, decide_table
 from engine.batch.io import flat_row
 from engine.batch.output import row_json
-from engine.case import case_from_data
-from engine.document import load_document
-from engine.decision import decide_case
-from engine.errors import CaseError, EvaluationError, UsageError
-from engine.example_parity import columnar_fields
+from engine.policy.case import case_from_data
+from engine.core.document import load_document
+from engine.decide.decision import decide_case
+from engine.core.errors import CaseError, EvaluationError, UsageError
+from engine.verify.parity import columnar_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"

@@ -16,11 +16,11 @@ import pytest
 from engine.batch.api import decide_table
 from engine.batch.io import flat_row
 from engine.batch.output import row_json
-from engine.case import case_from_data
-from engine.compiler import _Emitter
-from engine.decision import decide_case
-from engine.example_parity import columnar_fields
-from engine.pipeline import load_catalog
+from engine.policy.case import case_from_data
+from engine.run.compiler import _Emitter
+from engine.decide.decision import decide_case
+from engine.check.pipeline import load_catalog
+from engine.verify.parity import columnar_fields
 
 DAY = dt.date(2026, 3, 2)
 CASE = {"case_id": "R-1", "creditor": {"vat_registered": True}, "debtor": {"kind": "consumer"},
@@ -149,7 +149,7 @@ def test_a_used_figure_whose_unit_changes_between_versions_is_a_type_error(tmp_p
 def test_rule_ids_reach_generated_code_only_as_literals(tmp_path):
     folder = write(tmp_path, {"mid/2026-01-01.yaml": policy("mid", MID.format(pay="", when=""))})
     catalog, _ = load_catalog([folder])
-    from engine.decision import compiled_for
+    from engine.decide.decision import compiled_for
     checked = catalog.checked["mid@2026-01-01"]
     source = compiled_for(catalog, catalog.bind(checked, DAY), "mid").source
     assert "# rule 0: 'has-mid'" in source
@@ -160,7 +160,7 @@ def _bug_in(monkeypatch, evaluator: str) -> None:
     from decimal import Decimal
 
     import engine.batch.output as output
-    import engine.decision as decision
+    import engine.decide.decision as decision
     # the engine's files are unchanged, so a clean earlier outcome would be reused: check again
     monkeypatch.setenv("FRIST_NO_CACHE", "1")
     if evaluator == "compiled":
@@ -192,7 +192,7 @@ def test_validate_runs_every_example_through_every_evaluator(monkeypatch, run_cl
 
 
 def test_an_evaluator_that_crashes_on_an_example_is_reported_not_raised(monkeypatch, run_cli):
-    import engine.decision as decision
+    import engine.decide.decision as decision
 
     def crash(*args):
         raise NameError("name 'v_x' is not defined")

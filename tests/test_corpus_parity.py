@@ -21,10 +21,10 @@ import pytest
 from engine.batch.api import decide_table
 from engine.batch.io import flat_row
 from engine.batch.output import row_json
-from engine.case import load_case
-from engine.decision import decide_case
-from engine.errors import CaseError, EvaluationError, UsageError
-from engine.pipeline import load_catalog
+from engine.check.pipeline import load_catalog
+from engine.core.errors import CaseError, EvaluationError, UsageError
+from engine.decide.decision import decide_case
+from engine.policy.case import load_case
 from engine.policy.outputs import json_order
 
 ROOT = Path(__file__).resolve().parent

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from engine.parser import MAX_DEPTH, parse_expression
+from engine.lang.parser import MAX_DEPTH, parse_expression
 
 # Each shape nests one level per step; `n` steps plus the comparison stay within MAX_DEPTH.
 SHAPES = {
@@ -55,7 +55,7 @@ examples:
 
 
 def _depth(text: str) -> int:
-    from engine import ast
+    from engine.lang import ast
     tree = parse_expression(text)
     if not isinstance(tree, ast.Expr):
         return MAX_DEPTH + 1 if tree.code == "expression-too-deep" else 0

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.case import case_from_data
-from engine.constraints.enforce import violations
-from engine.constraints.record import record_of
-from engine.decision import decide_case
-from engine.pipeline import load_catalog
+from engine.policy.case import case_from_data
+from engine.decide.enforce import violations
+from engine.decide.record import record_of
+from engine.decide.decision import decide_case
+from engine.check.pipeline import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,7 +175,7 @@ WARNED = [p for p in sorted((ROOT / "tests" / "cases").glob("*/*.yaml")) if _law
 @pytest.mark.parametrize("path", WARNED, ids=lambda p: p.stem)
 def test_a_corpus_case_warns_of_each_recorded_fee_the_law_did_not_allow(path):
     """The constraints each case's comment names (computed by hand there) are the warnings, on every version."""
-    from engine.case import load_case
+    from engine.policy.case import load_case
     catalog, _ = load_catalog([ROOT / "policies"])
     case = load_case(str(path))
     for version in catalog.versions(path.parent.name):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from engine.pipeline import load_catalog
+from engine.check.pipeline import load_catalog
 from engine.review.diff_render import RENDERERS
 
 ROOT = Path(__file__).resolve().parent.parent

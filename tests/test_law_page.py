@@ -1,8 +1,8 @@
 """docs/law-enforces.md is generated from the policies and must be current."""
 from pathlib import Path
 
-from engine.constraints.page import render
-from engine.pipeline import load_catalog
+from engine.review.law_page import render
+from engine.check.pipeline import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_page_lists_what_the_policies_enforce():
     catalog, _ = load_catalog([ROOT / "policies"])
     page = (ROOT / "docs" / "law-enforces.md").read_text(encoding="utf-8")
-    assert page == render(catalog), "regenerate: python -m engine.constraints.page"
+    assert page == render(catalog), "regenerate: python -m engine.review.law_page"
 
 
 def test_every_constraint_is_on_the_page_with_its_source():

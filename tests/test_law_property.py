@@ -22,12 +22,12 @@ from test_columnar_parity import BASE, cases
 from engine.batch.api import catalog_for, decide_table
 from engine.batch.io import flat_row
 from engine.batch.output import row_json
-from engine.case import case_from_data
-from engine.constraints.enforce import violations
-from engine.constraints.record import record_of
-from engine.decision import decide_case
-from engine.errors import CaseError, EvaluationError, UsageError
-from engine.example_parity import columnar_fields
+from engine.policy.case import case_from_data
+from engine.decide.enforce import violations
+from engine.decide.record import record_of
+from engine.decide.decision import decide_case
+from engine.core.errors import CaseError, EvaluationError, UsageError
+from engine.verify.parity import columnar_fields
 
 _KEYS = columnar_fields()      # action, rule, step, amounts and every output of the registry (policy/outputs.py)
 
@@ -45,7 +45,7 @@ def _lawful(catalog, decision, data) -> None:
     law = next((b.checked.params for b in decision.bindings.values() if b.version.name == "no-regulation"), None)
     fee = _money(out["fee"]) or Decimal(0)
     record = record_of(decision.action, decision.step, decision.outputs, decision.amounts.get("total"))
-    from engine.constraints.history import judge_history
+    from engine.decide.history import judge_history
     judged, _ = judge_history(catalog, decision.version, data)     # recorded fees the law did not allow are not owed
     assert violations(decision.bindings, decision.main, judged, decision.as_of, record) == []
     if law is not None and fee > 0:                        # only a process that uses the law is bound by it

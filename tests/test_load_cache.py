@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from engine import ast
-from engine.cache_codec import CodecError, decode, encode
-from engine.load_cache import prune
+from engine.lang import ast
+from engine.policy.cache_codec import CodecError, decode, encode
+from engine.policy.load_cache import prune
 from engine.policy.loader import load_version
-from engine.source import Span
+from engine.core.source import Span
 
 POLICY = Path("policies/demo/2026-01-01.yaml")
 

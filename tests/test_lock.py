@@ -42,7 +42,7 @@ def test_the_bundled_lock_is_sha256sum_lines_without_drafts():
              if not line.startswith("#")]
     paths = [line.split("  ")[1] for line in lines]
     assert "policies/demo/2026-01-01.yaml" in paths
-    from engine.pipeline import load_catalog
+    from engine.check.pipeline import load_catalog
     catalog, _ = load_catalog([ROOT / "policies"])
     drafts = [v for v in catalog.policies.all() if v.is_draft]      # found by status, wherever they live
     assert drafts and not {str(Path(v.path).resolve().relative_to(ROOT)) for v in drafts} & set(paths)
@@ -231,7 +231,7 @@ def test_the_lock_is_replaced_atomically(project, run_cli, monkeypatch):
     import engine.review.lock as lock_module
 
     def dies(path, text):
-        from engine.atomic import replace_atomically
+        from engine.core.atomic import replace_atomically
 
         def half(temp):
             temp.write_text(text[:20], encoding="utf-8")

@@ -17,9 +17,9 @@ import jsonschema
 import polars as pl
 import pytest
 
-from engine import schema_check
-from engine import types as T
-from engine.explain_words import WORDS
+from engine.core import schema_check
+from engine.explain.words import WORDS
+from engine.lang import types as T
 from engine.policy import outputs as registry
 from engine.review.output_files import render
 
@@ -136,9 +136,9 @@ def test_an_output_added_to_the_registry_reaches_every_reader(added, run_cli):
     from engine.batch.api import decide_table
     from engine.batch.io import flat_row
     from engine.batch.output import row_json
-    from engine.case import load_case
-    from engine.decision import decide_case
-    from engine.pipeline import load_catalog
+    from engine.check.pipeline import load_catalog
+    from engine.decide.decision import decide_case
+    from engine.policy.case import load_case
 
     schemas = added / "schemas"
     decision_schema = json.loads((schemas / "decision.schema.json").read_text())

@@ -20,15 +20,15 @@ def test_package_data_globs_find_the_files_the_engine_reads():
     shipped = {p for glob in config["frist"] for p in ROOT.glob(glob)}
     assert set((ROOT / "schemas").glob("*.json")) <= shipped
     assert set((ROOT / "policies").rglob("*.yaml")) <= shipped
-    assert config["frist.engine"] == ["grammar.lark"]
+    assert config["frist.engine.lang"] == ["grammar.lark"]
 
 
 def test_the_engine_reads_its_files_relative_to_the_package():
-    from engine.catalog_source import BUNDLED
-    from engine.schema_check import SCHEMA_DIR
+    from engine.policy.catalog_source import BUNDLED
+    from engine.core.schema_check import SCHEMA_DIR
     assert BUNDLED == ROOT / "policies" and SCHEMA_DIR == ROOT / "schemas"
 
 
 def test_console_script_points_into_the_package():
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"frist": "frist.engine.cli:main"}
+    assert scripts == {"frist": "frist.engine.cli.main:main"}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.case import load_case
-from engine.decision import decide_case
-from engine.pipeline import load_catalog
+from engine.policy.case import load_case
+from engine.decide.decision import decide_case
+from engine.check.pipeline import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 DATES = [dt.date(2026, 2, 10), dt.date(2026, 2, 23), dt.date(2026, 2, 24), dt.date(2026, 3, 2), dt.date(2026, 7, 1), dt.date(2027, 1, 4)]

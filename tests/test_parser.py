@@ -1,4 +1,4 @@
-"""The parser: expressions → `engine.ast` trees (compared structurally; spans are ignored),
+"""The parser: expressions → `engine.lang.ast` trees (compared structurally; spans are ignored),
 and malformed expressions → one `syntax-error` diagnostic at the offending column."""
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from engine import ast
-from engine.diagnostics import Diagnostic
-from engine.document import parse_document
-from engine.parser import MAX_EXPRESSION_LENGTH, parse_expression
-from engine.source import Source
+from engine.lang import ast
+from engine.core.diagnostics import Diagnostic
+from engine.core.document import parse_document
+from engine.lang.parser import MAX_EXPRESSION_LENGTH, parse_expression
+from engine.core.source import Source
 from engine.values.time import Months
 
 

@@ -12,9 +12,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine.case import case_from_data
-from engine.decision import decide_case
-from engine.pipeline import load_catalog
+from engine.policy.case import case_from_data
+from engine.decide.decision import decide_case
+from engine.check.pipeline import load_catalog
 
 CATALOG, _ = load_catalog(["policies"])
 

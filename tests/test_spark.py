@@ -1,4 +1,4 @@
-"""`engine.spark.decide_dataframe` on Spark local mode: decisions equal `decide_batch`'s, rejects
+"""`engine.batch.spark.decide_dataframe` on Spark local mode: decisions equal `decide_batch`'s, rejects
 keep their global row number, and rows are numbered across partitions and Arrow batches.
 
 Needs the `spark` extra and a Java runtime, and takes a minute or two, so it runs only with
@@ -54,7 +54,7 @@ def test_java_runtime_is_there():
 
 def test_decide_dataframe_over_partitions_and_batches(spark, tmp_path):
     from engine import decide_batch
-    from engine.spark import decide_dataframe, decision_schema
+    from engine.batch.spark import decide_dataframe, decision_schema
     docs = [dict(doc, case_id=f"{doc['case_id']}-{i}") for i in range(5) for doc in GOOD + [BAD]]
     frame = pl.DataFrame([flat_row(d) for d in docs], infer_schema_length=None)
     folder = tmp_path / "cases"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.pipeline import load_catalog
-from engine.policy.predecessors import predecessor_problems
+from engine.check.pipeline import load_catalog
+from engine.check.predecessors import predecessor_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = ("--today", "2026-08-01")

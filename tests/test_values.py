@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.functions import lookup_bracket, simple_interest, value_on
+from engine.lang.functions import lookup_bracket, simple_interest, value_on
 from engine.values.calendar import BusinessCalendar, calendar_for
 from engine.values.money import (DECIMAL_CONTEXT, floor_kr, format_money, format_percent, is_ore_exact, parse_money,
                                  round_kr, round_ore)
@@ -181,7 +181,7 @@ def test_value_on_and_lookup():
 
 
 def test_value_on_before_the_schedule_starts():
-    from engine.errors import EvaluationError
+    from engine.core.errors import EvaluationError
     with pytest.raises(EvaluationError, match="no value on 2025-06-30"):
         value_on(RATES, day("2025-06-30"))
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import commands, verified_cache
+from engine.cli import commands
+from engine.verify import cache as verified_cache
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import TESTS
-from engine.case import load_case
-from engine.decision import decide_case
-from engine.errors import UsageError
-from engine.pipeline import load_catalog
+from engine.policy.case import load_case
+from engine.decide.decision import decide_case
+from engine.core.errors import UsageError
+from engine.check.pipeline import load_catalog
 from engine.policy.model import PolicySet
 from engine.policy.versions import duplicate_dates, in_force, overlapping, uses_order, valid_until
 

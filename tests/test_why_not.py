@@ -13,11 +13,11 @@ import re
 
 import pytest
 
-import engine.decision
-from engine.case import case_from_data, load_case, pin_decision_date_defaults
-from engine.decision import decide_case
-from engine.pipeline import load_catalog
-from engine.why_not import why_not
+import engine.decide.decision
+from engine.policy.case import case_from_data, load_case, pin_decision_date_defaults
+from engine.decide.decision import decide_case
+from engine.check.pipeline import load_catalog
+from engine.explain.why_not import why_not
 
 CONSUMER = "examples/consumer-inkassovarsel.yaml"
 
@@ -63,12 +63,12 @@ def test_why_not_at_a_far_date_answers(run_cli):
 
 def _count_decisions(monkeypatch) -> list:
     calls = []
-    real = engine.decision.decide_case
+    real = engine.decide.decision.decide_case
 
     def counting(*args, **kwargs):
         calls.append(args[2])
         return real(*args, **kwargs)
-    monkeypatch.setattr(engine.decision, "decide_case", counting)
+    monkeypatch.setattr(engine.decide.decision, "decide_case", counting)
     return calls
 
 

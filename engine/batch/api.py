@@ -15,9 +15,9 @@ from typing import Any, Callable
 
 import polars as pl
 
-from ..case import LoadedCase
-from ..errors import CaseError, FristError, PolicyError, UsageError
-from ..pipeline import Catalog, load_catalog
+from ..policy.case import LoadedCase
+from ..core.errors import CaseError, FristError, PolicyError, UsageError
+from ..check.pipeline import Catalog, load_catalog
 from ..values.time import parse_date, today_oslo
 from .law import judge_rows, violation_rows
 from .layout import REJECTS, ROW, describe_reject, rejects_of, to_case_frame
@@ -90,7 +90,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     from .columns import check_columns, check_item_fields
     from ..columnar.frame import AS_OF, cases_from_frame
     from ..columnar.program import evaluate
-    from ..decision import decide_case
+    from ..decide.decision import decide_case
     from .output import decisions_from_columns, decisions_from_scalar
 
     frame = table if isinstance(table, pl.DataFrame) else pl.from_arrow(table)
@@ -208,7 +208,7 @@ def decide_batch(table: Any, policy: str | None = None, as_of: dt.date | str | N
                                        ignore_unknown=ignore_unknown)
     if problems.height:
         if rejects is None:
-            from ..diagnostics import Diagnostic
+            from ..core.diagnostics import Diagnostic
             raise CaseError([Diagnostic("invalid-row", describe_reject(r)) for r in problems.head(20).to_dicts()])
         rejects.extend(problems.to_dicts())
     return decisions if isinstance(table, pl.DataFrame) else decisions.to_arrow()

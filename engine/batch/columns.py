@@ -10,9 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterable
 
-from ..diagnostics import did_you_mean
-from ..errors import UsageError
-from ..schema_check import load_schema
+from ..core.diagnostics import did_you_mean
+from ..core.errors import UsageError
+from ..core.schema_check import load_schema
 
 __all__ = ["known_columns", "check_columns", "check_item_fields", "describe_columns"]
 

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import polars as pl
 
-from ..errors import UsageError
+from ..core.errors import UsageError
 from .layout import ROW
 
 __all__ = ["FORMATS", "CHUNK_ROWS", "REJECT_COLUMNS", "format_of", "read_cases", "decision_sink", "rejects_sink", "flat_row"]
@@ -78,8 +78,8 @@ def flat_row(doc: dict) -> dict:
 
 def _parse_line(raw: bytes, where: str) -> dict:
     """One JSON Lines row as a checked case document; raises ValueError or CaseError with the reason."""
-    from ..case import case_from_data
-    from ..document import LIMITS
+    from ..policy.case import case_from_data
+    from ..core.document import LIMITS
     if len(raw) > LIMITS["bytes"]:
         raise ValueError(f"the line is {len(raw)} bytes; a case is at most {LIMITS['bytes']}")
     try:
@@ -103,7 +103,7 @@ def _read_jsonl(path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, list[dict
 
     Lines are read as bytes and decoded one by one, so a bad byte rejects its line only.
     """
-    from ..errors import CaseError
+    from ..core.errors import CaseError
     rows, rejects = [], []
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):

@@ -1,12 +1,12 @@
 """The law in batch: the same constraint check as `decide`, on every columnar decision.
 
-Columnar decisions are judged by `engine.constraints.enforce.violations`, the one check
+Columnar decisions are judged by `engine.decide.enforce.violations`, the one check
 every path shares, on the row's case and the decision's `record_of(...)`. A row whose
 case holds a recorded fee the law did not allow is re-decided by the scalar evaluator
 (which leaves the fee out and warns); a row whose decision breaks a constraint is taken
 out of the decisions and reported as a violation, never written as a lawful decision.
 Only rows that take a step, charge a cost or hold a recorded fee are judged (the law
-binds nothing else: engine/constraints/record.py `binds`).
+binds nothing else: engine/decide/record.py `binds`).
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import datetime as dt
 
 import polars as pl
 
-from ..constraints.enforce import constrained, violations
-from ..constraints.history import judge_history
-from ..constraints.record import record_of
+from ..decide.enforce import constrained, violations
+from ..decide.history import judge_history
+from ..decide.record import record_of
 from .output import output_columns
 
 __all__ = ["VIOLATIONS", "judge_rows", "violation_rows"]

@@ -16,9 +16,9 @@ from functools import lru_cache
 
 import polars as pl
 
-from .. import types as T
+from ..lang import types as T
 from ..columnar.frame import AS_OF, dtype_of, root_columns
-from ..schema_check import load_schema
+from ..core.schema_check import load_schema
 from ..values.money import MAX_AMOUNT
 from ..values.time import DATE_MAX, DATE_MIN
 
@@ -254,7 +254,7 @@ def _failing(long: pl.DataFrame, name: str, rules: list[tuple[str, pl.Expr, str]
 
 
 def _item_checks(name: str, long: pl.DataFrame) -> pl.DataFrame:
-    """The checks `engine.case` makes on list items, as rejects."""
+    """The checks `engine.policy.case` makes on list items, as rejects."""
     rules = []
     if name == "claims":
         rules = [("amount", pl.col("amount") <= 0, "must be positive"),

@@ -18,7 +18,7 @@ from ..columnar.program import CHOSEN, ColumnarResult, OutputColumn
 from ..columnar.values import Col, round_fixed
 from ..policy.outputs import (PRODUCT, Output, all_outputs, column_kind, columns, inputs, json_order, output_json,
                               product_amount)
-from ..runtime import Bound, CheckedVersion
+from ..run.runtime import Bound, CheckedVersion
 from ..values.money import format_percent
 
 __all__ = ["decisions_from_columns", "decisions_from_scalar", "row_json", "MONEY", "HEAD", "output_columns"]

@@ -19,8 +19,8 @@ from typing import Callable, Iterable
 
 import polars as pl
 
-from ..atomic import replace_atomically
-from ..errors import UsageError
+from ..core.atomic import replace_atomically
+from ..core.errors import UsageError
 
 __all__ = ["TableSink", "check_targets"]
 

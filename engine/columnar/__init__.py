@@ -1,6 +1,6 @@
 """Columnar evaluator: a checked policy version → Polars expressions over a frame of cases.
 
-The second evaluator beside `engine/compiler.py` (one case at a time). It reads the same
+The second evaluator beside `engine/run/compiler.py` (one case at a time). It reads the same
 checked AST (parser and checker shared; no rule is written twice) and decides a whole
 frame at once, one pass per rule in priority order (`program.py`).
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .. import ast
-from .. import types as T
+from ..lang import ast
+from ..lang import types as T
 from .values import Col, NotColumnar, any_err, kind_of
 
 if TYPE_CHECKING:

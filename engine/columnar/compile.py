@@ -1,6 +1,6 @@
 """Columnar compiler: a checked expression → a `Col` (Polars expression, kind, scale, err).
 
-It walks the same checked AST as `engine/compiler.py`, node kind by node kind, and takes
+It walks the same checked AST as `engine/run/compiler.py`, node kind by node kind, and takes
 parameters as constants. Anything without an exact vectorised form (division of
 non-constants, `interest`, a registry function it does not know, nested aggregates)
 raises `NotColumnar`; the caller then evaluates that whole top-level expression per case.
@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .. import ast
-from .. import types as T
-from ..operators import binary_impl
+from ..lang import ast
+from ..lang import types as T
+from ..lang.operators import binary_impl
 from ..values.money import DECIMAL_CONTEXT
 from .calendar import day_tables
 from .frame import AS_OF, to_day
@@ -247,7 +247,7 @@ class ExprCompiler:
     def _fold(self, node: ast.Call, values: list) -> Col:
         """A call on constants: its value, by the scalar implementation (a table gather of one
         constant is a one-row Series, which Polars does not broadcast like a scalar)."""
-        from ..functions import FUNCTIONS
+        from ..lang.functions import FUNCTIONS
         fn = FUNCTIONS[node.name]
         try:
             with decimal.localcontext(DECIMAL_CONTEXT):

@@ -1,7 +1,7 @@
 """Per-case fallback: a top-level expression the columnar compiler cannot vectorise.
 
 The expression is turned into Python by the scalar compiler's own emitter
-(`engine.compiler._Emitter`, so the rule is still written once) and called once per case
+(`engine.run.compiler._Emitter`, so the rule is still written once) and called once per case
 on run-time values rebuilt from the columns (`cases_from_frame`). Results go back into a
 column when they fit one (numbers in fixed point); a row whose evaluation raises gets
 `err`, so it is re-decided, and its error reported, by the scalar evaluator.
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .. import ast
-from ..compiler import _Emitter
-from ..errors import EvaluationError
+from ..lang import ast
+from ..run.compiler import _Emitter
+from ..core.errors import EvaluationError
 from ..values.money import DECIMAL_CONTEXT
 from ..values.time import Months
 from .frame import AS_OF, from_day, to_day

@@ -13,8 +13,8 @@ from typing import Any, Iterable
 
 import polars as pl
 
-from .. import types as T
-from ..case import case_type
+from ..lang import types as T
+from ..policy.case import case_type
 
 __all__ = ["EPOCH", "AS_OF", "frame_schema", "root_columns", "frame_from_cases", "cases_from_frame",
            "to_day", "from_day", "dtype_of"]

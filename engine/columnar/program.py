@@ -15,11 +15,11 @@ from typing import Any, Callable
 
 import polars as pl
 
-from .. import ast
-from .. import types as T
-from ..plan import needs
+from ..lang import ast
+from ..lang import types as T
 from ..policy.outputs import rule_outputs
-from ..runtime import Bound
+from ..run.plan import needs
+from ..run.runtime import Bound
 from .aggregate import aggregate_column, long_table
 from .compile import ExprCompiler
 from .fallback import FAILED, per_case, to_python
@@ -204,7 +204,7 @@ class ColumnarRun:
         return ColumnarResult(self.frame.select(keep), outputs, amounts, suspect.rename("suspect"), self.fallbacks)
 
     def _set_aside_rows(self, checked) -> None:
-        """Rows where a `set_aside:` reason holds a claim are re-decided per case (engine/set_aside.py).
+        """Rows where a `set_aside:` reason holds a claim are re-decided per case (engine/decide/set_aside.py).
 
         Each reason `select(c for c in claims where P)` is asked here as `any(true for c in
         claims where P)`; the columns then stand for cases whose every claim is collected.

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from .. import types as T
+from ..lang import types as T
 from .frame import to_day
 
 __all__ = ["Col", "NotColumnar", "MAX_SCALE", "kind_of", "literal", "rescale", "align", "any_err", "fixed",

@@ -10,11 +10,11 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from .. import ast
-from ..diagnostics import Diagnostic, Severity, did_you_mean, relative
-from ..document import Document, load_document
-from ..source import ScalarText
-from ..schema_check import schema_diagnostics
+from ..lang import ast
+from ..core.diagnostics import Diagnostic, Severity, did_you_mean, relative
+from ..core.document import Document, load_document
+from ..core.source import ScalarText
+from ..core.schema_check import schema_diagnostics
 from ..values.calendar import known_country, supported_countries
 from ..values.time import parse_date
 from .layout import DRAFTS, expected_path
@@ -67,7 +67,7 @@ def _outside_layout(root: Path, file: Path) -> Diagnostic:
 
 def load_version(path: Path) -> tuple[PolicyVersion | None, list[Diagnostic]]:
     """Load one policy file: YAML, schema, then every expression parsed (cached by content)."""
-    from ..load_cache import cached_load
+    from .load_cache import cached_load
     shown = relative(path)
     return cached_load(Path(path), shown, lambda: _load_version(Path(path), shown))
 
@@ -100,7 +100,7 @@ class _Builder:
             start = self.doc.source.text.find(text, at_value)
             start = start if start >= 0 else at_value
             where = ScalarText(self.doc.source, text, start, start + len(text))
-        from ..parser import parse_expression      # lark: only when a file is loaded from source
+        from ..lang.parser import parse_expression      # lark: only when a file is loaded from source
         result = parse_expression(text, where)
         if isinstance(result, Diagnostic):
             self.problems.append(result)

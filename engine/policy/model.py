@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import ast
-from ..document import Document
-from ..source import Span
+from ..lang import ast
+from ..core.document import Document
+from ..core.source import Span
 
 __all__ = ["Parameter", "Rule", "Constraint", "Example", "PolicyVersion", "PolicySet"]
 
@@ -55,8 +55,8 @@ class Constraint:
     """A limit the law sets on every decision of a policy that uses this one.
 
     `when` says which decisions it binds (default: all), `require` what must then hold;
-    both see the case, the policy's own figures and `decision` (see engine/constraints).
-    `history: false` keeps it off recorded events (see engine/constraints/history.py).
+    both see the case, the policy's own figures and `decision` (see engine/decide/enforce.py).
+    `history: false` keeps it off recorded events (see engine/decide/history.py).
     """
 
     id: str

@@ -5,8 +5,8 @@ A rule writes `fee: …`, `payment_deadline: …`; the decision reports them. Be
 registry the list of outputs was written out in about eleven places (the loader and
 checker, the decision JSON, the columnar program, the batch columns, diff, timeline,
 explain, both JSON Schemas); each now reads `OUTPUTS`. Adding an output of an existing type
-is one entry here (plus its label words in explain_words.py and a regenerated schema:
-`python -m engine.policy.output_schema`); docs/architecture.md lists what reads it.
+is one entry here (plus its label words in explain/words.py and regenerated schemas:
+`python -m engine.review.output_files`); docs/architecture.md lists what reads it.
 
 An entry is a single value (`form="value"`: the rule's expression, of `type`) or a product
 (`form="product"`: the rule gives `<name>_rate` (Percent) and `<name>_basis` (Money); the
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .. import types as T
+from ..lang import types as T
 from ..values.money import format_money, format_percent, round_ore
 
 __all__ = ["Output", "OUTPUTS", "VALUE", "PRODUCT", "rule_outputs", "json_order", "by_name", "inputs",
@@ -43,14 +43,14 @@ class Output:
     name:        the rule's key (a product: the stem of `<name>_rate`/`<name>_basis`), the
                  decision JSON key, the batch column, the diff field, the `expect` key.
     type:        the rule expression's type (a product: Money, the amount's).
-    label:       key of `WORDS[lang]["outputs"]` (explain_words.py): the nb/en words.
+    label:       key of `WORDS[lang]["outputs"]` (explain/words.py): the nb/en words.
     description: what it means, for the JSON Schemas.
     form:        VALUE or PRODUCT (see the module docstring).
     diff:        `frist diff` compares it (a product by its amount).
     timeline:    how `frist timeline` shows it: None (not at all), "field" (in each row's
                  JSON), "cost" (also the fee column), "when" (also the deadline column:
                  the first "when" output the decision gives, after `when_prefix`).
-    law:         how a constraint sees it as `decision.<name>` (engine/constraints/record.py):
+    law:         how a constraint sees it as `decision.<name>` (engine/decide/record.py):
                  None (not at all), "charge" (Money; 0 NOK when the rule gives none; a
                  non-zero charge makes the law bind the decision), "value" (optional).
     required:    the decision schema requires it. Format 1 promises that stored decisions

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic
 from .model import PolicySet, PolicyVersion
 
 __all__ = ["in_force", "valid_until", "overlapping", "uses_order", "duplicate_dates"]

@@ -16,15 +16,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import ast
-from ..errors import CaseError, EvaluationError, UsageError
+from ..lang import ast
+from ..core.errors import CaseError, EvaluationError, UsageError
+from ..lang.render import show
 from ..policy.outputs import all_outputs, compared
-from ..render_values import show
 
 if TYPE_CHECKING:
-    from ..case import LoadedCase
+    from ..policy.case import LoadedCase
     from ..policy.model import PolicyVersion
-    from ..runtime import CheckedVersion
+    from ..run.runtime import CheckedVersion
     from .sources import PinnedCatalog
 
 __all__ = ["Side", "Change", "CaseResult", "version_changes", "compare_cases", "decision_fields"]
@@ -209,7 +209,7 @@ def _flat(decision: dict) -> dict[str, Any]:
 
 
 def _decide(side: Side, case: LoadedCase, as_of: dt.date, override: str | None, drafts: bool):
-    from ..decision import decide_case
+    from ..decide.decision import decide_case
     try:
         decision = decide_case(side.catalog, case, as_of, override, drafts, trace=True)
     except (CaseError, UsageError, EvaluationError) as err:

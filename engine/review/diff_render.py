@@ -1,4 +1,4 @@
-"""Rendering a policy diff (`diff_cmd.diff_data`) as text, markdown (for a pull request) or HTML.
+"""Rendering a policy diff (`cli.diff.diff_data`) as text, markdown (for a pull request) or HTML.
 
 All three put the changed cases first, grouped by the kind of change, each with old → new
 values, the deciding rule and the changed figures it read; then the changes to the file;

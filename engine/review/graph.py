@@ -17,14 +17,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from .. import ast
-from ..render_values import show
-from ..trace import SourceIndex
+from ..lang import ast
+from ..lang.render import show
+from ..run.trace import SourceIndex
 
 if TYPE_CHECKING:
     from argparse import Namespace
 
-    from ..runtime import CheckedRule, CheckedVersion
+    from ..run.runtime import CheckedRule, CheckedVersion
 
 __all__ = ["Edge", "ladder", "to_mermaid", "to_dot", "to_json", "graph"]
 
@@ -109,7 +109,7 @@ def ladder(version: CheckedVersion, used: dict[str, CheckedVersion] | None = Non
         used: the used policies' versions by alias, to follow their definitions (`kravia.is_business`).
     """
     used = used or {}
-    from ..runtime import Bound
+    from ..run.runtime import Bound
     sources = SourceIndex({version.name: Bound(version)})
     edges: list[Edge] = []
     stage = ANY                 # the step most recently reached for the first time
@@ -209,8 +209,8 @@ def to_json(version: CheckedVersion, used: dict[str, CheckedVersion] | None = No
 
 
 def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..commands import _catalog, _date
-    from ..errors import UsageError
+    from ..cli.commands import _catalog, _date
+    from ..core.errors import UsageError
     from ..values.time import today_oslo
     name, _, pinned = args.policy.partition("@")
     catalog = _catalog([args.policies])

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import ast
+from ..lang import ast
 
 if TYPE_CHECKING:
-    from ..pipeline import Catalog
-    from ..runtime import CheckedVersion
+    from ..check.pipeline import Catalog
+    from ..run.runtime import CheckedVersion
 
 __all__ = ["changed_items", "users_of"]
 

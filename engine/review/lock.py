@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..atomic import write_text_atomically
-from ..diagnostics import Diagnostic, relative, render_text, sort_and_cap
-from ..errors import PolicyError, UsageError
-from ..source import Span
+from ..core.atomic import write_text_atomically
+from ..core.diagnostics import Diagnostic, relative, render_text, sort_and_cap
+from ..core.errors import PolicyError, UsageError
+from ..core.source import Span
 
 if TYPE_CHECKING:
     from argparse import Namespace
 
-    from ..pipeline import Catalog
+    from ..check.pipeline import Catalog
     from ..policy.model import PolicyVersion
 
 __all__ = ["LOCK_NAME", "Lock", "Entry", "find_lock", "lock_for", "lock_problems", "lock_command"]
@@ -181,7 +181,7 @@ def _refusals(lock: Lock, rewrite: set[str], forget: set[str], allow: set[str], 
 
 def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """`frist lock [PATH ...] [--check] [--rewrite|--forget|--allow-backdated NAME@VERSION ...]`."""
-    from ..pipeline import load_catalog
+    from ..check.pipeline import load_catalog
     from .lock_checks import guard_problems
     catalog, problems = load_catalog(args.paths)
     errors = [d for d in problems if d.is_error]
@@ -263,7 +263,7 @@ def _summary_json(locked: Lock, *, written: bool, **report) -> str:
     forgotten and refused (as diagnostics), and whether the lock file was written."""
     import json
 
-    from ..diagnostics import render_json
+    from ..core.diagnostics import render_json
     refused = report.pop("refused")
     check = report["check"]
     return json.dumps({

@@ -16,10 +16,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from ..diagnostics import Diagnostic, relative
+from ..core.diagnostics import Diagnostic, relative
 
 if TYPE_CHECKING:
-    from ..pipeline import Catalog
+    from ..check.pipeline import Catalog
     from .lock import Lock
 
 __all__ = ["guard_problems"]

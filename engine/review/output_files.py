@@ -4,7 +4,7 @@
 required fields, a blocked decision's `proposed`) and `schemas/policy.schema.json` (a rule's
 output keys, an example's `expect` keys) are derived from `policy/outputs.py`; every other
 part of them is written by hand and kept as it is. docs/outputs.md is the registry as a
-table for people (with each output's nb/en words from explain_words.py).
+table for people (with each output's nb/en words from explain/words.py).
 `python -m engine.review.output_files` rewrites the three files; tests/test_outputs.py
 fails when a committed one is stale.
 """
@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..explain_words import WORDS
+from ..explain.words import WORDS
 from ..policy.outputs import (DECISION_HEAD, DECISION_TAIL, EXPECT_FIXED, PRODUCT, RULE_FIXED, VALUE, Output,
                               all_outputs, columns, inputs, json_order)
-from ..schema_check import SCHEMA_DIR
+from ..core.schema_check import SCHEMA_DIR
 
 __all__ = ["render", "decision_schema", "policy_schema", "outputs_page", "dump", "main"]
 

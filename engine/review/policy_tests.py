@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..diagnostics import Diagnostic, render_text
+from ..core.diagnostics import Diagnostic, render_text
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -53,7 +53,7 @@ def example_results(paths: list[str], policies: str = "policies", keyword: str |
     Raises:
         PolicyError: a policy file has errors, so its examples cannot be decided.
     """
-    from ..commands import run_examples
+    from ..cli.commands import run_examples
     from .sources import candidate_catalog
     catalog = candidate_catalog(policies, paths)
     roots = [Path(p).resolve() for p in paths]
@@ -124,7 +124,7 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _write(path: str, text: str) -> None:
-    from ..errors import UsageError
+    from ..core.errors import UsageError
     try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)

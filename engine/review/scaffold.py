@@ -14,15 +14,15 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..diagnostics import Diagnostic, relative
-from ..document import load_document
-from ..errors import UsageError
+from ..core.diagnostics import Diagnostic, relative
+from ..core.document import load_document
+from ..core.errors import UsageError
 from ..policy.layout import expected_path
 
 if TYPE_CHECKING:
     from argparse import Namespace
 
-    from ..pipeline import Catalog
+    from ..check.pipeline import Catalog
 
 __all__ = ["TODO", "new_version", "unfinished_figures", "new_version_command"]
 
@@ -114,7 +114,7 @@ def unfinished_figures(catalog: Catalog) -> list[Diagnostic]:
 
 
 def new_version_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..commands import _catalog, _date
+    from ..cli.commands import _catalog, _date
     effective = _date(args.effective, "the effective date")
     policies = Path(args.policies)
     catalog = _catalog([policies])

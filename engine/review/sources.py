@@ -13,11 +13,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Diagnostic
-from ..errors import PolicyError, UsageError
-from ..pipeline import Catalog, load_catalog
+from ..core.diagnostics import Diagnostic
+from ..core.errors import PolicyError, UsageError
+from ..check.pipeline import Catalog, load_catalog
 from ..policy.loader import find_policy_files
-from ..policy.scope import candidate_files
+from ..check.scope import candidate_files
 
 __all__ = ["PinnedCatalog", "candidate_catalog", "git_file"]
 

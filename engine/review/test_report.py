@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..diagnostics import render_concise, render_json
+from ..core.diagnostics import render_concise, render_json
 
 if TYPE_CHECKING:
     from ..policy.model import PolicyVersion

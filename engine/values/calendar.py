@@ -153,7 +153,7 @@ def _entry(country: str, year: int):
     Entries are signed with the load cache's per-user key (HMAC-SHA256), as its own are: a
     calendar planted in a shared or restored cache folder could move every deadline.
     """
-    from .. import load_cache
+    from ..policy import load_cache
     folder, release = load_cache.cache_dir(), _release()
     if folder is None or release is None or not country.isalnum():
         return None
@@ -168,7 +168,7 @@ def _read(country: str, year: int) -> bytes | None:
     entry = _entry(country, year)
     if entry is None:
         return None
-    from ..load_cache import _read_regular
+    from ..policy.load_cache import _read_regular
     data = _read_regular(entry[0], 1 << 20)
     if data is None or not hmac.compare_digest(data[:32], hmac.new(entry[1], data[32:], "sha256").digest()):
         return None
@@ -181,7 +181,7 @@ def _write(country: str, year: int, text: str) -> None:
     entry = _entry(country, year)
     if entry is None:
         return
-    from ..atomic import replace_atomically
+    from ..core.atomic import replace_atomically
     body = text.encode("utf-8")
     try:
         entry[0].parent.mkdir(parents=True, exist_ok=True)

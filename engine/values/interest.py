@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ..errors import EvaluationError
+from ..core.errors import EvaluationError
 
 __all__ = ["value_on", "simple_interest"]
 

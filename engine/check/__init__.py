@@ -1,0 +1,1 @@
+"""Checking a loaded policy set: expression types, policy checks, predecessors, scope, the load→check pipeline."""

@@ -1,0 +1,108 @@
+"""The named pipeline every command runs: load → schema+parse → versions → uses → check.
+
+`load_catalog` returns a `Catalog` (every checked version, resolvable by date) and the
+sorted diagnostics; commands decide what to do with errors (validate prints them all,
+decide refuses to run on an invalid policy set).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.diagnostics import Diagnostic, Severity, sort_and_cap
+from ..core.errors import UsageError
+from .policy import check_version
+from ..policy.loader import find_policy_files, load_version
+from ..policy.model import PolicySet, PolicyVersion
+from ..policy.versions import duplicate_dates, in_force, overlapping, uses_order, valid_until
+from ..run.runtime import Bound, CheckedVersion
+
+__all__ = ["Catalog", "load_catalog", "review_warnings"]
+
+
+@dataclass
+class Catalog:
+    """Every checked policy version, by name, resolvable by date."""
+
+    policies: PolicySet
+    checked: dict[str, CheckedVersion] = field(default_factory=dict)    # key → checked
+    compiled: dict[tuple, object] = field(default_factory=dict, repr=False)  # bound keys → CompiledPolicy
+
+    def versions(self, name: str) -> list[PolicyVersion]:
+        return self.policies.versions.get(name, [])
+
+    def resolve(self, name: str, day: dt.date, include_drafts: bool = False, pinned: str | None = None) -> CheckedVersion:
+        versions = self.versions(name)
+        if not versions:
+            known = ", ".join(self.policies.names()) or "none"
+            raise UsageError(f"unknown policy `{name}` (known: {known})")
+        if pinned is not None:
+            # `2027-01-01-draft` names the draft; a bare date the published version, else a draft of that date
+            exact = [v for v in versions if v.label == pinned] or [v for v in versions if v.effective.isoformat() == pinned]
+            if exact:
+                return self.checked[exact[0].key]
+            raise UsageError(f"policy `{name}` has no version {pinned} "
+                             f"(versions: {', '.join(v.label for v in versions)})")
+        version = in_force(versions, day, include_drafts)
+        if version is None:
+            first = min(v.effective for v in versions)
+            raise UsageError(f"no version of `{name}` is in force on {day} (the first takes effect {first})")
+        return self.checked[version.key]
+
+    def bind(self, main: CheckedVersion, day: dt.date, include_drafts: bool = False) -> dict[str, Bound]:
+        """The main version plus, transitively, every used policy's version in force on `day`."""
+        bindings = {main.name: Bound(main)}
+        pending = [main]
+        while pending:
+            current = pending.pop()
+            for used in current.version.uses.values():
+                if used not in bindings:
+                    chosen = self.resolve(used, day, include_drafts)
+                    bindings[used] = Bound(chosen)
+                    pending.append(chosen)
+        return bindings
+
+
+def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
+    files, problems = find_policy_files(paths)
+    policies = PolicySet()
+    for path in files:
+        version, found = load_version(path)
+        problems.extend(found)
+        if version is not None:
+            policies.add(version)
+    problems.extend(duplicate_dates(policies))
+    order, found = uses_order(policies)
+    problems.extend(found)
+    catalog = Catalog(policies)
+    if any(d.code == "uses-cycle" for d in found):
+        return catalog, sort_and_cap(problems)
+    for name in order:
+        versions = policies.versions[name]
+        for version in versions:
+            until = valid_until(versions, version)
+            options = {
+                alias: [catalog.checked[u.key] for u in overlapping(
+                    policies.versions.get(used, []), version.effective, until, include_drafts=version.is_draft)
+                    if u.key in catalog.checked]
+                for alias, used in version.uses.items() if used in policies.versions
+            }
+            catalog.checked[version.key] = check_version(version, options, problems)
+    return catalog, sort_and_cap(problems)
+
+
+def review_warnings(catalog: Catalog, today: dt.date) -> list[Diagnostic]:
+    """Figures in force today whose review date has passed (the 1 January / 1 July changes)."""
+    out = []
+    for name in catalog.policies.names():
+        version = in_force(catalog.versions(name), today)
+        if version is None:
+            continue
+        for p in version.parameters.values():
+            if p.review_by is not None and p.review_by < today:
+                out.append(Diagnostic(
+                    "review-overdue", f"`{p.name}` was due for review on {p.review_by} and is still in force",
+                    p.span, severity=Severity.WARNING,
+                    help=f"check the figure against its source ({p.source}) and add a new version of `{name}`"))
+    return out

@@ -1,0 +1,155 @@
+"""What `frist validate PATH...` checks: the given files among the policies they live with.
+
+A policy file is checked together with the policy folder it lives in (or `--policies DIR`):
+its `uses` resolve against the other policies there, and the file replaces the version of
+the same policy and date, so an edited copy anywhere can be checked. The report keeps the
+problems of the given files and of the versions that use them (the consequences of a law
+change), not those of unrelated files; a folder given as a path is checked whole.
+
+Problems are ordered root cause first: a used policy's file before the files of the
+policies that use it (the law's own error before its consequences in kravia).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.diagnostics import Capped, Diagnostic
+from ..core.document import load_document
+from ..core.errors import UsageError
+from ..policy.layout import policy_root
+from ..policy.loader import find_policy_files
+
+__all__ = ["Scope", "validation_scope", "candidate_files", "relevant", "keep", "root_cause_first"]
+
+
+@dataclass
+class Scope:
+    files: list[Path]                                   # every file to load
+    given: list[Path] = field(default_factory=list)     # single files named on the command line
+    whole: list[Path] = field(default_factory=list)     # folders named on the command line
+    copies: list[Path] = field(default_factory=list)    # given files outside the policy layout (edited copies)
+    problems: list[Diagnostic] = field(default_factory=list)   # files in a given folder outside its layout
+
+
+def _identity(path: Path) -> tuple[str, str, bool] | None:
+    """(policy, effective, is draft) as written in the file, or None when unreadable."""
+    doc = load_document(path, str(path))
+    if isinstance(doc, Diagnostic) or not isinstance(doc.data, dict):
+        return None
+    return str(doc.data.get("policy")), str(doc.data.get("effective")), doc.data.get("status") == "draft"
+
+
+def candidate_files(policies: str | Path | None, candidates: list[Path]) -> list[Path]:
+    """The files of `policies` with each candidate replacing the version of its policy, date
+    and status (so an edited copy stands in for its namesake), plus the candidates."""
+    base = find_policy_files([policies])[0] if policies is not None and Path(policies).exists() else []
+    replaced = {_identity(f) for f in candidates} - {None}
+    given = {c.resolve() for c in candidates}
+    kept = [f for f in base if f.resolve() not in given and _identity(f) not in replaced]
+    return kept + list(candidates)
+
+
+def _root_of(file: Path, policies: str | None) -> tuple[Path | None, bool]:
+    """The policy folder to check `file` with, and whether `file` sits in its layout."""
+    identity = _identity(file)
+    root = policy_root(file, identity[0]) if identity else None
+    if policies is not None:
+        return Path(policies), root is not None
+    if root is not None:
+        return root, True
+    default = Path("policies")
+    return (default if default.is_dir() else None), False
+
+
+def validation_scope(paths: list[str], policies: str | None) -> Scope:
+    """Expand the command line. Raises `UsageError` for a path that does not exist."""
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"`{missing[0]}` does not exist: give policy files or folders of them (default: policies/)")
+    scope = Scope(files=[])
+    for p in map(Path, paths):
+        if p.is_dir():
+            scope.whole.append(p)
+            files, problems = find_policy_files([p])
+            scope.files += files
+            scope.problems += problems
+        else:
+            scope.given.append(p)
+    roots: dict[Path | None, list[Path]] = {}
+    for f in scope.given:
+        root, in_layout = _root_of(f, policies)
+        roots.setdefault(root, []).append(f)
+        if not in_layout:
+            scope.copies.append(f)
+    for root, given in roots.items():
+        scope.files += candidate_files(root, given)
+    scope.files = list(dict.fromkeys(f.resolve() for f in scope.files))
+    scope.files = [Path(_shown(f)) for f in scope.files]
+    return scope
+
+
+def _shown(path: Path) -> str:
+    from ..core.diagnostics import relative
+    return relative(path)
+
+
+def _users(catalog, names: set[str]) -> set[str]:
+    """`names` and every policy that uses one of them, transitively."""
+    out = set(names)
+    grew = True
+    while grew:
+        grew = False
+        for v in catalog.policies.all():
+            if v.name not in out and set(v.uses.values()) & out:
+                out.add(v.name)
+                grew = True
+    return out
+
+
+def relevant(scope: Scope, catalog) -> set[str] | None:
+    """The files whose problems a `validate` of `scope` reports (None: all of them)."""
+    if not scope.given:
+        return None
+    given = {f.resolve() for f in scope.given}
+    named = {v.name for v in catalog.policies.all() if Path(v.path).resolve() in given}
+    users = _users(catalog, named)
+    paths = {str(Path(v.path).resolve()) for v in catalog.policies.all()
+             if Path(v.path).resolve() in given or (v.name in users and v.name not in named)}
+    paths |= {str(f.resolve()) for f in scope.given}
+    for folder in scope.whole:
+        paths |= {str(f.resolve()) for f in find_policy_files([folder])[0]}
+    return paths
+
+
+def keep(problems: list[Diagnostic], paths: set[str] | None, scope: Scope | None = None) -> list[Diagnostic]:
+    """The problems located in `paths` (all when None, and always those with no file); an
+    edited copy's file name is its own business (it stands in for its namesake)."""
+    def where(d: Diagnostic) -> str | None:
+        return d.span.path if d.span is not None else d.path
+    copies = {str(f.resolve()) for f in scope.copies} if scope is not None else set()
+    out = Capped(d for d in problems
+            if (where(d) is None or paths is None or str(Path(where(d)).resolve()) in paths)
+            and not (d.code == "file-name-mismatch" and where(d) and str(Path(where(d)).resolve()) in copies))
+    out.omitted = getattr(problems, "omitted", 0)
+    return out
+
+
+def root_cause_first(problems: list[Diagnostic], catalog) -> list[Diagnostic]:
+    """Stable order by depth in the `uses` graph: the files of policies that use nothing (the
+    law) first, then their users, then the users of those; file order within one depth."""
+    depth: dict[str, int] = {}
+
+    def of(name: str, seen: frozenset = frozenset()) -> int:
+        if name not in depth:
+            used = {u for v in catalog.versions(name) for u in v.uses.values()} - seen - {name}
+            depth[name] = 1 + max((of(u, seen | {name}) for u in used if catalog.versions(u)), default=-1)
+        return depth[name]
+    rank = {str(Path(v.path).resolve()): of(v.name) for v in catalog.policies.all()}
+
+    def key(d: Diagnostic) -> int:
+        where = d.span.path if d.span is not None else d.path
+        return rank.get(str(Path(where).resolve()), 0) if where else -1
+    out = Capped(sorted(problems, key=key))
+    out.omitted = getattr(problems, "omitted", 0)      # "… and M more" stays true
+    return out

@@ -1,0 +1,1 @@
+"""The `frist` command line: main, argument parser, command bodies, terminal handling."""

@@ -1,0 +1,134 @@
+"""`frist batch`: read cases in chunks, decide them, write decisions, rejects and a summary.
+
+Every input row ends in exactly one place, decisions or rejects: each chunk is checked
+for that (`_account`), and the summary states decided + rejected = input. Outputs are
+written atomically (`sink.py`): on any failure, or a kill, the previous files stay as they
+were. The progress bar is `tqdm` (stderr, off when stderr is not a terminal).
+
+Exit codes: 0 all decided; 2 some rows rejected (they are in the rejects file) or bad
+usage; 101 a row hit a bug (it is in the rejects file with the error; the other rows are
+decided and written). With `--strict` the first rejected row stops the run, nothing written.
+"""
+from __future__ import annotations
+
+import json
+import time
+from argparse import Namespace
+from dataclasses import dataclass, field
+from typing import TextIO
+
+__all__ = ["batch", "BatchSummary"]
+
+
+@dataclass
+class BatchSummary:
+    """What a run did, row by row accounted; `to_dict` is the `--format json` summary."""
+
+    input: str
+    output: str
+    rejects_file: str
+    rows: int = 0
+    decided: int = 0
+    rejected: int = 0
+    problems: int = 0
+    bugs: int = 0
+    actions: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def accounted(self) -> bool:
+        return self.decided + self.rejected == self.rows
+
+    @property
+    def exit_code(self) -> int:
+        return 101 if self.bugs else 2 if self.rejected else 0
+
+    def to_dict(self) -> dict:
+        return {"input": self.input, "rows": self.rows, "decided": self.decided, "rejected": self.rejected,
+                "problems": self.problems, "accounted": self.accounted, "output": self.output,
+                "rejects": self.rejects_file,
+                "actions": dict(sorted(self.actions.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "internal_errors": self.bugs, "seconds": round(self.seconds, 3), "exit_code": self.exit_code}
+
+    def to_text(self) -> str:
+        lines = [f"decided {self.decided} case(s) in {self.seconds:.1f} s → {self.output}"]
+        for action, count in self.to_dict()["actions"].items():
+            lines.append(f"  {action:<32} {count:>10}")
+        if self.rejected:
+            lines.append(f"rejected {self.rejected} row(s) ({self.problems} problem(s)) → {self.rejects_file}")
+        if self.bugs:
+            lines.append(f"{self.bugs} row(s) hit an internal error (a bug; see the rejects file and please report it)")
+        lines.append(f"{self.rows} input row(s) = {self.decided} decided + {self.rejected} rejected")
+        return "\n".join(lines)
+
+
+def _account(chunk_rows: list[int], decided: list[int], rejected: set[int]) -> None:
+    """Every row of the chunk decided or rejected, none both, none invented (else a bug: exit 101)."""
+    given, done = set(chunk_rows), set(decided)
+    if len(done) != len(decided) or done & rejected or (done | rejected) != given:
+        raise AssertionError(f"batch accounting failed: {len(given)} row(s) in, {len(done)} decided, "
+                             f"{len(rejected)} rejected, {len(done & rejected)} both, "
+                             f"{len((done | rejected) - given)} unknown, {len(given - done - rejected)} lost")
+
+
+def _rejects_path(args: Namespace) -> str:
+    from pathlib import Path
+    return args.rejects or str(Path(args.output).with_suffix("")) + ".rejects.csv"
+
+
+def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import polars as pl
+    from tqdm import tqdm
+
+    from ..core.errors import UsageError
+    from ..batch.api import INTERNAL, decide_table
+    from ..batch.io import REJECT_COLUMNS, decision_sink, format_of, read_cases, rejects_sink
+    from ..batch.layout import ROW, describe_reject
+    from ..batch.sink import check_targets
+
+    format_of(args.output)          # an unknown output format fails before any deciding
+    rejects_file = _rejects_path(args)
+    check_targets([args.input], {"--output": args.output, "--rejects": rejects_file})
+    started = time.perf_counter()
+    summary = BatchSummary(args.input, args.output, rejects_file)
+    decisions, rejects = decision_sink(args.output), rejects_sink(rejects_file)
+    bar = tqdm(desc="deciding", unit=" cases", file=stderr, disable=True if args.no_progress else None, leave=False)
+    try:
+        for chunk, read_rejects in read_cases(args.input, ignore_unknown=args.ignore_unknown):
+            found = [pl.DataFrame(read_rejects, schema=REJECT_COLUMNS)] if read_rejects else []
+            decided_rows: list[int] = []
+            if chunk.height:
+                decided, problems = decide_table(chunk, args.policy, args.as_of, args.policies, args.include_drafts,
+                                                 ignore_unknown=args.ignore_unknown)
+                if decided.height:
+                    decided_rows = decided.get_column("row").to_list()
+                    decisions.add(decided)
+                    for action, count in decided.group_by("action").len().iter_rows():
+                        summary.actions[action] = summary.actions.get(action, 0) + count
+                found.append(problems)
+            found = [f for f in found if f.height]
+            table = pl.concat(found).sort("row", maintain_order=True) if found else pl.DataFrame(schema=REJECT_COLUMNS)
+            if table.height and args.strict:
+                raise UsageError(describe_reject(table.row(0, named=True)) + " (--strict: stopped at the first rejected row)")
+            rejected = set(table.get_column("row").to_list())
+            _account(chunk.get_column(ROW).to_list() + [r["row"] for r in read_rejects], decided_rows, rejected)
+            rejects.add(table)
+            summary.rows += len(decided_rows) + len(rejected)
+            summary.decided += len(decided_rows)
+            summary.rejected += len(rejected)
+            summary.problems += table.height
+            summary.bugs += table.filter(pl.col("problem").str.starts_with(INTERNAL)).get_column("row").n_unique()
+            bar.update(len(decided_rows) + len(rejected))
+        decisions.commit()
+        rejects.commit()          # also when empty: a previous run's rejects never stay behind
+    finally:
+        bar.close()
+        decisions.discard()
+        rejects.discard()
+    summary.seconds = time.perf_counter() - started
+    if getattr(args, "format", "text") == "json":
+        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2), file=stdout)
+    else:
+        from ..core.diagnostics import printable
+        print(printable(summary.to_text()), file=stdout)
+    return summary.exit_code

@@ -1,0 +1,184 @@
+"""The CLI's commands as functions of parsed arguments: compose stages, pick a renderer.
+
+Each returns an exit code (0 clean, 1 problems in policies, 2 invalid input); errors from
+the stages propagate as `FristError`s, which `cli.run` renders.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from argparse import Namespace
+from typing import TextIO
+
+from ..policy.case import case_from_data, load_case
+from ..core.diagnostics import Diagnostic, render, sort_and_cap
+from ..core.errors import CaseError, EvaluationError, PolicyError, UsageError
+from ..check.pipeline import Catalog, load_catalog, review_warnings
+from ..values.time import parse_date, today_oslo
+
+__all__ = ["validate", "decide", "explain", "run_examples"]
+
+
+def _date(text: str | None, what: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise UsageError(f"{what} `{text}` is not a date (YYYY-MM-DD)") from None
+
+
+def _catalog(paths) -> Catalog:
+    catalog, problems = load_catalog(paths)
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        raise PolicyError(errors)
+    return catalog
+
+
+def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
+    """Decide every example embedded in a policy and compare with its `expect`.
+
+    The reference evaluator decides; the compiled and columnar evaluators must agree with it
+    in every field (`verify/parity.py`). `on_decided(version, example, decision)`, when given,
+    sees every decision (`frist test` measures rule coverage with it).
+    """
+    from ..decide.decision import decide_case
+    from ..policy.outputs import by_name, compared
+    from ..verify.parity import Decided, evaluator_problems
+    out = []
+    decided: list[Decided] = []
+    for checked in catalog.checked.values():
+        v = checked.version
+        for ex in v.examples:
+            data = {"policy": f"{v.name}@{v.effective}", **ex.case}
+            try:
+                case = case_from_data(data, f"{v.path} example `{ex.name}`", v.document, ex.path + ("case",))
+                as_of = ex.as_of or case.data.get("as_of")
+                if as_of is None:
+                    raise UsageError("the example needs `as_of` (in the example or its case)")
+                decision = decide_case(catalog, case, as_of, include_drafts=v.is_draft)
+            except CaseError as err:
+                out.extend(err.diagnostics)
+                continue
+            except (EvaluationError, UsageError) as err:
+                out.append(Diagnostic("example-failed", f"example `{ex.name}`: {err}", ex.span))
+                if as_of is not None:
+                    decided.append(Decided(ex, case, as_of, v.is_draft, str(err)))
+                continue
+            if on_decided is not None:
+                on_decided(v, ex, decision)
+            got = decision.to_dict(include_trace=False)
+            decided.append(Decided(ex, case, as_of, v.is_draft, got))
+            registry = by_name()
+            for key, want in ex.expect.items():
+                have = got.get(key)
+                if key == "rule":
+                    have = decision.rule.rule.id
+                elif key in registry:           # an output, compared as diff compares it (a product: its amount)
+                    have = compared(registry[key], have)
+                elif key == "set_aside":       # "invoice: reason, ..." in the case's claim order
+                    have = ", ".join(f"{s['claim']}: {s['reason']}" for s in have) or None
+                if str(have) != str(want) and not (have is None and want is None):
+                    out.append(Diagnostic(
+                        "example-mismatch", f"example `{ex.name}`: expected {key} `{want}`, got `{have}`",
+                        v.document.span(ex.path + ("expect", key)),
+                        help=f"decided by rule `{decision.rule.rule.id}`; run `frist explain` on the case to see why"))
+    return out + evaluator_problems(catalog, decided)
+
+
+def _checked_examples(catalog: Catalog) -> list[Diagnostic]:
+    """Every example through every evaluator and the law checks, unless this exact catalog
+    (with this engine, Python, Polars and holidays) passed them cleanly before (`verified_cache`).
+    The output is the same either way (the examples were checked, by an earlier run on the
+    same inputs); `FRIST_NO_CACHE=1` checks them all again."""
+    from ..verify.cache import catalog_key, is_verified, mark_verified
+    key = catalog_key(catalog, "examples+law")
+    if is_verified(key):
+        return []
+    from ..verify.law_search import law_problems
+    found = run_examples(catalog) + law_problems(catalog)
+    if not found:
+        mark_verified(key)
+    return found
+
+
+def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Check the given files (with the policies they live with) or folders; see policy/scope.py."""
+    import time
+    from pathlib import Path
+
+    from ..check.causes import explain_consequences
+    from ..check.predecessors import predecessor_problems
+    from ..check.scope import keep, relevant, root_cause_first, validation_scope
+    started = time.perf_counter()
+    today = _date(args.today, "--today") or today_oslo()
+    scope = validation_scope(args.paths, getattr(args, "uses_from", None))
+    catalog, problems = load_catalog(scope.files)
+    omitted = getattr(problems, "omitted", 0)           # load_catalog caps what it returns
+    problems = scope.problems + problems
+    from ..review.scaffold import unfinished_figures
+    problems = explain_consequences(catalog, problems + predecessor_problems(catalog) + unfinished_figures(catalog))
+    paths = relevant(scope, catalog)
+    if not any(d.is_error for d in keep(problems, paths, scope)):
+        problems = problems + _checked_examples(catalog)
+    from ..review.lock import lock_problems
+    problems = problems + lock_problems(catalog, args.paths)
+    problems = keep(problems + review_warnings(catalog, today), paths, scope)
+    problems.omitted = omitted      # not carried through the checks above; counted once
+    problems = root_cause_first(sort_and_cap(problems), catalog)
+    errors = sum(1 for d in problems if d.is_error)
+    warnings = len(problems) - errors
+    checked = [v for v in catalog.policies.all() if paths is None or str(Path(v.path).resolve()) in paths]
+    files = len(checked)
+    examples = sum(len(v.examples) for v in checked)
+    if args.format in ("json", "github"):
+        if problems or args.format == "json":
+            print(render(problems, args.format), file=stdout)
+    else:
+        if problems:
+            print(render(problems, args.format), file=stdout)
+            print(file=stdout)
+        elapsed = time.perf_counter() - started
+        verdict = "ok" if not errors else "FAILED"
+        print(f"{verdict}: {files} policy version(s), {examples} example(s) checked; "
+              f"{errors} error(s), {warnings} warning(s) in {elapsed * 1000:.0f} ms", file=stdout)
+    return 1 if errors else 0
+
+
+def _decide(args: Namespace, trace: bool):
+    from ..decide.decision import decide_case
+    as_of_override = _date(args.as_of, "--as-of")
+    case = load_case(args.case)
+    as_of = as_of_override or case.data.get("as_of") or today_oslo()
+    catalog = _catalog([args.policies])
+    return catalog, case, decide_case(catalog, case, as_of, args.policy, args.include_drafts,
+                                      trace=trace, fast=not trace)
+
+
+def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    _, _, decision = _decide(args, trace=not args.no_trace)
+    print(decision.to_json(include_trace=not args.no_trace), file=stdout)
+    return 1 if decision.blocked else 0     # the process proposed what the law forbids
+
+
+def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..explain.text import explain_text
+    catalog, case, decision = _decide(args, trace=True)
+    blocked = None
+    if args.why_not:
+        from ..explain.why_not import why_not
+        blocked = why_not(decision, catalog, case, args.why_not, args.include_drafts)
+    if args.format == "json":
+        out = decision.to_dict(include_trace=True)
+        if blocked is not None:
+            out["why_not"] = blocked.to_json()
+        import json
+        print(json.dumps(out, indent=2, ensure_ascii=False), file=stdout)
+        return 1 if decision.blocked else 0
+    from .terminal import use_color
+    color = use_color(args.color, stdout)
+    print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
+    if blocked is not None:
+        from ..explain.why_not import render_why_not
+        print(render_why_not(blocked, decision, args.lang, markdown=args.format == "markdown"), end="", file=stdout)
+    return 1 if decision.blocked else 0

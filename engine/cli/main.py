@@ -1,0 +1,126 @@
+"""`frist`: validate policies, decide a case, explain a decision (the console script's body).
+
+`main(argv) -> int` is the console script (`frist = "frist.engine.cli.main:main"`); `run(args,
+stdout, stderr) -> int` is what the tests call. Commands only compose pipeline stages and
+pick a renderer; the argument definitions and help texts live in `args.py`. Exit codes
+follow ruff: 0 clean, 1 problems found in policies, 2 invalid input or usage, 101 internal
+error (a bug); a closed output pipe (`frist decide … | head -1`) ends quietly with 141.
+"""
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+from typing import TextIO
+
+__all__ = ["main", "run", "ExitCode", "PACKAGE"]
+
+# This package's import name: `engine.cli` in the checkout, `frist.engine.cli` when installed;
+# command handlers (`handler="module:function"`) are relative to it.
+PACKAGE = __name__.rpartition(".")[0]
+
+# Top-level modules of the optional extras, for the install hint of a missing one.
+EXTRAS = {"polars": "batch", "pyarrow": "batch", "tqdm": "batch", "pyspark": "spark", "pandas": "spark",
+          "dask": "dask", "distributed": "dask"}
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    PROBLEMS = 1
+    INVALID_INPUT = 2
+    INTERNAL = 101
+    CLOSED_PIPE = 141       # 128 + SIGPIPE, as a shell reports a process ended by a closed pipe
+
+
+def main(argv: list[str] | None = None) -> int:
+    code = ExitCode.CLOSED_PIPE
+    try:
+        code = run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = ExitCode.CLOSED_PIPE
+    if code == ExitCode.CLOSED_PIPE:
+        # Python flushes stdout again at exit; point it at /dev/null so that flush is silent.
+        import os
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+    return int(code)
+
+
+def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
+    import contextlib
+
+    from .args import parser
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser().parse_args(argv)
+    except SystemExit as exit:
+        return ExitCode.OK if exit.code == 0 else ExitCode.INVALID_INPUT
+    from ..core.errors import CaseError, EvaluationError, FristError, PolicyError, UsageError
+    try:
+        _default_catalog(args, stderr)
+        return ExitCode(_handler(args)(args, stdout, stderr))
+    except BrokenPipeError:
+        return ExitCode.CLOSED_PIPE
+    except (PolicyError, CaseError) as err:
+        from ..core.diagnostics import render_text, sort_and_cap
+        print(render_text(sort_and_cap(err.diagnostics)), file=stderr)
+        kind = "policy" if isinstance(err, PolicyError) else "case"
+        print(f"\n{len(err.diagnostics)} problem(s) in the {kind}; nothing was decided.", file=stderr)
+        return ExitCode.PROBLEMS if isinstance(err, PolicyError) else ExitCode.INVALID_INPUT
+    except EvaluationError as err:
+        where = f"{err.span.start}: " if err.span else ""
+        print(f"{where}error[evaluation-error]: {err.message}", file=stderr)
+        if err.help:
+            print(f"  = help: {err.help}", file=stderr)
+        return ExitCode.PROBLEMS
+    except (UsageError, FristError) as err:
+        print(f"error: {err}", file=stderr)
+        return ExitCode.INVALID_INPUT
+    except ModuleNotFoundError as err:
+        extra = EXTRAS.get((err.name or "").partition(".")[0])
+        if extra is None:
+            return _internal(err, stderr)
+        print(f"error: `frist {args.command}` needs the `{extra}` extra ({err.name} is not installed): "
+              f"pip install 'frist[{extra}]'", file=stderr)
+        return ExitCode.INVALID_INPUT
+    except Exception as err:  # noqa: BLE001 - the one place an unexpected error is turned into a report
+        return _internal(err, stderr)
+
+
+def _internal(err: Exception, stderr: TextIO) -> ExitCode:
+    import os
+    import traceback
+    print(f"internal error: {type(err).__name__}: {err}\nplease report this with the input that caused it "
+          "(FRIST_DEBUG=1 prints the traceback).", file=stderr)
+    if os.environ.get("FRIST_DEBUG"):
+        traceback.print_exc(file=stderr)
+    return ExitCode.INTERNAL
+
+
+def _default_catalog(args, stderr: TextIO) -> None:
+    """Fill an unset policy folder: `./policies` when it exists, else the catalog bundled with frist.
+
+    The bundled catalog is announced on stderr, so output never depends silently on where
+    the command was run.
+    """
+    from ..policy.catalog_source import resolve_default
+    notes = set()
+    for attr in ("policies", "paths"):
+        if getattr(args, attr, "given") in (None, []):
+            chosen, note = resolve_default(args.command)
+            setattr(args, attr, chosen if attr == "policies" else [chosen])
+            notes.add(note)
+    for note in filter(None, notes):
+        print(note, file=stderr)
+
+
+def _handler(args):
+    import importlib
+    module, _, function = getattr(args, "handler", f".commands:{args.command}").partition(":")
+    return getattr(importlib.import_module(module, PACKAGE), function)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

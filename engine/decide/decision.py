@@ -1,0 +1,266 @@
+"""Deciding a case: pick the versions in force, run the rules in order, build a `Decision`.
+
+The first rule whose `when` holds decides. A definition is evaluated just before the
+first expression that needs it; if evaluating a rule fails, the decision fails with an
+`EvaluationError` naming the rule (never a silent skip). `Decision.to_json` is
+deterministic: same input, byte-identical output.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..lang import types as T
+from ..policy.case import LoadedCase, check_not_after, check_steps
+from .enforce import violations
+from .history import judge_history
+from .record import record_of
+from ..core.errors import EvaluationError, UsageError
+from ..run.evaluator import Evaluator
+from ..check.pipeline import Catalog
+from ..run.plan import needs
+from ..policy.outputs import VALUE, json_order, output_json
+from ..policy.versions import valid_until
+from ..lang.render import to_json
+from ..run.runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
+from .set_aside import SetAside, deciding_reason, remaining_case, set_aside, set_aside_json
+from ..values.money import DECIMAL_CONTEXT, is_ore_exact
+
+__all__ = ["Decision", "decide_case", "enforce_law", "choose_policy", "FORMAT_VERSION", "BLOCKED_ACTION"]
+
+FORMAT_VERSION = 1
+BLOCKED_ACTION = "legal_review"      # what a decision the law forbids becomes (docs/language.md)
+
+
+@dataclass
+class Decision:
+    case_id: str
+    as_of: dt.date
+    bindings: dict[str, Bound]
+    main: str
+    rule: CheckedRule
+    outputs: dict[str, Any]
+    amounts: dict[str, Any]
+    trace: Trace | None = None
+    warnings: list[str] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)      # claims taken out of the case, with why
+    # What the law forbids in the rule's proposal (engine/constraints). When non-empty the
+    # decision is blocked: the action is BLOCKED_ACTION, `outputs` are empty and
+    # `proposed` keeps what the rule wanted, for the audit trail.
+    violations: list = field(default_factory=list)
+    proposed: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.violations)
+
+    @property
+    def action(self) -> str:
+        return BLOCKED_ACTION if self.blocked else self.rule.rule.action
+
+    @property
+    def step(self) -> str | None:
+        return None if self.blocked else self.rule.rule.step
+
+    @property
+    def version(self) -> CheckedVersion:
+        return self.bindings[self.main].checked
+
+    def policy_json(self, catalog: Catalog | None = None) -> dict:
+        main = self.version.version
+        uses = [{"name": b.version.name, "version": b.version.effective.isoformat(), "sha256": b.version.sha256}
+                for name, b in sorted(self.bindings.items()) if name != self.main]
+        return {"name": main.name, "version": main.effective.isoformat(), "sha256": main.sha256,
+                "status": main.status, "uses": uses}
+
+    def to_dict(self, include_trace: bool = True) -> dict:
+        rule = self.rule.rule
+        out: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "case_id": self.case_id,
+            "as_of": self.as_of.isoformat(),
+            "policy": self.policy_json(),
+            "action": self.action,
+            "rule": rule.id,
+        }
+        for o in json_order():                    # the outputs, as the registry says (policy/outputs.py)
+            out[o.name] = output_json(o, self.outputs)
+        out["step"] = self.step
+        out["amounts"] = {k: to_json(v, T.MONEY) for k, v in self.amounts.items()}
+        out["set_aside"] = set_aside_json(self.set_aside)
+        if self.blocked:
+            out["reasons"] = [{"rule": v.name, "text": dict(v.constraint.text), "source": v.constraint.source}
+                              for v in self.violations]
+            proposed = {"action": rule.action, "step": rule.step}
+            proposed.update({o.name: output_json(o, self.proposed) for o in json_order() if o.form == VALUE})
+            out["violations"] = [{**v.to_json(), "proposed": proposed} for v in self.violations]
+        else:
+            out["reasons"] = [{"rule": rule.id, "text": dict(rule.explain), "source": rule.source}]
+        out["warnings"] = list(self.warnings)
+        if include_trace and self.trace is not None:
+            from .trace_json import trace_to_json
+            out["trace"] = trace_to_json(self)
+        return out
+
+    def to_json(self, include_trace: bool = True) -> str:
+        return json.dumps(self.to_dict(include_trace), indent=2, ensure_ascii=False, sort_keys=False)
+
+
+def choose_policy(case: LoadedCase, override: str | None) -> tuple[str, str | None]:
+    """`name` or `name@YYYY-MM-DD` from --policy, else from the case."""
+    spec = override or case.data.get("policy")
+    if not spec:
+        raise UsageError("the case names no policy: add `policy: <name>` to it or pass --policy")
+    name, _, pinned = spec.partition("@")
+    return name, pinned or None
+
+
+def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str | None = None,
+                include_drafts: bool = False, trace: bool = False, fast: bool = False) -> Decision:
+    """Decide one case.
+
+    Args:
+        trace: record every value for explain (reference evaluator).
+        fast: use the compiled function (no trace); same decisions, see tests/test_parity.py.
+    """
+    name, pinned = choose_policy(case, policy)
+    main = catalog.resolve(name, as_of, include_drafts, pinned)
+    if not main.rules:
+        raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
+    check_steps(case, main.version.steps, main.version.key)
+    check_not_after(case, as_of)
+    bindings = catalog.bind(main, as_of, include_drafts)
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        judged, history = judge_history(catalog, main, case.data, include_drafts)
+        aside = set_aside(judged, as_of, bindings, main)
+        data = remaining_case(judged, aside)
+        if not data["claims"]:
+            # Every claim set aside: the first reason decides, and nothing is owed but what
+            # was paid (a case's costs follow its claims: no claim, no cost to collect).
+            data = {**data, "events": []}
+            run = Run(data, as_of, bindings, main.name, trace=Trace() if trace else None)
+            chosen, outputs, amounts = deciding_reason(main, aside), {}, _run_amounts(run, main)
+            run_trace = run.trace
+        elif fast and not trace:
+            chosen, outputs, amounts = _run_compiled(catalog, bindings, main, data, as_of, case.case_id)
+            run_trace = None
+        else:
+            run = Run(data, as_of, bindings, main.name, trace=Trace() if trace else None)
+            chosen, outputs, amounts = _run_rules(run, main, case.case_id)
+            run_trace = run.trace
+        outputs = {k: _exact(v, chosen.outputs[k], f"`{k}` of rule `{chosen.rule.id}`") for k, v in outputs.items()}
+        amounts = {k: _exact(v, main.amounts[k], f"amount `{k}`") for k, v in amounts.items()}
+        decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace, set_aside=aside)
+        decision.warnings = history + review_notes(bindings, as_of)
+        enforce_law(decision, data)
+    return decision
+
+
+def enforce_law(decision: Decision, data: dict) -> Decision:
+    """Block `decision` if its rule's proposal breaks a constraint (the one check for every evaluator)."""
+    outputs, rule = decision.outputs, decision.rule.rule
+    record = record_of(rule.action, rule.step, outputs, decision.amounts.get("total"))
+    found = violations(decision.bindings, decision.main, data, decision.as_of, record)
+    if found:
+        decision.violations, decision.proposed, decision.outputs = found, outputs, {}
+    return decision
+
+
+def compiled_for(catalog: Catalog, bindings: dict[str, Bound], main: str):
+    """The compiled decide function for these bound versions, compiled once per catalog."""
+    from ..run.compiler import compile_bindings
+    key = tuple(sorted(b.version.key for b in bindings.values())) + (main,)
+    cache = catalog.compiled
+    if key not in cache:
+        cache[key] = compile_bindings(bindings, main)
+    return cache[key]
+
+
+def _run_compiled(catalog: Catalog, bindings, main: CheckedVersion, case: dict, as_of: dt.date, case_id: str):
+    program = compiled_for(catalog, bindings, main.name)
+    try:
+        result = program.decide(case, as_of)
+    except EvaluationError:
+        raise
+    except (ArithmeticError, KeyError, TypeError, ValueError) as err:
+        raise EvaluationError(f"evaluating {main.version.key} failed: {type(err).__name__}: {err}",
+                              help="run `frist explain` on the case to see which rule fails") from None
+    if result is None:
+        raise EvaluationError(f"no rule of {main.version.key} matches case {case_id}",
+                              help="end the rules with a fallback `when: true`")
+    index, outputs, amounts = result
+    return main.rules[index], outputs, amounts
+
+
+def _run_rules(run: Run, main: CheckedVersion, case_id: str):
+    evaluator = Evaluator(run)
+    bound = run.bound(main.name)
+    done: set = set()
+    chosen = None
+    for rule in main.rules:
+        if chosen is not None:
+            if run.trace is not None:
+                run.trace.rules.append(RuleOutcome(rule, None))
+            continue
+        try:
+            for policy, name in needs(rule.when, run.bindings, done):
+                evaluator.definition(policy, name)
+            matched = bool(evaluator.value(rule.when, bound))
+        except EvaluationError as err:
+            err.message = f"rule `{rule.rule.id}`: {err.message}"
+            raise
+        if run.trace is not None:
+            run.trace.rules.append(RuleOutcome(rule, matched))
+        if matched:
+            chosen = rule
+    if chosen is None:
+        raise EvaluationError(f"no rule of {main.version.key} matches case {case_id}",
+                              help="end the rules with a fallback `when: true`")
+    inner = set(done)
+
+    def value(expr):
+        for policy, name in needs(expr, run.bindings, inner):
+            evaluator.definition(policy, name)
+        return evaluator.value(expr, bound)
+
+    outputs = {key: value(expr) for key, expr in chosen.outputs.items()}
+    amounts = {key: value(expr) for key, expr in main.amounts.items()}
+    return chosen, outputs, amounts
+
+
+def _run_amounts(run: Run, main: CheckedVersion) -> dict[str, Any]:
+    """The amounts alone (no rule runs): for a case whose every claim is set aside."""
+    evaluator = Evaluator(run)
+    bound = run.bound(main.name)
+    done: set = set()
+    amounts = {}
+    for key, expr in main.amounts.items():
+        for policy, name in needs(expr, run.bindings, done):
+            evaluator.definition(policy, name)
+        amounts[key] = evaluator.value(expr, bound)
+    return amounts
+
+
+def _exact(value: Any, expr, what: str) -> Any:
+    if T.unwrap(expr.type) == T.MONEY and value is not None and not is_ore_exact(value):
+        raise EvaluationError(f"{what} is {value} NOK, which is not exact to the øre", expr.span,
+                              help="wrap the expression in round_ore(…) (or round_kr) at the point the law rounds")
+    return value
+
+
+def review_notes(bindings: dict[str, Bound], as_of: dt.date) -> list[str]:
+    """Figures of the bound versions whose review date is before the decision date."""
+    notes = []
+    for name, bound in sorted(bindings.items()):
+        for p in bound.version.parameters.values():
+            if p.review_by is not None and p.review_by < as_of:
+                notes.append(f"{name}.{p.name} ({bound.version.key}) was due for review on {p.review_by}")
+    return notes
+
+
+def in_force_text(catalog: Catalog, bound: Bound, open_word: str = "open") -> str:
+    until = valid_until(catalog.versions(bound.version.name), bound.version)
+    return f"{bound.version.effective} → {until or open_word}"

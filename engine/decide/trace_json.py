@@ -1,0 +1,53 @@
+"""The `trace` member of a decision's JSON: every rule, matched or not, with its conditions."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..lang.render import to_json
+from ..run.trace import SourceIndex, conditions
+
+if TYPE_CHECKING:
+    from .decision import Decision
+
+__all__ = ["trace_to_json"]
+
+
+def trace_to_json(decision: Decision) -> dict:
+    trace = decision.trace
+    sources = SourceIndex(decision.bindings)
+    rules = []
+    for outcome in trace.rules:
+        rule = outcome.rule
+        entry = {"rule": rule.rule.id, "action": rule.rule.action,
+                 "matched": outcome.matched if outcome.matched is not None else "not reached"}
+        if outcome.matched is not None:
+            joiner, parts = conditions(rule.when, trace, sources)
+            entry["when"] = sources.text(rule.when)
+            entry["conditions"] = [
+                {"expr": c.text, "value": c.value if c.evaluated else "not evaluated", "detail": c.detail}
+                for c in parts
+            ]
+            if joiner:
+                entry["joined_by"] = joiner
+        rules.append(entry)
+    definitions = [
+        {"policy": policy, "name": name, "value": to_json(value, decision.bindings[policy].checked.definitions[name].type)}
+        for policy, name, value in trace.definitions
+    ]
+    figures = []
+    for (policy, name), bound in sorted(trace.params_read.items()):
+        p = bound.version.parameters[name]
+        value = bound.checked.params[name]
+        figures.append({"policy": policy, "version": bound.version.effective.isoformat(), "name": name,
+                        "value": _figure_json(value, p.type), "source": p.source,
+                        "review_by": p.review_by.isoformat() if p.review_by else None})
+    return {"rules": rules, "definitions": definitions, "figures": figures}
+
+
+def _figure_json(value, typ):
+    from ..lang import types as T
+    if isinstance(typ, T.Schedule):
+        return [{"from": start.isoformat(), "value": to_json(v, typ.value)} for start, v in value]
+    if isinstance(typ, T.Table):
+        return [{"up_to": to_json(k, typ.key), "value": to_json(v, typ.value)} for k, v in value]
+    return to_json(value, typ)

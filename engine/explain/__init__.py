@@ -1,0 +1,1 @@
+"""Explanations for people: text and Markdown, words in nb and en, `--why-not`."""

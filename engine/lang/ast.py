@@ -1,0 +1,159 @@
+"""The rule language's AST: frozen, slotted dataclasses, independent of any evaluator.
+
+Every node carries a `span` in file coordinates; equality ignores it (and the checker's
+annotations), so tests compare trees structurally. The parser builds these nodes; the
+checker returns copies with `type` (and, for names, `ref`) filled in; the evaluator, the
+compiler and later the columnar backend all read the same checked tree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..core.source import Span
+    from .types import Type
+
+__all__ = [
+    "Expr", "Literal", "Path", "Unary", "Binary", "Compare", "Logical", "In", "Coalesce",
+    "If", "Call", "Aggregate", "ListLit", "Ref", "children", "walk",
+]
+
+_meta = dict(compare=False, repr=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """What a name resolved to: its kind and its key in that namespace.
+
+    kinds: `as_of`, `field` (case root field), `var` (comprehension variable), `param`,
+    `def` (definition), with `scope` naming the used-policy alias or "" for this policy.
+    """
+
+    kind: str
+    name: str
+    scope: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    span: Span | None = field(**_meta)
+    type: Type | None = field(**_meta)
+
+
+@dataclass(frozen=True, slots=True)
+class Literal(Expr):
+    value: Any = None        # Decimal, int (days), Months, date, bool, str, None
+    kind: str = ""           # Money, Number, Percent, Date, Days, Months, Bool, Text, None
+    text: str = ""           # as written, for explanations
+
+
+@dataclass(frozen=True, slots=True)
+class Path(Expr):
+    parts: tuple[str, ...] = ()
+    ref: Ref | None = field(**_meta)
+    fields: tuple[str, ...] = field(**_meta)  # the parts after the resolved name
+
+    @property
+    def text(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Unary(Expr):
+    op: str = ""             # "-" or "not"
+    operand: Expr = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Binary(Expr):
+    op: str = ""             # + - * /
+    left: Expr = None  # type: ignore[assignment]
+    right: Expr = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Expr):
+    op: str = ""             # == != < <= > >=
+    left: Expr = None  # type: ignore[assignment]
+    right: Expr = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Logical(Expr):
+    op: str = ""             # and, or
+    left: Expr = None  # type: ignore[assignment]
+    right: Expr = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class In(Expr):
+    item: Expr = None  # type: ignore[assignment]
+    options: tuple[Expr, ...] = ()
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Coalesce(Expr):
+    left: Expr = None  # type: ignore[assignment]
+    right: Expr = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class If(Expr):
+    cond: Expr = None  # type: ignore[assignment]
+    then: Expr = None  # type: ignore[assignment]
+    else_: Expr = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    name: str = ""
+    args: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate(Expr):
+    """`sum(c.amount for c in claims where not c.disputed)`."""
+
+    func: str = ""
+    item: Expr = None  # type: ignore[assignment]
+    var: str = ""
+    source: Expr = None  # type: ignore[assignment]
+    where: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListLit(Expr):
+    items: tuple[Expr, ...] = ()
+
+
+def children(node: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of a node, in evaluation order."""
+    if isinstance(node, (Unary,)):
+        return (node.operand,)
+    if isinstance(node, (Binary, Compare, Logical, Coalesce)):
+        return (node.left, node.right)
+    if isinstance(node, In):
+        return (node.item, *node.options)
+    if isinstance(node, If):
+        return (node.cond, node.then, node.else_)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, Aggregate):
+        return (node.source, node.item) + ((node.where,) if node.where is not None else ())
+    if isinstance(node, ListLit):
+        return node.items
+    return ()
+
+
+def walk(node: Expr):
+    """Every node of a tree, parents before children."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def decimal_literal(text: str) -> Decimal:
+    return Decimal(text.replace(" ", ""))

@@ -1,0 +1,245 @@
+"""A cache of loaded policy files, so a cold `frist decide` does not re-parse every version.
+
+Loading (YAML with spans, schema check, parsing every expression) is most of a cold run,
+and policy files rarely change between runs. Only the load is cached: type checking and
+cross-version checks always run.
+
+An entry cannot be poisoned (issue 13):
+
+* it is written by `cache_codec` (JSON of allow-listed engine records, never pickle), so
+  reading one can never run code;
+* it is signed: HMAC-SHA256 with a random per-user key kept *outside* the cache folder
+  (`$FRIST_CACHE_KEY`, else `cache.key` in the user data folder, mode 0600), so an entry
+  planted or edited by anyone without the key (a shared or restored cache folder) is
+  refused;
+* it names the engine fingerprint and the sha256 of the file content it was made from,
+  and both, and the source text inside it, must match the file being loaded;
+* an entry that fails any check is deleted and rewritten from source; a path that is
+  not a regular file (a FIFO, a device) is never opened for reading, so it cannot hang;
+* the folder is kept under a size cap (`$FRIST_CACHE_MAX_MB`, default 64): after a
+  write, the least recently used entries are removed until it is under three quarters.
+
+The folder is `$FRIST_CACHE_DIR`, else the platform's user cache folder for `frist`
+(platformdirs: `$XDG_CACHE_HOME/frist` or `~/.cache/frist` on Linux,
+`~/Library/Caches/frist` on macOS, `%LOCALAPPDATA%\\frist\\Cache` on Windows).
+`FRIST_NO_CACHE=1` turns the cache off. A cache that cannot be read or written is
+skipped, never an error: it only ever saves time.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import stat
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from .cache_codec import CodecError, decode, encode
+
+__all__ = ["cached_load", "cache_dir", "prune"]
+
+_ENGINE = Path(__file__).resolve().parents[1]
+_SCHEMAS = _ENGINE.parent / "schemas"
+_MAGIC = b"frist-load-cache 2\n"
+_SUFFIX = ".entry"
+_MAX_ENTRY = 64 * 1024 * 1024
+
+
+@lru_cache(maxsize=1)
+def _engine_fingerprint() -> str:
+    digest = hashlib.sha256()
+    files = sorted([*_ENGINE.rglob("*.py"), *_ENGINE.rglob("*.lark"), *_SCHEMAS.glob("*.json")])
+    for path in files:
+        digest.update(str(path.relative_to(_ENGINE.parent)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is turned off."""
+    if os.environ.get("FRIST_NO_CACHE"):
+        return None
+    if os.environ.get("FRIST_CACHE_DIR"):
+        return Path(os.environ["FRIST_CACHE_DIR"])
+    import platformdirs
+    return Path(platformdirs.user_cache_dir("frist", appauthor=False))
+
+
+def _key_file() -> Path:
+    if os.environ.get("FRIST_CACHE_KEY"):
+        return Path(os.environ["FRIST_CACHE_KEY"])
+    import platformdirs
+    return Path(platformdirs.user_data_dir("frist", appauthor=False)) / "cache.key"
+
+
+def _key(folder: Path) -> bytes | None:
+    """The signing key (created on first use); None if it cannot be had or sits in the cache folder."""
+    path = _key_file()
+    try:
+        if folder.resolve() in path.resolve().parents:
+            return None                     # a key inside the cache folder protects nothing
+        key = _read_regular(path, 1024)
+        if key is not None and len(key) == 32:
+            return key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache.key.")   # mode 0600
+        try:
+            os.write(fd, secrets.token_bytes(32))
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)               # never replaces a key another process just made
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        key = _read_regular(path, 1024)
+        return key if key is not None and len(key) == 32 else None
+    except OSError:
+        return None
+
+
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file (at most `limit`), without ever blocking on a FIFO or device."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
+def cached_load(path: Path, shown: str, load: Callable[[], Any]) -> Any:
+    """`load()`'s result for this file, from the cache when the file and engine are unchanged."""
+    folder = cache_dir()
+    if folder is None:
+        return load()
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return load()                       # let the loader report the unreadable file
+    key = _key(folder)
+    if key is None:
+        return load()
+    content_sha = hashlib.sha256(content).hexdigest()
+    name = hashlib.sha256(f"{_engine_fingerprint()}\0{shown}\0{content_sha}".encode()).hexdigest()
+    entry = folder / f"{name}{_SUFFIX}"
+    found = _read_entry(entry, key, shown, content_sha, content)
+    if found is not _MISS:
+        return found
+    result = load()
+    _store(folder, entry, key, shown, content_sha, result)
+    return result
+
+
+_MISS = object()
+
+
+def _header(shown: str, content_sha: str) -> bytes:
+    return _MAGIC + f"{_engine_fingerprint()}\n{content_sha}\n{shown.encode('unicode_escape').decode()}\n".encode()
+
+
+def _read_entry(entry: Path, key: bytes, shown: str, content_sha: str, content: bytes) -> Any:
+    try:
+        info = os.lstat(entry)
+    except OSError:
+        return _MISS
+    if not stat.S_ISREG(info.st_mode):
+        _discard(entry)                     # a FIFO, device or link where an entry belongs
+        return _MISS
+    data = _read_regular(entry, _MAX_ENTRY)
+    if data is None:
+        return _MISS
+    header = _header(shown, content_sha)
+    mac, body = data[:32], data[32:]
+    if not (body.startswith(header) and hmac.compare_digest(mac, hmac.new(key, body, "sha256").digest())):
+        _discard(entry)
+        return _MISS
+    try:
+        result = decode(body[len(header):])
+        _verify(result, content)
+    except CodecError:
+        _discard(entry)
+        return _MISS
+    try:
+        os.utime(entry)                     # recently used: pruned last
+    except OSError:
+        pass
+    return result
+
+
+def _verify(result: Any, content: bytes) -> None:
+    """The entry is a load result of exactly this content."""
+    from ..core.diagnostics import Diagnostic
+    from .model import PolicyVersion
+    if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], list)
+            and all(isinstance(d, Diagnostic) for d in result[1])):
+        raise CodecError("not a load result")
+    version = result[0]
+    if version is None:
+        return
+    if not isinstance(version, PolicyVersion):
+        raise CodecError("not a policy version")
+    text = version.document.source.text
+    if not isinstance(text, str) or text.encode("utf-8") != content:
+        raise CodecError("the entry is of another text")
+    if version.sha256 != hashlib.sha256(content).hexdigest():
+        raise CodecError("the entry claims another content hash")
+
+
+def _discard(entry: Path) -> None:
+    try:
+        os.unlink(entry)
+    except OSError:
+        pass
+
+
+def _store(folder: Path, entry: Path, key: bytes, shown: str, content_sha: str, result: Any) -> None:
+    tmp = None
+    try:
+        body = _header(shown, content_sha) + encode(result)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(hmac.new(key, body, "sha256").digest() + body)
+        os.replace(tmp, entry)              # atomic: a reader never sees half an entry
+        tmp = None
+        prune(folder)
+    except (OSError, CodecError, RecursionError):
+        pass
+    finally:
+        if tmp is not None:
+            _discard(Path(tmp))
+
+
+def prune(folder: Path, limit: int | None = None) -> None:
+    """Remove least recently used entries while the folder holds more than `limit` bytes."""
+    if limit is None:
+        try:
+            limit = int(float(os.environ.get("FRIST_CACHE_MAX_MB", "64")) * 1024 * 1024)
+        except ValueError:
+            limit = 64 * 1024 * 1024
+    entries = []
+    with os.scandir(folder) as it:
+        for e in it:
+            if e.name.endswith((_SUFFIX, ".pickle", ".tmp")) and e.is_file(follow_symlinks=False):
+                info = e.stat(follow_symlinks=False)
+                entries.append((info.st_mtime, info.st_size, e.path))
+    total = sum(size for _, size, _ in entries)
+    if total <= limit:
+        return
+    for _, size, name in sorted(entries):
+        if total <= limit * 3 // 4:
+            break
+        _discard(Path(name))
+        total -= size

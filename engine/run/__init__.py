@@ -1,0 +1,1 @@
+"""Running checked policies: run-time structures, the reference evaluator, the compiler, traces."""

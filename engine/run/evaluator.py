@@ -1,0 +1,161 @@
+"""Reference evaluator: walks the checked AST, optionally recording every value for explain.
+
+This is the semantics every other backend must match (see tests/test_parity.py). With a
+`Trace`, each evaluated node's value is kept by node identity; nodes skipped by
+short-circuiting have none, which explain shows as "not evaluated".
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..lang import ast
+from ..lang import types as T
+from ..core.errors import EvaluationError
+from ..lang.functions import FUNCTIONS
+from ..lang.operators import COMPARE, binary_impl
+from .runtime import Bound, Run
+
+__all__ = ["Evaluator"]
+
+
+class Evaluator:
+    """Evaluates expressions of one decision run (one case, one date, bound versions)."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.vars: dict[str, Any] = {}
+        self.recording = True
+
+    def value(self, node: ast.Expr, bound: Bound) -> Any:
+        try:
+            result = getattr(self, "_" + type(node).__name__.lower())(node, bound)
+        except EvaluationError as err:
+            if err.span is None:
+                err.span = node.span
+            raise
+        except ArithmeticError as err:
+            raise EvaluationError(f"arithmetic error: {type(err).__name__}", node.span) from None
+        if self.recording and self.run.trace is not None:
+            self.run.trace.values[id(node)] = result
+        return result
+
+    def _literal(self, node: ast.Literal, bound: Bound) -> Any:
+        return node.value
+
+    def _path(self, node: ast.Path, bound: Bound) -> Any:
+        ref = node.ref
+        if ref.kind == "as_of":
+            value = self.run.as_of
+        elif ref.kind == "field":
+            value = self.run.case[ref.name]
+        elif ref.kind == "var":
+            value = self.vars[ref.name]
+        elif ref.kind == "param":
+            value = self.run.bound(ref.scope).param(ref.name, self.run.trace)
+        else:
+            value = self.definition(ref.scope, ref.name)
+        for name in node.fields:
+            value = value[name]
+        return value
+
+    def definition(self, policy: str, name: str) -> Any:
+        """A definition's value in this run, evaluated once (in its own policy's scope)."""
+        bound = self.run.bound(policy)
+        key = (policy, name)
+        if key in self.run.defs:
+            return self.run.defs[key]
+        expr = bound.checked.definitions[name]
+        saved_vars, saved_rec = self.vars, self.recording
+        self.vars, self.recording = {}, True
+        try:
+            value = self.value(expr, bound)
+        except EvaluationError as err:
+            err.message = f"definition `{name}` of {bound.version.key}: {err.message}"
+            raise
+        finally:
+            self.vars, self.recording = saved_vars, saved_rec
+        self.run.defs[key] = value
+        if self.run.trace is not None:
+            self.run.trace.definitions.append((policy, name, value))
+        return value
+
+    def _unary(self, node: ast.Unary, bound: Bound) -> Any:
+        operand = self.value(node.operand, bound)
+        return (not operand) if node.op == "not" else -operand
+
+    def _binary(self, node: ast.Binary, bound: Bound) -> Any:
+        impl, _ = binary_impl(node.op, node.left.type, node.right.type)
+        return impl(self.value(node.left, bound), self.value(node.right, bound))
+
+    def _compare(self, node: ast.Compare, bound: Bound) -> Any:
+        return COMPARE[node.op](self.value(node.left, bound), self.value(node.right, bound))
+
+    def _logical(self, node: ast.Logical, bound: Bound) -> Any:
+        left = self.value(node.left, bound)
+        if node.op == "and":
+            return left and self.value(node.right, bound)
+        return left or self.value(node.right, bound)
+
+    def _in(self, node: ast.In, bound: Bound) -> Any:
+        item = self.value(node.item, bound)
+        found = any(item == self.value(o, bound) for o in node.options)
+        return not found if node.negated else found
+
+    def _coalesce(self, node: ast.Coalesce, bound: Bound) -> Any:
+        left = self.value(node.left, bound)
+        return left if left is not None else self.value(node.right, bound)
+
+    def _if(self, node: ast.If, bound: Bound) -> Any:
+        if self.value(node.cond, bound):
+            return self.value(node.then, bound)
+        return self.value(node.else_, bound)
+
+    def _call(self, node: ast.Call, bound: Bound) -> Any:
+        fn = FUNCTIONS[node.name]
+        args = [self.value(a, bound) for a in node.args]
+        if fn.needs_calendar:
+            return fn.impl(bound.calendar, *args)
+        return fn.impl(*args)
+
+    def _aggregate(self, node: ast.Aggregate, bound: Bound) -> Any:
+        items = self.value(node.source, bound)
+        saved_rec, shadowed = self.recording, self.vars.get(node.var, _MISSING)
+        self.recording = False              # per-item values are not kept (the result is)
+        try:
+            picked = []
+            for element in items:
+                self.vars[node.var] = element
+                if node.where is None or self.value(node.where, bound):
+                    picked.append(self.value(node.item, bound))
+        finally:
+            self.recording = saved_rec
+            if shadowed is _MISSING:
+                self.vars.pop(node.var, None)
+            else:
+                self.vars[node.var] = shadowed
+        return aggregate(node.func, picked, node.type)
+
+
+_MISSING = object()
+
+
+def aggregate(func: str, picked: list, result_type: T.Type) -> Any:
+    """The aggregate of already-selected items (shared with the compiler's helpers)."""
+    from decimal import Decimal
+    if func == "sum":
+        return sum(picked, 0 if result_type == T.DAYS else Decimal(0))
+    if func == "count":
+        return Decimal(len(picked))
+    if func == "any":
+        return any(picked)
+    if func == "all":
+        return all(picked)
+    if func == "select":
+        return picked
+    if not picked:
+        return None
+    if func == "min":
+        return min(picked)
+    if func == "max":
+        return max(picked)
+    return picked[0] if func == "first" else picked[-1]

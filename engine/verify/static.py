@@ -1,0 +1,115 @@
+"""What `frist validate` can tell about a process without a case.
+
+- A rule after one whose `when` is the literal `true`, or whose own `when` is the literal
+  `false`, can never fire (an error: the ladder is not what it says).
+- A rule whose fee, salær and deadline are constants (they read no case data) is judged
+  against every constraint that reads nothing but `decision` and the law's figures, for
+  every version of the law in force while the process version is.
+"""
+from __future__ import annotations
+
+from ..lang import ast
+from ..core.diagnostics import Diagnostic
+from ..core.errors import EvaluationError
+from ..run.evaluator import Evaluator
+from ..run.runtime import Bound, Run
+from ..decide.enforce import violations
+from ..decide.record import DECISION, charges, record_of
+from ..policy.outputs import law_fields
+
+__all__ = ["unreachable_rules", "constant_violations", "reads_case", "blame_span", "constraint_diagnostic"]
+
+
+def reads_case(expr: ast.Expr | None, allow_decision: bool = False) -> bool:
+    """Whether `expr` reads anything of a case (fields, definitions, as_of)."""
+    if expr is None:
+        return False
+    for n in ast.walk(expr):
+        if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind in ("field", "def", "as_of"):
+            if not (allow_decision and n.ref.kind == "field" and n.ref.name == DECISION):
+                return True
+    return False
+
+
+def unreachable_rules(checked) -> list[Diagnostic]:
+    out = []
+    always = None
+    for r in checked.rules:
+        rule = r.rule
+        if always is not None:
+            out.append(Diagnostic("unreachable-rule", f"rule `{rule.id}` can never fire: rule `{always.id}` before it always holds",
+                                  rule.span, notes=(("this rule's `when` is always true", always.when.span),),
+                                  help="move the rule before the catch-all, or delete it"))
+        elif isinstance(rule.when, ast.Literal) and rule.when.value is False:
+            out.append(Diagnostic("unreachable-rule", f"rule `{rule.id}` can never fire: its `when` is `false`",
+                                  rule.when.span, help="delete the rule or give it a real condition"))
+        if always is None and isinstance(rule.when, ast.Literal) and rule.when.value is True:
+            always = rule
+    return out
+
+
+def blame_span(rule, constraint):
+    """Where a process rule breaks a constraint: the output the constraint reads, else the rule."""
+    read = {n.parts[1] for e in (constraint.when, constraint.require) if e is not None
+            for n in ast.walk(e) if isinstance(n, ast.Path) and n.parts[0] == DECISION and len(n.parts) > 1}
+    for key in (o.name for o in law_fields()):
+        if key in read and key in rule.rule.outputs:
+            return rule.rule.outputs[key].span
+    return rule.rule.span
+
+
+def constraint_diagnostic(rule, violation, version_key: str, law_key: str, case_text: str | None, reason: str = "") -> Diagnostic:
+    c = violation.constraint
+    help = (f"counterexample ({reason}decided by {version_key} with {law_key}), as a case file:\n{case_text}"
+            if case_text else f"the rule's outputs are constants: it breaks the constraint under {law_key}")
+    return Diagnostic("breaks-law", f"rule `{rule.rule.id}` breaks {violation.name}: {c.text['en']} ({c.source})",
+                      blame_span(rule, c), notes=(("the constraint", c.span),), help=help)
+
+
+def constant_violations(checked, laws: list[dict]) -> list[Diagnostic]:
+    """`laws`: per used-version combination, the bindings (name → Bound) to judge under."""
+    out, seen = [], set()
+    for r in checked.rules:
+        outputs = {k: r.outputs.get(k) for k in charges()}
+        if r.rule.step is None and all(e is None for e in outputs.values()):
+            continue
+        if any(reads_case(e) for e in outputs.values()):
+            continue
+        for bindings in laws:
+            run = Run({}, checked.version.effective, bindings, checked.name)
+            try:
+                values = {k: Evaluator(run).value(e, bindings[checked.name]) if e is not None else None
+                          for k, e in outputs.items()}
+            except (EvaluationError, KeyError):
+                continue
+            record = record_of(r.rule.action, r.rule.step, values, None)
+            pure = {name: Bound(_only_static(b.checked)) for name, b in bindings.items()}
+            try:
+                found = violations(pure, checked.name, {}, checked.version.effective, record)
+            except (EvaluationError, KeyError, TypeError):
+                continue
+            for v in found:
+                key = (r.rule.id, v.constraint.id)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(constraint_diagnostic(r, v, checked.version.key, v.policy, None))
+    return out
+
+
+def _only_static(checked):
+    """A copy of a checked version keeping only the constraints that read no case data."""
+    from dataclasses import replace
+    return replace(checked, constraints=[c for c in checked.constraints
+                                         if not reads_case(c.when, True) and not reads_case(c.require, True)
+                                         and not _reads(c, (*_not_charges(), "balance"))])
+
+
+def _not_charges() -> tuple[str, ...]:
+    """What a rule whose charges are constants does not tell without a case: its other law fields."""
+    return tuple(o.name for o in law_fields() if o.law != "charge")
+
+
+def _reads(checked_constraint, fields) -> bool:
+    c = checked_constraint.constraint
+    return any(isinstance(n, ast.Path) and n.parts[0] == DECISION and len(n.parts) > 1 and n.parts[1] in fields
+               for e in (c.when, c.require) if e is not None for n in ast.walk(e))
