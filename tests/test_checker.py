@@ -201,8 +201,22 @@ def test_type_mismatch_number_from_days_between():
 
 
 def test_type_mismatch_money_with_number_has_currency_help():
-    d = one("round_ore(1 NOK) == 1")
+    d = one("round_ore(1 NOK) == 1", currency="NOK")
     assert (d.message, d.help) == ("cannot compare Money with Number", "write the currency: `35 NOK`")
+    d = one("round_ore(1 EUR) == 1", currency="EUR")
+    assert d.help == "write the currency: `35 EUR`"
+
+
+def test_money_literal_in_the_jurisdictions_currency_only():
+    """The currency is the policy's jurisdiction's (data), not the grammar's: `35 EUR` is a
+    literal like `35 NOK`, and the checker refuses the one that is not the policy's."""
+    node, problems = check("35 EUR + 1 250.50 EUR", currency="EUR")
+    assert problems == [] and node.type == T.MONEY
+    d = one("fee + 2 500 EUR", currency="NOK", params={"fee": T.MONEY})
+    assert d.code == "wrong-currency"
+    assert d.message == "`2 500 EUR` is in EUR, but `p` is a policy in NOK (its jurisdiction's currency)"
+    assert d.help.startswith("write the amount in NOK, e.g. `2 500 NOK`")
+    assert (d.span.line, d.span.col) == (1, 7)
 
 
 def test_type_mismatch_in_a_fallback():

@@ -196,7 +196,7 @@ def test_the_codec_refuses_what_it_did_not_write(data):
         decode(data)
 
 
-@pytest.mark.parametrize("path", sorted(Path("policies").glob("*/*.yaml")), ids=str)
+@pytest.mark.parametrize("path", sorted(p for p in Path("policies").glob("*/*.yaml") if p.parent.name != "jurisdictions"), ids=str)
 def test_every_bundled_policy_file_is_cached(path, tmp_path, cache):
     """Every record class a policy uses is in the codec's allow-list, so no bundled file misses
     the cache on every run (the `no-regulation` constraints did: `Constraint` was not listed)."""
@@ -209,3 +209,14 @@ def test_every_bundled_policy_file_is_cached(path, tmp_path, cache):
         if field.name != "document":
             assert getattr(cached, field.name) == getattr(fresh, field.name), field.name
     assert cached.document.source == fresh.document.source
+
+
+def test_jurisdiction_files_are_cached(tmp_path, cache):
+    """A jurisdiction file is loaded (schema check and all) once, then read from the cache."""
+    from engine.policy.jurisdiction import load_jurisdictions
+    fresh, problems = load_jurisdictions(["policies"])
+    assert problems == [] and "NO" in fresh.by_code
+    entries = len(_entries(cache))
+    cached, _ = load_jurisdictions(["policies"])
+    assert len(_entries(cache)) == entries >= 1
+    assert cached.by_code["NO"] == fresh.by_code["NO"] and cached.by_code["NO"] is not fresh.by_code["NO"]

@@ -55,7 +55,7 @@ def test_an_edited_example_is_checked_again_and_its_mismatch_reported(tmp_path, 
 def test_a_forged_or_foreign_record_is_refused(tmp_path, cache, runs, run_cli, monkeypatch):
     folder = _policies(tmp_path)
     run_cli("validate", folder)
-    [record] = [p for p in cache.glob("*.entry") if p.stat().st_size < 1024]
+    [record] = [p for p in cache.glob("*.entry") if p.read_bytes()[32:].startswith(verified_cache._MAGIC)]
     record.write_bytes(b"\0" * 32 + record.read_bytes()[32:])            # unsigned
     run_cli("validate", folder)
     assert len(runs) == 2
@@ -70,3 +70,12 @@ def test_no_cache_checks_every_time(tmp_path, cache, runs, run_cli, monkeypatch)
     run_cli("validate", folder)
     run_cli("validate", folder)
     assert len(runs) == 2 and not verified_cache.is_verified("anything")
+
+
+def test_an_edited_jurisdiction_file_is_checked_again(tmp_path, cache, runs, run_cli):
+    """The jurisdiction (currency, calendar, languages) decides too: its file is in the key."""
+    folder = _policies(tmp_path)
+    assert run_cli("validate", folder)[0] == 0
+    path = folder / "jurisdictions" / "NO.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Norway", "name: Noreg"), encoding="utf-8")
+    assert run_cli("validate", folder)[0] == 0 and len(runs) == 2

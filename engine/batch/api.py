@@ -18,7 +18,7 @@ import polars as pl
 from ..policy.case import LoadedCase
 from ..core.errors import CaseError, FristError, PolicyError, UsageError
 from ..check.pipeline import Catalog, load_catalog
-from ..values.time import parse_date, today_oslo
+from ..values.time import parse_date
 from .law import judge_rows, violation_rows
 from .layout import REJECTS, ROW, describe_reject, rejects_of, to_case_frame
 
@@ -46,14 +46,14 @@ def catalog_for(policies_dir: str | Path) -> Catalog:
     return _load(str(folder), stamp)
 
 
-def _as_of_column(frame: pl.DataFrame, as_of: dt.date | str | None) -> tuple[pl.Series, pl.DataFrame]:
-    """Each row's decision date (argument, else the row's `as_of`, else today) and date problems."""
+def _as_of_column(frame: pl.DataFrame, as_of: dt.date | str | None, today: dt.date) -> tuple[pl.Series, pl.DataFrame]:
+    """Each row's decision date (argument, else the row's `as_of`, else `today`) and date problems."""
     if isinstance(as_of, str):
         try:
             as_of = parse_date(as_of)
         except ValueError:
             raise UsageError(f"--as-of `{as_of}` is not a date (YYYY-MM-DD)") from None
-    today = as_of or today_oslo()
+    today = as_of or today
     if as_of is not None or "as_of" not in frame.columns:
         return pl.Series("as_of", [today] * frame.height, dtype=pl.Date), pl.DataFrame(schema=REJECTS)
     raw = frame.get_column("as_of")
@@ -105,7 +105,8 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     catalog = policies_dir if isinstance(policies_dir, Catalog) else catalog_for(policies_dir)
     _check_policy_name(catalog, policy)
-    days, as_of_problems = _as_of_column(frame, as_of)
+    # rows without a date are decided on today in the `--policy`'s (else the default) jurisdiction's zone
+    days, as_of_problems = _as_of_column(frame, as_of, catalog.today(policy))
     rejects_parts = [as_of_problems]
     if policy is not None:
         specs = pl.Series("policy", [policy] * frame.height, dtype=pl.String)

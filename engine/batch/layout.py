@@ -27,7 +27,7 @@ __all__ = ["to_case_frame", "ROW", "REJECTS", "rejects_of", "describe_reject"]
 ROW = "__input_row"
 REJECTS = {"row": pl.Int64, "field": pl.String, "problem": pl.String}   # a reject before its case_id is joined
 _MONEY = r"^-?\d+(\.\d{1,2})?$"
-_TOO_BIG = "`{}` is larger than the largest amount Frist accepts (" + str(MAX_AMOUNT) + " NOK)"
+_TOO_BIG = "`{}` is larger than the largest amount Frist accepts (" + str(MAX_AMOUNT) + ")"
 _DAYS = ((DATE_MIN - dt.date(1970, 1, 1)).days, (DATE_MAX - dt.date(1970, 1, 1)).days)
 
 

@@ -19,7 +19,7 @@ from ..columnar.values import Col, round_fixed
 from ..policy.outputs import (PRODUCT, Output, all_outputs, column_kind, columns, inputs, json_order, output_json,
                               product_amount)
 from ..run.runtime import Bound, CheckedVersion
-from ..values.money import format_percent
+from ..values.money import TO_ORE, format_percent
 
 __all__ = ["decisions_from_columns", "decisions_from_scalar", "row_json", "MONEY", "HEAD", "output_columns"]
 
@@ -65,7 +65,7 @@ def _product_columns(o: Output, out: dict[str, OutputColumn]) -> dict[str, pl.Ex
     if rate is None or basis is None:
         return {rate_col: pl.lit(None, dtype=pl.String), basis_col: pl.lit(None, dtype=MONEY),
                 amount_col: pl.lit(None, dtype=MONEY)}
-    amount = round_fixed(Col(pl.col(rate.name) * pl.col(basis.name), "num", rate.scale + 2), 2).expr  # round_ore
+    amount = round_fixed(Col(pl.col(rate.name) * pl.col(basis.name), "num", rate.scale + 2), TO_ORE).expr
     due = (pl.col(rate.name) != 0) & pl.col(basis.name).is_not_null()      # as product_amount
     return {rate_col: pl.when(due).then(_percent(rate)), basis_col: pl.when(due).then(_money(pl.col(basis.name))),
             amount_col: pl.when(due).then(_money(amount))}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from ..lang import ast
 from ..lang import types as T
 from ..core.diagnostics import Diagnostic, did_you_mean
-from ..lang.functions import AGGREGATES, FUNCTIONS
+from ..lang.semantics import AGGREGATES, COMPARISONS, FUNCTIONS, UNARY, binary_result
 
 __all__ = ["Scope", "Checker", "ERROR", "LITERAL_TYPES"]
 
@@ -23,7 +23,7 @@ LITERAL_TYPES = {
     "Money": T.MONEY, "Number": T.NUMBER, "Percent": T.PERCENT, "Date": T.DATE, "Days": T.DAYS,
     "Months": T.MONTHS, "Bool": T.BOOL, "Text": T.TEXT, "None": T.NONE, "Error": ERROR,
 }
-_ORDERING = {"<", "<=", ">", ">="}
+_ANY_CURRENCY = "<ISO 4217 code>"   # in help texts of a scope without a jurisdiction
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Scope:
     defs: dict[str, T.Type] = field(default_factory=dict)
     aliases: dict[str, "Scope"] = field(default_factory=dict)
     has_calendar: bool = False
+    currency: str | None = None                     # the jurisdiction's ISO 4217 code (None: any)
     allow_case: bool = True                         # False for parameter values (constants)
     allow_aliases: bool = True
 
@@ -65,9 +66,9 @@ class Checker:
         got = checked.type
         if got in (want, ERROR):
             return checked
-        help = _unit_help(got, want)
+        help = _unit_help(got, want, self.scope.currency)
         if isinstance(got, T.Optional) and got.inner == want:
-            help = "this value may be missing: give a fallback with `??`, e.g. `x ?? 0 NOK`"
+            help = f"this value may be missing: give a fallback with `??`, e.g. `x ?? 0 {self.scope.currency or _ANY_CURRENCY}`"
         self.error("type-mismatch", f"{what} must be {want}, but this is {got}", checked, help=help)
         return checked
 
@@ -77,6 +78,15 @@ class Checker:
         return method(node)
 
     def _literal(self, node: ast.Literal) -> ast.Expr:
+        if node.kind == "Money" and self.scope.currency is not None:
+            code = ast.money_currency(node)
+            if code != self.scope.currency:
+                self.error("wrong-currency",
+                           f"`{node.text}` is in {code}, but `{self.scope.policy}` is a policy in {self.scope.currency} "
+                           "(its jurisdiction's currency)", node,
+                           help=f"write the amount in {self.scope.currency}, e.g. `{ast.money_number(node)} {self.scope.currency}`; "
+                                "amounts of two currencies never mix in one policy")
+                return replace(node, type=ERROR)
         return replace(node, type=LITERAL_TYPES[node.kind])
 
     def _path(self, node: ast.Path) -> ast.Expr:
@@ -142,7 +152,7 @@ class Checker:
             operand = self.expect(node.operand, T.BOOL, "the operand of `not`")
             return replace(node, operand=operand, type=T.BOOL)
         operand = self.check(node.operand)
-        if operand.type not in (T.MONEY, T.NUMBER, T.PERCENT, T.DAYS, T.MONTHS, ERROR):
+        if operand.type not in UNARY[node.op].operands and operand.type != ERROR:
             self.error("type-mismatch", f"cannot negate {operand.type}", operand)
             return replace(node, operand=operand, type=ERROR)
         return replace(node, operand=operand, type=operand.type)
@@ -156,10 +166,10 @@ class Checker:
                 self.error("optional-value", f"this {side.type.inner} may be missing (it is {side.type})", side,
                            help="give a fallback with `??`")
                 return replace(node, left=left, right=right, type=ERROR)
-        result = T.binary_result(node.op, left.type, right.type)
+        result = binary_result(node.op, left.type, right.type)
         if result is None:
             self.error("type-mismatch", f"cannot apply `{node.op}` to {left.type} and {right.type}", node,
-                       help=_unit_help(right.type, left.type) if node.op in "+-" else None,
+                       help=_unit_help(right.type, left.type, self.scope.currency) if node.op in "+-" else None,
                        notes=[(f"this is {left.type}", left.span), (f"this is {right.type}", right.span)])
             return replace(node, left=left, right=right, type=ERROR)
         return replace(node, left=left, right=right, type=result)
@@ -169,7 +179,7 @@ class Checker:
         left, right = self._enum_literals(left, right)
         if ERROR in (left.type, right.type):
             return replace(node, left=left, right=right, type=T.BOOL)
-        ordering = node.op in _ORDERING
+        ordering = COMPARISONS[node.op].ordering
         lt, rt = left.type, right.type
         if not ordering and T.NONE in (lt, rt):
             other = rt if lt == T.NONE else lt
@@ -184,7 +194,7 @@ class Checker:
                        help="give a fallback with `??` before comparing")
         elif not T.comparable(lt, rt, ordering):
             self.error("type-mismatch", f"cannot compare {lt} with {rt}", node,
-                       help=_unit_help(rt, lt),
+                       help=_unit_help(rt, lt, self.scope.currency),
                        notes=[(f"this is {lt}", left.span), (f"this is {rt}", right.span)])
         return replace(node, left=left, right=right, type=T.BOOL)
 
@@ -226,7 +236,7 @@ class Checker:
         inner = T.unwrap(left.type)
         if T.unwrap(right.type) != inner:
             self.error("type-mismatch", f"the fallback is {right.type}, but the value is {inner}", right,
-                       help=_unit_help(right.type, inner))
+                       help=_unit_help(right.type, inner, self.scope.currency))
             return replace(node, left=left, right=right, type=ERROR)
         return replace(node, left=left, right=right, type=right.type)
 
@@ -311,34 +321,22 @@ class Checker:
         t = item.type
         if t == ERROR:
             return ERROR
-        if node.func == "count":
-            return T.NUMBER
-        if node.func == "select":
-            return T.ListOf(t)
-        if node.func in ("any", "all"):
-            if t != T.BOOL:
-                self.error("type-mismatch", f"`{node.func}` needs a condition, not {t}", item)
-                return ERROR
-            return T.BOOL
-        if isinstance(t, T.Optional):
+        entry = AGGREGATES[node.func]
+        if not entry.optional_items and isinstance(t, T.Optional):
             self.error("optional-value", f"the items may be missing ({t})", item, help="give a fallback with `??`")
             return ERROR
-        if node.func == "sum":
-            if t not in (T.MONEY, T.NUMBER, T.DAYS):
-                self.error("type-mismatch", f"cannot sum {t}", item)
-                return ERROR
-            return t
-        if node.func in ("min", "max") and t not in (T.MONEY, T.NUMBER, T.PERCENT, T.DATE, T.DAYS):
-            self.error("type-mismatch", f"cannot take the {node.func}imum of {t}", item)
+        result = entry.check(t)
+        if isinstance(result, str):
+            self.error("type-mismatch", result, item)
             return ERROR
-        return T.Optional(t)
+        return result
 
 
-def _unit_help(got: T.Type | None, want: T.Type | None) -> str | None:
+def _unit_help(got: T.Type | None, want: T.Type | None, currency: str | None = None) -> str | None:
     if want == T.DAYS and got == T.NUMBER:
         return "write the unit: `14 days`"
     if want == T.MONEY and got == T.NUMBER:
-        return "write the currency: `35 NOK`"
+        return f"write the currency: `35 {currency or _ANY_CURRENCY}`"
     if want == T.PERCENT and got == T.NUMBER:
         return "write a percentage: `10 %`"
     if want == T.NUMBER and got == T.DAYS:

@@ -13,10 +13,13 @@ from pathlib import Path
 from ..core.diagnostics import Diagnostic, Severity, sort_and_cap
 from ..core.errors import UsageError
 from .policy import check_version
+from ..policy.jurisdiction import Jurisdictions, load_jurisdictions
+from ..policy.jurisdiction_check import jurisdiction_problems
 from ..policy.loader import find_policy_files, load_version
 from ..policy.model import PolicySet, PolicyVersion
 from ..policy.versions import duplicate_dates, in_force, overlapping, uses_order, valid_until
 from ..run.runtime import Bound, CheckedVersion
+from ..values.time import today_in
 
 __all__ = ["Catalog", "load_catalog", "review_warnings"]
 
@@ -28,6 +31,7 @@ class Catalog:
     policies: PolicySet
     checked: dict[str, CheckedVersion] = field(default_factory=dict)    # key → checked
     compiled: dict[tuple, object] = field(default_factory=dict, repr=False)  # bound keys → CompiledPolicy
+    jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions({}, None), repr=False)
 
     def versions(self, name: str) -> list[PolicyVersion]:
         return self.policies.versions.get(name, [])
@@ -50,6 +54,20 @@ class Catalog:
             raise UsageError(f"no version of `{name}` is in force on {day} (the first takes effect {first})")
         return self.checked[version.key]
 
+    def jurisdiction(self, policy: str | None = None):
+        """The jurisdiction of `policy` (NAME or NAME@VERSION; its versions share one), else the default one."""
+        name = (policy or "").partition("@")[0]
+        versions = [v for v in self.versions(name) if v.key in self.checked]
+        if versions and self.checked[versions[0].key].jurisdiction is not None:
+            return self.checked[versions[0].key].jurisdiction
+        return self.jurisdictions.of(None)
+
+    def today(self, policy: str | None = None) -> dt.date:
+        """Today's date where `policy` applies: in its jurisdiction's time zone (else the default
+        jurisdiction's; the machine's date only for a catalog without any jurisdiction file)."""
+        found = self.jurisdiction(policy)
+        return today_in(found.timezone) if found is not None else dt.date.today()
+
     def bind(self, main: CheckedVersion, day: dt.date, include_drafts: bool = False) -> dict[str, Bound]:
         """The main version plus, transitively, every used policy's version in force on `day`."""
         bindings = {main.name: Bound(main)}
@@ -66,6 +84,8 @@ class Catalog:
 
 def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     files, problems = find_policy_files(paths)
+    jurisdictions, found = load_jurisdictions(paths)
+    problems.extend(found)
     policies = PolicySet()
     for path in files:
         version, found = load_version(path)
@@ -73,9 +93,10 @@ def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
         if version is not None:
             policies.add(version)
     problems.extend(duplicate_dates(policies))
+    problems.extend(jurisdiction_problems(policies, jurisdictions))
     order, found = uses_order(policies)
     problems.extend(found)
-    catalog = Catalog(policies)
+    catalog = Catalog(policies, jurisdictions=jurisdictions)
     if any(d.code == "uses-cycle" for d in found):
         return catalog, sort_and_cap(problems)
     for name in order:
@@ -88,19 +109,21 @@ def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
                     if u.key in catalog.checked]
                 for alias, used in version.uses.items() if used in policies.versions
             }
-            catalog.checked[version.key] = check_version(version, options, problems)
+            catalog.checked[version.key] = check_version(version, options, problems,
+                                                         jurisdictions.of(version.jurisdiction))
     return catalog, sort_and_cap(problems)
 
 
-def review_warnings(catalog: Catalog, today: dt.date) -> list[Diagnostic]:
-    """Figures in force today whose review date has passed (the 1 January / 1 July changes)."""
+def review_warnings(catalog: Catalog, today: dt.date | None = None) -> list[Diagnostic]:
+    """Figures in force today whose review date has passed (the 1 January / 1 July changes);
+    `today` None: each policy's today, in its jurisdiction's time zone."""
     out = []
     for name in catalog.policies.names():
-        version = in_force(catalog.versions(name), today)
+        version = in_force(catalog.versions(name), today or catalog.today(name))
         if version is None:
             continue
         for p in version.parameters.values():
-            if p.review_by is not None and p.review_by < today:
+            if p.review_by is not None and p.review_by < (today or catalog.today(name)):
                 out.append(Diagnostic(
                     "review-overdue", f"`{p.name}` was due for review on {p.review_by} and is still in force",
                     p.span, severity=Severity.WARNING,

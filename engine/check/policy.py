@@ -18,6 +18,7 @@ from ..core.errors import EvaluationError
 from ..run.evaluator import Evaluator
 from ..run.runtime import Bound, CheckedRule, CheckedVersion, Run
 from ..values.money import format_money
+from ..policy.jurisdiction import Jurisdiction
 from ..policy.model import Parameter, PolicyVersion
 from ..policy.outputs import inputs, products, rule_outputs
 
@@ -39,14 +40,20 @@ def scope_of(checked: CheckedVersion, used: dict[str, CheckedVersion]) -> Scope:
         policy=v.name, fields=fields, params=dict(checked.param_types),
         defs={name: expr.type for name, expr in checked.definitions.items()},
         aliases={alias: scope_of(u, {}) for alias, u in used.items()},
-        has_calendar=v.calendar is not None,
+        has_calendar=checked.calendar is not None, currency=_currency(checked),
     )
 
 
+def _currency(checked: CheckedVersion) -> str | None:
+    """The ISO 4217 code money literals must carry (None when the policy has no jurisdiction)."""
+    return checked.jurisdiction.currency if checked.jurisdiction is not None else None
+
+
 def check_version(version: PolicyVersion, used_options: dict[str, list[CheckedVersion]],
-                  out: list[Diagnostic]) -> CheckedVersion:
-    """Check `version`; `used_options` lists, per alias, every used version that overlaps it."""
-    checked = CheckedVersion(version)
+                  out: list[Diagnostic], jurisdiction: Jurisdiction | None = None) -> CheckedVersion:
+    """Check `version`; `used_options` lists, per alias, every used version that overlaps it;
+    `jurisdiction` gives the currency its money literals must be in."""
+    checked = CheckedVersion(version, jurisdiction=jurisdiction)
     first_used = {alias: options[0] for alias, options in used_options.items() if options}
     _parameters(checked, out)
     for alias, options in used_options.items():
@@ -71,7 +78,8 @@ def check_version(version: PolicyVersion, used_options: dict[str, list[CheckedVe
     # kept are those of the first (the types agree, or a diagnostic says where they do not).
     first_combo = None
     for i, combo in enumerate(_combinations(used_options)):
-        target = checked if i == 0 else CheckedVersion(version, checked.params, checked.param_types)
+        target = checked if i == 0 else CheckedVersion(version, checked.params, checked.param_types,
+                                                       jurisdiction=jurisdiction)
         _definitions(target, combo, out)
         _rules(target, combo, out)
         if version.constraints:
@@ -126,7 +134,8 @@ def _combinations(options: dict[str, list[CheckedVersion]]):
 
 def _parameters(checked: CheckedVersion, out: list[Diagnostic]) -> None:
     v = checked.version
-    scope = Scope(policy=v.name, fields={}, params={}, allow_case=False, allow_aliases=False)
+    scope = Scope(policy=v.name, fields={}, params={}, allow_case=False, allow_aliases=False,
+                  currency=_currency(checked))
     deps = {name: set() for name in v.parameters}
     for name, p in v.parameters.items():
         for expr in _param_exprs(p):
@@ -209,7 +218,7 @@ def _caps(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[Di
     v = checked.version
     bindings = {v.name: Bound(checked), **{u.name: Bound(u) for u in used.values()}}
     scope = Scope(policy=v.name, fields={}, params=dict(checked.param_types), allow_case=False,
-                  aliases={alias: scope_of(u, {}) for alias, u in used.items()})
+                  aliases={alias: scope_of(u, {}) for alias, u in used.items()}, currency=_currency(checked))
     for name, p in v.parameters.items():
         if p.max is None or name not in checked.params:
             continue
@@ -225,18 +234,20 @@ def _caps(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[Di
             continue
         for value in values:
             if value > cap:
-                shown = format_money(cap) + " NOK" if typ == T.MONEY else str(cap)
+                shown = _show(cap, typ, checked)
                 versions = ", ".join(u.version.key for u in used.values())
                 under = f" ({versions})" if versions else ""
                 out.append(Diagnostic(
-                    "exceeds-cap", f"`{name}` is {_show(value, typ)}, above its cap of {shown}{under}",
+                    "exceeds-cap", f"`{name}` is {_show(value, typ, checked)}, above its cap of {shown}{under}",
                     p.value.span if p.value is not None else p.span,
                     notes=(("the cap is set here", p.max.span),),
                     help="lower the figure to the cap, or cite why the cap does not apply"))
 
 
-def _show(value, typ) -> str:
-    return format_money(value) + " NOK" if typ == T.MONEY else str(value)
+def _show(value, typ, checked: CheckedVersion) -> str:
+    if typ != T.MONEY:
+        return str(value)
+    return f"{format_money(value)} {_currency(checked) or ''}".rstrip()
 
 
 def _definitions(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[Diagnostic]) -> None:

@@ -32,7 +32,7 @@ from decimal import Decimal
 from ..lang import ast
 from ..lang import types as T
 from ..core.diagnostics import Diagnostic, Severity
-from ..lang.render import show
+from ..lang.render import Voice, show
 
 __all__ = ["predecessor_problems", "predecessor"]
 
@@ -83,10 +83,10 @@ def _plausible(checked, out: list[Diagnostic]) -> None:
             if not isinstance(v, (Decimal, int)) or isinstance(v, bool):
                 continue
             if inner == T.PERCENT and not (0 <= v <= 1):          # percents are stored as fractions
-                out.append(Diagnostic("implausible-value", f"`{name}` is {show(v, T.PERCENT)}: a rate is between 0 % and 100 %",
+                out.append(Diagnostic("implausible-value", f"`{name}` is {show(v, T.PERCENT, Voice.of(checked.jurisdiction))}: a rate is between 0 % and 100 %",
                                       _value_span(checked, name), help="check the figure against its source (a misplaced decimal point?)"))
             elif inner in (T.MONEY, T.DAYS) and v < 0:
-                out.append(Diagnostic("implausible-value", f"`{name}` is {show(v, inner)}: a regulated figure is never negative",
+                out.append(Diagnostic("implausible-value", f"`{name}` is {show(v, inner, Voice.of(checked.jurisdiction))}: a regulated figure is never negative",
                                       _value_span(checked, name), help="check the figure against its source"))
 
 
@@ -107,7 +107,7 @@ def _against(old, new, out: list[Diagnostic]) -> None:
             out.append(Diagnostic(
                 "unit-changed", f"`{name}` is {typ} here but {old.param_types[name]} in {old.version.key}",
                 _value_span(new, name), notes=(("the previous version's figure", _value_span(old, name)),),
-                help=f"write it with its unit, e.g. `{show(old.params[name], old.param_types[name])}`"
+                help=f"write it with its unit, e.g. `{show(old.params[name], old.param_types[name], Voice.of(new.jurisdiction))}`"
                 if not isinstance(typ, (T.Schedule, T.Table)) else "keep the unit every entry had"))
             continue
         raw_new, raw_old = _raw(new, name), _raw(old, name)
@@ -123,7 +123,7 @@ def _against(old, new, out: list[Diagnostic]) -> None:
                 if old.params[name] <= old.params[base] and new.params[name] > new.params[base]:
                     out.append(Diagnostic(
                         "implausible-value",
-                        f"`{name}` is {show(new.params[name], T.MONEY)}, above `{base}` ({show(new.params[base], T.MONEY)}), "
+                        f"`{name}` is {show(new.params[name], T.MONEY, Voice.of(new.jurisdiction))}, above `{base}` ({show(new.params[base], T.MONEY, Voice.of(new.jurisdiction))}), "
                         f"which it was derived from in {old.version.key}", _value_span(new, name),
                         help=f"derive it from `{base}` as before, or check the figure against its source"))
     del v
@@ -132,8 +132,8 @@ def _against(old, new, out: list[Diagnostic]) -> None:
 def _source_unchanged(new, name: str, old) -> Diagnostic:
     return Diagnostic(
         "source-unchanged",
-        f"`{name}` changed ({show(old.params[name], old.param_types[name])} in {old.version.key}, "
-        f"{show(new.params[name], new.param_types[name])} here) but its `source` did not",
+        f"`{name}` changed ({show(old.params[name], old.param_types[name], Voice.of(new.jurisdiction))} in {old.version.key}, "
+        f"{show(new.params[name], new.param_types[name], Voice.of(new.jurisdiction))} here) but its `source` did not",
         new.version.document.span(("parameters", name, "source")), severity=Severity.WARNING,
         help="cite the regulation that sets the new figure")
 
@@ -167,7 +167,7 @@ def _schedule(old, new, name: str, out: list[Diagnostic]) -> None:
                     f"{old.version.key} has none", span,
                     help="history is what older decisions used: correct it only with a cited `corrects: \"...\"`"))
             elif (was[0], was[1]) != (value, source):
-                old_text, new_text = f"{show(was[0], typ)} ({was[1]})", f"{show(value, typ)} ({source})"
+                old_text, new_text = f"{show(was[0], typ, Voice.of(new.jurisdiction))} ({was[1]})", f"{show(value, typ, Voice.of(new.jurisdiction))} ({source})"
                 out.append(Diagnostic(
                     "history-changed", f"`{name}` from {day} was {old_text} in {old.version.key}, now {new_text}", span,
                     notes=(("the previous version's entry", was[2]),),
@@ -175,7 +175,7 @@ def _schedule(old, new, name: str, out: list[Diagnostic]) -> None:
     for day, was in before.items():
         if day < effective and day not in after:
             out.append(Diagnostic(
-                "history-changed", f"`{name}` lost its entry from {day} ({show(was[0], typ)}, {was[1]}) that {old.version.key} has",
+                "history-changed", f"`{name}` lost its entry from {day} ({show(was[0], typ, Voice.of(new.jurisdiction))}, {was[1]}) that {old.version.key} has",
                 new.version.parameters[name].span, notes=(("the previous version's entry", was[2]),),
                 help="keep the full history: older decisions are recomputed with it"))
     current = [d for d in after if d <= effective]

@@ -129,7 +129,8 @@ def parser() -> argparse.ArgumentParser:
         if name == "decide":
             cmd.add_argument("--no-trace", action="store_true", help="omit the trace (fast path)")
         else:
-            cmd.add_argument("--lang", choices=["en", "nb"], default="en")
+            cmd.add_argument("--lang", choices=["en", "nb"], default=None,
+                             help="the language of the explanation (default: the policy's jurisdiction's first)")
             cmd.add_argument("--format", choices=["text", "markdown", "json"], default="text")
             cmd.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                              help="auto: colour on a terminal unless NO_COLOR is set, or when FORCE_COLOR is")

@@ -13,7 +13,7 @@ from ..policy.case import case_from_data, load_case
 from ..core.diagnostics import Diagnostic, render, sort_and_cap
 from ..core.errors import CaseError, EvaluationError, PolicyError, UsageError
 from ..check.pipeline import Catalog, load_catalog, review_warnings
-from ..values.time import parse_date, today_oslo
+from ..values.time import parse_date
 
 __all__ = ["validate", "decide", "explain", "run_examples"]
 
@@ -111,7 +111,7 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..check.predecessors import predecessor_problems
     from ..check.scope import keep, relevant, root_cause_first, validation_scope
     started = time.perf_counter()
-    today = _date(args.today, "--today") or today_oslo()
+    today = _date(args.today, "--today")          # None: each policy's own today (its jurisdiction's zone)
     scope = validation_scope(args.paths, getattr(args, "uses_from", None))
     catalog, problems = load_catalog(scope.files)
     omitted = getattr(problems, "omitted", 0)           # load_catalog caps what it returns
@@ -149,8 +149,8 @@ def _decide(args: Namespace, trace: bool):
     from ..decide.decision import decide_case
     as_of_override = _date(args.as_of, "--as-of")
     case = load_case(args.case)
-    as_of = as_of_override or case.data.get("as_of") or today_oslo()
     catalog = _catalog([args.policies])
+    as_of = as_of_override or case.data.get("as_of") or catalog.today(args.policy or case.data.get("policy"))
     return catalog, case, decide_case(catalog, case, as_of, args.policy, args.include_drafts,
                                       trace=trace, fast=not trace)
 
@@ -162,8 +162,9 @@ def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..explain.text import explain_text
+    from ..explain.text import explain_language, explain_text
     catalog, case, decision = _decide(args, trace=True)
+    args.lang = explain_language(decision, args.lang)
     blocked = None
     if args.why_not:
         from ..explain.why_not import why_not

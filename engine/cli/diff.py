@@ -39,7 +39,8 @@ def load_side(spec: str, policies: str, scratch: Path) -> Side:
             raise UsageError(f"`{spec}` is neither NAME@VERSION nor a policy file")
         catalog = candidate_catalog(policies, [])
         version = catalog.checked[catalog.resolve(name, None, pinned=effective).version.key].version
-    pinned = PinnedCatalog(catalog.policies, catalog.checked, pins={version.name: version.effective.isoformat()})
+    pinned = PinnedCatalog(catalog.policies, catalog.checked, jurisdictions=catalog.jurisdictions,
+                           pins={version.name: version.effective.isoformat()})
     return Side(spec, pinned, catalog.checked[version.key])
 
 
@@ -77,9 +78,10 @@ def _side_json(side: Side) -> dict:
 
 def diff_data(old: Side, new: Side, cases: list, invalid: list, as_of, cases_dir: str) -> dict:
     """The whole report as plain data: what every format renders."""
-    from ..values.time import today_oslo
+    from ..values.time import today_in
     changes = version_changes(old.checked, new.checked)
-    results = compare_cases(old, new, cases, as_of, today_oslo(), changes)
+    zone = new.checked.jurisdiction.timezone if new.checked.jurisdiction is not None else "UTC"
+    results = compare_cases(old, new, cases, as_of, today_in(zone), changes)
     affected = [r for r in results if r.affected]
     changed = [r for r in affected if r.changed]
     groups: dict[str, list] = {}

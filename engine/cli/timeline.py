@@ -120,12 +120,12 @@ def render_html(data: dict) -> str:
 def timeline(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..policy.case import load_case
     from .commands import _catalog, _date
-    from ..values.time import today_oslo
     case = load_case(args.case)
-    start = _date(args.as_of, "--as-of") or case.data.get("as_of") or today_oslo()
     until = _date(args.until, "--until")
     payments = [parse_payment(p) for p in args.pays]
     catalog = _catalog([args.policies])
+    start = (_date(args.as_of, "--as-of") or case.data.get("as_of")
+             or catalog.today(getattr(args, "policy", None) or case.data.get("policy")))
     result = project(catalog, case, start, until, payments, args.policy, args.include_drafts, args.max_steps)
     data = timeline_json(result)
     if args.format == "json":

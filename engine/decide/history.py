@@ -3,7 +3,7 @@
 Each fee recorded in a case's events is judged as the decision that charged it would be
 judged today: on the event's date, with the events before it (already judged) as the
 history and the law's version in force on that date. A fee that breaks a constraint
-becomes a warning (with the constraint's source) and is set to 0 NOK before the case
+becomes a warning (with the constraint's source) and is set to 0 (in the policy's currency) before the case
 reaches any evaluator, so the ledger never adds it to what the debtor owes. The letter
 itself stays in the history (it was sent). Constraints marked `history: false` (such as
 the deadline a new letter must state) are not applied to recorded letters.
@@ -31,7 +31,7 @@ _MEMO: dict = {}       # the judgment does not depend on the decision date: one 
 
 
 def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: bool = False) -> tuple[dict, list[str]]:
-    """The case with every unlawful recorded fee set to 0 NOK, and one warning per such fee."""
+    """The case with every unlawful recorded fee set to 0, and one warning per such fee."""
     events = case.get("events") or []
     if not any(e["fee"] for e in events):
         return case, []
@@ -72,9 +72,11 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool) -> t
                 record = record_of(event["step"], event["step"], given, None)
                 broken = violations(bindings, main.name, then, day, record, history=True)
                 if broken:
+                    code = main.jurisdiction.currency if main.jurisdiction is not None else ""
                     for v in broken:
-                        warnings.append(f"events[{i}] ({event['step']} {day}, fee {event['fee']:.2f} NOK) is not owed: "
-                                        f"{v.constraint.text['en']} [{v.name}; {v.constraint.source}]")
+                        text = v.constraint.text.get("en") or next(iter(v.constraint.text.values()))
+                        warnings.append(f"events[{i}] ({event['step']} {day}, fee {event['fee']:.2f} {code}) is not owed: "
+                                        f"{text} [{v.name}; {v.constraint.source}]")
                     event = {**event, "fee": _ZERO}
         kept.append(event)
     return {**case, "events": kept}, warnings

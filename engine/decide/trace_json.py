@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..lang.render import to_json
+from ..lang.render import Voice, to_json
 from ..run.trace import SourceIndex, conditions
 
 if TYPE_CHECKING:
@@ -15,13 +15,14 @@ __all__ = ["trace_to_json"]
 def trace_to_json(decision: Decision) -> dict:
     trace = decision.trace
     sources = SourceIndex(decision.bindings)
+    voice = Voice.of(decision.bindings[decision.main].checked.jurisdiction)
     rules = []
     for outcome in trace.rules:
         rule = outcome.rule
         entry = {"rule": rule.rule.id, "action": rule.rule.action,
                  "matched": outcome.matched if outcome.matched is not None else "not reached"}
         if outcome.matched is not None:
-            joiner, parts = conditions(rule.when, trace, sources)
+            joiner, parts = conditions(rule.when, trace, sources, voice)
             entry["when"] = sources.text(rule.when)
             entry["conditions"] = [
                 {"expr": c.text, "value": c.value if c.evaluated else "not evaluated", "detail": c.detail}

@@ -18,7 +18,7 @@ from ..lang import ast
 from ..lang import types as T
 from ..core.diagnostics import printable
 from .words import WORDS, journal_line
-from ..lang.render import show
+from ..lang.render import Voice, show
 from ..policy.outputs import PRODUCT, inputs, json_order, product_amount
 from ..run.trace import SourceIndex, conditions
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..decide.decision import Decision
     from ..check.pipeline import Catalog
 
-__all__ = ["explain_text", "Doc", "render_doc"]
+__all__ = ["explain_language", "explain_text", "Doc", "render_doc"]
 
 _WORDS = WORDS     # the name other modules import
 
@@ -79,6 +79,20 @@ def _mark(value, evaluated: bool, color: bool) -> str:
     return sym
 
 
+def explain_language(decision: Decision, lang: str | None) -> str:
+    """`lang` if the deciding policy's jurisdiction writes its texts in it (None: the jurisdiction's
+    first language); a usage error naming the languages it has otherwise."""
+    jurisdiction = decision.bindings[decision.main].checked.jurisdiction
+    languages = jurisdiction.languages if jurisdiction is not None else ("en",)
+    if lang is None:
+        return languages[0]
+    if lang not in languages:
+        from ..core.errors import UsageError
+        raise UsageError(f"`{decision.main}` is a policy of jurisdiction {jurisdiction.code if jurisdiction else '?'}, "
+                         f"whose texts are in {', '.join(languages)}, not `{lang}`: use --lang {languages[0]}")
+    return lang
+
+
 def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdown: bool = False,
                  color: bool = False) -> str:
     return render_doc(explain_doc(decision, catalog, lang, markdown, color), markdown)
@@ -91,6 +105,7 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
     trace = decision.trace
     sources = SourceIndex(decision.bindings)
     main = decision.bindings[decision.main]
+    voice = Voice.of(main.checked.jurisdiction, lang)
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
     pad = (lambda t, n: t) if markdown else (lambda t, n: f"{t:<{n}}")
     doc = Doc(f"{w['case']} {printable(decision.case_id)} {w['on']} {decision.as_of}", [
@@ -103,16 +118,16 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
     rule = decision.rule.rule
     items = doc.section(f"{w['decision']}: {code(decision.action)}")
     if decision.blocked:
-        items += _blocked(decision, lang, w)
+        items += _blocked(decision, voice, w)
     else:
         items.append((0, f"{w['why']}: {rule.explain[lang]}"))
         if rule.source:
             items.append((0, f"{w['source']}: {rule.source}"))
-    items += [(0, f"{pad(label, 17)} {text}") for label, text in _outputs(decision, decision.outputs, w, lang)]
+    items += [(0, f"{pad(label, 17)} {text}") for label, text in _outputs(decision, decision.outputs, w, voice)]
     if decision.amounts:
         items = doc.section(w["amounts"])
         for key, value in decision.amounts.items():
-            items.append((0, f"{pad(w['amount_names'].get(key, key), 17)} {show(value, T.MONEY, lang)}"))
+            items.append((0, f"{pad(w['amount_names'].get(key, key), 17)} {show(value, T.MONEY, voice)}"))
     if decision.set_aside:
         items = doc.section(w["aside"])
         for s in decision.set_aside:
@@ -129,7 +144,7 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
             items.append((0, f"· {r.rule.id} → {r.rule.action}: {w['not_reached']}"))
             continue
         items.append((0, f"{_mark(outcome.matched, True, color)} {r.rule.id} → {r.rule.action}"))
-        joiner, parts = conditions(r.when, trace, sources, lang)
+        joiner, parts = conditions(r.when, trace, sources, voice)
         for i, c in enumerate(parts):
             prefix = f"{joiner} " if i and joiner else ""
             shown = c.detail if c.evaluated else w["not_evaluated"]
@@ -140,13 +155,13 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
         for policy, name, value in trace.definitions:
             expr = decision.bindings[policy].checked.definitions[name]
             qual = name if policy == decision.main else f"{policy}.{name}"
-            items.append((0, f"{qual} = {_value(value, expr.type, lang)}    ({code(sources.text(expr))})"))
+            items.append((0, f"{qual} = {_value(value, expr.type, voice)}    ({code(sources.text(expr))})"))
             items += [(1, journal_line(line, lang)) for line in _ledger_journal(expr, trace)]
     if trace.params_read:
         items = doc.section(w["figures"])
         for (policy, name), bound in sorted(trace.params_read.items()):
             p = bound.version.parameters[name]
-            items.append((0, f"{policy}.{name} = {_figure(bound.checked.params[name], p.type, decision, lang)}"))
+            items.append((0, f"{policy}.{name} = {_figure(bound.checked.params[name], p.type, decision, voice)}"))
             items.append((1, f"{w['source']}: {p.source}" + (f"; {w['review_by']} {p.review_by}" if p.review_by else "")))
     if decision.warnings:
         items = doc.section(w["warnings"])
@@ -154,17 +169,17 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
     return doc
 
 
-def _value(value, typ, lang: str) -> str:
-    """A definition's value; a record (the ledger) with its fields named in `lang`."""
-    names = WORDS[lang]["amount_names"]
+def _value(value, typ, voice: Voice) -> str:
+    """A definition's value; a record (the ledger) with its fields named in the voice's language."""
+    names = WORDS[voice.lang]["amount_names"]
     if isinstance(value, dict) and names:
         fields = T.unwrap(typ) if typ is not None else None
-        return ", ".join(f"{names.get(k, k)} {show(v, fields.field(k) if isinstance(fields, T.Record) else None, lang)}"
+        return ", ".join(f"{names.get(k, k)} {show(v, fields.field(k) if isinstance(fields, T.Record) else None, voice)}"
                          for k, v in value.items())
-    return show(value, typ, lang)
+    return show(value, typ, voice)
 
 
-def _outputs(decision: Decision, values: dict, w: dict, lang: str, proposal: bool = False):
+def _outputs(decision: Decision, values: dict, w: dict, voice: Voice, proposal: bool = False):
     """(label, shown value) of each output the rule gives, in the decision's order
     (policy/outputs.py): a value as it is, a product as `rate × basis = amount`. A blocked
     rule's proposal shows the values it gives (not none), as the decision's `proposed` does."""
@@ -175,22 +190,22 @@ def _outputs(decision: Decision, values: dict, w: dict, lang: str, proposal: boo
             amount = product_amount(o, values)
             if amount is not None:
                 (rate, _), (basis, _) = inputs(o)
-                yield w["outputs"].get(o.label, o.name), (f"{show(values[rate], T.PERCENT, lang)} × "
-                                                          f"{show(values[basis], T.MONEY, lang)} = {show(amount, T.MONEY, lang)}")
+                yield w["outputs"].get(o.label, o.name), (f"{show(values[rate], T.PERCENT, voice)} × "
+                                                          f"{show(values[basis], T.MONEY, voice)} = {show(amount, T.MONEY, voice)}")
         elif o.name in values and not (proposal and values[o.name] is None):
-            yield w["outputs"].get(o.label, o.name), show(values[o.name], decision.rule.outputs[o.name].type, lang)
+            yield w["outputs"].get(o.label, o.name), show(values[o.name], decision.rule.outputs[o.name].type, voice)
 
 
-def _blocked(decision: Decision, lang: str, w: dict) -> list[tuple[int, str]]:
+def _blocked(decision: Decision, voice: Voice, w: dict) -> list[tuple[int, str]]:
     """A decision the law forbids: what the rule proposed and each constraint it breaks, with its source."""
     rule = decision.rule
-    proposed = [f"{label} {text}" for label, text in _outputs(decision, decision.proposed, w, lang, proposal=True)]
+    proposed = [f"{label} {text}" for label, text in _outputs(decision, decision.proposed, w, voice, proposal=True)]
     step = f", step {rule.rule.step}" if rule.rule.step else ""
     out = [(0, w["blocked"].format(rule=rule.rule.id, action=rule.rule.action, step=step) + ":")]
     if proposed:
         out.append((1, ", ".join(proposed)))
     for v in decision.violations:
-        out.append((0, f"✗ {w['broken']} {v.name}: {v.constraint.text[lang]}"))
+        out.append((0, f"✗ {w['broken']} {v.name}: {v.constraint.text[voice.lang]}"))
         out.append((1, f"{w['source']}: {v.constraint.source} ({v.where})"))
     return out
 
@@ -205,14 +220,14 @@ def _ledger_journal(expr, trace) -> list[str]:
     return journal
 
 
-def _figure(value, typ, decision, lang: str = "en") -> str:
-    w = WORDS[lang]
+def _figure(value, typ, decision, voice: Voice) -> str:
+    w = WORDS[voice.lang]
     if isinstance(typ, T.Schedule):
-        from ..lang.functions import value_on
+        from ..values.interest import value_on
         current = value_on(value, decision.as_of)
-        return w["schedule"].format(value=show(current, typ.value, lang), day=decision.as_of, n=len(value))
+        return w["schedule"].format(value=show(current, typ.value, voice), day=decision.as_of, n=len(value))
     if isinstance(typ, T.Table):
         return f"{w['brackets']} " + ", ".join(
-            f"≤{show(k, typ.key, lang)}: {show(v, typ.value, lang)}" if k is not None
-            else f"{w['above']}: {show(v, typ.value, lang)}" for k, v in value)
-    return show(value, typ, lang)
+            f"≤{show(k, typ.key, voice)}: {show(v, typ.value, voice)}" if k is not None
+            else f"{w['above']}: {show(v, typ.value, voice)}" for k, v in value)
+    return show(value, typ, voice)

@@ -176,9 +176,10 @@ def render_why_not(result: WhyNot, decision, lang: str = "en", markdown: bool = 
     from ..lang import types as T
     from .text import Doc, render_doc
     from .words import WORDS
-    from ..lang.render import show
+    from ..lang.render import Voice, show
     from ..run.trace import SourceIndex, conditions
     w = WORDS[lang]
+    voice = Voice.of(decision.bindings[decision.main].checked.jurisdiction, lang)
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
     sources = SourceIndex(decision.bindings)
     doc = Doc("")
@@ -194,7 +195,7 @@ def render_why_not(result: WhyNot, decision, lang: str = "en", markdown: bool = 
             items.append((0, w["not_reached_by"].format(rule=rule.id, first=result.decided_by)))
             continue
         items.append((0, w["does_not_hold"].format(rule=rule.id)))
-        _, parts = conditions(outcome.rule.when, decision.trace, sources, lang)
+        _, parts = conditions(outcome.rule.when, decision.trace, sources, voice)
         for c in parts:
             if c.evaluated and not c.value:
                 items.append((1, f"✗ {code(c.text)}   ⇒ {c.detail}"))
@@ -203,7 +204,7 @@ def render_why_not(result: WhyNot, decision, lang: str = "en", markdown: bool = 
     if result.steps:
         items.append((0, w["first"].format(start=decision.as_of)))
         for s in result.steps:
-            fee = w["step_fee"].format(fee=show(s.fee, T.MONEY, lang)) if s.fee else ""
+            fee = w["step_fee"].format(fee=show(s.fee, T.MONEY, voice)) if s.fee else ""
             deadline = w["step_deadline"].format(day=s.deadline) if s.deadline else ""
             items.append((1, w["step"].format(day=s.date, action=s.action, rule=s.rule, fee=fee, deadline=deadline)))
     if result.with_steps is not None:

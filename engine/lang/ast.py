@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Expr", "Literal", "Path", "Unary", "Binary", "Compare", "Logical", "In", "Coalesce",
-    "If", "Call", "Aggregate", "ListLit", "Ref", "children", "walk",
+    "If", "Call", "Aggregate", "ListLit", "Ref", "children", "walk", "money_currency", "money_number",
 ]
 
 _meta = dict(compare=False, repr=False, default=None)
@@ -47,6 +47,20 @@ class Literal(Expr):
     value: Any = None        # Decimal, int (days), Months, date, bool, str, None
     kind: str = ""           # Money, Number, Percent, Date, Days, Months, Bool, Text, None
     text: str = ""           # as written, for explanations
+
+
+def money_currency(node: Literal) -> str:
+    """The ISO 4217 code a money literal is written in: `1 250.50 NOK` → `NOK`.
+
+    >>> money_currency(Literal(kind="Money", text="-35 EUR"))
+    'EUR'
+    """
+    return node.text.rstrip()[-3:]
+
+
+def money_number(node: Literal) -> str:
+    """The number a money literal is written with: `1 250.50 NOK` → `1 250.50`."""
+    return node.text.rstrip()[:-3].rstrip()
 
 
 @dataclass(frozen=True, slots=True)

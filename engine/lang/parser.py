@@ -68,7 +68,7 @@ class _Builder(Transformer_NonRecursive):
     # literals --------------------------------------------------------------------
     def money(self, items):
         (tok,) = items
-        number = re.sub(r"\s*NOK$", "", str(tok))
+        number = re.sub(r"\s*[A-Z]{3}$", "", str(tok))
         return self._lit(tok, ast.decimal_literal(number), "Money")
 
     def percent(self, items):
@@ -274,7 +274,7 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, where: ScalarText) -> Di
                           help=f"expected {_expected(err.expected)}")
     if isinstance(err, UnexpectedCharacters):
         char = text[pos]
-        help = "write text in double quotes, money as `35 NOK`, percentages as `10 %`"
+        help = "write text in double quotes, money as an amount and its currency code (`35 NOK`), percentages as `10 %`"
         if char == "=":
             help = "compare with `==`"
         elif char in "&|!":

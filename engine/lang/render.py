@@ -2,26 +2,50 @@
 
 >>> import datetime as dt; from decimal import Decimal
 >>> from engine.lang import types as T
->>> show(Decimal("38"), T.MONEY), show(45, T.DAYS), show(dt.date(2026, 3, 2), T.DATE)
+>>> from engine.values.money import MoneyStyle
+>>> en = Voice("en", MoneyStyle("NOK"))
+>>> show(Decimal("38"), T.MONEY, en), show(45, T.DAYS, en), show(dt.date(2026, 3, 2), T.DATE, en)
 ('38.00 NOK', '45 days', '2026-03-02')
 
-Norwegian text (`lang="nb"`) writes amounts as a Norwegian reader expects them: a space
-between thousands, a decimal comma, `kr` (JSON keeps the machine format: `to_json`).
+An amount is written the way the policy's jurisdiction file says for the language (a
+`Voice`: the language and its `MoneyStyle`); Norwegian text (`nb`) writes numbers with a
+space between thousands and a decimal comma (JSON keeps the machine format: `to_json`).
 
->>> show(Decimal("1050"), T.MONEY, "nb"), show(Decimal("0.1225"), T.PERCENT, "nb"), show(45, T.DAYS, "nb")
+>>> nb = Voice("nb", MoneyStyle("NOK", "{amount} kr", " ", ","))
+>>> show(Decimal("1050"), T.MONEY, nb), show(Decimal("0.1225"), T.PERCENT, nb), show(45, T.DAYS, nb)
 ('1 050,00 kr', '12,25 %', '45 dager')
 """
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from . import types as T
-from ..values.money import format_money, format_percent
+from ..values.money import MoneyStyle, format_money, format_percent
 from ..values.time import Months
 
-__all__ = ["show", "to_json", "nb_number"]
+__all__ = ["Voice", "show", "to_json", "nb_number"]
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """The language a text is written in, and how it writes the policy's currency.
+
+    `money` is None only where no policy is at hand: an amount is then its bare number.
+    """
+
+    lang: str = "en"
+    money: MoneyStyle | None = None
+
+    @classmethod
+    def of(cls, jurisdiction, lang: str = "en") -> Voice:
+        """The voice of `lang` for a policy of `jurisdiction` (a `policy.jurisdiction.Jurisdiction`, or None)."""
+        return cls(lang, jurisdiction.money_style(lang) if jurisdiction is not None else None)
+
+    def amount(self, value: Decimal) -> str:
+        return self.money.format(value) if self.money is not None else format_money(value)
 
 
 def nb_number(text: str) -> str:
@@ -38,12 +62,12 @@ def nb_number(text: str) -> str:
     return sign + " ".join([whole] + groups) + ("," + frac if dot else "")
 
 
-def _show_nb(value: Any, inner: T.Type | None) -> str | None:
+def _show_nb(value: Any, inner: T.Type | None, voice: Voice) -> str | None:
     """The Norwegian form where it differs from the English one, else None."""
     if value is None:
         return "ingen"
     if inner == T.MONEY:
-        return f"{nb_number(format_money(value))} kr"
+        return voice.amount(value)
     if inner == T.PERCENT:
         return nb_number(format_percent(value)[:-2]) + " %"
     if inner == T.DAYS:
@@ -58,21 +82,23 @@ def _show_nb(value: Any, inner: T.Type | None) -> str | None:
         return f"[{len(value)} elementer]"
     if isinstance(value, dict):
         fields = inner if isinstance(inner, T.Record) else None
-        return ", ".join(f"{k} {show(v, fields.field(k) if fields else None, 'nb')}" for k, v in value.items())
+        return ", ".join(f"{k} {show(v, fields.field(k) if fields else None, voice)}" for k, v in value.items())
     return None
 
 
-def show(value: Any, typ: T.Type | None, lang: str = "en") -> str:
+def show(value: Any, typ: T.Type | None, voice: Voice | str = "en") -> str:
     """Human form: `38.00 NOK`, `45 days`, `12.25 %`, `none` (nb: `38,00 kr`, `45 dager`, `ingen`)."""
+    if isinstance(voice, str):
+        voice = Voice(voice)
     inner = T.unwrap(typ) if typ is not None else None
-    if lang == "nb":
-        shown = _show_nb(value, inner)
+    if voice.lang == "nb":
+        shown = _show_nb(value, inner, voice)
         if shown is not None:
             return shown
     if value is None:
         return "none"
     if inner == T.MONEY:
-        return f"{format_money(value)} NOK"
+        return voice.amount(value)
     if inner == T.PERCENT:
         return format_percent(value)
     if inner == T.DAYS:
@@ -91,7 +117,7 @@ def show(value: Any, typ: T.Type | None, lang: str = "en") -> str:
         return f"[{len(value)} items]"
     if isinstance(value, dict):
         fields = inner if isinstance(inner, T.Record) else None
-        return ", ".join(f"{k} {show(v, fields.field(k) if fields else None)}" for k, v in value.items())
+        return ", ".join(f"{k} {show(v, fields.field(k) if fields else None, voice)}" for k, v in value.items())
     return str(value)
 
 

@@ -32,6 +32,8 @@ def find_policy_files(paths: list[str | Path]) -> tuple[list[Path], list[Diagnos
         path = Path(p)
         if path.is_dir():
             for f in sorted(f for f in path.rglob("*.yaml") if f.is_file()):
+                if f.relative_to(path).parts[0] in DATA_FOLDERS:
+                    continue        # jurisdiction and locale files, not policy versions
                 if _in_layout(f.relative_to(path)):
                     files.append(f)
                 else:
@@ -44,6 +46,8 @@ def find_policy_files(paths: list[str | Path]) -> tuple[list[Path], list[Diagnos
     return list(dict.fromkeys(files)), problems
 
 
+# Folders beside the policy folders that hold the catalog's data files (policy/jurisdiction.py).
+DATA_FOLDERS = ("jurisdictions", "locales")
 _DRAFTS = DRAFTS      # `<name>/drafts/<date>.yaml`: where drafts live (layout.py)
 
 
@@ -82,6 +86,10 @@ def _load_version(path: Path, shown: str) -> tuple[PolicyVersion | None, list[Di
     if problems:
         return None, problems
     return _Builder(doc, path).build()
+
+
+# A constraint's keys besides its texts (one per language code: `nb:`, `en:`, ...).
+_CONSTRAINT_KEYS = ("id", "when", "require", "source", "history")
 
 
 class _Builder:
@@ -124,6 +132,7 @@ class _Builder:
             name=d["policy"], effective=effective, status=d.get("status", "published"), title=d["title"],
             document=self.doc, sha256=hashlib.sha256(self.doc.source.text.encode("utf-8")).hexdigest(),
             calendar=(d.get("calendar") or {}).get("country"), uses=dict(d.get("uses") or {}),
+            jurisdiction=d.get("jurisdiction"),
             steps=tuple(d.get("steps") or ()), description=d.get("description", ""),
         )
         if version.calendar is not None and not known_country(version.calendar):
@@ -215,8 +224,9 @@ class _Builder:
         when = self.expr(at + ("when",), spec["when"]) if "when" in spec else None
         return Constraint(
             id=spec["id"], when=when, require=self.expr(at + ("require",), spec["require"]),
-            source=spec["source"], text={"nb": spec["nb"], "en": spec["en"]},
+            source=spec["source"], text={k: v for k, v in spec.items() if k not in _CONSTRAINT_KEYS},
             span=self.doc.span(at + ("id",)), history=spec.get("history", True))
+
     def _set_aside(self, i: int, spec: dict) -> Rule:
         """A `set_aside:` entry: a rule-like record whose `when` is the claims it sets aside."""
         at = ("set_aside", i)

@@ -87,6 +87,7 @@ class PolicyVersion:
     document: Document
     sha256: str
     calendar: str | None = None
+    jurisdiction: str | None = None             # the code named in the file (None: the default one)
     uses: dict[str, str] = field(default_factory=dict)
     parameters: dict[str, Parameter] = field(default_factory=dict)
     definitions: dict[str, ast.Expr] = field(default_factory=dict)

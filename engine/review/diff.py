@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..lang import ast
 from ..core.errors import CaseError, EvaluationError, UsageError
-from ..lang.render import show
+from ..lang.render import Voice, show
 from ..policy.outputs import all_outputs, compared
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _param_text(checked: CheckedVersion, name: str) -> str:
         text = _text(raw["value"])
         if isinstance(p.value, ast.Literal):
             return text
-        return f"{text} (= {show(checked.params.get(name), p.type)})"
+        return f"{text} (= {show(checked.params.get(name), p.type, Voice.of(checked.jurisdiction))})"
     return ", ".join(f"≤ {_text(b['up_to'])}: {_text(b['value'])}" if "up_to" in b else f"above: {_text(b['value'])}"
                      for b in raw["brackets"])
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from ..lang import ast
-from ..lang.render import show
+from ..lang.render import Voice, show
 from ..run.trace import SourceIndex
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def _fee(rule: CheckedRule, version: CheckedVersion, sources: SourceIndex) -> st
     if expr is None:
         return None
     if isinstance(expr, ast.Path) and expr.ref is not None and expr.ref.kind == "param" and expr.ref.scope in ("", version.name):
-        return f"{expr.ref.name} = {show(version.params[expr.ref.name], expr.type)}"
+        return f"{expr.ref.name} = {show(version.params[expr.ref.name], expr.type, Voice.of(version.jurisdiction))}"
     if isinstance(expr, ast.Literal):
         return expr.text
     return _short(sources.text(expr), 30)
@@ -211,10 +211,9 @@ def to_json(version: CheckedVersion, used: dict[str, CheckedVersion] | None = No
 def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..cli.commands import _catalog, _date
     from ..core.errors import UsageError
-    from ..values.time import today_oslo
     name, _, pinned = args.policy.partition("@")
     catalog = _catalog([args.policies])
-    day = _date(args.as_of, "--as-of") or today_oslo()
+    day = _date(args.as_of, "--as-of") or catalog.today(name)
     version = catalog.resolve(name, day, True, pinned or None)
     if not version.rules:
         raise UsageError(f"policy `{name}` has no rules to draw: it is meant to be used by other policies")

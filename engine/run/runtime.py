@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..lang import ast
+from ..policy.jurisdiction import Jurisdiction
 from ..policy.model import Parameter, PolicyVersion, Rule
 from ..values.calendar import BusinessCalendar, calendar_for
 
@@ -43,6 +44,7 @@ class CheckedVersion:
     set_aside: list[CheckedRule] = field(default_factory=list)      # `when`: the claims a reason holds
     amounts: dict[str, ast.Expr] = field(default_factory=dict)
     constraints: list[CheckedConstraint] = field(default_factory=list)
+    jurisdiction: Jurisdiction | None = None                         # its currency, time zone, languages
 
     @property
     def name(self) -> str:
@@ -50,7 +52,13 @@ class CheckedVersion:
 
     @property
     def calendar(self) -> BusinessCalendar | None:
-        return calendar_for(self.version.calendar) if self.version.calendar else None
+        """The policy's own `calendar:` country if it names one, else its jurisdiction's (with the
+        jurisdiction's stated weekend, if any, for the jurisdiction's country)."""
+        j = self.jurisdiction
+        country = self.version.calendar or (j.country if j is not None else None)
+        if country is None:
+            return None
+        return calendar_for(country, j.weekend if j is not None and j.country == country else None)
 
     def parameter(self, name: str) -> Parameter:
         return self.version.parameters[name]

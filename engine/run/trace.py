@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..lang import ast
-from ..lang.render import show
+from ..lang.render import Voice, show
 from .runtime import Bound, Trace
 from ..core.source import Source
 
@@ -42,15 +42,15 @@ class Condition:
     detail: str                # operands with values: `45 days >= 14 days`
 
 
-def _operand(node: ast.Expr, trace: Trace, sources: SourceIndex, lang: str = "en") -> str:
+def _operand(node: ast.Expr, trace: Trace, sources: SourceIndex, lang: Voice | str = "en") -> str:
     if isinstance(node, ast.Literal):
-        return node.text if lang == "en" else show(node.value, node.type, lang)
+        return node.text if getattr(lang, "lang", lang) == "en" else show(node.value, node.type, lang)
     if not trace.has(node):
         return "…"
     return show(trace.value_of(node), node.type, lang)
 
 
-def _detail(node: ast.Expr, trace: Trace, sources: SourceIndex, lang: str = "en") -> str:
+def _detail(node: ast.Expr, trace: Trace, sources: SourceIndex, lang: Voice | str = "en") -> str:
     if isinstance(node, ast.Compare):
         return f"{_operand(node.left, trace, sources, lang)} {node.op} {_operand(node.right, trace, sources, lang)}"
     if isinstance(node, ast.In):
@@ -71,9 +71,9 @@ def _parts(node: ast.Expr) -> list[ast.Expr]:
     return [node]
 
 
-def conditions(when: ast.Expr, trace: Trace, sources: SourceIndex, lang: str = "en") -> tuple[str, list[Condition]]:
+def conditions(when: ast.Expr, trace: Trace, sources: SourceIndex, lang: Voice | str = "en") -> tuple[str, list[Condition]]:
     """The joining operator (`and`/`or`/"") and the parts of a condition with their values
-    (formatted for `lang`: `1 050,00 kr` in nb)."""
+    (formatted for `lang`, a `Voice` or a language code: `1 050,00 kr` in nb)."""
     joiner = when.op if isinstance(when, ast.Logical) else ""
     out = []
     for part in _parts(when):

@@ -1,10 +1,11 @@
 """Business days for a country, from the maintained `holidays` library.
 
-A policy names its calendar (`calendar: {country: NO}`); the engine knows no country's
-holidays and no country's weekend itself. Whether a day is a working day is
+A policy's jurisdiction file names its calendar (`calendar: {country: NO}`, a policy may
+name its own); the engine knows no country's holidays and no country's weekend itself. Whether a day is a working day is
 `holidays`' own `is_working_day`: not the country's weekend (Saturday and Sunday in Norway,
 Friday and Saturday in Israel) unless the country moved a working day onto it, and not a
-public holiday.
+public holiday. A jurisdiction may instead state its weekend (`weekend: [friday, saturday]`):
+then a day on it is a working day only if the country moved one there.
 
 Importing `holidays` (it loads every country's module) and building a country's year cost
 more than the rest of a cold `frist explain`, so a calendar asks `holidays` once per country
@@ -40,7 +41,8 @@ class _Year:
 
 
 class BusinessCalendar:
-    """Working days of one country: not its weekend, not a public holiday.
+    """Working days of one country: not its weekend, not a public holiday. A jurisdiction may instead state its weekend (`weekend: [friday, saturday]`):
+then a day on it is a working day only if the country moved one there.
 
     >>> no = BusinessCalendar("NO")
     >>> no.next_business_day(dt.date(2026, 4, 2))   # Maundy Thursday → the Tuesday after Easter
@@ -51,25 +53,29 @@ class BusinessCalendar:
     [5, 6]
     """
 
-    def __init__(self, country: str) -> None:
+    def __init__(self, country: str, weekend: tuple[int, ...] | None = None) -> None:
         self.country = country
+        self.stated_weekend = tuple(sorted(weekend)) if weekend is not None else None
         self._years: dict[int, _Year] = {}
 
     def __repr__(self) -> str:
-        return f"BusinessCalendar({self.country!r})"
+        extra = f", weekend={self.stated_weekend!r}" if self.stated_weekend is not None else ""
+        return f"BusinessCalendar({self.country!r}{extra})"
 
     def __reduce__(self):
-        return calendar_for, (self.country,)        # one calendar per country, also after pickling
+        return calendar_for, (self.country, self.stated_weekend)    # one per country and weekend, also after pickling
 
     @property
     def weekend(self) -> frozenset[int]:
-        """The country's weekend days as `date.weekday()` numbers (0 = Monday), from `holidays`."""
+        """The weekend days as `date.weekday()` numbers (0 = Monday): as stated, else from `holidays`."""
+        if self.stated_weekend is not None:
+            return frozenset(self.stated_weekend)
         return frozenset(_library(self.country).weekend)
 
     def _year(self, year: int) -> _Year:
         found = self._years.get(year)
         if found is None:
-            found = self._years[year] = _load_year(self.country, year)
+            found = self._years[year] = _load_year(self.country, year, self.stated_weekend)
         return found
 
     def holiday_name(self, day: dt.date) -> str | None:
@@ -94,9 +100,9 @@ class BusinessCalendar:
 
 
 @lru_cache(maxsize=None)
-def calendar_for(country: str) -> BusinessCalendar:
-    """One shared calendar per country."""
-    return BusinessCalendar(country)
+def calendar_for(country: str, weekend: tuple[int, ...] | None = None) -> BusinessCalendar:
+    """One shared calendar per country (and stated weekend)."""
+    return BusinessCalendar(country, weekend)
 
 
 @lru_cache(maxsize=None)
@@ -105,19 +111,25 @@ def _library(country: str):
     return holidays.country_holidays(country)
 
 
-def _from_library(country: str, year: int) -> _Year:
-    """One year of the country's calendar, asked of `holidays`."""
+def _from_library(country: str, year: int, weekend: tuple[int, ...] | None = None) -> _Year:
+    """One year of the country's calendar, asked of `holidays` (with a stated weekend: a day on it
+    is a working day only when the country moved one there, as `is_working_day` has it)."""
     calendar = _library(country)
     first = dt.date(year, 1, 1)
     days = [first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days)]
-    working = "".join("1" if calendar.is_working_day(d) else "0" for d in days)
+    if weekend is None:
+        working = "".join("1" if calendar.is_working_day(d) else "0" for d in days)
+    else:
+        moved = getattr(calendar, "weekend_workdays", set())
+        working = "".join("1" if (d in moved if d.weekday() in weekend else d not in calendar) else "0" for d in days)
     names = {d.isoformat(): calendar.get(d) for d in days if d in calendar}
     return _Year(first.toordinal(), working, names)
 
 
-def _load_year(country: str, year: int) -> _Year:
+def _load_year(country: str, year: int, weekend: tuple[int, ...] | None = None) -> _Year:
     import json
-    stored = _read(country, year)
+    key = country + ("-w" + "".join(map(str, weekend)) if weekend is not None else "")
+    stored = _read(key, year)
     if stored is not None:
         try:
             data = json.loads(stored)
@@ -126,8 +138,8 @@ def _load_year(country: str, year: int) -> _Year:
                 return found
         except (ValueError, KeyError, TypeError):
             pass
-    found = _from_library(country, year)
-    _write(country, year, json.dumps({"working": found.working, "names": found.names}, ensure_ascii=False))
+    found = _from_library(country, year, weekend)
+    _write(key, year, json.dumps({"working": found.working, "names": found.names}, ensure_ascii=False))
     return found
 
 
@@ -155,7 +167,7 @@ def _entry(country: str, year: int):
     """
     from ..policy import load_cache
     folder, release = load_cache.cache_dir(), _release()
-    if folder is None or release is None or not country.isalnum():
+    if folder is None or release is None or not country.replace("-", "").isalnum():
         return None
     key = load_cache._key(folder)
     if key is None:

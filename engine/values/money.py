@@ -1,4 +1,8 @@
-"""Money and percentages: `Decimal` in NOK, rounded only at named points with named modes.
+"""Money and percentages: `Decimal` in the policy's currency, rounded only at named points.
+
+The currency itself (its ISO 4217 code and how a reader writes it) is data: the policy's
+jurisdiction file says it (policy/jurisdiction.py), and `MoneyStyle` formats an amount the way
+that file says. The engine knows no currency: amounts of one decision are all in one.
 
 Money is a plain `Decimal` at run time (the type checker guarantees it is never mixed with
 a Number or a Percent by mistake); a Percent is the fraction (`10 %` is `Decimal("0.10")`).
@@ -7,20 +11,21 @@ Evaluation runs inside `DECIMAL_CONTEXT`, so results do not depend on the caller
 from __future__ import annotations
 
 import decimal
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["ORE", "KRONE", "MAX_AMOUNT", "DECIMAL_CONTEXT", "parse_money", "format_money", "format_percent",
-           "round_ore", "round_kr", "floor_kr", "is_ore_exact"]
+__all__ = ["MoneyStyle", "ORE", "KRONE", "MAX_AMOUNT", "DECIMAL_CONTEXT", "parse_money", "format_money", "format_percent",
+           "round_ore", "round_kr", "floor_kr", "is_ore_exact", "Rounding", "TO_ORE", "TO_KR", "DOWN_TO_KR"]
 
 ORE = Decimal("0.01")
 KRONE = Decimal("1")
 
-# The largest amount a case or a command line may give (just under 10^12 NOK). With it, an
+# The largest amount a case or a command line may give (just under 10^12 units). With it, an
 # amount times any rate stays far inside 28 digits and inside the columnar evaluator's
 # Int64 øre (about 9.2e16), so no accepted amount can overflow either evaluator.
 MAX_AMOUNT = Decimal("999999999999.99")
 
-# INVARIANT: 28 significant digits is far beyond any NOK amount times any rate, so
+# INVARIANT: 28 significant digits is far beyond any amount times any rate, so
 # intermediate results are exact until a named rounding point.
 DECIMAL_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN,
                                   traps=[InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
@@ -39,8 +44,33 @@ def parse_money(text: str) -> Decimal:
     if not value.is_finite():
         raise ValueError(f"`{text}` is not an amount")
     if abs(value) > MAX_AMOUNT:
-        raise ValueError(f"`{text}` is larger than the largest amount Frist accepts ({MAX_AMOUNT} NOK)")
+        raise ValueError(f"`{text}` is larger than the largest amount Frist accepts ({MAX_AMOUNT})")
     return value
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """A named rounding point: to `places` decimals with a `decimal` rounding mode.
+
+    The one statement of how Frist rounds: calling it rounds a Decimal (the scalar
+    evaluators), and the columnar evaluator reads `places` and `mode` to round its
+    fixed-point integers the same way (`columnar/values.round_fixed`).
+    """
+
+    places: int
+    mode: str                  # ROUND_HALF_UP (ties away from zero) or ROUND_FLOOR
+    quantum: Decimal = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quantum", Decimal(1).scaleb(-self.places))
+
+    def __call__(self, amount: Decimal) -> Decimal:
+        return amount.quantize(self.quantum, rounding=self.mode)
+
+
+TO_ORE = Rounding(2, ROUND_HALF_UP)
+TO_KR = Rounding(0, ROUND_HALF_UP)
+DOWN_TO_KR = Rounding(0, ROUND_FLOOR)
 
 
 def round_ore(amount: Decimal) -> Decimal:
@@ -49,7 +79,7 @@ def round_ore(amount: Decimal) -> Decimal:
     >>> round_ore(Decimal("234.375")), round_ore(Decimal("-0.005"))
     (Decimal('234.38'), Decimal('-0.01'))
     """
-    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
+    return TO_ORE(amount)
 
 
 def round_kr(amount: Decimal) -> Decimal:
@@ -58,7 +88,7 @@ def round_kr(amount: Decimal) -> Decimal:
     >>> round_kr(Decimal("37.50")), round_kr(Decimal("112.49"))
     (Decimal('38'), Decimal('112'))
     """
-    return amount.quantize(KRONE, rounding=ROUND_HALF_UP)
+    return TO_KR(amount)
 
 
 def floor_kr(amount: Decimal) -> Decimal:
@@ -67,7 +97,7 @@ def floor_kr(amount: Decimal) -> Decimal:
     >>> floor_kr(Decimal("2071.30"))
     Decimal('2071')
     """
-    return amount.quantize(KRONE, rounding=ROUND_FLOOR)
+    return DOWN_TO_KR(amount)
 
 
 def is_ore_exact(amount: Decimal) -> bool:
@@ -101,3 +131,39 @@ def format_percent(fraction: Decimal) -> str:
     pct = (fraction * 100).normalize()
     text = f"{pct:f}"
     return f"{text} %"
+
+
+def group_digits(text: str, group: str, decimal_mark: str) -> str:
+    """`1050.00` with a thousands separator and a decimal mark: `1 050,00`, `1,050.00`.
+
+    >>> group_digits("1234567.5", " ", ","), group_digits("-38.00", ",", "."), group_digits("1050.00", "", ".")
+    ('1 234 567,5', '-38.00', '1050.00')
+    """
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, frac = digits.partition(".")
+    groups = []
+    while group and len(whole) > 3:
+        whole, groups = whole[:-3], [whole[-3:]] + groups
+    return sign + group.join([whole] + groups) + (decimal_mark + frac if dot else "")
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyStyle:
+    """How one language writes amounts of one currency, as a jurisdiction file says.
+
+    `pattern` holds `{amount}` (and may hold `{code}`); `group` separates thousands ("" for
+    none), `decimal` is the decimal mark.
+
+    >>> MoneyStyle("NOK", "{amount} kr", " ", ",").format(Decimal("1050"))
+    '1 050,00 kr'
+    >>> MoneyStyle("EUR", "{code} {amount}", ",", ".").format(Decimal("1234.56"))
+    'EUR 1,234.56'
+    """
+
+    code: str
+    pattern: str = "{amount} {code}"
+    group: str = ""
+    decimal: str = "."
+
+    def format(self, amount: Decimal) -> str:
+        return self.pattern.format(amount=group_digits(format_money(amount), self.group, self.decimal), code=self.code)

@@ -5,7 +5,7 @@ month-based Duration is `Months`. Adding months clamps to the last day of a shor
 (31 January + 1 month = 28 or 29 February), the usual reading of "3 months" in Norwegian
 deadlines (and pendulum's and dateutil's rule). The standard library does all of it:
 `date.fromisoformat` behind a strict `YYYY-MM-DD` pattern, date differences for the
-month's length, `zoneinfo` for today's date in Oslo. (Not the `calendar` module: it
+month's length, `zoneinfo` for today's date in the jurisdiction's zone. (Not the `calendar` module: it
 imports `locale`, a fifth of a cold start's imports.)
 """
 from __future__ import annotations
@@ -14,10 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["Months", "parse_date", "format_date", "add_months", "add_duration", "today_oslo", "TIMEZONE",
+__all__ = ["Months", "parse_date", "format_date", "add_months", "add_duration", "today_in",
            "DATE_MIN", "DATE_MAX", "DateRangeError"]
-
-TIMEZONE = "Europe/Oslo"
 
 # Exactly YYYY-MM-DD in ASCII digits: `date.fromisoformat` alone also takes week dates
 # (2026-W10-1), ordinal dates (2026-061) and the basic format (20260302).
@@ -121,7 +119,7 @@ def add_duration(date: dt.date, duration: int | Months) -> dt.date:
         raise DateRangeError(f"{date} + {duration} day(s) is beyond the calendar") from None
 
 
-def today_oslo() -> dt.date:
-    """Today's calendar date in Europe/Oslo (not the machine's zone)."""
+def today_in(zone: str) -> dt.date:
+    """Today's calendar date in the IANA time zone `zone` (a jurisdiction's, not the machine's)."""
     from zoneinfo import ZoneInfo
-    return dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+    return dt.datetime.now(ZoneInfo(zone)).date()

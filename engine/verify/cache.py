@@ -7,7 +7,8 @@ change an outcome changed. The record's name is a hash of everything that decide
 
 * the engine fingerprint (every engine source file, grammar and schema: `load_cache`),
 * every loaded policy version's path and content hash (examples live in the policy files, and
-  an example's decision depends on every version it uses),
+  an example's decision depends on every version it uses), and every jurisdiction file's
+  (currency, calendar and languages decide too),
 * the Python version, and where Polars (the columnar evaluator) and holidays (the calendar)
   are installed with their `__init__` file's size and modification time, so a reinstall or
   upgrade of either checks again.
@@ -60,6 +61,8 @@ def catalog_key(catalog: Catalog, check: str) -> str:
     for name in sorted(catalog.policies.versions):
         for v in catalog.policies.versions[name]:
             parts.append(f"{v.path}\0{v.sha256}")
+    for code, j in sorted(catalog.jurisdictions.by_code.items()):       # currency, calendar, languages decide too
+        parts.append(f"{j.path}\0{j.sha256}")
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0\n")
     return digest.hexdigest()

@@ -1,0 +1,85 @@
+"""Checks that tie each policy version to its jurisdiction (policy/jurisdiction.py).
+
+* the jurisdiction a version names exists (or, naming none, a default one does);
+* every text of the version (title, each rule's and set-aside reason's `explain`, each
+  constraint's text) is written in every language the jurisdiction lists;
+* every version of a policy belongs to the same jurisdiction (its today, its calendar);
+* a version uses only policies of its own jurisdiction, so amounts of two currencies never
+  meet in one decision (a Money value carries no currency at run time: one decision has one).
+"""
+from __future__ import annotations
+
+from ..core.diagnostics import Diagnostic
+from .jurisdiction import Jurisdiction, Jurisdictions, unknown_jurisdiction
+from .model import PolicySet, PolicyVersion
+
+__all__ = ["jurisdiction_problems"]
+
+
+def jurisdiction_problems(policies: PolicySet, jurisdictions: Jurisdictions) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for name in policies.names():
+        first = None
+        for version in policies.versions[name]:
+            found = jurisdictions.of(version.jurisdiction)
+            if found is not None and first is not None and found.code != first[1].code:
+                out.append(Diagnostic(
+                    "jurisdiction-changed", f"{first[0].key} is a policy of jurisdiction {first[1].code}, "
+                    f"this version of {found.code}", version.document.span(("jurisdiction",) if version.jurisdiction else ("policy",)),
+                    help="every version of a policy belongs to one jurisdiction: start a policy of another name"))
+            first = first or ((version, found) if found is not None else None)
+            if found is None:
+                if not jurisdictions.broken:         # else its file's own errors say why
+                    out.append(_missing(version, jurisdictions))
+                continue
+            out.extend(_languages(version, found))
+            out.extend(_uses(version, found, policies, jurisdictions))
+    return out
+
+
+def _missing(version: PolicyVersion, jurisdictions: Jurisdictions) -> Diagnostic:
+    doc = version.document
+    if version.jurisdiction is not None:
+        return unknown_jurisdiction(version.jurisdiction, jurisdictions, doc.span(("jurisdiction",)))
+    return Diagnostic("no-jurisdiction", "this policy names no `jurisdiction:` and no jurisdiction file is marked "
+                      "`default: true`", doc.span(("policy",)),
+                      help="add `jurisdiction: <code>` naming a file in `jurisdictions/` beside the policy folders")
+
+
+def _texts(version: PolicyVersion):
+    """(document path, {language: text}) of every text a reader of the policy sees."""
+    yield ("title",), version.title
+    for rule in version.rules:
+        yield ("rules", rule.index, "explain"), rule.explain
+    for reason in version.set_aside:
+        yield ("set_aside", reason.index, "explain"), reason.explain
+    for i, constraint in enumerate(version.constraints):
+        yield ("constraints", i, "id"), constraint.text
+
+
+def _languages(version: PolicyVersion, jurisdiction: Jurisdiction) -> list[Diagnostic]:
+    out = []
+    for at, text in _texts(version):
+        missing = [lang for lang in jurisdiction.languages if lang not in text]
+        if missing:
+            out.append(Diagnostic(
+                "missing-language", f"no text in {', '.join(missing)} here; jurisdiction {jurisdiction.code} explains "
+                f"in {', '.join(jurisdiction.languages)}", version.document.span(at),
+                help=f"add `{missing[0]}: \"...\"` (every language of {jurisdiction.path})"))
+    return out
+
+
+def _uses(version: PolicyVersion, jurisdiction: Jurisdiction, policies: PolicySet,
+          jurisdictions: Jurisdictions) -> list[Diagnostic]:
+    out = []
+    for alias, used in version.uses.items():
+        for other in policies.versions.get(used, []):
+            theirs = jurisdictions.of(other.jurisdiction)
+            if theirs is not None and theirs.code != jurisdiction.code:
+                out.append(Diagnostic(
+                    "jurisdiction-mismatch",
+                    f"`{used}` ({other.key}) is a policy of jurisdiction {theirs.code} ({theirs.currency}), "
+                    f"this one of {jurisdiction.code} ({jurisdiction.currency})", version.document.span(("uses", alias)),
+                    help="a policy uses only policies of its own jurisdiction: amounts of two currencies never mix"))
+                break
+    return out
