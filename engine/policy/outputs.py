@@ -17,17 +17,17 @@ batch columns, diff and the schemas follow registry order.
 
 Readers call the functions below (never bind `OUTPUTS` at import), so a test can patch
 `OUTPUTS` and see a new output reach every reader. This module is data plus the pure functions every reader shares (JSON form, columns, the
-value compared by diff and `expect`); it imports only types and money formatting.
+value compared by diff and `expect`); it imports only the language's types and JSON form.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from ..lang import types as T
-from ..values.money import format_money, format_percent, round_ore
+from ..lang.render import to_json
+from ..values.money import round_ore
 
 __all__ = ["Output", "OUTPUTS", "VALUE", "PRODUCT", "rule_outputs", "json_order", "by_name", "inputs",
            "all_outputs", "products", "output_json", "product_amount", "compared", "columns", "column_kind", "DECISION_HEAD",
@@ -138,19 +138,6 @@ def product_amount(o: Output, values: dict[str, Any]) -> Decimal | None:
     return round_ore(rate * basis)
 
 
-def _scalar_json(value: Any, typ: T.Type) -> Any:
-    if value is None:
-        return None
-    inner = T.unwrap(typ)
-    if inner == T.MONEY:
-        return format_money(value)
-    if inner == T.PERCENT:
-        return format_percent(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def output_json(o: Output, values: dict[str, Any]) -> Any:
     """The output's JSON form from a rule's output values (by rule key): money "38.00",
     dates ISO, percent "12.5 %", a product `{rate, basis, amount}` or null."""
@@ -158,9 +145,9 @@ def output_json(o: Output, values: dict[str, Any]) -> Any:
         amount = product_amount(o, values)
         if amount is None:
             return None
-        return {"rate": format_percent(values[f"{o.name}_rate"]), "basis": format_money(values[f"{o.name}_basis"]),
-                "amount": format_money(amount)}
-    return _scalar_json(values.get(o.name), o.type)
+        return {"rate": to_json(values[f"{o.name}_rate"], T.PERCENT), "basis": to_json(values[f"{o.name}_basis"], T.MONEY),
+                "amount": to_json(amount, T.MONEY)}
+    return to_json(values.get(o.name), o.type)
 
 
 def compared(o: Output, shown: Any) -> Any:
