@@ -18,10 +18,11 @@ def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
     """Decide every example embedded in a policy and compare with its `expect`.
 
     The reference evaluator decides; the compiled and columnar evaluators must agree with it
-    in every field (`example_parity`). `on_decided(version, example, decision)`, when given,
+    in every field (`parity.py`). `on_decided(version, example, decision)`, when given,
     sees every decision (`frist test` measures rule coverage with it).
     """
     from ..decide.decision import decide_case
+    from ..policy.outputs import by_name, compared
     from .parity import Decided, evaluator_problems
     out = []
     decided: list[Decided] = []
@@ -47,12 +48,13 @@ def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
                 on_decided(v, ex, decision)
             got = decision.to_dict(include_trace=False)
             decided.append(Decided(ex, case, as_of, v.is_draft, got))
+            registry = by_name()
             for key, want in ex.expect.items():
                 have = got.get(key)
                 if key == "rule":
                     have = decision.rule.rule.id
-                elif key == "commission" and have is not None:
-                    have = have["amount"]
+                elif key in registry:           # an output, compared as diff compares it (a product: its amount)
+                    have = compared(registry[key], have)
                 elif key == "set_aside":       # "invoice: reason, ..." in the case's claim order
                     have = ", ".join(f"{s['claim']}: {s['reason']}" for s in have) or None
                 if str(have) != str(want) and not (have is None and want is None):
