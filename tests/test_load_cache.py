@@ -213,16 +213,16 @@ def test_every_bundled_policy_file_is_cached(path, tmp_path, cache):
 
 def test_jurisdiction_files_are_cached(tmp_path, cache):
     """A jurisdiction file is loaded (schema check and all) once, then read from the cache."""
-    from engine.policy.jurisdiction import load_jurisdictions
+    from engine.policy.jurisdiction_files import load_jurisdictions
     fresh, problems = load_jurisdictions(["policies"])
     assert problems == [] and "NO" in fresh.by_code
     entries = len(_entries(cache))
-    from engine.policy import jurisdiction
-    real = jurisdiction._load
-    jurisdiction._load = lambda *a: pytest.fail("a cached jurisdiction file was loaded again (its entry was refused)")
+    from engine.policy import jurisdiction_files
+    real = jurisdiction_files._load
+    jurisdiction_files._load = lambda *a: pytest.fail("a cached jurisdiction file was loaded again (its entry was refused)")
     try:
         cached, _ = load_jurisdictions(["policies"])
     finally:
-        jurisdiction._load = real
+        jurisdiction_files._load = real
     assert len(_entries(cache)) == entries >= 1
     assert cached.by_code["NO"] == fresh.by_code["NO"] and cached.by_code["NO"] is not fresh.by_code["NO"]

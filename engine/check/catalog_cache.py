@@ -44,7 +44,8 @@ from typing import Any, Callable, Iterator
 from ..core.diagnostics import Capped, Diagnostic, relative
 from ..core.errors import PolicyError
 from ..policy.cache_codec import CodecError, decode, encode
-from ..policy.jurisdiction import Jurisdictions, load_jurisdictions
+from ..policy.jurisdiction import Jurisdictions
+from ..policy.jurisdiction_files import load_jurisdictions
 from ..policy.load_cache import engine_fingerprint, package_stamp, read_signed, signing_key, write_signed
 from ..policy.loader import find_policy_files
 from ..policy.model import PolicySet, PolicyVersion
