@@ -8,6 +8,7 @@ and batch groups add their own parsers through `add_commands(subparsers)`.
 from __future__ import annotations
 
 import argparse
+import os
 import importlib
 import textwrap
 
@@ -78,6 +79,14 @@ _POSITIONAL_HELP = {
 }
 
 
+def _locales() -> str:
+    """The languages with a locale file in ./policies or the bundled catalog (for --lang's help;
+    the catalog a command loads is what decides)."""
+    from ..policy.catalog_source import LOCAL
+    from ..policy.locale import locale_codes
+    return ", ".join(locale_codes([LOCAL] if os.path.isdir(LOCAL) else [])) or "none"
+
+
 def _epilog(name: str) -> str:
     examples = "examples:\n" + "\n".join(f"  {e}" for e in EXAMPLES.get(name, []))
     return "\n\n".join([examples, EXIT_CODES, ENVIRONMENT])
@@ -129,8 +138,9 @@ def parser() -> argparse.ArgumentParser:
         if name == "decide":
             cmd.add_argument("--no-trace", action="store_true", help="omit the trace (fast path)")
         else:
-            cmd.add_argument("--lang", choices=["en", "nb"], default=None,
-                             help="the language of the explanation (default: the policy's jurisdiction's first)")
+            cmd.add_argument("--lang", default=None, metavar="LANG",
+                             help=f"the language of the explanation: one with a locale file ({_locales()}) that the "
+                                  "policy's jurisdiction writes in (default: the jurisdiction's first)")
             cmd.add_argument("--format", choices=["text", "markdown", "json"], default="text")
             cmd.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                              help="auto: colour on a terminal unless NO_COLOR is set, or when FORCE_COLOR is")

@@ -37,12 +37,13 @@ def _classes() -> dict[str, type]:
     from ..core.diagnostics import Diagnostic, Severity
     from ..core.document import Document
     from .jurisdiction import Jurisdiction
+    from .locale import Locale
     from .model import Constraint, Example, Parameter, PolicyVersion, Rule
     from ..core.source import ScalarText, Source, Span
     from ..values.money import MoneyStyle
     from ..values.time import Months
     records = [Span, Source, ScalarText, Diagnostic, Severity, Document, Example, Parameter, PolicyVersion, Rule, Constraint,
-               Jurisdiction, MoneyStyle,
+               Jurisdiction, Locale, MoneyStyle,
                Months, ast.Ref] + [getattr(ast, n) for n in ast.__all__ if isinstance(getattr(ast, n), type)]
     return {c.__name__: c for c in records}
 

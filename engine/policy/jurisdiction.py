@@ -23,7 +23,7 @@ from pathlib import Path
 from ..core.diagnostics import Diagnostic, did_you_mean, relative
 from ..values.money import MoneyStyle
 
-__all__ = ["Jurisdiction", "Jurisdictions", "FOLDER", "load_jurisdictions", "WEEKDAYS"]
+__all__ = ["Jurisdiction", "Jurisdictions", "FOLDER", "data_folders", "load_jurisdictions", "WEEKDAYS"]
 
 FOLDER = "jurisdictions"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -65,19 +65,20 @@ class Jurisdictions:
         return self.by_code.get(named if named is not None else self.default or "")
 
 
-def _folders(paths: list[str | Path]) -> list[Path]:
-    """The `jurisdictions/` folders beside the policy folders or files given, nearest first."""
+def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:
+    """The `name` folders (`jurisdictions/`, `locales/`) beside the policy folders or files given,
+    nearest first, then the bundled catalog's."""
     found: list[Path] = []
     for p in paths:
         path = Path(p)
         start = path if path.is_dir() else path.parent
         for folder in (start, *list(start.resolve().parents)[:3]):
-            candidate = folder / FOLDER
+            candidate = folder / name
             if candidate.is_dir():
                 found.append(candidate.resolve())
                 break
     from .catalog_source import BUNDLED
-    bundled = BUNDLED / FOLDER
+    bundled = BUNDLED / name
     if bundled.is_dir():
         found.append(bundled.resolve())
     return list(dict.fromkeys(found))
@@ -90,7 +91,7 @@ def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Dia
     defaults: dict[Path, list[Jurisdiction]] = {}
     problems: list[Diagnostic] = []
     broken: set[str] = set()
-    for folder in _folders(paths):
+    for folder in data_folders(paths):
         for file in sorted(folder.glob("*.yaml")):
             shown = relative(file)
             found, diagnostics = cached_load(file, shown, lambda f=file, s=shown: _load(f, s))
