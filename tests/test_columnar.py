@@ -91,10 +91,10 @@ def test_fixed_point_rounding_matches_decimal(text):
     from decimal import Decimal
 
     from engine.columnar.values import Col, fixed, round_fixed
-    from engine.values.money import floor_kr, round_kr, round_ore
+    from engine.values.money import DOWN_TO_KR, TO_KR, TO_ORE, floor_kr, round_kr, round_ore
     number, scale = fixed(Decimal(text))
     frame = pl.DataFrame({"x": [number]})
-    for target, floor, want in ((2, False, round_ore), (0, False, round_kr), (0, True, floor_kr)):
-        col = round_fixed(Col(pl.col("x"), "num", scale), target, floor)
+    for rounding, want in ((TO_ORE, round_ore), (TO_KR, round_kr), (DOWN_TO_KR, floor_kr)):
+        col = round_fixed(Col(pl.col("x"), "num", scale), rounding)
         got = Decimal(frame.select(col.expr).item()).scaleb(-col.scale)
         assert got == want(Decimal(text)), (text, want.__name__)

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from engine.lang.functions import lookup_bracket, simple_interest, value_on
+from engine.lang.semantics import lookup_bracket
+from engine.values.interest import simple_interest, value_on
 from engine.values.calendar import BusinessCalendar, calendar_for
 from engine.values.money import (DECIMAL_CONTEXT, floor_kr, format_money, format_percent, is_ore_exact, parse_money,
                                  round_kr, round_ore)

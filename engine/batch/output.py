@@ -16,7 +16,7 @@ import polars as pl
 from ..columnar.program import CHOSEN, ColumnarResult
 from ..columnar.values import Col, round_fixed
 from ..run.runtime import Bound, CheckedVersion
-from ..values.money import format_percent, round_ore
+from ..values.money import TO_ORE, format_percent, round_ore
 
 __all__ = ["decisions_from_columns", "decisions_from_scalar", "row_json", "MONEY", "DATES"]
 
@@ -54,7 +54,7 @@ def decisions_from_columns(result: ColumnarResult, rows: pl.Series, case_ids: pl
         cols[key] = _money(pl.col(out[key].name)) if key in out else pl.lit(None, dtype=MONEY)
     rate, basis = out.get("commission_rate"), out.get("commission_basis")
     if rate is not None and basis is not None:
-        amount = round_fixed(Col(pl.col(rate.name) * pl.col(basis.name), "num", rate.scale + 2), 2).expr  # round_ore
+        amount = round_fixed(Col(pl.col(rate.name) * pl.col(basis.name), "num", rate.scale + 2), TO_ORE).expr
         due = (pl.col(rate.name) != 0) & pl.col(basis.name).is_not_null()   # as Decision.commission_json
         cols["commission_rate"] = pl.when(due).then(pl.col(rate.name).map_elements(
             lambda v: format_percent(Decimal(v).scaleb(-rate.scale)), return_dtype=pl.String))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from ..lang import ast
 from ..lang import types as T
 from ..core.diagnostics import Diagnostic, did_you_mean
-from ..lang.functions import AGGREGATES, FUNCTIONS
+from ..lang.semantics import AGGREGATES, COMPARISONS, FUNCTIONS, UNARY, binary_result
 
 __all__ = ["Scope", "Checker", "ERROR", "LITERAL_TYPES"]
 
@@ -24,7 +24,6 @@ LITERAL_TYPES = {
     "Months": T.MONTHS, "Bool": T.BOOL, "Text": T.TEXT, "None": T.NONE, "Error": ERROR,
 }
 _ANY_CURRENCY = "<ISO 4217 code>"   # in help texts of a scope without a jurisdiction
-_ORDERING = {"<", "<=", ">", ">="}
 
 
 @dataclass
@@ -153,7 +152,7 @@ class Checker:
             operand = self.expect(node.operand, T.BOOL, "the operand of `not`")
             return replace(node, operand=operand, type=T.BOOL)
         operand = self.check(node.operand)
-        if operand.type not in (T.MONEY, T.NUMBER, T.PERCENT, T.DAYS, T.MONTHS, ERROR):
+        if operand.type not in UNARY[node.op].operands and operand.type != ERROR:
             self.error("type-mismatch", f"cannot negate {operand.type}", operand)
             return replace(node, operand=operand, type=ERROR)
         return replace(node, operand=operand, type=operand.type)
@@ -167,7 +166,7 @@ class Checker:
                 self.error("optional-value", f"this {side.type.inner} may be missing (it is {side.type})", side,
                            help="give a fallback with `??`")
                 return replace(node, left=left, right=right, type=ERROR)
-        result = T.binary_result(node.op, left.type, right.type)
+        result = binary_result(node.op, left.type, right.type)
         if result is None:
             self.error("type-mismatch", f"cannot apply `{node.op}` to {left.type} and {right.type}", node,
                        help=_unit_help(right.type, left.type, self.scope.currency) if node.op in "+-" else None,
@@ -180,7 +179,7 @@ class Checker:
         left, right = self._enum_literals(left, right)
         if ERROR in (left.type, right.type):
             return replace(node, left=left, right=right, type=T.BOOL)
-        ordering = node.op in _ORDERING
+        ordering = COMPARISONS[node.op].ordering
         lt, rt = left.type, right.type
         if not ordering and T.NONE in (lt, rt):
             other = rt if lt == T.NONE else lt
@@ -322,27 +321,15 @@ class Checker:
         t = item.type
         if t == ERROR:
             return ERROR
-        if node.func == "count":
-            return T.NUMBER
-        if node.func == "select":
-            return T.ListOf(t)
-        if node.func in ("any", "all"):
-            if t != T.BOOL:
-                self.error("type-mismatch", f"`{node.func}` needs a condition, not {t}", item)
-                return ERROR
-            return T.BOOL
-        if isinstance(t, T.Optional):
+        entry = AGGREGATES[node.func]
+        if not entry.optional_items and isinstance(t, T.Optional):
             self.error("optional-value", f"the items may be missing ({t})", item, help="give a fallback with `??`")
             return ERROR
-        if node.func == "sum":
-            if t not in (T.MONEY, T.NUMBER, T.DAYS):
-                self.error("type-mismatch", f"cannot sum {t}", item)
-                return ERROR
-            return t
-        if node.func in ("min", "max") and t not in (T.MONEY, T.NUMBER, T.PERCENT, T.DATE, T.DAYS):
-            self.error("type-mismatch", f"cannot take the {node.func}imum of {t}", item)
+        result = entry.check(t)
+        if isinstance(result, str):
+            self.error("type-mismatch", result, item)
             return ERROR
-        return T.Optional(t)
+        return result
 
 
 def _unit_help(got: T.Type | None, want: T.Type | None, currency: str | None = None) -> str | None:

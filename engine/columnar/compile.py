@@ -1,36 +1,33 @@
 """Columnar compiler: a checked expression → a `Col` (Polars expression, kind, scale, err).
 
-It walks the same checked AST as `engine/run/compiler.py`, node kind by node kind, and takes
-parameters as constants. Anything without an exact vectorised form (division of
-non-constants, `interest`, a registry function it does not know, nested aggregates)
-raises `NotColumnar`; the caller then evaluates that whole top-level expression per case.
+It walks the same checked AST as `engine/run/compiler.py`, node kind by node kind, takes
+parameters as constants, and takes every operator, function and aggregate from the
+semantics table (`engine/lang/semantics`), whose entries carry their column forms. A call on
+constants is folded by the entry's scalar form. An entry without a column form (division
+of non-constants, `interest`, `settle`) or a shape this evaluator does not vectorise
+(nested aggregates) raises `NotColumnar`; the caller then evaluates that whole top-level
+expression per case.
 """
 from __future__ import annotations
 
-import datetime as dt
 import decimal
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from ..lang import ast
 from ..lang import types as T
-from ..lang.operators import binary_impl
+from ..lang.semantics import COMPARISONS, FUNCTIONS, UNARY, binary
 from ..values.money import DECIMAL_CONTEXT
 from .calendar import day_tables
-from .frame import AS_OF, to_day
-from .values import MAX_SCALE, Col, NotColumnar, align, any_err, kind_of, literal, round_fixed
+from .frame import AS_OF
+from .kit import Kit, OuterValue
+from .values import Col, NotColumnar, align, any_err, kind_of, literal
 
 if TYPE_CHECKING:
     from .program import ColumnarRun
 
 __all__ = ["ExprCompiler", "OuterValue", "field_column"]
-
-_DAY_MIN, _DAY_MAX = to_day(dt.date.min), to_day(dt.date.max)   # what a Python date (the scalar path) can hold
-_VECTOR_FUNCTIONS = {"min", "max", "abs", "round_ore", "round_kr", "floor_kr", "days_between",
-                     "next_business_day", "is_business_day", "add_business_days"}
-_OPS = {"+": "__add__", "-": "__sub__", "*": "__mul__"}
 
 
 def field_column(root: str, fields: tuple[str, ...]) -> str:
@@ -43,17 +40,7 @@ def _case_value(expr: pl.Expr, kind: str) -> Col:
     return Col(expr, kind, 2 if kind == "num" else 0)
 
 
-def _date_checked(expr: pl.Expr, err: pl.Expr | None) -> Col:
-    """A computed day number, flagged where the scalar evaluator's date arithmetic would overflow."""
-    out_of_range = (expr < _DAY_MIN) | (expr > _DAY_MAX)
-    return Col(expr.cast(pl.Int32), "date", err=any_err(err, out_of_range))
-
-
-class OuterValue(NotColumnar):
-    """In element mode: the expression reads something other than the list item (a per-case value)."""
-
-
-class ExprCompiler:
+class ExprCompiler(Kit):
     """Compiles expressions of one policy; `loop` holds the aggregate variable, if any.
 
     With `element=True` (an aggregate's item or `where` inside `list.eval`), the loop
@@ -116,75 +103,29 @@ class ExprCompiler:
             raise NotColumnar(f"`{name}` is not a column")
         return _case_value(pl.col(name), kind)
 
-    # ── operators ─────────────────────────────────────────────────────────────
+    # ── operators: the entries' column forms ───────────────────────────────────
     def _unary(self, node: ast.Unary) -> Col:
+        entry = UNARY[node.op]
         inner = self.col(node.operand)
         if inner.is_const:
-            value = (not inner.const) if node.op == "not" else -inner.const
-            return literal(value, node.type)
-        return replace(inner, expr=~inner.expr if node.op == "not" else -inner.expr)
+            return literal(entry.impl(inner.const), node.type)
+        return entry.columnar(self, inner)
 
     def _binary(self, node: ast.Binary) -> Col:
+        entry = binary(node.op, node.left.type, node.right.type)
         left, right = self.col(node.left), self.col(node.right)
         if left.is_const and right.is_const:
-            impl, _ = binary_impl(node.op, node.left.type, node.right.type)
             try:
                 with decimal.localcontext(DECIMAL_CONTEXT):
-                    return literal(impl(left.const, right.const), node.type)
+                    return literal(entry.impl(left.const, right.const), node.type)
             except Exception as err:  # noqa: BLE001 - the scalar path raises the same, and reports it
                 raise NotColumnar(f"constant folding failed: {err}") from None
-        err = any_err(left.err, right.err)
-        kinds, op = (left.kind, right.kind), node.op
-        if kinds == ("num", "num"):
-            if op == "/":
-                raise NotColumnar("division is not exact in fixed point")
-            if op == "*":
-                if left.scale + right.scale > MAX_SCALE:
-                    raise NotColumnar("product needs too many decimals")
-                over = any_err(None if left.is_const else left.expr.abs() > 3_000_000_000,
-                               None if right.is_const else right.expr.abs() > 3_000_000_000)
-                return Col(left.expr * right.expr, "num", left.scale + right.scale, any_err(err, over))
-            left, right = align(left, right)
-            return Col(getattr(left.expr, _OPS[op])(right.expr), "num", left.scale, any_err(err, left.err, right.err))
-        if kinds in (("date", "days"), ("days", "date")):
-            total = left.expr.cast(pl.Int64) + right.expr.cast(pl.Int64) if op == "+" else \
-                left.expr.cast(pl.Int64) - right.expr.cast(pl.Int64)
-            return _date_checked(total, err)
-        if kinds == ("date", "date"):
-            return Col(left.expr.cast(pl.Int64) - right.expr.cast(pl.Int64), "days", err=err)
-        if kinds in (("date", "months"), ("months", "date")):
-            date, months = (left, right) if left.kind == "date" else (right, left)
-            return self._add_months(date, months, -1 if op == "-" else 1, err)
-        if kinds in (("days", "days"), ("months", "months")):
-            return Col(getattr(left.expr, _OPS[op])(right.expr), left.kind, err=err)
-        if op == "*" and set(kinds) in ({"days", "num"}, {"months", "num"}):
-            dur, num = (left, right) if left.kind != "num" else (right, left)
-            product = dur.expr * num.expr
-            if num.scale == 0:
-                return Col(product, dur.kind, err=err)
-            unit = 10 ** num.scale
-            return Col(product // unit, dur.kind, err=any_err(err, product % unit != 0))
-        raise NotColumnar(f"no columnar form for {kinds} {op}")
-
-    def _add_months(self, date: Col, months: Col, sign: int, err) -> Col:
-        as_date = date.expr.cast(pl.Date)
-        if months.is_const:
-            moved = as_date.dt.offset_by(f"{sign * months.const.count}mo")
-        else:
-            moved = as_date.dt.offset_by(pl.format("{}mo", months.expr * sign))
-        return Col(moved.cast(pl.Int32), "date", err=any_err(err, months.err, date.err))
+        if entry.columnar is None:
+            raise NotColumnar(f"`{node.op}` on {node.left.type} and {node.right.type} runs per case")
+        return entry.columnar(self, left, right, node)
 
     def _compare(self, node: ast.Compare) -> Col:
-        left, right = align(self.col(node.left), self.col(node.right))
-        err = any_err(left.err, right.err)
-        if node.op == "==":
-            return Col(left.expr.eq_missing(right.expr), "bool", err=err)
-        if node.op == "!=":
-            return Col(left.expr.ne_missing(right.expr), "bool", err=err)
-        if isinstance(node.left.type, T.Optional) or isinstance(node.right.type, T.Optional):
-            err = any_err(err, left.expr.is_null() | right.expr.is_null())
-        method = {"<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}[node.op]
-        return Col(getattr(left.expr, method)(right.expr), "bool", err=err)
+        return COMPARISONS[node.op].columnar(self, self.col(node.left), self.col(node.right), node)
 
     def _logical(self, node: ast.Logical) -> Col:
         left, right = self.col(node.left), self.col(node.right)
@@ -219,35 +160,28 @@ class ExprCompiler:
             raise NotColumnar("nested aggregate")
         return self.run.aggregate(node, self.policy)
 
-    # ── functions ─────────────────────────────────────────────────────────────
+    # ── functions: the entries' column forms ───────────────────────────────────
     def _call(self, node: ast.Call) -> Col:
-        name = node.name
-        if name in ("lookup", "value_on"):
-            return self._table(node)
-        if name not in _VECTOR_FUNCTIONS:
-            raise NotColumnar(f"`{name}` runs per case")
-        args = [self.col(a) for a in node.args]
+        fn = FUNCTIONS[node.name]
+        if fn.columnar is None:
+            raise NotColumnar(f"`{node.name}` runs per case")
+        args = []
+        for a in node.args:           # no comprehension: a frame per level of nesting counts (test_deep_expressions)
+            args.append(self._table(a) if isinstance(T.unwrap(a.type), (T.Table, T.Schedule)) else self.col(a))
         if all(a.is_const for a in args):
             return self._fold(node, [a.const for a in args])
-        err = any_err(*(a.err for a in args))
-        if name in ("min", "max"):
-            args = align(*args)
-            pick = pl.min_horizontal if name == "min" else pl.max_horizontal
-            return Col(pick(*(a.expr for a in args)), args[0].kind, args[0].scale, err)
-        if name == "abs":
-            return replace(args[0], expr=args[0].expr.abs(), is_const=False)
-        if name in ("round_ore", "round_kr", "floor_kr"):
-            return round_fixed(args[0], 2 if name == "round_ore" else 0, floor=name == "floor_kr")
-        if name == "days_between":
-            return Col(args[1].expr.cast(pl.Int64) - args[0].expr.cast(pl.Int64), "num", 0, err)
-        if name in ("next_business_day", "is_business_day", "add_business_days"):
-            return self._business(name, args, err)
-        raise NotColumnar(f"`{name}` has no columnar form")
+        return fn.columnar(self, args, node)
+
+    def _table(self, node: ast.Expr) -> Col:
+        """A table or schedule argument: a parameter, so a constant column holding its rows."""
+        if not (isinstance(node, ast.Path) and node.ref.kind == "param" and not node.fields):
+            raise NotColumnar("table argument is not a parameter")
+        rows = self.run.bindings[node.ref.scope].checked.params[node.ref.name]
+        return Col(pl.lit(None), "table", const=rows, is_const=True)
 
     def _fold(self, node: ast.Call, values: list) -> Col:
         """A call on constants: its value, by the scalar implementation (a table gather of one
         constant is a one-row Series, which Polars does not broadcast like a scalar)."""
-        from ..lang.functions import FUNCTIONS
         fn = FUNCTIONS[node.name]
         try:
             with decimal.localcontext(DECIMAL_CONTEXT):
@@ -262,35 +196,9 @@ class ExprCompiler:
         except Exception as err:  # noqa: BLE001 - the scalar path raises the same, and reports it
             raise NotColumnar(f"constant folding failed: {err}") from None
 
-    def _table(self, node: ast.Call) -> Col:
-        table_node, key_node = node.args
-        if not (isinstance(table_node, ast.Path) and table_node.ref.kind == "param" and not table_node.fields):
-            raise NotColumnar("table argument is not a parameter")
-        rows = self.run.bindings[table_node.ref.scope].checked.params[table_node.ref.name]
-        key = self.col(key_node)
-        if key.is_const:
-            return self._fold(node, [rows, key.const])
-        value_type = node.type
-        values = align(*(literal(v, value_type) for _, v in rows))
-        chain = None
-        fallback = None
-        for (bound, _), value in zip(rows, values):
-            if bound is None:
-                fallback = value
-                break
-            edge = literal(bound, key_node.type)
-            k, e = align(key, edge)
-            cond = k.expr <= e.expr if node.name == "lookup" else k.expr >= e.expr
-            chain = (pl.when(cond) if chain is None else chain.when(cond)).then(value.expr)
-        if chain is None:
-            return fallback
-        scale = values[0].scale if values else 0
-        if fallback is None:       # no catch-all row: a key past the last bound fails in the scalar evaluator
-            expr = chain.otherwise(pl.lit(None, dtype=pl.Int64))
-            return Col(expr, kind_of(value_type), scale, any_err(key.err, expr.is_null()))
-        return Col(chain.otherwise(fallback.expr), kind_of(value_type), scale, key.err)
-
-    def _business(self, name: str, args: list[Col], err) -> Col:
+    def day_tables(self, args: list[Col]):
+        """The policy calendar's day tables, the index of `args[0]`'s day in them, and where it may fail."""
+        err = any_err(*(a.err for a in args))
         if self.element:
             raise OuterValue("calendar tables")
         calendar = self.run.bindings[self.policy].calendar
@@ -298,21 +206,4 @@ class ExprCompiler:
             raise NotColumnar("no calendar")
         tables = day_tables(calendar)
         idx, outside = tables.index(args[0].expr)
-        err = any_err(err, outside)
-        if name == "is_business_day":
-            return Col(pl.lit(tables.is_business).gather(idx), "bool", err=err)
-        if name == "next_business_day":
-            return Col(pl.lit(tables.next_business).gather(idx), "date", err=err)
-        count = args[1]
-        if count.scale != 0:
-            raise NotColumnar("a fractional count of business days")
-        n = count.expr
-        cum = pl.lit(tables.cumulative)
-        forward = cum.gather(idx) + n - 1
-        backward = cum.gather((idx - 1).clip(0, tables.size - 1)) + n
-        position = pl.when(n >= 0).then(forward).otherwise(backward)
-        size = tables.business_days.len()
-        bad = (position < 0) | (position >= size)
-        picked = pl.lit(tables.business_days).gather(position.clip(0, size - 1))
-        out = pl.when(n == 0).then(args[0].expr.cast(pl.Int32)).otherwise(picked)
-        return Col(out, "date", err=any_err(err, (n != 0) & bad, n.abs() > 20_000))
+        return tables, idx, any_err(err, outside)

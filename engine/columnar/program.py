@@ -17,6 +17,7 @@ import polars as pl
 
 from ..lang import ast
 from ..lang import types as T
+from ..lang.semantics import columnar_rule
 from ..run.plan import needs
 from ..run.runtime import Bound
 from .aggregate import aggregate_column, long_table
@@ -187,8 +188,7 @@ class ColumnarRun:
             col = self.top(rule.when, self.main, f"rule {rule.rule.id}", undecided)
             if isinstance(col, list):
                 raise NotColumnar(f"rule {rule.rule.id}")
-            hit = pl.col(CHOSEN).is_null() & col.expr.fill_null(False)
-            updates = {CHOSEN: pl.when(hit).then(pl.lit(index, dtype=pl.Int32)).otherwise(pl.col(CHOSEN))}
+            updates = {CHOSEN: columnar_rule(pl, pl.col(CHOSEN), index, col.expr)}
             if col.err is not None:
                 updates["__suspect"] = pl.col("__suspect") | (pl.col(CHOSEN).is_null() & col.err)
             self.add_columns(updates)

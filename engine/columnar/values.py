@@ -10,12 +10,13 @@ has to be a superset of the real failures.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 import polars as pl
 
 from ..lang import types as T
+from ..values.money import Rounding
 from .frame import to_day
 
 __all__ = ["Col", "NotColumnar", "MAX_SCALE", "kind_of", "literal", "rescale", "align", "any_err", "fixed",
@@ -129,12 +130,17 @@ def align(*cols: Col) -> list[Col]:
     return [rescale(c, scale) for c in cols]
 
 
-def round_fixed(col: Col, target: int, floor: bool = False) -> Col:
-    """A number at scale `target`, as `values.money` rounds: half away from zero, or down when `floor`.
+def round_fixed(col: Col, rounding: Rounding) -> Col:
+    """A number rounded as `rounding` (`values.money`) rounds a Decimal, in fixed point.
 
-    `round_ore`, `round_kr` and `floor_kr` in fixed point (exact integer arithmetic, so the
-    Decimal results are reproduced digit for digit, ties and negatives included).
+    Its `places` are the target scale; half up (ties away from zero) and floor are exact
+    integer arithmetic, so the Decimal results are reproduced digit for digit, ties and
+    negatives included.
     """
+    target = rounding.places
+    if rounding.mode not in (ROUND_HALF_UP, ROUND_FLOOR):
+        raise NotColumnar(f"no fixed-point form of rounding {rounding.mode}")
+    floor = rounding.mode == ROUND_FLOOR
     if col.scale <= target:
         return replace(col, is_const=False)
     unit = 10 ** (col.scale - target)

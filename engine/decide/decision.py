@@ -1,6 +1,6 @@
 """Deciding a case: pick the versions in force, run the rules in order, build a `Decision`.
 
-The first rule whose `when` holds decides. A definition is evaluated just before the
+The first rule whose `when` holds decides (`semantics.choice`, shared by every evaluator). A definition is evaluated just before the
 first expression that needs it; if evaluating a rule fails, the decision fails with an
 `EvaluationError` naming the rule (never a silent skip). `Decision.to_json` is
 deterministic: same input, byte-identical output.
@@ -24,6 +24,7 @@ from ..check.pipeline import Catalog
 from ..run.plan import needs
 from ..policy.versions import valid_until
 from ..lang.render import to_json
+from ..lang.semantics import first_match, no_rule_matches
 from ..run.runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
 from .set_aside import SetAside, deciding_reason, remaining_case, set_aside, set_aside_json
 from ..values.money import DECIMAL_CONTEXT, is_ore_exact, round_ore
@@ -202,8 +203,7 @@ def _run_compiled(catalog: Catalog, bindings, main: CheckedVersion, case: dict, 
         raise EvaluationError(f"evaluating {main.version.key} failed: {type(err).__name__}: {err}",
                               help="run `frist explain` on the case to see which rule fails") from None
     if result is None:
-        raise EvaluationError(f"no rule of {main.version.key} matches case {case_id}",
-                              help="end the rules with a fallback `when: true`")
+        raise no_rule_matches(main.version.key, case_id)
     index, outputs, amounts = result
     return main.rules[index], outputs, amounts
 
@@ -212,26 +212,22 @@ def _run_rules(run: Run, main: CheckedVersion, case_id: str):
     evaluator = Evaluator(run)
     bound = run.bound(main.name)
     done: set = set()
-    chosen = None
-    for rule in main.rules:
-        if chosen is not None:
-            if run.trace is not None:
-                run.trace.rules.append(RuleOutcome(rule, None))
-            continue
+
+    def holds(rule: CheckedRule) -> bool:
         try:
             for policy, name in needs(rule.when, run.bindings, done):
                 evaluator.definition(policy, name)
-            matched = bool(evaluator.value(rule.when, bound))
+            return evaluator.value(rule.when, bound)
         except EvaluationError as err:
             err.message = f"rule `{rule.rule.id}`: {err.message}"
             raise
-        if run.trace is not None:
-            run.trace.rules.append(RuleOutcome(rule, matched))
-        if matched:
-            chosen = rule
+
+    def seen(rule: CheckedRule, matched: bool | None) -> None:
+        run.trace.rules.append(RuleOutcome(rule, matched))
+
+    chosen = first_match(main.rules, holds, seen if run.trace is not None else None)
     if chosen is None:
-        raise EvaluationError(f"no rule of {main.version.key} matches case {case_id}",
-                              help="end the rules with a fallback `when: true`")
+        raise no_rule_matches(main.version.key, case_id)
     inner = set(done)
 
     def value(expr):

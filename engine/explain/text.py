@@ -229,7 +229,7 @@ def _ledger_journal(expr, trace) -> list[str]:
 def _figure(value, typ, decision, voice: Voice) -> str:
     w = voice.locale.words
     if isinstance(typ, T.Schedule):
-        from ..lang.functions import value_on
+        from ..values.interest import value_on
         current = value_on(value, decision.as_of)
         return w["schedule"].format(value=show(current, typ.value, voice), day=decision.as_of, n=len(value))
     if isinstance(typ, T.Table):

@@ -1,4 +1,4 @@
-"""Types of the rule language and the operator signature table.
+"""Types of the rule language (the operators' signatures are in `engine/lang/semantics`).
 
 Types are small immutable values compared by equality. `Optional(T)` is what an
 aggregate over a possibly empty list returns; it must be resolved with `??` before use.
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 __all__ = [
     "Type", "Scalar", "Enum", "Optional", "ListOf", "Record", "Table", "Schedule",
     "MONEY", "NUMBER", "PERCENT", "DATE", "DAYS", "MONTHS", "BOOL", "TEXT", "NONE", "ANY_ENUM",
-    "binary_result", "is_duration", "comparable", "unwrap",
+    "is_duration", "comparable", "unwrap",
 ]
 
 
@@ -111,36 +111,6 @@ def is_duration(t: Type) -> bool:
 
 def unwrap(t: Type) -> Type:
     return t.inner if isinstance(t, Optional) else t
-
-
-# The arithmetic signature table: (operator, left, right) → result.
-_ARITHMETIC: dict[tuple[str, Type, Type], Type] = {
-    ("+", MONEY, MONEY): MONEY, ("-", MONEY, MONEY): MONEY,
-    ("*", MONEY, NUMBER): MONEY, ("*", NUMBER, MONEY): MONEY,
-    ("*", MONEY, PERCENT): MONEY, ("*", PERCENT, MONEY): MONEY,
-    ("/", MONEY, NUMBER): MONEY, ("/", MONEY, MONEY): NUMBER,
-    ("+", NUMBER, NUMBER): NUMBER, ("-", NUMBER, NUMBER): NUMBER,
-    ("*", NUMBER, NUMBER): NUMBER, ("/", NUMBER, NUMBER): NUMBER,
-    ("+", PERCENT, PERCENT): PERCENT, ("-", PERCENT, PERCENT): PERCENT,
-    ("*", PERCENT, NUMBER): PERCENT, ("*", NUMBER, PERCENT): PERCENT, ("/", PERCENT, NUMBER): PERCENT,
-    ("+", NUMBER, PERCENT): NUMBER, ("-", NUMBER, PERCENT): NUMBER,
-    ("+", DATE, DAYS): DATE, ("-", DATE, DAYS): DATE, ("+", DAYS, DATE): DATE,
-    ("+", DATE, MONTHS): DATE, ("-", DATE, MONTHS): DATE, ("+", MONTHS, DATE): DATE,
-    ("-", DATE, DATE): DAYS,
-    ("+", DAYS, DAYS): DAYS, ("-", DAYS, DAYS): DAYS,
-    ("*", DAYS, NUMBER): DAYS, ("*", NUMBER, DAYS): DAYS,
-    ("+", MONTHS, MONTHS): MONTHS, ("-", MONTHS, MONTHS): MONTHS,
-    ("*", MONTHS, NUMBER): MONTHS, ("*", NUMBER, MONTHS): MONTHS,
-}
-
-
-def binary_result(op: str, left: Type, right: Type) -> Type | None:
-    """The result type of `left op right`, or None when the units do not combine.
-
-    >>> str(binary_result("-", DATE, DATE)), binary_result("+", MONEY, DATE)
-    ('Duration(days)', None)
-    """
-    return _ARITHMETIC.get((op, left, right))
 
 
 def comparable(left: Type, right: Type, ordering: bool) -> bool:

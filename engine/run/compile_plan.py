@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..lang import ast
 from ..lang import types as T
+from ..lang.semantics import AGGREGATES, UNARY, binary
 
 __all__ = ["_fusable", "_prefix_aggregates", "_top_aggregates", "_Safety", "_plain", "_ORDERING"]
 
@@ -67,9 +68,9 @@ class _Safety:
                 return False
             return s(node.left) and s(node.right)
         if isinstance(node, ast.Binary):
-            return (node.op, node.left.type, node.right.type) == ("-", T.DATE, T.DATE) and s(node.left) and s(node.right)
-        if isinstance(node, ast.Unary) and node.op != "not" and node.type != T.DAYS:
-            return False  # negating a Decimal rounds to the context; a Months needs its own method
+            return binary(node.op, node.left.type, node.right.type).cannot_fail and s(node.left) and s(node.right)
+        if isinstance(node, ast.Unary) and node.type not in UNARY[node.op].cannot_fail_on:
+            return False
         if isinstance(node, (ast.Logical, ast.Coalesce, ast.If, ast.In, ast.Unary)):
             return all(s(c) for c in ast.children(node))
         return False
@@ -93,11 +94,7 @@ def _fusable(node: ast.Aggregate) -> bool:
         return False
     if not safety.safe(node.item):
         return False
-    if node.func == "sum":
-        return node.type == T.DAYS
-    if node.func in ("min", "max"):
-        return _plain(node.item.type)
-    return True
+    return AGGREGATES[node.func].safe(node.item.type, node.type)
 
 
 def _top_aggregates(node: ast.Expr):
@@ -126,7 +123,7 @@ def _prefix_aggregates(node: ast.Expr, out: list, skip: set[int]) -> bool:
         if isinstance(node, ast.Call):
             return False
         if isinstance(node, ast.Binary):
-            return (node.op, node.left.type, node.right.type) == ("-", T.DATE, T.DATE)
+            return binary(node.op, node.left.type, node.right.type).cannot_fail
         if isinstance(node, ast.Compare) and node.op in _ORDERING:
             return _plain(node.left.type) and _plain(node.right.type)
         return True

@@ -3,7 +3,9 @@
 The fast path for `decide` and batch work. The source is generated from the *checked* AST
 only: every literal through `repr` (or, for values that are not Python literals, as a
 constant bound once), every name from the engine's registries (functions, operators,
-mangled parameter/definition names), never from policy text. It is compiled once per
+mangled parameter/definition names), never from policy text. Every operation is the
+inline form of its entry in the semantics table (`engine/lang/semantics`); this module only
+arranges them into statements. It is compiled once per
 combination of bound versions; `CompiledPolicy.source` keeps the generated text for review.
 The generated function returns `(rule index, outputs, amounts)` with the same values the
 reference evaluator produces (tests/test_parity.py).
@@ -32,8 +34,7 @@ from typing import Any, Callable
 
 from ..lang import ast
 from ..lang import types as T
-from ..lang.functions import FUNCTIONS
-from ..lang.operators import binary_impl, inline_template, special_helpers
+from ..lang.semantics import AGGREGATES, COMPARISONS, FUNCTIONS, OPERATORS, UNARY, binary, inline_rule
 from .compile_plan import _fusable, _prefix_aggregates, _top_aggregates
 from .compile_spill import SPILL, Spiller
 from .plan import needs
@@ -67,7 +68,8 @@ class _Emitter:
     def __init__(self, bindings: dict[str, Bound]) -> None:
         self.bindings = bindings
         self.ns: dict[str, Any] = {"Decimal": Decimal, "datetime": datetime, "Months": Months, "_last": _last,
-                                   "_D0": Decimal(0), "_timedelta": datetime.timedelta, **special_helpers()}
+                                   "_D0": Decimal(0), "_timedelta": datetime.timedelta,
+                                   **{op.helper: op.impl for op in OPERATORS.values() if op.helper}}
         self.temp = 0
         self.consts: dict[tuple, str] = {}
         self.acc: dict[int, tuple[str, str]] = {}   # id(aggregate) → (accumulator, func) once it is computed
@@ -145,15 +147,10 @@ class _Emitter:
             text = base + "".join(f"[{f!r}]" for f in node.fields)
             return self.reads.get(text, text)
         if isinstance(node, ast.Unary):
-            return f"(not {e(node.operand, policy)})" if node.op == "not" else f"(-{e(node.operand, policy)})"
+            return UNARY[node.op].inline.format(e(node.operand, policy))
         if isinstance(node, ast.Binary):
-            impl, helper = binary_impl(node.op, node.left.type, node.right.type)
-            if helper:
-                template = inline_template(helper)
-                if template is not None:
-                    return template.format(e(node.left, policy), e(node.right, policy))
-                return f"{helper}({e(node.left, policy)}, {e(node.right, policy)})"
-            return f"({e(node.left, policy)} {node.op} {e(node.right, policy)})"
+            return binary(node.op, node.left.type, node.right.type).inline.format(e(node.left, policy),
+                                                                                  e(node.right, policy))
         if isinstance(node, ast.Compare):
             return self.compare(node, policy)
         if isinstance(node, ast.Logical):
@@ -174,18 +171,20 @@ class _Emitter:
             return f"({e(node.then, policy)} if {e(node.cond, policy)} else {e(node.else_, policy)})"
         if isinstance(node, ast.Call):
             fn = FUNCTIONS[node.name]
-            key = f"f_{node.name}"
-            self.ns[key] = fn.impl
             args = []
             for a in node.args:
                 args.append(e(a, policy))
             if fn.needs_calendar:
                 args.insert(0, self.calendar(policy))
+            if fn.inline is not None:
+                return fn.inline.format(*args)
+            key = f"f_{node.name}"
+            self.ns[key] = fn.impl
             return f"{key}({', '.join(args)})"
         if isinstance(node, ast.Aggregate):
             if id(node) in self.acc:
                 name, func = self.acc[id(node)]
-                return f"Decimal({name})" if func == "count" else name
+                return AGGREGATES[func].loop_value.format(acc=name)
             return self.aggregate(node, policy)
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
 
@@ -214,7 +213,7 @@ class _Emitter:
                 sides.append(repr(int(side.value)))
             else:
                 sides.append(self.expr(side, policy))
-        return f"({sides[0]} {node.op} {sides[1]})"
+        return COMPARISONS[node.op].inline.format(sides[0], sides[1])
 
     def aggregate(self, node: ast.Aggregate, policy: str) -> str:
         source = self.expr(node.source, policy)
@@ -225,22 +224,16 @@ class _Emitter:
         finally:
             if outer is not None:
                 self.vars[node.var] = outer
+        entry = AGGREGATES[node.func]
         gen = f"for v_{node.var} in {source}{cond}"
-        f = node.func
-        if f == "sum":
-            zero = "0" if node.type == T.DAYS else "_D0"
-            return f"sum(({item} {gen}), {zero})"
-        if f == "count":
-            return f"Decimal(sum(1 {gen}))"
-        if f in ("any", "all"):
-            return f"{f}({item} {gen})"
-        if f == "select":
-            return f"[{item} {gen}]"
-        if f in ("min", "max"):
-            return f"{f}(({item} {gen}), default=None)"
-        if f == "first":
-            return f"next(({item} {gen}), None)"
-        return f"_last({item} {gen})"
+        return entry.generator.format(item=item, gen=gen, zero=self.empty(node))
+
+    def empty(self, node: ast.Aggregate) -> str:
+        """Python for the aggregate's value over an empty list (the start of a sum)."""
+        value = AGGREGATES[node.func].empty(node.type)
+        if type(value) is Decimal and value == 0:
+            return "_D0"
+        return repr(value) if value is None or type(value) in (bool, int, list) else self.literal(value)
 
     # -- aggregates as loops ------------------------------------------------------------
 
@@ -275,42 +268,11 @@ class _Emitter:
             item = self.expr(node.item, pol)
             where = self.expr(node.where, pol) if node.where is not None else None
             f = node.func
-            stmts: list[str]
-            if f == "sum":
-                pre.append(f"{name} = {'0' if node.type == T.DAYS else '_D0'}")
-                stmts = [f"{name} = {name} + {item}"]
-            elif f == "count":
-                pre.append(f"{name} = 0")
-                stmts = [f"{name} += 1"]
-            elif f == "any":
-                pre.append(f"{name} = False")
-                stmts = [f"if {item}:", f"    {name} = True"] + ([] if fused else ["    break"])
-            elif f == "all":
-                pre.append(f"{name} = True")
-                stmts = [f"if not {item}:", f"    {name} = False"] + ([] if fused else ["    break"])
-            elif f == "select":
-                pre.append(f"{name} = []")
-                stmts = [f"{name}.append({item})"]
-            elif f in ("min", "max"):
-                pre.append(f"{name} = None")
-                x = self.fresh("_x")
-                stmts = [f"{x} = {item}",
-                         f"if {name} is None or {x} {'<' if f == 'min' else '>'} {name}:", f"    {name} = {x}"]
-            elif f == "first":
-                pre.append(f"{name} = None")
-                if fused:
-                    flag = self.fresh("_f")
-                    pre.append(f"{flag} = False")
-                    stmts = [f"{flag} = True", f"{name} = {item}"]
-                else:
-                    stmts = [f"{name} = {item}", "break"]
-            else:  # last
-                pre.append(f"{name} = None")
-                stmts = [f"{name} = {item}"]
+            init, stmts, guard = AGGREGATES[f].loop(name, item, fused, self.fresh, self.empty(node))
+            pre.extend(init)
             if where is not None:
                 stmts = [f"if {where}:"] + ["    " + s for s in stmts]
-            if fused and f in ("any", "all", "first"):
-                guard = {"any": f"not {name}", "all": name}.get(f) or f"not {flag}"
+            if fused and guard is not None:
                 stmts = [f"if {guard}:"] + ["    " + s for s in stmts]
             body.extend(stmts)
             self.acc[id(node)] = (name, f)
@@ -372,7 +334,7 @@ def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:
     fused: set[str] = set()
     for index, rule in enumerate(checked.rules):
         define(rule.when, main, "    ", done, fused)
-        body.append(f"    if {statement(rule.when, main, '    ')}:  # rule {index}: {rule.rule.id!r}")
+        body.append(inline_rule(index, rule.rule.id, statement(rule.when, main, "    "), "    "))
         outer_acc = dict(em.acc)
         inner, inner_fused = set(done), set(fused)
         outputs = []

@@ -1,6 +1,9 @@
 """Reference evaluator: walks the checked AST, optionally recording every value for explain.
 
-This is the semantics every other backend must match (see tests/test_parity.py). With a
+Every operation comes from the semantics table (`engine/lang/semantics`): this module only
+walks the tree, in the order the language defines (`and`, `or`, `??` and `if` evaluate
+their right side only when needed). The other backends must match it (see
+tests/test_parity.py), and take their operations from the same table. With a
 `Trace`, each evaluated node's value is kept by node identity; nodes skipped by
 short-circuiting have none, which explain shows as "not evaluated".
 """
@@ -9,10 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..lang import ast
-from ..lang import types as T
 from ..core.errors import EvaluationError
-from ..lang.functions import FUNCTIONS
-from ..lang.operators import COMPARE, binary_impl
+from ..lang.semantics import AGGREGATES, COMPARISONS, FUNCTIONS, UNARY, binary
 from .runtime import Bound, Run
 
 __all__ = ["Evaluator"]
@@ -80,15 +81,14 @@ class Evaluator:
         return value
 
     def _unary(self, node: ast.Unary, bound: Bound) -> Any:
-        operand = self.value(node.operand, bound)
-        return (not operand) if node.op == "not" else -operand
+        return UNARY[node.op].impl(self.value(node.operand, bound))
 
     def _binary(self, node: ast.Binary, bound: Bound) -> Any:
-        impl, _ = binary_impl(node.op, node.left.type, node.right.type)
+        impl = binary(node.op, node.left.type, node.right.type).impl
         return impl(self.value(node.left, bound), self.value(node.right, bound))
 
     def _compare(self, node: ast.Compare, bound: Bound) -> Any:
-        return COMPARE[node.op](self.value(node.left, bound), self.value(node.right, bound))
+        return COMPARISONS[node.op].impl(self.value(node.left, bound), self.value(node.right, bound))
 
     def _logical(self, node: ast.Logical, bound: Bound) -> Any:
         left = self.value(node.left, bound)
@@ -133,29 +133,7 @@ class Evaluator:
                 self.vars.pop(node.var, None)
             else:
                 self.vars[node.var] = shadowed
-        return aggregate(node.func, picked, node.type)
+        return AGGREGATES[node.func].reduce(picked, node.type)
 
 
 _MISSING = object()
-
-
-def aggregate(func: str, picked: list, result_type: T.Type) -> Any:
-    """The aggregate of already-selected items (shared with the compiler's helpers)."""
-    from decimal import Decimal
-    if func == "sum":
-        return sum(picked, 0 if result_type == T.DAYS else Decimal(0))
-    if func == "count":
-        return Decimal(len(picked))
-    if func == "any":
-        return any(picked)
-    if func == "all":
-        return all(picked)
-    if func == "select":
-        return picked
-    if not picked:
-        return None
-    if func == "min":
-        return min(picked)
-    if func == "max":
-        return max(picked)
-    return picked[0] if func == "first" else picked[-1]

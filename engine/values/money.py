@@ -11,11 +11,11 @@ Evaluation runs inside `DECIMAL_CONTEXT`, so results do not depend on the caller
 from __future__ import annotations
 
 import decimal
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = ["MoneyStyle", "ORE", "KRONE", "MAX_AMOUNT", "DECIMAL_CONTEXT", "parse_money", "format_money", "format_percent",
-           "round_ore", "round_kr", "floor_kr", "is_ore_exact"]
+           "round_ore", "round_kr", "floor_kr", "is_ore_exact", "Rounding", "TO_ORE", "TO_KR", "DOWN_TO_KR"]
 
 ORE = Decimal("0.01")
 KRONE = Decimal("1")
@@ -48,13 +48,38 @@ def parse_money(text: str) -> Decimal:
     return value
 
 
+@dataclass(frozen=True)
+class Rounding:
+    """A named rounding point: to `places` decimals with a `decimal` rounding mode.
+
+    The one statement of how Frist rounds: calling it rounds a Decimal (the scalar
+    evaluators), and the columnar evaluator reads `places` and `mode` to round its
+    fixed-point integers the same way (`columnar/values.round_fixed`).
+    """
+
+    places: int
+    mode: str                  # ROUND_HALF_UP (ties away from zero) or ROUND_FLOOR
+    quantum: Decimal = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quantum", Decimal(1).scaleb(-self.places))
+
+    def __call__(self, amount: Decimal) -> Decimal:
+        return amount.quantize(self.quantum, rounding=self.mode)
+
+
+TO_ORE = Rounding(2, ROUND_HALF_UP)
+TO_KR = Rounding(0, ROUND_HALF_UP)
+DOWN_TO_KR = Rounding(0, ROUND_FLOOR)
+
+
 def round_ore(amount: Decimal) -> Decimal:
     """Round to the øre, half up (commercial rounding): 234.375 → 234.38.
 
     >>> round_ore(Decimal("234.375")), round_ore(Decimal("-0.005"))
     (Decimal('234.38'), Decimal('-0.01'))
     """
-    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
+    return TO_ORE(amount)
 
 
 def round_kr(amount: Decimal) -> Decimal:
@@ -63,7 +88,7 @@ def round_kr(amount: Decimal) -> Decimal:
     >>> round_kr(Decimal("37.50")), round_kr(Decimal("112.49"))
     (Decimal('38'), Decimal('112'))
     """
-    return amount.quantize(KRONE, rounding=ROUND_HALF_UP)
+    return TO_KR(amount)
 
 
 def floor_kr(amount: Decimal) -> Decimal:
@@ -72,7 +97,7 @@ def floor_kr(amount: Decimal) -> Decimal:
     >>> floor_kr(Decimal("2071.30"))
     Decimal('2071')
     """
-    return amount.quantize(KRONE, rounding=ROUND_FLOOR)
+    return DOWN_TO_KR(amount)
 
 
 def is_ore_exact(amount: Decimal) -> bool:
