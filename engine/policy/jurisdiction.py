@@ -17,11 +17,11 @@ and all), so a warm run does not import jsonschema for it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.diagnostics import Diagnostic, did_you_mean, relative
 from ..values.money import MoneyStyle
+from .data_records import Jurisdiction, Jurisdictions
 
 __all__ = ["Jurisdiction", "Jurisdictions", "FOLDER", "data_folders", "load_jurisdictions", "WEEKDAYS"]
 
@@ -30,39 +30,6 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 # The columnar evaluator keeps amounts as Int64 hundredths and rounds with `round_ore`:
 # a currency with another minor unit needs those generalised first (docs/architecture.md).
 SUPPORTED_MINOR_UNITS = (2,)
-
-
-@dataclass(frozen=True, slots=True)
-class Jurisdiction:
-    code: str
-    name: str
-    default: bool
-    currency: str                                # ISO 4217 code
-    minor_unit: int
-    money: dict                                  # language → MoneyStyle
-    timezone: str                                # IANA zone of `today`
-    country: str                                 # the holidays library's country code
-    weekend: tuple | None                        # date.weekday() numbers, or None: the library's
-    languages: tuple                             # the first is `--lang`'s default
-    path: str                                    # as shown in diagnostics
-    span: object = None                          # the `jurisdiction:` value, for diagnostics
-    sha256: str = ""                             # of the file's text (validate's verified record)
-
-    def money_style(self, lang: str) -> MoneyStyle:
-        """How `lang` writes this currency (the first language's way if the file gives none)."""
-        return self.money.get(lang) or self.money[self.languages[0]]
-
-
-@dataclass
-class Jurisdictions:
-    """Every jurisdiction a catalog can name, by code, and the default one's code."""
-
-    by_code: dict[str, Jurisdiction]
-    default: str | None
-    broken: frozenset = frozenset()             # codes (file names) of files with errors, already reported
-
-    def of(self, named: str | None) -> Jurisdiction | None:
-        return self.by_code.get(named if named is not None else self.default or "")
 
 
 def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:

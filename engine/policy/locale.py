@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import string
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.diagnostics import Diagnostic, relative
+from .data_records import Locale
 from .jurisdiction import data_folders
 
 __all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS"]
@@ -32,20 +32,6 @@ PLACEHOLDERS = {
     "not_by": {"day"}, "time_alone": {"day", "rule"}, "never_alone": {"day"},
 }
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
-
-
-@dataclass(frozen=True, slots=True)
-class Locale:
-    code: str
-    name: str
-    group: str                      # thousands separator of numbers and percentages
-    decimal: str
-    literals_as_written: bool       # a condition's literals as written in the policy, or as values
-    values: dict                    # none, true, false, day, days, month, months, items
-    words: dict                     # the fixed phrases; `amount_names`, `outputs` are mappings
-    journal: tuple                  # (English phrase, this language's), longest first
-    path: str
-    sha256: str = ""
 
 
 def locale_codes(paths: list[str | Path]) -> list[str]:
