@@ -17,7 +17,8 @@ __all__ = ["render", "main"]
 def _signature(version) -> tuple:
     doc = version.document
     return tuple((c.id, doc.source.text[_offset(doc, c.when)], doc.source.text[_offset(doc, c.require)],
-                  c.source, c.text["nb"], c.text["en"], c.history) for c in version.constraints)
+                  c.source, c.said("en"), tuple(t for k, t in c.text.items() if k != "en"), c.history)
+                 for c in version.constraints)
 
 
 def _offset(doc, expr):
@@ -47,9 +48,10 @@ def render(catalog) -> str:
         for sig, group in groups:
             keys = ", ".join(f"{v.effective}{' (draft)' if v.is_draft else ''}" for v in group)
             lines += [f"## {name}: {keys}", "", "| constraint | binds | requires | source |", "|---|---|---|---|"]
-            for cid, when, require, source, nb, en, history in sig:
+            for cid, when, require, source, first, others, history in sig:
                 note = "" if history else " (new decisions only)"
-                lines.append(f"| `{cid}`{note}<br>{en}<br>*{nb}* | `{_cell(when) or 'every decision'}` | "
+                said = first + "".join(f"<br>*{t}*" for t in others if t != first)
+                lines.append(f"| `{cid}`{note}<br>{said} | `{_cell(when) or 'every decision'}` | "
                              f"`{_cell(require)}` | {_cell(source)} |")
             lines.append("")
     return "\n".join(lines)
