@@ -212,12 +212,20 @@ def test_every_bundled_policy_file_is_cached(path, tmp_path, cache):
     assert cached.document.source == fresh.document.source
 
 
-def test_jurisdiction_files_are_cached(tmp_path, cache):
-    """A jurisdiction file is loaded (schema check and all) once, then read from the cache."""
-    from engine.policy.jurisdiction import load_jurisdictions
-    fresh, problems = load_jurisdictions(["policies"])
-    assert problems == [] and "NO" in fresh.by_code
+def test_jurisdiction_and_locale_files_are_cached(tmp_path, cache, monkeypatch):
+    """A jurisdiction or locale file is loaded (schema check and all) once, then read from the
+    cache: a warm run neither validates it again nor imports `holidays` to check its country."""
+    from engine.policy import jurisdiction, locale
+    fresh, problems = jurisdiction.load_jurisdictions(["policies"])
+    words, _, more = locale.load_locales(["policies"])
+    assert problems == more == [] and "NO" in fresh.by_code and {"en", "nb"} <= set(words)
     entries = len(_entries(cache))
-    cached, _ = load_jurisdictions(["policies"])
-    assert len(_entries(cache)) == entries >= 1
-    assert cached.by_code["NO"] == fresh.by_code["NO"] and cached.by_code["NO"] is not fresh.by_code["NO"]
+
+    def not_again(*args):
+        raise AssertionError("loaded from source again")
+    monkeypatch.setattr(jurisdiction, "_load", not_again)
+    monkeypatch.setattr(locale, "_load", not_again)
+    cached, _ = jurisdiction.load_jurisdictions(["policies"])
+    cached_words, _, _ = locale.load_locales(["policies"])
+    assert len(_entries(cache)) == entries >= 3
+    assert cached.by_code["NO"] == fresh.by_code["NO"] and cached_words == words

@@ -136,7 +136,7 @@ def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]
                         minor_unit=currency["minor_unit"], money=money, timezone=timezone,
                         country=calendar["country"], weekend=weekend, languages=languages, path=shown,
                         span=doc.span(("jurisdiction",)),
-                        sha256=hashlib.sha256(doc.source.text.encode("utf-8", "surrogateescape")).hexdigest()), []
+                        sha256=hashlib.sha256(path.read_bytes()).hexdigest()), []
 
 
 def _known_zone(name: str) -> bool:

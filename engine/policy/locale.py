@@ -92,4 +92,4 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
     return Locale(code=d["locale"], name=d["name"], group=d["number"]["group"], decimal=d["number"]["decimal"],
                   literals_as_written=d["literals"] == "as_written", values=dict(d["values"]), words=dict(d["words"]),
                   journal=tuple(tuple(pair) for pair in d["journal"]), path=shown,
-                  sha256=hashlib.sha256(doc.source.text.encode("utf-8", "surrogateescape")).hexdigest()), []
+                  sha256=hashlib.sha256(path.read_bytes()).hexdigest()), []
