@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "examples/consumer-inkassovarsel.yaml"
-COMMANDS = ["validate", "decide", "explain", "timeline", "diff", "graph", "lock", "test", "batch"]
+COMMANDS = ["validate", "decide", "explain", "timeline", "diff", "graph", "lock", "new-version", "test", "batch"]
 
 
 def test_version(run_cli):
@@ -30,12 +30,13 @@ def test_every_subcommand_has_a_described_help(run_cli, command):
     for part in ("examples:", f"frist {command}", "exit codes:", "101", "environment:", "FRIST_CACHE_DIR",
                  "FRIST_NO_CACHE", "NO_COLOR", "FORCE_COLOR"):
         assert part in out, part
-    from engine.cli.args import DESCRIPTIONS
-    assert DESCRIPTIONS[command].split(".")[0] in " ".join(out.split())
+    from engine.cli.registry import COMMANDS
+    description = next(c.description for c in COMMANDS if c.name == command)
+    assert description.split(".")[0] in " ".join(out.split())
 
 
 def test_every_positional_argument_is_documented():
-    from engine.cli.args import parser
+    from engine.cli.registry import parser
     sub = next(a for a in parser()._actions if a.dest == "command")
     for name, cmd in sub.choices.items():
         for action in cmd._actions:
@@ -193,3 +194,27 @@ def test_junit_xml_reports_a_failing_example(run_cli, tmp_path):
     assert code == 1
     failure = ET.parse(junit).getroot().find(".//failure")
     assert failure is not None and failure.get("type") == "example-mismatch"
+
+
+def test_the_registry_is_the_one_list_of_commands():
+    """Every subcommand comes from one `Command` entry, and every entry's handler resolves."""
+    from engine.cli.registry import COMMANDS, handler, parser
+    sub = next(a for a in parser()._actions if a.dest == "command")
+    assert list(sub.choices) == [c.name for c in COMMANDS]
+    for command in COMMANDS:
+        assert callable(handler(command.name)), command.name
+
+
+def test_command_bodies_return_exit_codes_not_bare_numbers():
+    """A command body (`(args, stdout, stderr)`) says what its status means: `ExitCode.X`, never `return 1`."""
+    import ast as pyast
+    bare = []
+    for path in sorted((ROOT / "engine").rglob("*.py")):
+        for node in pyast.walk(pyast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, pyast.FunctionDef) or [a.arg for a in node.args.args] != ["args", "stdout", "stderr"]:
+                continue
+            for ret in pyast.walk(node):
+                if isinstance(ret, pyast.Return) and any(isinstance(n, pyast.Constant) and isinstance(n.value, int)
+                                                         for n in pyast.walk(ret)):
+                    bare.append(f"{path.relative_to(ROOT)}:{ret.lineno}")
+    assert not bare, bare

@@ -16,12 +16,13 @@ from engine.policy.case import case_from_data
 from engine.core.document import load_document
 from engine.decide.decision import decide_case
 from engine.core.errors import CaseError, EvaluationError, UsageError
+from engine.verify.parity import columnar_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
 DATES = [dt.date(2026, 1, 20), dt.date(2026, 2, 23), dt.date(2026, 3, 2), dt.date(2026, 7, 1), dt.date(2027, 1, 4)]
-_KEYS = ("action", "rule", "fee", "salaer", "payment_deadline", "not_before", "next_review", "commission", "amounts",
-         "set_aside")
+# every field a columnar row holds: each output of the registry (engine/policy/outputs.py), and the claims set aside
+_KEYS = (*columnar_fields(), "set_aside")
 
 
 def _aside(decision: dict) -> dict:

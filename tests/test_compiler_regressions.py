@@ -20,13 +20,14 @@ from engine.policy.case import case_from_data
 from engine.run.compiler import _Emitter
 from engine.decide.decision import decide_case
 from engine.check.pipeline import load_catalog
+from engine.verify.parity import columnar_fields
 
 DAY = dt.date(2026, 3, 2)
 CASE = {"case_id": "R-1", "creditor": {"vat_registered": True}, "debtor": {"kind": "consumer"},
         "claims": [{"invoice": "1", "amount": "5000.00", "due": "2026-01-15"},
                    {"invoice": "2", "amount": "50.00", "due": "2026-01-15"}],
         "payments": [{"date": "2026-02-01", "amount": "200.00"}]}
-_COLUMNAR = ("action", "rule", "fee", "salaer", "payment_deadline", "not_before", "next_review", "commission", "amounts")
+_COLUMNAR = columnar_fields()
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -16,7 +16,7 @@ import pytest
 
 from engine.policy.case import case_from_data
 from engine.decide.enforce import violations
-from engine.decide.record import record_of
+from engine.policy.record import record_of
 from engine.decide.decision import decide_case
 from engine.check.pipeline import load_catalog
 
@@ -139,8 +139,9 @@ def test_both_readings_of_chapter1_fees_inside_the_salaer_cap(tmp_path, inside, 
     main = catalog.resolve("kravia", day)
     bindings = catalog.bind(main, day)
     assert bindings["no-regulation"].checked.params["chapter1_fees_inside_salaer_cap"] is inside
-    record = record_of("send_betalingsoppfordring", "betalingsoppfordring", Decimal(salaer), Decimal(salaer),
-                       dt.date(2026, 3, 31), Decimal("1300.00"))
+    record = record_of("send_betalingsoppfordring", "betalingsoppfordring",
+                       {"fee": Decimal(salaer), "salaer": Decimal(salaer), "payment_deadline": dt.date(2026, 3, 31)},
+                       Decimal("1300.00"))
     broken = [v.constraint.id for v in violations(bindings, "kravia", case_from_data(doc).data, day, record)]
     assert (broken == []) is lawful, broken
     if not lawful:

@@ -215,7 +215,7 @@ def test_every_bundled_policy_file_is_cached(path, tmp_path, cache):
 def test_jurisdiction_and_locale_files_are_cached(tmp_path, cache, monkeypatch):
     """A jurisdiction or locale file is loaded (schema check and all) once, then read from the
     cache: a warm run neither validates it again nor imports `holidays` to check its country."""
-    from engine.policy import jurisdiction, locale
+    from engine.policy import jurisdiction_files as jurisdiction, locale
     fresh, problems = jurisdiction.load_jurisdictions(["policies"])
     words, _, more = locale.load_locales(["policies"])
     assert problems == more == [] and "NO" in fresh.by_code and {"en", "nb"} <= set(words)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import commands
+from engine.verify import examples
 from engine.verify import cache as verified_cache
 
 
@@ -21,8 +21,8 @@ def cache(tmp_path, monkeypatch):
 def runs(monkeypatch):
     """Counts the runs of the examples (every evaluator) during a test."""
     calls = []
-    real = commands.run_examples
-    monkeypatch.setattr(commands, "run_examples", lambda catalog: calls.append(1) or real(catalog))
+    real = examples.run_examples
+    monkeypatch.setattr(examples, "run_examples", lambda catalog: calls.append(1) or real(catalog))
     return calls
 
 

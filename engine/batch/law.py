@@ -6,7 +6,7 @@ case holds a recorded fee the law did not allow is re-decided by the scalar eval
 (which leaves the fee out and warns); a row whose decision breaks a constraint is taken
 out of the decisions and reported as a violation, never written as a lawful decision.
 Only rows that take a step, charge a cost or hold a recorded fee are judged (the law
-binds nothing else: engine/decide/record.py `binds`).
+binds nothing else: engine/policy/record.py `binds`).
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import polars as pl
 
 from ..decide.enforce import constrained, violations
 from ..decide.history import judge_history
-from ..decide.record import record_of
-from .output import DATES
+from ..policy.record import record_of
+from .output import output_columns
 
 __all__ = ["VIOLATIONS", "judge_rows", "violation_rows"]
 
@@ -33,7 +33,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: list[dict]
     if not any(constrained(catalog.bind(main, d, include_drafts), main.name) for d in _days(decided)):
         return set(), []
     redo, found = set(), []
-    wanted = ["row", "case_id", "as_of", "rule", "action", "step", "fee", "salaer", "amount_total"] + list(DATES)
+    wanted = ["row", "case_id", "as_of", "rule", "action", "step", "amount_total"] + [c for c, _ in output_columns()]
     rows = decided.select([c for c in wanted if c in decided.columns]).to_dicts()
     for row, case in zip(rows, cases):
         if any(e["fee"] for e in case.get("events") or ()):
@@ -41,8 +41,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: list[dict]
             if warnings:
                 redo.add(row["row"])
                 continue
-        record = record_of(row["action"], row["step"], row["fee"], row["salaer"], row["payment_deadline"],
-                           row.get("amount_total"))
+        record = record_of(row["action"], row["step"], row, row.get("amount_total"))
         broken = violations(bindings, main.name, case, row["as_of"], record)
         found.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
     return redo, found

@@ -23,16 +23,16 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-__all__ = ["decide_dataframe", "decision_schema", "DECISION_COLUMNS"]
+__all__ = ["decide_dataframe", "decision_schema", "decision_columns"]
 
-# The fixed decision columns (docs/batch.md), then amount_<name> per reported amount.
-DECISION_COLUMNS = [
-    ("row", "long"), ("case_id", "string"), ("as_of", "date"), ("policy", "string"),
-    ("policy_version", "string"), ("policy_sha256", "string"), ("uses", "string"), ("action", "string"),
-    ("rule", "string"), ("step", "string"), ("fee", "money"), ("salaer", "money"), ("commission_rate", "string"),
-    ("commission_basis", "money"), ("commission_amount", "money"), ("payment_deadline", "date"),
-    ("not_before", "date"), ("next_review", "date"),
-]
+# The fixed decision columns (docs/batch.md): the head, each output's columns (policy/outputs.py),
+# then amount_<name> per reported amount.
+def decision_columns() -> list[tuple[str, str]]:
+    from .output import HEAD, output_columns
+    kinds = {"row": "long", "as_of": "date"}
+    return [(name, kinds.get(name, "string")) for name in HEAD] + output_columns()
+
+
 _REJECT_COLUMNS = [("reject_field", "string"), ("reject_problem", "string"), ("kind", "string")]
 _ROW = "__input_row"            # what decide_table takes as the input row number (engine.batch.layout.ROW)
 
@@ -49,7 +49,7 @@ def _columns(policies_dir: str, policy: str | None, include_drafts: bool) -> lis
             for key in catalog.checked[version.key].amounts:
                 if key not in amounts:
                     amounts.append(key)
-    return DECISION_COLUMNS + [(f"amount_{key}", "money") for key in amounts]
+    return decision_columns() + [(f"amount_{key}", "money") for key in amounts]
 
 
 def _spark_type(kind: str):

@@ -12,7 +12,7 @@ from ..lang import types as T
 from .expressions import Checker
 from ..core.diagnostics import Diagnostic, duplicate_ids
 from ..run.runtime import CheckedConstraint, CheckedVersion
-from ..decide.record import DECISION, decision_type
+from ..policy.record import DECISION, decision_type
 
 __all__ = ["check_constraints"]
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from ..core.diagnostics import Diagnostic, Severity, sort_and_cap
 from ..core.errors import UsageError
 from .policy import check_version
-from ..policy.jurisdiction import Jurisdictions, load_jurisdictions
+from ..policy.jurisdiction import Jurisdictions
+from ..policy.jurisdiction_files import load_jurisdictions
 from ..policy.jurisdiction_check import jurisdiction_problems, locale_problems
 from ..policy.locale import load_locales
 from ..policy.loader import find_policy_files, load_version

@@ -19,11 +19,11 @@ from ..run.evaluator import Evaluator
 from ..run.runtime import Bound, CheckedRule, CheckedVersion, Run
 from ..values.money import format_money
 from ..policy.jurisdiction import Jurisdiction
-from ..policy.model import RULE_OUTPUTS, Parameter, PolicyVersion
+from ..policy.model import Parameter, PolicyVersion
+from ..policy.outputs import inputs, products, rule_outputs
 
 __all__ = ["check_version", "scope_of", "references"]
 
-_OUTPUT_TYPES = {"Money": T.MONEY, "Date": T.DATE, "Percent": T.PERCENT}
 _HIDDEN_FIELDS = ("as_of", "policy")
 
 
@@ -286,13 +286,14 @@ def _rules(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[D
     for rule in v.rules:
         checker = Checker(scope, out)
         when = checker.expect(rule.when, T.BOOL, "a rule's `when`")
-        outputs = {}
-        for key, expr in rule.outputs.items():
-            outputs[key] = checker.expect(expr, _OUTPUT_TYPES[RULE_OUTPUTS[key]], f"`{key}`")
-        if ("commission_rate" in outputs) != ("commission_basis" in outputs):
-            missing = "commission_basis" if "commission_rate" in outputs else "commission_rate"
-            out.append(Diagnostic("incomplete-commission", f"rule `{rule.id}` gives a commission without `{missing}`",
-                                  rule.span, help="a commission needs both a rate (Percent) and a basis (Money)"))
+        types = rule_outputs()
+        outputs = {key: checker.expect(expr, types[key], f"`{key}`") for key, expr in rule.outputs.items()}
+        for o in products():
+            (rate, _), (basis, _) = inputs(o)
+            if (rate in outputs) != (basis in outputs):
+                missing = basis if rate in outputs else rate
+                out.append(Diagnostic(f"incomplete-{o.name}", f"rule `{rule.id}` gives a {o.name} without `{missing}`",
+                                      rule.span, help=f"a {o.name} needs both a rate (Percent) and a basis (Money)"))
         if rule.step is not None and rule.step not in v.steps:
             out.append(Diagnostic("unknown-step", f"rule `{rule.id}` records step `{rule.step}`, which `steps:` does not declare",
                                   rule.step_span or rule.span,

@@ -17,6 +17,8 @@ from argparse import Namespace
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from ..core.errors import ExitCode
+
 __all__ = ["batch", "BatchSummary"]
 
 
@@ -40,15 +42,15 @@ class BatchSummary:
         return self.decided + self.rejected == self.rows
 
     @property
-    def exit_code(self) -> int:
-        return 101 if self.bugs else 2 if self.rejected else 0
+    def exit_code(self) -> ExitCode:
+        return ExitCode.INTERNAL if self.bugs else ExitCode.INVALID_INPUT if self.rejected else ExitCode.OK
 
     def to_dict(self) -> dict:
         return {"input": self.input, "rows": self.rows, "decided": self.decided, "rejected": self.rejected,
                 "problems": self.problems, "accounted": self.accounted, "output": self.output,
                 "rejects": self.rejects_file,
                 "actions": dict(sorted(self.actions.items(), key=lambda kv: (-kv[1], kv[0]))),
-                "internal_errors": self.bugs, "seconds": round(self.seconds, 3), "exit_code": self.exit_code}
+                "internal_errors": self.bugs, "seconds": round(self.seconds, 3), "exit_code": int(self.exit_code)}
 
     def to_text(self) -> str:
         lines = [f"decided {self.decided} case(s) in {self.seconds:.1f} s → {self.output}"]

@@ -5,83 +5,16 @@ the stages propagate as `FristError`s, which `cli.run` renders.
 """
 from __future__ import annotations
 
-import datetime as dt
 from argparse import Namespace
 from typing import TextIO
 
-from ..policy.case import case_from_data, load_case
+from ..policy.case import load_case
 from ..core.diagnostics import Diagnostic, render, sort_and_cap
-from ..core.errors import CaseError, EvaluationError, PolicyError, UsageError
 from ..check.pipeline import Catalog, load_catalog, review_warnings
-from ..values.time import parse_date
+from .options import checked_catalog, date_option
+from ..core.errors import ExitCode
 
-__all__ = ["validate", "decide", "explain", "run_examples"]
-
-
-def _date(text: str | None, what: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError:
-        raise UsageError(f"{what} `{text}` is not a date (YYYY-MM-DD)") from None
-
-
-def _catalog(paths) -> Catalog:
-    catalog, problems = load_catalog(paths)
-    errors = [d for d in problems if d.is_error]
-    if errors:
-        raise PolicyError(errors)
-    return catalog
-
-
-def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
-    """Decide every example embedded in a policy and compare with its `expect`.
-
-    The reference evaluator decides; the compiled and columnar evaluators must agree with it
-    in every field (`example_parity`). `on_decided(version, example, decision)`, when given,
-    sees every decision (`frist test` measures rule coverage with it).
-    """
-    from ..decide.decision import decide_case
-    from ..verify.parity import Decided, evaluator_problems
-    out = []
-    decided: list[Decided] = []
-    for checked in catalog.checked.values():
-        v = checked.version
-        for ex in v.examples:
-            data = {"policy": f"{v.name}@{v.effective}", **ex.case}
-            try:
-                case = case_from_data(data, f"{v.path} example `{ex.name}`", v.document, ex.path + ("case",))
-                as_of = ex.as_of or case.data.get("as_of")
-                if as_of is None:
-                    raise UsageError("the example needs `as_of` (in the example or its case)")
-                decision = decide_case(catalog, case, as_of, include_drafts=v.is_draft)
-            except CaseError as err:
-                out.extend(err.diagnostics)
-                continue
-            except (EvaluationError, UsageError) as err:
-                out.append(Diagnostic("example-failed", f"example `{ex.name}`: {err}", ex.span))
-                if as_of is not None:
-                    decided.append(Decided(ex, case, as_of, v.is_draft, str(err)))
-                continue
-            if on_decided is not None:
-                on_decided(v, ex, decision)
-            got = decision.to_dict(include_trace=False)
-            decided.append(Decided(ex, case, as_of, v.is_draft, got))
-            for key, want in ex.expect.items():
-                have = got.get(key)
-                if key == "rule":
-                    have = decision.rule.rule.id
-                elif key == "commission" and have is not None:
-                    have = have["amount"]
-                elif key == "set_aside":       # "invoice: reason, ..." in the case's claim order
-                    have = ", ".join(f"{s['claim']}: {s['reason']}" for s in have) or None
-                if str(have) != str(want) and not (have is None and want is None):
-                    out.append(Diagnostic(
-                        "example-mismatch", f"example `{ex.name}`: expected {key} `{want}`, got `{have}`",
-                        v.document.span(ex.path + ("expect", key)),
-                        help=f"decided by rule `{decision.rule.rule.id}`; run `frist explain` on the case to see why"))
-    return out + evaluator_problems(catalog, decided)
+__all__ = ["validate", "decide", "explain"]
 
 
 def _checked_examples(catalog: Catalog) -> list[Diagnostic]:
@@ -94,6 +27,7 @@ def _checked_examples(catalog: Catalog) -> list[Diagnostic]:
     if is_verified(key):
         return []
     from ..verify.law_search import law_problems
+    from ..verify.examples import run_examples
     found = run_examples(catalog) + law_problems(catalog)
     if not found:
         mark_verified(key)
@@ -109,7 +43,7 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..check.predecessors import predecessor_problems
     from ..check.scope import keep, relevant, root_cause_first, validation_scope
     started = time.perf_counter()
-    today = _date(args.today, "--today")          # None: each policy's own today (its jurisdiction's zone)
+    today = date_option(args.today, "--today")          # None: each policy's own today (its jurisdiction's zone)
     scope = validation_scope(args.paths, getattr(args, "uses_from", None))
     catalog, problems = load_catalog(scope.files)
     omitted = getattr(problems, "omitted", 0)           # load_catalog caps what it returns
@@ -140,14 +74,14 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         verdict = "ok" if not errors else "FAILED"
         print(f"{verdict}: {files} policy version(s), {examples} example(s) checked; "
               f"{errors} error(s), {warnings} warning(s) in {elapsed * 1000:.0f} ms", file=stdout)
-    return 1 if errors else 0
+    return ExitCode.PROBLEMS if errors else ExitCode.OK
 
 
 def _decide(args: Namespace, trace: bool):
     from ..decide.decision import decide_case
-    as_of_override = _date(args.as_of, "--as-of")
+    as_of_override = date_option(args.as_of, "--as-of")
     case = load_case(args.case)
-    catalog = _catalog([args.policies])
+    catalog = checked_catalog([args.policies])
     as_of = as_of_override or case.data.get("as_of") or catalog.today(args.policy or case.data.get("policy"))
     return catalog, case, decide_case(catalog, case, as_of, args.policy, args.include_drafts,
                                       trace=trace, fast=not trace)
@@ -156,7 +90,7 @@ def _decide(args: Namespace, trace: bool):
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     _, _, decision = _decide(args, trace=not args.no_trace)
     print(decision.to_json(include_trace=not args.no_trace), file=stdout)
-    return 1 if decision.blocked else 0     # the process proposed what the law forbids
+    return ExitCode.PROBLEMS if decision.blocked else ExitCode.OK     # the process proposed what the law forbids
 
 
 def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -173,11 +107,11 @@ def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             out["why_not"] = blocked.to_json()
         import json
         print(json.dumps(out, indent=2, ensure_ascii=False), file=stdout)
-        return 1 if decision.blocked else 0
+        return ExitCode.PROBLEMS if decision.blocked else ExitCode.OK
     from .terminal import use_color
     color = use_color(args.color, stdout)
     print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
     if blocked is not None:
         from ..explain.why_not import render_why_not
         print(render_why_not(blocked, decision, catalog, args.lang, markdown=args.format == "markdown"), end="", file=stdout)
-    return 1 if decision.blocked else 0
+    return ExitCode.PROBLEMS if decision.blocked else ExitCode.OK

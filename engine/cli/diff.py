@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..policy.case import load_case
 from ..core.diagnostics import relative
-from ..core.errors import CaseError, UsageError
+from ..core.errors import CaseError, ExitCode, UsageError
 from ..review.diff import Side, compare_cases, version_changes
 from ..review.sources import PinnedCatalog, candidate_catalog, git_file
 
@@ -139,9 +139,9 @@ def _case_json(r) -> dict:
 
 
 def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .commands import _date
+    from .options import date_option
     from ..review.diff_render import RENDERERS
-    as_of = _date(args.as_of, "--as-of")
+    as_of = date_option(args.as_of, "--as-of")
     scratch = Path(tempfile.mkdtemp(prefix="frist-diff-"))
     try:
         old = load_side(args.old, args.policies, scratch)
@@ -156,4 +156,4 @@ def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         from ..core.diagnostics import printable      # case ids and file names are input: never raw control characters
         print(printable(RENDERERS[args.format](data)), end="", file=stdout)
-    return 1 if args.fail_on_change and data["summary"]["changed"] else 0
+    return ExitCode.PROBLEMS if args.fail_on_change and data["summary"]["changed"] else ExitCode.OK

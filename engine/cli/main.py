@@ -2,33 +2,23 @@
 
 `main(argv) -> int` is the console script (`frist = "frist.engine.cli.main:main"`); `run(args,
 stdout, stderr) -> int` is what the tests call. Commands only compose pipeline stages and
-pick a renderer; the argument definitions and help texts live in `args.py`. Exit codes
+pick a renderer; every command, its options, help texts and handler are one entry in
+`registry.py` (shared options: `options.py`). Exit codes (`core.errors.ExitCode`)
 follow ruff: 0 clean, 1 problems found in policies, 2 invalid input or usage, 101 internal
 error (a bug); a closed output pipe (`frist decide … | head -1`) ends quietly with 141.
 """
 from __future__ import annotations
 
 import sys
-from enum import IntEnum
 from typing import TextIO
 
-__all__ = ["main", "run", "ExitCode", "PACKAGE"]
+from ..core.errors import ExitCode
 
-# This package's import name: `engine.cli` in the checkout, `frist.engine.cli` when installed;
-# command handlers (`handler="module:function"`) are relative to it.
-PACKAGE = __name__.rpartition(".")[0]
+__all__ = ["main", "run", "ExitCode"]
 
 # Top-level modules of the optional extras, for the install hint of a missing one.
 EXTRAS = {"polars": "batch", "pyarrow": "batch", "tqdm": "batch", "pyspark": "spark", "pandas": "spark",
           "dask": "dask", "distributed": "dask"}
-
-
-class ExitCode(IntEnum):
-    OK = 0
-    PROBLEMS = 1
-    INVALID_INPUT = 2
-    INTERNAL = 101
-    CLOSED_PIPE = 141       # 128 + SIGPIPE, as a shell reports a process ended by a closed pipe
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
     import contextlib
 
-    from .args import parser
+    from .registry import handler, parser
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             args = parser().parse_args(argv)
@@ -60,7 +50,7 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
     from ..core.errors import CaseError, EvaluationError, FristError, PolicyError, UsageError
     try:
         _default_catalog(args, stderr)
-        return ExitCode(_handler(args)(args, stdout, stderr))
+        return ExitCode(handler(args.command)(args, stdout, stderr))
     except BrokenPipeError:
         return ExitCode.CLOSED_PIPE
     except (PolicyError, CaseError) as err:
@@ -114,12 +104,6 @@ def _default_catalog(args, stderr: TextIO) -> None:
             notes.add(note)
     for note in filter(None, notes):
         print(note, file=stderr)
-
-
-def _handler(args):
-    import importlib
-    module, _, function = getattr(args, "handler", f".commands:{args.command}").partition(":")
-    return getattr(importlib.import_module(module, PACKAGE), function)
 
 
 if __name__ == "__main__":

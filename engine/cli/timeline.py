@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, TextIO
 
+from ..policy.outputs import all_outputs
 from ..values.money import format_money
 from ..review.html import code_spans, esc, page, table
-from ..review.timeline import Payment, Timeline, parse_payment, project
+from ..decide.timeline import Payment, Timeline, parse_payment, project
+from ..core.errors import ExitCode
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -31,8 +33,8 @@ def timeline_json(t: Timeline) -> dict:
         rows.append({
             "date": r.date.isoformat(), "policy": d["policy"]["name"] + "@" + d["policy"]["version"],
             "sha256": d["policy"]["sha256"], "versions": list(r.versions.values()), "version_changes": r.changes,
-            "action": d["action"], "rule": d["rule"], "step": r.recorded, "fee": d["fee"], "salaer": d["salaer"],
-            "payment_deadline": d["payment_deadline"], "not_before": d["not_before"], "next_review": d["next_review"],
+            "action": d["action"], "rule": d["rule"], "step": r.recorded,
+            **{o.name: d[o.name] for o in all_outputs() if o.timeline is not None},
             "payments": _payments(r.paid), "fees_so_far": format_money(r.fees_so_far), "amounts": d["amounts"],
         })
     return {"case_id": t.case_id, "policy": t.policy, "start": t.start.isoformat(),
@@ -46,9 +48,11 @@ _NUMERIC = {3, 5, 6, 7}
 
 
 def _cells(row: dict) -> list[str]:
-    when = row["payment_deadline"] or (f"wait to {row['not_before']}" if row["not_before"] else "") or \
-        (f"review {row['next_review']}" if row["next_review"] else "")
-    return [row["date"], row["policy"], f"{row['action']} ({row['rule']})", row["fee"] or "",
+    # The deadline column: the first date output marked "when" that the decision gives;
+    # the fee column: the output marked "cost" (policy/outputs.py).
+    when = next((o.when_prefix + row[o.name] for o in all_outputs() if o.timeline == "when" and row[o.name]), "")
+    cost = next((row[o.name] for o in all_outputs() if o.timeline == "cost" and row[o.name]), "")
+    return [row["date"], row["policy"], f"{row['action']} ({row['rule']})", cost,
             when, row["amounts"].get("interest", ""), row["fees_so_far"], row["amounts"].get("total", "")]
 
 
@@ -116,12 +120,12 @@ def render_html(data: dict) -> str:
 
 def timeline(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..policy.case import load_case
-    from .commands import _catalog, _date
+    from .options import checked_catalog, date_option
     case = load_case(args.case)
-    until = _date(args.until, "--until")
+    until = date_option(args.until, "--until")
     payments = [parse_payment(p) for p in args.pays]
-    catalog = _catalog([args.policies])
-    start = (_date(args.as_of, "--as-of") or case.data.get("as_of")
+    catalog = checked_catalog([args.policies])
+    start = (date_option(args.as_of, "--as-of") or case.data.get("as_of")
              or catalog.today(getattr(args, "policy", None) or case.data.get("policy")))
     result = project(catalog, case, start, until, payments, args.policy, args.include_drafts, args.max_steps)
     data = timeline_json(result)
@@ -131,4 +135,4 @@ def timeline(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         render = {"text": render_text, "markdown": render_markdown, "html": render_html}[args.format]
         from ..core.diagnostics import printable      # the case id is input: never raw control characters
         print(printable(render(data)), end="", file=stdout)
-    return 0
+    return ExitCode.OK

@@ -27,7 +27,7 @@ from .kit import OuterValue
 from .values import Col, NotColumnar, any_err, kind_of
 
 if TYPE_CHECKING:
-    from .program import ColumnarRun
+    from .services import RunServices
 
 __all__ = ["long_table", "list_aggregate", "aggregate_column"]
 
@@ -71,7 +71,7 @@ def _result(node: ast.Aggregate, item: Col | None, value, err) -> Col:
 class _ListCtx:
     """What an entry's `list_form` reads: the list column, the (filtered) item, the filter."""
 
-    run: ColumnarRun
+    run: RunServices
     node: ast.Aggregate
     policy: str
     lst: pl.Expr
@@ -94,7 +94,7 @@ class _GroupCtx:
     where: pl.Expr | None
 
 
-def list_aggregate(run: ColumnarRun, node: ast.Aggregate, policy: str) -> Col:
+def list_aggregate(run: RunServices, node: ast.Aggregate, policy: str) -> Col:
     """`node` as one list expression over its list column (raises `OuterValue` if it reads per-case values)."""
     from .compile import ExprCompiler
     entry = AGGREGATES[node.func]
@@ -117,7 +117,7 @@ def list_aggregate(run: ColumnarRun, node: ast.Aggregate, policy: str) -> Col:
     return _result(node, item, value, err_expr)
 
 
-def aggregate_column(run: ColumnarRun, node: ast.Aggregate, policy: str, name: str) -> Col:
+def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: str) -> Col:
     """`node` as a list expression if it reads only the item, else materialised as column `name` of `run.frame`."""
     from .compile import ExprCompiler
     source = node.source

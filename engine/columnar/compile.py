@@ -25,7 +25,7 @@ from .kit import Kit, OuterValue
 from .values import Col, NotColumnar, align, any_err, kind_of, literal
 
 if TYPE_CHECKING:
-    from .program import ColumnarRun
+    from .services import RunServices
 
 __all__ = ["ExprCompiler", "OuterValue", "field_column"]
 
@@ -50,7 +50,7 @@ class ExprCompiler(Kit):
     fields are those of the list's first or last item (shared columns, `ColumnarRun.positional`).
     """
 
-    def __init__(self, run: ColumnarRun, policy: str, loop: str | None = None, element: bool = False,
+    def __init__(self, run: RunServices, policy: str, loop: str | None = None, element: bool = False,
                  pick: tuple[str, str] | None = None) -> None:
         self.run = run
         self.policy = policy

@@ -1,7 +1,7 @@
 """Per-case fallback: a top-level expression the columnar compiler cannot vectorise.
 
 The expression is turned into Python by the scalar compiler's own emitter
-(`engine.run.compiler._Emitter`, so the rule is still written once) and called once per case
+(`engine.run.compiler.compile_expression`, so the rule is still written once) and called once per case
 on run-time values rebuilt from the columns (`cases_from_frame`). Results go back into a
 column when they fit one (numbers in fixed point); a row whose evaluation raises gets
 `err`, so it is re-decided, and its error reported, by the scalar evaluator.
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from ..lang import ast
-from ..run.compiler import _Emitter
+from ..run.compiler import compile_expression
 from ..core.errors import EvaluationError
 from ..values.money import DECIMAL_CONTEXT
 from ..values.time import Months
@@ -24,7 +24,7 @@ from .frame import AS_OF, from_day, to_day
 from .values import Col, NotColumnar, fixed, kind_of
 
 if TYPE_CHECKING:
-    from .program import ColumnarRun
+    from .services import RunServices
 
 __all__ = ["per_case", "to_python", "FAILED"]
 
@@ -43,21 +43,13 @@ def to_python(series: pl.Series, col: Col) -> list[Any]:
     return values
 
 
-def per_case(run: ColumnarRun, node: ast.Expr, policy: str, mask: pl.Series | None) -> tuple[list[Any], Col | None]:
+def per_case(run: RunServices, node: ast.Expr, policy: str, mask: pl.Series | None) -> tuple[list[Any], Col | None]:
     """Evaluate `node` for the rows in `mask` (all rows if None).
 
     Returns the run-time values (None outside the mask, `FAILED` where it raised) and,
     when they fit, a `Col` holding them (with `err` on failed rows) for vector code.
     """
-    emitter = _Emitter(run.bindings)
-    body = emitter.expr(node, policy)
-    defs = sorted({(n.ref.scope, n.ref.name) for n in ast.walk(node)
-                   if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "def"})
-    names = [emitter.definition_local(p, n) for p, n in defs]
-    source = "".join(emitter.spiller.helpers) + f"def _per_case(case, as_of, {', '.join(names)}):\n    return {body}\n"
-    namespace = emitter.ns
-    exec(compile(source, "<frist-columnar-fallback>", "exec"), namespace)  # noqa: S102 - from the checked AST
-    function = namespace["_per_case"]
+    function, defs = compile_expression(run.bindings, node, policy)
     rows = range(run.frame.height) if mask is None else mask.arg_true().to_list()
     cases = run.python_cases()
     days = run.frame.get_column(AS_OF).to_list()

@@ -18,6 +18,7 @@ import polars as pl
 from ..lang import ast
 from ..lang import types as T
 from ..lang.semantics import columnar_rule
+from ..policy.outputs import rule_outputs
 from ..run.plan import needs
 from ..run.runtime import Bound
 from .aggregate import aggregate_column, long_table
@@ -29,7 +30,6 @@ from .values import Col, NotColumnar, align, any_err
 __all__ = ["ColumnarRun", "ColumnarResult", "OutputColumn", "evaluate"]
 
 CHOSEN = "__chosen"
-_MONEY_OUTPUTS = ("fee", "salaer", "commission_basis")
 
 
 @dataclass
@@ -60,7 +60,7 @@ class ColumnarRun:
         self.known_columns = set(frame.columns)
         self._defs: dict[tuple[str, str], Col] = {}
         self._py_defs: dict[tuple[str, str], list[Any]] = {}
-        self._aggregates: dict[tuple[int, str], Col] = {}
+        self._aggregates: dict[tuple[int, str], tuple[ast.Expr, Col]] = {}
         self._long: dict[str, pl.DataFrame] = {}
         self._positional: dict[tuple[str, str, tuple[str, ...]], str] = {}
         self._cases: list[dict] | None = None
@@ -109,8 +109,11 @@ class ColumnarRun:
         """An aggregate node compiled once, however many expressions reach it."""
         key = (id(node), policy)
         if key not in self._aggregates:
-            self._aggregates[key] = aggregate_column(self, node, policy, self.fresh("a:"))
-        return self._aggregates[key]
+            # The node is kept with its column: while it is cached its id cannot be reused by
+            # another node (a set-aside probe is built, used and dropped; the next probe could
+            # get the same id and be answered with the previous probe's column).
+            self._aggregates[key] = (node, aggregate_column(self, node, policy, self.fresh("a:")))
+        return self._aggregates[key][1]
 
     def definition(self, policy: str, name: str) -> Col:
         """A definition as a column (materialised on first use); `NotColumnar` if it only has per-case values."""
@@ -268,8 +271,8 @@ class ColumnarRun:
                 if isinstance(col, list):
                     col = _unfit(col)
                 keys.setdefault(key, []).append((index, col))
-        return {key: self._combine(key, parts, key in _MONEY_OUTPUTS or _is_money(checked, key))
-                for key, parts in keys.items()}
+        types = rule_outputs()              # the registry's types (policy/outputs.py)
+        return {key: self._combine(key, parts, types[key] == T.MONEY) for key, parts in keys.items()}
 
     def _amounts(self, checked, done_at, chosen) -> dict[str, OutputColumn]:
         out = {}
@@ -285,14 +288,6 @@ class ColumnarRun:
             parts = [(None, col)]
             out[key] = self._combine("amount:" + key, parts, True)
         return out
-
-
-def _is_money(checked, key: str) -> bool:
-    for rule in checked.rules:
-        expr = rule.outputs.get(key)
-        if expr is not None:
-            return T.unwrap(expr.type) == T.MONEY
-    return False
 
 
 def _unfit(values: list) -> Col:

@@ -10,13 +10,28 @@ Stages collect `Diagnostic`s and raise one of these once, at their boundary.
 """
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
     from .source import Span
 
-__all__ = ["FristError", "PolicyError", "CaseError", "UsageError", "EvaluationError"]
+__all__ = ["FristError", "PolicyError", "CaseError", "UsageError", "EvaluationError", "ExitCode"]
+
+
+class ExitCode(IntEnum):
+    """What a `frist` command's exit status means (ruff's convention); every command returns one.
+
+    Here, beside the errors that map onto them, so a command body in any stage (`review.lock`,
+    `review.policy_tests`) can name its status without importing the CLI above it.
+    """
+
+    OK = 0
+    PROBLEMS = 1            # problems in policies, a law violation, failing examples, changes where asked
+    INVALID_INPUT = 2       # a bad case file, date, option or unknown policy: usage
+    INTERNAL = 101          # a bug: reported with the input that caused it
+    CLOSED_PIPE = 141       # 128 + SIGPIPE, as a shell reports a process ended by a closed pipe
 
 
 class FristError(Exception):

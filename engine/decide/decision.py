@@ -17,23 +17,23 @@ from ..lang import types as T
 from ..policy.case import LoadedCase, check_not_after, check_steps
 from .enforce import violations
 from .history import judge_history
-from .record import record_of
+from ..policy.record import record_of
 from ..core.errors import EvaluationError, UsageError
 from ..run.evaluator import Evaluator
 from ..check.pipeline import Catalog
 from ..run.plan import needs
+from ..policy.outputs import VALUE, json_order, output_json
 from ..policy.versions import valid_until
 from ..lang.render import to_json
 from ..lang.semantics import first_match, no_rule_matches
 from ..run.runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
 from .set_aside import SetAside, deciding_reason, remaining_case, set_aside, set_aside_json
-from ..values.money import DECIMAL_CONTEXT, is_ore_exact, round_ore
+from ..values.money import DECIMAL_CONTEXT, is_ore_exact
 
 __all__ = ["Decision", "decide_case", "enforce_law", "choose_policy", "FORMAT_VERSION", "BLOCKED_ACTION"]
 
 FORMAT_VERSION = 1
 BLOCKED_ACTION = "legal_review"      # what a decision the law forbids becomes (docs/language.md)
-_OUTPUT_ORDER = ("fee", "salaer", "payment_deadline", "not_before", "next_review")
 
 
 @dataclass
@@ -70,14 +70,6 @@ class Decision:
     def version(self) -> CheckedVersion:
         return self.bindings[self.main].checked
 
-    def commission_json(self) -> dict | None:
-        """Rate, basis and the amount they give (to the øre, half up); None when none is due."""
-        rate, basis = self.outputs.get("commission_rate"), self.outputs.get("commission_basis")
-        if not rate or basis is None:
-            return None
-        return {"rate": to_json(rate, T.PERCENT), "basis": to_json(basis, T.MONEY),
-                "amount": to_json(round_ore(rate * basis), T.MONEY)}
-
     def policy_json(self, catalog: Catalog | None = None) -> dict:
         main = self.version.version
         uses = [{"name": b.version.name, "version": b.version.effective.isoformat(), "sha256": b.version.sha256}
@@ -95,10 +87,8 @@ class Decision:
             "action": self.action,
             "rule": rule.id,
         }
-        for key in _OUTPUT_ORDER:
-            expr = self.rule.outputs.get(key)
-            out[key] = to_json(self.outputs.get(key), expr.type if expr is not None else None)
-        out["commission"] = self.commission_json()
+        for o in json_order():                    # the outputs, as the registry says (policy/outputs.py)
+            out[o.name] = output_json(o, self.outputs)
         out["step"] = self.step
         out["amounts"] = {k: to_json(v, T.MONEY) for k, v in self.amounts.items()}
         out["set_aside"] = set_aside_json(self.set_aside)
@@ -106,16 +96,14 @@ class Decision:
             out["reasons"] = [{"rule": v.name, "text": dict(v.constraint.text), "source": v.constraint.source}
                               for v in self.violations]
             proposed = {"action": rule.action, "step": rule.step}
-            for key in _OUTPUT_ORDER:
-                expr = self.rule.outputs.get(key)
-                proposed[key] = to_json(self.proposed.get(key), expr.type if expr is not None else None)
+            proposed.update({o.name: output_json(o, self.proposed) for o in json_order() if o.form == VALUE})
             out["violations"] = [{**v.to_json(), "proposed": proposed} for v in self.violations]
         else:
             out["reasons"] = [{"rule": rule.id, "text": dict(rule.explain), "source": rule.source}]
         out["warnings"] = list(self.warnings)
         if include_trace and self.trace is not None:
             from .trace_json import trace_to_json
-            out["trace"] = trace_to_json(self)
+            out["trace"] = trace_to_json(self.trace, self.bindings, self.main)
         return out
 
     def to_json(self, include_trace: bool = True) -> str:
@@ -175,8 +163,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
 def enforce_law(decision: Decision, data: dict) -> Decision:
     """Block `decision` if its rule's proposal breaks a constraint (the one check for every evaluator)."""
     outputs, rule = decision.outputs, decision.rule.rule
-    record = record_of(rule.action, rule.step, outputs.get("fee"), outputs.get("salaer"),
-                       outputs.get("payment_deadline"), decision.amounts.get("total"))
+    record = record_of(rule.action, rule.step, outputs, decision.amounts.get("total"))
     found = violations(decision.bindings, decision.main, data, decision.as_of, record)
     if found:
         decision.violations, decision.proposed, decision.outputs = found, outputs, {}

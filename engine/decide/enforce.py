@@ -14,7 +14,7 @@ from ..core.errors import EvaluationError
 from ..run.evaluator import Evaluator
 from ..policy.model import Constraint
 from ..run.runtime import Bound, CheckedConstraint, Run
-from .record import DECISION, binds
+from ..policy.record import DECISION, binds
 
 __all__ = ["Violation", "constrained", "violations"]
 

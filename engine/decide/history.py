@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..core.errors import UsageError
 from ..run.runtime import CheckedVersion
 from .enforce import constrained, violations
-from .record import record_of
+from ..policy.record import record_of
 
 __all__ = ["judge_history", "salaer_steps"]
 
@@ -65,8 +65,11 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool) -> t
             if constrained(bindings, main.name):
                 then = {**case, "events": list(kept),
                         "payments": [p for p in case.get("payments") or () if p["date"] <= day]}
-                record = record_of(event["step"], event["step"], event["fee"],
-                                   event["fee"] if event["step"] in as_salaer else None, event["due"], None)
+                # the recorded letter as the decision that sent it: its fee (as salær too where
+                # the process charges the step as salær) and its payment deadline
+                given = {"fee": event["fee"], "salaer": event["fee"] if event["step"] in as_salaer else None,
+                         "payment_deadline": event["due"]}
+                record = record_of(event["step"], event["step"], given, None)
                 broken = violations(bindings, main.name, then, day, record, history=True)
                 if broken:
                     code = main.jurisdiction.currency if main.jurisdiction is not None else ""

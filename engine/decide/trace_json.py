@@ -7,15 +7,15 @@ from ..lang.render import Voice, to_json
 from ..run.trace import SourceIndex, conditions
 
 if TYPE_CHECKING:
-    from .decision import Decision
+    from ..run.runtime import Bound, Trace
 
 __all__ = ["trace_to_json"]
 
 
-def trace_to_json(decision: Decision) -> dict:
-    trace = decision.trace
-    sources = SourceIndex(decision.bindings)
-    voice = Voice.of(decision.bindings[decision.main].checked.jurisdiction)
+def trace_to_json(trace: Trace, bindings: dict[str, Bound], main: str) -> dict:
+    """The trace of one decision: its `trace`, the versions in force (`bindings`), the deciding policy."""
+    sources = SourceIndex(bindings)
+    voice = Voice.of(bindings[main].checked.jurisdiction)
     rules = []
     for outcome in trace.rules:
         rule = outcome.rule
@@ -32,7 +32,7 @@ def trace_to_json(decision: Decision) -> dict:
                 entry["joined_by"] = joiner
         rules.append(entry)
     definitions = [
-        {"policy": policy, "name": name, "value": to_json(value, decision.bindings[policy].checked.definitions[name].type)}
+        {"policy": policy, "name": name, "value": to_json(value, bindings[policy].checked.definitions[name].type)}
         for policy, name, value in trace.definitions
     ]
     figures = []

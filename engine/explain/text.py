@@ -19,6 +19,7 @@ from ..lang import types as T
 from ..core.diagnostics import printable
 from .words import journal_line
 from ..lang.render import Voice, show
+from ..policy.outputs import PRODUCT, inputs, json_order, product_amount
 from ..run.trace import SourceIndex, conditions
 
 if TYPE_CHECKING:
@@ -131,14 +132,7 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
         items.append((0, f"{w['why']}: {rule.explain[lang]}"))
         if rule.source:
             items.append((0, f"{w['source']}: {rule.source}"))
-    for key, value in decision.outputs.items():
-        if not key.startswith("commission_"):
-            items.append((0, f"{pad(w['outputs'].get(key, key), 17)} {show(value, decision.rule.outputs[key].type, voice)}"))
-    commission = decision.commission_json()
-    if commission is not None:
-        rate, basis = decision.outputs["commission_rate"], decision.outputs["commission_basis"]
-        items.append((0, f"{pad(w['outputs']['commission'], 17)} {show(rate, T.PERCENT, voice)} × "
-                         f"{show(basis, T.MONEY, voice)} = {show(_commission(commission), T.MONEY, voice)}"))
+    items += [(0, f"{pad(label, 17)} {text}") for label, text in _outputs(decision, decision.outputs, w, voice)]
     if decision.amounts:
         items = doc.section(w["amounts"])
         for key, value in decision.amounts.items():
@@ -194,18 +188,27 @@ def _value(value, typ, voice: Voice) -> str:
     return show(value, typ, voice)
 
 
-def _commission(commission: dict):
-    from decimal import Decimal
-    return Decimal(commission["amount"])
+def _outputs(decision: Decision, values: dict, w: dict, voice: Voice, proposal: bool = False):
+    """(label, shown value) of each output the rule gives, in the decision's order
+    (policy/outputs.py): a value as it is, a product as `rate × basis = amount`. A blocked
+    rule's proposal shows the values it gives (not none), as the decision's `proposed` does."""
+    for o in json_order():
+        if o.form == PRODUCT:
+            if proposal:
+                continue
+            amount = product_amount(o, values)
+            if amount is not None:
+                (rate, _), (basis, _) = inputs(o)
+                yield w["outputs"].get(o.label, o.name), (f"{show(values[rate], T.PERCENT, voice)} × "
+                                                          f"{show(values[basis], T.MONEY, voice)} = {show(amount, T.MONEY, voice)}")
+        elif o.name in values and not (proposal and values[o.name] is None):
+            yield w["outputs"].get(o.label, o.name), show(values[o.name], decision.rule.outputs[o.name].type, voice)
 
 
 def _blocked(decision: Decision, voice: Voice, w: dict) -> list[tuple[int, str]]:
     """A decision the law forbids: what the rule proposed and each constraint it breaks, with its source."""
     rule = decision.rule
-    proposed = []
-    for key, value in decision.proposed.items():
-        if value is not None and not key.startswith("commission_"):
-            proposed.append(f"{w['outputs'].get(key, key)} {show(value, rule.outputs[key].type, voice)}")
+    proposed = [f"{label} {text}" for label, text in _outputs(decision, decision.proposed, w, voice, proposal=True)]
     step = f", step {rule.rule.step}" if rule.rule.step else ""
     out = [(0, w["blocked"].format(rule=rule.rule.id, action=rule.rule.action, step=step) + ":")]
     if proposed:

@@ -4,7 +4,7 @@ Three answers:
 
 - the blocking conditions, from the trace: the failed parts of each rule that would take
   the action, or the earlier rule that decided instead;
-- the steps first: the case projected forward as `frist timeline` does (review/timeline.py:
+- the steps first: the case projected forward as `frist timeline` does (decide/timeline.py:
   every step the ladder takes, on its date, if nobody pays), up to the first decision that
   is ACTION. Its date is the earliest the action can be decided if those steps are taken
   on time;
@@ -154,7 +154,7 @@ def _by_time(decision, catalog, case, action, include_drafts, horizon):
 
 
 def _on_the_ladder(result: WhyNot, decision, catalog, case, include_drafts) -> None:
-    from ..review.timeline import project
+    from ..decide.timeline import project
     try:
         timeline = project(catalog, case, decision.as_of, until=result.horizon, policy=decision.main,
                            include_drafts=include_drafts)

@@ -36,7 +36,8 @@ def _classes() -> dict[str, type]:
     from ..lang import ast
     from ..core.diagnostics import Diagnostic, Severity
     from ..core.document import Document
-    from .data_records import Jurisdiction, Locale
+    from .data_records import Locale
+    from .jurisdiction import Jurisdiction
     from .model import Constraint, Example, Parameter, PolicyVersion, Rule
     from ..core.source import ScalarText, Source, Span
     from ..values.money import MoneyStyle

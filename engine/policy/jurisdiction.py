@@ -12,18 +12,17 @@ The engine knows no country: a new one is a jurisdiction file, locale files and 
 (docs/architecture.md, "Jurisdiction as data"). Jurisdiction files are looked up beside the
 policy folders given, then in the bundled catalog; a local file shadows a bundled one of the
 same code. Loading a file goes through the load cache like a policy file (schema check
-and all), so a warm run does not import jsonschema for it.
+and all), so a warm run does not import jsonschema for it: `jurisdiction_files.py`, apart
+from these records because the cache's codec must know the records without the loader.
 """
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
+from dataclasses import dataclass
 
-from ..core.diagnostics import Diagnostic, did_you_mean, relative
+from ..core.diagnostics import Diagnostic, did_you_mean
 from ..values.money import MoneyStyle
-from .data_records import Jurisdiction, Jurisdictions
 
-__all__ = ["Jurisdiction", "Jurisdictions", "FOLDER", "data_folders", "load_jurisdictions", "WEEKDAYS"]
+__all__ = ["Jurisdiction", "Jurisdictions", "FOLDER", "WEEKDAYS", "unknown_jurisdiction"]
 
 FOLDER = "jurisdictions"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -32,120 +31,37 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 SUPPORTED_MINOR_UNITS = (2,)
 
 
-def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:
-    """The `name` folders (`jurisdictions/`, `locales/`) beside the policy folders or files given,
-    nearest first, then the bundled catalog's."""
-    found: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        start = path if path.is_dir() else path.parent
-        for folder in (start, *list(start.resolve().parents)[:3]):
-            candidate = folder / name
-            if candidate.is_dir():
-                found.append(candidate.resolve())
-                break
-    from .catalog_source import BUNDLED
-    bundled = BUNDLED / name
-    if bundled.is_dir():
-        found.append(bundled.resolve())
-    return list(dict.fromkeys(found))
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    code: str
+    name: str
+    default: bool
+    currency: str                                # ISO 4217 code
+    minor_unit: int
+    money: dict                                  # language → MoneyStyle
+    timezone: str                                # IANA zone of `today`
+    country: str                                 # the holidays library's country code
+    weekend: tuple | None                        # date.weekday() numbers, or None: the library's
+    languages: tuple                             # the first is `--lang`'s default
+    path: str                                    # as shown in diagnostics
+    span: object = None                          # the `jurisdiction:` value, for diagnostics
+    sha256: str = ""                             # of the file's text (validate's verified record)
+
+    def money_style(self, lang: str) -> MoneyStyle:
+        """How `lang` writes this currency (the first language's way if the file gives none)."""
+        return self.money.get(lang) or self.money[self.languages[0]]
 
 
-def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Diagnostic]]:
-    """Every jurisdiction file beside `paths` and in the bundled catalog (local ones first)."""
-    from .load_cache import cached_load
-    by_code: dict[str, Jurisdiction] = {}
-    defaults: dict[Path, list[Jurisdiction]] = {}
-    problems: list[Diagnostic] = []
-    broken: set[str] = set()
-    for folder in data_folders(paths):
-        for file in sorted(folder.glob("*.yaml")):
-            shown = relative(file)
-            found, diagnostics = cached_load(file, shown, lambda f=file, s=shown: _load(f, s))
-            problems.extend(diagnostics)
-            if found is None:
-                broken.add(file.stem)
-            if found is None or found.code in by_code:
-                continue
-            by_code[found.code] = found
-            if found.default:
-                defaults.setdefault(folder, []).append(found)
-    default = None
-    for folder, marked in defaults.items():
-        if len(marked) > 1:
-            problems.append(Diagnostic(
-                "duplicate-default-jurisdiction",
-                f"{len(marked)} jurisdictions in `{relative(folder)}` are marked `default: true`: "
-                + ", ".join(j.code for j in marked), marked[1].span,
-                help="mark one; the policies of the others name it with `jurisdiction:`"))
-        default = default or marked[0].code
-    return Jurisdictions(by_code, default, frozenset(broken)), problems
+@dataclass
+class Jurisdictions:
+    """Every jurisdiction a catalog can name, by code, and the default one's code."""
 
+    by_code: dict[str, Jurisdiction]
+    default: str | None
+    broken: frozenset = frozenset()             # codes (file names) of files with errors, already reported
 
-def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]]:
-    from ..core.document import load_document
-    from ..core.schema_check import schema_diagnostics
-    doc = load_document(path, shown)
-    if isinstance(doc, Diagnostic):
-        return None, [doc]
-    if not isinstance(doc.data, dict):
-        return None, [Diagnostic("schema-violation", "a jurisdiction file must be a mapping", doc.span(()))]
-    problems = schema_diagnostics(doc, "jurisdiction.schema.json", "jurisdiction file")
-    if problems:
-        return None, problems
-    d = doc.data
-    code, currency, languages = d["jurisdiction"], d["currency"], tuple(d["languages"])
-    if path.stem != code:
-        problems.append(Diagnostic("file-name-mismatch", f"file is named `{path.name}` but `jurisdiction` is `{code}`",
-                                   doc.span(("jurisdiction",)), help=f"rename the file to `{code}.yaml`"))
-    if currency["minor_unit"] not in SUPPORTED_MINOR_UNITS:
-        problems.append(Diagnostic(
-            "unsupported-minor-unit", f"a minor unit of {currency['minor_unit']} decimals is not supported yet",
-            doc.span(("currency", "minor_unit")),
-            help="amounts are kept and rounded in hundredths (2 decimals); see docs/architecture.md"))
-    for lang in languages:
-        if lang not in currency["format"]:
-            problems.append(Diagnostic(
-                "missing-language", f"`currency.format` says nothing about how `{lang}` writes an amount",
-                doc.span(("currency", "format")),
-                help=f"add `{lang}: {{pattern: \"{{amount}} {{code}}\", group: \"\", decimal: \".\"}}`"))
-    for lang, f in currency["format"].items():
-        try:
-            f["pattern"].format(amount="1", code="X")
-        except (KeyError, IndexError, ValueError):
-            problems.append(Diagnostic(
-                "invalid-value", f"`{f['pattern']}` holds a placeholder other than `{{amount}}` and `{{code}}`",
-                doc.span(("currency", "format", lang, "pattern")), help="write e.g. \"{amount} kr\" or \"{code} {amount}\""))
-    country = d["calendar"]["country"]
-    from ..values.calendar import known_country, supported_countries
-    if not known_country(country):         # imports `holidays`: only when the file is not cached
-        problems.append(Diagnostic(
-            "unknown-calendar", f"no holiday calendar for country `{country}`", doc.span(("calendar", "country")),
-            help=did_you_mean(country, supported_countries()) or "use an ISO 3166 code such as \"NL\""))
-    timezone = d["timezone"]
-    if not _known_zone(timezone):
-        problems.append(Diagnostic("unknown-timezone", f"no time zone `{timezone}` in the IANA database",
-                                   doc.span(("timezone",)), help="use a zone such as \"Europe/Oslo\""))
-    if problems:
-        return None, problems
-    calendar = d["calendar"]
-    weekend = tuple(sorted(WEEKDAYS.index(day) for day in calendar["weekend"])) if "weekend" in calendar else None
-    money = {lang: MoneyStyle(currency["code"], f["pattern"], f["group"], f["decimal"])
-             for lang, f in currency["format"].items()}
-    return Jurisdiction(code=code, name=d["name"], default=d.get("default", False), currency=currency["code"],
-                        minor_unit=currency["minor_unit"], money=money, timezone=timezone,
-                        country=calendar["country"], weekend=weekend, languages=languages, path=shown,
-                        span=doc.span(("jurisdiction",)),
-                        sha256=hashlib.sha256(path.read_bytes()).hexdigest()), []
-
-
-def _known_zone(name: str) -> bool:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    def of(self, named: str | None) -> Jurisdiction | None:
+        return self.by_code.get(named if named is not None else self.default or "")
 
 
 def unknown_jurisdiction(named: str, known: Jurisdictions, span) -> Diagnostic:

@@ -22,7 +22,7 @@ An entry cannot be poisoned (issue 13):
 The folder is `$FRIST_CACHE_DIR`, else the platform's user cache folder for `frist`
 (platformdirs: `$XDG_CACHE_HOME/frist` or `~/.cache/frist` on Linux,
 `~/Library/Caches/frist` on macOS, `%LOCALAPPDATA%\\frist\\Cache` on Windows).
-`FRIST_NO_CACHE=1` turns the cache off. A cache that cannot be read or written is
+`FRIST_NO_CACHE=1` turns the cache off (the folder and the key: `core.cache_folder`). A cache that cannot be read or written is
 skipped, never an error: it only ever saves time.
 """
 from __future__ import annotations
@@ -30,93 +30,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 import stat
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from ..core.cache_folder import cache_dir, read_regular as _read_regular, signing_key as _key
+from ..core.cache_folder import discard as _discard, engine_fingerprint as _engine_fingerprint
 from .cache_codec import CodecError, decode, encode
 
 __all__ = ["cached_load", "cache_dir", "prune"]
 
-_ENGINE = Path(__file__).resolve().parents[1]
-_SCHEMAS = _ENGINE.parent / "schemas"
 _MAGIC = b"frist-load-cache 2\n"
 _SUFFIX = ".entry"
 _MAX_ENTRY = 64 * 1024 * 1024
-
-
-@lru_cache(maxsize=1)
-def _engine_fingerprint() -> str:
-    digest = hashlib.sha256()
-    files = sorted([*_ENGINE.rglob("*.py"), *_ENGINE.rglob("*.lark"), *_SCHEMAS.glob("*.json")])
-    for path in files:
-        digest.update(str(path.relative_to(_ENGINE.parent)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def cache_dir() -> Path | None:
-    """The cache folder, or None when the cache is turned off."""
-    if os.environ.get("FRIST_NO_CACHE"):
-        return None
-    if os.environ.get("FRIST_CACHE_DIR"):
-        return Path(os.environ["FRIST_CACHE_DIR"])
-    import platformdirs
-    return Path(platformdirs.user_cache_dir("frist", appauthor=False))
-
-
-def _key_file() -> Path:
-    if os.environ.get("FRIST_CACHE_KEY"):
-        return Path(os.environ["FRIST_CACHE_KEY"])
-    import platformdirs
-    return Path(platformdirs.user_data_dir("frist", appauthor=False)) / "cache.key"
-
-
-def _key(folder: Path) -> bytes | None:
-    """The signing key (created on first use); None if it cannot be had or sits in the cache folder."""
-    path = _key_file()
-    try:
-        if folder.resolve() in path.resolve().parents:
-            return None                     # a key inside the cache folder protects nothing
-        key = _read_regular(path, 1024)
-        if key is not None and len(key) == 32:
-            return key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache.key.")   # mode 0600
-        try:
-            os.write(fd, secrets.token_bytes(32))
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)               # never replaces a key another process just made
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-        key = _read_regular(path, 1024)
-        return key if key is not None and len(key) == 32 else None
-    except OSError:
-        return None
-
-
-def _read_regular(path: Path, limit: int) -> bytes | None:
-    """The bytes of a regular file (at most `limit`), without ever blocking on a FIFO or device."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            return f.read(limit + 1)
-    finally:
-        os.close(fd)
 
 
 def cached_load(path: Path, shown: str, load: Callable[[], Any]) -> Any:
@@ -188,7 +115,8 @@ def _verify(result: Any, content: bytes) -> None:
     version = result[0]
     if version is None:
         return
-    from .data_records import Jurisdiction, Locale
+    from .data_records import Locale
+    from .jurisdiction import Jurisdiction
     if isinstance(version, (Jurisdiction, Locale)):       # a catalog data file: its hash is of its text
         if version.sha256 != hashlib.sha256(content).hexdigest():
             raise CodecError("the entry claims another content hash")
@@ -200,13 +128,6 @@ def _verify(result: Any, content: bytes) -> None:
         raise CodecError("the entry is of another text")
     if version.sha256 != hashlib.sha256(content).hexdigest():
         raise CodecError("the entry claims another content hash")
-
-
-def _discard(entry: Path) -> None:
-    try:
-        os.unlink(entry)
-    except OSError:
-        pass
 
 
 def _store(folder: Path, entry: Path, key: bytes, shown: str, content_sha: str, result: Any) -> None:

@@ -18,7 +18,8 @@ from ..core.schema_check import schema_diagnostics
 from ..values.calendar import known_country, supported_countries
 from ..values.time import parse_date
 from .layout import DRAFTS, expected_path
-from .model import RULE_OUTPUTS, Constraint, Example, Parameter, PolicyVersion, Rule
+from .model import Constraint, Example, Parameter, PolicyVersion, Rule
+from .outputs import rule_outputs
 
 __all__ = ["find_policy_files", "load_version"]
 
@@ -237,7 +238,7 @@ class _Builder:
 
     def _rule(self, i: int, spec: dict) -> Rule:
         at = ("rules", i)
-        outputs = {key: self.expr(at + (key,), spec[key]) for key in RULE_OUTPUTS if key in spec}
+        outputs = {key: self.expr(at + (key,), spec[key]) for key in rule_outputs() if key in spec}
         return Rule(
             id=spec["id"], index=i, when=self.expr(at + ("when",), spec["when"]), action=spec["action"],
             outputs=outputs, explain=spec["explain"], source=spec.get("source"),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core.diagnostics import Diagnostic, relative
 from .data_records import Locale
-from .jurisdiction import data_folders
+from .jurisdiction_files import data_folders
 
 __all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS"]
 

@@ -14,13 +14,7 @@ from ..lang import ast
 from ..core.document import Document
 from ..core.source import Span
 
-__all__ = ["Parameter", "Rule", "Constraint", "Example", "PolicyVersion", "PolicySet", "RULE_OUTPUTS"]
-
-# Rule outputs besides `action`, with the type each must have (checked by the checker).
-RULE_OUTPUTS = {
-    "fee": "Money", "salaer": "Money", "commission_rate": "Percent", "commission_basis": "Money",
-    "payment_deadline": "Date", "not_before": "Date", "next_review": "Date",
-}
+__all__ = ["Parameter", "Rule", "Constraint", "Example", "PolicyVersion", "PolicySet"]
 
 
 @dataclass
@@ -47,7 +41,7 @@ class Rule:
     index: int
     when: ast.Expr
     action: str
-    outputs: dict[str, ast.Expr]
+    outputs: dict[str, ast.Expr]                # by rule key, in registry order (policy/outputs.py)
     explain: dict[str, str]
     source: str | None
     span: Span                                  # the rule's `id` value

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..lang import ast
 from ..core.errors import CaseError, EvaluationError, UsageError
 from ..lang.render import Voice, show
+from ..policy.outputs import all_outputs, compared
 
 if TYPE_CHECKING:
     from ..policy.case import LoadedCase
@@ -26,10 +27,14 @@ if TYPE_CHECKING:
     from ..run.runtime import CheckedVersion
     from .sources import PinnedCatalog
 
-__all__ = ["Side", "Change", "CaseResult", "version_changes", "compare_cases", "DECISION_FIELDS"]
+__all__ = ["Side", "Change", "CaseResult", "version_changes", "compare_cases", "decision_fields"]
 
-DECISION_FIELDS = ("action", "rule", "step", "fee", "salaer", "commission", "payment_deadline", "not_before",
-                   "next_review")
+
+
+def decision_fields() -> tuple[str, ...]:
+    """The decision fields a diff compares: action, rule, step, then each output the
+    registry marks `diff` (policy/outputs.py), in its order; amounts and claims set aside follow."""
+    return ("action", "rule", "step", *(o.name for o in all_outputs() if o.diff))
 
 
 @dataclass
@@ -196,9 +201,8 @@ class CaseResult:
 
 
 def _flat(decision: dict) -> dict[str, Any]:
-    out = {k: decision.get(k) for k in DECISION_FIELDS}
-    if out["commission"] is not None:
-        out["commission"] = out["commission"]["amount"]
+    out = {k: decision.get(k) for k in decision_fields()}
+    out.update({o.name: compared(o, out[o.name]) for o in all_outputs() if o.diff})
     out.update({f"amounts.{k}": v for k, v in decision["amounts"].items()})
     out["set_aside"] = ", ".join(f"{s['claim']}: {s['reason']}" for s in decision.get("set_aside", ())) or None
     return out

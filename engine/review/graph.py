@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from ..lang import ast
 from ..lang.render import Voice, show
 from ..run.trace import SourceIndex
 
 if TYPE_CHECKING:
-    from argparse import Namespace
 
     from ..run.runtime import CheckedRule, CheckedVersion
 
-__all__ = ["Edge", "ladder", "to_mermaid", "to_dot", "to_json", "graph"]
+__all__ = ["Edge", "ladder", "to_mermaid", "to_dot", "to_json"]
 
 ANY, START = "any stage", "new case"
 _KINDS = {"consumer", "business"}
@@ -206,19 +205,3 @@ def to_json(version: CheckedVersion, used: dict[str, CheckedVersion] | None = No
                    "condition": e.condition, "fee": e.fee, "audience": e.audience, "terminal": e.terminal}
                   for e in edges],
     }, indent=2, ensure_ascii=False) + "\n"
-
-
-def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..cli.commands import _catalog, _date
-    from ..core.errors import UsageError
-    name, _, pinned = args.policy.partition("@")
-    catalog = _catalog([args.policies])
-    day = _date(args.as_of, "--as-of") or catalog.today(name)
-    version = catalog.resolve(name, day, True, pinned or None)
-    if not version.rules:
-        raise UsageError(f"policy `{name}` has no rules to draw: it is meant to be used by other policies")
-    bound = catalog.bind(version, max(day, version.version.effective), include_drafts=version.version.is_draft)
-    used = {alias: bound[policy].checked for alias, policy in version.version.uses.items() if policy in bound}
-    render = {"dot": to_dot, "json": to_json}.get(args.format, to_mermaid)
-    print(render(version, used), end="", file=stdout)
-    return 0

@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.errors import ExitCode
+
 __all__ = ["render", "main"]
 
 
@@ -71,9 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     errors = [d for d in problems if d.is_error]
     if errors:
         print(f"{len(errors)} problem(s) in the policies; run `frist validate`", file=sys.stderr)
-        return 1
+        return ExitCode.PROBLEMS
     Path(args.output).write_text(render(catalog), encoding="utf-8")
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -14,14 +14,13 @@ new version dated before the newest locked one. The lock is written atomically.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..core.atomic import write_text_atomically
 from ..core.diagnostics import Diagnostic, relative, render_text, sort_and_cap
-from ..core.errors import PolicyError, UsageError
-from ..core.source import Span
+from ..core.errors import ExitCode, PolicyError, UsageError
+from .lock_file import LOCK_NAME, Entry, Lock
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -30,91 +29,6 @@ if TYPE_CHECKING:
     from ..policy.model import PolicyVersion
 
 __all__ = ["LOCK_NAME", "Lock", "Entry", "find_lock", "lock_for", "lock_problems", "lock_command"]
-
-LOCK_NAME = "policies.lock"
-_HEADER = """\
-# sha256 of every published policy version: published versions are immutable.
-# `frist validate` fails when a locked file changes; `frist lock` adds new versions.
-# The format is sha256sum's, so `grep -v '^#' policies.lock | sha256sum -c` checks it too.
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    key: str            # name@effective
-    path: str           # relative to the lock file's folder, with forward slashes
-    sha256: str
-
-
-@dataclass
-class Lock:
-    """The parsed lock file: entries by path, and where each stands (for diagnostics)."""
-
-    file: Path
-    entries: dict[str, Entry]
-    lines: dict[str, int]
-
-    @property
-    def root(self) -> Path:
-        return self.file.parent
-
-    @classmethod
-    def read(cls, file: Path) -> Lock:
-        """Parse a lock file. Raises `UsageError` when it cannot be read or is not a lock."""
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise UsageError(f"cannot read the policy lock {relative(file)}: {getattr(err, 'strerror', None) or err}") from None
-        entries, lines = {}, {}
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            sha, sep, path = line.partition("  ")
-            if not sep or len(sha) != 64 or not path.strip():
-                raise UsageError(f"{relative(file)}:{number}:1: not a policy lock line (`{line[:40]}`, expected "
-                                 "`SHA256  PATH`); restore the file from version control or delete it and run `frist lock`")
-            path = path.strip()
-            entries[path] = Entry(_key(path), path, sha)
-            lines[path] = number
-        return cls(file, entries, lines)
-
-    def path_of(self, version: PolicyVersion) -> str:
-        """The version's file as the lock names it (relative to the lock's folder)."""
-        file = Path(version.path).resolve()
-        try:
-            return file.relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return file.as_posix()
-
-    def file_of(self, entry: Entry) -> Path:
-        return self.root / entry.path
-
-    def governs(self, file: str | Path) -> bool:
-        """Whether `file` lies in a policy folder this lock has entries in (`<folder>/<name>/<date>.yaml`)."""
-        here = Path(file).resolve()
-        return any(here.is_relative_to(folder) for folder in self.folders())
-
-    def folders(self) -> set[Path]:
-        root = self.root.resolve()
-        return {(root / e.path).parent.parent for e in self.entries.values()}
-
-    def span(self, path: str) -> Span | None:
-        line = self.lines.get(path)
-        if line is None:
-            return None
-        return Span(relative(self.file), line, 1, line, 65)     # the hash
-
-    def render(self) -> str:
-        """The lock's text: a header, then `sha256  path` per version, sorted by path."""
-        rows = [f"{e.sha256}  {e.path}" for e in sorted(self.entries.values(), key=lambda e: e.path)]
-        return _HEADER + "\n".join(rows) + "\n"
-
-
-def _key(path: str) -> str:
-    """`policies/demo/2026-01-01.yaml` → `demo@2026-01-01` (the layout the loader enforces)."""
-    p = Path(path)
-    return f"{p.parent.name}@{p.stem}"
-
 
 def find_lock(start: str | Path | None = None) -> Path | None:
     """`policies.lock` in `start` (a folder or a file's folder; default: the working directory) or above it."""
@@ -223,7 +137,7 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.check:
         if as_json:
             print(_summary_json(lock, written=False, **report), file=stdout)
-            return 1 if added or refused or forgotten else 0
+            return ExitCode.PROBLEMS if added or refused or forgotten else ExitCode.OK
         for key in added:
             print(f"not locked: {key}", file=stdout)
         failed = bool(added or refused or forgotten)
@@ -231,14 +145,14 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
               f"{len(added)} not locked, {counts['locked-version-changed']} changed, "
               f"{counts['locked-version-missing']} missing, {counts['locked-version-moved']} moved, "
               f"{counts['backdated-version']} back-dated", file=stdout)
-        return 1 if failed else 0
+        return ExitCode.PROBLEMS if failed else ExitCode.OK
     if refused and as_json:
         print(_summary_json(lock, written=False, **report), file=stdout)
-        return 1
+        return ExitCode.PROBLEMS
     if refused:
         print(f"{shown}: nothing written; {len(refused)} refused (fix them or name them with --rewrite, "
               "--forget or --allow-backdated)", file=stdout)
-        return 1
+        return ExitCode.PROBLEMS
     if added or rewritten or forgotten:
         try:
             write_text_atomically(file, lock.render())
@@ -246,7 +160,7 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise UsageError(f"cannot write the policy lock {shown}: {err.strerror or err}") from None
     if as_json:
         print(_summary_json(lock, written=bool(added or rewritten or forgotten), **report), file=stdout)
-        return 0
+        return ExitCode.OK
     for key in added:
         print(f"locked {key}", file=stdout)
     for key in rewritten:
@@ -255,7 +169,7 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(f"forgot {key} (a published version retired: say why in the commit)", file=stdout)
     print(f"{shown}: {len(added)} added, {len(rewritten)} rewritten, {len(forgotten)} forgotten, 0 refused "
           f"({len(lock.entries)} locked)", file=stdout)
-    return 0
+    return ExitCode.OK
 
 
 def _summary_json(locked: Lock, *, written: bool, **report) -> str:

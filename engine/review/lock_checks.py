@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from ..core.diagnostics import Diagnostic, relative
+from .lock_file import Lock
 
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog
-    from .lock import Lock
 
 __all__ = ["guard_problems"]
 

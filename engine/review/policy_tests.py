@@ -1,6 +1,6 @@
 """`frist test`: the examples embedded in policy files, reported like pytest.
 
-Each example is decided by `commands.run_examples` (the same check `validate` runs); its
+Each example is decided by `verify.examples.run_examples` (the same check `validate` runs); its
 diagnostics are attributed to the example whose lines they point into. Output: one line per
 example with ✓ or ✗, then each failure (expected vs got, with the line in the policy file),
 then a summary line. Exit 1 when any example fails.
@@ -8,34 +8,19 @@ then a summary line. Exit 1 when any example fails.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..core.diagnostics import Diagnostic, render_text
+from ..core.diagnostics import render_text
+from ..core.errors import ExitCode
+from .test_report import ExampleResult
 
 if TYPE_CHECKING:
     from argparse import Namespace
 
-    from ..policy.model import Example, PolicyVersion
+    from ..policy.model import PolicyVersion
 
 __all__ = ["ExampleResult", "example_results", "test"]
-
-
-@dataclass
-class ExampleResult:
-    version: PolicyVersion
-    example: Example
-    problems: list[Diagnostic] = field(default_factory=list)
-    rule: str | None = None         # the rule that decided the example (for rule coverage)
-
-    @property
-    def passed(self) -> bool:
-        return not self.problems
-
-    @property
-    def id(self) -> str:
-        return f"{self.version.path}::{self.example.name}"
 
 
 def _selected(version: PolicyVersion, roots: list[Path]) -> bool:
@@ -53,7 +38,7 @@ def example_results(paths: list[str], policies: str = "policies", keyword: str |
     Raises:
         PolicyError: a policy file has errors, so its examples cannot be decided.
     """
-    from ..cli.commands import run_examples
+    from ..verify.examples import run_examples
     from .sources import candidate_catalog
     catalog = candidate_catalog(policies, paths)
     roots = [Path(p).resolve() for p in paths]
@@ -96,7 +81,7 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         _write(args.junit_xml, test_report.to_junit_xml(results, time.perf_counter() - started))
     if args.format == "json":
         print(test_report.to_json(results, coverage, args.min_coverage), file=stdout)
-        return 1 if failed or below else 0
+        return ExitCode.PROBLEMS if failed or below else ExitCode.OK
     current = None
     for r in results:
         if r.version.path != current:
@@ -120,7 +105,7 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if c.missed:
             print(f"  {c.key}: not fired: {', '.join(c.missed)}", file=stdout)
     print(f"{' ' + ', '.join(parts) + f' in {elapsed:.2f}s ':=^72}", file=stdout)
-    return 1 if failed or below else 0
+    return ExitCode.PROBLEMS if failed or below else ExitCode.OK
 
 
 def _write(path: str, text: str) -> None:

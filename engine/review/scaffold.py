@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from ..core.diagnostics import Diagnostic, relative
 from ..core.document import load_document
@@ -20,11 +20,10 @@ from ..core.errors import UsageError
 from ..policy.layout import expected_path
 
 if TYPE_CHECKING:
-    from argparse import Namespace
 
     from ..check.pipeline import Catalog
 
-__all__ = ["TODO", "new_version", "unfinished_figures", "new_version_command"]
+__all__ = ["TODO", "new_version", "unfinished_figures"]
 
 TODO = "TODO (frist new-version)"
 
@@ -111,25 +110,3 @@ def unfinished_figures(catalog: Catalog) -> list[Diagnostic]:
                                           help="write the figure in force from this version's date and cite the "
                                                "regulation that sets it (then remove the marker)"))
     return out
-
-
-def new_version_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..cli.commands import _catalog, _date
-    effective = _date(args.effective, "the effective date")
-    policies = Path(args.policies)
-    catalog = _catalog([policies])
-    target, base, marked = new_version(catalog, policies, args.policy, effective, args.draft)
-    shown = relative(target)
-    print(f"created {shown} from {base.key} (effective {effective}{', a draft' if args.draft else ''})", file=stdout)
-    if marked:
-        print(f"figures to update (search the file for `{TODO}`):", file=stdout)
-        for name, what, line in marked:
-            print(f"  {shown}:{line}  {name}: {what}", file=stdout)
-    spec = f"{args.policy}@{effective}" + ("-draft" if args.draft else "")
-    print(f"""next steps:
-  1. edit the marked figures: the new value, a `source` citing the regulation, the next `review_by`
-  2. frist validate {shown}
-  3. frist diff {base.key} {spec} --format markdown      (every process's cases; also --format html)
-  4. make snapshots      (review and accept the decisions that change: see docs/review.md)
-  5. frist lock          (publish: the version's sha256 goes into policies.lock)""", file=stdout)
-    return 0

@@ -8,16 +8,33 @@ example (classname: the policy version, name: the example), for CI test tabs.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..core.diagnostics import render_concise, render_json
+from ..core.diagnostics import Diagnostic, render_concise, render_json
 
 if TYPE_CHECKING:
-    from ..policy.model import PolicyVersion
-    from .policy_tests import ExampleResult
+    from ..policy.model import Example, PolicyVersion
 
-__all__ = ["VersionCoverage", "rule_coverage", "coverage_percent", "to_json", "to_junit_xml"]
+__all__ = ["ExampleResult", "VersionCoverage", "rule_coverage", "coverage_percent", "to_json", "to_junit_xml"]
+
+
+@dataclass
+class ExampleResult:
+    """One embedded example of one version, decided: its problems, and the rule that decided it."""
+
+    version: PolicyVersion
+    example: Example
+    problems: list[Diagnostic] = field(default_factory=list)
+    rule: str | None = None         # the rule that decided the example (for rule coverage)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    @property
+    def id(self) -> str:
+        return f"{self.version.path}::{self.example.name}"
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from .plan import needs
 from .runtime import Bound
 from ..values.time import Months
 
-__all__ = ["CompiledPolicy", "compile_bindings"]
+__all__ = ["CompiledPolicy", "compile_bindings", "compile_expression"]
 
 
 def _ident(text: str) -> str:
@@ -279,6 +279,22 @@ class _Emitter:
         self.reads.clear()
         self.vars = saved_vars
         return [indent + p for p in pre] + [f"{indent}for {var} in {source}:"] + [f"{indent}    {b}" for b in body]
+
+
+def compile_expression(bindings: dict[str, Bound], node: ast.Expr, policy: str) -> tuple[Callable, list[tuple[str, str]]]:
+    """One checked expression as `f(case, as_of, *definitions)`, for a caller that evaluates it
+    case by case (the columnar evaluator's per-case fallback, with the same inline forms).
+
+    Returns the function and the (policy, name) of the definitions it takes, in that order.
+    """
+    em = _Emitter(bindings)
+    body = em.expr(node, policy)
+    defs = sorted({(n.ref.scope, n.ref.name) for n in ast.walk(node)
+                   if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "def"})
+    names = [em.definition_local(p, n) for p, n in defs]
+    source = "".join(em.spiller.helpers) + f"def _per_case(case, as_of, {', '.join(names)}):\n    return {body}\n"
+    exec(compile(source, "<frist-columnar-fallback>", "exec"), em.ns)  # noqa: S102 - from the checked AST
+    return em.ns["_per_case"], defs
 
 
 def compile_bindings(bindings: dict[str, Bound], main: str) -> CompiledPolicy:

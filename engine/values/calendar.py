@@ -160,16 +160,16 @@ def _release() -> str | None:
 
 
 def _entry(country: str, year: int):
-    """(the entry's path, the signing key) in the load cache's folder, or None when the cache is off.
+    """(the entry's path, the signing key) in the engine's cache folder, or None when the cache is off.
 
-    Entries are signed with the load cache's per-user key (HMAC-SHA256), as its own are: a
+    Entries are signed with the cache folder's per-user key (HMAC-SHA256), as its own are: a
     calendar planted in a shared or restored cache folder could move every deadline.
     """
-    from ..policy import load_cache
-    folder, release = load_cache.cache_dir(), _release()
+    from ..core.cache_folder import cache_dir, signing_key
+    folder, release = cache_dir(), _release()
     if folder is None or release is None or not country.replace("-", "").isalnum():
         return None
-    key = load_cache._key(folder)
+    key = signing_key(folder)
     if key is None:
         return None
     return folder / f"calendar-{country}-{year}-{release}.json", key
@@ -180,8 +180,8 @@ def _read(country: str, year: int) -> bytes | None:
     entry = _entry(country, year)
     if entry is None:
         return None
-    from ..policy.load_cache import _read_regular
-    data = _read_regular(entry[0], 1 << 20)
+    from ..core.cache_folder import read_regular
+    data = read_regular(entry[0], 1 << 20)
     if data is None or not hmac.compare_digest(data[:32], hmac.new(entry[1], data[32:], "sha256").digest()):
         return None
     return data[32:]

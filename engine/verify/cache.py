@@ -5,7 +5,7 @@ again (and so never imports Polars for the columnar one).
 The guarantee stays: every example is checked by every evaluator whenever anything that could
 change an outcome changed. The record's name is a hash of everything that decides the outcome:
 
-* the engine fingerprint (every engine source file, grammar and schema: `load_cache`),
+* the engine fingerprint (every engine source file, grammar and schema: `core.cache_folder`),
 * every loaded policy version's path and content hash (examples live in the policy files, and
   an example's decision depends on every version it uses), and every jurisdiction file's
   (currency, calendar and languages decide too),
@@ -29,7 +29,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..policy.load_cache import _discard, _engine_fingerprint, _key, _read_regular, cache_dir
+from ..core.cache_folder import cache_dir, discard as _discard, engine_fingerprint as _engine_fingerprint
+from ..core.cache_folder import read_regular as _read_regular, signing_key as _key
 
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog

@@ -16,19 +16,22 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.diagnostics import Diagnostic
 from ..core.errors import CaseError, EvaluationError, UsageError
+from ..policy.outputs import json_order
 
 if TYPE_CHECKING:
     from ..policy.case import LoadedCase
     from ..check.pipeline import Catalog
     from ..policy.model import Example
 
-__all__ = ["Decided", "evaluator_problems", "COLUMNAR_FIELDS"]
+__all__ = ["Decided", "evaluator_problems", "columnar_fields"]
 
-# what a columnar decision row holds (the trace-free decision minus format/reasons/warnings)
-COLUMNAR_FIELDS = ("action", "rule", "fee", "salaer", "payment_deadline", "not_before", "next_review",
-                   "commission", "step", "amounts")
 _CRASH = "crashed: "
 _HELP = "the evaluators must agree; this is a bug in Frist: please report it with this policy file"
+
+
+def columnar_fields() -> tuple[str, ...]:
+    """What a columnar decision row holds: the trace-free decision minus format/reasons/warnings."""
+    return ("action", "rule", *(o.name for o in json_order()), "step", "amounts")
 
 
 @dataclass
@@ -57,7 +60,7 @@ def evaluator_problems(catalog: Catalog, decided: list[Decided]) -> list[Diagnos
         out += _compare("compiled", d.reference, compiled, None, d.example)
     for d, columnar in zip(decided, _columnar(catalog, decided)):
         if columnar is not None:
-            out += _compare("columnar", d.reference, columnar, COLUMNAR_FIELDS, d.example)
+            out += _compare("columnar", d.reference, columnar, columnar_fields(), d.example)
     return out
 
 
@@ -85,7 +88,7 @@ def _compare(name: str, reference: dict | str, got: dict | str, fields, example:
 
 
 def _columnar(catalog: Catalog, decided: list[Decided]) -> list[dict | str | None]:
-    """The columnar evaluator's decision of each example (fields of COLUMNAR_FIELDS) or its
+    """The columnar evaluator's decision of each example (fields of `columnar_fields()`) or its
     refusal; all None when the batch extra (Polars) is not installed.
 
     One table per draft/published kind: the columnar evaluator runs once per policy version
@@ -122,7 +125,7 @@ def _columnar(catalog: Catalog, decided: list[Decided]) -> list[dict | str | Non
             results[rows[problem["row"] - 1]] = str(problem["problem"])
         for row in decisions.iter_rows(named=True):
             got = row_json(row)
-            results[rows[row["row"] - 1]] = {k: got.get(k) for k in COLUMNAR_FIELDS}
+            results[rows[row["row"] - 1]] = {k: got.get(k) for k in columnar_fields()}
         for h in held:              # the law forbids what the rule proposed: held back, by constraint
             slot = rows[h["row"] - 1]
             names = results[slot]["held_back"] if isinstance(results[slot], dict) and "held_back" in results[slot] else []

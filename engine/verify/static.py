@@ -14,7 +14,8 @@ from ..core.errors import EvaluationError
 from ..run.evaluator import Evaluator
 from ..run.runtime import Bound, Run
 from ..decide.enforce import violations
-from ..decide.record import DECISION, record_of
+from ..policy.record import DECISION, charges, record_of
+from ..policy.outputs import law_fields
 
 __all__ = ["unreachable_rules", "constant_violations", "reads_case", "blame_span", "constraint_diagnostic"]
 
@@ -51,7 +52,7 @@ def blame_span(rule, constraint):
     """Where a process rule breaks a constraint: the output the constraint reads, else the rule."""
     read = {n.parts[1] for e in (constraint.when, constraint.require) if e is not None
             for n in ast.walk(e) if isinstance(n, ast.Path) and n.parts[0] == DECISION and len(n.parts) > 1}
-    for key in ("fee", "salaer", "payment_deadline"):
+    for key in (o.name for o in law_fields()):
         if key in read and key in rule.rule.outputs:
             return rule.rule.outputs[key].span
     return rule.rule.span
@@ -69,8 +70,8 @@ def constant_violations(checked, laws: list[dict]) -> list[Diagnostic]:
     """`laws`: per used-version combination, the bindings (name → Bound) to judge under."""
     out, seen = [], set()
     for r in checked.rules:
-        outputs = {k: r.outputs.get(k) for k in ("fee", "salaer")}
-        if r.rule.step is None and outputs["fee"] is None and outputs["salaer"] is None:
+        outputs = {k: r.outputs.get(k) for k in charges()}
+        if r.rule.step is None and all(e is None for e in outputs.values()):
             continue
         if any(reads_case(e) for e in outputs.values()):
             continue
@@ -81,7 +82,7 @@ def constant_violations(checked, laws: list[dict]) -> list[Diagnostic]:
                           for k, e in outputs.items()}
             except (EvaluationError, KeyError):
                 continue
-            record = record_of(r.rule.action, r.rule.step, values["fee"], values["salaer"], None, None)
+            record = record_of(r.rule.action, r.rule.step, values, None)
             pure = {name: Bound(_only_static(b.checked)) for name, b in bindings.items()}
             try:
                 found = violations(pure, checked.name, {}, checked.version.effective, record)
@@ -100,7 +101,12 @@ def _only_static(checked):
     from dataclasses import replace
     return replace(checked, constraints=[c for c in checked.constraints
                                          if not reads_case(c.when, True) and not reads_case(c.require, True)
-                                         and not _reads(c, ("payment_deadline", "balance"))])
+                                         and not _reads(c, (*_not_charges(), "balance"))])
+
+
+def _not_charges() -> tuple[str, ...]:
+    """What a rule whose charges are constants does not tell without a case: its other law fields."""
+    return tuple(o.name for o in law_fields() if o.law != "charge")
 
 
 def _reads(checked_constraint, fields) -> bool:

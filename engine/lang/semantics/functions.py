@@ -13,7 +13,7 @@ from decimal import Decimal
 from .. import types as T
 from ...core.errors import EvaluationError
 from ...values.interest import simple_interest
-from ...values.money import DOWN_TO_KR, TO_KR, TO_ORE
+from ...values.money import DOWN_TO_KR, TO_KR, TO_ORE, floor_kr, round_kr, round_ore
 from .business_days import BUSINESS_DAY_FUNCTIONS
 from .entry import Function, fixed_signature as _fixed
 from .tables import TABLE_FUNCTIONS, lookup_bracket
@@ -114,11 +114,11 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("min", (2, None), _same_orderable, _minmax(min), _col_minmax("min"), doc="the smallest of its arguments"),
     Function("max", (2, None), _same_orderable, _minmax(max), _col_minmax("max"), doc="the largest of its arguments"),
     Function("abs", (1, 1), _numeric_same, abs, _col_abs, doc="absolute value"),
-    Function("round_ore", (1, 1), _fixed(T.MONEY, result=T.MONEY), TO_ORE, _col_round(TO_ORE),
+    Function("round_ore", (1, 1), _fixed(T.MONEY, result=T.MONEY), round_ore, _col_round(TO_ORE),
              doc="round to øre, half up"),
-    Function("round_kr", (1, 1), _fixed(T.MONEY, result=T.MONEY), TO_KR, _col_round(TO_KR),
+    Function("round_kr", (1, 1), _fixed(T.MONEY, result=T.MONEY), round_kr, _col_round(TO_KR),
              doc="round to whole kroner, half up"),
-    Function("floor_kr", (1, 1), _fixed(T.MONEY, result=T.MONEY), DOWN_TO_KR, _col_round(DOWN_TO_KR),
+    Function("floor_kr", (1, 1), _fixed(T.MONEY, result=T.MONEY), floor_kr, _col_round(DOWN_TO_KR),
              doc="round down to whole kroner"),
     Function("days_between", (2, 2), _fixed(T.DATE, T.DATE, result=T.NUMBER),
              lambda a, b: Decimal((b - a).days), _col_days_between, doc="calendar days from the first date to the second"),

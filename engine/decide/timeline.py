@@ -18,14 +18,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..policy.case import case_from_data, pin_decision_date_defaults
-from ..decide.decision import decide_case
+from .decision import decide_case
 from ..core.errors import UsageError
 from ..values.money import format_money, is_ore_exact, parse_money
 from ..values.time import parse_date
 
 if TYPE_CHECKING:
     from ..policy.case import LoadedCase
-    from ..decide.decision import Decision
+    from .decision import Decision
     from ..check.pipeline import Catalog
 
 __all__ = ["Payment", "Row", "Timeline", "parse_payment", "project"]

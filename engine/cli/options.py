@@ -1,0 +1,104 @@
+"""The options several `frist` commands share, defined once, and the helpers their bodies use.
+
+Every command that reads a policy folder takes `--policies` the same way, every command
+that decides takes `--as-of`, `--policy` and `--include-drafts` with one help text, and
+`--format`, `--lang` and `--color` mean the same wherever they appear. The command registry
+(`registry.py`) composes a command's parser from these; a command body turns an option's
+text into a value with `date_option` and loads its policies with `checked_catalog`, so a
+bad date or a broken policy is reported the same way by every command.
+
+Imported by every `frist` call: nothing heavy at import time.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+    import datetime as dt
+
+    from ..check.pipeline import Catalog
+
+__all__ = ["case", "paths", "policies", "as_of", "policy", "include_drafts", "output_format", "lang", "color",
+           "date_option", "checked_catalog", "POSITIONAL_HELP"]
+
+
+# Help for positional arguments that a command leaves undocumented.
+POSITIONAL_HELP = {
+    "case": "the case file (YAML or JSON; `-` reads it from standard input)",
+    "paths": "policy files or folders (default: ./policies, else the bundled catalog)",
+}
+
+
+def case(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("case", help=POSITIONAL_HELP["case"])
+
+
+def paths(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("paths", nargs="*", default=None, help=POSITIONAL_HELP["paths"])
+
+
+def policies(cmd: argparse.ArgumentParser,
+             help: str = "policy folder (default: ./policies, else the bundled catalog)") -> None:
+    cmd.add_argument("--policies", default=None, help=help)
+
+
+def as_of(cmd: argparse.ArgumentParser,
+          help: str = "decision date YYYY-MM-DD (default: the case's as_of, else today)") -> None:
+    cmd.add_argument("--as-of", help=help)
+
+
+def policy(cmd: argparse.ArgumentParser, help: str = "NAME or NAME@VERSION (default: the case's `policy`)") -> None:
+    cmd.add_argument("--policy", help=help)
+
+
+def include_drafts(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--include-drafts", action="store_true", help="let draft versions decide")
+
+
+def output_format(cmd: argparse.ArgumentParser, choices: list[str], default: str = "text",
+                  help: str | None = None) -> None:
+    cmd.add_argument("--format", choices=choices, default=default, help=help)
+
+
+def lang(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--lang", default=None, metavar="LANG",
+                     help=f"the language of the explanation: one with a locale file ({_locales()}) that the "
+                          "policy's jurisdiction writes in (default: the jurisdiction's first)")
+
+
+def _locales() -> str:
+    """The languages with a locale file in ./policies or the bundled catalog (for --lang's help;
+    the catalog a command loads is what decides: explain/text.py)."""
+    import os
+    from ..policy.catalog_source import LOCAL
+    from ..policy.locale import locale_codes
+    return ", ".join(locale_codes([LOCAL] if os.path.isdir(LOCAL) else [])) or "none"
+
+
+def color(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                     help="auto: colour on a terminal unless NO_COLOR is set, or when FORCE_COLOR is")
+
+
+def date_option(text: str | None, what: str) -> dt.date | None:
+    """The date an option names (None when not given); a usage error (exit 2) if it is not a date."""
+    if text is None:
+        return None
+    from ..core.errors import UsageError
+    from ..values.time import parse_date
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise UsageError(f"{what} `{text}` is not a date (YYYY-MM-DD)") from None
+
+
+def checked_catalog(folders) -> Catalog:
+    """Load and check the policies; any error stops the command (exit 1) with every problem listed."""
+    from ..check.pipeline import load_catalog
+    from ..core.errors import PolicyError
+    catalog, problems = load_catalog(folders)
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        raise PolicyError(errors)
+    return catalog

@@ -1,0 +1,48 @@
+"""What the expression compiler, aggregates and the per-case fallback ask of a columnar run.
+
+`program.ColumnarRun` provides these; `compile.py`, `aggregate.py` and `fallback.py` are
+written against this interface, not against `program`, which calls them: so the run and
+the parts it drives do not import each other (tests/test_architecture.py: no import cycle).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ..lang import ast
+    from ..run.runtime import Bound
+    from .values import Col
+
+__all__ = ["RunServices"]
+
+
+class RunServices(Protocol):
+    bindings: dict[str, Bound]
+    known_columns: set[str]
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """The case frame with every column added so far."""
+
+    def add_columns(self, columns: dict[str, Any]) -> None:
+        """Queue columns on the frame (lazily)."""
+
+    def long(self, column: str) -> pl.DataFrame:
+        """List `column` exploded, once per run."""
+
+    def positional(self, column: str, which: str, fields: tuple[str, ...]) -> pl.Expr:
+        """The field of the first or last item of list `column`, one shared column."""
+
+    def aggregate(self, node: ast.Aggregate, policy: str) -> Col:
+        """An aggregate node compiled once, however many expressions reach it."""
+
+    def definition(self, policy: str, name: str) -> Col:
+        """A definition as a column (`NotColumnar` if it only has per-case values)."""
+
+    def python_cases(self) -> list[dict]:
+        """The cases as run-time values, for per-case evaluation."""
+
+    def python_definition(self, policy: str, name: str) -> list[Any]:
+        """A definition's per-case run-time values."""
