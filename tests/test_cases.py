@@ -29,13 +29,20 @@ CASES = ROOT / "cases"
 CATALOG, PROBLEMS = load_catalog([ROOT.parent / "policies"])
 
 
+def _outputs(policy: str) -> tuple:
+    """The decision and an explanation in each language of the policy's jurisdiction that
+    has a locale file for (policies/locales/)."""
+    languages = [lang for lang in CATALOG.jurisdiction(policy).languages if lang in CATALOG.locales]
+    return ("decision.json", *(f"explain.{lang}.txt" for lang in sorted(languages)))
+
+
 def _corpus() -> list:
     params = []
     for folder in sorted(p for p in CASES.iterdir() if p.is_dir()):
         versions = CATALOG.versions(folder.name)
         for path in sorted(folder.glob("*.yaml")):
             for version in versions:
-                for output in ("decision.json", "explain.en.txt", "explain.nb.txt"):
+                for output in _outputs(folder.name):
                     params.append(pytest.param(
                         folder.name, version.effective.isoformat(), path, output,
                         id=f"{folder.name}@{version.effective}-{path.stem}-{output}"))

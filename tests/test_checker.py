@@ -313,7 +313,7 @@ def test_missing_calendar():
     d = one("next_business_day(as_of)", has_calendar=False)
     assert (d.code, d.message, where(d)) == (
         "missing-calendar", "`next_business_day` needs the policy's business-day calendar", (1, 1, 25))
-    assert d.help == "add `calendar: {country: NO, source: ...}` to the policy"
+    assert d.help == "name the policy's `jurisdiction:` (its calendar applies) or add `calendar: {country: <ISO 3166 code>, source: ...}`"
 
 
 # --- error recovery ---------------------------------------------------------------------------

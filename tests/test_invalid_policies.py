@@ -63,7 +63,7 @@ def test_every_required_code_has_a_folder():
         "syntax-error", "unknown-name", "unknown-field", "unknown-function", "wrong-argument-count",
         "type-mismatch", "unknown-enum-value", "optional-value", "not-constant", "parameter-cycle",
         "definition-cycle", "duplicate-rule-id", "exceeds-cap", "overlapping-versions", "file-name-mismatch",
-        "uses-cycle", "unknown-policy", "missing-calendar", "example-mismatch", "no-fallback-rule",
+        "uses-cycle", "unknown-policy", "wrong-currency", "example-mismatch", "no-fallback-rule",
     }
     assert required <= set(CODES), sorted(required - set(CODES))
 
@@ -106,8 +106,10 @@ def test_rendered_output(run_cli, snapshot, code):
     ("unknown-enum-value/consumr", "2026-01-01.yaml:6:26: error[unknown-enum-value]: `consumr` is not a kind value"),
     ("not-constant/case-in-parameter",
      "2026-01-01.yaml:5:21: error[not-constant]: `as_of` is case data; a parameter must be a constant"),
-    ("missing-calendar/no-calendar",
-     "2026-01-01.yaml:8:23: error[missing-calendar]: `next_business_day` needs the policy's business-day calendar"),
+    # a policy names no calendar any more: its jurisdiction's applies (missing-calendar is
+    # tests/test_checker.py's); a money literal must be in the jurisdiction's currency
+    ("wrong-currency/euro-in-norway",
+     "2026-01-01.yaml:8:10: error[wrong-currency]: `35 EUR` is in EUR, but `euro-in-norway` is a policy in NOK"),
     ("wrong-type/norway-is-false",
      "2026-01-01.yaml:4:21: error[wrong-type]: calendar.country must be text, not a boolean"),
     ("duplicate-key/twice", "2026-01-01.yaml:6:3: error[duplicate-key]: key `fee` appears twice"),

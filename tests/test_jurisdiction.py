@@ -8,6 +8,7 @@ its own calendar, with no change to the engine (docs/architecture.md, "Jurisdict
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -41,8 +42,9 @@ def test_every_policy_resolves_its_jurisdiction():
     j = checked.jurisdiction
     assert (j.code, j.currency, j.timezone, j.country, j.languages) == ("NL", "EUR", "Europe/Amsterdam", "NL", ("en",))
     bundled, _ = load_catalog(["policies"])
-    assert {c.jurisdiction.code for c in bundled.checked.values()} == {"NO"}
-    assert {c.jurisdiction.currency for c in bundled.checked.values()} == {"NOK"}
+    # The bundled catalog: Norway, and the Dutch policies (nl-wik, nl-incasso) of jurisdictions/NL.yaml.
+    found = {(c.name.startswith("nl-"), c.jurisdiction.code, c.jurisdiction.currency) for c in bundled.checked.values()}
+    assert found == {(False, "NO", "NOK"), (True, "NL", "EUR")}
 
 
 def test_the_eur_policy_decides(run_cli):
@@ -200,3 +202,68 @@ def test_every_version_of_a_policy_has_one_jurisdiction(run_cli, eur_copy):
     assert code == 1
     assert ("wik-demo/2027-01-01.yaml:6:9: error[jurisdiction-changed]: wik-demo@2026-01-01 is a policy of "
             "jurisdiction NL, this version of NO") in out + err
+
+
+# --- the words of explanations: locale files ---------------------------------------------------
+
+def test_the_words_of_an_explanation_come_from_the_locale_file(run_cli, tmp_path):
+    """Edit a word in a copy of the catalog's locale file: the explanation says the new word."""
+    shutil.copytree("policies", tmp_path / "policies")
+    nb = tmp_path / "policies" / "locales" / "nb.yaml"
+    text = nb.read_text(encoding="utf-8")
+    assert '  case: "Sak"\n' in text and '  none: "ingen"\n' in text
+    nb.write_text(text.replace('  case: "Sak"\n', '  case: "Saksnummer"\n'), encoding="utf-8")
+    code, out, err = run_cli("explain", "examples/consumer-inkassovarsel.yaml", "--policies", tmp_path / "policies",
+                             "--lang", "nb")
+    assert code == 0, err
+    assert out.startswith("Saksnummer C-1001 per 2026-03-02\n")
+
+
+def test_a_new_language_is_a_locale_file_and_texts(run_cli, eur_copy):
+    """Dutch explanations for the EUR fixture: a locale file, the jurisdiction's list and money
+    format, the policy's texts; no engine change."""
+    en = Path("policies/locales/en.yaml").read_text(encoding="utf-8")
+    nl = (en.replace("locale: en", "locale: nl").replace('name: "English"', 'name: "Nederlands"')
+          .replace('number: {group: "", decimal: "."}', 'number: {group: ".", decimal: ","}')
+          .replace('  case: "Case"', '  case: "Zaak"').replace('  "on": "on"', '  "on": "op"')
+          .replace('  fee: "fee"', '  fee: "kosten"'))
+    (eur_copy / "locales").mkdir()
+    (eur_copy / "locales" / "nl.yaml").write_text(nl, encoding="utf-8")
+    jurisdiction = eur_copy / "jurisdictions" / "NL.yaml"
+    jurisdiction.write_text(jurisdiction.read_text(encoding="utf-8").replace("languages: [en]", "languages: [en, nl]").replace(
+        '    en: {pattern: "{code} {amount}", group: ",", decimal: "."}',
+        '    en: {pattern: "{code} {amount}", group: ",", decimal: "."}\n    nl: {pattern: "€ {amount}", group: ".", decimal: ","}'),
+        encoding="utf-8")
+    policy = eur_copy / "wik-demo" / "2026-01-01.yaml"
+    policy.write_text(re.sub(r'\{en: ("[^"]*")\}', r"{en: \1, nl: \1}", policy.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out, err = run_cli("explain", CASE, "--policies", eur_copy, "--lang", "nl")
+    assert code == 0, err
+    assert out.startswith("Zaak NL-2 op 2026-05-12\n")
+    assert "  kosten            € 625,00\n" in out and "€ 12.345,60" in out
+    assert "  15 %\n" not in out and "= 15 %\n" in out            # a percentage: no decimals to write
+
+
+@pytest.mark.parametrize("change, where, code", [
+    ('  case: "Case"\n', "", "missing-key"),
+    ('  why_not: "Why not `{action}`?"', '  why_not: "Why not `{acton}`?"', "invalid-value"),
+    ("locale: en", "locale: fr", "file-name-mismatch"),
+])
+def test_a_broken_locale_file_is_an_error_at_its_place(run_cli, eur_copy, change, where, code):
+    (eur_copy / "locales").mkdir()
+    text = Path("policies/locales/en.yaml").read_text(encoding="utf-8")
+    assert change in text
+    (eur_copy / "locales" / "en.yaml").write_text(text.replace(change, where), encoding="utf-8")
+    status, out, err = run_cli("validate", eur_copy)
+    assert status == 1
+    assert "locales/en.yaml:" in out and f"error[{code}]" in out, out + err
+
+
+def test_a_language_without_a_locale_file_is_an_error(run_cli, eur_copy):
+    jurisdiction = eur_copy / "jurisdictions" / "NL.yaml"
+    jurisdiction.write_text(jurisdiction.read_text(encoding="utf-8").replace("languages: [en]", "languages: [en, fr]").replace(
+        '    en: {pattern: "{code} {amount}", group: ",", decimal: "."}',
+        '    en: {pattern: "{code} {amount}", group: ",", decimal: "."}\n    fr: {pattern: "{amount} €", group: " ", decimal: ","}'),
+        encoding="utf-8")
+    code, out, err = run_cli("validate", eur_copy)
+    assert code == 1
+    assert "jurisdictions/NL.yaml:4:15: error[missing-locale]: jurisdiction NL explains in `fr`, but there is no locale file" in out

@@ -20,3 +20,11 @@ def test_every_constraint_is_on_the_page_with_its_source():
     assert constraints
     for c in constraints:
         assert f"`{c.id}`" in page and c.source in page, c.id
+
+
+def test_a_constraint_is_shown_in_every_language_it_is_written_in_english_first():
+    """A law of any jurisdiction: English (the page's language) first, the others in italics after it."""
+    from engine.review.law_page import _texts
+    assert _texts({"nb": "norsk", "en": "English"}) == ("English", "norsk")
+    assert _texts({"nl": "Nederlands", "en": "English"}) == ("English", "Nederlands")
+    assert _texts({"en": "English"}) == ("English",)

@@ -16,6 +16,7 @@ import pytest
 from engine.lang import ast
 from engine.policy.cache_codec import CodecError, decode, encode
 from engine.policy.load_cache import prune
+from engine.policy.loader import DATA_FOLDERS
 from engine.policy.loader import load_version
 from engine.core.source import Span
 
@@ -196,7 +197,7 @@ def test_the_codec_refuses_what_it_did_not_write(data):
         decode(data)
 
 
-@pytest.mark.parametrize("path", sorted(p for p in Path("policies").glob("*/*.yaml") if p.parent.name != "jurisdictions"), ids=str)
+@pytest.mark.parametrize("path", sorted(p for p in Path("policies").glob("*/*.yaml") if p.parent.name not in DATA_FOLDERS), ids=str)
 def test_every_bundled_policy_file_is_cached(path, tmp_path, cache):
     """Every record class a policy uses is in the codec's allow-list, so no bundled file misses
     the cache on every run (the `no-regulation` constraints did: `Constraint` was not listed)."""
@@ -211,18 +212,20 @@ def test_every_bundled_policy_file_is_cached(path, tmp_path, cache):
     assert cached.document.source == fresh.document.source
 
 
-def test_jurisdiction_files_are_cached(tmp_path, cache):
-    """A jurisdiction file is loaded (schema check and all) once, then read from the cache."""
-    from engine.policy.jurisdiction_files import load_jurisdictions
-    fresh, problems = load_jurisdictions(["policies"])
-    assert problems == [] and "NO" in fresh.by_code
+def test_jurisdiction_and_locale_files_are_cached(tmp_path, cache, monkeypatch):
+    """A jurisdiction or locale file is loaded (schema check and all) once, then read from the
+    cache: a warm run neither validates it again nor imports `holidays` to check its country."""
+    from engine.policy import jurisdiction_files as jurisdiction, locale
+    fresh, problems = jurisdiction.load_jurisdictions(["policies"])
+    words, _, more = locale.load_locales(["policies"])
+    assert problems == more == [] and "NO" in fresh.by_code and {"en", "nb"} <= set(words)
     entries = len(_entries(cache))
-    from engine.policy import jurisdiction_files
-    real = jurisdiction_files._load
-    jurisdiction_files._load = lambda *a: pytest.fail("a cached jurisdiction file was loaded again (its entry was refused)")
-    try:
-        cached, _ = load_jurisdictions(["policies"])
-    finally:
-        jurisdiction_files._load = real
-    assert len(_entries(cache)) == entries >= 1
-    assert cached.by_code["NO"] == fresh.by_code["NO"] and cached.by_code["NO"] is not fresh.by_code["NO"]
+
+    def not_again(*args):
+        raise AssertionError("loaded from source again")
+    monkeypatch.setattr(jurisdiction, "_load", not_again)
+    monkeypatch.setattr(locale, "_load", not_again)
+    cached, _ = jurisdiction.load_jurisdictions(["policies"])
+    cached_words, _, _ = locale.load_locales(["policies"])
+    assert len(_entries(cache)) == entries >= 3
+    assert cached.by_code["NO"] == fresh.by_code["NO"] and cached_words == words

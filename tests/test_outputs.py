@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from engine.core import schema_check
-from engine.explain.words import WORDS
+from engine.policy import locale as locales
 from engine.lang import types as T
 from engine.policy import outputs as registry
 from engine.review.output_files import render
@@ -33,8 +33,10 @@ def test_the_committed_schemas_and_page_describe_the_registry():
 
 
 def test_every_output_has_words_in_every_language():
-    for lang, words in WORDS.items():
-        missing = [o.label for o in registry.all_outputs() if o.label not in words["outputs"]]
+    found, _, problems = locales.load_locales(["policies"])
+    assert problems == [] and {"en", "nb"} <= set(found)
+    for lang, locale in found.items():
+        missing = [o.label for o in registry.all_outputs() if o.label not in locale.words["outputs"]]
         assert not missing, (lang, missing)
 
 
@@ -107,8 +109,16 @@ NEW = (registry.Output("letter_date", T.DATE, "letter_date", "When the letter is
 def added(tmp_path, monkeypatch):
     """The registry with three more outputs (and their words), the schemas regenerated into tmp."""
     monkeypatch.setattr(registry, "OUTPUTS", registry.OUTPUTS + NEW)
-    for lang, words in (("en", ("letter date", "postage", "VAT rate")), ("nb", ("brevdato", "porto", "mva-sats"))):
-        monkeypatch.setitem(WORDS[lang], "outputs", {**WORDS[lang]["outputs"], **dict(zip((o.label for o in NEW), words))})
+    new_words = {lang: dict(zip((o.label for o in NEW), words))
+                 for lang, words in (("en", ("letter date", "postage", "VAT rate")), ("nb", ("brevdato", "porto", "mva-sats")))}
+    real = locales._load
+
+    def with_new_words(path, shown):               # the locale files as if they had the new labels
+        found, problems = real(path, shown)
+        if found is not None and found.code in new_words:
+            found.words["outputs"] = {**found.words["outputs"], **new_words[found.code]}
+        return found, problems
+    monkeypatch.setattr(locales, "_load", with_new_words)
     schemas = tmp_path / "schemas"
     shutil.copytree(ROOT / "schemas", schemas)
     from engine.review.output_files import main

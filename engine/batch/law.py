@@ -49,7 +49,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: list[dict]
 
 def violation_rows(row: int, case_id: str, rule: str, action: str, broken) -> list[dict]:
     return [{"row": row, "case_id": case_id, "rule": rule, "proposed_action": action, "constraint": v.name,
-             "policy": v.policy, "source": v.constraint.source, "problem": v.constraint.text["en"]} for v in broken]
+             "policy": v.policy, "source": v.constraint.source, "problem": v.constraint.said("en")} for v in broken]
 
 
 def _days(decided: pl.DataFrame) -> list[dt.date]:

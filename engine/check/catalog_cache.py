@@ -13,7 +13,7 @@ allowed) of files that all lie where they belong, it writes into the load cache'
 
 Both are named by, and carry in their signed header, the catalog key: the engine
 fingerprint, the Python version, the `holidays` install (a constant figure may be
-computed over business days), every jurisdiction (code, file, content hash; read afresh
+computed over business days), every jurisdiction and locale file (code, file, content hash; read afresh
 from the load cache on every run, and any problem with them means no snapshot), and every
 policy file found, by the path shown and the sha256 of its content. The next run finds the files, hashes them, and on a signed index of
 the same key builds a `Catalog` whose versions are index stubs and whose checked versions
@@ -46,6 +46,7 @@ from ..core.errors import PolicyError
 from ..policy.cache_codec import CodecError, decode, encode
 from ..policy.jurisdiction import Jurisdictions
 from ..policy.jurisdiction_files import load_jurisdictions
+from ..policy.locale import load_locales
 from ..policy.load_cache import engine_fingerprint, package_stamp, read_signed, signing_key, write_signed
 from ..policy.loader import find_policy_files
 from ..policy.model import PolicySet, PolicyVersion
@@ -78,10 +79,12 @@ def cached_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     """
     files, found = find_policy_files(paths)
     jurisdictions, broken = load_jurisdictions(paths)       # from the load cache; read afresh every run
-    contents = None if found or broken else _contents(files)
-    key = None if contents is None else _catalog_key(contents, jurisdictions)
+    locales, broken_locales, locale_found = load_locales(paths)
+    clean = not (found or broken or broken_locales or locale_found)
+    contents = _contents(files) if clean else None
+    key = None if contents is None else _catalog_key(contents, jurisdictions, locales)
     if key is not None:
-        snapshot = _from_snapshot(paths, key, contents, jurisdictions)
+        snapshot = _from_snapshot(paths, key, contents, jurisdictions, locales)
         if snapshot is not None:
             return snapshot
     catalog, problems = load_catalog(paths)
@@ -101,11 +104,12 @@ def _contents(files: list[Path]) -> dict[str, bytes] | None:
     return out
 
 
-def _catalog_key(contents: dict[str, bytes], jurisdictions: Jurisdictions) -> str:
+def _catalog_key(contents: dict[str, bytes], jurisdictions: Jurisdictions, locales: dict) -> str:
     digest = hashlib.sha256()
     parts = [engine_fingerprint(), sys.version, package_stamp("holidays"), f"default={jurisdictions.default}",
              f"broken={sorted(jurisdictions.broken)}"]
     parts += [f"{code}\0{j.path}\0{j.sha256}" for code, j in sorted(jurisdictions.by_code.items())]
+    parts += [f"locale {code}\0{x.path}\0{x.sha256}" for code, x in sorted(locales.items())]
     parts += [f"{shown}\0{hashlib.sha256(data).hexdigest()}" for shown, data in contents.items()]
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0\n")
@@ -150,7 +154,7 @@ def _store(key: str, contents: dict[str, bytes], catalog: Catalog, problems: lis
 
 
 def _from_snapshot(paths, key: str, contents: dict[str, bytes],
-                   jurisdictions: Jurisdictions) -> tuple[Catalog, list[Diagnostic]] | None:
+                   jurisdictions: Jurisdictions, locales: dict) -> tuple[Catalog, list[Diagnostic]] | None:
     signing = signing_key()
     if signing is None:
         return None
@@ -168,7 +172,7 @@ def _from_snapshot(paths, key: str, contents: dict[str, bytes],
                              _load=lambda k=vkey: loader.checked[k])
         loader.stubs[vkey] = (stub, shown)
         policies.add(stub)
-    return Catalog(policies, checked=loader.checked, jurisdictions=jurisdictions), problems
+    return Catalog(policies, checked=loader.checked, jurisdictions=jurisdictions, locales=locales), problems
 
 
 def _index(body: bytes, contents: dict[str, bytes]) -> tuple[list, list[Diagnostic]] | None:

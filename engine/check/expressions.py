@@ -279,7 +279,7 @@ class Checker:
             return replace(node, args=args, type=ERROR)
         if fn.needs_calendar and not self.scope.has_calendar:
             self.error("missing-calendar", f"`{node.name}` needs the policy's business-day calendar", node,
-                       help="add `calendar: {country: NO, source: ...}` to the policy")
+                       help="name the policy's `jurisdiction:` (its calendar applies) or add `calendar: {country: <ISO 3166 code>, source: ...}`")
         if any(a.type == ERROR for a in args):
             return replace(node, args=args, type=ERROR)
         for i, a in enumerate(args, 1):

@@ -15,7 +15,8 @@ from ..core.errors import UsageError
 from .policy import check_version
 from ..policy.jurisdiction import Jurisdictions
 from ..policy.jurisdiction_files import load_jurisdictions
-from ..policy.jurisdiction_check import jurisdiction_problems
+from ..policy.jurisdiction_check import jurisdiction_problems, locale_problems
+from ..policy.locale import load_locales
 from ..policy.loader import find_policy_files, load_version
 from ..policy.model import PolicySet, PolicyVersion
 from ..policy.versions import duplicate_dates, in_force, overlapping, uses_order, valid_until
@@ -33,6 +34,7 @@ class Catalog:
     checked: dict[str, CheckedVersion] = field(default_factory=dict)    # key → checked
     compiled: dict[tuple, object] = field(default_factory=dict, repr=False)  # bound keys → CompiledPolicy
     jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions({}, None), repr=False)
+    locales: dict = field(default_factory=dict, repr=False)                 # language → policy.locale.Locale
 
     def versions(self, name: str) -> list[PolicyVersion]:
         return self.policies.versions.get(name, [])
@@ -87,6 +89,9 @@ def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     files, problems = find_policy_files(paths)
     jurisdictions, found = load_jurisdictions(paths)
     problems.extend(found)
+    locales, broken_locales, found = load_locales(paths)
+    problems.extend(found)
+    problems.extend(locale_problems(jurisdictions, locales, broken_locales))
     policies = PolicySet()
     for path in files:
         version, found = load_version(path)
@@ -97,7 +102,7 @@ def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     problems.extend(jurisdiction_problems(policies, jurisdictions))
     order, found = uses_order(policies)
     problems.extend(found)
-    catalog = Catalog(policies, jurisdictions=jurisdictions)
+    catalog = Catalog(policies, jurisdictions=jurisdictions, locales=locales)
     if any(d.code == "uses-cycle" for d in found):
         return catalog, sort_and_cap(problems)
     for name in order:

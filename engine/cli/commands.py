@@ -114,5 +114,5 @@ def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     print(explain_text(decision, catalog, args.lang, markdown=args.format == "markdown", color=color), end="", file=stdout)
     if blocked is not None:
         from ..explain.why_not import render_why_not
-        print(render_why_not(blocked, decision, args.lang, markdown=args.format == "markdown"), end="", file=stdout)
+        print(render_why_not(blocked, decision, catalog, args.lang, markdown=args.format == "markdown"), end="", file=stdout)
     return ExitCode.PROBLEMS if decision.blocked else ExitCode.OK

@@ -39,7 +39,7 @@ def load_side(spec: str, policies: str, scratch: Path) -> Side:
             raise UsageError(f"`{spec}` is neither NAME@VERSION nor a policy file")
         catalog = candidate_catalog(policies, [])
         version = catalog.checked[catalog.resolve(name, None, pinned=effective).version.key].version
-    pinned = PinnedCatalog(catalog.policies, catalog.checked, jurisdictions=catalog.jurisdictions,
+    pinned = PinnedCatalog(catalog.policies, catalog.checked, jurisdictions=catalog.jurisdictions, locales=catalog.locales,
                            pins={version.name: version.effective.isoformat()})
     return Side(spec, pinned, catalog.checked[version.key])
 

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 __all__ = ["case", "paths", "policies", "as_of", "policy", "include_drafts", "output_format", "lang", "color",
            "date_option", "checked_catalog", "POSITIONAL_HELP"]
 
-LANGUAGES = ["en", "nb"]
 
 # Help for positional arguments that a command leaves undocumented.
 POSITIONAL_HELP = {
@@ -63,8 +62,18 @@ def output_format(cmd: argparse.ArgumentParser, choices: list[str], default: str
 
 
 def lang(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--lang", choices=LANGUAGES, default=None,
-                     help="the language of the explanation (default: the policy's jurisdiction's first)")
+    cmd.add_argument("--lang", default=None, metavar="LANG",
+                     help=f"the language of the explanation: one with a locale file ({_locales()}) that the "
+                          "policy's jurisdiction writes in (default: the jurisdiction's first)")
+
+
+def _locales() -> str:
+    """The languages with a locale file in ./policies or the bundled catalog (for --lang's help;
+    the catalog a command loads is what decides: explain/text.py)."""
+    import os
+    from ..policy.catalog_source import LOCAL
+    from ..policy.locale import locale_codes
+    return ", ".join(locale_codes([LOCAL] if os.path.isdir(LOCAL) else [])) or "none"
 
 
 def color(cmd: argparse.ArgumentParser) -> None:

@@ -74,7 +74,7 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool) -> t
                 if broken:
                     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
                     for v in broken:
-                        text = v.constraint.text.get("en") or next(iter(v.constraint.text.values()))
+                        text = v.constraint.said("en")
                         warnings.append(f"events[{i}] ({event['step']} {day}, fee {event['fee']:.2f} {code}) is not owed: "
                                         f"{text} [{v.name}; {v.constraint.source}]")
                     event = {**event, "fee": _ZERO}

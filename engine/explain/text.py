@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..lang import ast
 from ..lang import types as T
 from ..core.diagnostics import printable
-from .words import WORDS, journal_line
+from .words import journal_line
 from ..lang.render import Voice, show
 from ..policy.outputs import PRODUCT, inputs, json_order, product_amount
 from ..run.trace import SourceIndex, conditions
@@ -26,9 +26,8 @@ if TYPE_CHECKING:
     from ..decide.decision import Decision
     from ..check.pipeline import Catalog
 
-__all__ = ["explain_language", "explain_text", "Doc", "render_doc"]
+__all__ = ["explain_language", "explain_text", "voice_for", "Doc", "render_doc"]
 
-_WORDS = WORDS     # the name other modules import
 
 
 @dataclass
@@ -93,6 +92,16 @@ def explain_language(decision: Decision, lang: str | None) -> str:
     return lang
 
 
+def voice_for(decision: Decision, catalog: Catalog, lang: str) -> Voice:
+    """The voice of `lang` for the deciding policy: its locale file and its jurisdiction's money format."""
+    locale = catalog.locales.get(lang)
+    if locale is None:
+        from ..core.errors import UsageError
+        raise UsageError(f"no locale file `locales/{lang}.yaml` beside the policies or in the bundled catalog "
+                         f"(locales: {', '.join(sorted(catalog.locales)) or 'none'})")
+    return Voice.of(decision.bindings[decision.main].checked.jurisdiction, lang, locale)
+
+
 def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdown: bool = False,
                  color: bool = False) -> str:
     return render_doc(explain_doc(decision, catalog, lang, markdown, color), markdown)
@@ -101,11 +110,11 @@ def explain_text(decision: Decision, catalog: Catalog, lang: str = "en", markdow
 def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown: bool = False,
                 color: bool = False) -> Doc:
     from ..decide.decision import in_force_text
-    w = WORDS[lang]
     trace = decision.trace
     sources = SourceIndex(decision.bindings)
     main = decision.bindings[decision.main]
-    voice = Voice.of(main.checked.jurisdiction, lang)
+    voice = voice_for(decision, catalog, lang)
+    w = voice.locale.words
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
     pad = (lambda t, n: t) if markdown else (lambda t, n: f"{t:<{n}}")
     doc = Doc(f"{w['case']} {printable(decision.case_id)} {w['on']} {decision.as_of}", [
@@ -156,7 +165,7 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
             expr = decision.bindings[policy].checked.definitions[name]
             qual = name if policy == decision.main else f"{policy}.{name}"
             items.append((0, f"{qual} = {_value(value, expr.type, voice)}    ({code(sources.text(expr))})"))
-            items += [(1, journal_line(line, lang)) for line in _ledger_journal(expr, trace)]
+            items += [(1, journal_line(line, voice.locale)) for line in _ledger_journal(expr, trace)]
     if trace.params_read:
         items = doc.section(w["figures"])
         for (policy, name), bound in sorted(trace.params_read.items()):
@@ -171,7 +180,7 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
 
 def _value(value, typ, voice: Voice) -> str:
     """A definition's value; a record (the ledger) with its fields named in the voice's language."""
-    names = WORDS[voice.lang]["amount_names"]
+    names = voice.locale.words["amount_names"]
     if isinstance(value, dict) and names:
         fields = T.unwrap(typ) if typ is not None else None
         return ", ".join(f"{names.get(k, k)} {show(v, fields.field(k) if isinstance(fields, T.Record) else None, voice)}"
@@ -221,7 +230,7 @@ def _ledger_journal(expr, trace) -> list[str]:
 
 
 def _figure(value, typ, decision, voice: Voice) -> str:
-    w = WORDS[voice.lang]
+    w = voice.locale.words
     if isinstance(typ, T.Schedule):
         from ..values.interest import value_on
         current = value_on(value, decision.as_of)

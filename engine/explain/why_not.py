@@ -172,14 +172,14 @@ def _on_the_ladder(result: WhyNot, decision, catalog, case, include_drafts) -> N
     result.ladder_end = timeline.end
 
 
-def render_why_not(result: WhyNot, decision, lang: str = "en", markdown: bool = False) -> str:
+def render_why_not(result: WhyNot, decision, catalog, lang: str = "en", markdown: bool = False) -> str:
     from ..lang import types as T
     from .text import Doc, render_doc
-    from .words import WORDS
-    from ..lang.render import Voice, show
+    from ..lang.render import show
+    from .text import voice_for
     from ..run.trace import SourceIndex, conditions
-    w = WORDS[lang]
-    voice = Voice.of(decision.bindings[decision.main].checked.jurisdiction, lang)
+    voice = voice_for(decision, catalog, lang)
+    w = voice.locale.words
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
     sources = SourceIndex(decision.bindings)
     doc = Doc("")

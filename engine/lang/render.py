@@ -1,19 +1,16 @@
 """Formatting run-time values by type, for decisions (JSON) and explanations (text).
 
+A `Voice` says how: the language's locale file (words for none, yes/no, days, months; how
+numbers are written) and the jurisdiction's money format for that language. Without a
+locale (diagnostics, the JSON trace) values take the plain form below; JSON itself keeps the
+machine form (`to_json`).
+
 >>> import datetime as dt; from decimal import Decimal
 >>> from engine.lang import types as T
 >>> from engine.values.money import MoneyStyle
 >>> en = Voice("en", MoneyStyle("NOK"))
 >>> show(Decimal("38"), T.MONEY, en), show(45, T.DAYS, en), show(dt.date(2026, 3, 2), T.DATE, en)
 ('38.00 NOK', '45 days', '2026-03-02')
-
-An amount is written the way the policy's jurisdiction file says for the language (a
-`Voice`: the language and its `MoneyStyle`); Norwegian text (`nb`) writes numbers with a
-space between thousands and a decimal comma (JSON keeps the machine format: `to_json`).
-
->>> nb = Voice("nb", MoneyStyle("NOK", "{amount} kr", " ", ","))
->>> show(Decimal("1050"), T.MONEY, nb), show(Decimal("0.1225"), T.PERCENT, nb), show(45, T.DAYS, nb)
-('1 050,00 kr', '12,25 %', '45 dager')
 """
 from __future__ import annotations
 
@@ -23,98 +20,73 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import types as T
-from ..values.money import MoneyStyle, format_money, format_percent
+from ..values.money import MoneyStyle, format_money, format_percent, group_digits
 from ..values.time import Months
 
-__all__ = ["Voice", "show", "to_json", "nb_number"]
+__all__ = ["Voice", "show", "to_json", "PLAIN"]
+
+# The plain form of values where no locale file is at hand (diagnostics, the JSON trace):
+# the words of a locale file's `values:` (schemas/locale.schema.json).
+PLAIN = {"none": "none", "true": "true", "false": "false", "day": "{n} day", "days": "{n} days",
+         "month": "{n} months", "months": "{n} months", "items": "[{n} items]"}
 
 
 @dataclass(frozen=True, slots=True)
 class Voice:
-    """The language a text is written in, and how it writes the policy's currency.
-
-    `money` is None only where no policy is at hand: an amount is then its bare number.
-    """
+    """The language a text is written in: its locale (a `policy.locale.Locale`, or None for the
+    plain form) and how it writes the policy's currency (None: the bare number)."""
 
     lang: str = "en"
     money: MoneyStyle | None = None
+    locale: Any = None
 
     @classmethod
-    def of(cls, jurisdiction, lang: str = "en") -> Voice:
+    def of(cls, jurisdiction, lang: str = "en", locale=None) -> Voice:
         """The voice of `lang` for a policy of `jurisdiction` (a `policy.jurisdiction.Jurisdiction`, or None)."""
-        return cls(lang, jurisdiction.money_style(lang) if jurisdiction is not None else None)
+        return cls(lang, jurisdiction.money_style(lang) if jurisdiction is not None else None, locale)
 
     def amount(self, value: Decimal) -> str:
         return self.money.format(value) if self.money is not None else format_money(value)
 
+    def number(self, text: str) -> str:
+        """A number written the machine way (`1050.5`) as this language writes it (`1 050,5`)."""
+        return group_digits(text, self.locale.group, self.locale.decimal) if self.locale is not None else text
 
-def nb_number(text: str) -> str:
-    """`1050.00` as Norwegian text: `1 050,00` (thousands spaced, decimal comma).
-
-    >>> nb_number("1234567.5"), nb_number("-38.00"), nb_number("0.25")
-    ('1 234 567,5', '-38,00', '0,25')
-    """
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, dot, frac = digits.partition(".")
-    groups = []
-    while len(whole) > 3:
-        whole, groups = whole[:-3], [whole[-3:]] + groups
-    return sign + " ".join([whole] + groups) + ("," + frac if dot else "")
+    @property
+    def words(self) -> dict:
+        return self.locale.values if self.locale is not None else PLAIN
 
 
-def _show_nb(value: Any, inner: T.Type | None, voice: Voice) -> str | None:
-    """The Norwegian form where it differs from the English one, else None."""
-    if value is None:
-        return "ingen"
-    if inner == T.MONEY:
-        return voice.amount(value)
-    if inner == T.PERCENT:
-        return nb_number(format_percent(value)[:-2]) + " %"
-    if inner == T.DAYS:
-        return f"{value} dag" if value in (1, -1) else f"{value} dager"
-    if isinstance(value, Months):
-        return f"{value.count} måned" if value.count in (1, -1) else f"{value.count} måneder"
-    if isinstance(value, bool):
-        return "ja" if value else "nei"
-    if isinstance(value, Decimal):
-        return nb_number(show(value, T.NUMBER))
-    if isinstance(value, list):
-        return f"[{len(value)} elementer]"
-    if isinstance(value, dict):
-        fields = inner if isinstance(inner, T.Record) else None
-        return ", ".join(f"{k} {show(v, fields.field(k) if fields else None, voice)}" for k, v in value.items())
-    return None
+def _one(count: int) -> bool:
+    return count in (1, -1)
 
 
 def show(value: Any, typ: T.Type | None, voice: Voice | str = "en") -> str:
     """Human form: `38.00 NOK`, `45 days`, `12.25 %`, `none` (nb: `38,00 kr`, `45 dager`, `ingen`)."""
     if isinstance(voice, str):
         voice = Voice(voice)
+    words = voice.words
     inner = T.unwrap(typ) if typ is not None else None
-    if voice.lang == "nb":
-        shown = _show_nb(value, inner, voice)
-        if shown is not None:
-            return shown
     if value is None:
-        return "none"
+        return words["none"]
     if inner == T.MONEY:
         return voice.amount(value)
     if inner == T.PERCENT:
-        return format_percent(value)
+        return voice.number(format_percent(value)[:-2]) + " %"
     if inner == T.DAYS:
-        return f"{value} day" if value in (1, -1) else f"{value} days"
+        return words["day" if _one(value) else "days"].format(n=value)
     if isinstance(value, Months):
-        return f"{value.count} months"
+        return words["month" if _one(value.count) else "months"].format(n=value.count)
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return words["true" if value else "false"]
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+        return voice.number(f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}")
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, list):
-        return f"[{len(value)} items]"
+        return words["items"].format(n=len(value))
     if isinstance(value, dict):
         fields = inner if isinstance(inner, T.Record) else None
         return ", ".join(f"{k} {show(v, fields.field(k) if fields else None, voice)}" for k, v in value.items())

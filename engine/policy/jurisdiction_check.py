@@ -13,7 +13,20 @@ from ..core.diagnostics import Diagnostic
 from .jurisdiction import Jurisdiction, Jurisdictions, unknown_jurisdiction
 from .model import PolicySet, PolicyVersion
 
-__all__ = ["jurisdiction_problems"]
+__all__ = ["jurisdiction_problems", "locale_problems"]
+
+
+def locale_problems(jurisdictions: Jurisdictions, locales: dict, broken: set[str]) -> list[Diagnostic]:
+    """Every language a jurisdiction lists has a locale file (the words of its explanations)."""
+    out = []
+    for j in jurisdictions.by_code.values():
+        for lang in j.languages:
+            if lang not in locales and lang not in broken:
+                out.append(Diagnostic(
+                    "missing-locale", f"jurisdiction {j.code} explains in `{lang}`, but there is no locale file "
+                    f"`locales/{lang}.yaml` beside the policy folders or in the bundled catalog", j.span,
+                    help=f"add `locales/{lang}.yaml` (schemas/locale.schema.json; copy the bundled en.yaml and translate it)"))
+    return out
 
 
 def jurisdiction_problems(policies: PolicySet, jurisdictions: Jurisdictions) -> list[Diagnostic]:

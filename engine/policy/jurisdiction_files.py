@@ -14,22 +14,23 @@ from ..core.diagnostics import Diagnostic, did_you_mean, relative
 from ..values.money import MoneyStyle
 from .jurisdiction import FOLDER, SUPPORTED_MINOR_UNITS, WEEKDAYS, Jurisdiction, Jurisdictions
 
-__all__ = ["load_jurisdictions"]
+__all__ = ["load_jurisdictions", "data_folders"]
 
 
-def _folders(paths: list[str | Path]) -> list[Path]:
-    """The `jurisdictions/` folders beside the policy folders or files given, nearest first."""
+def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:
+    """The `name` folders (`jurisdictions/`, `locales/`) beside the policy folders or files given,
+    nearest first, then the bundled catalog's."""
     found: list[Path] = []
     for p in paths:
         path = Path(p)
         start = path if path.is_dir() else path.parent
         for folder in (start, *list(start.resolve().parents)[:3]):
-            candidate = folder / FOLDER
+            candidate = folder / name
             if candidate.is_dir():
                 found.append(candidate.resolve())
                 break
     from .catalog_source import BUNDLED
-    bundled = BUNDLED / FOLDER
+    bundled = BUNDLED / name
     if bundled.is_dir():
         found.append(bundled.resolve())
     return list(dict.fromkeys(found))
@@ -42,7 +43,7 @@ def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Dia
     defaults: dict[Path, list[Jurisdiction]] = {}
     problems: list[Diagnostic] = []
     broken: set[str] = set()
-    for folder in _folders(paths):
+    for folder in data_folders(paths):
         for file in sorted(folder.glob("*.yaml")):
             shown = relative(file)
             found, diagnostics = cached_load(file, shown, lambda f=file, s=shown: _load(f, s))

@@ -162,7 +162,6 @@ def write_signed(folder: Path, entry: Path, key: bytes, body: bytes) -> None:
 def _verify(result: Any, content: bytes) -> None:
     """The entry is a load result of exactly this content."""
     from ..core.diagnostics import Diagnostic
-    from .jurisdiction import Jurisdiction
     from .model import PolicyVersion
     if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], list)
             and all(isinstance(d, Diagnostic) for d in result[1])):
@@ -170,7 +169,9 @@ def _verify(result: Any, content: bytes) -> None:
     version = result[0]
     if version is None:
         return
-    if type(version) is Jurisdiction:        # a jurisdiction file's result keeps only its text's hash
+    from .data_records import Locale
+    from .jurisdiction import Jurisdiction
+    if isinstance(version, (Jurisdiction, Locale)):       # a catalog data file: its hash is of its text
         if version.sha256 != hashlib.sha256(content).hexdigest():
             raise CodecError("the entry claims another content hash")
         return

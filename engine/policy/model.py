@@ -67,6 +67,11 @@ class Constraint:
     span: Span                                  # the constraint's `id` value
     history: bool = True
 
+    def said(self, lang: str = "en") -> str:
+        """The text in `lang`, else in the first language the policy wrote (diagnostics and batch
+        rejects are in English; a jurisdiction without English still gets its own words)."""
+        return self.text.get(lang) or next(iter(self.text.values()))
+
 
 @dataclass
 class Example:

@@ -19,7 +19,12 @@ __all__ = ["render", "main"]
 def _signature(version) -> tuple:
     doc = version.document
     return tuple((c.id, doc.source.text[_offset(doc, c.when)], doc.source.text[_offset(doc, c.require)],
-                  c.source, c.text["nb"], c.text["en"], c.history) for c in version.constraints)
+                  c.source, _texts(c.text), c.history) for c in version.constraints)
+
+
+def _texts(text: dict) -> tuple:
+    """The constraint's texts in its jurisdiction's languages, English (the page's) first."""
+    return tuple(value for _, value in sorted(text.items(), key=lambda item: (item[0] != "en", item[0])))
 
 
 def _offset(doc, expr):
@@ -49,9 +54,10 @@ def render(catalog) -> str:
         for sig, group in groups:
             keys = ", ".join(f"{v.effective}{' (draft)' if v.is_draft else ''}" for v in group)
             lines += [f"## {name}: {keys}", "", "| constraint | binds | requires | source |", "|---|---|---|---|"]
-            for cid, when, require, source, nb, en, history in sig:
+            for cid, when, require, source, texts, history in sig:
                 note = "" if history else " (new decisions only)"
-                lines.append(f"| `{cid}`{note}<br>{en}<br>*{nb}* | `{_cell(when) or 'every decision'}` | "
+                words = "<br>".join([texts[0], *(f"*{other}*" for other in texts[1:])])
+                lines.append(f"| `{cid}`{note}<br>{words} | `{_cell(when) or 'every decision'}` | "
                              f"`{_cell(require)}` | {_cell(source)} |")
             lines.append("")
     return "\n".join(lines)

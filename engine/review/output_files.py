@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..explain.words import WORDS
 from ..policy.outputs import (DECISION_HEAD, DECISION_TAIL, EXPECT_FIXED, PRODUCT, RULE_FIXED, VALUE, Output,
                               all_outputs, columns, inputs, json_order)
 from ..core.schema_check import SCHEMA_DIR
@@ -106,12 +105,14 @@ def dump(value: Any, indent: int = 0, width: int = 120, used: int = 0) -> str:
 
 def outputs_page() -> str:
     """docs/outputs.md: every output with its rule keys, JSON form, batch columns and behaviour."""
+    from ..policy.locale import load_locales
+    locales, _, _ = load_locales([])                # the bundled catalog's words (policies/locales/)
     rows = []
     for o in all_outputs():
         keys = ", ".join(f"`{k}` ({t})" for k, t in inputs(o))
         form = '`{"rate", "basis", "amount"}` or null' if o.form == PRODUCT else f"{_EXAMPLE[str(o.type)]} or null"
         cols = ", ".join(f"`{c}` ({kind})" for c, kind in columns(o))
-        words = " / ".join(WORDS[lang]["outputs"].get(o.label, "—") for lang in ("en", "nb"))
+        words = " / ".join(locales[lang].words["outputs"].get(o.label, "—") for lang in sorted(locales))
         timeline = {None: "—", "field": "row JSON", "cost": "row JSON, fee column",
                     "when": f"row JSON, deadline column{' (' + o.when_prefix.strip() + ')' if o.when_prefix else ''}"}
         law = {None: "—", "charge": "`decision." + o.name + "` (Money, 0 when none)",
@@ -126,9 +127,9 @@ def outputs_page() -> str:
         "What a rule may give besides its `action` (and `step`), and how each output is shown: in the",
         "decision JSON (schemas/decision.schema.json), as batch columns, compared by `frist diff` and by",
         "an example's `expect`, in `frist timeline`, to the law's constraints as `decision.<name>`, and",
-        "in `frist explain` (en / nb). docs/architecture.md, \"The output registry\", says how to add one.",
+        f"in `frist explain` ({' / '.join(sorted(locales))}). docs/architecture.md, \"The output registry\", says how to add one.",
         "",
-        "| output | rule keys | JSON | batch columns | diff | timeline | constraints | en / nb | meaning |",
+        f"| output | rule keys | JSON | batch columns | diff | timeline | constraints | {' / '.join(sorted(locales))} | meaning |",
         "|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",

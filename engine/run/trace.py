@@ -44,7 +44,8 @@ class Condition:
 
 def _operand(node: ast.Expr, trace: Trace, sources: SourceIndex, lang: Voice | str = "en") -> str:
     if isinstance(node, ast.Literal):
-        return node.text if getattr(lang, "lang", lang) == "en" else show(node.value, node.type, lang)
+        locale = getattr(lang, "locale", None)
+        return node.text if locale is None or locale.literals_as_written else show(node.value, node.type, lang)
     if not trace.has(node):
         return "…"
     return show(trace.value_of(node), node.type, lang)

@@ -44,6 +44,8 @@ def catalog_key(catalog: Catalog, check: str) -> str:
             parts.append(f"{v.path}\0{v.sha256}")
     for code, j in sorted(catalog.jurisdictions.by_code.items()):       # currency, calendar, languages decide too
         parts.append(f"{j.path}\0{j.sha256}")
+    for code, locale in sorted(catalog.locales.items()):
+        parts.append(f"{locale.path}\0{locale.sha256}")
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0\n")
     return digest.hexdigest()

@@ -62,7 +62,7 @@ def constraint_diagnostic(rule, violation, version_key: str, law_key: str, case_
     c = violation.constraint
     help = (f"counterexample ({reason}decided by {version_key} with {law_key}), as a case file:\n{case_text}"
             if case_text else f"the rule's outputs are constants: it breaks the constraint under {law_key}")
-    return Diagnostic("breaks-law", f"rule `{rule.rule.id}` breaks {violation.name}: {c.text['en']} ({c.source})",
+    return Diagnostic("breaks-law", f"rule `{rule.rule.id}` breaks {violation.name}: {c.said('en')} ({c.source})",
                       blame_span(rule, c), notes=(("the constraint", c.span),), help=help)
 
 

@@ -1,0 +1,95 @@
+"""Locales: every word an explanation prints, one file per language, as data.
+
+A locale file (`<catalog>/locales/<code>.yaml`, schema `schemas/locale.schema.json`) holds
+the fixed phrases of `explain` and `--why-not`, the names of amounts and outputs, the words
+for values (none, yes/no, days, months), how numbers are written, and the ledger journal's
+phrases. The engine holds no language: `--lang` offers the locales found, a jurisdiction
+lists the ones its policies are written in (docs/architecture.md, "Jurisdiction as data").
+Files are found like jurisdiction files (beside the policy folders, then the bundled
+catalog's) and loaded through the load cache.
+"""
+from __future__ import annotations
+
+import hashlib
+import string
+from pathlib import Path
+
+from ..core.diagnostics import Diagnostic, relative
+from .data_records import Locale
+from .jurisdiction_files import data_folders
+
+__all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS"]
+
+LOCALES = "locales"
+
+# The placeholders each phrase is formatted with (the rest take none): the engine's side of
+# the file's contract, checked when a file is loaded so a typo is an error at its place.
+PLACEHOLDERS = {
+    "schedule": {"value", "day", "n"}, "blocked": {"rule", "action", "step"}, "why_not": {"action"},
+    "is_decision": {"rule"}, "not_reached_by": {"rule", "first"}, "does_not_hold": {"rule"}, "first": {"start"},
+    "step": {"day", "action", "rule", "fee", "deadline"}, "step_fee": {"fee"}, "step_deadline": {"day"},
+    "earliest_steps": {"day", "rule"}, "earliest_now": {"day", "rule"}, "not_on_ladder": {"end"},
+    "not_by": {"day"}, "time_alone": {"day", "rule"}, "never_alone": {"day"},
+}
+_VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
+
+
+def locale_codes(paths: list[str | Path]) -> list[str]:
+    """The languages with a locale file beside `paths` or in the bundled catalog (no file is read)."""
+    return sorted({f.stem for folder in data_folders(paths, LOCALES) for f in folder.glob("*.yaml")})
+
+
+def load_locales(paths: list[str | Path]) -> tuple[dict[str, Locale], set[str], list[Diagnostic]]:
+    """Every locale beside `paths` and in the bundled catalog (local ones first), the codes
+    of files with errors (already reported), and the diagnostics."""
+    from .load_cache import cached_load
+    found: dict[str, Locale] = {}
+    broken: set[str] = set()
+    problems: list[Diagnostic] = []
+    for folder in data_folders(paths, LOCALES):
+        for file in sorted(folder.glob("*.yaml")):
+            shown = relative(file)
+            locale, diagnostics = cached_load(file, shown, lambda f=file, s=shown: _load(f, s))
+            problems.extend(diagnostics)
+            if locale is None:
+                broken.add(file.stem)
+            elif locale.code not in found:
+                found[locale.code] = locale
+    return found, broken, problems
+
+
+def _fields(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return {"{"}
+
+
+def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
+    from ..core.document import load_document
+    from ..core.schema_check import schema_diagnostics
+    doc = load_document(path, shown)
+    if isinstance(doc, Diagnostic):
+        return None, [doc]
+    if not isinstance(doc.data, dict):
+        return None, [Diagnostic("schema-violation", "a locale file must be a mapping", doc.span(()))]
+    problems = schema_diagnostics(doc, "locale.schema.json", "locale file")
+    if problems:
+        return None, problems
+    d = doc.data
+    if path.stem != d["locale"]:
+        problems.append(Diagnostic("file-name-mismatch", f"file is named `{path.name}` but `locale` is `{d['locale']}`",
+                                   doc.span(("locale",)), help=f"rename the file to `{d['locale']}.yaml`"))
+    for section, allowed in (("words", PLACEHOLDERS), ("values", _VALUE_PLACEHOLDERS)):
+        for key, text in d[section].items():
+            if isinstance(text, str) and not _fields(text) <= allowed.get(key, set()):
+                names = ", ".join(f"`{{{n}}}`" for n in sorted(allowed.get(key, set()))) or "none"
+                problems.append(Diagnostic(
+                    "invalid-value", f"`{key}` uses a placeholder it is not given", doc.span((section, key)),
+                    help=f"the placeholders of `{key}`: {names} (write a brace as `{{{{` or `}}}}`)"))
+    if problems:
+        return None, problems
+    return Locale(code=d["locale"], name=d["name"], group=d["number"]["group"], decimal=d["number"]["decimal"],
+                  literals_as_written=d["literals"] == "as_written", values=dict(d["values"]), words=dict(d["words"]),
+                  journal=tuple(tuple(pair) for pair in d["journal"]), path=shown,
+                  sha256=hashlib.sha256(path.read_bytes()).hexdigest()), []
