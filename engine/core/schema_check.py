@@ -18,7 +18,7 @@ from .document import Document
 if TYPE_CHECKING:
     import jsonschema
 
-__all__ = ["schema_diagnostics", "load_schema", "SCHEMA_DIR"]
+__all__ = ["schema_diagnostics", "load_checked", "load_schema", "SCHEMA_DIR"]
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -43,6 +43,24 @@ def _where(path) -> str:
 
 
 MAX_PROBLEMS = 1000     # a document with more schema problems is reported up to here (bounded time and memory)
+
+
+def load_checked(path: Path, shown: str, schema_name: str, what: str, file_kind: str
+                 ) -> tuple[Document | None, list[Diagnostic]]:
+    """A data file (policy, jurisdiction, locale) read safely and checked against its schema.
+
+    The one way every catalog file enters: safe YAML with its limits, a mapping at the top,
+    then the schema; the document comes back only when all three hold, so a loader builds
+    its records from data the schema has already vouched for.
+    """
+    from .document import load_document
+    doc = load_document(path, shown)
+    if isinstance(doc, Diagnostic):
+        return None, [doc]
+    if not isinstance(doc.data, dict):
+        return None, [Diagnostic("schema-violation", f"a {file_kind} must be a mapping", doc.span(()))]
+    problems = schema_diagnostics(doc, schema_name, what)
+    return (None, problems) if problems else (doc, [])
 
 
 def schema_diagnostics(doc: Document, schema_name: str, what: str) -> list[Diagnostic]:

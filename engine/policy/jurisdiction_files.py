@@ -68,15 +68,9 @@ def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Dia
 
 
 def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]]:
-    from ..core.document import load_document
-    from ..core.schema_check import schema_diagnostics
-    doc = load_document(path, shown)
-    if isinstance(doc, Diagnostic):
-        return None, [doc]
-    if not isinstance(doc.data, dict):
-        return None, [Diagnostic("schema-violation", "a jurisdiction file must be a mapping", doc.span(()))]
-    problems = schema_diagnostics(doc, "jurisdiction.schema.json", "jurisdiction file")
-    if problems:
+    from ..core.schema_check import load_checked
+    doc, problems = load_checked(path, shown, "jurisdiction.schema.json", "jurisdiction file", "jurisdiction file")
+    if doc is None:
         return None, problems
     d = doc.data
     code, currency, languages = d["jurisdiction"], d["currency"], tuple(d["languages"])

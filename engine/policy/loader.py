@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..lang import ast
 from ..core.diagnostics import Diagnostic, Severity, did_you_mean, relative
-from ..core.document import Document, load_document
+from ..core.document import Document
 from ..core.source import ScalarText
-from ..core.schema_check import schema_diagnostics
+from ..core.schema_check import load_checked
 from ..values.calendar import known_country, supported_countries
 from ..values.time import parse_date
 from .layout import DRAFTS, expected_path
@@ -77,13 +77,8 @@ def load_version(path: Path) -> tuple[PolicyVersion | None, list[Diagnostic]]:
 
 
 def _load_version(path: Path, shown: str) -> tuple[PolicyVersion | None, list[Diagnostic]]:
-    doc = load_document(path, shown)
-    if isinstance(doc, Diagnostic):
-        return None, [doc]
-    if not isinstance(doc.data, dict):
-        return None, [Diagnostic("schema-violation", "a policy file must be a mapping", doc.span(()))]
-    problems = schema_diagnostics(doc, "policy.schema.json", "policy")
-    if problems:
+    doc, problems = load_checked(path, shown, "policy.schema.json", "policy", "policy file")
+    if doc is None:
         return None, problems
     return _Builder(doc, path).build()
 

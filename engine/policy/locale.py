@@ -66,15 +66,9 @@ def _fields(text: str) -> set[str]:
 
 
 def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
-    from ..core.document import load_document
-    from ..core.schema_check import schema_diagnostics
-    doc = load_document(path, shown)
-    if isinstance(doc, Diagnostic):
-        return None, [doc]
-    if not isinstance(doc.data, dict):
-        return None, [Diagnostic("schema-violation", "a locale file must be a mapping", doc.span(()))]
-    problems = schema_diagnostics(doc, "locale.schema.json", "locale file")
-    if problems:
+    from ..core.schema_check import load_checked
+    doc, problems = load_checked(path, shown, "locale.schema.json", "locale file", "locale file")
+    if doc is None:
         return None, problems
     d = doc.data
     if path.stem != d["locale"]:
