@@ -1,15 +1,15 @@
 """`frist` from a source checkout: `python cli.py ARGS`, and `import cli` in the tests.
 
-The CLI itself is `engine/cli/main.py`; the installed console script runs
-`frist.engine.cli.main:main`. In the wheel this file is `frist/cli.py`, so it imports the
+The CLI itself is `engine/cli/app.py`; the installed console script runs
+`frist.engine.cli:main`. In the wheel this file is `frist/cli.py`, so it imports the
 package relatively there and absolutely in the checkout.
 """
 import sys
 
 try:
-    from .engine.cli.main import ExitCode, main, run   # installed: frist.cli
+    from .engine.cli.app import ExitCode, main, run   # installed: frist.cli
 except ImportError:
-    from engine.cli.main import ExitCode, main, run    # the checkout
+    from engine.cli.app import ExitCode, main, run    # the checkout
 
 __all__ = ["main", "run", "ExitCode"]
 

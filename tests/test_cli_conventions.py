@@ -88,7 +88,7 @@ def test_a_bad_case_on_stdin_is_located_at_stdin(run_cli, monkeypatch):
 
 
 def test_a_closed_pipe_ends_quietly_in_process(run_cli, monkeypatch):
-    from engine.cli.main import run
+    from engine.cli.app import run
 
     class Closed(io.StringIO):
         def write(self, text):

@@ -31,4 +31,10 @@ def test_the_engine_reads_its_files_relative_to_the_package():
 
 def test_console_script_points_into_the_package():
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"frist": "frist.engine.cli.main:main"}
+    assert scripts == {"frist": "frist.engine.cli:main"}
+    # The target must be a function, not a module: an environment installed before a move
+    # keeps calling the old target (a stale `.venv/bin/frist` called the module `cli.main`).
+    import importlib
+    module, _, attr = scripts["frist"].removeprefix("frist.").partition(":")
+    target = getattr(importlib.import_module(module), attr)
+    assert callable(target) and not isinstance(target, type(importlib))

@@ -1,6 +1,6 @@
 """`frist`: validate policies, decide a case, explain a decision (the console script's body).
 
-`main(argv) -> int` is the console script (`frist = "frist.engine.cli.main:main"`); `run(args,
+`main(argv) -> int` is the console script (`frist = "frist.engine.cli:main"`); `run(args,
 stdout, stderr) -> int` is what the tests call. Commands only compose pipeline stages and
 pick a renderer; every command, its options, help texts and handler are one entry in
 `registry.py` (shared options: `options.py`). Exit codes (`core.errors.ExitCode`)
