@@ -14,7 +14,7 @@ from ..core.diagnostics import Diagnostic, did_you_mean, relative
 from ..values.money import MoneyStyle
 from .jurisdiction import FOLDER, SUPPORTED_MINOR_UNITS, WEEKDAYS, Jurisdiction, Jurisdictions
 
-__all__ = ["load_jurisdictions", "data_folders"]
+__all__ = ["load_jurisdictions", "data_folders", "data_files"]
 
 
 def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:
@@ -36,25 +36,34 @@ def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def data_files(folders: list[Path], load, problems: list[Diagnostic], broken: set[str]):
+    """(folder, record) for every `*.yaml` in `folders` that `load(path, shown)` accepts, through
+    the load cache; the diagnostics go to `problems` and a refused file's stem to `broken`,
+    so a caller can tell "no such file" from "a file with errors, already reported"."""
+    from .load_cache import cached_load
+    for folder in folders:
+        for file in sorted(folder.glob("*.yaml")):
+            shown = relative(file)
+            record, diagnostics = cached_load(file, shown, lambda f=file, s=shown: load(f, s))
+            problems.extend(diagnostics)
+            if record is None:
+                broken.add(file.stem)
+            else:
+                yield folder, record
+
+
 def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Diagnostic]]:
     """Every jurisdiction file beside `paths` and in the bundled catalog (local ones first)."""
-    from .load_cache import cached_load
     by_code: dict[str, Jurisdiction] = {}
     defaults: dict[Path, list[Jurisdiction]] = {}
     problems: list[Diagnostic] = []
     broken: set[str] = set()
-    for folder in data_folders(paths):
-        for file in sorted(folder.glob("*.yaml")):
-            shown = relative(file)
-            found, diagnostics = cached_load(file, shown, lambda f=file, s=shown: _load(f, s))
-            problems.extend(diagnostics)
-            if found is None:
-                broken.add(file.stem)
-            if found is None or found.code in by_code:
-                continue
-            by_code[found.code] = found
-            if found.default:
-                defaults.setdefault(folder, []).append(found)
+    for folder, found in data_files(data_folders(paths), _load, problems, broken):
+        if found.code in by_code:
+            continue
+        by_code[found.code] = found
+        if found.default:
+            defaults.setdefault(folder, []).append(found)
     default = None
     for folder, marked in defaults.items():
         if len(marked) > 1:

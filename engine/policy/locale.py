@@ -14,9 +14,9 @@ import hashlib
 import string
 from pathlib import Path
 
-from ..core.diagnostics import Diagnostic, relative
+from ..core.diagnostics import Diagnostic
 from .data_records import Locale
-from .jurisdiction_files import data_folders
+from .jurisdiction_files import data_files, data_folders
 
 __all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS"]
 
@@ -42,19 +42,11 @@ def locale_codes(paths: list[str | Path]) -> list[str]:
 def load_locales(paths: list[str | Path]) -> tuple[dict[str, Locale], set[str], list[Diagnostic]]:
     """Every locale beside `paths` and in the bundled catalog (local ones first), the codes
     of files with errors (already reported), and the diagnostics."""
-    from .load_cache import cached_load
     found: dict[str, Locale] = {}
     broken: set[str] = set()
     problems: list[Diagnostic] = []
-    for folder in data_folders(paths, LOCALES):
-        for file in sorted(folder.glob("*.yaml")):
-            shown = relative(file)
-            locale, diagnostics = cached_load(file, shown, lambda f=file, s=shown: _load(f, s))
-            problems.extend(diagnostics)
-            if locale is None:
-                broken.add(file.stem)
-            elif locale.code not in found:
-                found[locale.code] = locale
+    for _, locale in data_files(data_folders(paths, LOCALES), _load, problems, broken):
+        found.setdefault(locale.code, locale)
     return found, broken, problems
 
 
