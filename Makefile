@@ -6,21 +6,21 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test install snapshots wheel-smoke test-spark test-dask bench-coldstart
 
-$(BIN)/frist: pyproject.toml
+$(BIN)/frin: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(BIN)/frist
+	touch $(BIN)/frin
 
-install: $(BIN)/frist
+install: $(BIN)/frin
 
 demo: install
-	$(BIN)/frist validate policies
-	$(BIN)/frist decide examples/consumer-inkassovarsel.yaml --no-trace
-	$(BIN)/frist explain examples/consumer-inkassovarsel.yaml
+	$(BIN)/frin validate policies
+	$(BIN)/frin decide examples/consumer-inkassovarsel.yaml --no-trace
+	$(BIN)/frin explain examples/consumer-inkassovarsel.yaml
 
 test: install
-	$(BIN)/frist lock --check
+	$(BIN)/frin lock --check
 	$(BIN)/python -m pytest
 
 # After an intended change (a new law version, an edited ladder): rewrite the snapshots,

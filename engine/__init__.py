@@ -1,6 +1,7 @@
 """Frist engine: policies as data, a typed rule language, decisions that explain themselves.
 
-A thin facade, imported lazily so `import engine` stays cheap: `decide_batch` (needs the
+A thin facade, imported lazily so importing it stays cheap (`frist_inkasso.engine` when
+installed, `engine` in the checkout): `decide_batch` (needs the
 `batch` extra: polars, pyarrow) is loaded on first use.
 """
 from __future__ import annotations

@@ -48,7 +48,7 @@ def _repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def run_cli():
-    """Run `frist ARGV...` in-process; returns (exit code as int, stdout, stderr)."""
+    """Run `frin ARGV...` in-process; returns (exit code as int, stdout, stderr)."""
 
     def run(*argv: str) -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()
@@ -60,7 +60,7 @@ def run_cli():
 
 @pytest.fixture
 def run_json(run_cli):
-    """Run `frist ARGV... --format json`; assert it exited 0 with nothing on stderr; return the parsed output."""
+    """Run `frin ARGV... --format json`; assert it exited 0 with nothing on stderr; return the parsed output."""
 
     def run(*argv: str):
         code, out, err = run_cli(*argv, "--format", "json")

@@ -33,7 +33,7 @@ _IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache"
 
 
 def loop_commands() -> list[list[str]]:
-    """The `frist` commands of docs/review.md's loop, in order, without redirects."""
+    """The `frin` commands of docs/review.md's loop, in order, without redirects."""
     text = REVIEW.read_text(encoding="utf-8")
     blocks = re.findall(r"<!-- run by tests/test_loop.py -->\s*\n```sh\n(.*?)^```", text, re.M | re.S)
     out = []
@@ -41,7 +41,7 @@ def loop_commands() -> list[list[str]]:
         for line in block.splitlines():
             line = re.split(r"\s+#\s", line)[0]
             line = re.sub(r"\s>\s*\S+\s*$", "", line).strip()
-            if line.startswith("frist "):
+            if line.startswith("frin "):
                 out.append(line.split()[1:])
     return out
 
@@ -66,7 +66,7 @@ def pytest_in(where: Path, *args: str) -> subprocess.CompletedProcess:
 def officer_edits(path: Path) -> None:
     """Step 2 of docs/review.md: the marked figures get their new values and sources."""
     text = path.read_text(encoding="utf-8")
-    todo = "TODO (frist new-version)"
+    todo = "TODO (frin new-version)"
     sats = re.search(r"    value: 750 NOK\n    source: \"" + re.escape(todo) + r"[^\n]*\n", text)
     assert sats, "the scaffold marks the sats"
     text = text.replace(sats.group(), '    value: 780 NOK\n    source: "inkassoforskriften § 1-1, FOR-2026-12-01-9001 '

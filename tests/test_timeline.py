@@ -1,4 +1,4 @@
-"""`frist timeline`: a case projected forward across policy versions.
+"""`frin timeline`: a case projected forward across policy versions.
 
 The fixture policy tests/fixtures/review/policies/ladder has a 2025-07-01 and a
 2026-01-01 version whose fees differ (reminder 35 → 38, inkassovarsel 70 → 76), so a

@@ -1,4 +1,4 @@
-"""What `frist validate PATH...` checks: the given files among the policies they live with.
+"""What `frin validate PATH...` checks: the given files among the policies they live with.
 
 A policy file is checked together with the policy folder it lives in (or `--policies DIR`):
 its `uses` resolve against the other policies there, and the file replaces the version of

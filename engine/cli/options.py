@@ -1,4 +1,4 @@
-"""The options several `frist` commands share, defined once, and the helpers their bodies use.
+"""The options several `frin` commands share, defined once, and the helpers their bodies use.
 
 Every command that reads a policy folder takes `--policies` the same way, every command
 that decides takes `--as-of`, `--policy` and `--include-drafts` with one help text, and
@@ -7,7 +7,7 @@ that decides takes `--as-of`, `--policy` and `--include-drafts` with one help te
 text into a value with `date_option` and loads its policies with `checked_catalog`, so a
 bad date or a broken policy is reported the same way by every command.
 
-Imported by every `frist` call: nothing heavy at import time.
+Imported by every `frin` call: nothing heavy at import time.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The bodies of the review commands that only draw or scaffold: `frist graph`, `frist new-version`.
+"""The bodies of the review commands that only draw or scaffold: `frin graph`, `frin new-version`.
 
 The review stage (`review.graph`, `review.scaffold`) computes; these parse the options,
 load the policies and print, like every other command body in this package.
@@ -48,8 +48,8 @@ def new_version(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     spec = f"{args.policy}@{effective}" + ("-draft" if args.draft else "")
     print(f"""next steps:
   1. edit the marked figures: the new value, a `source` citing the regulation, the next `review_by`
-  2. frist validate {shown}
-  3. frist diff {base.key} {spec} --format markdown      (every process's cases; also --format html)
+  2. frin validate {shown}
+  3. frin diff {base.key} {spec} --format markdown      (every process's cases; also --format html)
   4. make snapshots      (review and accept the decisions that change: see docs/review.md)
-  5. frist lock          (publish: the version's sha256 goes into policies.lock)""", file=stdout)
+  5. frin lock          (publish: the version's sha256 goes into policies.lock)""", file=stdout)
     return ExitCode.OK

@@ -1,4 +1,4 @@
-"""`frist timeline`: project a case forward and render it as text, markdown, JSON or HTML.
+"""`frin timeline`: project a case forward and render it as text, markdown, JSON or HTML.
 
 Every format renders the same records (`timeline_json`): per decision its date, the
 versions in force (and when they changed), the action and rule, the step's fee and payment

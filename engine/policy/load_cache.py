@@ -1,4 +1,4 @@
-"""A cache of loaded policy files, so a cold `frist decide` does not re-parse every version.
+"""A cache of loaded policy files, so a cold `frin decide` does not re-parse every version.
 
 Loading (YAML with spans, schema check, parsing every expression) is most of a cold run,
 and policy files rarely change between runs. Only the load is cached: type checking and
@@ -19,9 +19,9 @@ An entry cannot be poisoned (issue 13):
 * the folder is kept under a size cap (`$FRIST_CACHE_MAX_MB`, default 64): after a
   write, the least recently used entries are removed until it is under three quarters.
 
-The folder is `$FRIST_CACHE_DIR`, else the platform's user cache folder for `frist`
-(platformdirs: `$XDG_CACHE_HOME/frist` or `~/.cache/frist` on Linux,
-`~/Library/Caches/frist` on macOS, `%LOCALAPPDATA%\\frist\\Cache` on Windows).
+The folder is `$FRIST_CACHE_DIR`, else the platform's user cache folder for `frist-inkasso`
+(platformdirs: `$XDG_CACHE_HOME/frist-inkasso` or `~/.cache/frist-inkasso` on Linux,
+`~/Library/Caches/frist-inkasso` on macOS, `%LOCALAPPDATA%\\frist-inkasso\\Cache` on Windows).
 `FRIST_NO_CACHE=1` turns the cache off (the folder and the key: `core.cache_folder`). A cache that cannot be read or written is
 skipped, never an error: it only ever saves time.
 """

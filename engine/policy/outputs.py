@@ -46,8 +46,8 @@ class Output:
     label:       key of `WORDS[lang]["outputs"]` (explain/words.py): the nb/en words.
     description: what it means, for the JSON Schemas.
     form:        VALUE or PRODUCT (see the module docstring).
-    diff:        `frist diff` compares it (a product by its amount).
-    timeline:    how `frist timeline` shows it: None (not at all), "field" (in each row's
+    diff:        `frin diff` compares it (a product by its amount).
+    timeline:    how `frin timeline` shows it: None (not at all), "field" (in each row's
                  JSON), "cost" (also the fee column), "when" (also the deadline column:
                  the first "when" output the decision gives, after `when_prefix`).
     law:         how a constraint sees it as `decision.<name>` (engine/policy/record.py):

@@ -1,7 +1,7 @@
-"""Boundary cases for `frist validate`: every process decided where its thresholds bite.
+"""Boundary cases for `frin validate`: every process decided where its thresholds bite.
 
 For each process version and each version of the policies it uses (drafts included) the
-search walks the ladder as `frist timeline` does, from a set of start cases: claims
+search walks the ladder as `frin timeline` does, from a set of start cases: claims
 around every salær band limit (± 1 øre), consumer and business, with and without VAT,
 a history the law forbids (a varsel before the due date, one with a short deadline, a
 70 NOK purring), a debtor who has paid everything. At each state it decides on every day

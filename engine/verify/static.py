@@ -1,4 +1,4 @@
-"""What `frist validate` can tell about a process without a case.
+"""What `frin validate` can tell about a process without a case.
 
 - A rule after one whose `when` is the literal `true`, or whose own `when` is the literal
   `false`, can never fire (an error: the ladder is not what it says).
