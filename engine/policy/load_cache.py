@@ -62,8 +62,11 @@ def package_stamp(name: str) -> str:
     return f"{name}={spec.origin}:{info.st_size}:{info.st_mtime_ns}"
 
 
-def cached_load(path: Path, shown: str, load: Callable[[], Any]) -> Any:
-    """`load()`'s result for this file, from the cache when the file and engine are unchanged."""
+def cached_load(path: Path, shown: str, load: Callable[[], Any], kind: str = "policy") -> Any:
+    """`load()`'s result for this file, from the cache when the file and engine are unchanged.
+
+    `kind` (policy, jurisdictions, locales) is part of the key: the same file loaded by
+    another loader (a locale named as a policy file) is another result, never this one."""
     folder = cache_dir()
     if folder is None:
         return load()
@@ -75,7 +78,7 @@ def cached_load(path: Path, shown: str, load: Callable[[], Any]) -> Any:
     if key is None:
         return load()
     content_sha = hashlib.sha256(content).hexdigest()
-    name = hashlib.sha256(f"{engine_fingerprint()}\0{shown}\0{content_sha}".encode()).hexdigest()
+    name = hashlib.sha256(f"{engine_fingerprint()}\0{kind}\0{shown}\0{content_sha}".encode()).hexdigest()
     entry = folder / f"{name}{_SUFFIX}"
     found = _read_entry(entry, key, shown, content_sha, content)
     if found is not _MISS:
