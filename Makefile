@@ -24,9 +24,10 @@ test: install
 	$(BIN)/python -m pytest
 
 # After an intended change (a new law version, an edited ladder): rewrite the snapshots,
-# list which decisions changed, and show what to review before committing.
+# list which decisions changed, and show what to review before committing. Only the tests
+# that compare with a snapshot run (marked from their `snapshot` fixture in tests/conftest.py).
 snapshots: install
-	$(BIN)/python -m pytest --snapshot-update -p no:cacheprovider
+	$(BIN)/python -m pytest tests -m snapshot --snapshot-update -p no:cacheprovider
 	git --no-pager diff --stat -- tests/__snapshots__
 
 # Build the wheel, install it in a fresh venv, run validate/decide/explain/batch from a

@@ -78,3 +78,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("changed decisions")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "snapshot: the test compares with a stored snapshot (added from its "
+                                       "`snapshot` fixture; `make snapshots` runs only these)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that uses syrupy's `snapshot` fixture, so `make snapshots` (`-m snapshot
+    --snapshot-update`) rewrites the snapshots without running the rest of the suite."""
+    for item in items:
+        if "snapshot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.snapshot)
