@@ -27,6 +27,8 @@ def test_package_data_globs_find_the_files_the_engine_reads():
     shipped = {p for glob in config[IMPORT_PACKAGE] for p in ROOT.glob(glob)}
     assert set((ROOT / "schemas").glob("*.json")) <= shipped
     assert set((ROOT / "policies").rglob("*.yaml")) <= shipped
+    assert set((ROOT / "tests" / "cases").rglob("*.yaml")) <= shipped       # `frin init` copies them
+    assert set((ROOT / "examples").glob("*.yaml")) <= shipped
     assert config[f"{IMPORT_PACKAGE}.engine.lang"] == ["grammar.lark"]
 
 

@@ -98,3 +98,15 @@ def checked_catalog(folders) -> Catalog:
     From the checked-catalog snapshot when the files and the engine are unchanged (check/catalog_cache.py)."""
     from ..check.catalog_cache import checked_catalog as cached
     return cached(folders)
+
+
+def require_policy_folder(folder, command: str) -> None:
+    """A command that writes into the policy folder (new-version, lock) needs one: a usage
+    error (exit 2) saying how to make one, not a policy problem about a missing path."""
+    from pathlib import Path
+
+    from ..core.errors import UsageError
+    if not Path(folder).is_dir():
+        raise UsageError(f"no policy folder `{folder}` here: `frin {command}` works on a policy folder of your own; "
+                         "start one from the bundled catalog with `frin init DIR` (then cd DIR), or name one "
+                         "with --policies DIR")

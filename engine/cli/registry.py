@@ -20,7 +20,7 @@ from typing import Callable
 from . import options as o
 from ..core.names import COMMAND, DISTRIBUTION
 
-__all__ = ["Command", "COMMANDS", "parser", "handler", "EXIT_CODES", "ENVIRONMENT"]
+__all__ = ["Command", "COMMANDS", "parser", "handler", "EXIT_CODES", "ENVIRONMENT", "installed_version"]
 
 EXIT_CODES = {
     0: "clean (warnings only)",
@@ -176,6 +176,15 @@ def _batch(cmd):
     cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def _init(cmd):
+    cmd.add_argument("folder", metavar="DIR", help="the new policy folder (must be new or empty)")
+    cmd.add_argument("--process", action="append", metavar="NAME",
+                     help="a process policy to take (repeatable; default: every process of the jurisdiction); "
+                          "the policies it uses come with it")
+    cmd.add_argument("--jurisdiction", metavar="CODE", help="whose processes to take by default (default: the "
+                                                             "bundled catalog's default, NO)")
+
+
 _BLOCKED = {1: "the law forbids what the process proposed (the decision is blocked), or a rule cannot be evaluated"}
 
 COMMANDS = (
@@ -234,6 +243,12 @@ COMMANDS = (
             ("frin batch cases.parquet -o decisions.parquet --policy kravia --as-of 2026-03-02",
              "frin batch cases.jsonl -o decisions.jsonl --strict --format json"),
             _batch, ".batch:batch", {2: "invalid input or usage; with --strict, the first rejected row"}),
+    Command("init", "start a policy folder of one's own from the bundled catalog",
+            "Write a policy folder of one's own into DIR from the bundled catalog: the law, the chosen processes "
+            "and their case corpus, the jurisdiction and locales, the schemas (for editors), policies.lock, a "
+            "pre-commit config and a GitHub Actions workflow. Every command then works in DIR.",
+            ("frin init my-policies", "frin init my-policies --process kravia --process egeninkasso"),
+            _init, ".review:init", {2: "invalid usage: DIR is not empty, or an unknown policy or jurisdiction"}),
 )
 
 _BY_NAME = {c.name: c for c in COMMANDS}
@@ -245,13 +260,13 @@ def _version(top: argparse.ArgumentParser) -> None:
     class Version(argparse.Action):
         def __call__(self, parser, namespace, values, option_string=None):
             from ..policy.catalog_source import BUNDLED
-            print(f"{COMMAND} ({DISTRIBUTION}) {_installed_version()} (policies: {BUNDLED})")
+            print(f"{COMMAND} ({DISTRIBUTION}) {installed_version()} (policies: {BUNDLED})")
             parser.exit()
 
     top.add_argument("--version", nargs=0, action=Version, help="print the version and exit")
 
 
-def _installed_version() -> str:
+def installed_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
     try:
         return version(DISTRIBUTION)

@@ -97,6 +97,10 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """`frin lock [PATH ...] [--check] [--rewrite|--forget|--allow-backdated NAME@VERSION ...]`."""
     from ..check.pipeline import load_catalog
     from .lock_checks import guard_problems
+    for path in args.paths:
+        if not Path(path).exists():
+            raise UsageError(f"no policy folder `{path}` here: `frin lock` records the versions of a policy folder "
+                             "of your own; start one from the bundled catalog with `frin init DIR` (then cd DIR)")
     catalog, problems = load_catalog(args.paths)
     errors = [d for d in problems if d.is_error]
     if errors:
