@@ -3,16 +3,16 @@
 The Python API (api/python.py), imported lazily so importing the package stays cheap
 (`frist_inkasso.engine` when installed, `engine` in the checkout):
 
-    decide(case, ...) -> Decided          one case, from a file or a mapping
-    explain(case, lang=...) -> Explained  the decision and its explanation for a person
+    decide_case(case, ...) -> Decided          one case, from a file or a mapping
+    explain_case(case, lang=...) -> Explained  the decision and its explanation for a person
     decide_table(table, ...) -> DecidedTable   a whole table (the `batch` extra: polars, pyarrow)
     decide_batch(table, ...)              the table API underneath (decisions only; rejects in a list)
 """
 from __future__ import annotations
 
-__all__ = ["decide", "explain", "decide_table", "decide_batch", "Decided", "Explained", "DecidedTable"]
+__all__ = ["decide_case", "explain_case", "decide_table", "decide_batch", "Decided", "Explained", "DecidedTable"]
 
-_API = {"decide", "explain", "decide_table", "Decided", "Explained", "DecidedTable"}
+_API = {"decide_case", "explain_case", "decide_table", "Decided", "Explained", "DecidedTable"}
 
 
 def __getattr__(name: str):

@@ -83,6 +83,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_configure(config):
     config.addinivalue_line("markers", "snapshot: the test compares with a stored snapshot (added from its "
                                        "`snapshot` fixture; `make snapshots` runs only these)")
+    config.addinivalue_line("markers", "heavy: builds or installs something (a wheel, a venv); runs in CI with "
+                                       "the rest, `-m 'not heavy'` leaves it out locally")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -38,6 +38,7 @@ OTHER = {
     "make test": "runs this suite",
     "make snapshots": "runs the snapshot tests with --snapshot-update (test_loop.py runs the update it does)",
     "git diff": "shows the working tree's changes",
+    "cd my-policies": "enters the folder `frin init` made (it holds the files the README's commands read, as this workspace does; tests/test_init.py runs them there)",
     "git add": "stages files",
     "pre-commit": "runs the hooks, i.e. `frin validate FILE...` (run here)",
     ".venv/bin/pip": "installs packages",
@@ -144,7 +145,7 @@ def _retarget(workspace: Path, argv: list[str], shown: str = "") -> tuple[list[s
 def _run(workspace: Path, monkeypatch, argv: list[str], scratch: Path, stdin: str | None = None) -> tuple[int, str, str]:
     """Run in a fresh copy when the command writes files (lock, new-version, batch); else in place."""
     argv, _ = _retarget(workspace, argv)
-    writes = argv[:1] in (["lock"], ["new-version"], ["batch"]) and "--check" not in argv
+    writes = argv[:1] in (["lock"], ["new-version"], ["batch"], ["init"]) and "--check" not in argv
     where = workspace
     if writes:
         where = scratch / "ws"

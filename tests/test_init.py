@@ -117,8 +117,8 @@ def test_commands_that_write_a_policy_folder_need_one(tmp_path, monkeypatch, run
 
 # --- the hooks and the workflow on a scratch git repository --------------------------------
 
-def _env(repo: Path) -> dict:
-    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1",
+def _env(repo: Path, bin_dir: Path = BIN) -> dict:
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1",
             "GITHUB_STEP_SUMMARY": str(repo.parent / "summary.md"), "BASE": "origin/main"}
 
 
@@ -126,7 +126,7 @@ def _git(repo: Path, *args: str) -> str:
     return subprocess.run(GIT + ["-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
 
 
-def run_hooks(repo: Path) -> list[tuple[str, int, str]]:
+def run_hooks(repo: Path, bin_dir: Path = BIN) -> list[tuple[str, int, str]]:
     """Each hook of .pre-commit-config.yaml on the staged files, as pre-commit runs it."""
     staged = _git(repo, "diff", "--cached", "--name-only", "--diff-filter=AM").split()
     config = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
@@ -136,12 +136,12 @@ def run_hooks(repo: Path) -> list[tuple[str, int, str]]:
         if not files:
             continue
         argv = shlex.split(hook["entry"]) + (files if hook.get("pass_filenames", True) else [])
-        done = subprocess.run(argv, cwd=repo, env=_env(repo), capture_output=True, text=True, timeout=300)
+        done = subprocess.run(argv, cwd=repo, env=_env(repo, bin_dir), capture_output=True, text=True, timeout=300)
         out.append((hook["id"], done.returncode, done.stdout + done.stderr))
     return out
 
 
-def run_workflow(repo: Path) -> list[tuple[str, int, str]]:
+def run_workflow(repo: Path, bin_dir: Path = BIN) -> list[tuple[str, int, str]]:
     """The `run:` steps of .github/workflows/policies.yml (not `pip install`), in order."""
     workflow = yaml.safe_load((repo / ".github/workflows/policies.yml").read_text(encoding="utf-8"))
     out = []
@@ -149,7 +149,7 @@ def run_workflow(repo: Path) -> list[tuple[str, int, str]]:
         script = step.get("run")
         if script is None or script.startswith("pip install"):
             continue
-        done = subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=_env(repo), capture_output=True,
+        done = subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=_env(repo, bin_dir), capture_output=True,
                               text=True, timeout=600)
         out.append((step.get("name", script), done.returncode, done.stdout + done.stderr))
     return out

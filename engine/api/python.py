@@ -1,10 +1,13 @@
 """The Python API, for programs that decide cases without the command line.
 
     from frist_inkasso import engine          # in a source checkout: import engine
-    decided = engine.decide("case.yaml")                       # or a dict, as a case file holds it
+    decided = engine.decide_case("case.yaml")                  # or a dict, as a case file holds it
     decided.action, decided.fee, decided.amounts["total"]      # 'send_inkassovarsel', Decimal('38.00'), ...
-    print(engine.explain("case.yaml", lang="nb").text)
+    print(engine.explain_case("case.yaml", lang="nb").text)
     result = engine.decide_table(table, policy="kravia")       # Arrow or Polars in, same kind out
+
+The names are `decide_case` and `explain_case`, not `decide`/`explain`: those are the
+engine's stage packages, and once imported a package shadows a function of its name.
 
 Why a layer of its own: the engine's `Decision` carries bindings, checked rules and a trace
 (what explain needs); a caller wants the answer as plain typed data, the same the decision
@@ -22,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
-__all__ = ["Decided", "Explained", "DecidedTable", "decide", "explain", "decide_table"]
+__all__ = ["Decided", "Explained", "DecidedTable", "decide_case", "explain_case", "decide_table"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class Explained:
 @dataclass(frozen=True)
 class DecidedTable:
     """A table's decisions (the input's kind: `pyarrow.Table` or `polars.DataFrame`) and its
-    rejected rows, one dict each (row, case_id, field, problem): no row is dropped silently."""
+    rejected rows, one dict per problem (row, case_id, field, problem): no row is dropped silently."""
 
     decisions: Any
     rejects: list[dict]
@@ -91,20 +94,31 @@ def _as_of(as_of: dt.date | str | None) -> dt.date | None:
     return date_option(str(as_of), "as_of")
 
 
+def _plain(value: Any) -> Any:
+    """A case mapping's values as a case file writes them: dates ISO, amounts as text."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, Decimal)):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
 def _case(case: str | Path | Mapping):
     from ..policy.case import case_from_data, load_case
     if isinstance(case, Mapping):
-        return case_from_data(dict(case))
+        return case_from_data(_plain(case))
     return load_case(case)
 
 
 def _decide(case, policy, as_of, policies, include_drafts, trace):
     from ..check.catalog_cache import checked_catalog
-    from ..decide.decision import decide_case
+    from ..decide.decision import decide_case as decide_loaded
     loaded = _case(case)
     catalog = checked_catalog([_folder(policies)])
     day = _as_of(as_of) or loaded.data.get("as_of") or catalog.today(policy or loaded.data.get("policy"))
-    return catalog, decide_case(catalog, loaded, day, policy, include_drafts, trace=trace, fast=not trace)
+    return catalog, decide_loaded(catalog, loaded, day, policy, include_drafts, trace=trace, fast=not trace)
 
 
 def _typed(decision) -> Decided:
@@ -121,7 +135,7 @@ def _typed(decision) -> Decided:
         warnings=tuple(data["warnings"]), json=data)
 
 
-def decide(case: str | Path | Mapping, *, policy: str | None = None, as_of: dt.date | str | None = None,
+def decide_case(case: str | Path | Mapping, *, policy: str | None = None, as_of: dt.date | str | None = None,
            policies: str | Path | None = None, include_drafts: bool = False) -> Decided:
     """Decide one case: a case file's path, or its data as a mapping (as the file would hold it).
 
@@ -130,7 +144,7 @@ def decide(case: str | Path | Mapping, *, policy: str | None = None, as_of: dt.d
     return _typed(_decide(case, policy, as_of, policies, include_drafts, trace=False)[1])
 
 
-def explain(case: str | Path | Mapping, *, lang: str | None = None, policy: str | None = None,
+def explain_case(case: str | Path | Mapping, *, lang: str | None = None, policy: str | None = None,
             as_of: dt.date | str | None = None, policies: str | Path | None = None,
             markdown: bool = False, include_drafts: bool = False) -> Explained:
     """Decide a case and explain the decision for a person (`lang`: one of the jurisdiction's
