@@ -45,3 +45,14 @@ def test_a_used_policy_in_a_parameter_says_what_to_do(tmp_path, run_cli):
     uses = re.findall(r"error\[unknown-name\]: (.*)", out)
     assert uses and all(u == "`handover_min_days` cannot be used here: its own value has an error" for u in uses)
     assert "did you mean" not in out
+
+
+def test_one_charge_is_explained_once(run_cli):
+    """kravia's tungt rule charges its salær as the step's fee (`fee: tungt_salaer`, `salaer:
+    tungt_salaer`): one charge, so one line (was `gebyr 600,00 kr` and `salær 600,00 kr`)."""
+    code, out, _ = run_cli("explain", "examples/tungt-salaer.yaml", "--lang", "nb")
+    decision = out.split("\n\n")[1]
+    charged = [l for l in decision.splitlines() if l.strip().startswith(("gebyr", "salær"))]
+    assert len(charged) == 1 and charged[0].strip().startswith("gebyr") and charged[0].endswith("kr (salær)"), charged
+    code, out, _ = run_cli("explain", "examples/tungt-salaer.yaml", "--lang", "en")
+    assert any(l.strip().startswith("fee") and l.endswith("NOK (salær)") for l in out.splitlines())

@@ -68,13 +68,14 @@ class Output:
     when_prefix: str = ""
     law: str | None = None
     required: bool = False
+    part_of: str | None = None      # another output this one is a part of (the salær is charged as the fee)
 
 
 OUTPUTS: tuple[Output, ...] = (
     Output("fee", T.MONEY, "fee", "What this step adds to the debtor's costs.", timeline="cost", law="charge",
            required=True),
     Output("salaer", T.MONEY, "salaer", "The salær this step charges, where one applies.", law="charge",
-           required=True),
+           required=True, part_of="fee"),
     Output("commission", T.MONEY, "commission",
            "The collector's commission where one applies: rate × basis, rounded to the øre.",
            form=PRODUCT, timeline=None, required=True),
