@@ -107,10 +107,7 @@ def add_days(date: dt.date, days: int) -> dt.date:
     >>> add_days(dt.date(2024, 2, 28), 1), add_days(dt.date(2026, 12, 18), 14)
     (datetime.date(2024, 2, 29), datetime.date(2027, 1, 1))
     """
-    try:
-        return _pendulum_add()(date, days=days)
-    except (OverflowError, ValueError):
-        raise DateRangeError(f"{date} + {days} day(s) is beyond the calendar") from None
+    return _moved(date, days, "day")
 
 
 def add_months(date: dt.date, months: int) -> dt.date:
@@ -119,10 +116,7 @@ def add_months(date: dt.date, months: int) -> dt.date:
     >>> add_months(dt.date(2026, 1, 31), 1), add_months(dt.date(2024, 2, 29), 12)
     (datetime.date(2026, 2, 28), datetime.date(2025, 2, 28))
     """
-    try:
-        return _pendulum_add()(date, months=months)
-    except (OverflowError, ValueError):
-        raise DateRangeError(f"{date} + {months} month(s) is beyond the calendar") from None
+    return _moved(date, months, "month")
 
 
 def add_duration(date: dt.date, duration: int | Months) -> dt.date:
@@ -167,6 +161,14 @@ def duration_words(count: int, unit: str, language: str) -> str | None:
         return None
     pattern = words.translation(f"units.{unit}.{words.plural(abs(count))}")
     return pattern.format(count) if isinstance(pattern, str) else None
+
+
+def _moved(date: dt.date, count: int, unit: str) -> dt.date:
+    try:
+        add = _pendulum_add()
+        return add(date, days=count) if unit == "day" else add(date, months=count)
+    except (OverflowError, ValueError):             # past year 9999 or before year 1
+        raise DateRangeError(f"{date} + {count} {unit}(s) is beyond the calendar") from None
 
 
 @cache
