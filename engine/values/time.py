@@ -152,15 +152,23 @@ def duration_words(count: int, unit: str, language: str) -> str | None:
     >>> duration_words(14, "day", "se") is None
     True
     """
-    if unit not in ("day", "month") or not _LANGUAGE.fullmatch(language):
-        return None
-    from pendulum.locales.locale import Locale
-    try:
-        words = Locale.load(language)
-    except ValueError:                                 # no such locale in pendulum
+    words = _pendulum_words(language) if unit in ("day", "month") else None
+    if words is None:
         return None
     pattern = words.translation(f"units.{unit}.{words.plural(abs(count))}")
     return pattern.format(count) if isinstance(pattern, str) else None
+
+
+@cache
+def _pendulum_words(language: str):
+    """pendulum's locale for `language`, or None (asked once: a miss looks in its package folder)."""
+    if not _LANGUAGE.fullmatch(language):
+        return None
+    from pendulum.locales.locale import Locale
+    try:
+        return Locale.load(language)
+    except ValueError:                                 # no such locale in pendulum
+        return None
 
 
 def _moved(date: dt.date, count: int, unit: str) -> dt.date:
