@@ -236,3 +236,16 @@ def test_columnar_date_arithmetic_agrees_with_pendulum():
             mismatches = [(r, g, w) for r, g, w in zip(picked.iter_rows(), map(from_day, got.get_column("out")), expected)
                           if g != w]
             assert not mismatches, (entry.op, str(entry.left), str(entry.right), label, mismatches[:5])
+
+
+
+def test_frist_help_does_not_import_pendulum():
+    """`frist --help` imports engine.values.time but reads and computes no date, so pendulum
+    (its cost: bench/README.md, "pendulum") stays unloaded. A fresh interpreter: this one has it."""
+    import subprocess
+    import sys
+    probe = ("import io, sys, cli; cli.run(['--help'], io.StringIO(), io.StringIO()); "
+             "print('engine.values.time' in sys.modules, 'pendulum' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=POLICIES.parent, capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "True False"), done.stderr
