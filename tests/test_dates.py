@@ -240,7 +240,7 @@ def test_columnar_date_arithmetic_agrees_with_pendulum():
 
 
 def test_frist_help_does_not_import_pendulum():
-    """`frist --help` imports engine.values.time but reads and computes no date, so pendulum
+    """`frin --help` imports engine.values.time but reads and computes no date, so pendulum
     (its cost: bench/README.md, "pendulum") stays unloaded. A fresh interpreter: this one has it."""
     import subprocess
     import sys
