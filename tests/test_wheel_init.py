@@ -100,3 +100,10 @@ def test_the_wheel_init_and_the_law_change_end_green(tmp_path):
     for argv in (["test"], ["validate"]):
         done = frin(*argv, where=mine)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    # a decision under the new law, explained in Norwegian: the inkassovarsel fee is 1/20 of
+    # the new sats in whole kroner (inkassoforskriften § 1-2)
+    done = frin("explain", "examples/consumer-inkassovarsel.yaml", "--as-of", at.date("2027-01-04"), "--lang", "nb",
+                where=mine)
+    assert done.returncode == 0 and "Avgjørelse: send_inkassovarsel" in done.stdout, done.stdout + done.stderr
+    fee = f"{varsel_fee(new_sats).replace('.', ',')} kr"          # 39,00 kr for 780 NOK
+    assert any(l.strip().startswith("gebyr") and l.rstrip().endswith(fee) for l in done.stdout.splitlines()), done.stdout
