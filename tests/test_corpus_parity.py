@@ -33,8 +33,8 @@ LAW = "no-regulation"
 
 
 def fields() -> tuple[str, ...]:
-    """Every field a columnar row can show: the rule's, each registry output, amounts, claims set aside."""
-    return ("action", "rule", "step", *(o.name for o in json_order()), "amounts", "set_aside")
+    """Every field a columnar row can show: the rule's, each registry output, amounts, claims set aside, warnings."""
+    return ("action", "rule", "step", *(o.name for o in json_order()), "amounts", "set_aside", "warnings")
 
 
 @pytest.fixture(scope="module")

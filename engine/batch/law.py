@@ -1,56 +1,92 @@
 """The law in batch: the same constraint check as `decide`, on every columnar decision.
 
-Columnar decisions are judged by `engine.decide.enforce.violations`, the one check
-every path shares, on the row's case and the decision's `record_of(...)`. A row whose
-case holds a recorded fee the law did not allow is re-decided by the scalar evaluator
-(which leaves the fee out and warns); a row whose decision breaks a constraint is taken
-out of the decisions and reported as a violation, never written as a lawful decision.
-Only rows that take a step, charge a cost or hold a recorded fee are judged (the law
-binds nothing else: engine/policy/record.py `binds`).
+`judge_rows` is the one entry point: the batch path asks it, and only it, which columnar
+decisions the law forbids and which rows must be re-decided per case. Columnar decisions
+are judged by `engine.decide.enforce.violations`, the one check every path shares, on the
+row's case and the decision's `record_of(...)`. A row whose case holds a recorded fee the
+law did not allow is re-decided by the scalar evaluator (which leaves the fee out and
+warns); a row whose decision breaks a constraint is taken out of the decisions and
+reported as a violation, never written as a lawful decision.
+
+The check is lazy: nothing is turned into Python values unless the bound versions carry a
+constraint, and then only the rows the law can bind (a decision that takes a step or
+charges a cost, engine/policy/record.py `binds`) or whose events record a fee (the
+history judgment) become case dicts; every other row is lawful by construction.
 """
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from ..decide.enforce import constrained, violations
 from ..decide.history import judge_history
-from ..policy.record import record_of
+from ..policy.record import charges, record_of
 from .output import output_columns
 
-__all__ = ["VIOLATIONS", "judge_rows", "violation_rows"]
+__all__ = ["VIOLATIONS", "LawJudgment", "judge_rows", "violation_rows", "HISTORY_REASON"]
 
 VIOLATIONS = {"row": pl.Int64, "case_id": pl.String, "rule": pl.String, "proposed_action": pl.String,
               "constraint": pl.String, "policy": pl.String, "source": pl.String, "problem": pl.String}
+HISTORY_REASON = "a fee recorded in the case's events that the law did not allow (judged per case, the fee left out)"
 
 
-def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: list[dict], include_drafts: bool):
-    """Split columnar decisions: (row numbers to re-decide per case, violation records).
+@dataclass
+class LawJudgment:
+    """What the law says of a chunk of columnar decisions."""
 
-    `decided` holds the decision rows (as written) in the order of `cases`.
+    redo: set[int] = field(default_factory=set)          # rows to re-decide per case (HISTORY_REASON)
+    broken: list[dict] = field(default_factory=list)     # one `violation_rows` record per constraint broken
+    judged: int = 0                                      # rows checked one by one (case dicts built)
+
+
+def _binding_rows(decided: pl.DataFrame) -> pl.Expr:
+    """Decisions the law binds: a step taken or a cost charged (as `record.binds`)."""
+    expr = pl.col("step").is_not_null()
+    for name in charges():
+        if name in decided.columns:
+            expr = expr | (pl.col(name).fill_null(0) != 0)
+    return expr
+
+
+def _fee_rows(cases: pl.DataFrame) -> pl.Series:
+    """Cases whose events record a fee (their history is judged)."""
+    if "events" not in cases.columns:
+        return pl.Series([False] * cases.height, dtype=pl.Boolean)
+    fees = pl.col("events").list.eval(pl.element().struct.field("fee").fill_null(0) != 0).list.any()
+    return cases.select(fees.fill_null(False)).to_series()
+
+
+def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
+               include_drafts: bool) -> LawJudgment:
+    """Judge columnar decisions: the rows to re-decide per case and the violation records.
+
+    `decided` holds the decision rows (as written) in the order of `cases` (the case frame
+    they were decided from, `columnar.frame`).
     """
-    if not any(constrained(catalog.bind(main, d, include_drafts), main.name) for d in _days(decided)):
-        return set(), []
-    redo, found = set(), []
+    from ..columnar.frame import cases_from_frame
+    out = LawJudgment()
+    if not decided.height or not constrained(bindings, main.name):
+        return out
+    need = decided.select(_binding_rows(decided)).to_series() | _fee_rows(cases)
+    if not need.any():
+        return out
     wanted = ["row", "case_id", "as_of", "rule", "action", "step", "amount_total"] + [c for c, _ in output_columns()]
-    rows = decided.select([c for c in wanted if c in decided.columns]).to_dicts()
-    for row, case in zip(rows, cases):
+    rows = decided.filter(need).select([c for c in wanted if c in decided.columns]).to_dicts()
+    dicts = cases_from_frame(cases.filter(need), steps)
+    out.judged = len(rows)
+    for row, case in zip(rows, dicts):
         if any(e["fee"] for e in case.get("events") or ()):
             _, warnings = judge_history(catalog, main, case, include_drafts)
             if warnings:
-                redo.add(row["row"])
+                out.redo.add(row["row"])
                 continue
         record = record_of(row["action"], row["step"], row, row.get("amount_total"))
         broken = violations(bindings, main.name, case, row["as_of"], record)
-        found.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
-    return redo, found
+        out.broken.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
+    return out
 
 
 def violation_rows(row: int, case_id: str, rule: str, action: str, broken) -> list[dict]:
     return [{"row": row, "case_id": case_id, "rule": rule, "proposed_action": action, "constraint": v.name,
              "policy": v.policy, "source": v.constraint.source, "problem": v.constraint.said("en")} for v in broken]
-
-
-def _days(decided: pl.DataFrame) -> list[dt.date]:
-    return decided.get_column("as_of").unique().to_list() if decided.height else []

@@ -36,6 +36,7 @@ class BatchSummary:
     bugs: int = 0
     actions: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    report: object = None           # engine.batch.api.BatchReport: per-case rows and why, warning counts
 
     @property
     def accounted(self) -> bool:
@@ -50,7 +51,8 @@ class BatchSummary:
                 "problems": self.problems, "accounted": self.accounted, "output": self.output,
                 "rejects": self.rejects_file,
                 "actions": dict(sorted(self.actions.items(), key=lambda kv: (-kv[1], kv[0]))),
-                "internal_errors": self.bugs, "seconds": round(self.seconds, 3), "exit_code": int(self.exit_code)}
+                "internal_errors": self.bugs, "seconds": round(self.seconds, 3), "exit_code": int(self.exit_code),
+                **(self.report.to_dict() if self.report is not None else {})}
 
     def to_text(self) -> str:
         lines = [f"decided {self.decided} case(s) in {self.seconds:.1f} s → {self.output}"]
@@ -58,6 +60,12 @@ class BatchSummary:
             lines.append(f"  {action:<32} {count:>10}")
         if self.rejected:
             lines.append(f"rejected {self.rejected} row(s) ({self.problems} problem(s)) → {self.rejects_file}")
+        report = self.report
+        if report is not None and report.warnings:
+            lines.append(f"{report.rows_with_warnings} decision(s) carry {report.warnings} warning(s) (column `warnings`)")
+        for reason, count in (report.per_case.items() if report is not None else ()):
+            first = ", ".join(map(str, report.per_case_rows.get(reason, [])))
+            lines.append(f"decided per case: {count} row(s) (rows {first}{', …' if count > 10 else ''}): {reason}")
         if self.bugs:
             lines.append(f"{self.bugs} row(s) hit an internal error (a bug; see the rejects file and please report it)")
         lines.append(f"{self.rows} input row(s) = {self.decided} decided + {self.rejected} rejected")
@@ -83,7 +91,7 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from tqdm import tqdm
 
     from ..core.errors import UsageError
-    from ..batch.api import INTERNAL, decide_table
+    from ..batch.api import INTERNAL, BatchReport, decide_table
     from ..batch.io import REJECT_COLUMNS, decision_sink, format_of, read_cases, rejects_sink
     from ..batch.layout import ROW, describe_reject
     from ..batch.sink import check_targets
@@ -92,7 +100,7 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     rejects_file = _rejects_path(args)
     check_targets([args.input], {"--output": args.output, "--rejects": rejects_file})
     started = time.perf_counter()
-    summary = BatchSummary(args.input, args.output, rejects_file)
+    summary = BatchSummary(args.input, args.output, rejects_file, report=BatchReport())
     decisions, rejects = decision_sink(args.output), rejects_sink(rejects_file)
     bar = tqdm(desc="deciding", unit=" cases", file=stderr, disable=True if args.no_progress else None, leave=False)
     try:
@@ -101,7 +109,7 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             decided_rows: list[int] = []
             if chunk.height:
                 decided, problems = decide_table(chunk, args.policy, args.as_of, args.policies, args.include_drafts,
-                                                 ignore_unknown=args.ignore_unknown)
+                                                 ignore_unknown=args.ignore_unknown, report=summary.report)
                 if decided.height:
                     decided_rows = decided.get_column("row").to_list()
                     decisions.add(decided)
