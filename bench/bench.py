@@ -100,7 +100,8 @@ def prepare(name, cols, rows, sample):
                 return [decide(c, d)[0] for c, d in batch]
         return (lambda i: run(pairs[i:i + 1])), run, pairs, lambda out: [actions[i] for i in out]
     import polars as pl
-    from engine.batch.layout import ROW, to_case_frame
+    from engine.batch.layout import ROW
+    from engine.batch.validate import to_case_frame
     from engine.columnar.program import evaluate
     flat = workload.flat_frame(cols).with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
     frame, rejects = to_case_frame(flat, main.version.steps, flat.get_column("as_of"))

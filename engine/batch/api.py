@@ -19,7 +19,8 @@ from ..core.errors import CaseError, PolicyError, UsageError
 from ..check.pipeline import Catalog, load_catalog
 from ..values.time import parse_date
 from .group import INTERNAL, BatchReport, decide_group
-from .layout import REJECTS, ROW, describe_reject, rejects_of, to_case_frame
+from .layout import REJECTS, ROW, describe_reject, rejects_of
+from .validate import to_case_frame
 
 __all__ = ["decide_batch", "decide_table", "catalog_for", "INTERNAL", "BatchReport", "CHUNK_ROWS"]
 

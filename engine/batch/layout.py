@@ -22,7 +22,8 @@ from ..core.schema_check import load_schema
 from ..values.money import MAX_AMOUNT
 from ..values.time import DATE_MAX, DATE_MIN
 
-__all__ = ["to_case_frame", "ROW", "REJECTS", "rejects_of", "describe_reject"]
+__all__ = ["checked_case_frame", "convert_flagged", "ROW", "REJECTS", "rejects_of", "describe_reject",
+           "source_column", "schema_defaults"]
 
 ROW = "__input_row"
 REJECTS = {"row": pl.Int64, "field": pl.String, "problem": pl.String}   # a reject before its case_id is joined
@@ -43,7 +44,7 @@ def describe_reject(reject: dict) -> str:
 
 
 @lru_cache(maxsize=1)
-def _defaults() -> dict[str, object]:
+def schema_defaults() -> dict[str, object]:
     """Schema defaults by dotted name (`debtor.vat_registered`, `claims.credited`)."""
     root = load_schema("case.schema.json")
     out = {}
@@ -58,6 +59,12 @@ def _defaults() -> dict[str, object]:
 
 def _convert(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, label: pl.Expr, default=None) -> tuple[pl.Expr, pl.Expr]:
     """(value in frame form, problem text or null) for one input column."""
+    value, flag, problem = convert_flagged(raw, dtype, typ, default)
+    return value, problem
+
+
+def convert_flagged(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, default=None) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(value in frame form, Boolean: the value has a problem, problem text or null) for one input column."""
     inner = T.unwrap(typ)
     required = not isinstance(typ, T.Optional) and default is None
     if default is not None:
@@ -109,10 +116,12 @@ def _convert(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, label: pl.Expr, defa
             f"`{{}}` is outside the years Frist supports ({DATE_MIN.year}–{DATE_MAX.year})", raw.cast(pl.String))).otherwise(bad)
     problem = pl.when(missing & required).then(pl.lit("is required")) \
         .when(~missing & ~ok.fill_null(False)).then(bad).otherwise(pl.lit(None, dtype=pl.String))
-    return value, problem
+    flag = (missing & required) if required else pl.lit(False)
+    flag = flag | (~missing & ~ok.fill_null(False))
+    return value, flag, problem
 
 
-def _source(frame: pl.DataFrame, name: str) -> str | None:
+def source_column(frame: pl.DataFrame, name: str) -> str | None:
     root, _, sub = name.partition(".")
     for candidate in (f"{root}_{sub}", name) if sub else (name,):
         if candidate in frame.columns:
@@ -182,13 +191,12 @@ def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[di
     return long.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(ROW).alias("__item"))
 
 
-def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(case frame of the valid rows, with ROW; rejects: row, field, problem).
-
-    `frame` must carry ROW (the 1-based input row); `as_of` gives each row's decision date.
-    """
+def checked_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(case frame of the valid rows, with ROW; rejects: row, field, problem), every row through the
+    item-by-item checks that name each problem. `frame` must carry ROW (the 1-based input row);
+    `as_of` gives each row's decision date. `validate.to_case_frame` is the fast way in."""
     columns = root_columns(steps)
-    defaults = _defaults()
+    defaults = schema_defaults()
     out = {ROW: pl.col(ROW), AS_OF: pl.lit(as_of.cast(pl.Date).cast(pl.Int32))}
     problems: list[pl.DataFrame] = []
     lists: dict[str, pl.DataFrame] = {}
@@ -198,7 +206,7 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
         if isinstance(T.unwrap(typ), T.ListOf):
             lists[name] = typ
             continue
-        source = _source(frame, name)
+        source = source_column(frame, name)
         raw = pl.col(source) if source else pl.lit(None)
         dtype = frame.schema[source] if source else pl.Null
         value, problem = _convert(raw, dtype, typ, pl.lit(name), defaults.get(name))
