@@ -88,15 +88,16 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     aside, suspect = result.aside, result.suspect & ~result.aside
     law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts)
     report.law_judged += law.judged
-    broken_rows = {b["row"] for b in law.broken} - law.redo
-    law_rows = [b for b in law.broken if b["row"] in broken_rows]
     redo = rows.is_in(sorted(law.redo)) & ~aside & ~suspect
     report.add_rows(SET_ASIDE_REASON, rows.filter(aside).to_list())
     report.add_rows(SUSPECT_REASON, rows.filter(suspect).to_list())
     report.add_rows(HISTORY_REASON, rows.filter(redo).to_list())
     again_mask = aside | suspect | redo
+    # a row decided again per case is judged there (its columnar decision does not stand for it)
+    broken_rows = {b["row"] for b in law.broken} - set(rows.filter(again_mask).to_list())
+    law_rows = [b for b in law.broken if b["row"] in broken_rows]
     if broken_rows:
-        keep = ~rows.is_in(sorted(broken_rows)) | again_mask
+        keep = ~rows.is_in(sorted(broken_rows))
         cases, table, again_mask = cases.filter(keep), table.filter(keep), again_mask.filter(keep)
     rejects: list[pl.DataFrame] = []
     if again_mask.any():
