@@ -21,7 +21,8 @@ import polars as pl
 
 from ..decide.enforce import constrained, violations
 from ..decide.history import judge_history
-from ..policy.record import charges, record_of
+from ..policy.record import record_of
+from .law_columns import binds, judge_columns
 from .output import output_columns
 
 __all__ = ["VIOLATIONS", "LawJudgment", "judge_rows", "violation_rows", "HISTORY_REASON"]
@@ -40,15 +41,6 @@ class LawJudgment:
     judged: int = 0                                      # rows checked one by one (case dicts built)
 
 
-def _binding_rows(decided: pl.DataFrame) -> pl.Expr:
-    """Decisions the law binds: a step taken or a cost charged (as `record.binds`)."""
-    expr = pl.col("step").is_not_null()
-    for name in charges():
-        if name in decided.columns:
-            expr = expr | (pl.col(name).fill_null(0) != 0)
-    return expr
-
-
 def _fee_rows(cases: pl.DataFrame) -> pl.Series:
     """Cases whose events record a fee (their history is judged)."""
     if "events" not in cases.columns:
@@ -62,28 +54,47 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     """Judge columnar decisions: the rows to re-decide per case and the violation records.
 
     `decided` holds the decision rows (as written) in the order of `cases` (the case frame
-    they were decided from, `columnar.frame`).
+    they were decided from, with ROW). The constraints are judged as columns
+    (`law_columns.judge_columns`); a row they cannot stand for, and the history of a case
+    that records a fee, are judged one by one.
     """
     from ..columnar.frame import cases_from_frame
+    from .layout import ROW
     out = LawJudgment()
     if not decided.height or not constrained(bindings, main.name):
         return out
-    need = decided.select(_binding_rows(decided)).to_series() | _fee_rows(cases)
-    if not need.any():
+    bound = decided.select(binds(decided)).to_series()
+    fee = _fee_rows(cases)
+    columns = judge_columns(bindings, main.name, decided, cases.drop(ROW), steps)
+    one_by_one = (bound if columns is None else bound & columns.unsure) | fee
+    if columns is not None:
+        by_columns = ~one_by_one
+        for violation, broken in columns.broken:
+            hit = decided.filter(broken & by_columns).select("row", "case_id", "rule", "action")
+            for r, c, rule, a in hit.iter_rows():
+                out.broken.extend(violation_rows(r, c, rule, a, [violation]))
+        out.broken.sort(key=lambda v: v["row"])       # stable: a row's constraints stay in file order
+    if not one_by_one.any():
         return out
     wanted = ["row", "case_id", "as_of", "rule", "action", "step", "amount_total"] + [c for c, _ in output_columns()]
-    rows = decided.filter(need).select([c for c in wanted if c in decided.columns]).to_dicts()
-    dicts = cases_from_frame(cases.filter(need), steps)
+    rows = decided.filter(one_by_one).select([c for c in wanted if c in decided.columns]).to_dicts()
+    dicts = cases_from_frame(cases.filter(one_by_one), steps)
+    unsure = (bound if columns is None else columns.unsure).filter(one_by_one).to_list()
+    column_verdicts = [] if columns is None else [(v, b.filter(one_by_one).to_list()) for v, b in columns.broken]
     out.judged = len(rows)
-    for row, case in zip(rows, dicts):
+    for i, (row, case, judge_here) in enumerate(zip(rows, dicts, unsure)):
         if any(e["fee"] for e in case.get("events") or ()):
             _, warnings = judge_history(catalog, main, case, include_drafts)
             if warnings:
                 out.redo.add(row["row"])
                 continue
-        record = record_of(row["action"], row["step"], row, row.get("amount_total"))
-        broken = violations(bindings, main.name, case, row["as_of"], record)
-        out.broken.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
+        if columns is not None and not judge_here:
+            found = [v for v, broken in column_verdicts if broken[i]]
+        else:
+            record = record_of(row["action"], row["step"], row, row.get("amount_total"))
+            found = violations(bindings, main.name, case, row["as_of"], record)
+        out.broken.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], found))
+    out.broken.sort(key=lambda v: v["row"])
     return out
 
 
