@@ -31,7 +31,7 @@ from .layout import ROW
 __all__ = ["read_block", "expected_schema"]
 
 _MONEY = r"^-?\d+(\.\d{1,2})?$"
-_SMALL = 64                  # a block this small that Polars cannot parse is checked line by line
+_SMALL = 4                   # a block this small that the reader cannot parse is checked line by line
 
 
 @lru_cache(maxsize=1)
