@@ -22,7 +22,7 @@ import polars as pl
 from ..decide.enforce import constrained, violations
 from ..decide.history import judge_history
 from ..policy.record import record_of
-from .law_columns import binds, judge_columns
+from .law_columns import ColumnarJudgment, binds, judge_columns
 from .output import output_columns
 
 __all__ = ["VIOLATIONS", "LawJudgment", "judge_rows", "violation_rows", "HISTORY_REASON"]
@@ -49,6 +49,20 @@ def _fee_rows(cases: pl.DataFrame) -> pl.Series:
     return cases.select(fees.fill_null(False)).to_series()
 
 
+def _judge_bound(bindings, main: str, decided: pl.DataFrame, cases: pl.DataFrame, steps, bound: pl.Series):
+    """`judge_columns` on the rows the law binds only (the others break nothing), spread back over all rows."""
+    if bound.all():
+        return judge_columns(bindings, main, decided, cases, steps)
+    where = bound.arg_true()
+    got = judge_columns(bindings, main, decided.filter(bound), cases.filter(bound), steps) if len(where) else None
+    if got is None:
+        return None if len(where) else ColumnarJudgment([], pl.Series([False] * decided.height))
+
+    def spread(values: pl.Series) -> pl.Series:
+        return pl.Series([False] * decided.height, dtype=pl.Boolean).scatter(where, values)
+    return ColumnarJudgment([(v, spread(b)) for v, b in got.broken], spread(got.unsure))
+
+
 def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
                include_drafts: bool) -> LawJudgment:
     """Judge columnar decisions: the rows to re-decide per case and the violation records.
@@ -65,7 +79,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
         return out
     bound = decided.select(binds(decided)).to_series()
     fee = _fee_rows(cases)
-    columns = judge_columns(bindings, main.name, decided, cases.drop(ROW), steps)
+    columns = _judge_bound(bindings, main.name, decided, cases.drop(ROW), steps, bound)
     one_by_one = (bound if columns is None else bound & columns.unsure) | fee
     if columns is not None:
         by_columns = ~one_by_one
