@@ -62,7 +62,8 @@ def measure(name: str, n: int, reps: int) -> dict:
     return {"impl": name, "sample": sample, "reps": reps, "rate": statistics.median(rates),
             "ratio": statistics.median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
             "plain_rate": statistics.median(base_rates), "latency_us_p50": statistics.median(latencies),
-            "mismatches": mismatches, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "mismatches": mismatches, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            **_machine()}
 
 
 def prepare(name, cols, rows, sample):
@@ -182,7 +183,11 @@ def main() -> None:
     parser.add_argument("--workload", choices=["ladder", "kravia"], default="ladder",
                         help="kravia: the kravia policy with its law (bench/kravia_run.py) instead of the ladder")
     parser.add_argument("--parity", type=int, default=300, help="kravia: rows compared with `frist decide`")
+    parser.add_argument("--threads", type=int, help="Polars threads in every measuring process (POLARS_MAX_THREADS)")
     args = parser.parse_args()
+    if args.threads:
+        import os
+        os.environ["POLARS_MAX_THREADS"] = str(args.threads)      # inherited by the children
     if args.impl == "io":
         print(json.dumps(io_run(args.n, Path(args.workdir), args.reps)))
         return
@@ -204,7 +209,10 @@ def main() -> None:
     for name in args.only:
         results.append(in_child("--impl", name, "--n", str(args.n), "--reps", str(args.reps)))
         print(f"{name}: {results[-1]}", file=sys.stderr)
-    print(f"\n{args.n:,} cases (slow engines on the sample shown), median of {args.reps}\n")
+    import os
+    print(f"\n{args.n:,} cases (slow engines on the sample shown), median of {args.reps}; Polars threads "
+          f"{results[0]['threads']} of {results[0]['cores']} cores; load before/after {results[0]['load']:.1f}/"
+          f"{os.getloadavg()[0]:.1f}\n")
     print("| implementation | decisions/s | ratio vs plain Python [min–max] | latency p50 µs | peak RSS MB | sample | mismatches vs reference |")
     print("|---|---:|---|---:|---:|---:|---:|")
     for r in results:
