@@ -144,8 +144,12 @@ def _decide_chunk(frame: pl.DataFrame, catalog: Catalog, policy: str | None, as_
     keyed = frame.with_columns(days.alias("__day"), specs.alias("__spec"))
     missing = keyed.filter(pl.col("__spec").is_null())
     rejects_parts.append(rejects_of(missing, pl.lit("policy"), pl.lit("names no policy")))
+    # resolve each (policy, date) pair once, then split the rows by the versions bound (not by day)
+    keyed = keyed.filter(pl.col("__spec").is_not_null())
+    pairs = keyed.select("__spec", "__day").unique(maintain_order=True)
     groups: dict[tuple, list] = {}
-    for (spec, day), part in keyed.filter(pl.col("__spec").is_not_null()).group_by(["__spec", "__day"], maintain_order=True):
+    group_of: list[int] = []
+    for spec, day in pairs.iter_rows():
         name, _, pinned = spec.partition("@")
         try:
             main = catalog.resolve(name, day, include_drafts, pinned or None)
@@ -153,13 +157,20 @@ def _decide_chunk(frame: pl.DataFrame, catalog: Catalog, policy: str | None, as_
                 raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
             bindings = catalog.bind(main, day, include_drafts)
         except UsageError as err:
+            group_of.append(-1)
+            part = keyed.filter((pl.col("__spec") == spec) & (pl.col("__day") == day))
             rejects_parts.append(rejects_of(part, pl.lit("policy"), pl.lit(str(err))))
             continue
         key = tuple(sorted(b.version.key for b in bindings.values())) + (main.name, spec)
-        groups.setdefault(key, [main, bindings, spec, []])[3].append(part)
+        if key not in groups:
+            groups[key] = [main, bindings, spec, len(groups)]
+        group_of.append(groups[key][3])
+    pairs = pairs.with_columns(pl.Series("__group", group_of, dtype=pl.Int64))
+    keyed = keyed.join(pairs, on=["__spec", "__day"], how="left", maintain_order="left")
+    parts = keyed.filter(pl.col("__group") >= 0).partition_by("__group", as_dict=True, include_key=False)
     decided, law_rows = [], []
-    for main, bindings, spec, parts in groups.values():
-        part = pl.concat(parts)
+    for main, bindings, spec, index in groups.values():
+        part = parts[(index,)]
         cases, problems = to_case_frame(part, main.version.steps, part.get_column("__day"))
         rejects_parts.append(problems)
         table, found, broken = decide_group(catalog, main, bindings, spec, cases, include_drafts, report)

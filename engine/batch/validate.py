@@ -36,10 +36,6 @@ def _typed_lists(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(**fixes) if fixes else frame
 
 
-def _el(field: str) -> pl.Expr:
-    return pl.element().struct.field(field)
-
-
 def _list_values(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, np.ndarray]:
     """(the items of list column `name` as a frame, one column per field; offsets into it per row)."""
     column = frame.get_column(name)
@@ -71,8 +67,28 @@ def _any_per_row(flags: pl.Series, offsets: np.ndarray) -> np.ndarray:
     return (counts[offsets[1:]] - counts[offsets[:-1]]) > 0
 
 
-def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict) -> tuple[pl.Series, np.ndarray] | None:
-    """(converted list column, per-row conversion flag), or None when the layout has no such column."""
+def _item_rules(name: str, steps: tuple[str, ...]) -> list[pl.Expr]:
+    """The item and cross checks of `layout` (`_item_checks`, `_cross_checks`) over converted items.
+
+    The items frame carries `__as_of` (the row's decision date), `__start` (first item of
+    its list) and, for payments, `__first` (the row's first invoice date).
+    """
+    col = pl.col
+    if name == "claims":
+        return [col("amount") <= 0, (col("credited") < 0) | (col("credited") > col("amount")),
+                col("due") < col("issued"), col("handed_over") > col("__as_of")]
+    if name == "payments":
+        return [col("amount") <= 0, col("date") > col("__as_of"), col("date") < col("__first")]
+    return [col("fee") < 0, ~col("__start") & (col("date") < col("date").shift(1)),
+            ~col("step").is_in(list(steps)), col("date") > col("__as_of")]
+
+
+def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: tuple[str, ...],
+           days: np.ndarray, first: np.ndarray | None) -> tuple[pl.Series, np.ndarray, np.ndarray | None] | None:
+    """(converted list column, per-row flag, per-row first invoice day for claims), or None when the layout has no such column.
+
+    The flag covers the conversion of every item and the item and cross checks (`_item_rules`).
+    """
     item = T.unwrap(typ).item
     struct_type = dtype_of(typ).inner
     if name in frame.columns:
@@ -88,33 +104,33 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict) -> tuple
         dtype = items.schema[field] if field in items.columns else pl.Null
         values[field], flag, _ = convert_flagged(raw, dtype, ftype, defaults.get(f"{name}.{field}"))
         flags.append(flag)
-    converted = items.select(**values, __bad=pl.any_horizontal(flags)) if items.height else \
-        pl.DataFrame(schema={**{f.name: f.dtype for f in struct_type.fields}, "__bad": pl.Boolean})
-    return _as_lists(converted, offsets, struct_type, name), _any_per_row(converted.get_column("__bad"), offsets)
-
-
-def _item_checks(steps: tuple[str, ...]) -> list[pl.Expr]:
-    """The item and cross checks of `layout` (`_item_checks`, `_cross_checks`) as row flags over converted lists."""
-    def any_item(name: str, cond: pl.Expr) -> pl.Expr:
-        return pl.col(name).list.eval(cond.fill_null(False)).list.any().fill_null(False)
-
-    def latest(name: str, field: str) -> pl.Expr:
-        return pl.col(name).list.eval(_el(field)).list.max()
-    first_invoice = pl.col("claims").list.eval(pl.coalesce(_el("issued"), _el("due"))).list.min()
-    return [
-        pl.col("claims").list.len() == 0,
-        any_item("claims", _el("amount") <= 0),
-        any_item("claims", (_el("credited") < 0) | (_el("credited") > _el("amount"))),
-        any_item("claims", _el("due") < _el("issued")),
-        (latest("claims", "handed_over") > pl.col(AS_OF)).fill_null(False),
-        any_item("payments", _el("amount") <= 0),
-        (latest("payments", "date") > pl.col(AS_OF)).fill_null(False),
-        (pl.col("payments").list.eval(_el("date")).list.min() < first_invoice).fill_null(False),
-        any_item("events", _el("fee") < 0),
-        any_item("events", _el("date") < _el("date").shift(1)),
-        any_item("events", ~_el("step").is_in(list(steps))),
-        (latest("events", "date") > pl.col(AS_OF)).fill_null(False),
-    ]
+    fields = [f.name for f in struct_type.fields]
+    if not items.height:
+        empty = pl.DataFrame(schema={f.name: f.dtype for f in struct_type.fields})
+        firsts = np.full(frame.height, np.iinfo(np.int64).min) if name == "claims" else None
+        return _as_lists(empty, offsets, struct_type, name), np.zeros(frame.height, dtype=bool), firsts
+    lengths = np.diff(offsets)
+    starts = np.zeros(len(items), dtype=bool)
+    starts[offsets[:-1][lengths > 0]] = True
+    context = {"__as_of": np.repeat(days, lengths), "__start": starts}
+    if first is not None:
+        context["__first"] = np.repeat(first, lengths)
+    converted = items.select(**values, __bad=pl.any_horizontal(flags)).with_columns(
+        **{k: pl.Series(v) for k, v in context.items()})
+    rules = pl.any_horizontal([r.fill_null(False) for r in _item_rules(name, steps)])
+    checked = converted.select(*fields, bad=pl.col("__bad") | rules,
+                               first=pl.coalesce("issued", "due") if name == "claims" else pl.lit(None))
+    row_bad = _any_per_row(checked.get_column("bad"), offsets)
+    firsts = None
+    if name == "claims":
+        # the earliest issued-or-due day per row (no claim: a day before every payment's)
+        day = checked.get_column("first").cast(pl.Int64).fill_null(np.iinfo(np.int64).max).to_numpy()
+        firsts = np.full(frame.height, np.iinfo(np.int64).min)
+        nonempty = lengths > 0
+        if nonempty.any():
+            firsts[nonempty] = np.minimum.reduceat(day, offsets[:-1][nonempty])
+        firsts[firsts == np.iinfo(np.int64).max] = np.iinfo(np.int64).min
+    return _as_lists(checked.select(fields), offsets, struct_type, name), row_bad, firsts
 
 
 def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.Series] | None:
@@ -126,7 +142,8 @@ def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Serie
         if dtype is not None and not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
             return None
     defaults = schema_defaults()
-    out = {ROW: pl.col(ROW), AS_OF: pl.lit(as_of.cast(pl.Date).cast(pl.Int32))}
+    days_series = as_of.cast(pl.Date).cast(pl.Int32)
+    out = {ROW: pl.col(ROW), AS_OF: pl.lit(days_series)}
     flags: list[pl.Expr] = []
     for name, typ in columns.items():
         if name in lists:
@@ -136,20 +153,25 @@ def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Serie
         out[name], flag, _ = convert_flagged(raw, frame.schema[source] if source else pl.Null, typ, defaults.get(name))
         flags.append(flag)
     base = frame.select(**out, __bad=pl.any_horizontal(flags))
-    bad = base.get_column("__bad").to_numpy()
-    added = []
-    for name, typ in lists.items():
-        got = _lists(frame, name, typ, defaults)
+    bad = base.get_column("__bad").to_numpy().copy()
+    days = days_series.cast(pl.Int64).fill_null(0).to_numpy()
+    added, first = [], None
+    for name in ("claims", "payments", "events"):          # claims first: payments are checked against them
+        typ = lists[name]
+        got = _lists(frame, name, typ, defaults, steps, days, first)
         if got is None:
             added.append(pl.lit([], dtype=dtype_of(typ)).alias(name))
             if name == "claims":
                 bad = np.ones(frame.height, dtype=bool)
+                first = np.full(frame.height, np.iinfo(np.int64).min)
             continue
         added.append(got[0])
         bad = bad | got[1]
+        if name == "claims":
+            first = got[2]
     base = base.drop("__bad").with_columns(added)
-    checks = base.select(pl.any_horizontal(_item_checks(steps)).alias("c")).to_series().to_numpy()
-    return base, pl.Series("bad", bad | checks, dtype=pl.Boolean)
+    no_claims = base.select(pl.col("claims").list.len() == 0).to_series().to_numpy()
+    return base, pl.Series("bad", bad | no_claims, dtype=pl.Boolean)
 
 
 def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
