@@ -2,7 +2,9 @@
 
 The peers' reference if-chain (`decide_reference` in ../shared/bench-peers/cases.py)
 written directly against the flat layout Frist reads (list-of-struct claims, payments,
-events), with no validation and no policy: the floor a columnar engine is measured against,
+events; the ladder's cases hold one claim and at most one payment and event, so the script
+reads the first or last item as a person writing it for this file would), with no
+validation and no policy: the floor a columnar engine is measured against,
 timed in the same process as `decide_table` on the same file (bench.py `io`).
 """
 from __future__ import annotations
@@ -12,19 +14,21 @@ from pathlib import Path
 import polars as pl
 
 
-def _field(column: str, name: str) -> pl.Expr:
-    return pl.col(column).list.eval(pl.element().struct.field(name))
+def _one(column: str, name: str, which: str = "first") -> pl.Expr:
+    """A field of a list's first (or last) item: the ladder's cases hold one claim, at most one payment and event."""
+    item = pl.col(column).list.first() if which == "first" else pl.col(column).list.last()
+    return item.struct.field(name)
 
 
 def decide(frame: pl.LazyFrame) -> pl.LazyFrame:
-    principal = _field("claims", "amount").list.sum()
-    paid = _field("payments", "amount").list.sum()
-    credited = (_field("claims", "credited").list.max() > 0).fill_null(False)
-    disputed = _field("claims", "disputed").list.any().fill_null(False)
-    due = _field("claims", "due").list.min()
+    principal = _one("claims", "amount")
+    paid = _one("payments", "amount").fill_null(0)
+    credited = (_one("claims", "credited") > 0).fill_null(False)
+    disputed = _one("claims", "disputed").fill_null(False)
+    due = _one("claims", "due")
     overdue = (pl.col("as_of") - due).dt.total_days()
-    step = _field("events", "step").list.last().fill_null("none")
-    since = (pl.col("as_of") - _field("events", "date").list.last().fill_null(due)).dt.total_days()
+    step = _one("events", "step", "last").fill_null("none")
+    since = (pl.col("as_of") - _one("events", "date", "last").fill_null(due)).dt.total_days()
     kind = pl.col("debtor_kind")
     action = (pl.when(credited | (paid >= principal)).then(pl.lit("close"))
               .when(disputed).then(pl.lit("hold_dispute"))

@@ -92,3 +92,26 @@ def test_a_list_column_with_no_item_type_is_read_as_empty_lists():
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
     cases, rejects = to_case_frame(frame, STEPS, pl.Series([dt.date.fromisoformat(AS_OF)]))
     assert rejects.height == 0 and cases.get_column("payments").to_list() == [[]]
+
+
+@pytest.mark.parametrize("scale", [2, 3])
+def test_decimal_money_columns_are_checked_alike(scale):
+    """Parquet money is a decimal column: in range and exact to the øre, or the reject names it."""
+    from decimal import Decimal
+    amounts = [Decimal("1250.00"), Decimal("99999999999999.00"), Decimal("0.01"), Decimal("-5.00")]
+    if scale == 3:
+        amounts.append(Decimal("12.345"))
+    claims = pl.Series("claims", [[{"invoice": "1", "amount": a, "due": dt.date(2026, 1, 15)}] for a in amounts],
+                       dtype=pl.List(pl.Struct({"invoice": pl.String, "amount": pl.Decimal(20, scale), "due": pl.Date})))
+    frame = pl.DataFrame({"case_id": [f"C{i}" for i in range(len(amounts))], "creditor_vat_registered": [True] * len(amounts),
+                          "debtor_kind": ["consumer"] * len(amounts)}).with_columns(claims)
+    frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    (fast, fast_rejects), (slow, slow_rejects) = _both(frame)
+    assert fast_rejects.sort(["row", "field", "problem"]).equals(slow_rejects.sort(["row", "field", "problem"]))
+    assert fast.equals(slow) and fast.get_column("claims").to_list()[0][0]["amount"] == 125000
+    problems: dict[int, str] = {}
+    for row, problem in zip(slow_rejects.get_column("row"), slow_rejects.get_column("problem")):
+        problems[row] = problems.get(row, "") + problem + "; "
+    assert "larger than the largest amount" in problems[2] and "must be positive" in problems[4]
+    assert set(problems) == ({2, 4} if scale == 2 else {2, 4, 5})
+    assert scale == 2 or "more than two decimals" in problems[5]

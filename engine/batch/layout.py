@@ -79,6 +79,13 @@ def convert_flagged(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, default=None)
             ok = clean.str.contains(_MONEY) & value.is_not_null()
             bad = pl.when(decimal.abs() > MAX_AMOUNT).then(pl.format(_TOO_BIG, raw)).otherwise(
                 pl.format("`{}` is not an amount", raw))
+        elif isinstance(dtype, pl.Decimal) and dtype.scale <= 2:
+            # exact to the øre by its type: only the range can fail (one cast, integer compares)
+            ore = raw.cast(pl.Decimal(38, 2)).to_physical().cast(pl.Int64, strict=False)   # unscaled: øre
+            value = pl.when(ore.abs() <= int(MAX_AMOUNT * 100)).then(ore)
+            ok = value.is_not_null()
+            bad = pl.when(raw.cast(pl.Decimal(38, 2), strict=False).abs() > MAX_AMOUNT).then(
+                pl.format(_TOO_BIG, raw.cast(pl.String))).otherwise(pl.lit("an amount with more than two decimals"))
         elif isinstance(dtype, pl.Decimal) or dtype == pl.Null:
             value = pl.when(raw.cast(pl.Decimal(38, 2), strict=False).abs() <= MAX_AMOUNT).then(
                 (raw.cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64, strict=False))
