@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from functools import lru_cache
 
 import polars as pl
@@ -67,7 +68,9 @@ def convert_flagged(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, default=None)
     """(value in frame form, Boolean: the value has a problem, problem text or null) for one input column."""
     inner = T.unwrap(typ)
     required = not isinstance(typ, T.Optional) and default is None
-    if default is not None:
+    if default is not None and isinstance(dtype, pl.Decimal) and isinstance(default, str):
+        raw = raw.fill_null(pl.lit(Decimal(default)).cast(dtype))      # a text default would make the column text
+    elif default is not None:
         raw = raw.fill_null(pl.lit(default) if not isinstance(default, bool) else default)
     missing = raw.is_null()
     text = dtype == pl.String
