@@ -88,6 +88,7 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     aside, suspect = result.aside, result.suspect & ~result.aside
     law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts)
     report.law_judged += law.judged
+    report.per_case_expressions += [f"law: {f}" for f in law.per_case if f"law: {f}" not in report.per_case_expressions]
     redo = rows.is_in(sorted(law.redo)) & ~aside & ~suspect
     report.add_rows(SET_ASIDE_REASON, rows.filter(aside).to_list())
     report.add_rows(SUSPECT_REASON, rows.filter(suspect).to_list())

@@ -39,6 +39,7 @@ class LawJudgment:
     redo: set[int] = field(default_factory=set)          # rows to re-decide per case (HISTORY_REASON)
     broken: list[dict] = field(default_factory=list)     # one `violation_rows` record per constraint broken
     judged: int = 0                                      # rows checked one by one (case dicts built)
+    per_case: list[str] = field(default_factory=list)    # law expressions the columns evaluated per case
 
 
 def _fee_rows(cases: pl.DataFrame) -> pl.Series:
@@ -60,7 +61,7 @@ def _judge_bound(bindings, main: str, decided: pl.DataFrame, cases: pl.DataFrame
 
     def spread(values: pl.Series) -> pl.Series:
         return pl.Series([False] * decided.height, dtype=pl.Boolean).scatter(where, values)
-    return ColumnarJudgment([(v, spread(b)) for v, b in got.broken], spread(got.unsure))
+    return ColumnarJudgment([(v, spread(b)) for v, b in got.broken], spread(got.unsure), got.per_case)
 
 
 def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
@@ -81,6 +82,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     fee = _fee_rows(cases)
     columns = _judge_bound(bindings, main.name, decided, cases.drop(ROW), steps, bound)
     one_by_one = (bound if columns is None else bound & columns.unsure) | fee
+    out.per_case = [] if columns is None else columns.per_case
     if columns is not None:
         by_columns = ~one_by_one
         for violation, broken in columns.broken:

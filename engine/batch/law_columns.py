@@ -12,7 +12,7 @@ column may be wrong (`err`: it might fail per case) is marked `unsure` and judge
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -31,6 +31,7 @@ class ColumnarJudgment:
 
     broken: list[tuple[Violation, pl.Series]]
     unsure: pl.Series
+    per_case: list[str] = field(default_factory=list)    # law expressions evaluated per case (no column form)
 
 
 def _ore(column: str) -> pl.Expr:
@@ -92,4 +93,4 @@ def judge_columns(bindings, main: str, decided: pl.DataFrame, cases: pl.DataFram
         found.append(Violation(bound.version.key, checked.constraint))
     result = run.frame.select(unsure.alias("unsure"), **flags)
     broken = [(v, result.get_column(f"v{i}")) for i, v in enumerate(found)]
-    return ColumnarJudgment(broken, result.get_column("unsure"))
+    return ColumnarJudgment(broken, result.get_column("unsure"), list(run.fallbacks))
