@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 import yaml
 
+import engine.batch.io
 import engine.columnar.frame
 from cli import run
 from engine.batch.api import BatchReport, decide_table
@@ -95,3 +96,22 @@ def test_a_policy_without_constraints_builds_no_case_dicts(monkeypatch):
     decided, rejected = decide_table(frame, "ladder", None, ROOT / "bench" / "policies", report=report, chunk_rows=700)
     assert (decided.height, rejected.height, report.law_judged, report.per_case) == (2_000, 0, 0, {})
     assert decided.get_column("row").to_list() == list(range(1, 2_001))
+
+
+def test_a_fee_no_law_could_judge_warns_but_the_columns_stand(tmp_path):
+    """A fee dated before the catalog's first version of the law is kept and warned of: the
+    case is unchanged, so its columnar decision stands (no per-case re-decision)."""
+    doc = json.loads(json.dumps(yaml.safe_load((ROOT / "tests" / "cases" / "kravia" / "k20-time-barred.yaml").read_text()),
+                                default=str))
+    doc["as_of"] = "2024-01-01"              # the claim (due 2023-01-20) is not yet time-barred
+    (tmp_path / "case.json").write_text(json.dumps(doc))
+    code, out, err = frist("decide", tmp_path / "case.json", "--policies", POLICIES, "--no-trace")
+    assert code == 0, err
+    want = json.loads(out)
+    assert any("no version of the law in force on 2023-03-01" in w for w in want["warnings"])
+    report = BatchReport()
+    decided, rejected = decide_table(pl.DataFrame([engine.batch.io.flat_row(doc)]), None, None, POLICIES, report=report)
+    row = decided.row(0, named=True)
+    assert rejected.height == 0 and row["action"] == want["action"]
+    assert row["warnings"].split("\n") == want["warnings"]
+    assert report.per_case == {}

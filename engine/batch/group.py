@@ -72,6 +72,17 @@ def _review_warnings(table: pl.DataFrame, bindings) -> pl.Expr:
     return pl.col("as_of").replace_strict(list(notes), list(notes.values()), return_dtype=pl.String)
 
 
+def _with_history_warnings(table: pl.DataFrame, found: dict[int, list[str]]) -> pl.DataFrame:
+    """The history's warnings before the review notes (as `decide_case` lists them) on the rows in `found`."""
+    extra = pl.DataFrame({"row": list(found), "__history": [WARNING_SEPARATOR.join(w) for w in found.values()]},
+                         schema={"row": pl.Int64, "__history": pl.String})
+    joined = table.join(extra, on="row", how="left", maintain_order="left")
+    both = pl.when(pl.col("warnings") == "").then(pl.col("__history")).otherwise(
+        pl.col("__history") + WARNING_SEPARATOR + pl.col("warnings"))
+    return joined.with_columns(pl.when(pl.col("__history").is_null()).then(pl.col("warnings")).otherwise(both)
+                               .alias("warnings")).drop("__history")
+
+
 def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
                  report: BatchReport) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
     """(decisions, rejects frames, violation records) of one group's valid case frame (with ROW)."""
@@ -89,6 +100,8 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts)
     report.law_judged += law.judged
     report.per_case_expressions += [f"law: {f}" for f in law.per_case if f"law: {f}" not in report.per_case_expressions]
+    if law.warnings:
+        table = _with_history_warnings(table, law.warnings)
     redo = rows.is_in(sorted(law.redo)) & ~aside & ~suspect
     report.add_rows(SET_ASIDE_REASON, rows.filter(aside).to_list())
     report.add_rows(SUSPECT_REASON, rows.filter(suspect).to_list())

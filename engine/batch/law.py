@@ -40,6 +40,7 @@ class LawJudgment:
     broken: list[dict] = field(default_factory=list)     # one `violation_rows` record per constraint broken
     judged: int = 0                                      # rows checked one by one (case dicts built)
     per_case: list[str] = field(default_factory=list)    # law expressions the columns evaluated per case
+    warnings: dict[int, list[str]] = field(default_factory=dict)   # row → history warnings of a case left as it was
 
 
 def _fee_rows(cases: pl.DataFrame) -> pl.Series:
@@ -100,10 +101,12 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     out.judged = len(rows)
     for i, (row, case, judge_here) in enumerate(zip(rows, dicts, unsure)):
         if any(e["fee"] for e in case.get("events") or ()):
-            _, warnings = judge_history(catalog, main, case, include_drafts)
-            if warnings:
-                out.redo.add(row["row"])
+            judged, warnings = judge_history(catalog, main, case, include_drafts)
+            if warnings and judged["events"] != case["events"]:
+                out.redo.add(row["row"])          # a fee left out: the ledger and the rules see another case
                 continue
+            if warnings:
+                out.warnings[row["row"]] = warnings  # nothing left out (a fee no law could judge): the columns stand
         if columns is not None and not judge_here:
             found = [v for v, broken in column_verdicts if broken[i]]
         else:
