@@ -57,7 +57,7 @@ class BatchReport:
         self.rows_with_warnings += other.rows_with_warnings
 
     def to_dict(self) -> dict:
-        return {"per_case": {reason: {"rows": count, "first_rows": self.per_case_rows.get(reason, [])}
+        return {"per_case": {reason: {"rows": count, "first_rows": sorted(self.per_case_rows.get(reason, []))}
                              for reason, count in self.per_case.items()},
                 "per_case_expressions": list(self.per_case_expressions), "law_judged": self.law_judged,
                 "warnings": self.warnings, "rows_with_warnings": self.rows_with_warnings}

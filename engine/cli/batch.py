@@ -64,7 +64,7 @@ class BatchSummary:
         if report is not None and report.warnings:
             lines.append(f"{report.rows_with_warnings} decision(s) carry {report.warnings} warning(s) (column `warnings`)")
         for reason, count in (report.per_case.items() if report is not None else ()):
-            first = ", ".join(map(str, report.per_case_rows.get(reason, [])))
+            first = ", ".join(map(str, sorted(report.per_case_rows.get(reason, []))))
             lines.append(f"decided per case: {count} row(s) (rows {first}{', …' if count > 10 else ''}): {reason}")
         if self.bugs:
             lines.append(f"{self.bugs} row(s) hit an internal error (a bug; see the rejects file and please report it)")
