@@ -12,6 +12,7 @@ import json
 
 import polars as pl
 import pytest
+import yaml
 
 from engine.batch.api import catalog_for, decide_table
 from engine.batch.io import flat_row
@@ -25,20 +26,12 @@ CASE = {"case_id": "D-1", "as_of": "2026-03-02", "creditor": {"vat_registered": 
 
 
 def _policy(when: str) -> str:
-    return f"""policy: deep
-effective: 2026-01-01
-title: {{nb: "d", en: "d"}}
-calendar: {{country: "NO", source: "holidays"}}
-rules:
-  - id: deep
-    when: "{when}"
-    action: act
-    explain: {{nb: "x", en: "x"}}
-  - id: otherwise
-    when: true
-    action: wait
-    explain: {{nb: "x", en: "x"}}
-"""
+    """A policy whose first rule is `when`, else `wait`."""
+    rule = lambda rid, cond, action: {"id": rid, "when": cond, "action": action,  # noqa: E731
+                                      "explain": {"nb": "x", "en": "x"}}
+    return yaml.safe_dump({"policy": "deep", "effective": "2026-01-01", "title": {"nb": "d", "en": "d"},
+                           "calendar": {"country": "NO", "source": "holidays"},
+                           "rules": [rule("deep", when, "act"), rule("otherwise", True, "wait")]}, sort_keys=False)
 
 
 @pytest.fixture
