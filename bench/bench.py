@@ -182,7 +182,7 @@ def main() -> None:
     parser.add_argument("--workdir", default="/tmp/frist-bench")
     parser.add_argument("--workload", choices=["ladder", "kravia"], default="ladder",
                         help="kravia: the kravia policy with its law (bench/kravia_run.py) instead of the ladder")
-    parser.add_argument("--parity", type=int, default=300, help="kravia: rows compared with `frist decide`")
+    parser.add_argument("--parity", type=int, default=300, help="kravia: rows compared with `frin decide`")
     parser.add_argument("--threads", type=int, help="Polars threads in every measuring process (POLARS_MAX_THREADS)")
     args = parser.parse_args()
     if args.threads:

@@ -1,8 +1,8 @@
-"""`bench/run --workload kravia`: the kravia policy with its law, Parquet and JSON Lines, parity with `frist decide`.
+"""`bench/run --workload kravia`: the kravia policy with its law, Parquet and JSON Lines, parity with `frin decide`.
 
 In one process: `decide_table` on the kravia workload (bench/kravia.py) read from and
-written to Parquet (`reps` times); `frist batch`'s reader and deciding on the same cases as
-JSON Lines (the first 20,000); and `decide_case` (what `frist decide --no-trace` runs) on a
+written to Parquet (`reps` times); `frin batch`'s reader and deciding on the same cases as
+JSON Lines (the first 20,000); and `decide_case` (what `frin decide --no-trace` runs) on a
 sample of rows, timed (the per-case rate the columnar figure is a ratio to) and compared on
 every output column of the batch row (action, rule, step, each output, amounts, claims set
 aside, warnings); a row batch rejects must be one `decide` refuses or the law holds back.
@@ -137,10 +137,10 @@ def report(r: dict) -> None:
     print("| measurement | figure |\n|---|---:|")
     print(f"| Parquet → Parquet, end to end (median) | {r['rate']:,.0f} cases/s [{r['rate_min']:,.0f}–{r['rate_max']:,.0f}] |")
     print(f"| read / decide / write s | {r['read_s']:.2f} / {r['decide_s']:.2f} / {r['write_s']:.2f} |")
-    print(f"| `frist decide` path (decide_case, fast), same process | {r['scalar_rate']:,.0f} cases/s |")
+    print(f"| `frin decide` path (decide_case, fast), same process | {r['scalar_rate']:,.0f} cases/s |")
     print(f"| batch / per case | {r['ratio_vs_scalar']:.2f}× |")
     print(f"| JSON Lines → decisions ({r['jsonl_rows']:,} rows) | {r['jsonl_rate']:,.0f} rows/s |")
-    print(f"| parity with `frist decide` | {r['parity_rows'] - r['parity_differ']} of {r['parity_rows']} rows equal |")
+    print(f"| parity with `frin decide` | {r['parity_rows'] - r['parity_differ']} of {r['parity_rows']} rows equal |")
     print(f"| peak RSS | {r['peak_rss_mb']:.0f} MB |")
     rep = r["report"]
     print(f"\nwarnings: {rep['warnings']:,} on {rep['rows_with_warnings']:,} decisions; law check read "

@@ -1,7 +1,7 @@
 """JSON Lines read as columns: every bad line rejected with the per-case check's messages (issue 19).
 
-`frist batch` reads a chunk of lines with a columnar JSON reader and checks it as columns
-(`engine/batch/jsonl.py`); a line a check flags is checked as `frist decide` checks a case
+`frin batch` reads a chunk of lines with a columnar JSON reader and checks it as columns
+(`engine/batch/jsonl.py`); a line a check flags is checked as `frin decide` checks a case
 file. For every bad-line fixture below, set among valid lines, the rejects of that line
 must be exactly the messages `engine.policy.case.case_from_data` gives the same document,
 and every valid line must be decided; valid lines that look odd (escapes, `$schema`, the
@@ -93,7 +93,7 @@ def _read(tmp_path, docs: list[dict]) -> tuple[list[int], dict[int, list[str]]]:
 @pytest.mark.parametrize("name", list(BAD))
 def test_a_bad_line_among_good_ones_has_the_per_case_messages(tmp_path, name):
     want = per_case(BAD[name])
-    assert want, f"{name}: the fixture must be a case `frist decide` refuses"
+    assert want, f"{name}: the fixture must be a case `frin decide` refuses"
     docs = [dict(GOOD, case_id=f"G{i}") for i in range(150)] + [BAD[name]] + [dict(GOOD, case_id=f"H{i}") for i in range(150)]
     rows, rejects = _read(tmp_path, docs)
     assert rejects == {151: want}

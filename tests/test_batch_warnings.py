@@ -1,7 +1,7 @@
 """Batch rows carry the decision's warnings, the summary counts them and names the per-case rows (issue 19).
 
 A fee the law did not allow must not be silent in a nightly run: the row's `warnings`
-column says what `frist decide` says, the summary counts the warnings, and the rows the
+column says what `frin decide` says, the summary counts the warnings, and the rows the
 columnar evaluator could not stand for are named with the reason. A policy without
 constraints never has its rows turned into case dicts for the law check.
 """

@@ -3,7 +3,7 @@
 A 256-deep chain made the columnar plan take ~12.7 s even for one row (each step's range
 check repeated the steps below it). The compiler now adds the constants' sum once; the
 plan's size no longer grows with the square of the depth, and a chain whose partial date
-leaves the range is still flagged, so the row gets `frist decide`'s error.
+leaves the range is still flagged, so the row gets `frin decide`'s error.
 """
 from __future__ import annotations
 

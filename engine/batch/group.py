@@ -2,7 +2,7 @@
 
 The columnar evaluator decides every valid row; the law (`law.judge_rows`) judges the
 decisions; the rows the columnar result cannot stand for are re-decided by the scalar
-evaluator (`decide_case`, the one `frist decide` runs), each for a reason the run's report
+evaluator (`decide_case`, the one `frin decide` runs), each for a reason the run's report
 names: a claim a `set_aside:` reason takes out of the case, an evaluation that might fail
 (or no rule matching), a recorded fee the law did not allow. Every decision row carries
 the decision's warnings (`warnings` column), the columnar ones from the bound versions.

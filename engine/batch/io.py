@@ -103,7 +103,7 @@ def _read_jsonl(path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, list[dict
     """Chunks of valid case documents as flat rows; an invalid line becomes rejects (its line number is its row).
 
     Each chunk of lines is read by Polars and checked as columns (`jsonl.read_block`); the
-    lines a column check flags are checked one by one as `frist decide` checks a case
+    lines a column check flags are checked one by one as `frin decide` checks a case
     (`_parse_line`), so a rejected line has the per-case message. Lines are read as bytes,
     so a bad byte rejects its line only.
     """

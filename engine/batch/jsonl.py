@@ -13,7 +13,7 @@ the whole chunk at once, and any line that might fail one of them is *flagged*:
   the item checks), an empty `case_id` or invoice, a `policy` not of the schema's form,
   money not exactly of the schema's pattern.
 
-A flagged line goes through `io.parse_line`, the check `frist decide` makes, so its
+A flagged line goes through `io.parse_line`, the check `frin decide` makes, so its
 reject has exactly the per-case message; one that passes is decided like the others. A
 block Polars cannot parse (a line that is not JSON) is split in halves until the bad
 lines are alone, so one bad line never sends its neighbours down the slow path.

@@ -6,7 +6,7 @@ then the columns of each output of the registry (policy/outputs.py), in its orde
 Decimal NOK (`fee`, `salaer`), a product as `<name>_rate` (text, "12.5 %"), `<name>_basis`
 and `<name>_amount` (`commission_…`), dates as dates (`payment_deadline`, `not_before`,
 `next_review`); then one `amount_<name>` column per amount the policy reports, `set_aside`
-and `warnings` (the decision's warnings as `frist decide` gives them, one per line).
+and `warnings` (the decision's warnings as `frin decide` gives them, one per line).
 """
 from __future__ import annotations
 
