@@ -15,9 +15,8 @@ from typing import Any
 
 from ..lang import types as T
 from ..policy.case import LoadedCase, check_not_after, check_steps
-from .enforce import violations
+from .enforce import judge
 from .history import judge_history
-from ..policy.record import record_of
 from ..core.errors import EvaluationError, UsageError
 from ..run.evaluator import Evaluator
 from ..check.pipeline import Catalog
@@ -53,6 +52,7 @@ class Decision:
     # `proposed` keeps what the rule wanted, for the audit trail.
     violations: list = field(default_factory=list)
     proposed: dict[str, Any] = field(default_factory=dict)
+    law_view: Any = None            # the law's own view of the case (run/law_view.py), None without one
 
     @property
     def blocked(self) -> bool:
@@ -161,10 +161,11 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
 
 
 def enforce_law(decision: Decision, data: dict) -> Decision:
-    """Block `decision` if its rule's proposal breaks a constraint (the one check for every evaluator)."""
+    """Block `decision` if its rule's proposal breaks a constraint or reports an amount above the
+    law's view of the case (`enforce.judge`: the one check for every evaluator)."""
     outputs, rule = decision.outputs, decision.rule.rule
-    record = record_of(rule.action, rule.step, outputs, decision.amounts.get("total"))
-    found = violations(decision.bindings, decision.main, data, decision.as_of, record)
+    found, decision.law_view = judge(decision.bindings, decision.version, data, decision.as_of, rule.action, rule.step,
+                                     outputs, decision.amounts)
     if found:
         decision.violations, decision.proposed, decision.outputs = found, outputs, {}
     return decision

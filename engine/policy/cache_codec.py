@@ -38,13 +38,13 @@ def _classes() -> dict[str, type]:
     from ..core.diagnostics import Diagnostic, Severity
     from ..core.document import Document
     from .data_records import Locale
-    from .jurisdiction import Jurisdiction
+    from .jurisdiction import Jurisdiction, LawViewSpec
     from .model import Constraint, Example, Parameter, PolicyVersion, Rule
     from ..core.source import ScalarText, Source, Span
     from ..values.money import MoneyStyle
     from ..values.time import Months
     records = [Span, Source, ScalarText, Diagnostic, Severity, Document, Example, Parameter, PolicyVersion, Rule, Constraint,
-               Jurisdiction, Locale, MoneyStyle,
+               Jurisdiction, LawViewSpec, Locale, MoneyStyle,
                Months, ast.Ref]
     records += [getattr(ast, n) for n in ast.__all__ if isinstance(getattr(ast, n), type)]
     records += [getattr(T, n) for n in T.__all__ if isinstance(getattr(T, n), type) and issubclass(getattr(T, n), T.Type) and getattr(T, n) is not T.Type]

@@ -58,7 +58,7 @@ def _windows(catalog, checked) -> list[dt.date]:
     from ..policy.versions import valid_until
     until = valid_until(catalog.versions(checked.name), checked.version)
     days = {checked.version.effective}
-    for used in checked.version.uses.values():
+    for used in [*checked.version.uses.values(), *catalog.laws_of(checked)]:
         for u in catalog.versions(used):
             if (until is None or u.effective < until) and u.effective >= checked.version.effective:
                 days.add(u.effective)
