@@ -14,9 +14,8 @@ import datetime as dt
 
 import polars as pl
 
-from ..decide.enforce import constrained, violations
+from ..decide.enforce import constrained, judge
 from ..decide.history import judge_history
-from ..policy.record import record_of
 from .output import output_columns
 
 __all__ = ["VIOLATIONS", "judge_rows", "violation_rows"]
@@ -33,16 +32,17 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: list[dict]
     if not any(constrained(catalog.bind(main, d, include_drafts), main.name) for d in _days(decided)):
         return set(), []
     redo, found = set(), []
-    wanted = ["row", "case_id", "as_of", "rule", "action", "step", "amount_total"] + [c for c, _ in output_columns()]
+    amount_columns = [c for c in decided.columns if c.startswith("amount_")]
+    wanted = ["row", "case_id", "as_of", "rule", "action", "step", *amount_columns] + [c for c, _ in output_columns()]
     rows = decided.select([c for c in wanted if c in decided.columns]).to_dicts()
     for row, case in zip(rows, cases):
         if any(e["fee"] for e in case.get("events") or ()):
-            _, warnings = judge_history(catalog, main, case, include_drafts)
+            _, warnings = judge_history(catalog, main, case, include_drafts, row["as_of"])
             if warnings:
                 redo.add(row["row"])
                 continue
-        record = record_of(row["action"], row["step"], row, row.get("amount_total"))
-        broken = violations(bindings, main.name, case, row["as_of"], record)
+        amounts = {c[len("amount_"):]: row[c] for c in amount_columns}
+        broken, _ = judge(bindings, main, case, row["as_of"], row["action"], row["step"], row, amounts)
         found.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
     return redo, found
 

@@ -37,7 +37,6 @@ class Catalog:
     jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions({}, None), repr=False)
     locales: dict = field(default_factory=dict, repr=False)                 # language → policy.locale.Locale
     carried: dict = field(default_factory=dict, repr=False)                 # version key → carried constraints
-    borrowed: frozenset = frozenset()      # keys of law versions taken from the bundled catalog to bind a process
 
     def versions(self, name: str) -> list[PolicyVersion]:
         return self.policies.versions.get(name, [])
@@ -115,18 +114,11 @@ def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
         problems.extend(found)
         if version is not None:
             policies.add(version)
-    borrowed = set()
-    for path in _bundled_laws(policies, jurisdictions):
-        version, found = load_version(path)
-        problems.extend(found)
-        if version is not None:
-            policies.add(version)
-            borrowed.add(version.key)
     problems.extend(duplicate_dates(policies))
     problems.extend(jurisdiction_problems(policies, jurisdictions))
     order, found = uses_order(policies)
     problems.extend(found)
-    catalog = Catalog(policies, jurisdictions=jurisdictions, locales=locales, borrowed=frozenset(borrowed))
+    catalog = Catalog(policies, jurisdictions=jurisdictions, locales=locales)
     if any(d.code == "uses-cycle" for d in found):
         return catalog, sort_and_cap(problems)
     for name in order:
@@ -142,21 +134,6 @@ def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
             catalog.checked[version.key] = check_version(version, options, problems,
                                                          jurisdictions.of(version.jurisdiction))
     return catalog, sort_and_cap(problems)
-
-
-def _bundled_laws(policies: PolicySet, jurisdictions: Jurisdictions) -> list[Path]:
-    """The bundled catalog's files of every law that binds a process policy given (by its
-    jurisdiction) but is not among the policies given: a process is bound by its law whatever
-    folders are named, as jurisdiction files are found beside the policies, then bundled. A
-    law found nowhere is `missing-law` (policy/jurisdiction_check.py)."""
-    from ..policy.catalog_source import BUNDLED
-    wanted = set()
-    for version in policies.all():
-        found = jurisdictions.of(version.jurisdiction) if version.rules else None
-        if found is not None:
-            wanted |= {law for law in found.laws if law not in policies.versions}
-    folders = [BUNDLED / law for law in sorted(wanted) if (BUNDLED / law).is_dir()]
-    return find_policy_files(folders)[0] if folders else []
 
 
 def review_warnings(catalog: Catalog, today: dt.date | None = None) -> list[Diagnostic]:

@@ -135,7 +135,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
     check_not_after(case, as_of)
     bindings = catalog.bind(main, as_of, include_drafts)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        judged, history = judge_history(catalog, main, case.data, include_drafts)
+        judged, history = judge_history(catalog, main, case.data, include_drafts, as_of)
         aside = set_aside(judged, as_of, bindings, main)
         data = remaining_case(judged, aside)
         if not data["claims"]:

@@ -76,8 +76,6 @@ def lock_problems(catalog: Catalog, paths: list[str | Path] | None = None,
     lock = Lock.read(lock_file)
     out = []
     for version in catalog.policies.all():
-        if version.key in catalog.borrowed:       # the bundled law binding a process: not this lock's
-            continue
         entry = lock.entries.get(lock.path_of(version))
         if entry is not None and entry.sha256 != version.sha256:
             out.append(_changed(version, entry, lock))
@@ -114,8 +112,6 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     blocked = {d.span.path for d in guarded if d.span is not None}
     added, rewritten, refused = [], [], []
     for version in catalog.policies.all():
-        if version.key in catalog.borrowed:       # the bundled law binding a process: not this lock's
-            continue
         path = lock.path_of(version)
         entry = lock.entries.get(path)
         if entry is None:

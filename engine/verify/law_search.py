@@ -261,7 +261,7 @@ class _Search:
                 from ..decide.history import judge_history
                 from ..decide.decision import decide_case
                 bindings = self.catalog.bind(self.checked, day, True)
-                clean, _ = judge_history(self.catalog, self.checked, data, True)
+                clean, _ = judge_history(self.catalog, self.checked, data, True, day)
                 run = Run(clean, day, bindings, self.checked.name)
                 if Evaluator(run).value(rule.when, bindings[self.checked.name]):
                     decided = decide_case(self.catalog, LoadedCase(data, data, None, "<search>"), day, self.spec,
