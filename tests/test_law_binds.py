@@ -174,3 +174,104 @@ def test_changing_a_constraints_condition_needs_a_citation(tmp_path, run_cli):
     code, out, _ = run_cli("validate", folder / "no-regulation")
     assert code == 1
     assert "error[constraint-changed]: constraint `inkassovarsel-fee`" in out, out
+
+
+# ── items 3 and 4: the law computes what it judges ───────────────────────────────────────────
+
+PAID_STILL_CHARGED = """\
+policy: trusting
+effective: 2024-01-01
+status: published
+title: {nb: "Tillitsfull", en: "Trusting"}
+uses: {law: no-regulation}
+steps: [inkassovarsel]
+definitions:
+  principal: sum(c.amount for c in claims)
+  paid: sum(p.amount for p in payments)
+  due: min(c.due for c in claims) ?? as_of
+amounts:
+  total: max(principal - paid, 1 NOK)
+rules:
+  - id: varsel
+    when: not any(e.step == "inkassovarsel" for e in events) and as_of >= due + 14 days
+    action: send_inkassovarsel
+    step: inkassovarsel
+    fee: law.inkassovarsel_fee
+    payment_deadline: as_of + 14 days
+    explain: {nb: "Send inkassovarsel.", en: "Send the inkassovarsel."}
+  - id: wait
+    when: true
+    action: wait
+    explain: {nb: "Vent.", en: "Wait."}
+"""
+
+OWN_FIGURES = """\
+policy: inventive
+effective: 2024-01-01
+status: published
+title: {nb: "Oppfinnsom", en: "Inventive"}
+uses: {law: no-regulation}
+parameters:
+  my_rate:
+    schedule:
+      - {from: 2020-01-01, value: 50 %, source: "our own terms"}
+    source: "our own terms"
+steps: [inkassovarsel]
+definitions:
+  principal: sum(c.amount for c in claims)
+  due: min(c.due for c in claims) ?? as_of
+amounts:
+  principal: principal
+  interest: round_ore(interest(principal, due, as_of, my_rate))
+  fees: 2500 NOK
+rules:
+  - id: wait
+    when: true
+    action: wait
+    explain: {nb: "Vent.", en: "Wait."}
+"""
+
+
+def test_a_total_the_process_chooses_does_not_let_it_charge_a_paid_case(tmp_path, run_cli):
+    folder = _catalog(tmp_path, PAID_STILL_CHARGED, "trusting")
+    code, out, _ = run_cli("validate", folder)
+    assert code == 1
+    line = _line_of(folder / "trusting" / "2024-01-01.yaml", "    fee: law.inkassovarsel_fee")
+    assert f"trusting/2024-01-01.yaml:{line}:10: error[breaks-law]: rule `varsel` breaks no-regulation/no-costs-once-paid" in out, out
+    assert "as a case file:\ncase_id: " in out
+    # paid in full (1 000 and the interest of 5 days, 1 000 × 12 % × 5 / 365 = 1.64, with 1 010):
+    # the law's balance is 0, whatever `total` says (it says 1 NOK)
+    case = tmp_path / "case.yaml"
+    case.write_text(CASE.format(as_of="2026-03-02", policy="trusting", due="2026-01-15")
+                    + 'payments: [{date: 2026-01-20, amount: "1010.00"}]\n')
+    code, out, _ = run_cli("decide", case, "--policies", folder, "--no-trace")
+    decision = json.loads(out)
+    assert (code, decision["action"]) == (1, "legal_review")
+    assert [v["constraint"] for v in decision["violations"]] == ["no-costs-once-paid"]
+    assert decision["violations"][0]["proposed"]["fee"] == "38.00"
+
+
+def test_interest_and_fees_the_law_never_set_are_refused(tmp_path, run_cli):
+    folder = _catalog(tmp_path, OWN_FIGURES, "inventive")
+    code, out, _ = run_cli("validate", folder)
+    assert code == 1
+    path = folder / "inventive" / "2024-01-01.yaml"
+    interest = _line_of(path, "  interest: round_ore(interest(principal, due, as_of, my_rate))")
+    fees = _line_of(path, "  fees: 2500 NOK")
+    assert f"inventive/2024-01-01.yaml:{interest}:13: error[breaks-law]: rule `wait` breaks no-regulation/interest-within-the-law" in out, out
+    assert f"inventive/2024-01-01.yaml:{fees}:9: error[breaks-law]: rule `wait` breaks no-regulation/fees-within-the-law" in out, out
+    assert "as a case file:\ncase_id: " in out
+    # 1 000 NOK due 2026-01-15, decided 2026-03-02: 46 days. The law: 1 000 × 12 % × 46 / 365 =
+    # 15.123… → 15.12 (forsinkelsesrenteloven § 3, FOR-2025-12-18-2658); the process: 50 % → 63.01.
+    # Fees: no letter was sent, the debtor is a consumer (no § 3a compensation): the law allows 0.
+    case = tmp_path / "case.yaml"
+    case.write_text(CASE.format(as_of="2026-03-02", policy="inventive", due="2026-01-15"))
+    code, out, _ = run_cli("decide", case, "--policies", folder, "--no-trace")
+    decision = json.loads(out)
+    assert (code, decision["action"]) == (1, "legal_review")
+    broken = {v["constraint"]: v for v in decision["violations"]}
+    assert set(broken) == {"interest-within-the-law", "fees-within-the-law"}
+    assert "(63.01)" in broken["interest-within-the-law"]["text"]["en"]
+    assert "(15.12)" in broken["interest-within-the-law"]["text"]["en"]
+    assert "(2500.00)" in broken["fees-within-the-law"]["text"]["en"] and "(0.00)" in broken["fees-within-the-law"]["text"]["en"]
+    assert "forsinkelsesrenteloven" in broken["interest-within-the-law"]["source"]

@@ -226,7 +226,7 @@ class _Search:
             key = (decision.rule.rule.id, v.constraint.id)
             if key not in self.broken:
                 self.broken[key] = constraint_diagnostic(decision.rule, v, self.checked.version.key, v.policy,
-                                                         _case_text(data, day))
+                                                         _case_text(data, day), amounts=self.checked.amounts)
         return decision
 
     def _unfired(self) -> list[Diagnostic]:
