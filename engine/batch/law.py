@@ -16,6 +16,7 @@ import polars as pl
 
 from ..decide.enforce import constrained, judge
 from ..decide.history import judge_history
+from ..decide.stale import stale_figures, stale_violations
 from .output import output_columns
 
 __all__ = ["VIOLATIONS", "judge_rows", "violation_rows"]
@@ -32,6 +33,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: list[dict]
     if not any(constrained(catalog.bind(main, d, include_drafts), main.name) for d in _days(decided)):
         return set(), []
     redo, found = set(), []
+    stale_on: dict = {}          # decision date → the stale-figure holds (decide/stale.py): batch decides none anyway
     amount_columns = [c for c in decided.columns if c.startswith("amount_")]
     wanted = ["row", "case_id", "as_of", "rule", "action", "step", *amount_columns] + [c for c, _ in output_columns()]
     rows = decided.select([c for c in wanted if c in decided.columns]).to_dicts()
@@ -43,6 +45,10 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: list[dict]
                 continue
         amounts = {c[len("amount_"):]: row[c] for c in amount_columns}
         broken, _ = judge(bindings, main, case, row["as_of"], row["action"], row["step"], row, amounts)
+        if row["as_of"] not in stale_on:
+            stale_on[row["as_of"]] = stale_violations(stale_figures(catalog, catalog.bind(main, row["as_of"], include_drafts),
+                                                                    row["as_of"]))
+        broken = broken + stale_on[row["as_of"]]
         found.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
     return redo, found
 

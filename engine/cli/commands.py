@@ -85,7 +85,7 @@ def _decide(args: Namespace, trace: bool):
     catalog = checked_catalog([args.policies])
     as_of = as_of_override or case.data.get("as_of") or catalog.today(args.policy or case.data.get("policy"))
     return catalog, case, decide_case(catalog, case, as_of, args.policy, args.include_drafts,
-                                      trace=trace, fast=not trace)
+                                      trace=trace, fast=not trace, allow_stale=getattr(args, "allow_stale", False))
 
 
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -90,11 +90,13 @@ def _deciding(cmd, as_of_help: str | None = None):
 
 def _decide(cmd):
     _deciding(cmd)
+    o.allow_stale(cmd)
     cmd.add_argument("--no-trace", action="store_true", help="omit the trace (fast path)")
 
 
 def _explain(cmd):
     _deciding(cmd)
+    o.allow_stale(cmd)
     o.lang(cmd)
     o.output_format(cmd, ["text", "markdown", "json"])
     o.color(cmd)

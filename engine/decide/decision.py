@@ -17,6 +17,7 @@ from ..lang import types as T
 from ..policy.case import LoadedCase, check_not_after, check_steps
 from .enforce import judge
 from .history import judge_history
+from .stale import stale_figures, stale_violations, stale_warnings
 from ..core.errors import EvaluationError, UsageError
 from ..run.evaluator import Evaluator
 from ..check.pipeline import Catalog
@@ -120,12 +121,15 @@ def choose_policy(case: LoadedCase, override: str | None) -> tuple[str, str | No
 
 
 def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str | None = None,
-                include_drafts: bool = False, trace: bool = False, fast: bool = False) -> Decision:
+                include_drafts: bool = False, trace: bool = False, fast: bool = False,
+                allow_stale: bool = False) -> Decision:
     """Decide one case.
 
     Args:
         trace: record every value for explain (reference evaluator).
         fast: use the compiled function (no trace); same decisions, see tests/test_parity.py.
+        allow_stale: decide even with a figure past its review date and no later version
+            (decide/stale.py); the decision's warnings then name each such figure.
     """
     name, pinned = choose_policy(case, policy)
     main = catalog.resolve(name, as_of, include_drafts, pinned)
@@ -155,8 +159,13 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
         outputs = {k: _exact(v, chosen.outputs[k], f"`{k}` of rule `{chosen.rule.id}`") for k, v in outputs.items()}
         amounts = {k: _exact(v, main.amounts[k], f"amount `{k}`") for k, v in amounts.items()}
         decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace, set_aside=aside)
-        decision.warnings = history + review_notes(bindings, as_of)
+        stale = stale_figures(catalog, bindings, as_of)
+        decision.warnings = history + review_notes(bindings, as_of) + (stale_warnings(stale) if allow_stale else [])
         enforce_law(decision, data)
+        if stale and not allow_stale:
+            if not decision.violations:
+                decision.proposed, decision.outputs = decision.outputs, {}
+            decision.violations = decision.violations + stale_violations(stale)
     return decision
 
 

@@ -187,7 +187,11 @@ def _semantic_checks(case: dict, doc: Document, problems: list) -> None:
             bad("invalid-amount", f"claims[{i}].credited must be between 0 and the amount", at + ("credited",))
         if claim["issued"] and claim["due"] and claim["due"] < claim["issued"]:
             bad("invalid-date", f"claims[{i}].due is before the invoice was issued", at + ("due",))
-    earliest = min((c["issued"] or c["due"] for c in case["claims"] if c["issued"] or c["due"]), default=None)
+    # A payment before every invoice was issued pays nothing; one before a due date is a prepayment
+    # (lawful, it lowers the principal before interest runs). Without every claim's `issued`, when
+    # the first invoice went out is not known: no payment date is refused then.
+    issued = [c["issued"] for c in case["claims"]]
+    earliest = min(issued) if issued and all(issued) else None
     for i, payment in enumerate(case["payments"]):
         if payment["amount"] is not None and payment["amount"] <= 0:
             bad("invalid-amount", f"payments[{i}].amount must be positive", ("payments", i, "amount"))

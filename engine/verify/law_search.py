@@ -7,7 +7,8 @@ a history the law forbids (a varsel before the due date, one with a short deadli
 70 NOK purring), a debtor who has paid everything. At each state it decides on every day
 a duration the policies name (14 days, 28 days, 6 months, ...) reaches from the due date,
 the last letter and its deadline, ± 1 day. Every decision is judged by the law's
-constraints (`enforce.violations`, the same check decide runs). It reports:
+constraints (`enforce.violations`, the same check decide runs), with stale figures allowed
+(a figure past its review date is the catalog's state, not the rule's fault). It reports:
 
 - `breaks-law` (error): a rule's proposal breaks a constraint, with the case printed;
 - `rule-never-fires` (warning): no generated case reaches the rule, with the reason:
@@ -215,7 +216,7 @@ class _Search:
         from ..decide.decision import decide_case
         try:
             case = LoadedCase(data, data, None, "<search>")
-            decision = decide_case(self.catalog, case, day, self.spec, include_drafts=True, fast=True)
+            decision = decide_case(self.catalog, case, day, self.spec, include_drafts=True, fast=True, allow_stale=True)
         except FristError:
             return None
         self.fired.add(decision.rule.rule.index)
@@ -265,7 +266,7 @@ class _Search:
                 run = Run(clean, day, bindings, self.checked.name)
                 if Evaluator(run).value(rule.when, bindings[self.checked.name]):
                     decided = decide_case(self.catalog, LoadedCase(data, data, None, "<search>"), day, self.spec,
-                                          include_drafts=True, fast=True)
+                                          include_drafts=True, fast=True, allow_stale=True)
                     return data, day, decided.rule.rule.id
             except FristError:
                 continue
