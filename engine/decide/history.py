@@ -23,6 +23,7 @@ from ..policy.record import record_of
 __all__ = ["judge_history", "salaer_steps"]
 
 _ZERO = Decimal("0.00")
+_ORE = Decimal("0.01")
 
 
 def salaer_steps(main: CheckedVersion) -> frozenset[str]:
@@ -125,10 +126,11 @@ def _lawful_part(fee: Decimal, broken_at) -> Decimal:
     """The largest amount up to `fee` (to the øre) the law allowed for the letter: what the law
     forbids is only the excess (a cap) or the whole fee (a letter that may not cost anything).
     Lawfulness falls as the fee rises (every bundled constraint is a cap or a `fee > 0` test), so
-    a binary search over øre finds it in about 20 judgments."""
-    if broken_at(_ZERO):
+    a fee barred outright is found by one judgment (at 0.01) and a cap by a binary search over øre
+    (about 20 judgments)."""
+    if broken_at(_ORE):                      # the letter may cost nothing (or is unlawful): nothing is owed
         return _ZERO
-    low, high = 0, int(fee * 100)            # low: lawful; high: not
+    low, high = 1, int(fee * 100)            # low: lawful; high: not
     while high - low > 1:
         middle = (low + high) // 2
         if broken_at(Decimal(middle) / 100):
