@@ -192,3 +192,13 @@ def test_no_emitted_decision_exceeds_the_laws_view(variants, which, amount, days
         # (inkassoforskriften § 1-2), and only on a regulated step; none once all is paid
         assert decision.step in ("purring", "inkassovarsel") and charged <= Decimal("38.00")
         assert view.balance > 0
+
+
+def test_diff_shows_the_warnings_of_both_sides_where_they_differ(tmp_path, run_cli):
+    """k42 under the law of 2025 H2 (sats 700: the 600 salær is over the 0.8 × 700 = 560 cap by
+    40.00) and of 2026 H1 (sats 750: cap 600, owed): the changed decision carries the warning."""
+    shutil.copy(ROOT / "tests/cases/kravia/k42-recorded-salaer-at-the-sats-when-paid.yaml", tmp_path)
+    code, out, _ = run_cli("diff", "no-regulation@2025-07-01", "no-regulation@2026-01-01", "--cases", tmp_path)
+    assert code == 0, out
+    line = next(l for l in out.splitlines() if l.strip().startswith("warnings:"))
+    assert "40.00 NOK of it is not owed (560.00 NOK is)" in line and line.rstrip().endswith("→ —")
