@@ -122,8 +122,32 @@ when it reports
 - `amounts.fees` (or `amounts.costs`) above `costs_charged` plus the decision's own fee or salær;
 - `amounts.total` above `balance` plus the decision's own fee or salær;
 
-and `frist validate` reports the rule that did so as `breaks-law` with the case. Which figures
-the view reads is data, in the jurisdiction file's `law.view`:
+and `frist validate` reports the rule that did so as `breaks-law` with the case.
+
+**Recorded history.** A fee recorded in a case's events is judged as the decision that charged
+it would be, on its date; only what the law did not allow of it is not owed: the excess over a
+cap (a lett salær recorded at the full cap after a 38 NOK varsel under the "letter fees inside
+the cap" reading: 38.00 not owed, the rest owed), or the whole fee where the letter could cost
+nothing. The warning says how much of each. A recorded salær is judged at the inkassosats in
+force when the principal is paid (inkassoforskriften § 2-2 last ledd: the decision date while it
+is unpaid, else the day of the last payment), the same sats new salær is charged at. `frist
+diff` shows both sides' warnings on a decision that changed.
+
+**Stale figures are never charged silently.** A figure whose `review_by` has passed on the
+decision date while the catalog holds no later published version of its policy may no longer be
+the law: the decision is held (`legal_review`, reason `<policy>/stale-figure` naming the figure,
+its review date and source; batch writes it to the violations file). `frist decide|explain
+--allow-stale` decides anyway and records each stale figure in the decision's warnings.
+`validate`'s boundary search decides with stale figures allowed (they are the catalog's state,
+not a rule's fault).
+
+**Interest compounds where the law says so, as data.** A rate schedule with
+`compounding: yearly` (the Dutch wettelijke rente and handelsrente, art. 6:119 lid 2 and
+6:119a lid 3 BW) adds each claim's unpaid interest of a full year from its due date to what
+interest runs on; without it (the Norwegian forsinkelsesrente) interest is simple. The same
+`interest(...)` and `settle(...)` serve both, and so does the law's view.
+
+Which figures the view reads is data, in the jurisdiction file's `law.view`:
 """
 
 
