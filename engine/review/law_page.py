@@ -65,11 +65,12 @@ _INTRO = """\
 **The jurisdiction, not `uses`.** A jurisdiction file (`policies/jurisdictions/<CODE>.yaml`) names
 its law under `law.policies`. Every process policy of that jurisdiction (a policy with rules) is
 bound by the constraints of the law's version in force on the decision date, whether or not it
-`uses` the law: leaving `uses: {law: ...}` out frees a process of nothing. A catalog given
-without the law gets the bundled law's versions (`frist validate my-folder/` judges a process
-alone in its folder by the bundled law); a law found nowhere is `missing-law`, and a process
-whose jurisdiction cannot be told (no `jurisdiction:`, no default jurisdiction) is
-`no-jurisdiction`.
+`uses` the law: leaving `uses: {law: ...}` out frees a process of nothing. A process whose
+jurisdiction cannot be told (no `jurisdiction:`, no default jurisdiction) is `no-jurisdiction`
+(an error). A catalog given without its jurisdiction's law (a folder of one process) decides
+that process unbound, and `frin validate` warns so (`unbound-by-law`): give the law's folder
+too; the bundled catalog holds its laws. The jurisdiction files are the root of trust: a local
+file shadowing a bundled one decides which law binds.
 
 **A law version carries the constraints of the version before it.** Dropping one
 (`constraint-dropped`) or changing its `when`/`require` (`constraint-changed`) is an error unless
@@ -83,7 +84,7 @@ repeals:
 Until it does, the constraint keeps binding at decide, read in the version it was written in.
 
 **Every constraint reads the law's figures, never the process's.** `decision.balance` is the
-law's own balance of the case (below), not the process's `total`. `frist validate` checks each
+law's own balance of the case (below), not the process's `total`. `frin validate` checks each
 process against the constraints (`breaks-law`, at the rule's output, with a counterexample
 case); `decide`, `explain` and `batch` never emit a decision that breaks one (it becomes
 `legal_review` with the constraint as its reason; batch writes it to the violations file); a
@@ -122,7 +123,7 @@ when it reports
 - `amounts.fees` (or `amounts.costs`) above `costs_charged` plus the decision's own fee or salær;
 - `amounts.total` above `balance` plus the decision's own fee or salær;
 
-and `frist validate` reports the rule that did so as `breaks-law` with the case.
+and `frin validate` reports the rule that did so as `breaks-law` with the case.
 
 **Recorded history.** A fee recorded in a case's events is judged as the decision that charged
 it would be, on its date; only what the law did not allow of it is not owed: the excess over a
@@ -130,13 +131,13 @@ cap (a lett salær recorded at the full cap after a 38 NOK varsel under the "let
 the cap" reading: 38.00 not owed, the rest owed), or the whole fee where the letter could cost
 nothing. The warning says how much of each. A recorded salær is judged at the inkassosats in
 force when the principal is paid (inkassoforskriften § 2-2 last ledd: the decision date while it
-is unpaid, else the day of the last payment), the same sats new salær is charged at. `frist
+is unpaid, else the day of the last payment), the same sats new salær is charged at. `frin
 diff` shows both sides' warnings on a decision that changed.
 
 **Stale figures are never charged silently.** A figure whose `review_by` has passed on the
 decision date while the catalog holds no later published version of its policy may no longer be
 the law: the decision is held (`legal_review`, reason `<policy>/stale-figure` naming the figure,
-its review date and source; batch writes it to the violations file). `frist decide|explain
+its review date and source; batch writes it to the violations file). `frin decide|explain
 --allow-stale` decides anyway and records each stale figure in the decision's warnings.
 `validate`'s boundary search decides with stale figures allowed (they are the catalog's state,
 not a rule's fault).
@@ -177,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog, problems = load_catalog([args.policies])
     errors = [d for d in problems if d.is_error]
     if errors:
-        print(f"{len(errors)} problem(s) in the policies; run `frist validate`", file=sys.stderr)
+        print(f"{len(errors)} problem(s) in the policies; run `frin validate`", file=sys.stderr)
         return ExitCode.PROBLEMS
     Path(args.output).write_text(render(catalog), encoding="utf-8")
     return ExitCode.OK
