@@ -27,6 +27,7 @@ DEFAULT_LIMIT = 200
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"           # what was shown, not a problem (`validate --prove`'s `proved`)
 
 
 @dataclass(frozen=True, slots=True)
