@@ -78,6 +78,13 @@ def _validate(cmd):
     cmd.add_argument("--today", help="date for review-date warnings (default: today, Europe/Oslo)")
     cmd.add_argument("--policies", dest="uses_from", metavar="DIR",
                      help="resolve a file's `uses` here (default: the policy folder the file is in)")
+    cmd.add_argument("--prove", action="store_true",
+                     help="also prove each process against the law's constraints with an SMT solver "
+                          "(the `prove` extra: pip install 'frist[prove]')")
+    cmd.add_argument("--prove-bound", type=int, default=3, metavar="N",
+                     help="with --prove: cases with up to N claims, events and payments (default 3)")
+    cmd.add_argument("--prove-timeout", type=float, default=10.0, metavar="SECONDS",
+                     help="with --prove: give up on one query after this long (default 10; then `not-proved`)")
 
 
 def _deciding(cmd, as_of_help: str | None = None):
@@ -183,7 +190,8 @@ COMMANDS = (
             "Without PATH, the catalog is ./policies when it exists, else the bundled one.",
             ("frist validate", "frist validate policies/kravia --format github", "frist validate --format json"),
             _validate, ".commands:validate",
-            {1: "problems in policies: errors, failing examples, an unlocked or changed version"}),
+            {1: "problems in policies: errors, failing examples, an unlocked or changed version",
+             2: "--prove without its solver (pip install 'frist[prove]'), or a bad --prove-bound"}),
     Command("decide", "decide a case's next action (JSON)",
             "Decide a case's next action and print the decision as JSON (schemas/decision.schema.json). " + _CATALOG,
             ("frist decide case.yaml --as-of 2026-03-02", "frist decide case.yaml --no-trace",

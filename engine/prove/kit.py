@@ -29,7 +29,7 @@ from ..lang import types as T
 from ..lang.semantics import LEDGER
 from ..values.time import Months, add_months
 
-__all__ = ["Opt", "Kit", "ProverMissing", "load_z3", "month_bounds", "NEXT_BUSINESS_DAY_GAP", "MIN_DAY", "MAX_DAY"]
+__all__ = ["Opt", "Choice", "Kit", "ProverMissing", "load_z3", "month_bounds", "NEXT_BUSINESS_DAY_GAP", "MIN_DAY", "MAX_DAY"]
 
 NEXT_BUSINESS_DAY_GAP = 6          # Easter: Maundy Thursday → the Tuesday after Easter Monday is 5
 MIN_DAY, MAX_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
@@ -68,6 +68,26 @@ def month_bounds(months: int) -> tuple[int, int]:
         lo = gap if lo is None or gap < lo else lo
         hi = gap if hi is None or gap > hi else hi
     return lo, hi
+
+
+@dataclass(frozen=True)
+class Choice:
+    """`if cond then a else b` over two constant tables or schedules (rows, not terms)."""
+
+    cond: Any
+    then: Any
+    else_: Any
+
+
+def _is_slots(v) -> bool:
+    """A term, an optional, a record or a list of slots: anything but constant rows."""
+    if isinstance(v, list):
+        return all(isinstance(x, tuple) and len(x) == 2 and not _is_constant(x[0]) for x in v)
+    return not _is_constant(v)
+
+
+def _is_constant(v) -> bool:
+    return isinstance(v, (Decimal, int, dt.date, Months, str, tuple, Choice)) and not isinstance(v, bool) or v is None
 
 
 class Kit:
@@ -119,6 +139,12 @@ class Kit:
             return z3.RealVal(str(Decimal(value) * 100))
         return z3.RealVal(str(Decimal(value)))
 
+    def over_rows(self, rows, form):
+        """`form(rows)` for constant rows, or chosen per branch of a `Choice`."""
+        if isinstance(rows, Choice):
+            return self.ite(rows.cond, self.over_rows(rows.then, form), self.over_rows(rows.else_, form))
+        return form(rows)
+
     def as_opt(self, v) -> Opt:
         return v if isinstance(v, Opt) else Opt(self.z3.BoolVal(True), v)
 
@@ -127,6 +153,8 @@ class Kit:
 
     def ite(self, cond, a, b):
         z3 = self.z3
+        if a is b:
+            return a
         if isinstance(a, Opt) or isinstance(b, Opt):
             a, b = self.as_opt(a), self.as_opt(b)
             if a.value is None and b.value is None:
@@ -138,6 +166,8 @@ class Kit:
             return Opt(z3.If(cond, a.defined, b.defined), value)
         if isinstance(a, dict):
             return {k: self.ite(cond, a[k], b[k]) for k in a}
+        if not _is_slots(a) or not _is_slots(b):
+            return Choice(cond, a, b)               # two constant tables or schedules: chosen where used
         if isinstance(a, list):
             if len(a) != len(b):
                 raise NotImplementedError("a choice between lists of different lengths")

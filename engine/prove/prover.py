@@ -83,7 +83,7 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
     try:
         window = Window(kit, checked, bindings, lo, hi, bound)
         rules = window.rules()
-    except (NotEncodable, KeyError, NotImplementedError) as err:
+    except (NotEncodable, KeyError, NotImplementedError, z3.Z3Exception) as err:
         report.diagnostics.append(_not_proved(checked.rules[0], None, f"{where}: the case could not be encoded ({err})"))
         return
     solver = z3.Solver()

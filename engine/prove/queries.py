@@ -24,6 +24,8 @@ from .symbolic_run import NotEncodable, SymbolicRun
 
 __all__ = ["Window", "RuleQuery"]
 
+_NOT_ENCODABLE = (NotEncodable, KeyError, NotImplementedError)
+
 
 @dataclass
 class RuleQuery:
@@ -37,6 +39,8 @@ class RuleQuery:
 
 
 class Window:
+    """One process version with its used versions fixed, decided on a day in `lo … hi`."""
+
     def __init__(self, kit: Kit, checked, bindings: dict, lo: dt.date, hi: dt.date, bound_n: int) -> None:
         self.s, self.checked, self.bindings, self.lo, self.hi = kit, checked, bindings, lo, hi
         z3 = kit.z3
@@ -76,7 +80,7 @@ class Window:
         for r in self.checked.rules:
             try:
                 when = run.value(r.when, main)
-            except (NotEncodable, KeyError, NotImplementedError) as err:
+            except _NOT_ENCODABLE as err:
                 problem = f"rule `{r.rule.id}`'s condition: {err}"
                 out += [RuleQuery(x, None, None, [], problem) for x in self.checked.rules[len(earlier):]]
                 return [q for q in out if _may_bind(q.rule)]
@@ -86,7 +90,7 @@ class Window:
                 continue
             try:
                 record, binds = self._record(run, r, main)
-            except (NotEncodable, KeyError, NotImplementedError) as err:
+            except _NOT_ENCODABLE as err:
                 out.append(RuleQuery(r, None, None, [], f"rule `{r.rule.id}`'s outputs: {err}"))
                 continue
             run.case[DECISION] = record
@@ -95,7 +99,7 @@ class Window:
                 try:
                     when_c = run.value(cc.when, law) if cc.when is not None else z3.BoolVal(True)
                     broken.append((law, cc, z3.And(when_c, z3.Not(run.value(cc.require, law)))))
-                except (NotEncodable, KeyError, NotImplementedError):
+                except _NOT_ENCODABLE:
                     broken.append((law, cc, None))
             out.append(RuleQuery(r, decides, binds, broken))
         return out
@@ -149,7 +153,7 @@ class Window:
                 try:
                     when_c = run.value(cc.when, law) if cc.when is not None else z3.BoolVal(True)
                     broken = z3.And(when_c, z3.Not(run.value(cc.require, law)))
-                except (NotEncodable, KeyError, NotImplementedError):
+                except _NOT_ENCODABLE:
                     continue
                 out.append(z3.Implies(z3.And(present, e["fee"] > 0), z3.Not(broken)))
         return out

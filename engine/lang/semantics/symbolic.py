@@ -149,14 +149,18 @@ def _first_row(s, rows, key, holds: Callable, value_type: T.Type, key_type: T.Ty
 
 
 def _lookup(s, table, key, types):
-    return _first_row(s, table, key, lambda k, b: k <= b, types[0].value, types[0].key)
+    return s.over_rows(table, lambda rows: _first_row(s, rows, key, lambda k, b: k <= b, types[0].value, types[0].key))
 
 
 def _value_on(s, schedule, date, types):
-    return _first_row(s, schedule, date, lambda k, b: k >= b, types[0].value, DATE)
+    return s.over_rows(schedule, lambda rows: _first_row(s, rows, date, lambda k, b: k >= b, types[0].value, DATE))
 
 
 def _progressive(s, amount, table, types):
+    return s.over_rows(table, lambda rows: _progressive_rows(s, amount, rows, types))
+
+
+def _progressive_rows(s, amount, table, types):
     key = types[1].key
     total, lower = s.literal(0, key), 0
     for up_to, rate in table:
