@@ -27,12 +27,12 @@ from typing import Any
 from ..core.errors import UsageError
 from ..lang import types as T
 from ..lang.semantics import LEDGER
-from ..values.time import Months, add_months
+from ..values.time import DATE_MAX, DATE_MIN, Months, add_months
 
 __all__ = ["Opt", "Choice", "Kit", "ProverMissing", "load_z3", "month_bounds", "NEXT_BUSINESS_DAY_GAP", "MIN_DAY", "MAX_DAY"]
 
 NEXT_BUSINESS_DAY_GAP = 6          # Easter: Maundy Thursday → the Tuesday after Easter Monday is 5
-MIN_DAY, MAX_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
+MIN_DAY, MAX_DAY = DATE_MIN.toordinal(), DATE_MAX.toordinal()     # the years a case file may name (parse_date)
 
 
 class ProverMissing(UsageError):
@@ -103,6 +103,7 @@ class Kit:
         self._apps: dict[str, list] = {}
         self._fresh = 0
         self._functions: dict[str, Any] = {}
+        self.applied: list[tuple[Any, Any, Any]] = []     # (engine function of a date, argument, result)
 
     # ── values ────────────────────────────────────────────────────────────────
     def fresh(self, prefix: str, sort: str = "Real"):
@@ -202,6 +203,7 @@ class Kit:
             lo, hi = month_bounds(count)
             self.axioms.append(z3.And(out - d >= lo, out - d <= hi))
             self._monotone(f"months{count}", d, out)
+            self.applied.append((lambda day, k=count: add_months(day, k), d, out))
             return out
         f = self._function("add_months", z3.IntSort(), z3.IntSort(), z3.IntSort())
         out = f(d, months)
@@ -216,6 +218,23 @@ class Kit:
         out = f(d)
         self.axioms += [out >= d, out <= d + NEXT_BUSINESS_DAY_GAP, f(out) == out]
         self._monotone(f"nbd{_calendar_name(calendar)}", d, out)
+        if calendar is not None:
+            self.applied.append((calendar.next_business_day, d, out))
+        return out
+
+    def refine(self, model) -> list:
+        """The abstract date functions at the model's arguments, as the engine computes them."""
+        z3 = self.z3
+        out = []
+        for engine, arg, result in self.applied:
+            day = model.eval(arg, model_completion=True)
+            if not z3.is_int_value(day) or not MIN_DAY <= day.as_long() <= MAX_DAY:
+                continue
+            try:
+                value = engine(dt.date.fromordinal(day.as_long())).toordinal()
+            except (ValueError, OverflowError, ArithmeticError):
+                continue
+            out.append(z3.Implies(arg == day, result == value))
         return out
 
     def add_business_days(self, calendar, d, n):

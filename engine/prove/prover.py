@@ -45,8 +45,10 @@ class ProofReport:
     seconds: float = 0.0
 
 
-def prove_catalog(catalog, bound: int = DEFAULT_BOUND, timeout_ms: int = 10_000, only: set[str] | None = None) -> ProofReport:
-    """Prove every process version of `catalog` (or those named in `only`) against the law."""
+def prove_catalog(catalog, bound: int = DEFAULT_BOUND, timeout_ms: int = 10_000, only: set[str] | None = None,
+                  on: dt.date | None = None) -> ProofReport:
+    """Prove every process version of `catalog` (or those named in `only`; only the window
+    holding the day `on`, when given) against the law."""
     z3 = load_z3()
     report = ProofReport()
     started = time.perf_counter()
@@ -54,6 +56,8 @@ def prove_catalog(catalog, bound: int = DEFAULT_BOUND, timeout_ms: int = 10_000,
         if not checked.rules or (only is not None and checked.name not in only):
             continue
         for lo, hi, bindings in windows(catalog, checked):
+            if on is not None and not lo <= on <= hi:
+                continue
             if not constrained(bindings, checked.name):
                 continue
             _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, report)
@@ -127,7 +131,11 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
                 if attempt == 0:
                     solver.add(*lawful)
                 solver.add(*kit.axioms)
-                solver.add(_exclude(z3, model, window))
+                refined = kit.refine(model)
+                if refined and not all(z3.is_true(model.eval(r, model_completion=True)) for r in refined):
+                    solver.add(*refined)            # the abstract functions were wrong there: solve again
+                else:
+                    solver.add(_exclude(z3, model, window))
                 if solver.check() != z3.sat:
                     break
             solver.pop()
@@ -165,12 +173,21 @@ def _confirm(catalog, spec: str, data: dict, day: dt.date, law_key: str, constra
     try:
         case = case_from_data(yaml.safe_load(text), "<prove>")
         decision = decide_case(catalog, case, day, spec, include_drafts=True)
-    except FristError:
+    except FristError as err:
+        _debug(f"not decided: {err}\n{text}")
         return None
+    _debug(f"decided {decision.rule.rule.id} {[v.constraint.id for v in decision.violations]}, wanted {constraint_id}\n{text}")
     for v in decision.violations:
         if v.policy == law_key and v.constraint.id == constraint_id:
             return decision, v, text
     return None
+
+
+def _debug(text: str) -> None:
+    import os
+    import sys
+    if os.environ.get("FRIST_PROVE_DEBUG"):
+        print(text, file=sys.stderr)
 
 
 def _not_proved(rule, cc, why: str) -> Diagnostic:
