@@ -59,7 +59,7 @@ def _arith(op: str) -> Callable:
 
 def _whole(s, x):
     """A day or month count times a Number: whole (a fraction is an evaluation error in the scalar form)."""
-    return s.z3.ToInt(s.z3.ToReal(x))
+    return s.z3.ToInt(x) if s.z3.is_real(x) else x
 
 
 def _dur_times(s, a, b):
