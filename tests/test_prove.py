@@ -108,3 +108,35 @@ def test_prove_without_the_solver_says_how_to_install_it(tmp_path, run_cli, monk
 def test_a_bad_bound_is_a_usage_error(run_cli):
     code, out, err = run_cli("validate", ROOT / "policies" / "kravia", "--prove", "--prove-bound", "0")
     assert code == 2 and "--prove-bound" in err
+
+
+def test_validate_prove_on_the_command_line(tmp_path, run_cli):
+    _catalog(tmp_path, "sloppy")
+    folder = tmp_path / "policies"
+    code, out, err = run_cli("validate", folder / "sloppy" / "2026-01-01.yaml", "--prove", "--prove-bound", "2",
+                             "--prove-timeout", "5")
+    assert code == 1, err
+    line = next(i for i, text in enumerate((folder / "sloppy" / "2026-01-01.yaml").read_text().splitlines(), 1)
+                if text.startswith("    fee: if principal == 4321.09 NOK"))
+    assert f"2026-01-01.yaml:{line}:10: error[breaks-law]: rule `send-varsel` breaks no-regulation/inkassovarsel-fee" in out
+    assert "counterexample (found by --prove;" in out
+
+
+def test_every_bundled_process_proves_in_one_window(tmp_path):
+    """kravia, conta, egeninkasso, fiken-kravia (issue 24's 'every bundled process'); nl-incasso below."""
+    catalog = _catalog(tmp_path, "kravia", "conta", "egeninkasso", "fiken-kravia")
+    report = prove_catalog(catalog, 2, timeout_ms=5_000, on=DAY)          # bound 2 here: the CLI proves 3 in CI
+    assert [d.message for d in report.diagnostics if d.code != "proved"] == []
+    assert report.queries == report.proved > 0
+    proved = {d.message.split(":")[0] for d in report.diagnostics if d.code == "proved"}
+    assert proved == {"kravia@2024-01-01", "conta@2024-01-01", "egeninkasso@2024-01-01", "fiken-kravia@2024-01-01"}
+
+
+def test_nl_incasso_proves(tmp_path):
+    folder = tmp_path / "policies"
+    for name in ("nl-wik", "nl-incasso", "jurisdictions", "locales"):
+        shutil.copytree(ROOT / "policies" / name, folder / name)
+    catalog, problems = load_catalog([folder])
+    report = prove_catalog(catalog, 3, timeout_ms=5_000, only={"nl-incasso"})
+    assert [d.message for d in report.diagnostics if d.code != "proved"] == []
+    assert len([d for d in report.diagnostics if d.code == "proved"]) == 2        # the two nl-wik versions

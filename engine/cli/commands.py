@@ -44,9 +44,11 @@ def _prover(args: Namespace):
         raise UsageError(f"--prove-bound must be 1 to 8, not {args.prove_bound}")
     load_z3()
 
-    def prove(catalog: Catalog, found: list[Diagnostic]) -> list[Diagnostic]:
+    def prove(catalog: Catalog, found: list[Diagnostic], paths) -> list[Diagnostic]:
+        from pathlib import Path
         from ..prove.prover import prove_catalog
-        report = prove_catalog(catalog, args.prove_bound, int(args.prove_timeout * 1000))
+        only = None if paths is None else {v.name for v in catalog.policies.all() if str(Path(v.path).resolve()) in paths}
+        report = prove_catalog(catalog, args.prove_bound, int(args.prove_timeout * 1000), only)
         seen = {(d.code, d.message, d.span) for d in found}       # the search may report the same breach
         return [d for d in report.diagnostics if (d.code, d.message, d.span) not in seen]
     return prove
@@ -74,7 +76,7 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if not any(d.is_error for d in keep(problems, paths, scope)):
         problems = problems + _checked_examples(catalog)
         if prove is not None:
-            problems = problems + prove(catalog, problems)
+            problems = problems + prove(catalog, problems, paths)
     from ..review.lock import lock_problems
     problems = problems + lock_problems(catalog, args.paths)
     problems = keep(problems + review_warnings(catalog, today), paths, scope)
@@ -94,8 +96,10 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(file=stdout)
         elapsed = time.perf_counter() - started
         verdict = "ok" if not errors else "FAILED"
+        proved = sum(1 for d in problems if d.code == "proved")
+        notes = f", {proved} window(s) proved (--prove-bound {args.prove_bound})" if getattr(args, "prove", False) else ""
         print(f"{verdict}: {files} policy version(s), {examples} example(s) checked; "
-              f"{errors} error(s), {warnings} warning(s) in {elapsed * 1000:.0f} ms", file=stdout)
+              f"{errors} error(s), {warnings} warning(s){notes} in {elapsed * 1000:.0f} ms", file=stdout)
     return ExitCode.PROBLEMS if errors else ExitCode.OK
 
 
