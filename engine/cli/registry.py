@@ -126,6 +126,12 @@ def _diff(cmd):
     o.policies(cmd)
     o.output_format(cmd, _REVIEW_FORMATS)
     cmd.add_argument("--fail-on-change", action="store_true", help="exit 1 when any decision changed")
+    cmd.add_argument("--prove", action="store_true",
+                     help="also prove, with an SMT solver, that both versions decide every case up to "
+                          "--prove-bound the same way, field by field, or show a case where they differ "
+                          "(the `prove` extra)")
+    cmd.add_argument("--prove-bound", type=int, default=3, metavar="N",
+                     help="with --prove: cases with up to N claims, events and payments (default 3)")
 
 
 def _graph(cmd):

@@ -104,6 +104,8 @@ class Kit:
         self._fresh = 0
         self._functions: dict[str, Any] = {}
         self.applied: list[tuple[Any, Any, Any]] = []     # (engine function of a date, argument, result)
+        self.failures: list = []        # terms under which an evaluation may fail (a date before a schedule)
+        self._memo: dict[tuple, Any] = {}
 
     # ── values ────────────────────────────────────────────────────────────────
     def fresh(self, prefix: str, sort: str = "Real"):
@@ -248,20 +250,48 @@ class Kit:
         self.abstract_used.add("is_business_day")
         return self._function(f"is_business_day_{_calendar_name(calendar)}", z3.IntSort(), z3.BoolSort())(d)
 
+    def failure(self, term) -> None:
+        """The evaluation fails where `term` holds (no decision: the search may leave such cases out)."""
+        self.failures.append(term)
+
+    def _same_call(self, name: str, args) -> tuple:
+        """A key equal for two calls with the same argument terms: an abstract function is a function."""
+        return (name, _shape(args))
+
     def interest(self, amount, start, end, schedule):
         z3 = self.z3
         self.abstract_used.add("interest")
-        out = self.fresh("interest")
+        key = self._same_call("interest", (amount, start, end, schedule))
+        if key in self._memo:
+            return self._memo[key]
+        out = self._memo[key] = self.fresh("interest")
         self.axioms.append(z3.If(z3.Or(end <= start, amount == 0), out == 0, z3.Implies(amount >= 0, out >= 0)))
         return out
 
     def settle(self, args, types):
         z3 = self.z3
         self.abstract_used.add("settle")
-        fields = {name: z3.ToReal(self.fresh(f"ledger_{name}", "Int")) for name, _ in LEDGER.fields}
+        key = self._same_call("settle", args)
+        if key in self._memo:
+            return self._memo[key]
+        fields = self._memo[key] = {name: z3.ToReal(self.fresh(f"ledger_{name}", "Int")) for name, _ in LEDGER.fields}
         self.axioms += [v >= 0 for v in fields.values()]
         self.axioms.append(fields["total"] == fields["principal"] + fields["interest"] + fields["costs"])
         return fields
+
+
+def _shape(value) -> Any:
+    """A hashable, structural rendering of a symbolic value."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_shape(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _shape(v)) for k, v in value.items())
+    if isinstance(value, Opt):
+        return ("opt", _shape(value.defined), _shape(value.value))
+    if isinstance(value, Choice):
+        return ("choice", _shape(value.cond), _shape(value.then), _shape(value.else_))
+    sexpr = getattr(value, "sexpr", None)
+    return sexpr() if sexpr is not None else repr(value)
 
 
 def _calendar_name(calendar) -> str:

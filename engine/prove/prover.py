@@ -34,7 +34,7 @@ __all__ = ["prove_catalog", "ProofReport", "OPEN_WINDOW_DAYS", "DEFAULT_BOUND"]
 
 DEFAULT_BOUND = 3
 OPEN_WINDOW_DAYS = 730        # a window with no later version: proved for this many days from its start
-REFINEMENTS = 4
+REFINEMENTS = 6
 
 
 @dataclass
@@ -128,14 +128,14 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
                     break
                 if lawful is None:
                     lawful = window.history_is_lawful()
-                if attempt == 0:
-                    solver.add(*lawful)
+                if attempt == 0:            # search among cases that decide without an error and keep their fees
+                    solver.add(*lawful, *[z3.Not(f) for f in kit.failures])
                 solver.add(*kit.axioms)
                 refined = kit.refine(model)
                 if refined and not all(z3.is_true(model.eval(r, model_completion=True)) for r in refined):
                     solver.add(*refined)            # the abstract functions were wrong there: solve again
                 else:
-                    solver.add(_exclude(z3, model, window))
+                    solver.add(exclude_model(z3, model, window))
                 if solver.check() != z3.sat:
                     break
             solver.pop()
@@ -157,7 +157,7 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
             help=f"bound {bound}; window {lo} … {hi}; abstract functions: {abstract} (docs/law-enforces.md, \"proved\")"))
 
 
-def _exclude(z3, model, window):
+def exclude_model(z3, model, window):
     """Not this model's decision date and case (the next model must differ somewhere)."""
     terms = [window.as_of]
     for decl in model.decls():

@@ -41,13 +41,20 @@ class RuleQuery:
 class Window:
     """One process version with its used versions fixed, decided on a day in `lo … hi`."""
 
-    def __init__(self, kit: Kit, checked, bindings: dict, lo: dt.date, hi: dt.date, bound_n: int) -> None:
+    def __init__(self, kit: Kit, checked, bindings: dict, lo: dt.date, hi: dt.date, bound_n: int,
+                 shared: "Window | None" = None) -> None:
+        """`shared`: another version's window whose case and date this one decides too (`diff --prove`)."""
         self.s, self.checked, self.bindings, self.lo, self.hi = kit, checked, bindings, lo, hi
         z3 = kit.z3
-        self.case = SymbolicCase(kit, checked.version.steps, bound_n)
-        self.as_of = z3.Int("as_of")
-        self.pre = self.case.preconditions(self.as_of)
-        self.pre += [self.as_of >= lo.toordinal(), self.as_of <= hi.toordinal()]
+        if shared is None:
+            self.case = SymbolicCase(kit, checked.version.steps, bound_n)
+            self.as_of = z3.Int("as_of")
+            self.pre = self.case.preconditions(self.as_of)
+            self.pre += [self.as_of >= lo.toordinal(), self.as_of <= hi.toordinal()]
+        else:                       # the same case: its events must name steps this version knows too
+            self.case, self.as_of = shared.case, shared.as_of
+            self.pre = [z3.Implies(p, z3.Or([e["step"] == kit.text(m) for m in checked.version.steps]))
+                        for p, e in self.case.data["events"]]
         self.main = checked.name
         self.view = self._view()
 
@@ -69,6 +76,30 @@ class Window:
         claims = [(z3.And(p, z3.Not(h)), c) for (p, c), h in zip(data["claims"], held)]
         self.pre.append(z3.Or([p for p, _ in claims]))          # no claim left: no rule runs, nothing binds
         return {**data, "claims": claims}
+
+    def outcome(self, fields: list[str]) -> dict[str, Any]:
+        """The decision's `action`, `step` and the named outputs as terms (optional where a rule gives
+        none); a case no rule decides is excluded (`pre`)."""
+        s, z3 = self.s, self.s.z3
+        run = SymbolicRun(s, dict(self.view), self.as_of, self.bindings, self.main)
+        main = self.bindings[self.main]
+        chosen = [(run.value(r.when, main), r) for r in self.checked.rules]
+        self.pre.append(z3.Or([w for w, _ in chosen]))
+        none = Opt(z3.BoolVal(False), None)
+        out: dict[str, Any] = {}
+        for name in ["action", "step", *fields]:
+            value = None
+            for when, r in reversed(chosen):
+                if name == "action":
+                    here = s.text(r.rule.action)
+                elif name == "step":
+                    here = Opt(z3.BoolVal(True), s.text(r.rule.step)) if r.rule.step else none
+                else:
+                    expr = r.outputs.get(name)
+                    here = s.as_opt(run.value(expr, main)) if expr is not None else none
+                value = here if value is None else s.ite(when, here, value)
+            out[name] = value
+        return out
 
     def rules(self) -> list[RuleQuery]:
         z3 = self.s.z3
@@ -129,7 +160,7 @@ class Window:
         s, z3 = self.s, self.s.z3
         data = self.case.data
         events, payments = data["events"], data["payments"]
-        as_salaer = salaer_steps(self.checked)
+        as_salaer = sorted(salaer_steps(self.checked))          # sorted: the same terms, the same models, every run
         out = []
         for i, (present, e) in enumerate(events):
             before = [(p if j < i else z3.BoolVal(False), x) for j, (p, x) in enumerate(events)]

@@ -140,6 +140,8 @@ def _first_row(s, rows, key, holds: Callable, value_type: T.Type, key_type: T.Ty
     """The value of the first row whose bound holds for the key; past the last row the scalar
     form raises (no decision), here the last row's value stands in."""
     out = s.literal(rows[-1][1], value_type)
+    if rows and rows[-1][0] is not None:         # no row without a bound: past the last, the scalar form raises
+        s.failure(s.z3.Not(holds(key, s.literal(rows[-1][0], key_type))))
     for bound, value in reversed(rows):
         if bound is None:
             out = s.literal(value, value_type)
