@@ -173,21 +173,12 @@ def _confirm(catalog, spec: str, data: dict, day: dt.date, law_key: str, constra
     try:
         case = case_from_data(yaml.safe_load(text), "<prove>")
         decision = decide_case(catalog, case, day, spec, include_drafts=True)
-    except FristError as err:
-        _debug(f"not decided: {err}\n{text}")
+    except FristError:
         return None
-    _debug(f"decided {decision.rule.rule.id} {[v.constraint.id for v in decision.violations]}, wanted {constraint_id}\n{text}")
     for v in decision.violations:
         if v.policy == law_key and v.constraint.id == constraint_id:
             return decision, v, text
     return None
-
-
-def _debug(text: str) -> None:
-    import os
-    import sys
-    if os.environ.get("FRIST_PROVE_DEBUG"):
-        print(text, file=sys.stderr)
 
 
 def _not_proved(rule, cc, why: str) -> Diagnostic:
