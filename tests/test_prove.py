@@ -140,3 +140,10 @@ def test_nl_incasso_proves(tmp_path):
     report = prove_catalog(catalog, 3, timeout_ms=5_000, only={"nl-incasso"})
     assert [d.message for d in report.diagnostics if d.code != "proved"] == []
     assert len([d for d in report.diagnostics if d.code == "proved"]) == 2        # the two nl-wik versions
+
+
+def test_a_proof_is_a_note_not_a_problem():
+    from engine.core.diagnostics import Diagnostic, Severity, render_github
+    note = Diagnostic("proved", "kravia@2024-01-01: proved", severity=Severity.NOTE, path="policies/kravia/2024-01-01.yaml")
+    assert not note.is_error
+    assert render_github([note]).startswith("::notice file=policies/kravia/2024-01-01.yaml")
