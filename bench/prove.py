@@ -1,4 +1,4 @@
-"""`frist validate --prove` beside plain `frist validate` over the bundled catalog: CPU time, median of N.
+"""`frin validate --prove` beside plain `frin validate` over the bundled catalog: CPU time, median of N.
 
 Both run with `FRIST_NO_CACHE=1`, so plain validate really runs the examples and the boundary
 search (a warm run would skip them, having verified this exact catalog before) and the

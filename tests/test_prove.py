@@ -1,4 +1,4 @@
-"""`frist validate --prove` (issue 24): breaches the boundary search misses, found and confirmed.
+"""`frin validate --prove` (issue 24): breaches the boundary search misses, found and confirmed.
 
 Each expected breach is the law's, read from no-regulation 2026-01-01 (inkassoforskriften
 §§ 1-2, 1-3; inkassoloven §§ 9, 17): a varsel fee at most round_kr(750 / 20) = 38 NOK, at
@@ -102,7 +102,7 @@ def test_prove_without_the_solver_says_how_to_install_it(tmp_path, run_cli, monk
     monkeypatch.setitem(sys.modules, "z3", None)          # `import z3` now fails as if not installed
     code, out, err = run_cli("validate", ROOT / "policies" / "kravia", "--prove")
     assert code == 2
-    assert "pip install 'frist[prove]'" in err
+    assert "pip install 'frist-inkasso[prove]'" in err
 
 
 def test_a_bad_bound_is_a_usage_error(run_cli):

@@ -1,4 +1,4 @@
-"""`frist diff --prove OLD NEW` (issue 24): the fields two versions decide the same in every case up to N, and a case for each that differs.
+"""`frin diff --prove OLD NEW` (issue 24): the fields two versions decide the same in every case up to N, and a case for each that differs.
 
 kravia with `letter_fee_count < 3` instead of `< law.max_fees_per_claim` (2, inkassoforskriften
 § 1-3) charges a third 1/20 fee where kravia charges none: the same action, step and

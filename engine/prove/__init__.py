@@ -1,8 +1,8 @@
-"""`frist validate --prove` and `frist diff --prove`: the rule language over SMT terms (z3).
+"""`frin validate --prove` and `frin diff --prove`: the rule language over SMT terms (z3).
 
 The symbolic forms live beside the other forms in the semantics table
 (`engine/lang/semantics/symbolic.py`); this stage holds the solver kit, the symbolic case,
 the symbolic driver, the queries and their confirmation by `decide`. z3 is the optional
 `prove` extra, imported only when a command asks for a proof. See docs/law-enforces.md,
-"What `frist validate --prove` proves".
+"What `frin validate --prove` proves".
 """

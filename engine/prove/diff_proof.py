@@ -1,4 +1,4 @@
-"""`frist diff --prove OLD NEW`: do two versions decide every case the same way, up to a bound?
+"""`frin diff --prove OLD NEW`: do two versions decide every case the same way, up to a bound?
 
 For each window of the new version (its used versions fixed; the old version bound to the
 versions in force on the window's first day, from its own catalog), one symbolic case and

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..core.errors import UsageError
+from ..core.names import install_line
 from ..lang import types as T
 from ..lang.semantics import LEDGER
 from ..values.time import DATE_MAX, DATE_MIN, Months, add_months
@@ -45,7 +46,7 @@ def load_z3():
         import z3
     except ImportError:
         raise ProverMissing("`--prove` needs the SMT solver z3, which is not installed: "
-                            "pip install 'frist[prove]' (or: pip install z3-solver)") from None
+                            f"{install_line('prove')} (or: pip install z3-solver)") from None
     return z3
 
 

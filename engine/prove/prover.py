@@ -1,4 +1,4 @@
-"""`frist validate --prove`: every rule that takes a step or charges a cost, against every
+"""`frin validate --prove`: every rule that takes a step or charges a cost, against every
 constraint that binds it, over every case up to a bound, in every window of law versions.
 
 One query per process version × window (the used versions fixed) × rule × constraint:
