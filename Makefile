@@ -22,6 +22,7 @@ demo: install
 test: install
 	$(BIN)/frin lock --check
 	$(BIN)/python -m pytest
+	$(BIN)/frin validate --prove policies
 
 # After an intended change (a new law version, an edited ladder): rewrite the snapshots,
 # list which decisions changed, and show what to review before committing. Only the tests

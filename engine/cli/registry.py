@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import options as o
-from ..core.names import COMMAND, DISTRIBUTION
+from ..core.names import COMMAND, DISTRIBUTION, install_line
 
 __all__ = ["Command", "COMMANDS", "parser", "handler", "EXIT_CODES", "ENVIRONMENT", "installed_version"]
 
@@ -79,6 +79,13 @@ def _validate(cmd):
     cmd.add_argument("--today", help="date for review-date warnings (default: today, Europe/Oslo)")
     cmd.add_argument("--policies", dest="uses_from", metavar="DIR",
                      help="resolve a file's `uses` here (default: the policy folder the file is in)")
+    cmd.add_argument("--prove", action="store_true",
+                     help="also prove each process against the law's constraints with an SMT solver "
+                          f"(the `prove` extra: {install_line('prove')})")
+    cmd.add_argument("--prove-bound", type=int, default=3, metavar="N",
+                     help="with --prove: cases with up to N claims, events and payments (default 3)")
+    cmd.add_argument("--prove-timeout", type=float, default=10.0, metavar="SECONDS",
+                     help="with --prove: give up on one query after this long (default 10; then `not-proved`)")
 
 
 def _deciding(cmd, as_of_help: str | None = None):
@@ -122,6 +129,12 @@ def _diff(cmd):
     o.policies(cmd)
     o.output_format(cmd, _REVIEW_FORMATS)
     cmd.add_argument("--fail-on-change", action="store_true", help="exit 1 when any decision changed")
+    cmd.add_argument("--prove", action="store_true",
+                     help="also prove, with an SMT solver, that both versions decide every case up to "
+                          "--prove-bound the same way, field by field, or show a case where they differ "
+                          "(the `prove` extra)")
+    cmd.add_argument("--prove-bound", type=int, default=3, metavar="N",
+                     help="with --prove: cases with up to N claims, events and payments (default 3)")
 
 
 def _graph(cmd):
@@ -201,7 +214,8 @@ COMMANDS = (
             "Without PATH, the catalog is ./policies when it exists, else the bundled one.",
             ("frin validate", "frin validate policies/kravia --format github", "frin validate --format json"),
             _validate, ".commands:validate",
-            {1: "problems in policies: errors, failing examples, an unlocked or changed version"}),
+            {1: "problems in policies: errors, failing examples, an unlocked or changed version",
+             2: "--prove without its solver (" + install_line("prove") + "), or a bad --prove-bound"}),
     Command("decide", "decide a case's next action (JSON)",
             "Decide a case's next action and print the decision as JSON (schemas/decision.schema.json). " + _CATALOG,
             ("frin decide case.yaml --as-of 2026-03-02", "frin decide case.yaml --no-trace",
@@ -221,7 +235,8 @@ COMMANDS = (
             "Decide every case in a folder under two policy versions and show what changes.",
             ("frin diff kravia@2024-01-01 my-edit.yaml --cases tests/cases/kravia --format markdown",
              "frin diff HEAD:policies/kravia/2024-01-01.yaml policies/kravia/2024-01-01.yaml --cases cases/"),
-            _diff, ".diff:diff", {1: "problems in policies, or (with --fail-on-change) a decision changed"}),
+            _diff, ".diff:diff", {1: "problems in policies, or (with --fail-on-change) a decision changed",
+                                  2: "--prove without its solver (" + install_line("prove") + "), or a bad --prove-bound"}),
     Command("graph", "the escalation ladder as a graph (mermaid or dot)",
             "Draw a policy version's escalation ladder (Mermaid, Graphviz DOT, or JSON nodes and edges). " + _CATALOG,
             ("frin graph kravia", "frin graph egeninkasso --format dot | dot -Tsvg > ladder.svg",
