@@ -1,0 +1,112 @@
+"""The shared decision log: PostgreSQL (psycopg 3), for several service replicas on one database.
+
+The schema and migrations are SQLite's (schema.py). Replicas append to one chain: each append
+takes a transaction-scoped advisory lock, reads the last record and inserts the next, so two
+replicas never chain onto the same record; the commit happens before the decision is answered.
+Connections come from a psycopg_pool pool that checks a connection before lending it, so after
+a database restart the first requests fail with `LogUnavailable` (the service answers 503) and
+the next ones reconnect, without restarting the service.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Callable, Iterator
+
+from .record import GENESIS, Record
+from .schema import INSERT, LAST, SCHEMA_TABLE, SELECT, pending
+from .backend import LogUnavailable
+
+__all__ = ["PostgresLog"]
+
+_LOCK_KEY = 0x46524953          # "FRIS": the advisory lock every replica's append takes
+CONNECT_TIMEOUT_S = 5
+POOL_TIMEOUT_S = 5.0
+
+
+def _pg(sql: str) -> str:
+    """`:name` parameters as psycopg's `%(name)s`."""
+    return re.sub(r":([a-z_]+)", r"%(\1)s", sql)
+
+
+class PostgresLog:
+    def __init__(self, address: str, pool_size: int = 4) -> None:
+        import psycopg
+        from psycopg_pool import ConnectionPool
+        self.address = address
+        self._errors = (psycopg.Error, OSError)
+        from psycopg_pool import PoolTimeout
+        self._errors += (PoolTimeout,)
+        try:
+            self._pool = ConnectionPool(address, min_size=1, max_size=pool_size, timeout=POOL_TIMEOUT_S,
+                                        kwargs={"connect_timeout": CONNECT_TIMEOUT_S},
+                                        check=ConnectionPool.check_connection, open=False)
+            self._pool.open(wait=True, timeout=POOL_TIMEOUT_S + CONNECT_TIMEOUT_S)
+            self._migrate()
+        except self._errors as err:
+            self._close_quietly()
+            raise LogUnavailable(f"cannot open the decision log {_shown(address)}: {err}") from None
+
+    def _migrate(self) -> None:
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            conn.execute(SCHEMA_TABLE)
+            applied = {row[0] for row in conn.execute("SELECT version FROM frist_log_schema")}
+            for version, statements in pending(applied):
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute("INSERT INTO frist_log_schema VALUES (%s, %s)",
+                             (version, dt.datetime.now(dt.timezone.utc).isoformat()))
+
+    def append(self, make: Callable[[int, str], Record]) -> Record:
+        try:
+            with self._pool.connection() as conn, conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+                last = conn.execute(LAST).fetchone()
+                record = make(last[0] + 1, last[1]) if last else make(1, GENESIS)
+                conn.execute(_pg(INSERT), record.as_row())
+            return record
+        except self._errors as err:
+            raise LogUnavailable(f"cannot append to the decision log {_shown(self.address)}: "
+                                 f"{type(err).__name__}: {err}") from None
+
+    def records(self, after: int = 0) -> Iterator[Record]:
+        try:
+            with self._pool.connection() as conn:
+                with conn.cursor(name="frist_log_read") as cur:      # server-side: a long log is streamed
+                    cur.execute(SELECT + " WHERE seq > %s ORDER BY seq", (after,))
+                    for row in cur:
+                        yield Record(*row)
+        except self._errors as err:
+            raise LogUnavailable(f"cannot read the decision log {_shown(self.address)}: {err}") from None
+
+    def get(self, record_id: str) -> Record | None:
+        try:
+            with self._pool.connection() as conn:
+                row = conn.execute(SELECT + " WHERE id = %s", (record_id,)).fetchone()
+        except self._errors as err:
+            raise LogUnavailable(f"cannot read the decision log {_shown(self.address)}: {err}") from None
+        return Record(*row) if row else None
+
+    def ping(self) -> None:
+        try:
+            with self._pool.connection() as conn:
+                conn.execute("SELECT 1").fetchone()
+        except self._errors as err:
+            raise LogUnavailable(f"the decision log {_shown(self.address)} does not answer: {err}") from None
+
+    def close(self) -> None:
+        self._close_quietly()
+
+    def _close_quietly(self) -> None:
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            try:
+                pool.close()
+            except Exception:  # noqa: BLE001 - closing a pool whose server is gone
+                pass
+
+
+def _shown(address: str) -> str:
+    """The address without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", address)

@@ -1,0 +1,79 @@
+"""`frist serve`: check the catalog and the log, then serve until stopped.
+
+Refuses to start (exit 2, or 1 for policy problems, as the CLI does) when the catalog does
+not pass the lock, the log cannot be opened, or a non-loopback address has no token. SIGHUP
+reloads the catalog (in a thread: requests keep being answered on the old one meanwhile).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from argparse import Namespace
+from typing import TextIO
+
+from ..core.errors import ExitCode, FristError, UsageError
+
+__all__ = ["serve", "CASE_ENV"]
+
+CASE_ENV = "FRIST_LOG_CASE"
+
+
+def log_options(args: Namespace) -> tuple[str, bool]:
+    """The log's address and whether it keeps cases, from the options or the environment."""
+    from ..audit.commands import log_address
+    address = log_address(getattr(args, "log", None))
+    mode = getattr(args, "log_case", None) or os.environ.get(CASE_ENV) or "full"
+    if mode not in ("full", "hash"):
+        raise UsageError(f"{CASE_ENV} `{mode}` is not `full` or `hash`")
+    return address, mode == "full"
+
+
+def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        import uvicorn  # noqa: F401 - checked first: a missing extra is one clear message
+        import starlette  # noqa: F401
+    except ModuleNotFoundError as err:
+        print(f"error: `frist serve` needs the `serve` extra ({err.name} is not installed): "
+              "pip install 'frist[serve]'", file=stderr)
+        return ExitCode.INVALID_INPUT
+    from ..audit.record import engine_version
+    from ..audit.store import open_log
+    from .app import ServiceConfig, create_app
+    from .auth import load_token
+    from .catalog_holder import CatalogHolder
+    token = load_token(args.token_file, args.host)
+    address, keep_case = log_options(args)
+    holder = CatalogHolder(args.policies)
+    log = open_log(address)
+    config = ServiceConfig(holder, log, token, keep_case, args.max_body, args.time_limit, engine_version())
+    snapshot = holder.current
+    versions = sum(len(p["versions"]) for p in snapshot.policies)
+    print(f"frist serve: {len(snapshot.policies)} policies, {versions} locked version(s) from {snapshot.folder} "
+          f"(lock {snapshot.lock_file}); decision log {log.address} "
+          f"({'cases kept' if keep_case else 'case hashes only'}); http://{args.host}:{args.port}/", file=stderr)
+    stderr.flush()
+    _reload_on_sighup(holder, stderr)
+    import uvicorn
+    try:
+        uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning",
+                    access_log=not args.no_access_log, timeout_graceful_shutdown=10)
+    finally:
+        log.close()
+    return ExitCode.OK
+
+
+def _reload_on_sighup(holder, stderr: TextIO) -> None:
+    if not hasattr(signal, "SIGHUP"):
+        return
+
+    def reload() -> None:
+        try:
+            fresh = holder.reload()
+            print(f"frist serve: reloaded the catalog (generation {fresh.generation})", file=stderr)
+        except FristError as err:
+            print(f"frist serve: reload refused, still serving generation {holder.current.generation}: {err}",
+                  file=stderr)
+        stderr.flush()
+
+    signal.signal(signal.SIGHUP, lambda signum, frame: threading.Thread(target=reload, daemon=True).start())
