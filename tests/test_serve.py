@@ -220,10 +220,16 @@ def test_binding_beyond_loopback_needs_a_token(monkeypatch, tmp_path):
         load_token(str(tmp_path / "token"), "0.0.0.0")
 
 
+DEMO_CASE = ROOT / "examples/demo-consumer.yaml"
+
+
 def _locked_copy(tmp_path):
-    """policies/ and its lock, copied: a folder the test may change."""
-    shutil.copytree(ROOT / "policies", tmp_path / "policies")
-    shutil.copy(ROOT / "policies.lock", tmp_path / "policies.lock")
+    """The demo policy (with the jurisdictions and locales) and its lock line, copied: a small
+    catalog the test may change."""
+    for part in ("demo", "jurisdictions", "locales"):
+        shutil.copytree(ROOT / "policies" / part, tmp_path / "policies" / part)
+    lines = [line for line in (ROOT / "policies.lock").read_text().splitlines(True) if "  policies/demo/" in line]
+    (tmp_path / "policies.lock").write_text("".join(lines))
     return tmp_path / "policies"
 
 
@@ -236,12 +242,12 @@ def test_reload_swaps_the_catalog_whole_and_refuses_one_that_breaks_the_lock(tmp
     assert client.post("/v1/reload").json()["generation"] == 2
     in_flight = before.catalog                                 # what a request that started before holds
     assert holder.current.catalog is not in_flight and in_flight.checked     # still whole, still usable
-    published = folder / "kravia" / "2024-01-01.yaml"
+    published = folder / "demo" / "2026-01-01.yaml"
     published.write_text(published.read_text() + "\n# edited after publishing\n")
     doc = _problem(client.post("/v1/reload"), 503)
     assert any(e["code"] == "locked-version-changed" for e in doc["errors"])
     assert holder.current.generation == 2                      # still serving the last sound catalog
-    r = client.post("/v1/decide", content=CASE.read_bytes(), headers=YAML)
+    r = client.post("/v1/decide", content=DEMO_CASE.read_bytes(), headers=YAML)
     assert r.status_code == 200 and r.headers["frist-catalog-generation"] == "2"
     assert "changed after it was locked" in client.get("/readyz").json()["last_reload_error"]
 
@@ -249,8 +255,7 @@ def test_reload_swaps_the_catalog_whole_and_refuses_one_that_breaks_the_lock(tmp
 def test_the_service_refuses_to_start_on_a_catalog_that_fails_the_lock(tmp_path):
     from engine.core.errors import PolicyError
     folder = _locked_copy(tmp_path)
-    (tmp_path / "policies.lock").write_text("".join(
-        line for line in (ROOT / "policies.lock").read_text().splitlines(True) if "  policies/kravia/2024-01-01" not in line))
+    (tmp_path / "policies.lock").write_text("")
     with pytest.raises(PolicyError) as caught:
         CatalogHolder(str(folder))
     assert [d.code for d in caught.value.diagnostics] == ["not-locked"]
