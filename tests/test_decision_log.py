@@ -183,3 +183,22 @@ def test_replay_of_a_hash_only_record_needs_the_case_file(repo):
     with pytest.raises(UsageError, match="not the case logged"):
         replay(log, record.id, str(repo / "policies"), str(other))
     assert replay(log, record.id, str(repo / "policies"), str(CASE)).identical
+
+
+def test_batch_log_records_every_decided_row_and_replays_it(run_cli, tmp_path):
+    pytest.importorskip("polars")
+    import yaml
+    cases = sorted((ROOT / "tests/cases/kravia").glob("*.yaml"))[:3]
+    (tmp_path / "cases.jsonl").write_text("".join(json.dumps(yaml.safe_load(c.read_text()), default=str) + "\n"
+                                                  for c in cases))
+    target = str(tmp_path / "log.sqlite")
+    code, _, _ = run_cli("batch", str(tmp_path / "cases.jsonl"), "-o", str(tmp_path / "out.jsonl"), "--log", target,
+                         "--no-progress")
+    outputs = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    records = list(open_log(target).records())
+    assert code == 0 and len(records) == len(cases) == len(outputs) and verify_chain(records).ok
+    for record, output in zip(records, outputs):
+        assert record.source == "batch" and json.loads(record.request)["row"] == output["row"]
+        assert json.loads(record.decision)["action"] == output["action"]
+    code, out, _ = run_cli("replay", records[1].id, "--log", target)
+    assert code == 0 and out.startswith("identical")

@@ -25,6 +25,9 @@ class DecisionLog(Protocol):
     def append(self, make: Callable[[int, str], Record]) -> Record:
         """Append `make(seq, prev_hash)` after the last record, atomically with reading the last."""
 
+    def append_all(self, makes: list[Callable[[int, str], Record]]) -> list[Record]:
+        """Append each `make(seq, prev_hash)` in order, in one transaction: all or none."""
+
     def records(self, after: int = 0) -> Iterator[Record]:
         """Every record with seq > after, in chain order."""
 

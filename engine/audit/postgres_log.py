@@ -59,13 +59,22 @@ class PostgresLog:
                              (version, dt.datetime.now(dt.timezone.utc).isoformat()))
 
     def append(self, make: Callable[[int, str], Record]) -> Record:
+        return self.append_all([make])[0]
+
+    def append_all(self, makes: list[Callable[[int, str], Record]]) -> list[Record]:
         try:
             with self._pool.connection() as conn, conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
                 last = conn.execute(LAST).fetchone()
-                record = make(last[0] + 1, last[1]) if last else make(1, GENESIS)
-                conn.execute(_pg(INSERT), record.as_row())
-            return record
+                seq, prev = last if last else (0, GENESIS)
+                out = []
+                with conn.cursor() as cur:
+                    for make in makes:
+                        record = make(seq + 1, prev)
+                        cur.execute(_pg(INSERT), record.as_row())
+                        out.append(record)
+                        seq, prev = record.seq, record.hash
+            return out
         except self._errors as err:
             raise LogUnavailable(f"cannot append to the decision log {_shown(self.address)}: "
                                  f"{type(err).__name__}: {err}") from None

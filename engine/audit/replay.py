@@ -86,10 +86,14 @@ def replay(log: DecisionLog, record_id: str, policies: str, case_file: str | Non
             files.append(file)
             sources[f"{v['name']}@{v['version']}"] = where
         catalog = candidate_catalog(policies, files)
-        doc = parse_document(Source(f"record {record.id}", document.decode("utf-8")))
-        case = case_from_data(doc.data, f"record {record.id}", doc)
-        decision = decide_case(catalog, case, parse_date(record.as_of), record.policy,
-                               bool(request.get("include_drafts")), fast=True)
+        if record.source == "batch":
+            from .batch_rows import decide_row_again
+            again = decide_row_again(catalog, document, record.policy, record.as_of, bool(request.get("include_drafts")))
+        else:
+            doc = parse_document(Source(f"record {record.id}", document.decode("utf-8")))
+            case = case_from_data(doc.data, f"record {record.id}", doc)
+            again = decide_case(catalog, case, parse_date(record.as_of), record.policy,
+                                bool(request.get("include_drafts")), fast=True).to_dict(include_trace=False)
     result = Replay(record, sources)
-    result.differences = differences(json.loads(record.decision), decision.to_dict(include_trace=False))
+    result.differences = differences(json.loads(record.decision), again)
     return result

@@ -56,6 +56,9 @@ class SqliteLog:
                 raise
 
     def append(self, make: Callable[[int, str], Record]) -> Record:
+        return self.append_all([make])[0]
+
+    def append_all(self, makes: list[Callable[[int, str], Record]]) -> list[Record]:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -63,10 +66,15 @@ class SqliteLog:
                 raise LogUnavailable(f"the decision log {self.address} is busy or unwritable: {err}") from None
             try:
                 last = self._db.execute(LAST).fetchone()
-                record = make(last[0] + 1, last[1]) if last else make(1, GENESIS)
-                self._db.execute(INSERT, record.as_row())
+                seq, prev = last if last else (0, GENESIS)
+                out = []
+                for make in makes:
+                    record = make(seq + 1, prev)
+                    self._db.execute(INSERT, record.as_row())
+                    out.append(record)
+                    seq, prev = record.seq, record.hash
                 self._db.execute("COMMIT")
-                return record
+                return out
             except sqlite3.Error as err:
                 self._rollback()
                 raise LogUnavailable(f"cannot append to the decision log {self.address}: {err}") from None
