@@ -67,6 +67,7 @@ def load_locked(folder: str, generation: int = 1) -> Snapshot:
             "name": name, "jurisdiction": checked.jurisdiction.code if checked.jurisdiction else None,
             "languages": list(checked.jurisdiction.languages) if checked.jurisdiction else ["en"],
             "decides": bool(checked.rules),
+            "actions": sorted({r.rule.action for v in versions for r in catalog.checked[v.key].rules}),
             "versions": [{"version": v.label, "effective": v.effective.isoformat(), "status": v.status,
                           "sha256": v.sha256, "locked": v.key in locked} for v in versions]})
     return Snapshot(catalog, str(folder), relative(lock_file), dt.datetime.now(dt.timezone.utc).isoformat(

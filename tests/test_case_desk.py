@@ -1,0 +1,94 @@
+"""The case desk in a real browser: headless Chromium from the operating system's packages,
+driven by Playwright, against `frist serve` on a loopback port. A case handler uploads a
+bundled example, decides it, reads its explanation in nb, its timeline and a why-not; a
+broken case shows each problem with its field and hint; the one-claim form makes a case."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = os.environ.get("FRIST_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason=f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
+pytest.importorskip("uvicorn", reason="the serve extra is not installed")
+
+CASE = ROOT / "examples/consumer-inkassovarsel.yaml"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    from live_service import Service
+    folder = tmp_path_factory.mktemp("desk")
+    service = Service(log=str(folder / "log.sqlite"))
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        tab = browser.new_page()
+        tab.set_default_timeout(20_000)
+        tab.goto(service.url + "/")
+        tab.wait_for_function("document.querySelectorAll('#policy option').length > 1")
+        try:
+            yield tab
+        finally:
+            browser.close()
+            service.stop()
+
+
+def test_decide_and_explain_a_bundled_example_in_nb(page, run_cli):
+    page.select_option("#policy", "kravia")
+    page.set_input_files("#upload", str(CASE))
+    page.wait_for_function("document.getElementById('case').value.includes('C-1001')")
+    page.click("#decide")
+    page.wait_for_selector("#decision:not([hidden])")
+    assert page.text_content("#decision .action") == "send_inkassovarsel"
+    assert "kravia@2024-01-01 sha256=" in page.text_content("#decision") and "log record" in page.text_content("#decision")
+    page.select_option("#lang", "nb")
+    page.click("#explain")
+    page.wait_for_selector("#explanation:not([hidden])")
+    frame = page.frame_locator("#explanation")
+    _, markdown, _ = run_cli("explain", str(CASE), "--lang", "nb", "--format", "markdown")
+    title = markdown.splitlines()[0].lstrip("# ")
+    assert frame.locator("h1").inner_text() == title                       # "Sak C-1001 …": Norwegian
+    headings = [h.strip("# ").replace("`", "") for h in markdown.splitlines() if h.startswith("## ")]
+    assert frame.locator("h2").all_inner_texts() == headings
+
+
+def test_timeline_and_why_not(page):
+    page.click("#timeline")
+    page.wait_for_selector("#timeline-table:not([hidden])")
+    rows = page.locator("#timeline-table tr").all_inner_texts()
+    assert len(rows) > 2 and "send_inkassovarsel" in rows[1]
+    page.select_option("#action", "send_betalingsoppfordring")
+    page.click("#why-not")
+    page.wait_for_selector("#explanation:not([hidden])")
+    assert "send_betalingsoppfordring" in page.frame_locator("#explanation").locator("body").inner_text()
+
+
+def test_a_broken_case_shows_each_problem_with_field_and_hint(page):
+    page.fill("#case", CASE.read_text().replace("kind: consumer", "kind: alien"))
+    page.click("#decide")
+    page.wait_for_selector("#problem:not([hidden])")
+    text = page.text_content("#problem")
+    assert "debtor.kind" in text and "one of: consumer, business" in text
+    assert page.is_hidden("#decision")
+
+
+def test_the_one_claim_form_makes_a_case_that_decides(page):
+    page.select_option("#policy", "kravia")
+    page.click("#claim-form summary")
+    page.fill("#f-case-id", "FORM-1")
+    page.fill("#f-amount", "1050.00")
+    page.fill("#f-issued", "2026-01-01")
+    page.fill("#f-due", "2026-01-15")
+    page.fill("#as-of", "2026-03-02")
+    page.click("#f-make")
+    page.click("#decide")
+    page.wait_for_selector("#decision:not([hidden])")
+    assert page.text_content("#decision .action")
