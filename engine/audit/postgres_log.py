@@ -26,7 +26,7 @@ POOL_TIMEOUT_S = 5.0
 
 def _pg(sql: str) -> str:
     """`:name` parameters as psycopg's `%(name)s`."""
-    return re.sub(r":([a-z_]+)", r"%(\1)s", sql)
+    return re.sub(r":([a-z_][a-z0-9_]*)", r"%(\1)s", sql)
 
 
 class PostgresLog:

@@ -44,8 +44,12 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .catalog_holder import CatalogHolder
     token = load_token(args.token_file, args.host)
     address, keep_case = log_options(args)
-    holder = CatalogHolder(args.policies)
-    log = open_log(address)
+    log = open_log(address)                 # first: a log that cannot be opened is told at once
+    try:
+        holder = CatalogHolder(args.policies)
+    except BaseException:
+        log.close()
+        raise
     config = ServiceConfig(holder, log, token, keep_case, args.max_body, args.time_limit, engine_version())
     snapshot = holder.current
     versions = sum(len(p["versions"]) for p in snapshot.policies)

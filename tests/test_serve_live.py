@@ -1,0 +1,142 @@
+"""`frist serve` as a real process on loopback: every invalid fixture and fuzzed cases over HTTP
+give 4xx problem documents (never a 500); kill -9 under load loses no acknowledged decision and
+the chain verifies; SIGHUP reloads; a non-loopback address without a token refuses to start."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT
+
+pytest.importorskip("uvicorn", reason="the serve extra is not installed: pip install 'frist[serve]'")
+from live_service import Service, get, post  # noqa: E402
+
+from engine.audit.chain import verify_chain  # noqa: E402
+from engine.audit.store import open_log  # noqa: E402
+
+CASE = ROOT / "examples/consumer-inkassovarsel.yaml"
+INVALID_CASES = ["schema-violation", "unknown-step", "payment-before-issue"]
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("live")
+    running = Service(log=str(folder / "log.sqlite"))
+    yield running
+    running.stop()
+
+
+def _is_problem(status: int, headers: dict, body: bytes, statuses=range(400, 500)) -> dict:
+    assert status in statuses, (status, body[:300])
+    assert headers["content-type"] == "application/problem+json"
+    doc = json.loads(body)
+    assert doc["status"] == status and doc["title"] and doc["detail"]
+    return doc
+
+
+@pytest.mark.parametrize("fixture", sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests/invalid").rglob("*.yaml"))
+                         + [f"tests/fixtures/cases/{name}.yaml" for name in INVALID_CASES])
+def test_every_invalid_fixture_over_http_is_a_4xx_problem(service, fixture):
+    for endpoint in ("/v1/decide", "/v1/explain"):
+        _is_problem(*post(service.url + endpoint + "?as_of=2026-03-02", (ROOT / fixture).read_bytes()))
+
+
+def test_fuzzed_cases_over_http_are_answered_or_4xx_problems(service):
+    from test_fuzz_cli import CORPUS, mutated
+    tally: dict[int, int] = {}
+
+    @settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(CORPUS), st.data(), st.sampled_from(["/v1/decide", "/v1/explain?lang=en", "/v1/timeline"]))
+    def check(source, data, endpoint):
+        body = data.draw(mutated(source.read_text(encoding="utf-8")))
+        status, headers, answer = post(service.url + endpoint, body)
+        tally[status] = tally.get(status, 0) + 1
+        if status != 200:
+            _is_problem(status, headers, answer)
+
+    check()
+    assert set(tally) - {200} and 500 not in tally, tally
+
+
+def test_sighup_reloads_the_catalog(service):
+    before = json.loads(get(service.url + "/v1/policies")[1])["generation"]
+    service.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if json.loads(get(service.url + "/v1/policies")[1])["generation"] == before + 1:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("no reload after SIGHUP: " + service.stderr())
+    assert post(service.url + "/v1/decide", CASE.read_bytes())[0] == 200
+
+
+def _load(url: str, body: bytes, acknowledged: list, stop: threading.Event, errors: list) -> None:
+    while not stop.is_set():
+        try:
+            status, headers, _ = post(url + "/v1/decide", body, timeout=10)
+        except OSError:
+            return                                       # the server is gone
+        if status == 200:
+            acknowledged.append(headers["frist-log-id"])
+        else:
+            errors.append(status)
+
+
+def test_kill_9_under_load_loses_no_acknowledged_decision(tmp_path):
+    log_file = str(tmp_path / "log.sqlite")
+    running = Service(log=log_file)
+    acknowledged: list[str] = []
+    errors: list[int] = []
+    stop = threading.Event()
+    clients = [threading.Thread(target=_load, args=(running.url, CASE.read_bytes(), acknowledged, stop, errors))
+               for _ in range(8)]
+    for client in clients:
+        client.start()
+    deadline = time.monotonic() + 20
+    while len(acknowledged) < 150 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    running.kill()                                       # SIGKILL: no shutdown, no flush, mid-request
+    stop.set()
+    for client in clients:
+        client.join(15)
+    assert len(acknowledged) >= 150 and not errors
+    log = open_log(log_file)
+    records = list(log.records())
+    logged = {r.id for r in records}
+    assert set(acknowledged) <= logged                   # every decision answered is in the log
+    assert verify_chain(records).ok and len(records) >= len(acknowledged)
+    log.close()
+
+
+def test_binding_beyond_loopback_without_a_token_refuses_to_start(run_cli, monkeypatch, tmp_path):
+    monkeypatch.delenv("FRIST_SERVE_TOKEN", raising=False)
+    code, _, err = run_cli("serve", "--host", "0.0.0.0", "--log", str(tmp_path / "log.sqlite"))
+    assert code == 2 and "needs a bearer token" in err and not (tmp_path / "log.sqlite").exists()
+
+
+def test_a_log_that_cannot_be_opened_refuses_to_start(run_cli, tmp_path):
+    (tmp_path / "not-a-db").write_bytes(b"this is not SQLite" * 100)
+    code, _, err = run_cli("serve", "--log", str(tmp_path / "not-a-db"))
+    assert code == 2 and "cannot open the decision log" in err
+
+
+def test_a_missing_extra_is_one_message_with_the_install_line(run_cli, monkeypatch):
+    import builtins
+    real = builtins.__import__
+
+    def without_uvicorn(name, *args, **kwargs):
+        if name == "uvicorn":
+            raise ModuleNotFoundError("No module named 'uvicorn'", name="uvicorn")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_uvicorn)
+    code, _, err = run_cli("serve")
+    assert code == 2 and "pip install 'frist[serve]'" in err and "Traceback" not in err
