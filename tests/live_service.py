@@ -26,10 +26,11 @@ def free_port() -> int:
 class Service:
     """`frist serve ARGS` started from the repository root; `stop()` ends it (SIGTERM, else SIGKILL)."""
 
-    def __init__(self, *args: str, log: str, startup_s: float = 60.0, env: dict | None = None) -> None:
+    def __init__(self, *args: str, log: str, stderr: Path | None = None, startup_s: float = 60.0,
+                 env: dict | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.stderr_file = Path(log).with_suffix(".stderr")
+        self.stderr_file = stderr or Path(log).with_suffix(".stderr")
         command = [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main())", "serve", "--port", str(self.port), "--log", log,
                    "--no-access-log", *args]
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, env={**os.environ, **(env or {})},

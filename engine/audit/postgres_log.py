@@ -21,7 +21,7 @@ __all__ = ["PostgresLog"]
 
 _LOCK_KEY = 0x46524953          # "FRIS": the advisory lock every replica's append takes
 CONNECT_TIMEOUT_S = 5
-POOL_TIMEOUT_S = 5.0
+POOL_TIMEOUT_S = 2.0          # the longest a request waits for a connection: then 503, not a hang
 
 
 def _pg(sql: str) -> str:
