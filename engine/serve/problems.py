@@ -40,21 +40,15 @@ class Problem(Exception):
         return out
 
 
-def _dotted(path: tuple) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
-
-
 def _fields(document: Document | None) -> dict:
     """Span → dotted field path, to name the field a diagnostic points at."""
     if document is None:
         return {}
+    from ..policy.case import dotted
     out = {}
     for table in (document.key_spans, document.value_spans):
         for path, span in table.items():
-            out.setdefault((span.line, span.col), _dotted(path))
+            out.setdefault((span.line, span.col), dotted(path))
     return out
 
 
