@@ -65,6 +65,19 @@ def test_same_schema_and_chain_as_sqlite(database, tmp_path):
     lite.close()
 
 
+def test_log_commands_read_a_postgresql_log(database, run_cli, tmp_path):
+    log = open_log(database)
+    for n in range(3):
+        log_decision(log, _decision(n), f"case {n}".encode(), source="test", request={})
+    log.close()
+    code, out, _ = run_cli("log", "verify", "--log", database)
+    assert code == 0 and out.startswith("ok: 3 record(s)") and "postgresql://" in out
+    pytest.importorskip("pyarrow")
+    code, out, _ = run_cli("log", "export", "--log", database, "-o", str(tmp_path / "log.parquet"))
+    import pyarrow.parquet as pq
+    assert code == 0 and pq.read_table(tmp_path / "log.parquet").column("seq").to_pylist() == [1, 2, 3]
+
+
 def test_two_replicas_append_to_one_unbroken_chain(database):
     replicas = [open_log(database), open_log(database)]
 

@@ -55,7 +55,8 @@ async def _body(request: Request, limit: int) -> bytes:
     kind = (request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
     if kind not in _BODY_TYPES:
         raise Problem(415, "unsupported-media-type", "The body is not a case document",
-                      f"content type `{kind}`; send application/json or application/yaml")
+                      f"content type `{kind}`; send application/json or application/yaml (with curl: "
+                      "--data-binary @case.yaml -H 'Content-Type: application/yaml')")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise Problem(413, "body-too-large", "The body is over the size limit",

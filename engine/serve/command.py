@@ -52,8 +52,10 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise
     config = ServiceConfig(holder, log, token, keep_case, args.max_body, args.time_limit, engine_version())
     snapshot = holder.current
-    versions = sum(len(p["versions"]) for p in snapshot.policies)
-    print(f"frist serve: {len(snapshot.policies)} policies, {versions} locked version(s) from {snapshot.folder} "
+    versions = [v for p in snapshot.policies for v in p["versions"]]
+    locked = sum(1 for v in versions if v["locked"])
+    print(f"frist serve: {len(snapshot.policies)} policies, {len(versions)} version(s) ({locked} locked, "
+          f"{len(versions) - locked} draft) from {snapshot.folder} "
           f"(lock {snapshot.lock_file}); decision log {log.address} "
           f"({'cases kept' if keep_case else 'case hashes only'}); http://{args.host}:{args.port}/", file=stderr)
     stderr.flush()
