@@ -202,3 +202,71 @@ def test_batch_log_records_every_decided_row_and_replays_it(run_cli, tmp_path):
         assert json.loads(record.decision)["action"] == output["action"]
     code, out, _ = run_cli("replay", records[1].id, "--log", target)
     assert code == 0 and out.startswith("identical")
+
+
+def test_concurrent_appends_share_commits_and_keep_one_chain(tmp_path):
+    import threading
+    log = open_log(str(tmp_path / "log.sqlite"))
+    commits = []
+    real = log.append_all
+
+    def counted(makes):
+        commits.append(len(makes))
+        return real(makes)
+
+    from engine.audit.group_commit import GroupCommit
+    log._group = GroupCommit(counted)
+    ids: list[str] = []
+
+    def work(k):
+        for n in range(25):
+            ids.append(log_decision(log, _decision(k * 100 + n), b"case", source="test", request={}).id)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    records = list(log.records())
+    assert sum(commits) == len(records) == 200 and {r.id for r in records} == set(ids)
+    assert [r.seq for r in records] == list(range(1, 201)) and verify_chain(records).ok
+    assert len(commits) < 200                    # some appends shared a commit
+    log.close()
+
+
+def test_a_failed_group_commit_fails_every_appender_in_it():
+    import threading
+    from engine.audit.group_commit import GroupCommit
+    entered, release = threading.Event(), threading.Event()
+    calls = []
+
+    def append_all(makes):
+        calls.append(len(makes))
+        if len(calls) == 1:                      # the first commit holds the others back until they queue
+            entered.set()
+            release.wait(5)
+            return [f"r{i}" for i in range(len(makes))]
+        raise OSError("disk full")
+
+    group = GroupCommit(append_all)
+    outcomes: list = []
+
+    def append():
+        try:
+            outcomes.append(group.append(lambda seq, prev: None))
+        except OSError as err:
+            outcomes.append(err)
+
+    first = threading.Thread(target=append)
+    first.start()
+    entered.wait(5)
+    others = [threading.Thread(target=append) for _ in range(3)]
+    for t in others:
+        t.start()
+    while len(group._queue) < 3:
+        threading.Event().wait(0.01)
+    release.set()
+    for t in [first, *others]:
+        t.join(5)
+    assert calls == [1, 3] and outcomes.count("r0") == 1
+    assert sum(isinstance(o, OSError) for o in outcomes) == 3

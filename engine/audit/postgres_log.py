@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from typing import Callable, Iterator
 
+from .group_commit import GroupCommit
 from .record import GENESIS, Record
 from .schema import INSERT, LAST, SCHEMA_TABLE, SELECT, pending
 from .backend import LogUnavailable
@@ -43,6 +44,7 @@ class PostgresLog:
                                         check=ConnectionPool.check_connection, open=False)
             self._pool.open(wait=True, timeout=POOL_TIMEOUT_S + CONNECT_TIMEOUT_S)
             self._migrate()
+            self._group = GroupCommit(self.append_all)
         except self._errors as err:
             self._close_quietly()
             raise LogUnavailable(f"cannot open the decision log {_shown(address)}: {err}") from None
@@ -59,7 +61,8 @@ class PostgresLog:
                              (version, dt.datetime.now(dt.timezone.utc).isoformat()))
 
     def append(self, make: Callable[[int, str], Record]) -> Record:
-        return self.append_all([make])[0]
+        """Committed before it returns; appends that arrive together share one commit (group_commit.py)."""
+        return self._group.append(make)
 
     def append_all(self, makes: list[Callable[[int, str], Record]]) -> list[Record]:
         try:

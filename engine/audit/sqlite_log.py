@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .group_commit import GroupCommit
 from .record import GENESIS, Record
 from .schema import INSERT, LAST, SCHEMA_TABLE, SELECT, pending
 from .backend import LogUnavailable
@@ -36,6 +37,7 @@ class SqliteLog:
                 self._db.execute(f"PRAGMA max_page_count={int(max_pages)}")
             self._lock = threading.Lock()
             self._migrate()
+            self._group = GroupCommit(self.append_all)
         except (sqlite3.Error, OSError) as err:
             raise LogUnavailable(f"cannot open the decision log {self.address}: {err}") from None
 
@@ -56,7 +58,8 @@ class SqliteLog:
                 raise
 
     def append(self, make: Callable[[int, str], Record]) -> Record:
-        return self.append_all([make])[0]
+        """Committed before it returns; appends that arrive together share one commit (group_commit.py)."""
+        return self._group.append(make)
 
     def append_all(self, makes: list[Callable[[int, str], Record]]) -> list[Record]:
         with self._lock:
