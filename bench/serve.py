@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import statistics
+import os
 import sys
 import tempfile
 import threading
@@ -138,6 +138,7 @@ def main() -> int:
         "p99_ratio": round(percentile(latencies, 0.99) / percentile(base, 0.99), 1),
         "server_rss_mb_after_warmup": round(rss_start / 1024, 1), "server_rss_mb_at_end": round(rss_end / 1024, 1),
         "acknowledged_all_logged": set(ids) <= logged, "chain_verifies": chain,
+        "load_average_1min_at_end": round(os.getloadavg()[0], 1),
     }
     print(json.dumps(result, indent=2))
     return 0 if not errors and chain and result["acknowledged_all_logged"] else 1
