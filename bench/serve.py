@@ -62,14 +62,14 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def client(port: int, body: bytes, until: float, latencies: list, errors: list, ids: list) -> None:
+def client(port: int, body: bytes, until: float, latencies: list, errors: list, ids: list, answers: set) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while time.perf_counter() < until:
         t = time.perf_counter()
         try:
             conn.request("POST", "/v1/decide", body, {"Content-Type": "application/yaml"})
             answer = conn.getresponse()
-            answer.read()
+            text = answer.read()
         except OSError as err:
             errors.append(repr(err))
             conn.close()
@@ -78,24 +78,26 @@ def client(port: int, body: bytes, until: float, latencies: list, errors: list, 
         latencies.append(time.perf_counter() - t)
         if answer.status == 200:
             ids.append(answer.getheader("Frist-Log-Id"))
+            answers.add(text)
         else:
             errors.append(answer.status)
     conn.close()
 
 
-def load(port: int, clients: int, seconds: float) -> tuple[list, list, list, float]:
+def load(port: int, clients: int, seconds: float) -> tuple[list, list, list, set, float]:
     body = CASE.read_bytes()
     latencies: list = []
     errors: list = []
     ids: list = []
+    answers: set = set()
     started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(port, body, started + seconds, latencies, errors, ids))
+    threads = [threading.Thread(target=client, args=(port, body, started + seconds, latencies, errors, ids, answers))
                for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return latencies, errors, ids, time.perf_counter() - started
+    return latencies, errors, ids, answers, time.perf_counter() - started
 
 
 def main() -> int:
@@ -114,7 +116,7 @@ def main() -> int:
         try:
             load(service.port, args.clients, 1.0)                      # warm-up: compile, connections
             rss_start = rss_kb(service.process.pid)
-            latencies, errors, ids, elapsed = load(service.port, args.clients, args.seconds)
+            latencies, errors, ids, answers, elapsed = load(service.port, args.clients, args.seconds)
             rss_end = rss_kb(service.process.pid)
         finally:
             service.stop()
@@ -138,10 +140,11 @@ def main() -> int:
         "p99_ratio": round(percentile(latencies, 0.99) / percentile(base, 0.99), 1),
         "server_rss_mb_after_warmup": round(rss_start / 1024, 1), "server_rss_mb_at_end": round(rss_end / 1024, 1),
         "acknowledged_all_logged": set(ids) <= logged, "chain_verifies": chain,
+        "distinct_answers": len(answers),            # the same case: 1 unless threads disturbed a decision
         "load_average_1min_at_end": round(os.getloadavg()[0], 1),
     }
     print(json.dumps(result, indent=2))
-    return 0 if not errors and chain and result["acknowledged_all_logged"] else 1
+    return 0 if not errors and chain and result["acknowledged_all_logged"] and len(answers) == 1 else 1
 
 
 if __name__ == "__main__":

@@ -140,3 +140,31 @@ def test_a_missing_extra_is_one_message_with_the_install_line(run_cli, monkeypat
     monkeypatch.setattr(builtins, "__import__", without_uvicorn)
     code, _, err = run_cli("serve")
     assert code == 2 and "pip install 'frist[serve]'" in err and "Traceback" not in err
+
+
+def test_concurrent_requests_for_different_cases_get_the_clis_decisions(service, run_cli):
+    """The engine shared by the worker threads: each answer is the CLI's for that case."""
+    import random
+    cases = sorted((ROOT / "tests/cases").glob("*/*.yaml"))[::9][:8]
+    expected = {}
+    for case in cases:
+        code, out, _ = run_cli("decide", str(case), "--no-trace")
+        if code in (0, 1):
+            expected[case] = json.loads(out)
+    assert len(expected) >= 6
+    mismatches: list = []
+
+    def work(seed: int) -> None:
+        order = list(expected)
+        random.Random(seed).shuffle(order)
+        for case in order:
+            status, _, body = post(service.url + "/v1/decide", case.read_bytes())
+            if status != 200 or json.loads(body) != expected[case]:
+                mismatches.append((case.name, status))
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not mismatches
