@@ -168,3 +168,16 @@ def test_concurrent_requests_for_different_cases_get_the_clis_decisions(service,
     for t in threads:
         t.join(60)
     assert not mismatches
+
+
+def test_bad_limits_and_a_busy_port_are_usage_errors(run_cli, tmp_path):
+    import socket
+    for option, value in (("--max-body", "0"), ("--time-limit", "0"), ("--port", "70000")):
+        code, _, err = run_cli("serve", option, value, "--log", str(tmp_path / "log.sqlite"))
+        assert code == 2 and option in err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = run_cli("serve", "--port", str(port), "--log", str(tmp_path / "log.sqlite"))
+    assert code == 2 and f"cannot listen on 127.0.0.1:{port}" in err

@@ -42,6 +42,7 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .app import ServiceConfig, create_app
     from .auth import load_token
     from .catalog_holder import CatalogHolder
+    _check_limits(args)
     token = load_token(args.token_file, args.host)
     address, keep_case = log_options(args)
     log = open_log(address)                 # first: a log that cannot be opened is told at once
@@ -64,9 +65,23 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning",
                     access_log=not args.no_access_log, timeout_graceful_shutdown=10)
+    except SystemExit as exit:              # uvicorn exits when it cannot listen (it logged why)
+        if exit.code:
+            print(f"error: frist serve cannot listen on {args.host}:{args.port} (the line above says why; "
+                  "--port picks another)", file=stderr)
+            return ExitCode.INVALID_INPUT
     finally:
         log.close()
     return ExitCode.OK
+
+
+def _check_limits(args: Namespace) -> None:
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} is not a port (0 to 65535)")
+    if args.max_body < 1:
+        raise UsageError(f"--max-body {args.max_body} must be at least 1 byte")
+    if not args.time_limit > 0:
+        raise UsageError(f"--time-limit {args.time_limit:g} must be more than 0 seconds")
 
 
 def _reload_on_sighup(holder, stderr: TextIO) -> None:
