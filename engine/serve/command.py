@@ -60,7 +60,7 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
           f"(lock {snapshot.lock_file}); decision log {log.address} "
           f"({'cases kept' if keep_case else 'case hashes only'}); http://{args.host}:{args.port}/", file=stderr)
     stderr.flush()
-    _reload_on_sighup(holder, stderr)
+    previous = _reload_on_sighup(holder, stderr)
     import uvicorn
     try:
         uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning",
@@ -72,6 +72,8 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return ExitCode.INVALID_INPUT
     finally:
         log.close()
+        if previous is not None:
+            signal.signal(signal.SIGHUP, previous)
     return ExitCode.OK
 
 
@@ -84,9 +86,10 @@ def _check_limits(args: Namespace) -> None:
         raise UsageError(f"--time-limit {args.time_limit:g} must be more than 0 seconds")
 
 
-def _reload_on_sighup(holder, stderr: TextIO) -> None:
+def _reload_on_sighup(holder, stderr: TextIO):
+    """SIGHUP reloads the catalog (in a thread); the handler it replaces, to restore (None: no SIGHUP here)."""
     if not hasattr(signal, "SIGHUP"):
-        return
+        return None
 
     def reload() -> None:
         try:
@@ -97,4 +100,4 @@ def _reload_on_sighup(holder, stderr: TextIO) -> None:
                   file=stderr)
         stderr.flush()
 
-    signal.signal(signal.SIGHUP, lambda signum, frame: threading.Thread(target=reload, daemon=True).start())
+    return signal.signal(signal.SIGHUP, lambda signum, frame: threading.Thread(target=reload, daemon=True).start())
