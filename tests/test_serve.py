@@ -80,6 +80,8 @@ def test_explain_in_each_format_and_language(service, run_cli, fmt, media, marke
     if fmt != "html":
         _, out, _ = run_cli("explain", str(CASE), "--lang", lang, "--format", fmt)
         assert r.text == out
+    else:
+        assert f'<html lang="{lang}">' in r.text
     assert log.get(r.headers["frist-log-id"]) is not None
 
 

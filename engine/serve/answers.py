@@ -136,11 +136,12 @@ def decide(snapshot: Snapshot, case: LoadedCase, options: Options) -> Answer:
     return Answer(json.dumps(out, ensure_ascii=False), _MEDIA["json"], out, _versions(out))
 
 
-def _html(markdown: str, title: str) -> str:
+def _html(markdown: str, title: str, lang: str) -> str:
     """Markdown as HTML with markdown-it-py (CommonMark, raw HTML off: case text cannot inject markup)."""
     from markdown_it import MarkdownIt
-    from ..review.html import page
-    return page(title, MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown))
+    from ..review.html import esc, page
+    document = page(title, MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown))
+    return document.replace('<html lang="en">', f'<html lang="{esc(lang)}">', 1)
 
 
 def explain(snapshot: Snapshot, case: LoadedCase, options: Options) -> Answer:
@@ -154,7 +155,7 @@ def explain(snapshot: Snapshot, case: LoadedCase, options: Options) -> Answer:
     else:
         body = explain_text(decision, snapshot.catalog, lang, markdown=options.format != "text")
         if options.format == "html":
-            body = _html(body, f"{decision.case_id}: {decision.action}")
+            body = _html(body, f"{decision.case_id}: {decision.action}", lang)
     return Answer(body, _MEDIA[options.format], out, _versions(out))
 
 
@@ -174,7 +175,7 @@ def why_not(snapshot: Snapshot, case: LoadedCase, options: Options) -> Answer:
                            "markdown": render_why_not(result, decision, snapshot.catalog, lang, markdown=True)},
                           ensure_ascii=False)
     else:
-        body = _html(text, f"why not {options.action}") if options.format == "html" else text
+        body = _html(text, f"why not {options.action}", lang) if options.format == "html" else text
     return Answer(body, _MEDIA[options.format], out, _versions(out))
 
 
