@@ -183,7 +183,8 @@ def test_why_not_without_an_action_and_with_an_unknown_one(service):
 
 def test_unknown_paths_and_methods_are_problems(service):
     _problem(service[0].get("/v1/nothing"), 404)
-    _problem(service[0].get("/v1/decide"), 405)
+    wrong = service[0].get("/v1/decide")
+    assert _problem(wrong, 405) and wrong.headers["allow"] == "POST"
 
 
 def test_size_and_time_limits(holder, tmp_path):

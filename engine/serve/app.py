@@ -130,7 +130,8 @@ def create_app(config: ServiceConfig) -> Starlette:
     async def http_error(request: Request, exc: HTTPException) -> Response:
         kinds = {404: "not-found", 405: "method-not-allowed"}
         return _problem_response(Problem(exc.status_code, kinds.get(exc.status_code, "http-error"),
-                                         str(exc.detail), f"{request.method} {request.url.path}: {exc.detail}"), request)
+                                         str(exc.detail), f"{request.method} {request.url.path}: {exc.detail}",
+                                         headers=dict(exc.headers or {})), request)
 
     async def any_error(request: Request, exc: Exception) -> Response:
         return _problem_response(problem_of(exc), request)
