@@ -278,3 +278,22 @@ def test_a_full_log_refuses_the_decision(holder, tmp_path):
     assert answered[-1].headers["retry-after"]
     logged = {r.id for r in full.records()}
     assert {r.headers["frist-log-id"] for r in answered if r.status_code == 200} == logged
+
+
+def test_hash_only_logging_keeps_no_case(holder, tmp_path, monkeypatch):
+    from argparse import Namespace
+
+    from engine.core.errors import UsageError
+    from engine.serve.command import log_options
+    log = open_log(str(tmp_path / "log.sqlite"))
+    client = TestClient(create_app(ServiceConfig(holder, log, keep_case=False)), raise_server_exceptions=False)
+    r = client.post("/v1/decide", content=CASE.read_bytes(), headers=YAML)
+    record = log.get(r.headers["frist-log-id"])
+    assert record.case_document is None and record.case_sha256 == sha256_hex(CASE.read_bytes())
+    monkeypatch.setenv("FRIST_LOG_CASE", "hash")
+    monkeypatch.setenv("FRIST_LOG", str(tmp_path / "env.sqlite"))
+    assert log_options(Namespace(log=None, log_case=None)) == (str(tmp_path / "env.sqlite"), False)
+    assert log_options(Namespace(log="x.sqlite", log_case="full")) == ("x.sqlite", True)
+    monkeypatch.setenv("FRIST_LOG_CASE", "some")
+    with pytest.raises(UsageError, match="FRIST_LOG_CASE"):
+        log_options(Namespace(log=None, log_case=None))
