@@ -92,7 +92,7 @@ class SqliteLog:
             pass                # no transaction open: the failed statement ended it
 
     def records(self, after: int = 0) -> Iterator[Record]:
-        reader = sqlite3.connect(f"file:{self.address}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        reader = sqlite3.connect(Path(self.address).resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             for row in reader.execute(SELECT + " WHERE seq > ? ORDER BY seq", (after,)):
                 yield Record(*row)
