@@ -130,6 +130,15 @@ def test_openapi_schemas_are_the_projects_json_schemas(service):
         "$ref": "#/components/schemas/Case"}
 
 
+def test_openapi_documents_every_route(service):
+    doc = service[0].get("/openapi.json").json()
+    app = service[0].app
+    routes = {(r.path, m.lower()) for r in app.routes for m in r.methods - {"HEAD"}}
+    documented = {(path, method) for path, item in doc["paths"].items() for method in item}
+    desk = {("/", "get"), ("/desk.js", "get"), ("/desk.css", "get"), ("/openapi.json", "get")}
+    assert routes - desk == documented
+
+
 def _problem(r, status: int) -> dict:
     assert r.status_code == status, r.text
     assert r.headers["content-type"] == "application/problem+json"
