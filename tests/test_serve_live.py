@@ -181,3 +181,16 @@ def test_bad_limits_and_a_busy_port_are_usage_errors(run_cli, tmp_path):
         port = taken.getsockname()[1]
         code, _, err = run_cli("serve", "--port", str(port), "--log", str(tmp_path / "log.sqlite"))
     assert code == 2 and f"cannot listen on 127.0.0.1:{port}" in err
+
+
+def test_a_body_that_trickles_in_is_cut_off(tmp_path):
+    import socket
+    running = Service("--time-limit", "1", log=str(tmp_path / "log.sqlite"))
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=10) as conn:
+            conn.sendall(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 1000\r\n\r\n{\"case_id\": ")
+            answer = conn.recv(4096).decode()
+        assert answer.startswith("HTTP/1.1 408") and "application/problem+json" in answer
+    finally:
+        running.stop()

@@ -82,7 +82,12 @@ def create_app(config: ServiceConfig) -> Starlette:
         async def endpoint(request: Request) -> Response:
             _guard(request, config)
             options = Options.parse(request.query_params, default_format)
-            body = await _body(request, config.max_body)
+            try:
+                with anyio.fail_after(config.time_limit):       # a body trickled in holds no worker for ever
+                    body = await _body(request, config.max_body)
+            except TimeoutError:
+                raise Problem(408, "request-timeout", "The body took too long to arrive",
+                              f"not all of it within {config.time_limit:g} s") from None
             snapshot = config.holder.current            # this request's catalog, whatever a reload does
             try:
                 with anyio.fail_after(config.time_limit):

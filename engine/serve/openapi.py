@@ -38,7 +38,8 @@ _LANG = _param("lang", "language of the explanation (default: the jurisdiction's
 _FORMAT = _param("format", "text, markdown, html or json", {"enum": ["text", "markdown", "html", "json"]})
 _PROBLEMS = {str(code): {"description": text, "content": {"application/problem+json": {
     "schema": {"$ref": "#/components/schemas/Problem"}}}} for code, text in (
-    (400, "malformed request or body"), (401, "missing or wrong bearer token"), (413, "body over the size limit"),
+    (400, "malformed request or body"), (401, "missing or wrong bearer token"),
+    (408, "the body did not arrive within the time limit"), (413, "body over the size limit"),
     (415, "body not JSON or YAML"), (422, "the case is not valid, or a rule cannot be evaluated for it"),
     (503, "the decision log cannot take the record, or the time limit passed: nothing was decided"))}
 _CASE_BODY = {"required": True, "content": {
