@@ -65,6 +65,13 @@ def test_same_schema_and_chain_as_sqlite(database, tmp_path):
     lite.close()
 
 
+def test_a_password_in_the_address_is_never_shown():
+    from engine.audit.backend import LogUnavailable
+    with pytest.raises(LogUnavailable) as caught:
+        open_log("postgresql://frist:hunter2-secret@127.0.0.1:1/none")
+    assert "hunter2" not in str(caught.value) and "frist:***@" in str(caught.value)
+
+
 def test_log_commands_read_a_postgresql_log(database, run_cli, tmp_path):
     log = open_log(database)
     for n in range(3):

@@ -34,11 +34,12 @@ class PostgresLog:
     def __init__(self, address: str, pool_size: int = 4) -> None:
         import psycopg
         from psycopg_pool import ConnectionPool
-        self.address = address
+        self.address = _shown(address)        # for messages: never the password
         self._errors = (psycopg.Error, OSError)
         from psycopg_pool import PoolTimeout
         self._errors += (PoolTimeout,)
         try:
+            psycopg.connect(address, connect_timeout=CONNECT_TIMEOUT_S).close()   # fails at once, saying why
             self._pool = ConnectionPool(address, min_size=1, max_size=pool_size, timeout=POOL_TIMEOUT_S,
                                         kwargs={"connect_timeout": CONNECT_TIMEOUT_S},
                                         check=ConnectionPool.check_connection, open=False)
@@ -79,7 +80,7 @@ class PostgresLog:
                         seq, prev = record.seq, record.hash
             return out
         except self._errors as err:
-            raise LogUnavailable(f"cannot append to the decision log {_shown(self.address)}: "
+            raise LogUnavailable(f"cannot append to the decision log {self.address}: "
                                  f"{type(err).__name__}: {err}") from None
 
     def records(self, after: int = 0) -> Iterator[Record]:
@@ -90,14 +91,14 @@ class PostgresLog:
                     for row in cur:
                         yield Record(*row)
         except self._errors as err:
-            raise LogUnavailable(f"cannot read the decision log {_shown(self.address)}: {err}") from None
+            raise LogUnavailable(f"cannot read the decision log {self.address}: {err}") from None
 
     def get(self, record_id: str) -> Record | None:
         try:
             with self._pool.connection() as conn:
                 row = conn.execute(SELECT + " WHERE id = %s", (record_id,)).fetchone()
         except self._errors as err:
-            raise LogUnavailable(f"cannot read the decision log {_shown(self.address)}: {err}") from None
+            raise LogUnavailable(f"cannot read the decision log {self.address}: {err}") from None
         return Record(*row) if row else None
 
     def ping(self) -> None:
@@ -105,7 +106,7 @@ class PostgresLog:
             with self._pool.connection() as conn:
                 conn.execute("SELECT 1").fetchone()
         except self._errors as err:
-            raise LogUnavailable(f"the decision log {_shown(self.address)} does not answer: {err}") from None
+            raise LogUnavailable(f"the decision log {self.address} does not answer: {err}") from None
 
     def close(self) -> None:
         self._close_quietly()
