@@ -270,3 +270,9 @@ def test_a_failed_group_commit_fails_every_appender_in_it():
         t.join(5)
     assert calls == [1, 3] and outcomes.count("r0") == 1
     assert sum(isinstance(o, OSError) for o in outcomes) == 3
+
+
+def test_decide_prints_nothing_when_the_log_cannot_take_the_decision(run_cli, tmp_path):
+    (tmp_path / "not-a-db").write_bytes(b"this is not SQLite" * 100)
+    code, out, err = run_cli("decide", str(CASE), "--no-trace", "--log", str(tmp_path / "not-a-db"))
+    assert code == 2 and out == "" and "cannot open the decision log" in err
