@@ -71,6 +71,14 @@ def test_timeline_and_why_not(page):
     assert "send_betalingsoppfordring" in page.frame_locator("#explanation").locator("body").inner_text()
 
 
+def test_the_cases_own_policy_decides_and_offers_its_actions(page):
+    page.select_option("#policy", "")
+    page.fill("#case", CASE.read_text())
+    page.click("#decide")
+    page.wait_for_selector("#decision:not([hidden])")
+    assert "send_betalingsoppfordring" in page.locator("#action option").all_inner_texts()
+
+
 def test_a_broken_case_shows_each_problem_with_field_and_hint(page):
     page.fill("#case", CASE.read_text().replace("kind: consumer", "kind: alien"))
     page.click("#decide")

@@ -63,7 +63,14 @@ async function post(path, extra) {
   return response;
 }
 
+function fillActions(name) {
+  const chosen = (catalog ? catalog.policies : []).find((p) => p.name === name);
+  const action = $("action");
+  action.replaceChildren(...((chosen && chosen.actions) || []).map((a) => new Option(a, a)));
+}
+
 function showDecision(d, logId, versions) {
+  if (!$("action").options.length) fillActions(d.policy.name);   // the case's own policy: its actions
   const box = $("decision");
   box.replaceChildren(el("div", d.action, "action"), el("div", "rule: " + d.rule));
   const figures = el("ul");
@@ -126,11 +133,9 @@ function fillVersions() {
   const chosen = (catalog ? catalog.policies : []).find((p) => p.name === $("policy").value);
   const version = $("version");
   version.replaceChildren(new Option("(in force on the date)", ""));
-  const action = $("action");
-  action.replaceChildren();
+  fillActions($("policy").value);
   if (!chosen) return;
   for (const v of chosen.versions) version.append(new Option(`${v.version} (${v.status}, sha256 ${v.sha256.slice(0, 12)})`, v.version));
-  for (const a of chosen.actions || []) action.append(new Option(a, a));
   const lang = $("lang");
   lang.replaceChildren(...chosen.languages.map((l) => new Option(l, l)));
   if (chosen.languages.includes("nb")) lang.value = "nb";
