@@ -306,3 +306,14 @@ def test_hash_only_logging_keeps_no_case(holder, tmp_path, monkeypatch):
     monkeypatch.setenv("FRIST_LOG_CASE", "some")
     with pytest.raises(UsageError, match="FRIST_LOG_CASE"):
         log_options(Namespace(log=None, log_case=None))
+
+
+def test_a_served_decision_replays_identical(service):
+    from engine.audit.replay import replay
+    client, log = service
+    body = CASE.read_text().replace("as_of: 2026-03-02", "as_of: 2026-03-20").encode()
+    r = client.post("/v1/explain?lang=nb&policy=kravia@2024-01-01", content=body, headers=YAML)
+    result = replay(log, r.headers["frist-log-id"], str(ROOT / "policies"))
+    assert result.identical and result.record.as_of == "2026-03-20"
+    assert json.loads(result.record.request) == {"endpoint": "/v1/explain", "policy": "kravia@2024-01-01",
+                                                 "as_of": None, "include_drafts": False}
