@@ -102,6 +102,9 @@ def test_why_not_and_timeline(service, run_cli):
     _, out, _ = run_cli("timeline", str(CASE), "--format", "json")
     assert r.status_code == 200 and r.json() == json.loads(out)
     assert "frist-log-id" not in r.headers                   # a projection is not a decision made on the case
+    named = r.headers["frist-versions"]
+    assert all(f"{row['policy']} sha256={row['sha256']}" in named for row in r.json()["rows"])
+    assert "no-regulation@" in named                         # the law each row used, with its sha256
 
 
 def test_policies_lists_versions_with_sha256_and_lock_state(service, holder):

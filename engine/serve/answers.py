@@ -126,7 +126,11 @@ def _decided(snapshot: Snapshot, case: LoadedCase, options: Options, trace: bool
 
 
 def _versions(decision: dict) -> list[str]:
-    policy = decision["policy"]
+    return _named(decision["policy"])
+
+
+def _named(policy: dict) -> list[str]:
+    """Every version in a decision's `policy` block as `name@version sha256=…`, the deciding one first."""
     return [f"{p['name']}@{p['version']} sha256={p['sha256']}" for p in [policy, *policy["uses"]]]
 
 
@@ -191,5 +195,5 @@ def timeline(snapshot: Snapshot, case: LoadedCase, options: Options) -> Answer:
     except CaseError as err:
         raise problem_of(err, case.document) from None
     data = timeline_json(result)
-    versions = sorted({f"{v} sha256={row['sha256']}" for row in data["rows"] for v in [row["policy"]]})
+    versions = list(dict.fromkeys(v for row in result.rows for v in _named(row.decision.policy_json())))
     return Answer(json.dumps(data, ensure_ascii=False), _MEDIA["json"], None, versions)
