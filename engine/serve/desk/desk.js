@@ -125,7 +125,7 @@ async function timeline() {
     table.append(tr);
   }
   const box = $("timeline-table");
-  box.replaceChildren(el("h2", "Timeline from " + data.start), table, el("p", "end: " + data.end));
+  box.replaceChildren(el("h2", "Timeline from " + data.start), table, el("p", "end: " + data.end.replace(/`/g, "")));
   box.hidden = false;
 }
 
