@@ -276,3 +276,15 @@ def test_decide_prints_nothing_when_the_log_cannot_take_the_decision(run_cli, tm
     (tmp_path / "not-a-db").write_bytes(b"this is not SQLite" * 100)
     code, out, err = run_cli("decide", str(CASE), "--no-trace", "--log", str(tmp_path / "not-a-db"))
     assert code == 2 and out == "" and "cannot open the decision log" in err
+
+
+def test_replay_says_when_a_logged_version_is_nowhere(run_cli, tmp_path):
+    for part in ("demo", "jurisdictions", "locales"):              # a copy that is not a git repository
+        shutil.copytree(ROOT / "policies" / part, tmp_path / "policies" / part)
+    policies, log_file = str(tmp_path / "policies"), str(tmp_path / "log.sqlite")
+    _, _, err = run_cli("decide", str(CASE), "--policies", policies, "--no-trace", "--log", log_file)
+    record_id = err.split("logged: record ")[1].split()[0]
+    version = tmp_path / "policies/demo/2026-01-01.yaml"
+    version.write_text(version.read_text() + "\n# changed, and no history to find the old text in\n")
+    code, _, err = run_cli("replay", record_id, "--log", log_file, "--policies", policies)
+    assert code == 2 and "no version of `demo` with sha256" in err and "git history" in err
