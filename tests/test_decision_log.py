@@ -100,7 +100,9 @@ def test_cli_decide_log_verify_and_export(run_cli, tmp_path):
     assert record.case_sha256 == sha256_hex(CASE.read_bytes())
     run_cli("decide", str(CASE), "--no-trace", "--log", str(target))
     code, out, _ = run_cli("log", "verify", "--log", str(target), "--format", "json")
-    assert code == 0 and json.loads(out) == {"log": str(target), "ok": True, "records": 2, "first_broken": None}
+    last = list(open_log(str(target)).records())[-1].hash
+    assert code == 0 and json.loads(out) == {"log": str(target), "ok": True, "records": 2, "last_hash": last,
+                                             "first_broken": None}
     pl = pytest.importorskip("polars")
     code, out, _ = run_cli("log", "export", "--log", str(target), "-o", str(tmp_path / "log.parquet"))
     frame = pl.read_parquet(tmp_path / "log.parquet")

@@ -20,13 +20,14 @@ class Verdict:
     broken_seq: int | None = None   # the first broken record's position (None: the chain holds)
     broken_id: str | None = None
     reason: str | None = None
+    last_hash: str | None = None    # the hash of the last record that holds: keep it elsewhere to anchor the chain
 
     @property
     def ok(self) -> bool:
         return self.broken_seq is None
 
     def to_json(self) -> dict:
-        return {"ok": self.ok, "records": self.records, "first_broken": None if self.ok else
+        return {"ok": self.ok, "records": self.records, "last_hash": self.last_hash, "first_broken": None if self.ok else
                 {"seq": self.broken_seq, "id": self.broken_id, "reason": self.reason}}
 
 
@@ -42,6 +43,6 @@ def verify_chain(records: Iterable[Record]) -> Verdict:
         elif record_hash(record.as_row()) != record.hash:
             reason = "its content does not match its hash (the record was edited after it was written)"
         if reason:
-            return Verdict(count, record.seq, record.id, reason)
+            return Verdict(count, record.seq, record.id, reason, None if prev_hash == GENESIS else prev_hash)
         prev_hash, expected_seq = record.hash, record.seq + 1
-    return Verdict(count)
+    return Verdict(count, last_hash=None if prev_hash == GENESIS else prev_hash)

@@ -42,7 +42,8 @@ def log_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             if args.format == "json":
                 print(json.dumps({"log": log.address, **verdict.to_json()}, indent=2), file=stdout)
             elif verdict.ok:
-                print(f"ok: {verdict.records} record(s) in {log.address}; the chain holds", file=stdout)
+                print(f"ok: {verdict.records} record(s) in {log.address}; the chain holds; last hash "
+                      f"{verdict.last_hash or '(none: the log is empty)'}", file=stdout)
             else:
                 print(f"BROKEN: record {verdict.broken_seq} (id {verdict.broken_id}) in {log.address}: "
                       f"{verdict.reason}; the {verdict.broken_seq - 1} record(s) before it hold", file=stdout)
