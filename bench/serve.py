@@ -1,4 +1,4 @@
-"""Load on loopback: `frist serve` under C concurrent clients, against in-process `decide` in the same run.
+"""Load on loopback: `frin serve` under C concurrent clients, against in-process `decide` in the same run.
 
 The service runs in its own process (SQLite log in a temporary folder, `synchronous=FULL`:
 every decision is on disk before it is answered); this process runs C client threads, each with
@@ -48,7 +48,7 @@ def in_process(n: int) -> tuple[float, list[float]]:
     started = time.perf_counter()
     for _ in range(n):
         t = time.perf_counter()
-        doc = parse_document(Source("<case>", text))         # what `frist decide FILE` does with the file
+        doc = parse_document(Source("<case>", text))         # what `frin decide FILE` does with the file
         case = case_from_data(doc.data, "<case>", doc)
         json.dumps(decide_case(catalog, case, case.data["as_of"], fast=True).to_dict(include_trace=False))
         latencies.append(time.perf_counter() - t)

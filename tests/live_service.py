@@ -1,4 +1,4 @@
-"""`frist serve` as a real process on a free loopback port, for the browser, kill -9 and
+"""`frin serve` as a real process on a free loopback port, for the browser, kill -9 and
 PostgreSQL tests (tests/test_serve_live.py, tests/test_case_desk.py, tests/test_serve_postgres.py)."""
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def free_port() -> int:
 
 
 class Service:
-    """`frist serve ARGS` started from the repository root; `stop()` ends it (SIGTERM, else SIGKILL)."""
+    """`frin serve ARGS` started from the repository root; `stop()` ends it (SIGTERM, else SIGKILL)."""
 
     def __init__(self, *args: str, log: str, stderr: Path | None = None, startup_s: float = 60.0,
                  env: dict | None = None) -> None:
@@ -38,7 +38,7 @@ class Service:
         deadline = time.monotonic() + startup_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"frist serve exited {self.process.returncode}: {self.stderr()}")
+                raise RuntimeError(f"frin serve exited {self.process.returncode}: {self.stderr()}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
                     if answer.status == 200:
@@ -46,7 +46,7 @@ class Service:
             except OSError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"frist serve did not answer within {startup_s} s: {self.stderr()}")
+        raise RuntimeError(f"frin serve did not answer within {startup_s} s: {self.stderr()}")
 
     def stderr(self) -> str:
         return self.stderr_file.read_text(errors="replace") if self.stderr_file.exists() else ""

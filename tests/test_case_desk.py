@@ -1,5 +1,5 @@
 """The case desk in a real browser: headless Chromium from the operating system's packages,
-driven by Playwright, against `frist serve` on a loopback port. A case handler uploads a
+driven by Playwright, against `frin serve` on a loopback port. A case handler uploads a
 bundled example, decides it, reads its explanation in nb, its timeline and a why-not; a
 broken case shows each problem with its field and hint; the one-claim form makes a case."""
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The decision log: the hash chain finds the first edited, removed or inserted record; the
-schema is migrated once and a newer one refused; `frist decide --log`, `frist log verify`,
-`frist log export` and `frist replay` (identical, from git history, field by field)."""
+schema is migrated once and a newer one refused; `frin decide --log`, `frin log verify`,
+`frin log export` and `frin replay` (identical, from git history, field by field)."""
 from __future__ import annotations
 
 import json
@@ -46,7 +46,7 @@ def test_records_chain_from_genesis_and_keep_what_was_decided(log):
     assert json.loads(first.versions) == [{"name": "demo", "version": "2026-01-01", "sha256": "a" * 64},
                                           {"name": "law", "version": "2026-01-01", "sha256": "b" * 64}]
     assert json.loads(first.warnings) == ["w1"] and first.policy == "demo@2026-01-01"
-    assert first.engine.startswith("frist ") and verify_chain(records).ok
+    assert first.engine.startswith("frist-inkasso ") and verify_chain(records).ok
 
 
 def _tamper(log, sql: str) -> None:

@@ -1,4 +1,4 @@
-"""`frist serve` through Starlette's test client: the endpoints, problem documents for every
+"""`frin serve` through Starlette's test client: the endpoints, problem documents for every
 client mistake, the OpenAPI document's schemas, the token, reload, limits, and the decision
 log written before each answer (docs/service.md)."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 
-pytest.importorskip("starlette", reason="the serve extra is not installed: pip install 'frist[serve]'")
+pytest.importorskip("starlette", reason="the serve extra is not installed: pip install 'frist-inkasso[serve]'")
 from starlette.testclient import TestClient  # noqa: E402
 
 from engine.audit.chain import verify_chain  # noqa: E402

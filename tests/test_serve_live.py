@@ -1,4 +1,4 @@
-"""`frist serve` as a real process on loopback: every invalid fixture and fuzzed cases over HTTP
+"""`frin serve` as a real process on loopback: every invalid fixture and fuzzed cases over HTTP
 give 4xx problem documents (never a 500); kill -9 under load loses no acknowledged decision and
 the chain verifies; SIGHUP reloads; a non-loopback address without a token refuses to start."""
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 
-pytest.importorskip("uvicorn", reason="the serve extra is not installed: pip install 'frist[serve]'")
+pytest.importorskip("uvicorn", reason="the serve extra is not installed: pip install 'frist-inkasso[serve]'")
 from live_service import Service, get, post  # noqa: E402
 
 from engine.audit.chain import verify_chain  # noqa: E402
@@ -139,7 +139,7 @@ def test_a_missing_extra_is_one_message_with_the_install_line(run_cli, monkeypat
 
     monkeypatch.setattr(builtins, "__import__", without_uvicorn)
     code, _, err = run_cli("serve")
-    assert code == 2 and "pip install 'frist[serve]'" in err and "Traceback" not in err
+    assert code == 2 and "pip install 'frist-inkasso[serve]'" in err and "Traceback" not in err
 
 
 def test_concurrent_requests_for_different_cases_get_the_clis_decisions(service, run_cli):

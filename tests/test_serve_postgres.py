@@ -19,7 +19,7 @@ from conftest import ROOT
 URL = os.environ.get("FRIST_TEST_POSTGRES")
 pytestmark = pytest.mark.skipif(not URL, reason="no PostgreSQL: run under .ci/with-postgres (as .ci/run does), "
                                                 "which sets FRIST_TEST_POSTGRES")
-psycopg = pytest.importorskip("psycopg", reason="the postgres extra is not installed: pip install 'frist[postgres]'")
+psycopg = pytest.importorskip("psycopg", reason="the postgres extra is not installed: pip install 'frist-inkasso[postgres]'")
 
 from engine.audit.append import log_decision  # noqa: E402
 from engine.audit.chain import verify_chain  # noqa: E402

@@ -1,4 +1,4 @@
-"""Appending a decision: what the service, `frist decide --log` and `frist batch --log` call.
+"""Appending a decision: what the service, `frin decide --log` and `frin batch --log` call.
 
 The record is committed before the caller answers (or prints), so a decision the log does not
 hold was never given out.

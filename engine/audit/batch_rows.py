@@ -1,9 +1,9 @@
-"""`frist batch --log`: each decided row as a log record, and a logged row decided again.
+"""`frin batch --log`: each decided row as a log record, and a logged row decided again.
 
 A batch row is logged as the row it was read as, every value as text the way a CSV file
 carries it (money "1050.00", dates ISO, the claims/payments/events lists as JSON text): that
-document is hashed, kept, and decided again by `frist replay` through the same batch path.
-The row's decision is the decision JSON of `frist decide` (batch/output.py's `row_json`),
+document is hashed, kept, and decided again by `frin replay` through the same batch path.
+The row's decision is the decision JSON of `frin decide` (batch/output.py's `row_json`),
 without the trace and its input row number, which goes to the record's request.
 """
 from __future__ import annotations

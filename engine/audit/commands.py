@@ -1,4 +1,4 @@
-"""`frist log verify`, `frist log export` and `frist replay`: the log's commands.
+"""`frin log verify`, `frin log export` and `frin replay`: the log's commands.
 
 Each opens the log named by `--log` (else FRIST_LOG, else ./frist-decisions.sqlite) and
 never creates one that is not there: a mistyped path is an error, not an empty log that
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..core.errors import ExitCode, UsageError
+from ..core.names import COMMAND
 
 __all__ = ["log_command", "replay_command", "LOG_ENV", "log_address", "opened_log"]
 
@@ -49,7 +50,7 @@ def log_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                       f"{verdict.reason}; the {verdict.broken_seq - 1} record(s) before it hold", file=stdout)
             return ExitCode.OK if verdict.ok else ExitCode.PROBLEMS
         if not args.output:
-            raise UsageError("`frist log export` needs -o FILE.parquet")
+            raise UsageError(f"`{COMMAND} log export` needs -o FILE.parquet")
         from .export import export_parquet
         count = export_parquet(log, args.output)
         if args.format == "json":

@@ -1,4 +1,4 @@
-"""`frist log export`: the log as one Parquet file, every column as stored (JSON columns as text).
+"""`frin log export`: the log as one Parquet file, every column as stored (JSON columns as text).
 
 Read by any Parquet reader (Polars, DuckDB, Spark, pandas) for the supervisor's questions
 ("every decision on this case", "every decision by this version"); written through a

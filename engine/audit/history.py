@@ -1,7 +1,7 @@
 """A policy version's text by its sha256: in the policy folder now, else in the folder's git history.
 
 A published version never changes (the lock), but a decision may be replayed after a
-correction (`frist lock --rewrite`) or from a checkout of another date; git keeps every text a
+correction (`frin lock --rewrite`) or from a checkout of another date; git keeps every text a
 file ever had. One `git log --raw` lists every blob the policy's folder has held and one
 `git cat-file --batch` reads them, so the search costs two processes however long the history.
 """

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..core.names import DISTRIBUTION
+
 __all__ = ["Record", "GENESIS", "COLUMNS", "canonical", "sha256_hex", "new_record", "record_hash", "engine_version",
            "CASE_MODES"]
 
@@ -36,7 +38,7 @@ class Record:
     """A row of `decision_log`; the JSON columns are kept as the text stored."""
 
     seq: int                    # position in the chain, 1, 2, 3, … without gaps
-    id: str                     # a UUID, what a response and `frist replay` name
+    id: str                     # a UUID, what a response and `frin replay` name
     time: str                   # UTC, ISO 8601 with microseconds
     source: str                 # serve, decide or batch
     case_sha256: str
@@ -70,9 +72,9 @@ def record_hash(fields: dict) -> str:
 def engine_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
     try:
-        return "frist " + version("frist")
+        return f"{DISTRIBUTION} {version(DISTRIBUTION)}"
     except PackageNotFoundError:
-        return "frist (source checkout)"
+        return f"{DISTRIBUTION} (source checkout)"
 
 
 def new_record(seq: int, prev_hash: str, *, source: str, document: bytes, keep_case: bool, decision: dict,

@@ -1,7 +1,7 @@
-"""`frist replay ID`: decide a logged case again with the logged versions and compare.
+"""`frin replay ID`: decide a logged case again with the logged versions and compare.
 
 The versions are found by their sha256 (history.py), placed over the policy folder as
-candidates (each replacing the version of the same name and date, as `frist diff` does) and
+candidates (each replacing the version of the same name and date, as `frin diff` does) and
 the case is decided on the logged date with the logged options. The answer is `identical`, or
 each field that differs with the logged value and today's.
 """

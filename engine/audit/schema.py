@@ -52,9 +52,10 @@ def newest_known() -> int:
 
 def pending(applied: set[int]) -> list[tuple[int, tuple[str, ...]]]:
     """The migrations still to apply; a log at a version this frist does not know is refused."""
+    from ..core.names import DISTRIBUTION
     from .backend import LogUnavailable
     unknown = sorted(v for v in applied if v > newest_known())
     if unknown:
         raise LogUnavailable(f"the decision log is at schema version {unknown[-1]}, newer than this frist knows "
-                             f"({newest_known()}): upgrade frist before writing to it")
+                             f"({newest_known()}): upgrade {DISTRIBUTION} before writing to it")
     return [(v, statements) for v, statements in MIGRATIONS if v not in applied]

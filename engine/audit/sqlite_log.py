@@ -1,9 +1,9 @@
 """The embedded decision log: one SQLite file in WAL mode.
 
-WAL lets readers (`frist log verify`, `export`) run while the service appends; `synchronous
+WAL lets readers (`frin log verify`, `export`) run while the service appends; `synchronous
 = FULL` makes a commit durable before the decision is answered, so a kill -9 or a power cut
 loses no acknowledged decision. Appends are serialised by `BEGIN IMMEDIATE` (across processes:
-`frist decide --log` beside a running service) and by a lock within this one. SQLite's own
+`frin decide --log` beside a running service) and by a lock within this one. SQLite's own
 "database or disk is full" becomes `LogUnavailable`: the decision is refused, not answered.
 """
 from __future__ import annotations

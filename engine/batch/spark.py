@@ -2,7 +2,7 @@
 
 The recipe of docs/batch.md made into a function (the `spark` extra: pyspark, pandas, and a
 Java runtime for Spark itself). Each Spark task hands its Arrow record batches to
-`decide_table`, the same columnar evaluator as `frist batch`; the result is two DataFrames:
+`decide_table`, the same columnar evaluator as `frin batch`; the result is two DataFrames:
 
 - decisions, in a declared schema (`decision_schema`): the columns of docs/batch.md, with
   one `amount_<name>` column per amount any version of the policy reports (null where the
@@ -128,7 +128,7 @@ def decide_dataframe(df, policy: str | None = None, as_of: dt.date | str | None 
     """Decide every row of a Spark DataFrame in the flat layout; returns (decisions, rejects).
 
     Args:
-        df: cases in the flat layout of docs/batch.md (as `frist batch` reads from Parquet).
+        df: cases in the flat layout of docs/batch.md (as `frin batch` reads from Parquet).
         policy: NAME or NAME@VERSION; default: each row's `policy` column.
         as_of: decision date (date or YYYY-MM-DD); default: each row's `as_of`, else today.
         policies_dir: a policy folder every executor can read.

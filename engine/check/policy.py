@@ -41,6 +41,7 @@ def scope_of(checked: CheckedVersion, used: dict[str, CheckedVersion]) -> Scope:
         defs={name: expr.type for name, expr in checked.definitions.items()},
         aliases={alias: scope_of(u, {}) for alias, u in used.items()},
         has_calendar=checked.calendar is not None, currency=_currency(checked),
+        declared=frozenset(v.parameters) | frozenset(v.definitions),
     )
 
 
@@ -135,7 +136,7 @@ def _combinations(options: dict[str, list[CheckedVersion]]):
 def _parameters(checked: CheckedVersion, out: list[Diagnostic]) -> None:
     v = checked.version
     scope = Scope(policy=v.name, fields={}, params={}, allow_case=False, allow_aliases=False,
-                  currency=_currency(checked))
+                  currency=_currency(checked), hidden_aliases=dict(v.uses))
     deps = {name: set() for name in v.parameters}
     for name, p in v.parameters.items():
         for expr in _param_exprs(p):

@@ -1,4 +1,4 @@
-"""`frist batch`: read cases in chunks, decide them, write decisions, rejects and a summary.
+"""`frin batch`: read cases in chunks, decide them, write decisions, rejects and a summary.
 
 Every input row ends in exactly one place, decisions or rejects: each chunk is checked
 for that (`_account`), and the summary states decided + rejected = input. Outputs are
@@ -114,7 +114,8 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 if decided.height:
                     if log is not None:     # logged before the decisions file is committed
                         from ..audit.batch_rows import log_rows
-                        log_rows(log, decided, chunk, {"endpoint": "frist batch", "input": args.input,
+                        from ..core.names import COMMAND
+                        log_rows(log, decided, chunk, {"endpoint": f"{COMMAND} batch", "input": args.input,
                                                        "policy": args.policy, "as_of": args.as_of,
                                                        "include_drafts": args.include_drafts})
                     decided_rows = decided.get_column("row").to_list()

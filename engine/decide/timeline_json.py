@@ -1,4 +1,4 @@
-"""A projected timeline as plain data: what `frist timeline --format json` prints and the service
+"""A projected timeline as plain data: what `frin timeline --format json` prints and the service
 answers, and what the text, Markdown and HTML renderings show.
 
 Per decision: its date, the versions in force (and when they changed), the action and rule,

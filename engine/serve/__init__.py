@@ -1,4 +1,4 @@
-"""`frist serve`: decisions over HTTP, each logged before it is answered, and the case desk.
+"""`frin serve`: decisions over HTTP, each logged before it is answered, and the case desk.
 
 The HTTP layer (Starlette on uvicorn, the `serve` extra, imported only when the command runs)
 is thin: `app.py` routes requests to `answers.py`, which decides, explains and projects with

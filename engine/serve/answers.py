@@ -1,7 +1,7 @@
 """What each endpoint answers, computed with the stages the CLI uses; no HTTP in here.
 
 A request's body is one case document (JSON, or YAML: the case file as a user keeps it),
-checked exactly as `frist decide` checks a file, with the same diagnostics; its options come
+checked exactly as `frin decide` checks a file, with the same diagnostics; its options come
 from the query string and mean what the CLI's options of the same name mean. Each function
 takes the catalog snapshot the request started with and returns an `Answer`: the body, its
 media type, and the decision it rests on (which the app logs before answering).

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from ..audit.append import log_decision
 from ..core.errors import FristError
+from ..core.names import COMMAND
 from .answers import Options, decide, explain, read_case, timeline, why_not
 from .auth import authorized
 from .catalog_holder import CatalogHolder
@@ -61,7 +62,7 @@ async def _body(request: Request, limit: int) -> bytes:
     if declared and declared.isdigit() and int(declared) > limit:
         raise Problem(413, "body-too-large", "The body is over the size limit",
                       f"{declared} bytes; the limit is {limit} (a case is small: split a batch into cases, "
-                      "or use `frist batch`)")
+                      f"or use `{COMMAND} batch`)")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)

@@ -1,4 +1,4 @@
-"""The service's catalog: loaded once, refused unless `frist lock --check` would pass, swapped whole.
+"""The service's catalog: loaded once, refused unless `frin lock --check` would pass, swapped whole.
 
 A request takes the current `Snapshot` once and decides everything with it, so a reload while
 it runs changes nothing for it: the old catalog stays alive as long as a request holds it.
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..core.diagnostics import Diagnostic, relative
 from ..core.errors import PolicyError, UsageError
+from ..core.names import COMMAND
 
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog
@@ -38,12 +39,12 @@ class Snapshot:
 
 def _unlocked(catalog: Catalog, lock) -> list[Diagnostic]:
     return [Diagnostic("not-locked", f"published version `{v.key}` is not in {relative(lock.file)}",
-                       v.document.span(("effective",)), help="run `frist lock` and commit the lock")
+                       v.document.span(("effective",)), help=f"run `{COMMAND} lock` and commit the lock")
             for v in catalog.policies.all() if not v.is_draft and lock.path_of(v) not in lock.entries]
 
 
 def load_locked(folder: str, generation: int = 1) -> Snapshot:
-    """The checked catalog of `folder`, if its lock holds (as `frist lock --check`); else PolicyError/UsageError."""
+    """The checked catalog of `folder`, if its lock holds (as `frin lock --check`); else PolicyError/UsageError."""
     from ..check.catalog_cache import checked_catalog
     from ..review.lock import lock_for, lock_problems
     from ..review.lock_file import Lock
@@ -53,7 +54,7 @@ def load_locked(folder: str, generation: int = 1) -> Snapshot:
     lock_file = lock_for([folder])
     if lock_file is None:
         raise UsageError(f"no policies.lock in {folder} or above it: the service decides only with locked "
-                         "versions (run `frist lock` and commit it)")
+                         f"versions (run `{COMMAND} lock` and commit it)")
     lock = Lock.read(lock_file)
     problems = lock_problems(catalog, [folder], lock_file) + _unlocked(catalog, lock)
     if problems:

@@ -1,4 +1,4 @@
-"""`frist serve`: check the catalog and the log, then serve until stopped.
+"""`frin serve`: check the catalog and the log, then serve until stopped.
 
 Refuses to start (exit 2, or 1 for policy problems, as the CLI does) when the catalog does
 not pass the lock, the log cannot be opened, or a non-loopback address has no token. SIGHUP
@@ -13,6 +13,7 @@ from argparse import Namespace
 from typing import TextIO
 
 from ..core.errors import ExitCode, FristError, UsageError
+from ..core.names import COMMAND, install_line
 
 __all__ = ["serve", "CASE_ENV"]
 
@@ -34,8 +35,8 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         import uvicorn  # noqa: F401 - checked first: a missing extra is one clear message
         import starlette  # noqa: F401
     except ModuleNotFoundError as err:
-        print(f"error: `frist serve` needs the `serve` extra ({err.name} is not installed): "
-              "pip install 'frist[serve]'", file=stderr)
+        print(f"error: `{COMMAND} serve` needs the `serve` extra ({err.name} is not installed): "
+              f"{install_line('serve')}", file=stderr)
         return ExitCode.INVALID_INPUT
     from ..audit.record import engine_version
     from ..audit.store import open_log
@@ -55,7 +56,7 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     snapshot = holder.current
     versions = [v for p in snapshot.policies for v in p["versions"]]
     locked = sum(1 for v in versions if v["locked"])
-    print(f"frist serve: {len(snapshot.policies)} policies, {len(versions)} version(s) ({locked} locked, "
+    print(f"{COMMAND} serve: {len(snapshot.policies)} policies, {len(versions)} version(s) ({locked} locked, "
           f"{len(versions) - locked} draft) from {snapshot.folder} "
           f"(lock {snapshot.lock_file}); decision log {log.address} "
           f"({'cases kept' if keep_case else 'case hashes only'}); http://{args.host}:{args.port}/", file=stderr)
@@ -67,7 +68,7 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                     access_log=not args.no_access_log, timeout_graceful_shutdown=10)
     except SystemExit as exit:              # uvicorn exits when it cannot listen (it logged why)
         if exit.code:
-            print(f"error: frist serve cannot listen on {args.host}:{args.port} (the line above says why; "
+            print(f"error: {COMMAND} serve cannot listen on {args.host}:{args.port} (the line above says why; "
                   "--port picks another)", file=stderr)
             return ExitCode.INVALID_INPUT
     finally:
@@ -94,9 +95,9 @@ def _reload_on_sighup(holder, stderr: TextIO):
     def reload() -> None:
         try:
             fresh = holder.reload()
-            print(f"frist serve: reloaded the catalog (generation {fresh.generation})", file=stderr)
+            print(f"{COMMAND} serve: reloaded the catalog (generation {fresh.generation})", file=stderr)
         except FristError as err:
-            print(f"frist serve: reload refused, still serving generation {holder.current.generation}: {err}",
+            print(f"{COMMAND} serve: reload refused, still serving generation {holder.current.generation}: {err}",
                   file=stderr)
         stderr.flush()
 

@@ -45,7 +45,7 @@ _PROBLEMS = {str(code): {"description": text, "content": {"application/problem+j
 _CASE_BODY = {"required": True, "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/Case"}},
     "application/yaml": {"schema": {"$ref": "#/components/schemas/Case"}}}}
-_LOGGED = {"Frist-Log-Id": {"description": "the decision log record's id (`frist replay ID`)",
+_LOGGED = {"Frist-Log-Id": {"description": "the decision log record's id (`frin replay ID`)",
                             "schema": {"type": "string"}},
            "Frist-Versions": {"description": "every version that decided: name@version sha256=…",
                               "schema": {"type": "string"}}}
@@ -81,7 +81,7 @@ def openapi_document(version: str) -> dict:
             "/v1/timeline": _post("the case projected forward if nobody pays", _COMMON + [
                 _param("until", "stop after this date", {"type": "string", "format": "date"}),
                 _param("pays", "AMOUNT@DATE (repeatable)"), _param("max_steps", "loop guard", {"type": "integer"})],
-                {"description": "the timeline (as `frist timeline --format json`); not logged",
+                {"description": "the timeline (as `frin timeline --format json`); not logged",
                  "content": {"application/json": {"schema": {"type": "object"}}}}),
             "/v1/policies": {"get": {"summary": "the catalog in service: names, versions, dates, sha256, lock state",
                                      "responses": {"200": {"description": "the catalog",
