@@ -24,21 +24,29 @@ CASE = ROOT / "examples/consumer-inkassovarsel.yaml"
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, tmp_path_factory):
     from live_service import Service
     folder = tmp_path_factory.mktemp("desk")
     service = Service(log=str(folder / "log.sqlite"))
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        tab = browser.new_page()
-        tab.set_default_timeout(20_000)
-        tab.goto(service.url + "/")
-        tab.wait_for_function("document.querySelectorAll('#policy option').length > 1")
-        try:
-            yield tab
-        finally:
-            browser.close()
-            service.stop()
+    tab = browser.new_page()
+    tab.set_default_timeout(20_000)
+    tab.goto(service.url + "/")
+    tab.wait_for_function("document.querySelectorAll('#policy option').length > 1")
+    try:
+        yield tab
+    finally:
+        tab.close()
+        service.stop()
 
 
 def test_decide_and_explain_a_bundled_example_in_nb(page, run_cli):
@@ -100,3 +108,25 @@ def test_the_one_claim_form_makes_a_case_that_decides(page):
     page.click("#decide")
     page.wait_for_selector("#decision:not([hidden])")
     assert page.text_content("#decision .action")
+
+
+def test_a_service_with_a_token_asks_for_it_and_the_desk_sends_it(browser, tmp_path):
+    from live_service import Service
+    token = "desk-token-of-enough-length"
+    service = Service(log=str(tmp_path / "log.sqlite"), env={"FRIST_SERVE_TOKEN": token})
+    tab = browser.new_page()
+    tab.set_default_timeout(20_000)
+    try:
+        tab.goto(service.url + "/")
+        tab.wait_for_function("document.getElementById('catalog').textContent.includes('token')")
+        tab.click("details:has(#token) summary")
+        tab.fill("#token", token)
+        tab.dispatch_event("#token", "change")
+        tab.wait_for_function("document.querySelectorAll('#policy option').length > 1")
+        tab.fill("#case", CASE.read_text())
+        tab.click("#decide")
+        tab.wait_for_selector("#decision:not([hidden])")
+        assert tab.text_content("#decision .action") == "send_inkassovarsel"
+    finally:
+        tab.close()
+        service.stop()
