@@ -4,7 +4,6 @@ the chain verifies; SIGHUP reloads; a non-loopback address without a token refus
 from __future__ import annotations
 
 import json
-import os
 import signal
 import threading
 import time

@@ -32,8 +32,8 @@ def log_options(args: Namespace) -> tuple[str, bool]:
 
 def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
-        import uvicorn  # noqa: F401 - checked first: a missing extra is one clear message
-        import starlette  # noqa: F401
+        import starlette  # noqa: F401 - checked first: a missing extra is one clear message
+        import uvicorn
     except ModuleNotFoundError as err:
         print(f"error: `{COMMAND} serve` needs the `serve` extra ({err.name} is not installed): "
               f"{install_line('serve')}", file=stderr)
@@ -62,7 +62,6 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
           f"({'cases kept' if keep_case else 'case hashes only'}); http://{args.host}:{args.port}/", file=stderr)
     stderr.flush()
     previous = _reload_on_sighup(holder, stderr)
-    import uvicorn
     try:
         uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning",
                     access_log=not args.no_access_log, timeout_graceful_shutdown=10)
