@@ -320,3 +320,32 @@ def test_a_served_decision_replays_identical(service):
     assert result.identical and result.record.as_of == "2026-03-20"
     assert json.loads(result.record.request) == {"endpoint": "/v1/explain", "policy": "kravia@2024-01-01",
                                                  "as_of": None, "include_drafts": False}
+
+
+def test_a_really_full_disk_refuses_the_decision(holder, tmp_path):
+    """The same on a real file system that fills: a 256 KiB tmpfs (needs root to mount; skipped otherwise)."""
+    import os
+    import subprocess
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    log = None
+    try:
+        log = open_log(str(disk / "log.sqlite"))
+        client = TestClient(create_app(ServiceConfig(holder, log)), raise_server_exceptions=False)
+        answers = []
+        for _ in range(400):
+            answers.append(client.post("/v1/decide", content=CASE.read_bytes(), headers=YAML))
+            if answers[-1].status_code != 200:
+                break
+        refused = answers[-1]
+        assert refused.status_code == 503 and "full" in refused.json()["detail"], refused.text
+        given = {r.headers["frist-log-id"] for r in answers if r.status_code == 200}
+        records = list(log.records())
+        assert given == {r.id for r in records} and given and verify_chain(records).ok
+    finally:
+        if log is not None:
+            log.close()
+        subprocess.run(["umount", str(disk)], check=False)
