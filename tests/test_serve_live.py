@@ -64,17 +64,39 @@ def test_fuzzed_cases_over_http_are_answered_or_4xx_problems(service):
     assert set(tally) - {200} and 500 not in tally, tally
 
 
-def test_sighup_reloads_the_catalog(service):
+def test_sighup_reloads_the_catalog_under_load_without_a_failed_answer(service):
     before = json.loads(get(service.url + "/v1/policies")[1])["generation"]
-    service.process.send_signal(signal.SIGHUP)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if json.loads(get(service.url + "/v1/policies")[1])["generation"] == before + 1:
-            break
-        time.sleep(0.2)
-    else:
-        pytest.fail("no reload after SIGHUP: " + service.stderr())
-    assert post(service.url + "/v1/decide", CASE.read_bytes())[0] == 200
+    seen: list[tuple[int, int]] = []                  # (status, generation) of every answer, in order per client
+    stop = threading.Event()
+
+    def load(out: list) -> None:
+        while not stop.is_set():
+            status, headers, _ = post(service.url + "/v1/decide", CASE.read_bytes())
+            out.append((status, int(headers.get("frist-catalog-generation", -1))))
+
+    answers = [[] for _ in range(4)]
+    clients = [threading.Thread(target=load, args=(out,)) for out in answers]
+    for c in clients:
+        c.start()
+    try:
+        service.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if json.loads(get(service.url + "/v1/policies")[1])["generation"] == before + 1:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("no reload after SIGHUP: " + service.stderr())
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for c in clients:
+            c.join(30)
+    for out in answers:
+        assert out and all(status == 200 for status, _ in out)
+        generations = [g for _, g in out]
+        assert generations == sorted(generations) and set(generations) <= {before, before + 1}
+    assert any(g == before + 1 for out in answers for _, g in out)      # answered by the new catalog too
 
 
 def _load(url: str, body: bytes, acknowledged: list, stop: threading.Event, errors: list) -> None:
