@@ -1,10 +1,13 @@
 """The case desk in a real browser: headless Chromium from the operating system's packages,
 driven by Playwright, against `frin serve` on a loopback port. A case handler uploads a
 bundled example, decides it, reads its explanation in nb, its timeline and a why-not; a
-broken case shows each problem with its field and hint; the one-claim form makes a case."""
+broken case shows each problem with its field and hint; the one-claim form makes a case.
+The page's Content-Security-Policy forbids eval, so the test waits with Playwright's locators
+(they run outside the page's scripts), never with a JavaScript string."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -41,7 +44,7 @@ def page(browser, tmp_path_factory):
     tab = browser.new_page()
     tab.set_default_timeout(20_000)
     tab.goto(service.url + "/")
-    tab.wait_for_function("document.querySelectorAll('#policy option').length > 1")
+    tab.wait_for_selector("#policy option >> nth=1", state="attached")     # the catalog is loaded
     try:
         yield tab
     finally:
@@ -52,7 +55,7 @@ def page(browser, tmp_path_factory):
 def test_decide_and_explain_a_bundled_example_in_nb(page, run_cli):
     page.select_option("#policy", "kravia")
     page.set_input_files("#upload", str(CASE))
-    page.wait_for_function("document.getElementById('case').value.includes('C-1001')")
+    playwright_api.expect(page.locator("#case")).to_have_value(re.compile("C-1001"))
     page.click("#decide")
     page.wait_for_selector("#decision:not([hidden])")
     assert page.text_content("#decision .action") == "send_inkassovarsel"
@@ -118,11 +121,11 @@ def test_a_service_with_a_token_asks_for_it_and_the_desk_sends_it(browser, tmp_p
     tab.set_default_timeout(20_000)
     try:
         tab.goto(service.url + "/")
-        tab.wait_for_function("document.getElementById('catalog').textContent.includes('token')")
+        playwright_api.expect(tab.locator("#catalog")).to_contain_text("token")
         tab.click("details:has(#token) summary")
         tab.fill("#token", token)
         tab.dispatch_event("#token", "change")
-        tab.wait_for_function("document.querySelectorAll('#policy option').length > 1")
+        tab.wait_for_selector("#policy option >> nth=1", state="attached")     # the catalog is loaded
         tab.fill("#case", CASE.read_text())
         tab.click("#decide")
         tab.wait_for_selector("#decision:not([hidden])")

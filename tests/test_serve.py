@@ -117,6 +117,13 @@ def test_policies_lists_versions_with_sha256_and_lock_state(service, holder):
     assert version["locked"] is True and version["effective"] == "2024-01-01"
 
 
+def test_the_desk_page_runs_only_its_own_script(service):
+    page = service[0].get("/")
+    assert page.status_code == 200 and '<script src="desk.js" defer></script>' in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert service[0].get("/desk.js").headers["content-type"].startswith("text/javascript")
+
+
 def test_health_and_readiness(service):
     client, _ = service
     assert client.get("/healthz").json() == {"status": "ok"}
@@ -138,7 +145,7 @@ def test_openapi_documents_every_route(service):
     app = service[0].app
     routes = {(r.path, m.lower()) for r in app.routes for m in r.methods - {"HEAD"}}
     documented = {(path, method) for path, item in doc["paths"].items() for method in item}
-    desk = {("/", "get"), ("/desk.js", "get"), ("/desk.css", "get"), ("/openapi.json", "get")}
+    desk = {("/", "get"), ("/desk.js", "get"), ("/desk.css", "get"), ("/favicon.ico", "get"), ("/openapi.json", "get")}
     assert routes - desk == documented
 
 

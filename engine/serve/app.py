@@ -30,6 +30,10 @@ from .problems import MEDIA_TYPE, Problem, problem_of
 __all__ = ["ServiceConfig", "create_app", "DESK"]
 
 DESK = Path(__file__).resolve().parent / "desk"
+# The desk runs only its own script; inline styles are the explanation page's (shown in a sandboxed frame).
+_DESK_HEADERS = {"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                 "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 _BODY_TYPES = ("application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
 
 
@@ -130,8 +134,11 @@ def create_app(config: ServiceConfig) -> Starlette:
 
     def desk_file(name: str, media_type: str):
         async def serve_file(request: Request) -> Response:
-            return FileResponse(DESK / name, media_type=media_type)
+            return FileResponse(DESK / name, media_type=media_type, headers=_DESK_HEADERS)
         return serve_file
+
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204)             # a browser asks; the desk has none (no 404 in its console)
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
         kinds = {404: "not-found", 405: "method-not-allowed"}
@@ -155,6 +162,7 @@ def create_app(config: ServiceConfig) -> Starlette:
         Route("/", desk_file("index.html", "text/html; charset=utf-8"), methods=["GET"]),
         Route("/desk.js", desk_file("desk.js", "text/javascript; charset=utf-8"), methods=["GET"]),
         Route("/desk.css", desk_file("desk.css", "text/css; charset=utf-8"), methods=["GET"]),
+        Route("/favicon.ico", no_icon, methods=["GET"]),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Problem: any_error,
                                                         FristError: any_error, Exception: any_error})
