@@ -56,3 +56,16 @@ def test_one_charge_is_explained_once(run_cli):
     assert len(charged) == 1 and charged[0].strip().startswith("gebyr") and charged[0].endswith("kr (salær)"), charged
     code, out, _ = run_cli("explain", "examples/tungt-salaer.yaml", "--lang", "en")
     assert any(l.strip().startswith("fee") and l.endswith("NOK (salær)") for l in out.splitlines())
+
+
+def test_a_catch_all_wait_without_a_date_is_a_warning(tmp_path, run_cli):
+    """kravia's last rule as `wait` with no `next_review`/`not_before`: every case the ladder
+    has run through would sit there, never looked at again (it passed validate silently)."""
+    folder = _policies(tmp_path, "    when: true\n    action: legal_review\n", "    when: true\n    action: wait\n")
+    code, out, _ = run_cli("validate", folder / "kravia" / "2024-01-01.yaml")
+    line = 2 + next(i for i, l in enumerate((folder / "kravia/2024-01-01.yaml").read_text().splitlines(), 1)
+                    if l == "  - id: legal-review")
+    assert f"2024-01-01.yaml:{line}:13: warning[stuck-wait]: rule `legal-review` is the catch-all and waits with no date" in out
+    # the bundled policies have none
+    code, out, _ = run_cli("validate", "policies/kravia/2024-01-01.yaml")
+    assert code == 0 and "stuck-wait" not in out

@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "examples/consumer-inkassovarsel.yaml"
-COMMANDS = ["validate", "decide", "explain", "timeline", "diff", "graph", "lock", "new-version", "test", "batch",
+COMMANDS = ["validate", "decide", "explain", "timeline", "diff", "graph", "lock", "new-version", "test", "batch", "init", "fmt",
             "serve", "log", "replay"]
 
 

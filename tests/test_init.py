@@ -206,3 +206,9 @@ def test_a_new_policys_first_version_passes_the_hook_and_the_workflow(repo):
     _git(repo, "commit", "-q", "-m", "my-own")
     _green(run_workflow(repo))
     assert "policies/my-own/2026-01-01.yaml: the first version of my-own" in (repo.parent / "summary.md").read_text()
+
+
+def test_docs_ci_shows_the_files_init_writes():
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    assert blocks == [pre_commit_config("0.1.0"), ci_workflow("0.1.0")]

@@ -90,7 +90,7 @@ def test_the_wheel_init_and_the_law_change_end_green(tmp_path):
 
     subprocess.run(GIT + ["-C", str(mine), "add", "-A"], check=True)
     hooks = run_hooks(mine, bin_dir)
-    assert [h[0] for h in hooks] == ["frin-validate", "frin-lock-check"]
+    assert [h[0] for h in hooks] == ["frin-validate", "frin-lock-check", "frin-fmt"]
     assert all(code == 0 for _, code, _ in hooks), hooks
     subprocess.run(GIT + ["-C", str(mine), "commit", "-q", "-m", "the law from " + str(at.free)], check=True)
     workflow = run_workflow(mine, bin_dir)

@@ -38,6 +38,7 @@ class Scope:
     problems: list[Diagnostic] = field(default_factory=list)   # files in a given folder outside its layout
     data: list[Path] = field(default_factory=list)      # jurisdiction and locale files, checked with their catalog
     lone: list[Path] = field(default_factory=list)      # data files outside any catalog: checked on their own
+    own: list[list[Path]] = field(default_factory=list)  # the files of each policy folder given on its own
 
 
 def _identity(path: Path) -> tuple[str, str, bool] | None:
@@ -83,6 +84,7 @@ def validation_scope(paths: list[str], policies: str | None) -> Scope:
             scope.given.append(p)
         else:
             scope.data.append(p)
+    _resolve_own_folders(scope)
     roots: dict[Path | None, list[Path]] = {}
     for f in scope.given:
         root, in_layout = _root_of(f, policies)
@@ -113,11 +115,34 @@ def _add_folder(scope: Scope, folder: Path) -> None:
     files, problems = find_policy_files([folder])
     scope.problems += problems
     scope.whole.append(folder)
+    scope.files += files
     roots = [policy_root(f, i[0]) if (i := _identity(f)) else None for f in files]
     if files and all(r is not None and r != folder.resolve() for r in roots):
+        scope.own.append(files)
+
+
+def _resolve_own_folders(scope: Scope) -> None:
+    """Policy folders given on their own (`policies/kravia`) whose `uses` the files given do not
+    provide are checked as their files given one by one, with the catalog around them; when
+    the folders given provide every used policy (`validate law/ proc/`), they stand alone."""
+    if not scope.own:
+        return
+    loaded = scope.files + scope.given
+    provided = {i[0] for f in loaded if (i := _identity(f))}
+    needed = {u for f in loaded for u in _uses(f)}
+    if needed <= provided:
+        return
+    for files in scope.own:
+        moved = {f.resolve() for f in files}
+        scope.files = [f for f in scope.files if f.resolve() not in moved]
         scope.given += files
-    else:
-        scope.files += files
+
+
+def _uses(path: Path) -> set[str]:
+    doc = load_document(path, str(path))
+    if isinstance(doc, Diagnostic) or not isinstance(doc.data, dict) or not isinstance(doc.data.get("uses"), dict):
+        return set()
+    return {str(v) for v in doc.data["uses"].values()}
 
 
 def _data_root(file: Path) -> Path | None:

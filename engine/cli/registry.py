@@ -225,6 +225,12 @@ def _init(cmd):
                                                              "bundled catalog's default, NO)")
 
 
+def _fmt(cmd):
+    cmd.add_argument("files", nargs="*", metavar="PATH",
+                     help="policy and case files or folders of them (default: ./policies and ./tests/cases)")
+    cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is not formatted")
+
+
 _BLOCKED = {1: "the law forbids what the process proposed (the decision is blocked), or a rule cannot be evaluated"}
 
 COMMANDS = (
@@ -315,6 +321,12 @@ COMMANDS = (
             "pre-commit config and a GitHub Actions workflow. Every command then works in DIR.",
             ("frin init my-policies", "frin init my-policies --process kravia --process egeninkasso"),
             _init, ".review:init", {2: "invalid usage: DIR is not empty, or an unknown policy or jurisdiction"}),
+    Command("fmt", "format policy and case files (comments kept); --check for CI",
+            "Rewrite policy and case files in one layout (two-space indents, list items under their key), keeping "
+            "every comment and quote; the data never changes and published versions in policies.lock are left as "
+            "they are. --check writes nothing and exits 1 when a file would change.",
+            ("frin fmt", "frin fmt policies/kravia tests/cases/kravia", "frin fmt --check"),
+            _fmt, ".review:fmt", {1: "with --check, a file is not formatted; or a file cannot be formatted"}),
 )
 
 _BY_NAME = {c.name: c for c in COMMANDS}

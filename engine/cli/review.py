@@ -11,7 +11,7 @@ from typing import TextIO
 from ..core.errors import ExitCode
 from .options import checked_catalog, date_option, require_policy_folder
 
-__all__ = ["graph", "new_version", "init"]
+__all__ = ["graph", "new_version", "init", "fmt"]
 
 
 def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -85,3 +85,26 @@ def init(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
   frin validate && frin test
   frin new-version no-regulation YYYY-MM-DD      (the routine change: see docs/review.md)""", file=stdout)
     return ExitCode.OK
+
+
+def fmt(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from pathlib import Path
+
+    from ..core.diagnostics import render_text
+    from ..core.errors import UsageError
+    from ..review.fmt import format_files
+    paths = args.files or [p for p in ("policies", "tests/cases") if Path(p).is_dir()]
+    if not paths:
+        raise UsageError("nothing to format here: give policy or case files or folders (default: ./policies and ./tests/cases)")
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"`{missing[0]}` does not exist: give policy or case files or folders of them")
+    done = format_files(paths, args.check)
+    if done.problems:
+        print(render_text(done.problems), file=stdout)
+    verb = "would reformat" if args.check else "reformatted"
+    for shown in done.changed:
+        print(f"{verb} {shown}", file=stdout)
+    locked = f", {len(done.locked)} published version(s) left as they are (locked)" if done.locked else ""
+    print(f"{len(done.changed)} file(s) {verb}, {done.unchanged} already formatted{locked}", file=stdout)
+    return ExitCode.PROBLEMS if done.problems or (args.check and done.changed) else ExitCode.OK

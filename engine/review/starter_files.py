@@ -31,6 +31,12 @@ repos:
         additional_dependencies: ["frist-inkasso=={version}"]
         files: ^(policies/.*\\.yaml|policies\\.lock)$
         pass_filenames: false
+      - id: frin-fmt
+        name: frin fmt --check (policy and case files in one layout; `frin fmt` fixes them)
+        entry: frin fmt --check
+        language: python
+        additional_dependencies: ["frist-inkasso=={version}"]
+        files: ^(policies|tests/cases)/.*\\.yaml$
 """
 
 _WORKFLOW = """\
@@ -53,6 +59,7 @@ jobs:
           files=$(git diff --name-only --diff-filter=AM "$BASE" -- 'policies/*.yaml' 'policies/**/*.yaml')
           if [ -n "$files" ]; then frin validate $files --format github; fi
       - run: frin lock --check
+      - run: frin fmt --check
       - run: frin test
       - name: diff each changed policy version against the one before it
         run: |
