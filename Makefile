@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install snapshots wheel-smoke test-spark test-dask bench-coldstart
+.PHONY: demo test install snapshots wheel-smoke test-spark test-dask bench-coldstart test-postgres bench-serve
 
 $(BIN)/frin: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -50,3 +50,11 @@ test-dask: install
 # Cold start of the CLI: whole-process CPU time, median of 7, beside `python -c pass`.
 bench-coldstart: install
 	$(BIN)/python bench/coldstart.py --n 7
+
+# The decision log on PostgreSQL: a throw-away server from the OS packages (.ci/with-postgres).
+test-postgres: install
+	.ci/with-postgres $(BIN)/python -m pytest tests/test_serve_postgres.py
+
+# frin serve under 32 clients on loopback, 10 s (bench/serve.md).
+bench-serve: install
+	$(BIN)/python bench/serve.py --seconds 10

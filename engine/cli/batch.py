@@ -78,6 +78,14 @@ def _rejects_path(args: Namespace) -> str:
     return args.rejects or str(Path(args.output).with_suffix("")) + ".rejects.csv"
 
 
+def _opened_log(args: Namespace):
+    """The decision log of `--log` (None without it)."""
+    if not getattr(args, "log", None):
+        return None
+    from ..audit.commands import opened_log
+    return opened_log(args.log, must_exist=False)
+
+
 def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     import polars as pl
     from tqdm import tqdm
@@ -95,6 +103,7 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     summary = BatchSummary(args.input, args.output, rejects_file)
     decisions, rejects = decision_sink(args.output), rejects_sink(rejects_file)
     bar = tqdm(desc="deciding", unit=" cases", file=stderr, disable=True if args.no_progress else None, leave=False)
+    log = _opened_log(args)
     try:
         for chunk, read_rejects in read_cases(args.input, ignore_unknown=args.ignore_unknown):
             found = [pl.DataFrame(read_rejects, schema=REJECT_COLUMNS)] if read_rejects else []
@@ -103,6 +112,12 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 decided, problems = decide_table(chunk, args.policy, args.as_of, args.policies, args.include_drafts,
                                                  ignore_unknown=args.ignore_unknown)
                 if decided.height:
+                    if log is not None:     # logged before the decisions file is committed
+                        from ..audit.batch_rows import log_rows
+                        from ..core.names import COMMAND
+                        log_rows(log, decided, chunk, {"endpoint": f"{COMMAND} batch", "input": args.input,
+                                                       "policy": args.policy, "as_of": args.as_of,
+                                                       "include_drafts": args.include_drafts})
                     decided_rows = decided.get_column("row").to_list()
                     decisions.add(decided)
                     for action, count in decided.group_by("action").len().iter_rows():
@@ -127,6 +142,8 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         bar.close()
         decisions.discard()
         rejects.discard()
+        if log is not None:
+            log.close()
     summary.seconds = time.perf_counter() - started
     if getattr(args, "format", "text") == "json":
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2), file=stdout)
