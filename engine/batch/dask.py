@@ -86,7 +86,8 @@ def decide_dask(cases: Any, policy: str | None = None, as_of: dt.date | str | No
                    ignore_unknown=ignore_unknown)
     meta = _pandas(arrow_schema(mapped_columns(columns)).empty_table())
     if isinstance(cases, (str, Path)):
-        check_input(pa.schema([("case_id", pa.string())]), policy, as_of, folder, include_drafts, ignore_unknown)
+        check_input(pa.schema([("case_id", pa.string()), ("policy", pa.string())]), policy, as_of, folder,
+                    include_drafts, ignore_unknown)     # the policy and date; each file's columns on its worker
         path = Path(cases)
         if not path.exists():
             from ..core.errors import UsageError
