@@ -5,7 +5,8 @@ row, for the whole case corpus; and docs/batch.md's Spark recipe run as written.
 The executors import frist under its installed name (`frist.engine`, nothing added to their
 PYTHONPATH). Needs the `spark` extra and a Java runtime; it starts one cluster for the module
 (3 JVMs, about 1 GB) in 20-40 s, so it runs with FRIST_TEST_SPARK=1: `make test-spark`, which
-`.ci/run` calls. Without it, it is skipped, saying so.
+`.ci/run` calls, and then fails (never skips) without the extra or Java. Without it, it is
+skipped, saying so.
 """
 from __future__ import annotations
 
@@ -20,18 +21,28 @@ import pytest
 if not os.environ.get("FRIST_TEST_SPARK"):
     pytest.skip("starts a Spark cluster (3 JVMs, ~1 GB, 20-40 s): `make test-spark` runs it (FRIST_TEST_SPARK=1)",
                 allow_module_level=True)
-pytest.importorskip("pyspark", reason="the spark extra is not installed (make test-spark)")
-pytest.importorskip("pandas", reason="the spark extra is not installed (make test-spark)")
+# asked for (FRIST_TEST_SPARK=1, as `make test-spark` and .ci/run do), the test fails rather than skip
+import pandas  # noqa: E402,F401 - the spark extra: pip install -e '.[test,spark]'
+import pyspark  # noqa: E402,F401
 if shutil.which("java") is None:
-    pytest.skip("no Java runtime for Spark (`java -version` fails); make test-spark documents it",
-                allow_module_level=True)
+    pytest.fail("no Java runtime for Spark on the PATH: install one (17 or 21), e.g. "
+                "`apt-get install openjdk-17-jre-headless`", pytrace=False)
 
 from batch_parity import (POLICIES, assert_parity, assert_parity_checks_rows_and_columns, frist_batch,  # noqa: E402
                           recipe, recipe_workspace, write_corpus)
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory):
+def reader(tmp_path_factory):
+    """The folder the docs recipe runs in (a reader's `cases/`); Spark's driver starts there, since
+    Spark resolves relative paths against the folder its JVM started in."""
+    folder = tmp_path_factory.mktemp("reader")
+    recipe_workspace(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def spark(tmp_path_factory, reader):
     """One small cluster: 2 workers of 1 core; SPARK_HOME is a scratch copy (links) of pyspark's, so the
     workers' `work/` folder is not written into the installed package."""
     import pyspark
@@ -43,6 +54,8 @@ def spark(tmp_path_factory):
     saved = {k: os.environ.get(k) for k in ("SPARK_HOME", "PYSPARK_PYTHON")}
     os.environ["SPARK_HOME"] = str(home)
     os.environ["PYSPARK_PYTHON"] = sys.executable           # the executors run this venv's Python
+    started_in = os.getcwd()
+    os.chdir(reader)
     session = (SparkSession.builder.master("local-cluster[2,1,1024]").appName("frist-test")
                .config("spark.executor.memory", "512m").config("spark.driver.memory", "512m")
                .config("spark.sql.execution.arrow.maxRecordsPerBatch", "16")    # several Arrow batches per task
@@ -52,6 +65,7 @@ def spark(tmp_path_factory):
                .config("spark.local.dir", str(tmp_path_factory.mktemp("spark-local")))
                .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
                .getOrCreate())
+    os.chdir(started_in)
     yield session
     session.stop()
     for key, value in saved.items():
@@ -114,12 +128,11 @@ def test_a_column_dropped_from_the_registry_fails_the_parity_check(spark, corpus
         assert_parity(got, got_rejects, want, want_rejects, "Spark")
 
 
-def test_the_docs_recipe_runs_as_written(spark, tmp_path, monkeypatch):
-    recipe_workspace(tmp_path)
-    monkeypatch.chdir(tmp_path)
+def test_the_docs_recipe_runs_as_written(spark, reader, tmp_path, monkeypatch):
+    monkeypatch.chdir(reader)
     exec(compile(recipe("tests/test_spark.py"), "docs/batch.md", "exec"), {"__name__": "__main__"})
-    got = pl.read_parquet(tmp_path / "decisions" / "*.parquet")
-    got_rejects = pl.read_csv(tmp_path / "rejects" / "*.csv", infer_schema=False)
-    want, want_rejects = frist_batch(tmp_path / "cases", tmp_path, "--policy", "kravia", "--as-of", "2026-03-02")
+    got = pl.read_parquet(reader / "decisions" / "*.parquet")
+    got_rejects = pl.read_csv(reader / "rejects" / "*.csv", infer_schema=False)
+    want, want_rejects = frist_batch(reader / "cases", tmp_path, "--policy", "kravia", "--as-of", "2026-03-02")
     assert_parity(got, got_rejects.cast({"row": pl.Int64}).fill_null(""), want, want_rejects.fill_null(""),
                   "the Spark recipe", rejects_expected=False)
