@@ -116,6 +116,22 @@ def test_csv_rows_are_numbered_per_file_split(spark, corpus, tmp_path):
     assert_parity(got, got_rejects, want, want_rejects, "Spark (CSV)")
 
 
+def test_a_dataframe_not_read_from_files_is_numbered_across_its_partitions(spark, corpus, tmp_path):
+    from frist.engine.batch.spark import decide_dataframe
+    folder, _, _ = corpus
+    frame = pl.concat([pl.read_parquet(folder / "part-0.parquet"), pl.read_parquet(folder / "part-1.parquet")])
+    arrow = frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+    df = spark.createDataFrame(arrow).repartition(3).cache()      # in memory: no `_metadata`
+    got, got_rejects = _collect(*decide_dataframe(df, policies_dir=POLICIES))
+    # rows in partition order: `frist batch` on the same rows in that order, with no `source`
+    ordered = pl.from_arrow(df.toArrow())
+    ordered.write_parquet(tmp_path / "ordered.parquet")
+    want, want_rejects = frist_batch(tmp_path / "ordered.parquet", tmp_path)
+    no_source = pl.lit(None, dtype=pl.String).alias("source")
+    want, want_rejects = (f.select(no_source, pl.all()) for f in (want, want_rejects))
+    assert_parity(got, got_rejects, want, want_rejects, "Spark (in memory)")
+
+
 def test_a_column_dropped_from_the_registry_fails_the_parity_check(spark, corpus, monkeypatch):
     import frist.engine.policy.outputs as registry
     from frist.engine.batch.spark import decide_dataframe
