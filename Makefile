@@ -6,27 +6,28 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test install snapshots wheel-smoke test-spark test-dask bench-coldstart
 
-$(BIN)/frist: pyproject.toml
+$(BIN)/frin: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(BIN)/frist
+	touch $(BIN)/frin
 
-install: $(BIN)/frist
+install: $(BIN)/frin
 
 demo: install
-	$(BIN)/frist validate policies
-	$(BIN)/frist decide examples/consumer-inkassovarsel.yaml --no-trace
-	$(BIN)/frist explain examples/consumer-inkassovarsel.yaml
+	$(BIN)/frin validate policies
+	$(BIN)/frin decide examples/consumer-inkassovarsel.yaml --no-trace
+	$(BIN)/frin explain examples/consumer-inkassovarsel.yaml
 
 test: install
-	$(BIN)/frist lock --check
+	$(BIN)/frin lock --check
 	$(BIN)/python -m pytest
 
 # After an intended change (a new law version, an edited ladder): rewrite the snapshots,
-# list which decisions changed, and show what to review before committing.
+# list which decisions changed, and show what to review before committing. Only the tests
+# that compare with a snapshot run (marked from their `snapshot` fixture in tests/conftest.py).
 snapshots: install
-	$(BIN)/python -m pytest --snapshot-update -p no:cacheprovider
+	$(BIN)/python -m pytest tests -m snapshot --snapshot-update -p no:cacheprovider
 	git --no-pager diff --stat -- tests/__snapshots__
 
 # Build the wheel, install it in a fresh venv, run validate/decide/explain/batch from a

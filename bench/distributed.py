@@ -1,11 +1,11 @@
-"""`frist batch`, docs/batch.md's Spark recipe and its Dask recipe on the same rows: start-up,
+"""`frin batch`, docs/batch.md's Spark recipe and its Dask recipe on the same rows: start-up,
 throughput, peak memory of the whole process tree (the JVMs and Python workers included).
 
     .venv/bin/python bench/distributed.py --rows 20000      # needs the spark and dask extras, Java
 
 Each run is a fresh process in a scratch folder holding `cases/` (the case corpus of
 tests/cases and examples, repeated to `--rows` rows, in four Parquet files) and no policies
-(the bundled catalog decides): `frist batch cases/ -o decisions.parquet --policy kravia
+(the bundled catalog decides): `frin batch cases/ -o decisions.parquet --policy kravia
 --as-of 2026-03-02`, and each recipe exactly as docs/batch.md shows it (the same options).
 Start-up is the wall time of the same run on 8 rows; throughput is the extra rows over the
 extra time. Memory is sampled every 50 ms as the sum of the resident sets of the process
@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     args = parser.parse_args()
     engines = {
-        "frist batch": [str(BIN / "frist"), "batch", "cases/", "-o", "decisions.parquet", "--policy", "kravia",
+        "frin batch": [str(BIN / "frin"), "batch", "cases/", "-o", "decisions.parquet", "--policy", "kravia",
                         "--as-of", "2026-03-02", "--no-progress"],
         "Spark recipe": [sys.executable, "recipe.py"],
         "Dask recipe": [sys.executable, "recipe.py"],

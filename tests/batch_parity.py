@@ -1,11 +1,11 @@
-"""The case corpus as a folder of batch files, `frist batch` over it, and the row-by-row comparison
+"""The case corpus as a folder of batch files, `frin batch` over it, and the row-by-row comparison
 that tests/test_spark.py and tests/test_batch_dask.py hold Spark and Dask to.
 
 The corpus is every case file of tests/cases and examples (each decided by its own policy
 on its own `as_of`), twice under distinct case ids, with rows that must be rejected, written
 in the flat layout with list-of-struct columns (as Spark writes them) over several files, one
 in a subfolder, beside a `_SUCCESS` marker that no reader may take for cases.
-`assert_parity` compares EVERY column `frist batch` writes, with its order, and the rejects,
+`assert_parity` compares EVERY column `frin batch` writes, with its order, and the rejects,
 keyed by each row's identity (`source`, `row`); nothing here names an output column, so an
 output added to the registry is compared without an edit.
 """
@@ -67,7 +67,7 @@ def write_corpus(folder: Path, files: int = 4) -> int:
 
 
 def frist_batch(source: Path, scratch: Path, *options: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """`frist batch SOURCE` (the reference): its decisions and rejects as written."""
+    """`frin batch SOURCE` (the reference): its decisions and rejects as written."""
     from cli import run
     out, rejects = scratch / "decisions.parquet", scratch / "rejects.parquet"
     stdout, stderr = io.StringIO(), io.StringIO()
@@ -79,31 +79,31 @@ def frist_batch(source: Path, scratch: Path, *options: str) -> tuple[pl.DataFram
 
 def assert_parity(got: pl.DataFrame, got_rejects: pl.DataFrame, want: pl.DataFrame, want_rejects: pl.DataFrame,
                   who: str, rejects_expected: bool = True) -> None:
-    """`got` (Spark's or Dask's) holds exactly `frist batch`'s decisions and rejects, every column, row by row.
+    """`got` (Spark's or Dask's) holds exactly `frin batch`'s decisions and rejects, every column, row by row.
 
     Extra columns may only be `amount_<name>` columns that are null throughout (a distributed
     engine declares the amounts of every policy version before it sees a row).
     """
     missing = [c for c in want.columns if c not in got.columns]
-    assert not missing, f"{who} lacks column(s) {missing} that frist batch writes"
+    assert not missing, f"{who} lacks column(s) {missing} that frin batch writes"
     extra = [c for c in got.columns if c not in want.columns]
     assert all(c.startswith("amount_") and got.get_column(c).null_count() == got.height for c in extra), \
-        f"{who} has column(s) frist batch does not write, with values: {extra}"
+        f"{who} has column(s) frin batch does not write, with values: {extra}"
     fixed = [c for c in want.columns if not c.startswith("amount_")]
     assert [c for c in got.columns if c in fixed] == fixed, f"{who} orders the columns differently"
-    assert want.height and got.height == want.height, f"{who}: {got.height} decisions, frist batch {want.height}"
+    assert want.height and got.height == want.height, f"{who}: {got.height} decisions, frin batch {want.height}"
     got, want = got.select(want.columns).sort(KEY), want.sort(KEY)
     for name in want.columns:
         ours, theirs = got.get_column(name), want.get_column(name).cast(got.schema[name])
         differ = (ours.ne_missing(theirs))
-        assert not differ.any(), (f"{who} differs from frist batch in column `{name}`, first at "
+        assert not differ.any(), (f"{who} differs from frin batch in column `{name}`, first at "
                                   f"{want.filter(differ).select(KEY).row(0)}: {ours.filter(differ)[0]!r} != "
                                   f"{theirs.filter(differ)[0]!r}")
     columns = ["source", "row", "case_id", "field", "problem"]
     assert got_rejects.columns == columns and want_rejects.columns == columns, (got_rejects.columns, want_rejects.columns)
     assert want_rejects.height or not rejects_expected, "the corpus has rows to reject"
     ours, theirs = got_rejects.sort(columns), want_rejects.cast(got_rejects.schema).sort(columns)
-    assert ours.equals(theirs), f"{who}'s rejects differ from frist batch's:\n{ours}\n{theirs}"
+    assert ours.equals(theirs), f"{who}'s rejects differ from frin batch's:\n{ours}\n{theirs}"
 
 
 def assert_parity_checks_rows_and_columns(got: pl.DataFrame, rejects: pl.DataFrame, want: pl.DataFrame,

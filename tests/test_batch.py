@@ -1,4 +1,4 @@
-"""`frist batch`: round trips through Parquet, CSV and JSON Lines, rejects, --strict, errors."""
+"""`frin batch`: round trips through Parquet, CSV and JSON Lines, rejects, --strict, errors."""
 from __future__ import annotations
 
 import io

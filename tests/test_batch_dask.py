@@ -1,8 +1,8 @@
-"""`decide_dask` on a dask.distributed `LocalCluster` of process workers against `frist batch`: every
+"""`decide_dask` on a dask.distributed `LocalCluster` of process workers against `frin batch`: every
 column and every reject, row by row, for the whole case corpus; and docs/batch.md's Dask recipe run
 as written.
 
-The workers import what they run under the installed name (`frist.engine.batch.dask`), as a
+The workers import what they run under the installed name (`frist_inkasso.engine.batch.dask`), as a
 user's workers do. It starts a cluster, so it runs with FRIST_TEST_DASK=1: `make test-dask`
 (which `.ci/run` calls) installs the `dask` extra and sets it, and the test then fails (never
 skips) without the extra. Without it, it is skipped, saying so.
@@ -35,7 +35,7 @@ def client():
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory):
     """The corpus folder, with a JSON Lines file (one line not a case) and a CSV file beside the Parquet ones,
-    and what `frist batch` makes of it."""
+    and what `frin batch` makes of it."""
     folder = tmp_path_factory.mktemp("corpus") / "cases"
     write_corpus(folder)
     lines = [json.dumps(doc) for doc in corpus()[:30]]
@@ -53,7 +53,7 @@ def _collect(decisions, rejects) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def test_the_corpus_decided_as_frist_batch_decides_it(client, cases):
-    from frist.engine.batch.dask import decide_dask
+    from frist_inkasso.engine.batch.dask import decide_dask
     folder, want, want_rejects = cases
     assert want.get_column("source").n_unique() == 6
     got, got_rejects = _collect(*decide_dask(folder, policies_dir=POLICIES))
@@ -65,7 +65,7 @@ def test_the_corpus_decided_as_frist_batch_decides_it(client, cases):
 def test_a_dask_dataframe_is_numbered_across_its_partitions(client, cases, tmp_path):
     import dask.dataframe as dd
 
-    from frist.engine.batch.dask import decide_dask
+    from frist_inkasso.engine.batch.dask import decide_dask
     folder, _, _ = cases
     one = tmp_path / "cases.parquet"
     pl.concat([pl.read_parquet(folder / "part-0.parquet"), pl.read_parquet(folder / "part-1.parquet")]).write_parquet(
@@ -74,15 +74,15 @@ def test_a_dask_dataframe_is_numbered_across_its_partitions(client, cases, tmp_p
     assert ddf.npartitions > 2
     got, got_rejects = _collect(*decide_dask(ddf, policies_dir=POLICIES))
     want, want_rejects = frist_batch(one, tmp_path)
-    # one file: frist batch writes no `source`; Dask's is null (the rows came from a DataFrame)
+    # one file: frin batch writes no `source`; Dask's is null (the rows came from a DataFrame)
     no_source = pl.lit(None, dtype=pl.String).alias("source")
     want, want_rejects = (frame.select(no_source, pl.all()) for frame in (want, want_rejects))
     assert_parity(got, got_rejects, want, want_rejects, "Dask (DataFrame)")
 
 
 def test_a_column_dropped_from_the_registry_fails_the_parity_check(client, cases, monkeypatch):
-    import frist.engine.policy.outputs as registry
-    from frist.engine.batch.dask import decide_dask
+    import frist_inkasso.engine.policy.outputs as registry
+    from frist_inkasso.engine.batch.dask import decide_dask
     folder, want, want_rejects = cases
     monkeypatch.setattr(registry, "OUTPUTS", tuple(o for o in registry.OUTPUTS if o.name != "payment_deadline"))
     got, got_rejects = _collect(*decide_dask(folder, policies_dir=POLICIES))

@@ -1,4 +1,4 @@
-"""`frist decide` (JSON) and `frist explain` (text, en and nb) on the demo policy.
+"""`frin decide` (JSON) and `frin explain` (text, en and nb) on the demo policy.
 
 Expected figures are hand-computed from policies/demo/2026-01-01.yaml; the explain
 texts are snapshots (reviewed as diffs on update).

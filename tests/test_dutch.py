@@ -40,7 +40,7 @@ def _case(amount: str, *, kind: str = "consumer", vat_registered: bool = True, e
 
 
 def _decide(doc: dict, day: str, catalog=CATALOG, fast: bool = False) -> dict:
-    """The decision JSON (`frist decide`'s, without the trace)."""
+    """The decision JSON (`frin decide`'s, without the trace)."""
     return decide_case(catalog, case_from_data(doc), dt.date.fromisoformat(day), "nl-incasso", fast=fast).to_dict(False)
 
 
@@ -148,7 +148,7 @@ def test_a_recorded_consumer_fee_without_a_letter_is_not_owed():
 
 def test_a_process_charging_a_consumer_before_the_letter_breaks_the_law(tmp_path, run_cli):
     """nl-incasso edited to skip the 14-day letter for consumers (it goes to businesses instead):
-    `frist validate` finds a case where that breaks nl-wik's consumer-costs-after-expired-letter."""
+    `frin validate` finds a case where that breaks nl-wik's consumer-costs-after-expired-letter."""
     folder = tmp_path / "policies"
     shutil.copytree(ROOT / "policies", folder)
     path = folder / "nl-incasso" / "2024-01-01.yaml"
@@ -174,7 +174,7 @@ def test_diff_of_the_two_law_versions_shows_the_commercial_rate(run_cli):
 
 
 def test_batch_decides_the_dutch_corpus_as_decide_does(tmp_path, run_cli):
-    """Every nl-incasso corpus case through `frist batch` (JSON Lines in, CSV out): each row has
+    """Every nl-incasso corpus case through `frin batch` (JSON Lines in, CSV out): each row has
     the scalar evaluator's action and fee, and the hand-computed fee of its `# expect:` line."""
     lines, expected = [], {}
     for path in sorted(CASES.glob("*.yaml")):

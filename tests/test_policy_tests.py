@@ -1,4 +1,4 @@
-"""`frist test`: the examples embedded in policy files, with a pytest-like report.
+"""`frin test`: the examples embedded in policy files, with a pytest-like report.
 
 Compliance staff add an example to a policy file and see it checked: the tests below do
 exactly that on a copy of the demo policy.

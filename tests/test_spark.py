@@ -1,8 +1,8 @@
 """`decide_dataframe` on a Spark `local-cluster` (separate executor JVMs and Python workers, so what is
-shipped to executors is really tested) against `frist batch`: every column and every reject, row by
+shipped to executors is really tested) against `frin batch`: every column and every reject, row by
 row, for the whole case corpus; and docs/batch.md's Spark recipe run as written.
 
-The executors import frist under its installed name (`frist.engine`, nothing added to their
+The executors import frist under its installed name (`frist_inkasso.engine`, nothing added to their
 PYTHONPATH). Needs the `spark` extra and a Java runtime; it starts one cluster for the module
 (3 JVMs, about 1 GB) in 20-40 s, so it runs with FRIST_TEST_SPARK=1: `make test-spark`, which
 `.ci/run` calls, and then fails (never skips) without the extra or Java. Without it, it is
@@ -74,7 +74,7 @@ def spark(tmp_path_factory, reader):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """The corpus folder and what `frist batch` makes of it."""
+    """The corpus folder and what `frin batch` makes of it."""
     folder = tmp_path_factory.mktemp("corpus") / "cases"
     write_corpus(folder)
     return folder, *frist_batch(folder, tmp_path_factory.mktemp("reference"))
@@ -85,7 +85,7 @@ def _collect(decisions, rejects) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def test_the_corpus_decided_as_frist_batch_decides_it(spark, corpus):
-    from frist.engine.batch.spark import decide_dataframe, decision_schema
+    from frist_inkasso.engine.batch.spark import decide_dataframe, decision_schema
     folder, want, want_rejects = corpus
     df = spark.read.option("recursiveFileLookup", "true").parquet(str(folder))     # sub/ too
     assert df.rdd.getNumPartitions() >= 4
@@ -99,7 +99,7 @@ def test_the_corpus_decided_as_frist_batch_decides_it(spark, corpus):
 
 def test_csv_rows_are_numbered_per_file_split(spark, corpus, tmp_path):
     """CSV has no row index: rows are counted per file split on the driver (files split over tasks)."""
-    from frist.engine.batch.spark import decide_dataframe
+    from frist_inkasso.engine.batch.spark import decide_dataframe
     folder, _, _ = corpus
     csv = tmp_path / "csv"
     csv.mkdir()
@@ -117,13 +117,13 @@ def test_csv_rows_are_numbered_per_file_split(spark, corpus, tmp_path):
 
 
 def test_a_dataframe_not_read_from_files_is_numbered_across_its_partitions(spark, corpus, tmp_path):
-    from frist.engine.batch.spark import decide_dataframe
+    from frist_inkasso.engine.batch.spark import decide_dataframe
     folder, _, _ = corpus
     frame = pl.concat([pl.read_parquet(folder / "part-0.parquet"), pl.read_parquet(folder / "part-1.parquet")])
     arrow = frame.to_arrow(compat_level=pl.CompatLevel.oldest())
     df = spark.createDataFrame(arrow).repartition(3).cache()      # in memory: no `_metadata`
     got, got_rejects = _collect(*decide_dataframe(df, policies_dir=POLICIES))
-    # rows in partition order: `frist batch` on the same rows in that order, with no `source`
+    # rows in partition order: `frin batch` on the same rows in that order, with no `source`
     ordered = pl.from_arrow(df.toArrow())
     ordered.write_parquet(tmp_path / "ordered.parquet")
     want, want_rejects = frist_batch(tmp_path / "ordered.parquet", tmp_path)
@@ -133,8 +133,8 @@ def test_a_dataframe_not_read_from_files_is_numbered_across_its_partitions(spark
 
 
 def test_a_column_dropped_from_the_registry_fails_the_parity_check(spark, corpus, monkeypatch):
-    import frist.engine.policy.outputs as registry
-    from frist.engine.batch.spark import decide_dataframe
+    import frist_inkasso.engine.policy.outputs as registry
+    from frist_inkasso.engine.batch.spark import decide_dataframe
     folder, want, want_rejects = corpus
     monkeypatch.setattr(registry, "OUTPUTS", tuple(o for o in registry.OUTPUTS if o.name != "next_review"))
     df = spark.read.option("recursiveFileLookup", "true").parquet(str(folder))

@@ -1,4 +1,4 @@
-"""`frist validate FILE...` for pre-commit and CI, and a new version checked against the one
+"""`frin validate FILE...` for pre-commit and CI, and a new version checked against the one
 before it (issue 11, problems 2, 3 and 4).
 
 Every scenario edits a copy of the bundled policies in a temporary folder: a new law

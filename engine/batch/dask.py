@@ -3,8 +3,8 @@
 The `dask` extra (`dask[distributed]`). Two inputs, one result (docs/batch.md, "Dask"):
 
 - a path, a folder of case files or one file (.parquet, .csv, .jsonl): each file is one
-  partition, read on a worker by `frist batch`'s own reader (`io.read_cases`, chunk by chunk)
-  and decided there, so every row has the identity `frist batch FOLDER` gives it (`source`,
+  partition, read on a worker by `frin batch`'s own reader (`io.read_cases`, chunk by chunk)
+  and decided there, so every row has the identity `frin batch FOLDER` gives it (`source`,
   the file's path under the folder, and `row`, its number in the file; identity.py);
 - a Dask DataFrame in the flat layout: its partitions are decided where they are, and
   `row` counts across the DataFrame in partition order (`source` null); the partition
@@ -15,7 +15,7 @@ Both come back as lazy Dask DataFrames with declared columns (those of Spark's
 columns backed by Arrow so money stays decimal and dates stay dates. They come from one
 mapped frame: compute them together (`dask.compute(decisions, rejects)`) and each row is
 decided once. Functions the workers run are module-level here, so they are pickled by
-name and imported on the workers under the installed package (`frist.engine.batch.dask`).
+name and imported on the workers under the installed package (`frist_inkasso.engine.batch.dask`).
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def _pandas(table) -> Any:
 
 
 def _decide_file(path: str, source: str, *, options: dict) -> Any:
-    """What a worker runs for one file: read it as `frist batch` does, decide it chunk by chunk."""
+    """What a worker runs for one file: read it as `frin batch` does, decide it chunk by chunk."""
     import pyarrow as pa
 
     from .io import read_cases
@@ -69,7 +69,7 @@ def decide_dask(cases: Any, policy: str | None = None, as_of: dt.date | str | No
         policy: NAME or NAME@VERSION; default: each row's `policy` column.
         as_of: decision date (date or YYYY-MM-DD); default: each row's `as_of`, else today.
         policies_dir: a policy folder every worker can read (default: ./policies when it
-            exists here, else the catalog bundled with frist).
+            exists here, else the catalog bundled with the package).
         ignore_unknown: decide without the columns the flat layout does not know.
 
     Raises:

@@ -1,13 +1,13 @@
 """Which input row a decision or a reject is: `row`, and `source` where the rows come from files.
 
-`frist batch`, Spark (`spark.py`) and Dask (`dask.py`) name a row the same way, so their
+`frin batch`, Spark (`spark.py`) and Dask (`dask.py`) name a row the same way, so their
 results can be joined and compared row by row (docs/batch.md, "Row identity"):
 
-- `row` is the row's 1-based number in its file, as `frist batch FILE` counts it (a JSON
+- `row` is the row's 1-based number in its file, as `frin batch FILE` counts it (a JSON
   Lines row: its line number); for a table that did not come from files (an Arrow or Polars
   table, a Spark or Dask DataFrame built in memory), its number across the table.
 - `source` is the file's path relative to the deepest folder holding all the input's files,
-  with `/` between folders (`part-0.parquet`, `2026/03/cases.parquet`). `frist batch FOLDER`
+  with `/` between folders (`part-0.parquet`, `2026/03/cases.parquet`). `frin batch FOLDER`
   adds it as the first column; Spark and Dask always have it (null for rows not read from
   files).
 

@@ -1,6 +1,6 @@
 """Reading cases and writing decisions: Parquet, CSV and JSON Lines, chosen by file suffix.
 
-JSON Lines rows are case documents exactly as case files; each is checked as `frist
+JSON Lines rows are case documents exactly as case files; each is checked as `frin
 decide` checks a case file (same messages), then put in the flat layout with its lists as
 JSON text. CSV is read as text throughout, so money keeps its exact digits.
 """
@@ -142,7 +142,7 @@ def _case_id_of(raw: bytes) -> str | None:
 
 
 def decision_sink(path: str | Path):
-    """Where decisions go: written whole on commit (JSON Lines in the JSON shape of `frist decide`)."""
+    """Where decisions go: written whole on commit (JSON Lines in the JSON shape of `frin decide`)."""
     from .output import row_json
     from .sink import TableSink
     return TableSink(path, format_of(path), to_json=row_json)

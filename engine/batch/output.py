@@ -142,7 +142,7 @@ def set_aside_text(aside: list) -> str:
 
 
 def row_json(row: dict) -> dict:
-    """A decision row in the JSON shape of `frist decide` (money as "38.00", dates ISO)."""
+    """A decision row in the JSON shape of `frin decide` (money as "38.00", dates ISO)."""
     def money(v):
         return None if v is None else f"{Decimal(v):.2f}"
 

@@ -30,7 +30,7 @@ _MAPPED_TAIL = [("reject_field", "string"), ("reject_problem", "string"), ("kind
 
 def policy_folder(policies_dir: str | Path | None) -> str:
     """The policy folder as an absolute path the workers read: as given, else ./policies when it
-    exists here, else the catalog bundled with frist (as every other entry point)."""
+    exists here, else the catalog bundled with the package (as every other entry point)."""
     if policies_dir is None:
         from ..policy.catalog_source import resolve_default
         policies_dir, _ = resolve_default("batch")

@@ -2,17 +2,17 @@
 
 The `spark` extra (pyspark, pandas, and a Java runtime for Spark itself). Each Spark task
 hands its Arrow record batches to `partition.decide_part`, the same columnar evaluator as
-`frist batch`; the result is two DataFrames from one mapped pass (persisted, so using both
+`frin batch`; the result is two DataFrames from one mapped pass (persisted, so using both
 decides each row once):
 
 - decisions, in a declared schema (`decision_schema`): `source`, then the columns of
-  `frist batch` in its order, taken from the output registry (`output.decision_columns`),
+  `frin batch` in its order, taken from the output registry (`output.decision_columns`),
   with one `amount_<name>` column per amount any version of the policy reports (null where
   the deciding version has no such amount);
 - rejects (`source`, `row`, `case_id`, `field`, `problem`): rows that could not be decided;
   one bad row never fails a task, and no row is dropped silently.
 
-A row's identity is the one `frist batch` gives (identity.py). Read from files, `source` is
+A row's identity is the one `frin batch` gives (identity.py). Read from files, `source` is
 the file's path relative to the folder holding them and `row` its number in the file:
 Parquet's own row index (`_metadata.row_index`), else counted on the driver per file split
 (`_metadata.file_block_start`) and offset by `monotonically_increasing_id`. A DataFrame not
@@ -117,11 +117,11 @@ def decide_dataframe(df, policy: str | None = None, as_of: dt.date | str | None 
     """Decide every row of a Spark DataFrame in the flat layout; returns (decisions, rejects).
 
     Args:
-        df: cases in the flat layout of docs/batch.md (as `frist batch` reads from Parquet).
+        df: cases in the flat layout of docs/batch.md (as `frin batch` reads from Parquet).
         policy: NAME or NAME@VERSION; default: each row's `policy` column.
         as_of: decision date (date or YYYY-MM-DD); default: each row's `as_of`, else today.
         policies_dir: a policy folder every executor can read (default: ./policies when it
-            exists on the driver, else the catalog bundled with frist).
+            exists on the driver, else the catalog bundled with the package).
         ignore_unknown: decide without the columns the flat layout does not know.
 
     Raises:

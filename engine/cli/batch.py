@@ -1,4 +1,4 @@
-"""`frist batch`: read cases in chunks, decide them, write decisions, rejects and a summary.
+"""`frin batch`: read cases in chunks, decide them, write decisions, rejects and a summary.
 
 Every input row ends in exactly one place, decisions or rejects: each chunk is checked
 for that (`_account`), and the summary states decided + rejected = input. Outputs are

@@ -41,14 +41,14 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     from ..check.causes import explain_consequences
     from ..check.predecessors import predecessor_problems
-    from ..check.scope import keep, relevant, root_cause_first, validation_scope
+    from ..check.scope import keep, lone_data_problems, relevant, root_cause_first, validation_scope
     started = time.perf_counter()
     today = date_option(args.today, "--today")          # None: each policy's own today (its jurisdiction's zone)
     from ..check.catalog_cache import cached_catalog
     scope = validation_scope(args.paths, getattr(args, "uses_from", None))
     catalog, problems = cached_catalog(scope.files)         # the snapshot of an unchanged clean catalog
     omitted = getattr(problems, "omitted", 0)           # load_catalog caps what it returns
-    problems = scope.problems + problems
+    problems = scope.problems + lone_data_problems(scope) + problems
     from ..review.scaffold import unfinished_figures
     problems = explain_consequences(catalog, problems + predecessor_problems(catalog) + unfinished_figures(catalog))
     paths = relevant(scope, catalog)
@@ -73,7 +73,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(file=stdout)
         elapsed = time.perf_counter() - started
         verdict = "ok" if not errors else "FAILED"
-        print(f"{verdict}: {files} policy version(s), {examples} example(s) checked; "
+        data = len(scope.data) + len(scope.lone)       # jurisdiction and locale files given
+        print(f"{verdict}: {f'{data} data file(s), ' if data else ''}{files} policy version(s), {examples} example(s) checked; "
               f"{errors} error(s), {warnings} warning(s) in {elapsed * 1000:.0f} ms", file=stdout)
     return ExitCode.PROBLEMS if errors else ExitCode.OK
 

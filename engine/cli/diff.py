@@ -1,4 +1,4 @@
-"""`frist diff OLD NEW --cases DIR`: load both sides, decide the cases, render, pick the exit code.
+"""`frin diff OLD NEW --cases DIR`: load both sides, decide the cases, render, pick the exit code.
 
 OLD and NEW are each `name@version` (a version in the policy folder), a policy file (an
 edited copy or a new version, which stands in for its namesake), or `REV:path` (the file

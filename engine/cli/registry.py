@@ -1,13 +1,13 @@
-"""The one registry of `frist` commands: each command's name, help, description, examples,
+"""The one registry of `frin` commands: each command's name, help, description, examples,
 exit codes, environment, options and handler in one entry; the parser and the dispatch are
 built from it.
 
-Adding a command is one `Command` entry here (and its body). `frist COMMAND --help` is made
+Adding a command is one `Command` entry here (and its body). `frin COMMAND --help` is made
 from the entry: description, examples, what each exit code means for this command, and the
 environment variables read. The shared options (`--policies`, `--as-of`, `--format`,
 `--lang`, `--color`, ...) come from `options.py`, defined once.
 
-Imported by every `frist` call, so it imports nothing heavy: a handler is named as
+Imported by every `frin` call, so it imports nothing heavy: a handler is named as
 "module:function" relative to this package and imported only when its command runs.
 """
 from __future__ import annotations
@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import options as o
+from ..core.names import COMMAND, DISTRIBUTION
 
-__all__ = ["Command", "COMMANDS", "parser", "handler", "EXIT_CODES", "ENVIRONMENT"]
+__all__ = ["Command", "COMMANDS", "parser", "handler", "EXIT_CODES", "ENVIRONMENT", "installed_version"]
 
 EXIT_CODES = {
     0: "clean (warnings only)",
@@ -31,7 +32,7 @@ EXIT_CODES = {
 
 ENVIRONMENT = {
     "FRIST_CACHE_DIR": "the cache folder: loaded policies, calendar years (default: the user cache folder, "
-                       "e.g. ~/.cache/frist)",
+                       "e.g. ~/.cache/frist-inkasso)",
     "FRIST_NO_CACHE": "set to 1: never read or write the cache",
     "FRIST_CACHE_KEY": "the file of the cache's signing key (default: in the user data folder)",
     "FRIST_CACHE_MAX_MB": "the cache's size cap (default 64)",
@@ -41,15 +42,15 @@ ENVIRONMENT = {
 }
 
 _CATALOG = ("Without --policies, the catalog is ./policies when it exists, else the policies bundled with "
-            "frist (a note on stderr says so).")
+            "the package (a note on stderr says so).")
 _REVIEW_FORMATS = ["text", "json", "markdown", "html"]
 
 
 @dataclass(frozen=True)
 class Command:
     name: str
-    help: str                                   # the line in `frist --help`
-    description: str                            # the paragraph at the top of `frist NAME --help`
+    help: str                                   # the line in `frin --help`
+    description: str                            # the paragraph at the top of `frin NAME --help`
     examples: tuple[str, ...]
     options: Callable[[argparse.ArgumentParser], None]
     handler: str                                # "module:function", relative to this package
@@ -176,64 +177,91 @@ def _batch(cmd):
     cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def _init(cmd):
+    cmd.add_argument("folder", metavar="DIR", help="the new policy folder (must be new or empty)")
+    cmd.add_argument("--process", action="append", metavar="NAME",
+                     help="a process policy to take (repeatable; default: every process of the jurisdiction); "
+                          "the policies it uses come with it")
+    cmd.add_argument("--jurisdiction", metavar="CODE", help="whose processes to take by default (default: the "
+                                                             "bundled catalog's default, NO)")
+
+
+def _fmt(cmd):
+    cmd.add_argument("files", nargs="*", metavar="PATH",
+                     help="policy and case files or folders of them (default: ./policies and ./tests/cases)")
+    cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is not formatted")
+
+
 _BLOCKED = {1: "the law forbids what the process proposed (the decision is blocked), or a rule cannot be evaluated"}
 
 COMMANDS = (
     Command("validate", "check policy files and run their embedded examples",
             "Check policy files (schema, types, versions, the lock) and run the examples embedded in them. "
             "Without PATH, the catalog is ./policies when it exists, else the bundled one.",
-            ("frist validate", "frist validate policies/kravia --format github", "frist validate --format json"),
+            ("frin validate", "frin validate policies/kravia --format github", "frin validate --format json"),
             _validate, ".commands:validate",
             {1: "problems in policies: errors, failing examples, an unlocked or changed version"}),
     Command("decide", "decide a case's next action (JSON)",
             "Decide a case's next action and print the decision as JSON (schemas/decision.schema.json). " + _CATALOG,
-            ("frist decide case.yaml --as-of 2026-03-02", "frist decide case.yaml --no-trace",
-             "cat case.json | frist decide - --policy kravia"),
+            ("frin decide case.yaml --as-of 2026-03-02", "frin decide case.yaml --no-trace",
+             "cat case.json | frin decide - --policy kravia"),
             _decide, ".commands:decide", _BLOCKED),
     Command("explain", "explain a decision for a person",
             "Explain a case's decision for a person: the rule that fired, the figures with their sources, "
             "and what was checked before it. " + _CATALOG,
-            ("frist explain case.yaml --lang nb --format markdown",
-             "frist explain case.yaml --why-not send_betalingsoppfordring"),
+            ("frin explain case.yaml --lang nb --format markdown",
+             "frin explain case.yaml --why-not send_betalingsoppfordring"),
             _explain, ".commands:explain", _BLOCKED),
     Command("timeline", "project a case forward: every step, date, fee and total",
             "Project a case forward if nobody pays (or pays as --pays says): every step, date, fee and total.",
-            ("frist timeline case.yaml", "frist timeline case.yaml --pays 500.00@2026-04-01 --format json"),
+            ("frin timeline case.yaml", "frin timeline case.yaml --pays 500.00@2026-04-01 --format json"),
             _timeline, ".timeline:timeline"),
     Command("diff", "what changes between two policy versions, case by case",
             "Decide every case in a folder under two policy versions and show what changes.",
-            ("frist diff kravia@2024-01-01 my-edit.yaml --cases tests/cases/kravia --format markdown",
-             "frist diff HEAD:policies/kravia/2024-01-01.yaml policies/kravia/2024-01-01.yaml --cases cases/"),
+            ("frin diff kravia@2024-01-01 my-edit.yaml --cases tests/cases/kravia --format markdown",
+             "frin diff HEAD:policies/kravia/2024-01-01.yaml policies/kravia/2024-01-01.yaml --cases cases/"),
             _diff, ".diff:diff", {1: "problems in policies, or (with --fail-on-change) a decision changed"}),
     Command("graph", "the escalation ladder as a graph (mermaid or dot)",
             "Draw a policy version's escalation ladder (Mermaid, Graphviz DOT, or JSON nodes and edges). " + _CATALOG,
-            ("frist graph kravia", "frist graph egeninkasso --format dot | dot -Tsvg > ladder.svg",
-             "frist graph kravia@2024-01-01 --format json"),
+            ("frin graph kravia", "frin graph egeninkasso --format dot | dot -Tsvg > ladder.svg",
+             "frin graph kravia@2024-01-01 --format json"),
             _graph, ".review:graph"),
     Command("lock", "record the sha256 of every published version in policies.lock",
             "Record the sha256 of every published policy version in policies.lock; --check verifies it.",
-            ("frist lock", "frist lock --check --format json", "frist lock --rewrite kravia@2024-01-01"),
+            ("frin lock", "frin lock --check --format json", "frin lock --rewrite kravia@2024-01-01"),
             _lock, "..review.lock:lock_command",
             {1: "problems in policies, or (with --check) a version is unlocked, changed or back-dated"}),
     Command("new-version", "start a new version of a policy: copy the one in force, mark figures to update",
             "Start a new version of a policy: copy the version in force on DATE (every comment kept), set its "
             "`effective` date, and mark each figure due for review for a new value and source.",
-            ("frist new-version no-regulation 2027-01-01", "frist new-version kravia 2027-07-01 --draft"),
+            ("frin new-version no-regulation 2027-01-01", "frin new-version kravia 2027-07-01 --draft"),
             _new_version, ".review:new_version"),
     Command("test", "run the examples embedded in policy files (pytest-like summary)",
             "Run the examples embedded in policy files, report each like pytest, and measure rule coverage "
             "(which rules the examples fire).",
-            ("frist test", "frist test policies/kravia -k tungt", "frist test --junit-xml report.xml --min-coverage 80",
-             "frist test --format json"),
+            ("frin test", "frin test policies/kravia -k tungt", "frin test --junit-xml report.xml --min-coverage 80",
+             "frin test --format json"),
             _test, "..review.policy_tests:test",
             {1: "problems in policies, a failing example, or coverage below --min-coverage"}),
     Command("batch", "decide many cases (Parquet, CSV or JSON Lines) with the columnar evaluator",
             "Decide every case in a Parquet, CSV or JSON Lines file with the columnar evaluator "
-            "(needs the batch extra: pip install 'frist[batch]'; see docs/batch.md). Formats follow the file "
+            "(needs the batch extra: pip install 'frist-inkasso[batch]'; see docs/batch.md). Formats follow the file "
             "suffix: .parquet, .csv, .jsonl; one decision per case is written to OUTPUT.",
-            ("frist batch cases.parquet -o decisions.parquet --policy kravia --as-of 2026-03-02",
-             "frist batch cases.jsonl -o decisions.jsonl --strict --format json"),
+            ("frin batch cases.parquet -o decisions.parquet --policy kravia --as-of 2026-03-02",
+             "frin batch cases.jsonl -o decisions.jsonl --strict --format json"),
             _batch, ".batch:batch", {2: "invalid input or usage; with --strict, the first rejected row"}),
+    Command("init", "start a policy folder of one's own from the bundled catalog",
+            "Write a policy folder of one's own into DIR from the bundled catalog: the law, the chosen processes "
+            "and their case corpus, the jurisdiction and locales, the schemas (for editors), policies.lock, a "
+            "pre-commit config and a GitHub Actions workflow. Every command then works in DIR.",
+            ("frin init my-policies", "frin init my-policies --process kravia --process egeninkasso"),
+            _init, ".review:init", {2: "invalid usage: DIR is not empty, or an unknown policy or jurisdiction"}),
+    Command("fmt", "format policy and case files (comments kept); --check for CI",
+            "Rewrite policy and case files in one layout (two-space indents, list items under their key), keeping "
+            "every comment and quote; the data never changes and published versions in policies.lock are left as "
+            "they are. --check writes nothing and exits 1 when a file would change.",
+            ("frin fmt", "frin fmt policies/kravia tests/cases/kravia", "frin fmt --check"),
+            _fmt, ".review:fmt", {1: "with --check, a file is not formatted; or a file cannot be formatted"}),
 )
 
 _BY_NAME = {c.name: c for c in COMMANDS}
@@ -245,26 +273,26 @@ def _version(top: argparse.ArgumentParser) -> None:
     class Version(argparse.Action):
         def __call__(self, parser, namespace, values, option_string=None):
             from ..policy.catalog_source import BUNDLED
-            print(f"frist {_installed_version()} (policies: {BUNDLED})")
+            print(f"{COMMAND} ({DISTRIBUTION}) {installed_version()} (policies: {BUNDLED})")
             parser.exit()
 
     top.add_argument("--version", nargs=0, action=Version, help="print the version and exit")
 
 
-def _installed_version() -> str:
+def installed_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
     try:
-        return version("frist")
+        return version(DISTRIBUTION)
     except PackageNotFoundError:
         return "(not installed: a source checkout)"
 
 
 def parser() -> argparse.ArgumentParser:
-    """`frist`'s argument parser, one subcommand per registry entry."""
+    """The command's argument parser, one subcommand per registry entry."""
     top = argparse.ArgumentParser(
-        prog="frist", formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog=COMMAND, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Rules-as-data for Norwegian debt collection: versioned YAML policies, a typed rule "
-                    "language, decisions that explain themselves. `frist COMMAND --help` for each command.",
+                    "language, decisions that explain themselves. `frin COMMAND --help` for each command.",
         epilog="\n\n".join([_table("exit codes", EXIT_CODES, 6), _table("environment", ENVIRONMENT, 21)]))
     _version(top)
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")

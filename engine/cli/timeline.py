@@ -1,4 +1,4 @@
-"""`frist timeline`: project a case forward and render it as text, markdown, JSON or HTML.
+"""`frin timeline`: project a case forward and render it as text, markdown, JSON or HTML.
 
 Every format renders the same records (`timeline_json`): per decision its date, the
 versions in force (and when they changed), the action and rule, the step's fee and payment
@@ -43,7 +43,7 @@ def timeline_json(t: Timeline) -> dict:
             "rows": rows, "end": t.end}
 
 
-_HEAD = ["date", "version", "action (rule)", "fee", "deadline", "interest", "fees so far", "total"]
+_HEAD = ["date", "version", "action (rule)", "fee", "deadline", "interest", "fees", "total"]
 _NUMERIC = {3, 5, 6, 7}
 
 
@@ -83,7 +83,7 @@ def render_text(data: dict) -> str:
         for change in row["version_changes"]:
             out.append(f"{'':{widths[0]}}  ↳ new version: {change}")
     out += ["", f"end: {data['end']}",
-            "interest and total are the policy's amounts on each date, before that row's fee is charged"]
+            "interest, fees and total are the policy's amounts on each date, before that row's fee is charged"]
     return "\n".join(out) + "\n"
 
 
@@ -96,7 +96,7 @@ def render_markdown(data: dict) -> str:
         notes = "; ".join(_notes(row))
         out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + f" | {notes} |")
     out += ["", f"**End:** {data['end']}.", "",
-            "_Interest and total are the policy's amounts on each date, before that row's fee is charged._"]
+            "_Interest, fees and total are the policy's amounts on each date, before that row's fee is charged._"]
     return "\n".join(out) + "\n"
 
 
@@ -113,7 +113,7 @@ def render_html(data: dict) -> str:
             f'<p class="meta">{esc(_title(data))}</p>',
             '<div class="timeline">' + table(_HEAD + ["notes"], rows, _NUMERIC, classes) + "</div>",
             f"<p><b>End:</b> {code_spans(data['end'])}.</p>",
-            '<p class="meta">Interest and total are the policy\'s amounts on each date, before that row\'s fee '
+            '<p class="meta">Interest, fees and total are the policy\'s amounts on each date, before that row\'s fee '
             "is charged. Each row is decided by the versions in force on its date; a highlighted row starts a new version.</p>"]
     return page(f"Timeline {data['case_id']}", "\n".join(body))
 

@@ -220,7 +220,7 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> str:
             loc = f"file={s.path},line={s.line},col={s.col},endLine={s.end_line},endColumn={s.end_col}"
         else:
             loc = f"file={d.path or ''}"
-        out.append(f"::{level} {loc},title=frist {d.code}::{_github_escape(message)}")
+        out.append(f"::{level} {loc},title=frin {d.code}::{_github_escape(message)}")
     return "\n".join(out)
 
 

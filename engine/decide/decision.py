@@ -188,7 +188,7 @@ def _run_compiled(catalog: Catalog, bindings, main: CheckedVersion, case: dict, 
         raise
     except (ArithmeticError, KeyError, TypeError, ValueError) as err:
         raise EvaluationError(f"evaluating {main.version.key} failed: {type(err).__name__}: {err}",
-                              help="run `frist explain` on the case to see which rule fails") from None
+                              help="run `frin explain` on the case to see which rule fails") from None
     if result is None:
         raise no_rule_matches(main.version.key, case_id)
     index, outputs, amounts = result

@@ -14,7 +14,7 @@ from ..core.diagnostics import Diagnostic, did_you_mean, relative
 from ..values.money import MoneyStyle
 from .jurisdiction import FOLDER, SUPPORTED_MINOR_UNITS, WEEKDAYS, Jurisdiction, Jurisdictions
 
-__all__ = ["load_jurisdictions", "data_folders", "data_files"]
+__all__ = ["load_jurisdictions", "data_folders", "data_files", "load_jurisdiction_file"]
 
 
 def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:
@@ -44,7 +44,7 @@ def data_files(folders: list[Path], load, problems: list[Diagnostic], broken: se
     for folder in folders:
         for file in sorted(folder.glob("*.yaml")):
             shown = relative(file)
-            record, diagnostics = cached_load(file, shown, lambda f=file, s=shown: load(f, s))
+            record, diagnostics = cached_load(file, shown, lambda f=file, s=shown: load(f, s), kind=folder.name)
             problems.extend(diagnostics)
             if record is None:
                 broken.add(file.stem)
@@ -74,6 +74,11 @@ def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Dia
                 help="mark one; the policies of the others name it with `jurisdiction:`"))
         default = default or marked[0].code
     return Jurisdictions(by_code, default, frozenset(broken)), problems
+
+
+def load_jurisdiction_file(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]]:
+    """One jurisdiction file on its own (`frin validate` of a copy outside any catalog)."""
+    return _load(path, shown)
 
 
 def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]]:

@@ -18,7 +18,7 @@ from ..core.diagnostics import Diagnostic
 from .data_records import Locale
 from .jurisdiction_files import data_files, data_folders
 
-__all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS"]
+__all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS", "load_locale_file"]
 
 LOCALES = "locales"
 
@@ -55,6 +55,11 @@ def _fields(text: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError:
         return {"{"}
+
+
+def load_locale_file(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
+    """One locale file on its own (`frin validate` of a copy outside any catalog)."""
+    return _load(path, shown)
 
 
 def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:

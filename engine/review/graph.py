@@ -1,4 +1,4 @@
-"""`frist graph`: a policy version's escalation ladder as a Mermaid or Graphviz DOT graph.
+"""`frin graph`: a policy version's escalation ladder as a Mermaid or Graphviz DOT graph.
 
 Steps are nodes; every rule is an edge labelled with its id, its condition (shortened) and
 its fee. Rule order is the ladder's order. A rule whose `step:` is new leads from the step
@@ -155,7 +155,7 @@ _STYLE = {"consumer": "stroke:#1f5fbf,stroke-width:3px", "business": "stroke:#d9
 def to_mermaid(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None) -> str:
     nodes, edges = ladder(version, used)
     terminal = {e.target for e in edges if e.terminal}
-    out = [f"%% {version.version.key}: escalation ladder (frist graph)",
+    out = [f"%% {version.version.key}: escalation ladder (frin graph)",
            "%% thick blue: consumers only · dashed orange: businesses only · plain: both", "flowchart LR"]
     for node in nodes:
         text = node.replace('"', "#quot;")

@@ -1,7 +1,7 @@
-"""Boundary cases for `frist validate`: every process decided where its thresholds bite.
+"""Boundary cases for `frin validate`: every process decided where its thresholds bite.
 
 For each process version and each version of the policies it uses (drafts included) the
-search walks the ladder as `frist timeline` does, from a set of start cases: claims
+search walks the ladder as `frin timeline` does, from a set of start cases: claims
 around every salær band limit (± 1 øre), consumer and business, with and without VAT,
 a history the law forbids (a varsel before the due date, one with a short deadline, a
 70 NOK purring), a debtor who has paid everything. At each state it decides on every day
@@ -28,7 +28,8 @@ from ..run.evaluator import Evaluator
 from ..run.runtime import Run
 from ..values.time import Months, add_duration
 from ..decide.enforce import constrained
-from .static import constant_violations, constraint_diagnostic, unreachable_rules
+from .static import constant_violations, constraint_diagnostic, figures, unreachable_rules
+from ..policy.record import record_of
 from ..core.diagnostics import Diagnostic, Severity
 
 __all__ = ["law_problems"]
@@ -48,8 +49,9 @@ def law_problems(catalog) -> list[Diagnostic]:
         laws = [catalog.bind(checked, d, True) for d in days]
         if not any(constrained(b, checked.name) for b in laws):
             continue            # bound by no constraint: nothing to search for
-        out += constant_violations(checked, laws)
-        out += _Search(catalog, checked, days).run()
+        reported: set = set()          # (rule, constraint): once, whichever finds it first
+        out += constant_violations(checked, laws, reported)
+        out += _Search(catalog, checked, days, reported).run()
     return out
 
 
@@ -66,8 +68,9 @@ def _windows(catalog, checked) -> list[dt.date]:
 
 
 class _Search:
-    def __init__(self, catalog, checked, days: list[dt.date]) -> None:
+    def __init__(self, catalog, checked, days: list[dt.date], reported: set | None = None) -> None:
         self.catalog, self.checked, self.days = catalog, checked, days
+        self.reported = reported if reported is not None else set()
         self.steps = checked.version.steps
         self.fired: set[int] = set()
         self.tried: list[tuple[dict, dt.date]] = []
@@ -224,9 +227,12 @@ class _Search:
             self.tried.append((data, day))
         for v in decision.violations:
             key = (decision.rule.rule.id, v.constraint.id)
-            if key not in self.broken:
-                self.broken[key] = constraint_diagnostic(decision.rule, v, self.checked.version.key, v.policy,
-                                                         _case_text(data, day))
+            if key not in self.broken and key not in self.reported:
+                rule = decision.rule.rule
+                record = record_of(rule.action, rule.step, decision.proposed, decision.amounts.get("total"))
+                self.broken[key] = constraint_diagnostic(
+                    decision.rule, v, self.checked.version.key, v.policy, _case_text(data, day),
+                    compared=figures(decision.bindings, decision.main, data, day, record, v))
         return decision
 
     def _unfired(self) -> list[Diagnostic]:
