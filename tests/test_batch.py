@@ -146,7 +146,7 @@ def test_a_list_column_with_no_items_anywhere(tmp_path):
 
 
 def test_a_folder_of_files_names_each_rows_source(tmp_path):
-    """`frist batch FOLDER`: every case file below it, `source` and `row` (its number in its file)
+    """`frin batch FOLDER`: every case file below it, `source` and `row` (its number in its file)
     first, hidden and `_` files skipped, an output inside the folder refused (docs/batch.md)."""
     (tmp_path / "in" / "sub").mkdir(parents=True)
     write_input(tmp_path / "in" / "a.parquet", GOOD[:2])
