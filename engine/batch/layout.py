@@ -165,12 +165,19 @@ def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[di
     """
     if root in frame.columns:
         col = frame.get_column(root)
+        raw_struct = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
+        if col.dtype == pl.Null or isinstance(col.dtype, pl.List) and not isinstance(col.dtype.inner, pl.Struct):
+            if col.dtype != pl.Null and col.drop_nulls().list.len().sum() > 0:
+                from ..core.errors import UsageError
+                raise UsageError(f"column `{root}` holds lists of {col.dtype.inner}, not of records with the fields "
+                                 f"{', '.join(k for k, _ in item.fields)}; write it as a list of structs or as JSON text")
+            # no row has an item: Parquet of empty lists is list<null> (Spark reads it as array<int>)
+            col = pl.Series(root, [None if v is None else [] for v in col.to_list()], dtype=pl.List(raw_struct))
         if col.dtype == pl.String:
             bad = _json_problems(frame, root, item, pending)
             skipped |= bad
             if bad:
                 col = frame.select(pl.when(~pl.col(ROW).is_in(list(bad))).then(pl.col(root))).to_series()
-            raw_struct = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
             col = col.str.json_decode(pl.List(raw_struct))
         long = pl.DataFrame({ROW: frame.get_column(ROW), root: col}).explode(root, keep_nulls=False)
         fields = [f.name for f in long.schema[root].fields]

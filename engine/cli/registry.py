@@ -177,7 +177,8 @@ def _test(cmd):
 
 
 def _batch(cmd):
-    cmd.add_argument("input", help="cases: .parquet, .csv or .jsonl (one case document per line)")
+    cmd.add_argument("input", help="cases: .parquet, .csv or .jsonl (one case document per line), or a folder of "
+                                   "them (each row's file is then its `source` column)")
     cmd.add_argument("-o", "--output", required=True, help="decisions: .parquet, .csv or .jsonl")
     o.as_of(cmd, "decision date YYYY-MM-DD (default: each row's as_of, else today)")
     o.policy(cmd, "NAME or NAME@VERSION (default: each row's `policy`)")
