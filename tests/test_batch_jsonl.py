@@ -56,7 +56,7 @@ BAD = {
     "credited above": bad(claims=[dict(CLAIM, credited="2000.00")]),
     "due before issued": bad(claims=[dict(CLAIM, issued="2026-02-01")]),
     "no claims": bad(claims=[]),
-    "payment before invoice": bad(payments=[{"date": "2025-01-01", "amount": "1.00"}]),
+    "payment before invoice": bad(claims=[dict(CLAIM, issued="2026-01-01")], payments=[{"date": "2025-01-01", "amount": "1.00"}]),
     "payment to nobody": bad(payments=[{"date": "2026-02-01", "amount": "1.00", "to": "bank"}]),
     "negative fee": bad(events=[{"step": "reminder", "date": "2026-02-01", "fee": "-1.00"}]),
     "events out of order": bad(events=[{"step": "reminder", "date": "2026-02-10"}, {"step": "purring", "date": "2026-02-01"}]),

@@ -115,3 +115,13 @@ def test_decimal_money_columns_are_checked_alike(scale):
     assert "larger than the largest amount" in problems[2] and "must be positive" in problems[4]
     assert set(problems) == ({2, 4} if scale == 2 else {2, 4, 5})
     assert scale == 2 or "more than two decimals" in problems[5]
+
+
+def test_a_payment_is_before_the_first_invoice_only_when_every_claim_says_when_it_was_issued():
+    """As `engine.policy.case`: without every claim's `issued`, no payment date is refused."""
+    early = [{"date": "2025-12-01", "amount": "10.00"}]
+    rows = [{"case_id": "KNOWN", "claims": [dict(CLAIM, issued="2026-01-01")], "payments": early},
+            {"case_id": "UNKNOWN", "claims": [dict(CLAIM, issued="2026-01-01"), dict(CLAIM, invoice="2")], "payments": early}]
+    (fast, fast_rejects), (slow, slow_rejects) = _both(_frame(rows))
+    assert fast_rejects.equals(slow_rejects) and fast.equals(slow)
+    assert slow_rejects.get_column("row").to_list() == [1] and fast.get_column(ROW).to_list() == [2]

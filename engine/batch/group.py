@@ -99,7 +99,6 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     aside, suspect = result.aside, result.suspect & ~result.aside
     law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts)
     report.law_judged += law.judged
-    report.per_case_expressions += [f"law: {f}" for f in law.per_case if f"law: {f}" not in report.per_case_expressions]
     if law.warnings:
         table = _with_history_warnings(table, law.warnings)
     redo = rows.is_in(sorted(law.redo)) & ~aside & ~suspect

@@ -184,12 +184,19 @@ def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[di
     """
     if root in frame.columns:
         col = frame.get_column(root)
+        raw_struct = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
+        if col.dtype == pl.Null or isinstance(col.dtype, pl.List) and not isinstance(col.dtype.inner, pl.Struct):
+            if col.dtype != pl.Null and col.drop_nulls().list.len().sum() > 0:
+                from ..core.errors import UsageError
+                raise UsageError(f"column `{root}` holds lists of {col.dtype.inner}, not of records with the fields "
+                                 f"{', '.join(k for k, _ in item.fields)}; write it as a list of structs or as JSON text")
+            # no row has an item: Parquet of empty lists is list<null> (Spark reads it as array<int>)
+            col = pl.Series(root, [None if v is None else [] for v in col.to_list()], dtype=pl.List(raw_struct))
         if col.dtype == pl.String:
             bad = _json_problems(frame, root, item, pending)
             skipped |= bad
             if bad:
                 col = frame.select(pl.when(~pl.col(ROW).is_in(list(bad))).then(pl.col(root))).to_series()
-            raw_struct = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
             col = col.str.json_decode(pl.List(raw_struct))
         long = pl.DataFrame({ROW: frame.get_column(ROW), root: col}).explode(root, keep_nulls=False)
         fields = [f.name for f in long.schema[root].fields]
@@ -291,8 +298,10 @@ def _item_checks(name: str, long: pl.DataFrame) -> pl.DataFrame:
 def _cross_checks(base: pl.DataFrame, steps: tuple[str, ...]) -> pl.DataFrame:
     """Steps known to the policy, nothing (events, payments, hand-overs) after the decision date, no payment before the first invoice."""
     frames = []
-    earliest = pl.col("claims").list.eval(pl.coalesce(pl.element().struct.field("issued"),
-                                                      pl.element().struct.field("due"))).list.min()
+    # as `engine.policy.case`: the first invoice is known only when every claim gives `issued`
+    issued = pl.col("claims").list.eval(pl.element().struct.field("issued"))
+    earliest = pl.when((issued.list.len() > 0) & ~issued.list.eval(pl.element().is_null()).list.any()) \
+        .then(issued.list.min())
     for name, checks in (("events", ("step", "date")), ("payments", ("date",))):
         long = base.select(ROW, AS_OF, earliest.alias("__first"), name).explode(name, keep_nulls=False)
         long = long.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(ROW).alias("__item"),

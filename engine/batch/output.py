@@ -22,7 +22,8 @@ from ..policy.outputs import (PRODUCT, Output, all_outputs, column_kind, columns
 from ..run.runtime import Bound, CheckedVersion
 from ..values.money import TO_ORE, format_percent
 
-__all__ = ["decisions_from_columns", "decisions_from_scalar", "row_json", "MONEY", "HEAD", "output_columns"]
+__all__ = ["decisions_from_columns", "decisions_from_scalar", "row_json", "MONEY", "HEAD", "output_columns",
+           "decision_columns"]
 
 MONEY = pl.Decimal(20, 2)
 WARNING_SEPARATOR = "\n"     # the `warnings` column: the decision's warnings, one per line ("" when none)
@@ -33,6 +34,16 @@ _EMPTY = {"money": MONEY, "date": pl.Date, "string": pl.String}
 def output_columns() -> list[tuple[str, str]]:
     """(column, kind) of every output, in registry order; kind: money | date | string."""
     return [c for o in all_outputs() for c in columns(o)]
+
+
+def decision_columns(amounts: list[str]) -> list[tuple[str, str]]:
+    """Every column of a decision table, in order, (column, kind); kind: long | date | money | string.
+
+    The head, each registry output's columns, `amount_<name>` for each of `amounts`, then
+    `set_aside`: the one list Spark and Dask declare their schemas from.
+    """
+    head = [(name, {"row": "long", "as_of": "date"}.get(name, "string")) for name in HEAD]
+    return head + output_columns() + [(f"amount_{key}", "money") for key in amounts] + [("set_aside", "string")]
 
 
 def _policy_columns(main: CheckedVersion, bindings: dict[str, Bound]) -> dict[str, Any]:
@@ -141,7 +152,8 @@ def row_json(row: dict) -> dict:
 
     def cell(kind: str, v):
         return money(v) if kind == "money" else v.isoformat() if kind == "date" and v is not None else v
-    out = {"row": row["row"], "case_id": row["case_id"], "as_of": row["as_of"].isoformat(),
+    out = {"source": row["source"]} if "source" in row else {}     # a folder's rows (identity.py)
+    out |= {"row": row["row"], "case_id": row["case_id"], "as_of": row["as_of"].isoformat(),
            "policy": {"name": row["policy"], "version": row["policy_version"], "sha256": row["policy_sha256"],
                       "uses": row["uses"]},
            "action": row["action"], "rule": row["rule"]}

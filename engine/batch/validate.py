@@ -119,17 +119,20 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
         **{k: pl.Series(v) for k, v in context.items()})
     rules = pl.any_horizontal([r.fill_null(False) for r in _item_rules(name, steps)])
     checked = converted.select(*fields, bad=pl.col("__bad") | rules,
-                               first=pl.coalesce("issued", "due") if name == "claims" else pl.lit(None))
+                               first=pl.col("issued") if name == "claims" else pl.lit(None))
     row_bad = _any_per_row(checked.get_column("bad"), offsets)
     firsts = None
     if name == "claims":
-        # the earliest issued-or-due day per row (no claim: a day before every payment's)
-        day = checked.get_column("first").cast(pl.Int64).fill_null(np.iinfo(np.int64).max).to_numpy()
-        firsts = np.full(frame.height, np.iinfo(np.int64).min)
+        # the first invoice day per row, known only when every claim gives `issued` (as
+        # engine.policy.case); otherwise a day before every payment's
+        low = np.iinfo(np.int64).min
+        day = checked.get_column("first").cast(pl.Int64).fill_null(low).to_numpy()
+        firsts = np.full(frame.height, low)
         nonempty = lengths > 0
         if nonempty.any():
-            firsts[nonempty] = np.minimum.reduceat(day, offsets[:-1][nonempty])
-        firsts[firsts == np.iinfo(np.int64).max] = np.iinfo(np.int64).min
+            starts_at = offsets[:-1][nonempty]
+            unknown = np.minimum.reduceat(day, starts_at) == low
+            firsts[nonempty] = np.where(unknown, low, np.minimum.reduceat(np.where(day == low, np.iinfo(np.int64).max, day), starts_at))
     return _as_lists(checked.select(fields), offsets, struct_type, name), row_bad, firsts
 
 
