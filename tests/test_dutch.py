@@ -46,7 +46,7 @@ def _decide(doc: dict, day: str, catalog=CATALOG, fast: bool = False) -> dict:
 
 def test_the_dutch_policies_are_valid():
     assert not [d for d in PROBLEMS if d.is_error and "nl-" in str(d)]
-    assert [v.effective.isoformat() for v in CATALOG.versions("nl-wik")] == ["2024-01-01", "2024-07-01"]
+    assert [v.effective.isoformat() for v in CATALOG.versions("nl-wik")] == ["2024-01-01", "2024-07-01", "2025-01-01"]
 
 
 @pytest.mark.parametrize("principal, costs", [
@@ -169,7 +169,10 @@ def test_diff_of_the_two_law_versions_shows_the_commercial_rate(run_cli):
     assert code == 0, out
     assert "`N15-BUSINESS-INTEREST-JULY`" in out
     assert "`311.64`" in out and "`307.47`" in out
-    assert "1 of 24 cases change" in out
+    # the other two: the business cases of issue 18 whose interest also runs across 2024-07-01
+    # (n25) or is decided under a version whose handelsrente differs in 2024 H2 (n27)
+    assert "3 of 27 cases change" in out
+    assert "`N25-COMPOUNDS-TWO-YEARS`" in out and "`N27-BUSINESS-RATE-2025`" in out
     assert "handelsrente" in out
 
 
@@ -189,7 +192,7 @@ def test_batch_decides_the_dutch_corpus_as_decide_does(tmp_path, run_cli):
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = run_cli("batch", source, "-o", tmp_path / "out.csv", "--format", "json")
     summary = json.loads(out)
-    assert (code, summary["rows"], summary["decided"], summary["rejected"]) == (0, 24, 24, 0), (out, err)
+    assert (code, summary["rows"], summary["decided"], summary["rejected"]) == (0, 27, 27, 0), (out, err)
     with open(tmp_path / "out.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:

@@ -11,6 +11,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from ..lang import ast
 from ..lang import types as T
+from ..values.interest import CompoundingSchedule
 from ..policy.case import root_fields
 from .expressions import ERROR, Checker, Scope
 from ..core.diagnostics import Diagnostic, Severity, did_you_mean, duplicate_ids
@@ -216,7 +217,16 @@ def _parameter(p: Parameter, checker: Checker, evaluator: Evaluator, out: list[D
             out.append(Diagnostic("type-mismatch", f"schedule `{p.name}` mixes {' and '.join(sorted(map(str, types)))}",
                                   p.span, help="every entry must have the same unit"))
             return None, None
-        return T.Schedule(types.pop()), entries
+        typ = types.pop()
+        raw = bound.version.document.data.get("parameters", {}).get(p.name, {})
+        if raw.get("compounding") == "yearly":
+            if typ != T.PERCENT:
+                out.append(Diagnostic("invalid-value", f"`compounding` is for a schedule of rates; `{p.name}` is a schedule of {typ}",
+                                      bound.version.document.span(("parameters", p.name, "compounding")),
+                                      help="remove `compounding:`"))
+                return None, None
+            entries = CompoundingSchedule(entries)
+        return T.Schedule(typ), entries
     rows, key_types, value_types = [], set(), set()
     for up_to, expr in p.brackets:
         key = None

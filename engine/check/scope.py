@@ -169,13 +169,16 @@ def _shown(path: Path) -> str:
 
 
 def _users(catalog, names: set[str]) -> set[str]:
-    """`names` and every policy that uses one of them, transitively."""
+    """`names` and every policy that uses one of them, transitively (a process is bound by its
+    jurisdiction's law as if it used it)."""
     out = set(names)
     grew = True
     while grew:
         grew = False
         for v in catalog.policies.all():
-            if v.name not in out and set(v.uses.values()) & out:
+            j = catalog.jurisdictions.of(v.jurisdiction) if v.rules else None
+            bound_by = set(v.uses.values()) | set(j.laws if j is not None else ())
+            if v.name not in out and bound_by & out:
                 out.add(v.name)
                 grew = True
     return out

@@ -56,6 +56,12 @@ def include_drafts(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--include-drafts", action="store_true", help="let draft versions decide")
 
 
+def allow_stale(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--allow-stale", action="store_true",
+                     help="decide even with a statutory figure past its review date and no later version "
+                          "(else held as legal_review naming it); the decision's warnings record each such figure")
+
+
 def output_format(cmd: argparse.ArgumentParser, choices: list[str], default: str = "text",
                   help: str | None = None) -> None:
     cmd.add_argument("--format", choices=choices, default=default, help=help)

@@ -221,7 +221,7 @@ def _blocked(decision: Decision, voice: Voice, w: dict) -> list[tuple[int, str]]
     if proposed:
         out.append((1, ", ".join(proposed)))
     for v in decision.violations:
-        out.append((0, f"✗ {w['broken']} {v.name}: {v.constraint.text[voice.lang]}"))
+        out.append((0, f"✗ {w['broken']} {v.name}: {v.constraint.said(voice.lang)}"))
         out.append((1, f"{w['source']}: {v.constraint.source} ({v.where})"))
     return out
 

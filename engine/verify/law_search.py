@@ -7,7 +7,8 @@ a history the law forbids (a varsel before the due date, one with a short deadli
 70 NOK purring), a debtor who has paid everything. At each state it decides on every day
 a duration the policies name (14 days, 28 days, 6 months, ...) reaches from the due date,
 the last letter and its deadline, ± 1 day. Every decision is judged by the law's
-constraints (`enforce.violations`, the same check decide runs). It reports:
+constraints (`enforce.violations`, the same check decide runs), with stale figures allowed
+(a figure past its review date is the catalog's state, not the rule's fault). It reports:
 
 - `breaks-law` (error): a rule's proposal breaks a constraint, with the case printed;
 - `rule-never-fires` (warning): no generated case reaches the rule, with the reason:
@@ -60,7 +61,7 @@ def _windows(catalog, checked) -> list[dt.date]:
     from ..policy.versions import valid_until
     until = valid_until(catalog.versions(checked.name), checked.version)
     days = {checked.version.effective}
-    for used in checked.version.uses.values():
+    for used in [*checked.version.uses.values(), *catalog.laws_of(checked)]:
         for u in catalog.versions(used):
             if (until is None or u.effective < until) and u.effective >= checked.version.effective:
                 days.add(u.effective)
@@ -218,7 +219,7 @@ class _Search:
         from ..decide.decision import decide_case
         try:
             case = LoadedCase(data, data, None, "<search>")
-            decision = decide_case(self.catalog, case, day, self.spec, include_drafts=True, fast=True)
+            decision = decide_case(self.catalog, case, day, self.spec, include_drafts=True, fast=True, allow_stale=True)
         except FristError:
             return None
         self.fired.add(decision.rule.rule.index)
@@ -229,10 +230,12 @@ class _Search:
             key = (decision.rule.rule.id, v.constraint.id)
             if key not in self.broken and key not in self.reported:
                 rule = decision.rule.rule
-                record = record_of(rule.action, rule.step, decision.proposed, decision.amounts.get("total"))
+                balance = decision.law_view.balance if decision.law_view is not None else None
+                record = record_of(rule.action, rule.step, decision.proposed, balance)
                 self.broken[key] = constraint_diagnostic(
                     decision.rule, v, self.checked.version.key, v.policy, _case_text(data, day),
-                    compared=figures(decision.bindings, decision.main, data, day, record, v))
+                    compared=figures(decision.bindings, decision.main, data, day, record, v),
+                    amounts=self.checked.amounts)
         return decision
 
     def _unfired(self) -> list[Diagnostic]:
@@ -267,11 +270,11 @@ class _Search:
                 from ..decide.history import judge_history
                 from ..decide.decision import decide_case
                 bindings = self.catalog.bind(self.checked, day, True)
-                clean, _ = judge_history(self.catalog, self.checked, data, True)
+                clean, _ = judge_history(self.catalog, self.checked, data, True, day)
                 run = Run(clean, day, bindings, self.checked.name)
                 if Evaluator(run).value(rule.when, bindings[self.checked.name]):
                     decided = decide_case(self.catalog, LoadedCase(data, data, None, "<search>"), day, self.spec,
-                                          include_drafts=True, fast=True)
+                                          include_drafts=True, fast=True, allow_stale=True)
                     return data, day, decided.rule.rule.id
             except FristError:
                 continue

@@ -50,8 +50,12 @@ def unreachable_rules(checked) -> list[Diagnostic]:
     return out
 
 
-def blame_span(rule, constraint):
-    """Where a process rule breaks a constraint: the output the constraint reads, else the rule."""
+def blame_span(rule, constraint, amounts: dict | None = None):
+    """Where a process rule breaks a constraint: the output the constraint reads (for an amount
+    above the law's view, `<amount>-within-the-law`, the amount's expression), else the rule."""
+    amount = constraint.id.removesuffix("-within-the-law") if constraint.id.endswith("-within-the-law") else None
+    if amount is not None and amounts and amount in amounts and amounts[amount].span is not None:
+        return amounts[amount].span
     read = {n.parts[1] for e in (constraint.when, constraint.require) if e is not None
             for n in ast.walk(e) if isinstance(n, ast.Path) and n.parts[0] == DECISION and len(n.parts) > 1}
     for key in (o.name for o in law_fields()):
@@ -83,13 +87,13 @@ def figures(bindings, main: str, data: dict, as_of, record: dict, violation) -> 
 
 
 def constraint_diagnostic(rule, violation, version_key: str, law_key: str, case_text: str | None, reason: str = "",
-                          compared: str = "") -> Diagnostic:
+                          compared: str = "", amounts: dict | None = None) -> Diagnostic:
     c = violation.constraint
     help = (f"counterexample ({reason}decided by {version_key} with {law_key}), as a case file:\n{case_text}"
             if case_text else f"the rule's outputs are constants: it breaks the constraint under {law_key}")
     here = f"; here {compared}" if compared else ""
     return Diagnostic("breaks-law", f"rule `{rule.rule.id}` breaks {violation.name}: {c.said('en')} ({c.source}){here}",
-                      blame_span(rule, c), notes=(("the constraint", c.span),), help=help)
+                      blame_span(rule, c, amounts), notes=(("the constraint", c.span),), help=help)
 
 
 def constant_violations(checked, laws: list[dict], seen: set | None = None) -> list[Diagnostic]:
