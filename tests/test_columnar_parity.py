@@ -49,7 +49,9 @@ def test_random_cases_agree(key):
 
     @settings(max_examples=12, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(st.lists(cases(steps), min_size=1, max_size=25), st.integers(0, 500))
+    # decision dates up to 2026-12-31: from 2027-01-01 the Norwegian figures are past their review
+    # date with only a draft after them, so every decision is held (decide/stale.py), not decided
+    @given(st.lists(cases(steps), min_size=1, max_size=25), st.integers(0, 364))
     def check(docs, offset):
         on = max(BASE + dt.timedelta(days=offset), checked.version.effective)
         for i, doc in enumerate(docs):

@@ -121,7 +121,7 @@ def _columnar(catalog, chosen: list[tuple]) -> dict[int, object]:
             out[index[row["row"] - 1]] = f"rejected: {row['problem']}"
         for h in held:
             got = out.setdefault(index[h["row"] - 1], {"held_back": []})
-            got["held_back"] = sorted(got["held_back"] + [f"{h['policy'].partition('@')[0]}/{h['constraint']}"])
+            got["held_back"] = sorted(got["held_back"] + [h["constraint"]])     # already `<law>/<constraint>`
     return out
 
 

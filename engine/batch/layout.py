@@ -273,8 +273,10 @@ def _item_checks(name: str, long: pl.DataFrame) -> pl.DataFrame:
 def _cross_checks(base: pl.DataFrame, steps: tuple[str, ...]) -> pl.DataFrame:
     """Steps known to the policy, nothing (events, payments, hand-overs) after the decision date, no payment before the first invoice."""
     frames = []
-    earliest = pl.col("claims").list.eval(pl.coalesce(pl.element().struct.field("issued"),
-                                                      pl.element().struct.field("due"))).list.min()
+    # as policy/case.py: only when every claim says when it was issued (a payment before a due
+    # date is a prepayment)
+    issued = pl.col("claims").list.eval(pl.element().struct.field("issued"))
+    earliest = pl.when(issued.list.eval(pl.element().is_null()).list.any()).then(None).otherwise(issued.list.min())
     for name, checks in (("events", ("step", "date")), ("payments", ("date",))):
         long = base.select(ROW, AS_OF, earliest.alias("__first"), name).explode(name, keep_nulls=False)
         long = long.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(ROW).alias("__item"),
