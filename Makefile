@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install snapshots wheel-smoke test-spark test-dask bench-coldstart
+.PHONY: demo test install snapshots wheel-smoke test-spark test-dask bench-coldstart test-postgres bench-serve
 
 $(BIN)/frin: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,7 @@ demo: install
 test: install
 	$(BIN)/frin lock --check
 	$(BIN)/python -m pytest
+	$(BIN)/frin validate --prove policies
 
 # After an intended change (a new law version, an edited ladder): rewrite the snapshots,
 # list which decisions changed, and show what to review before committing. Only the tests
@@ -35,17 +36,26 @@ snapshots: install
 wheel-smoke:
 	PY=$(PY) .ci/wheel-smoke
 
-# The Spark test on Spark local mode: needs a Java runtime (17 or 21) on the PATH, e.g.
-# `apt-get install openjdk-17-jre-headless`; installs the spark extra (pyspark, pandas).
+# The Spark test on a Spark local-cluster (2 executor JVMs): needs a Java runtime (17 or 21) on
+# the PATH, e.g. `apt-get install openjdk-17-jre-headless`; installs the spark extra (pyspark,
+# pandas). Asked for this way, the test fails (not skips) without Java or the extra.
 test-spark: install
 	$(BIN)/pip install --quiet -e '.[test,spark]'
-	FRIST_TEST_SPARK=1 $(BIN)/python -m pytest tests/test_spark.py
+	FRIST_TEST_SPARK=1 $(BIN)/python -m pytest -v -p no:cacheprovider tests/test_spark.py
 
-# decide_batch on a dask.distributed LocalCluster (installs the dask extra).
+# decide_dask on a dask.distributed LocalCluster of process workers (installs the dask extra).
 test-dask: install
 	$(BIN)/pip install --quiet -e '.[test,dask]'
-	$(BIN)/python -m pytest tests/test_batch_dask.py
+	FRIST_TEST_DASK=1 $(BIN)/python -m pytest -v -p no:cacheprovider tests/test_batch_dask.py
 
 # Cold start of the CLI: whole-process CPU time, median of 7, beside `python -c pass`.
 bench-coldstart: install
 	$(BIN)/python bench/coldstart.py --n 7
+
+# The decision log on PostgreSQL: a throw-away server from the OS packages (.ci/with-postgres).
+test-postgres: install
+	.ci/with-postgres $(BIN)/python -m pytest tests/test_serve_postgres.py
+
+# frin serve under 32 clients on loopback, 10 s (bench/serve.md).
+bench-serve: install
+	$(BIN)/python bench/serve.py --seconds 10

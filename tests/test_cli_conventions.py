@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "examples/consumer-inkassovarsel.yaml"
-COMMANDS = ["validate", "decide", "explain", "timeline", "diff", "graph", "lock", "new-version", "test", "batch", "init", "fmt"]
+COMMANDS = ["validate", "decide", "explain", "timeline", "diff", "graph", "lock", "new-version", "test", "batch", "init", "fmt",
+            "serve", "log", "replay"]
 
 
 def test_version(run_cli):

@@ -2,7 +2,7 @@
 
 Each policy here is written the way a careless author would: a Norwegian process that
 never `uses` the law, and a new law version copied from the last with its constraints
-deleted. Each is refused by `frist validate` at file:line:col and held at decide.
+deleted. Each is refused by `frin validate` at file:line:col and held at decide.
 
 The figures are the law's (inkassoforskriften § 1-2 first ledd: the inkassovarsel fee is
 1/20 of the inkassosats, 750 / 20 = 37.50, rounded to the krone: 38 NOK from 2026-01-01),

@@ -19,7 +19,8 @@ __all__ = ["main", "run", "ExitCode"]
 
 # Top-level modules of the optional extras, for the install hint of a missing one.
 EXTRAS = {"polars": "batch", "pyarrow": "batch", "tqdm": "batch", "pyspark": "spark", "pandas": "spark",
-          "dask": "dask", "distributed": "dask"}
+          "dask": "dask", "distributed": "dask", "z3": "prove", "starlette": "serve", "uvicorn": "serve",
+          "markdown_it": "serve", "psycopg": "postgres", "psycopg_pool": "postgres"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import options as o
-from ..core.names import COMMAND, DISTRIBUTION
+from ..core.names import COMMAND, DISTRIBUTION, install_line
 
 __all__ = ["Command", "COMMANDS", "parser", "handler", "EXIT_CODES", "ENVIRONMENT", "installed_version"]
 
@@ -79,6 +79,13 @@ def _validate(cmd):
     cmd.add_argument("--today", help="date for review-date warnings (default: today, Europe/Oslo)")
     cmd.add_argument("--policies", dest="uses_from", metavar="DIR",
                      help="resolve a file's `uses` here (default: the policy folder the file is in)")
+    cmd.add_argument("--prove", action="store_true",
+                     help="also prove each process against the law's constraints with an SMT solver "
+                          f"(the `prove` extra: {install_line('prove')})")
+    cmd.add_argument("--prove-bound", type=int, default=3, metavar="N",
+                     help="with --prove: cases with up to N claims, events and payments (default 3)")
+    cmd.add_argument("--prove-timeout", type=float, default=10.0, metavar="SECONDS",
+                     help="with --prove: give up on one query after this long (default 10; then `not-proved`)")
 
 
 def _deciding(cmd, as_of_help: str | None = None):
@@ -93,6 +100,7 @@ def _decide(cmd):
     _deciding(cmd)
     o.allow_stale(cmd)
     cmd.add_argument("--no-trace", action="store_true", help="omit the trace (fast path)")
+    _log_option(cmd, "also append the decision to the decision log at LOG (a file, or a postgresql:// URL)")
 
 
 def _explain(cmd):
@@ -122,6 +130,12 @@ def _diff(cmd):
     o.policies(cmd)
     o.output_format(cmd, _REVIEW_FORMATS)
     cmd.add_argument("--fail-on-change", action="store_true", help="exit 1 when any decision changed")
+    cmd.add_argument("--prove", action="store_true",
+                     help="also prove, with an SMT solver, that both versions decide every case up to "
+                          "--prove-bound the same way, field by field, or show a case where they differ "
+                          "(the `prove` extra)")
+    cmd.add_argument("--prove-bound", type=int, default=3, metavar="N",
+                     help="with --prove: cases with up to N claims, events and payments (default 3)")
 
 
 def _graph(cmd):
@@ -163,7 +177,8 @@ def _test(cmd):
 
 
 def _batch(cmd):
-    cmd.add_argument("input", help="cases: .parquet, .csv or .jsonl (one case document per line)")
+    cmd.add_argument("input", help="cases: .parquet, .csv or .jsonl (one case document per line), or a folder of "
+                                   "them (each row's file is then its `source` column)")
     cmd.add_argument("-o", "--output", required=True, help="decisions: .parquet, .csv or .jsonl")
     o.as_of(cmd, "decision date YYYY-MM-DD (default: each row's as_of, else today)")
     o.policy(cmd, "NAME or NAME@VERSION (default: each row's `policy`)")
@@ -176,6 +191,45 @@ def _batch(cmd):
     o.output_format(cmd, ["text", "json"], help="the summary printed at the end")
     cmd.add_argument("--strict", action="store_true", help="stop at the first rejected row (exit 2)")
     cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _log_option(cmd, "also append every decided row to the decision log at LOG (a file, or a postgresql:// URL)")
+
+
+# --- the decision service and its log (engine/serve, engine/audit; docs/service.md) ---
+
+_LOG_ENV = {"FRIST_LOG": "the decision log: a SQLite file or a postgresql:// URL (default ./frist-decisions.sqlite)"}
+
+
+def _log_option(cmd, help: str = "the decision log: a SQLite file or a postgresql:// URL "
+                                 "(default: FRIST_LOG, else ./frist-decisions.sqlite)") -> None:
+    cmd.add_argument("--log", metavar="LOG", help=help)
+
+
+def _serve(cmd):
+    o.policies(cmd)
+    cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; any other needs a token)")
+    cmd.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    _log_option(cmd)
+    cmd.add_argument("--log-case", choices=["full", "hash"], default=None,
+                     help="keep each case in the log (full, default) or only its sha256 (hash: cases hold personal data)")
+    cmd.add_argument("--token-file", metavar="FILE", help="the bearer token clients must send (else FRIST_SERVE_TOKEN)")
+    cmd.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES", help="request size limit (1 MiB)")
+    cmd.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS", help="time limit of one answer (10)")
+    cmd.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")
+
+
+def _log(cmd):
+    cmd.add_argument("action", choices=["verify", "export"], help="verify: check the hash chain; export: write Parquet")
+    _log_option(cmd)
+    cmd.add_argument("-o", "--output", help="export: the Parquet file to write")
+    o.output_format(cmd, ["text", "json"])
+
+
+def _replay(cmd):
+    cmd.add_argument("id", help="the log record's id (a response's Frist-Log-Id header)")
+    _log_option(cmd)
+    o.policies(cmd, "the policy folder the decision was made with; changed versions are read from its git history")
+    cmd.add_argument("--case", metavar="FILE", help="the case file, when the log keeps only its sha256")
+    o.output_format(cmd, ["text", "json"])
 
 
 def _init(cmd):
@@ -201,7 +255,8 @@ COMMANDS = (
             "Without PATH, the catalog is ./policies when it exists, else the bundled one.",
             ("frin validate", "frin validate policies/kravia --format github", "frin validate --format json"),
             _validate, ".commands:validate",
-            {1: "problems in policies: errors, failing examples, an unlocked or changed version"}),
+            {1: "problems in policies: errors, failing examples, an unlocked or changed version",
+             2: "--prove without its solver (" + install_line("prove") + "), or a bad --prove-bound"}),
     Command("decide", "decide a case's next action (JSON)",
             "Decide a case's next action and print the decision as JSON (schemas/decision.schema.json). " + _CATALOG,
             ("frin decide case.yaml --as-of 2026-03-02", "frin decide case.yaml --no-trace",
@@ -221,7 +276,8 @@ COMMANDS = (
             "Decide every case in a folder under two policy versions and show what changes.",
             ("frin diff kravia@2024-01-01 my-edit.yaml --cases tests/cases/kravia --format markdown",
              "frin diff HEAD:policies/kravia/2024-01-01.yaml policies/kravia/2024-01-01.yaml --cases cases/"),
-            _diff, ".diff:diff", {1: "problems in policies, or (with --fail-on-change) a decision changed"}),
+            _diff, ".diff:diff", {1: "problems in policies, or (with --fail-on-change) a decision changed",
+                                  2: "--prove without its solver (" + install_line("prove") + "), or a bad --prove-bound"}),
     Command("graph", "the escalation ladder as a graph (mermaid or dot)",
             "Draw a policy version's escalation ladder (Mermaid, Graphviz DOT, or JSON nodes and edges). " + _CATALOG,
             ("frin graph kravia", "frin graph egeninkasso --format dot | dot -Tsvg > ladder.svg",
@@ -251,6 +307,32 @@ COMMANDS = (
             ("frin batch cases.parquet -o decisions.parquet --policy kravia --as-of 2026-03-02",
              "frin batch cases.jsonl -o decisions.jsonl --strict --format json"),
             _batch, ".batch:batch", {2: "invalid input or usage; with --strict, the first rejected row"}),
+    Command("serve", "decide over HTTP, logging every decision; the case desk in a browser",
+            "Serve decisions over HTTP (needs the serve extra: pip install 'frist-inkasso[serve]'; see docs/service.md): "
+            "POST /v1/decide, /v1/explain, /v1/why-not, /v1/timeline; the case desk at /. The catalog must pass "
+            "`frin lock --check`; every decision is appended to the decision log before it is answered. "
+            "SIGHUP or POST /v1/reload loads the catalog again.",
+            ("frin serve", "frin serve --log decisions.sqlite --log-case hash",
+             "FRIST_SERVE_TOKEN=... frin serve --host 0.0.0.0 --log postgresql://frist@db/frist"),
+            _serve, "..serve.command:serve",
+            {1: "the catalog has problems or does not pass the lock", 2: "bad usage, no token for a non-loopback "
+             "address, the log cannot be opened, or the serve extra is missing"},
+            {**_LOG_ENV, "FRIST_LOG_CASE": "full or hash: whether the log keeps cases", "FRIST_SERVE_TOKEN":
+             "the bearer token (when --token-file is not given)"}),
+    Command("log", "check the decision log's hash chain, or export it as Parquet",
+            "Check the decision log's hash chain (verify: the first broken record, exit 1), or export every "
+            "record as Parquet (export -o FILE; needs the batch extra).",
+            ("frin log verify --log decisions.sqlite", "frin log export -o decisions.parquet",
+             "frin log verify --log postgresql://frist@db/frist --format json"),
+            _log, "..audit.commands:log_command", {1: "verify: a record is broken (edited, removed or inserted)"},
+            _LOG_ENV),
+    Command("replay", "decide a logged decision again with its logged versions; identical or what differs",
+            "Decide a logged case again with the versions it was decided with (found by sha256 in the policy folder "
+            "or its git history) and print identical, or each field that differs.",
+            ("frin replay 0f6c…", "frin replay 0f6c… --log decisions.sqlite --format json",
+             "frin replay 0f6c… --case case.json"),
+            _replay, "..audit.commands:replay_command", {1: "the replayed decision differs from the logged one"},
+            _LOG_ENV),
     Command("init", "start a policy folder of one's own from the bundled catalog",
             "Write a policy folder of one's own into DIR from the bundled catalog: the law, the chosen processes "
             "and their case corpus, the jurisdiction and locales, the schemas (for editors), policies.lock, a "

@@ -27,6 +27,7 @@ DEFAULT_LIMIT = 200
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"           # what was shown, not a problem (`validate --prove`'s `proved`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +214,7 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> str:
     """GitHub workflow annotations: `::error file=…,line=…,col=…::…`."""
     out = []
     for d in diagnostics:
-        level = "error" if d.is_error else "warning"
+        level = "error" if d.is_error else ("notice" if d.severity is Severity.NOTE else "warning")
         message = f"[{d.code}] {d.message}" + (f" (help: {d.help})" if d.help else "")
         if d.span is not None:
             s = d.span

@@ -5,7 +5,7 @@ inkassosats); once that date has passed on the decision date and the catalog hol
 published version of its policy, the figure may no longer be the law. A decision that would
 charge with it is held instead: `legal_review`, the reason naming each stale figure, its
 review date and its source (`stale-figure`). Deciding anyway is an explicit choice
-(`frist decide --allow-stale`, `decide_case(..., allow_stale=True)`): the decision is then made
+(`frin decide --allow-stale`, `decide_case(..., allow_stale=True)`): the decision is then made
 and says so in its warnings, figure by figure, so it never passes for a current one.
 """
 from __future__ import annotations

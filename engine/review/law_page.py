@@ -56,7 +56,46 @@ def render(catalog) -> str:
                 lines.append(f"| `{cid}`{note}<br>{words} | `{_cell(when) or 'every decision'}` | "
                              f"`{_cell(require)}` | {_cell(source)} |")
             lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _PROVED)
+
+
+# What `frin validate --prove` (engine/prove) shows, and what it does not: one text, on the page
+# a reader of the constraints reads.
+_PROVED = """\
+## What `frin validate --prove` proves
+
+`frin validate` decides generated boundary cases: a search, which misses what it does not
+probe. `frin validate --prove` (the `prove` extra: `pip install 'frist-inkasso[prove]'`) asks an SMT
+solver (Z3), for every process version, every window of law versions in force while it is, every
+rule that takes a step or charges a cost and every constraint that binds it: is there a case
+where this rule decides and the constraint binds but does not hold?
+
+- **`proved`** (a note) means: no such case exists **among the cases with up to N claims, N
+  events and N payments** (`--prove-bound N`, default 3) **decided on a day in the window the
+  note names** (from the later of the process and law versions' effective dates to the day
+  before the next version of either; a window with no later version is proved for 730 days).
+  A case is any case the case loader accepts: the schema, positive amounts, a credit between 0
+  and the amount, no payment before the first invoice, events in order, no event, payment or
+  hand-over after the decision date, dates in 1900-2199. The case's own recorded fees are
+  taken as the rules and constraints see them after the law judged the history (every such
+  history is itself a case), so the proof covers every history.
+- It does **not** cover cases with more claims, events or payments than N; decision dates
+  outside the window; or the exact values of the functions the prover treats as **abstract**:
+  `+ months` (only: between the fewest and most days that many months span in the 400-year
+  calendar cycle, and monotone), `next_business_day` (only: the day itself or up to 6 days
+  later, idempotent, monotone), `add_business_days` and `is_business_day` (nothing),
+  `interest` (0 without time or amount, else not negative) and `settle` (whole øre, none
+  negative, total = principal + interest + costs). A proof that holds with these axioms holds
+  for the engine's functions; tests/test_prove_axioms.py checks each axiom against them. A
+  proof is also only of the constraints as written: a constraint that says too little is
+  kept by a process that breaks the law.
+- **`breaks-law`** is reported only after `decide` on the printed case file is blocked by the
+  same constraint: a flaw in the encoding may cost a proof, never a false accusation.
+- **`not-proved`** (a warning) means the solver gave up (`--prove-timeout`), an expression has
+  no symbolic form, or a case it found was not confirmed by `decide` after refinement (the
+  abstract functions at the case's dates, the recorded fees the law would keep, that case
+  excluded). The boundary search still runs beside the prover.
+""".splitlines()
 
 
 _INTRO = """\
