@@ -40,10 +40,10 @@ def decision_columns(amounts: list[str]) -> list[tuple[str, str]]:
     """Every column of a decision table, in order, (column, kind); kind: long | date | money | string.
 
     The head, each registry output's columns, `amount_<name>` for each of `amounts`, then
-    `set_aside`: the one list Spark and Dask declare their schemas from.
+    `set_aside` and `warnings`: the one list Spark and Dask declare their schemas from.
     """
     head = [(name, {"row": "long", "as_of": "date"}.get(name, "string")) for name in HEAD]
-    return head + output_columns() + [(f"amount_{key}", "money") for key in amounts] + [("set_aside", "string")]
+    return head + output_columns() + [(f"amount_{key}", "money") for key in amounts] + [("set_aside", "string"), ("warnings", "string")]
 
 
 def _policy_columns(main: CheckedVersion, bindings: dict[str, Bound]) -> dict[str, Any]:
