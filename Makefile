@@ -19,9 +19,10 @@ demo: install
 	$(BIN)/frist decide examples/consumer-inkassovarsel.yaml --no-trace
 	$(BIN)/frist explain examples/consumer-inkassovarsel.yaml
 
+# The suite on every core (pytest-xdist, one worker per core; worksteal evens out the long tests).
 test: install
 	$(BIN)/frist lock --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 # After an intended change (a new law version, an edited ladder): rewrite the snapshots,
 # list which decisions changed, and show what to review before committing.
