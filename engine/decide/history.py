@@ -15,6 +15,7 @@ from decimal import Decimal
 from ..core.errors import UsageError
 from ..run.runtime import CheckedVersion
 from .enforce import constrained, violations
+from .notice import Notice
 from ..policy.record import record_of
 
 __all__ = ["judge_history", "salaer_steps"]
@@ -51,15 +52,14 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool) -> t
     events = case["events"]
     as_salaer = salaer_steps(main)
     kept: list[dict] = []
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     for i, event in enumerate(events):
         if event["fee"]:
             day = event["date"]
             try:
                 bindings = catalog.bind(main, day, include_drafts)
             except UsageError:
-                warnings.append(f"events[{i}] ({event['step']} {day}, fee {event['fee']:.2f}): no version of the law "
-                                f"in force on {day}; the fee was not checked")
+                warnings.append(Notice("fee_unchecked", index=i, step=event["step"], day=day, fee=event["fee"]))
                 kept.append(event)
                 continue
             if constrained(bindings, main.name):
@@ -73,10 +73,8 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool) -> t
                 broken = violations(bindings, main.name, then, day, record, history=True)
                 if broken:
                     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
-                    for v in broken:
-                        text = v.constraint.said("en")
-                        warnings.append(f"events[{i}] ({event['step']} {day}, fee {event['fee']:.2f} {code}) is not owed: "
-                                        f"{text} [{v.name}; {v.constraint.source}]")
+                    warnings += [Notice("fee_not_owed", index=i, step=event["step"], day=day, fee=event["fee"],
+                                        currency=code, constraint=v.constraint, rule=v.name) for v in broken]
                     event = {**event, "fee": _ZERO}
         kept.append(event)
     return {**case, "events": kept}, warnings

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..lang import ast
 from ..lang import types as T
 from ..core.diagnostics import printable
-from .words import journal_line
+from .words import journal_line, notice_text
 from ..lang.render import Voice, show
 from ..policy.outputs import PRODUCT, inputs, json_order, product_amount
 from ..run.trace import SourceIndex, conditions
@@ -117,13 +117,13 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
     w = voice.locale.words
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
     pad = (lambda t, n: t) if markdown else (lambda t, n: f"{t:<{n}}")
-    doc = Doc(f"{w['case']} {printable(decision.case_id)} {w['on']} {decision.as_of}", [
-        f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main, w['open'])}, "
+    doc = Doc(f"{w['case']} {printable(decision.case_id)} {w['on']} {voice.date(decision.as_of)}", [
+        f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main, w['open'], voice.date)}, "
         f"sha256 {main.version.sha256[:12]})"])
     for name, bound in sorted(decision.bindings.items()):
         if name != decision.main:
             doc.header.append(f"{'' if markdown else '  '}{w['uses']} {bound.version.key} "
-                              f"({w['in_force']} {in_force_text(catalog, bound, w['open'])})")
+                              f"({w['in_force']} {in_force_text(catalog, bound, w['open'], voice.date)})")
     rule = decision.rule.rule
     items = doc.section(f"{w['decision']}: {code(decision.action)}")
     if decision.blocked:
@@ -171,10 +171,11 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
         for (policy, name), bound in sorted(trace.params_read.items()):
             p = bound.version.parameters[name]
             items.append((0, f"{policy}.{name} = {_figure(bound.checked.params[name], p.type, decision, voice)}"))
-            items.append((1, f"{w['source']}: {p.source}" + (f"; {w['review_by']} {p.review_by}" if p.review_by else "")))
+            items.append((1, f"{w['source']}: {p.source}" +
+                          (f"; {w['review_by']} {voice.date(p.review_by)}" if p.review_by else "")))
     if decision.warnings:
         items = doc.section(w["warnings"])
-        items += [(0, f"! {text}") for text in decision.warnings]
+        items += [(0, f"! {notice_text(n, voice)}") for n in decision.warnings]
     return doc
 
 
@@ -234,7 +235,7 @@ def _figure(value, typ, decision, voice: Voice) -> str:
     if isinstance(typ, T.Schedule):
         from ..values.interest import value_on
         current = value_on(value, decision.as_of)
-        return w["schedule"].format(value=show(current, typ.value, voice), day=decision.as_of, n=len(value))
+        return w["schedule"].format(value=show(current, typ.value, voice), day=voice.date(decision.as_of), n=len(value))
     if isinstance(typ, T.Table):
         return f"{w['brackets']} " + ", ".join(
             f"≤{show(k, typ.key, voice)}: {show(v, typ.value, voice)}" if k is not None
