@@ -155,5 +155,8 @@ def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False), file=stdout)
     else:
         from ..core.diagnostics import printable      # case ids and file names are input: never raw control characters
-        print(printable(RENDERERS[args.format](data)), end="", file=stdout)
+        from ..explain.text import reader_voice
+        from ..review.diff_words import DiffWords
+        words = DiffWords(reader_voice(new.catalog, new.checked.jurisdiction, args.lang, new.version.name))
+        print(printable(RENDERERS[args.format](data, words)), end="", file=stdout)
     return ExitCode.PROBLEMS if args.fail_on_change and data["summary"]["changed"] else ExitCode.OK

@@ -118,6 +118,7 @@ def _diff(cmd):
     o.as_of(cmd, "decide every case on this date (default: each case's as_of, else today)")
     o.policies(cmd)
     o.output_format(cmd, _REVIEW_FORMATS)
+    o.lang(cmd)
     cmd.add_argument("--fail-on-change", action="store_true", help="exit 1 when any decision changed")
 
 

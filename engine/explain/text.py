@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..decide.decision import Decision
     from ..check.pipeline import Catalog
 
-__all__ = ["explain_language", "explain_text", "voice_for", "Doc", "render_doc"]
+__all__ = ["explain_language", "explain_text", "voice_for", "reader_voice", "Doc", "render_doc"]
 
 
 
@@ -90,6 +90,24 @@ def explain_language(decision: Decision, lang: str | None) -> str:
         raise UsageError(f"`{decision.main}` is a policy of jurisdiction {jurisdiction.code if jurisdiction else '?'}, "
                          f"whose texts are in {', '.join(languages)}, not `{lang}`: use --lang {languages[0]}")
     return lang
+
+
+def reader_voice(catalog: Catalog, jurisdiction, lang: str | None, policy: str) -> Voice:
+    """The voice of `lang` (None: the jurisdiction's first language) for a page about `policy`
+    (timeline, diff, graph): a usage error naming the languages the jurisdiction writes in,
+    or the missing locale file, otherwise."""
+    languages = jurisdiction.languages if jurisdiction is not None else ("en",)
+    lang = lang or languages[0]
+    if lang not in languages:
+        from ..core.errors import UsageError
+        raise UsageError(f"`{policy}` is a policy of jurisdiction {jurisdiction.code if jurisdiction else '?'}, "
+                         f"whose texts are in {', '.join(languages)}, not `{lang}`: use --lang {languages[0]}")
+    locale = catalog.locales.get(lang)
+    if locale is None:
+        from ..core.errors import UsageError
+        raise UsageError(f"no locale file `locales/{lang}.yaml` beside the policies or in the bundled catalog "
+                         f"(locales: {', '.join(sorted(catalog.locales)) or 'none'})")
+    return Voice.of(jurisdiction, lang, locale)
 
 
 def voice_for(decision: Decision, catalog: Catalog, lang: str) -> Voice:

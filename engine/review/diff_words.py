@@ -1,0 +1,86 @@
+"""The words of the diff page (`frist diff --format markdown|html`) in the reader's language.
+
+The page compliance staff review names each changed field as the output registry does
+(policy/outputs.py: `payment_deadline` is the locale's `outputs` word, "betalingsfrist"),
+an amount by the locale's `amount_names` ("renter", not `amounts.interest`), and writes
+amounts and dates as the language does (lang/render.Voice: `38,00 kr`, `16. mars 2026`).
+The fixed phrases are the locale's `diff` words. JSON keeps the machine form.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..lang import types as T
+from ..lang.render import Voice
+from ..policy.outputs import by_name
+
+__all__ = ["DiffWords", "ENGLISH"]
+
+
+@dataclass(frozen=True)
+class DiffWords:
+    """A voice (its locale's words) for the diff page; without a locale, plain English."""
+
+    voice: Voice
+
+    def __call__(self, key: str, **values) -> str:
+        words = self.voice.locale.words.get("diff", {}) if self.voice.locale is not None else {}
+        return (words.get(key) or ENGLISH[key]).format(**values)
+
+    def count(self, n: int, one: str, many: str) -> str:
+        return self(one if n == 1 else many, n=n)
+
+    def field(self, name: str) -> str:
+        """A decision field's label: an output's word, an amount's name, or the page's own word."""
+        locale = self.voice.locale
+        if name.startswith("amounts."):
+            amount = name.split(".", 1)[1]
+            return (locale.words["amount_names"].get(amount) if locale is not None else None) or amount
+        output = by_name().get(name)
+        if output is not None:
+            return (locale.words["outputs"].get(output.label) if locale is not None else None) or name
+        return self(f"field_{name}") if f"field_{name}" in ENGLISH else name
+
+    def value(self, name: str, shown):
+        """A field's value as the language writes it (amounts, dates); anything else as it is."""
+        if not isinstance(shown, str):
+            return shown
+        output = by_name().get(name)
+        typ = T.unwrap(output.type) if output is not None else (T.MONEY if name.startswith("amounts.") else None)
+        try:
+            if typ == T.MONEY:
+                return self.voice.amount(Decimal(shown))
+            if typ == T.DATE:
+                return self.voice.date(dt.date.fromisoformat(shown))
+        except (InvalidOperation, ValueError):
+            pass
+        return shown
+
+    def day(self, iso: str | None) -> str:
+        try:
+            return self.voice.date(dt.date.fromisoformat(iso)) if iso else ""
+        except ValueError:
+            return iso
+
+
+# The page's phrases in English: the fallback for a locale without `diff` words, and the list
+# of keys (with their placeholders) a locale's `diff` section may give.
+ENGLISH = {
+    "title": "Policy diff", "changed_of": "{changed} of {cases} cases change", "cases_in": "cases in {folder}",
+    "cases": "cases", "changed": "changed", "unchanged": "unchanged", "with_errors": "with errors",
+    "not_affected": "not affected", "invalid": "invalid case files",
+    "changed_decisions": "Changed decisions", "none": "None.", "case": "case", "field": "field", "old": "old",
+    "new": "new", "responsible": "responsible", "rule": "rule", "figures": "figures", "definitions": "definitions",
+    "changed_read": "changed figures read", "users": "Policies that use {policy}", "policy": "policy",
+    "reads": "changed figures it reads", "cases_changed": "cases changed", "n_of_m": "{n} of {m}", "draft": "draft",
+    "changes": "Changes in the policy file", "item": "item", "change": "change", "by_action": "Decisions by action",
+    "action": "action", "file": "file", "error": "error", "invalid_files": "Invalid case files",
+    "unchanged_one": "{n} unchanged case", "unchanged_many": "{n} unchanged cases",
+    "now_fails": "now fails", "no_longer_fails": "no longer fails", "error_both": "error on both sides",
+    "fields_changed": "{action}: {fields} changed", "meta": "old: {old} · new: {new} · cases: {cases}",
+    "added": "added", "removed": "removed", "parameter": "parameter", "definition": "definition",
+    "field_action": "action", "field_rule": "rule", "field_step": "step", "field_set_aside": "claims set aside",
+    "field_error": "error",
+}
