@@ -117,3 +117,18 @@ def test_a_figure_past_its_review_date_is_a_norwegian_warning(run_cli, tmp_path)
     code, out, _ = run_cli("explain", case, "--lang", "nb")
     assert code == 0
     assert "skulle vært vurdert innen 1. januar 2027" in out.split("Advarsler\n", 1)[1]
+
+
+def test_the_timeline_in_norwegian(run_cli):
+    """--lang nb on `timeline`: the page's words, amounts and dates as CLDR nb writes them.
+    The first row is the consumer example's inkassovarsel on its as_of 2026-03-02: fee 1/20 of
+    the 750 NOK sats = 37.50, rounded to 38 kr (inkassoforskriften § 1-2), deadline + 14 days."""
+    code, out, err = run_cli("timeline", CONSUMER, "--lang", "nb", "--until", "2026-03-03")
+    assert (code, err) == (0, "")
+    assert out.startswith("Tidslinje for sak C-1001 (kravia) fra 2. mars 2026, forutsatt ingen innbetaling\n")
+    first = out.splitlines()[3]
+    assert first.startswith("2. mars 2026") and "38,00\u00a0kr" in first and "16. mars 2026" in first
+    for english in ("Timeline", "fees so far", "assuming", " NOK"):
+        assert english not in out, english
+    code, out, err = run_cli("timeline", CONSUMER, "--lang", "nb", "--format", "html", "--until", "2026-03-03")
+    assert (code, err) == (0, "") and '<html lang="nb">' in out and "<h1>Tidslinje for sak C-1001</h1>" in out

@@ -119,7 +119,7 @@ def test_the_officers_loop_from_scaffold_to_a_green_suite(checkout):
     assert "<h4>Policies that use <code>no-regulation</code></h4>" in rendered
     # inkassoforskriften § 1-2: the inkassovarsel fee is 1/20 of the sats in whole kroner:
     # 750 / 20 = 37.50 -> 38.00 before; 780 / 20 = 39.00 from 2027-01-01
-    assert "| fee | `38.00 NOK` | `39.00 NOK` |" in markdown
+    assert "| fee | `38.00` | `39.00` |" in markdown
     assert re.search(r"\| parameter `inkassosats` \(policies/no-regulation/2027-01-01.yaml:\d+:3\) \| changed \| "
                      r"value \| `750 NOK` \| `780 NOK` \|", markdown)
     assert "`12.50 % (FOR-2026-12-15-9002 (fixture))`" in markdown

@@ -156,7 +156,7 @@ def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         from ..core.diagnostics import printable      # case ids and file names are input: never raw control characters
         from ..explain.text import reader_voice
-        from ..review.diff_words import DiffWords
-        words = DiffWords(reader_voice(new.catalog, new.checked.jurisdiction, args.lang, new.version.name))
+        from ..review.page_words import PageWords
+        words = PageWords(reader_voice(new.catalog, new.checked.jurisdiction, args.lang, new.version.name))
         print(printable(RENDERERS[args.format](data, words)), end="", file=stdout)
     return ExitCode.PROBLEMS if args.fail_on_change and data["summary"]["changed"] else ExitCode.OK

@@ -107,6 +107,7 @@ def _timeline(cmd):
     cmd.add_argument("--pays", action="append", default=[], metavar="AMOUNT@DATE",
                      help="the debtor pays AMOUNT on DATE (repeatable), e.g. 500.00@2026-04-01")
     o.output_format(cmd, _REVIEW_FORMATS)
+    o.lang(cmd)
     cmd.add_argument("--max-steps", type=int, default=60, help="loop guard: stop after N decisions")
 
 

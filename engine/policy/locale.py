@@ -38,11 +38,15 @@ NOTICE_PLACEHOLDERS = {
     "fee_unchecked": {"index", "step", "day", "fee"},
     "review_due": {"figure", "version", "day"},
 }
-# A locale's `diff` phrases (review/diff_words.py): those with placeholders (the rest take none).
+# A locale's `diff` and `timeline` phrases (review/page_words.py): those with placeholders (the rest take none).
 DIFF_PLACEHOLDERS = {
     "changed_of": {"changed", "cases"}, "cases_in": {"folder"}, "users": {"policy"}, "n_of_m": {"n", "m"},
     "unchanged_one": {"n"}, "unchanged_many": {"n"}, "fields_changed": {"action", "fields"},
     "meta": {"old", "new", "cases"},
+}
+TIMELINE_PLACEHOLDERS = {
+    "title": {"case", "policy", "start", "pays"}, "heading": {"case"}, "paid_on": {"amount", "day"},
+    "received": {"amount", "day"}, "new_version": {"change"}, "records": {"step"}, "wait_to": {"day"}, "review": {"day"},
 }
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
 
@@ -80,7 +84,8 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
         problems.append(Diagnostic("file-name-mismatch", f"file is named `{path.name}` but `locale` is `{d['locale']}`",
                                    doc.span(("locale",)), help=f"rename the file to `{d['locale']}.yaml`"))
     for section, allowed in (("words", PLACEHOLDERS), ("values", _VALUE_PLACEHOLDERS),
-                             (("words", "notices"), NOTICE_PLACEHOLDERS), (("words", "diff"), DIFF_PLACEHOLDERS)):
+                             (("words", "notices"), NOTICE_PLACEHOLDERS), (("words", "diff"), DIFF_PLACEHOLDERS),
+                             (("words", "timeline"), TIMELINE_PLACEHOLDERS)):
         phrases = d[section] if isinstance(section, str) else d[section[0]].get(section[1]) or {}
         for key, text in phrases.items():
             if isinstance(text, str) and not _fields(text) <= allowed.get(key, set()):

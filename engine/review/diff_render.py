@@ -4,18 +4,18 @@ All three put the changed cases first, grouped by the kind of change, each with 
 values, the deciding rule and the changed figures it read; then the changes to the file;
 then the counts. The HTML page links every case to the rule and figure responsible. Markdown and HTML, the
 pages compliance staff review, are written in the reader's language (`--lang`,
-review/diff_words.py): the registry's words for fields, amounts and dates as the language
+review/page_words.py): the registry's words for fields, amounts and dates as the language
 writes them; the text form is the terminal's summary, in English.
 """
 from __future__ import annotations
 
-from .diff_words import DiffWords
+from .page_words import PageWords
 from .html import esc, page, table
 from ..lang.render import Voice
 
 __all__ = ["render_text", "render_markdown", "render_html", "RENDERERS"]
 
-_PLAIN = DiffWords(Voice())
+_PLAIN = PageWords(Voice())
 
 
 def _side(s: dict) -> str:
@@ -51,7 +51,7 @@ def _responsible(case: dict) -> str:
     return rule + (f"; changed figures read: {figures}" if figures else "")
 
 
-def render_text(data: dict, w: DiffWords = _PLAIN) -> str:
+def render_text(data: dict, w: PageWords = _PLAIN) -> str:
     out = [f"diff {_side(data['old'])} → {_side(data['new'])} on the cases in {data['cases_dir']}",
            _counts(data), ""]
     for group in data["groups"]:
@@ -90,7 +90,7 @@ def _side_md(s: dict) -> str:
     return f"`{key}`" + (f" (`{s['spec']}`)" if s["spec"] != key else "")
 
 
-def _counts_in(data: dict, w: DiffWords) -> str:
+def _counts_in(data: dict, w: PageWords) -> str:
     s = data["summary"]
     parts = [f"{s['cases']} {w('cases')}", f"{s['changed']} {w('changed')}", f"{s['unchanged']} {w('unchanged')}"]
     parts += [f"{s[k]} {w(label)}" for k, label in (("errors", "with_errors"), ("not_affected", "not_affected"),
@@ -98,7 +98,7 @@ def _counts_in(data: dict, w: DiffWords) -> str:
     return ", ".join(parts)
 
 
-def _kind_in(group: dict, w: DiffWords) -> str:
+def _kind_in(group: dict, w: PageWords) -> str:
     """A group's heading in the reader's language (`diff.CaseResult.kind` is the English)."""
     case = group["cases"][0]
     if case["error"]:
@@ -112,14 +112,14 @@ def _kind_in(group: dict, w: DiffWords) -> str:
              fields=", ".join(w.field(f["field"]) for f in case["fields"]))
 
 
-def _responsible_in(case: dict, w: DiffWords) -> str:
+def _responsible_in(case: dict, w: PageWords) -> str:
     old, new = case["rule"]["old"], case["rule"]["new"]
     rule = f"{w('rule')} `{new}`" if old == new else f"{w('rule')} `{old}` → `{new}`"
     figures = ", ".join(f"`{f}`" for f in case["figures"] + case["definitions"])
     return rule + (f"; {w('changed_read')}: {figures}" if figures else "")
 
 
-def render_markdown(data: dict, w: DiffWords = _PLAIN) -> str:
+def render_markdown(data: dict, w: PageWords = _PLAIN) -> str:
     s = data["summary"]
     out = [f"### {w('title')}: {_side_md(data['old'])} → {_side_md(data['new'])}", "",
            f"**{w('changed_of', changed=s['changed'], cases=s['cases'])}** ({_counts_in(data, w)}; "
@@ -170,7 +170,7 @@ def _cell(v, cls: str) -> str:
     return f'<span class="{cls}">{esc(v)}</span>' if v is not None else '<span class="same">—</span>'
 
 
-def _links(case: dict, anchors: dict[tuple[str, str], str], w: DiffWords) -> str:
+def _links(case: dict, anchors: dict[tuple[str, str], str], w: PageWords) -> str:
     def link(kind: str, name: str) -> str:
         anchor = anchors.get((kind, name))
         label = f"<code>{esc(name)}</code>"
@@ -190,7 +190,7 @@ def _kind(anchors: dict, name: str) -> str | None:
     return next((kind for kind in ("parameter", "definition") if (kind, name) in anchors), None)
 
 
-def render_html(data: dict, w: DiffWords = _PLAIN) -> str:
+def render_html(data: dict, w: PageWords = _PLAIN) -> str:
     s = data["summary"]
     anchors = {(c["kind"], c["name"]): c["anchor"] for c in data["changes"]}
     title = f"{data['old']['key']} → {data['new']['key']}"
