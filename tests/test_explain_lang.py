@@ -132,3 +132,12 @@ def test_the_timeline_in_norwegian(run_cli):
         assert english not in out, english
     code, out, err = run_cli("timeline", CONSUMER, "--lang", "nb", "--format", "html", "--until", "2026-03-03")
     assert (code, err) == (0, "") and '<html lang="nb">' in out and "<h1>Tidslinje for sak C-1001</h1>" in out
+
+
+def test_the_ladder_graph_in_norwegian(run_cli):
+    code, out, err = run_cli("graph", "kravia@2024-01-01", "--lang", "nb")
+    assert (code, err) == (0, "")
+    assert out.startswith("%% kravia@2024-01-01: inndrivingstrappen (frist graph)\n")
+    assert 'start(["ny sak"])' in out and "· gebyr " in out and "· fee " not in out
+    code, out, err = run_cli("graph", "kravia@2024-01-01", "--lang", "nb", "--format", "dot")
+    assert (code, err) == (0, "") and 'label="ny sak"' in out

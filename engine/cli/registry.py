@@ -128,6 +128,7 @@ def _graph(cmd):
     o.as_of(cmd, "the version in force on this date (default: today)")
     o.policies(cmd)
     o.output_format(cmd, ["mermaid", "dot", "json"], default="mermaid")
+    o.lang(cmd)
 
 
 def _lock(cmd):

@@ -48,6 +48,7 @@ TIMELINE_PLACEHOLDERS = {
     "title": {"case", "policy", "start", "pays"}, "heading": {"case"}, "paid_on": {"amount", "day"},
     "received": {"amount", "day"}, "new_version": {"change"}, "records": {"step"}, "wait_to": {"day"}, "review": {"day"},
 }
+GRAPH_PLACEHOLDERS = {"title": {"policy"}, "dot_legend": {"policy"}, "fee": {"fee"}}
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
 
 
@@ -85,7 +86,7 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
                                    doc.span(("locale",)), help=f"rename the file to `{d['locale']}.yaml`"))
     for section, allowed in (("words", PLACEHOLDERS), ("values", _VALUE_PLACEHOLDERS),
                              (("words", "notices"), NOTICE_PLACEHOLDERS), (("words", "diff"), DIFF_PLACEHOLDERS),
-                             (("words", "timeline"), TIMELINE_PLACEHOLDERS)):
+                             (("words", "timeline"), TIMELINE_PLACEHOLDERS), (("words", "graph"), GRAPH_PLACEHOLDERS)):
         phrases = d[section] if isinstance(section, str) else d[section[0]].get(section[1]) or {}
         for key, text in phrases.items():
             if isinstance(text, str) and not _fields(text) <= allowed.get(key, set()):

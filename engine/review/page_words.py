@@ -1,11 +1,11 @@
 """The words of the pages for people (`frist diff` and `frist timeline` as Markdown, HTML or
-text) in the reader's language.
+text, `frist graph` as Mermaid or DOT) in the reader's language.
 
 The diff page compliance staff review names each changed field as the output registry does
 (policy/outputs.py: `payment_deadline` is the locale's `outputs` word, "betalingsfrist"),
 an amount by the locale's `amount_names` ("renter", not `amounts.interest`), and writes
 amounts and dates as the language does (lang/render.Voice: `38,00 kr`, `16. mars 2026`).
-The fixed phrases are the locale's `diff` and `timeline` words, each falling back to the
+The fixed phrases are the locale's `diff`, `timeline` and `graph` words, each falling back to the
 English below. JSON keeps the machine form.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..lang import types as T
 from ..lang.render import Voice
 from ..policy.outputs import by_name
 
-__all__ = ["PageWords", "DIFF", "TIMELINE"]
+__all__ = ["PageWords", "DIFF", "TIMELINE", "GRAPH"]
 
 
 @dataclass(frozen=True)
@@ -106,4 +106,11 @@ TIMELINE = {
     "wait_to": "wait to {day}", "review": "review {day}",
     "footnote": "interest and total are the policy's amounts on each date, before that row's fee is charged",
     "versions_note": "Each row is decided by the versions in force on its date; a highlighted row starts a new version.",
+}
+
+GRAPH = {
+    "title": "{policy}: escalation ladder (frist graph)",
+    "legend": "thick blue: consumers only · dashed orange: businesses only · plain: both",
+    "dot_legend": "{policy}: thick blue = consumers only, dashed orange = businesses only",
+    "new_case": "new case", "any_stage": "any stage", "fee": "fee {fee}",
 }
