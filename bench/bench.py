@@ -62,7 +62,8 @@ def measure(name: str, n: int, reps: int) -> dict:
     return {"impl": name, "sample": sample, "reps": reps, "rate": statistics.median(rates),
             "ratio": statistics.median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
             "plain_rate": statistics.median(base_rates), "latency_us_p50": statistics.median(latencies),
-            "mismatches": mismatches, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "mismatches": mismatches, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            **_machine()}
 
 
 def prepare(name, cols, rows, sample):
@@ -100,7 +101,8 @@ def prepare(name, cols, rows, sample):
                 return [decide(c, d)[0] for c, d in batch]
         return (lambda i: run(pairs[i:i + 1])), run, pairs, lambda out: [actions[i] for i in out]
     import polars as pl
-    from engine.batch.layout import ROW, to_case_frame
+    from engine.batch.layout import ROW
+    from engine.batch.validate import to_case_frame
     from engine.columnar.program import evaluate
     flat = workload.flat_frame(cols).with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
     frame, rejects = to_case_frame(flat, main.version.steps, flat.get_column("as_of"))
@@ -113,25 +115,50 @@ def prepare(name, cols, rows, sample):
             lambda res: actions.gather(res.frame.get_column("__chosen")).to_list())
 
 
-def io_run(n: int, workdir: Path) -> dict:
-    """1M cases Parquet → decisions Parquet through decide_table, read/decide/write timed apart."""
+def _machine() -> dict:
+    """Threads Polars uses and the load beside the run (the figures depend on both)."""
+    import os
     import polars as pl
+    return {"threads": pl.thread_pool_size(), "cores": os.cpu_count(), "load": os.getloadavg()[0]}
+
+
+def io_run(n: int, workdir: Path, reps: int = 3) -> dict:
+    """Ladder Parquet → decisions Parquet: Frist's decide_table and the hand-written Polars script
+    (bench/baseline.py) on the same file, back to back in this process, `reps` times."""
+    import polars as pl
+    import baseline
     import workload
-    from engine.batch.api import decide_table
-    source, target = workdir / "ladder-cases.parquet", workdir / "ladder-decisions.parquet"
+    from engine.batch.api import catalog_for, decide_table
+    source, target = workdir / f"ladder-cases-{n}.parquet", workdir / "ladder-decisions.parquet"
     if not source.exists():
         workload.flat_frame(workload.generate(n)).write_parquet(source)
+    catalog = catalog_for(ROOT / "bench" / "policies")
+    decide_table(pl.read_parquet(source).head(100), "ladder", None, catalog)      # load and compile once
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
-    frame = pl.read_parquet(source)
-    t1 = time.perf_counter()
-    decisions, rejects = decide_table(frame, "ladder", None, ROOT / "bench" / "policies")
-    t2 = time.perf_counter()
-    decisions.write_parquet(target)
-    t3 = time.perf_counter()
-    return {"cases": frame.height, "decided": decisions.height, "rejected": rejects.height, "read_s": t1 - t0,
-            "decide_s": t2 - t1, "write_s": t3 - t2, "rate": frame.height / (t2 - t1),
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_before_read_mb": rss0}
+    runs = []
+    for _ in range(reps):
+        b_read, b_decide, b_write, hand = baseline.run(source, workdir / "ladder-baseline.parquet")
+        del hand
+        t0 = time.perf_counter()
+        frame = pl.read_parquet(source)
+        t1 = time.perf_counter()
+        decisions, rejects = decide_table(frame, "ladder", None, catalog)
+        t2 = time.perf_counter()
+        decisions.write_parquet(target)
+        t3 = time.perf_counter()
+        runs.append({"read_s": t1 - t0, "decide_s": t2 - t1, "write_s": t3 - t2, "base_read_s": b_read,
+                     "base_decide_s": b_decide, "base_write_s": b_write, "ratio": (t2 - t1) / b_decide,
+                     "ratio_total": (t3 - t0) / (b_read + b_decide + b_write)})
+        del frame, decisions
+    _, _, _, hand = baseline.run(source, workdir / "ladder-baseline.parquet")
+    ours = pl.read_parquet(target).select("case_id", "action")
+    mismatches = hand.join(ours, on="case_id", how="full").filter(pl.col("action") != pl.col("action_right")).height
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    return {"cases": n, "decided": pl.scan_parquet(target).select(pl.len()).collect().item(),
+            "rejected": rejects.height, **med, "ratio_min": min(r["ratio"] for r in runs),
+            "ratio_max": max(r["ratio"] for r in runs), "rate": n / med["decide_s"], "mismatches": mismatches,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_before_read_mb": rss0,
+            **_machine()}
 
 
 def in_child(*args: str) -> dict:
@@ -153,9 +180,26 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=list(IMPLS))
     parser.add_argument("--io", action="store_true", help="also run the Parquet → Parquet measurement")
     parser.add_argument("--workdir", default="/tmp/frist-bench")
+    parser.add_argument("--workload", choices=["ladder", "kravia"], default="ladder",
+                        help="kravia: the kravia policy with its law (bench/kravia_run.py) instead of the ladder")
+    parser.add_argument("--parity", type=int, default=300, help="kravia: rows compared with `frin decide`")
+    parser.add_argument("--threads", type=int, help="Polars threads in every measuring process (POLARS_MAX_THREADS)")
     args = parser.parse_args()
+    if args.threads:
+        import os
+        os.environ["POLARS_MAX_THREADS"] = str(args.threads)      # inherited by the children
     if args.impl == "io":
-        print(json.dumps(io_run(args.n, Path(args.workdir))))
+        print(json.dumps(io_run(args.n, Path(args.workdir), args.reps)))
+        return
+    if args.impl == "kravia":
+        import kravia_run
+        print(json.dumps(kravia_run.measure(args.n, Path(args.workdir), args.reps, args.parity)))
+        return
+    if args.workload == "kravia":
+        Path(args.workdir).mkdir(parents=True, exist_ok=True)
+        import kravia_run
+        kravia_run.report(in_child("--impl", "kravia", "--n", str(args.n), "--reps", str(args.reps),
+                                   "--workdir", args.workdir, "--parity", str(args.parity)))
         return
     if args.impl:
         print(json.dumps(measure(args.impl, args.n, args.reps)))
@@ -165,17 +209,27 @@ def main() -> None:
     for name in args.only:
         results.append(in_child("--impl", name, "--n", str(args.n), "--reps", str(args.reps)))
         print(f"{name}: {results[-1]}", file=sys.stderr)
-    print(f"\n{args.n:,} cases (slow engines on the sample shown), median of {args.reps}\n")
+    import os
+    print(f"\n{args.n:,} cases (slow engines on the sample shown), median of {args.reps}; Polars threads "
+          f"{results[0]['threads']} of {results[0]['cores']} cores; load before/after {results[0]['load']:.1f}/"
+          f"{os.getloadavg()[0]:.1f}\n")
     print("| implementation | decisions/s | ratio vs plain Python [min–max] | latency p50 µs | peak RSS MB | sample | mismatches vs reference |")
     print("|---|---:|---|---:|---:|---:|---:|")
     for r in results:
         print(f"| {IMPLS[r['impl']][0]} | {r['rate']:,.0f} | {r['ratio']:.2f}× [{r['ratio_min']:.2f}–{r['ratio_max']:.2f}] "
               f"| {r['latency_us_p50']:.1f} | {r['peak_rss_mb']:.0f} | {r['sample']:,} | {r['mismatches']} |")
     if args.io:
-        r = in_child("--impl", "io", "--n", str(args.n), "--workdir", args.workdir)
-        print(f"\nParquet → Parquet, {r['cases']:,} cases ({r['decided']:,} decided, {r['rejected']} rejected): "
-              f"read {r['read_s']:.2f} s, decide {r['decide_s']:.2f} s ({r['rate']:,.0f}/s incl. validation), "
-              f"write {r['write_s']:.2f} s; peak RSS {r['peak_rss_mb']:.0f} MB")
+        r = in_child("--impl", "io", "--n", str(args.n), "--workdir", args.workdir, "--reps", str(args.reps))
+        print(f"\nParquet → Parquet, {r['cases']:,} cases ({r['decided']:,} decided, {r['rejected']} rejected), "
+              f"median of {args.reps}, Polars threads {r['threads']} of {r['cores']} cores, load {r['load']:.1f}:\n"
+              f"| | read s | decide s | write s |\n|---|---:|---:|---:|\n"
+              f"| Frist decide_table (validation included) | {r['read_s']:.2f} | {r['decide_s']:.2f} | {r['write_s']:.2f} |\n"
+              f"| hand-written Polars (bench/baseline.py) | {r['base_read_s']:.2f} | {r['base_decide_s']:.2f} "
+              f"| {r['base_write_s']:.2f} |\n\n"
+              f"decide ratio Frist / hand-written {r['ratio']:.2f}× [{r['ratio_min']:.2f}–{r['ratio_max']:.2f}], "
+              f"read+decide+write {r['ratio_total']:.2f}×; {r['rate']:,.0f} cases/s; actions differing from the "
+              f"hand-written script: {r['mismatches']}; peak RSS {r['peak_rss_mb']:.0f} MB "
+              f"(before reading: {r['rss_before_read_mb']:.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Cold start of the `frist` CLI: whole-process CPU time (user + system), median of N runs.
+"""Cold start of the `frin` CLI: whole-process CPU time (user + system), median of N runs.
 
 Each command runs in its own process; its CPU time comes from `os.wait4`'s resource usage
 (so the child's own start-up, imports and work are counted, the benchmark's are not).
@@ -8,7 +8,7 @@ untimed run fills (and that run writes the modules' byte code, as pip does at in
 time); `--no-cache` measures every run with `FRIST_NO_CACHE=1` instead.
 
     .venv/bin/python bench/coldstart.py                 # from the checkout: python cli.py ...
-    .venv/bin/python bench/coldstart.py --frist .venv/bin/frist --n 11
+    .venv/bin/python bench/coldstart.py --frist .venv/bin/frin --n 11
 """
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# (label, arguments after `frist`, budget in ms of CPU or None)
+# (label, arguments after `frin`, budget in ms of CPU or None)
 COMMANDS = [
-    ("frist --help", ["--help"], None),
-    ("frist explain examples/consumer-inkassovarsel.yaml", ["explain", "examples/consumer-inkassovarsel.yaml"], 250),
-    ("frist decide examples/consumer-inkassovarsel.yaml --no-trace",
+    ("frin --help", ["--help"], None),
+    ("frin explain examples/consumer-inkassovarsel.yaml", ["explain", "examples/consumer-inkassovarsel.yaml"], 250),
+    ("frin decide examples/consumer-inkassovarsel.yaml --no-trace",
      ["decide", "examples/consumer-inkassovarsel.yaml", "--no-trace"], None),
-    ("frist validate policies", ["validate", "policies"], 400),
+    ("frin validate policies", ["validate", "policies"], 400),
 ]
 
 
@@ -48,7 +48,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=7, help="runs per command (median reported)")
     parser.add_argument("--python", default=sys.executable, help="interpreter for `python -c pass` and cli.py")
-    parser.add_argument("--frist", help="an installed `frist` script (default: PYTHON cli.py in the checkout)")
+    parser.add_argument("--frist", help="an installed `frin` script (default: PYTHON cli.py in the checkout)")
     parser.add_argument("--no-cache", action="store_true", help="measure with FRIST_NO_CACHE=1 (every load from source)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()

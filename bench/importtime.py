@@ -1,10 +1,10 @@
-"""Import-time profile of a cold `frist` command: self time summed per top-level package.
+"""Import-time profile of a cold `frin` command: self time summed per top-level package.
 
 Runs the command under `python -X importtime` N times (load cache warm, modules byte-compiled)
 and prints the median self time of each top-level package (`holidays`, `jsonschema`,
 `engine`, ...) and of all imports together, largest first.
 
-    .venv/bin/python bench/importtime.py                       # frist explain examples/consumer-inkassovarsel.yaml
+    .venv/bin/python bench/importtime.py                       # frin explain examples/consumer-inkassovarsel.yaml
     .venv/bin/python bench/importtime.py --root ../other-checkout -- validate policies
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main() -> int:
     names = {name for run in runs for name in run}
     medians = {name: statistics.median(run.get(name, 0) for run in runs) for name in names}
     total = statistics.median(sum(run.values()) for run in runs)
-    print(f"import self time, median of {args.n}: frist {' '.join(args.argv)} ({args.root})")
+    print(f"import self time, median of {args.n}: frin {' '.join(args.argv)} ({args.root})")
     print(f"  {total / 1000:7.1f} ms  all imports")
     for name, us in sorted(medians.items(), key=lambda kv: -kv[1])[:args.top]:
         print(f"  {us / 1000:7.1f} ms  {name}")

@@ -10,7 +10,17 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-PEERS = Path(os.environ.get("BENCH_PEERS", Path(__file__).resolve().parents[2] / "shared" / "bench-peers"))
+def _peers() -> Path:
+    """$BENCH_PEERS, else the first `shared/bench-peers` above this checkout (main or a worktree)."""
+    if os.environ.get("BENCH_PEERS"):
+        return Path(os.environ["BENCH_PEERS"])
+    for parent in Path(__file__).resolve().parents[1:]:
+        if (parent / "shared" / "bench-peers").is_dir():
+            return parent / "shared" / "bench-peers"
+    return Path(__file__).resolve().parents[2] / "shared" / "bench-peers"
+
+
+PEERS = _peers()
 sys.path.insert(0, str(PEERS))
 import cases as peers  # noqa: E402
 

@@ -48,7 +48,7 @@ def _repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def run_cli():
-    """Run `frist ARGV...` in-process; returns (exit code as int, stdout, stderr)."""
+    """Run `frin ARGV...` in-process; returns (exit code as int, stdout, stderr)."""
 
     def run(*argv: str) -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()
@@ -60,7 +60,7 @@ def run_cli():
 
 @pytest.fixture
 def run_json(run_cli):
-    """Run `frist ARGV... --format json`; assert it exited 0 with nothing on stderr; return the parsed output."""
+    """Run `frin ARGV... --format json`; assert it exited 0 with nothing on stderr; return the parsed output."""
 
     def run(*argv: str):
         code, out, err = run_cli(*argv, "--format", "json")
@@ -94,3 +94,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("changed decisions")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "snapshot: the test compares with a stored snapshot (added from its "
+                                       "`snapshot` fixture; `make snapshots` runs only these)")
+    config.addinivalue_line("markers", "heavy: builds or installs something (a wheel, a venv); runs in CI with "
+                                       "the rest, `-m 'not heavy'` leaves it out locally")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that uses syrupy's `snapshot` fixture, so `make snapshots` (`-m snapshot
+    --snapshot-update`) rewrites the snapshots without running the rest of the suite."""
+    for item in items:
+        if "snapshot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.snapshot)

@@ -1,4 +1,4 @@
-"""`frist batch`: round trips through Parquet, CSV and JSON Lines, rejects, --strict, errors."""
+"""`frin batch`: round trips through Parquet, CSV and JSON Lines, rejects, --strict, errors."""
 from __future__ import annotations
 
 import io
@@ -130,3 +130,37 @@ def test_decide_batch_api_keeps_the_table_kind():
     bad = pl.DataFrame([flat_row(d) for d in [BAD] + GOOD], infer_schema_length=None)
     out = engine.decide_batch(bad, policy="demo", as_of="2026-03-02", policies_dir=POLICIES, rejects=rejects)
     assert out.height == 3 and {r["row"] for r in rejects} == {1}
+
+
+def test_a_list_column_with_no_items_anywhere(tmp_path):
+    """Parquet written from rows whose `payments` are all empty has the type list<null> (found by
+    bench/distributed.py on a 2-row file): the rows are decided, not an internal error."""
+    doc = dict(GOOD[0], payments=[])
+    frame = pl.DataFrame([{**flat_row(doc), "payments": [], "events": None}],
+                         schema_overrides={"payments": pl.List(pl.Null), "events": pl.Null})
+    frame.write_parquet(tmp_path / "cases.parquet")
+    code, out, err = frist("batch", str(tmp_path / "cases.parquet"), "-o", str(tmp_path / "out.csv"), "--policy", "demo",
+                           "--as-of", "2026-03-02", "--policies", POLICIES, "--no-progress")
+    assert code == 0, out + err
+    assert read_output(tmp_path / "out.csv") == {"A": WANT["A"]}
+
+
+def test_a_folder_of_files_names_each_rows_source(tmp_path):
+    """`frin batch FOLDER`: every case file below it, `source` and `row` (its number in its file)
+    first, hidden and `_` files skipped, an output inside the folder refused (docs/batch.md)."""
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    write_input(tmp_path / "in" / "a.parquet", GOOD[:2])
+    write_input(tmp_path / "in" / "sub" / "b.jsonl", [BAD, GOOD[2]])
+    (tmp_path / "in" / "_SUCCESS").write_text("")
+    code, out, err = frist("batch", str(tmp_path / "in"), "-o", str(tmp_path / "out.jsonl"), "--policy", "demo",
+                           "--as-of", "2026-03-02", "--policies", POLICIES, "--no-progress")
+    assert code == 2, out + err
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [(r["source"], r["row"], r["case_id"]) for r in rows] == [("a.parquet", 1, "A"), ("a.parquet", 2, "B"),
+                                                                      ("sub/b.jsonl", 2, "D")]
+    rejects = pl.read_csv(tmp_path / "out.rejects.csv")
+    assert rejects.columns[:3] == ["source", "row", "case_id"]
+    assert set(rejects.select("source", "row", "case_id").iter_rows()) == {("sub/b.jsonl", 1, "C")}
+    code, _, err = frist("batch", str(tmp_path / "in"), "-o", str(tmp_path / "in" / "out.csv"), "--policy", "demo",
+                         "--policies", POLICIES)
+    assert code == 2 and "inside the input folder" in err

@@ -1,4 +1,4 @@
-"""`frist batch` never loses or invents a row and never destroys a file (issue 13 item 4, issue 11 item 9).
+"""`frin batch` never loses or invents a row and never destroys a file (issue 13 item 4, issue 11 item 9).
 
 Every kind of bad row is a reject with a reason while the other rows are decided; outputs
 appear whole or not at all; a target that is an input, or cannot be written, is refused

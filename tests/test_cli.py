@@ -70,7 +70,7 @@ def test_validate_github(run_cli):
     assert len(lines) == 3
     assert lines[1].startswith(
         "::error file=tests/invalid/syntax-error/single-equals/2026-01-01.yaml,line=8,col=24,endLine=8,endColumn=25,"
-        "title=frist syntax-error::[syntax-error] unexpected character `=` (help: compare with `==`)")
+        "title=frin syntax-error::[syntax-error] unexpected character `=` (help: compare with `==`)")
     assert all(re.match(r"::error file=[^,]+,line=\d+,col=\d+,", line) for line in lines)
 
 

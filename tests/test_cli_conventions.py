@@ -15,19 +15,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "examples/consumer-inkassovarsel.yaml"
-COMMANDS = ["validate", "decide", "explain", "timeline", "diff", "graph", "lock", "new-version", "test", "batch"]
+COMMANDS = ["validate", "decide", "explain", "timeline", "diff", "graph", "lock", "new-version", "test", "batch", "init", "fmt",
+            "serve", "log", "replay"]
 
 
 def test_version(run_cli):
     code, out, err = run_cli("--version")
-    assert code == 0 and out.startswith("frist ") and "policies:" in out
+    assert code == 0 and out.startswith("frin (frist-inkasso) ") and "policies:" in out
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_subcommand_has_a_described_help(run_cli, command):
     code, out, _ = run_cli(command, "--help")
     assert code == 0
-    for part in ("examples:", f"frist {command}", "exit codes:", "101", "environment:", "FRIST_CACHE_DIR",
+    for part in ("examples:", f"frin {command}", "exit codes:", "101", "environment:", "FRIST_CACHE_DIR",
                  "FRIST_NO_CACHE", "NO_COLOR", "FORCE_COLOR"):
         assert part in out, part
     from engine.cli.registry import COMMANDS
@@ -98,7 +99,7 @@ def test_a_closed_pipe_ends_quietly_in_process(run_cli, monkeypatch):
 
 
 def test_a_closed_pipe_ends_quietly_in_a_process():
-    # The reading end is closed before frist writes: every write fails with EPIPE.
+    # The reading end is closed before frin writes: every write fails with EPIPE.
     env = {**os.environ, "NO_COLOR": "1"}
     proc = subprocess.Popen([sys.executable, "cli.py", "decide", CASE], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -113,8 +114,8 @@ def test_a_missing_extra_gives_an_install_hint(run_cli, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "polars", None)          # import polars → ModuleNotFoundError
     code, out, err = run_cli("batch", "cases.jsonl", "-o", str(tmp_path / "out.jsonl"))
     assert code == 2 and out == ""
-    assert err == ("error: `frist batch` needs the `batch` extra (polars is not installed): "
-                   "pip install 'frist[batch]'\n")
+    assert err == ("error: `frin batch` needs the `batch` extra (polars is not installed): "
+                   "pip install 'frist-inkasso[batch]'\n")
 
 
 @pytest.mark.parametrize("date", ["2026-W10-1", "2026-061", "20260302"])
@@ -129,7 +130,7 @@ def test_outside_a_checkout_the_bundled_catalog_decides_and_says_so(run_cli, mon
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli("decide", "case.yaml", "--no-trace")
     assert code == 0 and json.loads(out)["action"] == "send_inkassovarsel"
-    assert err == f"note: no ./policies here; `frist decide` uses the bundled catalog {ROOT / 'policies'}\n"
+    assert err == f"note: no ./policies here; `frin decide` uses the bundled catalog {ROOT / 'policies'}\n"
     code, out, err = run_cli("decide", "case.yaml", "--no-trace", "--policies", str(ROOT / "policies"))
     assert code == 0 and err == ""                        # a named catalog needs no note
 

@@ -33,8 +33,8 @@ LAW = "no-regulation"
 
 
 def fields() -> tuple[str, ...]:
-    """Every field a columnar row can show: the rule's, each registry output, amounts, claims set aside."""
-    return ("action", "rule", "step", *(o.name for o in json_order()), "amounts", "set_aside")
+    """Every field a columnar row can show: the rule's, each registry output, amounts, claims set aside, warnings."""
+    return ("action", "rule", "step", *(o.name for o in json_order()), "amounts", "set_aside", "warnings")
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def _columnar(catalog, chosen: list[tuple]) -> dict[int, object]:
             out[index[row["row"] - 1]] = f"rejected: {row['problem']}"
         for h in held:
             got = out.setdefault(index[h["row"] - 1], {"held_back": []})
-            got["held_back"] = sorted(got["held_back"] + [f"{h['policy'].partition('@')[0]}/{h['constraint']}"])
+            got["held_back"] = sorted(got["held_back"] + [h["constraint"]])    # `policy/constraint`, as verify/parity reads it
     return out
 
 

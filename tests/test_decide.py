@@ -1,4 +1,4 @@
-"""`frist decide` (JSON) and `frist explain` (text, en and nb) on the demo policy.
+"""`frin decide` (JSON) and `frin explain` (text, en and nb) on the demo policy.
 
 Expected figures are hand-computed from policies/demo/2026-01-01.yaml; the explain
 texts are snapshots (reviewed as diffs on update).
@@ -23,21 +23,29 @@ def decide(run_cli, case: str, *extra: str) -> dict:
 def test_consumer_with_a_reminder_sent_is_escalated(run_cli):
     d = decide(run_cli, "examples/demo-consumer.yaml")
     # outstanding 1250 - 200 = 1050; reminder 2026-02-10 + 14 days <= 2026-03-02 → escalate;
-    # light fee = band(1250 → 0.4) × 750 = 300; interest 1050 × 12 % × 46 / 365 = 15.879… → 15.88
+    # no fee: escalating is no step the law lets cost anything (inkassoloven § 17 first ledd;
+    # the demo is bound by no-regulation through its jurisdiction, issue 18);
+    # interest 1050 × 12 % × 46 / 365 = 15.879… → 15.88
     assert (d["case_id"], d["as_of"], d["action"], d["rule"]) == ("C-1001", "2026-03-02", "escalate", "escalate")
-    assert d["fee"] == "300.00"
+    assert d["fee"] is None
     assert d["amounts"] == {"principal": "1250.00", "interest": "15.88", "total": "1065.88"}
     assert (d["payment_deadline"], d["not_before"], d["salaer"]) == (None, None, None)
     assert d["reasons"] == [{"rule": "escalate", "text": {"nb": "Eskaler.", "en": "Escalate."}, "source": None}]
+    # --policies policies/demo holds no no-regulation: nothing is bound here (validate warns
+    # unbound-by-law); in the bundled catalog NO's law binds the demo (tests/test_law_binds.py)
     assert (d["policy"]["name"], d["policy"]["version"], d["policy"]["uses"]) == ("demo", "2026-01-01", [])
     assert re.fullmatch(r"[0-9a-f]{64}", d["policy"]["sha256"])
 
 
-def test_business_debtor_pays_one_and_a_half_times_the_fee(run_cli):
+def test_business_debtor_is_escalated_without_a_fee(run_cli):
     d = decide(run_cli, "examples/demo-business.yaml")
-    # 480 + 9600 = 10080; 0.4 × 750 × 1.5 = 450; interest 10080 × 12 % × 42 / 365 = 139.186… → 139.19
-    assert (d["action"], d["fee"]) == ("escalate", "450.00")
-    assert d["amounts"] == {"principal": "10080.00", "interest": "139.19", "total": "10219.19"}
+    # 480 + 9600 = 10080; no fee on `escalate` (no regulated step, inkassoloven § 17);
+    # interest on what is outstanding from the latest due date, 2026-02-03, to 2026-03-02 (27 days):
+    # 10080 × 12 % × 27 / 365 = 89.477… → 89.48. (The law's view, each claim from its own due
+    # date, forsinkelsesrenteloven § 2: 480 × 12 % × 42 / 365 + 9600 × 12 % × 27 / 365 = 6.628 +
+    # 85.216 = 91.84, so the demo stays within it; it used to charge 10080 from 2026-01-19: 139.19.)
+    assert (d["action"], d["fee"]) == ("escalate", None)
+    assert d["amounts"] == {"principal": "10080.00", "interest": "89.48", "total": "10169.48"}
 
 
 def test_disputed_claim_is_held(run_cli):

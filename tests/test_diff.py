@@ -1,4 +1,4 @@
-"""`frist diff`: the changes between two policy versions and the decisions they change.
+"""`frin diff`: the changes between two policy versions and the decisions they change.
 
 The fixture ladder's two versions differ in three fees and the interest schedule; the
 kravia tests review an edited copy of the real policy against the committed version.

@@ -40,13 +40,13 @@ def _case(amount: str, *, kind: str = "consumer", vat_registered: bool = True, e
 
 
 def _decide(doc: dict, day: str, catalog=CATALOG, fast: bool = False) -> dict:
-    """The decision JSON (`frist decide`'s, without the trace)."""
+    """The decision JSON (`frin decide`'s, without the trace)."""
     return decide_case(catalog, case_from_data(doc), dt.date.fromisoformat(day), "nl-incasso", fast=fast).to_dict(False)
 
 
 def test_the_dutch_policies_are_valid():
     assert not [d for d in PROBLEMS if d.is_error and "nl-" in str(d)]
-    assert [v.effective.isoformat() for v in CATALOG.versions("nl-wik")] == ["2024-01-01", "2024-07-01"]
+    assert [v.effective.isoformat() for v in CATALOG.versions("nl-wik")] == ["2024-01-01", "2024-07-01", "2025-01-01"]
 
 
 @pytest.mark.parametrize("principal, costs", [
@@ -148,7 +148,7 @@ def test_a_recorded_consumer_fee_without_a_letter_is_not_owed():
 
 def test_a_process_charging_a_consumer_before_the_letter_breaks_the_law(tmp_path, run_cli):
     """nl-incasso edited to skip the 14-day letter for consumers (it goes to businesses instead):
-    `frist validate` finds a case where that breaks nl-wik's consumer-costs-after-expired-letter."""
+    `frin validate` finds a case where that breaks nl-wik's consumer-costs-after-expired-letter."""
     folder = tmp_path / "policies"
     shutil.copytree(ROOT / "policies", folder)
     path = folder / "nl-incasso" / "2024-01-01.yaml"
@@ -169,12 +169,15 @@ def test_diff_of_the_two_law_versions_shows_the_commercial_rate(run_cli):
     assert code == 0, out
     assert "`N15-BUSINESS-INTEREST-JULY`" in out
     assert "`311.64`" in out and "`307.47`" in out
-    assert "1 of 24 cases change" in out
+    # the other two: the business cases of issue 18 whose interest also runs across 2024-07-01
+    # (n25) or is decided under a version whose handelsrente differs in 2024 H2 (n27)
+    assert "3 of 27 cases change" in out
+    assert "`N25-COMPOUNDS-TWO-YEARS`" in out and "`N27-BUSINESS-RATE-2025`" in out
     assert "handelsrente" in out
 
 
 def test_batch_decides_the_dutch_corpus_as_decide_does(tmp_path, run_cli):
-    """Every nl-incasso corpus case through `frist batch` (JSON Lines in, CSV out): each row has
+    """Every nl-incasso corpus case through `frin batch` (JSON Lines in, CSV out): each row has
     the scalar evaluator's action and fee, and the hand-computed fee of its `# expect:` line."""
     lines, expected = [], {}
     for path in sorted(CASES.glob("*.yaml")):
@@ -189,7 +192,7 @@ def test_batch_decides_the_dutch_corpus_as_decide_does(tmp_path, run_cli):
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = run_cli("batch", source, "-o", tmp_path / "out.csv", "--format", "json")
     summary = json.loads(out)
-    assert (code, summary["rows"], summary["decided"], summary["rejected"]) == (0, 24, 24, 0), (out, err)
+    assert (code, summary["rows"], summary["decided"], summary["rejected"]) == (0, 27, 27, 0), (out, err)
     with open(tmp_path / "out.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:

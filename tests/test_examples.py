@@ -1,6 +1,6 @@
 """The bundled examples (README demo): decide JSON and explain in nb and en, as snapshots.
 
-The CLI is called as a user would (`frist decide`, `frist explain`), so the snapshots
+The CLI is called as a user would (`frin decide`, `frin explain`), so the snapshots
 hold exactly what a user sees. Regenerate with `pytest tests/test_examples.py
 --snapshot-update` and review the diff like code.
 """

@@ -1,4 +1,4 @@
-"""`frist graph`: the ladder as Mermaid and DOT, steps as nodes and rules as edges."""
+"""`frin graph`: the ladder as Mermaid and DOT, steps as nodes and rules as edges."""
 from __future__ import annotations
 
 import re

@@ -41,7 +41,7 @@ def _roots(path: str) -> list[str]:
 
 
 def validate(run_cli, *paths: str, fmt: str = "text") -> tuple[int, str, str]:
-    """`frist validate PATHS --format FMT --today 2026-06-01`, run once per argument list.
+    """`frin validate PATHS --format FMT --today 2026-06-01`, run once per argument list.
 
     Validation is deterministic (the elapsed time aside), and the alias bomb takes a
     second to refuse, so the several tests that read one folder's output share one run.

@@ -1,4 +1,4 @@
-"""`frist diff` for every policy, the law first (issue 11, problem 1).
+"""`frin diff` for every policy, the law first (issue 11, problem 1).
 
 Every pair of consecutive bundled versions of every policy is diffed (the pairs are found
 in the catalog, never listed here) in all four formats; a law diff names the changed

@@ -10,6 +10,10 @@ explanations changed → snapshot update → lock → the policy-dependent tests
 The final run covers the snapshot tests and the bundled catalog's tests (the lock, every
 version valid); the loop's own `validate` and `lock --check` steps have checked the rest. Set
 FRIST_LOOP_FULL=1 to run the whole suite in the copy instead (minutes).
+
+The change is played on the first 1 January after the newest published law version
+(tests/next_version.py), every date of the docs' commands moved with it, and the sats raised
+by 30 NOK from its value then: once the docs' own change is published, the loop stays green.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 import cli
+from next_version import Retarget, retarget_for
 
 ROOT = Path(__file__).resolve().parent.parent
 REVIEW = ROOT / "docs" / "review.md"
@@ -35,7 +40,7 @@ _IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache"
 
 
 def loop_commands() -> list[list[str]]:
-    """The `frist` commands of docs/review.md's loop, in order, without redirects."""
+    """The `frin` commands of docs/review.md's loop, in order, without redirects."""
     text = REVIEW.read_text(encoding="utf-8")
     blocks = re.findall(r"<!-- run by tests/test_loop.py -->\s*\n```sh\n(.*?)^```", text, re.M | re.S)
     out = []
@@ -43,7 +48,7 @@ def loop_commands() -> list[list[str]]:
         for line in block.splitlines():
             line = re.split(r"\s+#\s", line)[0]
             line = re.sub(r"\s>\s*\S+\s*$", "", line).strip()
-            if line.startswith("frist "):
+            if line.startswith("frin "):
                 out.append(line.split()[1:])
     return out
 
@@ -65,23 +70,34 @@ def pytest_in(where: Path, *args: str) -> subprocess.CompletedProcess:
                           cwd=where, env=env, capture_output=True, text=True, timeout=900)
 
 
-def officer_edits(path: Path) -> None:
-    """Step 2 of docs/review.md: the marked figures get their new values and sources."""
+def officer_edits(path: Path, at: Retarget) -> tuple[int, int]:
+    """Step 2 of docs/review.md: the marked figures get their new values and sources (the
+    sats 30 NOK up: 750 -> 780 NOK in the docs). Returns the sats before and after."""
     text = path.read_text(encoding="utf-8")
-    todo = "TODO (frist new-version)"
-    sats = re.search(r"    value: 750 NOK\n    source: \"" + re.escape(todo) + r"[^\n]*\n", text)
+    todo = "TODO (frin new-version)"
+    day = at.free.isoformat()
+    sats = re.search(r"    value: (\d+) NOK\n    source: \"" + re.escape(todo) + r"[^\n]*\n", text)
     assert sats, "the scaffold marks the sats"
-    text = text.replace(sats.group(), '    value: 780 NOK\n    source: "inkassoforskriften § 1-1, FOR-2026-12-01-9001 '
-                                      '(fixture: in force 2027-01-01)"\n')
-    rate = re.search(r"- \{from: 2027-01-01, value: [0-9.]+ %, source: \"" + re.escape(todo) + r"[^}]*\}", text)
-    assert rate, "the scaffold adds a 2027-01-01 interest entry"
-    text = text.replace(rate.group(), '- {from: 2027-01-01, value: 12.50 %, source: "FOR-2026-12-15-9002 (fixture)"}')
-    comp = re.search(r"- \{from: 2027-01-01, value: (\d+) NOK, source: \"" + re.escape(todo) + r"[^}]*\}", text)
-    assert comp, "the scaffold adds a 2027-01-01 § 3a entry"
-    text = text.replace(comp.group(), f'- {{from: 2027-01-01, value: {comp.group(1)} NOK, source: "FOR-2026-12-15-9002 (fixture)"}}')
-    text = text.replace("review_by: 2027-01-01", "review_by: 2027-07-01")
+    old = int(sats.group(1))
+    text = text.replace(sats.group(), f'    value: {old + 30} NOK\n    source: "inkassoforskriften § 1-1, FOR-2026-12-01-9001 '
+                                      f'(fixture: in force {day})"\n')
+    rate = re.search(r"- \{from: " + day + r", value: [0-9.]+ %, source: \"" + re.escape(todo) + r"[^}]*\}", text)
+    assert rate, f"the scaffold adds a {day} interest entry"
+    text = text.replace(rate.group(), f'- {{from: {day}, value: 12.50 %, source: "FOR-2026-12-15-9002 (fixture)"}}')
+    comp = re.search(r"- \{from: " + day + r", value: (\d+) NOK, source: \"" + re.escape(todo) + r"[^}]*\}", text)
+    assert comp, f"the scaffold adds a {day} § 3a entry"
+    text = text.replace(comp.group(), f'- {{from: {day}, value: {comp.group(1)} NOK, source: "FOR-2026-12-15-9002 (fixture)"}}')
+    text = text.replace(f"review_by: {day}", f"review_by: {at.date('2027-07-01')}")
     assert todo not in text.split("policy:", 1)[1], "every marker in the figures is gone"
     path.write_text(text, encoding="utf-8")
+    return old, old + 30
+
+
+def varsel_fee(sats: int) -> str:
+    """inkassoforskriften § 1-2: the inkassovarsel fee is 1/20 of the sats, in whole kroner
+    (half up): 750 / 20 = 37.50 -> 38.00; 780 / 20 = 39.00."""
+    twentieth, rest = divmod(sats, 20)
+    return f"{twentieth + (1 if rest >= 10 else 0)}.00"
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +113,9 @@ def test_the_docs_show_the_loop():
 
 
 def test_the_officers_loop_from_scaffold_to_a_green_suite(checkout):
-    commands = iter(loop_commands())
-    law = checkout / "policies" / "no-regulation" / "2027-01-01.yaml"
+    at = retarget_for(checkout / "policies")
+    commands = iter(at.argv(c) for c in loop_commands())
+    law = checkout / "policies" / "no-regulation" / f"{at.free}.yaml"
 
     # 1. scaffold
     code, out, err = frist(checkout, *next(commands))
@@ -106,7 +123,7 @@ def test_the_officers_loop_from_scaffold_to_a_green_suite(checkout):
     assert frist(checkout, "validate", str(law.relative_to(checkout)))[0] == 1      # the markers block it
 
     # 2. the edit, then 3. validate: exit 0
-    officer_edits(law)
+    old_sats, new_sats = officer_edits(law, at)
     code, out, err = frist(checkout, *next(commands))
     assert (code, err) == (0, ""), out
     assert out.startswith("ok: ") and " 0 error(s), 0 warning(s)" in out
@@ -117,11 +134,9 @@ def test_the_officers_loop_from_scaffold_to_a_green_suite(checkout):
     assert (code, err) == (0, "")
     rendered = MarkdownIt("commonmark").enable("table").render(markdown)
     assert "<h4>Policies that use <code>no-regulation</code></h4>" in rendered
-    # inkassoforskriften § 1-2: the inkassovarsel fee is 1/20 of the sats in whole kroner:
-    # 750 / 20 = 37.50 -> 38.00 before; 780 / 20 = 39.00 from 2027-01-01
-    assert "| fee | `38.00` | `39.00` |" in markdown
-    assert re.search(r"\| parameter `inkassosats` \(policies/no-regulation/2027-01-01.yaml:\d+:3\) \| changed \| "
-                     r"value \| `750 NOK` \| `780 NOK` \|", markdown)
+    assert f"| fee | `{varsel_fee(old_sats)}` | `{varsel_fee(new_sats)}` |" in markdown
+    assert re.search(rf"\| parameter `inkassosats` \(policies/no-regulation/{at.free}.yaml:\d+:3\) \| changed \| "
+                     rf"value \| `{old_sats} NOK` \| `{new_sats} NOK` \|", markdown)
     assert "`12.50 % (FOR-2026-12-15-9002 (fixture))`" in markdown
     code, html, _ = frist(checkout, *html_args, "--format", "html")
     assert code == 0 and html.startswith("<!DOCTYPE html>") and "<script" not in html
@@ -132,17 +147,33 @@ def test_the_officers_loop_from_scaffold_to_a_green_suite(checkout):
     assert failing.returncode == 1
     assert "changed decisions" in failing.stdout
     assert re.search(r"\d+ decision\(s\) and \d+ explanation\(s\) differ from the snapshots", failing.stdout)
-    assert "no-regulation@2026-07-01 (gjelder 2026-07-01 → inntil videre) ⟶" in failing.stdout or \
-           "(in force 2026-07-01 → open) ⟶" in failing.stdout
+    previous = at.previous.isoformat()
+    assert f"no-regulation@{previous} (gjelder {previous} → inntil videre) ⟶" in failing.stdout or \
+           f"(in force {previous} → open) ⟶" in failing.stdout
     updated = pytest_in(checkout, "tests/test_cases.py", "--snapshot-update")
     assert updated.returncode == 0, updated.stdout[-3000:]
 
     # ... and lock
     code, out, _ = frist(checkout, *next(commands))
-    assert code == 0 and "locked no-regulation@2027-01-01" in out
+    assert code == 0 and f"locked no-regulation@{at.free}" in out
     assert frist(checkout, *next(commands))[0] == 0
 
     # the suite, green
     args = [] if os.environ.get("FRIST_LOOP_FULL") else POLICY_TESTS
     green = pytest_in(checkout, *args)
     assert green.returncode == 0, green.stdout[-4000:]
+
+
+def test_the_loop_moves_to_the_next_free_date_once_the_docs_change_is_published(tmp_path):
+    """With no-regulation 2027-01-01 published, the loop plays the change on 2028-01-01 (and
+    diffs against 2027-01-01) instead of failing on `new-version` of an existing version."""
+    shutil.copytree(ROOT / "policies" / "no-regulation", tmp_path / "no-regulation")
+    assert retarget_for(tmp_path).free.isoformat() == "2027-01-01"
+    (tmp_path / "no-regulation" / "2027-01-01.yaml").write_text("# published\n", encoding="utf-8")
+    at = retarget_for(tmp_path)
+    assert (at.free.isoformat(), at.previous.isoformat()) == ("2028-01-01", "2027-01-01")
+    moved = [at.argv(c) for c in loop_commands()]
+    assert moved[0] == ["new-version", "no-regulation", "2028-01-01"]
+    assert moved[2][:4] == ["diff", "no-regulation@2027-01-01", "no-regulation@2028-01-01", "--as-of"]
+    assert moved[2][4] == "2028-01-04"
+    assert (varsel_fee(750), varsel_fee(780)) == ("38.00", "39.00")     # the docs' numbers, § 1-2

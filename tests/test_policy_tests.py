@@ -1,4 +1,4 @@
-"""`frist test`: the examples embedded in policy files, with a pytest-like report.
+"""`frin test`: the examples embedded in policy files, with a pytest-like report.
 
 Compliance staff add an example to a policy file and see it checked: the tests below do
 exactly that on a copy of the demo policy.
@@ -13,15 +13,14 @@ from conftest import ROOT
 _ELAPSED = re.compile(r" in \d+\.\d\ds ")
 
 EXAMPLE = """
-  - name: business debtor after the reminder
+  - name: business debtor, nothing sent
     as_of: 2026-03-02
     case:
       case_id: EX-2
       creditor: {vat_registered: true}
       debtor: {kind: business}
       claims: [{invoice: "2", amount: "1250.00", due: 2026-01-15}]
-      events: [{step: reminder, date: 2026-02-02}]
-    expect: {action: escalate, fee: "%s"}
+    expect: {action: send_reminder, fee: "%s"}
 """
 
 
@@ -48,17 +47,19 @@ def test_an_added_example_is_checked(tmp_path, run_cli, snapshot):
     folder.mkdir()
     policy = folder / "2026-01-01.yaml"
     shutil.copy(ROOT / "policies" / "demo" / "2026-01-01.yaml", policy)
-    # 1250 NOK is in the top band: 0.4 × 750 × 1.5 (business) = 450
+    # the purring fee: 1/20 of the inkassosats, 750 / 20 = 37.50, rounded to the krone: 38
+    # (inkassoforskriften § 1-2 first ledd; the same for businesses, § 1-3)
     with policy.open("a", encoding="utf-8") as f:
-        f.write(EXAMPLE % "450.00")
+        f.write(EXAMPLE % "38.00")
     code, out, _ = run_cli("test", str(folder))
-    assert code == 0 and "  ✓ business debtor after the reminder\n" in out and "2 passed" in out
+    assert code == 0 and "  ✓ business debtor, nothing sent\n" in out and "2 passed" in out
 
-    policy.write_text(policy.read_text(encoding="utf-8").replace('fee: "450.00"', 'fee: "300.00"'), encoding="utf-8")
+    policy.write_text(policy.read_text(encoding="utf-8").replace('send_reminder, fee: "38.00"}', 'send_reminder, fee: "40.00"}'),
+                      encoding="utf-8")
     code, out, _ = run_cli("test", str(folder))
     assert code == 1
-    assert "  ✗ business debtor after the reminder\n" in out and "  ✓ consumer, 45 days overdue" in out
-    assert "error[example-mismatch]: example `business debtor after the reminder`: expected fee `300.00`, got `450.00`" in out
+    assert "  ✗ business debtor, nothing sent\n" in out and "  ✓ consumer, 45 days overdue" in out
+    assert "error[example-mismatch]: example `business debtor, nothing sent`: expected fee `40.00`, got `38.00`" in out
     assert "1 failed, 1 passed" in out
     assert report(out.replace(str(tmp_path), "<tmp>")) == snapshot
 

@@ -1,4 +1,4 @@
-"""`frist timeline`: a case projected forward across policy versions.
+"""`frin timeline`: a case projected forward across policy versions.
 
 The fixture policy tests/fixtures/review/policies/ladder has a 2025-07-01 and a
 2026-01-01 version whose fees differ (reminder 35 → 38, inkassovarsel 70 → 76), so a
@@ -29,7 +29,8 @@ def test_a_step_after_1_january_uses_the_new_years_figures(run_json):
     assert [r["version_changes"] for r in t["rows"]] == [
         [], ["ladder@2026-01-01 from 2026-01-06 (was ladder@2025-07-01)"], []]
     assert [r["step"] for r in t["rows"]] == ["reminder", "inkassovarsel", None]
-    assert [r["fees_so_far"] for r in t["rows"]] == ["35.00", "111.00", "111.00"]
+    # the fees the total includes, before each row's fee: none, then the reminder's 35, then 35 + 76 = 111
+    assert [r["fees_so_far"] for r in t["rows"]] == ["0.00", "35.00", "111.00"]
     # 1000 NOK from 2025-11-20: 30 days at 12.25 % = 10.07; by 2026-01-21 the days 21 Nov–31 Dec (41) at
     # 12.25 % and 1–21 Jan (21) at 12 %: 13.760 + 6.904 = 20.66
     assert t["rows"][0]["amounts"]["interest"] == "10.07"
@@ -163,3 +164,16 @@ def test_timeline_html_is_self_contained_and_shows_each_step(run_cli):
         ("2025-12-20", "ladder@2025-07-01", "35.00"), ("2026-01-06", "ladder@2026-01-01", "76.00"),
         ("2026-01-21", "ladder@2026-01-01", "")]
     assert "new version: ladder@2026-01-01 from 2026-01-06" in rows[1][-1]
+
+
+def test_fees_agree_with_the_total_on_every_row(run_json):
+    """issue 20: "fees so far" counted the creditor's own purring (38.00), which kravia's total
+    leaves out, and the row's own fee, which its total does not yet include. Now each row
+    adds up: principal + interest + fees = total."""
+    from decimal import Decimal
+    t = run_json("timeline", "examples/consumer-inkassovarsel.yaml")
+    for r in t["rows"]:
+        a = r["amounts"]
+        assert Decimal(a["principal"]) + Decimal(a["interest"]) + Decimal(r["fees_so_far"]) == Decimal(a["total"]), r
+    # the inkassovarsel's 38.00 is in the next row's fees, and the purring's is in none
+    assert [r["fees_so_far"] for r in t["rows"][:3]] == ["0.00", "38.00", "262.00"]     # 38 + 224 = 262

@@ -1,4 +1,4 @@
-"""`frist validate FILE...` for pre-commit and CI, and a new version checked against the one
+"""`frin validate FILE...` for pre-commit and CI, and a new version checked against the one
 before it (issue 11, problems 2, 3 and 4).
 
 Every scenario edits a copy of the bundled policies in a temporary folder: a new law
@@ -78,8 +78,9 @@ def test_a_file_in_another_policy_folder_resolves_uses_there(run_cli, repo):
     edit(law(repo), "FOR-2025-12-19-2709 (in force 2026-01-01)", "FOR-2026-12-18-9999 (in force 2027-01-01)")
     code, out, _ = run_cli("validate", str(law(repo)), *TODAY)
     assert code == 0, out
-    # the new law and the four policies that use it were checked, not the unrelated demo
-    assert re.search(r"ok: 5 policy version\(s\)", out), out
+    # the new law, the four policies that use it and the demo, which its jurisdiction's law binds
+    # whether or not it `uses` it (issue 18), were checked
+    assert re.search(r"ok: 6 policy version\(s\)", out), out
 
 
 def test_only_the_given_file_and_its_users_are_reported(run_cli, repo):

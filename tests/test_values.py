@@ -1,5 +1,5 @@
-"""Run-time values: exact money and its named roundings, dates and month arithmetic,
-simple interest across a rate change, and Norwegian business days."""
+"""Run-time values: exact money and its named roundings, simple interest across a rate
+change, and Norwegian business days (dates and durations: test_dates.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +13,6 @@ from engine.values.interest import simple_interest, value_on
 from engine.values.calendar import BusinessCalendar, calendar_for
 from engine.values.money import (DECIMAL_CONTEXT, floor_kr, format_money, format_percent, is_ore_exact, parse_money,
                                  round_kr, round_ore)
-from engine.values.time import Months, add_duration, add_months, parse_date
 
 D = Decimal
 
@@ -94,49 +93,6 @@ def test_is_ore_exact():
 def test_decimal_context_traps_division_by_zero():
     with decimal.localcontext(DECIMAL_CONTEXT), pytest.raises(decimal.DivisionByZero):
         D(1) / D(0)
-
-
-# --- dates ------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("start, months, expected", [
-    ("2026-01-31", 1, "2026-02-28"),    # clamped to the end of February
-    ("2024-01-31", 1, "2024-02-29"),    # leap year
-    ("2026-03-31", -1, "2026-02-28"),
-    ("2026-08-31", 1, "2026-09-30"),
-    ("2024-02-29", 12, "2025-02-28"),
-    ("2026-01-15", 3, "2026-04-15"),
-    ("2026-11-30", 3, "2027-02-28"),    # across a year end
-])
-def test_add_months_clamps_to_month_end(start, months, expected):
-    assert add_months(day(start), months) == day(expected)
-
-
-def test_month_arithmetic_is_not_reversible_at_month_end():
-    # the stated rule: 31 Jan + 1 month = 28 Feb, and 28 Feb - 1 month = 28 Jan
-    assert add_months(add_months(day("2026-01-31"), 1), -1) == day("2026-01-28")
-
-
-def test_add_duration_both_forms():
-    assert add_duration(day("2026-01-15"), 14) == day("2026-01-29")
-    assert add_duration(day("2026-01-31"), Months(1)) == day("2026-02-28")
-    assert add_duration(day("2026-01-31"), Months(36)) == day("2029-01-31")
-
-
-def test_months_arithmetic():
-    assert Months(3) + Months(9) == Months(12)
-    assert -Months(2) == Months(-2)
-    assert Months(1) < Months(2)
-
-
-@pytest.mark.parametrize("text", ["2026-1-5", "2026-02-30", "2026-13-01", "2026-01-01T00:00", "26-01-01", "", "tomorrow"])
-def test_parse_date_is_strict(text):
-    with pytest.raises(ValueError, match="is not a date"):
-        parse_date(text)
-
-
-def test_parse_date():
-    assert parse_date("2024-02-29") == dt.date(2024, 2, 29)
-    assert type(parse_date("2026-01-01")) is dt.date
 
 
 # --- simple interest ---------------------------------------------------------------------------
@@ -265,16 +221,3 @@ def test_a_cached_calendar_year_answers_as_holidays_does(tmp_path, monkeypatch):
         assert cached.is_business_day(d) == library.is_working_day(d), d
         assert cached.holiday_name(d) == library.get(d), d
         assert cached.add_business_days(d, 3) == library.get_nth_working_day(d, 3), d
-
-
-@pytest.mark.parametrize("text", ["2026-W10-1", "2026-061", "20260302", "2026-3-2", "２０２６-03-02", "2026-03-02T00:00"])
-def test_parse_date_is_strict(text):
-    with pytest.raises(ValueError):
-        parse_date(text)
-
-
-def test_add_months_clamps_and_refuses_leaving_the_calendar():
-    assert add_months(day("2024-01-31"), 1) == day("2024-02-29")
-    assert add_months(day("2026-03-31"), -1) == day("2026-02-28")
-    with pytest.raises(ValueError):
-        add_months(day("9999-12-01"), 1)

@@ -1,4 +1,4 @@
-"""`frist validate` reuses a clean, signed outcome of the examples only for the exact same inputs."""
+"""`frin validate` reuses a clean, signed outcome of the examples only for the exact same inputs."""
 from __future__ import annotations
 
 import shutil

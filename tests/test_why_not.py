@@ -1,6 +1,6 @@
 """`explain --why-not ACTION` for a case handler (issue 11 #8; issue 13 items 8-9).
 
-It says what must happen first (the ladder projected as `frist timeline` does) and the
+It says what must happen first (the ladder projected as `frin timeline` does) and the
 earliest date the action can be decided if those steps are taken on time; "by time alone"
 is found by deciding only on the dates the conditions mention, never every day; a far
 decision date answers instead of crashing.

@@ -1,4 +1,4 @@
-"""Batch decisions: `decide_batch` over Arrow/Polars tables and the `frist batch` command."""
+"""Batch decisions: `decide_batch` over Arrow/Polars tables and the `frin batch` command."""
 from __future__ import annotations
 
 __all__ = ["decide_batch", "decide_table"]

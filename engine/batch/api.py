@@ -15,16 +15,14 @@ from typing import Any, Callable
 
 import polars as pl
 
-from ..policy.case import LoadedCase
-from ..core.errors import CaseError, FristError, PolicyError, UsageError
+from ..core.errors import CaseError, PolicyError, UsageError
 from ..check.pipeline import Catalog, load_catalog
 from ..values.time import parse_date
-from .law import judge_rows, violation_rows
-from .layout import REJECTS, ROW, describe_reject, rejects_of, to_case_frame
+from .group import INTERNAL, BatchReport, decide_group
+from .layout import REJECTS, ROW, describe_reject, rejects_of
+from .validate import to_case_frame
 
-__all__ = ["decide_batch", "decide_table", "catalog_for", "INTERNAL"]
-
-INTERNAL = "internal error"     # the problem text of a row that hit a bug (the run goes on; exit 101)
+__all__ = ["decide_batch", "decide_table", "catalog_for", "INTERNAL", "BatchReport", "CHUNK_ROWS"]
 
 
 @lru_cache(maxsize=8)
@@ -71,10 +69,14 @@ def _check_policy_name(catalog: Catalog, policy: str | None) -> None:
             raise UsageError(f"unknown policy `{name}` (known: {', '.join(catalog.policies.names()) or 'none'})")
 
 
+CHUNK_ROWS = 100_000       # rows decided at a time by `decide_table`: memory stays bounded however big the table
+
+
 def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | None = None,
                  policies_dir: str | Path | Catalog = "policies", include_drafts: bool = False,
                  progress: Callable[[int], None] | None = None,
-                 ignore_unknown: bool = False, violations: list | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                 ignore_unknown: bool = False, violations: list | None = None,
+                 report: BatchReport | None = None, chunk_rows: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Decide every row; returns (decisions, rejects) as Polars frames, both ordered by `row`.
 
     Rejects have `row` (1-based input row), `case_id`, `field` and `problem`. Every input
@@ -85,13 +87,11 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     through this path). A row whose decision breaks one of the law's constraints is never
     among the decisions: it is a reject with field `law` naming the constraint and its
     source, or, when a `violations` list is given, one dict per constraint broken goes
-    there instead (`law.VIOLATIONS`).
+    there instead (`law.VIOLATIONS`). `report` (a `BatchReport`) receives which rows were
+    decided per case and why, and the warning counts. Rows are decided `chunk_rows` at a
+    time (default `CHUNK_ROWS`), so the working memory does not grow with the table.
     """
     from .columns import check_columns, check_item_fields
-    from ..columnar.frame import AS_OF, cases_from_frame
-    from ..columnar.program import evaluate
-    from ..decide.decision import decide_case
-    from .output import decisions_from_columns, decisions_from_scalar
 
     frame = table if isinstance(table, pl.DataFrame) else pl.from_arrow(table)
     if not isinstance(frame, pl.DataFrame):
@@ -105,20 +105,51 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     catalog = policies_dir if isinstance(policies_dir, Catalog) else catalog_for(policies_dir)
     _check_policy_name(catalog, policy)
+    if policy is None and "policy" not in frame.columns:
+        raise UsageError("no policy: pass --policy NAME or give the input a `policy` column")
+    report = report if report is not None else BatchReport()
+    size = max(1, chunk_rows or CHUNK_ROWS)
+    decided, rejected, law_rows = [], [], []
+    for start in range(0, max(frame.height, 1), size):
+        part = frame.slice(start, size)
+        d, r, v = _decide_chunk(part, catalog, policy, as_of, include_drafts, report)
+        decided += d
+        rejected.append(r)
+        law_rows += v
+        if progress is not None:
+            progress(part.height)
+    decisions = pl.concat(decided, how="diagonal_relaxed").sort("row") if decided else pl.DataFrame()
+    if law_rows and violations is not None:
+        violations.extend(sorted(law_rows, key=lambda r: r["row"]))
+    elif law_rows:
+        rejected.append(pl.DataFrame([{"row": r["row"], "field": "law", "problem": f"{r['rule']} proposed "
+                                       f"{r['proposed_action']}, which breaks {r['constraint']}: {r['problem']} "
+                                       f"({r['source']})"} for r in law_rows], schema=REJECTS))
+    rejects = pl.concat(rejected)
+    ids = frame.select(pl.col(ROW).alias("row"), pl.col("case_id").cast(pl.String))
+    rejects = rejects.join(ids, on="row", how="left").select("row", "case_id", "field", "problem").sort("row", maintain_order=True)
+    return decisions, rejects
+
+
+def _decide_chunk(frame: pl.DataFrame, catalog: Catalog, policy: str | None, as_of, include_drafts: bool,
+                  report: BatchReport) -> tuple[list[pl.DataFrame], pl.DataFrame, list[dict]]:
+    """(decision frames, rejects without case_id, violation records) of one chunk (with ROW)."""
     # rows without a date are decided on today in the `--policy`'s (else the default) jurisdiction's zone
     days, as_of_problems = _as_of_column(frame, as_of, catalog.today(policy))
     rejects_parts = [as_of_problems]
     if policy is not None:
         specs = pl.Series("policy", [policy] * frame.height, dtype=pl.String)
-    elif "policy" in frame.columns:
-        specs = frame.get_column("policy").cast(pl.String)
     else:
-        raise UsageError("no policy: pass --policy NAME or give the input a `policy` column")
+        specs = frame.get_column("policy").cast(pl.String)
     keyed = frame.with_columns(days.alias("__day"), specs.alias("__spec"))
     missing = keyed.filter(pl.col("__spec").is_null())
     rejects_parts.append(rejects_of(missing, pl.lit("policy"), pl.lit("names no policy")))
+    # resolve each (policy, date) pair once, then split the rows by the versions bound (not by day)
+    keyed = keyed.filter(pl.col("__spec").is_not_null())
+    pairs = keyed.select("__spec", "__day").unique(maintain_order=True)
     groups: dict[tuple, list] = {}
-    for (spec, day), part in keyed.filter(pl.col("__spec").is_not_null()).group_by(["__spec", "__day"], maintain_order=True):
+    group_of: list[int] = []
+    for spec, day in pairs.iter_rows():
         name, _, pinned = spec.partition("@")
         try:
             main = catalog.resolve(name, day, include_drafts, pinned or None)
@@ -126,67 +157,29 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
                 raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
             bindings = catalog.bind(main, day, include_drafts)
         except UsageError as err:
+            group_of.append(-1)
+            part = keyed.filter((pl.col("__spec") == spec) & (pl.col("__day") == day))
             rejects_parts.append(rejects_of(part, pl.lit("policy"), pl.lit(str(err))))
             continue
         key = tuple(sorted(b.version.key for b in bindings.values())) + (main.name, spec)
-        groups.setdefault(key, [main, bindings, spec, []])[3].append(part)
-    decided = []
-    law_rows: list[dict] = []
-    for main, bindings, spec, parts in groups.values():
-        part = pl.concat(parts)
-        steps = main.version.steps
-        cases, problems = to_case_frame(part, steps, part.get_column("__day"))
+        if key not in groups:
+            groups[key] = [main, bindings, spec, len(groups)]
+        group_of.append(groups[key][3])
+    pairs = pairs.with_columns(pl.Series("__group", group_of, dtype=pl.Int64))
+    keyed = keyed.join(pairs, on=["__spec", "__day"], how="left", maintain_order="left")
+    parts = keyed.filter(pl.col("__group") >= 0).partition_by("__group", as_dict=True, include_key=False)
+    decided, law_rows = [], []
+    for main, bindings, spec, index in groups.values():
+        part = parts[(index,)]
+        cases, problems = to_case_frame(part, main.version.steps, part.get_column("__day"))
         rejects_parts.append(problems)
-        rows, ids = cases.get_column(ROW), cases.get_column("case_id")
-        result = evaluate(bindings, main.name, cases.drop(ROW), steps)
-        table_out = decisions_from_columns(result, rows, ids, cases.get_column(AS_OF).cast(pl.Date), main, bindings)
-        suspect = result.suspect
-        redo, broken = judge_rows(catalog, main, bindings, table_out, cases_from_frame(cases, steps), include_drafts)
-        if redo or broken:
-            suspect = suspect | rows.is_in(sorted(redo | {b["row"] for b in broken}))
-            broken = [b for b in broken if b["row"] not in redo]
-            law_rows.extend(broken)
-            lawless = {b["row"] for b in broken}
-            suspect = suspect & ~rows.is_in(sorted(lawless))
-            keep = ~rows.is_in(sorted(lawless))
-            cases, table_out, suspect = cases.filter(keep), table_out.filter(keep), suspect.filter(keep)
-        if suspect.any():
-            again = cases.filter(suspect)
-            scalar, failed = [], []
-            for row, day, data in zip(again.get_column(ROW).to_list(), again.get_column(AS_OF).cast(pl.Date).to_list(),
-                                      cases_from_frame(again, steps)):
-                try:
-                    case = LoadedCase(data, data, None, f"row {row}")
-                    decision = decide_case(catalog, case, day, policy=spec, include_drafts=include_drafts, fast=True)
-                    if decision.blocked:
-                        law_rows.extend(violation_rows(row, decision.case_id, decision.rule.rule.id,
-                                                       decision.rule.rule.action, decision.violations))
-                    else:
-                        scalar.append((row, decision))
-                except FristError as err:
-                    failed.append({"row": row, "field": "", "problem": getattr(err, "message", str(err))})
-                except Exception as err:  # noqa: BLE001 - a bug in one row must not lose the others
-                    failed.append({"row": row, "field": "", "problem": f"{INTERNAL}: {type(err).__name__}: {err} "
-                                                                         "(a bug in Frist; please report it)"})
-            table_out = pl.concat([table_out.filter(~suspect),
-                                   decisions_from_scalar(scalar, main, bindings, table_out.schema)])
-            if failed:
-                rejects_parts.append(pl.DataFrame(failed, schema=REJECTS))
-        decided.append(table_out)
-        if progress is not None:
-            progress(part.height)
-    decisions = pl.concat(decided, how="diagonal_relaxed").sort("row") if decided else pl.DataFrame()
-    if law_rows and violations is not None:
-        violations.extend(sorted(law_rows, key=lambda r: r["row"]))
-    elif law_rows:
-        rejects_parts.append(pl.DataFrame([{"row": r["row"], "field": "law", "problem": f"{r['rule']} proposed "
-                                            f"{r['proposed_action']}, which breaks {r['constraint']}: {r['problem']} "
-                                            f"({r['source']})"} for r in law_rows], schema=REJECTS))
+        table, found, broken = decide_group(catalog, main, bindings, spec, cases, include_drafts, report)
+        decided.append(table)
+        rejects_parts += found
+        law_rows += broken
     rejects = pl.concat([r.select(pl.col("row").cast(pl.Int64), pl.col("field").cast(pl.String),
                                   pl.col("problem").cast(pl.String)) for r in rejects_parts])
-    ids = frame.select(pl.col(ROW).alias("row"), pl.col("case_id").cast(pl.String))
-    rejects = rejects.join(ids, on="row", how="left").select("row", "case_id", "field", "problem").sort("row", maintain_order=True)
-    return decisions, rejects
+    return decided, rejects, law_rows
 
 
 def decide_batch(table: Any, policy: str | None = None, as_of: dt.date | str | None = None,

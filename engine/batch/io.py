@@ -1,8 +1,9 @@
 """Reading cases and writing decisions: Parquet, CSV and JSON Lines, chosen by file suffix.
 
-JSON Lines rows are case documents exactly as case files; each is checked as `frist
-decide` checks a case file (same messages), then put in the flat layout with its lists as
-JSON text. CSV is read as text throughout, so money keeps its exact digits.
+JSON Lines rows are case documents exactly as case files, read by a columnar JSON reader
+and checked as columns (`jsonl.py`); a line a column check flags is checked as `frin
+decide` checks a case file (same messages). CSV is read as text throughout, so money keeps
+its exact digits.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def format_of(path: str | Path) -> str:
     return FORMATS[suffix]
 
 
-CHUNK_ROWS = 20_000          # rows decided at a time: memory stays flat however long the input is
+CHUNK_ROWS = 100_000         # rows decided at a time: memory stays flat however long the input is (1 M ladder rows: 422 MB peak, CPU 3.4 s; 20,000: 346 MB, 4.4 s)
 
 
 def read_cases(path: str | Path, chunk_rows: int | None = None, ignore_unknown: bool = False
@@ -101,29 +102,55 @@ def _parse_line(raw: bytes, where: str) -> dict:
 def _read_jsonl(path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
     """Chunks of valid case documents as flat rows; an invalid line becomes rejects (its line number is its row).
 
-    Lines are read as bytes and decoded one by one, so a bad byte rejects its line only.
+    Each chunk of lines is read by Polars and checked as columns (`jsonl.read_block`); the
+    lines a column check flags are checked one by one as `frin decide` checks a case
+    (`_parse_line`), so a rejected line has the per-case message. Lines are read as bytes,
+    so a bad byte rejects its line only.
     """
-    from ..core.errors import CaseError
-    rows, rejects = [], []
+    from ..core.document import LIMITS
+    numbers, lines = [], []
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
             if not raw.strip():
                 continue
-            try:
-                doc = _parse_line(raw, f"{path}:{number}")
-            except (ValueError, CaseError, RecursionError) as err:
-                problems = ([d.message for d in err.diagnostics] if isinstance(err, CaseError)
-                            else ["the case is nested too deeply"] if isinstance(err, RecursionError) else [str(err)])
-                rejects.extend({"row": number, "case_id": _case_id_of(raw), "field": "", "problem": p} for p in problems)
-            else:
-                flat = flat_row(doc)
-                flat[ROW] = number
-                rows.append(flat)
-            if len(rows) + len(rejects) >= chunk_rows:
-                yield _frame(rows), rejects
-                rows, rejects = [], []
-    if rows or rejects:
-        yield _frame(rows), rejects
+            numbers.append(number)
+            lines.append(raw)
+            if len(lines) >= chunk_rows:
+                yield from _jsonl_chunk(path, numbers, lines, LIMITS["bytes"])
+                numbers, lines = [], []
+    if lines:
+        yield from _jsonl_chunk(path, numbers, lines, LIMITS["bytes"])
+
+
+def _jsonl_chunk(path, numbers: list[int], lines: list[bytes], limit: int) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
+    from .jsonl import read_block
+    small = [i for i, raw in enumerate(lines) if len(raw) <= limit]
+    too_long = [i for i, raw in enumerate(lines) if len(raw) > limit]
+    good, doubtful_numbers, doubtful_lines = read_block([numbers[i] for i in small],
+                                                       [lines[i].rstrip(b"\r\n") for i in small])
+    if good is not None and good.height:
+        yield good, []
+    pairs = sorted(list(zip(doubtful_numbers, doubtful_lines)) + [(numbers[i], lines[i]) for i in too_long])
+    if pairs:
+        yield from _line_by_line(path, pairs)
+
+
+def _line_by_line(path, pairs: list[tuple[int, bytes]]) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
+    """Lines checked one at a time, as a case file is (`_parse_line`)."""
+    from ..core.errors import CaseError
+    rows, rejects = [], []
+    for number, raw in pairs:
+        try:
+            doc = _parse_line(raw, f"{path}:{number}")
+        except (ValueError, CaseError, RecursionError) as err:
+            problems = ([d.message for d in err.diagnostics] if isinstance(err, CaseError)
+                        else ["the case is nested too deeply"] if isinstance(err, RecursionError) else [str(err)])
+            rejects.extend({"row": number, "case_id": _case_id_of(raw), "field": "", "problem": p} for p in problems)
+        else:
+            flat = flat_row(doc)
+            flat[ROW] = number
+            rows.append(flat)
+    yield _frame(rows), rejects
 
 
 def _frame(rows: list[dict]) -> pl.DataFrame:
@@ -142,7 +169,7 @@ def _case_id_of(raw: bytes) -> str | None:
 
 
 def decision_sink(path: str | Path):
-    """Where decisions go: written whole on commit (JSON Lines in the JSON shape of `frist decide`)."""
+    """Where decisions go: written whole on commit (JSON Lines in the JSON shape of `frin decide`)."""
     from .output import row_json
     from .sink import TableSink
     return TableSink(path, format_of(path), to_json=row_json)

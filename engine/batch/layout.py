@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from functools import lru_cache
 
 import polars as pl
@@ -22,7 +23,8 @@ from ..core.schema_check import load_schema
 from ..values.money import MAX_AMOUNT
 from ..values.time import DATE_MAX, DATE_MIN
 
-__all__ = ["to_case_frame", "ROW", "REJECTS", "rejects_of", "describe_reject"]
+__all__ = ["checked_case_frame", "convert_flagged", "ROW", "REJECTS", "rejects_of", "describe_reject",
+           "source_column", "schema_defaults"]
 
 ROW = "__input_row"
 REJECTS = {"row": pl.Int64, "field": pl.String, "problem": pl.String}   # a reject before its case_id is joined
@@ -43,7 +45,7 @@ def describe_reject(reject: dict) -> str:
 
 
 @lru_cache(maxsize=1)
-def _defaults() -> dict[str, object]:
+def schema_defaults() -> dict[str, object]:
     """Schema defaults by dotted name (`debtor.vat_registered`, `claims.credited`)."""
     root = load_schema("case.schema.json")
     out = {}
@@ -58,9 +60,17 @@ def _defaults() -> dict[str, object]:
 
 def _convert(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, label: pl.Expr, default=None) -> tuple[pl.Expr, pl.Expr]:
     """(value in frame form, problem text or null) for one input column."""
+    value, flag, problem = convert_flagged(raw, dtype, typ, default)
+    return value, problem
+
+
+def convert_flagged(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, default=None) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(value in frame form, Boolean: the value has a problem, problem text or null) for one input column."""
     inner = T.unwrap(typ)
     required = not isinstance(typ, T.Optional) and default is None
-    if default is not None:
+    if default is not None and isinstance(dtype, pl.Decimal) and isinstance(default, str):
+        raw = raw.fill_null(pl.lit(Decimal(default)).cast(dtype))      # a text default would make the column text
+    elif default is not None:
         raw = raw.fill_null(pl.lit(default) if not isinstance(default, bool) else default)
     missing = raw.is_null()
     text = dtype == pl.String
@@ -72,6 +82,13 @@ def _convert(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, label: pl.Expr, defa
             ok = clean.str.contains(_MONEY) & value.is_not_null()
             bad = pl.when(decimal.abs() > MAX_AMOUNT).then(pl.format(_TOO_BIG, raw)).otherwise(
                 pl.format("`{}` is not an amount", raw))
+        elif isinstance(dtype, pl.Decimal) and dtype.scale <= 2:
+            # exact to the øre by its type: only the range can fail (one cast, integer compares)
+            ore = raw.cast(pl.Decimal(38, 2)).to_physical().cast(pl.Int64, strict=False)   # unscaled: øre
+            value = pl.when(ore.abs() <= int(MAX_AMOUNT * 100)).then(ore)
+            ok = value.is_not_null()
+            bad = pl.when(raw.cast(pl.Decimal(38, 2), strict=False).abs() > MAX_AMOUNT).then(
+                pl.format(_TOO_BIG, raw.cast(pl.String))).otherwise(pl.lit("an amount with more than two decimals"))
         elif isinstance(dtype, pl.Decimal) or dtype == pl.Null:
             value = pl.when(raw.cast(pl.Decimal(38, 2), strict=False).abs() <= MAX_AMOUNT).then(
                 (raw.cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64, strict=False))
@@ -109,10 +126,12 @@ def _convert(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, label: pl.Expr, defa
             f"`{{}}` is outside the years Frist supports ({DATE_MIN.year}–{DATE_MAX.year})", raw.cast(pl.String))).otherwise(bad)
     problem = pl.when(missing & required).then(pl.lit("is required")) \
         .when(~missing & ~ok.fill_null(False)).then(bad).otherwise(pl.lit(None, dtype=pl.String))
-    return value, problem
+    flag = (missing & required) if required else pl.lit(False)
+    flag = flag | (~missing & ~ok.fill_null(False))
+    return value, flag, problem
 
 
-def _source(frame: pl.DataFrame, name: str) -> str | None:
+def source_column(frame: pl.DataFrame, name: str) -> str | None:
     root, _, sub = name.partition(".")
     for candidate in (f"{root}_{sub}", name) if sub else (name,):
         if candidate in frame.columns:
@@ -165,12 +184,19 @@ def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[di
     """
     if root in frame.columns:
         col = frame.get_column(root)
+        raw_struct = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
+        if col.dtype == pl.Null or isinstance(col.dtype, pl.List) and not isinstance(col.dtype.inner, pl.Struct):
+            if col.dtype != pl.Null and col.drop_nulls().list.len().sum() > 0:
+                from ..core.errors import UsageError
+                raise UsageError(f"column `{root}` holds lists of {col.dtype.inner}, not of records with the fields "
+                                 f"{', '.join(k for k, _ in item.fields)}; write it as a list of structs or as JSON text")
+            # no row has an item: Parquet of empty lists is list<null> (Spark reads it as array<int>)
+            col = pl.Series(root, [None if v is None else [] for v in col.to_list()], dtype=pl.List(raw_struct))
         if col.dtype == pl.String:
             bad = _json_problems(frame, root, item, pending)
             skipped |= bad
             if bad:
                 col = frame.select(pl.when(~pl.col(ROW).is_in(list(bad))).then(pl.col(root))).to_series()
-            raw_struct = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
             col = col.str.json_decode(pl.List(raw_struct))
         long = pl.DataFrame({ROW: frame.get_column(ROW), root: col}).explode(root, keep_nulls=False)
         fields = [f.name for f in long.schema[root].fields]
@@ -182,13 +208,12 @@ def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[di
     return long.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(ROW).alias("__item"))
 
 
-def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(case frame of the valid rows, with ROW; rejects: row, field, problem).
-
-    `frame` must carry ROW (the 1-based input row); `as_of` gives each row's decision date.
-    """
+def checked_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(case frame of the valid rows, with ROW; rejects: row, field, problem), every row through the
+    item-by-item checks that name each problem. `frame` must carry ROW (the 1-based input row);
+    `as_of` gives each row's decision date. `validate.to_case_frame` is the fast way in."""
     columns = root_columns(steps)
-    defaults = _defaults()
+    defaults = schema_defaults()
     out = {ROW: pl.col(ROW), AS_OF: pl.lit(as_of.cast(pl.Date).cast(pl.Int32))}
     problems: list[pl.DataFrame] = []
     lists: dict[str, pl.DataFrame] = {}
@@ -198,7 +223,7 @@ def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series)
         if isinstance(T.unwrap(typ), T.ListOf):
             lists[name] = typ
             continue
-        source = _source(frame, name)
+        source = source_column(frame, name)
         raw = pl.col(source) if source else pl.lit(None)
         dtype = frame.schema[source] if source else pl.Null
         value, problem = _convert(raw, dtype, typ, pl.lit(name), defaults.get(name))
@@ -273,8 +298,10 @@ def _item_checks(name: str, long: pl.DataFrame) -> pl.DataFrame:
 def _cross_checks(base: pl.DataFrame, steps: tuple[str, ...]) -> pl.DataFrame:
     """Steps known to the policy, nothing (events, payments, hand-overs) after the decision date, no payment before the first invoice."""
     frames = []
-    earliest = pl.col("claims").list.eval(pl.coalesce(pl.element().struct.field("issued"),
-                                                      pl.element().struct.field("due"))).list.min()
+    # as `engine.policy.case`: the first invoice is known only when every claim gives `issued`
+    issued = pl.col("claims").list.eval(pl.element().struct.field("issued"))
+    earliest = pl.when((issued.list.len() > 0) & ~issued.list.eval(pl.element().is_null()).list.any()) \
+        .then(issued.list.min())
     for name, checks in (("events", ("step", "date")), ("payments", ("date",))):
         long = base.select(ROW, AS_OF, earliest.alias("__first"), name).explode(name, keep_nulls=False)
         long = long.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(ROW).alias("__item"),

@@ -5,7 +5,8 @@ Columns: `row` (1-based input row), `case_id`, `as_of`, `policy`, `policy_versio
 then the columns of each output of the registry (policy/outputs.py), in its order: money as
 Decimal NOK (`fee`, `salaer`), a product as `<name>_rate` (text, "12.5 %"), `<name>_basis`
 and `<name>_amount` (`commission_…`), dates as dates (`payment_deadline`, `not_before`,
-`next_review`); then one `amount_<name>` column per amount the policy reports.
+`next_review`); then one `amount_<name>` column per amount the policy reports, `set_aside`
+and `warnings` (the decision's warnings as `frin decide` gives them, one per line).
 """
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from ..policy.outputs import (PRODUCT, Output, all_outputs, column_kind, columns
 from ..run.runtime import Bound, CheckedVersion
 from ..values.money import TO_ORE, format_percent
 
-__all__ = ["decisions_from_columns", "decisions_from_scalar", "row_json", "MONEY", "HEAD", "output_columns"]
+__all__ = ["decisions_from_columns", "decisions_from_scalar", "row_json", "MONEY", "HEAD", "output_columns",
+           "decision_columns"]
 
 MONEY = pl.Decimal(20, 2)
+WARNING_SEPARATOR = "\n"     # the `warnings` column: the decision's warnings, one per line ("" when none)
 HEAD = ("row", "case_id", "as_of", "policy", "policy_version", "policy_sha256", "uses", "action", "rule", "step")
 _EMPTY = {"money": MONEY, "date": pl.Date, "string": pl.String}
 
@@ -31,6 +34,16 @@ _EMPTY = {"money": MONEY, "date": pl.Date, "string": pl.String}
 def output_columns() -> list[tuple[str, str]]:
     """(column, kind) of every output, in registry order; kind: money | date | string."""
     return [c for o in all_outputs() for c in columns(o)]
+
+
+def decision_columns(amounts: list[str]) -> list[tuple[str, str]]:
+    """Every column of a decision table, in order, (column, kind); kind: long | date | money | string.
+
+    The head, each registry output's columns, `amount_<name>` for each of `amounts`, then
+    `set_aside` and `warnings`: the one list Spark and Dask declare their schemas from.
+    """
+    head = [(name, {"row": "long", "as_of": "date"}.get(name, "string")) for name in HEAD]
+    return head + output_columns() + [(f"amount_{key}", "money") for key in amounts] + [("set_aside", "string"), ("warnings", "string")]
 
 
 def _policy_columns(main: CheckedVersion, bindings: dict[str, Bound]) -> dict[str, Any]:
@@ -92,6 +105,7 @@ def decisions_from_columns(result: ColumnarResult, rows: pl.Series, case_ids: pl
     for key, col in result.amounts.items():
         cols["amount_" + key] = _money(pl.col(col.name))
     cols["set_aside"] = pl.lit("", dtype=pl.String)   # rows with a claim set aside are re-decided per case
+    cols["warnings"] = pl.lit("", dtype=pl.String)    # the caller fills in the bound versions' notes
     return frame.select(**cols)
 
 
@@ -121,6 +135,7 @@ def decisions_from_scalar(decisions: list[tuple[int, Any]], main: CheckedVersion
         for key, value in d.amounts.items():
             record["amount_" + key] = value
         record["set_aside"] = set_aside_text(d.set_aside)
+        record["warnings"] = WARNING_SEPARATOR.join(d.warnings)
         records.append(record)
     return pl.DataFrame(records, schema=schema)
 
@@ -131,13 +146,14 @@ def set_aside_text(aside: list) -> str:
 
 
 def row_json(row: dict) -> dict:
-    """A decision row in the JSON shape of `frist decide` (money as "38.00", dates ISO)."""
+    """A decision row in the JSON shape of `frin decide` (money as "38.00", dates ISO)."""
     def money(v):
         return None if v is None else f"{Decimal(v):.2f}"
 
     def cell(kind: str, v):
         return money(v) if kind == "money" else v.isoformat() if kind == "date" and v is not None else v
-    out = {"row": row["row"], "case_id": row["case_id"], "as_of": row["as_of"].isoformat(),
+    out = {"source": row["source"]} if "source" in row else {}     # a folder's rows (identity.py)
+    out |= {"row": row["row"], "case_id": row["case_id"], "as_of": row["as_of"].isoformat(),
            "policy": {"name": row["policy"], "version": row["policy_version"], "sha256": row["policy_sha256"],
                       "uses": row["uses"]},
            "action": row["action"], "rule": row["rule"]}
@@ -152,4 +168,5 @@ def row_json(row: dict) -> dict:
     out["amounts"] = {k[len("amount_"):]: money(v) for k, v in row.items() if k.startswith("amount_") and v is not None}
     out["set_aside"] = [dict(zip(("claim", "reason"), part.rsplit(":", 1)))
                         for part in (row.get("set_aside") or "").split(";") if part]
+    out["warnings"] = [w for w in (row.get("warnings") or "").split(WARNING_SEPARATOR) if w]
     return out

@@ -1,4 +1,4 @@
-"""Output files of `frist batch` that appear whole or not at all, and never over an input.
+"""Output files of `frin batch` that appear whole or not at all, and never over an input.
 
 A run writes each output (decisions, rejects; any further table a later feature adds) to
 a `TableSink`: chunks go to Parquet parts in a hidden scratch folder *next to the target*,

@@ -1,21 +1,24 @@
 """Decide a Spark DataFrame of cases: `decide_dataframe(df, policy=..., as_of=...)`.
 
-The recipe of docs/batch.md made into a function (the `spark` extra: pyspark, pandas, and a
-Java runtime for Spark itself). Each Spark task hands its Arrow record batches to
-`decide_table`, the same columnar evaluator as `frist batch`; the result is two DataFrames:
+The `spark` extra (pyspark, pandas, and a Java runtime for Spark itself). Each Spark task
+hands its Arrow record batches to `partition.decide_part`, the same columnar evaluator as
+`frin batch`; the result is two DataFrames from one mapped pass (persisted, so using both
+decides each row once):
 
-- decisions, in a declared schema (`decision_schema`): the columns of docs/batch.md, with
-  one `amount_<name>` column per amount any version of the policy reports (null where the
-  deciding version has no such amount);
-- rejects (`row`, `case_id`, `field`, `problem`): rows that could not be decided; one bad
-  row never fails a task, and no row is dropped silently.
+- decisions, in a declared schema (`decision_schema`): `source`, then the columns of
+  `frin batch` in its order, taken from the output registry (`output.decision_columns`),
+  with one `amount_<name>` column per amount any version of the policy reports (null where
+  the deciding version has no such amount);
+- rejects (`source`, `row`, `case_id`, `field`, `problem`): rows that could not be decided;
+  one bad row never fails a task, and no row is dropped silently.
 
-`row` is the input row's number across the whole DataFrame (1-based, in partition order),
-not its place in an Arrow batch: it is computed once on the driver from the partition sizes
-and `monotonically_increasing_id`, so the input's partitioning must be deterministic (a
-file read, or a cached DataFrame). Policies are read on the executors from `policies_dir`,
-a path they can all see (default: ./policies if it exists, else the bundled catalog).
-Both results come from one mapped DataFrame, persisted so that using both decides once.
+A row's identity is the one `frin batch` gives (identity.py). Read from files, `source` is
+the file's path relative to the folder holding them and `row` its number in the file:
+Parquet's own row index (`_metadata.row_index`), else counted on the driver per file split
+(`_metadata.file_block_start`) and offset by `monotonically_increasing_id`. A DataFrame not
+read from files is numbered across its partitions in order, `source` null; its partitioning
+must then be deterministic (a cached DataFrame). What is wrong with the whole run (an unknown
+column or policy) is a `UsageError` on the driver, before any task runs.
 """
 from __future__ import annotations
 
@@ -23,33 +26,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-__all__ = ["decide_dataframe", "decision_schema", "decision_columns"]
+from .identity import SOURCE, file_key, source_names
+from .layout import ROW
+from .partition import (DECISION, REJECT, REJECT_COLUMNS, as_of_date, check_input, decide_part,
+                        declared_columns, mapped_columns, policy_folder)
 
-# The fixed decision columns (docs/batch.md): the head, each output's columns (policy/outputs.py),
-# then amount_<name> per reported amount.
-def decision_columns() -> list[tuple[str, str]]:
-    from .output import HEAD, output_columns
-    kinds = {"row": "long", "as_of": "date"}
-    return [(name, kinds.get(name, "string")) for name in HEAD] + output_columns()
+__all__ = ["decide_dataframe", "decision_schema"]
 
-
-_REJECT_COLUMNS = [("reject_field", "string"), ("reject_problem", "string"), ("kind", "string")]
-_ROW = "__input_row"            # what decide_table takes as the input row number (engine.batch.layout.ROW)
-
-
-def _columns(policies_dir: str, policy: str | None, include_drafts: bool) -> list[tuple[str, str]]:
-    from .api import catalog_for
-    catalog = catalog_for(policies_dir)
-    names = [policy.partition("@")[0]] if policy else catalog.policies.names()
-    amounts: list[str] = []
-    for name in names:
-        for version in catalog.versions(name):
-            if version.is_draft and not include_drafts:
-                continue
-            for key in catalog.checked[version.key].amounts:
-                if key not in amounts:
-                    amounts.append(key)
-    return decision_columns() + [(f"amount_{key}", "money") for key in amounts]
+_FILE = "__source_file"             # the row's file (a URI, as Spark names it), null when not read from files
 
 
 def _spark_type(kind: str):
@@ -58,96 +42,107 @@ def _spark_type(kind: str):
             "money": T.DecimalType(20, 2)}[kind]
 
 
-def _arrow_type(kind: str):
-    import pyarrow as pa
-    return {"long": pa.int64(), "string": pa.string(), "date": pa.date32(), "money": pa.decimal128(20, 2)}[kind]
+def _struct(columns: list[tuple[str, str]]):
+    from pyspark.sql import types as T
+    return T.StructType([T.StructField(name, _spark_type(kind)) for name, kind in columns])
 
 
 def decision_schema(policy: str | None = None, policies_dir: str | Path | None = None, include_drafts: bool = False):
     """The Spark `StructType` of the decisions `decide_dataframe` returns for `policy`."""
-    from pyspark.sql import types as T
-    columns = _columns(_folder(policies_dir), policy, include_drafts)
-    return T.StructType([T.StructField(name, _spark_type(kind)) for name, kind in columns])
+    return _struct(declared_columns(policy_folder(policies_dir), policy, include_drafts))
 
 
-def _folder(policies_dir: str | Path | None) -> str:
-    if policies_dir is None:
-        from ..policy.catalog_source import resolve_default
-        policies_dir, _ = resolve_default("decide")
-    return str(Path(policies_dir).resolve())
+def _metadata_fields(df) -> list[str]:
+    """The fields of the file-source `_metadata` column, or [] when `df` is not read from files."""
+    try:
+        return list(df.select("_metadata").schema["_metadata"].dataType.names)
+    except Exception:   # noqa: BLE001 - AnalysisException (classic) or its Connect twin: not a file read
+        return []
 
 
-def _numbered(df):
-    """`df` with `__input_row`: 1-based row numbers across all partitions, in partition order."""
+def _identified(df):
+    """`df` with `_FILE` and ROW: each row's file and its 1-based number there (or across `df`)."""
     from pyspark.sql import functions as F
-    tagged = df.withColumn("__part", F.spark_partition_id()).withColumn("__mono", F.monotonically_increasing_id())
+    fields = _metadata_fields(df)
+    if "row_index" in fields:
+        return (df.withColumn(_FILE, F.col("_metadata.file_path"))
+                .withColumn(ROW, (F.col("_metadata.row_index") + 1).cast("long")))
+    mono = F.monotonically_increasing_id()
+    if "file_block_start" in fields:
+        keys = [F.col("_metadata.file_path"), F.col("_metadata.file_block_start")]
+        tagged = df.withColumn(_FILE, keys[0]).withColumn("__block", keys[1]).withColumn("__mono", mono)
+        splits = tagged.groupBy(_FILE, "__block").agg(F.count("*").alias("n"), F.min("__mono").alias("first")).collect()
+        base, seen = {}, {}
+        # a file's splits in file order; a split's rows lie together in one task, in file order
+        for file, block, n, first in sorted(splits, key=lambda s: (s[0], s[1])):
+            base[f"{file}#{block}"] = seen.get(file, 0) - first
+            seen[file] = seen.get(file, 0) + n
+        key = F.concat_ws("#", F.col(_FILE), F.col("__block").cast("string"))
+        return tagged.withColumn(ROW, (_lookup(base, key) + F.col("__mono") + 1).cast("long")).drop("__block", "__mono")
+    tagged = df.withColumn("__part", F.spark_partition_id()).withColumn("__mono", mono)
     sizes = dict(tagged.groupBy("__part").count().collect())
     offset, offsets = 0, {}
     for part in sorted(sizes):
         offsets[part] = offset
         offset += sizes[part]
-    # one flat map literal {partition: first row} (not a CASE per partition: thousands nest badly)
-    start = F.element_at(F.create_map(*[F.lit(x) for item in offsets.items() for x in item]), F.col("__part")) \
-        if offsets else F.lit(0)
     # monotonically_increasing_id = partition id << 33 | position in the partition
     position = F.col("__mono").bitwiseAND(F.lit((1 << 33) - 1))
-    return tagged.withColumn(_ROW, (start + position + 1).cast("long")).drop("__part", "__mono")
+    return (tagged.withColumn(ROW, (_lookup(offsets, F.col("__part")) + position + 1).cast("long"))
+            .withColumn(_FILE, F.lit(None).cast("string")).drop("__part", "__mono"))
 
 
-def _decide_batches(batches, *, columns, policy, as_of, policies_dir, include_drafts):
-    """What each Spark task runs: decide every Arrow batch, emit decisions and rejects in one schema."""
-    import pyarrow as pa
+def _lookup(values: dict, key):
+    """`values[key]` as one flat map literal (not a CASE per entry: thousands nest badly)."""
+    from pyspark.sql import functions as F
+    if not values:
+        return F.lit(0)
+    return F.element_at(F.create_map(*[F.lit(x) for item in values.items() for x in item]), key)
 
-    from .api import decide_table
-    names = [name for name, _ in columns + _REJECT_COLUMNS]
-    schema = pa.schema([(name, _arrow_type(kind)) for name, kind in columns + _REJECT_COLUMNS])
+
+def _decide_batches(batches, *, sources: dict[str, str], **options):
+    """What each Spark task runs: decide every Arrow batch, one file's rows at a time."""
+    import polars as pl
     for batch in batches:
         if batch.num_rows == 0:
             continue
-        decisions, rejects = decide_table(pa.Table.from_batches([batch]), policy, as_of, policies_dir, include_drafts)
-        for frame, kind in ((decisions, "decision"), (rejects, "reject")):
-            if frame.height == 0:
-                continue
-            table = frame.to_arrow()
-            if kind == "reject":
-                table = table.rename_columns([{"field": "reject_field", "problem": "reject_problem"}.get(n, n)
-                                              for n in table.column_names])
-            arrays = []
-            for field in schema:
-                if field.name == "kind":
-                    arrays.append(pa.array([kind] * frame.height, pa.string()))
-                elif field.name in table.column_names:
-                    arrays.append(table.column(field.name).cast(field.type))
-                else:
-                    arrays.append(pa.nulls(frame.height, field.type))
-            yield from pa.Table.from_arrays(arrays, names=names).to_batches()
+        frame = pl.from_arrow(batch)
+        for (file,), part in frame.partition_by(_FILE, maintain_order=True, as_dict=True).items():
+            source = None if file is None else sources[file_key(file)]
+            yield from decide_part(part.drop(_FILE), source, [], **options).to_batches()
 
 
 def decide_dataframe(df, policy: str | None = None, as_of: dt.date | str | None = None,
-                     policies_dir: str | Path | None = None, include_drafts: bool = False) -> tuple[Any, Any]:
+                     policies_dir: str | Path | None = None, include_drafts: bool = False,
+                     ignore_unknown: bool = False) -> tuple[Any, Any]:
     """Decide every row of a Spark DataFrame in the flat layout; returns (decisions, rejects).
 
     Args:
-        df: cases in the flat layout of docs/batch.md (as `frist batch` reads from Parquet).
+        df: cases in the flat layout of docs/batch.md (as `frin batch` reads from Parquet).
         policy: NAME or NAME@VERSION; default: each row's `policy` column.
         as_of: decision date (date or YYYY-MM-DD); default: each row's `as_of`, else today.
-        policies_dir: a policy folder every executor can read.
+        policies_dir: a policy folder every executor can read (default: ./policies when it
+            exists on the driver, else the catalog bundled with the package).
+        ignore_unknown: decide without the columns the flat layout does not know.
+
+    Raises:
+        UsageError (on the driver): an unknown column or policy, a bad `as_of`.
     """
     from pyspark.sql import functions as F
-    from pyspark.sql import types as T
-    if isinstance(as_of, str):
-        from ..core.errors import UsageError
-        from ..values.time import parse_date
-        try:
-            as_of = parse_date(as_of)
-        except ValueError:
-            raise UsageError(f"as_of `{as_of}` is not a date (YYYY-MM-DD)") from None
-    folder = _folder(policies_dir)
-    columns = _columns(folder, policy, include_drafts)
-    out_schema = T.StructType([T.StructField(name, _spark_type(kind)) for name, kind in columns + _REJECT_COLUMNS])
-    options = dict(columns=columns, policy=policy, as_of=as_of, policies_dir=folder, include_drafts=include_drafts)
-    mapped = _numbered(df).mapInArrow(lambda batches: _decide_batches(batches, **options), out_schema).persist()
-    decisions = mapped.filter(F.col("kind") == "decision").select(*[name for name, _ in columns])
-    rejects = mapped.filter(F.col("kind") == "reject").select(
-        "row", "case_id", F.col("reject_field").alias("field"), F.col("reject_problem").alias("problem"))
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    as_of = as_of_date(as_of)
+    folder = policy_folder(policies_dir)
+    unknown = check_input(to_arrow_schema(df.schema), policy, as_of, folder, include_drafts, ignore_unknown)
+    columns = declared_columns(folder, policy, include_drafts)
+    identified = _identified(df).drop(*unknown)
+    files = df.inputFiles() if _metadata_fields(df) else []
+    sources = {file_key(f): name for f, name in source_names(files).items()}
+    options = dict(columns=columns, policy=policy, as_of=as_of, policies_dir=folder, include_drafts=include_drafts,
+                   ignore_unknown=ignore_unknown)
+    mapped = identified.mapInArrow(lambda batches: _decide_batches(batches, sources=sources, **options),
+                                   _struct(mapped_columns(columns))).persist()
+    decisions = mapped.filter(F.col("kind") == DECISION).select(*[name for name, _ in columns])
+    rejects = mapped.filter(F.col("kind") == REJECT).select(
+        SOURCE, "row", "case_id", F.col("reject_field").alias("field"), F.col("reject_problem").alias("problem"))
+    assert rejects.columns == REJECT_COLUMNS
     return decisions, rejects

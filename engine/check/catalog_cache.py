@@ -1,4 +1,4 @@
-"""A signed snapshot of a checked catalog with no error, so `frist decide`, `explain` and
+"""A signed snapshot of a checked catalog with no error, so `frin decide`, `explain` and
 `validate` do not load and type-check every version on every run, and a decision reads only
 the versions it binds.
 

@@ -39,6 +39,8 @@ class Scope:
     currency: str | None = None                     # the jurisdiction's ISO 4217 code (None: any)
     allow_case: bool = True                         # False for parameter values (constants)
     allow_aliases: bool = True
+    hidden_aliases: dict[str, str] = field(default_factory=dict)   # alias → used policy, not readable here
+    declared: frozenset = frozenset()               # this version's parameters and definitions, checked or not
 
     def known(self) -> list[str]:
         names = ["as_of"] if self.allow_case else []
@@ -119,6 +121,18 @@ class Checker:
         if not scope.allow_case and (head in scope.fields or head == "as_of"):
             self.error("not-constant", f"`{head}` is case data; a parameter must be a constant", node,
                        help="move this expression to `definitions:`")
+            return replace(node, type=ERROR)
+        if head in scope.hidden_aliases:
+            self.error("used-policy-in-parameter",
+                       f"a parameter cannot read `{node.text}`: a parameter is a figure of this version, fixed "
+                       f"when it is loaded, while `{head}` (the used policy `{scope.hidden_aliases[head]}`) is "
+                       "chosen by the decision date", node,
+                       help=f"read it in a definition instead (`definitions:`, e.g. `my_name: {node.text}`) and "
+                            "use that name in the rules; a parameter's `max:` may name it too")
+            return replace(node, type=ERROR)
+        if head in scope.declared:
+            self.error("unknown-name", f"`{head}` cannot be used here: its own value has an error", node,
+                       help=f"fix `{head}` first (its error is reported at its line); this one then goes away")
             return replace(node, type=ERROR)
         known = scope.known() + list(self.vars)
         self.error("unknown-name", f"unknown name `{head}`", node, help=did_you_mean(head, known))

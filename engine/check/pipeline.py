@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..core.diagnostics import Diagnostic, Severity, sort_and_cap
 from ..core.errors import UsageError
+from .constraints_carried import carried_constraints
 from .policy import check_version
 from ..policy.jurisdiction import Jurisdictions
 from ..policy.jurisdiction_files import load_jurisdictions
@@ -35,6 +36,7 @@ class Catalog:
     compiled: dict[tuple, object] = field(default_factory=dict, repr=False)  # bound keys → CompiledPolicy
     jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions({}, None), repr=False)
     locales: dict = field(default_factory=dict, repr=False)                 # language → policy.locale.Locale
+    carried: dict = field(default_factory=dict, repr=False)                 # version key → carried constraints
 
     def versions(self, name: str) -> list[PolicyVersion]:
         return self.policies.versions.get(name, [])
@@ -71,16 +73,30 @@ class Catalog:
         found = self.jurisdiction(policy)
         return today_in(found.timezone) if found is not None else dt.date.today()
 
+    def laws_of(self, checked: CheckedVersion) -> tuple[str, ...]:
+        """The law policies that bind `checked` by its jurisdiction (docs/law-enforces.md): every
+        process policy (one with rules) of a jurisdiction is bound by the law it names, whether or
+        not the process `uses` it. A law policy binds no other law."""
+        j = checked.jurisdiction
+        if j is None or not checked.rules:
+            return ()
+        return tuple(law for law in j.laws if law != checked.name and law in self.policies.versions)
+
     def bind(self, main: CheckedVersion, day: dt.date, include_drafts: bool = False) -> dict[str, Bound]:
-        """The main version plus, transitively, every used policy's version in force on `day`."""
+        """The main version, its jurisdiction's law and, transitively, every used policy's version
+        in force on `day`."""
         bindings = {main.name: Bound(main)}
         pending = [main]
+        first = True
         while pending:
             current = pending.pop()
-            for used in current.version.uses.values():
+            names = list(current.version.uses.values()) + (list(self.laws_of(main)) if first else [])
+            first = False
+            for used in names:
                 if used not in bindings:
                     chosen = self.resolve(used, day, include_drafts)
-                    bindings[used] = Bound(chosen)
+                    carried = tuple((Bound(v), cc) for v, cc in carried_constraints(self, chosen))
+                    bindings[used] = Bound(chosen, carried)
                     pending.append(chosen)
         return bindings
 

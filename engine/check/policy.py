@@ -11,6 +11,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from ..lang import ast
 from ..lang import types as T
+from ..values.interest import CompoundingSchedule
 from ..policy.case import root_fields
 from .expressions import ERROR, Checker, Scope
 from ..core.diagnostics import Diagnostic, Severity, did_you_mean, duplicate_ids
@@ -41,6 +42,7 @@ def scope_of(checked: CheckedVersion, used: dict[str, CheckedVersion]) -> Scope:
         defs={name: expr.type for name, expr in checked.definitions.items()},
         aliases={alias: scope_of(u, {}) for alias, u in used.items()},
         has_calendar=checked.calendar is not None, currency=_currency(checked),
+        declared=frozenset(v.parameters) | frozenset(v.definitions),
     )
 
 
@@ -89,7 +91,33 @@ def check_version(version: PolicyVersion, used_options: dict[str, list[CheckedVe
             first_combo = combo
         else:
             _same_types(checked, first_combo, target, combo, out)
+    out.extend(stuck_waits(version))
     return checked
+
+
+_DATES = ("not_before", "next_review")
+
+
+def stuck_waits(version: PolicyVersion) -> list[Diagnostic]:
+    """In a ladder (a policy whose rules take steps), a `wait` with no date to look at the case
+    again leaves the case where it is for good: nothing moves a case but a later decision date. A warning, not an error: a
+    deliberate end (a benchmark's catch-all) is allowed; the catch-all rule (`when: true`) is
+    named as such, since every case the ladder does not place ends up there."""
+    out = []
+    if not any(rule.step for rule in version.rules):
+        return out          # no ladder to stall: waiting is all such a policy does
+    for rule in version.rules:
+        if rule.action != "wait" or any(k in rule.outputs for k in _DATES):
+            continue
+        catch_all = isinstance(rule.when, ast.Literal) and rule.when.value is True
+        out.append(Diagnostic(
+            "stuck-wait",
+            f"rule `{rule.id}` {'is the catch-all and ' if catch_all else ''}waits with no date: a case it decides is "
+            f"never looked at again{', and every case no rule above places ends up here' if catch_all else ''}",
+            rule.action_span, severity=Severity.WARNING,
+            help="give it `next_review:` (e.g. `as_of + 7 days`) or `not_before:`, or an action that ends the "
+                 "ladder on purpose (`legal_review`, `monitor`, `hold`)"))
+    return out
 
 
 def _trees(checked: CheckedVersion):
@@ -135,7 +163,7 @@ def _combinations(options: dict[str, list[CheckedVersion]]):
 def _parameters(checked: CheckedVersion, out: list[Diagnostic]) -> None:
     v = checked.version
     scope = Scope(policy=v.name, fields={}, params={}, allow_case=False, allow_aliases=False,
-                  currency=_currency(checked))
+                  currency=_currency(checked), hidden_aliases=dict(v.uses))
     deps = {name: set() for name in v.parameters}
     for name, p in v.parameters.items():
         for expr in _param_exprs(p):
@@ -189,7 +217,16 @@ def _parameter(p: Parameter, checker: Checker, evaluator: Evaluator, out: list[D
             out.append(Diagnostic("type-mismatch", f"schedule `{p.name}` mixes {' and '.join(sorted(map(str, types)))}",
                                   p.span, help="every entry must have the same unit"))
             return None, None
-        return T.Schedule(types.pop()), entries
+        typ = types.pop()
+        raw = bound.version.document.data.get("parameters", {}).get(p.name, {})
+        if raw.get("compounding") == "yearly":
+            if typ != T.PERCENT:
+                out.append(Diagnostic("invalid-value", f"`compounding` is for a schedule of rates; `{p.name}` is a schedule of {typ}",
+                                      bound.version.document.span(("parameters", p.name, "compounding")),
+                                      help="remove `compounding:`"))
+                return None, None
+            entries = CompoundingSchedule(entries)
+        return T.Schedule(typ), entries
     rows, key_types, value_types = [], set(), set()
     for up_to, expr in p.brackets:
         key = None

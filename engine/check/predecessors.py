@@ -33,14 +33,9 @@ from ..lang import ast
 from ..lang import types as T
 from ..core.diagnostics import Diagnostic, Severity
 from ..lang.render import Voice, show
+from .constraints_carried import carried_problems, predecessor
 
 __all__ = ["predecessor_problems", "predecessor"]
-
-
-def predecessor(versions, version):
-    """The latest published version dated before `version`, or None."""
-    earlier = [v for v in versions if not v.is_draft and v.effective < version.effective]
-    return earlier[-1] if earlier else None
 
 
 def predecessor_problems(catalog) -> list[Diagnostic]:
@@ -56,6 +51,7 @@ def predecessor_problems(catalog) -> list[Diagnostic]:
             old = catalog.checked.get(before.key) if before is not None else None
             if old is not None:
                 _against(old, new, out)
+                out.extend(carried_problems(old, new))
     return out
 
 

@@ -1,4 +1,4 @@
-"""What `frist validate PATH...` checks: the given files among the policies they live with.
+"""What `frin validate PATH...` checks: the given files among the policies they live with.
 
 A policy file is checked together with the policy folder it lives in (or `--policies DIR`):
 its `uses` resolve against the other policies there, and the file replaces the version of
@@ -8,6 +8,12 @@ change), not those of unrelated files; a folder given as a path is checked whole
 
 Problems are ordered root cause first: a used policy's file before the files of the
 policies that use it (the law's own error before its consequences in kravia).
+
+Any file of a catalog can be given, whatever its kind (`layout.file_kind`): a jurisdiction
+or locale file is checked with the catalog it belongs to (every policy of that jurisdiction
+is checked under it; a locale against the jurisdictions that explain in its language), and
+one outside a catalog on its own. A policy's own folder (`policies/kravia`) is its files
+given one by one, so their `uses` resolve against the catalog they live in.
 """
 from __future__ import annotations
 
@@ -17,10 +23,10 @@ from pathlib import Path
 from ..core.diagnostics import Capped, Diagnostic
 from ..core.document import load_document
 from ..core.errors import UsageError
-from ..policy.layout import policy_root
+from ..policy.layout import DATA_FOLDERS, file_kind, policy_root
 from ..policy.loader import find_policy_files
 
-__all__ = ["Scope", "validation_scope", "candidate_files", "relevant", "keep", "root_cause_first"]
+__all__ = ["Scope", "validation_scope", "candidate_files", "relevant", "keep", "root_cause_first", "lone_data_problems"]
 
 
 @dataclass
@@ -30,6 +36,9 @@ class Scope:
     whole: list[Path] = field(default_factory=list)     # folders named on the command line
     copies: list[Path] = field(default_factory=list)    # given files outside the policy layout (edited copies)
     problems: list[Diagnostic] = field(default_factory=list)   # files in a given folder outside its layout
+    data: list[Path] = field(default_factory=list)      # jurisdiction and locale files, checked with their catalog
+    lone: list[Path] = field(default_factory=list)      # data files outside any catalog: checked on their own
+    own: list[list[Path]] = field(default_factory=list)  # the files of each policy folder given on its own
 
 
 def _identity(path: Path) -> tuple[str, str, bool] | None:
@@ -70,23 +79,88 @@ def validation_scope(paths: list[str], policies: str | None) -> Scope:
     scope = Scope(files=[])
     for p in map(Path, paths):
         if p.is_dir():
-            scope.whole.append(p)
-            files, problems = find_policy_files([p])
-            scope.files += files
-            scope.problems += problems
-        else:
+            _add_folder(scope, p)
+        elif file_kind(p) == "policy":
             scope.given.append(p)
+        else:
+            scope.data.append(p)
+    _resolve_own_folders(scope)
     roots: dict[Path | None, list[Path]] = {}
     for f in scope.given:
         root, in_layout = _root_of(f, policies)
         roots.setdefault(root, []).append(f)
         if not in_layout:
             scope.copies.append(f)
+    for f in list(scope.data):
+        root = Path(policies) if policies is not None else _data_root(f)
+        if root is None or not find_policy_files([root])[0]:
+            scope.data.remove(f)
+            scope.lone.append(f)
+        else:
+            roots.setdefault(root, [])
     for root, given in roots.items():
         scope.files += candidate_files(root, given)
     scope.files = list(dict.fromkeys(f.resolve() for f in scope.files))
     scope.files = [Path(_shown(f)) for f in scope.files]
     return scope
+
+
+def _add_folder(scope: Scope, folder: Path) -> None:
+    """A folder on the command line: a catalog is checked whole; a policy's own folder (or its
+    drafts) is its files given one by one, so they are checked with the catalog around them;
+    a data folder is its files."""
+    if folder.resolve().name in DATA_FOLDERS:
+        scope.data += sorted(folder.glob("*.yaml"))
+        return
+    files, problems = find_policy_files([folder])
+    scope.problems += problems
+    scope.whole.append(folder)
+    scope.files += files
+    roots = [policy_root(f, i[0]) if (i := _identity(f)) else None for f in files]
+    if files and all(r is not None and r != folder.resolve() for r in roots):
+        scope.own.append(files)
+
+
+def _resolve_own_folders(scope: Scope) -> None:
+    """Policy folders given on their own (`policies/kravia`) whose `uses` the files given do not
+    provide are checked as their files given one by one, with the catalog around them; when
+    the folders given provide every used policy (`validate law/ proc/`), they stand alone."""
+    if not scope.own:
+        return
+    loaded = scope.files + scope.given
+    provided = {i[0] for f in loaded if (i := _identity(f))}
+    needed = {u for f in loaded for u in _uses(f)}
+    if needed <= provided:
+        return
+    for files in scope.own:
+        moved = {f.resolve() for f in files}
+        scope.files = [f for f in scope.files if f.resolve() not in moved]
+        scope.given += files
+
+
+def _uses(path: Path) -> set[str]:
+    doc = load_document(path, str(path))
+    if isinstance(doc, Diagnostic) or not isinstance(doc.data, dict) or not isinstance(doc.data.get("uses"), dict):
+        return set()
+    return {str(v) for v in doc.data["uses"].values()}
+
+
+def _data_root(file: Path) -> Path | None:
+    """The catalog a data file belongs to (`<root>/locales/nb.yaml` → `<root>`), else None."""
+    folder = file.resolve().parent
+    return folder.parent if folder.name in DATA_FOLDERS else None
+
+
+def lone_data_problems(scope: Scope) -> list[Diagnostic]:
+    """The problems of jurisdiction and locale files given outside any catalog, each on its own."""
+    from ..core.diagnostics import relative
+    from ..policy.jurisdiction_files import load_jurisdiction_file
+    from ..policy.locale import load_locale_file
+    out: list[Diagnostic] = []
+    for f in scope.lone:
+        load = load_locale_file if file_kind(f) == "locale" else load_jurisdiction_file
+        out += load(f, relative(f))[1]
+    return out
 
 
 def _shown(path: Path) -> str:
@@ -95,28 +169,53 @@ def _shown(path: Path) -> str:
 
 
 def _users(catalog, names: set[str]) -> set[str]:
-    """`names` and every policy that uses one of them, transitively."""
+    """`names` and every policy that uses one of them, transitively (a process is bound by its
+    jurisdiction's law as if it used it)."""
     out = set(names)
     grew = True
     while grew:
         grew = False
         for v in catalog.policies.all():
-            if v.name not in out and set(v.uses.values()) & out:
+            j = catalog.jurisdictions.of(v.jurisdiction) if v.rules else None
+            bound_by = set(v.uses.values()) | set(j.laws if j is not None else ())
+            if v.name not in out and bound_by & out:
                 out.add(v.name)
                 grew = True
     return out
 
 
+def _data_users(scope: Scope, catalog) -> tuple[set[str], set[str]]:
+    """The policies and files a given data file bears on: a jurisdiction file its policies; a
+    locale the jurisdiction files that list its language (a missing locale is reported there)."""
+    names: set[str] = set()
+    files: set[str] = set()
+    given = {f.resolve() for f in scope.data}
+    jurisdictions = catalog.jurisdictions
+    for j in jurisdictions.by_code.values():
+        if j.path and Path(j.path).resolve() in given:
+            names |= {v.name for v in catalog.policies.all()
+                      if (found := jurisdictions.of(v.jurisdiction)) is not None and found.code == j.code}
+    languages = {f.stem for f in scope.data if file_kind(f) == "locale"}
+    for j in jurisdictions.by_code.values():
+        if j.path and set(j.languages) & languages:
+            files.add(str(Path(j.path).resolve()))
+    return names, files
+
+
 def relevant(scope: Scope, catalog) -> set[str] | None:
     """The files whose problems a `validate` of `scope` reports (None: all of them)."""
-    if not scope.given:
+    if not scope.given and not scope.data and not scope.lone:
         return None
     given = {f.resolve() for f in scope.given}
     named = {v.name for v in catalog.policies.all() if Path(v.path).resolve() in given}
+    by_data, data_files = _data_users(scope, catalog)
+    named |= by_data
     users = _users(catalog, named)
     paths = {str(Path(v.path).resolve()) for v in catalog.policies.all()
              if Path(v.path).resolve() in given or (v.name in users and v.name not in named)}
     paths |= {str(f.resolve()) for f in scope.given}
+    paths |= {str(f.resolve()) for f in scope.data + scope.lone} | data_files
+    paths |= {str(Path(v.path).resolve()) for v in catalog.policies.all() if v.name in by_data}
     for folder in scope.whole:
         paths |= {str(f.resolve()) for f in find_policy_files([folder])[0]}
     return paths
@@ -127,7 +226,7 @@ def keep(problems: list[Diagnostic], paths: set[str] | None, scope: Scope | None
     edited copy's file name is its own business (it stands in for its namesake)."""
     def where(d: Diagnostic) -> str | None:
         return d.span.path if d.span is not None else d.path
-    copies = {str(f.resolve()) for f in scope.copies} if scope is not None else set()
+    copies = {str(f.resolve()) for f in scope.copies + scope.lone} if scope is not None else set()
     out = Capped(d for d in problems
             if (where(d) is None or paths is None or str(Path(where(d)).resolve()) in paths)
             and not (d.code == "file-name-mismatch" and where(d) and str(Path(where(d)).resolve()) in copies))

@@ -1,11 +1,11 @@
-"""`frist`: validate policies, decide a case, explain a decision (the console script's body).
+"""`frin`: validate policies, decide a case, explain a decision (the console script's body).
 
-`main(argv) -> int` is the console script (`frist = "frist.engine.cli:main"`); `run(args,
+`main(argv) -> int` is the console script (`frin = "frist_inkasso.engine.cli:main"`); `run(args,
 stdout, stderr) -> int` is what the tests call. Commands only compose pipeline stages and
 pick a renderer; every command, its options, help texts and handler are one entry in
 `registry.py` (shared options: `options.py`). Exit codes (`core.errors.ExitCode`)
 follow ruff: 0 clean, 1 problems found in policies, 2 invalid input or usage, 101 internal
-error (a bug); a closed output pipe (`frist decide … | head -1`) ends quietly with 141.
+error (a bug); a closed output pipe (`frin decide … | head -1`) ends quietly with 141.
 """
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ import sys
 from typing import TextIO
 
 from ..core.errors import ExitCode
+from ..core.names import COMMAND, install_line
 
 __all__ = ["main", "run", "ExitCode"]
 
 # Top-level modules of the optional extras, for the install hint of a missing one.
 EXTRAS = {"polars": "batch", "pyarrow": "batch", "tqdm": "batch", "pyspark": "spark", "pandas": "spark",
-          "dask": "dask", "distributed": "dask"}
+          "dask": "dask", "distributed": "dask", "z3": "prove", "starlette": "serve", "uvicorn": "serve",
+          "markdown_it": "serve", "psycopg": "postgres", "psycopg_pool": "postgres"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,8 +74,8 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
         extra = EXTRAS.get((err.name or "").partition(".")[0])
         if extra is None:
             return _internal(err, stderr)
-        print(f"error: `frist {args.command}` needs the `{extra}` extra ({err.name} is not installed): "
-              f"pip install 'frist[{extra}]'", file=stderr)
+        print(f"error: `{COMMAND} {args.command}` needs the `{extra}` extra ({err.name} is not installed): "
+              f"{install_line(extra)}", file=stderr)
         return ExitCode.INVALID_INPUT
     except Exception as err:  # noqa: BLE001 - the one place an unexpected error is turned into a report
         return _internal(err, stderr)
@@ -90,7 +92,7 @@ def _internal(err: Exception, stderr: TextIO) -> ExitCode:
 
 
 def _default_catalog(args, stderr: TextIO) -> None:
-    """Fill an unset policy folder: `./policies` when it exists, else the catalog bundled with frist.
+    """Fill an unset policy folder: `./policies` when it exists, else the catalog bundled with the package.
 
     The bundled catalog is announced on stderr, so output never depends silently on where
     the command was run.

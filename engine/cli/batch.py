@@ -1,4 +1,4 @@
-"""`frist batch`: read cases in chunks, decide them, write decisions, rejects and a summary.
+"""`frin batch`: read cases in chunks, decide them, write decisions, rejects and a summary.
 
 Every input row ends in exactly one place, decisions or rejects: each chunk is checked
 for that (`_account`), and the summary states decided + rejected = input. Outputs are
@@ -36,6 +36,7 @@ class BatchSummary:
     bugs: int = 0
     actions: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    report: object = None           # engine.batch.api.BatchReport: per-case rows and why, warning counts
 
     @property
     def accounted(self) -> bool:
@@ -50,7 +51,8 @@ class BatchSummary:
                 "problems": self.problems, "accounted": self.accounted, "output": self.output,
                 "rejects": self.rejects_file,
                 "actions": dict(sorted(self.actions.items(), key=lambda kv: (-kv[1], kv[0]))),
-                "internal_errors": self.bugs, "seconds": round(self.seconds, 3), "exit_code": int(self.exit_code)}
+                "internal_errors": self.bugs, "seconds": round(self.seconds, 3), "exit_code": int(self.exit_code),
+                **(self.report.to_dict() if self.report is not None else {})}
 
     def to_text(self) -> str:
         lines = [f"decided {self.decided} case(s) in {self.seconds:.1f} s → {self.output}"]
@@ -58,6 +60,12 @@ class BatchSummary:
             lines.append(f"  {action:<32} {count:>10}")
         if self.rejected:
             lines.append(f"rejected {self.rejected} row(s) ({self.problems} problem(s)) → {self.rejects_file}")
+        report = self.report
+        if report is not None and report.warnings:
+            lines.append(f"{report.rows_with_warnings} decision(s) carry {report.warnings} warning(s) (column `warnings`)")
+        for reason, count in (report.per_case.items() if report is not None else ()):
+            first = ", ".join(map(str, sorted(report.per_case_rows.get(reason, []))))
+            lines.append(f"decided per case: {count} row(s) (rows {first}{', …' if count > 10 else ''}): {reason}")
         if self.bugs:
             lines.append(f"{self.bugs} row(s) hit an internal error (a bug; see the rejects file and please report it)")
         lines.append(f"{self.rows} input row(s) = {self.decided} decided + {self.rejected} rejected")
@@ -78,43 +86,82 @@ def _rejects_path(args: Namespace) -> str:
     return args.rejects or str(Path(args.output).with_suffix("")) + ".rejects.csv"
 
 
+def _opened_log(args: Namespace):
+    """The decision log of `--log` (None without it)."""
+    if not getattr(args, "log", None):
+        return None
+    from ..audit.commands import opened_log
+    return opened_log(args.log, must_exist=False)
+
+
+def _inputs(path: str, targets: list[str]) -> tuple[list, dict]:
+    """The files to read and, for a folder, each one's `source` (batch/identity.py); a folder may
+    not hold the outputs (a second run would read them as cases)."""
+    from pathlib import Path
+
+    from ..batch.identity import input_files, source_names
+    from ..core.errors import UsageError
+    if not Path(path).is_dir():
+        return [path], {}
+    for target in targets:
+        if Path(path).resolve() in Path(target).resolve().parents:
+            raise UsageError(f"`{target}` is inside the input folder `{path}`; write the results elsewhere")
+    files = input_files(path)
+    names = source_names([str(f) for f in files])
+    return files, {f: names[str(f)] for f in files}
+
+
 def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     import polars as pl
     from tqdm import tqdm
 
     from ..core.errors import UsageError
-    from ..batch.api import INTERNAL, decide_table
+    from ..batch.api import INTERNAL, BatchReport, decide_table
     from ..batch.io import REJECT_COLUMNS, decision_sink, format_of, read_cases, rejects_sink
     from ..batch.layout import ROW, describe_reject
+    from ..batch.identity import SOURCE, with_source
     from ..batch.sink import check_targets
 
     format_of(args.output)          # an unknown output format fails before any deciding
     rejects_file = _rejects_path(args)
-    check_targets([args.input], {"--output": args.output, "--rejects": rejects_file})
+    files, names = _inputs(args.input, [args.output, rejects_file])
+    check_targets(files, {"--output": args.output, "--rejects": rejects_file})
     started = time.perf_counter()
-    summary = BatchSummary(args.input, args.output, rejects_file)
+    summary = BatchSummary(args.input, args.output, rejects_file, report=BatchReport())
     decisions, rejects = decision_sink(args.output), rejects_sink(rejects_file)
+    if names:
+        rejects.schema = {SOURCE: pl.String, **REJECT_COLUMNS}
     bar = tqdm(desc="deciding", unit=" cases", file=stderr, disable=True if args.no_progress else None, leave=False)
+    log = _opened_log(args)
     try:
-        for chunk, read_rejects in read_cases(args.input, ignore_unknown=args.ignore_unknown):
+        for source, (chunk, read_rejects) in ((names.get(f), part) for f in files
+                                              for part in read_cases(f, ignore_unknown=args.ignore_unknown)):
             found = [pl.DataFrame(read_rejects, schema=REJECT_COLUMNS)] if read_rejects else []
             decided_rows: list[int] = []
             if chunk.height:
                 decided, problems = decide_table(chunk, args.policy, args.as_of, args.policies, args.include_drafts,
-                                                 ignore_unknown=args.ignore_unknown)
+                                                 ignore_unknown=args.ignore_unknown, report=summary.report)
                 if decided.height:
+                    if log is not None:     # logged before the decisions file is committed
+                        from ..audit.batch_rows import log_rows
+                        from ..core.names import COMMAND
+                        log_rows(log, decided, chunk, {"endpoint": f"{COMMAND} batch", "input": args.input,
+                                                       "policy": args.policy, "as_of": args.as_of,
+                                                       "include_drafts": args.include_drafts})
                     decided_rows = decided.get_column("row").to_list()
-                    decisions.add(decided)
+                    decisions.add(decided if source is None else with_source(decided, source))
                     for action, count in decided.group_by("action").len().iter_rows():
                         summary.actions[action] = summary.actions.get(action, 0) + count
                 found.append(problems)
             found = [f for f in found if f.height]
             table = pl.concat(found).sort("row", maintain_order=True) if found else pl.DataFrame(schema=REJECT_COLUMNS)
             if table.height and args.strict:
-                raise UsageError(describe_reject(table.row(0, named=True)) + " (--strict: stopped at the first rejected row)")
+                where = f" in `{source}`" if source is not None else ""
+                raise UsageError(describe_reject(table.row(0, named=True)) + where
+                                 + " (--strict: stopped at the first rejected row)")
             rejected = set(table.get_column("row").to_list())
             _account(chunk.get_column(ROW).to_list() + [r["row"] for r in read_rejects], decided_rows, rejected)
-            rejects.add(table)
+            rejects.add(table if source is None else with_source(table, source))
             summary.rows += len(decided_rows) + len(rejected)
             summary.decided += len(decided_rows)
             summary.rejected += len(rejected)
@@ -127,6 +174,8 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         bar.close()
         decisions.discard()
         rejects.discard()
+        if log is not None:
+            log.close()
     summary.seconds = time.perf_counter() - started
     if getattr(args, "format", "text") == "json":
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2), file=stdout)

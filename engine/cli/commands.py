@@ -34,6 +34,26 @@ def _checked_examples(catalog: Catalog) -> list[Diagnostic]:
     return found
 
 
+def _prover(args: Namespace):
+    """`--prove`: the function adding the prover's diagnostics, or None (engine/prove; z3 loaded now)."""
+    if not getattr(args, "prove", False):
+        return None
+    from ..core.errors import UsageError
+    from ..prove.kit import load_z3
+    if args.prove_bound < 1 or args.prove_bound > 8:
+        raise UsageError(f"--prove-bound must be 1 to 8, not {args.prove_bound}")
+    load_z3()
+
+    def prove(catalog: Catalog, found: list[Diagnostic], paths) -> list[Diagnostic]:
+        from pathlib import Path
+        from ..prove.prover import prove_catalog
+        only = None if paths is None else {v.name for v in catalog.policies.all() if str(Path(v.path).resolve()) in paths}
+        report = prove_catalog(catalog, args.prove_bound, int(args.prove_timeout * 1000), only)
+        seen = {(d.code, d.message, d.span) for d in found}       # the search may report the same breach
+        return [d for d in report.diagnostics if (d.code, d.message, d.span) not in seen]
+    return prove
+
+
 def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Check the given files (with the policies they live with) or folders; see policy/scope.py."""
     import time
@@ -41,26 +61,29 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     from ..check.causes import explain_consequences
     from ..check.predecessors import predecessor_problems
-    from ..check.scope import keep, relevant, root_cause_first, validation_scope
+    from ..check.scope import keep, lone_data_problems, relevant, root_cause_first, validation_scope
     started = time.perf_counter()
+    prove = _prover(args)                               # before any work: a missing solver is a usage error
     today = date_option(args.today, "--today")          # None: each policy's own today (its jurisdiction's zone)
     from ..check.catalog_cache import cached_catalog
     scope = validation_scope(args.paths, getattr(args, "uses_from", None))
     catalog, problems = cached_catalog(scope.files)         # the snapshot of an unchanged clean catalog
     omitted = getattr(problems, "omitted", 0)           # load_catalog caps what it returns
-    problems = scope.problems + problems
+    problems = scope.problems + lone_data_problems(scope) + problems
     from ..review.scaffold import unfinished_figures
     problems = explain_consequences(catalog, problems + predecessor_problems(catalog) + unfinished_figures(catalog))
     paths = relevant(scope, catalog)
     if not any(d.is_error for d in keep(problems, paths, scope)):
         problems = problems + _checked_examples(catalog)
+        if prove is not None:
+            problems = problems + prove(catalog, problems, paths)
     from ..review.lock import lock_problems
     problems = problems + lock_problems(catalog, args.paths)
     problems = keep(problems + review_warnings(catalog, today), paths, scope)
     problems.omitted = omitted      # not carried through the checks above; counted once
     problems = root_cause_first(sort_and_cap(problems), catalog)
     errors = sum(1 for d in problems if d.is_error)
-    warnings = len(problems) - errors
+    warnings = sum(1 for d in problems if d.severity.value == "warning")
     checked = [v for v in catalog.policies.all() if paths is None or str(Path(v.path).resolve()) in paths]
     files = len(checked)
     examples = sum(len(v.examples) for v in checked)
@@ -73,8 +96,11 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(file=stdout)
         elapsed = time.perf_counter() - started
         verdict = "ok" if not errors else "FAILED"
-        print(f"{verdict}: {files} policy version(s), {examples} example(s) checked; "
-              f"{errors} error(s), {warnings} warning(s) in {elapsed * 1000:.0f} ms", file=stdout)
+        data = len(scope.data) + len(scope.lone)       # jurisdiction and locale files given
+        proved = sum(1 for d in problems if d.code == "proved")
+        notes = f", {proved} window(s) proved (--prove-bound {args.prove_bound})" if getattr(args, "prove", False) else ""
+        print(f"{verdict}: {f'{data} data file(s), ' if data else ''}{files} policy version(s), {examples} example(s) checked; "
+              f"{errors} error(s), {warnings} warning(s){notes} in {elapsed * 1000:.0f} ms", file=stdout)
     return ExitCode.PROBLEMS if errors else ExitCode.OK
 
 
@@ -85,13 +111,29 @@ def _decide(args: Namespace, trace: bool):
     catalog = checked_catalog([args.policies])
     as_of = as_of_override or case.data.get("as_of") or catalog.today(args.policy or case.data.get("policy"))
     return catalog, case, decide_case(catalog, case, as_of, args.policy, args.include_drafts,
-                                      trace=trace, fast=not trace)
+                                      trace=trace, fast=not trace, allow_stale=getattr(args, "allow_stale", False))
 
 
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    _, _, decision = _decide(args, trace=not args.no_trace)
+    _, case, decision = _decide(args, trace=not args.no_trace)
+    if getattr(args, "log", None):          # appended before it is printed: a printed decision is logged
+        _log(args, case, decision, stderr)
     print(decision.to_json(include_trace=not args.no_trace), file=stdout)
     return ExitCode.PROBLEMS if decision.blocked else ExitCode.OK     # the process proposed what the law forbids
+
+
+def _log(args: Namespace, case, decision, stderr: TextIO) -> None:
+    from ..audit.append import log_decision
+    from ..audit.commands import opened_log
+    from ..core.names import COMMAND
+    log = opened_log(args.log, must_exist=False)
+    try:
+        record = log_decision(log, decision.to_dict(include_trace=False), case.document.source.text.encode("utf-8"),
+                              source="decide", request={"endpoint": f"{COMMAND} decide", "policy": args.policy,
+                                                        "as_of": args.as_of, "include_drafts": args.include_drafts})
+    finally:
+        log.close()
+    print(f"logged: record {record.id} in {log.address}", file=stderr)
 
 
 def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -1,4 +1,4 @@
-"""`frist diff OLD NEW --cases DIR`: load both sides, decide the cases, render, pick the exit code.
+"""`frin diff OLD NEW --cases DIR`: load both sides, decide the cases, render, pick the exit code.
 
 OLD and NEW are each `name@version` (a version in the policy folder), a policy file (an
 edited copy or a new version, which stands in for its namesake), or `REV:path` (the file
@@ -142,6 +142,11 @@ def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .options import date_option
     from ..review.diff_render import RENDERERS
     as_of = date_option(args.as_of, "--as-of")
+    if getattr(args, "prove", False):
+        from ..prove.kit import load_z3
+        load_z3()                                   # before any work: a missing solver is a usage error
+        if not 1 <= args.prove_bound <= 8:
+            raise UsageError(f"--prove-bound must be 1 to 8, not {args.prove_bound}")
     scratch = Path(tempfile.mkdtemp(prefix="frist-diff-"))
     try:
         old = load_side(args.old, args.policies, scratch)
@@ -149,6 +154,9 @@ def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         folder = _cases_folder(args.cases, args.policies)
         cases, invalid = _cases(folder)
         data = diff_data(old, new, cases, invalid, as_of, folder)
+        if getattr(args, "prove", False):
+            from ..prove.diff_proof import prove_same
+            data["prove"] = prove_same(old, new, args.prove_bound)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if args.format == "json":
@@ -159,4 +167,25 @@ def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from ..review.page_words import PageWords
         words = PageWords(reader_voice(new.catalog, new.checked.jurisdiction, args.lang, new.version.name))
         print(printable(RENDERERS[args.format](data, words)), end="", file=stdout)
-    return ExitCode.PROBLEMS if args.fail_on_change and data["summary"]["changed"] else ExitCode.OK
+        if "prove" in data:
+            print(printable(proof_text(data["prove"])), file=stdout)
+    differs = any(p["verdict"] == "differs" for p in data.get("prove", ()))
+    return ExitCode.PROBLEMS if args.fail_on_change and (data["summary"]["changed"] or differs) else ExitCode.OK
+
+
+def proof_text(results: list[dict]) -> str:
+    """`diff --prove`'s findings, window by window: the fields proved the same, and each difference with its case."""
+    lines = ["", "Proof (every case with up to N claims, events and payments, decided in the window, that both decide):"]
+    windows: dict[tuple, list[dict]] = {}
+    for r in results:
+        windows.setdefault((*r["window"], r["bound"]), []).append(r)
+    for (lo, hi, bound), found in windows.items():
+        same = [r["field"] for r in found if r["verdict"] == "same"]
+        lines.append(f"- {lo} … {hi}, N = {bound}: the same {', '.join(same) or 'nothing'}")
+        for r in found:
+            if r["verdict"] == "differs":
+                lines.append(f"  {r['field']} differs: {r['old']} → {r['new']} in this case:")
+                lines += ["    " + line for line in r["case"].splitlines()]
+            elif r["verdict"] == "not-proved":
+                lines.append(f"  {r['field']}: not proved ({r['why']})")
+    return "\n".join(lines)

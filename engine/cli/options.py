@@ -1,4 +1,4 @@
-"""The options several `frist` commands share, defined once, and the helpers their bodies use.
+"""The options several `frin` commands share, defined once, and the helpers their bodies use.
 
 Every command that reads a policy folder takes `--policies` the same way, every command
 that decides takes `--as-of`, `--policy` and `--include-drafts` with one help text, and
@@ -7,7 +7,7 @@ that decides takes `--as-of`, `--policy` and `--include-drafts` with one help te
 text into a value with `date_option` and loads its policies with `checked_catalog`, so a
 bad date or a broken policy is reported the same way by every command.
 
-Imported by every `frist` call: nothing heavy at import time.
+Imported by every `frin` call: nothing heavy at import time.
 """
 from __future__ import annotations
 
@@ -56,6 +56,12 @@ def include_drafts(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--include-drafts", action="store_true", help="let draft versions decide")
 
 
+def allow_stale(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--allow-stale", action="store_true",
+                     help="decide even with a statutory figure past its review date and no later version "
+                          "(else held as legal_review naming it); the decision's warnings record each such figure")
+
+
 def output_format(cmd: argparse.ArgumentParser, choices: list[str], default: str = "text",
                   help: str | None = None) -> None:
     cmd.add_argument("--format", choices=choices, default=default, help=help)
@@ -98,3 +104,15 @@ def checked_catalog(folders) -> Catalog:
     From the checked-catalog snapshot when the files and the engine are unchanged (check/catalog_cache.py)."""
     from ..check.catalog_cache import checked_catalog as cached
     return cached(folders)
+
+
+def require_policy_folder(folder, command: str) -> None:
+    """A command that writes into the policy folder (new-version, lock) needs one: a usage
+    error (exit 2) saying how to make one, not a policy problem about a missing path."""
+    from pathlib import Path
+
+    from ..core.errors import UsageError
+    if not Path(folder).is_dir():
+        raise UsageError(f"no policy folder `{folder}` here: `frin {command}` works on a policy folder of your own; "
+                         "start one from the bundled catalog with `frin init DIR` (then cd DIR), or name one "
+                         "with --policies DIR")

@@ -1,4 +1,4 @@
-"""The bodies of the review commands that only draw or scaffold: `frist graph`, `frist new-version`.
+"""The bodies of the review commands that only draw or scaffold: `frin graph`, `frin new-version`.
 
 The review stage (`review.graph`, `review.scaffold`) computes; these parse the options,
 load the policies and print, like every other command body in this package.
@@ -9,9 +9,9 @@ from argparse import Namespace
 from typing import TextIO
 
 from ..core.errors import ExitCode
-from .options import checked_catalog, date_option
+from .options import checked_catalog, date_option, require_policy_folder
 
-__all__ = ["graph", "new_version"]
+__all__ = ["graph", "new_version", "init", "fmt"]
 
 
 def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -42,6 +42,7 @@ def new_version(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..review.scaffold import TODO, new_version as scaffold
     effective = date_option(args.effective, "the effective date")
     policies = Path(args.policies)
+    require_policy_folder(policies, "new-version")
     catalog = checked_catalog([policies])
     target, base, marked = scaffold(catalog, policies, args.policy, effective, args.draft)
     shown = relative(target)
@@ -53,8 +54,62 @@ def new_version(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     spec = f"{args.policy}@{effective}" + ("-draft" if args.draft else "")
     print(f"""next steps:
   1. edit the marked figures: the new value, a `source` citing the regulation, the next `review_by`
-  2. frist validate {shown}
-  3. frist diff {base.key} {spec} --format markdown      (every process's cases; also --format html)
-  4. make snapshots      (review and accept the decisions that change: see docs/review.md)
-  5. frist lock          (publish: the version's sha256 goes into policies.lock)""", file=stdout)
+  2. frin validate {shown}
+  3. frin diff {base.key} {spec} --format markdown      (every process's cases; also --format html)
+  4. {_snapshots_step(policies)}
+  5. frin lock          (publish: the version's sha256 goes into policies.lock)""", file=stdout)
     return ExitCode.OK
+
+
+def _snapshots_step(policies) -> str:
+    """In the Frist checkout the case snapshots are accepted with `make snapshots`; in a folder
+    made by `frin init` there are none, and the embedded examples are the tests."""
+    if (policies.resolve().parent / "tests" / "__snapshots__").is_dir():
+        return "make snapshots      (review and accept the decisions that change: see docs/review.md)"
+    return "frin test           (the examples embedded in the policy files)"
+
+
+def init(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from pathlib import Path
+
+    from ..core.names import DISTRIBUTION
+    from ..policy.catalog_source import BUNDLED
+    from ..review.starter import init_folder
+    from .registry import installed_version
+    version = installed_version()
+    started = init_folder(Path(args.folder), checked_catalog([BUNDLED]), args.process, args.jurisdiction,
+                          version if version[:1].isdigit() else "0.1.0")
+    print(f"created {started.folder} from the bundled catalog:", file=stdout)
+    for line in started.policies:
+        print(f"  policies/{line}", file=stdout)
+    print(f"  tests/cases: {started.cases} case(s); examples: {started.examples}; {started.locked} version(s) locked "
+          f"in policies.lock", file=stdout)
+    print(f"  {', '.join(started.files[1:])} (pinned to {DISTRIBUTION}=={version})", file=stdout)
+    print(f"""next:
+  cd {started.folder} && git init && git add -A && git commit -m "policies from {DISTRIBUTION}"
+  frin validate && frin test
+  frin new-version no-regulation YYYY-MM-DD      (the routine change: see docs/review.md)""", file=stdout)
+    return ExitCode.OK
+
+
+def fmt(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from pathlib import Path
+
+    from ..core.diagnostics import render_text
+    from ..core.errors import UsageError
+    from ..review.fmt import format_files
+    paths = args.files or [p for p in ("policies", "tests/cases") if Path(p).is_dir()]
+    if not paths:
+        raise UsageError("nothing to format here: give policy or case files or folders (default: ./policies and ./tests/cases)")
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"`{missing[0]}` does not exist: give policy or case files or folders of them")
+    done = format_files(paths, args.check)
+    if done.problems:
+        print(render_text(done.problems), file=stdout)
+    verb = "would reformat" if args.check else "reformatted"
+    for shown in done.changed:
+        print(f"{verb} {shown}", file=stdout)
+    locked = f", {len(done.locked)} published version(s) left as they are (locked)" if done.locked else ""
+    print(f"{len(done.changed)} file(s) {verb}, {done.unchanged} already formatted{locked}", file=stdout)
+    return ExitCode.PROBLEMS if done.problems or (args.check and done.changed) else ExitCode.OK

@@ -1,4 +1,4 @@
-"""`frist timeline`: project a case forward and render it as text, markdown, JSON or HTML.
+"""`frin timeline`: project a case forward and render it as text, markdown, JSON or HTML.
 
 Every format renders the same records (`timeline_json`): per decision its date, the
 versions in force (and when they changed), the action and rule, the step's fee and payment
@@ -10,39 +10,17 @@ import json
 from typing import TYPE_CHECKING, TextIO
 
 from ..policy.outputs import all_outputs
-from ..values.money import format_money
 from ..review.html import code_spans, esc, page, table
 from ..review.page_words import TIMELINE, PageWords
 from ..lang.render import Voice
-from ..decide.timeline import Payment, Timeline, parse_payment, project
+from ..decide.timeline import parse_payment, project
+from ..decide.timeline_json import timeline_json
 from ..core.errors import ExitCode
 
 if TYPE_CHECKING:
     from argparse import Namespace
 
 __all__ = ["timeline", "timeline_json", "render_text", "render_markdown", "render_html"]
-
-
-def _payments(payments: list[Payment]) -> list[dict]:
-    return [{"date": p.date.isoformat(), "amount": format_money(p.amount)} for p in payments]
-
-
-def timeline_json(t: Timeline) -> dict:
-    """The projection as plain data (the JSON format, and what the other formats show)."""
-    rows = []
-    for r in t.rows:
-        d = r.decision.to_dict(include_trace=False)
-        rows.append({
-            "date": r.date.isoformat(), "policy": d["policy"]["name"] + "@" + d["policy"]["version"],
-            "sha256": d["policy"]["sha256"], "versions": list(r.versions.values()), "version_changes": r.changes,
-            "action": d["action"], "rule": d["rule"], "step": r.recorded,
-            **{o.name: d[o.name] for o in all_outputs() if o.timeline is not None},
-            "payments": _payments(r.paid), "fees_so_far": format_money(r.fees_so_far), "amounts": d["amounts"],
-        })
-    return {"case_id": t.case_id, "policy": t.policy, "start": t.start.isoformat(),
-            "until": t.until.isoformat() if t.until else None,
-            "pays": _payments(t.payments),
-            "rows": rows, "end": t.end}
 
 
 _HEAD = ["date", "version", "action", "fee", "deadline", "interest", "fees_so_far", "total"]     # TIMELINE words

@@ -137,6 +137,9 @@ class ExprCompiler(Kit):
         return entry.columnar(self, inner)
 
     def _binary(self, node: ast.Binary) -> Col:
+        folded = self._date_steps(node)
+        if folded is not None:
+            return folded
         entry = binary(node.op, node.left.type, node.right.type)
         left, right = self.col(node.left), self.col(node.right)
         if left.is_const and right.is_const:
@@ -148,6 +151,36 @@ class ExprCompiler(Kit):
         if entry.columnar is None:
             raise NotColumnar(f"`{node.op}` on {node.left.type} and {node.right.type} runs per case")
         return entry.columnar(self, left, right, node)
+
+    def _date_steps(self, node: ast.Binary) -> Col | None:
+        """`d + 1 day + 2 days - 3 days …` as one addition: `d` plus the constants' sum.
+
+        Nested one `+` at a time, a 256-step chain made a plan Polars took seconds to
+        build (each step's range check repeats the steps below it). The scalar path fails
+        when any partial date leaves the range; so is flagged here the row whose lowest or
+        highest partial sum does (exact: the steps are constants).
+        """
+        steps, current = [], node
+        while (isinstance(current, ast.Binary) and current.op in ("+", "-") and T.unwrap(current.type) == T.DATE
+               and T.unwrap(current.left.type) == T.DATE and T.unwrap(current.right.type) == T.DAYS):
+            right = self.col(current.right)
+            if not right.is_const or right.const is None:
+                break
+            steps.append(int(right.const) if current.op == "+" else -int(right.const))
+            current = current.left
+        if len(steps) < 2:
+            return None
+        base = self.col(current)
+        if base.is_const:
+            return None           # folded by the constant path, one step at a time
+        partial, sums = 0, []
+        for step in reversed(steps):
+            partial += step
+            sums.append(partial)
+        day = base.expr.cast(pl.Int64)
+        moved = self.date(day + partial, base.err)
+        lowest, highest = self.date(day + min(sums), None), self.date(day + max(sums), None)
+        return Col(moved.expr, "date", err=any_err(moved.err, lowest.err, highest.err))
 
     def _compare(self, node: ast.Compare) -> Col:
         return COMPARISONS[node.op].columnar(self, self.col(node.left), self.col(node.right), node)

@@ -106,13 +106,50 @@ def frame_from_cases(cases: Iterable[dict], as_of: Iterable[dt.date], steps: tup
     return pl.DataFrame(data, schema=frame_schema(steps))
 
 
+def _python_form(expr: pl.Expr, typ: T.Type) -> pl.Expr | None:
+    """`expr` (frame form) cast so that Polars' own conversion gives the run-time value; None: convert in Python."""
+    typ = T.unwrap(typ)
+    if typ == T.MONEY:
+        return (expr.cast(pl.Decimal(38, 2)) / 100).cast(pl.Decimal(38, 2))     # øre → Decimal with two places
+    if typ == T.DATE:
+        return expr.cast(pl.Date)
+    if isinstance(typ, T.ListOf):
+        fields = []
+        for k, t in typ.item.fields:
+            form = _python_form(pl.element().struct.field(k), t)
+            if form is None:
+                return None
+            fields.append(form.alias(k))
+        return expr.list.eval(pl.struct(fields))
+    if typ == T.NUMBER:
+        return None
+    return expr
+
+
 def cases_from_frame(frame: pl.DataFrame, steps: tuple[str, ...], roots: Iterable[str] | None = None) -> list[dict]:
-    """Rows back to run-time case dicts (only the `roots` fields when given)."""
+    """Rows back to run-time case dicts (only the `roots` fields when given).
+
+    Polars does the conversion (øre → Decimal, day numbers → dates, records as structs) and
+    hands out the dicts; only a type it has no form for is converted here in Python.
+    """
     wanted = set(roots) if roots is not None else None
     columns = {n: t for n, t in root_columns(steps).items()
                if (wanted is None or n.partition(".")[0] in wanted) and n in frame.columns}
-    out: list[dict] = [{} for _ in range(frame.height)]
+    if not frame.height:
+        return []
+    forms: dict[str, dict[str, pl.Expr]] = {}
+    python: dict[str, T.Type] = {}
     for name, typ in columns.items():
+        form = _python_form(pl.col(name), typ)
+        if form is None:
+            python[name] = typ
+            continue
+        root, _, sub = name.partition(".")
+        forms.setdefault(root, {})[sub] = form.alias(sub or root)
+    exprs = [pl.struct(list(parts.values())).alias(root) if "" not in parts else parts[""]
+             for root, parts in forms.items()]
+    out = frame.select(exprs).to_dicts() if exprs else [{} for _ in range(frame.height)]
+    for name, typ in python.items():
         root, _, sub = name.partition(".")
         for case, value in zip(out, frame.get_column(name).to_list()):
             decoded = _convert(value, typ, _FROM_COLUMN)

@@ -30,6 +30,7 @@ from .values import Col, NotColumnar, align, any_err
 __all__ = ["ColumnarRun", "ColumnarResult", "OutputColumn", "evaluate"]
 
 CHOSEN = "__chosen"
+ASIDE = "__aside"          # rows a set-aside reason may hold a claim of (re-decided per case, reported apart)
 
 
 @dataclass
@@ -44,8 +45,9 @@ class ColumnarResult:
     frame: pl.DataFrame                     # CHOSEN (Int32, null = no rule), outputs, amounts
     outputs: dict[str, OutputColumn]
     amounts: dict[str, OutputColumn]
-    suspect: pl.Series                      # Boolean: re-decide these rows per case
+    suspect: pl.Series                      # Boolean: re-decide these rows per case (set-aside rows included)
     fallbacks: list[str] = field(default_factory=list)   # what ran per case, for reports
+    aside: pl.Series | None = None          # Boolean: of `suspect`, the rows a `set_aside:` reason may hold a claim of
 
 
 class ColumnarRun:
@@ -180,7 +182,7 @@ class ColumnarRun:
     # ── the rules ─────────────────────────────────────────────────────────────
     def run(self) -> ColumnarResult:
         checked = self.bindings[self.main].checked
-        self.add_columns({CHOSEN: pl.lit(None, dtype=pl.Int32), "__suspect": pl.lit(False)})
+        self.add_columns({CHOSEN: pl.lit(None, dtype=pl.Int32), "__suspect": pl.lit(False), ASIDE: pl.lit(False)})
         self._set_aside_rows(checked)
         done: set = set()
         done_at: list[set] = []
@@ -199,9 +201,11 @@ class ColumnarRun:
         chosen = self.frame.get_column(CHOSEN)
         outputs = self._outputs(checked, done_at, chosen)
         amounts = self._amounts(checked, done_at, chosen)
-        suspect = self.frame.get_column("__suspect") | chosen.is_null()
+        aside = self.frame.get_column(ASIDE)
+        suspect = self.frame.get_column("__suspect") | chosen.is_null() | aside
         keep = [CHOSEN] + [c.name for c in outputs.values()] + [c.name for c in amounts.values()]
-        return ColumnarResult(self.frame.select(keep), outputs, amounts, suspect.rename("suspect"), self.fallbacks)
+        return ColumnarResult(self.frame.select(keep), outputs, amounts, suspect.rename("suspect"), self.fallbacks,
+                              aside.rename("aside"))
 
     def _set_aside_rows(self, checked) -> None:
         """Rows where a `set_aside:` reason holds a claim are re-decided per case (engine/decide/set_aside.py).
@@ -216,7 +220,7 @@ class ColumnarRun:
                 node = self.bindings[policy].checked.definitions[node.ref.name]
             if not (isinstance(node, ast.Aggregate) and node.func == "select"):
                 self.fallbacks.append(f"set-aside reason {entry.rule.id}: not a select(...), every row re-decided per case")
-                self.add_columns({"__suspect": pl.lit(True)})
+                self.add_columns({ASIDE: pl.lit(True)})
                 continue
             truth = ast.Literal(span=node.span, value=True, kind="Bool", text="true", type=T.BOOL)
             probe = replace(node, func="any", item=truth, type=T.BOOL)
@@ -224,12 +228,12 @@ class ColumnarRun:
                 self.ensure(scope, name)
             col = self.top(probe, policy, f"set-aside reason {entry.rule.id}")
             if isinstance(col, list):
-                self.add_columns({"__suspect": pl.lit(True)})
+                self.add_columns({ASIDE: pl.lit(True)})
                 continue
             held = col.expr.fill_null(True)
             if col.err is not None:
                 held = held | col.err
-            self.add_columns({"__suspect": pl.col("__suspect") | held})
+            self.add_columns({ASIDE: pl.col(ASIDE) | held})
 
     def _combine(self, key: str, parts: list[tuple[int, Col]], money: bool) -> OutputColumn:
         """One column for an output: each rule's value on the rows that rule decided."""

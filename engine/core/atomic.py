@@ -2,7 +2,7 @@
 
 A reader (or a run killed half-way) sees the old file or the new one, never a truncated
 mix: `os.replace` within one folder is atomic on POSIX and Windows. Used for the policy
-lock and every output of `frist batch`.
+lock and every output of `frin batch`.
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ catalogs (`verify.cache`) and holiday calendars (`values.calendar`). They sit in
 stages, so the folder, the signing key and the safe file read they all need live here,
 below all of them (docs/architecture.md: a stage imports only from its own layer or lower).
 
-* The folder is `$FRIST_CACHE_DIR`, else the platform's user cache folder for `frist`;
+* The folder is `$FRIST_CACHE_DIR`, else the platform's user cache folder for `frist-inkasso`;
   `FRIST_NO_CACHE=1` turns every cache off.
 * The key (HMAC-SHA256, 32 random bytes) is `$FRIST_CACHE_KEY`, else `cache.key` in the
   user data folder, created mode 0600 on first use and never kept inside the cache folder:
@@ -21,6 +21,8 @@ import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+
+from .names import CACHE_NAME
 
 __all__ = ["cache_dir", "discard", "engine_fingerprint", "read_regular", "signing_key"]
 
@@ -46,14 +48,14 @@ def cache_dir() -> Path | None:
     if os.environ.get("FRIST_CACHE_DIR"):
         return Path(os.environ["FRIST_CACHE_DIR"])
     import platformdirs
-    return Path(platformdirs.user_cache_dir("frist", appauthor=False))
+    return Path(platformdirs.user_cache_dir(CACHE_NAME, appauthor=False))
 
 
 def _key_file() -> Path:
     if os.environ.get("FRIST_CACHE_KEY"):
         return Path(os.environ["FRIST_CACHE_KEY"])
     import platformdirs
-    return Path(platformdirs.user_data_dir("frist", appauthor=False)) / "cache.key"
+    return Path(platformdirs.user_data_dir(CACHE_NAME, appauthor=False)) / "cache.key"
 
 
 def signing_key(folder: Path) -> bytes | None:

@@ -27,6 +27,7 @@ DEFAULT_LIMIT = 200
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"           # what was shown, not a problem (`validate --prove`'s `proved`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,14 +214,14 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> str:
     """GitHub workflow annotations: `::error file=…,line=…,col=…::…`."""
     out = []
     for d in diagnostics:
-        level = "error" if d.is_error else "warning"
+        level = "error" if d.is_error else ("notice" if d.severity is Severity.NOTE else "warning")
         message = f"[{d.code}] {d.message}" + (f" (help: {d.help})" if d.help else "")
         if d.span is not None:
             s = d.span
             loc = f"file={s.path},line={s.line},col={s.col},endLine={s.end_line},endColumn={s.end_col}"
         else:
             loc = f"file={d.path or ''}"
-        out.append(f"::{level} {loc},title=frist {d.code}::{_github_escape(message)}")
+        out.append(f"::{level} {loc},title=frin {d.code}::{_github_escape(message)}")
     return "\n".join(out)
 
 

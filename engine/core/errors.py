@@ -21,7 +21,7 @@ __all__ = ["FristError", "PolicyError", "CaseError", "UsageError", "EvaluationEr
 
 
 class ExitCode(IntEnum):
-    """What a `frist` command's exit status means (ruff's convention); every command returns one.
+    """What a `frin` command's exit status means (ruff's convention); every command returns one.
 
     Here, beside the errors that map onto them, so a command body in any stage (`review.lock`,
     `review.policy_tests`) can name its status without importing the CLI above it.

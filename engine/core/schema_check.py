@@ -30,7 +30,7 @@ def load_schema(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def _validator(name: str) -> jsonschema.Draft202012Validator:
-    import jsonschema           # here, not at the top: a warm `frist decide` never needs it for policies
+    import jsonschema           # here, not at the top: a warm `frin decide` never needs it for policies
     schema = load_schema(name)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from ..lang import types as T
 from ..policy.case import LoadedCase, check_not_after, check_steps
-from .enforce import violations
+from .enforce import judge
 from .history import judge_history
 from .notice import Notice
-from ..policy.record import record_of
+from .stale import stale_figures, stale_violations, stale_warnings
 from ..core.errors import EvaluationError, UsageError
 from ..run.evaluator import Evaluator
 from ..check.pipeline import Catalog
@@ -54,6 +54,7 @@ class Decision:
     # `proposed` keeps what the rule wanted, for the audit trail.
     violations: list = field(default_factory=list)
     proposed: dict[str, Any] = field(default_factory=dict)
+    law_view: Any = None            # the law's own view of the case (run/law_view.py), None without one
 
     @property
     def blocked(self) -> bool:
@@ -121,12 +122,15 @@ def choose_policy(case: LoadedCase, override: str | None) -> tuple[str, str | No
 
 
 def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str | None = None,
-                include_drafts: bool = False, trace: bool = False, fast: bool = False) -> Decision:
+                include_drafts: bool = False, trace: bool = False, fast: bool = False,
+                allow_stale: bool = False) -> Decision:
     """Decide one case.
 
     Args:
         trace: record every value for explain (reference evaluator).
         fast: use the compiled function (no trace); same decisions, see tests/test_parity.py.
+        allow_stale: decide even with a figure past its review date and no later version
+            (decide/stale.py); the decision's warnings then name each such figure.
     """
     name, pinned = choose_policy(case, policy)
     main = catalog.resolve(name, as_of, include_drafts, pinned)
@@ -136,7 +140,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
     check_not_after(case, as_of)
     bindings = catalog.bind(main, as_of, include_drafts)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        judged, history = judge_history(catalog, main, case.data, include_drafts)
+        judged, history = judge_history(catalog, main, case.data, include_drafts, as_of)
         aside = set_aside(judged, as_of, bindings, main)
         data = remaining_case(judged, aside)
         if not data["claims"]:
@@ -156,16 +160,22 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
         outputs = {k: _exact(v, chosen.outputs[k], f"`{k}` of rule `{chosen.rule.id}`") for k, v in outputs.items()}
         amounts = {k: _exact(v, main.amounts[k], f"amount `{k}`") for k, v in amounts.items()}
         decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace, set_aside=aside)
-        decision.warnings = history + review_notes(bindings, as_of)
+        stale = stale_figures(catalog, bindings, as_of)
+        decision.warnings = history + review_notes(bindings, as_of) + (stale_warnings(stale) if allow_stale else [])
         enforce_law(decision, data)
+        if stale and not allow_stale:
+            if not decision.violations:
+                decision.proposed, decision.outputs = decision.outputs, {}
+            decision.violations = decision.violations + stale_violations(stale)
     return decision
 
 
 def enforce_law(decision: Decision, data: dict) -> Decision:
-    """Block `decision` if its rule's proposal breaks a constraint (the one check for every evaluator)."""
+    """Block `decision` if its rule's proposal breaks a constraint or reports an amount above the
+    law's view of the case (`enforce.judge`: the one check for every evaluator)."""
     outputs, rule = decision.outputs, decision.rule.rule
-    record = record_of(rule.action, rule.step, outputs, decision.amounts.get("total"))
-    found = violations(decision.bindings, decision.main, data, decision.as_of, record)
+    found, decision.law_view = judge(decision.bindings, decision.version, data, decision.as_of, rule.action, rule.step,
+                                     outputs, decision.amounts)
     if found:
         decision.violations, decision.proposed, decision.outputs = found, outputs, {}
     return decision
@@ -189,7 +199,7 @@ def _run_compiled(catalog: Catalog, bindings, main: CheckedVersion, case: dict, 
         raise
     except (ArithmeticError, KeyError, TypeError, ValueError) as err:
         raise EvaluationError(f"evaluating {main.version.key} failed: {type(err).__name__}: {err}",
-                              help="run `frist explain` on the case to see which rule fails") from None
+                              help="run `frin explain` on the case to see which rule fails") from None
     if result is None:
         raise no_rule_matches(main.version.key, case_id)
     index, outputs, amounts = result

@@ -1,10 +1,13 @@
-"""The case's history judged by the law: recorded fees the law did not allow are not owed.
+"""The case's history judged by the law: what the law did not allow of a recorded fee is not owed.
 
 Each fee recorded in a case's events is judged as the decision that charged it would be
 judged today: on the event's date, with the events before it (already judged) as the
-history and the law's version in force on that date. A fee that breaks a constraint
-becomes a warning (with the constraint's source) and is set to 0 (in the policy's currency) before the case
-reaches any evaluator, so the ledger never adds it to what the debtor owes. The letter
+history and the law's version in force on that date (a salær: the version in force when the
+principal is paid, inkassoforskriften § 2-2 last ledd, as for new salær). A fee that breaks a
+constraint becomes a warning (with the constraint's source, and how much of it is owed) and
+is lowered to the largest amount the law allowed (0 where the letter could cost nothing)
+before the case reaches any evaluator, so the ledger never adds the excess to what the
+debtor owes. The letter
 itself stays in the history (it was sent). Constraints marked `history: false` (such as
 the deadline a new letter must state) are not applied to recorded letters.
 """
@@ -21,6 +24,7 @@ from ..policy.record import record_of
 __all__ = ["judge_history", "salaer_steps"]
 
 _ZERO = Decimal("0.00")
+_ORE = Decimal("0.01")
 
 
 def salaer_steps(main: CheckedVersion) -> frozenset[str]:
@@ -28,53 +32,106 @@ def salaer_steps(main: CheckedVersion) -> frozenset[str]:
     return frozenset(r.rule.step for r in main.rules if r.rule.step is not None and "salaer" in r.outputs)
 
 
-_MEMO: dict = {}       # the judgment does not depend on the decision date: one per history
+_MEMO: dict = {}       # one judgment per history (and, with salær in it, per sats day)
 
 
-def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: bool = False) -> tuple[dict, list[str]]:
-    """The case with every unlawful recorded fee set to 0, and one warning per such fee."""
+def sats_day(case: dict, as_of) -> object:
+    """The day whose inkassosats caps a salær (inkassoforskriften § 2-2 last ledd: the sats in force
+    when the principal is paid): the day of the last payment once the payments cover the principal,
+    else the decision date (the principal is paid then or later; new salær uses the same day)."""
+    if as_of is None:
+        return None
+    claims = [c for c in case.get("claims") or () if not c.get("disputed", False)]
+    principal = sum((c["amount"] - c.get("credited", _ZERO) for c in claims), _ZERO)
+    paid = [p for p in case.get("payments") or () if p["date"] <= as_of]
+    if paid and sum((p["amount"] for p in paid), _ZERO) >= principal:
+        return max(p["date"] for p in paid)
+    return as_of
+
+
+def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: bool = False,
+                  as_of=None) -> tuple[dict, list[str]]:
+    """The case with the unlawful part of every recorded fee set aside, and one warning per such fee.
+
+    `as_of`: the decision date; a recorded salær is judged at the sats of `sats_day` (§ 2-2 last
+    ledd), the same sats a new salær is charged at. Without it, at the sats of the letter's date.
+    """
     events = case.get("events") or []
     if not any(e["fee"] for e in events):
         return case, []
-    key = (id(catalog), main.version.key, include_drafts,
+    as_salaer = salaer_steps(main)
+    day = sats_day(case, as_of) if any(e["fee"] and e["step"] in as_salaer for e in events) else None
+    key = (id(catalog), main.version.key, include_drafts, day,
            repr([case.get(k) for k in ("claims", "payments", "events", "debtor", "creditor", "agreement")]))
     if key in _MEMO:
         kept, warnings = _MEMO[key]
         return {**case, "events": kept}, list(warnings)
     if len(_MEMO) > 4096:
         _MEMO.clear()
-    judged, warnings = _judge(catalog, main, case, include_drafts)
+    judged, warnings = _judge(catalog, main, case, include_drafts, day)
     _MEMO[key] = (judged["events"], tuple(warnings))
     return judged, warnings
 
 
-def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool) -> tuple[dict, list[str]]:
+def _bind(catalog, main, day, include_drafts):
+    try:
+        return catalog.bind(main, day, include_drafts)
+    except UsageError:
+        return None
+
+
+def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day) -> tuple[dict, list[str]]:
     events = case["events"]
     as_salaer = salaer_steps(main)
+    code = main.jurisdiction.currency if main.jurisdiction is not None else ""
     kept: list[dict] = []
     warnings: list[Notice] = []
     for i, event in enumerate(events):
         if event["fee"]:
             day = event["date"]
-            try:
-                bindings = catalog.bind(main, day, include_drafts)
-            except UsageError:
+            salaer = event["step"] in as_salaer
+            bindings = _bind(catalog, main, day, include_drafts)
+            if bindings is None:
                 warnings.append(Notice("fee_unchecked", index=i, step=event["step"], day=day, fee=event["fee"]))
                 kept.append(event)
                 continue
+            if salaer and salaer_day is not None:
+                # § 2-2 last ledd: the salær caps use the sats in force when the principal is paid
+                bindings = _bind(catalog, main, salaer_day, include_drafts) or bindings
             if constrained(bindings, main.name):
                 then = {**case, "events": list(kept),
                         "payments": [p for p in case.get("payments") or () if p["date"] <= day]}
-                # the recorded letter as the decision that sent it: its fee (as salær too where
-                # the process charges the step as salær) and its payment deadline
-                given = {"fee": event["fee"], "salaer": event["fee"] if event["step"] in as_salaer else None,
-                         "payment_deadline": event["due"]}
-                record = record_of(event["step"], event["step"], given, None)
-                broken = violations(bindings, main.name, then, day, record, history=True)
+
+                def broken_at(fee):
+                    # the recorded letter as the decision that sent it: its fee (as salær too where
+                    # the process charges the step as salær) and its payment deadline
+                    given = {"fee": fee, "salaer": fee if salaer else None, "payment_deadline": event["due"]}
+                    return violations(bindings, main.name, then, day, record_of(event["step"], event["step"], given, None),
+                                      history=True)
+                broken = broken_at(event["fee"])
                 if broken:
-                    code = main.jurisdiction.currency if main.jurisdiction is not None else ""
-                    warnings += [Notice("fee_not_owed", index=i, step=event["step"], day=day, fee=event["fee"],
-                                        currency=code, constraint=v.constraint, rule=v.name) for v in broken]
-                    event = {**event, "fee": _ZERO}
+                    owed = _lawful_part(event["fee"], broken_at)
+                    warnings += [Notice("fee_partly_owed" if owed else "fee_not_owed", index=i, step=event["step"], day=day,
+                                        fee=event["fee"], owed=owed, currency=code, constraint=v.constraint, rule=v.name)
+                                 for v in broken]
+                    event = {**event, "fee": owed}
         kept.append(event)
     return {**case, "events": kept}, warnings
+
+
+def _lawful_part(fee: Decimal, broken_at) -> Decimal:
+    """The largest amount up to `fee` (to the øre) the law allowed for the letter: what the law
+    forbids is only the excess (a cap) or the whole fee (a letter that may not cost anything).
+    Lawfulness falls as the fee rises (every bundled constraint is a cap or a `fee > 0` test), so
+    a fee barred outright is found by one judgment (at 0.01) and a cap by a binary search over øre
+    (about 20 judgments)."""
+    if broken_at(_ORE):                      # the letter may cost nothing (or is unlawful): nothing is owed
+        return _ZERO
+    low, high = 1, int(fee * 100)            # low: lawful; high: not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if broken_at(Decimal(middle) / 100):
+            high = middle
+        else:
+            low = middle
+    return (Decimal(low) / 100).quantize(Decimal("0.01"))

@@ -22,6 +22,8 @@ __all__ = ["Notice"]
 # use are policy/locale.py's NOTICE_PLACEHOLDERS.
 _ENGLISH = {
     "fee_not_owed": "events[{index}] ({step} {day}, fee {fee}) is not owed: {text} [{rule}; {source}]",
+    "fee_partly_owed": "events[{index}] ({step} {day}, fee {fee}) {unowed} of it is not owed ({owed} is): {text} "
+                       "[{rule}; {source}]",
     "fee_unchecked": "events[{index}] ({step} {day}, fee {amount}): no version of the law in force on {day}; "
                      "the fee was not checked",
     "review_due": "{figure} ({version}) was due for review on {day}",
@@ -32,6 +34,7 @@ class Notice(str):
     """One warning: `kind` (a key of `_ENGLISH`) and the values its text is made of.
 
     fee_not_owed:  index, step, day, fee (Decimal), currency (ISO code), constraint (model.Constraint), rule
+    fee_partly_owed: the same and owed (the lawful part kept)
     fee_unchecked: index, step, day, fee
     review_due:    figure (`policy.name`), version (its key), day
     """
@@ -41,9 +44,11 @@ class Notice(str):
 
     def __new__(cls, kind: str, **fields) -> Notice:
         plain = {**fields, "day": fields["day"].isoformat()}
-        if kind == "fee_not_owed":
-            plain.update(fee=f"{format_money(fields['fee'])} {fields['currency']}".rstrip(),
-                         text=fields["constraint"].said("en"), source=fields["constraint"].source)
+        if kind in ("fee_not_owed", "fee_partly_owed"):
+            money = lambda v: f"{format_money(v)} {fields['currency']}".rstrip()     # noqa: E731
+            plain.update(fee=money(fields["fee"]), text=fields["constraint"].said("en"), source=fields["constraint"].source)
+            if kind == "fee_partly_owed":
+                plain.update(unowed=money(fields["fee"] - fields["owed"]), owed=money(fields["owed"]))
         elif kind == "fee_unchecked":
             plain["amount"] = format_money(fields["fee"])
         self = super().__new__(cls, _ENGLISH[kind].format(**plain))
@@ -60,6 +65,8 @@ class Notice(str):
         values = {**self.fields, "day": voice.date(self.fields["day"])}
         if "fee" in self.fields:
             values["fee"] = voice.amount(self.fields["fee"])
-        if self.kind == "fee_not_owed":
+        if self.kind in ("fee_not_owed", "fee_partly_owed"):
             values.update(text=self.fields["constraint"].said(voice.lang), source=self.fields["constraint"].source)
+        if self.kind == "fee_partly_owed":
+            values.update(unowed=voice.amount(self.fields["fee"] - self.fields["owed"]), owed=voice.amount(self.fields["owed"]))
         return phrase.format(**values)

@@ -65,8 +65,25 @@ class Row:
     versions: dict[str, str]        # policy name → name@effective bound on this date (main first)
     changes: list[str]              # versions that differ from the previous row
     paid: list[Payment]             # payments that entered the case on this date
-    fees_so_far: Decimal            # the fee of every event on the case, this row's step included
+    fees_so_far: Decimal            # the fees the row's total includes (costs_in_total), before this row's fee
     recorded: str | None            # the step recorded, if any
+
+
+# The policy amount that holds the costs its total includes, by the names the bundled policies
+# give it (Norwegian `fees`, Dutch `costs`).
+COST_AMOUNTS = ("fees", "costs")
+
+
+def costs_in_total(decision: Decision, events: list[dict]) -> Decimal:
+    """The fees a row's total includes, on the same terms as the total (before the row's own fee).
+
+    Why not the sum of every recorded fee: a fee the policy's total leaves out (the creditor's
+    own purring, in an agency's ledger) made "fees so far" disagree with "total" (issue 20).
+    A policy without such an amount: every recorded fee before this row."""
+    for name in COST_AMOUNTS:
+        if decision.amounts.get(name) is not None:
+            return decision.amounts[name]
+    return sum((e["fee"] for e in events), Decimal(0))
 
 
 @dataclass
@@ -146,7 +163,7 @@ def project(catalog: Catalog, case: LoadedCase, start: dt.date, until: dt.date |
         decision = decide_case(catalog, loaded, day, policy, include_drafts, fast=True)
         versions = {name: b.version.key for name, b in sorted(decision.bindings.items(), key=lambda kv: kv[0] != decision.main)}
         rule = decision.rule.rule
-        fees = sum((e["fee"] for e in loaded.data["events"]), Decimal(0))
+        fees = costs_in_total(decision, loaded.data["events"])
         if rule.step:
             fee = decision.outputs.get("fee") or Decimal(0)
             deadline = decision.outputs.get("payment_deadline")
@@ -154,7 +171,6 @@ def project(catalog: Catalog, case: LoadedCase, start: dt.date, until: dt.date |
             if deadline is not None:
                 event["due"] = deadline.isoformat()
             data["events"].append(event)
-            fees += fee
         rows.append(Row(day, decision, versions, _changes(before, versions, decision.main, day), paid, fees,
                         rule.step or None))
         before = versions

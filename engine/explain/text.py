@@ -221,7 +221,14 @@ def _outputs(decision: Decision, values: dict, w: dict, voice: Voice, proposal: 
                 yield w["outputs"].get(o.label, o.name), (f"{show(values[rate], T.PERCENT, voice)} × "
                                                           f"{show(values[basis], T.MONEY, voice)} = {show(amount, T.MONEY, voice)}")
         elif o.name in values and not (proposal and values[o.name] is None):
-            yield w["outputs"].get(o.label, o.name), show(values[o.name], decision.rule.outputs[o.name].type, voice)
+            parts = [p for p in json_order() if p.part_of == o.name and values.get(p.name) is not None
+                     and values.get(p.name) == values[o.name]]
+            if o.part_of and values.get(o.part_of) is not None and values[o.name] == values[o.part_of]:
+                continue        # one charge: shown once, on the line of the output it is part of
+            shown = show(values[o.name], decision.rule.outputs[o.name].type, voice)
+            if parts and values[o.name]:
+                shown += f" ({', '.join(w['outputs'].get(p.label, p.name) for p in parts)})"
+            yield w["outputs"].get(o.label, o.name), shown
 
 
 def _blocked(decision: Decision, voice: Voice, w: dict) -> list[tuple[int, str]]:
@@ -233,7 +240,7 @@ def _blocked(decision: Decision, voice: Voice, w: dict) -> list[tuple[int, str]]
     if proposed:
         out.append((1, ", ".join(proposed)))
     for v in decision.violations:
-        out.append((0, f"✗ {w['broken']} {v.name}: {v.constraint.text[voice.lang]}"))
+        out.append((0, f"✗ {w['broken']} {v.name}: {v.constraint.said(voice.lang)}"))
         out.append((1, f"{w['source']}: {v.constraint.source} ({v.where})"))
     return out
 

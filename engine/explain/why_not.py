@@ -4,7 +4,7 @@ Three answers:
 
 - the blocking conditions, from the trace: the failed parts of each rule that would take
   the action, or the earlier rule that decided instead;
-- the steps first: the case projected forward as `frist timeline` does (decide/timeline.py:
+- the steps first: the case projected forward as `frin timeline` does (decide/timeline.py:
   every step the ladder takes, on its date, if nobody pays), up to the first decision that
   is ACTION. Its date is the earliest the action can be decided if those steps are taken
   on time;

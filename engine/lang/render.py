@@ -1,7 +1,9 @@
 """Formatting run-time values by type, for decisions (JSON) and explanations (text).
 
 A `Voice` says how: the language's locale file (words for none, yes/no, days, months; how
-numbers are written) and the jurisdiction's money format for that language. Without a
+numbers are written) and the jurisdiction's money format for that language. Days and months
+take pendulum's words where it has the language (`values/time.duration_words`), the locale
+file's otherwise. Without a
 locale (diagnostics, the JSON trace) values take the plain form below; JSON itself keeps the
 machine form (`to_json`).
 
@@ -21,7 +23,7 @@ from typing import Any
 
 from . import types as T
 from ..values.money import MoneyStyle, format_money, format_percent, group_digits
-from ..values.time import Months
+from ..values.time import Months, duration_words
 
 __all__ = ["Voice", "show", "to_json", "PLAIN"]
 
@@ -85,6 +87,16 @@ def _one(count: int) -> bool:
     return count in (1, -1)
 
 
+def _duration(count: int, unit: str, voice: Voice) -> str:
+    """`14 dager`, `6 maanden`: pendulum's words for the voice's language where it has them,
+    else the locale file's (and the plain form without a locale)."""
+    if voice.locale is not None:
+        said = duration_words(count, unit, voice.locale.code)
+        if said is not None:
+            return said
+    return voice.words[unit if _one(count) else unit + "s"].format(n=count)
+
+
 def show(value: Any, typ: T.Type | None, voice: Voice | str = "en") -> str:
     """Human form: `38.00 NOK`, `45 days`, `12.25 %`, `none` (nb: `38,00 kr`, `45 dager`, `ingen`)."""
     if isinstance(voice, str):
@@ -98,9 +110,9 @@ def show(value: Any, typ: T.Type | None, voice: Voice | str = "en") -> str:
     if inner == T.PERCENT:
         return voice.percent(value)
     if inner == T.DAYS:
-        return words["day" if _one(value) else "days"].format(n=value)
+        return _duration(value, "day", voice)
     if isinstance(value, Months):
-        return words["month" if _one(value.count) else "months"].format(n=value.count)
+        return _duration(value.count, "month", voice)
     if isinstance(value, bool):
         return words["true" if value else "false"]
     if isinstance(value, dt.date):

@@ -25,6 +25,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from ..values.interest import CompoundingSchedule
+
 __all__ = ["encode", "decode", "CodecError"]
 
 
@@ -38,13 +40,13 @@ def _classes() -> dict[str, type]:
     from ..core.diagnostics import Diagnostic, Severity
     from ..core.document import Document
     from .data_records import Locale
-    from .jurisdiction import Jurisdiction
+    from .jurisdiction import Jurisdiction, LawViewSpec
     from .model import Constraint, Example, Parameter, PolicyVersion, Rule
     from ..core.source import ScalarText, Source, Span
     from ..values.money import MoneyStyle
     from ..values.time import Months
     records = [Span, Source, ScalarText, Diagnostic, Severity, Document, Example, Parameter, PolicyVersion, Rule, Constraint,
-               Jurisdiction, Locale, MoneyStyle,
+               Jurisdiction, LawViewSpec, Locale, MoneyStyle,
                Months, ast.Ref]
     records += [getattr(ast, n) for n in ast.__all__ if isinstance(getattr(ast, n), type)]
     records += [getattr(T, n) for n in T.__all__ if isinstance(getattr(T, n), type) and issubclass(getattr(T, n), T.Type) and getattr(T, n) is not T.Type]
@@ -104,7 +106,7 @@ def encode(value: Any, extra: tuple[type, ...] = ()) -> bytes:
 
     def children(obj: Any) -> list:
         t = type(obj)
-        if t in (list, tuple):
+        if t in (list, tuple, CompoundingSchedule):
             return list(obj)
         if t is dict:
             return [x for kv in obj.items() for x in kv]
@@ -125,6 +127,8 @@ def encode(value: Any, extra: tuple[type, ...] = ()) -> bytes:
         t = type(obj)
         if t is list:
             row = ["L", [ref(x) for x in obj]]
+        elif t is CompoundingSchedule:
+            row = ["C", [ref(x) for x in obj]]
         elif t is tuple:
             row = ["T", [ref(x) for x in obj]]
         elif t is dict:
@@ -180,6 +184,8 @@ def _row(row: list, val, classes: dict[str, type]) -> Any:
     tag = row[0]
     if tag == "L":
         return [val(x) for x in row[1]]
+    if tag == "C":
+        return CompoundingSchedule(val(x) for x in row[1])
     if tag == "T":
         return tuple(val(x) for x in row[1])
     if tag == "D":

@@ -23,7 +23,8 @@ from ..core.schema_check import load_schema, schema_diagnostics
 from ..values.money import parse_money
 from ..values.time import parse_date
 
-__all__ = ["case_type", "root_fields", "LoadedCase", "load_case", "case_from_data", "pin_decision_date_defaults", "STEP"]
+__all__ = ["case_type", "root_fields", "LoadedCase", "load_case", "case_from_data", "pin_decision_date_defaults", "STEP",
+           "dotted"]
 
 STEP = "Step"
 _SCALARS = {"Money": T.MONEY, "Date": T.DATE, "Text": T.TEXT, "Number": T.NUMBER, "Bool": T.BOOL}
@@ -145,7 +146,7 @@ def _convert(value: Any, schema: dict, root: dict, path: tuple, doc: Document, p
         if mark == "Date":
             return parse_date(value)
     except ValueError as err:
-        problems.append(Diagnostic("invalid-value", f"{_dotted(path)}: {err}", doc.span(path)))
+        problems.append(Diagnostic("invalid-value", f"{dotted(path)}: {err}", doc.span(path)))
         return None
     if schema.get("type") == "object":
         out = {}
@@ -167,7 +168,8 @@ def _convert(value: Any, schema: dict, root: dict, path: tuple, doc: Document, p
     return value
 
 
-def _dotted(path: tuple) -> str:
+def dotted(path: tuple) -> str:
+    """A path into a case as its fields read: `claims[0].amount`."""
     out = ""
     for p in path:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
@@ -187,7 +189,11 @@ def _semantic_checks(case: dict, doc: Document, problems: list) -> None:
             bad("invalid-amount", f"claims[{i}].credited must be between 0 and the amount", at + ("credited",))
         if claim["issued"] and claim["due"] and claim["due"] < claim["issued"]:
             bad("invalid-date", f"claims[{i}].due is before the invoice was issued", at + ("due",))
-    earliest = min((c["issued"] or c["due"] for c in case["claims"] if c["issued"] or c["due"]), default=None)
+    # A payment before every invoice was issued pays nothing; one before a due date is a prepayment
+    # (lawful, it lowers the principal before interest runs). Without every claim's `issued`, when
+    # the first invoice went out is not known: no payment date is refused then.
+    issued = [c["issued"] for c in case["claims"]]
+    earliest = min(issued) if issued and all(issued) else None
     for i, payment in enumerate(case["payments"]):
         if payment["amount"] is not None and payment["amount"] <= 0:
             bad("invalid-amount", f"payments[{i}].amount must be positive", ("payments", i, "amount"))

@@ -22,13 +22,36 @@ from dataclasses import dataclass
 from ..core.diagnostics import Diagnostic, did_you_mean
 from ..values.money import MoneyStyle
 
-__all__ = ["Jurisdiction", "Jurisdictions", "FOLDER", "WEEKDAYS", "unknown_jurisdiction"]
+__all__ = ["Jurisdiction", "Jurisdictions", "LawViewSpec", "FOLDER", "WEEKDAYS", "unknown_jurisdiction"]
 
 FOLDER = "jurisdictions"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The columnar evaluator keeps amounts as Int64 hundredths and rounds with `round_ore`:
 # a currency with another minor unit needs those generalised first (docs/architecture.md).
 SUPPORTED_MINOR_UNITS = (2,)
+
+
+@dataclass(frozen=True, slots=True)
+class LawViewSpec:
+    """Where the law's own view of a case reads its figures (the jurisdiction file's `law.view`).
+
+    The engine computes the view (engine/run/law_view.py) from the case and these figures of
+    the law policy in force on the decision date; every amount a process emits is judged
+    against it (docs/law-enforces.md).
+    """
+
+    policy: str                                  # the law policy whose figures the view reads
+    interest: tuple                              # ((debtor kind, Schedule[Percent] parameter), ...)
+    compensation: tuple                          # ((debtor kind, Schedule[Money] parameter), ...)
+    order: str                                   # the law's allocation order of a payment
+    source: str
+    span: object = None                          # the `law.view` key, for diagnostics
+
+    def interest_for(self, kind: str) -> str | None:
+        return dict(self.interest).get(kind)
+
+    def compensation_for(self, kind: str) -> str | None:
+        return dict(self.compensation).get(kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +69,10 @@ class Jurisdiction:
     path: str                                    # as shown in diagnostics
     span: object = None                          # the `jurisdiction:` value, for diagnostics
     sha256: str = ""                             # of the file's text (validate's verified record)
+    laws: tuple = ()                             # the law policies binding every process of it
+    law_source: str = ""
+    law_span: object = None                      # the `law.policies` value, for diagnostics
+    view: LawViewSpec | None = None                  # how the engine computes the law's view of a case
 
     def money_style(self, lang: str) -> MoneyStyle:
         """How `lang` writes this currency (the first language's way if the file gives none)."""

@@ -5,11 +5,15 @@
   constraint's text) is written in every language the jurisdiction lists;
 * every version of a policy belongs to the same jurisdiction (its today, its calendar);
 * a version uses only policies of its own jurisdiction, so amounts of two currencies never
-  meet in one decision (a Money value carries no currency at run time: one decision has one).
+  meet in one decision (a Money value carries no currency at run time: one decision has one);
+* the law a jurisdiction names (`law.policies`) is in the catalog wherever a process policy of
+  that jurisdiction is: the law binds the process whether or not it `uses` it, and a catalog
+  without it decides unbound (`unbound-by-law`, a warning: the catalog is the operator's
+  choice, e.g. a test catalog of one process; the bundled catalog holds its laws).
 """
 from __future__ import annotations
 
-from ..core.diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic, Severity
 from .jurisdiction import Jurisdiction, Jurisdictions, unknown_jurisdiction
 from .model import PolicySet, PolicyVersion
 
@@ -47,7 +51,24 @@ def jurisdiction_problems(policies: PolicySet, jurisdictions: Jurisdictions) -> 
                 continue
             out.extend(_languages(version, found))
             out.extend(_uses(version, found, policies, jurisdictions))
+            if version is policies.versions[name][-1]:        # once per policy: its latest version
+                out.extend(_law_present(version, found, policies))
     return out
+
+
+def _law_present(version: PolicyVersion, jurisdiction: Jurisdiction, policies: PolicySet) -> list[Diagnostic]:
+    """A process policy (one with rules) of a jurisdiction whose law is not in the catalog."""
+    if not version.rules:
+        return []
+    missing = [law for law in jurisdiction.laws if law != version.name and law not in policies.versions]
+    if not missing:
+        return []
+    return [Diagnostic(
+        "unbound-by-law", f"{version.key} is a process of jurisdiction {jurisdiction.code}, whose law "
+        f"({', '.join(missing)}) binds it, but the catalog holds no version of {', '.join(f'`{m}`' for m in missing)}: "
+        "its decisions here are bound by no law", version.document.span(("policy",)), severity=Severity.WARNING,
+        help=f"give the law's policy folder too (`{missing[0]}/`, bundled under policies/); "
+             f"the jurisdiction file {jurisdiction.code}.yaml names it under `law.policies`")]
 
 
 def _missing(version: PolicyVersion, jurisdictions: Jurisdictions) -> Diagnostic:

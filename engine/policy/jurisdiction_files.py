@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..core.diagnostics import Diagnostic, did_you_mean, relative
 from ..values.money import MoneyStyle
-from .jurisdiction import FOLDER, SUPPORTED_MINOR_UNITS, WEEKDAYS, Jurisdiction, Jurisdictions
+from .jurisdiction import FOLDER, SUPPORTED_MINOR_UNITS, WEEKDAYS, Jurisdiction, Jurisdictions, LawViewSpec
 
-__all__ = ["load_jurisdictions", "data_folders", "data_files"]
+__all__ = ["load_jurisdictions", "data_folders", "data_files", "load_jurisdiction_file"]
 
 
 def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:
@@ -44,7 +44,7 @@ def data_files(folders: list[Path], load, problems: list[Diagnostic], broken: se
     for folder in folders:
         for file in sorted(folder.glob("*.yaml")):
             shown = relative(file)
-            record, diagnostics = cached_load(file, shown, lambda f=file, s=shown: load(f, s))
+            record, diagnostics = cached_load(file, shown, lambda f=file, s=shown: load(f, s), kind=folder.name)
             problems.extend(diagnostics)
             if record is None:
                 broken.add(file.stem)
@@ -74,6 +74,11 @@ def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Dia
                 help="mark one; the policies of the others name it with `jurisdiction:`"))
         default = default or marked[0].code
     return Jurisdictions(by_code, default, frozenset(broken)), problems
+
+
+def load_jurisdiction_file(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]]:
+    """One jurisdiction file on its own (`frin validate` of a copy outside any catalog)."""
+    return _load(path, shown)
 
 
 def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]]:
@@ -114,6 +119,19 @@ def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]
     if not _known_zone(timezone):
         problems.append(Diagnostic("unknown-timezone", f"no time zone `{timezone}` in the IANA database",
                                    doc.span(("timezone",)), help="use a zone such as \"Europe/Oslo\""))
+    law = d.get("law") or {}
+    view = law.get("view")
+    if view is not None:
+        from ..values.ledger import parse_order
+        try:
+            parse_order(view["order"])
+        except ValueError as err:
+            problems.append(Diagnostic("invalid-value", str(err), doc.span(("law", "view", "order")),
+                                       help='write the order as "costs, interest, principal"'))
+        if view["policy"] not in law["policies"]:
+            problems.append(Diagnostic("invalid-value", f"`law.view.policy` names `{view['policy']}`, which is not one "
+                                       f"of `law.policies` ({', '.join(law['policies'])})", doc.span(("law", "view", "policy")),
+                                       help="name one of the law policies"))
     if problems:
         return None, problems
     calendar = d["calendar"]
@@ -124,7 +142,12 @@ def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]
                         minor_unit=currency["minor_unit"], money=money, timezone=timezone,
                         country=calendar["country"], weekend=weekend, languages=languages, path=shown,
                         span=doc.span(("jurisdiction",)),
-                        sha256=hashlib.sha256(doc.source.text.encode("utf-8", "surrogateescape")).hexdigest()), []
+                        sha256=hashlib.sha256(doc.source.text.encode("utf-8", "surrogateescape")).hexdigest(),
+                        laws=tuple(law.get("policies") or ()), law_source=law.get("source", ""),
+                        law_span=doc.span(("law", "policies")) if law else None,
+                        view=LawViewSpec(view["policy"], tuple(sorted(view["interest"].items())),
+                                     tuple(sorted((view.get("compensation") or {}).items())), view["order"], view["source"],
+                                     doc.span(("law", "view"))) if view else None), []
 
 
 def _known_zone(name: str) -> bool:

@@ -13,9 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-__all__ = ["DRAFTS", "expected_path", "policy_root"]
+__all__ = ["DRAFTS", "DATA_FOLDERS", "KINDS", "expected_path", "policy_root", "file_kind"]
 
 DRAFTS = "drafts"
+# Folders beside the policy folders that hold the catalog's data files: jurisdiction files
+# (policy/jurisdiction.py) and locales (policy/locale.py), not policy versions.
+DATA_FOLDERS = ("jurisdictions", "locales")
+# The kinds of file a catalog holds, each named by the top-level key its schema requires
+# (`policy:`, `jurisdiction:`, `locale:`), and the data folder each data kind lives in.
+KINDS = {"policy": None, "jurisdiction": "jurisdictions", "locale": "locales"}
 
 
 def expected_path(name: str, effective: dt.date, draft: bool) -> str:
@@ -34,3 +40,27 @@ def policy_root(file: Path, name: str) -> Path | None:
     if folder.name == DRAFTS:
         folder = folder.parent
     return folder.parent if folder.name == name else None
+
+
+def file_kind(file: Path) -> str:
+    """What a catalog file is: "jurisdiction" or "locale" when it lives in a data folder
+    (`<root>/jurisdictions/`, `<root>/locales/`) or, elsewhere, when its first top-level key
+    says so (an edited copy); else "policy" (whose loader reports whatever else is wrong).
+
+    Why not only by folder: `frin validate ~/edits/NO.yaml` must not load a jurisdiction as a
+    policy version. The first key is read from the text's first lines, without parsing YAML.
+    """
+    folder = Path(file).parent.name
+    for kind, data_folder in KINDS.items():
+        if data_folder is not None and folder == data_folder:
+            return kind
+    try:
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            head = [handle.readline() for _ in range(64)]
+    except OSError:
+        return "policy"
+    for line in head:
+        if line[:1].isalpha():          # the first top-level key (comments, blanks, `---` skipped)
+            key = line.partition(":")[0].strip()
+            return key if key in KINDS else "policy"
+    return "policy"

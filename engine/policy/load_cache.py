@@ -1,4 +1,4 @@
-"""A cache of loaded policy files, so a cold `frist decide` does not re-parse every version.
+"""A cache of loaded policy files, so a cold `frin decide` does not re-parse every version.
 
 Loading (YAML with spans, schema check, parsing every expression) is most of a cold run,
 and policy files rarely change between runs. Only the load is cached: type checking and
@@ -19,9 +19,9 @@ An entry cannot be poisoned (issue 13):
 * the folder is kept under a size cap (`$FRIST_CACHE_MAX_MB`, default 64): after a
   write, the least recently used entries are removed until it is under three quarters.
 
-The folder is `$FRIST_CACHE_DIR`, else the platform's user cache folder for `frist`
-(platformdirs: `$XDG_CACHE_HOME/frist` or `~/.cache/frist` on Linux,
-`~/Library/Caches/frist` on macOS, `%LOCALAPPDATA%\\frist\\Cache` on Windows).
+The folder is `$FRIST_CACHE_DIR`, else the platform's user cache folder for `frist-inkasso`
+(platformdirs: `$XDG_CACHE_HOME/frist-inkasso` or `~/.cache/frist-inkasso` on Linux,
+`~/Library/Caches/frist-inkasso` on macOS, `%LOCALAPPDATA%\\frist-inkasso\\Cache` on Windows).
 `FRIST_NO_CACHE=1` turns the cache off (the folder and the key: `core.cache_folder`). A cache that cannot be read or written is
 skipped, never an error: it only ever saves time.
 """
@@ -62,8 +62,11 @@ def package_stamp(name: str) -> str:
     return f"{name}={spec.origin}:{info.st_size}:{info.st_mtime_ns}"
 
 
-def cached_load(path: Path, shown: str, load: Callable[[], Any]) -> Any:
-    """`load()`'s result for this file, from the cache when the file and engine are unchanged."""
+def cached_load(path: Path, shown: str, load: Callable[[], Any], kind: str = "policy") -> Any:
+    """`load()`'s result for this file, from the cache when the file and engine are unchanged.
+
+    `kind` (policy, jurisdictions, locales) is part of the key: the same file loaded by
+    another loader (a locale named as a policy file) is another result, never this one."""
     folder = cache_dir()
     if folder is None:
         return load()
@@ -75,7 +78,7 @@ def cached_load(path: Path, shown: str, load: Callable[[], Any]) -> Any:
     if key is None:
         return load()
     content_sha = hashlib.sha256(content).hexdigest()
-    name = hashlib.sha256(f"{engine_fingerprint()}\0{shown}\0{content_sha}".encode()).hexdigest()
+    name = hashlib.sha256(f"{engine_fingerprint()}\0{kind}\0{shown}\0{content_sha}".encode()).hexdigest()
     entry = folder / f"{name}{_SUFFIX}"
     found = _read_entry(entry, key, shown, content_sha, content)
     if found is not _MISS:

@@ -17,11 +17,11 @@ from ..core.source import ScalarText
 from ..core.schema_check import load_checked
 from ..values.calendar import known_country, supported_countries
 from ..values.time import parse_date
-from .layout import DRAFTS, expected_path
+from .layout import DATA_FOLDERS, DRAFTS, expected_path
 from .model import Constraint, Example, Parameter, PolicyVersion, Rule
 from .outputs import rule_outputs
 
-__all__ = ["find_policy_files", "load_version"]
+__all__ = ["find_policy_files", "load_version", "DATA_FOLDERS"]
 
 
 def find_policy_files(paths: list[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
@@ -46,8 +46,6 @@ def find_policy_files(paths: list[str | Path]) -> tuple[list[Path], list[Diagnos
     return list(dict.fromkeys(files)), problems
 
 
-# Folders beside the policy folders that hold the catalog's data files (policy/jurisdiction.py).
-DATA_FOLDERS = ("jurisdictions", "locales")
 _DRAFTS = DRAFTS      # `<name>/drafts/<date>.yaml`: where drafts live (layout.py)
 
 
@@ -73,7 +71,7 @@ def load_version(path: Path) -> tuple[PolicyVersion | None, list[Diagnostic]]:
     """Load one policy file: YAML, schema, then every expression parsed (cached by content)."""
     from .load_cache import cached_load
     shown = relative(path)
-    return cached_load(Path(path), shown, lambda: _load_version(Path(path), shown))
+    return cached_load(Path(path), shown, lambda: _load_version(Path(path), shown), kind="policy")
 
 
 def _load_version(path: Path, shown: str) -> tuple[PolicyVersion | None, list[Diagnostic]]:

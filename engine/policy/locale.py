@@ -19,7 +19,7 @@ from ..core.diagnostics import Diagnostic
 from .data_records import Locale
 from .jurisdiction_files import data_files, data_folders
 
-__all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS", "NOTICE_PLACEHOLDERS"]
+__all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS", "NOTICE_PLACEHOLDERS", "load_locale_file"]
 
 LOCALES = "locales"
 
@@ -35,6 +35,7 @@ PLACEHOLDERS = {
 # A locale's `notices` phrases (decide/notice.py): the placeholders each kind is formatted with.
 NOTICE_PLACEHOLDERS = {
     "fee_not_owed": {"index", "step", "day", "fee", "text", "rule", "source"},
+    "fee_partly_owed": {"index", "step", "day", "fee", "unowed", "owed", "text", "rule", "source"},
     "fee_unchecked": {"index", "step", "day", "fee"},
     "review_due": {"figure", "version", "day"},
 }
@@ -73,6 +74,11 @@ def _fields(text: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError:
         return {"{"}
+
+
+def load_locale_file(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
+    """One locale file on its own (`frin validate` of a copy outside any catalog)."""
+    return _load(path, shown)
 
 
 def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:

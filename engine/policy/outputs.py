@@ -46,8 +46,8 @@ class Output:
     label:       key of `WORDS[lang]["outputs"]` (explain/words.py): the nb/en words.
     description: what it means, for the JSON Schemas.
     form:        VALUE or PRODUCT (see the module docstring).
-    diff:        `frist diff` compares it (a product by its amount).
-    timeline:    how `frist timeline` shows it: None (not at all), "field" (in each row's
+    diff:        `frin diff` compares it (a product by its amount).
+    timeline:    how `frin timeline` shows it: None (not at all), "field" (in each row's
                  JSON), "cost" (also the fee column), "when" (also the deadline column:
                  the first "when" output the decision gives, after `when_prefix`).
     law:         how a constraint sees it as `decision.<name>` (engine/policy/record.py):
@@ -68,13 +68,14 @@ class Output:
     when_prefix: str = ""
     law: str | None = None
     required: bool = False
+    part_of: str | None = None      # another output this one is a part of (the salær is charged as the fee)
 
 
 OUTPUTS: tuple[Output, ...] = (
     Output("fee", T.MONEY, "fee", "What this step adds to the debtor's costs.", timeline="cost", law="charge",
            required=True),
     Output("salaer", T.MONEY, "salaer", "The salær this step charges, where one applies.", law="charge",
-           required=True),
+           required=True, part_of="fee"),
     Output("commission", T.MONEY, "commission",
            "The collector's commission where one applies: rate × basis, rounded to the øre.",
            form=PRODUCT, timeline=None, required=True),

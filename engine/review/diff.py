@@ -256,6 +256,11 @@ def compare_cases(old: Side, new: Side, cases: list[LoadedCase], as_of: dt.date 
             before, after = _flat(result.old), _flat(result.new)
             result.fields = [(k, before.get(k), after.get(k)) for k in list(before) + [k for k in after if k not in before]
                              if before.get(k) != after.get(k)]
+            # a changed decision shows both sides' warnings where they differ: a fee the law judged
+            # differently under the other version (not owed, or only its excess) explains the change
+            if result.fields and result.old["warnings"] != result.new["warnings"]:
+                result.fields.append(("warnings", "; ".join(result.old["warnings"]) or None,
+                                      "; ".join(result.new["warnings"]) or None))
         result.figures = sorted(name for policy, name in read if policy in names and name in changed_params
                                 and _on(old.checked.params[name], day) != _on(new.checked.params[name], day))
         result.definitions = sorted(name for policy, name in evaluated if policy in names and name in changed_defs)

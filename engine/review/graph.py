@@ -1,4 +1,4 @@
-"""`frist graph`: a policy version's escalation ladder as a Mermaid or Graphviz DOT graph.
+"""`frin graph`: a policy version's escalation ladder as a Mermaid or Graphviz DOT graph.
 
 Steps are nodes; every rule is an edge labelled with its id, its condition (shortened) and
 its fee. Rule order is the ladder's order. A rule whose `step:` is new leads from the step

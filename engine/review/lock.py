@@ -1,13 +1,13 @@
 """The published-version lock: `policies.lock` records the sha256 of every published version.
 
 A published version is immutable: once locked, a change to its file is an error in
-`frist validate` (fix: a new version with a later effective date). `frist lock` adds newly
+`frin validate` (fix: a new version with a later effective date). `frin lock` adds newly
 published versions and refuses to rewrite a changed one unless named with `--rewrite`.
 The lock has one `sha256  path` line per version (sha256sum's format), so adding a version
 adds one line to review.
 
 The lock is found from the policy folder being checked (that folder or the nearest one
-above it), never from the working directory alone, so `frist validate /repo/policies` run
+above it), never from the working directory alone, so `frin validate /repo/policies` run
 from anywhere checks the lock. It governs the policy folders its entries live in; in them,
 `lock_checks.py` also makes errors of a locked version that disappeared or moved and of a
 new version dated before the newest locked one. The lock is written atomically.
@@ -52,7 +52,7 @@ def _changed(version: PolicyVersion, entry: Entry, lock: Lock) -> Diagnostic:
         help=("published versions are immutable: restore this file (e.g. `git checkout -- "
               f"{version.path}`) and make the change in a new version with a later effective date "
               f"(policies/{version.name}/YYYY-MM-DD.yaml); a deliberate correction of a typo is "
-              f"`frist lock --rewrite {version.key}`"),
+              f"`frin lock --rewrite {version.key}`"),
         notes=(("the locked hash", lock_span),) if lock_span else ())
 
 
@@ -94,9 +94,13 @@ def _refusals(lock: Lock, rewrite: set[str], forget: set[str], allow: set[str], 
 
 
 def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """`frist lock [PATH ...] [--check] [--rewrite|--forget|--allow-backdated NAME@VERSION ...]`."""
+    """`frin lock [PATH ...] [--check] [--rewrite|--forget|--allow-backdated NAME@VERSION ...]`."""
     from ..check.pipeline import load_catalog
     from .lock_checks import guard_problems
+    for path in args.paths:
+        if not Path(path).exists():
+            raise UsageError(f"no policy folder `{path}` here: `frin lock` records the versions of a policy folder "
+                             "of your own; start one from the bundled catalog with `frin init DIR` (then cd DIR)")
     catalog, problems = load_catalog(args.paths)
     errors = [d for d in problems if d.is_error]
     if errors:
@@ -173,7 +177,7 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _summary_json(locked: Lock, *, written: bool, **report) -> str:
-    """`frist lock --format json`: the versions added (with --check: not locked), rewritten,
+    """`frin lock --format json`: the versions added (with --check: not locked), rewritten,
     forgotten and refused (as diagnostics), and whether the lock file was written."""
     import json
 

@@ -1,15 +1,15 @@
 """What the lock guards besides changed files: versions that vanish or move, and back-dating.
 
-In a policy folder the lock governs (`Lock.governs`), these are errors in `frist validate`
-and make `frist lock` refuse to write:
+In a policy folder the lock governs (`Lock.governs`), these are errors in `frin validate`
+and make `frin lock` refuse to write:
 
 - `locked-version-missing`: a locked file no longer exists (a published version must stay
-  for audit; `frist lock --forget NAME@VERSION` retires it deliberately);
+  for audit; `frin lock --forget NAME@VERSION` retires it deliberately);
 - `locked-version-moved`: a locked version's exact content now lives under another path
   (a rename changes which version decides; move it back, or `--forget` the old entry);
 - `backdated-version`: a new published version is dated before the newest locked version
   of its policy, so it would silently change decisions already made under the locked
-  versions (`frist lock --allow-backdated NAME@VERSION` locks it deliberately).
+  versions (`frin lock --allow-backdated NAME@VERSION` locks it deliberately).
 """
 from __future__ import annotations
 
@@ -50,13 +50,13 @@ def guard_problems(catalog: Catalog, lock: Lock, paths: Iterable[str | Path],
                 f"locked version `{entry.key}` ({path}) is now at `{relative(moved.path)}`",
                 moved.document.span(("effective",)), notes=(("the lock's entry", lock.span(path)),),
                 help=f"move it back to {path}; to retire the old entry deliberately, "
-                     f"`frist lock --forget {entry.key}` (say why in the commit)"))
+                     f"`frin lock --forget {entry.key}` (say why in the commit)"))
         else:
             out.append(Diagnostic(
                 "locked-version-missing", f"locked version `{entry.key}` ({path}) no longer exists",
                 lock.span(path),
                 help=f"a published version stays for audit: restore it (`git checkout -- {path}`); to retire it "
-                     f"deliberately, `frist lock --forget {entry.key}` (say why in the commit)"))
+                     f"deliberately, `frin lock --forget {entry.key}` (say why in the commit)"))
     newest: dict[str, str] = {}
     for entry in lock.entries.values():
         name, _, day = entry.key.partition("@")
@@ -73,6 +73,6 @@ def guard_problems(catalog: Catalog, lock: Lock, paths: Iterable[str | Path],
             f"new version `{version.key}` is dated before `{version.name}@{latest}`, the newest locked version",
             version.document.span(("effective",)),
             help="a new version takes effect after the versions already published: date it after "
-                 f"{latest}; if it is a deliberate correction of the past, `frist lock --allow-backdated {version.key}` "
+                 f"{latest}; if it is a deliberate correction of the past, `frin lock --allow-backdated {version.key}` "
                  "(say why in the commit)"))
     return out

@@ -23,7 +23,7 @@ __all__ = ["LOCK_NAME", "Entry", "Lock"]
 LOCK_NAME = "policies.lock"
 _HEADER = """\
 # sha256 of every published policy version: published versions are immutable.
-# `frist validate` fails when a locked file changes; `frist lock` adds new versions.
+# `frin validate` fails when a locked file changes; `frin lock` adds new versions.
 # The format is sha256sum's, so `grep -v '^#' policies.lock | sha256sum -c` checks it too.
 """
 
@@ -61,7 +61,7 @@ class Lock:
             sha, sep, path = line.partition("  ")
             if not sep or len(sha) != 64 or not path.strip():
                 raise UsageError(f"{relative(file)}:{number}:1: not a policy lock line (`{line[:40]}`, expected "
-                                 "`SHA256  PATH`); restore the file from version control or delete it and run `frist lock`")
+                                 "`SHA256  PATH`); restore the file from version control or delete it and run `frin lock`")
             path = path.strip()
             entries[path] = Entry(_key(path), path, sha)
             lines[path] = number

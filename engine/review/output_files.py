@@ -1,6 +1,6 @@
 """The files generated from the output registry: both JSON Schemas' output parts and docs/outputs.md.
 
-`schemas/decision.schema.json` (what `frist decide` prints: its output fields, the list of
+`schemas/decision.schema.json` (what `frin decide` prints: its output fields, the list of
 required fields, a blocked decision's `proposed`) and `schemas/policy.schema.json` (a rule's
 output keys, an example's `expect` keys) are derived from `policy/outputs.py`; every other
 part of them is written by hand and kept as it is. docs/outputs.md is the registry as a
@@ -125,9 +125,9 @@ def outputs_page() -> str:
         "<!-- generated from engine/policy/outputs.py by `python -m engine.review.output_files`; do not edit -->",
         "",
         "What a rule may give besides its `action` (and `step`), and how each output is shown: in the",
-        "decision JSON (schemas/decision.schema.json), as batch columns, compared by `frist diff` and by",
-        "an example's `expect`, in `frist timeline`, to the law's constraints as `decision.<name>`, and",
-        f"in `frist explain` ({' / '.join(sorted(locales))}). docs/architecture.md, \"The output registry\", says how to add one.",
+        "decision JSON (schemas/decision.schema.json), as batch columns, compared by `frin diff` and by",
+        "an example's `expect`, in `frin timeline`, to the law's constraints as `decision.<name>`, and",
+        f"in `frin explain` ({' / '.join(sorted(locales))}). docs/architecture.md, \"The output registry\", says how to add one.",
         "",
         f"| output | rule keys | JSON | batch columns | diff | timeline | constraints | {' / '.join(sorted(locales))} | meaning |",
         "|---|---|---|---|---|---|---|---|---|",

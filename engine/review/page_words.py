@@ -102,14 +102,14 @@ TIMELINE = {
     "no_payment": "no payment", "paid_on": "{amount} on {day}", "received": "received {amount} on {day}",
     "new_version": "new version: {change}", "records": "records step {step}", "end": "end",
     "date": "date", "version": "version", "action": "action (rule)", "fee": "fee", "deadline": "deadline",
-    "interest": "interest", "fees_so_far": "fees so far", "total": "total", "notes": "notes",
+    "interest": "interest", "fees_so_far": "fees", "total": "total", "notes": "notes",
     "wait_to": "wait to {day}", "review": "review {day}",
-    "footnote": "interest and total are the policy's amounts on each date, before that row's fee is charged",
+    "footnote": "interest, fees and total are the policy's amounts on each date, before that row's fee is charged",
     "versions_note": "Each row is decided by the versions in force on its date; a highlighted row starts a new version.",
 }
 
 GRAPH = {
-    "title": "{policy}: escalation ladder (frist graph)",
+    "title": "{policy}: escalation ladder (frin graph)",
     "legend": "thick blue: consumers only · dashed orange: businesses only · plain: both",
     "dot_legend": "{policy}: thick blue = consumers only, dashed orange = businesses only",
     "new_case": "new case", "any_stage": "any stage", "fee": "fee {fee}",

@@ -1,4 +1,4 @@
-"""`frist test`: the examples embedded in policy files, reported like pytest.
+"""`frin test`: the examples embedded in policy files, reported like pytest.
 
 Each example is decided by `verify.examples.run_examples` (the same check `validate` runs); its
 diagnostics are attributed to the example whose lines they point into. Output: one line per

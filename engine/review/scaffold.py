@@ -1,9 +1,9 @@
-"""`frist new-version POLICY DATE`: the routine change (a new sats, a new half-year rate) as a file.
+"""`frin new-version POLICY DATE`: the routine change (a new sats, a new half-year rate) as a file.
 
 Copies the version in force on DATE, as text (every comment kept), sets `effective`, and
 marks each figure due for review by DATE (`review_by` on or before it) for a new value and
 source: a value figure's `source` becomes a `TODO` marker, a schedule gains an entry from
-DATE (the current value, its `source` a marker). `frist validate` refuses a `TODO` source
+DATE (the current value, its `source` a marker). `frin validate` refuses a `TODO` source
 (`unfinished-figure`), so a marked figure cannot be forgotten. With `--draft` the file goes
 to `drafts/` (layout.py). It then prints the next steps of the loop.
 """
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TODO", "new_version", "unfinished_figures"]
 
-TODO = "TODO (frist new-version)"
+TODO = "TODO (frin new-version)"
 
 
 def _line_start(text: str, line: int) -> int:
@@ -85,7 +85,7 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
     for s, e, new in sorted(edits, reverse=True):
         text = text[:s] + new + text[e:]
     header = (f"# {TODO}: describe this version ({effective}): what changed and the regulation that\n"
-              f"# changed it. Made with `frist new-version` from {base.key}.\n")
+              f"# changed it. Made with `frin new-version` from {base.key}.\n")
     policy_line = _line_start(text, doc.span(("policy",), key=True).line)
     text = text[:policy_line] + header + text[policy_line:]
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -95,7 +95,7 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
 
 
 def unfinished_figures(catalog: Catalog) -> list[Diagnostic]:
-    """A `TODO (frist new-version)` marker left in a figure's source."""
+    """A `TODO (frin new-version)` marker left in a figure's source."""
     out = []
     for v in catalog.policies.all():
         for name, raw in (v.document.data.get("parameters") or {}).items():

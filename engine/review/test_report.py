@@ -1,4 +1,4 @@
-"""`frist test` reports beyond the text summary: rule coverage, JSON, JUnit XML.
+"""`frin test` reports beyond the text summary: rule coverage, JSON, JUnit XML.
 
 Rule coverage is the share of a version's rules that at least one of its embedded examples
 fires (the rule that decided the example), as OPA's and Cerbos's test runners report it: a
@@ -87,7 +87,7 @@ def to_json(results: list[ExampleResult], coverage: list[VersionCoverage], min_c
 def to_junit_xml(results: list[ExampleResult], elapsed: float) -> str:
     """A JUnit XML document: one testsuite per policy version, one testcase per example."""
     from xml.etree import ElementTree as ET
-    root = ET.Element("testsuites", name="frist test", tests=str(len(results)),
+    root = ET.Element("testsuites", name="frin test", tests=str(len(results)),
                       failures=str(sum(1 for r in results if not r.passed)), time=f"{elapsed:.3f}")
     suites: dict[str, ET.Element] = {}
     for r in results:

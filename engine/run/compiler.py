@@ -68,7 +68,7 @@ class _Emitter:
     def __init__(self, bindings: dict[str, Bound]) -> None:
         self.bindings = bindings
         self.ns: dict[str, Any] = {"Decimal": Decimal, "datetime": datetime, "Months": Months, "_last": _last,
-                                   "_D0": Decimal(0), "_timedelta": datetime.timedelta,
+                                   "_D0": Decimal(0),
                                    **{op.helper: op.impl for op in OPERATORS.values() if op.helper}}
         self.temp = 0
         self.consts: dict[tuple, str] = {}

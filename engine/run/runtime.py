@@ -69,6 +69,9 @@ class Bound:
     """A checked version chosen for one run."""
 
     checked: CheckedVersion
+    # Constraints of earlier versions this one dropped without citing a repeal, as
+    # (Bound of the earlier version, CheckedConstraint): they still bind (check/constraints_carried.py).
+    carried: tuple = ()
 
     @property
     def version(self) -> PolicyVersion:

@@ -8,7 +8,7 @@ public holiday. A jurisdiction may instead state its weekend (`weekend: [friday,
 then a day on it is a working day only if the country moved one there.
 
 Importing `holidays` (it loads every country's module) and building a country's year cost
-more than the rest of a cold `frist explain`, so a calendar asks `holidays` once per country
+more than the rest of a cold `frin explain`, so a calendar asks `holidays` once per country
 and year and keeps the answers (one flag per day, and the holidays' names) in the cache
 folder, keyed by the installed `holidays` release and signed like the load cache's entries;
 `holidays` is imported only when a year is not cached yet. Stepping over working days walks those flags the way `holidays`'

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .interest import simple_interest
+from .interest import anniversary, compounds, simple_interest
 from .money import round_ore
 
 __all__ = ["BUCKETS", "parse_order", "settle"]
@@ -48,6 +48,9 @@ def parse_order(text: str) -> tuple[str, ...]:
 class _Claim:
     due: dt.date
     unpaid: Decimal
+    capitalised: Decimal = _ZERO        # unpaid interest added to the base after a year (compounding)
+    year_interest: Decimal = _ZERO      # interest of the running year, not yet capitalised
+    years: int = 1                      # the next anniversary: due + `years` years
 
 
 def _fmt(amount: Decimal) -> str:
@@ -55,8 +58,34 @@ def _fmt(amount: Decimal) -> str:
 
 
 def _accrue(claims: list[_Claim], start: dt.date, end: dt.date, schedule) -> Decimal:
-    """Interest on the claims' unpaid principal for the days after `start` up to `end`."""
-    return sum((simple_interest(c.unpaid, max(start, c.due), end, schedule) for c in claims if c.unpaid > 0), _ZERO)
+    """Interest on the claims' unpaid principal for the days after `start` up to `end`; with a
+    compounding schedule, each claim's unpaid interest of a full year (from its due date) is
+    added to what its interest runs on (art. 6:119 lid 2 BW)."""
+    if not compounds(schedule):
+        return sum((simple_interest(c.unpaid, max(start, c.due), end, schedule) for c in claims if c.unpaid > 0), _ZERO)
+    total = _ZERO
+    for c in claims:
+        cursor = max(start, c.due)
+        while cursor < end:
+            upto = min(anniversary(c.due, c.years), end)
+            part = simple_interest(c.unpaid + c.capitalised, cursor, upto, schedule) if upto > cursor else _ZERO
+            c.year_interest += part
+            total += part
+            if upto == anniversary(c.due, c.years):
+                c.capitalised += c.year_interest
+                c.year_interest = _ZERO
+                c.years += 1
+            cursor = max(cursor, upto)
+    return total
+
+
+def _pay_interest(claims: list[_Claim], amount: Decimal) -> None:
+    """A payment of interest lowers the capitalised interest first (the oldest), claim by claim."""
+    for c in claims:
+        for attr in ("capitalised", "year_interest"):
+            take = min(amount, getattr(c, attr))
+            setattr(c, attr, getattr(c, attr) - take)
+            amount -= take
 
 
 def _charges(book: list[_Claim], costs: Iterable[dict], to: dt.date, compensation: Decimal | None
@@ -106,6 +135,7 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
     book = sorted((_Claim(c["due"], c["amount"] - c.get("credited", _ZERO))
                    for c in claims if not c.get("disputed", False)), key=lambda c: c.due)
     charges = _charges(book, costs, to, compensation)
+    compounding = compounds(schedule)
     paid_in = sorted((p for p in payments if p["date"] <= to), key=lambda p: p["date"])
 
     unpaid_costs = accrued = unpaid_interest = overpaid = _ZERO
@@ -138,6 +168,8 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
             elif bucket == "interest":
                 take = min(left, unpaid_interest)
                 unpaid_interest -= take
+                if compounding:
+                    _pay_interest(book, take)
             else:
                 take = _ZERO
                 for claim in book:

@@ -1,1 +1,1 @@
-"""What `frist validate` proves by deciding: example parity across evaluators, the verified cache, law boundary search."""
+"""What `frin validate` proves by deciding: example parity across evaluators, the verified cache, law boundary search."""

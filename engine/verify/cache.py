@@ -1,5 +1,5 @@
 """A signed record that a policy catalog's examples and law checks passed, so a warm
-`frist validate` of an unchanged catalog does not run every example through every evaluator
+`frin validate` of an unchanged catalog does not run every example through every evaluator
 again (and so never imports Polars for the columnar one).
 
 The guarantee stays: every example is checked by every evaluator whenever anything that could

@@ -1,6 +1,6 @@
 """Decide every example embedded in a policy and compare it with its `expect`.
 
-What `frist validate` and `frist test` both prove by deciding: the reference evaluator
+What `frin validate` and `frin test` both prove by deciding: the reference evaluator
 decides each example, the compiled and columnar evaluators must agree with it in every
 field (`parity.evaluator_problems`), and every expected field must match.
 """
@@ -19,7 +19,7 @@ def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
 
     The reference evaluator decides; the compiled and columnar evaluators must agree with it
     in every field (`parity.py`). `on_decided(version, example, decision)`, when given,
-    sees every decision (`frist test` measures rule coverage with it).
+    sees every decision (`frin test` measures rule coverage with it).
     """
     from ..decide.decision import decide_case
     from ..policy.outputs import by_name, compared
@@ -61,5 +61,5 @@ def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
                     out.append(Diagnostic(
                         "example-mismatch", f"example `{ex.name}`: expected {key} `{want}`, got `{have}`",
                         v.document.span(ex.path + ("expect", key)),
-                        help=f"decided by rule `{decision.rule.rule.id}`; run `frist explain` on the case to see why"))
+                        help=f"decided by rule `{decision.rule.rule.id}`; run `frin explain` on the case to see why"))
     return out + evaluator_problems(catalog, decided)

@@ -1,13 +1,14 @@
-"""Boundary cases for `frist validate`: every process decided where its thresholds bite.
+"""Boundary cases for `frin validate`: every process decided where its thresholds bite.
 
 For each process version and each version of the policies it uses (drafts included) the
-search walks the ladder as `frist timeline` does, from a set of start cases: claims
+search walks the ladder as `frin timeline` does, from a set of start cases: claims
 around every salær band limit (± 1 øre), consumer and business, with and without VAT,
 a history the law forbids (a varsel before the due date, one with a short deadline, a
 70 NOK purring), a debtor who has paid everything. At each state it decides on every day
 a duration the policies name (14 days, 28 days, 6 months, ...) reaches from the due date,
 the last letter and its deadline, ± 1 day. Every decision is judged by the law's
-constraints (`enforce.violations`, the same check decide runs). It reports:
+constraints (`enforce.violations`, the same check decide runs), with stale figures allowed
+(a figure past its review date is the catalog's state, not the rule's fault). It reports:
 
 - `breaks-law` (error): a rule's proposal breaks a constraint, with the case printed;
 - `rule-never-fires` (warning): no generated case reaches the rule, with the reason:
@@ -28,7 +29,8 @@ from ..run.evaluator import Evaluator
 from ..run.runtime import Run
 from ..values.time import Months, add_duration
 from ..decide.enforce import constrained
-from .static import constant_violations, constraint_diagnostic, unreachable_rules
+from .static import constant_violations, constraint_diagnostic, figures, unreachable_rules
+from ..policy.record import record_of
 from ..core.diagnostics import Diagnostic, Severity
 
 __all__ = ["law_problems"]
@@ -48,8 +50,9 @@ def law_problems(catalog) -> list[Diagnostic]:
         laws = [catalog.bind(checked, d, True) for d in days]
         if not any(constrained(b, checked.name) for b in laws):
             continue            # bound by no constraint: nothing to search for
-        out += constant_violations(checked, laws)
-        out += _Search(catalog, checked, days).run()
+        reported: set = set()          # (rule, constraint): once, whichever finds it first
+        out += constant_violations(checked, laws, reported)
+        out += _Search(catalog, checked, days, reported).run()
     return out
 
 
@@ -58,7 +61,7 @@ def _windows(catalog, checked) -> list[dt.date]:
     from ..policy.versions import valid_until
     until = valid_until(catalog.versions(checked.name), checked.version)
     days = {checked.version.effective}
-    for used in checked.version.uses.values():
+    for used in [*checked.version.uses.values(), *catalog.laws_of(checked)]:
         for u in catalog.versions(used):
             if (until is None or u.effective < until) and u.effective >= checked.version.effective:
                 days.add(u.effective)
@@ -66,8 +69,9 @@ def _windows(catalog, checked) -> list[dt.date]:
 
 
 class _Search:
-    def __init__(self, catalog, checked, days: list[dt.date]) -> None:
+    def __init__(self, catalog, checked, days: list[dt.date], reported: set | None = None) -> None:
         self.catalog, self.checked, self.days = catalog, checked, days
+        self.reported = reported if reported is not None else set()
         self.steps = checked.version.steps
         self.fired: set[int] = set()
         self.tried: list[tuple[dict, dt.date]] = []
@@ -215,7 +219,7 @@ class _Search:
         from ..decide.decision import decide_case
         try:
             case = LoadedCase(data, data, None, "<search>")
-            decision = decide_case(self.catalog, case, day, self.spec, include_drafts=True, fast=True)
+            decision = decide_case(self.catalog, case, day, self.spec, include_drafts=True, fast=True, allow_stale=True)
         except FristError:
             return None
         self.fired.add(decision.rule.rule.index)
@@ -224,9 +228,14 @@ class _Search:
             self.tried.append((data, day))
         for v in decision.violations:
             key = (decision.rule.rule.id, v.constraint.id)
-            if key not in self.broken:
-                self.broken[key] = constraint_diagnostic(decision.rule, v, self.checked.version.key, v.policy,
-                                                         _case_text(data, day))
+            if key not in self.broken and key not in self.reported:
+                rule = decision.rule.rule
+                balance = decision.law_view.balance if decision.law_view is not None else None
+                record = record_of(rule.action, rule.step, decision.proposed, balance)
+                self.broken[key] = constraint_diagnostic(
+                    decision.rule, v, self.checked.version.key, v.policy, _case_text(data, day),
+                    compared=figures(decision.bindings, decision.main, data, day, record, v),
+                    amounts=self.checked.amounts)
         return decision
 
     def _unfired(self) -> list[Diagnostic]:
@@ -261,11 +270,11 @@ class _Search:
                 from ..decide.history import judge_history
                 from ..decide.decision import decide_case
                 bindings = self.catalog.bind(self.checked, day, True)
-                clean, _ = judge_history(self.catalog, self.checked, data, True)
+                clean, _ = judge_history(self.catalog, self.checked, data, True, day)
                 run = Run(clean, day, bindings, self.checked.name)
                 if Evaluator(run).value(rule.when, bindings[self.checked.name]):
                     decided = decide_case(self.catalog, LoadedCase(data, data, None, "<search>"), day, self.spec,
-                                          include_drafts=True, fast=True)
+                                          include_drafts=True, fast=True, allow_stale=True)
                     return data, day, decided.rule.rule.id
             except FristError:
                 continue

@@ -2,7 +2,7 @@
 
 The reference evaluator decides the example (and is what `expect` is checked against);
 the compiled fast path (`decide --no-trace`, batch fallback) and, when the batch extra is
-installed, the columnar evaluator (`frist batch`) must produce the same decision in every
+installed, the columnar evaluator (`frin batch`) must produce the same decision in every
 field, or refuse the case the same way. A difference is a bug in Frist, reported as an
 error at the example so that a policy is never published on an example only one
 evaluator was shown to decide (issue 13: the compiled path could decide differently and

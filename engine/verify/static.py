@@ -1,4 +1,4 @@
-"""What `frist validate` can tell about a process without a case.
+"""What `frin validate` can tell about a process without a case.
 
 - A rule after one whose `when` is the literal `true`, or whose own `when` is the literal
   `false`, can never fire (an error: the ladder is not what it says).
@@ -13,11 +13,13 @@ from ..core.diagnostics import Diagnostic
 from ..core.errors import EvaluationError
 from ..run.evaluator import Evaluator
 from ..run.runtime import Bound, Run
-from ..decide.enforce import violations
+from ..decide.enforce import constrained, violations
+from ..lang import types as T
+from ..lang.render import show
 from ..policy.record import DECISION, charges, record_of
 from ..policy.outputs import law_fields
 
-__all__ = ["unreachable_rules", "constant_violations", "reads_case", "blame_span", "constraint_diagnostic"]
+__all__ = ["unreachable_rules", "constant_violations", "reads_case", "blame_span", "constraint_diagnostic", "figures"]
 
 
 def reads_case(expr: ast.Expr | None, allow_decision: bool = False) -> bool:
@@ -48,8 +50,12 @@ def unreachable_rules(checked) -> list[Diagnostic]:
     return out
 
 
-def blame_span(rule, constraint):
-    """Where a process rule breaks a constraint: the output the constraint reads, else the rule."""
+def blame_span(rule, constraint, amounts: dict | None = None):
+    """Where a process rule breaks a constraint: the output the constraint reads (for an amount
+    above the law's view, `<amount>-within-the-law`, the amount's expression), else the rule."""
+    amount = constraint.id.removesuffix("-within-the-law") if constraint.id.endswith("-within-the-law") else None
+    if amount is not None and amounts and amount in amounts and amounts[amount].span is not None:
+        return amounts[amount].span
     read = {n.parts[1] for e in (constraint.when, constraint.require) if e is not None
             for n in ast.walk(e) if isinstance(n, ast.Path) and n.parts[0] == DECISION and len(n.parts) > 1}
     for key in (o.name for o in law_fields()):
@@ -58,17 +64,44 @@ def blame_span(rule, constraint):
     return rule.rule.span
 
 
-def constraint_diagnostic(rule, violation, version_key: str, law_key: str, case_text: str | None, reason: str = "") -> Diagnostic:
+def figures(bindings, main: str, data: dict, as_of, record: dict, violation) -> str:
+    """The values a broken constraint compared, e.g. "`decision.fee` = 2,000.00 NOK, `inkassovarsel_fee`
+    = 38.00 NOK": an author sees by how much the rule is over, not only that it is."""
+    pair = next(((b, cc) for b, cc in constrained(bindings, main) if cc.constraint is violation.constraint), None)
+    if pair is None:
+        return ""
+    bound, checked = pair
+    evaluator = Evaluator(Run({**data, DECISION: record}, as_of, bindings, main))
+    jurisdiction = bound.checked.jurisdiction
+    currency = getattr(jurisdiction, "currency", "")
+    shown: dict[str, str] = {}
+    for node in ast.walk(checked.require):
+        if isinstance(node, ast.Path) and node.text not in shown:
+            try:
+                value = evaluator.value(node, bound)
+            except (EvaluationError, KeyError, TypeError, AttributeError):
+                continue
+            money = node.type is not None and T.unwrap(node.type) == T.MONEY and value is not None
+            shown[node.text] = f"{value:,.2f} {currency}".rstrip() if money else show(value, node.type)
+    return ", ".join(f"`{name}` = {value}" for name, value in shown.items())
+
+
+def constraint_diagnostic(rule, violation, version_key: str, law_key: str, case_text: str | None, reason: str = "",
+                          compared: str = "", amounts: dict | None = None) -> Diagnostic:
     c = violation.constraint
     help = (f"counterexample ({reason}decided by {version_key} with {law_key}), as a case file:\n{case_text}"
             if case_text else f"the rule's outputs are constants: it breaks the constraint under {law_key}")
-    return Diagnostic("breaks-law", f"rule `{rule.rule.id}` breaks {violation.name}: {c.said('en')} ({c.source})",
-                      blame_span(rule, c), notes=(("the constraint", c.span),), help=help)
+    here = f"; here {compared}" if compared else ""
+    return Diagnostic("breaks-law", f"rule `{rule.rule.id}` breaks {violation.name}: {c.said('en')} ({c.source}){here}",
+                      blame_span(rule, c, amounts), notes=(("the constraint", c.span),), help=help)
 
 
-def constant_violations(checked, laws: list[dict]) -> list[Diagnostic]:
-    """`laws`: per used-version combination, the bindings (name → Bound) to judge under."""
-    out, seen = [], set()
+def constant_violations(checked, laws: list[dict], seen: set | None = None) -> list[Diagnostic]:
+    """`laws`: per used-version combination, the bindings (name → Bound) to judge under.
+    `seen` collects the (rule, constraint) pairs reported, so each is reported once, not once
+    per law version (nor again by the boundary search)."""
+    out = []
+    seen = set() if seen is None else seen
     for r in checked.rules:
         outputs = {k: r.outputs.get(k) for k in charges()}
         if r.rule.step is None and all(e is None for e in outputs.values()):
@@ -92,7 +125,8 @@ def constant_violations(checked, laws: list[dict]) -> list[Diagnostic]:
                 key = (r.rule.id, v.constraint.id)
                 if key not in seen:
                     seen.add(key)
-                    out.append(constraint_diagnostic(r, v, checked.version.key, v.policy, None))
+                    out.append(constraint_diagnostic(r, v, checked.version.key, v.policy, None, compared=figures(
+                        pure, checked.name, {}, checked.version.effective, record, v)))
     return out
 
 

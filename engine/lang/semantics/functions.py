@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .. import types as T
 from ...core.errors import EvaluationError
-from ...values.interest import simple_interest
+from ...values.interest import interest_on
 from ...values.money import DOWN_TO_KR, TO_KR, TO_ORE, floor_kr, round_kr, round_ore
 from .business_days import BUSINESS_DAY_FUNCTIONS
 from .entry import Function, fixed_signature as _fixed
@@ -123,8 +123,8 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("days_between", (2, 2), _fixed(T.DATE, T.DATE, result=T.NUMBER),
              lambda a, b: Decimal((b - a).days), _col_days_between, doc="calendar days from the first date to the second"),
     *TABLE_FUNCTIONS,
-    Function("interest", (4, 4), _interest_check, simple_interest,
-             doc="simple interest, actual/365, across rate changes"),
+    Function("interest", (4, 4), _interest_check, interest_on,
+             doc="interest, actual/365, across rate changes: simple, or compounded yearly where the schedule says so"),
     Function("settle", (6, 8), _settle_check, _settle,
              doc="the ledger (principal, interest, costs, total, …) after payments, in the stated order; "
                  "argument 8: the § 3a compensation, a cost offset against the fees"),

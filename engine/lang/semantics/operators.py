@@ -4,7 +4,7 @@ Each `Operator` entry says what `left op right` gives (the type rule the checker
 how it runs on run-time values (Decimal, `datetime.date`, int days, `Months`), the Python
 the compiler writes for it, and its fixed-point column form (or None: per case). Money is
 a plain Decimal, so Money arithmetic is Decimal arithmetic under `DECIMAL_CONTEXT`; date
-arithmetic is `values/time.py`'s (a month added to 31 January is the end of February).
+arithmetic is `values/time.py`'s, on pendulum (a month added to 31 January is the end of February).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import operator
 from typing import Any
 
 from .. import types as T
-from ...values.time import Months, add_months
+from ...values.time import Months, add_days, add_months
 from .entry import Comparison, Operator, Unary
 
 __all__ = ["OPERATORS", "UNARY", "COMPARISONS", "binary", "binary_result", "to_days"]
@@ -32,15 +32,15 @@ def to_days(value: Any) -> int:
 
 # ── scalar forms that are not a plain Python operator ─────────────────────────
 def _date_plus_days(d: dt.date, n: int) -> dt.date:
-    return d + dt.timedelta(days=n)
+    return add_days(d, n)
 
 
 def _date_minus_days(d: dt.date, n: int) -> dt.date:
-    return d - dt.timedelta(days=n)
+    return add_days(d, -n)
 
 
 def _days_plus_date(n: int, d: dt.date) -> dt.date:
-    return d + dt.timedelta(days=n)
+    return add_days(d, n)
 
 
 def _date_plus_months(d: dt.date, m: Months) -> dt.date:
@@ -155,9 +155,9 @@ _ENTRIES = [
     _plain("+", PERCENT, PERCENT, PERCENT), _plain("-", PERCENT, PERCENT, PERCENT),
     _plain("*", PERCENT, NUMBER, PERCENT), _plain("*", NUMBER, PERCENT, PERCENT), _plain("/", PERCENT, NUMBER, PERCENT),
     _plain("+", NUMBER, PERCENT, NUMBER), _plain("-", NUMBER, PERCENT, NUMBER),
-    _special("+", DATE, DAYS, DATE, _date_plus_days, _col_date_days(1), "({0} + _timedelta(days={1}))"),
-    _special("-", DATE, DAYS, DATE, _date_minus_days, _col_date_days(-1), "({0} - _timedelta(days={1}))"),
-    _special("+", DAYS, DATE, DATE, _days_plus_date, _col_date_days(1), "({1} + _timedelta(days={0}))"),
+    _special("+", DATE, DAYS, DATE, _date_plus_days, _col_date_days(1)),
+    _special("-", DATE, DAYS, DATE, _date_minus_days, _col_date_days(-1)),
+    _special("+", DAYS, DATE, DATE, _days_plus_date, _col_date_days(1)),
     _special("+", DATE, MONTHS, DATE, _date_plus_months, _col_date_months(1)),
     _special("-", DATE, MONTHS, DATE, _date_minus_months, _col_date_months(-1)),
     _special("+", MONTHS, DATE, DATE, _months_plus_date, _col_date_months(1)),

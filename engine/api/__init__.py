@@ -1,0 +1,1 @@
+"""The Python API: decide one case, explain it, decide a table; typed results (python.py)."""

@@ -1,0 +1,19 @@
+"""Appending a decision: what the service, `frin decide --log` and `frin batch --log` call.
+
+The record is committed before the caller answers (or prints), so a decision the log does not
+hold was never given out.
+"""
+from __future__ import annotations
+
+from .record import Record, new_record
+from .backend import DecisionLog
+
+__all__ = ["log_decision"]
+
+
+def log_decision(log: DecisionLog, decision: dict, document: bytes, *, source: str, request: dict,
+                 keep_case: bool = True) -> Record:
+    """Append `decision` (its JSON without trace) for the case `document` (the bytes decided)."""
+    decision = {k: v for k, v in decision.items() if k != "trace"}
+    return log.append(lambda seq, prev: new_record(seq, prev, source=source, document=document,
+                                                   keep_case=keep_case, decision=decision, request=request))

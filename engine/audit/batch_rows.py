@@ -1,0 +1,71 @@
+"""`frin batch --log`: each decided row as a log record, and a logged row decided again.
+
+A batch row is logged as the row it was read as, every value as text the way a CSV file
+carries it (money "1050.00", dates ISO, the claims/payments/events lists as JSON text): that
+document is hashed, kept, and decided again by `frin replay` through the same batch path.
+The row's decision is the decision JSON of `frin decide` (batch/output.py's `row_json`),
+without the trace and its input row number, which goes to the record's request.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from .record import canonical, new_record
+from .backend import DecisionLog
+
+__all__ = ["row_document", "row_decision", "log_rows", "decide_row_again"]
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, default=str, ensure_ascii=False)
+    return value
+
+
+def row_document(row: dict, internal: set[str]) -> bytes:
+    return canonical({k: _text(v) for k, v in row.items() if k not in internal}).encode("utf-8")
+
+
+def row_decision(row: dict) -> dict:
+    from ..batch.output import row_json
+    out = row_json(row)
+    out.pop("row", None)
+    uses = []
+    for part in filter(None, (out["policy"].get("uses") or "").split(";")):
+        key, _, sha = part.partition("#")
+        name, _, version = key.partition("@")
+        uses.append({"name": name, "version": version, "sha256": sha})
+    out["policy"] = {**out["policy"], "uses": uses}
+    out.setdefault("warnings", [])
+    return out
+
+
+def log_rows(log: DecisionLog, decided, chunk, request: dict, keep_case: bool = True) -> int:
+    """Append every decided row of a chunk (one transaction) before the batch's output is committed."""
+    from ..batch.layout import ROW
+    inputs = {row[ROW]: row for row in chunk.iter_rows(named=True)}
+    makes = []
+    for row in decided.iter_rows(named=True):
+        document = row_document(inputs[row["row"]], {ROW})
+        decision = row_decision(row)
+        makes.append(lambda seq, prev, d=decision, doc=document, n=row["row"]: new_record(
+            seq, prev, source="batch", document=doc, keep_case=keep_case, decision=d, request={**request, "row": n}))
+    return len(log.append_all(makes)) if makes else 0
+
+
+def decide_row_again(catalog, document: bytes, policy: str, as_of: str, include_drafts: bool) -> dict:
+    """The logged row decided through the batch path with `catalog`; its decision as logged."""
+    import polars as pl
+    from ..batch.api import decide_table
+    from ..core.errors import UsageError
+    frame = pl.DataFrame([json.loads(document)])
+    decided, rejects = decide_table(frame, policy, as_of, catalog, include_drafts)
+    if decided.height != 1:
+        problems = "; ".join(str(p) for p in rejects.get_column("problem").to_list())
+        raise UsageError(f"the logged row is rejected when decided again: {problems}")
+    return row_decision(decided.row(0, named=True))

@@ -1,0 +1,142 @@
+"""Deciding one group of rows (same policy, same bound versions): columns first, per case only where needed.
+
+The columnar evaluator decides every valid row; the law (`law.judge_rows`) judges the
+decisions; the rows the columnar result cannot stand for are re-decided by the scalar
+evaluator (`decide_case`, the one `frin decide` runs), each for a reason the run's report
+names: a claim a `set_aside:` reason takes out of the case, an evaluation that might fail
+(or no rule matching), a recorded fee the law did not allow. Every decision row carries
+the decision's warnings (`warnings` column), the columnar ones from the bound versions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from ..core.errors import FristError
+from ..decide.decision import decide_case, review_notes
+from ..policy.case import LoadedCase
+from .law import HISTORY_REASON, judge_rows, violation_rows
+from .layout import REJECTS, ROW
+from .output import WARNING_SEPARATOR
+
+__all__ = ["BatchReport", "decide_group", "INTERNAL", "SET_ASIDE_REASON", "SUSPECT_REASON", "WARNING_SEPARATOR"]
+
+INTERNAL = "internal error"     # the problem text of a row that hit a bug (the run goes on; exit 101)
+SET_ASIDE_REASON = "a `set_aside:` reason holds one of its claims (the claim is taken out of the case per case)"
+SUSPECT_REASON = ("the columnar evaluation might fail or matched no rule (division by zero, a date outside a "
+                  "schedule, money not exact to the øre): the scalar evaluator decides it and names any error")
+_SAMPLE = 10                    # row numbers kept per reason in the report
+
+
+@dataclass
+class BatchReport:
+    """What a run decided per case and why, and how many warnings its decisions carry."""
+
+    per_case: dict[str, int] = field(default_factory=dict)           # reason → rows re-decided per case
+    per_case_rows: dict[str, list[int]] = field(default_factory=dict)  # reason → the first row numbers
+    per_case_expressions: list[str] = field(default_factory=list)    # expressions evaluated per case (every row)
+    law_judged: int = 0                                              # rows the law check read as case dicts
+    warnings: int = 0                                                # warning lines over all decisions
+    rows_with_warnings: int = 0
+
+    def add_rows(self, reason: str, rows: list[int]) -> None:
+        if rows:
+            self.per_case[reason] = self.per_case.get(reason, 0) + len(rows)
+            kept = self.per_case_rows.setdefault(reason, [])
+            kept.extend(rows[:max(0, _SAMPLE - len(kept))])
+
+    def merge(self, other: "BatchReport") -> None:
+        for reason, count in other.per_case.items():
+            self.per_case[reason] = self.per_case.get(reason, 0) + count
+            kept = self.per_case_rows.setdefault(reason, [])
+            kept.extend(other.per_case_rows.get(reason, [])[:max(0, _SAMPLE - len(kept))])
+        self.per_case_expressions += [e for e in other.per_case_expressions if e not in self.per_case_expressions]
+        self.law_judged += other.law_judged
+        self.warnings += other.warnings
+        self.rows_with_warnings += other.rows_with_warnings
+
+    def to_dict(self) -> dict:
+        return {"per_case": {reason: {"rows": count, "first_rows": sorted(self.per_case_rows.get(reason, []))}
+                             for reason, count in self.per_case.items()},
+                "per_case_expressions": list(self.per_case_expressions), "law_judged": self.law_judged,
+                "warnings": self.warnings, "rows_with_warnings": self.rows_with_warnings}
+
+
+def _review_warnings(table: pl.DataFrame, bindings) -> pl.Expr:
+    """The bound versions' review notes on each row's decision date (as `decide` gives them)."""
+    days = table.get_column("as_of").unique().to_list()
+    notes = {day: WARNING_SEPARATOR.join(review_notes(bindings, day)) for day in days}
+    if not any(notes.values()):
+        return pl.lit("", dtype=pl.String)
+    return pl.col("as_of").replace_strict(list(notes), list(notes.values()), return_dtype=pl.String)
+
+
+def _with_history_warnings(table: pl.DataFrame, found: dict[int, list[str]]) -> pl.DataFrame:
+    """The history's warnings before the review notes (as `decide_case` lists them) on the rows in `found`."""
+    extra = pl.DataFrame({"row": list(found), "__history": [WARNING_SEPARATOR.join(w) for w in found.values()]},
+                         schema={"row": pl.Int64, "__history": pl.String})
+    joined = table.join(extra, on="row", how="left", maintain_order="left")
+    both = pl.when(pl.col("warnings") == "").then(pl.col("__history")).otherwise(
+        pl.col("__history") + WARNING_SEPARATOR + pl.col("warnings"))
+    return joined.with_columns(pl.when(pl.col("__history").is_null()).then(pl.col("warnings")).otherwise(both)
+                               .alias("warnings")).drop("__history")
+
+
+def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
+                 report: BatchReport) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
+    """(decisions, rejects frames, violation records) of one group's valid case frame (with ROW)."""
+    from ..columnar.frame import AS_OF, cases_from_frame
+    from ..columnar.program import evaluate
+    from .output import decisions_from_columns, decisions_from_scalar
+
+    steps = main.version.steps
+    rows, ids = cases.get_column(ROW), cases.get_column("case_id")
+    result = evaluate(bindings, main.name, cases.drop(ROW), steps)
+    report.per_case_expressions += [f for f in result.fallbacks if f not in report.per_case_expressions]
+    table = decisions_from_columns(result, rows, ids, cases.get_column(AS_OF).cast(pl.Date), main, bindings)
+    table = table.with_columns(_review_warnings(table, bindings).alias("warnings"))
+    aside, suspect = result.aside, result.suspect & ~result.aside
+    law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts)
+    report.law_judged += law.judged
+    if law.warnings:
+        table = _with_history_warnings(table, law.warnings)
+    redo = rows.is_in(sorted(law.redo)) & ~aside & ~suspect
+    report.add_rows(SET_ASIDE_REASON, rows.filter(aside).to_list())
+    report.add_rows(SUSPECT_REASON, rows.filter(suspect).to_list())
+    report.add_rows(HISTORY_REASON, rows.filter(redo).to_list())
+    again_mask = aside | suspect | redo
+    # a row decided again per case is judged there (its columnar decision does not stand for it)
+    broken_rows = {b["row"] for b in law.broken} - set(rows.filter(again_mask).to_list())
+    law_rows = [b for b in law.broken if b["row"] in broken_rows]
+    if broken_rows:
+        keep = ~rows.is_in(sorted(broken_rows))
+        cases, table, again_mask = cases.filter(keep), table.filter(keep), again_mask.filter(keep)
+    rejects: list[pl.DataFrame] = []
+    if again_mask.any():
+        again = cases.filter(again_mask)
+        scalar, failed = [], []
+        for row, day, data in zip(again.get_column(ROW).to_list(), again.get_column(AS_OF).cast(pl.Date).to_list(),
+                                  cases_from_frame(again, steps)):
+            try:
+                case = LoadedCase(data, data, None, f"row {row}")
+                decision = decide_case(catalog, case, day, policy=spec, include_drafts=include_drafts, fast=True)
+                if decision.blocked:
+                    law_rows.extend(violation_rows(row, decision.case_id, decision.rule.rule.id,
+                                                   decision.rule.rule.action, decision.violations))
+                else:
+                    scalar.append((row, decision))
+            except FristError as err:
+                failed.append({"row": row, "field": "", "problem": getattr(err, "message", str(err))})
+            except Exception as err:  # noqa: BLE001 - a bug in one row must not lose the others
+                failed.append({"row": row, "field": "", "problem": f"{INTERNAL}: {type(err).__name__}: {err} "
+                                                                     "(a bug in Frist; please report it)"})
+        table = pl.concat([table.filter(~again_mask), decisions_from_scalar(scalar, main, bindings, table.schema)])
+        if failed:
+            rejects.append(pl.DataFrame(failed, schema=REJECTS))
+    counts = table.select(pl.col("warnings").str.count_matches(WARNING_SEPARATOR).add(1)
+                          .filter(pl.col("warnings") != "").sum().alias("n"),
+                          (pl.col("warnings") != "").sum().alias("rows")).row(0)
+    report.warnings += int(counts[0] or 0)
+    report.rows_with_warnings += int(counts[1] or 0)
+    return table, rejects, law_rows

@@ -1,0 +1,195 @@
+"""The case checks as column expressions: every row checked at once, only flagged rows explained.
+
+`to_case_frame` converts and checks the flat layout in a few whole-column passes:
+each field through the same conversion as `layout.checked_case_frame` (`convert_flagged`:
+the value and a flag where it has a problem), the list items converted on their flattened
+values and put back into lists by their offsets (no explode, group-by and join per list),
+and the item and cross checks (`claims[i].amount` positive, events in order, nothing
+after the decision date, ...) as list expressions. A row no check flags is valid, so its
+converted values are the case frame. The rows a check flags, usually none, go through
+`layout.checked_case_frame`, which names every problem (row, field, message) exactly as
+it always has; a flagged row that turns out valid is decided like any other. CSV's JSON
+text cells are parsed and checked there too (they need Python's JSON reader).
+"""
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from ..columnar.frame import AS_OF, dtype_of, root_columns
+from ..lang import types as T
+from .layout import REJECTS, ROW, checked_case_frame, convert_flagged, schema_defaults, source_column
+
+__all__ = ["to_case_frame", "flag_case_frame"]
+
+
+def _typed_lists(frame: pl.DataFrame) -> pl.DataFrame:
+    """List columns with no item type (all empty or null: `list<null>`) as lists of the raw item struct."""
+    fixes = {}
+    for name, typ in root_columns(()).items():
+        dtype = frame.schema.get(name)
+        if isinstance(T.unwrap(typ), T.ListOf) and (dtype == pl.Null or dtype == pl.List(pl.Null)):
+            item = T.unwrap(typ).item
+            raw = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
+            fixes[name] = pl.col(name).cast(pl.List(raw))
+    return frame.with_columns(**fixes) if fixes else frame
+
+
+def _list_values(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, np.ndarray]:
+    """(the items of list column `name` as a frame, one column per field; offsets into it per row)."""
+    column = frame.get_column(name)
+    column = column.fill_null(pl.Series([[]], dtype=column.dtype)) if column.null_count() else column
+    arr = column.rechunk().to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    offsets = np.asarray(arr.offsets, dtype=np.int64)
+    values = arr.values.slice(offsets[0], offsets[-1] - offsets[0])
+    offsets = offsets - offsets[0]
+    items = pl.from_arrow(pa.Table.from_struct_array(values)) if len(values) else pl.DataFrame(
+        schema={f.name: f.dtype for f in column.dtype.inner.fields})
+    return items, offsets
+
+
+def _as_lists(items: pl.DataFrame, offsets: np.ndarray, struct_type: pl.Struct, name: str) -> pl.Series:
+    """Converted item columns back into one list-of-struct column with the same offsets."""
+    values = items.select(pl.struct(*[pl.col(f.name).cast(f.dtype) for f in struct_type.fields]).alias(name))
+    struct = values.to_series().to_arrow()
+    if isinstance(struct, pa.ChunkedArray):
+        struct = struct.combine_chunks() if struct.num_chunks else pa.array([], type=struct.type)
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), struct)
+    return pl.Series(name, lists).cast(pl.List(struct_type))
+
+
+def _any_per_row(flags: pl.Series, offsets: np.ndarray) -> np.ndarray:
+    """Per row: whether any of its items' flags is set."""
+    counts = np.concatenate([[0], np.cumsum(flags.fill_null(False).to_numpy().astype(np.int64))])
+    return (counts[offsets[1:]] - counts[offsets[:-1]]) > 0
+
+
+def _item_rules(name: str, steps: tuple[str, ...]) -> list[pl.Expr]:
+    """The item and cross checks of `layout` (`_item_checks`, `_cross_checks`) over converted items.
+
+    The items frame carries `__as_of` (the row's decision date), `__start` (first item of
+    its list) and, for payments, `__first` (the row's first invoice date).
+    """
+    col = pl.col
+    if name == "claims":
+        return [col("amount") <= 0, (col("credited") < 0) | (col("credited") > col("amount")),
+                col("due") < col("issued"), col("handed_over") > col("__as_of")]
+    if name == "payments":
+        return [col("amount") <= 0, col("date") > col("__as_of"), col("date") < col("__first")]
+    return [col("fee") < 0, ~col("__start") & (col("date") < col("date").shift(1)),
+            ~col("step").is_in(list(steps)), col("date") > col("__as_of")]
+
+
+def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: tuple[str, ...],
+           days: np.ndarray, first: np.ndarray | None) -> tuple[pl.Series, np.ndarray, np.ndarray | None] | None:
+    """(converted list column, per-row flag, per-row first invoice day for claims), or None when the layout has no such column.
+
+    The flag covers the conversion of every item and the item and cross checks (`_item_rules`).
+    """
+    item = T.unwrap(typ).item
+    struct_type = dtype_of(typ).inner
+    if name in frame.columns:
+        items, offsets = _list_values(frame, name)
+    elif name == "claims" and any(c.startswith("claim_") for c in frame.columns):
+        items = frame.select(pl.col(c).alias(c[len("claim_"):]) for c in frame.columns if c.startswith("claim_"))
+        offsets = np.arange(frame.height + 1, dtype=np.int64)
+    else:
+        return None
+    values, flags = {}, []
+    for field, ftype in item.fields:
+        raw = pl.col(field) if field in items.columns else pl.lit(None)
+        dtype = items.schema[field] if field in items.columns else pl.Null
+        values[field], flag, _ = convert_flagged(raw, dtype, ftype, defaults.get(f"{name}.{field}"))
+        flags.append(flag)
+    fields = [f.name for f in struct_type.fields]
+    if not items.height:
+        empty = pl.DataFrame(schema={f.name: f.dtype for f in struct_type.fields})
+        firsts = np.full(frame.height, np.iinfo(np.int64).min) if name == "claims" else None
+        return _as_lists(empty, offsets, struct_type, name), np.zeros(frame.height, dtype=bool), firsts
+    lengths = np.diff(offsets)
+    starts = np.zeros(len(items), dtype=bool)
+    starts[offsets[:-1][lengths > 0]] = True
+    context = {"__as_of": np.repeat(days, lengths), "__start": starts}
+    if first is not None:
+        context["__first"] = np.repeat(first, lengths)
+    converted = items.select(**values, __bad=pl.any_horizontal(flags)).with_columns(
+        **{k: pl.Series(v) for k, v in context.items()})
+    rules = pl.any_horizontal([r.fill_null(False) for r in _item_rules(name, steps)])
+    checked = converted.select(*fields, bad=pl.col("__bad") | rules,
+                               first=pl.col("issued") if name == "claims" else pl.lit(None))
+    row_bad = _any_per_row(checked.get_column("bad"), offsets)
+    firsts = None
+    if name == "claims":
+        # the first invoice day per row, known only when every claim gives `issued` (as
+        # engine.policy.case); otherwise a day before every payment's
+        low = np.iinfo(np.int64).min
+        day = checked.get_column("first").cast(pl.Int64).fill_null(low).to_numpy()
+        firsts = np.full(frame.height, low)
+        nonempty = lengths > 0
+        if nonempty.any():
+            starts_at = offsets[:-1][nonempty]
+            unknown = np.minimum.reduceat(day, starts_at) == low
+            firsts[nonempty] = np.where(unknown, low, np.minimum.reduceat(np.where(day == low, np.iinfo(np.int64).max, day), starts_at))
+    return _as_lists(checked.select(fields), offsets, struct_type, name), row_bad, firsts
+
+
+def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.Series] | None:
+    """(case frame of every row, Boolean: the row has a problem), or None when a list column is JSON text."""
+    columns = root_columns(steps)
+    lists = {n: t for n, t in columns.items() if isinstance(T.unwrap(t), T.ListOf)}
+    for name in lists:
+        dtype = frame.schema.get(name)
+        if dtype is not None and not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
+            return None
+    defaults = schema_defaults()
+    days_series = as_of.cast(pl.Date).cast(pl.Int32)
+    out = {ROW: pl.col(ROW), AS_OF: pl.lit(days_series)}
+    flags: list[pl.Expr] = []
+    for name, typ in columns.items():
+        if name in lists:
+            continue
+        source = source_column(frame, name)
+        raw = pl.col(source) if source else pl.lit(None)
+        out[name], flag, _ = convert_flagged(raw, frame.schema[source] if source else pl.Null, typ, defaults.get(name))
+        flags.append(flag)
+    base = frame.select(**out, __bad=pl.any_horizontal(flags))
+    bad = base.get_column("__bad").to_numpy().copy()
+    days = days_series.cast(pl.Int64).fill_null(0).to_numpy()
+    added, first = [], None
+    for name in ("claims", "payments", "events"):          # claims first: payments are checked against them
+        typ = lists[name]
+        got = _lists(frame, name, typ, defaults, steps, days, first)
+        if got is None:
+            added.append(pl.lit([], dtype=dtype_of(typ)).alias(name))
+            if name == "claims":
+                bad = np.ones(frame.height, dtype=bool)
+                first = np.full(frame.height, np.iinfo(np.int64).min)
+            continue
+        added.append(got[0])
+        bad = bad | got[1]
+        if name == "claims":
+            first = got[2]
+    base = base.drop("__bad").with_columns(added)
+    no_claims = base.select(pl.col("claims").list.len() == 0).to_series().to_numpy()
+    return base, pl.Series("bad", bad | no_claims, dtype=pl.Boolean)
+
+
+def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(case frame of the valid rows, with ROW; rejects: row, field, problem).
+
+    `frame` must carry ROW (the 1-based input row); `as_of` gives each row's decision date.
+    Checked as columns; the flagged rows are explained by `layout.checked_case_frame`.
+    """
+    frame = _typed_lists(frame)
+    flagged = flag_case_frame(frame, steps, as_of) if frame.height else None
+    if flagged is None:
+        return checked_case_frame(frame, steps, as_of)
+    base, bad = flagged
+    if not bad.any():
+        return base, pl.DataFrame(schema=REJECTS)
+    good, rejects = checked_case_frame(frame.filter(bad), steps, as_of.filter(bad))
+    cases = pl.concat([base.filter(~bad), good.select(base.columns)], how="vertical_relaxed").sort(ROW)
+    return cases, rejects

@@ -1,0 +1,188 @@
+"""`frin validate --prove`: every rule that takes a step or charges a cost, against every
+constraint that binds it, over every case up to a bound, in every window of law versions.
+
+One query per process version × window (the used versions fixed) × rule × constraint:
+is there a case where this rule decides and the constraint binds but does not hold?
+
+- unsatisfiable: the rule keeps the constraint for every case with up to N claims, events
+  and payments decided in the window (`proved`, a note stating both);
+- satisfiable: the model is written as a case file and decided by the engine; only when
+  `decide` blocks that case with the same constraint is it reported (`breaks-law`). A
+  counterexample `decide` does not confirm is refined (the recorded fees as the law judges
+  them, the abstract functions at the model's arguments, that model excluded) and solved
+  again, a few times; then `not-proved` (a warning), as when the solver gives up.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+import yaml
+
+from ..core.diagnostics import Diagnostic, Severity
+from ..core.errors import FristError
+from ..decide.enforce import constrained
+from ..policy.case import case_from_data
+from ..policy.versions import valid_until
+from ..verify.static import constraint_diagnostic
+from .kit import Kit, load_z3
+from .queries import Window
+from .symbolic_run import NotEncodable
+
+__all__ = ["prove_catalog", "ProofReport", "OPEN_WINDOW_DAYS", "DEFAULT_BOUND"]
+
+DEFAULT_BOUND = 3
+OPEN_WINDOW_DAYS = 730        # a window with no later version: proved for this many days from its start
+REFINEMENTS = 6
+
+
+@dataclass
+class ProofReport:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    queries: int = 0
+    proved: int = 0
+    seconds: float = 0.0
+
+
+def prove_catalog(catalog, bound: int = DEFAULT_BOUND, timeout_ms: int = 10_000, only: set[str] | None = None,
+                  on: dt.date | None = None) -> ProofReport:
+    """Prove every process version of `catalog` (or those named in `only`; only the window
+    holding the day `on`, when given) against the law."""
+    z3 = load_z3()
+    report = ProofReport()
+    started = time.perf_counter()
+    for checked in catalog.checked.values():
+        if not checked.rules or (only is not None and checked.name not in only):
+            continue
+        for lo, hi, bindings in windows(catalog, checked):
+            if on is not None and not lo <= on <= hi:
+                continue
+            if not constrained(bindings, checked.name):
+                continue
+            _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def windows(catalog, checked) -> list[tuple[dt.date, dt.date, dict]]:
+    """The process version's days cut at every used version's start: (first, last, bindings)."""
+    start = checked.version.effective
+    until = valid_until(catalog.versions(checked.name), checked.version)
+    days = {start}
+    for name in catalog.bind(checked, start, True):
+        for v in catalog.versions(name):
+            if v.effective > start and (until is None or v.effective <= until):
+                days.add(v.effective)
+    days = sorted(days)
+    ends = [d - dt.timedelta(days=1) for d in days[1:]] + [until or days[-1] + dt.timedelta(days=OPEN_WINDOW_DAYS)]
+    return [(lo, hi, catalog.bind(checked, lo, True)) for lo, hi in zip(days, ends)]
+
+
+def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, report: ProofReport) -> None:
+    kit = Kit(z3)
+    spec = checked.version.key
+    laws = ", ".join(sorted(b.version.key for n, b in bindings.items() if n != checked.name))
+    where = f"for every case with up to {bound} claims, events and payments decided {lo} … {hi} ({laws})"
+    try:
+        window = Window(kit, checked, bindings, lo, hi, bound)
+        rules = window.rules()
+    except (NotEncodable, KeyError, NotImplementedError, z3.Z3Exception) as err:
+        report.diagnostics.append(_not_proved(checked.rules[0], None, f"{where}: the case could not be encoded ({err})"))
+        return
+    solver = z3.Solver()
+    solver.set("timeout", timeout_ms)
+    solver.add(*window.pre)
+    proved, total = 0, 0
+    lawful = None
+    for q in rules:
+        if q.decides is None:
+            report.diagnostics.append(_not_proved(q.rule, None, f"{where}: {q.problem}"))
+            continue
+        for law, cc, broken in q.broken:
+            total += 1
+            report.queries += 1
+            if broken is None:
+                report.diagnostics.append(_not_proved(q.rule, cc, f"{where}: the constraint could not be encoded"))
+                continue
+            solver.push()
+            solver.add(*kit.axioms)
+            solver.add(q.decides, q.binds, broken)
+            verdict = solver.check()
+            if verdict == z3.unsat:
+                proved += 1
+                solver.pop()
+                continue
+            if verdict == z3.unknown:
+                solver.pop()
+                report.diagnostics.append(_not_proved(q.rule, cc, f"{where}: the solver gave up "
+                                                      f"({solver.reason_unknown()})"))
+                continue
+            found = None
+            for attempt in range(REFINEMENTS):
+                model = solver.model()
+                data, day = window.case.case_file(model, dt.date.fromordinal(model.eval(window.as_of).as_long())), None
+                day = dt.date.fromisoformat(data["as_of"])
+                found = _confirm(catalog, spec, data, day, law.version.key, cc.constraint.id)
+                if found is not None:
+                    break
+                if lawful is None:
+                    lawful = window.history_is_lawful()
+                if attempt == 0:            # search among cases that decide without an error and keep their fees
+                    solver.add(*lawful, *[z3.Not(f) for f in kit.failures])
+                solver.add(*kit.axioms)
+                refined = kit.refine(model)
+                if refined and not all(z3.is_true(model.eval(r, model_completion=True)) for r in refined):
+                    solver.add(*refined)            # the abstract functions were wrong there: solve again
+                else:
+                    solver.add(exclude_model(z3, model, window))
+                if solver.check() != z3.sat:
+                    break
+            solver.pop()
+            if found is not None:
+                decision, violation, text = found
+                report.diagnostics.append(constraint_diagnostic(decision.rule, violation, spec, law.version.key, text,
+                                                                "found by --prove; "))
+            else:
+                report.diagnostics.append(_not_proved(q.rule, cc, f"{where}: a case the solver found is not confirmed "
+                                                      f"by `decide` (the abstract functions or the law's view of "
+                                                      f"the recorded fees differ), after {REFINEMENTS} refinements"))
+    report.proved += proved
+    if total and proved == total:
+        abstract = ", ".join(sorted(kit.abstract_used)) or "none"
+        first = rules[0].rule if rules else checked.rules[0]
+        report.diagnostics.append(Diagnostic(
+            "proved", f"{spec}: {len(rules)} rule(s) keep all {total // max(len(rules), 1)} constraint(s) of "
+            f"{laws} {where.partition(' (')[0]}", first.rule.span, severity=Severity.NOTE,
+            help=f"bound {bound}; window {lo} … {hi}; abstract functions: {abstract} (docs/law-enforces.md, \"proved\")"))
+
+
+def exclude_model(z3, model, window):
+    """Not this model's decision date and case (the next model must differ somewhere)."""
+    terms = [window.as_of]
+    for decl in model.decls():
+        if decl.arity() == 0 and ("!" in decl.name()):
+            terms.append(decl())
+    return z3.Or([t != model.eval(t, model_completion=True) for t in terms])
+
+
+def _confirm(catalog, spec: str, data: dict, day: dt.date, law_key: str, constraint_id: str):
+    """`decide` on the case file: the decision, the violation and the case text when the same constraint holds it."""
+    from ..decide.decision import decide_case
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120).rstrip()
+    try:
+        case = case_from_data(yaml.safe_load(text), "<prove>")
+        decision = decide_case(catalog, case, day, spec, include_drafts=True)
+    except FristError:
+        return None
+    for v in decision.violations:
+        if v.policy == law_key and v.constraint.id == constraint_id:
+            return decision, v, text
+    return None
+
+
+def _not_proved(rule, cc, why: str) -> Diagnostic:
+    what = f"rule `{rule.rule.id}`" + (f" and {cc.constraint.id}" if cc is not None else "")
+    return Diagnostic("not-proved", f"{what}: not proved {why}", rule.rule.span, severity=Severity.WARNING,
+                      help="the boundary search still checks it; a larger --prove-timeout or a simpler "
+                           "expression may let the solver decide")

@@ -1,0 +1,149 @@
+"""`frin validate --prove` (issue 24): breaches the boundary search misses, found and confirmed.
+
+Each expected breach is the law's, read from no-regulation 2026-01-01 (inkassoforskriften
+§§ 1-2, 1-3; inkassoloven §§ 9, 17): a varsel fee at most round_kr(750 / 20) = 38 NOK, at
+most two 1/20 fees without a six-month pause, a second fee only after a missed deadline of
+at least 14 days, a fee-bearing letter at the earliest 14 days after the due date, a varsel
+only after it, at least 14 days to pay, no cost once everything is paid. The prover reports
+a breach only after `decide` on its case file is held by that constraint, so each assertion
+below is also a check of the engine on a case no person wrote. One window (the law version
+in force on 2026-03-01) keeps each test to about a second.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.check.pipeline import load_catalog
+from engine.prove.prover import prove_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = dt.date(2026, 3, 1)
+
+
+def _catalog(tmp_path: Path, *names: str, edit=None):
+    folder = tmp_path / "policies"
+    for name in ("no-regulation", "jurisdictions", "locales", *names):
+        source = ROOT / "tests" / "fixtures" / "prove" / name
+        shutil.copytree(source if source.exists() else ROOT / "policies" / name, folder / name)
+    if edit is not None:
+        edit(folder)
+    catalog, problems = load_catalog([folder])
+    assert not [p for p in problems if p.is_error], problems
+    return catalog
+
+
+def _broken(catalog, name: str) -> set[str]:
+    report = prove_catalog(catalog, 3, timeout_ms=5_000, only={name}, on=DAY)
+    return {d.message.split(" breaks ")[1].split(":")[0] for d in report.diagnostics if d.code == "breaks-law"}
+
+
+def test_the_4321_09_policy_gives_its_counterexample_and_five_more(tmp_path):
+    catalog = _catalog(tmp_path, "sloppy")
+    report = prove_catalog(catalog, 3, timeout_ms=5_000, only={"sloppy"}, on=DAY)
+    found = {d.message.split(" breaks ")[1].split(":")[0]: d for d in report.diagnostics if d.code == "breaks-law"}
+    assert set(found) == {f"no-regulation/{c}" for c in (
+        "inkassovarsel-fee", "two-fee-limit", "second-fee-after-missed-deadline",
+        "letter-fee-after-14-days", "varsel-after-due", "no-costs-once-paid")}
+    fee = found["no-regulation/inkassovarsel-fee"].help
+    assert "case file:" in fee and "as_of:" in fee
+    amounts = [line for line in fee.splitlines() if "amount:" in line]
+    # the claims being collected sum to exactly 4 321.09 NOK (the fee is then 5 000 NOK)
+    assert amounts, fee
+
+
+def test_the_boundary_search_misses_the_4321_09_fee(tmp_path):
+    from engine.verify.law_search import law_problems
+    catalog = _catalog(tmp_path, "sloppy")
+    found = [d.message for d in law_problems(catalog) if d.code == "breaks-law"]
+    assert not any("inkassovarsel-fee" in m for m in found), found
+
+
+MUTANTS = {
+    # one token each (issue 24), with the constraint the mutant breaks
+    "13 days after due instead of 14": (
+        'value: 14 days\n    source: "Kravia FAQ (seed 000): earliest hand-over 14 days after due"',
+        'value: 13 days\n    source: "Kravia FAQ (seed 000): earliest hand-over 14 days after due"',
+        "no-regulation/letter-fee-after-14-days"),
+    "< 3 instead of < 2 fees": (
+        "letter_fee_count < law.max_fees_per_claim", "letter_fee_count < 3", "no-regulation/two-fee-limit"),
+    ">= at the six-month boundary": (
+        "fees_reset: as_of > (last_fee_letter", "fees_reset: as_of >= (last_fee_letter", "no-regulation/two-fee-limit"),
+    "a 13-day varsel deadline": (
+        "then next_business_day(as_of + law.varsel_min_deadline) else as_of + law.varsel_min_deadline",
+        "then next_business_day(as_of + 13 days) else as_of + law.varsel_min_deadline", "no-regulation/varsel-deadline"),
+}
+
+
+@pytest.fixture(scope="module")
+def kravia_as_is(tmp_path_factory):
+    return _broken(_catalog(tmp_path_factory.mktemp("kravia"), "kravia"), "kravia")
+
+
+@pytest.mark.parametrize("mutant", sorted(MUTANTS))
+def test_each_one_token_kravia_mutant_gives_a_counterexample(tmp_path, mutant, kravia_as_is):
+    before, after, constraint = MUTANTS[mutant]
+
+    def edit(folder: Path) -> None:
+        path = folder / "kravia" / "2024-01-01.yaml"
+        text = path.read_text()
+        assert text.count(before) == 1
+        path.write_text(text.replace(before, after))
+
+    assert constraint not in kravia_as_is
+    assert constraint in _broken(_catalog(tmp_path, "kravia", edit=edit), "kravia")
+
+
+def test_prove_without_the_solver_says_how_to_install_it(tmp_path, run_cli, monkeypatch):
+    monkeypatch.setitem(sys.modules, "z3", None)          # `import z3` now fails as if not installed
+    code, out, err = run_cli("validate", ROOT / "policies" / "kravia", "--prove")
+    assert code == 2
+    assert "pip install 'frist-inkasso[prove]'" in err
+
+
+def test_a_bad_bound_is_a_usage_error(run_cli):
+    code, out, err = run_cli("validate", ROOT / "policies" / "kravia", "--prove", "--prove-bound", "0")
+    assert code == 2 and "--prove-bound" in err
+
+
+def test_validate_prove_on_the_command_line(tmp_path, run_cli):
+    _catalog(tmp_path, "sloppy")
+    folder = tmp_path / "policies"
+    code, out, err = run_cli("validate", folder / "sloppy" / "2026-01-01.yaml", "--prove", "--prove-bound", "2",
+                             "--prove-timeout", "5")
+    assert code == 1, err
+    line = next(i for i, text in enumerate((folder / "sloppy" / "2026-01-01.yaml").read_text().splitlines(), 1)
+                if text.startswith("    fee: if principal == 4321.09 NOK"))
+    assert f"2026-01-01.yaml:{line}:10: error[breaks-law]: rule `send-varsel` breaks no-regulation/inkassovarsel-fee" in out
+    assert "counterexample (found by --prove;" in out
+
+
+def test_every_bundled_process_proves_in_one_window(tmp_path):
+    """kravia, conta, egeninkasso, fiken-kravia (issue 24's 'every bundled process'); nl-incasso below."""
+    catalog = _catalog(tmp_path, "kravia", "conta", "egeninkasso", "fiken-kravia")
+    report = prove_catalog(catalog, 2, timeout_ms=5_000, on=DAY)          # bound 2 here: the CLI proves 3 in CI
+    assert [d.message for d in report.diagnostics if d.code != "proved"] == []
+    assert report.queries == report.proved > 0
+    proved = {d.message.split(":")[0] for d in report.diagnostics if d.code == "proved"}
+    assert proved == {"kravia@2024-01-01", "conta@2024-01-01", "egeninkasso@2024-01-01", "fiken-kravia@2024-01-01"}
+
+
+def test_nl_incasso_proves(tmp_path):
+    folder = tmp_path / "policies"
+    for name in ("nl-wik", "nl-incasso", "jurisdictions", "locales"):
+        shutil.copytree(ROOT / "policies" / name, folder / name)
+    catalog, problems = load_catalog([folder])
+    report = prove_catalog(catalog, 3, timeout_ms=5_000, only={"nl-incasso"})
+    assert [d.message for d in report.diagnostics if d.code != "proved"] == []
+    assert len([d for d in report.diagnostics if d.code == "proved"]) == 2        # the two nl-wik versions
+
+
+def test_a_proof_is_a_note_not_a_problem():
+    from engine.core.diagnostics import Diagnostic, Severity, render_github
+    note = Diagnostic("proved", "kravia@2024-01-01: proved", severity=Severity.NOTE, path="policies/kravia/2024-01-01.yaml")
+    assert not note.is_error
+    assert render_github([note]).startswith("::notice file=policies/kravia/2024-01-01.yaml")
