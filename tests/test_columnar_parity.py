@@ -40,6 +40,18 @@ def cases(steps):
     })
 
 
+def _fresh(catalog, checked, day: dt.date) -> dt.date:
+    """`day`, or the last day before a figure it would decide with is past its review date: after
+    it, every decision is held, not decided (decide/stale.py; the Dutch rates after 2025-07-01
+    were not found)."""
+    from engine.decide.stale import stale_figures
+    while stale := stale_figures(catalog, catalog.bind(checked, day), day):
+        day = max(min(p.review_by for _, p in stale) - dt.timedelta(days=1), checked.version.effective)
+        if not stale_figures(catalog, catalog.bind(checked, day), day) or day == checked.version.effective:
+            break
+    return day
+
+
 @pytest.mark.parametrize("key", versions_with_rules())
 def test_random_cases_agree(key):
     catalog = catalog_for(POLICIES)
@@ -51,7 +63,7 @@ def test_random_cases_agree(key):
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(st.lists(cases(steps), min_size=1, max_size=25), st.integers(0, 500))
     def check(docs, offset):
-        on = max(BASE + dt.timedelta(days=offset), checked.version.effective)
+        on = _fresh(catalog, checked, max(BASE + dt.timedelta(days=offset), checked.version.effective))
         for i, doc in enumerate(docs):
             doc["case_id"] = f"H{i}"
         decided, rejected = columnar(spec, docs, on)

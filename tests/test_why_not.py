@@ -44,7 +44,7 @@ def test_why_not_json_lists_the_steps(run_json):
 def test_why_not_in_norwegian_has_no_english_and_norwegian_amounts(run_cli):
     code, out, _ = run_cli("explain", CONSUMER, "--why-not", "legal_review", "--lang", "nb")
     section = out[out.index("Hvorfor ikke"):]
-    assert code == 0 and "gebyr 38,00 kr" in section and "Tidligste dato det kan avgjøres: " in section
+    assert code == 0 and "gebyr 38,00\u00a0kr" in section and "Tidligste dato det kan avgjøres: " in section
     for english in ("rule ", "fee ", "Earliest", "time alone", "not reached", " NOK"):
         assert english not in section, english
 
