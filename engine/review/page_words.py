@@ -1,5 +1,5 @@
-"""The words of the pages for people (`frist diff` and `frist timeline` as Markdown, HTML or
-text, `frist graph` as Mermaid or DOT) in the reader's language.
+"""The words of the pages for people (`frin diff` and `frin timeline` as Markdown, HTML or
+text, `frin graph` as Mermaid or DOT) in the reader's language.
 
 The diff page compliance staff review names each changed field as the output registry does
 (policy/outputs.py: `payment_deadline` is the locale's `outputs` word, "betalingsfrist"),
