@@ -19,9 +19,10 @@ demo: install
 	$(BIN)/frin decide examples/consumer-inkassovarsel.yaml --no-trace
 	$(BIN)/frin explain examples/consumer-inkassovarsel.yaml
 
+# The suite on every core (pytest-xdist, one worker per core; worksteal evens out the long tests).
 test: install
 	$(BIN)/frin lock --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 	$(BIN)/frin validate --prove policies
 
 # After an intended change (a new law version, an edited ladder): rewrite the snapshots,

@@ -3,7 +3,14 @@ calendar cache in a temporary folder, never in the user's own folders (tests/con
 does the same for the tests when they are run on their own)."""
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Under pytest-xdist every core already runs a worker: Polars' own thread pool (one thread per
+# core by default) in each worker only oversubscribes the machine. Read when Polars is imported.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
 
 @pytest.fixture(autouse=True)

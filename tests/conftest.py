@@ -70,8 +70,24 @@ def run_json(run_cli):
     return run
 
 
+def pytest_sessionfinish(session):
+    """On a pytest-xdist worker: hand this worker's changed snapshots to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from snapshot_report import CHANGED
+        workeroutput["changed_snapshots"] = list(CHANGED)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """On the xdist controller: gather each worker's changed snapshots for the report below."""
+    from snapshot_report import CHANGED
+    CHANGED.extend(tuple(item) for item in getattr(node, "workeroutput", {}).get("changed_snapshots", ()))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """After the run: which case decisions and explanations differ from their snapshots."""
+    """After the run (on the xdist controller, every worker's): which case decisions and
+    explanations differ from their snapshots."""
     from snapshot_report import report_lines
     lines = report_lines()
     if lines:

@@ -4,14 +4,12 @@ from __future__ import annotations
 # The only warnings allowed, each with why: nl-wik's statutory interest rates end with the
 # 2025-01-01 entries because the later rates were not found (policies/nl-wik/2025-01-01.yaml,
 # header), so their review date (2025-07-01) has passed on purpose and validate says so (and
-# decide holds Dutch decisions after it: decide/stale.py). The demo is bound by the Norwegian law
-# through its jurisdiction (issue 18), so the law's boundary search now walks it too and finds
-# its `disputed` rule shadowed by `paid` (a case whose every claim is disputed owes nothing).
+# decide holds Dutch decisions after it: decide/stale.py). The demo's `disputed` rule is reached
+# by the search's start with one disputed claim beside an undisputed one (a case whose every
+# claim is disputed owes nothing, so `paid` decides it), so no rule-shadowed warning.
 KNOWN_WARNINGS = {
     "policies/nl-wik/2025-01-01.yaml: warning[review-overdue]: `wettelijke_rente`",
     "policies/nl-wik/2025-01-01.yaml: warning[review-overdue]: `handelsrente`",
-    "policies/demo/2026-01-01.yaml: warning[rule-shadowed]: rule `disputed` fired in none of the generated cases: "
-    "earlier rules decided wherever its condition held",
 }
 
 

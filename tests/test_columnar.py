@@ -55,6 +55,8 @@ def scalar(catalog, spec, doc, day):
         decision = decide_case(catalog, case, day, policy=spec, fast=True).to_dict(include_trace=False)
     except (CaseError, EvaluationError, UsageError):
         return None
+    if decision.get("violations"):
+        return None         # held by the law (a broken constraint, a stale figure): batch rejects the row with it
     return {k: _aside(decision)[k] for k in _KEYS}
 
 
@@ -77,7 +79,7 @@ def test_columnar_agrees_with_scalar(key, day):
     spec = f"{name}@{catalog.checked[key].version.effective}"
     docs = corpus(catalog)
     decided, rejected = columnar(spec, docs, day)
-    assert decided, "the corpus decided nothing: the comparison would be empty"
+    assert decided or rejected, "the corpus gave nothing: the comparison would be empty"
     for row, doc in enumerate(docs, 1):
         want = scalar(catalog, spec, doc, day)
         if want is None:

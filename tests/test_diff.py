@@ -9,6 +9,8 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+import re
+
 import pytest
 
 LADDER = "tests/fixtures/review/policies"
@@ -185,7 +187,7 @@ def test_html_is_self_contained_changed_cases_first_and_linked(run_cli):
     assert page.external == []
     assert page.headings.index("Changed decisions") < page.headings.index("Changes in the policy file")
     reminder = next(row for row in page.rows if row and row[0][0].startswith("L-1"))
-    assert [text for text, _ in reminder[1:4]] == ["fee", "35.00", "38.00"]
+    assert [text for text, _ in reminder[1:4]] == ["fee", "35.00", "38.00"]      # the registry's word; English keeps the machine amounts
     links = reminder[4][1]
     assert links == ["#parameter-reminder_fee"] and "parameter-reminder_fee" in page.ids
     figure = next(row for row in page.rows if row and row[0][0] == "value" and row[1][0] == "35 NOK")
@@ -200,3 +202,35 @@ def test_a_rev_path_argument_is_never_an_option_to_git(run_cli, tmp_path, spec):
                                   "ladder@2026-01-01")
     assert code == 2 and stdout == "" and "internal error" not in err
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_review_page_is_in_the_readers_language(run_cli):
+    """--lang nb: the Markdown and HTML pages compliance staff review name fields by the output
+    registry's nb words and amount names, write amounts and dates as CLDR nb does, and use the
+    locale's phrases; no JSON path (`amounts.total`) and no English heading is left."""
+    args = ("diff", "ladder@2025-07-01", "ladder@2026-01-01", "--cases", CASES, "--policies", LADDER, "--lang", "nb")
+    code, markdown, err = run_cli(*args, "--format", "markdown")
+    assert (code, err) == (0, "")
+    # the ladder's reminder fee: 35 NOK before, 38 NOK after (the two versions' own figures)
+    assert re.search(r"\| `L-1[^`]*` \| gebyr \| `35,00\u00a0kr` \| `38,00\u00a0kr` \| regel `", markdown)
+    assert markdown.startswith("### Endring av policy: ")
+    for english in ("amounts.", "Changed decisions", "Changes in the policy file", "| fee |"):
+        assert english not in markdown, english
+    decisions = markdown.split("#### Endringer i policyfilen")[0]      # below it: the file's text, as written
+    assert " NOK`" not in decisions
+    code, html, err = run_cli(*args, "--format", "html")
+    assert (code, err) == (0, "") and '<html lang="nb">' in html
+    page = _Page()
+    page.feed(html)
+    assert "Endrede avgjørelser" in page.headings and "Endringer i policyfilen" in page.headings
+    reminder = next(row for row in page.rows if row and row[0][0].startswith("L-1"))
+    assert [text for text, _ in reminder[1:4]] == ["gebyr", "35,00 kr", "38,00 kr"]     # _Page folds white space
+    assert "<td><span class=\"old\">35,00\u00a0kr</span></td>" in html
+    assert re.search(r"\d{1,2}\. (januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember) "
+                     r"\d{4}", reminder[0][0])                               # the case's date in nb prose
+
+
+def test_a_language_the_jurisdiction_does_not_write_is_a_usage_error(run_cli):
+    code, _, err = run_cli("diff", "ladder@2025-07-01", "ladder@2026-01-01", "--cases", CASES, "--policies", LADDER,
+                           "--lang", "nl", "--format", "markdown")
+    assert code == 2 and "whose texts are in en, nb, not `nl`: use --lang en" in err

@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
+from conftest import ROOT
+
 CONSUMER = "examples/consumer-inkassovarsel.yaml"     # principal 1 250.00, paid 200.00 on account
 
 
@@ -69,9 +71,14 @@ def test_markdown_keeps_expressions_literal(run_cli):
 def test_norwegian_text_formats_amounts_the_norwegian_way(run_cli):
     code, out, _ = run_cli("explain", CONSUMER, "--lang", "nb")
     assert code == 0
-    # amounts: principal 1 250.00 - 200.00 paid to the creditor = 1 050.00 (the example's own figures)
-    assert "hovedstol         1 050,00 kr" in out
-    assert "betalt            200,00 kr" in out
+    # amounts: principal 1 250.00 - 200.00 paid to the creditor = 1 050.00 (the example's own figures),
+    # as CLDR nb writes them: a no-break space between digit groups and before `kr`
+    assert "hovedstol         1\u00a0050,00\u00a0kr" in out
+    assert "betalt            200,00\u00a0kr" in out
+    # dates in prose as Norwegian writes them: the case's as_of 2026-03-02, the rule's deadline
+    # 2026-03-02 + 14 days = 2026-03-16 (inkassoloven § 9)
+    assert out.startswith("Sak C-1001 per 2. mars 2026\n")
+    assert "betalingsfrist    16. mars 2026" in out
     for english in ("principal ", "not evaluated", "schedule of", "review by", "interest accrued", "⇒ false"):
         assert english not in out, english
     # `NOK` only inside the policy's own expressions, as written (`balance <= 0 NOK`), never in a value
@@ -86,3 +93,51 @@ def test_json_keeps_the_machine_format(run_json):
     assert d["amounts"]["principal"] == "1050.00" and d["fee"] == "38.00"
     import re
     assert not re.search(r"\d kr\b|\d,\d\d", json.dumps(d))
+
+
+def test_norwegian_warnings_are_the_constraints_own_words_with_norwegian_amounts(run_cli):
+    """c12: a third 1/20 fee within six months (inkassoforskriften § 1-3) is not owed; under
+    --lang nb the warning is the constraint's nb text, the fee 38,00 kr and the date 2. mars 2026."""
+    case = "tests/cases/conta/c12-third-letter-fee.yaml"
+    code, out, _ = run_cli("explain", case, "--lang", "nb")
+    assert code == 0
+    warning = out.split("Advarsler\n", 1)[1]
+    assert "(inkassovarsel 2. mars 2026, gebyr 38,00\u00a0kr) skyldes ikke: Det er allerede krevd to purre- eller " \
+           "varselgebyrer uten seks måneders opphold. [no-regulation/two-fee-limit;" in warning
+    for english in ("is not owed", "fee 38", "NOK", "Two purring"):
+        assert english not in warning, english
+    code, out, _ = run_cli("decide", case, "--no-trace")          # the decision JSON keeps the English text
+    assert "events[2] (inkassovarsel 2026-03-02, fee 38.00 NOK) is not owed: Two purring" in json.loads(out)["warnings"][0]
+
+
+def test_a_figure_past_its_review_date_is_a_norwegian_warning(run_cli, tmp_path):
+    case = tmp_path / "late.yaml"
+    case.write_text((ROOT / CONSUMER).read_text(encoding="utf-8").replace("as_of: 2026-03-02", "as_of: 2027-01-04"),
+                    encoding="utf-8")
+    code, out, _ = run_cli("explain", case, "--lang", "nb")
+    assert code == 1            # the figures are stale and no later version exists: the law holds the case
+    assert "skulle vært vurdert innen 1. januar 2027" in out.split("Advarsler\n", 1)[1]
+
+
+def test_the_timeline_in_norwegian(run_cli):
+    """--lang nb on `timeline`: the page's words, amounts and dates as CLDR nb writes them.
+    The first row is the consumer example's inkassovarsel on its as_of 2026-03-02: fee 1/20 of
+    the 750 NOK sats = 37.50, rounded to 38 kr (inkassoforskriften § 1-2), deadline + 14 days."""
+    code, out, err = run_cli("timeline", CONSUMER, "--lang", "nb", "--until", "2026-03-03")
+    assert (code, err) == (0, "")
+    assert out.startswith("Tidslinje for sak C-1001 (kravia) fra 2. mars 2026, forutsatt ingen innbetaling\n")
+    first = out.splitlines()[3]
+    assert first.startswith("2. mars 2026") and "38,00\u00a0kr" in first and "16. mars 2026" in first
+    for english in ("Timeline", "fees so far", "assuming", " NOK"):
+        assert english not in out, english
+    code, out, err = run_cli("timeline", CONSUMER, "--lang", "nb", "--format", "html", "--until", "2026-03-03")
+    assert (code, err) == (0, "") and '<html lang="nb">' in out and "<h1>Tidslinje for sak C-1001</h1>" in out
+
+
+def test_the_ladder_graph_in_norwegian(run_cli):
+    code, out, err = run_cli("graph", "kravia@2024-01-01", "--lang", "nb")
+    assert (code, err) == (0, "")
+    assert out.startswith("%% kravia@2024-01-01: inndrivingstrappen (frin graph)\n")
+    assert 'start(["ny sak"])' in out and "· gebyr " in out and "· fee " not in out
+    code, out, err = run_cli("graph", "kravia@2024-01-01", "--lang", "nb", "--format", "dot")
+    assert (code, err) == (0, "") and 'label="ny sak"' in out

@@ -72,7 +72,6 @@ rules:
   - id: letter
     when: principal > 100 NOK
     action: send_letter
-    fee: 35 NOK
     postage: postage
     vat_rate: 25 %
     letter_date: as_of + letter_days

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from ..core.errors import EvaluationError
+
 from ..decide.enforce import constrained, judge
 from ..decide.history import judge_history
 from ..decide.stale import stale_figures, stale_violations
@@ -68,7 +70,11 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
             if warnings:
                 out.warnings[row["row"]] = warnings   # nothing changed (a fee no law could judge): the columns stand
         amounts = {c[len("amount_"):]: row[c] for c in amount_columns}
-        broken, _ = judge(bindings, main, case, row["as_of"], row["action"], row["step"], row, amounts)
+        try:
+            broken, _ = judge(bindings, main, case, row["as_of"], row["action"], row["step"], row, amounts)
+        except EvaluationError:
+            out.redo.add(row["row"])              # the law cannot judge it: decided per case, which rejects it with why
+            continue
         if row["as_of"] not in stale_on:
             stale_on[row["as_of"]] = stale_violations(stale_figures(catalog, catalog.bind(main, row["as_of"], include_drafts),
                                                                     row["as_of"]))

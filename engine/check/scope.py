@@ -129,13 +129,29 @@ def _resolve_own_folders(scope: Scope) -> None:
         return
     loaded = scope.files + scope.given
     provided = {i[0] for f in loaded if (i := _identity(f))}
-    needed = {u for f in loaded for u in _uses(f)}
+    needed = {u for f in loaded for u in _uses(f)} | _laws_binding(loaded)
     if needed <= provided:
         return
     for files in scope.own:
         moved = {f.resolve() for f in files}
         scope.files = [f for f in scope.files if f.resolve() not in moved]
         scope.given += files
+
+
+def _laws_binding(files: list[Path]) -> set[str]:
+    """The law policies that bind the process policies among `files` through their jurisdiction
+    (its `law.policies`): a process is checked with its law whether or not it `uses` it."""
+    from ..policy.jurisdiction_files import load_jurisdictions
+    processes = []
+    for path in files:
+        doc = load_document(path, str(path))
+        if not isinstance(doc, Diagnostic) and isinstance(doc.data, dict) and doc.data.get("rules"):
+            processes.append((path, doc.data.get("jurisdiction")))
+    if not processes:
+        return set()
+    jurisdictions, _ = load_jurisdictions([path.parent.parent for path, _ in processes])
+    found = (jurisdictions.of(code if isinstance(code, str) else None) for _, code in processes)
+    return {law for j in found if j is not None for law in j.laws}
 
 
 def _uses(path: Path) -> set[str]:

@@ -163,7 +163,10 @@ def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False), file=stdout)
     else:
         from ..core.diagnostics import printable      # case ids and file names are input: never raw control characters
-        print(printable(RENDERERS[args.format](data)), end="", file=stdout)
+        from ..explain.text import reader_voice
+        from ..review.page_words import PageWords
+        words = PageWords(reader_voice(new.catalog, new.checked.jurisdiction, args.lang, new.version.name))
+        print(printable(RENDERERS[args.format](data, words)), end="", file=stdout)
         if "prove" in data:
             print(printable(proof_text(data["prove"])), file=stdout)
     differs = any(p["verdict"] == "differs" for p in data.get("prove", ()))

@@ -69,7 +69,7 @@ def output_format(cmd: argparse.ArgumentParser, choices: list[str], default: str
 
 def lang(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--lang", default=None, metavar="LANG",
-                     help=f"the language of the explanation: one with a locale file ({_locales()}) that the "
+                     help=f"the language of the text for people: one with a locale file ({_locales()}) that the "
                           "policy's jurisdiction writes in (default: the jurisdiction's first)")
 
 

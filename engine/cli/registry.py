@@ -118,6 +118,7 @@ def _timeline(cmd):
     cmd.add_argument("--pays", action="append", default=[], metavar="AMOUNT@DATE",
                      help="the debtor pays AMOUNT on DATE (repeatable), e.g. 500.00@2026-04-01")
     o.output_format(cmd, _REVIEW_FORMATS)
+    o.lang(cmd)
     cmd.add_argument("--max-steps", type=int, default=60, help="loop guard: stop after N decisions")
 
 
@@ -129,6 +130,7 @@ def _diff(cmd):
     o.as_of(cmd, "decide every case on this date (default: each case's as_of, else today)")
     o.policies(cmd)
     o.output_format(cmd, _REVIEW_FORMATS)
+    o.lang(cmd)
     cmd.add_argument("--fail-on-change", action="store_true", help="exit 1 when any decision changed")
     cmd.add_argument("--prove", action="store_true",
                      help="also prove, with an SMT solver, that both versions decide every case up to "
@@ -143,6 +145,7 @@ def _graph(cmd):
     o.as_of(cmd, "the version in force on this date (default: today)")
     o.policies(cmd)
     o.output_format(cmd, ["mermaid", "dot", "json"], default="mermaid")
+    o.lang(cmd)
 
 
 def _lock(cmd):

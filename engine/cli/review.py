@@ -25,8 +25,13 @@ def graph(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"policy `{name}` has no rules to draw: it is meant to be used by other policies")
     bound = catalog.bind(version, max(day, version.version.effective), include_drafts=version.version.is_draft)
     used = {alias: bound[policy].checked for alias, policy in version.version.uses.items() if policy in bound}
-    render = {"dot": to_dot, "json": to_json}.get(args.format, to_mermaid)
-    print(render(version, used), end="", file=stdout)
+    if args.format == "json":
+        print(to_json(version, used), end="", file=stdout)
+        return ExitCode.OK
+    from ..explain.text import reader_voice
+    from ..review.page_words import GRAPH, PageWords
+    words = PageWords(reader_voice(catalog, version.jurisdiction, args.lang, name), "graph", GRAPH)
+    print({"dot": to_dot}.get(args.format, to_mermaid)(version, used, words), end="", file=stdout)
     return ExitCode.OK
 
 

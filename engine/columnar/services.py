@@ -29,6 +29,9 @@ class RunServices(Protocol):
     def add_columns(self, columns: dict[str, Any]) -> None:
         """Queue columns on the frame (lazily)."""
 
+    def fresh(self, prefix: str) -> str:
+        """A column name not used before in this run."""
+
     def long(self, column: str) -> pl.DataFrame:
         """List `column` exploded, once per run."""
 

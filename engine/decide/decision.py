@@ -17,6 +17,7 @@ from ..lang import types as T
 from ..policy.case import LoadedCase, check_not_after, check_steps
 from .enforce import judge
 from .history import judge_history
+from .notice import Notice
 from .stale import stale_figures, stale_violations, stale_warnings
 from ..core.errors import EvaluationError, UsageError
 from ..run.evaluator import Evaluator
@@ -46,7 +47,7 @@ class Decision:
     outputs: dict[str, Any]
     amounts: dict[str, Any]
     trace: Trace | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)     # str subclasses: the English text, and its parts
     set_aside: list[SetAside] = field(default_factory=list)      # claims taken out of the case, with why
     # What the law forbids in the rule's proposal (engine/constraints). When non-empty the
     # decision is blocked: the action is BLOCKED_ACTION, `outputs` are empty and
@@ -101,7 +102,7 @@ class Decision:
             out["violations"] = [{**v.to_json(), "proposed": proposed} for v in self.violations]
         else:
             out["reasons"] = [{"rule": rule.id, "text": dict(rule.explain), "source": rule.source}]
-        out["warnings"] = list(self.warnings)
+        out["warnings"] = [str(w) for w in self.warnings]
         if include_trace and self.trace is not None:
             from .trace_json import trace_to_json
             out["trace"] = trace_to_json(self.trace, self.bindings, self.main)
@@ -257,16 +258,17 @@ def _exact(value: Any, expr, what: str) -> Any:
     return value
 
 
-def review_notes(bindings: dict[str, Bound], as_of: dt.date) -> list[str]:
+def review_notes(bindings: dict[str, Bound], as_of: dt.date) -> list[Notice]:
     """Figures of the bound versions whose review date is before the decision date."""
     notes = []
     for name, bound in sorted(bindings.items()):
         for p in bound.version.parameters.values():
             if p.review_by is not None and p.review_by < as_of:
-                notes.append(f"{name}.{p.name} ({bound.version.key}) was due for review on {p.review_by}")
+                notes.append(Notice("review_due", figure=f"{name}.{p.name}", version=bound.version.key, day=p.review_by))
     return notes
 
 
-def in_force_text(catalog: Catalog, bound: Bound, open_word: str = "open") -> str:
+def in_force_text(catalog: Catalog, bound: Bound, open_word: str = "open", day=dt.date.isoformat) -> str:
+    """`2026-01-01 → 2026-06-30` (or `→ open`), each date written by `day` (a voice's date form)."""
     until = valid_until(catalog.versions(bound.version.name), bound.version)
-    return f"{bound.version.effective} → {until or open_word}"
+    return f"{day(bound.version.effective)} → {day(until) if until else open_word}"

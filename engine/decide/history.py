@@ -18,6 +18,7 @@ from decimal import Decimal
 from ..core.errors import UsageError
 from ..run.runtime import CheckedVersion
 from .enforce import constrained, violations
+from .notice import Notice
 from ..policy.record import record_of
 from ..run.prefix_filter import Prefix, PrefixFilters
 
@@ -85,7 +86,7 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
     as_salaer = salaer_steps(main)
     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
     kept: list[dict] = []
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     filters = PrefixFilters()   # each fee is judged on a prefix of `kept`: aggregates over it grow incrementally
     for i, event in enumerate(events):
         if event["fee"]:
@@ -93,8 +94,7 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
             salaer = event["step"] in as_salaer
             bindings = _bind(catalog, main, day, include_drafts)
             if bindings is None:
-                warnings.append(f"events[{i}] ({event['step']} {day}, fee {event['fee']:.2f}): no version of the law "
-                                f"in force on {day}; the fee was not checked")
+                warnings.append(Notice("fee_unchecked", index=i, step=event["step"], day=day, fee=event["fee"]))
                 kept.append(event)
                 continue
             if salaer and salaer_day is not None:
@@ -114,12 +114,9 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
                 broken = broken_at(event["fee"])
                 if broken:
                     owed = _lawful_part(event["fee"], broken_at)
-                    for v in broken:
-                        text = v.constraint.said("en")
-                        part = (f"{event['fee'] - owed:.2f} {code} of it is not owed ({owed:.2f} {code} is)"
-                                if owed else "is not owed")
-                        warnings.append(f"events[{i}] ({event['step']} {day}, fee {event['fee']:.2f} {code}) {part}: "
-                                        f"{text} [{v.name}; {v.constraint.source}]")
+                    warnings += [Notice("fee_partly_owed" if owed else "fee_not_owed", index=i, step=event["step"], day=day,
+                                        fee=event["fee"], owed=owed, currency=code, constraint=v.constraint, rule=v.name)
+                                 for v in broken]
                     event = {**event, "fee": owed}
         kept.append(event)
     return {**case, "events": kept}, warnings

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..lang import ast
 from ..lang import types as T
 from ..core.diagnostics import printable
-from .words import journal_line
+from .words import journal_line, notice_text
 from ..lang.render import Voice, show
 from ..policy.outputs import PRODUCT, inputs, json_order, product_amount
 from ..run.trace import SourceIndex, conditions
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..decide.decision import Decision
     from ..check.pipeline import Catalog
 
-__all__ = ["explain_language", "explain_text", "voice_for", "Doc", "render_doc"]
+__all__ = ["explain_language", "explain_text", "voice_for", "reader_voice", "Doc", "render_doc"]
 
 
 
@@ -92,6 +92,24 @@ def explain_language(decision: Decision, lang: str | None) -> str:
     return lang
 
 
+def reader_voice(catalog: Catalog, jurisdiction, lang: str | None, policy: str) -> Voice:
+    """The voice of `lang` (None: the jurisdiction's first language) for a page about `policy`
+    (timeline, diff, graph): a usage error naming the languages the jurisdiction writes in,
+    or the missing locale file, otherwise."""
+    languages = jurisdiction.languages if jurisdiction is not None else ("en",)
+    lang = lang or languages[0]
+    if lang not in languages:
+        from ..core.errors import UsageError
+        raise UsageError(f"`{policy}` is a policy of jurisdiction {jurisdiction.code if jurisdiction else '?'}, "
+                         f"whose texts are in {', '.join(languages)}, not `{lang}`: use --lang {languages[0]}")
+    locale = catalog.locales.get(lang)
+    if locale is None:
+        from ..core.errors import UsageError
+        raise UsageError(f"no locale file `locales/{lang}.yaml` beside the policies or in the bundled catalog "
+                         f"(locales: {', '.join(sorted(catalog.locales)) or 'none'})")
+    return Voice.of(jurisdiction, lang, locale)
+
+
 def voice_for(decision: Decision, catalog: Catalog, lang: str) -> Voice:
     """The voice of `lang` for the deciding policy: its locale file and its jurisdiction's money format."""
     locale = catalog.locales.get(lang)
@@ -117,13 +135,13 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
     w = voice.locale.words
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)
     pad = (lambda t, n: t) if markdown else (lambda t, n: f"{t:<{n}}")
-    doc = Doc(f"{w['case']} {printable(decision.case_id)} {w['on']} {decision.as_of}", [
-        f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main, w['open'])}, "
+    doc = Doc(f"{w['case']} {printable(decision.case_id)} {w['on']} {voice.date(decision.as_of)}", [
+        f"{w['decided']} {main.version.key} ({w['in_force']} {in_force_text(catalog, main, w['open'], voice.date)}, "
         f"sha256 {main.version.sha256[:12]})"])
     for name, bound in sorted(decision.bindings.items()):
         if name != decision.main:
             doc.header.append(f"{'' if markdown else '  '}{w['uses']} {bound.version.key} "
-                              f"({w['in_force']} {in_force_text(catalog, bound, w['open'])})")
+                              f"({w['in_force']} {in_force_text(catalog, bound, w['open'], voice.date)})")
     rule = decision.rule.rule
     items = doc.section(f"{w['decision']}: {code(decision.action)}")
     if decision.blocked:
@@ -171,10 +189,11 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
         for (policy, name), bound in sorted(trace.params_read.items()):
             p = bound.version.parameters[name]
             items.append((0, f"{policy}.{name} = {_figure(bound.checked.params[name], p.type, decision, voice)}"))
-            items.append((1, f"{w['source']}: {p.source}" + (f"; {w['review_by']} {p.review_by}" if p.review_by else "")))
+            items.append((1, f"{w['source']}: {p.source}" +
+                          (f"; {w['review_by']} {voice.date(p.review_by)}" if p.review_by else "")))
     if decision.warnings:
         items = doc.section(w["warnings"])
-        items += [(0, f"! {text}") for text in decision.warnings]
+        items += [(0, f"! {notice_text(n, voice)}") for n in decision.warnings]
     return doc
 
 
@@ -241,7 +260,7 @@ def _figure(value, typ, decision, voice: Voice) -> str:
     if isinstance(typ, T.Schedule):
         from ..values.interest import value_on
         current = value_on(value, decision.as_of)
-        return w["schedule"].format(value=show(current, typ.value, voice), day=decision.as_of, n=len(value))
+        return w["schedule"].format(value=show(current, typ.value, voice), day=voice.date(decision.as_of), n=len(value))
     if isinstance(typ, T.Table):
         return f"{w['brackets']} " + ", ".join(
             f"≤{show(k, typ.key, voice)}: {show(v, typ.value, voice)}" if k is not None

@@ -202,20 +202,20 @@ def render_why_not(result: WhyNot, decision, catalog, lang: str = "en", markdown
             elif not c.evaluated:
                 items.append((1, f"· {code(c.text)}   ({w['not_evaluated']})"))
     if result.steps:
-        items.append((0, w["first"].format(start=decision.as_of)))
+        items.append((0, w["first"].format(start=voice.date(decision.as_of))))
         for s in result.steps:
             fee = w["step_fee"].format(fee=show(s.fee, T.MONEY, voice)) if s.fee else ""
-            deadline = w["step_deadline"].format(day=s.deadline) if s.deadline else ""
-            items.append((1, w["step"].format(day=s.date, action=s.action, rule=s.rule, fee=fee, deadline=deadline)))
+            deadline = w["step_deadline"].format(day=voice.date(s.deadline)) if s.deadline else ""
+            items.append((1, w["step"].format(day=voice.date(s.date), action=s.action, rule=s.rule, fee=fee, deadline=deadline)))
     if result.with_steps is not None:
         key = "earliest_steps" if result.steps else "earliest_now"
-        items.append((0, w[key].format(day=result.with_steps, rule=result.with_steps_rule)))
+        items.append((0, w[key].format(day=voice.date(result.with_steps), rule=result.with_steps_rule)))
     elif result.ladder_end:
         items.append((0, w["not_on_ladder"].format(end=result.ladder_end.rstrip("."))))
     if result.earliest is not None:
-        items.append((0, w["time_alone"].format(day=result.earliest, rule=result.earliest_rule)))
+        items.append((0, w["time_alone"].format(day=voice.date(result.earliest), rule=result.earliest_rule)))
     else:
-        items.append((0, w["never_alone"].format(day=result.horizon)))
+        items.append((0, w["never_alone"].format(day=voice.date(result.horizon))))
     return _render(doc, markdown)
 
 

@@ -8,7 +8,7 @@ import re
 
 from ..values.money import group_digits
 
-__all__ = ["journal_line"]
+__all__ = ["journal_line", "notice_text"]
 
 _AMOUNT = re.compile(r"(?<![\d-])-?\d+\.\d{2}(?!\d)")
 
@@ -24,3 +24,9 @@ def journal_line(line: str, locale) -> str:
     for english, translated in locale.journal:
         out = out.replace(english, translated)
     return out
+
+
+def notice_text(notice, voice) -> str:
+    """A decision's warning in `voice`'s language (a `decide.notice.Notice`; any other text as it is)."""
+    said = getattr(notice, "said", None)
+    return said(voice) if said is not None else str(notice)

@@ -47,12 +47,36 @@ class Voice:
         """The voice of `lang` for a policy of `jurisdiction` (a `policy.jurisdiction.Jurisdiction`, or None)."""
         return cls(lang, jurisdiction.money_style(lang) if jurisdiction is not None else None, locale)
 
+    @property
+    def cldr(self) -> str | None:
+        """The CLDR locale Babel writes this language's numbers, money and dates in (None: plain forms)."""
+        return getattr(self.locale, "cldr", None)
+
     def amount(self, value: Decimal) -> str:
+        if self.cldr is not None and self.money is not None:
+            from ..values import cldr
+            return cldr.money(value, self.money.code, self.cldr)
         return self.money.format(value) if self.money is not None else format_money(value)
 
     def number(self, text: str) -> str:
         """A number written the machine way (`1050.5`) as this language writes it (`1 050,5`)."""
+        if self.cldr is not None:
+            from ..values import cldr
+            return cldr.number(Decimal(text), self.cldr)
         return group_digits(text, self.locale.group, self.locale.decimal) if self.locale is not None else text
+
+    def percent(self, fraction: Decimal) -> str:
+        if self.cldr is not None:
+            from ..values import cldr
+            return cldr.percent(fraction, self.cldr)
+        return self.number(format_percent(fraction)[:-2]) + " %"
+
+    def date(self, day: dt.date) -> str:
+        """A date in running text: the language's own form (`2. mars 2026`), else ISO."""
+        if self.cldr is not None:
+            from ..values import cldr
+            return cldr.date(day, self.cldr)
+        return day.isoformat()
 
     @property
     def words(self) -> dict:
@@ -84,7 +108,7 @@ def show(value: Any, typ: T.Type | None, voice: Voice | str = "en") -> str:
     if inner == T.MONEY:
         return voice.amount(value)
     if inner == T.PERCENT:
-        return voice.number(format_percent(value)[:-2]) + " %"
+        return voice.percent(value)
     if inner == T.DAYS:
         return _duration(value, "day", voice)
     if isinstance(value, Months):
@@ -92,7 +116,7 @@ def show(value: Any, typ: T.Type | None, voice: Voice | str = "en") -> str:
     if isinstance(value, bool):
         return words["true" if value else "false"]
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return voice.date(value)
     if isinstance(value, Decimal):
         return voice.number(f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}")
     if isinstance(value, str):

@@ -21,3 +21,4 @@ class Locale:
     journal: tuple                  # (English phrase, this language's), longest first
     path: str
     sha256: str = ""
+    cldr: str | None = None         # the CLDR locale Babel writes numbers, money and dates in (values/cldr.py)

@@ -2,7 +2,8 @@
 
 A locale file (`<catalog>/locales/<code>.yaml`, schema `schemas/locale.schema.json`) holds
 the fixed phrases of `explain` and `--why-not`, the names of amounts and outputs, the words
-for values (none, yes/no, days, months), how numbers are written, and the ledger journal's
+for values (none, yes/no, days, months), how numbers are written (or the CLDR locale, `cldr`,
+whose numbers, money and dates Babel writes: values/cldr.py), and the ledger journal's
 phrases. The engine holds no language: `--lang` offers the locales found, a jurisdiction
 lists the ones its policies are written in (docs/architecture.md, "Jurisdiction as data").
 Files are found like jurisdiction files (beside the policy folders, then the bundled
@@ -18,7 +19,7 @@ from ..core.diagnostics import Diagnostic
 from .data_records import Locale
 from .jurisdiction_files import data_files, data_folders
 
-__all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS", "load_locale_file"]
+__all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS", "NOTICE_PLACEHOLDERS", "load_locale_file"]
 
 LOCALES = "locales"
 
@@ -31,6 +32,24 @@ PLACEHOLDERS = {
     "earliest_steps": {"day", "rule"}, "earliest_now": {"day", "rule"}, "not_on_ladder": {"end"},
     "not_by": {"day"}, "time_alone": {"day", "rule"}, "never_alone": {"day"},
 }
+# A locale's `notices` phrases (decide/notice.py): the placeholders each kind is formatted with.
+NOTICE_PLACEHOLDERS = {
+    "fee_not_owed": {"index", "step", "day", "fee", "text", "rule", "source"},
+    "fee_partly_owed": {"index", "step", "day", "fee", "unowed", "owed", "text", "rule", "source"},
+    "fee_unchecked": {"index", "step", "day", "fee"},
+    "review_due": {"figure", "version", "day"},
+}
+# A locale's `diff` and `timeline` phrases (review/page_words.py): those with placeholders (the rest take none).
+DIFF_PLACEHOLDERS = {
+    "changed_of": {"changed", "cases"}, "cases_in": {"folder"}, "users": {"policy"}, "n_of_m": {"n", "m"},
+    "unchanged_one": {"n"}, "unchanged_many": {"n"}, "fields_changed": {"action", "fields"},
+    "meta": {"old", "new", "cases"},
+}
+TIMELINE_PLACEHOLDERS = {
+    "title": {"case", "policy", "start", "pays"}, "heading": {"case"}, "paid_on": {"amount", "day"},
+    "received": {"amount", "day"}, "new_version": {"change"}, "records": {"step"}, "wait_to": {"day"}, "review": {"day"},
+}
+GRAPH_PLACEHOLDERS = {"title": {"policy"}, "dot_legend": {"policy"}, "fee": {"fee"}}
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
 
 
@@ -71,16 +90,43 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
     if path.stem != d["locale"]:
         problems.append(Diagnostic("file-name-mismatch", f"file is named `{path.name}` but `locale` is `{d['locale']}`",
                                    doc.span(("locale",)), help=f"rename the file to `{d['locale']}.yaml`"))
-    for section, allowed in (("words", PLACEHOLDERS), ("values", _VALUE_PLACEHOLDERS)):
-        for key, text in d[section].items():
+    for section, allowed in (("words", PLACEHOLDERS), ("values", _VALUE_PLACEHOLDERS),
+                             (("words", "notices"), NOTICE_PLACEHOLDERS), (("words", "diff"), DIFF_PLACEHOLDERS),
+                             (("words", "timeline"), TIMELINE_PLACEHOLDERS), (("words", "graph"), GRAPH_PLACEHOLDERS)):
+        phrases = d[section] if isinstance(section, str) else d[section[0]].get(section[1]) or {}
+        for key, text in phrases.items():
             if isinstance(text, str) and not _fields(text) <= allowed.get(key, set()):
                 names = ", ".join(f"`{{{n}}}`" for n in sorted(allowed.get(key, set()))) or "none"
                 problems.append(Diagnostic(
-                    "invalid-value", f"`{key}` uses a placeholder it is not given", doc.span((section, key)),
+                    "invalid-value", f"`{key}` uses a placeholder it is not given",
+                    doc.span((*((section,) if isinstance(section, str) else section), key)),
                     help=f"the placeholders of `{key}`: {names} (write a brace as `{{{{` or `}}}}`)"))
+    if d.get("cldr") is not None and not _known_to_babel(d["cldr"]):
+        problems.append(Diagnostic("invalid-value", f"`cldr: {d['cldr']}` is not a locale Babel has CLDR data for",
+                                   doc.span(("cldr",)), help="name a CLDR locale such as `nb_NO`, `nl_NL`, `en_GB`, "
+                                                             "or leave `cldr` out for the plain forms"))
     if problems:
         return None, problems
-    return Locale(code=d["locale"], name=d["name"], group=d["number"]["group"], decimal=d["number"]["decimal"],
+    group, decimal = _number_marks(d)
+    return Locale(code=d["locale"], name=d["name"], group=group, decimal=decimal,
                   literals_as_written=d["literals"] == "as_written", values=dict(d["values"]), words=dict(d["words"]),
                   journal=tuple(tuple(pair) for pair in d["journal"]), path=shown,
-                  sha256=hashlib.sha256(path.read_bytes()).hexdigest()), []
+                  sha256=hashlib.sha256(path.read_bytes()).hexdigest(), cldr=d.get("cldr")), []
+
+
+def _number_marks(d: dict) -> tuple[str, str]:
+    """The thousands separator and decimal mark: the file's `number`, else its CLDR locale's."""
+    if "number" in d:
+        return d["number"]["group"], d["number"]["decimal"]
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+    return get_group_symbol(d["cldr"]), get_decimal_symbol(d["cldr"])
+
+
+def _known_to_babel(code: str) -> bool:
+    """Babel is imported only here, when a file is loaded (the load cache keeps the result)."""
+    from babel import Locale as CldrLocale, UnknownLocaleError
+    try:
+        CldrLocale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True

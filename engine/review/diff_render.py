@@ -2,13 +2,20 @@
 
 All three put the changed cases first, grouped by the kind of change, each with old → new
 values, the deciding rule and the changed figures it read; then the changes to the file;
-then the counts. The HTML page links every case to the rule and figure responsible.
+then the counts. The HTML page links every case to the rule and figure responsible. Markdown and HTML, the
+pages compliance staff review, are written in the reader's language (`--lang`,
+review/page_words.py): the registry's words for fields, amounts and dates as the language
+writes them; the text form is the terminal's summary, in English.
 """
 from __future__ import annotations
 
+from .page_words import PageWords
 from .html import esc, page, table
+from ..lang.render import Voice
 
 __all__ = ["render_text", "render_markdown", "render_html", "RENDERERS"]
+
+_PLAIN = PageWords(Voice())
 
 
 def _side(s: dict) -> str:
@@ -44,7 +51,7 @@ def _responsible(case: dict) -> str:
     return rule + (f"; changed figures read: {figures}" if figures else "")
 
 
-def render_text(data: dict) -> str:
+def render_text(data: dict, w: PageWords = _PLAIN) -> str:
     out = [f"diff {_side(data['old'])} → {_side(data['new'])} on the cases in {data['cases_dir']}",
            _counts(data), ""]
     for group in data["groups"]:
@@ -83,46 +90,78 @@ def _side_md(s: dict) -> str:
     return f"`{key}`" + (f" (`{s['spec']}`)" if s["spec"] != key else "")
 
 
-def render_markdown(data: dict) -> str:
+def _counts_in(data: dict, w: PageWords) -> str:
     s = data["summary"]
-    out = [f"### Policy diff: {_side_md(data['old'])} → {_side_md(data['new'])}", "",
-           f"**{s['changed']} of {s['cases']} cases change** ({_counts(data)}; cases in `{data['cases_dir']}`).", ""]
+    parts = [f"{s['cases']} {w('cases')}", f"{s['changed']} {w('changed')}", f"{s['unchanged']} {w('unchanged')}"]
+    parts += [f"{s[k]} {w(label)}" for k, label in (("errors", "with_errors"), ("not_affected", "not_affected"),
+                                                     ("invalid", "invalid")) if s[k]]
+    return ", ".join(parts)
+
+
+def _kind_in(group: dict, w: PageWords) -> str:
+    """A group's heading in the reader's language (`diff.CaseResult.kind` is the English)."""
+    case = group["cases"][0]
+    if case["error"]:
+        old, new = case["error"]["old"], case["error"]["new"]
+        return w("error_both") if old and new else w("now_fails") if new else w("no_longer_fails")
+    action = next((f for f in case["fields"] if f["field"] == "action"), None)
+    if action is not None:
+        return f"{action['old']} → {action['new']}"
+    # "ACTION: f, g changed": an action name holds no ": " (diff.CaseResult.kind)
+    return w("fields_changed", action=group["kind"].split(": ", 1)[0],
+             fields=", ".join(w.field(f["field"]) for f in case["fields"]))
+
+
+def _responsible_in(case: dict, w: PageWords) -> str:
+    old, new = case["rule"]["old"], case["rule"]["new"]
+    rule = f"{w('rule')} `{new}`" if old == new else f"{w('rule')} `{old}` → `{new}`"
+    figures = ", ".join(f"`{f}`" for f in case["figures"] + case["definitions"])
+    return rule + (f"; {w('changed_read')}: {figures}" if figures else "")
+
+
+def render_markdown(data: dict, w: PageWords = _PLAIN) -> str:
+    s = data["summary"]
+    out = [f"### {w('title')}: {_side_md(data['old'])} → {_side_md(data['new'])}", "",
+           f"**{w('changed_of', changed=s['changed'], cases=s['cases'])}** ({_counts_in(data, w)}; "
+           f"{w('cases_in', folder='`' + data['cases_dir'] + '`')}).", ""]
     if data["groups"]:
-        out += ["#### Changed decisions", ""]
+        out += [f"#### {w('changed_decisions')}", ""]
     for group in data["groups"]:
-        out += [f"**{group['kind']}** ({len(group['cases'])})", "",
-                "| case | field | old | new | responsible |", "|---|---|---|---|---|"]
+        out += [f"**{_kind_in(group, w)}** ({len(group['cases'])})", "",
+                f"| {w('case')} | {w('field')} | {w('old')} | {w('new')} | {w('responsible')} |", "|---|---|---|---|---|"]
         for case in group["cases"]:
             rows = [(f["field"], f["old"], f["new"]) for f in case["fields"]]
             if case["error"]:
                 rows.insert(0, ("error", case["error"]["old"], case["error"]["new"]))
             for i, (name, old, new) in enumerate(rows):
                 who = f"`{case['case_id']}`" if i == 0 else ""
-                resp = _responsible(case) if i == 0 else ""
-                out.append(f"| {who} | {name} | {_md(old)} | {_md(new)} | {resp} |")
+                resp = _responsible_in(case, w) if i == 0 else ""
+                out.append(f"| {who} | {w.field(name)} | {_md(w.value(name, old))} | {_md(w.value(name, new))} | {resp} |")
         out.append("")
     if data["users"]:
-        out += [f"#### Policies that use `{data['new']['policy']}`", "",
-                "| policy | changed figures it reads | cases changed |", "|---|---|---:|"]
+        out += [f"#### {w('users', policy='`' + data['new']['policy'] + '`')}", "",
+                f"| {w('policy')} | {w('reads')} | {w('cases_changed')} |", "|---|---|---:|"]
         for u in data["users"]:
-            reads = ", ".join(f"`{n}`" for n in u["reads"]) or "none"
-            draft = " (draft)" if u["status"] == "draft" else ""
-            out.append(f"| `{u['policy']}@{u['version']}`{draft} | {reads} | {u['changed']} of {u['cases']} |")
+            reads = ", ".join(f"`{n}`" for n in u["reads"]) or w("none").rstrip(".")
+            draft = f" ({w('draft')})" if u["status"] == "draft" else ""
+            out.append(f"| `{u['policy']}@{u['version']}`{draft} | {reads} | {w('n_of_m', n=u['changed'], m=u['cases'])} |")
         out.append("")
-    out += ["#### Changes in the policy file", ""]
+    out += [f"#### {w('changes')}", ""]
     if not data["changes"]:
-        out += ["None.", ""]
+        out += [w("none"), ""]
     else:
-        out += ["| item | change | field | old | new |", "|---|---|---|---|---|"]
+        out += [f"| {w('item')} | {w('change')} | {w('field')} | {w('old')} | {w('new')} |", "|---|---|---|---|---|"]
         for c in data["changes"]:
             for i, f in enumerate(c["fields"]):
-                item = f"{c['kind']} `{c['name']}` ({c['where']})" if i == 0 else ""
-                out.append(f"| {item} | {c['status'] if i == 0 else ''} | {f['field']} | {_md(f['old'])} | {_md(f['new'])} |")
+                item = f"{w(c['kind']) if c['kind'] in ('parameter', 'definition') else c['kind']} `{c['name']}` " \
+                       f"({c['where']})" if i == 0 else ""
+                status = w(c["status"]) if i == 0 else ""
+                out.append(f"| {item} | {status} | {f['field']} | {_md(f['old'])} | {_md(f['new'])} |")
         out.append("")
-    out += ["#### Decisions by action", "", "| action | old | new |", "|---|---:|---:|"]
+    out += [f"#### {w('by_action')}", "", f"| {w('action')} | {w('old')} | {w('new')} |", "|---|---:|---:|"]
     out += [f"| `{a}` | {n['old']} | {n['new']} |" for a, n in s["by_action"].items()]
     if data["unchanged"]:
-        out += ["", f"<details><summary>{_count(len(data['unchanged']), 'unchanged case')}</summary>", "",
+        out += ["", f"<details><summary>{w.count(len(data['unchanged']), 'unchanged_one', 'unchanged_many')}</summary>", "",
                 ", ".join(f"`{c['case_id']}` ({c['action']})" for c in data["unchanged"]), "", "</details>"]
     return "\n".join(out) + "\n"
 
@@ -131,18 +170,18 @@ def _cell(v, cls: str) -> str:
     return f'<span class="{cls}">{esc(v)}</span>' if v is not None else '<span class="same">—</span>'
 
 
-def _links(case: dict, anchors: dict[tuple[str, str], str]) -> str:
+def _links(case: dict, anchors: dict[tuple[str, str], str], w: PageWords) -> str:
     def link(kind: str, name: str) -> str:
         anchor = anchors.get((kind, name))
         label = f"<code>{esc(name)}</code>"
         return f'<a href="#{anchor}">{label}</a>' if anchor else label
     old, new = case["rule"]["old"], case["rule"]["new"]
     rules = [r for r in dict.fromkeys((old, new)) if r]
-    parts = ["rule " + " → ".join(link("rule", r) for r in rules)]
+    parts = [esc(w("rule")) + " " + " → ".join(link("rule", r) for r in rules)]
     if case["figures"]:
-        parts.append("figures " + ", ".join(link("parameter", f) for f in case["figures"]))
+        parts.append(esc(w("figures")) + " " + ", ".join(link("parameter", f) for f in case["figures"]))
     if case["definitions"]:
-        parts.append("definitions " + ", ".join(link("definition", d) for d in case["definitions"]))
+        parts.append(esc(w("definitions")) + " " + ", ".join(link("definition", d) for d in case["definitions"]))
     return "<br>".join(parts)
 
 
@@ -151,57 +190,61 @@ def _kind(anchors: dict, name: str) -> str | None:
     return next((kind for kind in ("parameter", "definition") if (kind, name) in anchors), None)
 
 
-def render_html(data: dict) -> str:
+def render_html(data: dict, w: PageWords = _PLAIN) -> str:
     s = data["summary"]
     anchors = {(c["kind"], c["name"]): c["anchor"] for c in data["changes"]}
     title = f"{data['old']['key']} → {data['new']['key']}"
-    body = [f"<h1>Policy diff: {esc(title)}</h1>",
-            f'<p class="meta">old: <code>{esc(data["old"]["path"])}</code> (sha256 {esc(data["old"]["sha256"][:12])}) · '
-            f'new: <code>{esc(data["new"]["path"])}</code> (sha256 {esc(data["new"]["sha256"][:12])}) · '
-            f'cases: <code>{esc(data["cases_dir"])}</code></p>',
-            '<div class="summary">' + "".join(f"<div><b>{s[k]}</b>{label}</div>" for k, label in (
-                ("cases", "cases"), ("changed", "changed"), ("unchanged", "unchanged"), ("errors", "with errors"))) + "</div>"]
-    body.append("<h2>Changed decisions</h2>" if data["groups"] else "<h2>Changed decisions</h2><p>None.</p>")
+    meta = w("meta", old="\0old\0", new="\0new\0", cases="\0cases\0")
+    meta = esc(meta).replace("\0old\0", f'<code>{esc(data["old"]["path"])}</code> (sha256 {esc(data["old"]["sha256"][:12])})') \
+        .replace("\0new\0", f'<code>{esc(data["new"]["path"])}</code> (sha256 {esc(data["new"]["sha256"][:12])})') \
+        .replace("\0cases\0", f'<code>{esc(data["cases_dir"])}</code>')
+    body = [f"<h1>{esc(w('title'))}: {esc(title)}</h1>", f'<p class="meta">{meta}</p>',
+            '<div class="summary">' + "".join(f"<div><b>{s[k]}</b>{esc(w(label))}</div>" for k, label in (
+                ("cases", "cases"), ("changed", "changed"), ("unchanged", "unchanged"), ("errors", "with_errors"))) + "</div>"]
+    body.append(f"<h2>{esc(w('changed_decisions'))}</h2>" + ("" if data["groups"] else f"<p>{esc(w('none'))}</p>"))
     for group in data["groups"]:
-        body.append(f'<h3>{esc(group["kind"])} <span class="tag changed">{len(group["cases"])}</span></h3>')
+        body.append(f'<h3>{esc(_kind_in(group, w))} <span class="tag changed">{len(group["cases"])}</span></h3>')
         rows = []
         for case in group["cases"]:
             fields = [(f["field"], f["old"], f["new"]) for f in case["fields"]]
             if case["error"]:
                 fields.insert(0, ("error", case["error"]["old"], case["error"]["new"]))
-            first = (f'<b>{esc(case["case_id"])}</b><br><span class="same">{esc(case["path"])} · {esc(case["as_of"])}</span>')
+            first = (f'<b>{esc(case["case_id"])}</b><br><span class="same">{esc(case["path"])} · {esc(w.day(case["as_of"]))}</span>')
             for i, (name, old, new) in enumerate(fields):
-                rows.append([first if i == 0 else "", f"<code>{esc(name)}</code>", _cell(old, "old"), _cell(new, "new"),
-                             _links(case, anchors) if i == 0 else ""])
-        body.append(table(["case", "field", "old", "new", "responsible"], rows))
+                rows.append([first if i == 0 else "", esc(w.field(name)), _cell(w.value(name, old), "old"),
+                             _cell(w.value(name, new), "new"), _links(case, anchors, w) if i == 0 else ""])
+        body.append(table([esc(w(k)) for k in ("case", "field", "old", "new", "responsible")], rows))
     if data["users"]:
-        body.append(f"<h2>Policies that use <code>{esc(data['new']['policy'])}</code></h2>")
-        body.append(table(["policy", "changed figures it reads", "cases changed"], [
-            [f"<code>{esc(u['policy'])}@{esc(u['version'])}</code>" + (" (draft)" if u["status"] == "draft" else ""),
+        policy = f"<code>{esc(data['new']['policy'])}</code>"
+        body.append(f"<h2>{esc(w('users', policy=chr(0))).replace(chr(0), policy)}</h2>")
+        body.append(table([esc(w("policy")), esc(w("reads")), esc(w("cases_changed"))], [
+            [f"<code>{esc(u['policy'])}@{esc(u['version'])}</code>" + (f" ({esc(w('draft'))})" if u["status"] == "draft" else ""),
              ", ".join(f'<a href="#{esc(anchors[k, n])}"><code>{esc(n)}</code></a>' if (k := _kind(anchors, n)) else
-                       f"<code>{esc(n)}</code>" for n in u["reads"]) or '<span class="same">none</span>',
-             f"{u['changed']} of {u['cases']}"] for u in data["users"]], numeric={2}))
-    body.append("<h2>Changes in the policy file</h2>")
+                       f"<code>{esc(n)}</code>" for n in u["reads"]) or f'<span class="same">{esc(w("none").rstrip("."))}</span>',
+             esc(w("n_of_m", n=u["changed"], m=u["cases"]))] for u in data["users"]], numeric={2}))
+    body.append(f"<h2>{esc(w('changes'))}</h2>")
     if not data["changes"]:
-        body.append("<p>None.</p>")
+        body.append(f"<p>{esc(w('none'))}</p>")
     for c in data["changes"]:
-        body.append(f'<h3 id="{esc(c["anchor"])}">{esc(c["kind"])} <code>{esc(c["name"])}</code> '
-                    f'<span class="tag {esc(c["status"])}">{esc(c["status"])}</span> '
+        kind = w(c["kind"]) if c["kind"] in ("parameter", "definition") else c["kind"]
+        body.append(f'<h3 id="{esc(c["anchor"])}">{esc(kind)} <code>{esc(c["name"])}</code> '
+                    f'<span class="tag {esc(c["status"])}">{esc(w(c["status"]))}</span> '
                     f'<span class="same">{esc(c["where"])}</span></h3>')
-        body.append(table(["field", "old", "new"], [[f"<code>{esc(f['field'])}</code>", _cell(f["old"], "old"),
+        body.append(table([esc(w(k)) for k in ("field", "old", "new")], [[f"<code>{esc(f['field'])}</code>", _cell(f["old"], "old"),
                                                      _cell(f["new"], "new")] for f in c["fields"]]))
-    body.append("<h2>Decisions by action</h2>")
-    body.append(table(["action", "old", "new"], [[f"<code>{esc(a)}</code>", str(n["old"]), str(n["new"])]
+    body.append(f"<h2>{esc(w('by_action'))}</h2>")
+    body.append(table([esc(w(k)) for k in ("action", "old", "new")], [[f"<code>{esc(a)}</code>", str(n["old"]), str(n["new"])]
                                                  for a, n in s["by_action"].items()], numeric={1, 2}))
     if data["unchanged"]:
-        body.append(f"<details><summary>{_count(len(data['unchanged']), 'unchanged case')}</summary>")
-        body.append(table(["case", "file", "action", "rule"], [[esc(c["case_id"]), esc(c["path"]), f"<code>{esc(c['action'])}</code>",
-                                                                f"<code>{esc(c['rule'])}</code>"] for c in data["unchanged"]]))
+        body.append(f"<details><summary>{esc(w.count(len(data['unchanged']), 'unchanged_one', 'unchanged_many'))}</summary>")
+        body.append(table([esc(w(k)) for k in ("case", "file", "action", "rule")],
+                          [[esc(c["case_id"]), esc(c["path"]), f"<code>{esc(c['action'])}</code>",
+                            f"<code>{esc(c['rule'])}</code>"] for c in data["unchanged"]]))
         body.append("</details>")
     if data["invalid"]:
-        body.append("<h2>Invalid case files</h2>")
-        body.append(table(["file", "error"], [[esc(c["path"]), esc(c["error"])] for c in data["invalid"]]))
-    return page(f"Policy diff {title}", "\n".join(body))
+        body.append(f"<h2>{esc(w('invalid_files'))}</h2>")
+        body.append(table([esc(w("file")), esc(w("error"))], [[esc(c["path"]), esc(c["error"])] for c in data["invalid"]]))
+    return page(f"{w('title')} {title}", "\n".join(body), lang=w.voice.lang)
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "html": render_html}

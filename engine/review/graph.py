@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..lang import ast
 from ..lang.render import Voice, show
+from .page_words import GRAPH, PageWords
 from ..run.trace import SourceIndex
 
 if TYPE_CHECKING:
@@ -90,22 +91,24 @@ def _short(text: str, width: int = 44) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _fee(rule: CheckedRule, version: CheckedVersion, sources: SourceIndex) -> str | None:
+def _fee(rule: CheckedRule, version: CheckedVersion, sources: SourceIndex, voice: Voice | None = None) -> str | None:
     expr = rule.outputs.get("fee") or rule.outputs.get("salaer")
     if expr is None:
         return None
     if isinstance(expr, ast.Path) and expr.ref is not None and expr.ref.kind == "param" and expr.ref.scope in ("", version.name):
-        return f"{expr.ref.name} = {show(version.params[expr.ref.name], expr.type, Voice.of(version.jurisdiction))}"
+        return f"{expr.ref.name} = {show(version.params[expr.ref.name], expr.type, voice or Voice.of(version.jurisdiction))}"
     if isinstance(expr, ast.Literal):
         return expr.text
     return _short(sources.text(expr), 30)
 
 
-def ladder(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None) -> tuple[list[str], list[Edge]]:
+def ladder(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None,
+           voice: Voice | None = None) -> tuple[list[str], list[Edge]]:
     """The nodes (in ladder order) and one edge per rule.
 
     Args:
         used: the used policies' versions by alias, to follow their definitions (`kravia.is_business`).
+        voice: how a fee's figure is written (default: the jurisdiction's first language, plain).
     """
     used = used or {}
     from ..run.runtime import Bound
@@ -121,7 +124,7 @@ def ladder(version: CheckedVersion, used: dict[str, CheckedVersion] | None = Non
         kinds = _audience(rule.when, version, used)
         audience = "both" if kinds == _KINDS else next(iter(kinds))
         condition = _short(sources.text(rule.when))
-        fee = _fee(rule, version, sources)
+        fee = _fee(rule, version, sources, voice)
         if r.step in steps_seen and r.step != stage:      # a renewal: back to an earlier step
             edges.append(Edge(stage, r.step, r.id, condition, fee, audience, False))
         elif r.step:
@@ -145,47 +148,53 @@ def _id(node: str, terminal: set[str]) -> str:
     return {START: "start", ANY: "any"}.get(node) or prefix + re.sub(r"\W", "_", node)
 
 
-def _label(edge: Edge) -> str:
-    return f"{edge.rule}: {edge.condition}" + (f" · fee {edge.fee}" if edge.fee else "")
+def _label(edge: Edge, w: PageWords) -> str:
+    return f"{edge.rule}: {edge.condition}" + (f" · {w('fee', fee=edge.fee)}" if edge.fee else "")
+
+
+def _node(node: str, w: PageWords) -> str:
+    return {START: w("new_case"), ANY: w("any_stage")}.get(node, node)
+
+
+_PLAIN = PageWords(Voice(), "graph", GRAPH)
 
 
 _STYLE = {"consumer": "stroke:#1f5fbf,stroke-width:3px", "business": "stroke:#d9730d,stroke-dasharray:6 4"}
 
 
-def to_mermaid(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None) -> str:
-    nodes, edges = ladder(version, used)
+def to_mermaid(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None, w: PageWords = _PLAIN) -> str:
+    nodes, edges = ladder(version, used, w.voice if w.voice.locale is not None else None)
     terminal = {e.target for e in edges if e.terminal}
-    out = [f"%% {version.version.key}: escalation ladder (frin graph)",
-           "%% thick blue: consumers only · dashed orange: businesses only · plain: both", "flowchart LR"]
+    out = [f"%% {w('title', policy=version.version.key)}", f"%% {w('legend')}", "flowchart LR"]
     for node in nodes:
-        text = node.replace('"', "#quot;")
+        text = _node(node, w).replace('"', "#quot;")
         shape = ('([', '])') if node in (START, ANY) else ('[/', '/]') if node in terminal else ('[', ']')
         out.append(f'  {_id(node, terminal)}{shape[0]}"{text}"{shape[1]}')
     styles = []
     for i, e in enumerate(edges):
         arrow = {"consumer": "==>", "business": "-.->"}.get(e.audience, "-->")
-        label = _label(e).replace('"', "#quot;").replace("|", "#124;")
+        label = _label(e, w).replace('"', "#quot;").replace("|", "#124;")
         out.append(f'  {_id(e.source, terminal)} {arrow}|"{label}"| {_id(e.target, terminal)}')
         if e.audience in _STYLE:
             styles.append(f"  linkStyle {i} {_STYLE[e.audience]}")
     return "\n".join(out + styles) + "\n"
 
 
-def to_dot(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None) -> str:
-    nodes, edges = ladder(version, used)
+def to_dot(version: CheckedVersion, used: dict[str, CheckedVersion] | None = None, w: PageWords = _PLAIN) -> str:
+    nodes, edges = ladder(version, used, w.voice if w.voice.locale is not None else None)
     terminal = {e.target for e in edges if e.terminal}
 
     def q(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     out = [f"digraph {q(version.version.key)} {{", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=11];',
            '  edge [fontname="Helvetica", fontsize=9];',
-           f"  label={q(version.version.key + ': thick blue = consumers only, dashed orange = businesses only')};"]
+           f"  label={q(w('dot_legend', policy=version.version.key))};"]
     for node in nodes:
         shape = "ellipse" if node in (START, ANY) else "octagon" if node in terminal else "box"
-        out.append(f"  {_id(node, terminal)} [label={q(node)}, shape={shape}];")
+        out.append(f"  {_id(node, terminal)} [label={q(_node(node, w))}, shape={shape}];")
     for e in edges:
         style = {"consumer": 'color="#1f5fbf", penwidth=2.5', "business": 'color="#d9730d", style=dashed'}.get(e.audience, "")
-        attrs = f"label={q(_label(e))}" + (f", {style}" if style else "")
+        attrs = f"label={q(_label(e, w))}" + (f", {style}" if style else "")
         out.append(f"  {_id(e.source, terminal)} -> {_id(e.target, terminal)} [{attrs}];")
     return "\n".join(out + ["}"]) + "\n"
 

@@ -51,9 +51,9 @@ def code_spans(text: str) -> str:
     return re.sub(r"`([^`]*)`", r"<code>\1</code>", esc(text))
 
 
-def page(title: str, body: str) -> str:
-    """A whole document around `body` (already HTML)."""
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+def page(title: str, body: str, lang: str = "en") -> str:
+    """A whole document around `body` (already HTML), in language `lang`."""
+    return (f"<!DOCTYPE html>\n<html lang=\"{esc(lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{esc(title)}</title>\n"
             f"<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 

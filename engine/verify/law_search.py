@@ -125,6 +125,10 @@ class _Search:
         starts = [base, _with(base, debtor={"kind": "business"})]
         starts.append(_with(base, debtor={"kind": "consumer", "can_pay": False}))
         starts.append(_with(base, claims=[{"invoice": "1", "amount": str(_BASE), "due": due.isoformat(), "disputed": True}]))
+        # one claim disputed beside one that is not: a rule on "any claim disputed" is reached
+        # only where something undisputed is still owed
+        starts.append(_with(base, claims=[*base["claims"], {"invoice": "2", "amount": str(_BASE), "due": due.isoformat(),
+                                                            "disputed": True}]))
         paid = (due + dt.timedelta(days=20)).isoformat()
         starts.append(_with(base, payments=[{"date": paid, "amount": "5000.00"}]))
         starts.append(_with(base, payments=[{"date": paid, "amount": str(_BASE), "to": "creditor"}]))

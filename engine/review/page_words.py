@@ -1,0 +1,116 @@
+"""The words of the pages for people (`frist diff` and `frist timeline` as Markdown, HTML or
+text, `frist graph` as Mermaid or DOT) in the reader's language.
+
+The diff page compliance staff review names each changed field as the output registry does
+(policy/outputs.py: `payment_deadline` is the locale's `outputs` word, "betalingsfrist"),
+an amount by the locale's `amount_names` ("renter", not `amounts.interest`), and writes
+amounts and dates as the language does (lang/render.Voice: `38,00 kr`, `16. mars 2026`).
+The fixed phrases are the locale's `diff`, `timeline` and `graph` words, each falling back to the
+English below. JSON keeps the machine form.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..lang import types as T
+from ..lang.render import Voice
+from ..policy.outputs import by_name
+
+__all__ = ["PageWords", "DIFF", "TIMELINE", "GRAPH"]
+
+
+@dataclass(frozen=True)
+class PageWords:
+    """A voice (its locale's words) for one page: `section` names the locale's phrases
+    (`diff`, `timeline`), `english` holds every key with its English phrase."""
+
+    voice: Voice
+    section: str = "diff"
+    english: dict | None = None
+
+    def __call__(self, key: str, **values) -> str:
+        words = self.voice.locale.words.get(self.section, {}) if self.voice.locale is not None else {}
+        return (words.get(key) or (self.english or DIFF)[key]).format(**values)
+
+    def count(self, n: int, one: str, many: str) -> str:
+        return self(one if n == 1 else many, n=n)
+
+    def field(self, name: str) -> str:
+        """A decision field's label: an output's word, an amount's name, or the page's own word."""
+        locale = self.voice.locale
+        if name.startswith("amounts."):
+            amount = name.split(".", 1)[1]
+            return (locale.words["amount_names"].get(amount) if locale is not None else None) or amount
+        output = by_name().get(name)
+        if output is not None:
+            return (locale.words["outputs"].get(output.label) if locale is not None else None) or name
+        return self(f"field_{name}") if f"field_{name}" in DIFF else name
+
+    def amount(self, shown: str | None) -> str:
+        """An amount of the page (`"1050.00"`) as the language writes it; a language without a
+        CLDR locale (English) keeps the machine form its tables have always shown."""
+        if not shown:
+            return ""
+        return self.voice.amount(Decimal(shown)) if self.voice.cldr is not None else shown
+
+    def value(self, name: str, shown):
+        """A field's value as the language writes it (amounts, dates); anything else as it is."""
+        if not isinstance(shown, str):
+            return shown
+        output = by_name().get(name)
+        typ = T.unwrap(output.type) if output is not None else (T.MONEY if name.startswith("amounts.") else None)
+        try:
+            if typ == T.MONEY:
+                return self.amount(shown)
+            if typ == T.DATE:
+                return self.voice.date(dt.date.fromisoformat(shown))
+        except (InvalidOperation, ValueError):
+            pass
+        return shown
+
+    def day(self, iso: str | None) -> str:
+        try:
+            return self.voice.date(dt.date.fromisoformat(iso)) if iso else ""
+        except ValueError:
+            return iso
+
+
+# Each page's phrases in English: the fallback for a locale without them, and the keys (with
+# their placeholders) a locale's `diff` and `timeline` sections may give.
+DIFF = {
+    "title": "Policy diff", "changed_of": "{changed} of {cases} cases change", "cases_in": "cases in {folder}",
+    "cases": "cases", "changed": "changed", "unchanged": "unchanged", "with_errors": "with errors",
+    "not_affected": "not affected", "invalid": "invalid case files",
+    "changed_decisions": "Changed decisions", "none": "None.", "case": "case", "field": "field", "old": "old",
+    "new": "new", "responsible": "responsible", "rule": "rule", "figures": "figures", "definitions": "definitions",
+    "changed_read": "changed figures read", "users": "Policies that use {policy}", "policy": "policy",
+    "reads": "changed figures it reads", "cases_changed": "cases changed", "n_of_m": "{n} of {m}", "draft": "draft",
+    "changes": "Changes in the policy file", "item": "item", "change": "change", "by_action": "Decisions by action",
+    "action": "action", "file": "file", "error": "error", "invalid_files": "Invalid case files",
+    "unchanged_one": "{n} unchanged case", "unchanged_many": "{n} unchanged cases",
+    "now_fails": "now fails", "no_longer_fails": "no longer fails", "error_both": "error on both sides",
+    "fields_changed": "{action}: {fields} changed", "meta": "old: {old} · new: {new} · cases: {cases}",
+    "added": "added", "removed": "removed", "parameter": "parameter", "definition": "definition",
+    "field_action": "action", "field_rule": "rule", "field_step": "step", "field_set_aside": "claims set aside",
+    "field_error": "error",
+}
+
+TIMELINE = {
+    "title": "Timeline for case {case} ({policy}) from {start}, assuming {pays}", "heading": "Timeline for case {case}",
+    "no_payment": "no payment", "paid_on": "{amount} on {day}", "received": "received {amount} on {day}",
+    "new_version": "new version: {change}", "records": "records step {step}", "end": "end",
+    "date": "date", "version": "version", "action": "action (rule)", "fee": "fee", "deadline": "deadline",
+    "interest": "interest", "fees_so_far": "fees", "total": "total", "notes": "notes",
+    "wait_to": "wait to {day}", "review": "review {day}",
+    "footnote": "interest, fees and total are the policy's amounts on each date, before that row's fee is charged",
+    "versions_note": "Each row is decided by the versions in force on its date; a highlighted row starts a new version.",
+}
+
+GRAPH = {
+    "title": "{policy}: escalation ladder (frin graph)",
+    "legend": "thick blue: consumers only · dashed orange: businesses only · plain: both",
+    "dot_legend": "{policy}: thick blue = consumers only, dashed orange = businesses only",
+    "new_case": "new case", "any_stage": "any stage", "fee": "fee {fee}",
+}
