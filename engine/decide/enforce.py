@@ -16,6 +16,7 @@ from ..policy.model import Constraint
 from ..run.runtime import Bound, CheckedConstraint, Run
 from ..policy.record import DECISION, binds, record_of
 from ..run.law_view import LawView, law_view
+from ..lang.ast import Path, walk
 
 __all__ = ["Violation", "constrained", "violations", "judge", "amount_violations"]
 
@@ -50,12 +51,16 @@ def constrained(bindings: dict[str, Bound], main: str) -> list[tuple[Bound, Chec
 
 
 def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date, record: dict,
-               history: bool = False) -> list[Violation]:
+               history: bool = False, reuse: dict | None = None, filters=None) -> list[Violation]:
     """The constraints `record` (a `record_of` the proposed decision) breaks, in file order.
 
     Args:
         case: the case's run-time data (as the evaluators saw it).
         history: judging a fee recorded in the case's events (skips `history: false` ones).
+        reuse: definition values shared by several judgments of the same case, day and bindings
+            (history.py judges one recorded fee at several amounts); only definitions that do not
+            read `decision` are kept in it, so each is evaluated once per case and day.
+        filters: a `PrefixFilters` kept over one history's judgments (run/prefix_filter.py).
 
     Raises:
         EvaluationError: a constraint cannot be evaluated (the decision cannot be shown lawful).
@@ -70,7 +75,9 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
         key = 0 if bindings.get(bound.version.name) is bound else id(bound)
         if key not in evaluators:
             own = bindings if key == 0 else {**bindings, bound.version.name: bound}
-            evaluators[key] = Evaluator(Run({**case, DECISION: record}, as_of, own, main))
+            known = dict(reuse) if key == 0 and reuse is not None else {}
+            evaluators[key] = Evaluator(Run({**case, DECISION: record}, as_of, own, main, defs=known))
+            evaluators[key].filters = filters
         return evaluators[key]
 
     found = []
@@ -88,7 +95,34 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
             raise
         if not holds:
             found.append(Violation(bound.version.key, c))
+    if reuse is not None and 0 in evaluators:
+        reuse.update((k, v) for k, v in evaluators[0].run.defs.items() if not _reads_decision(bindings, k))
     return found
+
+
+_READS_DECISION: dict[tuple[int, str], tuple[object, bool]] = {}   # (id(checked), name) → (checked, reads)
+
+
+def _reads_decision(bindings: dict[str, Bound], key: tuple[str, str]) -> bool:
+    """Whether definition `key` (policy, name) reads the case field `decision`, itself or through
+    the definitions it reads: only one that does not may be shared between judgments."""
+    policy, name = key
+    checked = bindings[policy].checked
+    memo = _READS_DECISION.get((id(checked), name))
+    if memo is not None and memo[0] is checked:
+        return memo[1]
+    _READS_DECISION[(id(checked), name)] = (checked, True)     # a cycle (never checked in) reads as unsafe
+    reads = False
+    for node in walk(checked.definitions[name]):
+        if isinstance(node, Path) and node.ref is not None:
+            if node.ref.kind == "field" and node.ref.name == DECISION:
+                reads = True
+            elif node.ref.kind == "def" and _reads_decision(bindings, (node.ref.scope, node.ref.name)):
+                reads = True
+        if reads:
+            break
+    _READS_DECISION[(id(checked), name)] = (checked, reads)
+    return reads
 
 
 _AMOUNT_TEXT = {

@@ -20,6 +20,7 @@ from ..run.runtime import CheckedVersion
 from .enforce import constrained, violations
 from .notice import Notice
 from ..policy.record import record_of
+from ..run.prefix_filter import Prefix, PrefixFilters
 
 __all__ = ["judge_history", "salaer_steps"]
 
@@ -86,6 +87,7 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
     kept: list[dict] = []
     warnings: list[Notice] = []
+    filters = PrefixFilters()   # each fee is judged on a prefix of `kept`: aggregates over it grow incrementally
     for i, event in enumerate(events):
         if event["fee"]:
             day = event["date"]
@@ -99,15 +101,16 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
                 # § 2-2 last ledd: the salær caps use the sats in force when the principal is paid
                 bindings = _bind(catalog, main, salaer_day, include_drafts) or bindings
             if constrained(bindings, main.name):
-                then = {**case, "events": list(kept),
+                then = {**case, "events": Prefix(kept),
                         "payments": [p for p in case.get("payments") or () if p["date"] <= day]}
+                known: dict = {}    # the law's definitions of `then` on `day`, shared by every amount tried
 
                 def broken_at(fee):
                     # the recorded letter as the decision that sent it: its fee (as salær too where
                     # the process charges the step as salær) and its payment deadline
                     given = {"fee": fee, "salaer": fee if salaer else None, "payment_deadline": event["due"]}
                     return violations(bindings, main.name, then, day, record_of(event["step"], event["step"], given, None),
-                                      history=True)
+                                      history=True, reuse=known, filters=filters)
                 broken = broken_at(event["fee"])
                 if broken:
                     owed = _lawful_part(event["fee"], broken_at)

@@ -26,6 +26,7 @@ class Evaluator:
         self.run = run
         self.vars: dict[str, Any] = {}
         self.recording = True
+        self.filters = None     # a PrefixFilters (run/prefix_filter.py) while a history is judged
 
     def value(self, node: ast.Expr, bound: Bound) -> Any:
         try:
@@ -123,7 +124,8 @@ class Evaluator:
         self.recording = False              # per-item values are not kept (the result is)
         try:
             picked = []
-            for element in items:
+            survivors = self.filters.survivors(self, node, items, bound) if self.filters is not None else None
+            for element in (items if survivors is None else survivors):
                 self.vars[node.var] = element
                 if node.where is None or self.value(node.where, bound):
                     picked.append(self.value(node.item, bound))
