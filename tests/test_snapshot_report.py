@@ -34,5 +34,5 @@ def test_a_changed_explanation_names_its_first_changed_line(tmp_path, monkeypatc
 def test_make_snapshots_is_the_documented_command():
     from pathlib import Path
     root = Path(__file__).resolve().parent.parent
-    assert "\nsnapshots: install\n\t$(BIN)/python -m pytest --snapshot-update" in (root / "Makefile").read_text()
+    assert "\nsnapshots: install\n\t$(BIN)/python -m pytest tests -m snapshot --snapshot-update" in (root / "Makefile").read_text()
     assert "`make snapshots`" in (root / "docs" / "review.md").read_text()
