@@ -150,8 +150,11 @@ def _laws_binding(files: list[Path]) -> set[str]:
     if not processes:
         return set()
     jurisdictions, _ = load_jurisdictions([path.parent.parent for path, _ in processes])
+    roots = {p for path, _ in processes for p in (path.parent.parent, path.parent.parent.parent)}
     found = (jurisdictions.of(code if isinstance(code, str) else None) for _, code in processes)
-    return {law for j in found if j is not None for law in j.laws}
+    # only a law the catalog around the folder holds: a folder without its law stays on its own
+    # (and `unbound-by-law` says so)
+    return {law for j in found if j is not None for law in j.laws if any((root / law).is_dir() for root in roots)}
 
 
 def _uses(path: Path) -> set[str]:
