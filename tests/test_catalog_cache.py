@@ -63,8 +63,10 @@ def test_a_warm_explain_decodes_only_the_bound_versions_and_says_the_same(tmp_pa
     assert counts == {"full": 1, "decoded": 0}
     warm = run_cli("explain", CASE, "--policies", folder)
     assert counts["full"] == 1, "the second run must not load the catalog from source"
-    # kravia@2024-01-01 decides and uses no-regulation@2026-01-01 on 2026-03-02: two of twelve versions
-    assert counts["decoded"] == 2
+    # kravia@2024-01-01 decides and no-regulation@2026-01-01 binds it on 2026-03-02, with every law
+    # version before it (a constraint dropped without `repeals:` keeps binding, read in the version
+    # that wrote it: issue 18): kravia and the five no-regulation versions 2024-01-01 … 2026-01-01
+    assert counts["decoded"] == 6
     assert cold == warm == _uncached(run_cli, monkeypatch, "explain", CASE, "--policies", folder)
     assert cold[0] == 0 and "kravia@2024-01-01" in cold[1]
 
