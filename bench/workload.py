@@ -21,6 +21,9 @@ def _peers() -> Path:
 
 
 PEERS = _peers()
+if not (PEERS / "cases.py").is_file():
+    # without it, `import cases` would find tests/cases (a folder of case files) as a namespace package
+    raise ImportError(f"the bench workload needs the peers' case generator {PEERS / 'cases.py'} (../shared/bench-peers)")
 sys.path.insert(0, str(PEERS))
 import cases as peers  # noqa: E402
 
