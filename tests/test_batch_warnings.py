@@ -86,7 +86,7 @@ def test_the_text_summary_names_the_per_case_rows_and_why(tmp_path):
 
 def test_a_policy_without_constraints_builds_no_case_dicts(monkeypatch):
     sys.path.insert(0, str(ROOT / "bench"))
-    workload = pytest.importorskip("workload", reason="bench workload needs ../shared/bench-peers")
+    workload = pytest.importorskip("workload", reason="bench workload needs ../shared/bench-peers", exc_type=ImportError)
     frame = workload.flat_frame(workload.generate(2_000))
 
     def refuse(*_, **__):
