@@ -55,6 +55,12 @@ def test_init_writes_the_layout_the_commands_expect(mine):
     assert (mine / ".pre-commit-config.yaml").read_text() == pre_commit_config(_version())
 
 
+def test_init_keeps_the_decision_log_out_of_git(mine):
+    # `frin serve` in the folder writes frist-decisions.sqlite (+ -wal, -shm) with the cases decided
+    ignored = (mine / ".gitignore").read_text().splitlines()
+    assert {"frist-decisions.sqlite", "frist-decisions.sqlite-wal", "frist-decisions.sqlite-shm"} <= set(ignored)
+
+
 def _version() -> str:
     from engine.cli.registry import installed_version
     found = installed_version()

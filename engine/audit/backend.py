@@ -12,7 +12,7 @@ from .record import Record
 
 __all__ = ["DecisionLog", "LogUnavailable", "is_postgres", "DEFAULT_LOG"]
 
-DEFAULT_LOG = "frist-decisions.sqlite"
+from ..core.names import DEFAULT_LOG  # noqa: E402  (one place: `frin init` ignores it in git)
 
 
 class LogUnavailable(FristError):

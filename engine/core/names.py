@@ -10,7 +10,7 @@ and tests/test_names.py checks both agree and that no document names the old one
 """
 from __future__ import annotations
 
-__all__ = ["DISTRIBUTION", "IMPORT_PACKAGE", "COMMAND", "CACHE_NAME", "install_line"]
+__all__ = ["DISTRIBUTION", "IMPORT_PACKAGE", "COMMAND", "CACHE_NAME", "DEFAULT_LOG", "install_line"]
 
 DISTRIBUTION = "frist-inkasso"
 IMPORT_PACKAGE = "frist_inkasso"
@@ -21,3 +21,6 @@ CACHE_NAME = DISTRIBUTION       # the platform's cache/data folder name (platfor
 def install_line(extra: str | None = None) -> str:
     """The `pip install` line for the package, with an extra: `pip install 'frist-inkasso[batch]'`."""
     return f"pip install '{DISTRIBUTION}[{extra}]'" if extra else f"pip install {DISTRIBUTION}"
+
+# The decision log's default file (engine/audit/backend.py), in the folder the command runs in.
+DEFAULT_LOG = "frist-decisions.sqlite"

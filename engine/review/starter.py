@@ -27,7 +27,7 @@ from ..core.errors import UsageError
 from ..policy.catalog_source import BUNDLED
 from ..policy.layout import DATA_FOLDERS
 from .lock_file import LOCK_NAME, Entry, Lock
-from .starter_files import ci_workflow, pre_commit_config
+from .starter_files import ci_workflow, gitignore, pre_commit_config
 
 __all__ = ["Started", "init_folder", "CASE_MODELINE"]
 
@@ -129,10 +129,10 @@ def init_folder(folder: Path, catalog, processes: list[str] | None = None, juris
             started.examples += 1
     started.locked = _write_lock(folder, catalog, names)
     for relative, text in ((".pre-commit-config.yaml", pre_commit_config(version)),
-                           (".github/workflows/policies.yml", ci_workflow(version))):
+                           (".github/workflows/policies.yml", ci_workflow(version)), (".gitignore", gitignore())):
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         (folder / relative).write_text(text, encoding="utf-8")
-    started.files = [LOCK_NAME, ".pre-commit-config.yaml", ".github/workflows/policies.yml"]
+    started.files = [LOCK_NAME, ".pre-commit-config.yaml", ".github/workflows/policies.yml", ".gitignore"]
     return started
 
 

@@ -10,7 +10,7 @@ so, without failing, for a policy's first version (nothing to diff) and for data
 """
 from __future__ import annotations
 
-__all__ = ["pre_commit_config", "ci_workflow"]
+__all__ = ["pre_commit_config", "ci_workflow", "gitignore"]
 
 _PRE_COMMIT = """\
 # pre-commit (https://pre-commit.com): `pre-commit install` once; then every commit that
@@ -85,3 +85,11 @@ def pre_commit_config(version: str) -> str:
 def ci_workflow(version: str) -> str:
     """.github/workflows/policies.yml for a policy folder."""
     return _WORKFLOW.format(version=version)
+
+
+def gitignore() -> str:
+    """.gitignore for a policy folder: the decision log `frin serve` and `--log` write here by
+    default holds the cases decided (personal data) and must never be committed with the policies."""
+    from ..core.names import DEFAULT_LOG
+    return (f"# the decision log (`frin serve`, `--log`): decided cases are personal data, kept out of git\n"
+            f"{DEFAULT_LOG}\n{DEFAULT_LOG}-wal\n{DEFAULT_LOG}-shm\n")
