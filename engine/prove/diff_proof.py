@@ -21,7 +21,7 @@ from ..core.errors import FristError
 from ..lang.semantics.symbolic import SYMBOLIC_COMPARISONS
 from ..policy.case import case_from_data
 from ..policy.outputs import VALUE, all_outputs, output_json
-from .kit import Kit, load_z3
+from .kit import Kit, load_z3, new_solver
 from .prover import REFINEMENTS, exclude_model, windows
 from .queries import Window
 from .symbolic_run import NotEncodable
@@ -48,8 +48,7 @@ def prove_same(old, new, bound: int = 3, timeout_ms: int = 10_000, on: dt.date |
         except (FristError, NotEncodable, KeyError, NotImplementedError, z3.Z3Exception) as err:
             out.append({**base, "field": "*", "verdict": "not-proved", "why": str(err)})
             continue
-        solver = z3.Solver()
-        solver.set("timeout", timeout_ms)
+        solver = new_solver(z3, timeout_ms)
         solver.add(*after.pre, *before.pre, *kit.axioms)
         for name in ["action", "step", *fields]:
             differs = SYMBOLIC_COMPARISONS["!="](kit, terms[0][name], terms[1][name])

@@ -30,7 +30,7 @@ from ..lang import types as T
 from ..lang.semantics import LEDGER
 from ..values.time import DATE_MAX, DATE_MIN, Months, add_months
 
-__all__ = ["Opt", "Choice", "Kit", "ProverMissing", "load_z3", "month_bounds", "NEXT_BUSINESS_DAY_GAP", "MIN_DAY", "MAX_DAY"]
+__all__ = ["Opt", "Choice", "Kit", "ProverMissing", "load_z3", "new_solver", "months_near", "month_bounds", "NEXT_BUSINESS_DAY_GAP", "MIN_DAY", "MAX_DAY"]
 
 NEXT_BUSINESS_DAY_GAP = 6          # Easter: Maundy Thursday → the Tuesday after Easter Monday is 5
 MIN_DAY, MAX_DAY = DATE_MIN.toordinal(), DATE_MAX.toordinal()     # the years a case file may name (parse_date)
@@ -48,6 +48,21 @@ def load_z3():
         raise ProverMissing("`--prove` needs the SMT solver z3, which is not installed: "
                             f"{install_line('prove')} (or: pip install z3-solver)") from None
     return z3
+
+
+MONTHS_NEAR = 6        # a refinement makes `+ months` exact this many months either side of the model's day
+SEED = 0        # z3's random seeds: the same query gives the same model (and case file) on every run
+
+
+def new_solver(z3, timeout_ms: int):
+    """A solver with fixed random seeds, so a run is reproducible: the model z3 picks, and with it
+    the counterexample printed, depends on the seeds (and only a timeout may still vary with load)."""
+    z3.set_param("smt.random_seed", SEED)
+    z3.set_param("sat.random_seed", SEED)
+    solver = z3.Solver()
+    solver.set("timeout", timeout_ms)
+    solver.set("random_seed", SEED)
+    return solver
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,7 @@ class Kit:
         self.applied: list[tuple[Any, Any, Any]] = []     # (engine function of a date, argument, result)
         self.failures: list = []        # terms under which an evaluation may fail (a date before a schedule)
         self._memo: dict[tuple, Any] = {}
+        self._months: list[tuple[Any, Any, int]] = []     # (day, result, constant months) of `+ months`
 
     # ── values ────────────────────────────────────────────────────────────────
     def fresh(self, prefix: str, sort: str = "Real"):
@@ -207,6 +223,7 @@ class Kit:
             self.axioms.append(z3.And(out - d >= lo, out - d <= hi))
             self._monotone(f"months{count}", d, out)
             self.applied.append((lambda day, k=count: add_months(day, k), d, out))
+            self._months.append((d, out, count))
             return out
         f = self._function("add_months", z3.IntSort(), z3.IntSort(), z3.IntSort())
         out = f(d, months)
@@ -226,9 +243,15 @@ class Kit:
         return out
 
     def refine(self, model) -> list:
-        """The abstract date functions at the model's arguments, as the engine computes them."""
+        """The abstract date functions at the model's arguments, as the engine computes them (for
+        `+ months` with a constant count, exactly in the months around the argument,
+        `months_near`: a point value alone lets the next model move the date by a day)."""
         z3 = self.z3
         out = []
+        for d, result, count in self._months:
+            day = model.eval(d, model_completion=True)
+            if z3.is_int_value(day) and MIN_DAY <= day.as_long() <= MAX_DAY:
+                out += months_near(z3, d, result, count, dt.date.fromordinal(day.as_long()))
         for engine, arg, result in self.applied:
             day = model.eval(arg, model_completion=True)
             if not z3.is_int_value(day) or not MIN_DAY <= day.as_long() <= MAX_DAY:
@@ -279,6 +302,27 @@ class Kit:
         self.axioms += [v >= 0 for v in fields.values()]
         self.axioms.append(fields["total"] == fields["principal"] + fields["interest"] + fields["costs"])
         return fields
+
+
+def months_near(z3, day, result, months: int, around: dt.date, span: int = MONTHS_NEAR):
+    """`result == add_months(day, months)` exactly for every `day` in the `span` months either side
+    of `around`'s month: within one month the engine's function is linear but for the clamp at the
+    target month's end (`values/time.add_months`, domstolloven § 148), so each month is one
+    implication. tests/test_prove_axioms.py checks it against the engine."""
+    out = []
+    start = around.replace(day=1)
+    for shift in range(-span, span + 1):
+        try:
+            first = add_months(start, shift)
+            last = add_months(first, 1) - dt.timedelta(days=1)
+            target = add_months(first, months)
+        except (ValueError, OverflowError):
+            continue
+        length = (add_months(target, 1) - target).days
+        offset = day - first.toordinal()
+        out.append(z3.Implies(z3.And(day >= first.toordinal(), day <= last.toordinal()),
+                              result == target.toordinal() + z3.If(offset <= length - 1, offset, length - 1)))
+    return out
 
 
 def _shape(value) -> Any:

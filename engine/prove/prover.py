@@ -26,8 +26,8 @@ from ..decide.enforce import constrained
 from ..policy.case import case_from_data
 from ..policy.versions import valid_until
 from ..verify.static import constraint_diagnostic
-from .kit import Kit, load_z3
-from .queries import Window
+from .kit import Kit, load_z3, new_solver
+from .queries import Window, reads_balance
 from .symbolic_run import NotEncodable
 
 __all__ = ["prove_catalog", "ProofReport", "OPEN_WINDOW_DAYS", "DEFAULT_BOUND"]
@@ -90,8 +90,7 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
     except (NotEncodable, KeyError, NotImplementedError, z3.Z3Exception) as err:
         report.diagnostics.append(_not_proved(checked.rules[0], None, f"{where}: the case could not be encoded ({err})"))
         return
-    solver = z3.Solver()
-    solver.set("timeout", timeout_ms)
+    solver = new_solver(z3, timeout_ms)
     solver.add(*window.pre)
     proved, total = 0, 0
     lawful = None
@@ -108,28 +107,35 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
             solver.push()
             solver.add(*kit.axioms)
             solver.add(q.decides, q.binds, broken)
+            solver.push()                           # the proof reads the process's total as the balance
+            solver.add(z3.Not(window.exact_view))
             verdict = solver.check()
-            if verdict == z3.unsat:
-                proved += 1
+            if verdict != z3.sat:
                 solver.pop()
-                continue
-            if verdict == z3.unknown:
                 solver.pop()
-                report.diagnostics.append(_not_proved(q.rule, cc, f"{where}: the solver gave up "
-                                                      f"({solver.reason_unknown()})"))
+                if verdict == z3.unsat:
+                    proved += 1
+                else:
+                    report.diagnostics.append(_not_proved(q.rule, cc, f"{where}: the solver gave up "
+                                                          f"({solver.reason_unknown()})"))
                 continue
-            found = None
+            found, scoped = None, True
             for attempt in range(REFINEMENTS):
                 model = solver.model()
-                data, day = window.case.case_file(model, dt.date.fromordinal(model.eval(window.as_of).as_long())), None
-                day = dt.date.fromisoformat(data["as_of"])
-                found = _confirm(catalog, spec, data, day, law.version.key, cc.constraint.id)
+                day = dt.date.fromordinal(model.eval(window.as_of, model_completion=True).as_long())
+                found = _confirm(catalog, spec, window.case.case_file(model, day), day, law.version.key, cc.constraint.id)
                 if found is not None:
                     break
-                if lawful is None:
-                    lawful = window.history_is_lawful()
-                if attempt == 0:            # search among cases that decide without an error and keep their fees
+                if attempt == 0:
+                    # search among cases that decide without an error, keep their fees, and (for a
+                    # constraint reading the balance) whose law balance the encoding knows exactly
+                    solver.pop()
+                    scoped = False
+                    if lawful is None:
+                        lawful = window.history_is_lawful()
                     solver.add(*lawful, *[z3.Not(f) for f in kit.failures])
+                    solver.add(*(window.paid_in_full() if reads_balance(bindings, law, cc) else
+                                 [z3.Not(window.exact_view)]))
                 solver.add(*kit.axioms)
                 refined = kit.refine(model)
                 if refined and not all(z3.is_true(model.eval(r, model_completion=True)) for r in refined):
@@ -138,6 +144,8 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
                     solver.add(exclude_model(z3, model, window))
                 if solver.check() != z3.sat:
                     break
+            if scoped:
+                solver.pop()
             solver.pop()
             if found is not None:
                 decision, violation, text = found

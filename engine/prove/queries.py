@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..decide.enforce import constrained
+from ..lang import ast
+from ..lang.ast import walk
 from ..decide.history import salaer_steps
 from ..policy.outputs import law_fields
 from ..policy.record import DECISION
+from ..run.law_view import view_spec
 from .case_model import SymbolicCase
 from .kit import Kit, Opt
 from .symbolic_run import NotEncodable, SymbolicRun
 
-__all__ = ["Window", "RuleQuery"]
+__all__ = ["Window", "RuleQuery", "reads_balance"]
 
 _NOT_ENCODABLE = (NotEncodable, KeyError, NotImplementedError)
 
@@ -56,6 +59,7 @@ class Window:
             self.pre = [z3.Implies(p, z3.Or([e["step"] == kit.text(m) for m in checked.version.steps]))
                         for p, e in self.case.data["events"]]
         self.main = checked.name
+        self.exact_view = z3.Bool(f"law_view_exact_{checked.version.key}")     # see `_balance`
         self.view = self._view()
 
     def _view(self) -> dict:
@@ -75,7 +79,41 @@ class Window:
                     raise NotEncodable(f"set-aside reason `{entry.rule.id}` lists something other than the case's claims")
         claims = [(z3.And(p, z3.Not(h)), c) for (p, c), h in zip(data["claims"], held)]
         self.pre.append(z3.Or([p for p, _ in claims]))          # no claim left: no rule runs, nothing binds
+        self.pre.append(z3.Not(self._law_view_fails(claims)))    # no decision: nothing binds either
         return {**data, "claims": claims}
+
+    def _law_view_fails(self, claims: list) -> Any:
+        """Where the law's own view of the case (`run/law_view.py`, read by every decision) cannot
+        be computed, so `decide` gives no decision: interest falls due on a day before the law's
+        interest schedule starts (`values/interest.value_on` raises).
+
+        Exactly (never a case `decide` decides): an undisputed claim `c` due before the day
+        before the schedule's first entry, decided after its due date, where the payments made
+        by its due date are less than the principal of the claims due by then. The ledger
+        (`values/ledger.settle`) pays principal oldest claim first, so one of those claims is
+        still unpaid after `c`'s due date, and its interest from the day after its own due date
+        (before the schedule starts) is computed at the next payment or on the decision date."""
+        s, z3 = self.s, self.s.z3
+        spec = view_spec(self.checked)
+        if spec is None or spec.policy not in self.bindings:
+            return z3.BoolVal(False)
+        law = self.bindings[spec.policy].checked
+        kind = (self.case.data.get("debtor") or {}).get("kind")
+        payments = self.case.data["payments"]
+        undisputed = [(z3.And(p, z3.Not(c["disputed"])), c) for p, c in claims]
+        out = []
+        for name in sorted({n for _, n in spec.interest}):
+            schedule = law.params.get(name)
+            if not schedule:
+                continue
+            first = min(day for day, _ in schedule).toordinal()
+            kinds = [k for k, n in spec.interest if n == name]
+            is_kind = _is_kind(s, kind, kinds)
+            for present, c in undisputed:
+                paid = z3.Sum([z3.If(z3.And(p, pay["date"] <= c["due"]), pay["amount"], 0) for p, pay in payments] or [z3.RealVal(0)])
+                owed = z3.Sum([z3.If(z3.And(q, d["due"] <= c["due"]), d["amount"] - d["credited"], 0) for q, d in undisputed])
+                out.append(z3.And(is_kind, present, c["due"] + 1 < first, self.as_of > c["due"], paid < owed))
+        return z3.Or(out) if out else z3.BoolVal(False)
 
     def outcome(self, fields: list[str]) -> dict[str, Any]:
         """The decision's `action`, `step` and the named outputs as terms (optional where a rule gives
@@ -150,10 +188,47 @@ class Window:
                 charged.append(record[o.name] != 0)
             else:
                 record[o.name] = s.as_opt(value) if value is not None else Opt(z3.BoolVal(False), None)
-        total = self.checked.amounts.get("total")
-        record["balance"] = s.as_opt(run.value(total, main)) if total is not None else Opt(z3.BoolVal(False), None)
+        record["balance"] = self._balance(run, main)
         binds = z3.BoolVal(True) if r.rule.step is not None else z3.Or(charged or [z3.BoolVal(False)])
         return record, binds
+
+    def _balance(self, run: SymbolicRun, main) -> Opt:
+        """`decision.balance`: the law's view's balance (`enforce.judge`), none without a view.
+
+        The law's ledger (interest, costs, payments in the law's order) is not encoded; the
+        proof reads the process's own `total` in its place (docs/law-enforces.md, "proved").
+        Where `exact_view` holds, the case is one whose law balance is known exactly (`paid_in_full`:
+        0), the refinement a counterexample reading the balance gets when `decide` does not
+        confirm it."""
+        z3 = self.s.z3
+        spec = view_spec(self.checked)
+        if spec is None or spec.policy not in self.bindings:
+            return Opt(z3.BoolVal(False), None)
+        total = self.checked.amounts.get("total")
+        own = self.s.as_opt(run.value(total, main)) if total is not None else Opt(z3.BoolVal(False), None)
+        return self.s.ite(self.exact_view, Opt(z3.BoolVal(True), z3.RealVal(0)), own)
+
+    def paid_in_full(self) -> list:
+        """Cases whose law balance is exactly 0 (`run/law_view.py`, `values/ledger.settle`): no fee
+        recorded, no § 3a compensation for the debtor's kind, every payment made by the earliest
+        due date of the undisputed claims (so no interest runs) and together at least their
+        principal."""
+        s, z3 = self.s, self.s.z3
+        spec = view_spec(self.checked)
+        if spec is None or spec.policy not in self.bindings:
+            return [z3.BoolVal(False)]
+        law = self.bindings[spec.policy].checked
+        data = self.case.data
+        claims = [(z3.And(p, z3.Not(c["disputed"])), c) for p, c in self.view["claims"]]
+        payments = data["payments"]
+        compensated = [k for k, n in spec.compensation if n in law.params]
+        out = [z3.Implies(p, e["fee"] == 0) for p, e in data["events"]]
+        if compensated:
+            out.append(z3.Not(_is_kind(s, (data.get("debtor") or {}).get("kind"), compensated)))
+        out += [z3.Implies(z3.And(p, q), pay["date"] <= c["due"]) for p, pay in payments for q, c in claims]
+        paid = z3.Sum([z3.If(p, pay["amount"], 0) for p, pay in payments] or [z3.RealVal(0)])
+        out.append(paid >= z3.Sum([z3.If(q, c["amount"] - c["credited"], 0) for q, c in claims]))
+        return [*out, self.exact_view]
 
     def history_is_lawful(self) -> list:
         """Every recorded fee kept by the law's judgment of the history (the window's law version)."""
@@ -188,6 +263,36 @@ class Window:
                     continue
                 out.append(z3.Implies(z3.And(present, e["fee"] > 0), z3.Not(broken)))
         return out
+
+
+def reads_balance(bindings: dict, law, cc) -> bool:
+    """Whether the constraint reads `decision.balance` (itself or through its policy's definitions)."""
+    seen: set = set()
+
+    def reads(node) -> bool:
+        for n in walk(node):
+            if isinstance(n, ast.Path) and n.ref is not None:
+                if n.ref.kind == "field" and n.ref.name == DECISION and n.fields[:1] == ("balance",):
+                    return True
+                if n.ref.kind == "def" and (n.ref.scope, n.ref.name) not in seen:
+                    seen.add((n.ref.scope, n.ref.name))
+                    scope = law if n.ref.scope == law.version.name else bindings.get(n.ref.scope)
+                    if scope is not None and reads(scope.checked.definitions[n.ref.name]):
+                        return True
+        return False
+    return any(reads(x) for x in (cc.when, cc.require) if x is not None)
+
+
+def _is_kind(s, kind, kinds: list[str]):
+    """The case's debtor is of one of `kinds` (a case without a kind is a consumer's: `law_view`)."""
+    z3 = s.z3
+    if kind is None:
+        return z3.BoolVal("consumer" in kinds)
+    if isinstance(kind, Opt):
+        if kind.value is None:
+            return z3.BoolVal("consumer" in kinds)
+        return z3.If(kind.defined, z3.Or([kind.value == s.text(k) for k in kinds]), z3.BoolVal("consumer" in kinds))
+    return z3.Or([kind == s.text(k) for k in kinds])
 
 
 def _may_bind(rule) -> bool:
