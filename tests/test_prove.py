@@ -42,25 +42,67 @@ def _broken(catalog, name: str) -> set[str]:
     return {d.message.split(" breaks ")[1].split(":")[0] for d in report.diagnostics if d.code == "breaks-law"}
 
 
-def test_the_4321_09_policy_gives_its_counterexample_and_five_more(tmp_path):
+def _six_breaches(tmp_path):
     catalog = _catalog(tmp_path, "sloppy")
     report = prove_catalog(catalog, 3, timeout_ms=5_000, only={"sloppy"}, on=DAY)
-    found = {d.message.split(" breaks ")[1].split(":")[0]: d for d in report.diagnostics if d.code == "breaks-law"}
-    unconfirmed = {"no-regulation/" + d.message.split(" and ")[1].split(":")[0] for d in report.diagnostics
-                   if d.code == "not-proved"}
-    six = {f"no-regulation/{c}" for c in (
-        "inkassovarsel-fee", "two-fee-limit", "second-fee-after-missed-deadline",
-        "letter-fee-after-14-days", "varsel-after-due", "no-costs-once-paid")}
-    # Each of the six breaches is reported, none passed over as proved. Since the law judges
-    # recorded fees with its own view (issue 18), decide does not always confirm the solver's case
-    # for the fee limits (the model it picks varies): those are then `not-proved` warnings, an
-    # encoding to refine (a missed proof, never a false accusation).
-    assert six <= set(found) | unconfirmed, (sorted(found), sorted(unconfirmed))
-    assert {"no-regulation/letter-fee-after-14-days", "no-regulation/varsel-after-due"} <= set(found), sorted(found)
-    if "no-regulation/inkassovarsel-fee" in found:
-        fee = found["no-regulation/inkassovarsel-fee"].help
-        assert "case file:" in fee and "as_of:" in fee
-        assert [line for line in fee.splitlines() if "amount:" in line], fee
+    return catalog, report, {d.message.split(" breaks ")[1].split(":")[0]: d for d in report.diagnostics
+                             if d.code == "breaks-law"}
+
+
+SIX = {f"no-regulation/{c}" for c in (
+    "inkassovarsel-fee", "two-fee-limit", "second-fee-after-missed-deadline",
+    "letter-fee-after-14-days", "varsel-after-due", "no-costs-once-paid")}
+
+
+def test_the_4321_09_policy_gives_its_counterexample_and_five_more(tmp_path):
+    catalog, report, found = _six_breaches(tmp_path)
+    # each of the six a confirmed breach (not `not-proved`): the encoding reads the law's own view
+    # (its balance, the cases it cannot compute) and refines `+ months` where a model is spurious
+    assert set(found) == SIX, [(d.code, d.message) for d in report.diagnostics]
+    assert not [d for d in report.diagnostics if d.code == "not-proved"]
+    fee = found["no-regulation/inkassovarsel-fee"].help
+    assert "case file:" in fee and "as_of:" in fee
+    assert [line for line in fee.splitlines() if "amount:" in line], fee
+
+
+def test_each_counterexample_is_held_by_decide_with_the_same_constraint(tmp_path):
+    """The printed case file, decided again by the engine, is blocked by the constraint named."""
+    import yaml
+    from engine.decide.decision import decide_case
+    from engine.policy.case import case_from_data
+    catalog, report, found = _six_breaches(tmp_path)
+    for name, d in sorted(found.items()):
+        text = d.help.split("case file:", 1)[1]
+        data = yaml.safe_load("\n".join(line for line in text.splitlines() if line.strip()))
+        case = case_from_data(data, "<test>")
+        decision = decide_case(catalog, case, dt.date.fromisoformat(data["as_of"]), "sloppy@2026-01-01", include_drafts=True)
+        assert name in {v.name for v in decision.violations}, (name, text)
+
+
+_ONE_RUN = """
+import datetime as dt, sys
+from engine.check.pipeline import load_catalog
+from engine.prove.prover import prove_catalog
+catalog, _ = load_catalog([sys.argv[1]])
+for d in prove_catalog(catalog, 3, timeout_ms=5_000, only={"sloppy"}, on=dt.date(2026, 3, 1)).diagnostics:
+    print(d.code, d.message, d.help)
+"""
+
+
+def test_a_run_is_reproducible(tmp_path):
+    """z3's seeds are fixed (and no term depends on hash order): two runs, each a fresh process
+    with its own hash seed, print the same counterexamples, case file for case file."""
+    import os
+    import subprocess
+    _catalog(tmp_path, "sloppy")
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", _ONE_RUN, str(tmp_path / "policies")], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outs.append(done.stdout)
+    assert outs[0] == outs[1] and outs[0].count("breaks-law") == 6, outs
 
 
 def test_the_boundary_search_misses_the_4321_09_fee(tmp_path):
@@ -126,12 +168,8 @@ def test_validate_prove_on_the_command_line(tmp_path, run_cli):
     line = next(i for i, text in enumerate((folder / "sloppy" / "2026-01-01.yaml").read_text().splitlines(), 1)
                 if text.startswith("    fee: if principal == 4321.09 NOK"))
     assert "counterexample (found by --prove;" in out
-    # the 4,321.09 fee: since the law judges recorded fees with its own view (issue 18), decide
-    # confirms the solver's case only on some runs (the model the solver picks varies); when it
-    # does not, the rule is reported not proved at the same place, never passed over
-    confirmed = f"2026-01-01.yaml:{line}:10: error[breaks-law]: rule `send-varsel` breaks no-regulation/inkassovarsel-fee"
-    unconfirmed = "warning[not-proved]: rule `send-varsel` and inkassovarsel-fee: not proved"
-    assert confirmed in out or unconfirmed in out, out
+    assert f"2026-01-01.yaml:{line}:10: error[breaks-law]: rule `send-varsel` breaks no-regulation/inkassovarsel-fee" in out
+    assert "not-proved" not in out, out
 
 
 def test_every_bundled_process_proves_in_one_window(tmp_path):
