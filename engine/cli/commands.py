@@ -38,19 +38,13 @@ def _prover(args: Namespace):
     """`--prove`: the function adding the prover's diagnostics, or None (engine/prove; z3 loaded now)."""
     if not getattr(args, "prove", False):
         return None
-    from ..core.errors import UsageError
-    from ..prove.kit import load_z3
-    if args.prove_bound < 1 or args.prove_bound > 8:
-        raise UsageError(f"--prove-bound must be 1 to 8, not {args.prove_bound}")
-    load_z3()
+    from ..prove.prover import prover
+    proof = prover(args.prove_bound, args.prove_timeout)
 
     def prove(catalog: Catalog, found: list[Diagnostic], paths) -> list[Diagnostic]:
         from pathlib import Path
-        from ..prove.prover import prove_catalog
         only = None if paths is None else {v.name for v in catalog.policies.all() if str(Path(v.path).resolve()) in paths}
-        report = prove_catalog(catalog, args.prove_bound, int(args.prove_timeout * 1000), only)
-        seen = {(d.code, d.message, d.span) for d in found}       # the search may report the same breach
-        return [d for d in report.diagnostics if (d.code, d.message, d.span) not in seen]
+        return proof(catalog, found, only)
     return prove
 
 

@@ -79,6 +79,11 @@ def _validate(cmd):
     cmd.add_argument("--today", help="date for review-date warnings (default: today, Europe/Oslo)")
     cmd.add_argument("--policies", dest="uses_from", metavar="DIR",
                      help="resolve a file's `uses` here (default: the policy folder the file is in)")
+    _prove_options(cmd)
+
+
+def _prove_options(cmd):
+    """`--prove` and its bound and timeout: `validate` and `test` (docs/law-enforces.md)."""
     cmd.add_argument("--prove", action="store_true",
                      help="also prove each process against the law's constraints with an SMT solver "
                           f"(the `prove` extra: {install_line('prove')})")
@@ -177,6 +182,7 @@ def _test(cmd):
     cmd.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one testcase per example)")
     cmd.add_argument("--min-coverage", type=float, metavar="PERCENT",
                      help="exit 1 when the examples fire fewer than PERCENT %% of the rules")
+    _prove_options(cmd)
 
 
 def _batch(cmd):
@@ -300,9 +306,11 @@ COMMANDS = (
             "Run the examples embedded in policy files, report each like pytest, and measure rule coverage "
             "(which rules the examples fire).",
             ("frin test", "frin test policies/kravia -k tungt", "frin test --junit-xml report.xml --min-coverage 80",
+             "frin test policies/kravia --prove",
              "frin test --format json"),
             _test, "..review.policy_tests:test",
-            {1: "problems in policies, a failing example, or coverage below --min-coverage"}),
+            {1: "problems in policies, a failing example, coverage below --min-coverage, or (with --prove) a breach "
+                "of the law", 2: "bad usage, or --prove without the prove extra"}),
     Command("batch", "decide many cases (Parquet, CSV or JSON Lines) with the columnar evaluator",
             "Decide every case in a Parquet, CSV or JSON Lines file with the columnar evaluator "
             "(needs the batch extra: pip install 'frist-inkasso[batch]'; see docs/batch.md). Formats follow the file "

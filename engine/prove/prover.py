@@ -30,9 +30,10 @@ from .kit import Kit, load_z3, new_solver
 from .queries import Window, reads_balance
 from .symbolic_run import NotEncodable
 
-__all__ = ["prove_catalog", "ProofReport", "OPEN_WINDOW_DAYS", "DEFAULT_BOUND"]
+__all__ = ["prove_catalog", "prover", "ProofReport", "OPEN_WINDOW_DAYS", "DEFAULT_BOUND", "MAX_BOUND"]
 
 DEFAULT_BOUND = 3
+MAX_BOUND = 8
 OPEN_WINDOW_DAYS = 730        # a window with no later version: proved for this many days from its start
 REFINEMENTS = 6
 
@@ -63,6 +64,24 @@ def prove_catalog(catalog, bound: int = DEFAULT_BOUND, timeout_ms: int = 10_000,
             _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def prover(bound: int, timeout_s: float):
+    """`--prove` for `validate` and `test`: the options and the solver checked now (a usage error,
+    exit 2, before any work), and the function giving the proof's diagnostics for the process
+    versions named in `only` (all: None), less those the boundary search already `found`."""
+    from ..core.errors import UsageError
+    if not 1 <= bound <= MAX_BOUND:
+        raise UsageError(f"--prove-bound must be 1 to {MAX_BOUND}, not {bound}")
+    if not timeout_s > 0:
+        raise UsageError(f"--prove-timeout must be more than 0 seconds, not {timeout_s:g}")
+    load_z3()
+
+    def prove(catalog, found: list[Diagnostic], only: set[str] | None) -> list[Diagnostic]:
+        report = prove_catalog(catalog, bound, int(timeout_s * 1000), only)
+        seen = {(d.code, d.message, d.span) for d in found}       # the search may report the same breach
+        return [d for d in report.diagnostics if (d.code, d.message, d.span) not in seen]
+    return prove
 
 
 def windows(catalog, checked) -> list[tuple[dt.date, dt.date, dict]]:

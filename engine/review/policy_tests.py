@@ -3,7 +3,9 @@
 Each example is decided by `verify.examples.run_examples` (the same check `validate` runs); its
 diagnostics are attributed to the example whose lines they point into. Output: one line per
 example with ✓ or ✗, then each failure (expected vs got, with the line in the policy file),
-then a summary line. Exit 1 when any example fails.
+then a summary line. Exit 1 when any example fails. With `--prove`, the policies tested are also
+proved against the law (`prove.prover`, as `validate --prove`): a breach is an error (exit 1), a
+query not proved a warning, a window proved a note (docs/law-enforces.md).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ def _selected(version: PolicyVersion, roots: list[Path]) -> bool:
 
 
 def example_results(paths: list[str], policies: str = "policies", keyword: str | None = None,
-                    selected: list[PolicyVersion] | None = None) -> list[ExampleResult]:
+                    selected: list[PolicyVersion] | None = None, catalogs: list | None = None) -> list[ExampleResult]:
     """Run every example; return those of the versions under `paths` (and matching `keyword`).
 
     The files under `paths` stand in for their namesakes in `policies` (see `sources.py`),
@@ -41,6 +43,8 @@ def example_results(paths: list[str], policies: str = "policies", keyword: str |
     from ..verify.examples import run_examples
     from .sources import candidate_catalog
     catalog = candidate_catalog(policies, paths)
+    if catalogs is not None:
+        catalogs.append(catalog)            # `--prove` proves the versions tested, in the same catalog
     roots = [Path(p).resolve() for p in paths]
     results: list[ExampleResult] = []
     by_line: dict[str, list[tuple[int, ExampleResult]]] = {}
@@ -71,8 +75,12 @@ def example_results(paths: list[str], policies: str = "policies", keyword: str |
 def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
     from . import test_report
+    prove = _prover(args)                   # before any work: a missing solver is a usage error
     versions: list[PolicyVersion] = []
-    results = example_results(args.paths, args.policies, args.keyword, versions)
+    catalogs: list = []
+    results = example_results(args.paths, args.policies, args.keyword, versions, catalogs)
+    proof = prove(catalogs[0], [], {v.name for v in versions}) if prove is not None else []
+    broken = any(d.is_error for d in proof)
     coverage = test_report.rule_coverage(versions, results)
     percent = test_report.coverage_percent(coverage)
     below = args.min_coverage is not None and percent < args.min_coverage
@@ -80,8 +88,8 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.junit_xml:
         _write(args.junit_xml, test_report.to_junit_xml(results, time.perf_counter() - started))
     if args.format == "json":
-        print(test_report.to_json(results, coverage, args.min_coverage), file=stdout)
-        return ExitCode.PROBLEMS if failed or below else ExitCode.OK
+        print(test_report.to_json(results, coverage, args.min_coverage, proof if prove is not None else None), file=stdout)
+        return ExitCode.PROBLEMS if failed or below or broken else ExitCode.OK
     current = None
     for r in results:
         if r.version.path != current:
@@ -104,8 +112,25 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for c in coverage:
         if c.missed:
             print(f"  {c.key}: not fired: {', '.join(c.missed)}", file=stdout)
+    if prove is not None:
+        shown = [d for d in proof if d.code != "proved"]
+        if shown:
+            print(f"\n{' PROOF ':=^72}\n{render_text(shown)}", file=stdout)
+        proved = sum(1 for d in proof if d.code == "proved")
+        errors = sum(1 for d in proof if d.is_error)
+        print(f"\nproof (--prove-bound {args.prove_bound}): {proved} window(s) proved, {errors} breach(es) of the law, "
+              f"{len(shown) - errors} not proved", file=stdout)
+        parts += [f"{errors} breach(es) of the law"] if errors else []
     print(f"{' ' + ', '.join(parts) + f' in {elapsed:.2f}s ':=^72}", file=stdout)
-    return ExitCode.PROBLEMS if failed or below else ExitCode.OK
+    return ExitCode.PROBLEMS if failed or below or broken else ExitCode.OK
+
+
+def _prover(args: Namespace):
+    """`--prove`: the prover's function (engine/prove; the options and z3 checked now), or None."""
+    if not getattr(args, "prove", False):
+        return None
+    from ..prove.prover import prover
+    return prover(args.prove_bound, args.prove_timeout)
 
 
 def _write(path: str, text: str) -> None:

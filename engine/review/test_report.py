@@ -68,9 +68,12 @@ def coverage_percent(coverage: list[VersionCoverage]) -> float:
     return 100.0 if total == 0 else round(100 * sum(len(c.fired) for c in coverage) / total, 1)
 
 
-def to_json(results: list[ExampleResult], coverage: list[VersionCoverage], min_coverage: float | None) -> str:
+def to_json(results: list[ExampleResult], coverage: list[VersionCoverage], min_coverage: float | None,
+            proof: list | None = None) -> str:
+    """The report; with `--prove`, `proof` holds the prover's diagnostics (breaks-law, not-proved, proved)."""
     percent = coverage_percent(coverage)
     failed = sum(1 for r in results if not r.passed)
+    extra = {"proof": json.loads(render_json(proof))} if proof is not None else {}
     return json.dumps({
         "format": 1,
         "passed": len(results) - failed, "failed": failed,
@@ -81,6 +84,7 @@ def to_json(results: list[ExampleResult], coverage: list[VersionCoverage], min_c
                      "rules": sum(len(c.rules) for c in coverage), "fired": sum(len(c.fired) for c in coverage),
                      "versions": [{"policy": c.key, "rules": len(c.rules), "fired": list(c.fired),
                                    "missed": list(c.missed)} for c in coverage]},
+        **extra,
     }, indent=2, ensure_ascii=False)
 
 
