@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..check.pipeline import Catalog
 
 __all__ = ["case", "paths", "policies", "as_of", "policy", "include_drafts", "output_format", "lang", "color",
-           "date_option", "checked_catalog", "POSITIONAL_HELP"]
+           "prove", "date_option", "checked_catalog", "POSITIONAL_HELP"]
 
 
 # Help for positional arguments that a command leaves undocumented.
@@ -97,6 +97,18 @@ def date_option(text: str | None, what: str) -> dt.date | None:
         return parse_date(text)
     except ValueError:
         raise UsageError(f"{what} `{text}` is not a date (YYYY-MM-DD)") from None
+
+
+def prove(cmd: argparse.ArgumentParser) -> None:
+    """`--prove` with its bound and timeout: `validate` and `test` (docs/law-enforces.md)."""
+    from ..core.names import install_line
+    cmd.add_argument("--prove", action="store_true",
+                     help="also prove each process against the law's constraints with an SMT solver "
+                          f"(the `prove` extra: {install_line('prove')})")
+    cmd.add_argument("--prove-bound", type=int, default=3, metavar="N",
+                     help="with --prove: cases with up to N claims, events and payments (default 3)")
+    cmd.add_argument("--prove-timeout", type=float, default=10.0, metavar="SECONDS",
+                     help="with --prove: give up on one query after this long (default 10; then `not-proved`)")
 
 
 def checked_catalog(folders) -> Catalog:

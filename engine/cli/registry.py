@@ -79,18 +79,7 @@ def _validate(cmd):
     cmd.add_argument("--today", help="date for review-date warnings (default: today, Europe/Oslo)")
     cmd.add_argument("--policies", dest="uses_from", metavar="DIR",
                      help="resolve a file's `uses` here (default: the policy folder the file is in)")
-    _prove_options(cmd)
-
-
-def _prove_options(cmd):
-    """`--prove` and its bound and timeout: `validate` and `test` (docs/law-enforces.md)."""
-    cmd.add_argument("--prove", action="store_true",
-                     help="also prove each process against the law's constraints with an SMT solver "
-                          f"(the `prove` extra: {install_line('prove')})")
-    cmd.add_argument("--prove-bound", type=int, default=3, metavar="N",
-                     help="with --prove: cases with up to N claims, events and payments (default 3)")
-    cmd.add_argument("--prove-timeout", type=float, default=10.0, metavar="SECONDS",
-                     help="with --prove: give up on one query after this long (default 10; then `not-proved`)")
+    o.prove(cmd)
 
 
 def _deciding(cmd, as_of_help: str | None = None):
@@ -182,7 +171,7 @@ def _test(cmd):
     cmd.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one testcase per example)")
     cmd.add_argument("--min-coverage", type=float, metavar="PERCENT",
                      help="exit 1 when the examples fire fewer than PERCENT %% of the rules")
-    _prove_options(cmd)
+    o.prove(cmd)
 
 
 def _batch(cmd):
@@ -309,8 +298,8 @@ COMMANDS = (
              "frin test policies/kravia --prove",
              "frin test --format json"),
             _test, "..review.policy_tests:test",
-            {1: "problems in policies, a failing example, coverage below --min-coverage, or (with --prove) a breach "
-                "of the law", 2: "bad usage, or --prove without the prove extra"}),
+            {1: "problems in policies, a failing example, coverage below --min-coverage, or a breach (--prove)",
+             2: "--prove without its solver (" + install_line("prove") + "), or a bad --prove-bound"}),
     Command("batch", "decide many cases (Parquet, CSV or JSON Lines) with the columnar evaluator",
             "Decide every case in a Parquet, CSV or JSON Lines file with the columnar evaluator "
             "(needs the batch extra: pip install 'frist-inkasso[batch]'; see docs/batch.md). Formats follow the file "
