@@ -22,7 +22,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=3, help="runs per command (median reported)")
     parser.add_argument("--bound", type=int, default=3, help="--prove-bound")
-    parser.add_argument("--frist", default=str(Path(sys.executable).with_name("frist")), help="the `frist` script")
+    parser.add_argument("--frist", default=str(Path(sys.executable).with_name("frin")), help="the `frin` script")
     args = parser.parse_args()
     env = {**os.environ, "FRIST_NO_CACHE": "1", "NO_COLOR": "1"}
     plain = [args.frist, "validate", "policies"]

@@ -24,7 +24,13 @@ EXAMPLE = """
 """
 
 
+_SUMMARY = re.compile(r"^=+ (.*) in \d+\.\d\ds =+$", re.M)
+
+
 def report(out: str) -> str:
+    # the summary line is centred in `=`: a run of 10 s or more (a loaded machine) has one `=` fewer;
+    # centred again as a run under 10 s, the snapshot holds whatever the machine's speed
+    out = _SUMMARY.sub(lambda m: f"{' ' + m.group(1) + ' in 0.00s ':=^72}", out)
     return _ELAPSED.sub(" in <elapsed> ", out)
 
 
