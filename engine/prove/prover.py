@@ -151,7 +151,7 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
                     solver.pop()
                     scoped = False
                     if lawful is None:
-                        lawful = window.history_is_lawful()
+                        lawful = window.history_is_lawful(_law_spans(catalog, bindings, checked.name))
                     solver.add(*lawful, *[z3.Not(f) for f in kit.failures])
                     solver.add(*(window.paid_in_full() if reads_balance(bindings, law, cc) else
                                  [z3.Not(window.exact_view)]))
@@ -182,6 +182,16 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
             "proved", f"{spec}: {len(rules)} rule(s) keep all {total // max(len(rules), 1)} constraint(s) of "
             f"{laws} {where.partition(' (')[0]}", first.rule.span, severity=Severity.NOTE,
             help=f"bound {bound}; window {lo} … {hi}; abstract functions: {abstract} (docs/law-enforces.md, \"proved\")"))
+
+
+def _law_spans(catalog, bindings, main: str) -> list[tuple[int, int | None]]:
+    """The days each bound used version is in force (day numbers; None: no later version)."""
+    out = []
+    for name, b in sorted(bindings.items()):
+        if name != main:
+            until = valid_until(catalog.versions(name), b.version, include_drafts=True)
+            out.append((b.version.effective.toordinal(), until.toordinal() if until is not None else None))
+    return out
 
 
 def exclude_model(z3, model, window):

@@ -230,13 +230,19 @@ class Window:
         out.append(paid >= z3.Sum([z3.If(q, c["amount"] - c["credited"], 0) for q, c in claims]))
         return [*out, self.exact_view]
 
-    def history_is_lawful(self) -> list:
-        """Every recorded fee kept by the law's judgment of the history (the window's law version)."""
+    def history_is_lawful(self, spans: list[tuple[int, int | None]] = ()) -> list:
+        """Every recorded fee kept by the law's judgment of the history (the window's law version),
+        each dated in `spans` (day numbers, first and last: the days the window's law versions are
+        in force), so that `decide/history.py` judges it by the same versions."""
         s, z3 = self.s, self.s.z3
         data = self.case.data
         events, payments = data["events"], data["payments"]
         as_salaer = sorted(salaer_steps(self.checked))          # sorted: the same terms, the same models, every run
         out = []
+        for present, e in events:
+            for lo, hi in spans:
+                dated = [e["date"] >= lo] + ([e["date"] <= hi] if hi is not None else [])
+                out.append(z3.Implies(z3.And(present, e["fee"] > 0), z3.And(*dated)))
         for i, (present, e) in enumerate(events):
             before = [(p if j < i else z3.BoolVal(False), x) for j, (p, x) in enumerate(events)]
             paid = [(z3.And(p, x["date"] <= e["date"]), x) for p, x in payments]
