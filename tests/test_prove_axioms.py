@@ -93,3 +93,64 @@ def test_settle_gives_whole_ore_none_negative_and_total_is_the_sum(claims, fees,
                     to, RATES, "costs, interest, principal", None, compensation)
     assert all(v >= 0 and is_ore_exact(v) for v in ledger.values())
     assert ledger["total"] == ledger["principal"] + ledger["interest"] + ledger["costs"]
+
+
+# ── the refinements' facts (engine/prove/kit.py `months_near`, engine/prove/queries.py) ──────────
+
+@SOME
+@given(d=DATES, shift=st.integers(-170, 170), months=st.sampled_from([1, 3, 6, 12, 36, -1, -6]))
+def test_months_near_is_the_engines_add_months_in_the_months_around(d, shift, months):
+    z3 = pytest.importorskip("z3")
+    from engine.prove.kit import months_near
+    day, result = z3.Int("day"), z3.Int("result")
+    solver = z3.Solver()
+    solver.add(*months_near(z3, day, result, months, d + dt.timedelta(days=shift)), day == d.toordinal())
+    assert solver.check() == z3.sat
+    assert solver.model()[result].as_long() == add_months(d, months).toordinal()
+
+
+_EARLY = st.integers(0, 60).map(lambda n: dt.date(2019, 11, 1) + dt.timedelta(days=n))     # around 2020-01-01
+
+
+@SOME
+@given(claims=st.lists(st.tuples(MONEY, _EARLY, st.booleans()), min_size=1, max_size=3),
+       paid=st.lists(st.tuples(MONEY, _EARLY), max_size=3), late=st.integers(1, 30))
+def test_the_law_view_fails_exactly_where_the_prover_leaves_the_case_out(claims, paid, late):
+    """queries.Window._law_view_fails: an undisputed claim due before the day before the schedule's
+    first entry, decided after its due date, with less paid by then than the principal due by then."""
+    from engine.core.errors import EvaluationError
+    schedule = [(dt.date(2020, 1, 1), Decimal("0.08"))]
+    book = [{"due": d, "amount": a, "credited": Decimal(0), "disputed": x} for a, d, x in claims]
+    pays = [{"date": d, "amount": a} for a, d in paid]
+    to = max(d for _, d, _ in claims) + dt.timedelta(days=late)
+    pays = [p for p in pays if p["date"] <= to]
+
+    def fails(c):
+        if c["disputed"] or not c["due"] + dt.timedelta(days=1) < schedule[0][0] or not to > c["due"]:
+            return False
+        by_then = sum((p["amount"] for p in pays if p["date"] <= c["due"]), Decimal(0))
+        owed = sum((x["amount"] for x in book if not x["disputed"] and x["due"] <= c["due"]), Decimal(0))
+        return by_then < owed
+    predicted = any(fails(c) for c in book)
+    try:
+        settle(book, [], pays, to, schedule, "costs, interest, principal")
+        failed = False
+    except EvaluationError:
+        failed = True
+    assert not predicted or failed          # never leaves out a case the engine decides
+
+
+@SOME
+@given(claims=st.lists(st.tuples(MONEY, _DAY, st.booleans()), min_size=1, max_size=3),
+       extra=st.lists(MONEY, max_size=2), late=st.integers(0, 90))
+def test_paid_in_full_by_the_first_due_date_leaves_a_law_balance_of_zero(claims, extra, late):
+    """queries.Window.paid_in_full: no fee, no compensation, every payment by the earliest due date
+    of the undisputed claims and together at least their principal: the law's balance is 0."""
+    book = [{"due": d, "amount": a, "credited": Decimal(0), "disputed": x} for a, d, x in claims]
+    undisputed = [c for c in book if not c["disputed"]]
+    first = min((c["due"] for c in undisputed), default=dt.date(2025, 1, 1))
+    principal = sum((c["amount"] for c in undisputed), Decimal(0))
+    pays = [{"date": first, "amount": principal}] + [{"date": first - dt.timedelta(days=1), "amount": a} for a in extra]
+    to = max(c["due"] for c in book) + dt.timedelta(days=late)
+    ledger = settle(book, [], pays, to, RATES, "costs, interest, principal")
+    assert ledger["total"] == 0
