@@ -15,6 +15,9 @@ the query asserts. tests/test_prove_axioms.py checks every axiom against the eng
   for an amount of at least 0;
 - `settle(...)`: whole øre, none negative, `total = principal + interest + costs`;
 - `add_business_days`, `is_business_day`: no axioms.
+
+`refine` states the date functions as the engine computes them around a model's days (for a
+spurious counterexample only); `new_solver` fixes z3's random seeds.
 """
 from __future__ import annotations
 

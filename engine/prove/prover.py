@@ -8,9 +8,13 @@ is there a case where this rule decides and the constraint binds but does not ho
   and payments decided in the window (`proved`, a note stating both);
 - satisfiable: the model is written as a case file and decided by the engine; only when
   `decide` blocks that case with the same constraint is it reported (`breaks-law`). A
-  counterexample `decide` does not confirm is refined (the recorded fees as the law judges
-  them, the abstract functions at the model's arguments, that model excluded) and solved
-  again, a few times; then `not-proved` (a warning), as when the solver gives up.
+  counterexample `decide` does not confirm is refined and solved again, a few times: the
+  recorded fees as the law judges them (dated where the window's law versions judge them),
+  no failing evaluation, `+ months` exact around the model's days, `next_business_day` at
+  them, for a constraint reading `decision.balance` the cases whose law balance is exactly 0
+  (`Window.paid_in_full`), else that model excluded; then `not-proved` (a warning), as when
+  the solver gives up. The refinements only narrow the search for a counterexample: a proof
+  never rests on them. z3's seeds are fixed (`kit.new_solver`): a run is reproducible.
 """
 from __future__ import annotations
 

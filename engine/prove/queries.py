@@ -216,7 +216,7 @@ class Window:
         s, z3 = self.s, self.s.z3
         spec = view_spec(self.checked)
         if spec is None or spec.policy not in self.bindings:
-            return [z3.BoolVal(False)]
+            return [z3.Not(self.exact_view)]            # no view: the balance is none, exactly, already
         law = self.bindings[spec.policy].checked
         data = self.case.data
         claims = [(z3.And(p, z3.Not(c["disputed"])), c) for p, c in self.view["claims"]]
