@@ -155,7 +155,7 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
                     solver.pop()
                     scoped = False
                     if lawful is None:
-                        lawful = window.history_is_lawful(_law_spans(catalog, bindings, checked.name))
+                        lawful = window.history_is_lawful(_judges(catalog, checked, bindings))
                     solver.add(*lawful, *[z3.Not(f) for f in kit.failures])
                     solver.add(*(window.paid_in_full() if reads_balance(bindings, law, cc) else
                                  [z3.Not(window.exact_view)]))
@@ -188,13 +188,18 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
             help=f"bound {bound}; window {lo} … {hi}; abstract functions: {abstract} (docs/law-enforces.md, \"proved\")"))
 
 
-def _law_spans(catalog, bindings, main: str) -> list[tuple[int, int | None]]:
-    """The days each bound used version is in force (day numbers; None: no later version)."""
+def _judges(catalog, checked, bindings) -> list[tuple[int, int | None, dict]]:
+    """The spans of days (day numbers, first and last; None: open) between the start dates of the
+    used versions, each with the versions in force then: what judges a recorded fee of that day
+    (`decide/history.py` binds the process on the fee's date)."""
+    days = sorted({v.effective for name in bindings if name != checked.name for v in catalog.versions(name)})
     out = []
-    for name, b in sorted(bindings.items()):
-        if name != main:
-            until = valid_until(catalog.versions(name), b.version, include_drafts=True)
-            out.append((b.version.effective.toordinal(), until.toordinal() if until is not None else None))
+    for lo, after in zip(days, days[1:] + [None]):
+        try:
+            judged_by = catalog.bind(checked, lo, True)
+        except FristError:
+            continue                    # nothing binds then: left unconstrained, the search may still be refined
+        out.append((lo.toordinal(), after.toordinal() - 1 if after is not None else None, judged_by))
     return out
 
 

@@ -230,44 +230,54 @@ class Window:
         out.append(paid >= z3.Sum([z3.If(q, c["amount"] - c["credited"], 0) for q, c in claims]))
         return [*out, self.exact_view]
 
-    def history_is_lawful(self, spans: list[tuple[int, int | None]] = ()) -> list:
-        """Every recorded fee kept by the law's judgment of the history (the window's law version),
-        each dated in `spans` (day numbers, first and last: the days the window's law versions are
-        in force), so that `decide/history.py` judges it by the same versions."""
+    def history_is_lawful(self, judges: list[tuple[int, int | None, dict]] | None = None) -> list:
+        """Every recorded fee kept by the law's judgment of the history (`decide/history.py`): a fee
+        dated in a span of `judges` (first and last day numbers, last None: open; the bindings in
+        force then) is judged by those versions, as `decide` judges it; a fee dated before every
+        span is kept unchecked, as `decide` keeps it. Without `judges`: the window's versions, for
+        every date."""
+        z3 = self.s.z3
+        events = self.case.data["events"]
+        out = []
+        for i, (present, e) in enumerate(events):
+            charged = z3.And(present, e["fee"] > 0)
+            for lo, hi, bindings in judges if judges is not None else [(None, None, self.bindings)]:
+                dated = ([e["date"] >= lo] if lo is not None else []) + ([e["date"] <= hi] if hi is not None else [])
+                for lawful in self._fee_kept(i, bindings):
+                    out.append(z3.Implies(z3.And(charged, *dated), lawful))
+        return out
+
+    def _fee_kept(self, i: int, bindings: dict) -> list:
+        """The history constraints of `bindings` that event `i`'s fee keeps (as the letter that sent it)."""
         s, z3 = self.s, self.s.z3
         data = self.case.data
         events, payments = data["events"], data["payments"]
+        present, e = events[i]
         as_salaer = sorted(salaer_steps(self.checked))          # sorted: the same terms, the same models, every run
+        before = [(p if j < i else z3.BoolVal(False), x) for j, (p, x) in enumerate(events)]
+        paid = [(z3.And(p, x["date"] <= e["date"]), x) for p, x in payments]
+        run = SymbolicRun(s, {**data, "events": before, "payments": paid}, e["date"], bindings, self.main)
+        salaer = z3.Or([e["step"] == s.text(step) for step in as_salaer] or [z3.BoolVal(False)])
+        record = {"action": e["step"], "step": Opt(z3.BoolVal(True), e["step"]), "balance": Opt(z3.BoolVal(False), None)}
+        for o in law_fields():
+            if o.name == "fee":
+                record[o.name] = e["fee"]
+            elif o.name == "salaer":
+                record[o.name] = s.ite(salaer, e["fee"], s.literal(0, o.type))
+            elif o.name == "payment_deadline":
+                record[o.name] = e["due"]
+            else:
+                record[o.name] = s.literal(0, o.type) if o.law == "charge" else Opt(z3.BoolVal(False), None)
+        run.case[DECISION] = record
         out = []
-        for present, e in events:
-            for lo, hi in spans:
-                dated = [e["date"] >= lo] + ([e["date"] <= hi] if hi is not None else [])
-                out.append(z3.Implies(z3.And(present, e["fee"] > 0), z3.And(*dated)))
-        for i, (present, e) in enumerate(events):
-            before = [(p if j < i else z3.BoolVal(False), x) for j, (p, x) in enumerate(events)]
-            paid = [(z3.And(p, x["date"] <= e["date"]), x) for p, x in payments]
-            run = SymbolicRun(s, {**data, "events": before, "payments": paid}, e["date"], self.bindings, self.main)
-            salaer = z3.Or([e["step"] == s.text(step) for step in as_salaer] or [z3.BoolVal(False)])
-            record = {"action": e["step"], "step": Opt(z3.BoolVal(True), e["step"]), "balance": Opt(z3.BoolVal(False), None)}
-            for o in law_fields():
-                if o.name == "fee":
-                    record[o.name] = e["fee"]
-                elif o.name == "salaer":
-                    record[o.name] = s.ite(salaer, e["fee"], s.literal(0, o.type))
-                elif o.name == "payment_deadline":
-                    record[o.name] = e["due"]
-                else:
-                    record[o.name] = s.literal(0, o.type) if o.law == "charge" else Opt(z3.BoolVal(False), None)
-            run.case[DECISION] = record
-            for law, cc in constrained(self.bindings, self.main):
-                if not cc.constraint.history:
-                    continue
-                try:
-                    when_c = run.value(cc.when, law) if cc.when is not None else z3.BoolVal(True)
-                    broken = z3.And(when_c, z3.Not(run.value(cc.require, law)))
-                except _NOT_ENCODABLE:
-                    continue
-                out.append(z3.Implies(z3.And(present, e["fee"] > 0), z3.Not(broken)))
+        for law, cc in constrained(bindings, self.main):
+            if not cc.constraint.history:
+                continue
+            try:
+                when_c = run.value(cc.when, law) if cc.when is not None else z3.BoolVal(True)
+                out.append(z3.Not(z3.And(when_c, z3.Not(run.value(cc.require, law)))))
+            except _NOT_ENCODABLE:
+                continue
         return out
 
 
