@@ -13,7 +13,8 @@ the query asserts. tests/test_prove_axioms.py checks every axiom against the eng
 - `next_business_day(d)`: `d <= f(d) <= d + NEXT_BUSINESS_DAY_GAP`, monotone, and f(f(d)) = f(d);
 - `interest(amount, from, to)`: 0 when `to <= from` or the amount is 0, else at least 0
   for an amount of at least 0;
-- `settle(...)`: whole øre, none negative, `total = principal + interest + costs`;
+- `settle(...)`: whole øre, none negative, `total = principal + interest + costs`, the
+  principal left at most the undisputed claims' and at least that less the payments;
 - `add_business_days`, `is_business_day`: no axioms.
 
 `refine` states the date functions as the engine computes them around a model's days (for a
@@ -68,6 +69,16 @@ def new_solver(z3, timeout_ms: int):
     return solver
 
 
+def _fresh_context(z3) -> None:
+    """Start a new z3 main context: a kit's terms then get the same ids, and z3 the same search and
+    model, whatever queries ran before in the process (z3's term ids order its search). z3 has no
+    public reset; `main_ctx()` makes a new context when the module's `_main_ctx` is None. The old
+    context lives on while terms of it do."""
+    core = getattr(z3, "z3", None)
+    if core is not None and hasattr(core, "_main_ctx"):
+        core._main_ctx = None
+
+
 @dataclass(frozen=True)
 class Opt:
     """An optional value: `defined` a Bool term, `value` a term (None for the literal `none`)."""
@@ -116,6 +127,7 @@ class Kit:
 
     def __init__(self, z3=None) -> None:
         self.z3 = z3 or load_z3()
+        _fresh_context(self.z3)
         self.axioms: list = []
         self.texts: dict[str, int] = {}
         self.abstract_used: set[str] = set()
@@ -304,7 +316,21 @@ class Kit:
         fields = self._memo[key] = {name: z3.ToReal(self.fresh(f"ledger_{name}", "Int")) for name, _ in LEDGER.fields}
         self.axioms += [v >= 0 for v in fields.values()]
         self.axioms.append(fields["total"] == fields["principal"] + fields["interest"] + fields["costs"])
+        self.axioms += self._principal_left(fields["principal"], args)
         return fields
+
+    def _principal_left(self, left, args) -> list:
+        """The principal `settle` leaves unpaid: at most the undisputed claims' principal, and at
+        least that less the payments made by its date (a payment settles at most its amount)."""
+        z3 = self.z3
+        try:
+            claims, _, payments, to = list(args)[:4]
+            principal = z3.Sum([z3.If(z3.And(p, z3.Not(c["disputed"])), c["amount"] - c["credited"], 0)
+                                for p, c in claims] or [z3.RealVal(0)])
+            paid = z3.Sum([z3.If(z3.And(p, x["date"] <= to), x["amount"], 0) for p, x in payments] or [z3.RealVal(0)])
+            return [left <= principal, left >= principal - paid]
+        except (TypeError, KeyError, ValueError, z3.Z3Exception):
+            return []                   # not the case's own claims and payments: nothing more is known
 
 
 def months_near(z3, day, result, months: int, around: dt.date, span: int = MONTHS_NEAR):

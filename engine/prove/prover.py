@@ -142,7 +142,7 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
                     report.diagnostics.append(_not_proved(q.rule, cc, f"{where}: the solver gave up "
                                                           f"({solver.reason_unknown()})"))
                 continue
-            found, scoped = None, True
+            found, scoped, narrowed = None, True, False
             for attempt in range(REFINEMENTS):
                 model = solver.model()
                 day = dt.date.fromordinal(model.eval(window.as_of, model_completion=True).as_long())
@@ -157,8 +157,12 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
                     if lawful is None:
                         lawful = window.history_is_lawful(_judges(catalog, checked, bindings))
                     solver.add(*lawful, *[z3.Not(f) for f in kit.failures])
-                    solver.add(*(window.paid_in_full() if reads_balance(bindings, law, cc) else
-                                 [z3.Not(window.exact_view)]))
+                    balance = reads_balance(bindings, law, cc)
+                    solver.add(*(window.paid_in_full() if balance else [z3.Not(window.exact_view)]))
+                    if "settle" in kit.abstract_used and not balance:
+                        solver.push()               # first among cases with no payment (the ledger
+                        solver.add(*window.no_payments())       # owes all the principal), then any
+                        narrowed = True
                 solver.add(*kit.axioms)
                 refined = kit.refine(model)
                 if refined and not all(z3.is_true(model.eval(r, model_completion=True)) for r in refined):
@@ -166,7 +170,15 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
                 else:
                     solver.add(exclude_model(z3, model, window))
                 if solver.check() != z3.sat:
-                    break
+                    if not narrowed:
+                        break
+                    solver.pop()
+                    narrowed = False
+                    solver.add(*kit.axioms)
+                    if solver.check() != z3.sat:
+                        break
+            if narrowed:
+                solver.pop()
             if scoped:
                 solver.pop()
             solver.pop()

@@ -208,6 +208,11 @@ class Window:
         own = self.s.as_opt(run.value(total, main)) if total is not None else Opt(z3.BoolVal(False), None)
         return self.s.ite(self.exact_view, Opt(z3.BoolVal(True), z3.RealVal(0)), own)
 
+    def no_payments(self) -> list:
+        """Cases with no payment: the ledger (`settle`) then leaves all the principal unpaid, a
+        refinement to try first where a model's abstract ledger was spurious."""
+        return [self.s.z3.Not(p) for p, _ in self.case.data["payments"]]
+
     def paid_in_full(self) -> list:
         """Cases whose law balance is exactly 0 (`run/law_view.py`, `values/ledger.settle`): no fee
         recorded, no § 3a compensation for the debtor's kind, every payment made by the earliest
