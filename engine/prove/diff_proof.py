@@ -22,7 +22,7 @@ from ..lang.semantics.symbolic import SYMBOLIC_COMPARISONS
 from ..policy.case import case_from_data
 from ..policy.outputs import VALUE, all_outputs, output_json
 from .kit import Kit, load_z3, new_solver
-from .prover import REFINEMENTS, exclude_model, windows
+from .prover import REFINEMENTS, exclude_model, judges, windows
 from .queries import Window
 from .symbolic_run import NotEncodable
 
@@ -50,15 +50,19 @@ def prove_same(old, new, bound: int = 3, timeout_ms: int = 10_000, on: dt.date |
             continue
         solver = new_solver(z3, timeout_ms)
         solver.add(*after.pre, *before.pre, *kit.axioms)
+        lawful = []                 # refinements: both histories as the law judges them (prover.py)
+        for side, window, bindings in ((new, after, new_bindings), (old, before, old_bindings)):
+            lawful += window.history_is_lawful(judges(side.catalog, side.checked, bindings))
         for name in ["action", "step", *fields]:
             differs = SYMBOLIC_COMPARISONS["!="](kit, terms[0][name], terms[1][name])
-            out.append({**base, "field": name, **_query(z3, solver, kit, after, differs, old, new, name)})
+            out.append({**base, "field": name, **_query(z3, solver, kit, after, differs, old, new, name, lawful)})
     return out
 
 
-def _query(z3, solver, kit, window, differs, old, new, name: str) -> dict[str, Any]:
+def _query(z3, solver, kit, window, differs, old, new, name: str, lawful: list) -> dict[str, Any]:
     solver.push()
     solver.add(differs)
+    narrowed = False
     try:
         verdict = solver.check()
         if verdict == z3.unsat:
@@ -72,8 +76,12 @@ def _query(z3, solver, kit, window, differs, old, new, name: str) -> dict[str, A
             found = _confirm(old, new, data, day, name)
             if found is not None:
                 return {"verdict": "differs", **found}
-            if attempt == 0:            # search among cases both decide without an error
-                solver.add(*[z3.Not(f) for f in kit.failures])
+            if attempt == 0:            # search among cases both decide without an error, fees kept
+                solver.add(*[z3.Not(f) for f in kit.failures], *lawful)
+                if "settle" in kit.abstract_used:
+                    solver.push()       # first among cases with no payment (prover.py)
+                    solver.add(*window.no_payments())
+                    narrowed = True
             refined = kit.refine(model)
             if refined and not all(z3.is_true(model.eval(r, model_completion=True)) for r in refined):
                 solver.add(*refined)
@@ -81,9 +89,17 @@ def _query(z3, solver, kit, window, differs, old, new, name: str) -> dict[str, A
                 solver.add(exclude_model(z3, model, window))
             solver.add(*kit.axioms)
             if solver.check() != z3.sat:
-                break
+                if not narrowed:
+                    break
+                solver.pop()
+                narrowed = False
+                solver.add(*kit.axioms)
+                if solver.check() != z3.sat:
+                    break
         return {"verdict": "not-proved", "why": "a case the solver found is not confirmed by deciding it"}
     finally:
+        if narrowed:
+            solver.pop()
         solver.pop()
 
 

@@ -155,7 +155,7 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
                     solver.pop()
                     scoped = False
                     if lawful is None:
-                        lawful = window.history_is_lawful(_judges(catalog, checked, bindings))
+                        lawful = window.history_is_lawful(judges(catalog, checked, bindings))
                     solver.add(*lawful, *[z3.Not(f) for f in kit.failures])
                     balance = reads_balance(bindings, law, cc)
                     solver.add(*(window.paid_in_full() if balance else [z3.Not(window.exact_view)]))
@@ -200,7 +200,7 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
             help=f"bound {bound}; window {lo} … {hi}; abstract functions: {abstract} (docs/law-enforces.md, \"proved\")"))
 
 
-def _judges(catalog, checked, bindings) -> list[tuple[int, int | None, dict]]:
+def judges(catalog, checked, bindings) -> list[tuple[int, int | None, dict]]:
     """The spans of days (day numbers, first and last; None: open) between the start dates of the
     used versions, each with the versions in force then: what judges a recorded fee of that day
     (`decide/history.py` binds the process on the fee's date)."""
