@@ -93,6 +93,9 @@ def test_settle_gives_whole_ore_none_negative_and_total_is_the_sum(claims, fees,
                     to, RATES, "costs, interest, principal", None, compensation)
     assert all(v >= 0 and is_ore_exact(v) for v in ledger.values())
     assert ledger["total"] == ledger["principal"] + ledger["interest"] + ledger["costs"]
+    # the principal left: at most the claims' principal, at least that less the payments made by `to`
+    principal = sum((a for a, _ in claims), Decimal(0))
+    assert principal - sum((a for a, d in paid if d <= to), Decimal(0)) <= ledger["principal"] <= principal
 
 
 # ── the refinements' facts (engine/prove/kit.py `months_near`, engine/prove/queries.py) ──────────
