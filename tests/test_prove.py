@@ -198,3 +198,16 @@ def test_a_proof_is_a_note_not_a_problem():
     note = Diagnostic("proved", "kravia@2024-01-01: proved", severity=Severity.NOTE, path="policies/kravia/2024-01-01.yaml")
     assert not note.is_error
     assert render_github([note]).startswith("::notice file=policies/kravia/2024-01-01.yaml")
+
+
+def test_a_process_without_a_total_is_judged_by_the_laws_balance(tmp_path):
+    """The law gives a constraint its own balance, whatever the process reports: the sloppy
+    process without its `total` amount still breaks no-costs-once-paid (a fee once all is paid)."""
+    def edit(folder: Path) -> None:
+        path = folder / "sloppy" / "2026-01-01.yaml"
+        text = path.read_text()
+        assert text.count("  total: principal - paid\n") == 1
+        path.write_text(text.replace("  total: principal - paid\n", ""))
+    report = prove_catalog(_catalog(tmp_path, "sloppy", edit=edit), 3, timeout_ms=5_000, only={"sloppy"}, on=DAY)
+    found = {d.message.split(" breaks ")[1].split(":")[0] for d in report.diagnostics if d.code == "breaks-law"}
+    assert "no-regulation/no-costs-once-paid" in found, [(d.code, d.message) for d in report.diagnostics]

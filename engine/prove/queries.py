@@ -196,17 +196,27 @@ class Window:
         """`decision.balance`: the law's view's balance (`enforce.judge`), none without a view.
 
         The law's ledger (interest, costs, payments in the law's order) is not encoded; the
-        proof reads the process's own `total` in its place (docs/law-enforces.md, "proved").
+        proof reads the process's own `total` in its place (docs/law-enforces.md, "proved"), and
+        for a process with no `total`, an unknown whole number of øre no less than 0 and than the
+        undisputed principal less the payments (what the law's ledger keeps owing at least).
         Where `exact_view` holds, the case is one whose law balance is known exactly (`paid_in_full`:
         0), the refinement a counterexample reading the balance gets when `decide` does not
         confirm it."""
-        z3 = self.s.z3
+        s, z3 = self.s, self.s.z3
         spec = view_spec(self.checked)
         if spec is None or spec.policy not in self.bindings:
             return Opt(z3.BoolVal(False), None)
         total = self.checked.amounts.get("total")
-        own = self.s.as_opt(run.value(total, main)) if total is not None else Opt(z3.BoolVal(False), None)
-        return self.s.ite(self.exact_view, Opt(z3.BoolVal(True), z3.RealVal(0)), own)
+        if total is not None:
+            own = s.as_opt(run.value(total, main))
+        else:
+            unknown = z3.ToReal(s.fresh("law_balance", "Int"))
+            principal = z3.Sum([z3.If(z3.And(p, z3.Not(c["disputed"])), c["amount"] - c["credited"], 0)
+                                for p, c in self.view["claims"]] or [z3.RealVal(0)])
+            paid = z3.Sum([z3.If(p, x["amount"], 0) for p, x in self.case.data["payments"]] or [z3.RealVal(0)])
+            self.pre += [unknown >= 0, unknown >= principal - paid]
+            own = Opt(z3.BoolVal(True), unknown)
+        return s.ite(self.exact_view, Opt(z3.BoolVal(True), z3.RealVal(0)), own)
 
     def no_payments(self) -> list:
         """Cases with no payment: the ledger (`settle`) then leaves all the principal unpaid, a
