@@ -80,24 +80,48 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
             evaluators[key].filters = filters
         return evaluators[key]
 
-    found = []
+    found: list[Violation] = []
+    sessions: dict[int, object] = {}    # evaluator → its `Judgments` (run/prefix_filter.py)
+    if filters is not None:             # the same judgment made for an earlier fee of the history may still hold
+        verdict_key = ("verdict", history, tuple(record.items()), tuple((id(b.checked), id(cc)) for b, cc in pairs))
+        known = filters.verdict(evaluator_for(pairs[0][0]), verdict_key)
+        if known is not None:
+            return list(known[0])
     for bound, checked in pairs:
         c = checked.constraint
         if history and not c.history:
             continue
         evaluator = evaluator_for(bound)
         try:
-            if checked.when is not None and not evaluator.value(checked.when, bound):
+            kept = None
+            if filters is not None:
+                kept = sessions.get(id(evaluator)) or sessions.setdefault(id(evaluator), filters.judgments(evaluator, record))
+            if checked.when is not None and not _value(evaluator, checked.when, bound, kept):
                 continue
-            holds = evaluator.value(checked.require, bound)
+            holds = _value(evaluator, checked.require, bound, kept)
         except EvaluationError as err:
             err.message = f"constraint `{c.id}` of {bound.version.key}: {err.message}"
             raise
         if not holds:
             found.append(Violation(bound.version.key, c))
+    if filters is not None:
+        filters.remember_verdict(evaluator_for(pairs[0][0]), verdict_key, list(sessions.values()), found)
     if reuse is not None and 0 in evaluators:
         reuse.update((k, v) for k, v in evaluators[0].run.defs.items() if not _reads_decision(bindings, k))
     return found
+
+
+def _value(evaluator: Evaluator, expr, bound: Bound, kept):
+    """A constraint's `when` or `require`: while a history is judged (`kept`: its `Judgments`), the
+    value an earlier fee's judgment found where nothing it reads has changed since."""
+    if kept is None:
+        return evaluator.value(expr, bound)
+    known = kept.get(expr)
+    if known is not None:
+        return known[0]
+    value = evaluator.value(expr, bound)
+    kept.put(expr, value)
+    return value
 
 
 _READS_DECISION: dict[tuple[int, str], tuple[object, bool]] = {}   # (id(checked), name) → (checked, reads)

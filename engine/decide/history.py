@@ -33,7 +33,7 @@ def salaer_steps(main: CheckedVersion) -> frozenset[str]:
     return frozenset(r.rule.step for r in main.rules if r.rule.step is not None and "salaer" in r.outputs)
 
 
-_MEMO: dict = {}       # one judgment per history (and, with salær in it, per sats day)
+_MEMO_LIMIT = 4096     # judgments kept per catalog (one per history and, with salær in it, per sats day)
 
 
 def sats_day(case: dict, as_of) -> object:
@@ -62,15 +62,17 @@ def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: boo
         return case, []
     as_salaer = salaer_steps(main)
     day = sats_day(case, as_of) if any(e["fee"] and e["step"] in as_salaer for e in events) else None
-    key = (id(catalog), main.version.key, include_drafts, day,
+    # the memo lives on the catalog, so a judgment is never read back by another catalog
+    memo = catalog.judged_histories
+    key = (main.version.key, include_drafts, day,
            repr([case.get(k) for k in ("claims", "payments", "events", "debtor", "creditor", "agreement")]))
-    if key in _MEMO:
-        kept, warnings = _MEMO[key]
+    if key in memo:
+        kept, warnings = memo[key]
         return {**case, "events": kept}, list(warnings)
-    if len(_MEMO) > 4096:
-        _MEMO.clear()
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
     judged, warnings = _judge(catalog, main, case, include_drafts, day)
-    _MEMO[key] = (judged["events"], tuple(warnings))
+    memo[key] = (judged["events"], tuple(warnings))
     return judged, warnings
 
 
@@ -85,23 +87,31 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
     events = case["events"]
     as_salaer = salaer_steps(main)
     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
-    kept: list[dict] = []
+    # each fee is judged with the events before it: `kept` itself, judged so far (a growing
+    # Prefix, never copied), whose aggregates the filters follow incrementally
+    kept = Prefix.growing()
     warnings: list[Notice] = []
-    filters = PrefixFilters()   # each fee is judged on a prefix of `kept`: aggregates over it grow incrementally
+    filters = PrefixFilters()
+    bound_on: dict = {}         # day → the versions in force (many letters share a day)
+
+    def bind(day):
+        if day not in bound_on:
+            bound_on[day] = _bind(catalog, main, day, include_drafts)
+        return bound_on[day]
     for i, event in enumerate(events):
         if event["fee"]:
             day = event["date"]
             salaer = event["step"] in as_salaer
-            bindings = _bind(catalog, main, day, include_drafts)
+            bindings = bind(day)
             if bindings is None:
                 warnings.append(Notice("fee_unchecked", index=i, step=event["step"], day=day, fee=event["fee"]))
                 kept.append(event)
                 continue
             if salaer and salaer_day is not None:
                 # § 2-2 last ledd: the salær caps use the sats in force when the principal is paid
-                bindings = _bind(catalog, main, salaer_day, include_drafts) or bindings
+                bindings = bind(salaer_day) or bindings
             if constrained(bindings, main.name):
-                then = {**case, "events": Prefix(kept),
+                then = {**case, "events": kept,
                         "payments": [p for p in case.get("payments") or () if p["date"] <= day]}
                 known: dict = {}    # the law's definitions of `then` on `day`, shared by every amount tried
 
@@ -119,7 +129,7 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
                                  for v in broken]
                     event = {**event, "fee": owed}
         kept.append(event)
-    return {**case, "events": kept}, warnings
+    return {**case, "events": list(kept)}, warnings
 
 
 def _lawful_part(fee: Decimal, broken_at) -> Decimal:
