@@ -106,9 +106,11 @@ its law under `law.policies`. Every process policy of that jurisdiction (a polic
 bound by the constraints of the law's version in force on the decision date, whether or not it
 `uses` the law: leaving `uses: {law: ...}` out frees a process of nothing. A process whose
 jurisdiction cannot be told (no `jurisdiction:`, no default jurisdiction) is `no-jurisdiction`
-(an error). A catalog given without its jurisdiction's law (a folder of one process) decides
-that process unbound, and `frin validate` warns so (`unbound-by-law`): give the law's folder
-too; the bundled catalog holds its laws. The jurisdiction files are the root of trust: a local
+(an error). A process left unbound in a catalog that holds a law (its jurisdiction's law
+missing while another law is there, or its jurisdiction file naming no law beside a law of that
+jurisdiction) is `unbound-by-law`, an error. A catalog holding no law at all (a folder of one
+process) decides that process unbound, and `frin validate` warns so (`unbound-by-law`, a
+warning): give the law's folder too; the bundled catalog holds its laws. The jurisdiction files are the root of trust: a local
 file shadowing a bundled one decides which law binds.
 
 **A law version carries the constraints of the version before it.** Dropping one
