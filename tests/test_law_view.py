@@ -131,6 +131,27 @@ def test_decide_allow_stale_on_the_command_line(run_cli):
     assert code == 0 and "decided with a stale figure (--allow-stale)" in out
 
 
+def test_batch_allow_stale_decides_and_records_it(run_cli, tmp_path):
+    """`frin batch --allow-stale` means what decide's does: without it the row is held (a reject
+    naming the stale figure), with it decided, its `warnings` column naming each stale figure."""
+    pytest.importorskip("polars")
+    data = yaml.safe_load((ROOT / "tests/cases/nl-incasso/n27-business-rate-2025.yaml").read_text(encoding="utf-8"))
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(data, default=str) + "\n", encoding="utf-8")
+    out_file, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.csv"
+    code, out, _ = run_cli("batch", cases, "-o", out_file, "--rejects", rejects, "--as-of", "2025-08-01",
+                           "--no-progress")
+    assert code == 2, out
+    assert "stale-figure" in rejects.read_text(encoding="utf-8")
+    code, out, _ = run_cli("batch", cases, "-o", out_file, "--rejects", rejects, "--as-of", "2025-08-01",
+                           "--no-progress", "--allow-stale")
+    assert code == 0, out
+    rows = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
+    assert [r["action"] for r in rows] == ["send_reminder"]
+    stale = [w for w in rows[0]["warnings"] if w.startswith("decided with a stale figure (--allow-stale)")]
+    assert len(stale) == 2 and all("2025-07-01" in w for w in stale), rows[0]["warnings"]
+
+
 # ── the property: whatever a process chooses, no emitted decision exceeds the law's view ────────
 
 def _variants(seed: int, n: int) -> list[tuple[str, str]]:

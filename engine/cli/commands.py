@@ -130,7 +130,8 @@ def _log(args: Namespace, case, decision, stderr: TextIO) -> None:
     try:
         record = log_decision(log, decision.to_dict(include_trace=False), case.document.source.text.encode("utf-8"),
                               source="decide", request={"endpoint": f"{COMMAND} decide", "policy": args.policy,
-                                                        "as_of": args.as_of, "include_drafts": args.include_drafts})
+                                                        "as_of": args.as_of, "include_drafts": args.include_drafts,
+                                                        "allow_stale": getattr(args, "allow_stale", False)})
     finally:
         log.close()
     print(f"logged: record {record.id} in {log.address}", file=stderr)

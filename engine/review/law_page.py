@@ -178,8 +178,9 @@ diff` shows both sides' warnings on a decision that changed.
 **Stale figures are never charged silently.** A figure whose `review_by` has passed on the
 decision date while the catalog holds no later published version of its policy may no longer be
 the law: the decision is held (`legal_review`, reason `<policy>/stale-figure` naming the figure,
-its review date and source; batch writes it to the violations file). `frin decide|explain
---allow-stale` decides anyway and records each stale figure in the decision's warnings.
+its review date and source; batch writes it to the violations file). `frin decide|explain|batch
+--allow-stale` decides anyway and records each stale figure in the decision's warnings (batch:
+each row's `warnings`; the decision log keeps the option, so a replay decides the same way).
 `validate`'s boundary search decides with stale figures allowed (they are the catalog's state,
 not a rule's fault).
 
