@@ -131,6 +131,23 @@ def test_decide_allow_stale_on_the_command_line(run_cli):
     assert code == 0 and "decided with a stale figure (--allow-stale)" in out
 
 
+def test_stale_figures_in_the_readers_language(run_cli):
+    """The stale-figure reason and the --allow-stale warning are locale phrases (notices.stale_figure,
+    notices.stale_allowed): no-regulation's figures are due for review on 2027-01-01 and the catalog
+    has no later published version, so a decision on 2027-02-01 is held, in Norwegian with --lang nb."""
+    case = "tests/cases/kravia/k43-prepayment.yaml"
+    code, out, _ = run_cli("explain", case, "--as-of", "2027-02-01", "--lang", "nb")
+    assert "bryter no-regulation/stale-figure: `no-regulation.inkassosats` (no-regulation@2026-07-01) skulle vært " \
+           "vurdert innen 2027-01-01" in out, out
+    code, out, _ = run_cli("explain", case, "--as-of", "2027-02-01", "--lang", "nb", "--allow-stale")
+    assert "avgjort med en utdatert sats (--allow-stale): `no-regulation.inkassosats`" in out, out
+    assert "skulle vært vurdert innen 1. januar 2027" in out
+    # the decision JSON keeps its English text
+    code, out, _ = run_cli("decide", case, "--as-of", "2027-02-01", "--no-trace", "--allow-stale")
+    assert "decided with a stale figure (--allow-stale): `no-regulation.inkassosats` (no-regulation@2026-07-01) was " \
+           "due for review on 2027-01-01" in out
+
+
 def test_batch_allow_stale_decides_and_records_it(run_cli, tmp_path):
     """`frin batch --allow-stale` means what decide's does: without it the row is held (a reject
     naming the stale figure), with it decided, its `warnings` column naming each stale figure."""

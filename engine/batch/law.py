@@ -78,7 +78,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
             continue
         if row["as_of"] not in stale_on and not allow_stale:
             stale_on[row["as_of"]] = stale_violations(stale_figures(catalog, catalog.bind(main, row["as_of"], include_drafts),
-                                                                    row["as_of"]))
+                                                                    row["as_of"]), catalog.locales)
         broken = broken + stale_on.get(row["as_of"], [])
         out.broken.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
     return out

@@ -166,7 +166,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
         if stale and not allow_stale:
             if not decision.violations:
                 decision.proposed, decision.outputs = decision.outputs, {}
-            decision.violations = decision.violations + stale_violations(stale)
+            decision.violations = decision.violations + stale_violations(stale, catalog.locales)
     return decision
 
 

@@ -38,6 +38,8 @@ NOTICE_PLACEHOLDERS = {
     "fee_partly_owed": {"index", "step", "day", "fee", "unowed", "owed", "text", "rule", "source"},
     "fee_unchecked": {"index", "step", "day", "fee"},
     "review_due": {"figure", "version", "day"},
+    "stale_figure": {"figure", "version", "day", "policy"},
+    "stale_allowed": {"figure", "version", "day", "policy", "source"},
 }
 # A locale's `diff` and `timeline` phrases (review/page_words.py): those with placeholders (the rest take none).
 DIFF_PLACEHOLDERS = {
