@@ -41,14 +41,16 @@ def _fields(bound, p) -> dict:
 
 def stale_violations(stale: list[tuple], locales: dict | None = None) -> list[Violation]:
     """One held reason per stale figure (the figure's own source, its file:line:col), its text in
-    English and in every language of `locales` (language → Locale) with a `notices.stale_figure`
-    phrase, so `explain --lang` shows it in the reader's language."""
+    English and in each language of the figure's jurisdiction whose locale (`locales`: language →
+    Locale) has a `notices.stale_figure` phrase, so `explain --lang` shows it in the reader's language."""
     out = []
     for bound, p in stale:
         fields = _fields(bound, p)
         text = {"en": str(Notice("stale_figure", **fields))}
-        for lang, locale in sorted((locales or {}).items()):
-            phrase = (locale.words.get("notices") or {}).get("stale_figure")
+        jurisdiction = bound.checked.jurisdiction
+        for lang in (jurisdiction.languages if jurisdiction is not None else ()):
+            locale = (locales or {}).get(lang)
+            phrase = (locale.words.get("notices") or {}).get("stale_figure") if locale is not None else None
             if phrase and lang != "en":
                 text[lang] = phrase.format(**{**fields, "day": p.review_by.isoformat()})
         out.append(Violation(bound.version.key, Constraint("stale-figure", None, None, p.source, text, p.span)))
