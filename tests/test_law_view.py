@@ -169,6 +169,30 @@ def test_batch_allow_stale_decides_and_records_it(run_cli, tmp_path):
     assert len(stale) == 2 and all("2025-07-01" in w for w in stale), rows[0]["warnings"]
 
 
+def test_a_decision_made_with_stale_figures_replays_the_same(run_cli, tmp_path):
+    """The decision log keeps --allow-stale (decide and batch): replay decides with it, so the
+    logged decision is found identical instead of held for the stale figures."""
+    pytest.importorskip("polars")
+    case = ROOT / "tests/cases/nl-incasso/n27-business-rate-2025.yaml"
+    log = str(tmp_path / "log.sqlite")
+    code, _, err = run_cli("decide", case, "--as-of", "2025-08-01", "--no-trace", "--allow-stale", "--log", log)
+    assert code == 0, err
+    decided = err.split("logged: record ")[1].split()[0]
+    code, out, _ = run_cli("replay", decided, "--log", log)
+    assert code == 0 and out.startswith("identical"), out
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(yaml.safe_load(case.read_text(encoding="utf-8")), default=str) + "\n", encoding="utf-8")
+    batch_log = str(tmp_path / "batch.sqlite")
+    code, out, _ = run_cli("batch", cases, "-o", tmp_path / "out.jsonl", "--as-of", "2025-08-01", "--allow-stale",
+                           "--no-progress", "--log", batch_log)
+    assert code == 0, out
+    from engine.audit.store import open_log
+    record = list(open_log(batch_log).records())[0]
+    assert json.loads(record.request)["allow_stale"] is True
+    code, out, _ = run_cli("replay", record.id, "--log", batch_log)
+    assert code == 0 and out.startswith("identical"), out
+
+
 # ── the property: whatever a process chooses, no emitted decision exceeds the law's view ────────
 
 def _variants(seed: int, n: int) -> list[tuple[str, str]]:
