@@ -73,7 +73,8 @@ class PrefixFilters:
     def __init__(self) -> None:
         self.tested = 0                             # element tests run (tests count them)
         self._tests: dict[int, tuple[ast.Aggregate, list[ast.Expr]]] = {}
-        self._state: dict[int, list] = {}           # id(node) → [node, origin, seen, survivors, failed]
+        self._state: dict[int, tuple] = {}          # id(node) → (node, its shared state)
+        self._shared: dict[tuple, list] = {}        # (test, id(origin)) → [origin, seen, survivors, failed]
         self._values: dict[tuple, tuple] = {}       # (policy, name, context) → (value, prefix lengths)
         self._day = None                            # the day of the values kept
         self._reads: dict[tuple, tuple | None] = {}  # (versions, policy, name) → its filtered aggregates
@@ -103,31 +104,38 @@ class PrefixFilters:
         state = self._advance(evaluator, node, test, items, bound)
         if state is None:
             return None
-        survivors, n = state[3], len(items)
+        survivors, n = state[2], len(items)
         if len(survivors) and survivors[-1][0] >= n:
             return [e for j, e in survivors if j < n]
         return [e for _, e in survivors]
 
     def _advance(self, evaluator: Any, node: ast.Aggregate, test: list[ast.Expr], items: Prefix, bound: Any) -> list | None:
-        """`node`'s state with every element of `items` tested; None once a test has raised."""
-        state = self._state.get(id(node))
-        if state is None or state[0] is not node or state[1] is not items.origin:
-            state = self._state[id(node)] = [node, items.origin, 0, [], False]
-        if state[4]:
+        """`node`'s state with every element of `items` tested; None once a test has raised. Aggregates
+        with the same test (the same definition in each version of a law) share one state, so an
+        element is tested once per distinct test, not once per version."""
+        entry = self._state.get(id(node))
+        if entry is None or entry[0] is not node or entry[1][0] is not items.origin:
+            key = (_test_key(node, test), id(items.origin))
+            shared = self._shared.get(key)
+            if shared is None or shared[0] is not items.origin:
+                shared = self._shared[key] = [items.origin, 0, [], False]
+            entry = self._state[id(node)] = (node, shared)
+        state = entry[1]
+        if state[3]:
             return None
-        origin, survivors = items.origin, state[3]
-        for j in range(state[2], len(items)):
+        origin, survivors = items.origin, state[2]
+        for j in range(state[1], len(items)):
             element = origin[j]
             evaluator.vars[node.var] = element
             self.tested += 1
             try:
                 passes = all(evaluator.value(c, bound) for c in test)
             except (EvaluationError, ArithmeticError):
-                state[4] = True
+                state[3] = True
                 return None
             if passes:
                 survivors.append((j, element))
-            state[2] = j + 1
+            state[1] = j + 1
         return state
 
     def definition(self, evaluator: Any, policy: str, name: str) -> tuple[Any] | None:
@@ -174,10 +182,11 @@ class PrefixFilters:
         value, lengths = kept
         for node in filtered:
             items = run.case[node.source.ref.name]
-            state = self._state.get(id(node))
-            if state is None or state[0] is not node or state[1] is not items.origin or state[2] < len(items):
+            entry = self._state.get(id(node))
+            state = entry[1] if entry is not None and entry[0] is node else None
+            if state is None or state[0] is not items.origin or state[1] < len(items):
                 state = self._advance_saving(evaluator, node, items)
-            if state is None or state[4] or (state[3] and state[3][-1][0] >= lengths[node.source.ref.name]):
+            if state is None or state[3] or (state[2] and state[2][-1][0] >= lengths[node.source.ref.name]):
                 return None
         return (value,)
 
@@ -270,6 +279,18 @@ class Judgments:
 
     def put(self, expr: ast.Expr, value: Any) -> None:
         self.filters._keep(self.evaluator, (id(expr), self.record), self._reads(expr), value)
+
+
+def _test_key(node: ast.Aggregate, test: list[ast.Expr]) -> object:
+    """What makes two aggregates' element tests the same: the conjuncts (nodes compare by structure,
+    not place), the variable, and every node's checked type (an operator's meaning follows its
+    operands' types); the node itself where they cannot be hashed."""
+    key = (tuple(test), node.var, tuple(repr(n.type) for c in test for n in ast.walk(c)))
+    try:
+        hash(key)
+    except TypeError:
+        return ("node", id(node))
+    return key
 
 
 def _reads_field(node: ast.Path, names: set[str]) -> bool:
