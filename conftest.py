@@ -15,6 +15,8 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 
 @pytest.fixture(autouse=True)
 def _hermetic_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    if os.environ.get("FRIST_TEST_CACHE_GIVEN"):
+        return          # a suite run by a test keeps the temporary cache it is given (tests/conftest.py)
     base = tmp_path_factory.getbasetemp()
     monkeypatch.setenv("FRIST_CACHE_DIR", str(base / "frist-cache"))
     monkeypatch.setenv("FRIST_CACHE_KEY", str(base / "frist-key" / "cache.key"))
