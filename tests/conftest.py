@@ -20,14 +20,10 @@ import pytest
 # The suite never writes into the real cache folder (~/.cache/frist): the load cache of
 # every test, in-process or in a subprocess, and of code run while collecting (catalogs
 # loaded for parametrisation) goes to a temporary folder removed at the end.
-# A suite run by a test (tests/test_loop.py runs it in a scratch copy) is handed that test's
-# temporary cache with FRIST_TEST_CACHE_GIVEN=1 and keeps it: the copy's validate and load
-# results, computed by the same engine from the same bytes, are not computed again.
-if not os.environ.get("FRIST_TEST_CACHE_GIVEN"):
-    _CACHE = tempfile.mkdtemp(prefix="frist-test-cache-")
-    os.environ["FRIST_CACHE_DIR"] = os.path.join(_CACHE, "entries")
-    os.environ["FRIST_CACHE_KEY"] = os.path.join(_CACHE, "key", "cache.key")
-    atexit.register(shutil.rmtree, _CACHE, True)
+_CACHE = tempfile.mkdtemp(prefix="frist-test-cache-")
+os.environ["FRIST_CACHE_DIR"] = os.path.join(_CACHE, "entries")
+os.environ["FRIST_CACHE_KEY"] = os.path.join(_CACHE, "key", "cache.key")
+atexit.register(shutil.rmtree, _CACHE, True)
 
 import cli  # noqa: E402
 

@@ -65,10 +65,7 @@ def frist(where: Path, *argv: str) -> tuple[int, str, str]:
 
 
 def pytest_in(where: Path, *args: str) -> subprocess.CompletedProcess:
-    # this test's temporary cache (the conftests keep it, FRIST_TEST_CACHE_GIVEN): the catalog the
-    # loop's own commands loaded and validated is not loaded and validated again by each run
-    env = {**os.environ, "FRIST_TEST_CACHE_GIVEN": "1", "NO_COLOR": "1"}
-    env.pop("FRIST_NO_CACHE", None)
+    env = {**os.environ, "FRIST_NO_CACHE": "1", "NO_COLOR": "1"}
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
                           cwd=where, env=env, capture_output=True, text=True, timeout=900)
 
