@@ -89,7 +89,8 @@ class Decision:
             "action": self.action,
             "rule": rule.id,
         }
-        for o in json_order():                    # the outputs, as the registry says (policy/outputs.py)
+        mine = json_order(self.version.jurisdiction)     # its jurisdiction's outputs (policy/outputs.py)
+        for o in mine:
             out[o.name] = output_json(o, self.outputs)
         out["step"] = self.step
         out["amounts"] = {k: to_json(v, T.MONEY) for k, v in self.amounts.items()}
@@ -98,7 +99,7 @@ class Decision:
             out["reasons"] = [{"rule": v.name, "text": dict(v.constraint.text), "source": v.constraint.source}
                               for v in self.violations]
             proposed = {"action": rule.action, "step": rule.step}
-            proposed.update({o.name: output_json(o, self.proposed) for o in json_order() if o.form == VALUE})
+            proposed.update({o.name: output_json(o, self.proposed) for o in mine if o.form == VALUE})
             out["violations"] = [{**v.to_json(), "proposed": proposed} for v in self.violations]
         else:
             out["reasons"] = [{"rule": rule.id, "text": dict(rule.explain), "source": rule.source}]

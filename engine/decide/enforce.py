@@ -14,7 +14,7 @@ from ..core.errors import EvaluationError
 from ..run.evaluator import Evaluator
 from ..policy.model import Constraint
 from ..run.runtime import Bound, CheckedConstraint, Run
-from ..policy.record import DECISION, binds, record_of
+from ..policy.record import DECISION, binds, charges, record_of
 from ..run.law_view import LawView, law_view
 from ..lang.ast import Path, walk
 
@@ -136,7 +136,7 @@ _AMOUNT_TEXT = {
 
 def amount_violations(view: LawView, amounts: dict, record: dict, span) -> list[Violation]:
     """The reported amounts above the law's view (`LawView.exceeds`), one violation each."""
-    charged = max((record.get(name) or 0 for name in ("fee", "salaer")), default=0)
+    charged = max((record.get(name) or 0 for name in charges()), default=0)
     out = []
     for name, reported, bound in view.exceeds(amounts, charged):
         text = _AMOUNT_TEXT[name].format(reported=f"{reported:.2f}", bound=f"{bound:.2f}")

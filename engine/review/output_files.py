@@ -1,5 +1,6 @@
 """The files generated from the output registry: both JSON Schemas' output parts and docs/outputs.md.
 
+`schemas/jurisdiction.schema.json` (the roles its `outputs:` may name),
 `schemas/decision.schema.json` (what `frin decide` prints: its output fields, the list of
 required fields, a blocked decision's `proposed`) and `schemas/policy.schema.json` (a rule's
 output keys, an example's `expect` keys) are derived from `policy/outputs.py`; every other
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..policy.outputs import (DECISION_HEAD, DECISION_TAIL, EXPECT_FIXED, PRODUCT, RULE_FIXED, VALUE, Output,
+from ..policy.outputs import (DECISION_HEAD, DECISION_TAIL, EXPECT_FIXED, PRODUCT, ROLES, RULE_FIXED, VALUE, Output,
                               all_outputs, columns, inputs, json_order)
 from ..core.schema_check import SCHEMA_DIR
 
@@ -88,6 +89,12 @@ def policy_schema(current: dict) -> dict:
     return current
 
 
+def jurisdiction_schema(current: dict) -> dict:
+    """`current` with the roles a jurisdiction's `outputs:` may name regenerated."""
+    current["properties"]["outputs"]["propertyNames"] = {"enum": list(ROLES)}
+    return current
+
+
 def dump(value: Any, indent: int = 0, width: int = 120, used: int = 0) -> str:
     """JSON with containers on one line when they fit in `width`, else one item per line."""
     one = json.dumps(value, ensure_ascii=False)
@@ -117,7 +124,8 @@ def outputs_page() -> str:
                     "when": f"row JSON, deadline column{' (' + o.when_prefix.strip() + ')' if o.when_prefix else ''}"}
         law = {None: "—", "charge": "`decision." + o.name + "` (Money, 0 when none)",
                "value": "`decision." + o.name + "` (optional)"}
-        rows.append(f"| `{o.name}` | {keys} | {form} | {cols} | {'yes' if o.diff else 'no'} | {timeline[o.timeline]} "
+        role = f"`{o.role}`" + (" (where named)" if o.named_only else "") if o.role else "— (every jurisdiction)"
+        rows.append(f"| `{o.name}` | {role} | {keys} | {form} | {cols} | {'yes' if o.diff else 'no'} | {timeline[o.timeline]} "
                     f"| {law[o.law]} | {words} | {o.description} |")
     return "\n".join([
         "# Decision outputs",
@@ -129,8 +137,12 @@ def outputs_page() -> str:
         "an example's `expect`, in `frin timeline`, to the law's constraints as `decision.<name>`, and",
         f"in `frin explain` ({' / '.join(sorted(locales))}). docs/architecture.md, \"The output registry\", says how to add one.",
         "",
-        f"| output | rule keys | JSON | batch columns | diff | timeline | constraints | {' / '.join(sorted(locales))} | meaning |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "Each output plays a role; a jurisdiction file names its outputs onto the roles (`outputs:`,",
+        "policies/jurisdictions/*.yaml) and its decisions carry only those. Roles: "
+        + "; ".join(f"`{r}`: {m}" for r, m in ROLES.items()) + ".",
+        "",
+        f"| output | role | rule keys | JSON | batch columns | diff | timeline | constraints | {' / '.join(sorted(locales))} | meaning |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
     ])
@@ -139,7 +151,8 @@ def outputs_page() -> str:
 def render(folder: Path = SCHEMA_DIR, docs: Path = DOCS_DIR) -> dict[Path, str]:
     """The regenerated text of each generated file, by path."""
     out: dict[Path, str] = {}
-    for name, build in (("decision.schema.json", decision_schema), ("policy.schema.json", policy_schema)):
+    for name, build in (("decision.schema.json", decision_schema), ("policy.schema.json", policy_schema),
+                        ("jurisdiction.schema.json", jurisdiction_schema)):
         current = json.loads((folder / name).read_text(encoding="utf-8"))
         out[folder / name] = dump(build(current)) + "\n"
     out[docs / "outputs.md"] = outputs_page()
