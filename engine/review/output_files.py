@@ -62,7 +62,8 @@ def decision_schema(current: dict) -> dict:
     proposed["required"] = ["action", "step", *(o.name for o in values if o.required)]
     proposed["properties"] = {k: proposed["properties"][k] for k in ("action", "step")}
     proposed["properties"].update({o.name: output_property(o, described=False) for o in values})
-    return {**current, "required": [k for k in fields if k in required or k in names],
+    every = {o.name for o in all_outputs()}      # an output is required only where the registry says so
+    return {**current, "required": [k for k in fields if k in names or (k not in every and k in required)],
             "properties": new_props, "$defs": {**current["$defs"], **_PERCENT}}
 
 
