@@ -17,18 +17,25 @@ from ..core.errors import ExitCode
 __all__ = ["validate", "decide", "explain"]
 
 
-def _checked_examples(catalog: Catalog) -> list[Diagnostic]:
+def _checked_examples(catalog: Catalog, report: list[str] | None = None) -> list[Diagnostic]:
     """Every example through every evaluator and the law checks, unless this exact catalog
     (with this engine, Python, Polars and holidays) passed them cleanly before (`verified_cache`).
     The output is the same either way (the examples were checked, by an earlier run on the
-    same inputs); `FRIST_NO_CACHE=1` checks them all again."""
+    same inputs); `FRIST_NO_CACHE=1` checks them all again. `report` receives the law search's
+    counts per constraint (verify/law_search.py `tried_report`)."""
+    from collections import Counter
     from ..verify.cache import catalog_key, is_verified, mark_verified
     key = catalog_key(catalog, "examples+law")
     if is_verified(key):
+        if report is not None:
+            report.append("law search: passed earlier on these same inputs (`FRIST_NO_CACHE=1` searches and counts again)")
         return []
-    from ..verify.law_search import law_problems
+    from ..verify.law_search import law_problems, tried_report
     from ..verify.examples import run_examples
-    found = run_examples(catalog) + law_problems(catalog)
+    tried: Counter = Counter()
+    found = run_examples(catalog) + law_problems(catalog, tried)
+    if report is not None:
+        report.extend(tried_report(catalog, tried))
     if not found:
         mark_verified(key)
     return found
@@ -73,8 +80,9 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..review.scaffold import unfinished_figures
     problems = explain_consequences(catalog, problems + predecessor_problems(catalog) + unfinished_figures(catalog))
     paths = relevant(scope, catalog)
+    searched: list[str] = []                            # the law search's counts per constraint
     if not any(d.is_error for d in keep(problems, paths, scope)):
-        problems = problems + _checked_examples(catalog)
+        problems = problems + _checked_examples(catalog, searched)
         if prove is not None:
             problems = problems + prove(catalog, problems, paths)
     from ..review.lock import lock_problems
@@ -94,6 +102,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if problems:
             print(render(problems, args.format), file=stdout)
             print(file=stdout)
+        if searched:
+            print("\n".join(searched), file=stdout)
         elapsed = time.perf_counter() - started
         verdict = "ok" if not errors else "FAILED"
         data = len(scope.data) + len(scope.lone)       # jurisdiction and locale files given

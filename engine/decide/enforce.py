@@ -51,7 +51,8 @@ def constrained(bindings: dict[str, Bound], main: str) -> list[tuple[Bound, Chec
 
 
 def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date, record: dict,
-               history: bool = False, reuse: dict | None = None, filters=None) -> list[Violation]:
+               history: bool = False, reuse: dict | None = None, filters=None,
+               tested: list | None = None) -> list[Violation]:
     """The constraints `record` (a `record_of` the proposed decision) breaks, in file order.
 
     Args:
@@ -61,6 +62,7 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
             (history.py judges one recorded fee at several amounts); only definitions that do not
             read `decision` are kept in it, so each is evaluated once per case and day.
         filters: a `PrefixFilters` kept over one history's judgments (run/prefix_filter.py).
+        tested: receives "policy/constraint" of each constraint whose `when` held (it was tried).
 
     Raises:
         EvaluationError: a constraint cannot be evaluated (the decision cannot be shown lawful).
@@ -89,6 +91,8 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
         try:
             if checked.when is not None and not evaluator.value(checked.when, bound):
                 continue
+            if tested is not None:
+                tested.append(f"{bound.version.name}/{c.id}")
             holds = evaluator.value(checked.require, bound)
         except EvaluationError as err:
             err.message = f"constraint `{c.id}` of {bound.version.key}: {err.message}"
@@ -146,7 +150,7 @@ def amount_violations(view: LawView, amounts: dict, record: dict, span) -> list[
 
 
 def judge(bindings: dict[str, Bound], main, case: dict, as_of: dt.date, action: str, step: str | None,
-          outputs: dict, amounts: dict) -> tuple[list[Violation], LawView | None]:
+          outputs: dict, amounts: dict, tested: list | None = None) -> tuple[list[Violation], LawView | None]:
     """Everything the law says of a proposed decision: the constraints it breaks (reading the
     law's own balance as `decision.balance`, never the process's `total`) and every reported
     amount above the law's view of the case. The one judgment `decide`, `batch` and
@@ -156,7 +160,7 @@ def judge(bindings: dict[str, Bound], main, case: dict, as_of: dt.date, action: 
     view = law_view(bindings, main, case, as_of)
     balance = view.balance if view is not None else None
     record = record_of(action, step, outputs, balance)
-    found = violations(bindings, main.name, case, as_of, record)
+    found = violations(bindings, main.name, case, as_of, record, tested=tested)
     if view is not None:
         spec = main.jurisdiction.view
         found += amount_violations(view, amounts, record, spec.span)

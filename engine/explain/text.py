@@ -211,7 +211,8 @@ def _outputs(decision: Decision, values: dict, w: dict, voice: Voice, proposal: 
     """(label, shown value) of each output the rule gives, in the decision's order
     (policy/outputs.py): a value as it is, a product as `rate × basis = amount`. A blocked
     rule's proposal shows the values it gives (not none), as the decision's `proposed` does."""
-    for o in json_order():
+    mine = json_order(decision.version.jurisdiction)      # its jurisdiction's outputs only
+    for o in mine:
         if o.form == PRODUCT:
             if proposal:
                 continue
@@ -221,7 +222,7 @@ def _outputs(decision: Decision, values: dict, w: dict, voice: Voice, proposal: 
                 yield w["outputs"].get(o.label, o.name), (f"{show(values[rate], T.PERCENT, voice)} × "
                                                           f"{show(values[basis], T.MONEY, voice)} = {show(amount, T.MONEY, voice)}")
         elif o.name in values and not (proposal and values[o.name] is None):
-            parts = [p for p in json_order() if p.part_of == o.name and values.get(p.name) is not None
+            parts = [p for p in mine if p.part_of == o.name and values.get(p.name) is not None
                      and values.get(p.name) == values[o.name]]
             if o.part_of and values.get(o.part_of) is not None and values[o.name] == values[o.part_of]:
                 continue        # one charge: shown once, on the line of the output it is part of

@@ -152,7 +152,8 @@ def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]
                         view=LawViewSpec(view["policy"], tuple(sorted(view["interest"].items())),
                                      tuple(sorted((view.get("compensation") or {}).items())), view["order"], view["source"],
                                      doc.span(("law", "view"))) if view else None,
-                        outputs=tuple(sorted((d.get("outputs") or {}).items()))), []
+                        outputs=tuple(sorted((d.get("outputs") or {}).items())),
+                        part_judged_on=law.get("charge_part_judged_on", "charged")), []
 
 
 def _known_zone(name: str) -> bool:
