@@ -5,8 +5,9 @@ search walks the ladder as `frin timeline` does, from a set of start cases: clai
 around every band limit of the laws' Money tables (± 1 øre), consumer and business, with
 and without VAT, histories the law forbids (for each step the law declares: a letter sent
 before the due date, one with too short a deadline, one with an excess fee), a debtor who
-has paid everything. The amounts, steps and terms come from the policies
-(search_figures.py), so every jurisdiction's ladder is searched alike. At each state it decides on every day
+has paid everything, each agreement term of the case schema set. The amounts, steps and
+terms come from the policies (search_figures.py), so every jurisdiction's ladder is searched
+alike. At each state it decides on every day
 a duration the policies name (14 days, 28 days, 6 months, ...) reaches from the due date,
 the last letter and its deadline, ± 1 day. Every decision is judged by the law's
 constraints (`enforce.violations`, the same check decide runs), with stale figures allowed
@@ -30,7 +31,7 @@ from decimal import Decimal
 import yaml
 
 from ..lang import types as T
-from ..policy.case import case_from_data
+from ..policy.case import case_from_data, root_fields
 from ..core.errors import FristError
 from ..run.evaluator import Evaluator
 from ..run.runtime import Run
@@ -179,6 +180,10 @@ class _Search:
         starts.append(_with(base, claims=[{**claim, "amount": str(f.base / 25)}]))
         starts.append(_with(base, claims=[{**claim, "handed_over": None}]))
         starts.append(_with(base, claims=[{**claim, "handed_over": (due + dt.timedelta(days=4 * 365)).isoformat()}]))
+        agreement = T.unwrap(root_fields(self.steps).get("agreement", T.TEXT))
+        for name, typ in agreement.fields if isinstance(agreement, T.Record) else ():
+            if T.unwrap(typ) == T.BOOL:     # each term a case may record as agreed (a payment plan, ...)
+                starts.append(_with(base, agreement={name: True}))
         for step in f.letter_steps:         # the histories the law forbids, for each step it declares
             early = due - dt.timedelta(days=2)
             starts.append(_with(base, events=[{"step": step, "date": early.isoformat(), "fee": "0.00",
