@@ -53,7 +53,7 @@ def constraints_by_jurisdiction(catalog) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for code, j in sorted(catalog.jurisdictions.by_code.items()):
         names = [f"{law}/{c.constraint.id}" for law in j.laws for v in catalog.versions(law)
-                 for c in catalog.checked[v.key].constraints if v.key in catalog.checked]
+                 if v.key in catalog.checked for c in catalog.checked[v.key].constraints]
         if names:
             out[code] = list(dict.fromkeys(names))
     return out
