@@ -37,7 +37,7 @@ from ..run.evaluator import Evaluator
 from ..run.runtime import Run
 from ..values.time import Months, add_duration
 from ..decide.enforce import constrained
-from .search_figures import search_figures
+from .search_figures import constraints_by_jurisdiction, search_figures
 from .static import constant_violations, constraint_diagnostic, figures, unreachable_rules
 from ..policy.outputs import by_role
 from ..policy.record import charges, record_of
@@ -48,21 +48,10 @@ __all__ = ["law_problems", "constraints_by_jurisdiction", "tried_report"]
 _WALK = 9           # letters per walk
 
 
-def constraints_by_jurisdiction(catalog) -> dict[str, list[str]]:
-    """Jurisdiction code → every "law/constraint" of its laws' versions (the rows of the counts)."""
-    out: dict[str, list[str]] = {}
-    for code, j in sorted(catalog.jurisdictions.by_code.items()):
-        names = [f"{law}/{c.constraint.id}" for law in j.laws for v in catalog.versions(law)
-                 if v.key in catalog.checked for c in catalog.checked[v.key].constraints]
-        if names:
-            out[code] = list(dict.fromkeys(names))
-    return out
-
-
-def tried_report(catalog, tried: Counter) -> list[str]:
-    """`frin validate`'s lines: per jurisdiction, each constraint of its laws and the generated
-    decisions it was tried on (0: the search never exercised it)."""
-    rows = constraints_by_jurisdiction(catalog)
+def tried_report(catalog, tried: Counter, codes=None) -> list[str]:
+    """`frin validate`'s lines: per jurisdiction (of `codes`, None: all), each constraint of its
+    laws and the generated decisions it was tried on (0: the search never exercised it)."""
+    rows = {code: names for code, names in constraints_by_jurisdiction(catalog).items() if codes is None or code in codes}
     if not rows:
         return []
     width = max(len(name) for names in rows.values() for name in names)

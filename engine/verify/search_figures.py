@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from ..lang import types as T
 
-__all__ = ["SearchFigures", "search_figures"]
+__all__ = ["SearchFigures", "search_figures", "constraints_by_jurisdiction"]
 
 _FALLBACK_BASE = Decimal("1250.00")
 _FALLBACK_TERM = 14
@@ -63,3 +63,14 @@ def search_figures(bindings: dict, main: str, steps: tuple[str, ...]) -> SearchF
     named = {s for b in laws for s in b.version.steps}
     excess = (min(money) * 2).quantize(Decimal("0.01")) if money else base / 10
     return SearchFigures(base, tuple(s for s in steps if s in named), term, max(1, term // 2), excess)
+
+
+def constraints_by_jurisdiction(catalog) -> dict[str, list[str]]:
+    """Jurisdiction code → every "law/constraint" of its laws' versions (the rows of the counts)."""
+    out: dict[str, list[str]] = {}
+    for code, j in sorted(catalog.jurisdictions.by_code.items()):
+        names = [f"{law}/{c.constraint.id}" for law in j.laws for v in catalog.versions(law)
+                 if v.key in catalog.checked for c in catalog.checked[v.key].constraints]
+        if names:
+            out[code] = list(dict.fromkeys(names))
+    return out
