@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 
 EUR = Path("tests/fixtures/jurisdiction-eur")
 POLICIES = EUR / "policies"
@@ -41,7 +42,7 @@ def test_every_policy_resolves_its_jurisdiction():
     (checked,) = catalog.checked.values()
     j = checked.jurisdiction
     assert (j.code, j.currency, j.timezone, j.country, j.languages) == ("NL", "EUR", "Europe/Amsterdam", "NL", ("en",))
-    bundled, _ = load_catalog(["policies"])
+    bundled, _ = bundled_catalog()
     # The bundled catalog: Norway, the Dutch policies (nl-wik, nl-incasso) of jurisdictions/NL.yaml, Sweden (se-*).
     found = {(c.name.startswith("nl-"), c.jurisdiction.code, c.jurisdiction.currency) for c in bundled.checked.values()}
     assert found == {(False, "NO", "NOK"), (True, "NL", "EUR"), (False, "SE", "SEK")}

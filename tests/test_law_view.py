@@ -19,13 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 from engine.decide.decision import decide_case
 from engine.policy.case import case_from_data, load_case
 from engine.run.law_view import law_view
 from engine.values.interest import CompoundingSchedule, interest_on
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG, PROBLEMS = load_catalog([ROOT / "policies"])
+CATALOG, PROBLEMS = bundled_catalog(ROOT / "policies")
 
 
 def _expect(path: Path) -> dict:
