@@ -127,7 +127,7 @@ def _columnar(catalog, chosen: list[tuple]) -> dict[int, object]:
 
 def _shown(decision: dict) -> dict:
     """The reference decision as a columnar row shows it (set-aside claims as claim and reason)."""
-    out = {k: decision[k] for k in fields() if k != "set_aside"}
+    out = {k: decision.get(k) for k in fields() if k != "set_aside"}   # a decision carries its jurisdiction's outputs only
     out["set_aside"] = [{"claim": s["claim"], "reason": s["reason"]} for s in decision["set_aside"]]
     return out
 

@@ -14,7 +14,7 @@ from ..core.errors import EvaluationError
 from ..run.evaluator import Evaluator
 from ..policy.model import Constraint
 from ..run.runtime import Bound, CheckedConstraint, Run
-from ..policy.record import DECISION, binds, record_of
+from ..policy.record import DECISION, binds, charges, record_of
 from ..run.law_view import LawView, law_view
 from ..lang.ast import Path, walk
 
@@ -51,7 +51,8 @@ def constrained(bindings: dict[str, Bound], main: str) -> list[tuple[Bound, Chec
 
 
 def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date, record: dict,
-               history: bool = False, reuse: dict | None = None, filters=None) -> list[Violation]:
+               history: bool = False, reuse: dict | None = None, filters=None,
+               tested: list | None = None) -> list[Violation]:
     """The constraints `record` (a `record_of` the proposed decision) breaks, in file order.
 
     Args:
@@ -61,6 +62,7 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
             (history.py judges one recorded fee at several amounts); only definitions that do not
             read `decision` are kept in it, so each is evaluated once per case and day.
         filters: a `PrefixFilters` kept over one history's judgments (run/prefix_filter.py).
+        tested: receives "policy/constraint" of each constraint whose `when` held (it was tried).
 
     Raises:
         EvaluationError: a constraint cannot be evaluated (the decision cannot be shown lawful).
@@ -98,6 +100,8 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
                 kept = sessions.get(id(evaluator)) or sessions.setdefault(id(evaluator), filters.judgments(evaluator, record))
             if checked.when is not None and not _value(evaluator, checked.when, bound, kept):
                 continue
+            if tested is not None:
+                tested.append(f"{bound.version.name}/{c.id}")
             holds = _value(evaluator, checked.require, bound, kept)
         except EvaluationError as err:
             err.message = f"constraint `{c.id}` of {bound.version.key}: {err.message}"
@@ -160,7 +164,7 @@ _AMOUNT_TEXT = {
 
 def amount_violations(view: LawView, amounts: dict, record: dict, span) -> list[Violation]:
     """The reported amounts above the law's view (`LawView.exceeds`), one violation each."""
-    charged = max((record.get(name) or 0 for name in ("fee", "salaer")), default=0)
+    charged = max((record.get(name) or 0 for name in charges()), default=0)
     out = []
     for name, reported, bound in view.exceeds(amounts, charged):
         text = _AMOUNT_TEXT[name].format(reported=f"{reported:.2f}", bound=f"{bound:.2f}")
@@ -170,7 +174,7 @@ def amount_violations(view: LawView, amounts: dict, record: dict, span) -> list[
 
 
 def judge(bindings: dict[str, Bound], main, case: dict, as_of: dt.date, action: str, step: str | None,
-          outputs: dict, amounts: dict) -> tuple[list[Violation], LawView | None]:
+          outputs: dict, amounts: dict, tested: list | None = None) -> tuple[list[Violation], LawView | None]:
     """Everything the law says of a proposed decision: the constraints it breaks (reading the
     law's own balance as `decision.balance`, never the process's `total`) and every reported
     amount above the law's view of the case. The one judgment `decide`, `batch` and
@@ -180,7 +184,7 @@ def judge(bindings: dict[str, Bound], main, case: dict, as_of: dt.date, action: 
     view = law_view(bindings, main, case, as_of)
     balance = view.balance if view is not None else None
     record = record_of(action, step, outputs, balance)
-    found = violations(bindings, main.name, case, as_of, record)
+    found = violations(bindings, main.name, case, as_of, record, tested=tested)
     if view is not None:
         spec = main.jurisdiction.view
         found += amount_violations(view, amounts, record, spec.span)
