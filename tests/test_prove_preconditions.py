@@ -23,7 +23,8 @@ from engine.prove.kit import Kit
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("reminder", "purring", "inkassovarsel", "betalingsoppfordring", "betalingsoppfordring_tungt",
-         "sms_reminder", "call", "long_term_monitoring", "herinnering", "veertiendagenbrief", "incassokosten")
+         "sms_reminder", "call", "long_term_monitoring", "herinnering", "veertiendagenbrief", "incassokosten",
+         "paminnelse", "inkassokrav", "amorteringsplan")       # every step the corpus records (tests/cases/se-*)
 BOUND = 3
 
 
