@@ -350,6 +350,12 @@ def test_a_served_decision_replays_identical(service):
     assert result.identical and result.record.as_of == "2026-03-20"
     assert json.loads(result.record.request) == {"endpoint": "/v1/explain", "policy": "kravia@2024-01-01",
                                                  "as_of": None, "include_drafts": False}
+    inputs = json.loads(result.record.inputs)                  # what else decided it (audit/inputs.py)
+    assert inputs["jurisdiction"] == {"code": "NO", "sha256": sha256_hex((ROOT / "policies/jurisdictions/NO.yaml")
+                                                                         .read_bytes())}
+    assert set(inputs["versions"]) == {"kravia", "no-regulation"} and len(inputs["versions"]["no-regulation"]) == len(
+        list((ROOT / "policies/no-regulation").glob("*.yaml")))    # not its draft
+    assert result.sources["jurisdiction NO"] == str(ROOT / "policies/jurisdictions/NO.yaml") and not result.notes
 
 
 def test_a_really_full_disk_refuses_the_decision(holder, tmp_path):

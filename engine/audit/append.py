@@ -17,7 +17,7 @@ def log_decision(log: DecisionLog, decision: dict, document: bytes, *, source: s
     `catalog`, the one that decided it, tells the record's `inputs` (inputs.py)."""
     from .inputs import decision_inputs
     decision = {k: v for k, v in decision.items() if k != "trace"}
-    inputs = decision_inputs(catalog, decision) if catalog is not None else None
+    inputs = decision_inputs(catalog, decision, bool(request.get("include_drafts"))) if catalog is not None else None
     return log.append(lambda seq, prev: new_record(seq, prev, source=source, document=document,
                                                    keep_case=keep_case, decision=decision, request=request,
                                                    inputs=inputs))

@@ -57,7 +57,7 @@ def log_rows(log: DecisionLog, decided, chunk, request: dict, keep_case: bool = 
     for row in decided.iter_rows(named=True):
         document = row_document(rows[row["row"]], {ROW})
         decision = row_decision(row)
-        inputs = decision_inputs(catalog, decision) if catalog is not None else None
+        inputs = decision_inputs(catalog, decision, bool(request.get("include_drafts"))) if catalog is not None else None
         makes.append(lambda seq, prev, d=decision, doc=document, n=row["row"], i=inputs: new_record(
             seq, prev, source="batch", document=doc, keep_case=keep_case, decision=d, request={**request, "row": n},
             inputs=i))

@@ -39,13 +39,15 @@ def catalog_of(catalog_or_folder: Any):
     return catalog_for(Path(catalog_or_folder))
 
 
-def decision_inputs(catalog, decision: dict) -> dict:
-    """The `inputs` of the record of `decision` (its JSON) decided with `catalog`."""
+def decision_inputs(catalog, decision: dict, include_drafts: bool = False) -> dict:
+    """The `inputs` of the record of `decision` (its JSON) decided with `catalog`; drafts only
+    when the request included them (a draft decides nothing otherwise, and may change unlocked)."""
     policy = decision["policy"]
     names = [policy["name"], *(u["name"] for u in policy.get("uses") or ())]
     found = catalog.jurisdiction(policy["name"])
     return {
         "jurisdiction": {"code": found.code, "sha256": found.sha256} if found is not None else None,
-        "versions": {name: {v.label: v.sha256 for v in catalog.versions(name)} for name in sorted(set(names))},
+        "versions": {name: {v.label: v.sha256 for v in catalog.versions(name) if include_drafts or not v.is_draft}
+                     for name in sorted(set(names))},
         "calendar": {"library": "holidays", "release": holidays_release()},
     }
