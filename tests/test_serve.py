@@ -214,6 +214,7 @@ def test_http_wording_leaves_what_is_no_query_parameter():
     assert http_wording("see --lang or --as-of 2026-01-01") == \
         "see the query parameter `lang` or the query parameter `as_of=2026-01-01`"
     assert http_wording("pass --ignore-unknown to decide") == "pass --ignore-unknown to decide"
+    assert http_wording("run `frin explain` on the case") == "run `POST /v1/explain` on the case"
 
 
 def test_why_not_without_an_action_and_with_an_unknown_one(service):

@@ -107,8 +107,7 @@ def _logged_catalog(record: Record, policies: str, scratch: Path, sources: dict,
         (scratch / folder).mkdir(exist_ok=True)
     if inputs is not None and inputs.get("jurisdiction"):
         code, sha = inputs["jurisdiction"]["code"], inputs["jurisdiction"]["sha256"]
-        folders = [f for f in data_folders([policies]) if f != (scratch / FOLDER).resolve()]
-        text, where = data_file_text(folders, code, sha, "jurisdiction file")
+        text, where = data_file_text(data_folders([policies]), code, sha, "jurisdiction file")
         (scratch / FOLDER / f"{code}.yaml").write_bytes(text)
         sources[f"jurisdiction {code}"] = where
     if inputs is not None and inputs["calendar"]["release"] != holidays_release():

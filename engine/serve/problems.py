@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..core.errors import CaseError, EvaluationError, FristError, PolicyError, UsageError
+from ..core.names import COMMAND
 
 if TYPE_CHECKING:
     from ..core.diagnostics import Diagnostic
@@ -49,15 +50,19 @@ _OPTION = re.compile(r"--(?P<name>[a-z][a-z-]*[a-z])(?:(?P<sep>[ =])(?P<value>\d
                      r"(?!(?:or|to|in|on|at|as|is|if|of|an|and|the)\b)[a-z]{2,3}(?:-[A-Z]{2})?)\b)?")
 
 
+_COMMAND = re.compile(rf"`{re.escape(COMMAND)} (?P<name>decide|explain|timeline)`")
+
+
 def http_wording(text: str) -> str:
     """`text` with each CLI option the service takes as a query parameter named as that parameter
-    (`use --lang nb` → use the query parameter `lang=nb`); other options are left as written."""
+    (`use --lang nb` → use the query parameter `lang=nb`), and each command the service answers
+    as its endpoint (`frin explain` → `POST /v1/explain`); other options are left as written."""
     def swap(m: re.Match) -> str:
         parameter = _PARAMETERS.get(m["name"])
         if parameter is None:
             return m[0]
         return f"the query parameter `{parameter}={m['value']}`" if m["value"] else f"the query parameter `{parameter}`"
-    return _OPTION.sub(swap, text)
+    return _COMMAND.sub(lambda m: f"`POST /v1/{m['name']}`", _OPTION.sub(swap, text))
 
 
 def _fields(document: Document | None) -> dict:
