@@ -202,6 +202,8 @@ def test_batch_log_records_every_decided_row_and_replays_it(run_cli, tmp_path):
     for record, output in zip(records, outputs):
         assert record.source == "batch" and json.loads(record.request)["row"] == output["row"]
         assert json.loads(record.decision)["action"] == output["action"]
+        inputs = json.loads(record.inputs)                     # the batch's catalog told what else decided it
+        assert inputs["jurisdiction"]["code"] == "NO" and "no-regulation" in inputs["versions"]
     code, out, _ = run_cli("replay", records[1].id, "--log", target)
     assert code == 0 and out.startswith("identical")
 
