@@ -98,7 +98,8 @@ def data_file_text(folders: list[Path], code: str, sha256: str, kind: str) -> tu
     changed = (f"{now} has changed since (its sha256 is now {_sha256(now.read_bytes())[:12]})" if now is not None
                else f"there is no {code}.yaml in {', '.join(map(str, folders)) or 'any jurisdictions folder'} now")
     raise UsageError(f"the {kind} {code} the decision was made with (sha256 {sha256[:12]}) is neither in "
-                     f"{', '.join(map(str, folders)) or 'a jurisdictions folder'} nor in its git history: {changed}. "
+                     f"{', '.join(map(str, folders)) or 'a jurisdictions folder'} nor in the git history of "
+                     f"{'that folder' if len(folders) == 1 else 'those folders'}: {changed}. "
                      f"Replay needs that file: run it in a checkout of the policy repository that holds it "
                      f"(`git log -- {now if now is not None else code + '.yaml'}` lists its versions), or commit "
                      f"the old text to the folder's history")
