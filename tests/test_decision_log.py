@@ -414,3 +414,19 @@ def test_a_log_of_schema_1_is_migrated_and_its_records_still_verify_and_replay(r
     code, out, err = run_cli("replay", record.id, "--log", str(old), "--policies", str(policies))
     assert code == 0 and out.startswith("identical")
     assert "note: the record was written before frist logged a decision's inputs" in err
+
+
+def test_replay_says_when_the_holidays_release_differs(run_cli, tmp_path, monkeypatch):
+    """Public holidays come from the `holidays` library, not the policy folder: replay notes another release."""
+    import engine.audit.inputs as inputs
+    from engine.audit.replay import replay
+    policies = _calendar_folder(tmp_path)
+    record_id, _ = _decide_logged(run_cli, tmp_path, policies)
+    logged = inputs.holidays_release()
+    monkeypatch.setattr(inputs, "holidays_release", lambda: "0.0.1")
+    log = open_log(str(tmp_path / "log.sqlite"))
+    result = replay(log, record_id, str(policies))
+    log.close()
+    assert result.identical and result.notes == [
+        f"the public holidays come from holidays 0.0.1 here; the decision was made with holidays {logged} "
+        f"(pip install 'holidays=={logged}' to replay with the same calendars)"]
