@@ -81,12 +81,12 @@ def cached_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     clean = not (found or broken or broken_locales or locale_found)
     contents = _contents(files) if clean else None
     key = None if contents is None else _catalog_key(contents, jurisdictions, locales)
-    if key is not None:
+    if key is not None and contents is not None:
         snapshot = _from_snapshot(paths, key, contents, jurisdictions, locales)
         if snapshot is not None:
             return snapshot
     catalog, problems = load_catalog(paths)
-    if key is not None and not any(d.is_error for d in problems):
+    if key is not None and contents is not None and not any(d.is_error for d in problems):
         _store(key, contents, catalog, problems)
     return catalog, problems
 
@@ -122,7 +122,7 @@ def _store(key: str, contents: dict[str, bytes], catalog: Catalog, problems: lis
     store = CacheStore.open()
     if store is None:
         return
-    rows = []
+    rows: list[list[Any]] = []
     try:
         for vkey, checked in catalog.checked.items():
             v = checked.version
@@ -250,7 +250,8 @@ class _LazyChecked(MutableMapping):
     """`Catalog.checked` of a snapshot: key → `CheckedVersion`, each decoded on first access."""
 
     def __init__(self, stubs: dict[str, Any], load: Callable[[str], CheckedVersion]) -> None:
-        self._stubs, self._load, self._done = stubs, load, {}
+        self._stubs, self._load = stubs, load
+        self._done: dict[str, CheckedVersion] = {}
 
     def __getitem__(self, vkey: str) -> CheckedVersion:
         found = self._done.get(vkey)

@@ -120,7 +120,7 @@ def _from_library(country: str, year: int, weekend: tuple[int, ...] | None = Non
     if weekend is None:
         working = "".join("1" if calendar.is_working_day(d) else "0" for d in days)
     else:
-        moved = getattr(calendar, "weekend_workdays", set())
+        moved: set[dt.date] = getattr(calendar, "weekend_workdays", set())
         working = "".join("1" if (d in moved if d.weekday() in weekend else d not in calendar) else "0" for d in days)
     names = {d.isoformat(): calendar.get(d) for d in days if d in calendar}
     return _Year(first.toordinal(), working, names)
