@@ -11,7 +11,8 @@ tests/test_docs.py runs the commands shown in code blocks; this test reads the p
   imports, up to an attribute of the module;
 * README's stage table lists the stage packages in tests/test_architecture.py's `LAYERS` order
   (lowest first), and every module it names is in that package;
-* docs/architecture.md's "Start reading here" list names files that exist.
+* docs/architecture.md's "Start reading here" list names files that exist;
+* a Markdown link to a file of the repository (`[x](docs/y.md#part)`, relative to the page) leads to one.
 
 A path that a walkthrough creates, or a pattern that is not a path, is skipped only when it
 looks like one (`<name>`, `YYYY`, a regular expression) or is listed in `CREATED` with the
@@ -50,6 +51,7 @@ _FRIN = re.compile(r"(?<![\w-])frin ([a-z][\w-]*)")
 _DOTTED = re.compile(r"^(?:frist_inkasso\.)?(?:engine|%s)(?:\.\w+)+$(?<!\.py)(?<!\.lark)(?<!\.json)" % "|".join(sorted(PACKAGES)))
 _PATTERN = re.compile(r"[<>{}^$]|YYYY|\.\*")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_LINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)]*)?\)")
 
 
 def _lines(doc: Path):
@@ -103,6 +105,10 @@ def _problems(doc: Path, files: set[str]) -> list[str]:
                 out.append(f"{where}: `frin {m.group(1)}` is no command")
         if fenced:
             continue                    # commands in blocks are run by tests/test_docs.py
+        for m in _LINK.finditer(line):
+            target = m.group(1)
+            if "://" not in target and not target.startswith("mailto:") and not (doc.parent / target).exists():
+                out.append(f"{where}: the link `{target}` leads nowhere")
         for m in _PATH.finditer(line):
             path = m.group(1)
             if not (_PATTERN.search(line[max(0, m.start() - 1):m.end() + 1]) or path in CREATED
@@ -128,13 +134,13 @@ def test_every_path_command_and_module_named_exists(doc):
 def test_the_checks_find_stale_references(tmp_path, monkeypatch):
     """Each kind of reference is checked: a stale one of each is reported."""
     doc = ROOT / "docs" / "_stale_example.md"
-    text = ("`engine/core/gone.py` and `cli/main.py`, `nothing_here.py`, `frin frobnicate`,\n"
+    text = ("`engine/core/gone.py` and `cli/main.py`, `nothing_here.py`, `frin frobnicate`, [x](gone.md),\n"
             "`engine.core.gone`, `core.diagnostics.no_such_name`; but `engine/core/diagnostics.py`,\n"
             "`core.diagnostics.Diagnostic`, `frin validate` and `policies/<name>/` are fine.\n")
     monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: text if self == doc else "")
     problems = _problems(doc, {"diagnostics.py"})
     assert [p.split(": ", 1)[1] for p in problems] == [
-        "`frin frobnicate` is no command", "no file or folder `engine/core/gone.py`",
+        "`frin frobnicate` is no command", "the link `gone.md` leads nowhere", "no file or folder `engine/core/gone.py`",
         "no module `engine/cli/main.py`", "no file named `nothing_here.py`",
         "`engine.core.gone` does not import", "`core.diagnostics.no_such_name` does not import"]
 
