@@ -42,8 +42,9 @@ def _helpers(trees: dict[Path, ast.Module]) -> set[str]:
     return found
 
 
-def _raised() -> tuple[dict[str, set[str]], dict[str, set[str]], list[str]]:
-    """code → modules raising it; code pattern (from an f-string) → modules; codes not found statically."""
+def _raised() -> tuple[dict[str, set[str]], dict[str, set[str]], list[str], dict[str, set[str]]]:
+    """code → modules raising it; code pattern (from an f-string) → modules; codes not found
+    statically; code → the severities it is raised with."""
     trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(ENGINE.rglob("*.py"))}
     helpers = _helpers(trees)
     codes, patterns, dynamic = defaultdict(set), defaultdict(set), []
@@ -65,11 +66,10 @@ def _raised() -> tuple[dict[str, set[str]], dict[str, set[str]], list[str]]:
                 patterns[regex].add(module)
             elif not (isinstance(arg, ast.Name) and arg.id == "code" and node.lineno in forwarding):
                 dynamic.append(f"{module}:{node.lineno}: {ast.unparse(arg) if arg else '<none>'}")
-    _raised.severities = severities
-    return codes, patterns, dynamic
+    return codes, patterns, dynamic, severities
 
 
-CODES_RAISED, PATTERNS_RAISED, DYNAMIC = _raised()
+CODES_RAISED, PATTERNS_RAISED, DYNAMIC, SEVERITIES_RAISED = _raised()
 REGISTERED = {c.name for c in CODES}
 
 
@@ -93,7 +93,7 @@ def test_every_registered_code_is_raised():
 
 def test_severities_agree():
     wrong = {}
-    for code, raised in _raised.severities.items():
+    for code, raised in SEVERITIES_RAISED.items():
         c = by_name(code)
         if c is None:
             continue
