@@ -55,3 +55,14 @@ def test_a_calendar_year_copied_over_another_year_is_refused(cache):
     assert not BusinessCalendar("NO").is_business_day(dt.date(2027, 3, 25))
     assert entry_2027.read_bytes() != entry_2026.read_bytes()   # refused, asked of holidays, rewritten
     assert not BusinessCalendar("NO").is_business_day(dt.date(2026, 4, 2))
+
+
+def test_pruning_removes_entries_of_earlier_formats_and_nothing_else(cache):
+    from engine.core.cache_store import prune
+    cache.mkdir(parents=True)
+    old = [cache / "calendar-NO-2026-0123abcd.json", cache / "0123.pickle", cache / "load-policy-ab.entry"]
+    kept = [cache / "notes.json", cache / "cache.key.txt"]
+    for path in old + kept:
+        path.write_bytes(b"x" * 10)
+    prune(cache, limit=0)
+    assert [p for p in old + kept if p.exists()] == kept

@@ -153,7 +153,9 @@ def prune(folder: Path, limit: int | None = None) -> None:
     entries = []
     with os.scandir(folder) as it:
         for e in it:
-            if e.name.endswith((_SUFFIX, ".pickle", ".tmp")) and e.is_file(follow_symlinks=False):
+            # `.pickle` and `calendar-*.json`: entries of earlier formats, only ever removed here
+            old = e.name.endswith(".pickle") or (e.name.startswith("calendar-") and e.name.endswith(".json"))
+            if (old or e.name.endswith((_SUFFIX, ".tmp"))) and e.is_file(follow_symlinks=False):
                 info = e.stat(follow_symlinks=False)
                 entries.append((info.st_mtime, info.st_size, e.path))
     total = sum(size for _, size, _ in entries)
