@@ -86,8 +86,8 @@ CODES: tuple[Code, ...] = (
          warning_when="a draft outside `drafts/` (it decides the same there)"),
     Code("duplicate-date", E, "two schedule entries of a figure start on the same day", example=True),
     Code("overlapping-versions", E, "two versions of one policy take effect on the same day", example=True),
-    Code("unknown-calendar", E, "no holiday calendar for the country named", example=True,
-         several="a policy's own `calendar:` (policy/loader.py) and a jurisdiction's (policy/jurisdiction_files.py)"),
+    Code("unknown-calendar", E, "no holiday calendar for the country named (a policy's own or a jurisdiction's)",
+         example=True),
     # -- expressions -----------------------------------------------------------------------
     Code("syntax-error", E, "an expression does not parse", example=True),
     Code("expression-too-long", E, "an expression is over the length limit", example=True),
