@@ -57,10 +57,11 @@ def _raised() -> tuple[dict[str, set[str]], dict[str, set[str]], list[str], dict
             if not (isinstance(node, ast.Call) and _name(node.func) in helpers):
                 continue
             arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "code"), None)
-            sev = next((ast.unparse(k.value) for k in node.keywords if k.arg == "severity"), "Severity.ERROR")
+            given = next((k.value for k in node.keywords if k.arg == "severity"), None)   # `A if c else B`: both
+            sev = {ast.unparse(n) for n in ast.walk(given) if isinstance(n, ast.Attribute)} if given else {"Severity.ERROR"}
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 codes[arg.value].add(module)
-                severities[arg.value].add(sev)
+                severities[arg.value] |= sev
             elif isinstance(arg, ast.JoinedStr):
                 regex = "".join(re.escape(v.value) if isinstance(v, ast.Constant) else "[a-z-]+" for v in arg.values)
                 patterns[regex].add(module)

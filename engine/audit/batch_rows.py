@@ -58,13 +58,15 @@ def log_rows(log: DecisionLog, decided, chunk, request: dict, keep_case: bool = 
     return len(log.append_all(makes)) if makes else 0
 
 
-def decide_row_again(catalog, document: bytes, policy: str, as_of: str, include_drafts: bool) -> dict:
-    """The logged row decided through the batch path with `catalog`; its decision as logged."""
+def decide_row_again(catalog, document: bytes, policy: str, as_of: str, include_drafts: bool,
+                     allow_stale: bool = False) -> dict:
+    """The logged row decided through the batch path with `catalog` and the logged options; its
+    decision as logged."""
     import polars as pl
     from ..batch.api import decide_table
     from ..core.errors import UsageError
     frame = pl.DataFrame([json.loads(document)])
-    decided, rejects = decide_table(frame, policy, as_of, catalog, include_drafts)
+    decided, rejects = decide_table(frame, policy, as_of, catalog, include_drafts, allow_stale=allow_stale)
     if decided.height != 1:
         problems = "; ".join(str(p) for p in rejects.get_column("problem").to_list())
         raise UsageError(f"the logged row is rejected when decided again: {problems}")

@@ -88,12 +88,14 @@ def replay(log: DecisionLog, record_id: str, policies: str, case_file: str | Non
         catalog = candidate_catalog(policies, files)
         if record.source == "batch":
             from .batch_rows import decide_row_again
-            again = decide_row_again(catalog, document, record.policy, record.as_of, bool(request.get("include_drafts")))
+            again = decide_row_again(catalog, document, record.policy, record.as_of, bool(request.get("include_drafts")),
+                                     bool(request.get("allow_stale")))
         else:
             doc = parse_document(Source(f"record {record.id}", document.decode("utf-8")))
             case = case_from_data(doc.data, f"record {record.id}", doc)
             again = decide_case(catalog, case, parse_date(record.as_of), record.policy,
-                                bool(request.get("include_drafts")), fast=True).to_dict(include_trace=False)
+                                bool(request.get("include_drafts")), fast=True,
+                                allow_stale=bool(request.get("allow_stale"))).to_dict(include_trace=False)
     result = Replay(record, sources)
     result.differences = differences(json.loads(record.decision), again)
     return result

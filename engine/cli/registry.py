@@ -187,6 +187,7 @@ def _batch(cmd):
     o.policy(cmd, "NAME or NAME@VERSION (default: each row's `policy`)")
     o.policies(cmd)
     o.include_drafts(cmd)
+    o.allow_stale(cmd)
     cmd.add_argument("--rejects", help="where to write rejected rows (default: OUTPUT with .rejects.csv); "
                                        "always written, empty when no row was rejected")
     cmd.add_argument("--ignore-unknown", action="store_true",

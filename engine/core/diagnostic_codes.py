@@ -64,7 +64,9 @@ CODES: tuple[Code, ...] = (
          tested_in="tests/test_cli.py"),
     Code("no-such-file", E, "a path on the command line does not exist", why=COMMAND),
     # -- the schema ----------------------------------------------------------------------
-    Code("unknown-key", E, "a key the schema does not know (often a typo)", example=True),
+    Code("unknown-key", E, "a key the schema does not know (often a typo), or a rule output its jurisdiction does not name",
+         example=True, several="the schema check (core/schema_check.py) knows every output's key; which outputs a "
+                               "jurisdiction names is known only once its file is read (check/policy.py)"),
     Code("missing-key", E, "a required key is missing", example=True),
     Code("wrong-type", E, "a value has the wrong JSON type (text where a number belongs)", example=True),
     Code("invalid-value", E, "a value of the right type that is not allowed (an unknown status, a bad pattern)",
@@ -172,7 +174,8 @@ CODES: tuple[Code, ...] = (
          why=JURISDICTION, tested_in="tests/test_jurisdiction.py"),
     Code("unsupported-minor-unit", E, "a currency's minor unit the engine does not support yet", why=JURISDICTION,
          tested_in="tests/test_jurisdiction.py"),
-    Code("unbound-by-law", W, "a process is not bound by its jurisdiction's law", why=JURISDICTION,
+    Code("unbound-by-law", E, "a process is not bound by its jurisdiction's law", why=JURISDICTION,
+         warning_when="a catalog that holds no law at all (a process checked on its own)",
          tested_in="tests/test_law_binds.py"),
     # -- examples, the law, proofs ----------------------------------------------------------
     Code("example-mismatch", E, "a version's example decides otherwise than it expects", example=True),
