@@ -149,7 +149,8 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                         log_rows(log, decided, chunk, {"endpoint": f"{COMMAND} batch", "input": args.input,
                                                        "policy": args.policy, "as_of": args.as_of,
                                                        "include_drafts": args.include_drafts,
-                                                       "allow_stale": getattr(args, "allow_stale", False)})
+                                                       "allow_stale": getattr(args, "allow_stale", False)},
+                                 catalog=args.policies)
                     decided_rows = decided.get_column("row").to_list()
                     decisions.add(decided if source is None else with_source(decided, source))
                     for action, count in decided.group_by("action").len().iter_rows():

@@ -135,14 +135,14 @@ def _decide(args: Namespace, trace: bool):
 
 
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    _, case, decision = _decide(args, trace=not args.no_trace)
+    catalog, case, decision = _decide(args, trace=not args.no_trace)
     if getattr(args, "log", None):          # appended before it is printed: a printed decision is logged
-        _log(args, case, decision, stderr)
+        _log(args, case, decision, stderr, catalog)
     print(decision.to_json(include_trace=not args.no_trace), file=stdout)
     return ExitCode.PROBLEMS if decision.blocked else ExitCode.OK     # the process proposed what the law forbids
 
 
-def _log(args: Namespace, case, decision, stderr: TextIO) -> None:
+def _log(args: Namespace, case, decision, stderr: TextIO, catalog=None) -> None:
     from ..audit.append import log_decision
     from ..audit.commands import opened_log
     from ..core.names import COMMAND
@@ -151,7 +151,8 @@ def _log(args: Namespace, case, decision, stderr: TextIO) -> None:
         record = log_decision(log, decision.to_dict(include_trace=False), case.document.source.text.encode("utf-8"),
                               source="decide", request={"endpoint": f"{COMMAND} decide", "policy": args.policy,
                                                         "as_of": args.as_of, "include_drafts": args.include_drafts,
-                                                        "allow_stale": getattr(args, "allow_stale", False)})
+                                                        "allow_stale": getattr(args, "allow_stale", False)},
+                              catalog=catalog)
     finally:
         log.close()
     print(f"logged: record {record.id} in {log.address}", file=stderr)
