@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install snapshots wheel-smoke test-spark test-dask bench-coldstart test-postgres bench-serve
+.PHONY: demo test lint install snapshots wheel-smoke test-spark test-dask bench-coldstart test-postgres bench-serve
 
 $(BIN)/frin: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,10 +19,15 @@ demo: install
 	$(BIN)/frin decide examples/consumer-inkassovarsel.yaml --no-trace
 	$(BIN)/frin explain examples/consumer-inkassovarsel.yaml
 
-# The suite on every core (pytest-xdist, one worker per core; worksteal evens out the long tests).
+# Lint and type check (ruff, mypy; configured in pyproject.toml), then the suite on every core
+# (pytest-xdist, one worker per core; worksteal evens out the long tests).
 # `validate --prove` runs beside it (it fills the cores the suite's tail leaves idle); its output
 # is printed after the suite's, and either failing fails the target.
-test: install
+lint: install
+	$(BIN)/ruff check engine cli.py
+	$(BIN)/mypy
+
+test: install lint
 	$(BIN)/frin lock --check
 	@proved=$$(mktemp); $(BIN)/frin validate --prove policies >"$$proved" 2>&1 & prover=$$!; \
 	$(BIN)/python -m pytest -q -n auto --dist worksteal; suite=$$?; \

@@ -15,7 +15,7 @@ import pytest
 
 from engine.lang import ast
 from engine.policy.cache_codec import CodecError, decode, encode
-from engine.policy.load_cache import prune
+from engine.core.cache_store import prune
 from engine.policy.loader import DATA_FOLDERS
 from engine.policy.loader import load_version
 from engine.core.source import Span

@@ -11,8 +11,8 @@ allowed) of files that all lie where they belong, it writes into the load cache'
 * an index: every version's key, name, effective date, status, uses and file, and the
   load's diagnostics (warnings only).
 
-Both are named by, and carry in their signed header, the catalog key: the engine
-fingerprint, the Python version, the `holidays` install (a constant figure may be
+Both are named by (`core.cache_store.entry_key`, which the store signs into the entry) the
+catalog key: the engine fingerprint, the Python version, the `holidays` install (a constant figure may be
 computed over business days), every jurisdiction and locale file (code, file, content hash; read afresh
 from the load cache on every run, and any problem with them means no snapshot), and every
 policy file found, by the path shown and the sha256 of its content. The next run finds the files, hashes them, and on a signed index of
@@ -41,13 +41,13 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from ..core.cache_store import CacheStore, entry_key, package_stamp
 from ..core.diagnostics import Capped, Diagnostic, relative
 from ..core.errors import PolicyError
 from ..policy.cache_codec import CodecError, decode, encode
 from ..policy.jurisdiction import Jurisdictions
 from ..policy.jurisdiction_files import load_jurisdictions
 from ..policy.locale import load_locales
-from ..policy.load_cache import engine_fingerprint, package_stamp, read_signed, signing_key, write_signed
 from ..policy.loader import find_policy_files
 from ..policy.model import PolicySet, PolicyVersion
 from ..run.runtime import CheckedConstraint, CheckedRule, CheckedVersion
@@ -55,8 +55,6 @@ from .pipeline import Catalog, load_catalog
 
 __all__ = ["checked_catalog", "cached_catalog"]
 
-_INDEX = b"frist-checked-catalog 1\n"
-_VERSION = b"frist-checked-version 1\n"
 _CLASSES = (CheckedVersion, CheckedRule, CheckedConstraint)      # beyond the load results' allow-list
 _INDEXED = frozenset({"name", "effective", "status", "uses", "key", "label", "is_draft", "__class__"})
 
@@ -83,12 +81,12 @@ def cached_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     clean = not (found or broken or broken_locales or locale_found)
     contents = _contents(files) if clean else None
     key = None if contents is None else _catalog_key(contents, jurisdictions, locales)
-    if key is not None:
+    if key is not None and contents is not None:
         snapshot = _from_snapshot(paths, key, contents, jurisdictions, locales)
         if snapshot is not None:
             return snapshot
     catalog, problems = load_catalog(paths)
-    if key is not None and not any(d.is_error for d in problems):
+    if key is not None and contents is not None and not any(d.is_error for d in problems):
         _store(key, contents, catalog, problems)
     return catalog, problems
 
@@ -105,66 +103,53 @@ def _contents(files: list[Path]) -> dict[str, bytes] | None:
 
 
 def _catalog_key(contents: dict[str, bytes], jurisdictions: Jurisdictions, locales: dict) -> str:
-    digest = hashlib.sha256()
-    parts = [engine_fingerprint(), sys.version, package_stamp("holidays"), f"default={jurisdictions.default}",
+    """The key of the catalog's index entry: the environment and every file it was loaded from."""
+    parts = [sys.version, package_stamp("holidays"), f"default={jurisdictions.default}",
              f"broken={sorted(jurisdictions.broken)}"]
     parts += [f"{code}\0{j.path}\0{j.sha256}" for code, j in sorted(jurisdictions.by_code.items())]
     parts += [f"locale {code}\0{x.path}\0{x.sha256}" for code, x in sorted(locales.items())]
     parts += [f"{shown}\0{hashlib.sha256(data).hexdigest()}" for shown, data in contents.items()]
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0\n")
-    return digest.hexdigest()
+    return entry_key("checked-catalog", hashes=parts)
 
 
-def _index_entry(folder: Path, key: str) -> Path:
-    return folder / (hashlib.sha256(b"checked-catalog\0" + key.encode()).hexdigest() + ".entry")
-
-
-def _version_entry(folder: Path, key: str, version: str) -> Path:
-    name = b"checked-version\0" + key.encode() + b"\0" + version.encode("utf-8", "surrogateescape")
-    return folder / (hashlib.sha256(name).hexdigest() + ".entry")
-
-
-def _version_header(key: str, version: str) -> bytes:
-    return _VERSION + f"{key}\n{version.encode('unicode_escape').decode()}\n".encode()
+def _version_key(key: str, version: str) -> str:
+    """The key of one checked version's entry in the catalog snapshot named `key`."""
+    return entry_key("checked-version", version, hashes=[key])
 
 
 def _store(key: str, contents: dict[str, bytes], catalog: Catalog, problems: list[Diagnostic]) -> None:
     """Write the snapshot of a catalog loaded with no error from exactly `contents`."""
-    signing = signing_key()
-    if signing is None:
+    store = CacheStore.open()
+    if store is None:
         return
-    folder, secret = signing
-    rows = []
+    rows: list[list[Any]] = []
     try:
         for vkey, checked in catalog.checked.items():
             v = checked.version
             data = contents.get(v.path)
             if data is None or hashlib.sha256(data).hexdigest() != v.sha256:
                 return                      # a file changed while it was loaded: no snapshot
-            body = _version_header(key, vkey) + encode(checked, _CLASSES)
-            write_signed(folder, _version_entry(folder, key, vkey), secret, body)
+            store.write(_version_key(key, vkey), encode(checked, _CLASSES))
             rows.append([vkey, v.name, v.effective, v.status, dict(v.uses), v.path])
         if sorted(row[5] for row in rows) != sorted(contents):
             return                          # not one version per file
         index = encode([rows, list(problems), getattr(problems, "omitted", 0)])
     except (CodecError, RecursionError):
         return
-    write_signed(folder, _index_entry(folder, key), secret, _INDEX + key.encode() + b"\n" + index)
+    store.write(key, index)
 
 
 def _from_snapshot(paths, key: str, contents: dict[str, bytes],
                    jurisdictions: Jurisdictions, locales: dict) -> tuple[Catalog, list[Diagnostic]] | None:
-    signing = signing_key()
-    if signing is None:
+    store = CacheStore.open()
+    if store is None:
         return None
-    folder, secret = signing
-    body = read_signed(_index_entry(folder, key), secret, _INDEX + key.encode() + b"\n")
+    body = store.read(key)
     index = None if body is None else _index(body, contents)
     if index is None:
         return None
     rows, problems = index
-    loader = _Loader(paths, folder, secret, key, contents)
+    loader = _Loader(paths, store, key, contents)
     policies = PolicySet()
     for vkey, name, effective, status, uses, shown in rows:
         stub = _IndexedVersion.__new__(_IndexedVersion)
@@ -215,8 +200,8 @@ class _IndexedVersion(PolicyVersion):
 class _Loader:
     """Decodes a version's snapshot entry on first use; any bad entry: the full load, once."""
 
-    def __init__(self, paths, folder: Path, secret: bytes, key: str, contents: dict[str, bytes]) -> None:
-        self.paths, self.folder, self.secret, self.key, self.contents = paths, folder, secret, key, contents
+    def __init__(self, paths, store: CacheStore, key: str, contents: dict[str, bytes]) -> None:
+        self.paths, self.store, self.key, self.contents = paths, store, key, contents
         self.stubs: dict[str, tuple[_IndexedVersion, str]] = {}
         self.checked = _LazyChecked(self.stubs, self._load)
         self.fallback: Catalog | None = None
@@ -245,8 +230,7 @@ class _Loader:
         return catalog
 
     def _decoded(self, vkey: str, shown: str) -> CheckedVersion | None:
-        entry = _version_entry(self.folder, self.key, vkey)
-        body = read_signed(entry, self.secret, _version_header(self.key, vkey))
+        body = self.store.read(_version_key(self.key, vkey))
         if body is None:
             return None
         try:
@@ -266,7 +250,8 @@ class _LazyChecked(MutableMapping):
     """`Catalog.checked` of a snapshot: key → `CheckedVersion`, each decoded on first access."""
 
     def __init__(self, stubs: dict[str, Any], load: Callable[[str], CheckedVersion]) -> None:
-        self._stubs, self._load, self._done = stubs, load, {}
+        self._stubs, self._load = stubs, load
+        self._done: dict[str, CheckedVersion] = {}
 
     def __getitem__(self, vkey: str) -> CheckedVersion:
         found = self._done.get(vkey)

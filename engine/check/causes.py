@@ -57,7 +57,8 @@ def explain_consequences(catalog, problems: list[Diagnostic]) -> list[Diagnostic
             cause = f"{lacking[0].key} ({lacking[0].path}) dropped or renamed `{name}`"
         elif broken:
             v = broken[0]
-            cause = f"`{name}` in {v.key} has its own error ({v.document.span(('parameters', name) if name in v.parameters else ('definitions', name), key=True).start})"
+            at = v.document.span(("parameters", name) if name in v.parameters else ("definitions", name), key=True)
+            cause = f"`{name}` in {v.key} has its own error ({at.start})"
         else:
             continue
         for d in found:

@@ -7,6 +7,7 @@ decide refuses to run on an invalid policy set).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,7 @@ class Catalog:
     """Every checked policy version, by name, resolvable by date."""
 
     policies: PolicySet
-    checked: dict[str, CheckedVersion] = field(default_factory=dict)    # key → checked
+    checked: MutableMapping[str, CheckedVersion] = field(default_factory=dict)    # key → checked (lazy from a snapshot)
     compiled: dict[tuple, object] = field(default_factory=dict, repr=False)  # bound keys → CompiledPolicy
     jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions({}, None), repr=False)
     locales: dict = field(default_factory=dict, repr=False)                 # language → policy.locale.Locale

@@ -82,7 +82,8 @@ def _plausible(checked, out: list[Diagnostic]) -> None:
                 out.append(Diagnostic("implausible-value", f"`{name}` is {show(v, T.PERCENT, Voice.of(checked.jurisdiction))}: a rate is between 0 % and 100 %",
                                       _value_span(checked, name), help="check the figure against its source (a misplaced decimal point?)"))
             elif inner in (T.MONEY, T.DAYS) and v < 0:
-                out.append(Diagnostic("implausible-value", f"`{name}` is {show(v, inner, Voice.of(checked.jurisdiction))}: a regulated figure is never negative",
+                out.append(Diagnostic("implausible-value",
+                                      f"`{name}` is {show(v, inner, Voice.of(checked.jurisdiction))}: a regulated figure is never negative",
                                       _value_span(checked, name), help="check the figure against its source"))
 
 
@@ -119,7 +120,8 @@ def _against(old, new, out: list[Diagnostic]) -> None:
                 if old.params[name] <= old.params[base] and new.params[name] > new.params[base]:
                     out.append(Diagnostic(
                         "implausible-value",
-                        f"`{name}` is {show(new.params[name], T.MONEY, Voice.of(new.jurisdiction))}, above `{base}` ({show(new.params[base], T.MONEY, Voice.of(new.jurisdiction))}), "
+                        f"`{name}` is {show(new.params[name], T.MONEY, Voice.of(new.jurisdiction))}, "
+                        f"above `{base}` ({show(new.params[base], T.MONEY, Voice.of(new.jurisdiction))}), "
                         f"which it was derived from in {old.version.key}", _value_span(new, name),
                         help=f"derive it from `{base}` as before, or check the figure against its source"))
     del v

@@ -14,7 +14,7 @@ from typing import Callable
 __all__ = ["replace_atomically", "write_text_atomically"]
 
 
-def replace_atomically(path: str | Path, write: Callable[[Path], None]) -> None:
+def replace_atomically(path: str | Path, write: Callable[[Path], object]) -> None:
     """Call `write(temp)` on a new temporary file beside `path`, then rename it over `path`.
 
     On any failure (or interruption) the temporary file is removed and `path` is left as

@@ -1,9 +1,10 @@
 """The user cache folder every cache of the engine shares, and the per-user key that signs its entries.
 
-Three caches live in one folder: loaded policy files (`policy.load_cache`), verified
-catalogs (`verify.cache`) and holiday calendars (`values.calendar`). They sit in three
-stages, so the folder, the signing key and the safe file read they all need live here,
-below all of them (docs/architecture.md: a stage imports only from its own layer or lower).
+Four caches live in one folder, all through `core.cache_store`: loaded policy files
+(`policy.load_cache`), checked catalogs (`check.catalog_cache`), verified catalogs
+(`verify.cache`) and holiday calendars (`values.calendar`). They sit in four stages, so the
+folder, the signing key and the safe file read they all need live here, below all of them
+(docs/architecture.md: a stage imports only from its own layer or lower).
 
 * The folder is `$FRIST_CACHE_DIR`, else the platform's user cache folder for `frist-inkasso`;
   `FRIST_NO_CACHE=1` turns every cache off.

@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 
 from .source import Source, Span
 
-__all__ = ["duplicate_ids", 
+__all__ = ["duplicate_ids",
     "Severity", "Diagnostic", "Capped", "sort_and_cap", "suggest", "did_you_mean",
     "render", "render_text", "render_concise", "render_json", "render_github", "FORMATS", "printable",
 ]
@@ -284,7 +284,7 @@ def duplicate_ids(items, kind: str, out: list[Diagnostic]) -> None:
     One check for every list of named things in a version, so the code, message and note
     read the same wherever ids must be unique.
     """
-    seen: dict[str, object] = {}
+    seen: dict[str, Span | None] = {}
     for item in items:
         if item.id in seen:
             out.append(Diagnostic(f"duplicate-{kind}-id", f"{kind} id `{item.id}` is used twice", item.span,

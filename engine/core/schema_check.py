@@ -36,7 +36,7 @@ def _validator(name: str) -> jsonschema.Draft202012Validator:
 
 
 def _where(path) -> str:
-    parts = []
+    parts: list[str] = []
     for p in path:
         parts.append(f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p)))
     return "".join(parts) or "the document"
@@ -175,5 +175,5 @@ def _article(expected) -> str:
     names = {"string": "text", "object": "a mapping", "array": "a list", "boolean": "true or false",
              "number": "a number", "integer": "a whole number", "null": "empty"}
     if isinstance(expected, list):
-        return " or ".join(names.get(e, e) for e in expected)
+        return " or ".join(names.get(e) or str(e) for e in expected)
     return names.get(expected, expected)

@@ -174,7 +174,7 @@ def _on_the_ladder(result: WhyNot, decision, catalog, case, include_drafts) -> N
 
 def render_why_not(result: WhyNot, decision, catalog, lang: str = "en", markdown: bool = False) -> str:
     from ..lang import types as T
-    from .text import Doc, render_doc
+    from .text import Doc
     from ..lang.render import show
     from .text import voice_for
     from ..run.trace import SourceIndex, conditions

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..core.diagnostics import Diagnostic, did_you_mean
 from ..values.money import MoneyStyle
 
-__all__ = ["Jurisdiction", "Jurisdictions", "LawViewSpec", "FOLDER", "WEEKDAYS", "unknown_jurisdiction"]
+__all__ = ["Jurisdiction", "Jurisdictions", "LawViewSpec", "FOLDER", "WEEKDAYS", "unknown_jurisdiction", "unknown_calendar"]
 
 FOLDER = "jurisdictions"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -99,3 +99,13 @@ def unknown_jurisdiction(named: str, known: Jurisdictions, span) -> Diagnostic:
                       help=did_you_mean(named, list(known.by_code)) or
                       f"known: {', '.join(sorted(known.by_code)) or 'none'}; or add `{FOLDER}/{named}.yaml` "
                       "(schemas/jurisdiction.schema.json) beside the policy folders")
+
+
+def unknown_calendar(country: str, span) -> Diagnostic | None:
+    """`unknown-calendar` when the `holidays` library has no calendar for `country` (a policy's own
+    `calendar:` or a jurisdiction's), else None. Imports `holidays`: only on a load-cache miss."""
+    from ..values.calendar import known_country, supported_countries
+    if known_country(country):
+        return None
+    return Diagnostic("unknown-calendar", f"no holiday calendar for country `{country}`", span,
+                      help=did_you_mean(country, supported_countries()) or "use an ISO 3166 code such as \"NO\"")

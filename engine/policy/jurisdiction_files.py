@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..core.diagnostics import Diagnostic, did_you_mean, relative
+from ..core.diagnostics import Diagnostic, relative
 from ..values.money import MoneyStyle
-from .jurisdiction import FOLDER, SUPPORTED_MINOR_UNITS, WEEKDAYS, Jurisdiction, Jurisdictions, LawViewSpec
+from .jurisdiction import FOLDER, SUPPORTED_MINOR_UNITS, WEEKDAYS, Jurisdiction, Jurisdictions, LawViewSpec, unknown_calendar
 
 __all__ = ["load_jurisdictions", "data_folders", "data_files", "load_jurisdiction_file"]
 
@@ -110,11 +110,9 @@ def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]
                 "invalid-value", f"`{f['pattern']}` holds a placeholder other than `{{amount}}` and `{{code}}`",
                 doc.span(("currency", "format", lang, "pattern")), help="write e.g. \"{amount} kr\" or \"{code} {amount}\""))
     country = d["calendar"]["country"]
-    from ..values.calendar import known_country, supported_countries
-    if not known_country(country):         # imports `holidays`: only when the file is not cached
-        problems.append(Diagnostic(
-            "unknown-calendar", f"no holiday calendar for country `{country}`", doc.span(("calendar", "country")),
-            help=did_you_mean(country, supported_countries()) or "use an ISO 3166 code such as \"NL\""))
+    no_calendar = unknown_calendar(country, doc.span(("calendar", "country")))
+    if no_calendar is not None:
+        problems.append(no_calendar)
     timezone = d["timezone"]
     if not _known_zone(timezone):
         problems.append(Diagnostic("unknown-timezone", f"no time zone `{timezone}` in the IANA database",

@@ -11,12 +11,12 @@ import hashlib
 from pathlib import Path
 
 from ..lang import ast
-from ..core.diagnostics import Diagnostic, Severity, did_you_mean, relative
+from ..core.diagnostics import Diagnostic, Severity, relative
 from ..core.document import Document
 from ..core.source import ScalarText
 from ..core.schema_check import load_checked
-from ..values.calendar import known_country, supported_countries
 from ..values.time import parse_date
+from .jurisdiction import unknown_calendar
 from .layout import DATA_FOLDERS, DRAFTS, expected_path
 from .model import Constraint, Example, Parameter, PolicyVersion, Rule
 from .outputs import rule_outputs
@@ -128,11 +128,9 @@ class _Builder:
             jurisdiction=d.get("jurisdiction"),
             steps=tuple(d.get("steps") or ()), description=d.get("description", ""),
         )
-        if version.calendar is not None and not known_country(version.calendar):
-            self.problems.append(Diagnostic(
-                "unknown-calendar", f"no holiday calendar for country `{version.calendar}`",
-                self.doc.span(("calendar", "country")),
-                help=did_you_mean(version.calendar, supported_countries()) or "use an ISO 3166 code such as \"NO\""))
+        no_calendar = None if version.calendar is None else unknown_calendar(version.calendar, self.doc.span(("calendar", "country")))
+        if no_calendar is not None:
+            self.problems.append(no_calendar)
         for name, spec in (d.get("parameters") or {}).items():
             version.parameters[name] = self._parameter(name, spec)
         for name, raw in (d.get("definitions") or {}).items():

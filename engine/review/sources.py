@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.diagnostics import Diagnostic
 from ..core.errors import PolicyError, UsageError
 from ..check.pipeline import Catalog, load_catalog
 from ..policy.loader import find_policy_files

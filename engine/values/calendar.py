@@ -10,7 +10,7 @@ then a day on it is a working day only if the country moved one there.
 Importing `holidays` (it loads every country's module) and building a country's year cost
 more than the rest of a cold `frin explain`, so a calendar asks `holidays` once per country
 and year and keeps the answers (one flag per day, and the holidays' names) in the cache
-folder, keyed by the installed `holidays` release and signed like the load cache's entries;
+store (`core.cache_store`), keyed by the year and the installed `holidays` release and signed;
 `holidays` is imported only when a year is not cached yet. Stepping over working days walks those flags the way `holidays`'
 `get_nth_working_day` walks `is_working_day`.
 """
@@ -120,7 +120,7 @@ def _from_library(country: str, year: int, weekend: tuple[int, ...] | None = Non
     if weekend is None:
         working = "".join("1" if calendar.is_working_day(d) else "0" for d in days)
     else:
-        moved = getattr(calendar, "weekend_workdays", set())
+        moved: set[dt.date] = getattr(calendar, "weekend_workdays", set())
         working = "".join("1" if (d in moved if d.weekday() in weekend else d not in calendar) else "0" for d in days)
     names = {d.isoformat(): calendar.get(d) for d in days if d in calendar}
     return _Year(first.toordinal(), working, names)
@@ -159,44 +159,29 @@ def _release() -> str | None:
     return hashlib.sha256(f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:16]
 
 
-def _entry(country: str, year: int):
-    """(the entry's path, the signing key) in the engine's cache folder, or None when the cache is off.
+def _key(country: str, year: int) -> str | None:
+    """The store key of a country's year: the year and the `holidays` release are bound into it
+    (and so into the entry's signature), so a year copied over another year's entry is refused.
 
-    Entries are signed with the cache folder's per-user key (HMAC-SHA256), as its own are: a
-    calendar planted in a shared or restored cache folder could move every deadline.
+    Entries are signed with the cache folder's per-user key (`core.cache_store`), as every
+    cache's are: a calendar planted in a shared or restored cache folder could move every deadline.
     """
-    from ..core.cache_folder import cache_dir, signing_key
-    folder, release = cache_dir(), _release()
-    if folder is None or release is None or not country.replace("-", "").isalnum():
+    release = _release()
+    if release is None:
         return None
-    key = signing_key(folder)
-    if key is None:
-        return None
-    return folder / f"calendar-{country}-{year}-{release}.json", key
+    from ..core.cache_store import entry_key
+    return entry_key("calendar", country, year=year, hashes=[release])
 
 
 def _read(country: str, year: int) -> bytes | None:
-    import hmac
-    entry = _entry(country, year)
-    if entry is None:
-        return None
-    from ..core.cache_folder import read_regular
-    data = read_regular(entry[0], 1 << 20)
-    if data is None or not hmac.compare_digest(data[:32], hmac.new(entry[1], data[32:], "sha256").digest()):
-        return None
-    return data[32:]
+    from ..core.cache_store import CacheStore
+    key, store = _key(country, year), CacheStore.open()
+    return None if key is None or store is None else store.read(key, 1 << 20)
 
 
 def _write(country: str, year: int, text: str) -> None:
     """Store a year (signed, atomically); a failed write only costs time."""
-    import hmac
-    entry = _entry(country, year)
-    if entry is None:
-        return
-    from ..core.atomic import replace_atomically
-    body = text.encode("utf-8")
-    try:
-        entry[0].parent.mkdir(parents=True, exist_ok=True)
-        replace_atomically(entry[0], lambda tmp: tmp.write_bytes(hmac.new(entry[1], body, "sha256").digest() + body))
-    except OSError:
-        pass
+    from ..core.cache_store import CacheStore
+    key, store = _key(country, year), CacheStore.open()
+    if key is not None and store is not None:
+        store.write(key, text.encode("utf-8"))

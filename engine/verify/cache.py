@@ -3,7 +3,8 @@
 again (and so never imports Polars for the columnar one).
 
 The guarantee stays: every example is checked by every evaluator whenever anything that could
-change an outcome changed. The record's name is a hash of everything that decides the outcome:
+change an outcome changed. The record's name (`core.cache_store.entry_key`, signed into the record) is a hash of the
+check and of everything that decides its outcome:
 
 * the engine fingerprint (every engine source file, grammar and schema: `core.cache_folder`),
 * every loaded policy version's path and content hash (examples live in the policy files, and
@@ -20,25 +21,20 @@ planted or copied record is refused. `FRIST_NO_CACHE=1` turns it off, as for the
 """
 from __future__ import annotations
 
-import hashlib
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..policy.load_cache import engine_fingerprint, package_stamp, read_signed, signing_key, write_signed
+from ..core.cache_store import CacheStore, entry_key, package_stamp
 
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog
 
 __all__ = ["catalog_key", "is_verified", "mark_verified"]
 
-_MAGIC = b"frist-verified 1\n"
-
 
 def catalog_key(catalog: Catalog, check: str) -> str:
-    """The hash of everything `check`'s outcome on `catalog` depends on."""
-    digest = hashlib.sha256()
-    parts = [check, engine_fingerprint(), sys.version, package_stamp("polars"), package_stamp("holidays")]
+    """The key of the record that `check` passed on `catalog`: everything its outcome depends on."""
+    parts = [sys.version, package_stamp("polars"), package_stamp("holidays")]
     for name in sorted(catalog.policies.versions):
         for v in catalog.policies.versions[name]:
             parts.append(f"{v.path}\0{v.sha256}")
@@ -46,27 +42,17 @@ def catalog_key(catalog: Catalog, check: str) -> str:
         parts.append(f"{j.path}\0{j.sha256}")
     for code, locale in sorted(catalog.locales.items()):
         parts.append(f"{locale.path}\0{locale.sha256}")
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0\n")
-    return digest.hexdigest()
-
-
-def _entry(folder: Path, key: str) -> Path:
-    return folder / f"{hashlib.sha256(b'verified' + key.encode()).hexdigest()}.entry"
+    return entry_key("verified", check, hashes=parts)
 
 
 def is_verified(key: str) -> bool:
     """True if a record signed with this user's key says this exact outcome was clean."""
-    signing = signing_key()
-    if signing is None:
-        return False
-    folder, secret = signing
-    return read_signed(_entry(folder, key), secret, _MAGIC + key.encode(), 1024) == b""
+    store = CacheStore.open()
+    return store is not None and store.read(key, 0) == b""
 
 
 def mark_verified(key: str) -> None:
     """Record (signed) that the outcome named by `key` was clean; a failure to write is ignored."""
-    signing = signing_key()
-    if signing is not None:
-        folder, secret = signing
-        write_signed(folder, _entry(folder, key), secret, _MAGIC + key.encode())
+    store = CacheStore.open()
+    if store is not None:
+        store.write(key, b"")
