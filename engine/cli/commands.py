@@ -23,23 +23,32 @@ def _checked_examples(catalog: Catalog, search: dict | None = None) -> list[Diag
     The output is the same either way (the examples were checked, by an earlier run on the
     same inputs); `FRIST_NO_CACHE=1` checks them all again. `search`, when given, records
     whether the law search ran (`ran`) and its counts per constraint (`tried`, a Counter)."""
-    from ..verify.cache import catalog_key, is_verified, mark_verified
+    from collections import Counter
+
+    from ..verify.cache import catalog_key, mark_verified, verified_counts
     key = catalog_key(catalog, "examples+law")
-    if is_verified(key):
+    tried = verified_counts(key)
+    if search is not None:
+        search["ran"] = True
+    if tried is not None:               # checked clean before: the record keeps what the search tried
+        if search is not None:
+            search["tried"].update(tried)
         return []
     from ..verify.law_search import law_problems
     from ..verify.examples import run_examples
+    tried = Counter()
+    found = run_examples(catalog) + law_problems(catalog, tried)
     if search is not None:
-        search["ran"] = True
-    found = run_examples(catalog) + law_problems(catalog, search["tried"] if search is not None else None)
+        search["tried"].update(tried)
     if not found:
-        mark_verified(key)
+        mark_verified(key, tried)
     return found
 
 
 def _search_lines(catalog: Catalog, search: dict, checked) -> list[str]:
     """The law search's counts per constraint, for each jurisdiction whose law is among the
-    policies checked (verify/law_search.py); none when the search did not run (a warm run)."""
+    policies checked (verify/law_search.py), from this run or from the record of a clean one;
+    none when the examples were not checked (an error came first)."""
     if not search["ran"]:
         return []
     names = {v.name for v in checked}

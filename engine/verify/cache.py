@@ -16,12 +16,15 @@ check and of everything that decides its outcome:
 
 Only a clean outcome (no problem at all, warnings included) is recorded; anything else is
 recomputed and shown on every run. The record lives in the load cache's folder, is signed with
-its key (HMAC-SHA256, key outside the folder) and holds no data beyond the hash it names, so a
-planted or copied record is refused. `FRIST_NO_CACHE=1` turns it off, as for the load cache.
+its key (HMAC-SHA256, key outside the folder) and holds only the law search's counts per
+constraint (so a warm run reports what the search tried, as the cold one did), so a planted or
+copied record is refused. `FRIST_NO_CACHE=1` turns it off, as for the load cache.
 """
 from __future__ import annotations
 
+import json
 import sys
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..core.cache_store import CacheStore, entry_key, package_stamp
@@ -29,7 +32,7 @@ from ..core.cache_store import CacheStore, entry_key, package_stamp
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog
 
-__all__ = ["catalog_key", "is_verified", "mark_verified"]
+__all__ = ["catalog_key", "is_verified", "mark_verified", "verified_counts"]
 
 
 def catalog_key(catalog: Catalog, check: str) -> str:
@@ -45,14 +48,29 @@ def catalog_key(catalog: Catalog, check: str) -> str:
     return entry_key("verified", check, hashes=parts)
 
 
+def verified_counts(key: str) -> Counter | None:
+    """The law search's counts per (jurisdiction, "law/constraint") kept by a record that this exact outcome was
+    clean, or None when there is no such record (or it cannot be read)."""
+    store = CacheStore.open()
+    payload = store.read(key) if store is not None else None
+    if payload is None:
+        return None
+    try:
+        rows = json.loads(payload.decode("utf-8")) if payload else []
+        return Counter({(code, name): int(n) for code, name, n in rows})
+    except (ValueError, TypeError):
+        return None
+
+
 def is_verified(key: str) -> bool:
     """True if a record signed with this user's key says this exact outcome was clean."""
-    store = CacheStore.open()
-    return store is not None and store.read(key, 0) == b""
+    return verified_counts(key) is not None
 
 
-def mark_verified(key: str) -> None:
-    """Record (signed) that the outcome named by `key` was clean; a failure to write is ignored."""
+def mark_verified(key: str, counts: Counter | None = None) -> None:
+    """Record (signed) that the outcome named by `key` was clean, with the law search's counts;
+    a failure to write is ignored."""
     store = CacheStore.open()
     if store is not None:
-        store.write(key, b"")
+        rows = sorted([code, name, n] for (code, name), n in (counts or Counter()).items())
+        store.write(key, json.dumps(rows).encode("utf-8"))
