@@ -82,6 +82,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     problems = keep(problems + review_warnings(catalog, today), paths, scope)
     problems.omitted = omitted      # not carried through the checks above; counted once
     problems = root_cause_first(sort_and_cap(problems), catalog)
+    from ..check.misnamed import typos_first
+    problems = typos_first(problems, catalog.policies.names())
     errors = sum(1 for d in problems if d.is_error)
     warnings = sum(1 for d in problems if d.severity.value == "warning")
     checked = [v for v in catalog.policies.all() if paths is None or str(Path(v.path).resolve()) in paths]
