@@ -82,8 +82,24 @@ def _account(chunk_rows: list[int], decided: list[int], rejected: set[int]) -> N
 
 
 def _rejects_path(args: Namespace) -> str:
+    """`--rejects`, else the output's name with `.rejects.csv` for a `.csv` suffix, after any other
+    (out.csv → out.rejects.csv, out.jsonl → out.jsonl.rejects.csv): runs into out.csv and out.jsonl
+    never overwrite each other's rejects."""
     from pathlib import Path
-    return args.rejects or str(Path(args.output).with_suffix("")) + ".rejects.csv"
+    if args.rejects:
+        return args.rejects
+    output = Path(args.output)
+    return str(output.with_suffix("") if output.suffix.lower() == ".csv" else output) + ".rejects.csv"
+
+
+def _delimiter(args: Namespace) -> str:
+    """`--delimiter` as one character (`\\t` or `tab` for a tab): a usage error otherwise."""
+    from ..core.errors import UsageError
+    text = getattr(args, "delimiter", None) or ","
+    text = "\t" if text in ("\\t", "tab") else text
+    if len(text) != 1 or text in "\"\r\n":
+        raise UsageError(f"--delimiter must be one character (e.g. ';' or '\\t'), not `{text}`")
+    return text
 
 
 def _opened_log(args: Namespace):
@@ -131,11 +147,18 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     decisions, rejects = decision_sink(args.output), rejects_sink(rejects_file)
     if names:
         rejects.schema = {SOURCE: pl.String, **REJECT_COLUMNS}
+    said: set[str] = set()
+
+    def noticed(text: str) -> None:         # once per file, on stderr (stdout is the summary)
+        if text not in said:
+            said.add(text)
+            print(f"note: {text}", file=stderr)
     bar = tqdm(desc="deciding", unit=" cases", file=stderr, disable=True if args.no_progress else None, leave=False)
     log = _opened_log(args)
     try:
         for source, (chunk, read_rejects) in ((names.get(f), part) for f in files
-                                              for part in read_cases(f, ignore_unknown=args.ignore_unknown)):
+                                              for part in read_cases(f, ignore_unknown=args.ignore_unknown,
+                                                                      delimiter=_delimiter(args), notice=noticed)):
             found = [pl.DataFrame(read_rejects, schema=REJECT_COLUMNS)] if read_rejects else []
             decided_rows: list[int] = []
             if chunk.height:

@@ -95,8 +95,8 @@ def date_option(text: str | None, what: str) -> dt.date | None:
     from ..values.time import parse_date
     try:
         return parse_date(text)
-    except ValueError:
-        raise UsageError(f"{what} `{text}` is not a date (YYYY-MM-DD)") from None
+    except ValueError as err:         # not a date, or outside the supported years (DateRangeError says which)
+        raise UsageError(f"{what} {err}") from None
 
 
 def checked_catalog(folders) -> Catalog:

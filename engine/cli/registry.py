@@ -187,10 +187,14 @@ def _batch(cmd):
     o.policy(cmd, "NAME or NAME@VERSION (default: each row's `policy`)")
     o.policies(cmd)
     o.include_drafts(cmd)
-    cmd.add_argument("--rejects", help="where to write rejected rows (default: OUTPUT with .rejects.csv); "
+    cmd.add_argument("--rejects", help="where to write rejected rows (default: OUTPUT's name with .rejects.csv for a .csv suffix, "
+                                       "after any other: out.jsonl.rejects.csv); "
                                        "always written, empty when no row was rejected")
     cmd.add_argument("--ignore-unknown", action="store_true",
-                     help="decide without columns the layout does not know (default: they are an error)")
+                     help="decide without columns the layout does not know, naming them on stderr "
+                          "(default: they are an error)")
+    cmd.add_argument("--delimiter", default=",", metavar="CHAR",
+                     help="the CSV input's field separator (default `,`; e.g. ';' or '\\t')")
     o.output_format(cmd, ["text", "json"], help="the summary printed at the end")
     cmd.add_argument("--strict", action="store_true", help="stop at the first rejected row (exit 2)")
     cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
