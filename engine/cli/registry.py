@@ -76,6 +76,8 @@ def _table(title: str, rows: dict, width: int) -> str:
 def _validate(cmd):
     o.paths(cmd)
     o.output_format(cmd, ["text", "concise", "json", "github"])
+    o.lang(cmd, "the language of the report: one with a locale file ({}); messages, helps and the verdict "
+                "(default: English, the checks' own; file:line:col and codes stay)")
     cmd.add_argument("--today", help="date for review-date warnings (default: today, Europe/Oslo)")
     cmd.add_argument("--policies", dest="uses_from", metavar="DIR",
                      help="resolve a file's `uses` here (default: the policy folder the file is in)")

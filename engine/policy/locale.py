@@ -50,6 +50,10 @@ TIMELINE_PLACEHOLDERS = {
     "received": {"amount", "day"}, "new_version": {"change"}, "records": {"step"}, "wait_to": {"day"}, "review": {"day"},
 }
 GRAPH_PLACEHOLDERS = {"title": {"policy"}, "dot_legend": {"policy"}, "fee": {"fee"}}
+# `frin validate --lang` (explain/diagnostic_words.py); its `messages` pairs are checked on their own.
+VALIDATE_PLACEHOLDERS = {"summary": {"verdict", "data", "files", "examples", "errors", "warnings", "proved", "ms"},
+                         "data": {"n"}, "proved": {"n", "bound"}, "more": {"n", "shown"}}
+_KINDS = {None, "", "money", "date", "list", "text"}
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
 
 
@@ -92,7 +96,8 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
                                    doc.span(("locale",)), help=f"rename the file to `{d['locale']}.yaml`"))
     for section, allowed in (("words", PLACEHOLDERS), ("values", _VALUE_PLACEHOLDERS),
                              (("words", "notices"), NOTICE_PLACEHOLDERS), (("words", "diff"), DIFF_PLACEHOLDERS),
-                             (("words", "timeline"), TIMELINE_PLACEHOLDERS), (("words", "graph"), GRAPH_PLACEHOLDERS)):
+                             (("words", "timeline"), TIMELINE_PLACEHOLDERS), (("words", "graph"), GRAPH_PLACEHOLDERS),
+                             (("words", "validate"), VALIDATE_PLACEHOLDERS)):
         phrases = d[section] if isinstance(section, str) else d[section[0]].get(section[1]) or {}
         for key, text in phrases.items():
             if isinstance(text, str) and not _fields(text) <= allowed.get(key, set()):
@@ -101,6 +106,13 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
                     "invalid-value", f"`{key}` uses a placeholder it is not given",
                     doc.span((*((section,) if isinstance(section, str) else section), key)),
                     help=f"the placeholders of `{key}`: {names} (write a brace as `{{{{` or `}}}}`)"))
+    for i, (english, translated) in enumerate((d["words"].get("validate") or {}).get("messages") or ()):
+        problem = _pair_problem(english, translated)
+        if problem:
+            problems.append(Diagnostic("invalid-value", f"words.validate.messages[{i}]: {problem}",
+                                       doc.span(("words", "validate", "messages", i)),
+                                       help="the text in this language takes the English text's placeholders; "
+                                            "a kind is money, date, list or text (`{amount:money}`)"))
     if d.get("cldr") is not None and not _known_to_babel(d["cldr"]):
         problems.append(Diagnostic("invalid-value", f"`cldr: {d['cldr']}` is not a locale Babel has CLDR data for",
                                    doc.span(("cldr",)), help="name a CLDR locale such as `nb_NO`, `nl_NL`, `en_GB`, "
@@ -112,6 +124,20 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
                   literals_as_written=d["literals"] == "as_written", values=dict(d["values"]), words=dict(d["words"]),
                   journal=tuple(tuple(pair) for pair in d["journal"]), path=shown,
                   sha256=hashlib.sha256(path.read_bytes()).hexdigest(), cldr=d.get("cldr")), []
+
+
+def _pair_problem(english: str, translated: str) -> str | None:
+    """What is wrong with a `words.validate.messages` pair (None: nothing)."""
+    try:
+        given = {name: spec for _, name, spec, _ in string.Formatter().parse(english) if name is not None}
+        used = {name for _, name, _, _ in string.Formatter().parse(translated) if name is not None}
+    except ValueError as err:
+        return f"a brace out of place ({err})"
+    if not all(name.isidentifier() and spec in _KINDS for name, spec in given.items()):
+        return "a placeholder is not `{name}` or `{name:kind}`"
+    if not used <= set(given):
+        return f"`{{{sorted(used - set(given))[0]}}}` is not in the English text"
+    return None
 
 
 def _number_marks(d: dict) -> tuple[str, str]:
