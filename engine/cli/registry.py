@@ -76,8 +76,7 @@ def _table(title: str, rows: dict, width: int) -> str:
 def _validate(cmd):
     o.paths(cmd)
     o.output_format(cmd, ["text", "concise", "json", "github"])
-    o.lang(cmd, "the language of the report: one with a locale file ({}); messages, helps and the verdict "
-                "(default: English, the checks' own; file:line:col and codes stay)")
+    o.lang(cmd, "the report's language: one with a locale file ({}) (default: English; file:line:col and codes stay)")
     cmd.add_argument("--today", help="date for review-date warnings (default: today, Europe/Oslo)")
     cmd.add_argument("--policies", dest="uses_from", metavar="DIR",
                      help="resolve a file's `uses` here (default: the policy folder the file is in)")
@@ -189,12 +188,10 @@ def _batch(cmd):
     o.policy(cmd, "NAME or NAME@VERSION (default: each row's `policy`)")
     o.policies(cmd)
     o.include_drafts(cmd)
-    cmd.add_argument("--rejects", help="where to write rejected rows (default: OUTPUT's name with .rejects.csv for a .csv suffix, "
-                                       "after any other: out.jsonl.rejects.csv); "
-                                       "always written, empty when no row was rejected")
-    cmd.add_argument("--ignore-unknown", action="store_true",
-                     help="decide without columns the layout does not know, naming them on stderr "
-                          "(default: they are an error)")
+    cmd.add_argument("--rejects", help="where to write rejected rows (default: out.rejects.csv for -o out.csv, out.jsonl"
+                                       ".rejects.csv for -o out.jsonl); always written, empty when no row was rejected")
+    cmd.add_argument("--ignore-unknown", action="store_true", help="decide without columns the layout does not "
+                                                                   "know, naming them on stderr (default: an error)")
     cmd.add_argument("--delimiter", default=",", metavar="CHAR",
                      help="the CSV input's field separator (default `,`; e.g. ';' or '\\t')")
     o.output_format(cmd, ["text", "json"], help="the summary printed at the end")
