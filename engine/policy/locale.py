@@ -26,7 +26,7 @@ LOCALES = "locales"
 # The placeholders each phrase is formatted with (the rest take none): the engine's side of
 # the file's contract, checked when a file is loaded so a typo is an error at its place.
 PLACEHOLDERS = {
-    "schedule": {"value", "day", "n"}, "blocked": {"rule", "action", "step"}, "why_not": {"action"},
+    "schedule": {"value", "day", "n"}, "blocked": {"rule", "action", "step"}, "blocked_step": {"step"}, "why_not": {"action"},
     "is_decision": {"rule"}, "not_reached_by": {"rule", "first"}, "does_not_hold": {"rule"}, "first": {"start"},
     "step": {"day", "action", "rule", "fee", "deadline"}, "step_fee": {"fee"}, "step_deadline": {"day"},
     "earliest_steps": {"day", "rule"}, "earliest_now": {"day", "rule"}, "not_on_ladder": {"end"},
@@ -49,7 +49,8 @@ TIMELINE_PLACEHOLDERS = {
     "title": {"case", "policy", "start", "pays"}, "heading": {"case"}, "paid_on": {"amount", "day"},
     "received": {"amount", "day"}, "new_version": {"change"}, "records": {"step"}, "wait_to": {"day"}, "review": {"day"},
 }
-GRAPH_PLACEHOLDERS = {"title": {"policy"}, "dot_legend": {"policy"}, "fee": {"fee"}}
+GRAPH_PLACEHOLDERS = {"title": {"policy"}, "dot_legend": {"policy"}, "fee": {"fee"}, "set_aside": {"rule"},
+                      "every_claim": {"claims"}}
 # `frin validate --lang` (explain/diagnostic_words.py); its `messages` pairs are checked on their own.
 VALIDATE_PLACEHOLDERS = {"summary": {"verdict", "data", "files", "examples", "errors", "warnings", "proved", "ms"},
                          "data": {"n"}, "proved": {"n", "bound"}, "more": {"n", "shown"}}
@@ -106,11 +107,12 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
                     "invalid-value", f"`{key}` uses a placeholder it is not given",
                     doc.span((*((section,) if isinstance(section, str) else section), key)),
                     help=f"the placeholders of `{key}`: {names} (write a brace as `{{{{` or `}}}}`)"))
-    for i, (english, translated) in enumerate((d["words"].get("validate") or {}).get("messages") or ()):
+    pairs = [(("words", "validate", "messages"), (d["words"].get("validate") or {}).get("messages") or ()),
+             (("words", "phrases"), d["words"].get("phrases") or ())]
+    for at, (i, (english, translated)) in ((at, item) for at, found in pairs for item in enumerate(found)):
         problem = _pair_problem(english, translated)
         if problem:
-            problems.append(Diagnostic("invalid-value", f"words.validate.messages[{i}]: {problem}",
-                                       doc.span(("words", "validate", "messages", i)),
+            problems.append(Diagnostic("invalid-value", f"{'.'.join(at)}[{i}]: {problem}", doc.span((*at, i)),
                                        help="the text in this language takes the English text's placeholders; "
                                             "a kind is money, date, list or text (`{amount:money}`)"))
     if d.get("cldr") is not None and not _known_to_babel(d["cldr"]):

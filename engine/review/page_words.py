@@ -113,4 +113,5 @@ GRAPH = {
     "legend": "thick blue: consumers only · dashed orange: businesses only · plain: both",
     "dot_legend": "{policy}: thick blue = consumers only, dashed orange = businesses only",
     "new_case": "new case", "any_stage": "any stage", "fee": "fee {fee}",
+    "set_aside": "set aside {rule}", "every_claim": "every claim in {claims}",
 }
