@@ -68,3 +68,14 @@ def test_json_keeps_its_keys_and_english_stays_the_default(run_cli):
     assert found[0]["code"] == "unknown-name" and found[0]["message"] == "ukjent navn `inkasosats`"
     _, out, _ = run_cli("validate", *_args("unknown-name"), "--format", "concise")
     assert "error[unknown-name]: unknown name `inkasosats`" in out
+
+
+def test_frin_test_reports_in_norwegian_too(run_cli):
+    folder = str(INVALID / "example-mismatch")
+    code, out, err = run_cli("test", folder, "--policies", folder, "--lang", "nb")
+    assert code == 1, err
+    assert "feil[example-mismatch]: eksempel `the fee is the regulated one`: ventet fee `38.00`, fikk `35.00`" in out
+    assert "regeldekning: 100 % (1 av 1 regler slått til av et eksempel)" in out and "1 feilet, 0 bestått på" in out
+    # an example's name is the policy's data: its lines (✗ NAME, ____ FILE::NAME ____) are left out
+    prose = "\n".join(line for line in out.splitlines() if not line.lstrip().startswith(("✗", "✓", "____")))
+    assert english_words(prose) == set(), prose

@@ -175,6 +175,7 @@ def _test(cmd):
     o.policies(cmd, "used policies are loaded from here too (default: ./policies, else the bundled catalog)")
     cmd.add_argument("-k", dest="keyword", help="only examples whose name contains this text")
     o.output_format(cmd, ["text", "json"])
+    o.lang(cmd, "the report's language: one with a locale file ({}) (default: English)")
     cmd.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one testcase per example)")
     cmd.add_argument("--min-coverage", type=float, metavar="PERCENT",
                      help="exit 1 when the examples fire fewer than PERCENT %% of the rules")

@@ -16,7 +16,7 @@ from dataclasses import replace
 from ..core.diagnostics import Diagnostic, render
 from .phrases import Phrases
 
-__all__ = ["ReportWords", "report_words", "localized_report"]
+__all__ = ["ReportWords", "report_words", "locale_words", "localized_report"]
 
 
 class ReportWords:
@@ -31,6 +31,15 @@ class ReportWords:
 
     def text(self, english: str | None) -> str | None:
         return self.phrases.text(english)
+
+    def number(self, shown: str) -> str:
+        """A plain decimal (`20.0`) as the language writes it (Babel; as it is without a CLDR locale)."""
+        if self.phrases.cldr is None:
+            return shown
+        from decimal import Decimal
+
+        from ..values.cldr import number
+        return number(Decimal(shown), self.phrases.cldr)
 
     def diagnostic(self, d: Diagnostic) -> Diagnostic:
         return replace(d, message=self.text(d.message), help=self.text(d.help),
@@ -54,6 +63,18 @@ def report_words(catalog, lang: str | None, stderr) -> ReportWords | None:
         print(f"note: the locale file of `{lang}` has errors (reported below); the report is in English", file=stderr)
         return None
     return ReportWords(locale)
+
+
+def locale_words(paths, lang: str | None, stderr) -> ReportWords | None:
+    """`report_words` for a command that loads no catalog of its own (`frin test`): the locale
+    files beside `paths` and in the bundled catalog."""
+    if lang is None or lang == "en":
+        return None
+    from types import SimpleNamespace
+
+    from ..policy.locale import load_locales
+    locales, _, _ = load_locales([p for p in paths if p])
+    return report_words(SimpleNamespace(locales=locales), lang, stderr)
 
 
 _HEADLINE = re.compile(r"^(?P<where>\S+: )(?P<severity>error|warning|note)(?P<code>\[[a-z0-9-]+\]: )", re.MULTILINE)

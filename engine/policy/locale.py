@@ -53,7 +53,10 @@ GRAPH_PLACEHOLDERS = {"title": {"policy"}, "dot_legend": {"policy"}, "fee": {"fe
                       "every_claim": {"claims"}}
 # `frin validate --lang` (explain/diagnostic_words.py); its `messages` pairs are checked on their own.
 VALIDATE_PLACEHOLDERS = {"summary": {"verdict", "data", "files", "examples", "errors", "warnings", "proved", "ms"},
-                         "data": {"n"}, "proved": {"n", "bound"}, "more": {"n", "shown"}}
+                         "data": {"n"}, "proved": {"n", "bound"}, "more": {"n", "shown"},
+                         "test_failed": {"n"}, "test_passed": {"n"}, "test_in": {"parts", "seconds"},
+                         "test_coverage": {"percent", "fired", "total"}, "test_below": {"min"},
+                         "test_not_fired": {"policy", "rules"}}
 _KINDS = {None, "", "money", "date", "list", "text"}
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
 

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..core.diagnostics import render_text
 from ..core.errors import ExitCode
 from .test_report import ExampleResult
 
@@ -71,7 +70,11 @@ def example_results(paths: list[str], policies: str = "policies", keyword: str |
 def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
     from . import test_report
+    from ..explain.diagnostic_words import localized_report, locale_words
     versions: list[PolicyVersion] = []
+    words = locale_words([*(args.paths or []), args.policies or "policies"], getattr(args, "lang", None), stderr)
+    said = words.word if words is not None else (lambda _key, english: english)
+    shown = words.number if words is not None else str
     results = example_results(args.paths, args.policies, args.keyword, versions)
     coverage = test_report.rule_coverage(versions, results)
     percent = test_report.coverage_percent(coverage)
@@ -86,25 +89,30 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for r in results:
         if r.version.path != current:
             current = r.version.path
-            print(f"{current} ({r.version.key}{', draft' if r.version.is_draft else ''})", file=stdout)
+            print(f"{current} ({r.version.key}{said('test_draft', ', draft') if r.version.is_draft else ''})", file=stdout)
         print(f"  {'✓' if r.passed else '✗'} {r.example.name}", file=stdout)
     if failed:
-        print(f"\n{' FAILURES ':=^72}", file=stdout)
+        print(f"\n{' ' + said('test_failures', 'FAILURES') + ' ':=^72}", file=stdout)
         for r in failed:
             print(f"____ {r.id} ____", file=stdout)
-            print(render_text(r.problems), file=stdout)
+            print(localized_report(r.problems, "text", words), file=stdout)
     passed = len(results) - len(failed)
     elapsed = time.perf_counter() - started
-    parts = ([f"{len(failed)} failed"] if failed else []) + [f"{passed} passed"]
+    parts = ([said("test_failed", "{n} failed").format(n=len(failed))] if failed else []) + [
+        said("test_passed", "{n} passed").format(n=passed)]
     if not results:
-        parts = ["no examples found"]
+        parts = [said("test_none", "no examples found")]
     fired, total = sum(len(c.fired) for c in coverage), sum(len(c.rules) for c in coverage)
-    print(f"\nrule coverage: {percent:.1f}% ({fired} of {total} rules fired by an example)"
-          + (f"; below --min-coverage {args.min_coverage:g}%" if below else ""), file=stdout)
+    print("\n" + said("test_coverage", "rule coverage: {percent}% ({fired} of {total} rules fired by an example)").format(
+        percent=shown(f"{percent:.1f}"), fired=fired, total=total)
+          + (said("test_below", "; below --min-coverage {min}%").format(min=shown(f"{args.min_coverage:g}")) if below else ""),
+          file=stdout)
     for c in coverage:
         if c.missed:
-            print(f"  {c.key}: not fired: {', '.join(c.missed)}", file=stdout)
-    print(f"{' ' + ', '.join(parts) + f' in {elapsed:.2f}s ':=^72}", file=stdout)
+            print("  " + said("test_not_fired", "{policy}: not fired: {rules}").format(policy=c.key, rules=", ".join(c.missed)),
+                  file=stdout)
+    ending = said("test_in", "{parts} in {seconds}s").format(parts=", ".join(parts), seconds=shown(f"{elapsed:.2f}"))
+    print(f"{' ' + ending + ' ':=^72}", file=stdout)
     return ExitCode.PROBLEMS if failed or below else ExitCode.OK
 
 
