@@ -49,3 +49,16 @@ def test_a_misspelt_uses_entry_names_the_user_and_suggests(run_cli, catalog):
     assert (found[0]["code"], found[0]["message"], found[0]["help"]) == (
         "unknown-policy", "`fiken-kravia` uses unknown policy `kravai` (as `kravia`)", "did you mean `kravia`?")
     assert not any(d["message"] == "unknown name `kravia`" for d in found)
+
+
+def test_a_misspelt_policy_on_the_command_line_or_in_a_row_suggests_the_name(run_cli, tmp_path):
+    case = ROOT / "examples" / "consumer-inkassovarsel.yaml"
+    code, _, err = run_cli("decide", case, "--policy", "kravai", "--policies", ROOT / "policies")
+    assert code == 2 and "unknown policy `kravai`: did you mean `kravia`?" in err, err
+    row = {"case_id": "T", "policy": "kravai", "as_of": "2026-03-02", "creditor": {"vat_registered": True},
+           "debtor": {"kind": "consumer"}, "claims": [{"invoice": "1", "amount": "100.00", "due": "2026-01-15"}]}
+    (tmp_path / "in.jsonl").write_text(json.dumps(row) + "\n")
+    code, out, err = run_cli("batch", tmp_path / "in.jsonl", "-o", tmp_path / "out.jsonl", "--policies",
+                             ROOT / "policies", "--no-progress")
+    assert code == 2, out + err
+    assert "did you mean `kravia`?" in (tmp_path / "out.jsonl.rejects.csv").read_text()

@@ -66,7 +66,7 @@ def _check_policy_name(catalog: Catalog, policy: str | None) -> None:
     if policy is not None:
         name = policy.partition("@")[0]
         if not catalog.versions(name):
-            raise UsageError(f"unknown policy `{name}` (known: {', '.join(catalog.policies.names()) or 'none'})")
+            catalog.resolve(name, dt.date.today())      # raises the unknown policy's error, with a did-you-mean
 
 
 CHUNK_ROWS = 100_000       # rows decided at a time by `decide_table`: memory stays bounded however big the table
