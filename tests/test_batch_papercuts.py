@@ -106,3 +106,11 @@ def test_a_semicolon_separated_csv_gets_a_hint_and_reads_with_delimiter(run_cli,
     code, out, err = batch(run_cli, source, tmp_path / "out.csv", "--as-of", "2026-03-02", "--delimiter", ";")
     assert code == 0, out + err
     assert "decided 1 case(s)" in out
+
+
+def test_the_summary_in_norwegian(run_cli, tmp_path):
+    source = write(tmp_path / "in.jsonl", [case("OK", as_of="2026-03-02"), case("BAD", debtor={"kind": "alien"})])
+    code, out, err = batch(run_cli, source, tmp_path / "out.jsonl", "--lang", "nb")
+    assert code == 2, out + err
+    assert "1 sak(er) avgjort på " in out and "1 rad(er) avvist (1 problem(er)) → " in out
+    assert out.rstrip().endswith("2 rad(er) inn = 1 avgjort + 1 avvist"), out

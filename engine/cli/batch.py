@@ -54,22 +54,36 @@ class BatchSummary:
                 "internal_errors": self.bugs, "seconds": round(self.seconds, 3), "exit_code": int(self.exit_code),
                 **(self.report.to_dict() if self.report is not None else {})}
 
-    def to_text(self) -> str:
-        lines = [f"decided {self.decided} case(s) in {self.seconds:.1f} s → {self.output}"]
+    def to_text(self, words: dict | None = None, number=str) -> str:
+        """The summary for people, in `words` (a locale's `words.batch`; English where it has none)."""
+        def said(key: str, **values) -> str:
+            return ((words or {}).get(key) or _SUMMARY[key]).format(**values)
+        lines = [said("decided", n=self.decided, seconds=number(f"{self.seconds:.1f}"), output=self.output)]
         for action, count in self.to_dict()["actions"].items():
             lines.append(f"  {action:<32} {count:>10}")
         if self.rejected:
-            lines.append(f"rejected {self.rejected} row(s) ({self.problems} problem(s)) → {self.rejects_file}")
+            lines.append(said("rejected", n=self.rejected, problems=self.problems, file=self.rejects_file))
         report = self.report
         if report is not None and report.warnings:
-            lines.append(f"{report.rows_with_warnings} decision(s) carry {report.warnings} warning(s) (column `warnings`)")
+            lines.append(said("warnings", rows=report.rows_with_warnings, n=report.warnings))
         for reason, count in (report.per_case.items() if report is not None else ()):
             first = ", ".join(map(str, sorted(report.per_case_rows.get(reason, []))))
-            lines.append(f"decided per case: {count} row(s) (rows {first}{', …' if count > 10 else ''}): {reason}")
+            lines.append(said("per_case", n=count, rows=first + (", …" if count > 10 else ""), reason=reason))
         if self.bugs:
-            lines.append(f"{self.bugs} row(s) hit an internal error (a bug; see the rejects file and please report it)")
-        lines.append(f"{self.rows} input row(s) = {self.decided} decided + {self.rejected} rejected")
+            lines.append(said("bugs", n=self.bugs))
+        lines.append(said("total", rows=self.rows, decided=self.decided, rejected=self.rejected))
         return "\n".join(lines)
+
+
+# The summary's lines in English (a locale's `words.batch` in its language).
+_SUMMARY = {
+    "decided": "decided {n} case(s) in {seconds} s → {output}",
+    "rejected": "rejected {n} row(s) ({problems} problem(s)) → {file}",
+    "warnings": "{rows} decision(s) carry {n} warning(s) (column `warnings`)",
+    "per_case": "decided per case: {n} row(s) (rows {rows}): {reason}",
+    "bugs": "{n} row(s) hit an internal error (a bug; see the rejects file and please report it)",
+    "total": "{rows} input row(s) = {decided} decided + {rejected} rejected",
+}
 
 
 def _account(chunk_rows: list[int], decided: list[int], rejected: set[int]) -> None:
@@ -204,5 +218,8 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2), file=stdout)
     else:
         from ..core.diagnostics import printable
-        print(printable(summary.to_text()), file=stdout)
+        from ..explain.diagnostic_words import locale_words
+        words = locale_words([args.policies], getattr(args, "lang", None), stderr)
+        said = words.locale.words.get("batch") if words is not None else None
+        print(printable(summary.to_text(said, words.number if words is not None else str)), file=stdout)
     return summary.exit_code

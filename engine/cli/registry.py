@@ -193,9 +193,9 @@ def _batch(cmd):
                                        ".rejects.csv for -o out.jsonl); always written, empty when no row was rejected")
     cmd.add_argument("--ignore-unknown", action="store_true", help="decide without columns the layout does not "
                                                                    "know, naming them on stderr (default: an error)")
-    cmd.add_argument("--delimiter", default=",", metavar="CHAR",
-                     help="the CSV input's field separator (default `,`; e.g. ';' or '\\t')")
+    cmd.add_argument("--delimiter", default=",", metavar="CHAR", help="the CSV input's separator (default `,`; e.g. ';')")
     o.output_format(cmd, ["text", "json"], help="the summary printed at the end")
+    o.lang(cmd, "the summary's language: one with a locale file ({}) (default: English)")
     cmd.add_argument("--strict", action="store_true", help="stop at the first rejected row (exit 2)")
     cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
     _log_option(cmd, "also append every decided row to the decision log at LOG (a file, or a postgresql:// URL)")

@@ -23,6 +23,7 @@ class ReportWords:
     """The validate report's words of one locale (a `policy.locale.Locale` with `words.validate`)."""
 
     def __init__(self, locale) -> None:
+        self.locale = locale
         self.words = dict(locale.words.get("validate") or {})
         self.phrases = Phrases.of(locale, "validate", "messages")
 

@@ -57,6 +57,9 @@ VALIDATE_PLACEHOLDERS = {"summary": {"verdict", "data", "files", "examples", "er
                          "test_failed": {"n"}, "test_passed": {"n"}, "test_in": {"parts", "seconds"},
                          "test_coverage": {"percent", "fired", "total"}, "test_below": {"min"},
                          "test_not_fired": {"policy", "rules"}}
+BATCH_PLACEHOLDERS = {"decided": {"n", "seconds", "output"}, "rejected": {"n", "problems", "file"},
+                      "warnings": {"rows", "n"}, "per_case": {"n", "rows", "reason"}, "bugs": {"n"},
+                      "total": {"rows", "decided", "rejected"}}
 _KINDS = {None, "", "money", "date", "list", "text"}
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
 
@@ -101,7 +104,7 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
     for section, allowed in (("words", PLACEHOLDERS), ("values", _VALUE_PLACEHOLDERS),
                              (("words", "notices"), NOTICE_PLACEHOLDERS), (("words", "diff"), DIFF_PLACEHOLDERS),
                              (("words", "timeline"), TIMELINE_PLACEHOLDERS), (("words", "graph"), GRAPH_PLACEHOLDERS),
-                             (("words", "validate"), VALIDATE_PLACEHOLDERS)):
+                             (("words", "validate"), VALIDATE_PLACEHOLDERS), (("words", "batch"), BATCH_PLACEHOLDERS)):
         phrases = d[section] if isinstance(section, str) else d[section[0]].get(section[1]) or {}
         for key, text in phrases.items():
             if isinstance(text, str) and not _fields(text) <= allowed.get(key, set()):
