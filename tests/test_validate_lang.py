@@ -79,3 +79,13 @@ def test_frin_test_reports_in_norwegian_too(run_cli):
     # an example's name is the policy's data: its lines (✗ NAME, ____ FILE::NAME ____) are left out
     prose = "\n".join(line for line in out.splitlines() if not line.lstrip().startswith(("✗", "✓", "____")))
     assert english_words(prose) == set(), prose
+
+
+def test_breaks_law_shows_its_numbers_as_nb_writes_them(tmp_path, run_cli):
+    from test_authoring import _policies
+    folder = _policies(tmp_path, "    fee: varsel_fee\n", "    fee: 2000 NOK\n")
+    code, out, _ = run_cli("validate", folder, "--lang", "nb", "--format", "concise")
+    assert code == 1
+    found = [line for line in out.splitlines() if "feil[breaks-law]: regel `inkassovarsel` bryter " in line]
+    assert len(found) == 1, out
+    assert "; her `decision.fee` = 2\xa0000,00\xa0kr, `inkassovarsel_fee` = 35,00\xa0kr" in found[0], found[0]

@@ -21,7 +21,7 @@ __all__ = ["Phrases"]
 
 _KINDS = {"", "money", "date", "list", "text"}
 _ITEMS = re.compile(r", | or | and ")
-_MONEY = re.compile(r"(?P<amount>-?\d+(?:\.\d+)?) (?P<currency>[A-Z]{3})")
+_MONEY = re.compile(r"(?P<amount>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?) (?P<currency>[A-Z]{3})")   # 2,000.00 NOK too
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -96,6 +96,6 @@ class Phrases:
 def _money(m: re.Match, cldr_code: str) -> str:
     from ..values import cldr
     try:
-        return cldr.money(Decimal(m["amount"]), m["currency"], cldr_code)
+        return cldr.money(Decimal(m["amount"].replace(",", "")), m["currency"], cldr_code)
     except (InvalidOperation, ValueError):
         return m.group()
