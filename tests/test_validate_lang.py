@@ -89,3 +89,13 @@ def test_breaks_law_shows_its_numbers_as_nb_writes_them(tmp_path, run_cli):
     found = [line for line in out.splitlines() if "feil[breaks-law]: regel `inkassovarsel` bryter " in line]
     assert len(found) == 1, out
     assert "; her `decision.fee` = 2\xa0000,00\xa0kr, `inkassovarsel_fee` = 35,00\xa0kr" in found[0], found[0]
+
+
+def test_new_version_speaks_norwegian_when_asked(run_cli, tmp_path):
+    import shutil
+    shutil.copytree(TESTS.parent / "policies", tmp_path / "policies")
+    code, out, err = run_cli("new-version", "no-regulation", "2031-01-01", "--policies", tmp_path / "policies",
+                             "--lang", "nb")
+    assert code == 0, err
+    assert "(gjelder fra 1. januar 2031)" in out and "neste steg:" in out and ": verdi og kilde" in out
+    assert english_words(out.replace("frin validate", "").replace("frin test", "")) == set(), out

@@ -168,6 +168,7 @@ def _new_version(cmd):
     o.policies(cmd, "policy folder (default: policies/)")
     cmd.set_defaults(policies="policies")
     cmd.add_argument("--draft", action="store_true", help="a draft (in <policy>/drafts/), not a version to publish")
+    o.lang(cmd, "the language of what it prints: one with a locale file ({}) (default: English)")
 
 
 def _test(cmd):
@@ -191,8 +192,7 @@ def _batch(cmd):
     o.include_drafts(cmd)
     cmd.add_argument("--rejects", help="where to write rejected rows (default: out.rejects.csv for -o out.csv, out.jsonl"
                                        ".rejects.csv for -o out.jsonl); always written, empty when no row was rejected")
-    cmd.add_argument("--ignore-unknown", action="store_true", help="decide without columns the layout does not "
-                                                                   "know, naming them on stderr (default: an error)")
+    cmd.add_argument("--ignore-unknown", action="store_true", help="decide without unknown columns, naming them on stderr")
     cmd.add_argument("--delimiter", default=",", metavar="CHAR", help="the CSV input's separator (default `,`; e.g. ';')")
     o.output_format(cmd, ["text", "json"], help="the summary printed at the end")
     o.lang(cmd, "the summary's language: one with a locale file ({}) (default: English)")

@@ -57,6 +57,7 @@ VALIDATE_PLACEHOLDERS = {"summary": {"verdict", "data", "files", "examples", "er
                          "test_failed": {"n"}, "test_passed": {"n"}, "test_in": {"parts", "seconds"},
                          "test_coverage": {"percent", "fired", "total"}, "test_below": {"min"},
                          "test_not_fired": {"policy", "rules"}}
+NEW_VERSION_PLACEHOLDERS = {"created": {"file", "base", "day", "draft"}, "figures": {"todo"}}
 BATCH_PLACEHOLDERS = {"decided": {"n", "seconds", "output"}, "rejected": {"n", "problems", "file"},
                       "warnings": {"rows", "n"}, "per_case": {"n", "rows", "reason"}, "bugs": {"n"},
                       "total": {"rows", "decided", "rejected"}}
@@ -104,7 +105,8 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
     for section, allowed in (("words", PLACEHOLDERS), ("values", _VALUE_PLACEHOLDERS),
                              (("words", "notices"), NOTICE_PLACEHOLDERS), (("words", "diff"), DIFF_PLACEHOLDERS),
                              (("words", "timeline"), TIMELINE_PLACEHOLDERS), (("words", "graph"), GRAPH_PLACEHOLDERS),
-                             (("words", "validate"), VALIDATE_PLACEHOLDERS), (("words", "batch"), BATCH_PLACEHOLDERS)):
+                             (("words", "validate"), VALIDATE_PLACEHOLDERS), (("words", "batch"), BATCH_PLACEHOLDERS),
+                             (("words", "new_version"), NEW_VERSION_PLACEHOLDERS)):
         phrases = d[section] if isinstance(section, str) else d[section[0]].get(section[1]) or {}
         for key, text in phrases.items():
             if isinstance(text, str) and not _fields(text) <= allowed.get(key, set()):
