@@ -68,6 +68,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..check.catalog_cache import cached_catalog
     scope = validation_scope(args.paths, getattr(args, "uses_from", None))
     catalog, problems = cached_catalog(scope.files)         # the snapshot of an unchanged clean catalog
+    from ..explain.diagnostic_words import localized_report, report_words
+    words = report_words(catalog, getattr(args, "lang", None), stderr)     # an unknown --lang: before the checks
     omitted = getattr(problems, "omitted", 0)           # load_catalog caps what it returns
     problems = scope.problems + lone_data_problems(scope) + problems
     from ..review.scaffold import unfinished_figures
@@ -89,8 +91,6 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     checked = [v for v in catalog.policies.all() if paths is None or str(Path(v.path).resolve()) in paths]
     files = len(checked)
     examples = sum(len(v.examples) for v in checked)
-    from ..explain.diagnostic_words import localized_report, report_words
-    words = report_words(catalog, getattr(args, "lang", None), stderr)
     if args.format in ("json", "github"):
         if problems or args.format == "json":
             print(localized_report(problems, args.format, words), file=stdout)
