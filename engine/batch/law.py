@@ -46,8 +46,9 @@ class LawJudgment:
 
 
 def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
-               include_drafts: bool) -> LawJudgment:
-    """Judge columnar decisions: the rows to re-decide per case and the violation records.
+               include_drafts: bool, allow_stale: bool = False) -> LawJudgment:
+    """Judge columnar decisions: the rows to re-decide per case and the violation records
+    (`allow_stale`: no stale-figure holds; the rows' warnings say which figures were stale).
 
     `decided` holds the decision rows (as written) in the order of `cases` (the case frame
     they were decided from, with ROW).
@@ -75,10 +76,10 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
         except EvaluationError:
             out.redo.add(row["row"])              # the law cannot judge it: decided per case, which rejects it with why
             continue
-        if row["as_of"] not in stale_on:
+        if row["as_of"] not in stale_on and not allow_stale:
             stale_on[row["as_of"]] = stale_violations(stale_figures(catalog, catalog.bind(main, row["as_of"], include_drafts),
-                                                                    row["as_of"]))
-        broken = broken + stale_on[row["as_of"]]
+                                                                    row["as_of"]), catalog.locales)
+        broken = broken + stale_on.get(row["as_of"], [])
         out.broken.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
     return out
 

@@ -190,8 +190,8 @@ def _batch(cmd):
     o.policy(cmd, "NAME or NAME@VERSION (default: each row's `policy`)")
     o.policies(cmd)
     o.include_drafts(cmd)
-    cmd.add_argument("--rejects", help="where to write rejected rows (default: out.rejects.csv for -o out.csv, out.jsonl"
-                                       ".rejects.csv for -o out.jsonl); always written, empty when no row was rejected")
+    o.allow_stale(cmd)
+    cmd.add_argument("--rejects", help="the rejected rows (default: out.rejects.csv for -o out.csv, out.jsonl.rejects.csv)")
     cmd.add_argument("--ignore-unknown", action="store_true", help="decide without unknown columns, naming them on stderr")
     cmd.add_argument("--delimiter", default=",", metavar="CHAR", help="the CSV input's separator (default `,`; e.g. ';')")
     o.output_format(cmd, ["text", "json"], help="the summary printed at the end")
@@ -334,8 +334,8 @@ COMMANDS = (
             _log, "..audit.commands:log_command", {1: "verify: a record is broken (edited, removed or inserted)"},
             _LOG_ENV),
     Command("replay", "decide a logged decision again with its logged versions; identical or what differs",
-            "Decide a logged case again with the versions it was decided with (found by sha256 in the policy folder "
-            "or its git history) and print identical, or each field that differs.",
+            "Decide a logged case again with the versions and the jurisdiction file it was decided with (found by "
+            "sha256 in the policy folder or its git history) and print identical, or each field that differs.",
             ("frin replay 0f6c…", "frin replay 0f6c… --log decisions.sqlite --format json",
              "frin replay 0f6c… --case case.json"),
             _replay, "..audit.commands:replay_command", {1: "the replayed decision differs from the logged one"},
