@@ -61,7 +61,9 @@ def test_round_trip_with_rejects(tmp_path, suffix):
     assert code == 2, err
     assert read_output(target) == WANT
     assert "decided 3 case(s)" in out and "rejected 1 row(s)" in out
-    rejects = pl.read_csv(tmp_path / "decisions.rejects.csv", infer_schema=False)
+    # each output its own rejects: decisions.rejects.csv beside decisions.csv, decisions.jsonl.rejects.csv ...
+    rejects = pl.read_csv(tmp_path / ("decisions.rejects.csv" if suffix == ".csv" else f"decisions{suffix}.rejects.csv"),
+                          infer_schema=False)
     assert set(rejects.get_column("row").to_list()) == {"3"}
     assert set(rejects.get_column("case_id").to_list()) == {"C"}
     text = " ".join(rejects.get_column("field").fill_null("").to_list() + rejects.get_column("problem").to_list())
@@ -158,7 +160,7 @@ def test_a_folder_of_files_names_each_rows_source(tmp_path):
     rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [(r["source"], r["row"], r["case_id"]) for r in rows] == [("a.parquet", 1, "A"), ("a.parquet", 2, "B"),
                                                                       ("sub/b.jsonl", 2, "D")]
-    rejects = pl.read_csv(tmp_path / "out.rejects.csv")
+    rejects = pl.read_csv(tmp_path / "out.jsonl.rejects.csv")
     assert rejects.columns[:3] == ["source", "row", "case_id"]
     assert set(rejects.select("source", "row", "case_id").iter_rows()) == {("sub/b.jsonl", 1, "C")}
     code, _, err = frist("batch", str(tmp_path / "in"), "-o", str(tmp_path / "in" / "out.csv"), "--policy", "demo",

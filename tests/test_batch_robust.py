@@ -67,7 +67,7 @@ def test_every_kind_of_bad_row_is_a_reject_and_the_run_goes_on(tmp_path):
     assert (summary["rows"], summary["decided"], summary["rejected"], summary["accounted"]) == (11, 2, 9, True)
     decided = [json.loads(line)["case_id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert decided == ["A", "B"]
-    rejects = pl.read_csv(tmp_path / "out.rejects.csv", infer_schema=False)
+    rejects = pl.read_csv(tmp_path / "out.jsonl.rejects.csv", infer_schema=False)
     by_row = dict(zip(rejects.get_column("row").cast(int).to_list(), rejects.get_column("problem").to_list()))
     for row, (_, text) in enumerate(BAD_LINES, start=2):
         assert text in by_row[row], (row, by_row.get(row))
@@ -137,10 +137,10 @@ def test_a_failed_run_leaves_the_previous_output_and_no_scratch(tmp_path, monkey
 def test_a_clean_rerun_replaces_the_stale_rejects_file(tmp_path):
     source = jsonl(tmp_path / "x.jsonl", [good("A"), b"{bad"])
     assert batch(source, tmp_path / "out.jsonl")[0] == 2
-    assert pl.read_csv(tmp_path / "out.rejects.csv").height == 1
+    assert pl.read_csv(tmp_path / "out.jsonl.rejects.csv").height == 1
     jsonl(source, [good("A")])
     assert batch(source, tmp_path / "out.jsonl")[0] == 0
-    assert pl.read_csv(tmp_path / "out.rejects.csv").height == 0
+    assert pl.read_csv(tmp_path / "out.jsonl.rejects.csv").height == 0
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
@@ -160,7 +160,8 @@ def test_chunked_runs_decide_exactly_as_one_chunk(tmp_path, monkeypatch, suffix)
     read = {".jsonl": lambda p: p.read_text(), ".csv": lambda p: p.read_text(),
             ".parquet": lambda p: pl.read_parquet(p).to_dicts()}[suffix]
     assert read(tmp_path / f"many{suffix}") == read(tmp_path / f"one{suffix}")
-    assert (tmp_path / "many.rejects.csv").read_text() == (tmp_path / "one.rejects.csv").read_text()
+    rejects = "{}.rejects.csv" if suffix == ".csv" else "{}" + suffix + ".rejects.csv"
+    assert (tmp_path / rejects.format("many")).read_text() == (tmp_path / rejects.format("one")).read_text()
 
 
 def test_an_unknown_column_is_an_error_naming_the_known_ones(tmp_path):
@@ -196,7 +197,7 @@ def test_the_json_summary_accounts_for_every_row(tmp_path):
     assert code == 2 == s["exit_code"] and err == ""
     assert {k: s[k] for k in ("rows", "decided", "rejected", "accounted", "actions")} == {
         "rows": 3, "decided": 2, "rejected": 1, "accounted": True, "actions": {"send_reminder": 2}}
-    assert s["output"] == str(tmp_path / "out.parquet") and s["rejects"] == str(tmp_path / "out.rejects.csv")
+    assert s["output"] == str(tmp_path / "out.parquet") and s["rejects"] == str(tmp_path / "out.parquet.rejects.csv")
 
 
 def test_kill_9_mid_run_leaves_the_previous_output(tmp_path):
@@ -210,7 +211,7 @@ def test_kill_9_mid_run_leaves_the_previous_output(tmp_path):
     source.write_bytes(line * 100_000)
     target = tmp_path / "out.jsonl"
     target.write_text("previous decisions\n")
-    (tmp_path / "out.rejects.csv").write_text("previous rejects\n")
+    (tmp_path / "out.jsonl.rejects.csv").write_text("previous rejects\n")
     proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "batch", str(source), "-o", str(target),
                              "--policies", POLICIES, "--no-progress"], cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -220,9 +221,9 @@ def test_kill_9_mid_run_leaves_the_previous_output(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert target.read_text() == "previous decisions\n"
-    assert (tmp_path / "out.rejects.csv").read_text() == "previous rejects\n"
+    assert (tmp_path / "out.jsonl.rejects.csv").read_text() == "previous rejects\n"
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
-        "big.jsonl", "out.jsonl", "out.rejects.csv"]
+        "big.jsonl", "out.jsonl", "out.jsonl.rejects.csv"]
 
 
 def test_an_unknown_field_in_a_parquet_list_column_is_an_error(tmp_path):

@@ -113,7 +113,7 @@ def test_batch_never_writes_a_forbidden_decision_among_the_decisions(tmp_path, r
     assert code == 2
     decided = [json.loads(line) for line in out_file.read_text().splitlines()]
     assert [d["case_id"] for d in decided] == ["T-2"]
-    held = (tmp_path / "out.rejects.csv").read_text()
+    held = (tmp_path / "out.jsonl.rejects.csv").read_text()
     assert "T-1" in held and ",law," in held and "salaer-cap-lett" in held and "inkassoforskriften" in held
 
 

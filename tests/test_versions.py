@@ -128,7 +128,7 @@ def test_resolve_pinned(catalog):
 
 
 def test_resolve_refuses_unknown_policies_and_early_dates(catalog):
-    with pytest.raises(UsageError, match=r"unknown policy `lawz` \(known: law, proc\)"):
+    with pytest.raises(UsageError, match=r"unknown policy `lawz`: did you mean `law`\? \(known: law, proc\)"):
         catalog.resolve("lawz", day("2026-01-01"))
     with pytest.raises(UsageError, match=r"no version of `law` is in force on 2024-12-31 \(the first takes effect 2025-01-01\)"):
         catalog.resolve("law", day("2024-12-31"))

@@ -49,8 +49,8 @@ def _as_of_column(frame: pl.DataFrame, as_of: dt.date | str | None, today: dt.da
     if isinstance(as_of, str):
         try:
             as_of = parse_date(as_of)
-        except ValueError:
-            raise UsageError(f"--as-of `{as_of}` is not a date (YYYY-MM-DD)") from None
+        except ValueError as err:       # not a date, or outside the supported years (DateRangeError says which)
+            raise UsageError(f"--as-of {err}") from None
     today = as_of or today
     if as_of is not None or "as_of" not in frame.columns:
         return pl.Series("as_of", [today] * frame.height, dtype=pl.Date), pl.DataFrame(schema=REJECTS)
@@ -66,7 +66,7 @@ def _check_policy_name(catalog: Catalog, policy: str | None) -> None:
     if policy is not None:
         name = policy.partition("@")[0]
         if not catalog.versions(name):
-            raise UsageError(f"unknown policy `{name}` (known: {', '.join(catalog.policies.names()) or 'none'})")
+            catalog.resolve(name, dt.date.today())      # raises the unknown policy's error, with a did-you-mean
 
 
 CHUNK_ROWS = 100_000       # rows decided at a time by `decide_table`: memory stays bounded however big the table
@@ -182,6 +182,10 @@ def _decide_chunk(frame: pl.DataFrame, catalog: Catalog, policy: str | None, as_
         law_rows += broken
     rejects = pl.concat([r.select(pl.col("row").cast(pl.Int64), pl.col("field").cast(pl.String),
                                   pl.col("problem").cast(pl.String)) for r in rejects_parts])
+    if as_of_problems.height:       # a bad `as_of` the case check names again (with its value): one line for it
+        again = rejects.slice(as_of_problems.height).filter(pl.col("field") == "as_of").get_column("row")
+        rejects = pl.concat([rejects.head(as_of_problems.height).filter(~pl.col("row").is_in(again.implode())),
+                             rejects.slice(as_of_problems.height)])
     return decided, rejects, law_rows
 
 

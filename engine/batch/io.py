@@ -8,6 +8,7 @@ its exact digits.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -33,12 +34,13 @@ def format_of(path: str | Path) -> str:
 CHUNK_ROWS = 100_000         # rows decided at a time: memory stays flat however long the input is (1 M ladder rows: 422 MB peak, CPU 3.4 s; 20,000: 346 MB, 4.4 s)
 
 
-def read_cases(path: str | Path, chunk_rows: int | None = None, ignore_unknown: bool = False
-               ) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
+def read_cases(path: str | Path, chunk_rows: int | None = None, ignore_unknown: bool = False,
+               delimiter: str = ",", notice=None) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
     """Chunks of (flat frame with ROW, rejects found while reading); every input row is in exactly one.
 
     Parquet and CSV stream through Polars' lazy scan in batches of `chunk_rows`, JSON Lines
-    line by line, so a file of millions of rows is never held whole. Unknown columns are an error (`columns.check_columns`).
+    line by line, so a file of millions of rows is never held whole. Unknown columns are an error (`columns.check_columns`);
+    with `ignore_unknown` the columns left out are named to `notice` (a function of one text), never dropped unsaid.
     """
     from .columns import check_columns
     chunk_rows = chunk_rows or CHUNK_ROWS
@@ -49,11 +51,16 @@ def read_cases(path: str | Path, chunk_rows: int | None = None, ignore_unknown: 
         yield from _read_jsonl(path, chunk_rows)
         return
     try:
-        lazy = pl.scan_parquet(path) if kind == "parquet" else pl.scan_csv(path, infer_schema=False)
+        lazy = (pl.scan_parquet(path) if kind == "parquet"
+                else pl.scan_csv(path, infer_schema=False, separator=delimiter))
         names = lazy.collect_schema().names()
     except (pl.exceptions.PolarsError, OSError) as err:
         raise UsageError(f"cannot read `{path}` as {kind}: {str(err).splitlines()[0]}") from None
+    if kind == "csv":
+        _check_delimiter(path, names, delimiter)
     unknown = check_columns(names, ignore_unknown)
+    if unknown and notice is not None:
+        notice(f"`{path}`: --ignore-unknown: deciding without the column(s) {', '.join(f'`{c}`' for c in unknown)}")
     start = 0
     try:
         # streamed batches: each file is read once, whatever its size (a slice per chunk would re-scan CSV)
@@ -64,6 +71,17 @@ def read_cases(path: str | Path, chunk_rows: int | None = None, ignore_unknown: 
             start += frame.height
     except (pl.exceptions.PolarsError, OSError) as err:
         raise UsageError(f"cannot read `{path}` as {kind} (after row {start}): {str(err).splitlines()[0]}") from None
+
+
+def _check_delimiter(path, names: list[str], delimiter: str) -> None:
+    """A header read as one column holding another common delimiter (`;` from a spreadsheet in a
+    comma-decimal locale, a tab) is a file written with that delimiter: say so, with the option."""
+    if len(names) != 1:
+        return
+    for other, shown in ((";", ";"), ("\t", "\\t"), ("|", "|")):
+        if other != delimiter and other in names[0]:
+            raise UsageError(f"`{path}`: the header is one column `{names[0][:60]}`, which holds `{shown}`: the file "
+                             f"seems to be separated by `{shown}`, not `{delimiter}`; pass --delimiter '{shown}'")
 
 
 def flat_row(doc: dict) -> dict:
@@ -145,12 +163,38 @@ def _line_by_line(path, pairs: list[tuple[int, bytes]]) -> Iterator[tuple[pl.Dat
         except (ValueError, CaseError, RecursionError) as err:
             problems = ([d.message for d in err.diagnostics] if isinstance(err, CaseError)
                         else ["the case is nested too deeply"] if isinstance(err, RecursionError) else [str(err)])
-            rejects.extend({"row": number, "case_id": _case_id_of(raw), "field": "", "problem": p} for p in problems)
+            rejects.extend({"row": number, "case_id": _case_id_of(raw), "field": field_of(p), "problem": p}
+                           for p in problems)
         else:
             flat = flat_row(doc)
             flat[ROW] = number
             rows.append(flat)
     yield _frame(rows), rejects
+
+
+_ROOTS = r"(?:case_id|as_of|policy|creditor|debtor|agreement|claims|payments|events)"
+_PATH = _ROOTS + r"(?:\[\d+\]|\.[a-z_]+)*"
+_FIELD_PATTERNS = (re.compile(rf" for (?P<field>{_PATH})$"),                    # `x` is not a valid date for as_of
+                   re.compile(rf"^unknown key `(?P<key>[^`]+)` in (?:the document|(?P<field>{_PATH}))$"),
+                   re.compile(rf"^(?P<field>{_PATH}) needs `(?P<key>[^`]+)`"),   # debtor needs `kind`
+                   re.compile(rf"^(?P<field>{_PATH})(?=[ :])"))  # claims[0].amount must be text
+
+
+def field_of(message: str) -> str:
+    """The field a case check's message names (`claims[0].amount`), as the rejects' `field`
+    column of CSV and Parquet rows says it; "" when the problem is the line itself (not JSON).
+
+    >>> field_of("`2026-13-01` is not a valid date for as_of"), field_of("debtor needs `kind`")
+    ('as_of', 'debtor.kind')
+    >>> field_of("unknown key `extra` in the document"), field_of("the line is not UTF-8 (byte 0xff at column 3)")
+    ('extra', '')
+    """
+    for pattern in _FIELD_PATTERNS:
+        m = pattern.search(message)
+        if m:
+            parts = m.groupdict()
+            return ".".join(p for p in (parts.get("field"), parts.get("key")) if p)
+    return ""
 
 
 def _frame(rows: list[dict]) -> pl.DataFrame:

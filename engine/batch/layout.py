@@ -21,6 +21,7 @@ from ..lang import types as T
 from ..columnar.frame import AS_OF, dtype_of, root_columns
 from ..core.schema_check import load_schema
 from ..values.money import MAX_AMOUNT
+from ..policy.case import DUPLICATE_INVOICE
 from ..values.time import DATE_MAX, DATE_MIN
 
 __all__ = ["checked_case_frame", "convert_flagged", "ROW", "REJECTS", "rejects_of", "describe_reject",
@@ -285,7 +286,9 @@ def _item_checks(name: str, long: pl.DataFrame) -> pl.DataFrame:
         rules = [("amount", pl.col("amount") <= 0, "must be positive"),
                  ("credited", (pl.col("credited") < 0) | (pl.col("credited") > pl.col("amount")),
                   "must be between 0 and the amount"),
-                 ("due", pl.col("due") < pl.col("issued"), "is before the invoice was issued")]
+                 ("due", pl.col("due") < pl.col("issued"), "is before the invoice was issued"),
+                 ("invoice", pl.col("invoice").is_not_null() & (pl.int_range(pl.len()).over([ROW, "invoice"]) > 0),
+                  DUPLICATE_INVOICE)]
     elif name == "payments":
         rules = [("amount", pl.col("amount") <= 0, "must be positive")]
     elif name == "events":

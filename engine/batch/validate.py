@@ -76,7 +76,8 @@ def _item_rules(name: str, steps: tuple[str, ...]) -> list[pl.Expr]:
     col = pl.col
     if name == "claims":
         return [col("amount") <= 0, (col("credited") < 0) | (col("credited") > col("amount")),
-                col("due") < col("issued"), col("handed_over") > col("__as_of")]
+                col("due") < col("issued"), col("handed_over") > col("__as_of"),
+                col("invoice").is_not_null() & (pl.int_range(pl.len()).over(["__case", "invoice"]) > 0)]
     if name == "payments":
         return [col("amount") <= 0, col("date") > col("__as_of"), col("date") < col("__first")]
     return [col("fee") < 0, ~col("__start") & (col("date") < col("date").shift(1)),
@@ -112,7 +113,8 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
     lengths = np.diff(offsets)
     starts = np.zeros(len(items), dtype=bool)
     starts[offsets[:-1][lengths > 0]] = True
-    context = {"__as_of": np.repeat(days, lengths), "__start": starts}
+    context = {"__as_of": np.repeat(days, lengths), "__start": starts,
+               "__case": np.repeat(np.arange(len(lengths)), lengths)}
     if first is not None:
         context["__first"] = np.repeat(first, lengths)
     converted = items.select(**values, __bad=pl.any_horizontal(flags)).with_columns(

@@ -46,8 +46,10 @@ class Catalog:
     def resolve(self, name: str, day: dt.date, include_drafts: bool = False, pinned: str | None = None) -> CheckedVersion:
         versions = self.versions(name)
         if not versions:
+            from ..core.diagnostics import did_you_mean
             known = ", ".join(self.policies.names()) or "none"
-            raise UsageError(f"unknown policy `{name}` (known: {known})")
+            typo = did_you_mean(name, self.policies.names())
+            raise UsageError(f"unknown policy `{name}`{f': {typo}' if typo else ''} (known: {known})")
         if pinned is not None:
             # `2027-01-01-draft` names the draft; a bare date the published version, else a draft of that date
             exact = [v for v in versions if v.label == pinned] or [v for v in versions if v.effective.isoformat() == pinned]

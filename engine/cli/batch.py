@@ -54,22 +54,36 @@ class BatchSummary:
                 "internal_errors": self.bugs, "seconds": round(self.seconds, 3), "exit_code": int(self.exit_code),
                 **(self.report.to_dict() if self.report is not None else {})}
 
-    def to_text(self) -> str:
-        lines = [f"decided {self.decided} case(s) in {self.seconds:.1f} s → {self.output}"]
+    def to_text(self, words: dict | None = None, number=str) -> str:
+        """The summary for people, in `words` (a locale's `words.batch`; English where it has none)."""
+        def said(key: str, **values) -> str:
+            return ((words or {}).get(key) or _SUMMARY[key]).format(**values)
+        lines = [said("decided", n=self.decided, seconds=number(f"{self.seconds:.1f}"), output=self.output)]
         for action, count in self.to_dict()["actions"].items():
             lines.append(f"  {action:<32} {count:>10}")
         if self.rejected:
-            lines.append(f"rejected {self.rejected} row(s) ({self.problems} problem(s)) → {self.rejects_file}")
+            lines.append(said("rejected", n=self.rejected, problems=self.problems, file=self.rejects_file))
         report = self.report
         if report is not None and report.warnings:
-            lines.append(f"{report.rows_with_warnings} decision(s) carry {report.warnings} warning(s) (column `warnings`)")
+            lines.append(said("warnings", rows=report.rows_with_warnings, n=report.warnings))
         for reason, count in (report.per_case.items() if report is not None else ()):
             first = ", ".join(map(str, sorted(report.per_case_rows.get(reason, []))))
-            lines.append(f"decided per case: {count} row(s) (rows {first}{', …' if count > 10 else ''}): {reason}")
+            lines.append(said("per_case", n=count, rows=first + (", …" if count > 10 else ""), reason=reason))
         if self.bugs:
-            lines.append(f"{self.bugs} row(s) hit an internal error (a bug; see the rejects file and please report it)")
-        lines.append(f"{self.rows} input row(s) = {self.decided} decided + {self.rejected} rejected")
+            lines.append(said("bugs", n=self.bugs))
+        lines.append(said("total", rows=self.rows, decided=self.decided, rejected=self.rejected))
         return "\n".join(lines)
+
+
+# The summary's lines in English (a locale's `words.batch` in its language).
+_SUMMARY = {
+    "decided": "decided {n} case(s) in {seconds} s → {output}",
+    "rejected": "rejected {n} row(s) ({problems} problem(s)) → {file}",
+    "warnings": "{rows} decision(s) carry {n} warning(s) (column `warnings`)",
+    "per_case": "decided per case: {n} row(s) (rows {rows}): {reason}",
+    "bugs": "{n} row(s) hit an internal error (a bug; see the rejects file and please report it)",
+    "total": "{rows} input row(s) = {decided} decided + {rejected} rejected",
+}
 
 
 def _account(chunk_rows: list[int], decided: list[int], rejected: set[int]) -> None:
@@ -82,8 +96,24 @@ def _account(chunk_rows: list[int], decided: list[int], rejected: set[int]) -> N
 
 
 def _rejects_path(args: Namespace) -> str:
+    """`--rejects`, else the output's name with `.rejects.csv` for a `.csv` suffix, after any other
+    (out.csv → out.rejects.csv, out.jsonl → out.jsonl.rejects.csv): runs into out.csv and out.jsonl
+    never overwrite each other's rejects."""
     from pathlib import Path
-    return args.rejects or str(Path(args.output).with_suffix("")) + ".rejects.csv"
+    if args.rejects:
+        return args.rejects
+    output = Path(args.output)
+    return str(output.with_suffix("") if output.suffix.lower() == ".csv" else output) + ".rejects.csv"
+
+
+def _delimiter(args: Namespace) -> str:
+    """`--delimiter` as one character (`\\t` or `tab` for a tab): a usage error otherwise."""
+    from ..core.errors import UsageError
+    text = getattr(args, "delimiter", None) or ","
+    text = "\t" if text in ("\\t", "tab") else text
+    if len(text) != 1 or text in "\"\r\n":
+        raise UsageError(f"--delimiter must be one character (e.g. ';' or '\\t'), not `{text}`")
+    return text
 
 
 def _opened_log(args: Namespace):
@@ -131,11 +161,18 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     decisions, rejects = decision_sink(args.output), rejects_sink(rejects_file)
     if names:
         rejects.schema = {SOURCE: pl.String, **REJECT_COLUMNS}
+    said: set[str] = set()
+
+    def noticed(text: str) -> None:         # once per file, on stderr (stdout is the summary)
+        if text not in said:
+            said.add(text)
+            print(f"note: {text}", file=stderr)
     bar = tqdm(desc="deciding", unit=" cases", file=stderr, disable=True if args.no_progress else None, leave=False)
     log = _opened_log(args)
     try:
         for source, (chunk, read_rejects) in ((names.get(f), part) for f in files
-                                              for part in read_cases(f, ignore_unknown=args.ignore_unknown)):
+                                              for part in read_cases(f, ignore_unknown=args.ignore_unknown,
+                                                                      delimiter=_delimiter(args), notice=noticed)):
             found = [pl.DataFrame(read_rejects, schema=REJECT_COLUMNS)] if read_rejects else []
             decided_rows: list[int] = []
             if chunk.height:
@@ -184,5 +221,8 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2), file=stdout)
     else:
         from ..core.diagnostics import printable
-        print(printable(summary.to_text()), file=stdout)
+        from ..explain.diagnostic_words import locale_words
+        words = locale_words([args.policies], getattr(args, "lang", None), stderr)
+        batch_words = words.locale.words.get("batch") if words is not None else None
+        print(printable(summary.to_text(batch_words, words.number if words is not None else str)), file=stdout)
     return summary.exit_code

@@ -9,7 +9,7 @@ from argparse import Namespace
 from typing import TextIO
 
 from ..policy.case import load_case
-from ..core.diagnostics import Diagnostic, render, sort_and_cap
+from ..core.diagnostics import Diagnostic, sort_and_cap
 from ..check.pipeline import Catalog, review_warnings
 from .options import checked_catalog, date_option
 from ..core.errors import ExitCode
@@ -87,6 +87,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..check.catalog_cache import cached_catalog
     scope = validation_scope(args.paths, getattr(args, "uses_from", None))
     catalog, problems = cached_catalog(scope.files)         # the snapshot of an unchanged clean catalog
+    from ..explain.diagnostic_words import localized_report, report_words
+    words = report_words(catalog, getattr(args, "lang", None), stderr)     # an unknown --lang: before the checks
     omitted = getattr(problems, "omitted", 0)           # load_catalog caps what it returns
     problems = scope.problems + lone_data_problems(scope) + problems
     from ..review.scaffold import unfinished_figures
@@ -103,6 +105,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     problems = keep(problems + review_warnings(catalog, today), paths, scope)
     problems.omitted = omitted      # not carried through the checks above; counted once
     problems = root_cause_first(sort_and_cap(problems), catalog)
+    from ..check.misnamed import typos_first
+    problems = typos_first(problems, catalog.policies.names())
     errors = sum(1 for d in problems if d.is_error)
     warnings = sum(1 for d in problems if d.severity.value == "warning")
     checked = [v for v in catalog.policies.all() if paths is None or str(Path(v.path).resolve()) in paths]
@@ -110,21 +114,29 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     examples = sum(len(v.examples) for v in checked)
     if args.format in ("json", "github"):
         if problems or args.format == "json":
-            print(render(problems, args.format), file=stdout)
+            print(localized_report(problems, args.format, words), file=stdout)
     else:
         if problems:
-            print(render(problems, args.format), file=stdout)
+            print(localized_report(problems, args.format, words), file=stdout)
             print(file=stdout)
         for line in _search_lines(catalog, search, checked):
             print(line, file=stdout)
         elapsed = time.perf_counter() - started
-        verdict = "ok" if not errors else "FAILED"
         data = len(scope.data) + len(scope.lone)       # jurisdiction and locale files given
         proved = sum(1 for d in problems if d.code == "proved")
-        notes = f", {proved} window(s) proved (--prove-bound {args.prove_bound})" if getattr(args, "prove", False) else ""
-        print(f"{verdict}: {f'{data} data file(s), ' if data else ''}{files} policy version(s), {examples} example(s) checked; "
-              f"{errors} error(s), {warnings} warning(s){notes} in {elapsed * 1000:.0f} ms", file=stdout)
+        said = words.word if words is not None else (lambda _key, english: english)
+        print(said("summary", _SUMMARY).format(
+            verdict=said("ok", "ok") if not errors else said("failed", "FAILED"),
+            data=said("data", "{n} data file(s), ").format(n=data) if data else "",
+            files=files, examples=examples, errors=errors, warnings=warnings, ms=f"{elapsed * 1000:.0f}",
+            proved=said("proved", ", {n} window(s) proved (--prove-bound {bound})").format(n=proved, bound=args.prove_bound)
+            if getattr(args, "prove", False) else ""), file=stdout)
     return ExitCode.PROBLEMS if errors else ExitCode.OK
+
+
+# The verdict line of `frin validate` (a locale's `words.validate.summary` in its language).
+_SUMMARY = ("{verdict}: {data}{files} policy version(s), {examples} example(s) checked; "
+            "{errors} error(s), {warnings} warning(s){proved} in {ms} ms")
 
 
 def _decide(args: Namespace, trace: bool):

@@ -67,10 +67,10 @@ def output_format(cmd: argparse.ArgumentParser, choices: list[str], default: str
     cmd.add_argument("--format", choices=choices, default=default, help=help)
 
 
-def lang(cmd: argparse.ArgumentParser) -> None:
+def lang(cmd: argparse.ArgumentParser, help: str | None = None) -> None:
     cmd.add_argument("--lang", default=None, metavar="LANG",
-                     help=f"the language of the text for people: one with a locale file ({_locales()}) that the "
-                          "policy's jurisdiction writes in (default: the jurisdiction's first)")
+                     help=(help or "the language of the text for people: one with a locale file ({}) that the "
+                                   "policy's jurisdiction writes in (default: the jurisdiction's first)").format(_locales()))
 
 
 def _locales() -> str:
@@ -95,8 +95,8 @@ def date_option(text: str | None, what: str) -> dt.date | None:
     from ..values.time import parse_date
     try:
         return parse_date(text)
-    except ValueError:
-        raise UsageError(f"{what} `{text}` is not a date (YYYY-MM-DD)") from None
+    except ValueError as err:         # not a date, or outside the supported years (DateRangeError says which)
+        raise UsageError(f"{what} {err}") from None
 
 
 def prove(cmd: argparse.ArgumentParser) -> None:

@@ -76,6 +76,7 @@ def _table(title: str, rows: dict, width: int) -> str:
 def _validate(cmd):
     o.paths(cmd)
     o.output_format(cmd, ["text", "concise", "json", "github"])
+    o.lang(cmd, "the report's language: one with a locale file ({}) (default: English; file:line:col and codes stay)")
     cmd.add_argument("--today", help="date for review-date warnings (default: today, Europe/Oslo)")
     cmd.add_argument("--policies", dest="uses_from", metavar="DIR",
                      help="resolve a file's `uses` here (default: the policy folder the file is in)")
@@ -161,6 +162,7 @@ def _new_version(cmd):
     o.policies(cmd, "policy folder (default: policies/)")
     cmd.set_defaults(policies="policies")
     cmd.add_argument("--draft", action="store_true", help="a draft (in <policy>/drafts/), not a version to publish")
+    o.lang(cmd, "the language of what it prints: one with a locale file ({}) (default: English)")
 
 
 def _test(cmd):
@@ -168,6 +170,7 @@ def _test(cmd):
     o.policies(cmd, "used policies are loaded from here too (default: ./policies, else the bundled catalog)")
     cmd.add_argument("-k", dest="keyword", help="only examples whose name contains this text")
     o.output_format(cmd, ["text", "json"])
+    o.lang(cmd, "the report's language: one with a locale file ({}) (default: English)")
     cmd.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one testcase per example)")
     cmd.add_argument("--min-coverage", type=float, metavar="PERCENT",
                      help="exit 1 when the examples fire fewer than PERCENT %% of the rules")
@@ -183,11 +186,11 @@ def _batch(cmd):
     o.policies(cmd)
     o.include_drafts(cmd)
     o.allow_stale(cmd)
-    cmd.add_argument("--rejects", help="where to write rejected rows (default: OUTPUT with .rejects.csv); "
-                                       "always written, empty when no row was rejected")
-    cmd.add_argument("--ignore-unknown", action="store_true",
-                     help="decide without columns the layout does not know (default: they are an error)")
+    cmd.add_argument("--rejects", help="the rejected rows (default: out.rejects.csv for -o out.csv, out.jsonl.rejects.csv)")
+    cmd.add_argument("--ignore-unknown", action="store_true", help="decide without unknown columns, naming them on stderr")
+    cmd.add_argument("--delimiter", default=",", metavar="CHAR", help="the CSV input's separator (default `,`; e.g. ';')")
     o.output_format(cmd, ["text", "json"], help="the summary printed at the end")
+    o.lang(cmd, "the summary's language: one with a locale file ({}) (default: English)")
     cmd.add_argument("--strict", action="store_true", help="stop at the first rejected row (exit 2)")
     cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
     _log_option(cmd, "also append every decided row to the decision log at LOG (a file, or a postgresql:// URL)")

@@ -45,28 +45,47 @@ def new_version(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     require_policy_folder(policies, "new-version")
     catalog = checked_catalog([policies])
     target, base, marked = scaffold(catalog, policies, args.policy, effective, args.draft)
+    from ..explain.phrases import Phrases
+    locale = catalog.locales.get(args.lang) if args.lang not in (None, "en") else None
+    if args.lang not in (None, "en") and locale is None:
+        from ..core.errors import UsageError
+        raise UsageError(f"--lang `{args.lang}`: no locale file `locales/{args.lang}.yaml` (locales: "
+                         f"{', '.join(sorted(catalog.locales)) or 'none'})")
+    words, phrases = (locale.words.get("new_version") or {}) if locale else {}, Phrases.of(locale, "phrases")
+
+    def said(key: str, **values) -> str:
+        return (words.get(key) or _NEW_VERSION[key]).format(**values)
     shown = relative(target)
-    print(f"created {shown} from {base.key} (effective {effective}{', a draft' if args.draft else ''})", file=stdout)
+    from ..values.cldr import date
+    day = date(effective, locale.cldr) if locale is not None and locale.cldr else str(effective)
+    print(said("created", file=shown, base=base.key, day=day, draft=said("draft") if args.draft else ""), file=stdout)
     if marked:
-        print(f"figures to update (search the file for `{TODO}`):", file=stdout)
+        print(said("figures", todo=TODO), file=stdout)
         for name, what, line in marked:
-            print(f"  {shown}:{line}  {name}: {what}", file=stdout)
+            print(f"  {shown}:{line}  {name}: {phrases.text(what)}", file=stdout)
     spec = f"{args.policy}@{effective}" + ("-draft" if args.draft else "")
-    print(f"""next steps:
-  1. edit the marked figures: the new value, a `source` citing the regulation, the next `review_by`
+    snapshots = (policies.resolve().parent / "tests" / "__snapshots__").is_dir()
+    print(f"""{said("next")}
+  1. {said("edit")}
   2. frin validate {shown}
-  3. frin diff {base.key} {spec} --format markdown      (every process's cases; also --format html)
-  4. {_snapshots_step(policies)}
-  5. frin lock          (publish: the version's sha256 goes into policies.lock)""", file=stdout)
+  3. frin diff {base.key} {spec} --format markdown      {said("diff")}
+  4. {"make snapshots      " + said("snapshots") if snapshots else "frin test           " + said("test")}
+  5. frin lock          {said("lock")}""", file=stdout)
     return ExitCode.OK
 
 
-def _snapshots_step(policies) -> str:
-    """In the Frist checkout the case snapshots are accepted with `make snapshots`; in a folder
-    made by `frin init` there are none, and the embedded examples are the tests."""
-    if (policies.resolve().parent / "tests" / "__snapshots__").is_dir():
-        return "make snapshots      (review and accept the decisions that change: see docs/review.md)"
-    return "frin test           (the examples embedded in the policy files)"
+# What `new-version` prints, in English (a locale's `words.new_version` in its language). Step 4:
+# in the Frist checkout the case snapshots are accepted with `make snapshots`; in a folder made
+# by `frin init` there are none, and the embedded examples are the tests.
+_NEW_VERSION = {
+    "created": "created {file} from {base} (effective {day}{draft})", "draft": ", a draft",
+    "figures": "figures to update (search the file for `{todo}`):", "next": "next steps:",
+    "edit": "edit the marked figures: the new value, a `source` citing the regulation, the next `review_by`",
+    "diff": "(every process's cases; also --format html)",
+    "snapshots": "(review and accept the decisions that change: see docs/review.md)",
+    "test": "(the examples embedded in the policy files)",
+    "lock": "(publish: the version's sha256 goes into policies.lock)",
+}
 
 
 def init(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -109,6 +109,17 @@ def render_html(data: dict, w: PageWords = _PLAIN) -> str:
     return page(f"{w('heading', case=data['case_id'])}", "\n".join(body), lang=w.voice.lang)
 
 
+def _in_words(data: dict, w: PageWords) -> dict:
+    """The timeline's English sentences (its end, each new version's note: decide/timeline.py)
+    in the page's language, by the locale's `phrases` (explain/phrases.py); the JSON keeps them."""
+    from ..explain.phrases import Phrases
+    said = Phrases.of(w.voice.locale, "phrases")
+    if not said.patterns:
+        return data
+    rows = [{**row, "version_changes": [said.text(c) for c in row["version_changes"]]} for row in data["rows"]]
+    return {**data, "rows": rows, "end": said.text(data["end"])}
+
+
 def timeline(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..policy.case import load_case
     from .options import checked_catalog, date_option
@@ -128,5 +139,5 @@ def timeline(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from ..explain.text import reader_voice
         jurisdiction = result.rows[0].decision.version.jurisdiction if result.rows else None
         words = PageWords(reader_voice(catalog, jurisdiction, args.lang, result.policy), "timeline", TIMELINE)
-        print(printable(render(data, words)), end="", file=stdout)
+        print(printable(render(_in_words(data, words), words)), end="", file=stdout)
     return ExitCode.OK

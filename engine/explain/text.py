@@ -236,7 +236,7 @@ def _blocked(decision: Decision, voice: Voice, w: dict) -> list[tuple[int, str]]
     """A decision the law forbids: what the rule proposed and each constraint it breaks, with its source."""
     rule = decision.rule
     proposed = [f"{label} {text}" for label, text in _outputs(decision, decision.proposed, w, voice, proposal=True)]
-    step = f", step {rule.rule.step}" if rule.rule.step else ""
+    step = w.get("blocked_step", ", step {step}").format(step=rule.rule.step) if rule.rule.step else ""
     out = [(0, w["blocked"].format(rule=rule.rule.id, action=rule.rule.action, step=step) + ":")]
     if proposed:
         out.append((1, ", ".join(proposed)))

@@ -168,6 +168,9 @@ def _convert(value: Any, schema: dict, root: dict, path: tuple, doc: Document, p
     return value
 
 
+DUPLICATE_INVOICE = "repeats the invoice number of an earlier claim; give each claim its own (a decision names set-aside claims by invoice)"
+
+
 def dotted(path: tuple) -> str:
     """A path into a case as its fields read: `claims[0].amount`."""
     out = ""
@@ -189,6 +192,14 @@ def _semantic_checks(case: dict, doc: Document, problems: list) -> None:
             bad("invalid-amount", f"claims[{i}].credited must be between 0 and the amount", at + ("credited",))
         if claim["issued"] and claim["due"] and claim["due"] < claim["issued"]:
             bad("invalid-date", f"claims[{i}].due is before the invoice was issued", at + ("due",))
+    # Two claims with one invoice number: a decision's set-aside list names claims by invoice,
+    # so which one was set aside could not be told (and an invoice entered twice is counted twice).
+    first_of: dict = {}
+    for i, claim in enumerate(case["claims"]):
+        if claim["invoice"] in first_of:
+            bad("duplicate-invoice", f"claims[{i}].invoice `{claim['invoice']}` {DUPLICATE_INVOICE} "
+                f"(claims[{first_of[claim['invoice']]}])", ("claims", i, "invoice"))
+        first_of.setdefault(claim["invoice"], i)
     # A payment before every invoice was issued pays nothing; one before a due date is a prepayment
     # (lawful, it lowers the principal before interest runs). Without every claim's `issued`, when
     # the first invoice went out is not known: no payment date is refused then.

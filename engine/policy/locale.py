@@ -28,7 +28,7 @@ LOCALES = "locales"
 # The placeholders each phrase is formatted with (the rest take none): the engine's side of
 # the file's contract, checked when a file is loaded so a typo is an error at its place.
 PLACEHOLDERS = {
-    "schedule": {"value", "day", "n"}, "blocked": {"rule", "action", "step"}, "why_not": {"action"},
+    "schedule": {"value", "day", "n"}, "blocked": {"rule", "action", "step"}, "blocked_step": {"step"}, "why_not": {"action"},
     "is_decision": {"rule"}, "not_reached_by": {"rule", "first"}, "does_not_hold": {"rule"}, "first": {"start"},
     "step": {"day", "action", "rule", "fee", "deadline"}, "step_fee": {"fee"}, "step_deadline": {"day"},
     "earliest_steps": {"day", "rule"}, "earliest_now": {"day", "rule"}, "not_on_ladder": {"end"},
@@ -56,7 +56,19 @@ TIMELINE_PLACEHOLDERS = {
 # A locale's `ledger` phrases: each kind of event's figures (values/ledger.py), and the parts of one.
 LEDGER_PLACEHOLDERS = {**{kind: set(figures) for kind, figures in EVENT_FIGURES.items()},
                        "taken": {"bucket", "amount"}, "overpaid": {"amount"}}
-GRAPH_PLACEHOLDERS = {"title": {"policy"}, "dot_legend": {"policy"}, "fee": {"fee"}}
+GRAPH_PLACEHOLDERS = {"title": {"policy"}, "dot_legend": {"policy"}, "fee": {"fee"}, "set_aside": {"rule"},
+                      "every_claim": {"claims"}}
+# `frin validate --lang` (explain/diagnostic_words.py); its `messages` pairs are checked on their own.
+VALIDATE_PLACEHOLDERS = {"summary": {"verdict", "data", "files", "examples", "errors", "warnings", "proved", "ms"},
+                         "data": {"n"}, "proved": {"n", "bound"}, "more": {"n", "shown"},
+                         "test_failed": {"n"}, "test_passed": {"n"}, "test_in": {"parts", "seconds"},
+                         "test_coverage": {"percent", "fired", "total"}, "test_below": {"min"},
+                         "test_not_fired": {"policy", "rules"}}
+NEW_VERSION_PLACEHOLDERS = {"created": {"file", "base", "day", "draft"}, "figures": {"todo"}}
+BATCH_PLACEHOLDERS = {"decided": {"n", "seconds", "output"}, "rejected": {"n", "problems", "file"},
+                      "warnings": {"rows", "n"}, "per_case": {"n", "rows", "reason"}, "bugs": {"n"},
+                      "total": {"rows", "decided", "rejected"}}
+_KINDS = {None, "", "money", "date", "list", "text"}
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
 
 
@@ -100,6 +112,8 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
     for section, allowed in (("words", PLACEHOLDERS), ("values", _VALUE_PLACEHOLDERS),
                              (("words", "notices"), NOTICE_PLACEHOLDERS), (("words", "diff"), DIFF_PLACEHOLDERS),
                              (("words", "timeline"), TIMELINE_PLACEHOLDERS), (("words", "graph"), GRAPH_PLACEHOLDERS),
+                             (("words", "validate"), VALIDATE_PLACEHOLDERS), (("words", "batch"), BATCH_PLACEHOLDERS),
+                             (("words", "new_version"), NEW_VERSION_PLACEHOLDERS),
                              ("ledger", LEDGER_PLACEHOLDERS)):
         phrases = d[section] if isinstance(section, str) else d[section[0]].get(section[1]) or {}
         for key, text in phrases.items():
@@ -109,6 +123,14 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
                     "invalid-value", f"`{key}` uses a placeholder it is not given",
                     doc.span((*((section,) if isinstance(section, str) else section), key)),
                     help=f"the placeholders of `{key}`: {names} (write a brace as `{{{{` or `}}}}`)"))
+    pairs = [(("words", "validate", "messages"), (d["words"].get("validate") or {}).get("messages") or ()),
+             (("words", "phrases"), d["words"].get("phrases") or ())]
+    for at, (i, (english, translated)) in ((at, item) for at, found in pairs for item in enumerate(found)):
+        problem = _pair_problem(english, translated)
+        if problem:
+            problems.append(Diagnostic("invalid-value", f"{'.'.join(at)}[{i}]: {problem}", doc.span((*at, i)),
+                                       help="the text in this language takes the English text's placeholders; "
+                                            "a kind is money, date, list or text (`{amount:money}`)"))
     if d.get("cldr") is not None and not _known_to_babel(d["cldr"]):
         problems.append(Diagnostic("invalid-value", f"`cldr: {d['cldr']}` is not a locale Babel has CLDR data for",
                                    doc.span(("cldr",)), help="name a CLDR locale such as `nb_NO`, `nl_NL`, `en_GB`, "
@@ -120,6 +142,20 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
                   literals_as_written=d["literals"] == "as_written", values=dict(d["values"]), words=dict(d["words"]),
                   ledger=dict(d["ledger"]), path=shown,
                   sha256=hashlib.sha256(path.read_bytes()).hexdigest(), cldr=d.get("cldr")), []
+
+
+def _pair_problem(english: str, translated: str) -> str | None:
+    """What is wrong with a `words.validate.messages` pair (None: nothing)."""
+    try:
+        given = {name: spec for _, name, spec, _ in string.Formatter().parse(english) if name is not None}
+        used = {name for _, name, _, _ in string.Formatter().parse(translated) if name is not None}
+    except ValueError as err:
+        return f"a brace out of place ({err})"
+    if not all(name.isidentifier() and spec in _KINDS for name, spec in given.items()):
+        return "a placeholder is not `{name}` or `{name:kind}`"
+    if not used <= set(given):
+        return f"`{{{sorted(used - set(given))[0]}}}` is not in the English text"
+    return None
 
 
 def _number_marks(d: dict) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..core.diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic, did_you_mean
 from .model import PolicySet, PolicyVersion
 
 __all__ = ["in_force", "valid_until", "overlapping", "uses_order", "duplicate_dates"]
@@ -90,9 +90,11 @@ def uses_order(policies: PolicySet) -> tuple[list[str], list[Diagnostic]]:
         for v in versions:
             for alias, used in v.uses.items():
                 if used not in policies.versions:
-                    problems.append(Diagnostic("unknown-policy", f"`{alias}` uses unknown policy `{used}`",
+                    as_alias = f" (as `{alias}`)" if alias != used else ""
+                    problems.append(Diagnostic("unknown-policy", f"`{name}` uses unknown policy `{used}`{as_alias}",
                                                v.document.span(("uses", alias)),
-                                               help=f"known policies: {', '.join(policies.names())}"))
+                                               help=did_you_mean(used, policies.names())
+                                               or f"known policies: {', '.join(policies.names())}"))
                 else:
                     deps.add(used)
         graph[name] = deps

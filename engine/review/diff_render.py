@@ -156,7 +156,7 @@ def render_markdown(data: dict, w: PageWords = _PLAIN) -> str:
                 item = f"{w(c['kind']) if c['kind'] in ('parameter', 'definition') else c['kind']} `{c['name']}` " \
                        f"({c['where']})" if i == 0 else ""
                 status = w(c["status"]) if i == 0 else ""
-                out.append(f"| {item} | {status} | {f['field']} | {_md(f['old'])} | {_md(f['new'])} |")
+                out.append(f"| {item} | {status} | {w.phrase(f['field'])} | {_md(f['old'])} | {_md(f['new'])} |")
         out.append("")
     out += [f"#### {w('by_action')}", "", f"| {w('action')} | {w('old')} | {w('new')} |", "|---|---:|---:|"]
     out += [f"| `{a}` | {n['old']} | {n['new']} |" for a, n in s["by_action"].items()]
@@ -230,7 +230,7 @@ def render_html(data: dict, w: PageWords = _PLAIN) -> str:
         body.append(f'<h3 id="{esc(c["anchor"])}">{esc(kind)} <code>{esc(c["name"])}</code> '
                     f'<span class="tag {esc(c["status"])}">{esc(w(c["status"]))}</span> '
                     f'<span class="same">{esc(c["where"])}</span></h3>')
-        body.append(table([esc(w(k)) for k in ("field", "old", "new")], [[f"<code>{esc(f['field'])}</code>", _cell(f["old"], "old"),
+        body.append(table([esc(w(k)) for k in ("field", "old", "new")], [[f"<code>{esc(w.phrase(f['field']))}</code>", _cell(f["old"], "old"),
                                                      _cell(f["new"], "new")] for f in c["fields"]]))
     body.append(f"<h2>{esc(w('by_action'))}</h2>")
     body.append(table([esc(w(k)) for k in ("action", "old", "new")], [[f"<code>{esc(a)}</code>", str(n["old"]), str(n["new"])]

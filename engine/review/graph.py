@@ -41,6 +41,8 @@ class Edge:
     fee: str | None
     audience: str               # consumer | business | both
     terminal: bool              # the target is an action that records no step
+    reason: str | None = None   # a set-aside reason's id (its edge's label is in the page's words)
+    claims: str | None = None   # the reason's claims, as written
 
 
 def _audience(expr: ast.Expr, version: CheckedVersion, used: dict[str, CheckedVersion]) -> set[str]:
@@ -117,8 +119,9 @@ def ladder(version: CheckedVersion, used: dict[str, CheckedVersion] | None = Non
     stage = ANY                 # the step most recently reached for the first time
     steps_seen: list[str] = []
     for reason in version.set_aside:   # a claim set aside; the case itself only when every claim is
-        edges.append(Edge(ANY, reason.rule.action, f"set aside {reason.rule.id}",
-                          _short("every claim in " + sources.text(reason.when)), None, "both", True))
+        claims = sources.text(reason.when)
+        edges.append(Edge(ANY, reason.rule.action, f"set aside {reason.rule.id}", _short("every claim in " + claims),
+                          None, "both", True, reason.rule.id, claims))
     for rule in version.rules:
         r = rule.rule
         kinds = _audience(rule.when, version, used)
@@ -149,6 +152,8 @@ def _id(node: str, terminal: set[str]) -> str:
 
 
 def _label(edge: Edge, w: PageWords) -> str:
+    if edge.reason is not None:
+        return f"{w('set_aside', rule=edge.reason)}: {_short(w('every_claim', claims=edge.claims))}"
     return f"{edge.rule}: {edge.condition}" + (f" · {w('fee', fee=edge.fee)}" if edge.fee else "")
 
 

@@ -55,10 +55,18 @@ class PageWords:
             return ""
         return self.voice.amount(Decimal(shown)) if self.voice.cldr is not None else shown
 
+    def phrase(self, english: str) -> str:
+        """An English text the engine wrote (a decision's warning, a schedule entry's `from DATE`)
+        in the page's language, by the locale's `phrases` pairs (explain/phrases.py)."""
+        from ..explain.phrases import Phrases
+        return Phrases.of(self.voice.locale, "phrases").text(english)
+
     def value(self, name: str, shown):
-        """A field's value as the language writes it (amounts, dates); anything else as it is."""
+        """A field's value as the language writes it (amounts, dates, the warnings); anything else as it is."""
         if not isinstance(shown, str):
             return shown
+        if name == "warnings":          # the decision JSON's warnings, joined with "; " (review/diff.py)
+            return "; ".join(self.phrase(part) for part in shown.split("; "))
         output = by_name().get(name)
         typ = T.unwrap(output.type) if output is not None else (T.MONEY if name.startswith("amounts.") else None)
         try:
@@ -94,6 +102,7 @@ DIFF = {
     "fields_changed": "{action}: {fields} changed", "meta": "old: {old} · new: {new} · cases: {cases}",
     "added": "added", "removed": "removed", "parameter": "parameter", "definition": "definition",
     "field_action": "action", "field_rule": "rule", "field_step": "step", "field_set_aside": "claims set aside",
+    "field_warnings": "warnings",
     "field_error": "error",
 }
 
@@ -113,4 +122,5 @@ GRAPH = {
     "legend": "thick blue: consumers only · dashed orange: businesses only · plain: both",
     "dot_legend": "{policy}: thick blue = consumers only, dashed orange = businesses only",
     "new_case": "new case", "any_stage": "any stage", "fee": "fee {fee}",
+    "set_aside": "set aside {rule}", "every_claim": "every claim in {claims}",
 }

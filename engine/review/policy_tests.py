@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..core.diagnostics import render_text
 from ..core.errors import ExitCode
 from .test_report import ExampleResult
 
@@ -76,8 +75,12 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
     from . import test_report
     prove = _prover(args)                   # before any work: a missing solver is a usage error
+    from ..explain.diagnostic_words import localized_report, locale_words
     versions: list[PolicyVersion] = []
     catalogs: list = []
+    words = locale_words([*(args.paths or []), args.policies or "policies"], getattr(args, "lang", None), stderr)
+    said = words.word if words is not None else (lambda _key, english: english)
+    shown = words.number if words is not None else str
     results = example_results(args.paths, args.policies, args.keyword, versions, catalogs)
     proof = prove(catalogs[0], [], {v.name for v in versions}) if prove is not None else []
     broken = any(d.is_error for d in proof)
@@ -94,34 +97,39 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for r in results:
         if r.version.path != current:
             current = r.version.path
-            print(f"{current} ({r.version.key}{', draft' if r.version.is_draft else ''})", file=stdout)
+            print(f"{current} ({r.version.key}{said('test_draft', ', draft') if r.version.is_draft else ''})", file=stdout)
         print(f"  {'✓' if r.passed else '✗'} {r.example.name}", file=stdout)
     if failed:
-        print(f"\n{' FAILURES ':=^72}", file=stdout)
+        print(f"\n{' ' + said('test_failures', 'FAILURES') + ' ':=^72}", file=stdout)
         for r in failed:
             print(f"____ {r.id} ____", file=stdout)
-            print(render_text(r.problems), file=stdout)
+            print(localized_report(r.problems, "text", words), file=stdout)
     passed = len(results) - len(failed)
     elapsed = time.perf_counter() - started
-    parts = ([f"{len(failed)} failed"] if failed else []) + [f"{passed} passed"]
+    parts = ([said("test_failed", "{n} failed").format(n=len(failed))] if failed else []) + [
+        said("test_passed", "{n} passed").format(n=passed)]
     if not results:
-        parts = ["no examples found"]
+        parts = [said("test_none", "no examples found")]
     fired, total = sum(len(c.fired) for c in coverage), sum(len(c.rules) for c in coverage)
-    print(f"\nrule coverage: {percent:.1f}% ({fired} of {total} rules fired by an example)"
-          + (f"; below --min-coverage {args.min_coverage:g}%" if below else ""), file=stdout)
+    print("\n" + said("test_coverage", "rule coverage: {percent}% ({fired} of {total} rules fired by an example)").format(
+        percent=shown(f"{percent:.1f}"), fired=fired, total=total)
+          + (said("test_below", "; below --min-coverage {min}%").format(min=shown(f"{args.min_coverage:g}")) if below else ""),
+          file=stdout)
     for c in coverage:
         if c.missed:
-            print(f"  {c.key}: not fired: {', '.join(c.missed)}", file=stdout)
+            print("  " + said("test_not_fired", "{policy}: not fired: {rules}").format(policy=c.key, rules=", ".join(c.missed)),
+                  file=stdout)
     if prove is not None:
-        shown = [d for d in proof if d.code != "proved"]
-        if shown:
-            print(f"\n{' PROOF ':=^72}\n{render_text(shown)}", file=stdout)
+        findings = [d for d in proof if d.code != "proved"]
+        if findings:
+            print(f"\n{' PROOF ':=^72}\n{localized_report(findings, 'text', words)}", file=stdout)
         proved = sum(1 for d in proof if d.code == "proved")
         errors = sum(1 for d in proof if d.is_error)
         print(f"\nproof (--prove-bound {args.prove_bound}): {proved} window(s) proved, {errors} breach(es) of the law, "
-              f"{len(shown) - errors} not proved", file=stdout)
+              f"{len(findings) - errors} not proved", file=stdout)
         parts += [f"{errors} breach(es) of the law"] if errors else []
-    print(f"{' ' + ', '.join(parts) + f' in {elapsed:.2f}s ':=^72}", file=stdout)
+    ending = said("test_in", "{parts} in {seconds}s").format(parts=", ".join(parts), seconds=shown(f"{elapsed:.2f}"))
+    print(f"{' ' + ending + ' ':=^72}", file=stdout)
     return ExitCode.PROBLEMS if failed or below or broken else ExitCode.OK
 
 
