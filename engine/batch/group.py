@@ -37,6 +37,7 @@ class BatchReport:
     per_case_rows: dict[str, list[int]] = field(default_factory=dict)  # reason → the first row numbers
     per_case_expressions: list[str] = field(default_factory=list)    # expressions evaluated per case (every row)
     law_judged: int = 0                                              # rows the law check read as case dicts
+    law_per_row: dict[str, int] = field(default_factory=dict)        # why → rows the law judged per row, not as columns
     warnings: int = 0                                                # warning lines over all decisions
     rows_with_warnings: int = 0
 
@@ -53,6 +54,8 @@ class BatchReport:
             kept.extend(other.per_case_rows.get(reason, [])[:max(0, _SAMPLE - len(kept))])
         self.per_case_expressions += [e for e in other.per_case_expressions if e not in self.per_case_expressions]
         self.law_judged += other.law_judged
+        for reason, count in other.law_per_row.items():
+            self.law_per_row[reason] = self.law_per_row.get(reason, 0) + count
         self.warnings += other.warnings
         self.rows_with_warnings += other.rows_with_warnings
 
@@ -60,6 +63,7 @@ class BatchReport:
         return {"per_case": {reason: {"rows": count, "first_rows": sorted(self.per_case_rows.get(reason, []))}
                              for reason, count in self.per_case.items()},
                 "per_case_expressions": list(self.per_case_expressions), "law_judged": self.law_judged,
+                "law_per_row": dict(self.law_per_row),
                 "warnings": self.warnings, "rows_with_warnings": self.rows_with_warnings}
 
 
@@ -99,6 +103,9 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     aside, suspect = result.aside, result.suspect & ~result.aside
     law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts)
     report.law_judged += law.judged
+    for reason, count in law.reasons.items():
+        report.law_per_row[reason] = report.law_per_row.get(reason, 0) + count
+    report.per_case_expressions += [f"law {f}" for f in law.per_case if f"law {f}" not in report.per_case_expressions]
     if law.warnings:
         table = _with_history_warnings(table, law.warnings)
     redo = rows.is_in(sorted(law.redo)) & ~aside & ~suspect
