@@ -28,6 +28,7 @@ from ..core.errors import EvaluationError
 
 from ..decide.enforce import constrained, judge
 from .law_columns import judge_columns
+from .law_history import history_to_judge
 from ..decide.history import judge_history
 from ..decide.stale import stale_figures, stale_violations
 from .output import output_columns
@@ -36,7 +37,6 @@ __all__ = ["VIOLATIONS", "LawJudgment", "judge_rows", "violation_rows", "HISTORY
 
 VIOLATIONS = {"row": pl.Int64, "case_id": pl.String, "rule": pl.String, "proposed_action": pl.String,
               "constraint": pl.String, "policy": pl.String, "source": pl.String, "problem": pl.String}
-HISTORY_JUDGED_REASON = "a fee recorded in the case's events (the history is judged per case)"
 NO_COLUMNS_REASON = "a constraint of the law has no column form"
 HISTORY_REASON = ("a fee recorded in the case's events that the law did not allow (judged per case, "
                   "the unlawful part set aside)")
@@ -52,14 +52,6 @@ class LawJudgment:
     warnings: dict[int, list[str]] = field(default_factory=dict)   # row → history warnings of a case left as it was
     reasons: dict[str, int] = field(default_factory=dict)          # why rows were judged one by one → rows
     per_case: list[str] = field(default_factory=list)              # law expressions the columns evaluated per case
-
-
-def _fee_rows(cases: pl.DataFrame) -> pl.Series:
-    """Cases whose events record a fee (their history is judged)."""
-    if "events" not in cases.columns:
-        return pl.Series([False] * cases.height, dtype=pl.Boolean)
-    fees = pl.col("events").list.eval(pl.element().struct.field("fee").fill_null(0) != 0).list.any()
-    return cases.select(fees.fill_null(False)).to_series()
 
 
 def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
@@ -78,16 +70,17 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     if not decided.height or not constrained(bindings, main.name):
         return out
     columns = judge_columns(bindings, main, decided, cases.drop(ROW), steps)
-    fee = _fee_rows(cases)
+    fee, history_reasons, history_notes = history_to_judge(catalog, main, cases.drop(ROW), steps, include_drafts)
+    fee = pl.Series(fee, dtype=pl.Boolean)
     if columns is None:
         unsure = pl.Series([True] * decided.height)
         out.reasons[NO_COLUMNS_REASON] = decided.height
     else:
         unsure = columns.unsure
         out.reasons.update(columns.reasons)
-        out.per_case = columns.per_case
-    if fee.any():
-        out.reasons[HISTORY_JUDGED_REASON] = int(fee.sum())
+        out.per_case = list(columns.per_case)
+    out.reasons.update(history_reasons)
+    out.per_case += [n for n in history_notes if n not in out.per_case]
     one_by_one = (unsure | fee).to_list()
     unsure = unsure.to_list()
     amount_columns = [c for c in decided.columns if c.startswith("amount_")]

@@ -29,7 +29,7 @@ from ..policy.outputs import law_fields
 from ..policy.record import DECISION, charges
 from ..run.law_view import AMOUNT_BOUNDS, view_spec
 
-__all__ = ["ColumnarJudgment", "judge_columns", "binds"]
+__all__ = ["ColumnarJudgment", "judge_columns", "constraint_flags", "binds"]
 
 _AMOUNT_TEXT = {
     "interest": "The interest reported ({reported}) is more than the statutory interest the law's view of the case "
@@ -82,13 +82,19 @@ def binds(decided: pl.DataFrame) -> pl.Expr:
     return expr
 
 
-def _constraint_flags(bindings, main: str, frame: pl.DataFrame, steps) -> tuple[list[Violation], pl.DataFrame, list[str]] | None:
-    """(violations in `constrained` order, a frame of `v<i>` broken flags and `unsure`, per-case notes); None: no column form."""
+def constraint_flags(bindings, main: str, frame: pl.DataFrame, steps, history: bool = False
+                     ) -> tuple[list[Violation], pl.DataFrame, list[str]] | None:
+    """(violations in `constrained` order, a frame of `v<i>` broken flags and `unsure`, per-case notes); None: no column form.
+
+    `frame`: a case frame with `__binds` and the `decision.*` columns. `history`: judging recorded
+    fees (the constraints marked `history: false` are skipped, as `violations(history=True)`)."""
     pairs = constrained(bindings, main)
     runs: dict[int, ColumnarRun] = {}
     found, flags = [], {}
     unsure = pl.lit(False)
     for i, (bound, checked) in enumerate(pairs):
+        if history and not checked.constraint.history:
+            continue
         name = bound.version.name
         key = 0 if bindings.get(name) is bound else id(bound)
         if key not in runs:
@@ -100,14 +106,15 @@ def _constraint_flags(bindings, main: str, frame: pl.DataFrame, steps) -> tuple[
         when = run.top(checked.when, name, what) if checked.when is not None else None
         if isinstance(require, list) or isinstance(when, list):
             return None
+        j = len(found)           # column names follow the violations kept (history skips some)
         applies = pl.col("__binds") if when is None else pl.col("__binds") & when.expr.fill_null(False)
-        flag = (applies & ~require.expr.fill_null(False)).alias(f"v{i}")
+        flag = (applies & ~require.expr.fill_null(False)).alias(f"v{j}")
         doubt = pl.lit(False)
         for col in (when, require):
             if col is not None and col.err is not None:
                 doubt = doubt | (pl.col("__binds") & col.err)
-        run.add_columns({f"v{i}": flag, f"u{i}": doubt})
-        found.append((key, i, Violation(bound.version.key, checked.constraint)))
+        run.add_columns({f"v{j}": flag, f"u{j}": doubt})
+        found.append((key, j, Violation(bound.version.key, checked.constraint)))
     parts = []
     for key, run in runs.items():
         mine = [i for k, i, _ in found if k == key]
@@ -134,7 +141,7 @@ def judge_columns(bindings, main, decided: pl.DataFrame, cases: pl.DataFrame, st
     except NotColumnar:
         return None
     frame = pl.concat([frame, record], how="horizontal").with_columns(balance.alias(f"{DECISION}.balance"))
-    got = _constraint_flags(bindings, main.name, frame, steps)
+    got = constraint_flags(bindings, main.name, frame, steps)
     if got is None:
         return None
     violations, flags, notes = got
