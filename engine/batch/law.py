@@ -70,7 +70,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     if not decided.height or not constrained(bindings, main.name):
         return out
     columns = judge_columns(bindings, main, decided, cases.drop(ROW), steps)
-    fee, history_reasons, history_notes = history_to_judge(catalog, main, cases.drop(ROW), steps, include_drafts)
+    fee, history_reasons, history_notes, warned = history_to_judge(catalog, main, cases.drop(ROW), steps, include_drafts)
     fee = pl.Series(fee, dtype=pl.Boolean)
     if columns is None:
         unsure = pl.Series([True] * decided.height)
@@ -94,6 +94,8 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
         if day not in stale_on:
             stale_on[day] = stale_violations(stale_figures(catalog, catalog.bind(main, day, include_drafts), day))
         broken = [] if columns is None else columns.broken.get(pos, [])
+        if pos in warned and not fee[pos]:
+            out.warnings[number] = warned[pos]    # fees no law could judge, the others allowed: the columns stand
         if one_by_one[pos]:
             out.judged += 1
             row, case = next(rows), next(dicts)

@@ -141,11 +141,15 @@ def judge_columns(bindings, main, decided: pl.DataFrame, cases: pl.DataFrame, st
     except NotColumnar:
         return None
     frame = pl.concat([frame, record], how="horizontal").with_columns(balance.alias(f"{DECISION}.balance"))
-    got = constraint_flags(bindings, main.name, frame, steps)
+    # only a decision that takes a step or charges a cost can break a constraint (`binds`):
+    # the others (waits, closes) are not evaluated at all
+    bound = record.get_column("__binds")
+    where = bound.arg_true()
+    got = constraint_flags(bindings, main.name, frame.filter(bound), steps)
     if got is None:
         return None
     violations, flags, notes = got
-    unsure = flags.get_column("unsure")
+    unsure = pl.Series([False] * decided.height, dtype=pl.Boolean).scatter(where, flags.get_column("unsure"))
     reasons: dict[str, int] = {}
     if view is not None:
         why = view.get_column("law_per_case")
@@ -156,9 +160,10 @@ def judge_columns(bindings, main, decided: pl.DataFrame, cases: pl.DataFrame, st
     if doubt:
         reasons["a constraint might fail on the row (judged per row, which names the error)"] = int(doubt)
     broken: dict[int, list[Violation]] = {}
+    full = where.to_list()
     for i, v in enumerate(violations):
         for pos in flags.get_column(f"v{i}").arg_true().to_list():
-            broken.setdefault(pos, []).append(v)
+            broken.setdefault(full[pos], []).append(v)
     if view is not None:
         _amounts(bindings, main, decided, view, broken)
     return ColumnarJudgment(broken, unsure, reasons, notes)

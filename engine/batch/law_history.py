@@ -9,13 +9,15 @@ event's date, `decision` the recorded letter), grouped by the law versions bound
 history constraints run over it as columns (`law_columns.constraint_flags`).
 
 Where every fee of a case is allowed, `judge_history` would return the case unchanged and
-without a warning, which is what the columns stand for. A case is left to `judge_history`
-(the per-case path: it lowers what the law did not allow, warns, and the batch re-decides
-the row) when one of its fees breaks a constraint, might fail in one, or falls on a day no
-version of the law is in force (a warning only `judge_history` words); so the prefix each
-fee is judged on here is the judged one whenever the case is not sent there.
+without a warning, which is what the columns stand for. A fee on a day no version
+of the law is in force is kept with `judge_history`'s warning (the same `Notice`). A case is
+left to `judge_history` (the per-case path: it lowers what the law did not allow, warns, and
+the batch re-decides the row) when one of its fees breaks a constraint or might fail in one;
+so the prefix each fee is judged on here is the judged one whenever the case is not sent there.
 """
 from __future__ import annotations
+
+from decimal import Decimal
 
 import numpy as np
 import polars as pl
@@ -23,14 +25,14 @@ import polars as pl
 from ..core.errors import UsageError
 from ..decide.enforce import constrained
 from ..decide.history import salaer_steps
+from ..decide.notice import Notice
 from ..policy.outputs import law_fields
 from ..policy.record import DECISION
 from ..columnar.frame import AS_OF
 from .law_columns import constraint_flags
 
-__all__ = ["history_to_judge", "UNCHECKED", "BROKEN", "UNSURE"]
+__all__ = ["history_to_judge", "BROKEN", "UNSURE"]
 
-UNCHECKED = "a recorded fee dated before any version of the law (judge_history words the warning)"
 BROKEN = "a recorded fee the law may not have allowed (judge_history sets the excess aside)"
 UNSURE = "a recorded fee whose judgment might fail as columns (judge_history names the error)"
 
@@ -107,14 +109,15 @@ def _judge_frame(cases: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
 
 
 def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: bool
-                     ) -> tuple[np.ndarray, dict[str, int], list[str]]:
-    """(rows of `cases` whose history `judge_history` must judge, why → rows, law expressions run per case)."""
+                     ) -> tuple[np.ndarray, dict[str, int], list[str], dict[int, list[Notice]]]:
+    """(rows of `cases` whose history `judge_history` must judge, why → rows, law expressions run per
+    case, and the history warnings of rows the columns stand for: position → `judge_history`'s list)."""
     out = np.zeros(cases.height, dtype=bool)
     reasons: dict[str, int] = {}
     notes: list[str] = []
     events = _fee_events(cases)
     if not events.height:
-        return out, reasons, notes
+        return out, reasons, notes, {}
     as_salaer = salaer_steps(main)
     events = events.with_columns(pl.col("step").is_in(sorted(as_salaer)).alias("__salaer"))
     sats = _sats_days(cases) if events.get_column("__salaer").any() else None
@@ -139,7 +142,6 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
             out[fresh] = True
             reasons[reason] = reasons.get(reason, 0) + len(fresh)
     pos = events.get_column("pos").to_numpy()
-    mark(pos[unchecked], UNCHECKED)
     key_index = pl.Series([repr(k) for k in keys])
     for key, bindings in binding_of.items():
         if not constrained(bindings, main.name):
@@ -156,4 +158,14 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
         hit = result.select(pl.any_horizontal(broken) if broken else pl.lit(False)).to_series().to_numpy()
         mark(pos[mine][hit], BROKEN)
         mark(pos[mine][result.get_column("unsure").to_numpy()], UNSURE)
-    return out, reasons, notes
+    # a fee on a day no version of the law is in force is kept, with a warning (`judge_history`
+    # words it the same way): where the case's other fees are all allowed, the columns stand
+    warned: dict[int, list[Notice]] = {}
+    if unchecked.any():
+        left = events.filter(pl.Series(unchecked))
+        for p, index, step, date, fee in left.select("pos", "index", "step", pl.col("date").cast(pl.Date),
+                                                   "fee").iter_rows():
+            if not out[p]:
+                warned.setdefault(p, []).append(Notice("fee_unchecked", index=index, step=step, day=date,
+                                                       fee=Decimal(fee).scaleb(-2)))
+    return out, reasons, notes, warned
