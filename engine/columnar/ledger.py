@@ -95,12 +95,13 @@ def _matrix(row: np.ndarray, n: int, *columns: np.ndarray, fill=(0,)) -> list[np
 
 
 def settle_columns(n: int, to: np.ndarray, claims: dict, fees: dict, payments: dict, rates: RateLookup,
-                   order: tuple[str, ...], compensation: np.ndarray) -> LedgerColumns:
-    """`settle(claims, fees, payments, to, schedule, order, None, compensation)` for `n` rows.
+                   order: tuple[str, ...], compensation: np.ndarray,
+                   creditor_order: tuple[str, ...] | None = None) -> LedgerColumns:
+    """`settle(claims, fees, payments, to, schedule, order, creditor_order, compensation)` for `n` rows.
 
     Each of `claims` (row, due, unpaid øre: undisputed claims), `fees` (row, date, fee øre:
-    events with a fee) and `payments` (row, date, amount øre) holds NumPy arrays in long
-    form, any order; `to` is each row's day number, `compensation` each row's § 3a amount
+    events with a fee) and `payments` (row, date, amount øre, optionally `creditor`: paid to the
+    creditor, which follows `creditor_order`) holds NumPy arrays in long form, any order; `to` is each row's day number, `compensation` each row's § 3a amount
     in øre (0: none).
     """
     per_case = np.full(n, None, dtype=object)
@@ -157,17 +158,14 @@ def settle_columns(n: int, to: np.ndarray, claims: dict, fees: dict, payments: d
     # payments up to `to`, in date order (stable), one rank at a time
     live = payments["date"] <= to[payments["row"]]
     prow, pdate, pamount = payments["row"][live], payments["date"][live], payments["amount"][live]
+    payer = payments.get("creditor", np.zeros(len(payments["row"]), dtype=bool))[live]
     k = np.lexsort((pdate, prow))
-    days, amounts, pcount = _matrix(prow[k], n, pdate[k], pamount[k].astype(object) * UNIT, fill=(0, 0))
-    for rank in range(days.shape[1]):
-        rows = np.nonzero(pcount > rank)[0]
-        day, left = days[rows, rank], amounts[rows, rank]
-        new = accrue(rows, day)
-        accrued[rows] += new
-        unpaid_interest[rows] += new
-        cursor[rows] = np.maximum(cursor[rows], day)
-        paid[rows] += left
-        for bucket in order:
+    days, amounts, creditor, pcount = _matrix(prow[k], n, pdate[k], pamount[k].astype(object) * UNIT, payer[k],
+                                              fill=(0, 0, False))
+    orders = [(False, order), (True, creditor_order or order)]
+
+    def allocate(rows: np.ndarray, day: np.ndarray, left: np.ndarray, buckets: tuple[str, ...]) -> None:
+        for bucket in buckets:
             active = left > 0
             if bucket == "costs":
                 take = np.where(active, np.minimum(left, charged_by(rows, day) - costs_taken[rows]), 0)
@@ -183,6 +181,19 @@ def settle_columns(n: int, to: np.ndarray, claims: dict, fees: dict, payments: d
                     take += part
             left = left - take
         overpaid[rows] += np.where(left > 0, left, 0)
+
+    for rank in range(days.shape[1]):
+        rows = np.nonzero(pcount > rank)[0]
+        day = days[rows, rank]
+        new = accrue(rows, day)
+        accrued[rows] += new
+        unpaid_interest[rows] += new
+        cursor[rows] = np.maximum(cursor[rows], day)
+        paid[rows] += amounts[rows, rank]
+        for to_creditor, buckets in orders:       # a payment to the creditor may follow its own order
+            mine = creditor[rows, rank] == to_creditor
+            if mine.any():
+                allocate(rows[mine], day[mine], amounts[rows[mine], rank], buckets)
     rows = np.arange(n)
     new = accrue(rows, to)
     accrued += new

@@ -130,10 +130,19 @@ class ColumnarRun:
         if key not in self._defs and key not in self._py_defs:
             self.materialise(policy, name)
 
-    def python_cases(self) -> list[dict]:
-        """Every row as a run-time case dict, rebuilt once for all per-case fallbacks."""
+    def python_cases(self, roots: frozenset[str] | None = None) -> list[dict]:
+        """Every row as a run-time case dict (only the `roots` fields when given), each field
+        converted once for all per-case fallbacks: a fallback that reads only `events` does not
+        pay for turning every claim and payment into Python values."""
         if self._cases is None:
-            self._cases = cases_from_frame(self.frame, self.steps)
+            self._cases = [{} for _ in range(self.frame.height)]
+            self._case_roots: set[str] = set()
+        wanted = {n.partition(".")[0] for n in self.frame.columns} if roots is None else set(roots)
+        missing = sorted(wanted - self._case_roots)
+        if missing:
+            for case, part in zip(self._cases, cases_from_frame(self.frame, self.steps, missing)):
+                case.update(part)
+            self._case_roots.update(missing)
         return self._cases
 
     def python_definition(self, policy: str, name: str) -> list[Any]:
