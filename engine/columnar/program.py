@@ -181,7 +181,13 @@ class ColumnarRun:
         return Col(pl.col(name), col.kind, col.scale, pl.col(err_name) if err_name else None)
 
     def materialise(self, policy: str, name: str) -> None:
+        from .settle_call import settle_definition
         node = self.bindings[policy].checked.definitions[name]
+        values = settle_definition(self, node, policy)
+        if values is not None:      # the ledger over the whole frame: run-time values, as a fallback gives
+            self.fallbacks.append(f"definition {policy}.{name}: `settle` as columns (a filtered list argument per case)")
+            self._py_defs[(policy, name)] = values
+            return
         col = self.top(node, policy, f"definition {policy}.{name}")
         if isinstance(col, list):     # only run-time values (e.g. more decimals than fixed point holds)
             self._py_defs[(policy, name)] = col

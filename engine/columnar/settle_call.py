@@ -1,0 +1,192 @@
+"""A definition that is a `settle(...)` call, evaluated over the whole frame (`ledger.settle_columns`).
+
+`settle` is the one function whose per-case cost dominates a real policy's run (kravia's
+`ledger`: allocation order, interest over rate periods, the § 3a offset). Its list
+arguments are read as long item arrays: straight from the case frame when an argument is a
+case list (`claims`, `payments`), else from the per-case values of the argument (a
+`select(e for e in events where ...)` is cheap per case; the ledger is not). The date,
+orders, schedule and compensation must be a column, constants and a parameter. The result
+is the run-time value the scalar `settle` gives (the ledger record, Decimal to the øre) per
+row; rows the columns do not stand for (a near rounding tie, a day before the schedule, an
+amount not exact to the øre, a payment with no payer) are evaluated per case as before.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from ..lang import ast
+from ..values.interest import compounds
+from ..values.ledger import parse_order
+from .compile import ExprCompiler
+from .fallback import FAILED, per_case
+from .frame import AS_OF, to_day
+from .ledger import RateLookup, settle_columns
+from .values import NotColumnar
+
+if TYPE_CHECKING:
+    from .services import RunServices
+
+__all__ = ["settle_definition"]
+
+_ITEMS = {0: ("due", "amount", "credited", "disputed"), 1: ("date", "fee"), 2: ("date", "amount", "to")}
+_MONEY = {"amount", "credited", "fee"}
+_DATES = {"due", "date"}
+
+
+def _from_frame(run: RunServices, column: str, fields: tuple[str, ...]) -> dict[str, np.ndarray] | None:
+    """A case list's items as arrays (money in øre, dates as day numbers), `row` its case."""
+    dtype = run.frame.schema.get(column)
+    if not isinstance(dtype, pl.List) or not isinstance(dtype.inner, pl.Struct):
+        return None
+    have = {f.name for f in dtype.inner.fields}
+    items = (run.frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), pl.col(column))
+             .explode(column).filter(pl.col(column).is_not_null()))
+    out = {"row": items.get_column("row").to_numpy()}
+    for f in fields:
+        if f not in have:
+            out[f] = None
+            continue
+        values = items.select(pl.col(column).struct.field(f)).to_series()
+        out[f] = values if f in ("to", "disputed") or values.null_count() else values.cast(pl.Int64).to_numpy()
+    return out
+
+
+def _from_values(values: list[Any], fields: tuple[str, ...]) -> dict[str, Any] | None:
+    """Per-case lists of item dicts → the same arrays; None if an amount is not exact to the øre."""
+    rows: list[int] = []
+    got: dict[str, list] = {f: [] for f in fields}
+    for i, items in enumerate(values):
+        if items is FAILED or items is None:
+            continue
+        for item in items:
+            rows.append(i)
+            for f in fields:
+                v = item.get(f)
+                if f in _MONEY and v is not None:
+                    ore = v * 100
+                    if ore != ore.to_integral_value():
+                        return None
+                    v = int(ore)
+                elif f in _DATES and v is not None:
+                    v = to_day(v)
+                got[f].append(v)
+    out: dict[str, Any] = {"row": np.array(rows, dtype=np.int64)}
+    for f, vs in got.items():
+        out[f] = pl.Series(vs) if f in ("to", "disputed") or any(v is None for v in vs) else np.array(vs, dtype=np.int64)
+    return out
+
+
+def _list_arg(run: RunServices, node: ast.Expr, policy: str, fields: tuple[str, ...]) -> dict | None:
+    if isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "field" and not node.fields:
+        return _from_frame(run, node.ref.name, fields)
+    values, _ = per_case(run, node, policy, None)
+    failed = np.array([v is FAILED for v in values], dtype=bool)
+    got = _from_values(values, fields)
+    if got is not None:
+        got["failed"] = failed
+    return got
+
+
+def _const_text(run: RunServices, node: ast.Expr, policy: str) -> str | None:
+    try:
+        col = ExprCompiler(run, policy).col(node)
+    except NotColumnar:
+        return None
+    return col.const if col.is_const and isinstance(col.const, str) else None
+
+
+def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> list[Any] | None:
+    """The per-row values of `node` when it is a `settle(...)` call the columns can run; else None."""
+    if not (isinstance(node, ast.Call) and node.name == "settle" and len(node.args) in (7, 8)):
+        return None
+    args = node.args
+    day, schedule = args[3], args[4]
+    if not (isinstance(day, ast.Path) and day.ref is not None and day.ref.kind == "as_of"):
+        return None
+    if not (isinstance(schedule, ast.Path) and schedule.ref is not None and schedule.ref.kind == "param"
+            and not schedule.fields):
+        return None
+    rates = run.bindings[schedule.ref.scope or policy].checked.params.get(schedule.ref.name)
+    orders = [_const_text(run, a, policy) for a in args[5:7]]
+    if rates is None or compounds(rates) or None in orders:
+        return None
+    try:
+        order, creditor_order = parse_order(orders[0]), parse_order(orders[1])
+    except ValueError:
+        return None                     # the per-case path raises the error with its help
+    lists = [_list_arg(run, a, policy, _ITEMS[i]) for i, a in enumerate(args[:3])]
+    if any(x is None for x in lists):
+        return None
+    claims, costs, payments = lists
+    n = run.frame.height
+    unusable = np.zeros(n, dtype=bool)
+    for part in lists:
+        if "failed" in part:
+            unusable |= part["failed"]
+    # a field the ledger reads that has no value on some item: the scalar ledger decides what that means
+    for part, fields in ((claims, ("due", "amount")), (costs, ("date",)), (payments, ("date", "amount"))):
+        for f in fields:
+            if not isinstance(part[f], np.ndarray):
+                return None
+    compensation = np.zeros(n, dtype=np.int64)
+    if len(args) == 8:
+        try:
+            comp = ExprCompiler(run, policy).col(args[7])
+        except NotColumnar:
+            return None
+        if comp.kind != "num" or comp.scale > 2:
+            return None
+        got = run.frame.select(comp.expr.alias("c"), (comp.err if comp.err is not None else pl.lit(False)).alias("e"))
+        values = got.get_column("c").fill_null(0).cast(pl.Int64).to_numpy() * 10 ** (2 - comp.scale)
+        unusable |= got.get_column("e").fill_null(True).to_numpy() | got.get_column("c").is_null().to_numpy()
+        compensation = values
+    credited = claims["credited"]
+    credited = np.zeros(len(claims["row"]), dtype=np.int64) if credited is None else (
+        credited if isinstance(credited, np.ndarray) else credited.fill_null(0).cast(pl.Int64).to_numpy())
+    disputed = claims["disputed"]
+    keep = np.ones(len(claims["row"]), dtype=bool) if disputed is None else ~(
+        disputed.fill_null(False).to_numpy().astype(bool))
+    claim_arrays = {"row": claims["row"][keep], "due": claims["due"][keep],
+                    "unpaid": (claims["amount"] - credited)[keep]}
+    fee = costs.get("fee")
+    if fee is None:
+        return None
+    if not isinstance(fee, np.ndarray):
+        fee = fee.fill_null(0).cast(pl.Int64).to_numpy()
+    has_fee = fee != 0
+    cost_arrays = {"row": costs["row"][has_fee], "date": costs["date"][has_fee], "fee": fee[has_fee]}
+    payer = payments.get("to")
+    if payer is None:
+        creditor = np.zeros(len(payments["row"]), dtype=bool)
+    else:
+        # `payment.get("to", "collector")`: a payment with no payer given is the collector's in the
+        # scalar ledger only when the key is absent; a null in a column is left to it
+        unusable[payments["row"][payer.is_null().to_numpy()]] = True
+        creditor = (payer.fill_null("collector") == "creditor").to_numpy()
+    pay_arrays = {"row": payments["row"], "date": payments["date"], "amount": payments["amount"], "creditor": creditor}
+    to = run.frame.get_column(AS_OF).cast(pl.Int64).to_numpy()
+    spans = [to, claim_arrays["due"], pay_arrays["date"], cost_arrays["date"]]
+    low = int(min(d.min() for d in spans if len(d)))
+    high = int(max(d.max() for d in spans if len(d)))
+    ledger = settle_columns(n, to, claim_arrays, cost_arrays, pay_arrays, RateLookup(rates, low, high, to_day),
+                            order, compensation, creditor_order)
+    out: list[Any] = [None] * n
+    redo = []
+    names = ("principal", "interest", "costs", "total", "interest_accrued", "paid", "overpaid")
+    columns = [ledger.principal, ledger.interest, ledger.costs, ledger.total, ledger.interest_accrued,
+               ledger.paid, ledger.overpaid]
+    for i in range(n):
+        if unusable[i] or ledger.per_case[i] is not None:
+            redo.append(i)
+            continue
+        out[i] = {name: Decimal(int(col[i])).scaleb(-2) for name, col in zip(names, columns)}
+    if redo:
+        mask = pl.Series([False] * n).scatter(redo, True)
+        values, _ = per_case(run, node, policy, mask)
+        for i in redo:
+            out[i] = values[i]
+    return out
