@@ -66,6 +66,8 @@ class BatchSummary:
         for reason, count in (report.per_case.items() if report is not None else ()):
             first = ", ".join(map(str, sorted(report.per_case_rows.get(reason, []))))
             lines.append(f"decided per case: {count} row(s) (rows {first}{', …' if count > 10 else ''}): {reason}")
+        for reason, count in (report.law_per_row.items() if report is not None else ()):
+            lines.append(f"law judged per row: {count} row(s): {reason}")
         if self.bugs:
             lines.append(f"{self.bugs} row(s) hit an internal error (a bug; see the rejects file and please report it)")
         lines.append(f"{self.rows} input row(s) = {self.decided} decided + {self.rejected} rejected")
