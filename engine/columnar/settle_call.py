@@ -25,12 +25,12 @@ from .compile import ExprCompiler
 from .fallback import FAILED, per_case
 from .frame import AS_OF, to_day
 from .ledger import RateLookup, settle_columns
-from .values import NotColumnar
+from .values import Col, NotColumnar
 
 if TYPE_CHECKING:
     from .services import RunServices
 
-__all__ = ["settle_definition"]
+__all__ = ["settle_definition", "record_columns"]
 
 _ITEMS = {0: ("due", "amount", "credited", "disputed"), 1: ("date", "fee"), 2: ("date", "amount", "to")}
 _MONEY = {"amount", "credited", "fee"}
@@ -189,4 +189,24 @@ def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> list[Any
         values, _ = per_case(run, node, policy, mask)
         for i in redo:
             out[i] = values[i]
+    return out
+
+
+def record_columns(values: list[Any], typ) -> dict[str, Col]:
+    """Each Money field of a record-valued definition's per-row values as a column (øre, scale 2),
+    `err` where the row's evaluation failed (it is then re-decided per case)."""
+    from ..lang import types as T
+    record = T.unwrap(typ)
+    if not isinstance(record, T.Record):
+        return {}
+    failed = pl.Series([v is FAILED or v is None for v in values], dtype=pl.Boolean)
+    out = {}
+    for name, field_type in record.fields:
+        if T.unwrap(field_type) != T.MONEY:
+            continue
+        ore = [None if v is FAILED or v is None or v.get(name) is None else v[name] * 100 for v in values]
+        if any(o is not None and o != o.to_integral_value() for o in ore):
+            continue                      # not exact to the øre: the field stays per case
+        series = pl.Series([None if o is None else int(o) for o in ore], dtype=pl.Int64)
+        out[name] = Col(pl.lit(series), "num", 2, pl.lit(failed))
     return out
