@@ -55,11 +55,12 @@ class LawJudgment:
 
 
 def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
-               include_drafts: bool) -> LawJudgment:
+               include_drafts: bool, history: bool = True) -> LawJudgment:
     """Judge columnar decisions: the rows to re-decide per case and the violation records.
 
     `decided` holds the decision rows (as written) in the order of `cases` (the case frame
-    they were decided from, with ROW). The constraints and the amounts are judged as columns
+    they were decided from, with ROW). `history`: judge the recorded fees too (False when the
+    caller judged them on the whole case already). The constraints and the amounts are judged as columns
     (`law_columns.judge_columns`, over the law's view as columns); a row they cannot stand
     for is judged by `judge` on its case dict, and the history of a case that records a fee
     by `judge_history`, one by one.
@@ -70,7 +71,11 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     if not decided.height or not constrained(bindings, main.name):
         return out
     columns = judge_columns(bindings, main, decided, cases.drop(ROW), steps)
-    fee, history_reasons, history_notes, warned = history_to_judge(catalog, main, cases.drop(ROW), steps, include_drafts)
+    if history:
+        fee, history_reasons, history_notes, warned = history_to_judge(catalog, main, cases.drop(ROW), steps,
+                                                                       include_drafts)
+    else:       # judged already on the whole case (claims a set-aside reason took out: batch/aside.py)
+        fee, history_reasons, history_notes, warned = [False] * decided.height, {}, [], {}
     fee = pl.Series(fee, dtype=pl.Boolean)
     if columns is None:
         unsure = pl.Series([True] * decided.height)
@@ -99,7 +104,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
         if one_by_one[pos]:
             out.judged += 1
             row, case = next(rows), next(dicts)
-            if any(e["fee"] for e in case.get("events") or ()):
+            if history and any(e["fee"] for e in case.get("events") or ()):
                 judged, warnings = judge_history(catalog, main, case, include_drafts, day)
                 if warnings and judged["events"] != case["events"]:
                     out.redo.add(number)          # a fee lowered: the ledger and the rules see another case
