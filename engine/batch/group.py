@@ -24,7 +24,8 @@ from .output import WARNING_SEPARATOR
 __all__ = ["BatchReport", "decide_group", "INTERNAL", "SET_ASIDE_REASON", "SUSPECT_REASON", "WARNING_SEPARATOR"]
 
 INTERNAL = "internal error"     # the problem text of a row that hit a bug (the run goes on; exit 101)
-SET_ASIDE_REASON = "a `set_aside:` reason holds one of its claims (the claim is taken out of the case per case)"
+SET_ASIDE_REASON = ("a `set_aside:` reason holds every claim of the case (the first reason decides it) or cannot be "
+                    "evaluated")
 SUSPECT_REASON = ("the columnar evaluation might fail or matched no rule (division by zero, a date outside a "
                   "schedule, money not exact to the øre): the scalar evaluator decides it and names any error")
 _SAMPLE = 10                    # row numbers kept per reason in the report
@@ -139,7 +140,7 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
         cases, table, again_mask = cases.filter(keep), table.filter(keep), again_mask.filter(keep)
     rejects: list[pl.DataFrame] = []
     if cut is not None:
-        done = rows.is_in(sorted(cut.texts))
+        done = cases.get_column(ROW).is_in(sorted(cut.texts))
         cases, table, again_mask = cases.filter(~done), table.filter(~done), again_mask.filter(~done)
     if again_mask.any():
         again = cases.filter(again_mask)

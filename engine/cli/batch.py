@@ -68,6 +68,8 @@ class BatchSummary:
             lines.append(f"decided per case: {count} row(s) (rows {first}{', …' if count > 10 else ''}): {reason}")
         for reason, count in (report.law_per_row.items() if report is not None else ()):
             lines.append(f"law judged per row: {count} row(s): {reason}")
+        if report is not None and report.set_aside_columns:
+            lines.append(f"{report.set_aside_columns} row(s) had claims set aside per case, the rest decided as columns")
         if self.bugs:
             lines.append(f"{self.bugs} row(s) hit an internal error (a bug; see the rejects file and please report it)")
         lines.append(f"{self.rows} input row(s) = {self.decided} decided + {self.rejected} rejected")
