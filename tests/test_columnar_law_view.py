@@ -138,3 +138,28 @@ def test_kravia_workload_rows_are_columns():
             assert {k: row[f"law_{k}"] for k in VIEW_COLUMNS} == {k: int(getattr(want, k) * 100) for k in VIEW_COLUMNS}
             compared += 1
     assert compared == cases.height - got.get_column("law_per_case").drop_nulls().len()
+
+
+def test_batch_refuses_amounts_above_the_laws_view_as_decide_does(tmp_path):
+    """The reported amounts are judged against the view's columns, with decide's own texts:
+    1 000 NOK due 2026-01-15, decided 2026-03-02 (46 days): the law's interest 1 000 × 12 % ×
+    46 / 365 = 15.12 (forsinkelsesrenteloven § 3), the process reports 63.01 (its own 50 %);
+    no letter sent, a consumer: the law allows 0 in fees, the process reports 2 500."""
+    import polars as pl
+    import yaml
+    from engine.batch.api import decide_table
+    from engine.batch.io import flat_row
+    from test_law_binds import CASE, OWN_FIGURES, _catalog
+    folder = _catalog(tmp_path, OWN_FIGURES, "inventive")
+    doc = yaml.safe_load(CASE.format(as_of="2026-03-02", policy="inventive", due="2026-01-15"))
+    doc = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in doc.items()}
+    doc["claims"] = [{k: (v.isoformat() if isinstance(v, dt.date) else str(v) if not isinstance(v, (bool, str)) else v)
+                      for k, v in c.items()} for c in doc["claims"]]
+    held: list[dict] = []
+    decided, rejected = decide_table(pl.DataFrame([flat_row(doc)]), None, None, folder, violations=held,
+                                     ignore_unknown=True)
+    assert decided.height == 0 and rejected.height == 0
+    texts = {h["constraint"].split("/")[-1]: h["problem"] for h in held}
+    assert set(texts) == {"interest-within-the-law", "fees-within-the-law"}
+    assert "(63.01)" in texts["interest-within-the-law"] and "(15.12)" in texts["interest-within-the-law"]
+    assert "(2500.00)" in texts["fees-within-the-law"] and "(0.00)" in texts["fees-within-the-law"]

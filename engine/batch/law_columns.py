@@ -20,25 +20,15 @@ from decimal import Decimal
 
 import polars as pl
 
-from ..columnar.law_view import law_view_columns
+from ..columnar.law_view import VIEW_COLUMNS, law_view_columns
 from ..columnar.program import ColumnarRun
 from ..columnar.values import NotColumnar
-from ..decide.enforce import Violation, constrained
-from ..policy.model import Constraint
+from ..decide.enforce import Violation, amount_violations, constrained
 from ..policy.outputs import law_fields
 from ..policy.record import DECISION, charges
-from ..run.law_view import AMOUNT_BOUNDS, view_spec
+from ..run.law_view import AMOUNT_BOUNDS, LawView, view_spec
 
 __all__ = ["ColumnarJudgment", "judge_columns", "constraint_flags", "binds"]
-
-_AMOUNT_TEXT = {
-    "interest": "The interest reported ({reported}) is more than the statutory interest the law's view of the case "
-                "allows ({bound}).",
-    "fees": "The fees reported ({reported}) are more than the costs the law allows in this case ({bound}).",
-    "costs": "The costs reported ({reported}) are more than the costs the law allows in this case ({bound}).",
-    "total": "The total reported ({reported}) is more than the law's view of what the debtor owes ({bound}).",
-}
-
 
 @dataclass
 class ColumnarJudgment:
@@ -170,22 +160,31 @@ def judge_columns(bindings, main, decided: pl.DataFrame, cases: pl.DataFrame, st
 
 
 def _amounts(bindings, main, decided: pl.DataFrame, view: pl.DataFrame, broken: dict[int, list[Violation]]) -> None:
-    """Every reported amount above the law's view (`LawView.exceeds`), one violation each, per row."""
+    """Every reported amount above the law's view (`LawView.exceeds`), one violation each, per row:
+    the rows are found as columns, and each such row's violations made by `amount_violations`,
+    the function `decide` uses (a `LawView` built from the row's view columns)."""
     spec = view_spec(main)
     law_key = bindings[spec.policy].checked.version.key
+    names = [c[len("amount_"):] for c in decided.columns if c.startswith("amount_")]
+    judged = [a for a in names if a in AMOUNT_BOUNDS]
+    if not judged:
+        return
     charged = pl.max_horizontal([_ore(c).fill_null(0) for c in ("fee", "salaer") if c in decided.columns] or [pl.lit(0)])
-    both = pl.concat([decided.select(charged.alias("__charged"),
-                                     *[_ore(f"amount_{a}").alias(a) for a in AMOUNT_BOUNDS if f"amount_{a}" in decided.columns]),
+    both = pl.concat([decided.select(charged.alias("__charged"), *[_ore(f"amount_{a}").alias(a) for a in judged]),
                       view], how="horizontal")
-    for amount in [c[len("amount_"):] for c in decided.columns if c.startswith("amount_")]:
-        bound_name = AMOUNT_BOUNDS.get(amount)
-        if bound_name is None:
-            continue
-        bound = pl.col(f"law_{bound_name}") + (0 if amount == "interest" else pl.col("__charged"))
-        over = both.select(pl.int_range(pl.len()).alias("pos"), pl.col(amount).alias("reported"), bound.alias("bound")
-                           ).filter(pl.col("reported").is_not_null() & (pl.col("reported") > pl.col("bound")))
-        for pos, reported, limit in over.iter_rows():
-            text = _AMOUNT_TEXT[amount].format(reported=f"{Decimal(reported).scaleb(-2):.2f}",
-                                               bound=f"{Decimal(limit).scaleb(-2):.2f}")
-            c = Constraint(f"{amount}-within-the-law", None, None, spec.source, {"en": text}, spec.span)
-            broken.setdefault(pos, []).append(Violation(law_key, c))
+    over = pl.any_horizontal([
+        pl.col(a).is_not_null() & (pl.col(a) > pl.col(f"law_{AMOUNT_BOUNDS[a]}")
+                                   + (0 if a == "interest" else pl.col("__charged"))) for a in judged])
+    where = both.select(over.fill_null(False)).to_series().arg_true().to_list()
+    if not where:
+        return
+    rows = decided.select(pl.int_range(pl.len()).alias("pos"), "as_of", *[f"amount_{a}" for a in names],
+                          *[c for c in ("fee", "salaer") if c in decided.columns]).filter(pl.col("pos").is_in(where))
+    figures = view.select(pl.int_range(pl.len()).alias("pos"), *[f"law_{k}" for k in VIEW_COLUMNS]
+                          ).filter(pl.col("pos").is_in(where))
+    for row, figure in zip(rows.iter_rows(named=True), figures.iter_rows(named=True)):
+        money = {k: Decimal(figure[f"law_{k}"]).scaleb(-2) for k in VIEW_COLUMNS}
+        law = LawView(as_of=row["as_of"], law=law_key, source=spec.source, principal={}, **money)
+        amounts = {a: row[f"amount_{a}"] for a in names}
+        record = {c: row.get(c) or Decimal(0) for c in ("fee", "salaer")}
+        broken.setdefault(row["pos"], []).extend(amount_violations(law, amounts, record, spec.span))
