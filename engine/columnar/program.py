@@ -194,7 +194,6 @@ class ColumnarRun:
         node = self.bindings[policy].checked.definitions[name]
         values = settle_definition(self, node, policy)
         if values is not None:      # the ledger over the whole frame: run-time values, and its fields as columns
-            self.fallbacks.append(f"definition {policy}.{name}: `settle` as columns (a filtered list argument per case)")
             self._py_defs[(policy, name)] = values
             for field, col in record_columns(values, node.type).items():
                 column = self.fresh("r:")

@@ -80,9 +80,53 @@ def _from_values(values: list[Any], fields: tuple[str, ...]) -> dict[str, Any] |
     return out
 
 
+def _is_case_list(run: RunServices, node: ast.Expr) -> bool:
+    return (isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "field" and not node.fields
+            and node.ref.name in run.known_columns)
+
+
+def _selected(run: RunServices, node: ast.Aggregate, policy: str, fields: tuple[str, ...]) -> dict | None:
+    """`select(x for x in <case list> where <test>)` as item arrays: the test compiled over the
+    exploded list (per-case values it reads gathered by row, as `aggregate.py` does), no per-case
+    evaluation; None when the test has no column form."""
+    from .aggregate import ROW
+    try:
+        where = ExprCompiler(run, policy, loop=node.var).col(node.where)
+    except NotColumnar:
+        return None
+    long = run.long(node.source.ref.name)
+    outer = {n for n in where.expr.meta.root_names() if not n.startswith("@") and n != ROW}
+    if where.err is not None:
+        outer |= {n for n in where.err.meta.root_names() if not n.startswith("@") and n != ROW}
+    if outer:
+        rows = long.get_column(ROW)
+        long = long.with_columns(run.frame.get_column(n).gather(rows) for n in sorted(outer))
+    got = long.select(pl.col(ROW).cast(pl.Int64).alias("row"), where.expr.fill_null(False).alias("__keep"),
+                      (where.err if where.err is not None else pl.lit(False)).fill_null(True).alias("__err"),
+                      *[pl.col("@" + f).alias(f) for f in fields if "@" + f in long.columns])
+    failed = np.zeros(run.frame.height, dtype=bool)
+    failed[got.filter(pl.col("__err")).get_column("row").to_numpy()] = True
+    got = got.filter(pl.col("__keep"))
+    out: dict[str, Any] = {"row": got.get_column("row").to_numpy(), "failed": failed}
+    for f in fields:
+        if f not in got.columns:
+            out[f] = None
+            continue
+        values = got.get_column(f)
+        out[f] = values if f in ("to", "disputed") or values.null_count() else values.cast(pl.Int64).to_numpy()
+    return out
+
+
 def _list_arg(run: RunServices, node: ast.Expr, policy: str, fields: tuple[str, ...]) -> dict | None:
-    if isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "field" and not node.fields:
+    if _is_case_list(run, node):
         return _from_frame(run, node.ref.name, fields)
+    if (isinstance(node, ast.Aggregate) and node.func == "select" and node.where is not None
+            and _is_case_list(run, node.source) and isinstance(node.item, ast.Path) and node.item.ref is not None
+            and node.item.ref.kind == "var" and node.item.ref.name == node.var and not node.item.fields):
+        got = _selected(run, node, policy, fields)
+        if got is not None:
+            return got
+    run.fallbacks.append(f"a list given to `settle` per case: {type(node).__name__.lower()}")
     values, _ = per_case(run, node, policy, None)
     failed = np.array([v is FAILED for v in values], dtype=bool)
     got = _from_values(values, fields)
