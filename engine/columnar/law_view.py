@@ -49,6 +49,8 @@ def law_view_columns(bindings: dict, main, cases: pl.DataFrame) -> pl.DataFrame 
         return None
     law = bindings[spec.policy].checked
     n = cases.height
+    if not n:
+        return pl.DataFrame(schema={**{f"law_{k}": pl.Int64 for k in VIEW_COLUMNS}, "law_per_case": pl.String})
     to = cases.get_column(AS_OF).cast(pl.Int64).to_numpy()
     kinds = (cases.get_column("debtor.kind").fill_null("consumer") if "debtor.kind" in cases.columns
              else pl.Series([None] * n, dtype=pl.String).fill_null("consumer")).to_numpy()

@@ -148,6 +148,8 @@ def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> list[Any
     if not (isinstance(node, ast.Call) and node.name == "settle" and len(node.args) in (7, 8)):
         return None
     args = node.args
+    if not run.frame.height:
+        return []
     day, schedule = args[3], args[4]
     if not (isinstance(day, ast.Path) and day.ref is not None and day.ref.kind == "as_of"):
         return None
