@@ -20,10 +20,14 @@ demo: install
 	$(BIN)/frin explain examples/consumer-inkassovarsel.yaml
 
 # The suite on every core (pytest-xdist, one worker per core; worksteal evens out the long tests).
+# `validate --prove` runs beside it (it fills the cores the suite's tail leaves idle); its output
+# is printed after the suite's, and either failing fails the target.
 test: install
 	$(BIN)/frin lock --check
-	$(BIN)/python -m pytest -q -n auto --dist worksteal
-	$(BIN)/frin validate --prove policies
+	@proved=$$(mktemp); $(BIN)/frin validate --prove policies >"$$proved" 2>&1 & prover=$$!; \
+	$(BIN)/python -m pytest -q -n auto --dist worksteal; suite=$$?; \
+	wait $$prover; prove=$$?; echo "$(BIN)/frin validate --prove policies"; cat "$$proved"; rm -f "$$proved"; \
+	test $$suite -eq 0 && test $$prove -eq 0
 
 # After an intended change (a new law version, an edited ladder): rewrite the snapshots,
 # list which decisions changed, and show what to review before committing. Only the tests

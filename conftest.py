@@ -1,9 +1,17 @@
 """Every test and doctest (here and in engine/) keeps the load cache, its signing key and the
 calendar cache in a temporary folder, never in the user's own folders (tests/conftest.py
-does the same for the tests when they are run on their own)."""
+does the same for the tests when they are run on their own).
+
+The folder is this run's temporary folder, shared by its pytest-xdist workers (the parent of
+each worker's own): a catalog one worker loaded and validated (the bundled catalog's law search
+is some twelve seconds of CPU) is not redone by the other. The cache is built for processes
+sharing it (atomic writes, a signing key that is never replaced, every entry checked), as
+users' parallel `frin` runs do. Code run while collecting uses it too (`pytest_sessionstart`).
+"""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -13,8 +21,22 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
 
+def _suite_cache(config: pytest.Config) -> tuple[str, str]:
+    """FRIST_CACHE_DIR and FRIST_CACHE_KEY for this run: on an xdist worker the run's folder (the
+    workers' folders' parent, made for this run alone), else the session's. (A worker is told by
+    its `workerinput`, not by PYTEST_XDIST_WORKER, which a pytest run by a test inherits.)"""
+    base: Path = config._tmp_path_factory.getbasetemp()
+    if hasattr(config, "workerinput"):
+        base = base.parent
+    return str(base / "frist-cache"), str(base / "frist-key" / "cache.key")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    os.environ["FRIST_CACHE_DIR"], os.environ["FRIST_CACHE_KEY"] = _suite_cache(session.config)
+
+
 @pytest.fixture(autouse=True)
-def _hermetic_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    base = tmp_path_factory.getbasetemp()
-    monkeypatch.setenv("FRIST_CACHE_DIR", str(base / "frist-cache"))
-    monkeypatch.setenv("FRIST_CACHE_KEY", str(base / "frist-key" / "cache.key"))
+def _hermetic_cache(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, key = _suite_cache(request.config)
+    monkeypatch.setenv("FRIST_CACHE_DIR", folder)
+    monkeypatch.setenv("FRIST_CACHE_KEY", key)

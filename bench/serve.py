@@ -2,21 +2,32 @@
 
 The service runs in its own process (SQLite log in a temporary folder, `synchronous=FULL`:
 every decision is on disk before it is answered); this process runs C client threads, each with
-a keep-alive HTTP connection, posting the bundled example for S seconds. Before and after the
-load, the same case is decided in this process with the compiled fast path from the case
-document's text (parse, check, `decide_case(..., fast=True)`, JSON: what the service computes
-per request), for the baseline. Reported: throughput and p50/p99 latency, each also as a
-ratio to in-process decide; errors (any answer but 200); the server's RSS after warm-up and at
-the end (memory flat?); and whether every acknowledged decision is in the log and its chain
-verifies. The clients share the 2 cores with the server, so the ratios are of this set-up.
+a keep-alive HTTP connection, posting the bundled example. Before and after the load, the same
+case is decided in this process with the compiled fast path from the case document's text
+(parse, check, `decide_case(..., fast=True)`, JSON: what the service computes per request), for
+the baseline. The clients share the machine's cores with the server, so the ratios are of this
+set-up.
 
-    .venv/bin/python bench/serve.py                       # 32 clients, 60 s
-    .venv/bin/python bench/serve.py --seconds 10          # what the shared machine allows
+Two measures in one run, because the issue asks for both on the same service:
+- throughput and p50/p99 latency over the first `--seconds` of load (the issue's 60 s), each
+  also as a ratio to in-process decide;
+- the server's RSS, sampled every `--sample-seconds` with the number of requests answered so
+  far, over the whole load, which goes on until `--requests` answers (the issue's 100 k) or
+  `--max-seconds`, whichever comes first: start (after warm-up), end, peak, and the least-squares
+  slope in MB per 10 k requests over the whole run and over its second half (flat = the second
+  half's slope near 0).
+Errors are any answer but 200 or a broken connection; at the end every acknowledged decision must
+be in the log and the chain must verify. The 1-minute load average is noted at start and end (a
+shared machine: other work competes for the cores).
+
+    nice .venv/bin/python bench/serve.py                          # 32 clients, 60 s, then up to 100 k requests
+    nice .venv/bin/python bench/serve.py --seconds 10 --requests 0  # only the timed part, 10 s
 """
 from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import sys
@@ -62,73 +73,104 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def client(port: int, body: bytes, until: float, latencies: list, errors: list, ids: list, answers: set) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    while time.perf_counter() < until:
-        t = time.perf_counter()
-        try:
-            conn.request("POST", "/v1/decide", body, {"Content-Type": "application/yaml"})
-            answer = conn.getresponse()
-            text = answer.read()
-        except OSError as err:
-            errors.append(repr(err))
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            continue
-        latencies.append(time.perf_counter() - t)
-        if answer.status == 200:
-            ids.append(answer.getheader("Frist-Log-Id"))
-            answers.add(text)
-        else:
-            errors.append(answer.status)
-    conn.close()
+def slope_mb_per_10k(points: list[tuple[int, float]]) -> float | None:
+    """Least-squares slope of RSS (MB) against requests answered, per 10 000 requests."""
+    if len(points) < 3:
+        return None
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx == 0:
+        return None
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx * 10_000
 
 
-def load(port: int, clients: int, seconds: float) -> tuple[list, list, list, set, float]:
-    body = CASE.read_bytes()
-    latencies: list = []
-    errors: list = []
-    ids: list = []
-    answers: set = set()
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(port, body, started + seconds, latencies, errors, ids, answers))
-               for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, errors, ids, answers, time.perf_counter() - started
+class Load:
+    """C client threads posting the case until `stop_at` (perf_counter) or `limit` answers are claimed."""
+
+    def __init__(self, port: int, clients: int, seconds: float, limit: int) -> None:
+        self.port, self.clients, self.seconds, self.limit = port, clients, seconds, limit
+        self.body = CASE.read_bytes()
+        self.done: list[tuple[float, float]] = []       # (finished at, latency), appended by every client
+        self.errors: list = []
+        self.ids: list = []
+        self.answers: set = set()
+        self.claims = itertools.count()
+        self.started = 0.0
+
+    def _client(self) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        stop_at = self.started + self.seconds
+        while time.perf_counter() < stop_at and (not self.limit or next(self.claims) < self.limit):
+            t = time.perf_counter()
+            try:
+                conn.request("POST", "/v1/decide", self.body, {"Content-Type": "application/yaml"})
+                answer = conn.getresponse()
+                text = answer.read()
+            except OSError as err:
+                self.errors.append(repr(err))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                continue
+            now = time.perf_counter()
+            self.done.append((now, now - t))
+            if answer.status == 200:
+                self.ids.append(answer.getheader("Frist-Log-Id"))
+                self.answers.add(text)
+            else:
+                self.errors.append(answer.status)
+        conn.close()
+
+    def run(self, on_tick=None, tick_s: float = 1.0) -> float:
+        threads = [threading.Thread(target=self._client) for _ in range(self.clients)]
+        self.started = time.perf_counter()
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            time.sleep(tick_s)
+            if on_tick:
+                on_tick()
+        return time.perf_counter() - self.started
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=60.0, help="the issue's 60 s; 10 on the shared machine")
+    parser.add_argument("--seconds", type=float, default=60.0, help="window for throughput and latency (the issue's 60 s)")
+    parser.add_argument("--requests", type=int, default=100_000,
+                        help="keep the load on until this many answers, for the memory curve (0: stop after --seconds)")
+    parser.add_argument("--max-seconds", type=float, default=900.0, help="cap on the whole load when --requests is set")
+    parser.add_argument("--sample-seconds", type=float, default=2.0, help="RSS sampling interval")
     parser.add_argument("--baseline", type=int, default=2000, help="in-process decisions before and after")
     args = parser.parse_args()
     from live_service import Service
     from engine.audit.chain import verify_chain
     from engine.audit.store import open_log
+    load_at_start = os.getloadavg()[0]
     before_rate, before = in_process(args.baseline)
     with tempfile.TemporaryDirectory(prefix="frist-bench-serve-") as folder:
         log_file = str(Path(folder) / "log.sqlite")
         service = Service(log=log_file)
         try:
-            load(service.port, args.clients, 1.0)                      # warm-up: compile, connections
-            rss_start = rss_kb(service.process.pid)
-            samples: list[float] = []
-            sampling = threading.Event()
+            Load(service.port, args.clients, 1.0, 0).run()             # warm-up: compile, connections
+            pid = service.process.pid
+            rss_start = rss_kb(pid) / 1024
+            load = Load(service.port, args.clients, args.max_seconds if args.requests else args.seconds, args.requests)
+            curve: list[tuple[float, int, float]] = [(0.0, 0, round(rss_start, 2))]   # (seconds, answers, RSS MB)
+            last = [0.0]
 
-            def sample() -> None:
-                while not sampling.wait(args.seconds / 10):
-                    samples.append(round(rss_kb(service.process.pid) / 1024, 1))
+            def tick() -> None:
+                now = time.perf_counter() - load.started
+                if now - last[0] >= args.sample_seconds:
+                    last[0] = now
+                    curve.append((round(now, 1), len(load.done), round(rss_kb(pid) / 1024, 2)))
 
-            sampler = threading.Thread(target=sample)
-            sampler.start()
-            latencies, errors, ids, answers, elapsed = load(service.port, args.clients, args.seconds)
-            sampling.set()
-            sampler.join()
-            rss_end = rss_kb(service.process.pid)
+            elapsed = load.run(tick, tick_s=min(0.5, args.sample_seconds))
+            rss_end = rss_kb(pid) / 1024
+            if curve[-1][1] == len(load.done):
+                curve.pop()
+            curve.append((round(elapsed, 1), len(load.done), round(rss_end, 2)))
         finally:
             service.stop()
         log = open_log(log_file)
@@ -137,26 +179,42 @@ def main() -> int:
         logged = {r.id for r in records}
         log.close()
     after_rate, after = in_process(args.baseline)
+    load_at_end = os.getloadavg()[0]
+    window_end = load.started + args.seconds
+    window = [lat for at, lat in load.done if at <= window_end]
+    window_s = min(args.seconds, elapsed)
     base = before + after
     base_rate = (before_rate + after_rate) / 2
-    rate = len(latencies) / elapsed
+    rate = len(window) / window_s
+    points = [(n, mb) for _, n, mb in curve]
+    second_half = [p for p in points if p[0] >= points[-1][0] / 2]
+    step = max(1, len(curve) // 20)
     result = {
-        "clients": args.clients, "seconds": round(elapsed, 1), "requests": len(latencies), "errors": len(errors),
+        "clients": args.clients, "window_s": round(window_s, 1), "requests_in_window": len(window),
         "throughput_per_s": round(rate, 1), "in_process_per_s": round(base_rate, 1),
-        "throughput_ratio": round(rate / base_rate, 4),
-        "p50_ms": round(percentile(latencies, 0.5) * 1e3, 2), "p99_ms": round(percentile(latencies, 0.99) * 1e3, 2),
+        "throughput_ratio": round(rate / base_rate, 3),
+        "p50_ms": round(percentile(window, 0.5) * 1e3, 2), "p99_ms": round(percentile(window, 0.99) * 1e3, 2),
         "in_process_p50_ms": round(percentile(base, 0.5) * 1e3, 3),
         "in_process_p99_ms": round(percentile(base, 0.99) * 1e3, 3),
-        "p50_ratio": round(percentile(latencies, 0.5) / percentile(base, 0.5), 1),
-        "p99_ratio": round(percentile(latencies, 0.99) / percentile(base, 0.99), 1),
-        "server_rss_mb_after_warmup": round(rss_start / 1024, 1), "server_rss_mb_at_end": round(rss_end / 1024, 1),
-        "server_rss_mb_every_tenth": samples,
-        "acknowledged_all_logged": set(ids) <= logged, "chain_verifies": chain,
-        "distinct_answers": len(answers),            # the same case: 1 unless threads disturbed a decision
-        "load_average_1min_at_end": round(os.getloadavg()[0], 1),
+        "p50_ratio": round(percentile(window, 0.5) / percentile(base, 0.5), 1),
+        "p99_ratio": round(percentile(window, 0.99) / percentile(base, 0.99), 1),
+        "load_s": round(elapsed, 1), "requests": len(load.done), "requests_asked": args.requests or None,
+        "errors": len(load.errors), "first_errors": load.errors[:5],
+        "server_rss_mb": {"after_warmup": round(rss_start, 2), "end": round(rss_end, 2),
+                          "peak": max(mb for _, _, mb in curve),
+                          "slope_mb_per_10k_requests": round(slope_mb_per_10k(points) or 0, 3),
+                          "slope_second_half_mb_per_10k": round(slope_mb_per_10k(second_half) or 0, 3)},
+        "rss_curve_s_requests_mb": curve[::step] + ([curve[-1]] if (len(curve) - 1) % step else []),
+        "rss_samples": len(curve),
+        "log_records": len(records), "acknowledged_all_logged": set(load.ids) <= logged, "chain_verifies": chain,
+        "distinct_answers": len(load.answers),       # the same case: 1 unless threads disturbed a decision
+        "load_average_1min": {"start": round(load_at_start, 2), "end": round(load_at_end, 2)},
     }
-    print(json.dumps(result, indent=2))
-    return 0 if not errors and chain and result["acknowledged_all_logged"] and len(answers) == 1 else 1
+    text = json.dumps(result, indent=1)
+    print(text.replace(json.dumps(result["rss_curve_s_requests_mb"], indent=1).replace("\n", "\n "),
+                       "[\n  " + ",\n  ".join(json.dumps(p) for p in result["rss_curve_s_requests_mb"]) + "\n ]"))
+    ok = not load.errors and chain and result["acknowledged_all_logged"] and len(load.answers) == 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

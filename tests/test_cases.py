@@ -18,7 +18,7 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from engine.policy.case import load_case
 from engine.decide.decision import decide_case
 from engine.explain.text import explain_text
-from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 from snapshot_report import record
 
 # syrupy cannot tie these per-file names to a test id; `test_no_orphan_snapshots` does it.
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.filterwarnings(r"ignore:\s*Can not relate snapshot name
 
 ROOT = Path(__file__).parent
 CASES = ROOT / "cases"
-CATALOG, PROBLEMS = load_catalog([ROOT.parent / "policies"])
+CATALOG, PROBLEMS = bundled_catalog(ROOT.parent / "policies")
 
 
 def _outputs(policy: str) -> tuple:

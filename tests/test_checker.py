@@ -148,7 +148,7 @@ def test_field_of_a_list_suggests_an_aggregate():
 def test_unknown_function():
     d = one("rund_ore(1 NOK)")
     assert (d.code, d.message, where(d)) == ("unknown-function", "unknown function `rund_ore`", (1, 1, 16))
-    assert d.help == "did you mean `round_ore` or `round_kr`?"
+    assert d.help == "did you mean `round_ore` or `round_kr` or `round_minor`?"
 
 
 def test_aggregate_called_like_a_function():

@@ -19,11 +19,12 @@ import yaml
 from engine.policy.case import load_case
 from engine.decide.decision import decide_case
 from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 from engine.values.ledger import settle
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
-CATALOG, _ = load_catalog([ROOT / "policies"])
+CATALOG, _ = bundled_catalog(ROOT / "policies")
 
 
 def _expectation(path: Path) -> dict | None:

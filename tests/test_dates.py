@@ -162,7 +162,7 @@ def test_duration_words_fall_back_to_the_locale_file():
     sami = Locale(code="se", name="davvisámegiella", group=" ", decimal=",", literals_as_written=False,
                   values={"none": "ii makkárge", "true": "juo", "false": "ii", "day": "{n} beaivi",
                           "days": "{n} beaivvi", "month": "{n} mánnu", "months": "{n} mánu", "items": "[{n}]"},
-                  words={}, journal=(), path="se.yaml")
+                  words={}, ledger={}, path="se.yaml")
     voice = Voice("se", None, sami)
     assert show(14, T.DAYS, voice) == "14 beaivvi"
     assert show(Months(1), T.MONTHS, voice) == "1 mánnu"
@@ -171,7 +171,7 @@ def test_duration_words_fall_back_to_the_locale_file():
 def test_show_uses_pendulums_words_for_a_language_it_knows():
     nb = Locale(code="nb", name="norsk bokmål", group=" ", decimal=",", literals_as_written=False,
                 values={"none": "ingen", "true": "ja", "false": "nei", "day": "X", "days": "X", "month": "X",
-                        "months": "X", "items": "[{n}]"}, words={}, journal=(), path="nb.yaml")
+                        "months": "X", "items": "[{n}]"}, words={}, ledger={}, path="nb.yaml")
     assert show(14, T.DAYS, Voice("nb", None, nb)) == "14 dager"
     assert show(Months(6), T.MONTHS, Voice("nb", None, nb)) == "6 måneder"
     assert show(14, T.DAYS) == "14 days"                          # no locale: the plain form

@@ -202,6 +202,8 @@ def test_batch_log_records_every_decided_row_and_replays_it(run_cli, tmp_path):
     for record, output in zip(records, outputs):
         assert record.source == "batch" and json.loads(record.request)["row"] == output["row"]
         assert json.loads(record.decision)["action"] == output["action"]
+        inputs = json.loads(record.inputs)                     # the batch's catalog told what else decided it
+        assert inputs["jurisdiction"]["code"] == "NO" and "no-regulation" in inputs["versions"]
     code, out, _ = run_cli("replay", records[1].id, "--log", target)
     assert code == 0 and out.startswith("identical")
 
@@ -290,3 +292,141 @@ def test_replay_says_when_a_logged_version_is_nowhere(run_cli, tmp_path):
     version.write_text(version.read_text() + "\n# changed, and no history to find the old text in\n")
     code, _, err = run_cli("replay", record_id, "--log", log_file, "--policies", policies)
     assert code == 2 and "no version of `demo` with sha256" in err and "git history" in err
+
+
+# A case the demo policy answers with a reminder whose deadline rolls to a business day
+# (rule `remind`: payment_deadline = next_business_day(as_of + 14 days)).
+_UNREMINDED = """case_id: C-2001
+as_of: 2026-03-02
+policy: demo
+creditor: {vat_registered: true}
+debtor: {id: D-78, kind: consumer, vat_registered: false}
+claims:
+  - {invoice: "2001", amount: "1250.00", issued: 2026-01-01, due: 2026-01-15}
+"""
+# 2026-03-02 + 14 days = Monday 2026-03-16, a working day in Norway (no public holiday), so the
+# deadline is 2026-03-16. With the jurisdiction's weekend changed to Saturday, Sunday and Monday
+# the next business day on or after it is Tuesday 2026-03-17.
+_WEEKEND = '  country: "NO"\n  weekend: [saturday, sunday, monday]\n'
+
+
+def _calendar_folder(tmp_path):
+    """demo, jurisdictions, locales; demo without its own calendar, so the jurisdiction's decides;
+    NO.yaml differs from the bundled one, so only this folder (or its history) holds it."""
+    for part in ("demo", "jurisdictions", "locales"):
+        shutil.copytree(ROOT / "policies" / part, tmp_path / "policies" / part)
+    demo = tmp_path / "policies/demo/2026-01-01.yaml"
+    demo.write_text("".join(line for line in demo.read_text().splitlines(keepends=True)
+                            if not line.startswith("calendar:")))
+    no = tmp_path / "policies/jurisdictions/NO.yaml"        # not the bundled file's text: found only here
+    no.write_text(no.read_text() + "# this folder's copy\n")
+    (tmp_path / "case.yaml").write_text(_UNREMINDED)
+    return tmp_path / "policies"
+
+
+def _decide_logged(run_cli, tmp_path, policies):
+    code, out, err = run_cli("decide", str(tmp_path / "case.yaml"), "--policies", str(policies), "--no-trace",
+                             "--log", str(tmp_path / "log.sqlite"))
+    assert code == 0, err
+    return err.split("logged: record ")[1].split()[0], json.loads(out)
+
+
+def test_a_record_keeps_the_jurisdiction_file_every_version_and_the_holidays_release(run_cli, tmp_path):
+    from importlib.metadata import version
+    policies = _calendar_folder(tmp_path)
+    record_id, decision = _decide_logged(run_cli, tmp_path, policies)
+    assert decision["payment_deadline"] == "2026-03-16"
+    log = open_log(str(tmp_path / "log.sqlite"))
+    inputs = json.loads(log.get(record_id).inputs)
+    log.close()
+    assert inputs["jurisdiction"] == {"code": "NO", "sha256": sha256_hex((policies / "jurisdictions/NO.yaml").read_bytes())}
+    assert inputs["versions"] == {"demo": {"2026-01-01": sha256_hex((policies / "demo/2026-01-01.yaml").read_bytes())}}
+    assert inputs["calendar"] == {"library": "holidays", "release": version("holidays")}
+
+
+def test_replay_uses_the_jurisdiction_file_from_git_history(run_cli, tmp_path):
+    policies = _calendar_folder(tmp_path)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "policies")
+    record_id, _ = _decide_logged(run_cli, tmp_path, policies)
+    no = policies / "jurisdictions/NO.yaml"
+    no.write_text(no.read_text().replace('  country: "NO"\n', _WEEKEND, 1))
+    _git(tmp_path, "commit", "-qam", "a three-day weekend")
+    _, out, _ = run_cli("decide", str(tmp_path / "case.yaml"), "--policies", str(policies), "--no-trace")
+    assert json.loads(out)["payment_deadline"] == "2026-03-17"          # today's file decides otherwise
+    code, out, err = run_cli("replay", record_id, "--log", str(tmp_path / "log.sqlite"), "--policies", str(policies),
+                             "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and result["identical"], (out, err)
+    assert result["versions_from"]["jurisdiction NO"] == f"git history of {no.parent.resolve()}"
+    assert result["notes"] == []
+
+
+def test_replay_names_the_jurisdiction_file_that_changed_when_no_history_holds_it(run_cli, tmp_path):
+    policies = _calendar_folder(tmp_path)                 # not a git repository
+    record_id, _ = _decide_logged(run_cli, tmp_path, policies)
+    no = policies / "jurisdictions/NO.yaml"
+    logged = sha256_hex(no.read_bytes())
+    no.write_text(no.read_text().replace('  country: "NO"\n', _WEEKEND, 1))
+    code, out, err = run_cli("replay", record_id, "--log", str(tmp_path / "log.sqlite"), "--policies", str(policies))
+    assert code == 2 and out == ""
+    assert f"the jurisdiction file NO the decision was made with (sha256 {logged[:12]})" in err
+    assert f"{no.resolve()} has changed since (its sha256 is now {sha256_hex(no.read_bytes())[:12]})" in err
+    assert "git log --" in err and "Traceback" not in err
+
+
+def test_replay_leaves_out_a_version_published_after_the_decision(run_cli, tmp_path):
+    """The law's versions then, not now: a version added later of a bound policy is not in the replay."""
+    policies = _calendar_folder(tmp_path)
+    record_id, _ = _decide_logged(run_cli, tmp_path, policies)
+    later = policies / "demo/2026-02-01.yaml"             # in force on the case's date, published afterwards
+    later.write_text((policies / "demo/2026-01-01.yaml").read_text().replace("effective: 2026-01-01", "effective: 2026-02-01")
+                     .replace("next_business_day(as_of + 14 days)", "next_business_day(as_of + 21 days)"))
+    code, out, err = run_cli("decide", str(tmp_path / "case.yaml"), "--policies", str(policies), "--no-trace")
+    assert code == 0 and json.loads(out)["policy"]["version"] == "2026-02-01", err
+    code, out, err = run_cli("replay", record_id, "--log", str(tmp_path / "log.sqlite"), "--policies", str(policies),
+                             "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and result["identical"] and "demo@2026-02-01" not in result["versions_from"], (out, err)
+
+
+def test_a_log_of_schema_1_is_migrated_and_its_records_still_verify_and_replay(run_cli, tmp_path):
+    from engine.audit.record import new_record
+    from engine.audit.schema import MIGRATIONS
+    policies = _calendar_folder(tmp_path)
+    _, decision = _decide_logged(run_cli, tmp_path, policies)
+    old = tmp_path / "old.sqlite"
+    db = sqlite3.connect(old)
+    db.execute("CREATE TABLE frist_log_schema (version BIGINT PRIMARY KEY, applied TEXT NOT NULL)")
+    for statement in MIGRATIONS[0][1]:
+        db.execute(statement)
+    db.execute("INSERT INTO frist_log_schema VALUES (1, 'then')")
+    record = new_record(1, GENESIS, source="decide", document=_UNREMINDED.encode(), keep_case=True,
+                        decision=decision, request={})
+    row = {k: v for k, v in record.as_row().items() if k != "inputs"}
+    db.execute(f"INSERT INTO decision_log ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    db.commit()
+    db.close()
+    log = open_log(str(old))                               # migrates to schema 2: adds `inputs`
+    assert verify_chain(log.records()).ok and log.get(record.id).inputs is None
+    log.close()
+    code, out, err = run_cli("replay", record.id, "--log", str(old), "--policies", str(policies))
+    assert code == 0 and out.startswith("identical")
+    assert "note: the record was written before frist logged a decision's inputs" in err
+
+
+def test_replay_says_when_the_holidays_release_differs(run_cli, tmp_path, monkeypatch):
+    """Public holidays come from the `holidays` library, not the policy folder: replay notes another release."""
+    import engine.audit.inputs as inputs
+    from engine.audit.replay import replay
+    policies = _calendar_folder(tmp_path)
+    record_id, _ = _decide_logged(run_cli, tmp_path, policies)
+    logged = inputs.holidays_release()
+    monkeypatch.setattr(inputs, "holidays_release", lambda: "0.0.1")
+    log = open_log(str(tmp_path / "log.sqlite"))
+    result = replay(log, record_id, str(policies))
+    log.close()
+    assert result.identical and result.notes == [
+        f"the public holidays come from holidays 0.0.1 here; the decision was made with holidays {logged} "
+        f"(pip install 'holidays=={logged}' to replay with the same calendars)"]

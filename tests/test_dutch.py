@@ -23,10 +23,11 @@ import yaml
 from engine.policy.case import case_from_data, load_case
 from engine.decide.decision import decide_case
 from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases" / "nl-incasso"
-CATALOG, PROBLEMS = load_catalog([ROOT / "policies"])
+CATALOG, PROBLEMS = bundled_catalog(ROOT / "policies")
 
 # A consumer whose 14-day letter ran out unpaid: the next decision claims the costs.
 _LETTER_EXPIRED = [{"step": "herinnering", "date": "2024-06-04", "due": "2024-06-11"},

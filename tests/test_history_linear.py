@@ -44,7 +44,7 @@ def _work(catalog, n: int, monkeypatch) -> tuple[int, int, list[str]]:
         nodes[0] += 1
         return real(self, node, bound)
     monkeypatch.setattr(history.violations.__globals__["Evaluator"], "value", counted)
-    history._MEMO.clear()
+    catalog.judged_histories.clear()
     loaded = case_from_data(_case(n), "<test>")
     decision = decide_case(catalog, loaded, dt.date(2024, 1, 29) + dt.timedelta(days=n // 10 + 1), "kravia", fast=True)
     monkeypatch.undo()
@@ -69,3 +69,16 @@ def test_judging_a_history_grows_linearly(monkeypatch):
     assert tests_2n <= 2 * tests_n + 10
     # all evaluator work (constraints, definitions, survivors): linear, not the quadratic 4x
     assert nodes_2n <= 2.3 * nodes_n
+
+
+def test_judged_histories_live_on_their_catalog(monkeypatch):
+    """The memo of judged histories is the catalog's own (not a module dict keyed by `id(catalog)`,
+    which a later catalog could reuse and read another catalog's judgments from)."""
+    first, _ = load_catalog([ROOT / "policies"])
+    second, _ = load_catalog([ROOT / "policies"])
+    loaded = case_from_data(_case(30), "<test>")
+    decide_case(first, loaded, dt.date(2024, 2, 20), "kravia", fast=True)
+    assert first.judged_histories
+    assert not second.judged_histories
+    decide_case(second, loaded, dt.date(2024, 2, 20), "kravia", fast=True)
+    assert second.judged_histories.keys() == first.judged_histories.keys()

@@ -136,7 +136,7 @@ def test_suggestions_are_offered(run_cli):
         "unknown-key": "did you mean `parameters`?",
         "unknown-name": "did you mean `inkassosats`?",
         "unknown-field": "did you mean `kind`?",
-        "unknown-function": "did you mean `round_ore` or `round_kr`?",
+        "unknown-function": "did you mean `round_ore` or `round_kr` or `round_minor`?",
         "unknown-enum-value": "did you mean `consumer`?",
         "invalid-value": "did you mean `published`?",
     }

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 
 EUR = Path("tests/fixtures/jurisdiction-eur")
 POLICIES = EUR / "policies"
@@ -41,10 +42,10 @@ def test_every_policy_resolves_its_jurisdiction():
     (checked,) = catalog.checked.values()
     j = checked.jurisdiction
     assert (j.code, j.currency, j.timezone, j.country, j.languages) == ("NL", "EUR", "Europe/Amsterdam", "NL", ("en",))
-    bundled, _ = load_catalog(["policies"])
-    # The bundled catalog: Norway, and the Dutch policies (nl-wik, nl-incasso) of jurisdictions/NL.yaml.
+    bundled, _ = bundled_catalog()
+    # The bundled catalog: Norway, the Dutch policies (nl-wik, nl-incasso) of jurisdictions/NL.yaml, Sweden (se-*).
     found = {(c.name.startswith("nl-"), c.jurisdiction.code, c.jurisdiction.currency) for c in bundled.checked.values()}
-    assert found == {(False, "NO", "NOK"), (True, "NL", "EUR")}
+    assert found == {(False, "NO", "NOK"), (True, "NL", "EUR"), (False, "SE", "SEK")}
 
 
 def test_the_eur_policy_decides(run_cli):
@@ -123,7 +124,7 @@ def test_an_unknown_jurisdiction_is_named_with_a_suggestion(run_cli, eur_copy):
     code, out, err = run_cli("validate", eur_copy)
     assert code == 1
     assert "wik-demo/2026-01-01.yaml:8:15: error[unknown-jurisdiction]: no jurisdiction `NX`" in out + err
-    assert "known: NL, NO; or add `jurisdictions/NX.yaml`" in out + err
+    assert "known: NL, NO, SE; or add `jurisdictions/NX.yaml`" in out + err
 
 
 def test_every_text_is_in_every_language_of_the_jurisdiction(run_cli, eur_copy):

@@ -19,6 +19,7 @@ from engine.decide.enforce import violations
 from engine.policy.record import record_of
 from engine.decide.decision import decide_case
 from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,7 +151,7 @@ def test_both_readings_of_chapter1_fees_inside_the_salaer_cap(tmp_path, inside, 
 
 def test_a_recorded_fee_the_law_did_not_allow_is_not_owed():
     """A 70 NOK purring fee (the cap is 1/20 × 750 = 37.50 → 38 NOK from 2026) sent 8 days after due."""
-    catalog, _ = load_catalog([ROOT / "policies"])
+    catalog, _ = bundled_catalog(ROOT / "policies")
     doc = {"case_id": "H", "creditor": {"vat_registered": True}, "debtor": {"kind": "consumer"},
            "claims": [{"invoice": "1", "amount": "1000.00", "due": "2026-01-15"}],
            "events": [{"step": "purring", "date": "2026-01-23", "fee": "70.00", "due": "2026-02-06"}]}
@@ -176,7 +177,7 @@ WARNED = [p for p in sorted((ROOT / "tests" / "cases").glob("*/*.yaml")) if _law
 def test_a_corpus_case_warns_of_each_recorded_fee_the_law_did_not_allow(path):
     """The constraints each case's comment names (computed by hand there) are the warnings, on every version."""
     from engine.policy.case import load_case
-    catalog, _ = load_catalog([ROOT / "policies"])
+    catalog, _ = bundled_catalog(ROOT / "policies")
     case = load_case(str(path))
     for version in catalog.versions(path.parent.name):
         decision = decide_case(catalog, case, case.data["as_of"], f"{path.parent.name}@{version.effective}", fast=True)

@@ -112,6 +112,30 @@ def test_a_catalog_without_its_jurisdictions_law_is_warned_of(tmp_path, run_cli)
     assert "`no-regulation`" in out
 
 
+def test_a_process_without_its_law_in_a_catalog_that_holds_a_law_is_an_error(tmp_path, run_cli):
+    # the catalog holds the Dutch law, not Norway's: the Norwegian process would be bound by nothing
+    folder = tmp_path / "policies"
+    (folder / "careless").mkdir(parents=True)
+    (folder / "careless" / "2024-01-01.yaml").write_text(CARELESS)
+    shutil.copytree(ROOT / "policies" / "nl-wik", folder / "nl-wik")
+    code, out, _ = run_cli("validate", folder)
+    assert code == 1
+    assert "careless/2024-01-01.yaml:1:9: error[unbound-by-law]" in out, out
+    assert "`no-regulation`" in out and "the catalog holds `nl-wik`" in out
+
+
+def test_a_jurisdiction_naming_no_law_beside_its_law_is_an_error(tmp_path, run_cli):
+    # a local NO.yaml without `law:` (tests/invalid's) shadows the bundled one, while the catalog
+    # holds no-regulation: the process must not escape the law by its jurisdiction file
+    folder = _catalog(tmp_path, CARELESS, "careless")
+    (folder / "jurisdictions").mkdir()
+    shutil.copy(ROOT / "tests" / "invalid" / "jurisdictions" / "NO.yaml", folder / "jurisdictions" / "NO.yaml")
+    code, out, _ = run_cli("validate", folder)
+    assert code == 1
+    assert "careless/2024-01-01.yaml:1:9: error[unbound-by-law]" in out, out
+    assert "names no law" in out and "`no-regulation`" in out
+
+
 def test_a_process_with_no_jurisdiction_in_a_catalog_with_one_is_an_error(tmp_path, run_cli):
     folder = tmp_path / "policies"
     (folder / "careless").mkdir(parents=True)

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 from engine.review.diff_render import RENDERERS
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG, _ = load_catalog([ROOT / "policies"])
+CATALOG, _ = bundled_catalog(ROOT / "policies")
 
 
 def _pairs() -> list:

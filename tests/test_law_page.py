@@ -2,19 +2,19 @@
 from pathlib import Path
 
 from engine.review.law_page import render
-from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_page_lists_what_the_policies_enforce():
-    catalog, _ = load_catalog([ROOT / "policies"])
+    catalog, _ = bundled_catalog(ROOT / "policies")
     page = (ROOT / "docs" / "law-enforces.md").read_text(encoding="utf-8")
     assert page == render(catalog), "regenerate: python -m engine.review.law_page"
 
 
 def test_every_constraint_is_on_the_page_with_its_source():
-    catalog, _ = load_catalog([ROOT / "policies"])
+    catalog, _ = bundled_catalog(ROOT / "policies")
     page = (ROOT / "docs" / "law-enforces.md").read_text(encoding="utf-8")
     constraints = [c for v in catalog.policies.all() for c in v.constraints]
     assert constraints

@@ -19,13 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 from engine.decide.decision import decide_case
 from engine.policy.case import case_from_data, load_case
 from engine.run.law_view import law_view
 from engine.values.interest import CompoundingSchedule, interest_on
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG, PROBLEMS = load_catalog([ROOT / "policies"])
+CATALOG, PROBLEMS = bundled_catalog(ROOT / "policies")
 
 
 def _expect(path: Path) -> dict:
@@ -129,6 +130,68 @@ def test_decide_allow_stale_on_the_command_line(run_cli):
     assert code == 1 and '"stale-figure"' in out
     code, out, _ = run_cli("decide", case, "--as-of", "2025-08-01", "--no-trace", "--allow-stale")
     assert code == 0 and "decided with a stale figure (--allow-stale)" in out
+
+
+def test_stale_figures_in_the_readers_language(run_cli):
+    """The stale-figure reason and the --allow-stale warning are locale phrases (notices.stale_figure,
+    notices.stale_allowed): no-regulation's figures are due for review on 2027-01-01 and the catalog
+    has no later published version, so a decision on 2027-02-01 is held, in Norwegian with --lang nb."""
+    case = "tests/cases/kravia/k43-prepayment.yaml"
+    code, out, _ = run_cli("explain", case, "--as-of", "2027-02-01", "--lang", "nb")
+    assert "bryter no-regulation/stale-figure: `no-regulation.inkassosats` (no-regulation@2026-07-01) skulle vært " \
+           "vurdert innen 2027-01-01" in out, out
+    code, out, _ = run_cli("explain", case, "--as-of", "2027-02-01", "--lang", "nb", "--allow-stale")
+    assert "avgjort med en utdatert sats (--allow-stale): `no-regulation.inkassosats`" in out, out
+    assert "skulle vært vurdert innen 1. januar 2027" in out
+    # the decision JSON keeps its English text
+    code, out, _ = run_cli("decide", case, "--as-of", "2027-02-01", "--no-trace", "--allow-stale")
+    assert "decided with a stale figure (--allow-stale): `no-regulation.inkassosats` (no-regulation@2026-07-01) was " \
+           "due for review on 2027-01-01" in out
+
+
+def test_batch_allow_stale_decides_and_records_it(run_cli, tmp_path):
+    """`frin batch --allow-stale` means what decide's does: without it the row is held (a reject
+    naming the stale figure), with it decided, its `warnings` column naming each stale figure."""
+    pytest.importorskip("polars")
+    data = yaml.safe_load((ROOT / "tests/cases/nl-incasso/n27-business-rate-2025.yaml").read_text(encoding="utf-8"))
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(data, default=str) + "\n", encoding="utf-8")
+    out_file, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.csv"
+    code, out, _ = run_cli("batch", cases, "-o", out_file, "--rejects", rejects, "--as-of", "2025-08-01",
+                           "--no-progress")
+    assert code == 2, out
+    assert "stale-figure" in rejects.read_text(encoding="utf-8")
+    code, out, _ = run_cli("batch", cases, "-o", out_file, "--rejects", rejects, "--as-of", "2025-08-01",
+                           "--no-progress", "--allow-stale")
+    assert code == 0, out
+    rows = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
+    assert [r["action"] for r in rows] == ["send_reminder"]
+    stale = [w for w in rows[0]["warnings"] if w.startswith("decided with a stale figure (--allow-stale)")]
+    assert len(stale) == 2 and all("2025-07-01" in w for w in stale), rows[0]["warnings"]
+
+
+def test_a_decision_made_with_stale_figures_replays_the_same(run_cli, tmp_path):
+    """The decision log keeps --allow-stale (decide and batch): replay decides with it, so the
+    logged decision is found identical instead of held for the stale figures."""
+    pytest.importorskip("polars")
+    case = ROOT / "tests/cases/nl-incasso/n27-business-rate-2025.yaml"
+    log = str(tmp_path / "log.sqlite")
+    code, _, err = run_cli("decide", case, "--as-of", "2025-08-01", "--no-trace", "--allow-stale", "--log", log)
+    assert code == 0, err
+    decided = err.split("logged: record ")[1].split()[0]
+    code, out, _ = run_cli("replay", decided, "--log", log)
+    assert code == 0 and out.startswith("identical"), out
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(yaml.safe_load(case.read_text(encoding="utf-8")), default=str) + "\n", encoding="utf-8")
+    batch_log = str(tmp_path / "batch.sqlite")
+    code, out, _ = run_cli("batch", cases, "-o", tmp_path / "out.jsonl", "--as-of", "2025-08-01", "--allow-stale",
+                           "--no-progress", "--log", batch_log)
+    assert code == 0, out
+    from engine.audit.store import open_log
+    record = list(open_log(batch_log).records())[0]
+    assert json.loads(record.request)["allow_stale"] is True
+    code, out, _ = run_cli("replay", record.id, "--log", batch_log)
+    assert code == 0 and out.startswith("identical"), out
 
 
 # ── the property: whatever a process chooses, no emitted decision exceeds the law's view ────────

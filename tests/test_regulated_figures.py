@@ -14,9 +14,9 @@ import pytest
 
 from engine.policy.case import case_from_data
 from engine.decide.decision import decide_case
-from engine.check.pipeline import load_catalog
+from catalogs import bundled_catalog
 
-CATALOG, _ = load_catalog(["policies"])
+CATALOG, _ = bundled_catalog()
 
 # (principal, consumer 2025, business 2025, consumer 2026, business 2026)
 LETT_SALAER = [

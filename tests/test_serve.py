@@ -193,6 +193,30 @@ def test_bad_options_are_400s_naming_the_option(service, query, needle):
     assert needle in doc["detail"]
 
 
+def test_hints_name_query_parameters_not_cli_options(service):
+    """A stage's message written for the terminal (`use --lang en`, `(--as-of)`, `pass --policy`)
+    names the query parameter in a problem document."""
+    client, _ = service
+    doc = _problem(client.post("/v1/explain?lang=xx", content=CASE.read_bytes(), headers=YAML), 400)
+    assert "the query parameter `lang=en`" in doc["detail"] and "--" not in doc["detail"]
+    late = CASE.read_text().replace("as_of: 2026-03-02", "as_of: 2026-01-20")       # the purring is after it
+    doc = _problem(client.post("/v1/decide", content=late.encode(), headers=YAML), 422)
+    hints = [e["hint"] for e in doc["errors"] if e["hint"]]
+    assert hints and any("the query parameter `as_of`" in h for h in hints) and not any("--" in h for h in hints)
+    nameless = CASE.read_text().replace("policy: kravia\n", "")
+    doc = _problem(client.post("/v1/decide", content=nameless.encode(), headers=YAML), 400)
+    assert "the query parameter `policy`" in doc["detail"] and "--" not in doc["detail"]
+
+
+def test_http_wording_leaves_what_is_no_query_parameter():
+    from engine.serve.problems import http_wording
+    assert http_wording("pass --policy NAME or give") == "pass the query parameter `policy=NAME` or give"
+    assert http_wording("see --lang or --as-of 2026-01-01") == \
+        "see the query parameter `lang` or the query parameter `as_of=2026-01-01`"
+    assert http_wording("pass --ignore-unknown to decide") == "pass --ignore-unknown to decide"
+    assert http_wording("run `frin explain` on the case") == "run `POST /v1/explain` on the case"
+
+
 def test_why_not_without_an_action_and_with_an_unknown_one(service):
     client, _ = service
     assert "action" in _problem(client.post("/v1/why-not", content=CASE.read_bytes(), headers=YAML), 400)["detail"]
@@ -327,6 +351,12 @@ def test_a_served_decision_replays_identical(service):
     assert result.identical and result.record.as_of == "2026-03-20"
     assert json.loads(result.record.request) == {"endpoint": "/v1/explain", "policy": "kravia@2024-01-01",
                                                  "as_of": None, "include_drafts": False}
+    inputs = json.loads(result.record.inputs)                  # what else decided it (audit/inputs.py)
+    assert inputs["jurisdiction"] == {"code": "NO", "sha256": sha256_hex((ROOT / "policies/jurisdictions/NO.yaml")
+                                                                         .read_bytes())}
+    assert set(inputs["versions"]) == {"kravia", "no-regulation"} and len(inputs["versions"]["no-regulation"]) == len(
+        list((ROOT / "policies/no-regulation").glob("*.yaml")))    # not its draft
+    assert result.sources["jurisdiction NO"] == str(ROOT / "policies/jurisdictions/NO.yaml") and not result.notes
 
 
 def test_a_really_full_disk_refuses_the_decision(holder, tmp_path):

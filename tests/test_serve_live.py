@@ -4,6 +4,7 @@ the chain verifies; SIGHUP reloads; a non-loopback address without a token refus
 from __future__ import annotations
 
 import json
+import re
 import signal
 import threading
 import time
@@ -22,6 +23,7 @@ from engine.audit.store import open_log  # noqa: E402
 
 CASE = ROOT / "examples/consumer-inkassovarsel.yaml"
 INVALID_CASES = ["schema-violation", "unknown-step", "payment-before-issue"]
+_CLI_OPTION = re.compile(r"--(?:lang|policy|as-of|include-drafts|format|trace|until|pays|max-steps)\b")
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +39,8 @@ def _is_problem(status: int, headers: dict, body: bytes, statuses=range(400, 500
     assert headers["content-type"] == "application/problem+json"
     doc = json.loads(body)
     assert doc["status"] == status and doc["title"] and doc["detail"]
+    cli = _CLI_OPTION.search(body.decode("utf-8"))         # over HTTP a hint names the query parameter
+    assert cli is None, (cli[0], doc)
     return doc
 
 

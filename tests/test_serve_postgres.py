@@ -65,6 +65,27 @@ def test_same_schema_and_chain_as_sqlite(database, tmp_path):
     lite.close()
 
 
+def test_a_log_of_schema_1_is_migrated_and_its_records_still_verify(database):
+    """Schema 2 adds `inputs` to a PostgreSQL log written before it; its records hash as before."""
+    from engine.audit.record import GENESIS, new_record
+    record = new_record(1, GENESIS, source="test", document=b"case 1", keep_case=True, decision=_decision(1), request={})
+    row = {k: v for k, v in record.as_row().items() if k != "inputs"}
+    with psycopg.connect(database) as conn:
+        conn.execute("CREATE TABLE frist_log_schema (version BIGINT PRIMARY KEY, applied TEXT NOT NULL)")
+        for statement in MIGRATIONS[0][1]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO frist_log_schema VALUES (1, 'then')")
+        conn.execute(f"INSERT INTO decision_log ({', '.join(row)}) VALUES ({', '.join(['%s'] * len(row))})",
+                     list(row.values()))
+    log = open_log(database)
+    log_decision(log, _decision(2), b"case 2", source="test", request={})
+    records = list(log.records())
+    assert verify_chain(records).ok and [r.inputs for r in records] == [None, None]
+    with psycopg.connect(database) as conn:
+        assert [r[0] for r in conn.execute("SELECT version FROM frist_log_schema ORDER BY version")] == [1, 2]
+    log.close()
+
+
 def test_a_password_in_the_address_is_never_shown():
     from engine.audit.backend import LogUnavailable
     with pytest.raises(LogUnavailable) as caught:

@@ -12,8 +12,12 @@ __all__ = ["log_decision"]
 
 
 def log_decision(log: DecisionLog, decision: dict, document: bytes, *, source: str, request: dict,
-                 keep_case: bool = True) -> Record:
-    """Append `decision` (its JSON without trace) for the case `document` (the bytes decided)."""
+                 keep_case: bool = True, catalog=None) -> Record:
+    """Append `decision` (its JSON without trace) for the case `document` (the bytes decided);
+    `catalog`, the one that decided it, tells the record's `inputs` (inputs.py)."""
+    from .inputs import decision_inputs
     decision = {k: v for k, v in decision.items() if k != "trace"}
+    inputs = decision_inputs(catalog, decision, bool(request.get("include_drafts"))) if catalog is not None else None
     return log.append(lambda seq, prev: new_record(seq, prev, source=source, document=document,
-                                                   keep_case=keep_case, decision=decision, request=request))
+                                                   keep_case=keep_case, decision=decision, request=request,
+                                                   inputs=inputs))

@@ -45,26 +45,34 @@ def row_decision(row: dict) -> dict:
     return out
 
 
-def log_rows(log: DecisionLog, decided, chunk, request: dict, keep_case: bool = True) -> int:
-    """Append every decided row of a chunk (one transaction) before the batch's output is committed."""
+def log_rows(log: DecisionLog, decided, chunk, request: dict, keep_case: bool = True, catalog=None) -> int:
+    """Append every decided row of a chunk (one transaction) before the batch's output is committed.
+
+    `catalog`: the catalog (or policy folder) the rows were decided with, for each record's `inputs`."""
     from ..batch.layout import ROW
-    inputs = {row[ROW]: row for row in chunk.iter_rows(named=True)}
+    from .inputs import catalog_of, decision_inputs
+    catalog = catalog_of(catalog)
+    rows = {row[ROW]: row for row in chunk.iter_rows(named=True)}
     makes = []
     for row in decided.iter_rows(named=True):
-        document = row_document(inputs[row["row"]], {ROW})
+        document = row_document(rows[row["row"]], {ROW})
         decision = row_decision(row)
-        makes.append(lambda seq, prev, d=decision, doc=document, n=row["row"]: new_record(
-            seq, prev, source="batch", document=doc, keep_case=keep_case, decision=d, request={**request, "row": n}))
+        inputs = decision_inputs(catalog, decision, bool(request.get("include_drafts"))) if catalog is not None else None
+        makes.append(lambda seq, prev, d=decision, doc=document, n=row["row"], i=inputs: new_record(
+            seq, prev, source="batch", document=doc, keep_case=keep_case, decision=d, request={**request, "row": n},
+            inputs=i))
     return len(log.append_all(makes)) if makes else 0
 
 
-def decide_row_again(catalog, document: bytes, policy: str, as_of: str, include_drafts: bool) -> dict:
-    """The logged row decided through the batch path with `catalog`; its decision as logged."""
+def decide_row_again(catalog, document: bytes, policy: str, as_of: str, include_drafts: bool,
+                     allow_stale: bool = False) -> dict:
+    """The logged row decided through the batch path with `catalog` and the logged options; its
+    decision as logged."""
     import polars as pl
     from ..batch.api import decide_table
     from ..core.errors import UsageError
     frame = pl.DataFrame([json.loads(document)])
-    decided, rejects = decide_table(frame, policy, as_of, catalog, include_drafts)
+    decided, rejects = decide_table(frame, policy, as_of, catalog, include_drafts, allow_stale=allow_stale)
     if decided.height != 1:
         problems = "; ".join(str(p) for p in rejects.get_column("problem").to_list())
         raise UsageError(f"the logged row is rejected when decided again: {problems}")

@@ -71,9 +71,12 @@ def replay_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         log.close()
     if args.format == "json":
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False), file=stdout)
-    elif result.identical:
+        return ExitCode.OK if result.identical else ExitCode.PROBLEMS
+    for note in result.notes:
+        print(f"note: {note}", file=stderr)
+    if result.identical:
         print(f"identical: record {result.record.id} ({result.record.policy}, as of {result.record.as_of}) "
-              f"decides the same with the logged versions", file=stdout)
+              f"decides the same with the logged versions and files", file=stdout)
     else:
         print(f"DIFFERENT: record {result.record.id} ({result.record.policy}, as of {result.record.as_of}), "
               f"{len(result.differences)} field(s):", file=stdout)

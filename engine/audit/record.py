@@ -50,6 +50,7 @@ class Record:
     request: str                # JSON: the options that decided it (policy override, include_drafts, …)
     decision: str               # JSON: the decision without its trace (schemas/decision.schema.json)
     warnings: str               # JSON: the decision's warnings
+    inputs: str | None          # JSON: what else decided it (inputs.py); None in records from before schema 2
     prev_hash: str
     hash: str
 
@@ -64,8 +65,11 @@ COLUMNS = tuple(Record.__dataclass_fields__)
 
 
 def record_hash(fields: dict) -> str:
-    """The sha256 of a record's stored columns other than `hash` (which includes `prev_hash`)."""
-    return sha256_hex(canonical({k: fields[k] for k in COLUMNS if k != "hash"}))
+    """The sha256 of a record's stored columns other than `hash` (which includes `prev_hash`).
+
+    `inputs` (schema 2) counts only when present, so a record written before it still verifies."""
+    return sha256_hex(canonical({k: fields[k] for k in COLUMNS
+                                 if k != "hash" and not (k == "inputs" and fields[k] is None)}))
 
 
 @lru_cache(maxsize=1)
@@ -78,8 +82,9 @@ def engine_version() -> str:
 
 
 def new_record(seq: int, prev_hash: str, *, source: str, document: bytes, keep_case: bool, decision: dict,
-               request: dict) -> Record:
-    """The record that follows `prev_hash` for `decision` (a decision's JSON without trace)."""
+               request: dict, inputs: dict | None = None) -> Record:
+    """The record that follows `prev_hash` for `decision` (a decision's JSON without trace);
+    `inputs`: what else decided it (inputs.py), None when the caller had no catalog to tell."""
     policy = decision["policy"]
     versions = [{"name": policy["name"], "version": policy["version"], "sha256": policy["sha256"]}]
     versions += [{"name": u["name"], "version": u["version"], "sha256": u["sha256"]} for u in policy["uses"]]
@@ -90,7 +95,7 @@ def new_record(seq: int, prev_hash: str, *, source: str, document: bytes, keep_c
         "policy": f"{policy['name']}@{policy['version']}", "versions": canonical(versions),
         "engine": engine_version(), "as_of": decision["as_of"], "request": canonical(request),
         "decision": canonical(decision), "warnings": canonical(decision.get("warnings", [])),
-        "prev_hash": prev_hash,
+        "inputs": None if inputs is None else canonical(inputs), "prev_hash": prev_hash,
     }
     fields["hash"] = record_hash(fields)
     return Record(**fields)

@@ -34,10 +34,15 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
         "CREATE INDEX decision_log_case ON decision_log (case_sha256)",
         "CREATE INDEX decision_log_time ON decision_log (time)",
     )),
+    # What else decided a record (audit/inputs.py): the jurisdiction file, every version of the
+    # bound policies, the holidays release. NULL in the records written before it.
+    (2, (
+        "ALTER TABLE decision_log ADD COLUMN inputs TEXT",
+    )),
 )
 
 _COLUMNS = ("seq", "id", "time", "source", "case_sha256", "case_document", "policy", "versions", "engine", "as_of",
-            "request", "decision", "warnings", "prev_hash", "hash")
+            "request", "decision", "warnings", "inputs", "prev_hash", "hash")
 
 # Named parameters as `:name`; the PostgreSQL backend rewrites them to psycopg's `%(name)s`.
 INSERT = (f"INSERT INTO decision_log ({', '.join(_COLUMNS)}) "

@@ -76,7 +76,8 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
                  policies_dir: str | Path | Catalog = "policies", include_drafts: bool = False,
                  progress: Callable[[int], None] | None = None,
                  ignore_unknown: bool = False, violations: list | None = None,
-                 report: BatchReport | None = None, chunk_rows: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                 report: BatchReport | None = None, chunk_rows: int | None = None,
+                 allow_stale: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Decide every row; returns (decisions, rejects) as Polars frames, both ordered by `row`.
 
     Rejects have `row` (1-based input row), `case_id`, `field` and `problem`. Every input
@@ -90,6 +91,8 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     there instead (`law.VIOLATIONS`). `report` (a `BatchReport`) receives which rows were
     decided per case and why, and the warning counts. Rows are decided `chunk_rows` at a
     time (default `CHUNK_ROWS`), so the working memory does not grow with the table.
+    `allow_stale`: decide even with a stale figure (decide/stale.py, as `decide --allow-stale`):
+    each such row is decided and its `warnings` name every stale figure it was decided with.
     """
     from .columns import check_columns, check_item_fields
 
@@ -112,7 +115,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
     decided, rejected, law_rows = [], [], []
     for start in range(0, max(frame.height, 1), size):
         part = frame.slice(start, size)
-        d, r, v = _decide_chunk(part, catalog, policy, as_of, include_drafts, report)
+        d, r, v = _decide_chunk(part, catalog, policy, as_of, include_drafts, report, allow_stale)
         decided += d
         rejected.append(r)
         law_rows += v
@@ -132,7 +135,7 @@ def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | N
 
 
 def _decide_chunk(frame: pl.DataFrame, catalog: Catalog, policy: str | None, as_of, include_drafts: bool,
-                  report: BatchReport) -> tuple[list[pl.DataFrame], pl.DataFrame, list[dict]]:
+                  report: BatchReport, allow_stale: bool = False) -> tuple[list[pl.DataFrame], pl.DataFrame, list[dict]]:
     """(decision frames, rejects without case_id, violation records) of one chunk (with ROW)."""
     # rows without a date are decided on today in the `--policy`'s (else the default) jurisdiction's zone
     days, as_of_problems = _as_of_column(frame, as_of, catalog.today(policy))
@@ -173,7 +176,7 @@ def _decide_chunk(frame: pl.DataFrame, catalog: Catalog, policy: str | None, as_
         part = parts[(index,)]
         cases, problems = to_case_frame(part, main.version.steps, part.get_column("__day"))
         rejects_parts.append(problems)
-        table, found, broken = decide_group(catalog, main, bindings, spec, cases, include_drafts, report)
+        table, found, broken = decide_group(catalog, main, bindings, spec, cases, include_drafts, report, allow_stale)
         decided.append(table)
         rejects_parts += found
         law_rows += broken

@@ -15,6 +15,7 @@ import polars as pl
 
 from ..core.errors import FristError
 from ..decide.decision import decide_case, review_notes
+from ..decide.stale import stale_figures, stale_warnings
 from ..policy.case import LoadedCase
 from .law import HISTORY_REASON, judge_rows, violation_rows
 from .layout import REJECTS, ROW
@@ -71,10 +72,11 @@ class BatchReport:
                 "warnings": self.warnings, "rows_with_warnings": self.rows_with_warnings}
 
 
-def _review_warnings(table: pl.DataFrame, bindings) -> pl.Expr:
-    """The bound versions' review notes on each row's decision date (as `decide` gives them)."""
+def _review_warnings(table: pl.DataFrame, bindings, stale_on=None) -> pl.Expr:
+    """The bound versions' review notes on each row's decision date (as `decide` gives them), then,
+    with `stale_on` (`--allow-stale`: day → the stale figures' warnings), the stale figures used."""
     days = table.get_column("as_of").unique().to_list()
-    notes = {day: WARNING_SEPARATOR.join(review_notes(bindings, day)) for day in days}
+    notes = {day: WARNING_SEPARATOR.join(review_notes(bindings, day) + (stale_on(day) if stale_on else [])) for day in days}
     if not any(notes.values()):
         return pl.lit("", dtype=pl.String)
     return pl.col("as_of").replace_strict(list(notes), list(notes.values()), return_dtype=pl.String)
@@ -92,9 +94,10 @@ def _with_history_warnings(table: pl.DataFrame, found: dict[int, list[str]]) -> 
 
 
 def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
-                 report: BatchReport, originals: pl.DataFrame | None = None,
+                 report: BatchReport, allow_stale: bool = False, originals: pl.DataFrame | None = None,
                  history: dict[int, list[str]] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
-    """(decisions, rejects frames, violation records) of one group's valid case frame (with ROW).
+    """(decisions, rejects frames, violation records) of one group's valid case frame (with ROW);
+    `allow_stale` as `decide --allow-stale` (decide/stale.py).
 
     `originals`: the rows as they came, when `cases` has claims a `set_aside:` reason took out
     (`aside.py`): a row decided per case is decided from its original, and its recorded fees
@@ -109,9 +112,11 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     result = evaluate(bindings, main.name, cases.drop(ROW), steps)
     report.per_case_expressions += [f for f in result.fallbacks if f not in report.per_case_expressions]
     table = decisions_from_columns(result, rows, ids, cases.get_column(AS_OF).cast(pl.Date), main, bindings)
-    table = table.with_columns(_review_warnings(table, bindings).alias("warnings"))
+    stale_on = (lambda day: stale_warnings(stale_figures(catalog, bindings, day))) if allow_stale else None
+    table = table.with_columns(_review_warnings(table, bindings, stale_on).alias("warnings"))
     aside, suspect = result.aside, result.suspect & ~result.aside
-    law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts, history=originals is None)
+    law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts, history=originals is None,
+                     allow_stale=allow_stale)
     if history:
         law.warnings.update({r: w for r, w in history.items() if r in set(rows.to_list())})
     report.law_judged += law.judged
@@ -151,7 +156,8 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
                                   cases_from_frame(again, steps)):
             try:
                 case = LoadedCase(data, data, None, f"row {row}")
-                decision = decide_case(catalog, case, day, policy=spec, include_drafts=include_drafts, fast=True)
+                decision = decide_case(catalog, case, day, policy=spec, include_drafts=include_drafts, fast=True,
+                                       allow_stale=allow_stale)
                 if decision.blocked:
                     law_rows.extend(violation_rows(row, decision.case_id, decision.rule.rule.id,
                                                    decision.rule.rule.action, decision.violations))
@@ -173,7 +179,7 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     if cut is not None:
         fees = {r: w for r, w in law.warnings.items() if r in cut.texts}
         more, found, broken = decide_group(catalog, main, bindings, spec, cut.reduced, include_drafts, report,
-                                           originals=cut.originals, history=fees)
+                                           allow_stale, originals=cut.originals, history=fees)
         texts = pl.DataFrame({"row": list(cut.texts), "__aside": list(cut.texts.values())},
                              schema={"row": pl.Int64, "__aside": pl.String})
         more = more.join(texts, on="row", how="left", maintain_order="left").with_columns(

@@ -55,8 +55,9 @@ class LawJudgment:
 
 
 def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
-               include_drafts: bool, history: bool = True) -> LawJudgment:
-    """Judge columnar decisions: the rows to re-decide per case and the violation records.
+               include_drafts: bool, history: bool = True, allow_stale: bool = False) -> LawJudgment:
+    """Judge columnar decisions: the rows to re-decide per case and the violation records
+    (`allow_stale`: no stale-figure holds; the rows' warnings say which figures were stale).
 
     `decided` holds the decision rows (as written) in the order of `cases` (the case frame
     they were decided from, with ROW). `history`: judge the recorded fees too (False when the
@@ -96,8 +97,9 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     dicts = iter(cases_from_frame(cases.filter(picked), steps))
     stale_on: dict = {}          # decision date → the stale-figure holds (decide/stale.py)
     for pos, (number, case_id, day, rule, action) in enumerate(heads):
-        if day not in stale_on:
-            stale_on[day] = stale_violations(stale_figures(catalog, catalog.bind(main, day, include_drafts), day))
+        if day not in stale_on and not allow_stale:
+            stale_on[day] = stale_violations(stale_figures(catalog, catalog.bind(main, day, include_drafts), day),
+                                             catalog.locales)
         broken = [] if columns is None else columns.broken.get(pos, [])
         if pos in warned and not fee[pos]:
             out.warnings[number] = warned[pos]    # fees no law could judge, the others allowed: the columns stand
@@ -118,7 +120,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
                 except EvaluationError:
                     out.redo.add(number)          # the law cannot judge it: decided per case, which rejects it with why
                     continue
-        broken = broken + stale_on[day]
+        broken = broken + stale_on.get(day, [])
         if broken:
             out.broken.extend(violation_rows(number, case_id, rule, action, broken))
     return out

@@ -169,7 +169,7 @@ def _amounts(bindings, main, decided: pl.DataFrame, view: pl.DataFrame, broken: 
     judged = [a for a in names if a in AMOUNT_BOUNDS]
     if not judged:
         return
-    charged = pl.max_horizontal([_ore(c).fill_null(0) for c in ("fee", "salaer") if c in decided.columns] or [pl.lit(0)])
+    charged = pl.max_horizontal([_ore(c).fill_null(0) for c in charges() if c in decided.columns] or [pl.lit(0)])
     both = pl.concat([decided.select(charged.alias("__charged"), *[_ore(f"amount_{a}").alias(a) for a in judged]),
                       view], how="horizontal")
     over = pl.any_horizontal([
@@ -179,12 +179,12 @@ def _amounts(bindings, main, decided: pl.DataFrame, view: pl.DataFrame, broken: 
     if not where:
         return
     rows = decided.select(pl.int_range(pl.len()).alias("pos"), "as_of", *[f"amount_{a}" for a in names],
-                          *[c for c in ("fee", "salaer") if c in decided.columns]).filter(pl.col("pos").is_in(where))
+                          *[c for c in charges() if c in decided.columns]).filter(pl.col("pos").is_in(where))
     figures = view.select(pl.int_range(pl.len()).alias("pos"), *[f"law_{k}" for k in VIEW_COLUMNS]
                           ).filter(pl.col("pos").is_in(where))
     for row, figure in zip(rows.iter_rows(named=True), figures.iter_rows(named=True)):
         money = {k: Decimal(figure[f"law_{k}"]).scaleb(-2) for k in VIEW_COLUMNS}
         law = LawView(as_of=row["as_of"], law=law_key, source=spec.source, principal={}, **money)
         amounts = {a: row[f"amount_{a}"] for a in names}
-        record = {c: row.get(c) or Decimal(0) for c in ("fee", "salaer")}
+        record = {c: row.get(c) or Decimal(0) for c in charges()}
         broken.setdefault(row["pos"], []).extend(amount_violations(law, amounts, record, spec.span))

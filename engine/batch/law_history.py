@@ -24,6 +24,7 @@ import polars as pl
 
 from ..core.errors import UsageError
 from ..decide.enforce import constrained
+from ..decide.charge_part import recorded_outputs
 from ..decide.history import salaer_steps
 from ..decide.notice import Notice
 from ..policy.outputs import law_fields
@@ -95,8 +96,13 @@ def _judge_frame(cases: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     # the recorded letter as the decision that sent it (`record_of`): its fee, as salær too where the
     # process charges the step as salær, and its payment deadline; a charge it does not give is 0
     fee = events.get_column("fee").cast(pl.Int64)
-    given = {"fee": fee, "salaer": pl.Series(np.where(events.get_column("__salaer").to_numpy(), fee.to_numpy(), 0)),
-             "payment_deadline": events.get_column("due").cast(pl.Int32) if "due" in events.columns else None}
+    part_fee = pl.Series(np.where(events.get_column("__salaer").to_numpy(), fee.to_numpy(), 0))
+    due = events.get_column("due").cast(pl.Int32) if "due" in events.columns else None
+    # which outputs the recorded letter gives, by role (`charge_part.recorded_outputs`): 1 marks the fee
+    # (the charge, and the part where the step is charged as it), 2 the deadline
+    full, plain = recorded_outputs(main, 1, True, 2), recorded_outputs(main, 1, False, 2)
+    given = {name: (fee if plain.get(name) == 1 else part_fee) if value == 1 else due if value == 2 else None
+             for name, value in full.items()}
     record = {f"{DECISION}.action": events.get_column("step"), f"{DECISION}.step": events.get_column("step"),
               f"{DECISION}.balance": pl.Series([None] * events.height, dtype=pl.Int64)}
     for o in law_fields():
@@ -120,7 +126,10 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
         return out, reasons, notes, {}
     as_salaer = salaer_steps(main)
     events = events.with_columns(pl.col("step").is_in(sorted(as_salaer)).alias("__salaer"))
-    sats = _sats_days(cases) if events.get_column("__salaer").any() else None
+    # a recorded charge part (Norway's salær) is judged by the law of the day its jurisdiction
+    # names (`charge_part.judging_day`): the day payments covered the principal, else the decision date
+    principal_paid = getattr(main.jurisdiction, "part_judged_on", "charged") == "principal_paid"
+    sats = _sats_days(cases) if principal_paid and events.get_column("__salaer").any() else None
     memo: dict = {}
     keys, binding_of = [], {}
     for pos, date, salaer in events.select("pos", pl.col("date").cast(pl.Int64), "__salaer").iter_rows():

@@ -20,7 +20,7 @@ __all__ = ["check_constraints"]
 def check_constraints(checked: CheckedVersion, scope, out: list[Diagnostic]) -> None:
     """Check every constraint of `checked` (scope: the one its rules are checked in)."""
     v = checked.version
-    scope = replace(scope, fields={**scope.fields, DECISION: decision_type(v.steps)})
+    scope = replace(scope, fields={**scope.fields, DECISION: decision_type(v.steps, checked.jurisdiction)})
     duplicate_ids(v.constraints, "constraint", out)
     checked.constraints = []
     for c in v.constraints:

@@ -37,6 +37,7 @@ class Catalog:
     jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions({}, None), repr=False)
     locales: dict = field(default_factory=dict, repr=False)                 # language → policy.locale.Locale
     carried: dict = field(default_factory=dict, repr=False)                 # version key → carried constraints
+    judged_histories: dict = field(default_factory=dict, repr=False)        # decide/history.py: judgments of this catalog
 
     def versions(self, name: str) -> list[PolicyVersion]:
         return self.policies.versions.get(name, [])

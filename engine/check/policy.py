@@ -315,6 +315,17 @@ def _definitions(checked: CheckedVersion, used: dict[str, CheckedVersion], out: 
     checked.definitions = {n: checked.definitions[n] for n in [*order, *sorted(cyclic)]}
 
 
+def _outputs_of_jurisdiction(checked: CheckedVersion, rule, out: list[Diagnostic]) -> None:
+    """A rule may give only the outputs its jurisdiction's decisions carry (policy/outputs.py)."""
+    mine = rule_outputs(checked.jurisdiction)
+    for key in rule.outputs:
+        if key not in mine:
+            out.append(Diagnostic(
+                "unknown-key", f"rule `{rule.id}` gives `{key}`, which is no output of jurisdiction "
+                f"{checked.jurisdiction.code}'s decisions", rule.span,
+                help=f"its outputs: {', '.join(mine)} (the jurisdiction file's `outputs:`, docs/outputs.md)"))
+
+
 def _rules(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[Diagnostic]) -> None:
     v = checked.version
     scope = scope_of(checked, used)
@@ -325,6 +336,7 @@ def _rules(checked: CheckedVersion, used: dict[str, CheckedVersion], out: list[D
         when = checker.expect(rule.when, T.BOOL, "a rule's `when`")
         types = rule_outputs()
         outputs = {key: checker.expect(expr, types[key], f"`{key}`") for key, expr in rule.outputs.items()}
+        _outputs_of_jurisdiction(checked, rule, out)
         for o in products():
             (rate, _), (basis, _) = inputs(o)
             if (rate in outputs) != (basis in outputs):

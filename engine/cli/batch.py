@@ -144,14 +144,17 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             decided_rows: list[int] = []
             if chunk.height:
                 decided, problems = decide_table(chunk, args.policy, args.as_of, args.policies, args.include_drafts,
-                                                 ignore_unknown=args.ignore_unknown, report=summary.report)
+                                                 ignore_unknown=args.ignore_unknown, report=summary.report,
+                                                 allow_stale=getattr(args, "allow_stale", False))
                 if decided.height:
                     if log is not None:     # logged before the decisions file is committed
                         from ..audit.batch_rows import log_rows
                         from ..core.names import COMMAND
                         log_rows(log, decided, chunk, {"endpoint": f"{COMMAND} batch", "input": args.input,
                                                        "policy": args.policy, "as_of": args.as_of,
-                                                       "include_drafts": args.include_drafts})
+                                                       "include_drafts": args.include_drafts,
+                                                       "allow_stale": getattr(args, "allow_stale", False)},
+                                 catalog=args.policies)
                     decided_rows = decided.get_column("row").to_list()
                     decisions.add(decided if source is None else with_source(decided, source))
                     for action, count in decided.group_by("action").len().iter_rows():

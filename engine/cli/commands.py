@@ -17,21 +17,37 @@ from ..core.errors import ExitCode
 __all__ = ["validate", "decide", "explain"]
 
 
-def _checked_examples(catalog: Catalog) -> list[Diagnostic]:
+def _checked_examples(catalog: Catalog, search: dict | None = None) -> list[Diagnostic]:
     """Every example through every evaluator and the law checks, unless this exact catalog
     (with this engine, Python, Polars and holidays) passed them cleanly before (`verified_cache`).
     The output is the same either way (the examples were checked, by an earlier run on the
-    same inputs); `FRIST_NO_CACHE=1` checks them all again."""
+    same inputs); `FRIST_NO_CACHE=1` checks them all again. `search`, when given, records
+    whether the law search ran (`ran`) and its counts per constraint (`tried`, a Counter)."""
     from ..verify.cache import catalog_key, is_verified, mark_verified
     key = catalog_key(catalog, "examples+law")
     if is_verified(key):
         return []
     from ..verify.law_search import law_problems
     from ..verify.examples import run_examples
-    found = run_examples(catalog) + law_problems(catalog)
+    if search is not None:
+        search["ran"] = True
+    found = run_examples(catalog) + law_problems(catalog, search["tried"] if search is not None else None)
     if not found:
         mark_verified(key)
     return found
+
+
+def _search_lines(catalog: Catalog, search: dict, checked) -> list[str]:
+    """The law search's counts per constraint, for each jurisdiction whose law is among the
+    policies checked (verify/law_search.py); none when the search did not run (a warm run)."""
+    if not search["ran"]:
+        return []
+    names = {v.name for v in checked}
+    codes = {code for code, j in catalog.jurisdictions.by_code.items() if names & set(j.laws)}
+    if not codes:
+        return []
+    from ..verify.law_search import tried_report
+    return tried_report(catalog, search["tried"], codes)
 
 
 def _prover(args: Namespace):
@@ -73,8 +89,10 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..review.scaffold import unfinished_figures
     problems = explain_consequences(catalog, problems + predecessor_problems(catalog) + unfinished_figures(catalog))
     paths = relevant(scope, catalog)
+    from collections import Counter
+    search: dict = {"ran": False, "tried": Counter()}   # the law search's counts per constraint
     if not any(d.is_error for d in keep(problems, paths, scope)):
-        problems = problems + _checked_examples(catalog)
+        problems = problems + _checked_examples(catalog, search)
         if prove is not None:
             problems = problems + prove(catalog, problems, paths)
     from ..review.lock import lock_problems
@@ -94,6 +112,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if problems:
             print(render(problems, args.format), file=stdout)
             print(file=stdout)
+        for line in _search_lines(catalog, search, checked):
+            print(line, file=stdout)
         elapsed = time.perf_counter() - started
         verdict = "ok" if not errors else "FAILED"
         data = len(scope.data) + len(scope.lone)       # jurisdiction and locale files given
@@ -115,14 +135,14 @@ def _decide(args: Namespace, trace: bool):
 
 
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    _, case, decision = _decide(args, trace=not args.no_trace)
+    catalog, case, decision = _decide(args, trace=not args.no_trace)
     if getattr(args, "log", None):          # appended before it is printed: a printed decision is logged
-        _log(args, case, decision, stderr)
+        _log(args, case, decision, stderr, catalog)
     print(decision.to_json(include_trace=not args.no_trace), file=stdout)
     return ExitCode.PROBLEMS if decision.blocked else ExitCode.OK     # the process proposed what the law forbids
 
 
-def _log(args: Namespace, case, decision, stderr: TextIO) -> None:
+def _log(args: Namespace, case, decision, stderr: TextIO, catalog=None) -> None:
     from ..audit.append import log_decision
     from ..audit.commands import opened_log
     from ..core.names import COMMAND
@@ -130,7 +150,9 @@ def _log(args: Namespace, case, decision, stderr: TextIO) -> None:
     try:
         record = log_decision(log, decision.to_dict(include_trace=False), case.document.source.text.encode("utf-8"),
                               source="decide", request={"endpoint": f"{COMMAND} decide", "policy": args.policy,
-                                                        "as_of": args.as_of, "include_drafts": args.include_drafts})
+                                                        "as_of": args.as_of, "include_drafts": args.include_drafts,
+                                                        "allow_stale": getattr(args, "allow_stale", False)},
+                              catalog=catalog)
     finally:
         log.close()
     print(f"logged: record {record.id} in {log.address}", file=stderr)

@@ -187,6 +187,7 @@ def _batch(cmd):
     o.policy(cmd, "NAME or NAME@VERSION (default: each row's `policy`)")
     o.policies(cmd)
     o.include_drafts(cmd)
+    o.allow_stale(cmd)
     cmd.add_argument("--rejects", help="where to write rejected rows (default: OUTPUT with .rejects.csv); "
                                        "always written, empty when no row was rejected")
     cmd.add_argument("--ignore-unknown", action="store_true",
@@ -330,8 +331,8 @@ COMMANDS = (
             _log, "..audit.commands:log_command", {1: "verify: a record is broken (edited, removed or inserted)"},
             _LOG_ENV),
     Command("replay", "decide a logged decision again with its logged versions; identical or what differs",
-            "Decide a logged case again with the versions it was decided with (found by sha256 in the policy folder "
-            "or its git history) and print identical, or each field that differs.",
+            "Decide a logged case again with the versions and the jurisdiction file it was decided with (found by "
+            "sha256 in the policy folder or its git history) and print identical, or each field that differs.",
             ("frin replay 0f6c…", "frin replay 0f6c… --log decisions.sqlite --format json",
              "frin replay 0f6c… --case case.json"),
             _replay, "..audit.commands:replay_command", {1: "the replayed decision differs from the logged one"},

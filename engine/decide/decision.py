@@ -55,6 +55,9 @@ class Decision:
     violations: list = field(default_factory=list)
     proposed: dict[str, Any] = field(default_factory=dict)
     law_view: Any = None            # the law's own view of the case (run/law_view.py), None without one
+    # The constraints the decision was judged by ("policy/constraint" whose `when` held): what the
+    # law search counts per constraint (verify/law_search.py); not part of the decision JSON.
+    tried: list = field(default_factory=list)
 
     @property
     def blocked(self) -> bool:
@@ -89,7 +92,8 @@ class Decision:
             "action": self.action,
             "rule": rule.id,
         }
-        for o in json_order():                    # the outputs, as the registry says (policy/outputs.py)
+        mine = json_order(self.version.jurisdiction)     # its jurisdiction's outputs (policy/outputs.py)
+        for o in mine:
             out[o.name] = output_json(o, self.outputs)
         out["step"] = self.step
         out["amounts"] = {k: to_json(v, T.MONEY) for k, v in self.amounts.items()}
@@ -98,7 +102,7 @@ class Decision:
             out["reasons"] = [{"rule": v.name, "text": dict(v.constraint.text), "source": v.constraint.source}
                               for v in self.violations]
             proposed = {"action": rule.action, "step": rule.step}
-            proposed.update({o.name: output_json(o, self.proposed) for o in json_order() if o.form == VALUE})
+            proposed.update({o.name: output_json(o, self.proposed) for o in mine if o.form == VALUE})
             out["violations"] = [{**v.to_json(), "proposed": proposed} for v in self.violations]
         else:
             out["reasons"] = [{"rule": rule.id, "text": dict(rule.explain), "source": rule.source}]
@@ -166,7 +170,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
         if stale and not allow_stale:
             if not decision.violations:
                 decision.proposed, decision.outputs = decision.outputs, {}
-            decision.violations = decision.violations + stale_violations(stale)
+            decision.violations = decision.violations + stale_violations(stale, catalog.locales)
     return decision
 
 
@@ -175,7 +179,7 @@ def enforce_law(decision: Decision, data: dict) -> Decision:
     law's view of the case (`enforce.judge`: the one check for every evaluator)."""
     outputs, rule = decision.outputs, decision.rule.rule
     found, decision.law_view = judge(decision.bindings, decision.version, data, decision.as_of, rule.action, rule.step,
-                                     outputs, decision.amounts)
+                                     outputs, decision.amounts, tested=decision.tried)
     if found:
         decision.violations, decision.proposed, decision.outputs = found, outputs, {}
     return decision
@@ -254,7 +258,7 @@ def _run_amounts(run: Run, main: CheckedVersion) -> dict[str, Any]:
 def _exact(value: Any, expr, what: str) -> Any:
     if T.unwrap(expr.type) == T.MONEY and value is not None and not is_ore_exact(value):
         raise EvaluationError(f"{what} is {value}, which is not exact to the minor unit (øre, cent)", expr.span,
-                              help="wrap the expression in round_ore(…) (or round_kr) at the point the law rounds")
+                              help="wrap the expression in round_minor(…) (or round_major) at the point the law rounds")
     return value
 
 

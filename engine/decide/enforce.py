@@ -14,7 +14,7 @@ from ..core.errors import EvaluationError
 from ..run.evaluator import Evaluator
 from ..policy.model import Constraint
 from ..run.runtime import Bound, CheckedConstraint, Run
-from ..policy.record import DECISION, binds, record_of
+from ..policy.record import DECISION, binds, charges, record_of
 from ..run.law_view import LawView, law_view
 from ..lang.ast import Path, walk
 
@@ -51,7 +51,8 @@ def constrained(bindings: dict[str, Bound], main: str) -> list[tuple[Bound, Chec
 
 
 def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date, record: dict,
-               history: bool = False, reuse: dict | None = None, filters=None) -> list[Violation]:
+               history: bool = False, reuse: dict | None = None, filters=None,
+               tested: list | None = None) -> list[Violation]:
     """The constraints `record` (a `record_of` the proposed decision) breaks, in file order.
 
     Args:
@@ -61,6 +62,7 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
             (history.py judges one recorded fee at several amounts); only definitions that do not
             read `decision` are kept in it, so each is evaluated once per case and day.
         filters: a `PrefixFilters` kept over one history's judgments (run/prefix_filter.py).
+        tested: receives "policy/constraint" of each constraint whose `when` held (it was tried).
 
     Raises:
         EvaluationError: a constraint cannot be evaluated (the decision cannot be shown lawful).
@@ -80,24 +82,50 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
             evaluators[key].filters = filters
         return evaluators[key]
 
-    found = []
+    found: list[Violation] = []
+    sessions: dict[int, object] = {}    # evaluator → its `Judgments` (run/prefix_filter.py)
+    if filters is not None:             # the same judgment made for an earlier fee of the history may still hold
+        verdict_key = ("verdict", history, tuple(record.items()), tuple((id(b.checked), id(cc)) for b, cc in pairs))
+        known = filters.verdict(evaluator_for(pairs[0][0]), verdict_key)
+        if known is not None:
+            return list(known[0])
     for bound, checked in pairs:
         c = checked.constraint
         if history and not c.history:
             continue
         evaluator = evaluator_for(bound)
         try:
-            if checked.when is not None and not evaluator.value(checked.when, bound):
+            kept = None
+            if filters is not None:
+                kept = sessions.get(id(evaluator)) or sessions.setdefault(id(evaluator), filters.judgments(evaluator, record))
+            if checked.when is not None and not _value(evaluator, checked.when, bound, kept):
                 continue
-            holds = evaluator.value(checked.require, bound)
+            if tested is not None:
+                tested.append(f"{bound.version.name}/{c.id}")
+            holds = _value(evaluator, checked.require, bound, kept)
         except EvaluationError as err:
             err.message = f"constraint `{c.id}` of {bound.version.key}: {err.message}"
             raise
         if not holds:
             found.append(Violation(bound.version.key, c))
+    if filters is not None:
+        filters.remember_verdict(evaluator_for(pairs[0][0]), verdict_key, list(sessions.values()), found)
     if reuse is not None and 0 in evaluators:
         reuse.update((k, v) for k, v in evaluators[0].run.defs.items() if not _reads_decision(bindings, k))
     return found
+
+
+def _value(evaluator: Evaluator, expr, bound: Bound, kept):
+    """A constraint's `when` or `require`: while a history is judged (`kept`: its `Judgments`), the
+    value an earlier fee's judgment found where nothing it reads has changed since."""
+    if kept is None:
+        return evaluator.value(expr, bound)
+    known = kept.get(expr)
+    if known is not None:
+        return known[0]
+    value = evaluator.value(expr, bound)
+    kept.put(expr, value)
+    return value
 
 
 _READS_DECISION: dict[tuple[int, str], tuple[object, bool]] = {}   # (id(checked), name) → (checked, reads)
@@ -136,7 +164,7 @@ _AMOUNT_TEXT = {
 
 def amount_violations(view: LawView, amounts: dict, record: dict, span) -> list[Violation]:
     """The reported amounts above the law's view (`LawView.exceeds`), one violation each."""
-    charged = max((record.get(name) or 0 for name in ("fee", "salaer")), default=0)
+    charged = max((record.get(name) or 0 for name in charges()), default=0)
     out = []
     for name, reported, bound in view.exceeds(amounts, charged):
         text = _AMOUNT_TEXT[name].format(reported=f"{reported:.2f}", bound=f"{bound:.2f}")
@@ -146,7 +174,7 @@ def amount_violations(view: LawView, amounts: dict, record: dict, span) -> list[
 
 
 def judge(bindings: dict[str, Bound], main, case: dict, as_of: dt.date, action: str, step: str | None,
-          outputs: dict, amounts: dict) -> tuple[list[Violation], LawView | None]:
+          outputs: dict, amounts: dict, tested: list | None = None) -> tuple[list[Violation], LawView | None]:
     """Everything the law says of a proposed decision: the constraints it breaks (reading the
     law's own balance as `decision.balance`, never the process's `total`) and every reported
     amount above the law's view of the case. The one judgment `decide`, `batch` and
@@ -156,7 +184,7 @@ def judge(bindings: dict[str, Bound], main, case: dict, as_of: dt.date, action: 
     view = law_view(bindings, main, case, as_of)
     balance = view.balance if view is not None else None
     record = record_of(action, step, outputs, balance)
-    found = violations(bindings, main.name, case, as_of, record)
+    found = violations(bindings, main.name, case, as_of, record, tested=tested)
     if view is not None:
         spec = main.jurisdiction.view
         found += amount_violations(view, amounts, record, spec.span)

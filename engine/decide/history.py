@@ -2,8 +2,8 @@
 
 Each fee recorded in a case's events is judged as the decision that charged it would be
 judged today: on the event's date, with the events before it (already judged) as the
-history and the law's version in force on that date (a salær: the version in force when the
-principal is paid, inkassoforskriften § 2-2 last ledd, as for new salær). A fee that breaks a
+history and the law's version in force on that date (a charge's part the law caps on its own,
+such as Norway's salær: the version on the day its jurisdiction names, charge_part.py). A fee that breaks a
 constraint becomes a warning (with the constraint's source, and how much of it is owed) and
 is lowered to the largest amount the law allowed (0 where the letter could cost nothing)
 before the case reaches any evaluator, so the ledger never adds the excess to what the
@@ -20,6 +20,7 @@ from ..run.runtime import CheckedVersion
 from .enforce import constrained, violations
 from .notice import Notice
 from ..policy.record import record_of
+from .charge_part import judging_day, part_steps, recorded_outputs
 from ..run.prefix_filter import Prefix, PrefixFilters
 
 __all__ = ["judge_history", "salaer_steps"]
@@ -28,49 +29,35 @@ _ZERO = Decimal("0.00")
 _ORE = Decimal("0.01")
 
 
-def salaer_steps(main: CheckedVersion) -> frozenset[str]:
-    """Steps the process charges as salær (a rule recording the step has a `salaer` output)."""
-    return frozenset(r.rule.step for r in main.rules if r.rule.step is not None and "salaer" in r.outputs)
+salaer_steps = part_steps      # the name engine/prove reads (the steps charged as the charge's part)
 
 
-_MEMO: dict = {}       # one judgment per history (and, with salær in it, per sats day)
-
-
-def sats_day(case: dict, as_of) -> object:
-    """The day whose inkassosats caps a salær (inkassoforskriften § 2-2 last ledd: the sats in force
-    when the principal is paid): the day of the last payment once the payments cover the principal,
-    else the decision date (the principal is paid then or later; new salær uses the same day)."""
-    if as_of is None:
-        return None
-    claims = [c for c in case.get("claims") or () if not c.get("disputed", False)]
-    principal = sum((c["amount"] - c.get("credited", _ZERO) for c in claims), _ZERO)
-    paid = [p for p in case.get("payments") or () if p["date"] <= as_of]
-    if paid and sum((p["amount"] for p in paid), _ZERO) >= principal:
-        return max(p["date"] for p in paid)
-    return as_of
+_MEMO_LIMIT = 4096     # judgments kept per catalog (one per history and, with salær in it, per sats day)
 
 
 def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: bool = False,
                   as_of=None) -> tuple[dict, list[str]]:
     """The case with the unlawful part of every recorded fee set aside, and one warning per such fee.
 
-    `as_of`: the decision date; a recorded salær is judged at the sats of `sats_day` (§ 2-2 last
+    `as_of`: the decision date; a recorded charge part (salær) is judged on `charge_part.judging_day` (NO: § 2-2 last
     ledd), the same sats a new salær is charged at. Without it, at the sats of the letter's date.
     """
     events = case.get("events") or []
     if not any(e["fee"] for e in events):
         return case, []
-    as_salaer = salaer_steps(main)
-    day = sats_day(case, as_of) if any(e["fee"] and e["step"] in as_salaer for e in events) else None
-    key = (id(catalog), main.version.key, include_drafts, day,
+    as_salaer = part_steps(main)
+    day = judging_day(main, case, as_of) if any(e["fee"] and e["step"] in as_salaer for e in events) else None
+    # the memo lives on the catalog, so a judgment is never read back by another catalog
+    memo = catalog.judged_histories
+    key = (main.version.key, include_drafts, day,
            repr([case.get(k) for k in ("claims", "payments", "events", "debtor", "creditor", "agreement")]))
-    if key in _MEMO:
-        kept, warnings = _MEMO[key]
+    if key in memo:
+        kept, warnings = memo[key]
         return {**case, "events": kept}, list(warnings)
-    if len(_MEMO) > 4096:
-        _MEMO.clear()
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
     judged, warnings = _judge(catalog, main, case, include_drafts, day)
-    _MEMO[key] = (judged["events"], tuple(warnings))
+    memo[key] = (judged["events"], tuple(warnings))
     return judged, warnings
 
 
@@ -83,32 +70,40 @@ def _bind(catalog, main, day, include_drafts):
 
 def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day) -> tuple[dict, list[str]]:
     events = case["events"]
-    as_salaer = salaer_steps(main)
+    as_salaer = part_steps(main)
     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
-    kept: list[dict] = []
+    # each fee is judged with the events before it: `kept` itself, judged so far (a growing
+    # Prefix, never copied), whose aggregates the filters follow incrementally
+    kept = Prefix.growing()
     warnings: list[Notice] = []
-    filters = PrefixFilters()   # each fee is judged on a prefix of `kept`: aggregates over it grow incrementally
+    filters = PrefixFilters()
+    bound_on: dict = {}         # day → the versions in force (many letters share a day)
+
+    def bind(day):
+        if day not in bound_on:
+            bound_on[day] = _bind(catalog, main, day, include_drafts)
+        return bound_on[day]
     for i, event in enumerate(events):
         if event["fee"]:
             day = event["date"]
             salaer = event["step"] in as_salaer
-            bindings = _bind(catalog, main, day, include_drafts)
+            bindings = bind(day)
             if bindings is None:
                 warnings.append(Notice("fee_unchecked", index=i, step=event["step"], day=day, fee=event["fee"]))
                 kept.append(event)
                 continue
             if salaer and salaer_day is not None:
                 # § 2-2 last ledd: the salær caps use the sats in force when the principal is paid
-                bindings = _bind(catalog, main, salaer_day, include_drafts) or bindings
+                bindings = bind(salaer_day) or bindings
             if constrained(bindings, main.name):
-                then = {**case, "events": Prefix(kept),
+                then = {**case, "events": kept,
                         "payments": [p for p in case.get("payments") or () if p["date"] <= day]}
                 known: dict = {}    # the law's definitions of `then` on `day`, shared by every amount tried
 
                 def broken_at(fee):
                     # the recorded letter as the decision that sent it: its fee (as salær too where
                     # the process charges the step as salær) and its payment deadline
-                    given = {"fee": fee, "salaer": fee if salaer else None, "payment_deadline": event["due"]}
+                    given = recorded_outputs(main, fee, salaer, event["due"])
                     return violations(bindings, main.name, then, day, record_of(event["step"], event["step"], given, None),
                                       history=True, reuse=known, filters=filters)
                 broken = broken_at(event["fee"])
@@ -119,7 +114,7 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
                                  for v in broken]
                     event = {**event, "fee": owed}
         kept.append(event)
-    return {**case, "events": kept}, warnings
+    return {**case, "events": list(kept)}, warnings
 
 
 def _lawful_part(fee: Decimal, broken_at) -> Decimal:

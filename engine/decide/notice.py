@@ -27,6 +27,10 @@ _ENGLISH = {
     "fee_unchecked": "events[{index}] ({step} {day}, fee {amount}): no version of the law in force on {day}; "
                      "the fee was not checked",
     "review_due": "{figure} ({version}) was due for review on {day}",
+    "stale_figure": "`{figure}` ({version}) was due for review on {day} and no later version of `{policy}` exists: "
+                    "it may no longer be the law",
+    "stale_allowed": "decided with a stale figure (--allow-stale): `{figure}` ({version}) was due for review on {day} "
+                     "and no later version of `{policy}` exists: it may no longer be the law [{source}]",
 }
 
 
@@ -37,6 +41,8 @@ class Notice(str):
     fee_partly_owed: the same and owed (the lawful part kept)
     fee_unchecked: index, step, day, fee
     review_due:    figure (`policy.name`), version (its key), day
+    stale_figure:  figure, version, day (its review date), policy: a stale figure a decision is held for
+    stale_allowed: the same and source: a stale figure a decision was made with (`--allow-stale`)
     """
 
     kind: str

@@ -14,6 +14,7 @@ import datetime as dt
 
 from ..policy.model import Constraint
 from .enforce import Violation
+from .notice import Notice
 
 __all__ = ["stale_figures", "stale_violations", "stale_warnings"]
 
@@ -33,17 +34,30 @@ def stale_figures(catalog, bindings: dict, as_of: dt.date) -> list[tuple]:
     return out
 
 
-def _text(bound, p) -> str:
-    return (f"`{bound.version.name}.{p.name}` ({bound.version.key}) was due for review on {p.review_by} and no "
-            f"later version of `{bound.version.name}` exists: it may no longer be the law")
+def _fields(bound, p) -> dict:
+    return {"figure": f"{bound.version.name}.{p.name}", "version": bound.version.key, "day": p.review_by,
+            "policy": bound.version.name}
 
 
-def stale_violations(stale: list[tuple]) -> list[Violation]:
-    """One held reason per stale figure (the figure's own source, its file:line:col)."""
-    return [Violation(bound.version.key, Constraint("stale-figure", None, None, p.source, {"en": _text(bound, p)}, p.span))
-            for bound, p in stale]
+def stale_violations(stale: list[tuple], locales: dict | None = None) -> list[Violation]:
+    """One held reason per stale figure (the figure's own source, its file:line:col), its text in
+    English and in each language of the figure's jurisdiction whose locale (`locales`: language →
+    Locale) has a `notices.stale_figure` phrase, so `explain --lang` shows it in the reader's language."""
+    out = []
+    for bound, p in stale:
+        fields = _fields(bound, p)
+        text = {"en": str(Notice("stale_figure", **fields))}
+        jurisdiction = bound.checked.jurisdiction
+        for lang in (jurisdiction.languages if jurisdiction is not None else ()):
+            locale = (locales or {}).get(lang)
+            phrase = (locale.words.get("notices") or {}).get("stale_figure") if locale is not None else None
+            if phrase and lang != "en":
+                text[lang] = phrase.format(**{**fields, "day": p.review_by.isoformat()})
+        out.append(Violation(bound.version.key, Constraint("stale-figure", None, None, p.source, text, p.span)))
+    return out
 
 
 def stale_warnings(stale: list[tuple]) -> list[str]:
-    """What a decision made anyway (`--allow-stale`) records."""
-    return [f"decided with a stale figure (--allow-stale): {_text(bound, p)} [{p.source}]" for bound, p in stale]
+    """What a decision made anyway (`--allow-stale`) records: Notices (the English text in the
+    decision JSON, the locale's `notices.stale_allowed` phrase in `explain --lang`)."""
+    return [Notice("stale_allowed", **_fields(bound, p), source=p.source) for bound, p in stale]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..lang import ast
 from ..lang import types as T
 from ..core.diagnostics import printable
-from .words import journal_line, notice_text
+from .words import ledger_line, notice_text
 from ..lang.render import Voice, show
 from ..policy.outputs import PRODUCT, inputs, json_order, product_amount
 from ..run.trace import SourceIndex, conditions
@@ -183,7 +183,7 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
             expr = decision.bindings[policy].checked.definitions[name]
             qual = name if policy == decision.main else f"{policy}.{name}"
             items.append((0, f"{qual} = {_value(value, expr.type, voice)}    ({code(sources.text(expr))})"))
-            items += [(1, journal_line(line, voice.locale)) for line in _ledger_journal(expr, trace)]
+            items += [(1, ledger_line(event, voice.locale)) for event in _steps(expr, trace)]
     if trace.params_read:
         items = doc.section(w["figures"])
         for (policy, name), bound in sorted(trace.params_read.items()):
@@ -211,7 +211,8 @@ def _outputs(decision: Decision, values: dict, w: dict, voice: Voice, proposal: 
     """(label, shown value) of each output the rule gives, in the decision's order
     (policy/outputs.py): a value as it is, a product as `rate × basis = amount`. A blocked
     rule's proposal shows the values it gives (not none), as the decision's `proposed` does."""
-    for o in json_order():
+    mine = json_order(decision.version.jurisdiction)      # its jurisdiction's outputs only
+    for o in mine:
         if o.form == PRODUCT:
             if proposal:
                 continue
@@ -221,7 +222,7 @@ def _outputs(decision: Decision, values: dict, w: dict, voice: Voice, proposal: 
                 yield w["outputs"].get(o.label, o.name), (f"{show(values[rate], T.PERCENT, voice)} × "
                                                           f"{show(values[basis], T.MONEY, voice)} = {show(amount, T.MONEY, voice)}")
         elif o.name in values and not (proposal and values[o.name] is None):
-            parts = [p for p in json_order() if p.part_of == o.name and values.get(p.name) is not None
+            parts = [p for p in mine if p.part_of == o.name and values.get(p.name) is not None
                      and values.get(p.name) == values[o.name]]
             if o.part_of and values.get(o.part_of) is not None and values[o.name] == values[o.part_of]:
                 continue        # one charge: shown once, on the line of the output it is part of
@@ -245,14 +246,16 @@ def _blocked(decision: Decision, voice: Voice, w: dict) -> list[tuple[int, str]]
     return out
 
 
-def _ledger_journal(expr, trace) -> list[str]:
-    """How a `settle(...)` ledger was computed, step by step, from the traced arguments."""
-    if not (isinstance(expr, ast.Call) and expr.name == "settle" and all(trace.has(a) for a in expr.args)):
+def _steps(expr, trace) -> list:
+    """How a call was computed, step by step, from its traced arguments: the steps its entry
+    in the semantics table gives (`Function.steps`, e.g. the ledger's events), else none."""
+    if not isinstance(expr, ast.Call) or not all(trace.has(a) for a in expr.args):
         return []
-    from ..values.ledger import settle
-    journal: list[str] = []
-    settle(*(trace.value_of(a) for a in expr.args), journal=journal)
-    return journal
+    from ..lang.semantics import FUNCTIONS
+    fn = FUNCTIONS.get(expr.name)
+    if fn is None or fn.steps is None:
+        return []
+    return fn.steps(*(trace.value_of(a) for a in expr.args))
 
 
 def _figure(value, typ, decision, voice: Voice) -> str:

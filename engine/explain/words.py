@@ -1,29 +1,47 @@
-"""The words of an explanation come from the locale files (policy/locale.py); the ledger's
-journal is written in English (values/ledger.py), so its lines are translated here with the
-locale's `journal` phrases, and the amounts in them written as the locale writes numbers.
+"""The words of an explanation come from the locale files (policy/locale.py). The ledger
+records how it ran as structured events (values/ledger.py `LedgerEvent`: a kind and its
+figures, no sentence); they are written here with the locale's `ledger` phrases, amounts as
+the locale writes numbers, so a ledger's lines are wholly in the reader's language.
 """
 from __future__ import annotations
 
-import re
+from ..values.money import group_digits, round_ore
 
-from ..values.money import group_digits
-
-__all__ = ["journal_line", "notice_text"]
-
-_AMOUNT = re.compile(r"(?<![\d-])-?\d+\.\d{2}(?!\d)")
+__all__ = ["ledger_line", "notice_text"]
 
 
-def journal_line(line: str, locale) -> str:
-    """One line of the ledger journal in `locale`'s language (a `policy.locale.Locale`).
+def _amount(value, locale) -> str:
+    return group_digits(f"{round_ore(value):.2f}", locale.group, locale.decimal)
 
+
+def ledger_line(event, locale) -> str:
+    """One step of the ledger in `locale`'s language (a `policy.locale.Locale`).
+
+    >>> import datetime as dt
+    >>> from decimal import Decimal
     >>> from types import SimpleNamespace as L
-    >>> journal_line("2026-03-02  cost 1038.00", L(group=" ", decimal=",", journal=(("cost", "kostnad"),)))
+    >>> from engine.values.ledger import LedgerEvent
+    >>> nb = L(group=" ", decimal=",", ledger={"cost": "{day}  kostnad {amount}"})
+    >>> ledger_line(LedgerEvent("cost", {"day": dt.date(2026, 3, 2), "amount": Decimal("1038"), "full": Decimal("1038")}), nb)
     '2026-03-02  kostnad 1 038,00'
     """
-    out = _AMOUNT.sub(lambda m: group_digits(m.group(), locale.group, locale.decimal), line)
-    for english, translated in locale.journal:
-        out = out.replace(english, translated)
-    return out
+    phrases = locale.ledger
+    shown = {}
+    for name, value in event.figures.items():
+        if name == "payer":
+            shown[name] = phrases["payers"][value]
+        elif name == "taken":
+            shown[name] = ", ".join(phrases["taken"].format(bucket=phrases["buckets"][bucket], amount=_amount(amount, locale))
+                                    for bucket, amount in value)
+        elif name == "overpaid":
+            shown[name] = phrases["overpaid"].format(amount=_amount(value, locale)) if value else ""
+        elif name == "claims":
+            shown[name] = str(value)
+        elif hasattr(value, "isoformat"):
+            shown[name] = value.isoformat()
+        else:
+            shown[name] = _amount(value, locale)
+    return phrases[event.kind].format(**shown)
 
 
 def notice_text(notice, voice) -> str:

@@ -18,7 +18,7 @@ class Locale:
     literals_as_written: bool       # a condition's literals as written in the policy, or as values
     values: dict                    # none, true, false, day, days, month, months, items
     words: dict                     # the fixed phrases; `amount_names`, `outputs` are mappings
-    journal: tuple                  # (English phrase, this language's), longest first
+    ledger: dict                    # the ledger's event phrases (values/ledger.py EVENT_FIGURES), payers, buckets
     path: str
     sha256: str = ""
     cldr: str | None = None         # the CLDR locale Babel writes numbers, money and dates in (values/cldr.py)

@@ -73,6 +73,8 @@ class Jurisdiction:
     law_source: str = ""
     law_span: object = None                      # the `law.policies` value, for diagnostics
     view: LawViewSpec | None = None                  # how the engine computes the law's view of a case
+    outputs: tuple = ()                          # ((role, output name), ...): its decisions' outputs (policy/outputs.py)
+    part_judged_on: str = "charged"              # the day whose law judges a recorded charge part (decide/charge_part.py)
 
     def money_style(self, lang: str) -> MoneyStyle:
         """How `lang` writes this currency (the first language's way if the file gives none)."""

@@ -7,9 +7,13 @@
 * a version uses only policies of its own jurisdiction, so amounts of two currencies never
   meet in one decision (a Money value carries no currency at run time: one decision has one);
 * the law a jurisdiction names (`law.policies`) is in the catalog wherever a process policy of
-  that jurisdiction is: the law binds the process whether or not it `uses` it, and a catalog
-  without it decides unbound (`unbound-by-law`, a warning: the catalog is the operator's
-  choice, e.g. a test catalog of one process; the bundled catalog holds its laws).
+  that jurisdiction is: the law binds the process whether or not it `uses` it. A process left
+  unbound in a catalog that holds a law (its jurisdiction's law missing while another law is
+  there, or a jurisdiction naming no law beside a law policy of that jurisdiction) is an error
+  (`unbound-by-law`): a law in the catalog must not be escaped by a missing or law-less
+  jurisdiction. A catalog holding no law at all decides unbound with a warning only (the
+  catalog is the operator's choice, e.g. a test catalog of one process; the bundled catalog
+  holds its laws).
 """
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ def locale_problems(jurisdictions: Jurisdictions, locales: dict, broken: set[str
 
 def jurisdiction_problems(policies: PolicySet, jurisdictions: Jurisdictions) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    laws = _laws_held(policies, jurisdictions)
     for name in policies.names():
         first = None
         for version in policies.versions[name]:
@@ -52,21 +57,51 @@ def jurisdiction_problems(policies: PolicySet, jurisdictions: Jurisdictions) -> 
             out.extend(_languages(version, found))
             out.extend(_uses(version, found, policies, jurisdictions))
             if version is policies.versions[name][-1]:        # once per policy: its latest version
-                out.extend(_law_present(version, found, policies))
+                out.extend(_law_present(version, found, policies, laws))
     return out
 
 
-def _law_present(version: PolicyVersion, jurisdiction: Jurisdiction, policies: PolicySet) -> list[Diagnostic]:
-    """A process policy (one with rules) of a jurisdiction whose law is not in the catalog."""
+def _laws_held(policies: PolicySet, jurisdictions: Jurisdictions) -> dict[str, str | None]:
+    """The law policies the catalog holds, with their jurisdiction's code: those a jurisdiction
+    names under `law.policies`, and any policy that constrains others (constraints, no rules)."""
+    named = {law for j in jurisdictions.by_code.values() for law in j.laws}
+    held = {}
+    for name in policies.names():
+        versions = policies.versions[name]
+        if name in named or any(v.constraints and not v.rules for v in versions):
+            found = jurisdictions.of(versions[-1].jurisdiction)
+            held[name] = found.code if found is not None else None
+    return held
+
+
+def _law_present(version: PolicyVersion, jurisdiction: Jurisdiction, policies: PolicySet,
+                 laws: dict[str, str | None]) -> list[Diagnostic]:
+    """A process policy (one with rules) of a jurisdiction whose law is not in the catalog: an
+    error where the catalog holds a law (the process would escape it), else a warning."""
     if not version.rules:
         return []
+    at = version.document.span(("policy",))
+    if not jurisdiction.laws:
+        own = sorted(law for law, code in laws.items() if code == jurisdiction.code and law != version.name)
+        if not own:
+            return []
+        return [Diagnostic(
+            "unbound-by-law", f"{version.key} is a process of jurisdiction {jurisdiction.code}, whose file names no law "
+            f"(`law.policies`), but the catalog holds {', '.join(f'`{law}`' for law in own)}, a law of "
+            f"{jurisdiction.code}: its decisions here would be bound by no law", at,
+            help=f"name the law in {jurisdiction.path} (`law: {{policies: [{own[0]}], ...}}`, as the bundled "
+                 f"jurisdictions/{jurisdiction.code}.yaml does), or give the policies without it")]
     missing = [law for law in jurisdiction.laws if law != version.name and law not in policies.versions]
     if not missing:
         return []
+    others = sorted(law for law in laws if law != version.name)
+    held = f" (the catalog holds {', '.join(f'`{law}`' for law in others)}, so leaving it out is no choice of a " \
+        "catalog without laws)" if others else ""
     return [Diagnostic(
         "unbound-by-law", f"{version.key} is a process of jurisdiction {jurisdiction.code}, whose law "
         f"({', '.join(missing)}) binds it, but the catalog holds no version of {', '.join(f'`{m}`' for m in missing)}: "
-        "its decisions here are bound by no law", version.document.span(("policy",)), severity=Severity.WARNING,
+        f"its decisions here are bound by no law{held}", at,
+        severity=Severity.ERROR if others else Severity.WARNING,
         help=f"give the law's policy folder too (`{missing[0]}/`, bundled under policies/); "
              f"the jurisdiction file {jurisdiction.code}.yaml names it under `law.policies`")]
 

@@ -132,6 +132,10 @@ def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]
             problems.append(Diagnostic("invalid-value", f"`law.view.policy` names `{view['policy']}`, which is not one "
                                        f"of `law.policies` ({', '.join(law['policies'])})", doc.span(("law", "view", "policy")),
                                        help="name one of the law policies"))
+    from .outputs import role_problems
+    for role, what in role_problems(d.get("outputs") or {}):
+        problems.append(Diagnostic("invalid-value", f"`outputs.{role}`: {what}", doc.span(("outputs", role)),
+                                   help="map each role onto the registry's output of that role (docs/outputs.md)"))
     if problems:
         return None, problems
     calendar = d["calendar"]
@@ -147,7 +151,9 @@ def _load(path: Path, shown: str) -> tuple[Jurisdiction | None, list[Diagnostic]
                         law_span=doc.span(("law", "policies")) if law else None,
                         view=LawViewSpec(view["policy"], tuple(sorted(view["interest"].items())),
                                      tuple(sorted((view.get("compensation") or {}).items())), view["order"], view["source"],
-                                     doc.span(("law", "view"))) if view else None), []
+                                     doc.span(("law", "view"))) if view else None,
+                        outputs=tuple(sorted((d.get("outputs") or {}).items())),
+                        part_judged_on=law.get("charge_part_judged_on", "charged")), []
 
 
 def _known_zone(name: str) -> bool:

@@ -3,8 +3,9 @@
 A locale file (`<catalog>/locales/<code>.yaml`, schema `schemas/locale.schema.json`) holds
 the fixed phrases of `explain` and `--why-not`, the names of amounts and outputs, the words
 for values (none, yes/no, days, months), how numbers are written (or the CLDR locale, `cldr`,
-whose numbers, money and dates Babel writes: values/cldr.py), and the ledger journal's
-phrases. The engine holds no language: `--lang` offers the locales found, a jurisdiction
+whose numbers, money and dates Babel writes: values/cldr.py), and the phrases of the
+ledger's events (values/ledger.py: one per kind of event, with its figures as placeholders).
+The engine holds no language: `--lang` offers the locales found, a jurisdiction
 lists the ones its policies are written in (docs/architecture.md, "Jurisdiction as data").
 Files are found like jurisdiction files (beside the policy folders, then the bundled
 catalog's) and loaded through the load cache.
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from ..core.diagnostics import Diagnostic
 from .data_records import Locale
+from ..values.ledger import EVENT_FIGURES
 from .jurisdiction_files import data_files, data_folders
 
 __all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS", "NOTICE_PLACEHOLDERS", "load_locale_file"]
@@ -38,6 +40,8 @@ NOTICE_PLACEHOLDERS = {
     "fee_partly_owed": {"index", "step", "day", "fee", "unowed", "owed", "text", "rule", "source"},
     "fee_unchecked": {"index", "step", "day", "fee"},
     "review_due": {"figure", "version", "day"},
+    "stale_figure": {"figure", "version", "day", "policy"},
+    "stale_allowed": {"figure", "version", "day", "policy", "source"},
 }
 # A locale's `diff` and `timeline` phrases (review/page_words.py): those with placeholders (the rest take none).
 DIFF_PLACEHOLDERS = {
@@ -49,6 +53,9 @@ TIMELINE_PLACEHOLDERS = {
     "title": {"case", "policy", "start", "pays"}, "heading": {"case"}, "paid_on": {"amount", "day"},
     "received": {"amount", "day"}, "new_version": {"change"}, "records": {"step"}, "wait_to": {"day"}, "review": {"day"},
 }
+# A locale's `ledger` phrases: each kind of event's figures (values/ledger.py), and the parts of one.
+LEDGER_PLACEHOLDERS = {**{kind: set(figures) for kind, figures in EVENT_FIGURES.items()},
+                       "taken": {"bucket", "amount"}, "overpaid": {"amount"}}
 GRAPH_PLACEHOLDERS = {"title": {"policy"}, "dot_legend": {"policy"}, "fee": {"fee"}}
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
 
@@ -92,7 +99,8 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
                                    doc.span(("locale",)), help=f"rename the file to `{d['locale']}.yaml`"))
     for section, allowed in (("words", PLACEHOLDERS), ("values", _VALUE_PLACEHOLDERS),
                              (("words", "notices"), NOTICE_PLACEHOLDERS), (("words", "diff"), DIFF_PLACEHOLDERS),
-                             (("words", "timeline"), TIMELINE_PLACEHOLDERS), (("words", "graph"), GRAPH_PLACEHOLDERS)):
+                             (("words", "timeline"), TIMELINE_PLACEHOLDERS), (("words", "graph"), GRAPH_PLACEHOLDERS),
+                             ("ledger", LEDGER_PLACEHOLDERS)):
         phrases = d[section] if isinstance(section, str) else d[section[0]].get(section[1]) or {}
         for key, text in phrases.items():
             if isinstance(text, str) and not _fields(text) <= allowed.get(key, set()):
@@ -110,7 +118,7 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
     group, decimal = _number_marks(d)
     return Locale(code=d["locale"], name=d["name"], group=group, decimal=decimal,
                   literals_as_written=d["literals"] == "as_written", values=dict(d["values"]), words=dict(d["words"]),
-                  journal=tuple(tuple(pair) for pair in d["journal"]), path=shown,
+                  ledger=dict(d["ledger"]), path=shown,
                   sha256=hashlib.sha256(path.read_bytes()).hexdigest(), cldr=d.get("cldr")), []
 
 

@@ -15,6 +15,17 @@ and none at all when the rate is zero or the basis missing). The decision JSON l
 value outputs in registry order, then the products (the order format 1 has always had);
 batch columns, diff and the schemas follow registry order.
 
+Outputs by role: each entry plays a role (`ROLES`: the charge, a part of it the law caps on its
+own, the deadline, the wait, the review, the commission). A jurisdiction names its outputs onto
+the roles in its file (`outputs: {charge: fee, charge_part: salaer, ...}`,
+policies/jurisdictions/*.yaml), and a decision of that jurisdiction carries only those (and
+outputs of no role, which every jurisdiction carries). An entry marked `named_only` (Norway's
+salær) is carried only where a jurisdiction names it; a jurisdiction that names no outputs
+carries every other entry. The set-aside claims and the amounts are the engine's fields of
+every decision (DECISION_TAIL), not outputs. A reader that knows the jurisdiction passes it
+(the decision JSON, explain, the law's `decision` type); one that does not (a batch of any
+jurisdiction, the prover) reads the union of the registry.
+
 Readers call the functions below (never bind `OUTPUTS` at import), so a test can patch
 `OUTPUTS` and see a new output reach every reader. This module is data plus the pure functions every reader shares (JSON form, columns, the
 value compared by diff and `expect`); it imports only the language's types and JSON form.
@@ -29,7 +40,7 @@ from ..lang import types as T
 from ..lang.render import to_json
 from ..values.money import round_ore
 
-__all__ = ["Output", "OUTPUTS", "VALUE", "PRODUCT", "rule_outputs", "json_order", "by_name", "inputs",
+__all__ = ["Output", "OUTPUTS", "ROLES", "carries", "carried", "by_role", "role_problems", "VALUE", "PRODUCT", "rule_outputs", "json_order", "by_name", "inputs",
            "all_outputs", "products", "output_json", "product_amount", "compared", "columns", "column_kind", "DECISION_HEAD",
            "DECISION_TAIL", "RULE_FIXED", "EXPECT_FIXED", "law_fields"]
 
@@ -69,22 +80,36 @@ class Output:
     law: str | None = None
     required: bool = False
     part_of: str | None = None      # another output this one is a part of (the salær is charged as the fee)
+    role: str | None = None         # its role (ROLES); None: an output every jurisdiction carries
+    named_only: bool = False        # carried only by a jurisdiction that names it in `outputs:`
+
+
+# The roles an output plays, with what a jurisdiction's output of that role means. A
+# jurisdiction file's `outputs:` maps these onto registry names (schemas/jurisdiction.schema.json).
+ROLES: dict[str, str] = {
+    "charge": "what the step adds to the debtor's costs",
+    "charge_part": "a part of the charge the law caps on its own (Norway's salær), charged as the charge",
+    "deadline": "the date the debtor must pay by",
+    "wait": "the earliest date the next step is allowed",
+    "review": "when the case is looked at again",
+    "commission": "the collector's commission: rate × basis",
+}
 
 
 OUTPUTS: tuple[Output, ...] = (
     Output("fee", T.MONEY, "fee", "What this step adds to the debtor's costs.", timeline="cost", law="charge",
-           required=True),
+           required=True, role="charge"),
     Output("salaer", T.MONEY, "salaer", "The salær this step charges, where one applies.", law="charge",
-           required=True, part_of="fee"),
+           part_of="fee", role="charge_part", named_only=True),
     Output("commission", T.MONEY, "commission",
            "The collector's commission where one applies: rate × basis, rounded to the øre.",
-           form=PRODUCT, timeline=None, required=True),
+           form=PRODUCT, timeline=None, required=True, role="commission"),
     Output("payment_deadline", T.DATE, "payment_deadline", "The date the debtor must pay by.",
-           timeline="when", law="value", required=True),
+           timeline="when", law="value", required=True, role="deadline"),
     Output("not_before", T.DATE, "not_before", "For `wait`: the earliest date the next step is allowed.",
-           timeline="when", when_prefix="wait to ", required=True),
+           timeline="when", when_prefix="wait to ", required=True, role="wait"),
     Output("next_review", T.DATE, "next_review", "When the case is to be looked at again.",
-           timeline="when", when_prefix="review ", required=True),
+           timeline="when", when_prefix="review ", required=True, role="review"),
 )
 
 # The decision's fields that are not outputs, in the order the decision JSON prints them:
@@ -94,6 +119,40 @@ DECISION_TAIL = ("step", "amounts", "set_aside", "reasons", "violations", "warni
 # A rule's keys that are not outputs, and an example's `expect` keys that are not outputs.
 RULE_FIXED = ("id", "when", "action", "step", "explain", "source")
 EXPECT_FIXED = ("action", "rule", "step", "set_aside")
+
+
+def carries(jurisdiction, o: Output) -> bool:
+    """Whether a decision of `jurisdiction` (None: any) carries `o` (the module docstring)."""
+    if jurisdiction is None:
+        return True
+    named = dict(getattr(jurisdiction, "outputs", ()) or ())
+    if not named:
+        return not o.named_only
+    return o.role is None or named.get(o.role) == o.name
+
+
+def carried(jurisdiction=None) -> tuple[Output, ...]:
+    """The outputs a decision of `jurisdiction` carries, in registry order (None: every output)."""
+    return tuple(o for o in OUTPUTS if carries(jurisdiction, o))
+
+
+def by_role(jurisdiction=None) -> dict[str, Output]:
+    """role → the output that plays it for `jurisdiction` (None: any)."""
+    return {o.role: o for o in carried(jurisdiction) if o.role is not None}
+
+
+def role_problems(named: dict[str, str]) -> list[tuple[str, str]]:
+    """A jurisdiction file's `outputs:` (role → name) against the registry: (role, what is wrong)."""
+    out = []
+    for role, name in named.items():
+        o = by_name().get(name)
+        if role not in ROLES:
+            out.append((role, f"no role `{role}` (roles: {', '.join(ROLES)})"))
+        elif o is None:
+            out.append((role, f"no output `{name}` in the registry (outputs: {', '.join(by_name())})"))
+        elif o.role != role:
+            out.append((role, f"output `{name}` plays the role `{o.role}`, not `{role}`"))
+    return out
 
 
 def by_name(outputs: tuple[Output, ...] | None = None) -> dict[str, Output]:
@@ -107,9 +166,9 @@ def inputs(o: Output) -> tuple[tuple[str, T.Type], ...]:
     return ((o.name, o.type),)
 
 
-def rule_outputs() -> dict[str, T.Type]:
-    """Every key a rule may give besides its action, with its type (the loader and checker)."""
-    return {key: typ for o in OUTPUTS for key, typ in inputs(o)}
+def rule_outputs(jurisdiction=None) -> dict[str, T.Type]:
+    """Every key a rule (of `jurisdiction`; None: any) may give besides its action, with its type."""
+    return {key: typ for o in carried(jurisdiction) for key, typ in inputs(o)}
 
 
 def all_outputs() -> tuple[Output, ...]:
@@ -121,14 +180,15 @@ def products() -> tuple[Output, ...]:
     return tuple(o for o in OUTPUTS if o.form == PRODUCT)
 
 
-def json_order() -> tuple[Output, ...]:
-    """The outputs in the decision JSON's order: the values, then the products."""
-    return tuple(o for o in OUTPUTS if o.form == VALUE) + tuple(o for o in OUTPUTS if o.form == PRODUCT)
+def json_order(jurisdiction=None) -> tuple[Output, ...]:
+    """The outputs (of `jurisdiction`; None: all) in the decision JSON's order: the values, then the products."""
+    mine = carried(jurisdiction)
+    return tuple(o for o in mine if o.form == VALUE) + tuple(o for o in mine if o.form == PRODUCT)
 
 
-def law_fields() -> tuple[Output, ...]:
-    """The outputs a constraint reads as `decision.<name>`."""
-    return tuple(o for o in OUTPUTS if o.law is not None)
+def law_fields(jurisdiction=None) -> tuple[Output, ...]:
+    """The outputs a constraint (of `jurisdiction`; None: any) reads as `decision.<name>`."""
+    return tuple(o for o in carried(jurisdiction) if o.law is not None)
 
 
 def product_amount(o: Output, values: dict[str, Any]) -> Decimal | None:

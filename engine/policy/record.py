@@ -1,8 +1,8 @@
 """`decision`: what a constraint sees of the decision it judges, as a typed record.
 
 A constraint reads the proposed decision as `decision.<field>`: the action, the step it
-records, the outputs the registry shows to the law (policy/outputs.py: the fee and salær
-it charges, 0 NOK when it charges none, and the payment deadline it gives), and `balance`, what the debtor owed before it (the process's `total` amount;
+records, the outputs the registry shows to the law that its jurisdiction's decisions carry
+(policy/outputs.py: the charge, and Norway's salær, 0 when it charges none, and the payment deadline it gives), and `balance`, what the debtor owed before it (the process's `total` amount;
 none if the process reports no total). One builder for every evaluator's result.
 """
 from __future__ import annotations
@@ -19,12 +19,12 @@ DECISION = "decision"
 _ZERO = Decimal("0.00")
 
 
-def decision_type(steps: tuple[str, ...]) -> T.Record:
+def decision_type(steps: tuple[str, ...], jurisdiction=None) -> T.Record:
     """The record type of `decision`: action, step (an enum of the law's step names), each
-    output the registry shows to the law (policy/outputs.py: a charge as Money, another
-    output as optional), and balance."""
+    output the registry shows to the law that `jurisdiction`'s decisions carry
+    (policy/outputs.py: a charge as Money, another output as optional), and balance."""
     fields = [("action", T.TEXT), ("step", T.Optional(T.Enum("Step", steps)))]
-    fields += [(o.name, o.type if o.law == "charge" else T.Optional(o.type)) for o in law_fields()]
+    fields += [(o.name, o.type if o.law == "charge" else T.Optional(o.type)) for o in law_fields(jurisdiction)]
     return T.Record("decision", (*fields, ("balance", T.Optional(T.MONEY))))
 
 

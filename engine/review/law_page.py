@@ -106,9 +106,11 @@ its law under `law.policies`. Every process policy of that jurisdiction (a polic
 bound by the constraints of the law's version in force on the decision date, whether or not it
 `uses` the law: leaving `uses: {law: ...}` out frees a process of nothing. A process whose
 jurisdiction cannot be told (no `jurisdiction:`, no default jurisdiction) is `no-jurisdiction`
-(an error). A catalog given without its jurisdiction's law (a folder of one process) decides
-that process unbound, and `frin validate` warns so (`unbound-by-law`): give the law's folder
-too; the bundled catalog holds its laws. The jurisdiction files are the root of trust: a local
+(an error). A process left unbound in a catalog that holds a law (its jurisdiction's law
+missing while another law is there, or its jurisdiction file naming no law beside a law of that
+jurisdiction) is `unbound-by-law`, an error. A catalog holding no law at all (a folder of one
+process) decides that process unbound, and `frin validate` warns so (`unbound-by-law`, a
+warning): give the law's folder too; the bundled catalog holds its laws. The jurisdiction files are the root of trust: a local
 file shadowing a bundled one decides which law binds.
 
 **A law version carries the constraints of the version before it.** Dropping one
@@ -176,8 +178,9 @@ diff` shows both sides' warnings on a decision that changed.
 **Stale figures are never charged silently.** A figure whose `review_by` has passed on the
 decision date while the catalog holds no later published version of its policy may no longer be
 the law: the decision is held (`legal_review`, reason `<policy>/stale-figure` naming the figure,
-its review date and source; batch writes it to the violations file). `frin decide|explain
---allow-stale` decides anyway and records each stale figure in the decision's warnings.
+its review date and source; batch writes it to the violations file). `frin decide|explain|batch
+--allow-stale` decides anyway and records each stale figure in the decision's warnings (batch:
+each row's `warnings`; the decision log keeps the option, so a replay decides the same way).
 `validate`'s boundary search decides with stale figures allowed (they are the catalog's state,
 not a rule's fault).
 

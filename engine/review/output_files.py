@@ -1,5 +1,6 @@
 """The files generated from the output registry: both JSON Schemas' output parts and docs/outputs.md.
 
+`schemas/jurisdiction.schema.json` (the roles its `outputs:` may name),
 `schemas/decision.schema.json` (what `frin decide` prints: its output fields, the list of
 required fields, a blocked decision's `proposed`) and `schemas/policy.schema.json` (a rule's
 output keys, an example's `expect` keys) are derived from `policy/outputs.py`; every other
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..policy.outputs import (DECISION_HEAD, DECISION_TAIL, EXPECT_FIXED, PRODUCT, RULE_FIXED, VALUE, Output,
+from ..policy.outputs import (DECISION_HEAD, DECISION_TAIL, EXPECT_FIXED, PRODUCT, ROLES, RULE_FIXED, VALUE, Output,
                               all_outputs, columns, inputs, json_order)
 from ..core.schema_check import SCHEMA_DIR
 
@@ -61,7 +62,8 @@ def decision_schema(current: dict) -> dict:
     proposed["required"] = ["action", "step", *(o.name for o in values if o.required)]
     proposed["properties"] = {k: proposed["properties"][k] for k in ("action", "step")}
     proposed["properties"].update({o.name: output_property(o, described=False) for o in values})
-    return {**current, "required": [k for k in fields if k in required or k in names],
+    every = {o.name for o in all_outputs()}      # an output is required only where the registry says so
+    return {**current, "required": [k for k in fields if k in names or (k not in every and k in required)],
             "properties": new_props, "$defs": {**current["$defs"], **_PERCENT}}
 
 
@@ -85,6 +87,12 @@ def policy_schema(current: dict) -> dict:
              for o in all_outputs()}
     expect["properties"] = {**{k: kept.get(k, generic) for k in EXPECT_FIXED if k != "set_aside"}, **shown,
                             "set_aside": kept["set_aside"]}
+    return current
+
+
+def jurisdiction_schema(current: dict) -> dict:
+    """`current` with the roles a jurisdiction's `outputs:` may name regenerated."""
+    current["properties"]["outputs"]["propertyNames"] = {"enum": list(ROLES)}
     return current
 
 
@@ -117,7 +125,8 @@ def outputs_page() -> str:
                     "when": f"row JSON, deadline column{' (' + o.when_prefix.strip() + ')' if o.when_prefix else ''}"}
         law = {None: "—", "charge": "`decision." + o.name + "` (Money, 0 when none)",
                "value": "`decision." + o.name + "` (optional)"}
-        rows.append(f"| `{o.name}` | {keys} | {form} | {cols} | {'yes' if o.diff else 'no'} | {timeline[o.timeline]} "
+        role = f"`{o.role}`" + (" (where named)" if o.named_only else "") if o.role else "— (every jurisdiction)"
+        rows.append(f"| `{o.name}` | {role} | {keys} | {form} | {cols} | {'yes' if o.diff else 'no'} | {timeline[o.timeline]} "
                     f"| {law[o.law]} | {words} | {o.description} |")
     return "\n".join([
         "# Decision outputs",
@@ -129,8 +138,12 @@ def outputs_page() -> str:
         "an example's `expect`, in `frin timeline`, to the law's constraints as `decision.<name>`, and",
         f"in `frin explain` ({' / '.join(sorted(locales))}). docs/architecture.md, \"The output registry\", says how to add one.",
         "",
-        f"| output | rule keys | JSON | batch columns | diff | timeline | constraints | {' / '.join(sorted(locales))} | meaning |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "Each output plays a role; a jurisdiction file names its outputs onto the roles (`outputs:`,",
+        "policies/jurisdictions/*.yaml) and its decisions carry only those. Roles: "
+        + "; ".join(f"`{r}`: {m}" for r, m in ROLES.items()) + ".",
+        "",
+        f"| output | role | rule keys | JSON | batch columns | diff | timeline | constraints | {' / '.join(sorted(locales))} | meaning |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
     ])
@@ -139,7 +152,8 @@ def outputs_page() -> str:
 def render(folder: Path = SCHEMA_DIR, docs: Path = DOCS_DIR) -> dict[Path, str]:
     """The regenerated text of each generated file, by path."""
     out: dict[Path, str] = {}
-    for name, build in (("decision.schema.json", decision_schema), ("policy.schema.json", policy_schema)):
+    for name, build in (("decision.schema.json", decision_schema), ("policy.schema.json", policy_schema),
+                        ("jurisdiction.schema.json", jurisdiction_schema)):
         current = json.loads((folder / name).read_text(encoding="utf-8"))
         out[folder / name] = dump(build(current)) + "\n"
     out[docs / "outputs.md"] = outputs_page()

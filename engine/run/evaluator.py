@@ -29,8 +29,12 @@ class Evaluator:
         self.filters = None     # a PrefixFilters (run/prefix_filter.py) while a history is judged
 
     def value(self, node: ast.Expr, bound: Bound) -> Any:
+        kind = type(node)
+        method = _METHODS.get(kind)
+        if method is None:      # one lookup per node kind (a history judges millions of nodes)
+            method = _METHODS[kind] = getattr(Evaluator, "_" + kind.__name__.lower())
         try:
-            result = getattr(self, "_" + type(node).__name__.lower())(node, bound)
+            result = method(self, node, bound)
         except EvaluationError as err:
             if err.span is None:
                 err.span = node.span
@@ -66,6 +70,11 @@ class Evaluator:
         key = (policy, name)
         if key in self.run.defs:
             return self.run.defs[key]
+        if self.filters is not None and self.run.trace is None:
+            found = self.filters.definition(self, policy, name)
+            if found is not None:
+                self.run.defs[key] = found[0]
+                return found[0]
         expr = bound.checked.definitions[name]
         saved_vars, saved_rec = self.vars, self.recording
         self.vars, self.recording = {}, True
@@ -77,6 +86,8 @@ class Evaluator:
         finally:
             self.vars, self.recording = saved_vars, saved_rec
         self.run.defs[key] = value
+        if self.filters is not None and self.run.trace is None:
+            self.filters.remember(self, policy, name, value)
         if self.run.trace is not None:
             self.run.trace.definitions.append((policy, name, value))
         return value
@@ -139,3 +150,4 @@ class Evaluator:
 
 
 _MISSING = object()
+_METHODS: dict[type, Any] = {}     # node type → Evaluator method

@@ -105,7 +105,7 @@ def create_app(config: ServiceConfig) -> Starlette:
             if logged and result.decision is not None:
                 record = await anyio.to_thread.run_sync(lambda: log_decision(
                     config.log, result.decision, body, source="serve", request=options.request_json(name),
-                    keep_case=config.keep_case))
+                    keep_case=config.keep_case, catalog=snapshot.catalog))
                 headers["Frist-Log-Id"] = record.id
             return Response(result.body, media_type=result.media_type, headers=headers)
         return endpoint

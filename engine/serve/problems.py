@@ -7,16 +7,18 @@ it says so without a traceback. A log that cannot take the record is a 503: noth
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..core.errors import CaseError, EvaluationError, FristError, PolicyError, UsageError
+from ..core.names import COMMAND
 
 if TYPE_CHECKING:
     from ..core.diagnostics import Diagnostic
     from ..core.document import Document
 
-__all__ = ["Problem", "problem_of", "MEDIA_TYPE", "TYPE_BASE"]
+__all__ = ["Problem", "problem_of", "MEDIA_TYPE", "TYPE_BASE", "http_wording"]
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://frist.dev/problems/"
@@ -40,6 +42,29 @@ class Problem(Exception):
         return out
 
 
+# The CLI options whose meaning a query parameter carries (answers.Options): a stage's message
+# says `--lang nb` because it was written for the terminal; over HTTP it names the parameter.
+_PARAMETERS = {"lang": "lang", "policy": "policy", "as-of": "as_of", "include-drafts": "include_drafts",
+               "format": "format", "trace": "trace", "until": "until", "pays": "pays", "max-steps": "max_steps"}
+_OPTION = re.compile(r"--(?P<name>[a-z][a-z-]*[a-z])(?:(?P<sep>[ =])(?P<value>\d{4}-\d{2}-\d{2}|[A-Z][A-Z_]*|"
+                     r"(?!(?:or|to|in|on|at|as|is|if|of|an|and|the)\b)[a-z]{2,3}(?:-[A-Z]{2})?)\b)?")
+
+
+_COMMAND = re.compile(rf"`{re.escape(COMMAND)} (?P<name>decide|explain|timeline)`")
+
+
+def http_wording(text: str) -> str:
+    """`text` with each CLI option the service takes as a query parameter named as that parameter
+    (`use --lang nb` → use the query parameter `lang=nb`), and each command the service answers
+    as its endpoint (`frin explain` → `POST /v1/explain`); other options are left as written."""
+    def swap(m: re.Match) -> str:
+        parameter = _PARAMETERS.get(m["name"])
+        if parameter is None:
+            return m[0]
+        return f"the query parameter `{parameter}={m['value']}`" if m["value"] else f"the query parameter `{parameter}`"
+    return _COMMAND.sub(lambda m: f"`POST /v1/{m['name']}`", _OPTION.sub(swap, text))
+
+
 def _fields(document: Document | None) -> dict:
     """Span → dotted field path, to name the field a diagnostic points at."""
     if document is None:
@@ -56,8 +81,8 @@ def diagnostic_json(d: Diagnostic, fields: dict) -> dict:
     from ..core.diagnostics import printable
     span = d.span
     where = (span.line, span.col) if span is not None else None
-    return {"code": d.code, "field": fields.get(where) if where else None, "message": printable(d.message),
-            "hint": printable(d.help) if d.help else None, "line": span.line if span else None,
+    return {"code": d.code, "field": fields.get(where) if where else None, "message": http_wording(printable(d.message)),
+            "hint": http_wording(printable(d.help)) if d.help else None, "line": span.line if span else None,
             "column": span.col if span else None, "severity": d.severity.value}
 
 
@@ -80,15 +105,15 @@ def problem_of(err: Exception, document: Document | None = None) -> Problem:
         where = f"{err.span.start}: " if err.span else ""
         return Problem(422, "evaluation-error", "A rule cannot be evaluated for this case",
                        f"{where}{err.message}", [{"code": "evaluation-error", "field": None, "message": err.message,
-                                                  "hint": err.help, "line": None, "column": None,
+                                                  "hint": http_wording(err.help) if err.help else err.help, "line": None, "column": None,
                                                   "severity": "error"}])
     if isinstance(err, UsageError):
-        return Problem(400, "invalid-request", "The request cannot be served", str(err))
+        return Problem(400, "invalid-request", "The request cannot be served", http_wording(str(err)))
     from ..audit.backend import LogUnavailable
     if isinstance(err, LogUnavailable):
         return Problem(503, "log-unavailable", "The decision log cannot take the record",
                        f"{err}; nothing was decided: retry later", headers={"Retry-After": "5"})
     if isinstance(err, FristError):
-        return Problem(400, "invalid-request", "The request cannot be served", str(err))
+        return Problem(400, "invalid-request", "The request cannot be served", http_wording(str(err)))
     return Problem(500, "internal-error", "Internal error",
                    f"a bug in frist ({type(err).__name__}); please report it with the request that caused it")

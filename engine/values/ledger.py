@@ -9,12 +9,16 @@ A cost counts from its own date, so a payment never pays a fee charged after it.
 Amounts are kept exact while the ledger runs; the result is rounded to the øre (half
 up) once, at the end, so the order of payments never accumulates rounding error.
 
-The § 3a compensation (forsinkelsesrenteloven § 3a, business debtors) is a cost like the
+A fixed compensation (Norway: forsinkelsesrenteloven § 3a, business debtors) is a cost like the
 fees: it falls due the day after the oldest claim's due date (when late interest can be
 claimed) and payments settle it in the `costs` bucket. It is offset against the collection
 costs, never added to them (inkassoforskriften §§ 1-5 and 2-6): the costs owed are at
 every moment the larger of the compensation and the fees charged so far, so each charge
 adds only what lifts that larger amount.
+
+`settle(..., journal=[])` records how the ledger ran as structured events (`LedgerEvent`):
+kinds and figures, no sentence. explain/words.py writes them in the reader's language from the
+locale file's `ledger` phrases, so an explanation has no English left in it.
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from typing import Any, Iterable
 from .interest import anniversary, compounds, simple_interest
 from .money import round_ore
 
-__all__ = ["BUCKETS", "parse_order", "settle"]
+__all__ = ["BUCKETS", "parse_order", "settle", "LedgerEvent", "EVENT_FIGURES"]
 
 BUCKETS = ("costs", "interest", "principal")
 _ZERO = Decimal(0)
@@ -53,8 +57,26 @@ class _Claim:
     years: int = 1                      # the next anniversary: due + `years` years
 
 
-def _fmt(amount: Decimal) -> str:
-    return f"{round_ore(amount):.2f}"
+@dataclass(frozen=True)
+class LedgerEvent:
+    """One step of the ledger's computation (`kind`, one of EVENT_FIGURES) and its figures:
+    amounts as exact Decimals (rounded when shown), days as dates, `payer` "collector" or
+    "creditor", `taken` ((bucket, amount), ...) the buckets a payment settled, in order."""
+
+    kind: str
+    figures: dict
+
+
+# Each kind of event and the figures it carries: a locale's `ledger` phrase of that kind may use them.
+EVENT_FIGURES = {
+    "opening": ("principal", "claims"),
+    "cost": ("day", "amount", "full"),
+    "cost_offset": ("day", "amount", "full"),
+    "compensation": ("day", "amount", "full"),
+    "compensation_offset": ("day", "amount", "full"),
+    "payment": ("day", "interest", "amount", "payer", "taken", "overpaid"),
+    "closing": ("day", "accrued", "principal", "interest", "costs"),
+}
 
 
 def _accrue(claims: list[_Claim], start: dt.date, end: dt.date, schedule) -> Decimal:
@@ -90,12 +112,13 @@ def _pay_interest(claims: list[_Claim], amount: Decimal) -> None:
 
 def _charges(book: list[_Claim], costs: Iterable[dict], to: dt.date, compensation: Decimal | None
              ) -> list[tuple[dt.date, Decimal, str]]:
-    """Dated cost charges up to `to`: each fee, and the § 3a compensation offset against them."""
+    """Dated cost charges up to `to` as (day, amount, event kind, full amount): each fee, and the
+    fixed compensation offset against them (an offset charge adds less than its full amount)."""
     fees = sorted(((e["date"], e["fee"]) for e in costs if e["fee"] and e["date"] <= to), key=lambda x: x[0])
     comp_day = min((c.due for c in book), default=None)
     comp_day = comp_day + dt.timedelta(days=1) if comp_day is not None else None
     if not compensation or comp_day is None or comp_day > to:
-        return [(day, fee, "cost") for day, fee in fees]
+        return [(day, fee, "cost", fee) for day, fee in fees]
     items = sorted([(day, 1, fee) for day, fee in fees] + [(comp_day, 0, compensation)], key=lambda x: (x[0], x[1]))
     level = fees_so_far = _ZERO
     comp = _ZERO
@@ -107,20 +130,20 @@ def _charges(book: list[_Claim], costs: Iterable[dict], to: dt.date, compensatio
             fees_so_far += amount
         new_level = max(comp, fees_so_far)
         if new_level > level:
-            what = "§ 3a compensation (offset against fees)" if kind == 0 else "cost"
-            out.append((day, new_level - level, what if new_level - level == amount else f"{what}, {_fmt(amount)} less the offset"))
+            what = "compensation" if kind == 0 else "cost"
+            out.append((day, new_level - level, what if new_level - level == amount else f"{what}_offset", amount))
         level = new_level
     return out
 
 
 def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dict], to: dt.date,
            schedule: list[tuple[dt.date, Decimal]], order: str, creditor_order: str | None = None,
-           compensation: Decimal | None = None, journal: list[str] | None = None) -> dict[str, Any]:
+           compensation: Decimal | None = None, journal: list[LedgerEvent] | None = None) -> dict[str, Any]:
     """Run the ledger up to `to`; payments marked `to: creditor` may follow their own order.
 
-    `compensation`, when given, is the § 3a amount: a cost from the day after the oldest
+    `compensation`, when given, is a fixed compensation: a cost from the day after the oldest
     claim's due date, offset against the fees (see the module docstring).
-    `journal`, when given, receives one line per step of the computation (for explain).
+    `journal`, when given, receives a `LedgerEvent` per step of the computation (for explain).
 
     >>> rates = [(dt.date(2026, 1, 1), Decimal("0.12"))]
     >>> claims = [{"due": dt.date(2026, 1, 15), "amount": Decimal("1000"), "credited": Decimal(0)}]
@@ -142,9 +165,10 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
     paid = _ZERO
     cursor = min((c.due for c in book), default=to)
     charge_at = 0
-    note = journal.append if journal is not None else (lambda line: None)
-    note(f"principal {_fmt(sum((c.unpaid for c in book), _ZERO))} in {len(book)} claim(s), "
-         f"interest from the day after each due date")
+    def note(kind: str, **figures) -> None:
+        if journal is not None:
+            journal.append(LedgerEvent(kind, figures))
+    note("opening", principal=sum((c.unpaid for c in book), _ZERO), claims=len(book))
     for payment in paid_in:
         day = payment["date"]
         new_interest = _accrue(book, cursor, day, schedule)
@@ -152,8 +176,9 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
         unpaid_interest += new_interest
         cursor = max(cursor, day)
         while charge_at < len(charges) and charges[charge_at][0] <= day:
-            unpaid_costs += charges[charge_at][1]
-            note(f"{charges[charge_at][0]}  {charges[charge_at][2]} {_fmt(charges[charge_at][1])}")
+            charged_on, amount, kind, full = charges[charge_at]
+            unpaid_costs += amount
+            note(kind, day=charged_on, amount=amount, full=full)
             charge_at += 1
         left = payment["amount"]
         paid += left
@@ -177,19 +202,19 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
                     claim.unpaid -= part
                     take += part
             left -= take
-            taken.append(f"{bucket} {_fmt(take)}")
-        note(f"{day}  interest so far {_fmt(accrued)}; paid {_fmt(payment['amount'])} to the {payer}: "
-             + ", ".join(taken) + (f", overpaid {_fmt(left)}" if left > 0 else ""))
+            taken.append((bucket, take))
+        note("payment", day=day, interest=accrued, amount=payment["amount"], payer=payer, taken=tuple(taken),
+             overpaid=left if left > 0 else None)
         overpaid += left
     new_interest = _accrue(book, cursor, to, schedule)
     accrued += new_interest
     unpaid_interest += new_interest
-    for day, fee, what in charges[charge_at:]:
+    for day, fee, kind, full in charges[charge_at:]:
         unpaid_costs += fee
-        note(f"{day}  {what} {_fmt(fee)}")
+        note(kind, day=day, amount=fee, full=full)
 
-    note(f"{to}  interest accrued {_fmt(accrued)} in all; unpaid: principal {_fmt(sum((c.unpaid for c in book), _ZERO))}, "
-         f"interest {_fmt(unpaid_interest)}, costs {_fmt(unpaid_costs)}")
+    note("closing", day=to, accrued=accrued, principal=sum((c.unpaid for c in book), _ZERO),
+         interest=unpaid_interest, costs=unpaid_costs)
 
     principal = round_ore(sum((c.unpaid for c in book), _ZERO))
     interest, costs_left = round_ore(unpaid_interest), round_ore(unpaid_costs)

@@ -2,9 +2,12 @@
 
 For each process version and each version of the policies it uses (drafts included) the
 search walks the ladder as `frin timeline` does, from a set of start cases: claims
-around every salær band limit (± 1 øre), consumer and business, with and without VAT,
-a history the law forbids (a varsel before the due date, one with a short deadline, a
-70 NOK purring), a debtor who has paid everything. At each state it decides on every day
+around every band limit of the laws' Money tables (± 1 øre), consumer and business, with
+and without VAT, histories the law forbids (for each step the law declares: a letter sent
+before the due date, one with too short a deadline, one with an excess fee), a debtor who
+has paid everything, each agreement term of the case schema set. The amounts, steps and
+terms come from the policies (search_figures.py), so every jurisdiction's ladder is searched
+alike. At each state it decides on every day
 a duration the policies name (14 days, 28 days, 6 months, ...) reaches from the due date,
 the last letter and its deadline, ± 1 day. Every decision is judged by the law's
 constraints (`enforce.violations`, the same check decide runs), with stale figures allowed
@@ -14,33 +17,53 @@ constraints (`enforce.violations`, the same check decide runs), with stale figur
 - `rule-never-fires` (warning): no generated case reaches the rule, with the reason:
   shadowed (its `when` held, an earlier rule decided: that case is printed) or its
   `when` never held in the cases tried (the search is not a proof).
+
+`law_problems(catalog, tried)` also counts, per jurisdiction and constraint, the generated
+decisions the constraint was tried on (its `when` held); `frin validate` prints them, and a
+constraint tried on no case is one the search did not exercise.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 import yaml
 
 from ..lang import types as T
-from ..policy.case import case_from_data
+from ..policy.case import case_from_data, root_fields
 from ..core.errors import FristError
 from ..run.evaluator import Evaluator
 from ..run.runtime import Run
 from ..values.time import Months, add_duration
 from ..decide.enforce import constrained
+from .search_figures import constraints_by_jurisdiction, search_figures
 from .static import constant_violations, constraint_diagnostic, figures, unreachable_rules
-from ..policy.record import record_of
+from ..policy.outputs import by_role
+from ..policy.record import charges, record_of
 from ..core.diagnostics import Diagnostic, Severity
 
-__all__ = ["law_problems"]
+__all__ = ["law_problems", "constraints_by_jurisdiction", "tried_report"]
 
 _WALK = 9           # letters per walk
-_BASE = Decimal("1250.00")
 
 
-def law_problems(catalog) -> list[Diagnostic]:
-    """Every process version checked against the constraints of the policies it uses."""
+def tried_report(catalog, tried: Counter, codes=None) -> list[str]:
+    """`frin validate`'s lines: per jurisdiction (of `codes`, None: all), each constraint of its
+    laws and the generated decisions it was tried on (0: the search never exercised it)."""
+    rows = {code: names for code, names in constraints_by_jurisdiction(catalog).items() if codes is None or code in codes}
+    if not rows:
+        return []
+    width = max(len(name) for names in rows.values() for name in names)
+    out = ["law search: generated decisions each constraint was tried on (its `when` held)"]
+    for code, names in rows.items():
+        out += [f"  {code:<3} {name:<{width}} {tried[(code, name)]:>7}" for name in names]
+    return out
+
+
+def law_problems(catalog, tried: Counter | None = None) -> list[Diagnostic]:
+    """Every process version checked against the constraints of the policies it uses.
+    `tried`, when given, counts (jurisdiction, "law/constraint") → generated decisions judged by it."""
     out: list[Diagnostic] = []
     for checked in catalog.checked.values():
         if not checked.rules:
@@ -52,7 +75,11 @@ def law_problems(catalog) -> list[Diagnostic]:
             continue            # bound by no constraint: nothing to search for
         reported: set = set()          # (rule, constraint): once, whichever finds it first
         out += constant_violations(checked, laws, reported)
-        out += _Search(catalog, checked, days, reported).run()
+        search = _Search(catalog, checked, days, reported)
+        out += search.run()
+        if tried is not None:
+            code = checked.jurisdiction.code if checked.jurisdiction is not None else ""
+            tried.update({(code, name): n for name, n in search.tried_by.items()})
     return out
 
 
@@ -77,6 +104,8 @@ class _Search:
         self.tried: list[tuple[dict, dt.date]] = []
         self.broken: dict[tuple[str, str], Diagnostic] = {}
         self.count = 0
+        self.tried_by: Counter = Counter()      # "policy/constraint" → decisions it was tried on
+        self.charge = by_role(checked.jurisdiction)["charge"].name     # what a letter recorded in the walk costs
         self.spec = f"{checked.name}@{checked.version.effective}"
 
     def run(self) -> list[Diagnostic]:
@@ -90,6 +119,7 @@ class _Search:
                 self._decide(case.data, day)
         for n, day in enumerate(self.days):
             bindings = self.catalog.bind(self.checked, day, True)
+            self.figures = search_figures(bindings, self.checked.name, self.steps)
             self.amounts = self._amounts(bindings)
             starts = self._starts(day)
             if 0 < n < len(self.days) - 1:
@@ -100,8 +130,8 @@ class _Search:
 
     # ── the cases ─────────────────────────────────────────────────────────────
     def _amounts(self, bindings) -> list[Decimal]:
-        """The base amount and every salær band limit of the used policies, ± 1 øre."""
-        out = {_BASE}
+        """The base amount and every band limit of the used policies' Money tables, ± 1 øre."""
+        out = {self.figures.base}
         for b in bindings.values():
             for p in b.version.parameters.values():
                 if isinstance(p.type, T.Table) and p.type.key == T.MONEY:
@@ -119,37 +149,40 @@ class _Search:
         return out
 
     def _starts(self, day: dt.date) -> list[dict]:
-        due = day + dt.timedelta(days=3)
+        due, f = day + dt.timedelta(days=3), self.figures
+        base_amount = str(f.base)
         base = {"case_id": "SEARCH", "creditor": {"vat_registered": True}, "debtor": {"kind": "consumer"},
-                "claims": [{"invoice": "1", "amount": str(_BASE), "due": due.isoformat()}], "events": [], "payments": []}
+                "claims": [{"invoice": "1", "amount": base_amount, "due": due.isoformat()}], "events": [], "payments": []}
         starts = [base, _with(base, debtor={"kind": "business"})]
         starts.append(_with(base, debtor={"kind": "consumer", "can_pay": False}))
-        starts.append(_with(base, claims=[{"invoice": "1", "amount": str(_BASE), "due": due.isoformat(), "disputed": True}]))
+        starts.append(_with(base, claims=[{"invoice": "1", "amount": base_amount, "due": due.isoformat(), "disputed": True}]))
         # one claim disputed beside one that is not: a rule on "any claim disputed" is reached
         # only where something undisputed is still owed
-        starts.append(_with(base, claims=[*base["claims"], {"invoice": "2", "amount": str(_BASE), "due": due.isoformat(),
+        starts.append(_with(base, claims=[*base["claims"], {"invoice": "2", "amount": base_amount, "due": due.isoformat(),
                                                             "disputed": True}]))
         paid = (due + dt.timedelta(days=20)).isoformat()
-        starts.append(_with(base, payments=[{"date": paid, "amount": "5000.00"}]))
-        starts.append(_with(base, payments=[{"date": paid, "amount": str(_BASE), "to": "creditor"}]))
+        starts.append(_with(base, payments=[{"date": paid, "amount": str(f.base * 4)}]))
+        starts.append(_with(base, payments=[{"date": paid, "amount": base_amount, "to": "creditor"}]))
         claim = base["claims"][0]
-        starts.append(_with(base, claims=[{**claim, "credited": str(_BASE)}]))
-        starts.append(_with(base, claims=[{**claim, "credited": "250.00"}]))
-        starts.append(_with(base, claims=[{**claim, "amount": "50.00"}]))
+        starts.append(_with(base, claims=[{**claim, "credited": base_amount}]))
+        starts.append(_with(base, claims=[{**claim, "credited": str(f.base / 5)}]))
+        starts.append(_with(base, claims=[{**claim, "amount": str(f.base / 25)}]))
         starts.append(_with(base, claims=[{**claim, "handed_over": None}]))
         starts.append(_with(base, claims=[{**claim, "handed_over": (due + dt.timedelta(days=4 * 365)).isoformat()}]))
-        letter = "inkassovarsel" if "inkassovarsel" in self.steps else None
-        if letter:
+        agreement = T.unwrap(root_fields(self.steps).get("agreement", T.TEXT))
+        for name, typ in agreement.fields if isinstance(agreement, T.Record) else ():
+            if T.unwrap(typ) == T.BOOL:     # each term a case may record as agreed (a payment plan, ...)
+                starts.append(_with(base, agreement={name: True}))
+        for step in f.letter_steps:         # the histories the law forbids, for each step it declares
             early = due - dt.timedelta(days=2)
-            starts.append(_with(base, events=[{"step": letter, "date": early.isoformat(), "fee": "0.00",
-                                               "due": (early + dt.timedelta(days=14)).isoformat()}]))
+            starts.append(_with(base, events=[{"step": step, "date": early.isoformat(), "fee": "0.00",
+                                               "due": (early + dt.timedelta(days=f.term)).isoformat()}]))
             late = due + dt.timedelta(days=20)
-            starts.append(_with(base, events=[{"step": letter, "date": late.isoformat(), "fee": "0.00",
-                                               "due": (late + dt.timedelta(days=7)).isoformat()}]))
-        if "purring" in self.steps:
-            sent = due + dt.timedelta(days=8)
-            starts.append(_with(base, events=[{"step": "purring", "date": sent.isoformat(), "fee": "70.00",
-                                               "due": (sent + dt.timedelta(days=14)).isoformat()}]))
+            starts.append(_with(base, events=[{"step": step, "date": late.isoformat(), "fee": "0.00",
+                                               "due": (late + dt.timedelta(days=f.short)).isoformat()}]))
+            sent = due + dt.timedelta(days=f.short + 1)
+            starts.append(_with(base, events=[{"step": step, "date": sent.isoformat(), "fee": str(f.excess_fee),
+                                               "due": (sent + dt.timedelta(days=f.term)).isoformat()}]))
         return starts
 
     def _durations(self, bindings, short: bool) -> set:
@@ -211,10 +244,10 @@ class _Search:
                 return
             day, decision = stepped
             out = decision.proposed if decision.blocked else decision.outputs
-            if variants and (out.get("fee") or out.get("salaer")):
+            if variants and any(out.get(name) for name in charges()):
                 for variant in self._variants(data):
                     self._decide(variant, day)
-            event = {"step": decision.rule.rule.step, "date": day, "fee": out.get("fee") or Decimal("0.00"),
+            event = {"step": decision.rule.rule.step, "date": day, "fee": out.get(self.charge) or Decimal("0.00"),
                      "due": out.get("payment_deadline")}
             data = {**data, "events": data["events"] + [event]}
 
@@ -230,6 +263,7 @@ class _Search:
             return None
         self.fired.add(decision.rule.rule.index)
         self.count += 1
+        self.tried_by.update(decision.tried)
         if (self.count < 200 or self.count % 7 == 0) and len(self.tried) < 400:
             self.tried.append((data, day))
         for v in decision.violations:

@@ -75,6 +75,10 @@ class Function:
     needs_calendar: bool = False
     doc: str = ""
     inline: str | None = None              # Python over `{0}`, `{1}`, …; None: a call of `impl`
+    # How explain shows the call's computation: (argument values) → its steps as structured
+    # events, rendered in the reader's language by explain/words.py; None: the value alone.
+    steps: Callable[..., list] | None = None
+    alias_of: str | None = None            # a name kept for an entry of another name: the same meaning
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,15 @@ wrong), the scalar implementation over run-time values, whether it needs the pol
 business-day calendar, and its column form (`columnar`), or None: the columnar evaluator
 then runs it per case. Nothing else is callable from policy text. Adding a function is
 adding one entry here (docs/architecture.md, "Adding a function").
+
+The rounding functions are named for the currency's units (`round_minor`, `round_major`,
+`floor_major`); the Norwegian names the language began with (`round_ore`, `round_kr`,
+`floor_kr`) stay as documented aliases (`ALIASES`): the same entry under another name, so
+every evaluator, the checker and the prover give them one meaning.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from .. import types as T
@@ -18,7 +24,7 @@ from .business_days import BUSINESS_DAY_FUNCTIONS
 from .entry import Function, fixed_signature as _fixed
 from .tables import TABLE_FUNCTIONS, lookup_bracket
 
-__all__ = ["FUNCTIONS", "LEDGER", "lookup_bracket"]
+__all__ = ["FUNCTIONS", "LEDGER", "ALIASES", "lookup_bracket"]
 
 
 def _same_orderable(args: list[T.Type]) -> T.Type | str:
@@ -71,7 +77,7 @@ def _settle_check(args: list[T.Type]) -> T.Type | str:
         if arg != T.TEXT:
             return f'argument {i} must be an allocation order such as "costs, interest, principal", not {arg}'
     if len(args) == 8 and args[7] != T.MONEY:
-        return f"argument 8 must be the § 3a compensation (Money), not {args[7]}"
+        return f"argument 8 must be the fixed compensation offset against the costs (Money), not {args[7]}"
     return LEDGER
 
 
@@ -81,6 +87,14 @@ def _settle(*args):
         return settle(*args)
     except ValueError as err:
         raise EvaluationError(str(err), help='write the order as "costs, interest, principal"') from None
+
+
+def _settle_steps(*args) -> list:
+    """The ledger's computation as structured events (values/ledger.py `LedgerEvent`), for explain."""
+    from ...values.ledger import settle
+    events: list = []
+    settle(*args, journal=events)
+    return events
 
 
 def _minmax(pick):
@@ -114,19 +128,26 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("min", (2, None), _same_orderable, _minmax(min), _col_minmax("min"), doc="the smallest of its arguments"),
     Function("max", (2, None), _same_orderable, _minmax(max), _col_minmax("max"), doc="the largest of its arguments"),
     Function("abs", (1, 1), _numeric_same, abs, _col_abs, doc="absolute value"),
-    Function("round_ore", (1, 1), _fixed(T.MONEY, result=T.MONEY), round_ore, _col_round(TO_ORE),
-             doc="round to øre, half up"),
-    Function("round_kr", (1, 1), _fixed(T.MONEY, result=T.MONEY), round_kr, _col_round(TO_KR),
-             doc="round to whole kroner, half up"),
-    Function("floor_kr", (1, 1), _fixed(T.MONEY, result=T.MONEY), floor_kr, _col_round(DOWN_TO_KR),
-             doc="round down to whole kroner"),
+    Function("round_minor", (1, 1), _fixed(T.MONEY, result=T.MONEY), round_ore, _col_round(TO_ORE),
+             doc="round to the currency's minor unit (0.01: øre, cent, öre), half up"),
+    Function("round_major", (1, 1), _fixed(T.MONEY, result=T.MONEY), round_kr, _col_round(TO_KR),
+             doc="round to whole units of the currency (krone, euro, krona), half up"),
+    Function("floor_major", (1, 1), _fixed(T.MONEY, result=T.MONEY), floor_kr, _col_round(DOWN_TO_KR),
+             doc="round down to whole units of the currency"),
     Function("days_between", (2, 2), _fixed(T.DATE, T.DATE, result=T.NUMBER),
              lambda a, b: Decimal((b - a).days), _col_days_between, doc="calendar days from the first date to the second"),
     *TABLE_FUNCTIONS,
     Function("interest", (4, 4), _interest_check, interest_on,
              doc="interest, actual/365, across rate changes: simple, or compounded yearly where the schedule says so"),
-    Function("settle", (6, 8), _settle_check, _settle,
+    Function("settle", (6, 8), _settle_check, _settle, steps=_settle_steps,
              doc="the ledger (principal, interest, costs, total, …) after payments, in the stated order; "
-                 "argument 8: the § 3a compensation, a cost offset against the fees"),
+                 "argument 8: a fixed compensation owed from the day after the oldest due date, offset "
+                 "against the fees (Norway: forsinkelsesrenteloven § 3a)"),
     *BUSINESS_DAY_FUNCTIONS,
 ]}
+
+# The Norwegian names the language began with → the neutral entry each stands for (docs/language.md).
+ALIASES = {"round_ore": "round_minor", "round_kr": "round_major", "floor_kr": "floor_major"}
+FUNCTIONS.update({alias: replace(FUNCTIONS[name], name=alias, alias_of=name,
+                                    doc=f"{FUNCTIONS[name].doc} (alias of `{name}`)")
+                  for alias, name in ALIASES.items()})

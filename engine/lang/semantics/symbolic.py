@@ -12,8 +12,8 @@ Like the columnar forms, a symbolic form receives a kit as its first argument
 module never imports the solver. The encoding:
 
 - Money is a real number of øre (a case's amounts are whole øre; `* 12.25 %` may leave a
-  fraction until a rounding), rounded exactly (`round_ore` is half away from zero to a
-  whole øre, `round_kr` to 100 øre, `floor_kr` down to 100 øre);
+  fraction until a rounding), rounded exactly (`round_minor` is half away from zero to a
+  whole øre, `round_major` to 100 øre, `floor_major` down to 100 øre; the aliases the same);
 - Number and Percent are rationals (a Percent is its fraction); Date is a day number
   (`date.toordinal()`), day and month durations are whole numbers;
 - an optional value is `s.Opt(defined, value)`; a list is slots `(present, item)`;
@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import types as T
+from .functions import ALIASES
 
 __all__ = ["SYMBOLIC_OPERATORS", "SYMBOLIC_UNARY", "SYMBOLIC_COMPARISONS", "SYMBOLIC_FUNCTIONS",
            "SYMBOLIC_AGGREGATES", "ABSTRACT", "round_half_up", "round_floor"]
@@ -185,9 +186,9 @@ SYMBOLIC_FUNCTIONS: dict[str, Callable] = {
     "min": _extreme(lambda x, acc: x < acc),
     "max": _extreme(lambda x, acc: x > acc),
     "abs": _abs,
-    "round_ore": lambda s, x: round_half_up(s, x, 1),
-    "round_kr": lambda s, x: round_half_up(s, x, 100),
-    "floor_kr": lambda s, x: round_floor(s, x, 100),
+    "round_minor": lambda s, x: round_half_up(s, x, 1),
+    "round_major": lambda s, x: round_half_up(s, x, 100),
+    "floor_major": lambda s, x: round_floor(s, x, 100),
     "days_between": _days_between,
     "lookup": _lookup,
     "value_on": _value_on,
@@ -198,6 +199,7 @@ SYMBOLIC_FUNCTIONS: dict[str, Callable] = {
     "add_business_days": lambda s, calendar, d, n: s.add_business_days(calendar, d, n),
     "is_business_day": lambda s, calendar, d: s.is_business_day(calendar, d),
 }
+SYMBOLIC_FUNCTIONS.update({alias: SYMBOLIC_FUNCTIONS[name] for alias, name in ALIASES.items()})   # one meaning
 TAKES_TYPES = frozenset({"lookup", "value_on", "progressive", "interest", "settle"})
 
 

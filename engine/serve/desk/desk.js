@@ -87,13 +87,13 @@ function showDecision(d, logId, versions) {
 
 async function decide() {
   clear();
-  const r = await post("/v1/decide");
+  const r = await post("v1/decide");
   if (r) showDecision(await r.json(), r.headers.get("Frist-Log-Id"), r.headers.get("Frist-Versions"));
 }
 
 async function explain() {
   clear();
-  const r = await post("/v1/explain", { format: "html", lang: $("lang").value });
+  const r = await post("v1/explain", { format: "html", lang: $("lang").value });
   if (!r) return;
   $("explanation").srcdoc = await r.text();
   $("explanation").hidden = false;
@@ -102,7 +102,7 @@ async function explain() {
 async function whyNot() {
   clear();
   const action = $("action").value;
-  const r = await post("/v1/why-not", { format: "html", lang: $("lang").value, action: action });
+  const r = await post("v1/why-not", { format: "html", lang: $("lang").value, action: action });
   if (!r) return;
   $("explanation").srcdoc = await r.text();
   $("explanation").hidden = false;
@@ -110,7 +110,7 @@ async function whyNot() {
 
 async function timeline() {
   clear();
-  const r = await post("/v1/timeline");
+  const r = await post("v1/timeline");
   if (!r) return;
   const data = await r.json();
   const table = el("table");
@@ -154,7 +154,7 @@ function caseFromForm() {
 }
 
 async function loadCatalog() {
-  const r = await fetch("/v1/policies", { headers: headers("application/json") });
+  const r = await fetch("v1/policies", { headers: headers("application/json") });
   if (!r.ok) { $("catalog").textContent = "The catalog could not be read (" + r.status + "): is a token needed?"; return; }
   catalog = await r.json();
   const select = $("policy");
