@@ -79,7 +79,7 @@ def _bind(catalog, main, day: int, include_drafts: bool, memo: dict):
     return memo[day]
 
 
-def _judge_frame(cases: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+def _judge_frame(main, cases: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """Each fee event's case as its decision saw it (events before it, payments by its date), with `decision`."""
     frame = cases.select(pl.exclude("events", "payments")).gather(events.get_column("pos"))
     cut = cases.select(pl.col("events")).gather(events.get_column("pos")).with_columns(
@@ -157,7 +157,7 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
             continue
         mine = (key_index == repr(key)).to_numpy()
         group = events.filter(pl.Series(mine))
-        flags = constraint_flags(bindings, main.name, _judge_frame(cases, group), steps, history=True)
+        flags = constraint_flags(bindings, main.name, _judge_frame(main, cases, group), steps, history=True)
         if flags is None:
             mark(pos[mine], UNSURE)
             continue
