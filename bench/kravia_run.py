@@ -147,6 +147,8 @@ def report(r: dict) -> None:
           f"{rep['law_judged']:,} rows as case dicts")
     for reason, got in rep["per_case"].items():
         print(f"per case: {got['rows']:,} rows: {reason}")
+    for reason, got in rep.get("law_per_row", {}).items():
+        print(f"law judged per row: {got:,} rows: {reason}")
     for expr in rep["per_case_expressions"]:
         print(f"expression per case: {expr}")
     for note in r["parity_notes"]:

@@ -75,13 +75,19 @@ def test_the_text_summary_names_the_per_case_rows_and_why(tmp_path):
     disputed = _doc("DISPUTED", policy="kravia", events=[],
                     claims=[{"invoice": "1", "amount": "100.00", "due": "2026-01-10", "disputed": True},
                             {"invoice": "2", "amount": "200.00", "due": "2026-01-10"}])
+    every = _doc("ALL-DISPUTED", policy="kravia", events=[],
+                 claims=[{"invoice": "1", "amount": "100.00", "due": "2026-01-10", "disputed": True}])
     source = tmp_path / "in.jsonl"
-    source.write_text(json.dumps(_doc("FEE")) + "\n" + json.dumps(disputed) + "\n")
+    source.write_text("".join(json.dumps(d) + "\n" for d in (_doc("FEE"), disputed, every)))
     code, out, err = frist("batch", source, "-o", tmp_path / "out.parquet", "--policies", POLICIES, "--no-progress")
     assert code == 0, err
     assert "1 decision(s) carry 2 warning(s)" in out
     assert f"decided per case: 1 row(s) (rows 1): {HISTORY_REASON}" in out
-    assert f"decided per case: 1 row(s) (rows 2): {SET_ASIDE_REASON}" in out
+    # one claim of two set aside: the other decided as columns; the only claim set aside: per case
+    assert "1 row(s) had claims set aside per case, the rest decided as columns" in out
+    assert f"decided per case: 1 row(s) (rows 3): {SET_ASIDE_REASON}" in out
+    decided = pl.read_parquet(tmp_path / "out.parquet")
+    assert decided.filter(pl.col("row") == 2).get_column("set_aside").item() == "1:disputed"
 
 
 def test_a_policy_without_constraints_builds_no_case_dicts(monkeypatch):
@@ -115,3 +121,43 @@ def test_a_fee_no_law_could_judge_warns_but_the_columns_stand(tmp_path):
     assert rejected.height == 0 and row["action"] == want["action"]
     assert row["warnings"].split("\n") == want["warnings"]
     assert report.per_case == {}
+
+
+def test_the_law_judges_as_columns_and_names_each_row_it_judges_per_row(monkeypatch):
+    """On kravia's workload the law judges nearly every row as columns: its constraints, the
+    reported amounts against its own view, and the recorded fees; only a case whose recorded
+    fee the law may not have allowed has its history judged per case, and the report counts
+    the rows per reason. Every row's warnings, and every row re-decided per case, are what
+    `decide_case` gives."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    kravia = pytest.importorskip("kravia", reason="bench/kravia.py needs numpy", exc_type=ImportError)
+    from engine.batch.law_history import BROKEN
+    from engine.batch.output import row_json
+    from engine.decide.decision import decide_case
+    from engine.policy.case import case_from_data
+    import kravia_run
+    import datetime as dt
+    from decimal import Decimal
+    # the decision dates of one law version (2025-07-01 … 2025-12-31), so one group is compiled
+    frame = kravia.generate(1200, seed=7).filter(pl.col("as_of").is_between(dt.date(2025, 7, 1), dt.date(2025, 12, 31)))
+    # one inkassovarsel fee the law does not allow (70 NOK: above 1/20 of the inkassosats, § 1-2)
+    cases = frame.to_dicts()
+    unlawful = next(c for c in cases if any(e["step"] == "inkassovarsel" for e in c["events"]))
+    next(e for e in unlawful["events"] if e["step"] == "inkassovarsel")["fee"] = Decimal("70.00")
+    frame = pl.DataFrame(cases, schema=frame.schema)
+    report = BatchReport()
+    decided, rejected = decide_table(frame, "kravia", None, POLICIES, report=report)
+    assert decided.height + rejected.unique("row").height == frame.height > 150
+    assert report.law_judged < frame.height // 5             # case dicts for the law: a few rows, not all
+    assert set(report.law_per_row) <= {BROKEN, "a ledger amount within 10⁻¹² øre of half an øre (rounded by the "
+                                       "scalar ledger's Decimal)"}
+    assert report.law_per_row.get(BROKEN, 0) >= report.per_case.get(HISTORY_REASON, 0) > 0
+    checked = 0
+    rows = frame.with_row_index("row", offset=1)
+    again = [r for rows_of in report.per_case_rows.values() for r in rows_of]
+    for got in decided.filter((pl.col("warnings") != "") | pl.col("row").is_in(again)).head(20).iter_rows(named=True):
+        doc = kravia_run._doc(rows.row(got["row"] - 1, named=True))
+        want = decide_case(engine.batch.api.catalog_for(POLICIES), case_from_data(doc), got["as_of"], "kravia", fast=True)
+        assert kravia_run._shown(row_json(got)) == kravia_run._shown(want.to_dict(include_trace=False))
+        checked += 1
+    assert checked >= 5

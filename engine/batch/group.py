@@ -19,12 +19,14 @@ from ..decide.stale import stale_figures, stale_warnings
 from ..policy.case import LoadedCase
 from .law import HISTORY_REASON, judge_rows, violation_rows
 from .layout import REJECTS, ROW
+from .aside import split_aside
 from .output import WARNING_SEPARATOR
 
 __all__ = ["BatchReport", "decide_group", "INTERNAL", "SET_ASIDE_REASON", "SUSPECT_REASON", "WARNING_SEPARATOR"]
 
 INTERNAL = "internal error"     # the problem text of a row that hit a bug (the run goes on; exit 101)
-SET_ASIDE_REASON = "a `set_aside:` reason holds one of its claims (the claim is taken out of the case per case)"
+SET_ASIDE_REASON = ("a `set_aside:` reason holds every claim of the case (the first reason decides it) or cannot be "
+                    "evaluated")
 SUSPECT_REASON = ("the columnar evaluation might fail or matched no rule (division by zero, a date outside a "
                   "schedule, money not exact to the øre): the scalar evaluator decides it and names any error")
 _SAMPLE = 10                    # row numbers kept per reason in the report
@@ -38,6 +40,8 @@ class BatchReport:
     per_case_rows: dict[str, list[int]] = field(default_factory=dict)  # reason → the first row numbers
     per_case_expressions: list[str] = field(default_factory=list)    # expressions evaluated per case (every row)
     law_judged: int = 0                                              # rows the law check read as case dicts
+    law_per_row: dict[str, int] = field(default_factory=dict)        # why → rows the law judged per row, not as columns
+    set_aside_columns: int = 0       # rows whose claims a set-aside reason took out per case, then decided as columns
     warnings: int = 0                                                # warning lines over all decisions
     rows_with_warnings: int = 0
 
@@ -54,6 +58,9 @@ class BatchReport:
             kept.extend(other.per_case_rows.get(reason, [])[:max(0, _SAMPLE - len(kept))])
         self.per_case_expressions += [e for e in other.per_case_expressions if e not in self.per_case_expressions]
         self.law_judged += other.law_judged
+        self.set_aside_columns += other.set_aside_columns
+        for reason, count in other.law_per_row.items():
+            self.law_per_row[reason] = self.law_per_row.get(reason, 0) + count
         self.warnings += other.warnings
         self.rows_with_warnings += other.rows_with_warnings
 
@@ -61,6 +68,7 @@ class BatchReport:
         return {"per_case": {reason: {"rows": count, "first_rows": sorted(self.per_case_rows.get(reason, []))}
                              for reason, count in self.per_case.items()},
                 "per_case_expressions": list(self.per_case_expressions), "law_judged": self.law_judged,
+                "law_per_row": dict(self.law_per_row), "set_aside_columns": self.set_aside_columns,
                 "warnings": self.warnings, "rows_with_warnings": self.rows_with_warnings}
 
 
@@ -86,9 +94,15 @@ def _with_history_warnings(table: pl.DataFrame, found: dict[int, list[str]]) -> 
 
 
 def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
-                 report: BatchReport, allow_stale: bool = False) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
+                 report: BatchReport, allow_stale: bool = False, originals: pl.DataFrame | None = None,
+                 history: dict[int, list[str]] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
     """(decisions, rejects frames, violation records) of one group's valid case frame (with ROW);
-    `allow_stale` as `decide --allow-stale` (decide/stale.py)."""
+    `allow_stale` as `decide --allow-stale` (decide/stale.py).
+
+    `originals`: the rows as they came, when `cases` has claims a `set_aside:` reason took out
+    (`aside.py`): a row decided per case is decided from its original, and its recorded fees
+    were judged there already (`history`: row → the warnings of that judgment).
+    """
     from ..columnar.frame import AS_OF, cases_from_frame
     from ..columnar.program import evaluate
     from .output import decisions_from_columns, decisions_from_scalar
@@ -101,24 +115,42 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     stale_on = (lambda day: stale_warnings(stale_figures(catalog, bindings, day))) if allow_stale else None
     table = table.with_columns(_review_warnings(table, bindings, stale_on).alias("warnings"))
     aside, suspect = result.aside, result.suspect & ~result.aside
-    law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts, allow_stale)
+    law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts, history=originals is None,
+                     allow_stale=allow_stale)
+    if history:
+        law.warnings.update({r: w for r, w in history.items() if r in set(rows.to_list())})
     report.law_judged += law.judged
+    for reason, count in law.reasons.items():
+        report.law_per_row[reason] = report.law_per_row.get(reason, 0) + count
+    report.per_case_expressions += [f"law {f}" for f in law.per_case if f"law {f}" not in report.per_case_expressions]
     if law.warnings:
         table = _with_history_warnings(table, law.warnings)
     redo = rows.is_in(sorted(law.redo)) & ~aside & ~suspect
+    # the rows a reason holds a claim of: the claims taken out per case, the rest decided as columns
+    cut = None
+    if originals is None and aside.any():
+        cut = split_aside(main, bindings, cases, aside & ~rows.is_in(sorted(law.redo)), steps)
+        if cut is not None:
+            aside = aside & ~rows.is_in(sorted(cut.texts))
+            report.set_aside_columns += len(cut.texts)
     report.add_rows(SET_ASIDE_REASON, rows.filter(aside).to_list())
     report.add_rows(SUSPECT_REASON, rows.filter(suspect).to_list())
     report.add_rows(HISTORY_REASON, rows.filter(redo).to_list())
     again_mask = aside | suspect | redo
     # a row decided again per case is judged there (its columnar decision does not stand for it)
-    broken_rows = {b["row"] for b in law.broken} - set(rows.filter(again_mask).to_list())
+    broken_rows = {b["row"] for b in law.broken} - set(rows.filter(again_mask).to_list()) - set(cut.texts if cut else ())
     law_rows = [b for b in law.broken if b["row"] in broken_rows]
     if broken_rows:
         keep = ~rows.is_in(sorted(broken_rows))
         cases, table, again_mask = cases.filter(keep), table.filter(keep), again_mask.filter(keep)
     rejects: list[pl.DataFrame] = []
+    if cut is not None:
+        done = cases.get_column(ROW).is_in(sorted(cut.texts))
+        cases, table, again_mask = cases.filter(~done), table.filter(~done), again_mask.filter(~done)
     if again_mask.any():
         again = cases.filter(again_mask)
+        if originals is not None:       # decide_case reads the whole case, claims set aside included
+            again = originals.join(again.select(ROW), on=ROW, how="semi", maintain_order="left")
         scalar, failed = [], []
         for row, day, data in zip(again.get_column(ROW).to_list(), again.get_column(AS_OF).cast(pl.Date).to_list(),
                                   cases_from_frame(again, steps)):
@@ -144,4 +176,16 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
                           (pl.col("warnings") != "").sum().alias("rows")).row(0)
     report.warnings += int(counts[0] or 0)
     report.rows_with_warnings += int(counts[1] or 0)
+    if cut is not None:
+        fees = {r: w for r, w in law.warnings.items() if r in cut.texts}
+        more, found, broken = decide_group(catalog, main, bindings, spec, cut.reduced, include_drafts, report,
+                                           allow_stale, originals=cut.originals, history=fees)
+        texts = pl.DataFrame({"row": list(cut.texts), "__aside": list(cut.texts.values())},
+                             schema={"row": pl.Int64, "__aside": pl.String})
+        more = more.join(texts, on="row", how="left", maintain_order="left").with_columns(
+            pl.when(pl.col("set_aside") == "").then(pl.col("__aside").fill_null("")).otherwise(pl.col("set_aside"))
+            .alias("set_aside")).drop("__aside")
+        table = pl.concat([table, more])
+        rejects += found
+        law_rows += broken
     return table, rejects, law_rows

@@ -2,17 +2,21 @@
 
 `judge_rows` is the one entry point: the batch path asks it, and only it, which columnar
 decisions the law forbids and which rows must be re-decided per case. Columnar decisions
-are judged by `engine.decide.enforce.judge` (the constraints, reading the law's own view
-of the case, and every reported amount above that view) and by the stale-figure holds,
-the judgment every path shares, on the row's case and outputs. A row whose case holds a
-recorded fee the law did not allow is re-decided by the scalar evaluator (which sets the
-unlawful part aside and warns); a row whose history only warns (a fee no version of the
-law could judge) keeps its columnar decision, with the history's warnings; a row whose
-decision breaks the law is taken out of the decisions and reported as a violation, never
-written as a lawful decision.
+are judged as columns (`law_columns.py`: the constraints compiled like rules, reading the
+law's own view of each case computed as columns, `columnar/law_view.py`, as
+`decision.balance`, and every reported amount above that view) and by the stale-figure
+holds; that is `engine.decide.enforce.judge`, the judgment every path shares, which still
+judges, on the row's case dict, every row the columns cannot stand for (the reasons are
+counted in `LawJudgment.reasons`). A case whose events record a fee has its history judged
+per case (`judge_history`): a row whose case holds a recorded fee the law did not allow is
+re-decided by the scalar evaluator (which sets the unlawful part aside and warns); a row
+whose history only warns (a fee no version of the law could judge) keeps its columnar
+decision, with the history's warnings; a row whose decision breaks the law is taken out of
+the decisions and reported as a violation, never written as a lawful decision.
 
 The check is lazy: no row becomes a Python case dict unless the bound versions carry a
-constraint (a policy with no law, such as the benchmark ladder, pays nothing for it).
+constraint and the row needs one (a policy with no law, such as the benchmark ladder, pays
+nothing for it).
 """
 from __future__ import annotations
 
@@ -23,6 +27,8 @@ import polars as pl
 from ..core.errors import EvaluationError
 
 from ..decide.enforce import constrained, judge
+from .law_columns import judge_columns
+from .law_history import history_to_judge
 from ..decide.history import judge_history
 from ..decide.stale import stale_figures, stale_violations
 from .output import output_columns
@@ -31,6 +37,7 @@ __all__ = ["VIOLATIONS", "LawJudgment", "judge_rows", "violation_rows", "HISTORY
 
 VIOLATIONS = {"row": pl.Int64, "case_id": pl.String, "rule": pl.String, "proposed_action": pl.String,
               "constraint": pl.String, "policy": pl.String, "source": pl.String, "problem": pl.String}
+NO_COLUMNS_REASON = "a constraint of the law has no column form"
 HISTORY_REASON = ("a fee recorded in the case's events that the law did not allow (judged per case, "
                   "the unlawful part set aside)")
 
@@ -43,44 +50,79 @@ class LawJudgment:
     broken: list[dict] = field(default_factory=list)     # one `violation_rows` record per constraint broken
     judged: int = 0                                      # rows judged one by one (case dicts built)
     warnings: dict[int, list[str]] = field(default_factory=dict)   # row → history warnings of a case left as it was
+    reasons: dict[str, int] = field(default_factory=dict)          # why rows were judged one by one → rows
+    per_case: list[str] = field(default_factory=list)              # law expressions the columns evaluated per case
 
 
 def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
-               include_drafts: bool, allow_stale: bool = False) -> LawJudgment:
+               include_drafts: bool, history: bool = True, allow_stale: bool = False) -> LawJudgment:
     """Judge columnar decisions: the rows to re-decide per case and the violation records
     (`allow_stale`: no stale-figure holds; the rows' warnings say which figures were stale).
 
     `decided` holds the decision rows (as written) in the order of `cases` (the case frame
-    they were decided from, with ROW).
+    they were decided from, with ROW). `history`: judge the recorded fees too (False when the
+    caller judged them on the whole case already). The constraints and the amounts are judged as columns
+    (`law_columns.judge_columns`, over the law's view as columns); a row they cannot stand
+    for is judged by `judge` on its case dict, and the history of a case that records a fee
+    by `judge_history`, one by one.
     """
     from ..columnar.frame import cases_from_frame
+    from .layout import ROW
     out = LawJudgment()
     if not decided.height or not constrained(bindings, main.name):
         return out
-    stale_on: dict = {}          # decision date → the stale-figure holds (decide/stale.py)
+    columns = judge_columns(bindings, main, decided, cases.drop(ROW), steps)
+    if history:
+        fee, history_reasons, history_notes, warned = history_to_judge(catalog, main, cases.drop(ROW), steps,
+                                                                       include_drafts)
+    else:       # judged already on the whole case (claims a set-aside reason took out: batch/aside.py)
+        fee, history_reasons, history_notes, warned = [False] * decided.height, {}, [], {}
+    fee = pl.Series(fee, dtype=pl.Boolean)
+    if columns is None:
+        unsure = pl.Series([True] * decided.height)
+        out.reasons[NO_COLUMNS_REASON] = decided.height
+    else:
+        unsure = columns.unsure
+        out.reasons.update(columns.reasons)
+        out.per_case = list(columns.per_case)
+    out.reasons.update(history_reasons)
+    out.per_case += [n for n in history_notes if n not in out.per_case]
+    one_by_one = (unsure | fee).to_list()
+    unsure = unsure.to_list()
     amount_columns = [c for c in decided.columns if c.startswith("amount_")]
     wanted = ["row", "case_id", "as_of", "rule", "action", "step", *amount_columns] + [c for c, _ in output_columns()]
-    rows = decided.select([c for c in wanted if c in decided.columns]).to_dicts()
-    out.judged = len(rows)
-    for row, case in zip(rows, cases_from_frame(cases, steps)):
-        if any(e["fee"] for e in case.get("events") or ()):
-            judged, warnings = judge_history(catalog, main, case, include_drafts, row["as_of"])
-            if warnings and judged["events"] != case["events"]:
-                out.redo.add(row["row"])          # a fee lowered: the ledger and the rules see another case
-                continue
-            if warnings:
-                out.warnings[row["row"]] = warnings   # nothing changed (a fee no law could judge): the columns stand
-        amounts = {c[len("amount_"):]: row[c] for c in amount_columns}
-        try:
-            broken, _ = judge(bindings, main, case, row["as_of"], row["action"], row["step"], row, amounts)
-        except EvaluationError:
-            out.redo.add(row["row"])              # the law cannot judge it: decided per case, which rejects it with why
-            continue
-        if row["as_of"] not in stale_on and not allow_stale:
-            stale_on[row["as_of"]] = stale_violations(stale_figures(catalog, catalog.bind(main, row["as_of"], include_drafts),
-                                                                    row["as_of"]), catalog.locales)
-        broken = broken + stale_on.get(row["as_of"], [])
-        out.broken.extend(violation_rows(row["row"], row["case_id"], row["rule"], row["action"], broken))
+    heads = decided.select("row", "case_id", "as_of", "rule", "action").rows()
+    picked = pl.Series(one_by_one)
+    rows = iter(decided.filter(picked).select([c for c in wanted if c in decided.columns]).to_dicts())
+    dicts = iter(cases_from_frame(cases.filter(picked), steps))
+    stale_on: dict = {}          # decision date → the stale-figure holds (decide/stale.py)
+    for pos, (number, case_id, day, rule, action) in enumerate(heads):
+        if day not in stale_on and not allow_stale:
+            stale_on[day] = stale_violations(stale_figures(catalog, catalog.bind(main, day, include_drafts), day),
+                                             catalog.locales)
+        broken = [] if columns is None else columns.broken.get(pos, [])
+        if pos in warned and not fee[pos]:
+            out.warnings[number] = warned[pos]    # fees no law could judge, the others allowed: the columns stand
+        if one_by_one[pos]:
+            out.judged += 1
+            row, case = next(rows), next(dicts)
+            if history and any(e["fee"] for e in case.get("events") or ()):
+                judged, warnings = judge_history(catalog, main, case, include_drafts, day)
+                if warnings and judged["events"] != case["events"]:
+                    out.redo.add(number)          # a fee lowered: the ledger and the rules see another case
+                    continue
+                if warnings:
+                    out.warnings[number] = warnings   # nothing changed (a fee no law could judge): the columns stand
+            if unsure[pos]:
+                amounts = {c[len("amount_"):]: row[c] for c in amount_columns}
+                try:
+                    broken, _ = judge(bindings, main, case, day, action, row["step"], row, amounts)
+                except EvaluationError:
+                    out.redo.add(number)          # the law cannot judge it: decided per case, which rejects it with why
+                    continue
+        broken = broken + stale_on.get(day, [])
+        if broken:
+            out.broken.extend(violation_rows(number, case_id, rule, action, broken))
     return out
 
 

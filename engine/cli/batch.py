@@ -69,6 +69,10 @@ class BatchSummary:
         for reason, count in (report.per_case.items() if report is not None else ()):
             first = ", ".join(map(str, sorted(report.per_case_rows.get(reason, []))))
             lines.append(said("per_case", n=count, rows=first + (", …" if count > 10 else ""), reason=reason))
+        for reason, count in (report.law_per_row.items() if report is not None else ()):
+            lines.append(said("law_per_row", n=count, reason=reason))
+        if report is not None and report.set_aside_columns:
+            lines.append(said("set_aside_columns", n=report.set_aside_columns))
         if self.bugs:
             lines.append(said("bugs", n=self.bugs))
         lines.append(said("total", rows=self.rows, decided=self.decided, rejected=self.rejected))
@@ -81,6 +85,8 @@ _SUMMARY = {
     "rejected": "rejected {n} row(s) ({problems} problem(s)) → {file}",
     "warnings": "{rows} decision(s) carry {n} warning(s) (column `warnings`)",
     "per_case": "decided per case: {n} row(s) (rows {rows}): {reason}",
+    "law_per_row": "law judged per row: {n} row(s): {reason}",
+    "set_aside_columns": "{n} row(s) had claims set aside per case, the rest decided as columns",
     "bugs": "{n} row(s) hit an internal error (a bug; see the rejects file and please report it)",
     "total": "{rows} input row(s) = {decided} decided + {rejected} rejected",
 }

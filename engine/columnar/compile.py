@@ -104,7 +104,7 @@ class ExprCompiler(Kit):
             raise OuterValue(f"reads `{ref.name}` from outside the list")
         if ref.kind == "def":
             if node.fields:
-                raise NotColumnar("field of a definition")
+                return self.run.definition_field(ref.scope, ref.name, node.fields)
             return self.run.definition(ref.scope, ref.name)
         kind = kind_of(node.type)
         if ref.kind == "as_of":

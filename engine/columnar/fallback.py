@@ -51,7 +51,7 @@ def per_case(run: RunServices, node: ast.Expr, policy: str, mask: pl.Series | No
     """
     function, defs = compile_expression(run.bindings, node, policy)
     rows = range(run.frame.height) if mask is None else mask.arg_true().to_list()
-    cases = run.python_cases()
+    cases = run.python_cases(_roots(node))
     days = run.frame.get_column(AS_OF).to_list()
     inputs = [run.python_definition(p, n) for p, n in defs]
     out: list[Any] = [None] * run.frame.height
@@ -66,6 +66,12 @@ def per_case(run: RunServices, node: ast.Expr, policy: str, mask: pl.Series | No
             except (EvaluationError, ArithmeticError, KeyError, TypeError, ValueError, AttributeError):
                 out[i] = FAILED
     return out, _as_column(out, node)
+
+
+def _roots(node: ast.Expr) -> frozenset[str]:
+    """The case's root fields `node` reads itself (definitions come in as arguments)."""
+    return frozenset(n.ref.name for n in ast.walk(node)
+                     if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "field")
 
 
 def _as_column(values: list[Any], node: ast.Expr) -> Col | None:

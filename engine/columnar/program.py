@@ -62,6 +62,7 @@ class ColumnarRun:
         self.known_columns = set(frame.columns)
         self._defs: dict[tuple[str, str], Col] = {}
         self._py_defs: dict[tuple[str, str], list[Any]] = {}
+        self._def_fields: dict[tuple[str, str, tuple[str, ...]], Col] = {}
         self._aggregates: dict[tuple[int, str], tuple[ast.Expr, Col]] = {}
         self._long: dict[str, pl.DataFrame] = {}
         self._positional: dict[tuple[str, str, tuple[str, ...]], str] = {}
@@ -124,16 +125,33 @@ class ColumnarRun:
             raise NotColumnar(f"definition `{name}` is only held per case")
         return self._defs[(policy, name)]
 
+    def definition_field(self, policy: str, name: str, fields: tuple[str, ...]) -> Col:
+        """A field of a record definition (the ledger of a `settle` call run as columns) as a column."""
+        self.ensure(policy, name)
+        col = self._def_fields.get((policy, name, fields))
+        if col is None:
+            raise NotColumnar("field of a definition")
+        return col
+
     def ensure(self, policy: str, name: str) -> None:
         """Materialise a definition (as a column, or as run-time values) if not yet done."""
         key = (policy, name)
         if key not in self._defs and key not in self._py_defs:
             self.materialise(policy, name)
 
-    def python_cases(self) -> list[dict]:
-        """Every row as a run-time case dict, rebuilt once for all per-case fallbacks."""
+    def python_cases(self, roots: frozenset[str] | None = None) -> list[dict]:
+        """Every row as a run-time case dict (only the `roots` fields when given), each field
+        converted once for all per-case fallbacks: a fallback that reads only `events` does not
+        pay for turning every claim and payment into Python values."""
         if self._cases is None:
-            self._cases = cases_from_frame(self.frame, self.steps)
+            self._cases = [{} for _ in range(self.frame.height)]
+            self._case_roots: set[str] = set()
+        wanted = {n.partition(".")[0] for n in self.frame.columns} if roots is None else set(roots)
+        missing = sorted(wanted - self._case_roots)
+        if missing:
+            for case, part in zip(self._cases, cases_from_frame(self.frame, self.steps, missing)):
+                case.update(part)
+            self._case_roots.update(missing)
         return self._cases
 
     def python_definition(self, policy: str, name: str) -> list[Any]:
@@ -172,7 +190,16 @@ class ColumnarRun:
         return Col(pl.col(name), col.kind, col.scale, pl.col(err_name) if err_name else None)
 
     def materialise(self, policy: str, name: str) -> None:
+        from .settle_call import record_columns, settle_definition
         node = self.bindings[policy].checked.definitions[name]
+        values = settle_definition(self, node, policy)
+        if values is not None:      # the ledger over the whole frame: run-time values, and its fields as columns
+            self._py_defs[(policy, name)] = values
+            for field, col in record_columns(values, node.type).items():
+                column = self.fresh("r:")
+                self.add_columns({column: col.expr, "e:" + column: col.err})
+                self._def_fields[(policy, name, (field,))] = Col(pl.col(column), col.kind, col.scale, pl.col("e:" + column))
+            return
         col = self.top(node, policy, f"definition {policy}.{name}")
         if isinstance(col, list):     # only run-time values (e.g. more decimals than fixed point holds)
             self._py_defs[(policy, name)] = col

@@ -44,8 +44,11 @@ class RunServices(Protocol):
     def definition(self, policy: str, name: str) -> Col:
         """A definition as a column (`NotColumnar` if it only has per-case values)."""
 
-    def python_cases(self) -> list[dict]:
-        """The cases as run-time values, for per-case evaluation."""
+    def definition_field(self, policy: str, name: str, fields: tuple[str, ...]) -> Col:
+        """A field of a record definition as a column (`NotColumnar` if the record has no column form)."""
+
+    def python_cases(self, roots: frozenset[str] | None = None) -> list[dict]:
+        """The cases as run-time values (at least the `roots` fields when given), for per-case evaluation."""
 
     def python_definition(self, policy: str, name: str) -> list[Any]:
         """A definition's per-case run-time values."""

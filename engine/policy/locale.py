@@ -67,6 +67,7 @@ VALIDATE_PLACEHOLDERS = {"summary": {"verdict", "data", "files", "examples", "er
 NEW_VERSION_PLACEHOLDERS = {"created": {"file", "base", "day", "draft"}, "figures": {"todo"}}
 BATCH_PLACEHOLDERS = {"decided": {"n", "seconds", "output"}, "rejected": {"n", "problems", "file"},
                       "warnings": {"rows", "n"}, "per_case": {"n", "rows", "reason"}, "bugs": {"n"},
+                      "law_per_row": {"n", "reason"}, "set_aside_columns": {"n"},
                       "total": {"rows", "decided", "rejected"}}
 _KINDS = {None, "", "money", "date", "list", "text"}
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}

@@ -1,0 +1,63 @@
+"""Rows where a `set_aside:` reason holds a claim: the claims taken out per case, the rest as columns.
+
+`decide_case` asks the policy's reasons which claims they set aside (`decide/set_aside.py`,
+on the whole case), then decides the case with only the remaining claims. Here the first
+half is the same per-case call, on the rows the columnar run flagged, and the second half
+is an ordinary columnar run over those rows with their claims cut down (`decide_group` on a
+second case frame), so the rules, the ledger and the law are not evaluated per case. A row
+stays with `decide_case` when no claim would remain (the first reason then decides, with
+the amounts of a case without claims), when a reason cannot be evaluated (decide names the
+error), or when the reasons hold no claim after all.
+"""
+from __future__ import annotations
+
+import decimal
+
+import polars as pl
+
+from ..core.errors import EvaluationError
+from ..decide.set_aside import remaining_case, set_aside
+from ..values.money import DECIMAL_CONTEXT
+from .layout import ROW
+from .output import set_aside_text
+
+__all__ = ["AsideRows", "split_aside"]
+
+
+class AsideRows:
+    """The flagged rows the columns can decide once their claims are cut down."""
+
+    def __init__(self, reduced: pl.DataFrame, originals: pl.DataFrame, texts: dict[int, str]) -> None:
+        self.reduced = reduced          # the rows' case frame with only the remaining claims (with ROW)
+        self.originals = originals      # the same rows as they came (decide_case reads these)
+        self.texts = texts              # row → the `set_aside` column (`invoice:reason;...`)
+
+
+def split_aside(main, bindings, cases: pl.DataFrame, flagged: pl.Series, steps) -> AsideRows | None:
+    """The rows of `cases` (with ROW) under `flagged` whose remaining claims the columns can decide."""
+    from ..columnar.frame import AS_OF, cases_from_frame, frame_from_cases
+    part = cases.filter(flagged)
+    if not part.height:
+        return None
+    days = part.get_column(AS_OF).cast(pl.Date).to_list()
+    keep, reduced, texts = [], [], {}
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        for row, day, case in zip(part.get_column(ROW).to_list(), days, cases_from_frame(part, steps)):
+            try:
+                aside = set_aside(case, day, bindings, main)
+            except EvaluationError:
+                keep.append(False)
+                continue
+            rest = remaining_case(case, aside)
+            if not aside or not rest["claims"]:
+                keep.append(False)
+                continue
+            keep.append(True)
+            reduced.append(rest)
+            texts[row] = set_aside_text(aside)
+    if not reduced:
+        return None
+    mask = pl.Series(keep, dtype=pl.Boolean)
+    originals = part.filter(mask)
+    claims = frame_from_cases(reduced, [d for d, k in zip(days, keep) if k], steps).get_column("claims")
+    return AsideRows(originals.with_columns(claims.cast(originals.schema["claims"])), originals, texts)
