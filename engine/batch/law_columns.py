@@ -80,8 +80,7 @@ def constraint_flags(bindings, main: str, frame: pl.DataFrame, steps, history: b
     fees (the constraints marked `history: false` are skipped, as `violations(history=True)`)."""
     pairs = constrained(bindings, main)
     runs: dict[int, ColumnarRun] = {}
-    found, flags = [], {}
-    unsure = pl.lit(False)
+    found = []
     for i, (bound, checked) in enumerate(pairs):
         if history and not checked.constraint.history:
             continue

@@ -58,7 +58,8 @@ def _sats_days(cases: pl.DataFrame) -> np.ndarray:
                        principal.fill_null(0).alias("principal"))
     if "payments" in cases.columns:
         pays = (cases.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"), pl.col(AS_OF).cast(pl.Int64).alias("__to"),
-                             "payments").explode("payments").filter(pl.col("payments").is_not_null()).select("pos", "__to", pl.col("payments").struct.field("date"), pl.col("payments").struct.field("amount"))
+                             "payments").explode("payments").filter(pl.col("payments").is_not_null())
+                .select("pos", "__to", pl.col("payments").struct.field("date"), pl.col("payments").struct.field("amount"))
                 .filter(pl.col("date") <= pl.col("__to")).group_by("pos")
                 .agg(pl.col("amount").sum().alias("paid"), pl.col("date").max().cast(pl.Int64).alias("last")))
         got = got.join(pays, on="pos", how="left", maintain_order="left")

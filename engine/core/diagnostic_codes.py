@@ -204,6 +204,8 @@ CODES: tuple[Code, ...] = (
          tested_in="tests/test_lock.py"),
     # -- cases and commands ----------------------------------------------------------------
     Code("invalid-amount", E, "a claim's amount is not positive, or its credited part exceeds it", why=CASE),
+    Code("duplicate-invoice", E, "two claims of a case share an invoice number (a decision names set-aside claims by it)",
+         why=CASE, tested_in="tests/test_batch_papercuts.py"),
     Code("invalid-date", E, "a case's dates are out of order (due before issued, a payment before the invoice)",
          why=CASE, tested_in="tests/test_cli.py"),
     Code("after-decision-date", E, "a case's claim or event is dated after the decision date", why=CASE,
