@@ -177,3 +177,16 @@ def test_fees_agree_with_the_total_on_every_row(run_json):
         assert Decimal(a["principal"]) + Decimal(a["interest"]) + Decimal(r["fees_so_far"]) == Decimal(a["total"]), r
     # the inkassovarsel's 38.00 is in the next row's fees, and the purring's is in none
     assert [r["fees_so_far"] for r in t["rows"][:3]] == ["0.00", "38.00", "262.00"]     # 38 + 224 = 262
+
+
+@pytest.mark.parametrize("case, outputs", [
+    ("tests/cases/kravia/k01-fresh-consumer.yaml", {"fee", "salaer"}),
+    ("tests/cases/nl-incasso/n01-not-yet-due.yaml", {"fee"}),
+    ("tests/cases/se-inkassobyra/s01-not-yet-due.yaml", {"fee"}),
+])
+def test_a_row_carries_only_its_jurisdictions_outputs(run_json, case, outputs):
+    """Outputs by role: a Dutch or Swedish decision has no `salaer`, and neither has its timeline row
+    (the row once indexed every output of every jurisdiction and crashed on them)."""
+    rows = run_json("timeline", case)["rows"]
+    assert rows and all(outputs <= set(r) for r in rows)
+    assert all(("salaer" in r) == ("salaer" in outputs) for r in rows)

@@ -27,7 +27,7 @@ def timeline_json(t: Timeline) -> dict:
             "date": r.date.isoformat(), "policy": d["policy"]["name"] + "@" + d["policy"]["version"],
             "sha256": d["policy"]["sha256"], "versions": list(r.versions.values()), "version_changes": r.changes,
             "action": d["action"], "rule": d["rule"], "step": r.recorded,
-            **{o.name: d[o.name] for o in all_outputs() if o.timeline is not None},
+            **{o.name: d[o.name] for o in all_outputs() if o.timeline is not None and o.name in d},   # its jurisdiction's outputs
             "payments": _payments(r.paid), "fees_so_far": format_money(r.fees_so_far), "amounts": d["amounts"],
         })
     return {"case_id": t.case_id, "policy": t.policy, "start": t.start.isoformat(),
