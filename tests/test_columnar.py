@@ -57,7 +57,10 @@ def scalar(catalog, spec, doc, day):
         return None
     if decision.get("violations"):
         return None         # held by the law (a broken constraint, a stale figure): batch rejects the row with it
-    return {k: _aside(decision)[k] for k in _KEYS}
+    aside = _aside(decision)
+    # a decision carries only its jurisdiction's outputs (no `salaer` in NL or SE); a batch table
+    # has every output's column, null where the row's jurisdiction has none
+    return {k: aside.get(k) for k in _KEYS}
 
 
 def columnar(spec, docs, day):

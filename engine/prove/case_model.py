@@ -89,6 +89,9 @@ class SymbolicCase:
             earliest.append((present, self.s.ite(issued.defined, issued.value, c["due"])))
             handed = c["handed_over"]
             out.append(z3.Implies(z3.And(present, handed.defined), handed.value <= as_of))     # after-decision-date
+        claims = d["claims"]
+        for i, (present, c) in enumerate(claims):                         # duplicate-invoice
+            out += [z3.Implies(z3.And(present, earlier), c["invoice"] != other["invoice"]) for earlier, other in claims[:i]]
         for present, p in d["payments"]:
             out.append(z3.Implies(present, p["amount"] > 0))
             out += [z3.Implies(z3.And(present, q), p["date"] >= first) for q, first in earliest]
