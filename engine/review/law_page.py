@@ -79,22 +79,60 @@ where this rule decides and the constraint binds but does not hold?
   hand-over after the decision date, dates in 1900-2199. The case's own recorded fees are
   taken as the rules and constraints see them after the law judged the history (every such
   history is itself a case), so the proof covers every history.
+  A case `decide` cannot decide at all is not a case the proof needs: one where the law's view
+  cannot be computed (interest on an undisputed claim from a day before the law's interest
+  schedule starts, with too little paid by its due date) is left out, exactly.
 - It does **not** cover cases with more claims, events or payments than N; decision dates
   outside the window; or the exact values of the functions the prover treats as **abstract**:
   `+ months` (only: between the fewest and most days that many months span in the 400-year
   calendar cycle, and monotone), `next_business_day` (only: the day itself or up to 6 days
   later, idempotent, monotone), `add_business_days` and `is_business_day` (nothing),
   `interest` (0 without time or amount, else not negative) and `settle` (whole øre, none
-  negative, total = principal + interest + costs). A proof that holds with these axioms holds
-  for the engine's functions; tests/test_prove_axioms.py checks each axiom against them. A
+  negative, total = principal + interest + costs, the principal left at most the undisputed
+  claims' principal and at least that less the payments made by its date). A proof that holds
+  with these axioms holds for the engine's functions; tests/test_prove_axioms.py checks each
+  axiom against them. A
   proof is also only of the constraints as written: a constraint that says too little is
   kept by a process that breaks the law.
+- **The law's balance is not encoded.** `decide` gives a constraint the law's own balance as
+  `decision.balance` (the law's view above: interest, costs and payments in the law's order);
+  the proof reads the process's own `total` amount in its place (none where the jurisdiction
+  has no view, as `decide`). So a proof of a constraint that reads `decision.balance` (such as
+  no-costs-once-paid) is a proof about the process's reported total, not the law's balance: it
+  holds for the law only where the process's total is at most the law's (`decide` blocks a
+  total above the law's view as `total-within-the-law`, a separate finding). For a process that
+  reports no `total`, the balance is an unknown amount, no less than 0 and than the undisputed
+  principal less the payments (which the law's ledger owes at least): sound, and weak.
 - **`breaks-law`** is reported only after `decide` on the printed case file is blocked by the
   same constraint: a flaw in the encoding may cost a proof, never a false accusation.
 - **`not-proved`** (a warning) means the solver gave up (`--prove-timeout`), an expression has
-  no symbolic form, or a case it found was not confirmed by `decide` after refinement (the
-  abstract functions at the case's dates, the recorded fees the law would keep, that case
-  excluded). The boundary search still runs beside the prover.
+  no symbolic form, or a case it found was not confirmed by `decide` after refinement. The
+  boundary search still runs beside the prover.
+
+**Refinement.** When `decide` does not confirm the solver's case, the prover asks again, at
+most 6 times, among cases nearer to what the engine computes: every recorded fee one the law
+keeps (judged by the law versions in force on its date, as `decide/history.py` does), no
+evaluation that would fail, `+ months` exact in the six months either side of the case's dates
+(within one month the engine's function is linear but for the clamp at the month's end) and
+`next_business_day` at the case's dates; for a constraint that reads `decision.balance`, cases
+whose law balance is known exactly (0: no fee recorded, no § 3a compensation, and everything
+paid by the earliest due date, so no interest runs); for a process whose rules read a ledger
+(`settle`), cases with no payment first (the ledger then owes all the principal), then any;
+where none of that changes the solver's view, that one case is excluded. Each new case is
+decided again; only a confirmed one is reported. The refinements narrow the search for a
+counterexample only: a `proved` note never rests on them. `frin diff --prove` refines a
+difference `decide` does not confirm the same way.
+
+**Reproducible.** The solver's random seeds are fixed (`smt.random_seed`, `sat.random_seed`),
+each window's terms are built in a fixed order in a fresh z3 context, so a run prints the same
+outcomes and the same case files every time, whatever ran before it in the process (a query
+near `--prove-timeout` on a loaded machine may still give up on one run and not another).
+
+**`frin test --prove`** proves the policies a test run covers (those under its paths) the same
+way, after their examples: the same outcomes and diagnostics, `breaks-law` an error (exit 1), a
+summary line of windows proved, breaches and queries not proved, and with `--format json` the
+diagnostics under `proof`. `--prove-bound` and `--prove-timeout` mean what they mean for
+`validate`.
 """.splitlines()
 
 
