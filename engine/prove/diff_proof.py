@@ -22,7 +22,7 @@ from ..lang.semantics.symbolic import SYMBOLIC_COMPARISONS
 from ..policy.case import case_from_data
 from ..policy.outputs import VALUE, all_outputs, output_json
 from .kit import Kit, load_z3, new_solver
-from .prover import REFINEMENTS, exclude_model, judges, windows
+from .prover import REFINEMENTS, judges, search_again, windows
 from .queries import Window
 from .symbolic_run import NotEncodable
 
@@ -82,20 +82,9 @@ def _query(z3, solver, kit, window, differs, old, new, name: str, lawful: list) 
                     solver.push()       # first among cases with no payment (prover.py)
                     solver.add(*window.no_payments())
                     narrowed = True
-            refined = kit.refine(model)
-            if refined and not all(z3.is_true(model.eval(r, model_completion=True)) for r in refined):
-                solver.add(*refined)
-            else:
-                solver.add(exclude_model(z3, model, window))
-            solver.add(*kit.axioms)
-            if solver.check() != z3.sat:
-                if not narrowed:
-                    break
-                solver.pop()
-                narrowed = False
-                solver.add(*kit.axioms)
-                if solver.check() != z3.sat:
-                    break
+            again, narrowed = search_again(z3, solver, kit, model, window, narrowed)
+            if not again:
+                break
         return {"verdict": "not-proved", "why": "a case the solver found is not confirmed by deciding it"}
     finally:
         if narrowed:

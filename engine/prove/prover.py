@@ -163,20 +163,9 @@ def _prove_window(z3, catalog, checked, bindings, lo, hi, bound, timeout_ms, rep
                         solver.push()               # first among cases with no payment (the ledger
                         solver.add(*window.no_payments())       # owes all the principal), then any
                         narrowed = True
-                solver.add(*kit.axioms)
-                refined = kit.refine(model)
-                if refined and not all(z3.is_true(model.eval(r, model_completion=True)) for r in refined):
-                    solver.add(*refined)            # the abstract functions were wrong there: solve again
-                else:
-                    solver.add(exclude_model(z3, model, window))
-                if solver.check() != z3.sat:
-                    if not narrowed:
-                        break
-                    solver.pop()
-                    narrowed = False
-                    solver.add(*kit.axioms)
-                    if solver.check() != z3.sat:
-                        break
+                found, narrowed = search_again(z3, solver, kit, model, window, narrowed)
+                if not found:
+                    break
             if narrowed:
                 solver.pop()
             if scoped:
@@ -213,6 +202,25 @@ def judges(catalog, checked, bindings) -> list[tuple[int, int | None, dict]]:
             continue                    # nothing binds then: left unconstrained, the search may still be refined
         out.append((lo.toordinal(), after.toordinal() - 1 if after is not None else None, judged_by))
     return out
+
+
+def search_again(z3, solver, kit, model, window, narrowed: bool) -> tuple[bool, bool]:
+    """After a model `decide` did not confirm: refine the abstract functions where the model got
+    them wrong (else exclude the model) and solve again; when a narrowed search (one `push`) runs
+    dry, drop the narrowing and solve once more. (another model found, still narrowed)"""
+    solver.add(*kit.axioms)
+    refined = kit.refine(model)
+    if refined and not all(z3.is_true(model.eval(r, model_completion=True)) for r in refined):
+        solver.add(*refined)
+    else:
+        solver.add(exclude_model(z3, model, window))
+    if solver.check() == z3.sat:
+        return True, narrowed
+    if not narrowed:
+        return False, False
+    solver.pop()
+    solver.add(*kit.axioms)
+    return solver.check() == z3.sat, False
 
 
 def exclude_model(z3, model, window):
