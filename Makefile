@@ -39,7 +39,7 @@ test: install lint
 # that compare with a snapshot run (marked from their `snapshot` fixture in tests/conftest.py).
 snapshots: install
 	$(BIN)/python -m pytest tests -m snapshot --snapshot-update -p no:cacheprovider
-	git --no-pager diff --stat -- tests/__snapshots__
+	git --no-pager diff --stat -- 'tests/*/__snapshots__'
 
 # Build the wheel, install it in a fresh venv, run validate/decide/explain/batch from a
 # temporary folder outside the checkout (.ci/wheel-smoke).
@@ -51,12 +51,12 @@ wheel-smoke:
 # pandas). Asked for this way, the test fails (not skips) without Java or the extra.
 test-spark: install
 	$(BIN)/pip install --quiet -e '.[test,spark]'
-	FRIST_TEST_SPARK=1 $(BIN)/python -m pytest -v -p no:cacheprovider tests/test_spark.py
+	FRIST_TEST_SPARK=1 $(BIN)/python -m pytest -v -p no:cacheprovider tests/batch/test_spark.py
 
 # decide_dask on a dask.distributed LocalCluster of process workers (installs the dask extra).
 test-dask: install
 	$(BIN)/pip install --quiet -e '.[test,dask]'
-	FRIST_TEST_DASK=1 $(BIN)/python -m pytest -v -p no:cacheprovider tests/test_batch_dask.py
+	FRIST_TEST_DASK=1 $(BIN)/python -m pytest -v -p no:cacheprovider tests/batch/test_batch_dask.py
 
 # Cold start of the CLI: whole-process CPU time, median of 7, beside `python -c pass`.
 bench-coldstart: install
@@ -64,7 +64,7 @@ bench-coldstart: install
 
 # The decision log on PostgreSQL: a throw-away server from the OS packages (.ci/with-postgres).
 test-postgres: install
-	.ci/with-postgres $(BIN)/python -m pytest tests/test_serve_postgres.py
+	.ci/with-postgres $(BIN)/python -m pytest tests/audit/test_serve_postgres.py
 
 # frin serve under 32 clients on loopback, 10 s (bench/serve.md).
 bench-serve: install

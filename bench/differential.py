@@ -4,8 +4,8 @@
 
 Prints how many policies had a crash (an exception that is not a clear error), a spurious
 error (an evaluator refused a case the reference decided), a missed error, or a
-difference in any output field, per evaluator. Generation is in tests/policygen.py; the
-same generator runs in CI as tests/test_differential.py (short profile). Results are
+difference in any output field, per evaluator. Generation is in tests/support/policygen.py; the
+same generator runs in CI as tests/parity/test_differential.py (short profile). Results are
 recorded in docs/robustness.md.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-import policygen  # noqa: E402
+from support import policygen  # noqa: E402
 
 
 def main() -> int:

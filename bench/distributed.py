@@ -89,7 +89,7 @@ def main() -> None:
         "Spark recipe": [sys.executable, "recipe.py"],
         "Dask recipe": [sys.executable, "recipe.py"],
     }
-    recipes = {"Spark recipe": _recipe("tests/test_spark.py"), "Dask recipe": _recipe("tests/test_batch_dask.py")}
+    recipes = {"Spark recipe": _recipe("tests/batch/test_spark.py"), "Dask recipe": _recipe("tests/batch/test_batch_dask.py")}
     print(f"load average before: {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores; rows: {args.rows}")
     print(f"{'engine':<14} {'start-up s':>10} {'total s':>8} {'rows/s':>8} {'peak MB':>8}")
     for name, argv in engines.items():

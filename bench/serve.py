@@ -144,7 +144,7 @@ def main() -> int:
     parser.add_argument("--sample-seconds", type=float, default=2.0, help="RSS sampling interval")
     parser.add_argument("--baseline", type=int, default=2000, help="in-process decisions before and after")
     args = parser.parse_args()
-    from live_service import Service
+    from support.live_service import Service
     from engine.audit.chain import verify_chain
     from engine.audit.store import open_log
     load_at_start = os.getloadavg()[0]

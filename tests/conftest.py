@@ -10,10 +10,8 @@ import atexit
 import io
 import json
 import os
-import re
 import shutil
 import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -26,17 +24,7 @@ os.environ["FRIST_CACHE_KEY"] = os.path.join(_CACHE, "key", "cache.key")
 atexit.register(shutil.rmtree, _CACHE, True)
 
 import cli  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-TESTS = ROOT / "tests"
-
-# `validate` ends with "... in 12 ms"; the timing is the one non-deterministic part.
-_TIMING = re.compile(r" in \d+ ms$", re.MULTILINE)
-
-
-def stable(text: str) -> str:
-    """Output with the elapsed time replaced, fit for a snapshot."""
-    return _TIMING.sub(" in <elapsed> ms", text)
+from support import ROOT  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -74,21 +62,21 @@ def pytest_sessionfinish(session):
     """On a pytest-xdist worker: hand this worker's changed snapshots to the controller."""
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
-        from snapshot_report import CHANGED
+        from support.snapshot_report import CHANGED
         workeroutput["changed_snapshots"] = list(CHANGED)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
     """On the xdist controller: gather each worker's changed snapshots for the report below."""
-    from snapshot_report import CHANGED
+    from support.snapshot_report import CHANGED
     CHANGED.extend(tuple(item) for item in getattr(node, "workeroutput", {}).get("changed_snapshots", ()))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """After the run (on the xdist controller, every worker's): which case decisions and
     explanations differ from their snapshots."""
-    from snapshot_report import report_lines
+    from support.snapshot_report import report_lines
     lines = report_lines()
     if lines:
         terminalreporter.section("changed decisions")

@@ -64,7 +64,7 @@ def new_version(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for name, what, line in marked:
             print(f"  {shown}:{line}  {name}: {phrases.text(what)}", file=stdout)
     spec = f"{args.policy}@{effective}" + ("-draft" if args.draft else "")
-    snapshots = (policies.resolve().parent / "tests" / "__snapshots__").is_dir()
+    snapshots = (policies.resolve().parent / "tests" / "corpus" / "__snapshots__").is_dir()
     print(f"""{said("next")}
   1. {said("edit")}
   2. frin validate {shown}

@@ -2,7 +2,7 @@
 
 `program.ColumnarRun` provides these; `compile.py`, `aggregate.py` and `fallback.py` are
 written against this interface, not against `program`, which calls them: so the run and
-the parts it drives do not import each other (tests/test_architecture.py: no import cycle).
+the parts it drives do not import each other (tests/project/test_architecture.py: no import cycle).
 """
 from __future__ import annotations
 

@@ -132,7 +132,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
 
     Args:
         trace: record every value for explain (reference evaluator).
-        fast: use the compiled function (no trace); same decisions, see tests/test_parity.py.
+        fast: use the compiled function (no trace); same decisions, see tests/parity/test_parity.py.
         allow_stale: decide even with a figure past its review date and no later version
             (decide/stale.py); the decision's warnings then name each such figure.
     """

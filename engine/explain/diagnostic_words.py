@@ -4,7 +4,7 @@ The checks write each diagnostic in English where they find it (a stable `code`,
 a help, notes: what tests, editors and the JSON key on). A locale's `words.validate` holds
 the report's own words (the verdict line, severity words, `help`, `note`) and `messages`,
 the pairs each message, help and note label is written in the language by (explain/phrases.py).
-A text no pair matches stays English: tests/test_validate_lang.py renders every deliberately
+A text no pair matches stays English: tests/check/test_validate_lang.py renders every deliberately
 broken policy in nb and fails on English words, so a new message without its pair is noticed.
 `file:line:col`, the code in brackets and JSON keys stay as they are.
 """

@@ -25,7 +25,7 @@ ParseResult = "ast.Expr | Diagnostic"
 MAX_EXPRESSION_LENGTH = 4000
 # How deeply an expression may nest (operators, calls, `if`s; parentheses alone add
 # nothing). Every later stage (checker, evaluator, explain, compiler, columnar, cache)
-# is tested at this depth (tests/test_deep_expressions.py); a deeper expression is a
+# is tested at this depth (tests/lang/test_deep_expressions.py); a deeper expression is a
 # clear error here rather than a RecursionError, or a SyntaxError in generated code,
 # later. 256 is far beyond any real rule and still leaves every stage a wide margin.
 MAX_DEPTH = 256

@@ -4,7 +4,7 @@ It holds what the forms share: the z3 module (imported here, lazily, from the op
 `prove` extra), `ite` over every kind of symbolic value, literals, optional values
 (`Opt`), interned texts, and the abstract functions with their axioms. An abstract
 function is an uninterpreted term; each application adds its axioms to `axioms`, which
-the query asserts. tests/test_prove_axioms.py checks every axiom against the engine.
+the query asserts. tests/prove/test_prove_axioms.py checks every axiom against the engine.
 
 - `d + k months` (k a constant): `lo_k <= f(d) - d <= hi_k`, the least and greatest day
   counts over one whole 400-year Gregorian cycle (the calendar repeats after it), and
@@ -337,7 +337,7 @@ def months_near(z3, day, result, months: int, around: dt.date, span: int = MONTH
     """`result == add_months(day, months)` exactly for every `day` in the `span` months either side
     of `around`'s month: within one month the engine's function is linear but for the clamp at the
     target month's end (`values/time.add_months`, domstolloven § 148), so each month is one
-    implication. tests/test_prove_axioms.py checks it against the engine."""
+    implication. tests/prove/test_prove_axioms.py checks it against the engine."""
     out = []
     start = around.replace(day=1)
     for shift in range(-span, span + 1):

@@ -29,7 +29,7 @@ def render() -> str:
              " do not edit by hand -->", "",
              "Every problem `frin` reports carries one of these stable codes (`error[code]` in text output,",
              "`code` in JSON). An example is a policy folder under `tests/invalid/` that `frin validate`",
-             "reports with that code and no other (`tests/test_invalid_policies.py` snapshots each).", "",
+             "reports with that code and no other (`tests/check/test_invalid_policies.py` snapshots each).", "",
              f"{len(CODES)} codes, {sum(c.example for c in CODES)} with an example.", "",
              "| code | severity | meaning | example |", "|---|---|---|---|"]
     for c in sorted(CODES, key=lambda c: c.name):

@@ -1,7 +1,7 @@
 """docs/law-enforces.md, generated from the policies: every constraint with its source.
 
 `python -m engine.review.law_page [POLICIES] [-o docs/law-enforces.md]` writes it;
-tests/test_law_page.py fails when the page differs from what the policies say. The page
+tests/review/test_law_page.py fails when the page differs from what the policies say. The page
 lists the constraints of every version of every policy that declares any, grouping
 versions whose constraints are the same.
 """
@@ -90,7 +90,7 @@ where this rule decides and the constraint binds but does not hold?
   `interest` (0 without time or amount, else not negative) and `settle` (whole øre, none
   negative, total = principal + interest + costs, the principal left at most the undisputed
   claims' principal and at least that less the payments made by its date). A proof that holds
-  with these axioms holds for the engine's functions; tests/test_prove_axioms.py checks each
+  with these axioms holds for the engine's functions; tests/prove/test_prove_axioms.py checks each
   axiom against them. A
   proof is also only of the constraints as written: a constraint that says too little is
   kept by a process that breaks the law.

@@ -6,7 +6,7 @@ required fields, a blocked decision's `proposed`) and `schemas/policy.schema.jso
 output keys, an example's `expect` keys) are derived from `policy/outputs.py`; every other
 part of them is written by hand and kept as it is. docs/outputs.md is the registry as a
 table for people (with each output's nb/en words from explain/words.py).
-`python -m engine.review.output_files` rewrites the three files; tests/test_outputs.py
+`python -m engine.review.output_files` rewrites the three files; tests/policy/test_outputs.py
 fails when a committed one is stale.
 """
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The set-up files `frin init` writes beside the policies: the pre-commit config and the CI
-workflow. docs/ci.md shows exactly these (tests/test_init.py checks it and runs both on a
+workflow. docs/ci.md shows exactly these (tests/review/test_init.py checks it and runs both on a
 scratch git repository: a law change, a new policy's first version, a locale edit).
 
 Why these steps: `validate` takes the changed files (any kind: a policy version, a

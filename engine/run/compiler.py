@@ -8,7 +8,7 @@ inline form of its entry in the semantics table (`engine/lang/semantics`); this 
 arranges them into statements. It is compiled once per
 combination of bound versions; `CompiledPolicy.source` keeps the generated text for review.
 The generated function returns `(rule index, outputs, amounts)` with the same values the
-reference evaluator produces (tests/test_parity.py).
+reference evaluator produces (tests/parity/test_parity.py).
 
 Speed (see bench/README.md):
 

@@ -3,7 +3,7 @@
 Every operation comes from the semantics table (`engine/lang/semantics`): this module only
 walks the tree, in the order the language defines (`and`, `or`, `??` and `if` evaluate
 their right side only when needed). The other backends must match it (see
-tests/test_parity.py), and take their operations from the same table. With a
+tests/parity/test_parity.py), and take their operations from the same table. With a
 `Trace`, each evaluated node's value is kept by node identity; nodes skipped by
 short-circuiting have none, which explain shows as "not evaluated".
 """

@@ -3,7 +3,7 @@
 `components.schemas.Case` and `.Decision` are `schemas/case.schema.json` and
 `schemas/decision.schema.json` as read from the package (OpenAPI 3.1 takes JSON Schema
 2020-12 as it is), so the API can never describe a case or a decision differently from the
-CLI; tests/test_serve.py checks they are the same objects.
+CLI; tests/serve/test_serve.py checks they are the same objects.
 """
 from __future__ import annotations
 

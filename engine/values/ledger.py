@@ -150,7 +150,7 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
     >>> fees = [{"date": dt.date(2026, 2, 1), "fee": Decimal("38")}]
     >>> pays = [{"date": dt.date(2026, 3, 1), "amount": Decimal("100")}]
     >>> r = settle(claims, fees, pays, dt.date(2026, 3, 31), rates, "costs, interest, principal")
-    >>> r["costs"], r["interest"], r["principal"], r["total"]    # by hand: see tests/test_ledger.py
+    >>> r["costs"], r["interest"], r["principal"], r["total"]    # by hand: see tests/values/test_ledger.py
     (Decimal('0.00'), Decimal('9.40'), Decimal('952.79'), Decimal('962.19'))
     """
     orders = {"collector": parse_order(order)}

@@ -18,7 +18,7 @@ first ledd: the start day is not counted) are `date + n days`.
 pendulum is imported on first use, not with this module: a command that never reads or
 computes a date (`frin --help`) does not pay for its import (bench/README.md, "pendulum").
 The columnar evaluator keeps its own vectorised arithmetic (Polars `offset_by`, which has the
-same month rule); tests/test_dates.py checks the two agree on every day of 2024–2027.
+same month rule); tests/values/test_dates.py checks the two agree on every day of 2024–2027.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 A parallel table keyed exactly like the entries it belongs to (`OPERATORS`' keys, the
 names of `FUNCTIONS`, `AGGREGATES` and `COMPARISONS`, `UNARY`'s operators), so each
 meaning still has one place: the scalar form beside it is the reference, and
-tests/test_symbolic_semantics.py checks every symbolic form against it on random values.
+tests/lang/test_symbolic_semantics.py checks every symbolic form against it on random values.
 `engine/prove` walks the checked AST and takes every operation from here, as the other
 drivers do from their forms.
 
