@@ -19,6 +19,13 @@ recomputed and shown on every run. The record lives in the load cache's folder, 
 its key (HMAC-SHA256, key outside the folder) and holds only the law search's counts per
 constraint (so a warm run reports what the search tried, as the cold one did), so a planted or
 copied record is refused. `FRIST_NO_CACHE=1` turns it off, as for the load cache.
+
+Below the catalog's record, one per process version: that the law search over it found nothing
+(`searched`). Its key is the process version and every version of each policy its decisions
+can bind (the policies it uses, transitively, and its jurisdiction's law, drafts included: the
+search decides on days under any of them), by content, not path, with the jurisdiction files,
+the Python version and the calendar library. So a catalog with one edited policy, or a copy of
+the catalog in another folder, searches again only the processes that edit can change.
 """
 from __future__ import annotations
 
@@ -30,9 +37,13 @@ from typing import TYPE_CHECKING
 from ..core.cache_store import CacheStore, entry_key, package_stamp
 
 if TYPE_CHECKING:
-    from ..check.pipeline import Catalog
+    from collections.abc import Callable
 
-__all__ = ["catalog_key", "is_verified", "mark_verified", "verified_counts"]
+    from ..check.pipeline import Catalog
+    from ..core.diagnostics import Diagnostic
+    from ..run.runtime import CheckedVersion
+
+__all__ = ["catalog_key", "is_verified", "mark_verified", "process_key", "searched", "verified_counts"]
 
 
 def catalog_key(catalog: Catalog, check: str) -> str:
@@ -74,3 +85,36 @@ def mark_verified(key: str, counts: Counter | None = None) -> None:
     if store is not None:
         rows = sorted([code, name, n] for (code, name), n in (counts or Counter()).items())
         store.write(key, json.dumps(rows).encode("utf-8"))
+
+
+def process_key(catalog: Catalog, checked: CheckedVersion) -> str:
+    """The key of the record that the law search over the process version `checked` was clean."""
+    names, pending = set(), [checked.name, *catalog.laws_of(checked)]
+    while pending:                      # every policy a decision under `checked` can bind, on any day
+        name = pending.pop()
+        if name not in names:
+            names.add(name)
+            pending += [used for v in catalog.versions(name) for used in v.uses.values()]
+    parts = [sys.version, package_stamp("holidays")]
+    for name in sorted(names):
+        parts += [f"{v.key}\0{v.sha256}" for v in catalog.versions(name)]
+    parts += [f"{code}\0{j.sha256}" for code, j in sorted(catalog.jurisdictions.by_code.items())]
+    return entry_key("law-searched", checked.name, version=checked.version.label, hashes=parts)
+
+
+def searched(catalog: Catalog, checked: CheckedVersion, tried: Counter | None,
+             search: Callable[[Catalog, CheckedVersion, Counter], list[Diagnostic]]) -> list[Diagnostic]:
+    """`search(catalog, checked, counts)`'s problems, or none when a signed record says this exact
+    process version searched clean before; the counts per constraint (recorded with a clean
+    outcome) are added to `tried` either way."""
+    key = process_key(catalog, checked)
+    counts = verified_counts(key)
+    found: list[Diagnostic] = []
+    if counts is None:
+        counts = Counter()
+        found = search(catalog, checked, counts)
+        if not found:
+            mark_verified(key, counts)
+    if tried is not None:
+        tried.update(counts)
+    return found

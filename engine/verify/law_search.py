@@ -64,22 +64,27 @@ def tried_report(catalog, tried: Counter, codes=None) -> list[str]:
 def law_problems(catalog, tried: Counter | None = None) -> list[Diagnostic]:
     """Every process version checked against the constraints of the policies it uses.
     `tried`, when given, counts (jurisdiction, "law/constraint") → generated decisions judged by it."""
+    from .cache import searched     # a process version searched clean before is not searched again
     out: list[Diagnostic] = []
     for checked in catalog.checked.values():
-        if not checked.rules:
-            continue
-        out += unreachable_rules(checked)
-        days = _windows(catalog, checked)
-        laws = [catalog.bind(checked, d, True) for d in days]
-        if not any(constrained(b, checked.name) for b in laws):
-            continue            # bound by no constraint: nothing to search for
-        reported: set = set()          # (rule, constraint): once, whichever finds it first
-        out += constant_violations(checked, laws, reported)
-        search = _Search(catalog, checked, days, reported)
-        out += search.run()
-        if tried is not None:
-            code = checked.jurisdiction.code if checked.jurisdiction is not None else ""
-            tried.update({(code, name): n for name, n in search.tried_by.items()})
+        if checked.rules:
+            out += searched(catalog, checked, tried, process_problems)
+    return out
+
+
+def process_problems(catalog, checked, tried: Counter) -> list[Diagnostic]:
+    """`law_problems` of one process version (with rules); its counts added to `tried`."""
+    out = list(unreachable_rules(checked))
+    days = _windows(catalog, checked)
+    laws = [catalog.bind(checked, d, True) for d in days]
+    if not any(constrained(b, checked.name) for b in laws):
+        return out              # bound by no constraint: nothing to search for
+    reported: set = set()          # (rule, constraint): once, whichever finds it first
+    out += constant_violations(checked, laws, reported)
+    search = _Search(catalog, checked, days, reported)
+    out += search.run()
+    code = checked.jurisdiction.code if checked.jurisdiction is not None else ""
+    tried.update({(code, name): n for name, n in search.tried_by.items()})
     return out
 
 

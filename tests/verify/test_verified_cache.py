@@ -83,3 +83,67 @@ def test_an_edited_jurisdiction_file_is_checked_again(tmp_path, cache, runs, run
     path = folder / "jurisdictions" / "NO.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("name: Norway", "name: Noreg"), encoding="utf-8")
     assert run_cli("validate", folder)[0] == 0 and len(runs) == 2
+
+
+# One record per process version: the law search over it was clean (verify/cache.py `searched`).
+
+@pytest.fixture
+def searches(monkeypatch):
+    """The process versions the law search runs over during a test."""
+    from engine.verify import law_search
+    names = []
+    real = law_search.process_problems
+
+    def search(catalog, checked, tried):
+        names.append(checked.name)
+        return real(catalog, checked, tried)
+    monkeypatch.setattr(law_search, "process_problems", search)
+    return names
+
+
+def _swedish(tmp_path, name: str = "policies") -> Path:
+    """Two Swedish processes bound by one law: the smallest catalog where an edit to one
+    policy leaves another's search unchanged."""
+    folder = tmp_path / name
+    for part in ("se-inkasso-lag", "se-borgenar", "se-inkassobyra", "jurisdictions", "locales"):
+        shutil.copytree(Path("policies") / part, folder / part)
+    return folder
+
+
+def _report(out: str) -> str:
+    return out.split(" in ")[0]
+
+
+def test_a_process_searched_clean_is_not_searched_again_in_another_folder(tmp_path, cache, searches, run_cli):
+    first = run_cli("validate", _swedish(tmp_path, "a"))
+    assert first[0] == 0 and sorted(searches) == ["se-borgenar", "se-inkassobyra"]
+    second = run_cli("validate", _swedish(tmp_path, "b"))    # the catalog's record names its paths: not reused
+    assert second[0] == 0 and len(searches) == 2
+    assert "law search: generated decisions" in second[1]
+    assert _report(second[1]).replace(str(tmp_path / "b"), "") == _report(first[1]).replace(str(tmp_path / "a"), "")
+
+
+def test_an_edit_searches_again_only_the_processes_it_can_change(tmp_path, cache, searches, run_cli):
+    folder = _swedish(tmp_path)
+    assert run_cli("validate", folder)[0] == 0 and len(searches) == 2
+    process = folder / "se-borgenar" / "2024-01-01.yaml"
+    process.write_text(process.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert run_cli("validate", folder)[0] == 0
+    assert searches[2:] == ["se-borgenar"]
+    law = folder / "se-inkasso-lag" / "2024-01-01.yaml"
+    law.write_text(law.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert run_cli("validate", folder)[0] == 0
+    assert sorted(searches[3:]) == ["se-borgenar", "se-inkassobyra"]
+
+
+def test_a_search_with_a_finding_is_not_recorded(tmp_path, cache, searches, run_cli):
+    folder = _swedish(tmp_path)
+    process = folder / "se-borgenar" / "2024-01-01.yaml"
+    text = process.read_text(encoding="utf-8")
+    rules = text.index("\nrules:\n") + len("\nrules:\n")
+    never = '  - id: never\n    when: false\n    action: close\n    explain: {sv: "Aldrig.", en: "Never."}\n'
+    process.write_text(text[:rules] + never + text[rules:], encoding="utf-8")
+    for _ in range(2):
+        code, out, _ = run_cli("validate", folder)
+        assert "[unreachable-rule]" in out and "rule `never`" in out, out
+    assert searches.count("se-borgenar") == 2
