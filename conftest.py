@@ -25,14 +25,26 @@ def _suite_cache(config: pytest.Config) -> tuple[str, str]:
     """FRIST_CACHE_DIR and FRIST_CACHE_KEY for this run: on an xdist worker the run's folder (the
     workers' folders' parent, made for this run alone), else the session's. (A worker is told by
     its `workerinput`, not by PYTEST_XDIST_WORKER, which a pytest run by a test inherits.)"""
-    base: Path = config._tmp_path_factory.getbasetemp()
-    if hasattr(config, "workerinput"):
-        base = base.parent
+    inherited = os.environ.get(_SHARED)
+    if inherited:
+        base = Path(inherited)
+    else:
+        base = config._tmp_path_factory.getbasetemp()
+        if hasattr(config, "workerinput"):
+            base = base.parent
     return str(base / "frist-cache"), str(base / "frist-key" / "cache.key")
+
+
+# A pytest that a test runs in a subprocess (tests/review/test_loop.py runs the suite in a copy of
+# the checkout) inherits this variable and shares its parent run's cache: the copy's policies are
+# the ones the parent just validated (records are keyed by content, not path), so the copy's run
+# does not search the law again. The folder is still the parent run's temporary folder.
+_SHARED = "FRIST_TEST_RUN_CACHE"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     os.environ["FRIST_CACHE_DIR"], os.environ["FRIST_CACHE_KEY"] = _suite_cache(session.config)
+    os.environ.setdefault(_SHARED, str(Path(os.environ["FRIST_CACHE_DIR"]).parent))
 
 
 @pytest.fixture(autouse=True)

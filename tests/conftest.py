@@ -22,6 +22,8 @@ _CACHE = tempfile.mkdtemp(prefix="frist-test-cache-")
 os.environ["FRIST_CACHE_DIR"] = os.path.join(_CACHE, "entries")
 os.environ["FRIST_CACHE_KEY"] = os.path.join(_CACHE, "key", "cache.key")
 atexit.register(shutil.rmtree, _CACHE, True)
+# hypothesis's example database and constants cache too (by default `.hypothesis/` in the checkout)
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(_CACHE, "hypothesis"))
 
 import cli  # noqa: E402
 from support import ROOT  # noqa: E402

@@ -65,7 +65,7 @@ def frist(where: Path, *argv: str) -> tuple[int, str, str]:
 
 
 def pytest_in(where: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "FRIST_NO_CACHE": "1", "NO_COLOR": "1"}
+    env = {**os.environ, "NO_COLOR": "1"}     # the run's cache is shared (conftest.py, FRIST_TEST_RUN_CACHE)
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
                           cwd=where, env=env, capture_output=True, text=True, timeout=900)
 
