@@ -65,7 +65,11 @@ class PageWords:
         """A field's value as the language writes it (amounts, dates, the warnings); anything else as it is."""
         if not isinstance(shown, str):
             return shown
-        if name == "warnings":          # the decision JSON's warnings, joined with "; " (review/diff.py)
+        if name == "warnings":          # the decision's warnings, joined with "; " (review/diff.py `Warnings`)
+            from ..explain.words import notice_text
+            parts = getattr(shown, "parts", None)
+            if parts is not None:       # each a Notice: the locale's phrase, the constraint's own text
+                return "; ".join(self.phrase(notice_text(part, self.voice)) for part in parts)
             return "; ".join(self.phrase(part) for part in shown.split("; "))
         output = by_name().get(name)
         typ = T.unwrap(output.type) if output is not None else (T.MONEY if name.startswith("amounts.") else None)
