@@ -1,7 +1,8 @@
 """`--lang` on the commands that print a few lines for people (issue 20 item 5): `lock`,
 `init`, `fmt`, `log`, `replay`, the problems that stop a command, the diff page's warnings and
 `breaks-law`'s constraint text. Each is run as a user runs it, in norsk bokmål, and checked
-for the Norwegian line and for none of the English marker words (tests/test_nb_pages.py);
+for the Norwegian line and for none of the English marker words (tests/test_nb_pages.py; breaks-law's
+constraint text: tests/test_validate_lang.py);
 an unknown language is a usage error said before anything is written.
 """
 from __future__ import annotations
@@ -126,11 +127,3 @@ def test_the_diff_page_writes_a_fee_not_owed_in_norwegian(tmp_path, run_cli):
     assert warnings and "(purring 2026-01-18, fee 70.00 NOK) is not owed: A purring fee" in warnings[0]["new"], \
         "JSON keeps the English text"
 
-
-def test_breaks_law_quotes_the_constraint_in_norwegian(tmp_path, run_cli):
-    from test_authoring import _policies
-    folder = _policies(tmp_path, "    fee: varsel_fee\n", "    fee: 2000 NOK\n")
-    code, out, _ = run_cli("validate", folder, "--lang", "nb", "--format", "concise")
-    assert code == 1
-    found = [line for line in out.splitlines() if "feil[breaks-law]: regel `inkassovarsel` bryter " in line]
-    assert found and "inkassovarsel-fee: Gebyret for inkassovarsel kan ikke overstige 1/20 av inkassosatsen. (" in found[0], found
