@@ -47,7 +47,9 @@ NOTICE_PLACEHOLDERS = {
 DIFF_PLACEHOLDERS = {
     "changed_of": {"changed", "cases"}, "cases_in": {"folder"}, "users": {"policy"}, "n_of_m": {"n", "m"},
     "unchanged_one": {"n"}, "unchanged_many": {"n"}, "fields_changed": {"action", "fields"},
-    "meta": {"old", "new", "cases"},
+    "meta": {"old", "new", "cases"}, "text_title": {"old", "new", "folder"}, "text_group": {"kind", "cases"},
+    "case_one": {"n"}, "case_many": {"n"}, "text_users": {"policy"}, "text_user": {"version", "reads", "changed", "cases"},
+    "text_by_action": {"actions"},
 }
 TIMELINE_PLACEHOLDERS = {
     "title": {"case", "policy", "start", "pays"}, "heading": {"case"}, "paid_on": {"amount", "day"},

@@ -108,6 +108,13 @@ DIFF = {
     "field_action": "action", "field_rule": "rule", "field_step": "step", "field_set_aside": "claims set aside",
     "field_warnings": "warnings",
     "field_error": "error",
+    # the terminal's summary (`--format text`)
+    "text_title": "diff {old} → {new} on the cases in {folder}", "text_group": "{kind} ({cases})",
+    "case_one": "{n} case", "case_many": "{n} cases",
+    "text_users": "policies that use {policy} (the changed figures each reads):",
+    "text_user": "{version}: reads {reads}; {changed} of {cases} changed", "text_reads_none": "none of the changed figures",
+    "text_changes": "policy changes:", "text_changes_none": "policy changes: none",
+    "text_by_action": "by action (old → new): {actions}",
 }
 
 TIMELINE = {
