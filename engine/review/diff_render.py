@@ -27,8 +27,8 @@ def _value(v) -> str:
 
 
 def render_text(data: dict, w: PageWords = _PLAIN) -> str:
-    """The terminal's summary; in English (no locale) every field and value as the data has it."""
-    plain = w.voice.locale is None
+    """The terminal's summary; in English every field and value as the data has it (`amounts.interest`)."""
+    plain = w.voice.locale is None or w.voice.lang == "en"
     field = (lambda name: name) if plain else w.field
     value = (lambda name, v: v) if plain else w.value
     out = [w("text_title", old=_side(data["old"]), new=_side(data["new"]), folder=data["cases_dir"]), _counts_in(data, w), ""]
