@@ -127,3 +127,15 @@ def test_the_diff_page_writes_a_fee_not_owed_in_norwegian(tmp_path, run_cli):
     assert warnings and "(purring 2026-01-18, fee 70.00 NOK) is not owed: A purring fee" in warnings[0]["new"], \
         "JSON keeps the English text"
 
+
+
+def test_a_locale_copied_by_an_older_init_falls_back_to_the_bundled_words(folder, run_cli, tmp_path):
+    copy = tmp_path / "older"
+    shutil.copytree(folder, copy)
+    nb = copy / "policies" / "locales" / "nb.yaml"
+    text = nb.read_text(encoding="utf-8")
+    start, end = text.index("\n  lock:\n"), text.index("\n  init:\n")
+    nb.write_text(text[:start] + text[end:], encoding="utf-8")            # the file as an init before `lock`'s words
+    code, out, err = _in(copy, run_cli, "lock", "--check", "--lang", "nb")
+    assert code == 0, err
+    assert out.startswith("ok: 7 låst(e) versjon(er) i policies.lock"), out

@@ -25,6 +25,8 @@ class CommandWords:
         locale = report.locale if report is not None else None
         self.cldr = getattr(locale, "cldr", None)
         self.words = dict((locale.words.get(section) or {}) if locale is not None else {})
+        if locale is not None and set(english) - set(self.words):
+            self.words = {**_bundled(locale.code, section), **self.words}
 
     def __call__(self, key: str, /, **values) -> str:
         return (self.words.get(key) or self.english[key]).format(**values)
@@ -46,6 +48,15 @@ class CommandWords:
     def text(self, english: str | None) -> str | None:
         """An English message (a diagnostic's, a note's) by the locale's `validate.messages` pairs."""
         return self.report.text(english) if self.report is not None else english
+
+
+def _bundled(code: str, section: str) -> dict[str, str]:
+    """The bundled locale's lines of `section`: a folder made by an older `frin init` keeps its own
+    copy of the locale files, which lacks the sections added since; those lines are then the
+    bundled ones in the same language rather than English."""
+    from ..policy.locale import load_locales
+    bundled = load_locales([])[0].get(code)
+    return dict((bundled.words.get(section) or {}) if bundled is not None else {})
 
 
 def command_words(section: str, english: dict[str, str], lang: str | None, folders=(), stderr=None) -> CommandWords:
