@@ -139,3 +139,16 @@ def test_a_locale_copied_by_an_older_init_falls_back_to_the_bundled_words(folder
     code, out, err = _in(copy, run_cli, "lock", "--check", "--lang", "nb")
     assert code == 0, err
     assert out.startswith("ok: 7 låst(e) versjon(er) i policies.lock"), out
+
+
+def test_usage_errors_in_norwegian(tmp_path, run_cli, monkeypatch):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli("init", "full", "--lang", "nb")
+    assert (code, err) == (2, "feil: `full` er ikke en tom mappe: `frin init` skriver bare i en ny eller tom mappe "
+                              "(ingenting ble skrevet)\n")
+    code, _, err = run_cli("lock", "--lang", "nb")
+    assert code == 2 and err.startswith("feil: ingen policymappe `policies` her: `frin lock` registrerer versjonene"), err
+    code, _, err = run_cli("init", "full")
+    assert err.startswith("error: `full` is not an empty folder"), "English stays the default"

@@ -71,7 +71,8 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
             print(f"  = help: {err.help}", file=stderr)
         return ExitCode.PROBLEMS
     except (UsageError, FristError) as err:
-        print(f"error: {err}", file=stderr)
+        words = _report_words(args, stderr)
+        print(f"{words.word('error', 'error')}: {words.text(str(err))}" if words is not None else f"error: {err}", file=stderr)
         return ExitCode.INVALID_INPUT
     except ModuleNotFoundError as err:
         extra = EXTRAS.get((err.name or "").partition(".")[0])
