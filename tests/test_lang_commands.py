@@ -122,6 +122,7 @@ def test_the_diff_page_writes_a_fee_not_owed_in_norwegian(tmp_path, run_cli):
     assert "(purring 18. januar 2026, gebyr 70,00\xa0kr) skyldes ikke: Purregebyret kan ikke overstige 1/20 av " \
            "inkassosatsen." in markdown, markdown
     assert "is not owed" not in markdown
+    assert "| vurderes innen | `1. juli 2026` | `1. januar 2027` |" in markdown, "a date of the file as nb writes it"
     _, data, _ = run_cli(*argv, "--format", "json")
     warnings = [f for g in json.loads(data)["groups"] for c in g["cases"] for f in c["fields"] if f["field"] == "warnings"]
     assert warnings and "(purring 2026-01-18, fee 70.00 NOK) is not owed: A purring fee" in warnings[0]["new"], \

@@ -56,11 +56,12 @@ def render_text(data: dict, w: PageWords = _PLAIN) -> str:
         kind = w(c["kind"]) if c["kind"] in ("parameter", "definition") and not plain else c["kind"]
         out.append(f"  {c['status'] if plain else w(c['status'])} {kind} `{c['name']}` ({c['where']})")
         for f in c["fields"]:
-            name = f["field"] if plain else w.phrase(f["field"])
+            name, old, new = (f["field"], f["old"], f["new"]) if plain else \
+                (w.phrase(f["field"]), w.file_value(f["old"]), w.file_value(f["new"]))
             if c["status"] == "changed":
-                out.append(f"      {name}: {_value(f['old'])} → {_value(f['new'])}")
+                out.append(f"      {name}: {_value(old)} → {_value(new)}")
             else:
-                out.append(f"      {name}: {_value(f['old'] if c['status'] == 'removed' else f['new'])}")
+                out.append(f"      {name}: {_value(old if c['status'] == 'removed' else new)}")
     out += ["", w("text_by_action", actions=", ".join(f"{a} {n['old']} → {n['new']}" for a, n in data["summary"]["by_action"].items()))]
     return "\n".join(out) + "\n"
 
@@ -140,7 +141,8 @@ def render_markdown(data: dict, w: PageWords = _PLAIN) -> str:
                 item = f"{w(c['kind']) if c['kind'] in ('parameter', 'definition') else c['kind']} `{c['name']}` " \
                        f"({c['where']})" if i == 0 else ""
                 status = w(c["status"]) if i == 0 else ""
-                out.append(f"| {item} | {status} | {w.phrase(f['field'])} | {_md(f['old'])} | {_md(f['new'])} |")
+                out.append(f"| {item} | {status} | {w.phrase(f['field'])} | {_md(w.file_value(f['old']))} | "
+                           f"{_md(w.file_value(f['new']))} |")
         out.append("")
     out += [f"#### {w('by_action')}", "", f"| {w('action')} | {w('old')} | {w('new')} |", "|---|---:|---:|"]
     out += [f"| `{a}` | {n['old']} | {n['new']} |" for a, n in s["by_action"].items()]
@@ -214,8 +216,9 @@ def render_html(data: dict, w: PageWords = _PLAIN) -> str:
         body.append(f'<h3 id="{esc(c["anchor"])}">{esc(kind)} <code>{esc(c["name"])}</code> '
                     f'<span class="tag {esc(c["status"])}">{esc(w(c["status"]))}</span> '
                     f'<span class="same">{esc(c["where"])}</span></h3>')
-        body.append(table([esc(w(k)) for k in ("field", "old", "new")], [[f"<code>{esc(w.phrase(f['field']))}</code>", _cell(f["old"], "old"),
-                                                     _cell(f["new"], "new")] for f in c["fields"]]))
+        body.append(table([esc(w(k)) for k in ("field", "old", "new")], [[f"<code>{esc(w.phrase(f['field']))}</code>",
+                                                     _cell(w.file_value(f["old"]), "old"), _cell(w.file_value(f["new"]), "new")]
+                                                    for f in c["fields"]]))
     body.append(f"<h2>{esc(w('by_action'))}</h2>")
     body.append(table([esc(w(k)) for k in ("action", "old", "new")], [[f"<code>{esc(a)}</code>", str(n["old"]), str(n["new"])]
                                                  for a, n in s["by_action"].items()], numeric={1, 2}))

@@ -82,6 +82,13 @@ class PageWords:
             pass
         return shown
 
+    def file_value(self, shown):
+        """A value of the policy file's changes: a date (`review_by: 2027-01-01`) as the language
+        writes it; anything else (an expression, an amount as written, a source) as written."""
+        if isinstance(shown, str) and len(shown) == 10 and shown[4] == "-" and shown[7] == "-":
+            return self.day(shown)
+        return shown
+
     def day(self, iso: str | None) -> str:
         try:
             return self.voice.date(dt.date.fromisoformat(iso)) if iso else ""
