@@ -113,6 +113,9 @@ def parse_document(source: Source) -> Document | Diagnostic:
         mark = err.problem_mark or err.context_mark
         span = source.span(mark.index, mark.index + 1) if mark else source.span(0, 1)
         message = f"malformed YAML: {err.problem or err.context}"
+        if mark is not None and text[mark.index:mark.index + 1] == "\t":
+            return Diagnostic("yaml-syntax", "malformed YAML: a tab character; YAML indents with spaces only", span,
+                              help="replace the tab with spaces (2 per level, as the rest of the file)")
         return Diagnostic("yaml-syntax", message, span, help="check indentation and quoting around this point")
     except yaml.YAMLError as err:
         return Diagnostic("yaml-syntax", f"malformed YAML: {err}", source.span(0, 1))
