@@ -59,7 +59,7 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
         from ..core.diagnostics import sort_and_cap
         from ..explain.diagnostic_words import localized_report
         words = _report_words(args, stderr)
-        print(localized_report(sort_and_cap(err.diagnostics), "text", words), file=stderr)
+        print(localized_report(sort_and_cap(err.diagnostics, keep_order=err.ordered), "text", words), file=stderr)
         kind = "policy" if isinstance(err, PolicyError) else "case"
         stopped = f"{len(err.diagnostics)} problem(s) in the {kind}; nothing was decided."
         print("\n" + (words.text(stopped) if words is not None else stopped), file=stderr)

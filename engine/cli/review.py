@@ -102,10 +102,11 @@ def init(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                       locked=said.number(started.locked)), file=stdout)
     print("  " + said("pinned", files=", ".join(started.files[1:]), pin=f"{DISTRIBUTION}=={version}"), file=stdout)
     lang = f" --lang {args.lang}" if args.lang not in (None, "en") else ""
+    target = started.laws[0] if started.laws else started.policies[0].split(" (")[0]
     print(f"""{said("next")}
   cd {started.folder} && git init && git add -A && git commit -m "policies from {DISTRIBUTION}"
   frin validate{lang} && frin test{lang}
-  frin new-version no-regulation YYYY-MM-DD{lang}      {said("routine")}""", file=stdout)
+  frin new-version {target} YYYY-MM-DD{lang}      {said("routine")}""", file=stdout)
     return ExitCode.OK
 
 
