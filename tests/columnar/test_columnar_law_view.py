@@ -149,8 +149,8 @@ def test_batch_refuses_amounts_above_the_laws_view_as_decide_does(tmp_path):
     import yaml
     from engine.batch.api import decide_table
     from engine.batch.io import flat_row
-    from support import test_module
-    binds = test_module("verify/test_law_binds")
+    from support import stage_module
+    binds = stage_module("verify/test_law_binds")
     CASE, OWN_FIGURES, _catalog = binds.CASE, binds.OWN_FIGURES, binds._catalog
     folder = _catalog(tmp_path, OWN_FIGURES, "inventive")
     doc = yaml.safe_load(CASE.format(as_of="2026-03-02", policy="inventive", due="2026-01-15"))

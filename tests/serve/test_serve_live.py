@@ -52,8 +52,8 @@ def test_every_invalid_fixture_over_http_is_a_4xx_problem(service, fixture):
 
 
 def test_fuzzed_cases_over_http_are_answered_or_4xx_problems(service):
-    from support import test_module
-    fuzz = test_module("cli/test_fuzz_cli")
+    from support import stage_module
+    fuzz = stage_module("cli/test_fuzz_cli")
     CORPUS, mutated = fuzz.CORPUS, fuzz.mutated
     tally: dict[int, int] = {}
 

@@ -22,7 +22,7 @@ def stable(text: str) -> str:
     return _TIMING.sub(" in <elapsed> ms", text)
 
 
-def test_module(where: str) -> ModuleType:
+def stage_module(where: str) -> ModuleType:
     """The test module `where` of another stage folder (`"project/test_docs"`), for the few tests
     that reuse another module's helpers. It is imported under its file's name, as pytest imports
     it (test file names are unique across tests/), so both share one module object."""
