@@ -50,7 +50,7 @@ DIFF_PLACEHOLDERS = {
     "meta": {"old", "new", "cases"}, "text_title": {"old", "new", "folder"}, "text_group": {"kind", "cases"},
     "case_one": {"n"}, "case_many": {"n"}, "text_users": {"policy"}, "text_user": {"version", "reads", "changed", "cases"},
     "text_by_action": {"actions"}, "same_one": {"n"}, "same_many": {"n"}, "resolved_one": {"n"}, "resolved_many": {"n"},
-    "folded_note": {"same", "resolved"},
+    "folded_note": {"folded"},
 }
 TIMELINE_PLACEHOLDERS = {
     "title": {"case", "policy", "start", "pays"}, "heading": {"case"}, "paid_on": {"amount", "day"},

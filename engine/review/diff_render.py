@@ -107,33 +107,33 @@ def _responsible_in(case: dict, w: PageWords) -> str:
     return rule + (f"; {w('changed_read')}: {figures}" if figures else "")
 
 
+def _summary_md(data: dict, w: PageWords) -> list[str]:
+    """The summary of the HTML page's top, as a pull request's text: the changed figures first."""
+    by_field, by_policy, same, resolved = counts(data)
+    out = []
+    figures = changed_figures(data["changes"])
+    if figures:
+        out += [f"#### {w('changed_figures')}", "", f"| {w('figure')} | {w('field')} | {w('old')} | {w('new')} | {w('source')} |",
+                "|---|---|---|---|---|"]
+        out += [f"| {'`' + f['name'] + '`' if i == 0 else ''} | {w.phrase(x['field'])} | {_md(w.file_value(x['old']))} | "
+                f"{_md(w.file_value(x['new']))} | {(f['source'] or '').replace('|', chr(92) + '|') if i == 0 else ''} |"
+                for f in figures for i, x in enumerate(f["fields"] or [{"field": "", "old": None, "new": None}])]
+        out.append("")
+    if data["groups"]:
+        out += [f"**{w('by_field')}**: " + ", ".join(f"{w.field(k)} {n}" for k, n in by_field.items()) + "  ",
+                f"**{w('by_policy')}**: " + ", ".join(f"`{k}` {n}" for k, n in by_policy.items()), ""]
+    if same or resolved:
+        out += [w("folded_note", folded=_folded_total(same, resolved, w)), ""]
+    return out
+
+
 def render_markdown(data: dict, w: PageWords = _PLAIN) -> str:
+    """In the HTML page's order: the summary, the file's changes, the users, then the decisions."""
     s = data["summary"]
     out = [f"### {w('title')}: {_side_md(data['old'])} → {_side_md(data['new'])}", "",
            f"**{w('changed_of', changed=s['changed'], cases=s['cases'])}** ({_counts_in(data, w)}; "
            f"{w('cases_in', folder='`' + data['cases_dir'] + '`')}).", ""]
-    if data["groups"]:
-        out += [f"#### {w('changed_decisions')}", ""]
-    for group in data["groups"]:
-        out += [f"**{_kind_in(group, w)}** ({len(group['cases'])})", "",
-                f"| {w('case')} | {w('field')} | {w('old')} | {w('new')} | {w('responsible')} |", "|---|---|---|---|---|"]
-        for case in group["cases"]:
-            rows = [(f["field"], f["old"], f["new"]) for f in case["fields"]]
-            if case["error"]:
-                rows.insert(0, ("error", case["error"]["old"], case["error"]["new"]))
-            for i, (name, old, new) in enumerate(rows):
-                who = f"`{case['case_id']}`" if i == 0 else ""
-                resp = _responsible_in(case, w) if i == 0 else ""
-                out.append(f"| {who} | {w.field(name)} | {_md(w.value(name, old))} | {_md(w.value(name, new))} | {resp} |")
-        out.append("")
-    if data["users"]:
-        out += [f"#### {w('users', policy='`' + data['new']['policy'] + '`')}", "",
-                f"| {w('policy')} | {w('reads')} | {w('cases_changed')} |", "|---|---|---:|"]
-        for u in data["users"]:
-            reads = ", ".join(f"`{n}`" for n in u["reads"]) or w("none").rstrip(".")
-            draft = f" ({w('draft')})" if u["status"] == "draft" else ""
-            out.append(f"| `{u['policy']}@{u['version']}`{draft} | {reads} | {w('n_of_m', n=u['changed'], m=u['cases'])} |")
-        out.append("")
+    out += _summary_md(data, w)
     out += [f"#### {w('changes')}", ""]
     if not data["changes"]:
         out += [w("none"), ""]
@@ -146,6 +146,31 @@ def render_markdown(data: dict, w: PageWords = _PLAIN) -> str:
                 status = w(c["status"]) if i == 0 else ""
                 out.append(f"| {item} | {status} | {w.phrase(f['field'])} | {_md(w.file_value(f['old']))} | "
                            f"{_md(w.file_value(f['new']))} |")
+        out.append("")
+    if data["users"]:
+        out += [f"#### {w('users', policy='`' + data['new']['policy'] + '`')}", "",
+                f"| {w('policy')} | {w('reads')} | {w('cases_changed')} |", "|---|---|---:|"]
+        for u in data["users"]:
+            reads = ", ".join(f"`{n}`" for n in u["reads"]) or w("none").rstrip(".")
+            draft = f" ({w('draft')})" if u["status"] == "draft" else ""
+            out.append(f"| `{u['policy']}@{u['version']}`{draft} | {reads} | {w('n_of_m', n=u['changed'], m=u['cases'])} |")
+        out.append("")
+    if data["groups"]:
+        out += [f"#### {w('changed_decisions')}", ""]
+    for group in data["groups"]:
+        out += [f"**{_kind_in(group, w)}** ({len(group['cases'])})", "",
+                f"| {w('case')} | {w('field')} | {w('old')} | {w('new')} | {w('responsible')} |", "|---|---|---|---|---|"]
+        for case in group["cases"]:
+            shown, folded = shown_fields(case)
+            rows = [(f["field"], f["old"], f["new"]) for f in shown] or [("", None, None)]
+            if case["error"]:
+                rows.insert(0, ("error", case["error"]["old"], case["error"]["new"]))
+            for i, (name, old, new) in enumerate(rows):
+                who = f"`{case['case_id']}`" if i == 0 else ""
+                resp = (_responsible_in(case, w) + (f" ({_folded_label(folded, w)})" if _folded_label(folded, w) else "")) \
+                    if i == 0 else ""
+                out.append(f"| {who} | {w.field(name) if name else ''} | {_md(_shown(w, name, old))} | "
+                           f"{_md(_shown(w, name, new))} | {resp} |")
         out.append("")
     out += [f"#### {w('by_action')}", "", f"| {w('action')} | {w('old')} | {w('new')} |", "|---|---:|---:|"]
     out += [f"| `{a}` | {n['old']} | {n['new']} |" for a, n in s["by_action"].items()]
@@ -192,6 +217,11 @@ def _folded_parts(folded: Folded | None, w: PageWords) -> list[tuple[str, list]]
     parts = [(w.count(len(folded.same), "same_one", "same_many"), folded.same),
              (w.count(len(folded.resolved), "resolved_one", "resolved_many"), folded.resolved)]
     return [(label, items) for label, items in parts if items]
+
+
+def _folded_total(same: int, resolved: int, w: PageWords) -> str:
+    return "; ".join(w.count(n, one, many) for n, one, many in ((same, "same_one", "same_many"),
+                                                                (resolved, "resolved_one", "resolved_many")) if n)
 
 
 def _folded_label(folded: Folded | None, w: PageWords) -> str:
@@ -252,7 +282,7 @@ def _summary_html(data: dict, w: PageWords) -> list[str]:
                          [[f'<a href="#policy-{esc(_slug(k))}"><code>{esc(k)}</code></a>', str(n)] for k, n in by_policy.items()],
                          numeric={1}))
     if same or resolved:
-        out.append(f'<p class="note">{esc(w("folded_note", same=w.count(same, "same_one", "same_many"), resolved=w.count(resolved, "resolved_one", "resolved_many")))}</p>')
+        out.append(f'<p class="note">{esc(w("folded_note", folded=_folded_total(same, resolved, w)))}</p>')
     return out
 
 

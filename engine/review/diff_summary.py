@@ -85,7 +85,7 @@ def changed_figures(changes: list[dict]) -> list[dict]:
             continue
         source = next((f for f in c["fields"] if f["field"] == "source"), None)
         out.append({"name": c["name"], "anchor": c["anchor"], "status": c["status"],
-                    "fields": [f for f in c["fields"] if f["field"] != "source"],
+                    "fields": [f for f in c["fields"] if f["field"] != "source"] or c["fields"],
                     "source": (source["new"] or source["old"]) if source else None})
     return out
 

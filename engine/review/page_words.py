@@ -125,7 +125,7 @@ DIFF = {
     "same_one": "{n} warning the same on both sides", "same_many": "{n} warnings the same on both sides",
     "resolved_one": "{n} review-date warning of the old version that the new one resolves",
     "resolved_many": "{n} review-date warnings of the old version that the new one resolves",
-    "folded_note": "Folded into each decision (open it to read them): {same}; {resolved}. Every other warning that differs is shown.",
+    "folded_note": "Folded into each decision (open it to read them): {folded}. Every other warning that differs is shown.",
     "full_change": "every changed field, with all warnings",
     # the terminal's summary (`--format text`)
     "text_title": "diff {old} → {new} on the cases in {folder}", "text_group": "{kind} ({cases})",
