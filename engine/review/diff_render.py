@@ -167,8 +167,7 @@ def render_markdown(data: dict, w: PageWords = _PLAIN) -> str:
                 rows.insert(0, ("error", case["error"]["old"], case["error"]["new"]))
             for i, (name, old, new) in enumerate(rows):
                 who = f"`{case['case_id']}`" if i == 0 else ""
-                resp = (_responsible_in(case, w) + (f" ({_folded_label(folded, w)})" if _folded_label(folded, w) else "")) \
-                    if i == 0 else ""
+                resp = (_responsible_in(case, w) + _folded_md(folded, w)) if i == 0 else ""
                 out.append(f"| {who} | {w.field(name) if name else ''} | {_md(_shown(w, name, old))} | "
                            f"{_md(_shown(w, name, new))} | {resp} |")
         out.append("")
@@ -222,6 +221,15 @@ def _folded_parts(folded: Folded | None, w: PageWords) -> list[tuple[str, list]]
 def _folded_total(same: int, resolved: int, w: PageWords) -> str:
     return "; ".join(w.count(n, one, many) for n, one, many in ((same, "same_one", "same_many"),
                                                                 (resolved, "resolved_one", "resolved_many")) if n)
+
+
+def _folded_md(folded: Folded | None, w: PageWords) -> str:
+    """The folded warnings in a pull request's table cell: the count, opening to their text."""
+    label = _folded_label(folded, w)
+    if not label:
+        return ""
+    text = "<br>".join(esc(w.warning(i)) for _, items in _folded_parts(folded, w) for i in items).replace("|", "\\|")
+    return f" <details><summary>{esc(label)}</summary>{text}</details>"
 
 
 def _folded_label(folded: Folded | None, w: PageWords) -> str:
