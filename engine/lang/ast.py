@@ -20,9 +20,6 @@ __all__ = [
     "If", "Call", "Aggregate", "ListLit", "Ref", "children", "walk", "money_currency", "money_number",
 ]
 
-_meta = dict(compare=False, repr=False, default=None)
-
-
 @dataclass(frozen=True, slots=True)
 class Ref:
     """What a name resolved to: its kind and its key in that namespace.
@@ -38,8 +35,8 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class Expr:
-    span: Span | None = field(**_meta)
-    type: Type | None = field(**_meta)
+    span: Span | None = field(compare=False, repr=False, default=None)
+    type: Type | None = field(compare=False, repr=False, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +63,8 @@ def money_number(node: Literal) -> str:
 @dataclass(frozen=True, slots=True)
 class Path(Expr):
     parts: tuple[str, ...] = ()
-    ref: Ref | None = field(**_meta)
-    fields: tuple[str, ...] = field(**_meta)  # the parts after the resolved name
+    ref: Ref | None = field(compare=False, repr=False, default=None)
+    fields: tuple[str, ...] = field(compare=False, repr=False, default=())  # the parts after the resolved name (set by the checker)
 
     @property
     def text(self) -> str:

@@ -7,6 +7,7 @@ are mapped through `ScalarText` to file line:col.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 
@@ -47,6 +48,23 @@ def _parser() -> Lark:
     )
 
 
+def _binary(op: str) -> Callable[..., ast.Binary]:
+    """The _Builder method of one arithmetic operator (one factory for the four)."""
+    @v_args(meta=True)
+    def build(self: _Builder, meta, items) -> ast.Binary:
+        left, right = items
+        return ast.Binary(span=self._span(meta), op=op, left=left, right=right)
+    return build
+
+
+def _logical(op: str) -> Callable[..., ast.Logical]:
+    @v_args(meta=True)
+    def build(self: _Builder, meta, items) -> ast.Logical:
+        left, right = items
+        return ast.Logical(span=self._span(meta), op=op, left=left, right=right)
+    return build
+
+
 class _Builder(Transformer_NonRecursive):
     """lark tree → engine.lang.ast, with spans in file coordinates (iteratively: no recursion)."""
 
@@ -60,6 +78,7 @@ class _Builder(Transformer_NonRecursive):
         return self._where.span(meta.start_pos, meta.end_pos)
 
     def _tok_span(self, tok: Token) -> Span:
+        assert tok.start_pos is not None and tok.end_pos is not None   # the lexer's tokens carry positions
         return self._where.span(tok.start_pos, tok.end_pos)
 
     def _lit(self, tok: Token, value, kind: str) -> ast.Literal:
@@ -77,7 +96,9 @@ class _Builder(Transformer_NonRecursive):
 
     def duration(self, items):
         (tok,) = items
-        count_text, unit = re.match(r"(\d+)\s*([a-z]+)", str(tok)).groups()
+        written = re.match(r"(\d+)\s*([a-z]+)", str(tok))
+        assert written is not None                         # the grammar's DURATION token has this form
+        count_text, unit = written.groups()
         count = int(count_text)
         if unit.startswith("day"):
             return self._lit(tok, count, "Days")
@@ -141,22 +162,7 @@ class _Builder(Transformer_NonRecursive):
         return ast.ListLit(span=self._span(meta), items=tuple(i for i in items if i is not None))
 
     # operators -----------------------------------------------------------------------
-    def _binary(op):
-        @v_args(meta=True)
-        def build(self, meta, items):
-            left, right = items
-            return ast.Binary(span=self._span(meta), op=op, left=left, right=right)
-        return build
-
     add, sub, mul, div = _binary("+"), _binary("-"), _binary("*"), _binary("/")
-
-    def _logical(op):
-        @v_args(meta=True)
-        def build(self, meta, items):
-            left, right = items
-            return ast.Logical(span=self._span(meta), op=op, left=left, right=right)
-        return build
-
     and_, or_ = _logical("and"), _logical("or")
 
     @v_args(meta=True)
@@ -270,8 +276,9 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, where: ScalarText) -> Di
     pos = getattr(err, "pos_in_stream", None)
     if isinstance(err, UnexpectedEOF) or pos is None:
         pos = len(text.rstrip())
+        expected = getattr(err, "expected", ())       # UnexpectedEOF's and UnexpectedToken's (not UnexpectedCharacters')
         return Diagnostic("syntax-error", "the expression ends too early", where.span(max(pos - 1, 0), pos),
-                          help=f"expected {_expected(err.expected)}")
+                          help=f"expected {_expected(expected)}")
     if isinstance(err, UnexpectedCharacters):
         char = text[pos]
         help = "write text in double quotes, money as an amount and its currency code (`35 NOK`), percentages as `10 %`"

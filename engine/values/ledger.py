@@ -111,7 +111,7 @@ def _pay_interest(claims: list[_Claim], amount: Decimal) -> None:
 
 
 def _charges(book: list[_Claim], costs: Iterable[dict], to: dt.date, compensation: Decimal | None
-             ) -> list[tuple[dt.date, Decimal, str]]:
+             ) -> list[tuple[dt.date, Decimal, str, Decimal]]:
     """Dated cost charges up to `to` as (day, amount, event kind, full amount): each fee, and the
     fixed compensation offset against them (an offset charge adds less than its full amount)."""
     fees = sorted(((e["date"], e["fee"]) for e in costs if e["fee"] and e["date"] <= to), key=lambda x: x[0])
@@ -122,7 +122,7 @@ def _charges(book: list[_Claim], costs: Iterable[dict], to: dt.date, compensatio
     items = sorted([(day, 1, fee) for day, fee in fees] + [(comp_day, 0, compensation)], key=lambda x: (x[0], x[1]))
     level = fees_so_far = _ZERO
     comp = _ZERO
-    out = []
+    out: list[tuple[dt.date, Decimal, str, Decimal]] = []
     for day, kind, amount in items:
         if kind == 0:
             comp = amount
@@ -138,7 +138,7 @@ def _charges(book: list[_Claim], costs: Iterable[dict], to: dt.date, compensatio
 
 def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dict], to: dt.date,
            schedule: list[tuple[dt.date, Decimal]], order: str, creditor_order: str | None = None,
-           compensation: Decimal | None = None, journal: list[LedgerEvent] | None = None) -> dict[str, Any]:
+           compensation: Decimal | None = None, *, journal: list[LedgerEvent] | None = None) -> dict[str, Any]:
     """Run the ledger up to `to`; payments marked `to: creditor` may follow their own order.
 
     `compensation`, when given, is a fixed compensation: a cost from the day after the oldest

@@ -91,6 +91,8 @@ def parse_date(text: str) -> dt.date:
         parsed = pendulum.parse(text, exact=True)     # refuses 2026-02-30, month 13, year 0
     except ValueError:                                 # pendulum's ParserError is one
         raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)") from None
+    if not isinstance(parsed, dt.date):                # YYYY-MM-DD parses to a Date, never a Time or Duration
+        raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)")
     value = _plain(parsed)
     if not DATE_MIN <= value <= DATE_MAX:
         raise DateRangeError(f"`{text}` is outside the years Frist supports ({DATE_MIN.year}–{DATE_MAX.year})")

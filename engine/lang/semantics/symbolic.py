@@ -262,6 +262,7 @@ SYMBOLIC_AGGREGATES: dict[str, Callable] = {
 
 def form_of(kind: str, key: Any) -> Callable:
     """The symbolic form of one entry (`kind`: operator, unary, comparison, function, aggregate)."""
-    table = {"operator": SYMBOLIC_OPERATORS, "unary": SYMBOLIC_UNARY, "comparison": SYMBOLIC_COMPARISONS,
-             "function": SYMBOLIC_FUNCTIONS, "aggregate": SYMBOLIC_AGGREGATES}[kind]
-    return table[key]
+    tables: dict[str, dict[Any, Callable]] = {
+        "operator": SYMBOLIC_OPERATORS, "unary": SYMBOLIC_UNARY, "comparison": SYMBOLIC_COMPARISONS,
+        "function": SYMBOLIC_FUNCTIONS, "aggregate": SYMBOLIC_AGGREGATES}
+    return tables[kind][key]

@@ -138,7 +138,8 @@ def _col_progressive(k, args, node):
     rates = k.align(*(k.literal(rate, T.NUMBER) for _, rate in rows))
     if scale + rates[0].scale > k.MAX_SCALE:
         raise k.NotColumnar("the scale needs too many decimals")
-    x, total, lower = amount.expr, None, 0
+    x, total = amount.expr, None
+    lower: int | None = 0                        # None after an open-ended (last) bracket
     for (up_to, _), rate in zip(rows, rates):
         upper = None if up_to is None else int(up_to.scaleb(scale))
         part = (x.clip(lower, upper) - lower) * rate.expr
