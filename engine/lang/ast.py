@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Expr", "Literal", "Path", "Unary", "Binary", "Compare", "Logical", "In", "Coalesce",
     "If", "Call", "Aggregate", "ListLit", "Ref", "children", "walk", "money_currency", "money_number",
+    "type_of", "ref_of",
 ]
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,21 @@ class Aggregate(Expr):
 @dataclass(frozen=True, slots=True)
 class ListLit(Expr):
     items: tuple[Expr, ...] = ()
+
+
+def type_of(node: Expr) -> Type:
+    """The type the checker gave `node`: every stage after the checker reads only checked trees,
+    so an unchecked node there is a programming error, not bad input."""
+    if node.type is None:
+        raise TypeError(f"{type(node).__name__} node read before type checking")
+    return node.type
+
+
+def ref_of(node: Path) -> Ref:
+    """What the checker resolved a name to (see `type_of`)."""
+    if node.ref is None:
+        raise TypeError(f"name `{node.text}` read before type checking")
+    return node.ref
 
 
 def children(node: Expr) -> tuple[Expr, ...]:

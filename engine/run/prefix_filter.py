@@ -267,8 +267,10 @@ class Judgments:
         self.read: list = []        # the filtered aggregates of every expression asked for (None: not shareable)
 
     def _reads(self, expr: ast.Expr) -> tuple | None:
-        found = self.filters._reads.get((self.versions, (id(expr),)), _MISSING)
-        if found is _MISSING:
+        key = (self.versions, (id(expr),))
+        if key in self.filters._reads:
+            found = self.filters._reads[key]
+        else:
             found = self.filters._filtered(self.evaluator.run, (id(expr),), (expr,), True)
         self.read.append(found)
         return found
