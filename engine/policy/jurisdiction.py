@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.diagnostics import Diagnostic, did_you_mean
+from ..core.source import Span
 from ..values.money import MoneyStyle
 
 __all__ = ["Jurisdiction", "Jurisdictions", "LawViewSpec", "FOLDER", "WEEKDAYS", "unknown_jurisdiction", "unknown_calendar"]
@@ -67,11 +68,11 @@ class Jurisdiction:
     weekend: tuple | None                        # date.weekday() numbers, or None: the library's
     languages: tuple                             # the first is `--lang`'s default
     path: str                                    # as shown in diagnostics
-    span: object = None                          # the `jurisdiction:` value, for diagnostics
+    span: Span | None = None                     # the `jurisdiction:` value, for diagnostics
     sha256: str = ""                             # of the file's text (validate's verified record)
     laws: tuple = ()                             # the law policies binding every process of it
     law_source: str = ""
-    law_span: object = None                      # the `law.policies` value, for diagnostics
+    law_span: Span | None = None                 # the `law.policies` value, for diagnostics
     view: LawViewSpec | None = None                  # how the engine computes the law's view of a case
     outputs: tuple = ()                          # ((role, output name), ...): its decisions' outputs (policy/outputs.py)
     part_judged_on: str = "charged"              # the day whose law judges a recorded charge part (decide/charge_part.py)

@@ -8,6 +8,7 @@ cache's codec must know those records, and the loader needs the load cache.
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import Path
 
 from ..core.diagnostics import Diagnostic, relative
@@ -44,7 +45,7 @@ def data_files(folders: list[Path], load, problems: list[Diagnostic], broken: se
     for folder in folders:
         for file in sorted(folder.glob("*.yaml")):
             shown = relative(file)
-            record, diagnostics = cached_load(file, shown, lambda f=file, s=shown: load(f, s), kind=folder.name)
+            record, diagnostics = cached_load(file, shown, partial(load, file, shown), kind=folder.name)
             problems.extend(diagnostics)
             if record is None:
                 broken.add(file.stem)
