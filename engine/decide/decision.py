@@ -224,10 +224,13 @@ def _run_rules(run: Run, main: CheckedVersion, case_id: str):
             err.message = f"rule `{rule.rule.id}`: {err.message}"
             raise
 
-    def seen(rule: CheckedRule, matched: bool | None) -> None:
-        run.trace.rules.append(RuleOutcome(rule, matched))
+    trace = run.trace
 
-    chosen = first_match(main.rules, holds, seen if run.trace is not None else None)
+    def seen(rule: CheckedRule, matched: bool | None) -> None:
+        assert trace is not None                # first_match is given `seen` only with a trace
+        trace.rules.append(RuleOutcome(rule, matched))
+
+    chosen = first_match(main.rules, holds, seen if trace is not None else None)
     if chosen is None:
         raise no_rule_matches(main.version.key, case_id)
     inner = set(done)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ..core.errors import EvaluationError
 from ..run.evaluator import Evaluator
@@ -164,7 +165,7 @@ _AMOUNT_TEXT = {
 
 def amount_violations(view: LawView, amounts: dict, record: dict, span) -> list[Violation]:
     """The reported amounts above the law's view (`LawView.exceeds`), one violation each."""
-    charged = max((record.get(name) or 0 for name in charges()), default=0)
+    charged = max((record.get(name) or Decimal(0) for name in charges()), default=Decimal(0))
     out = []
     for name, reported, bound in view.exceeds(amounts, charged):
         text = _AMOUNT_TEXT[name].format(reported=f"{reported:.2f}", bound=f"{bound:.2f}")

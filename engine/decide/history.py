@@ -36,7 +36,7 @@ _MEMO_LIMIT = 4096     # judgments kept per catalog (one per history and, with s
 
 
 def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: bool = False,
-                  as_of=None) -> tuple[dict, list[str]]:
+                  as_of=None) -> tuple[dict, list[Notice]]:
     """The case with the unlawful part of every recorded fee set aside, and one warning per such fee.
 
     `as_of`: the decision date; a recorded charge part (salær) is judged on `charge_part.judging_day` (NO: § 2-2 last
@@ -68,7 +68,7 @@ def _bind(catalog, main, day, include_drafts):
         return None
 
 
-def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day) -> tuple[dict, list[str]]:
+def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day) -> tuple[dict, list[Notice]]:
     events = case["events"]
     as_salaer = part_steps(main)
     code = main.jurisdiction.currency if main.jurisdiction is not None else ""

@@ -57,7 +57,7 @@ def stale_violations(stale: list[tuple], locales: dict | None = None) -> list[Vi
     return out
 
 
-def stale_warnings(stale: list[tuple]) -> list[str]:
+def stale_warnings(stale: list[tuple]) -> list[Notice]:
     """What a decision made anyway (`--allow-stale`) records: Notices (the English text in the
     decision JSON, the locale's `notices.stale_allowed` phrase in `explain --lang`)."""
     return [Notice("stale_allowed", **_fields(bound, p), source=p.source) for bound, p in stale]
