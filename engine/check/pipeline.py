@@ -7,7 +7,7 @@ decide refuses to run on an invalid policy set).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +105,7 @@ class Catalog:
         return bindings
 
 
-def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
+def load_catalog(paths: Sequence[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     files, problems = find_policy_files(paths)
     jurisdictions, found = load_jurisdictions(paths)
     problems.extend(found)

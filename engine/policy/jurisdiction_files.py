@@ -7,6 +7,7 @@ cache's codec must know those records, and the loader needs the load cache.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 import hashlib
 from functools import partial
 from pathlib import Path
@@ -18,7 +19,7 @@ from .jurisdiction import FOLDER, SUPPORTED_MINOR_UNITS, WEEKDAYS, Jurisdiction,
 __all__ = ["load_jurisdictions", "data_folders", "data_files", "load_jurisdiction_file"]
 
 
-def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:
+def data_folders(paths: Sequence[str | Path], name: str = FOLDER) -> list[Path]:
     """The `name` folders (`jurisdictions/`, `locales/`) beside the policy folders or files given,
     nearest first, then the bundled catalog's."""
     found: list[Path] = []
@@ -53,7 +54,7 @@ def data_files(folders: list[Path], load, problems: list[Diagnostic], broken: se
                 yield folder, record
 
 
-def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Diagnostic]]:
+def load_jurisdictions(paths: Sequence[str | Path]) -> tuple[Jurisdictions, list[Diagnostic]]:
     """Every jurisdiction file beside `paths` and in the bundled catalog (local ones first)."""
     by_code: dict[str, Jurisdiction] = {}
     defaults: dict[Path, list[Jurisdiction]] = {}

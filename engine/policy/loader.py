@@ -6,6 +6,7 @@ cross-version checks run afterwards (`pipeline.py`).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -24,7 +25,7 @@ from .outputs import rule_outputs
 __all__ = ["find_policy_files", "load_version", "DATA_FOLDERS"]
 
 
-def find_policy_files(paths: list[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
+def find_policy_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Expand folders into their `*.yaml` files (recursively), in a stable order."""
     files: list[Path] = []
     problems: list[Diagnostic] = []

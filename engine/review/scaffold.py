@@ -37,10 +37,10 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
     versions = [v for v in catalog.versions(name) if not v.is_draft]
     if not versions:
         raise UsageError(f"unknown policy `{name}` (known: {', '.join(catalog.policies.names()) or 'none'})")
-    base = [v for v in versions if v.effective < effective]
-    if not base:
+    earlier = [v for v in versions if v.effective < effective]
+    if not earlier:
         raise UsageError(f"no published version of `{name}` before {effective} to start from")
-    base = base[-1]
+    base = earlier[-1]
     if not draft and any(v.effective >= effective for v in versions):
         later = min(v.effective for v in versions if v.effective >= effective)
         raise UsageError(f"`{name}` already has a published version from {later}: a new version must be dated after "
@@ -51,7 +51,7 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
     doc = base.document
     text = doc.source.text
     edits: list[tuple[int, int, str]] = []          # (start, end, replacement), applied from the end
-    marked = []
+    marked: list[tuple[str, str, tuple]] = []      # (figure, what to fill in, its path in the document)
     for pname, p in base.parameters.items():
         if p.review_by is None or p.review_by > effective:
             continue
@@ -91,6 +91,9 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     written = load_document(target, relative(target))
+    if isinstance(written, Diagnostic):       # the edits above broke the file: say so, not a traceback
+        raise UsageError(f"`{relative(target)}` was written but does not load ({written.message}): "
+                         "edit it by hand, or report this as a bug")
     return target, base, [(n, what, written.span(at).line) for n, what, at in marked]
 
 
