@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, Callable
 
-from .record import canonical, new_record
+from .record import Record, canonical, new_record
 from .backend import DecisionLog
 
 __all__ = ["row_document", "row_decision", "log_rows", "decide_row_again"]
@@ -53,14 +54,13 @@ def log_rows(log: DecisionLog, decided, chunk, request: dict, keep_case: bool = 
     from .inputs import catalog_of, decision_inputs
     catalog = catalog_of(catalog)
     rows = {row[ROW]: row for row in chunk.iter_rows(named=True)}
-    makes = []
+    makes: list[Callable[[int, str], Record]] = []
     for row in decided.iter_rows(named=True):
         document = row_document(rows[row["row"]], {ROW})
         decision = row_decision(row)
         inputs = decision_inputs(catalog, decision, bool(request.get("include_drafts"))) if catalog is not None else None
-        makes.append(lambda seq, prev, d=decision, doc=document, n=row["row"], i=inputs: new_record(
-            seq, prev, source="batch", document=doc, keep_case=keep_case, decision=d, request={**request, "row": n},
-            inputs=i))
+        makes.append(partial(new_record, source="batch", document=document, keep_case=keep_case, decision=decision,
+                             request={**request, "row": row["row"]}, inputs=inputs))
     return len(log.append_all(makes)) if makes else 0
 
 

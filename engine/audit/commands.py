@@ -46,6 +46,7 @@ def log_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 print(f"ok: {verdict.records} record(s) in {log.address}; the chain holds; last hash "
                       f"{verdict.last_hash or '(none: the log is empty)'}", file=stdout)
             else:
+                assert verdict.broken_seq is not None     # not ok: a broken record
                 print(f"BROKEN: record {verdict.broken_seq} (id {verdict.broken_id}) in {log.address}: "
                       f"{verdict.reason}; the {verdict.broken_seq - 1} record(s) before it hold", file=stdout)
             return ExitCode.OK if verdict.ok else ExitCode.PROBLEMS

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import UsageError
+from ..core.diagnostics import Diagnostic
+from ..core.errors import CaseError, UsageError
 from .record import Record, sha256_hex
 from .backend import DecisionLog
 
@@ -68,7 +69,6 @@ def _document(record: Record, case_file: str | None) -> bytes:
 
 def _label_of(file: Path) -> tuple[str, str] | None:
     """(policy, label) as written in a policy file, or None when unreadable."""
-    from ..core.diagnostics import Diagnostic
     from ..core.document import load_document
     doc = load_document(file, str(file))
     if isinstance(doc, Diagnostic) or not isinstance(doc.data, dict):
@@ -149,6 +149,8 @@ def replay(log: DecisionLog, record_id: str, policies: str, case_file: str | Non
                                      bool(request.get("allow_stale")))
         else:
             doc = parse_document(Source(f"record {record.id}", document.decode("utf-8")))
+            if isinstance(doc, Diagnostic):           # the logged case no longer reads (a limit changed)
+                raise CaseError([doc])
             case = case_from_data(doc.data, f"record {record.id}", doc)
             again = decide_case(catalog, case, parse_date(record.as_of), record.policy,
                                 bool(request.get("include_drafts")), fast=True,
