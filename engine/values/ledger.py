@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .interest import anniversary, compounds, simple_interest
+from .interest import Schedule, anniversary, compounds, simple_interest
 from .money import round_ore
 
 __all__ = ["BUCKETS", "parse_order", "settle", "LedgerEvent", "EVENT_FIGURES"]
@@ -79,7 +79,7 @@ EVENT_FIGURES = {
 }
 
 
-def _accrue(claims: list[_Claim], start: dt.date, end: dt.date, schedule) -> Decimal:
+def _accrue(claims: list[_Claim], start: dt.date, end: dt.date, schedule: Schedule) -> Decimal:
     """Interest on the claims' unpaid principal for the days after `start` up to `end`; with a
     compounding schedule, each claim's unpaid interest of a full year (from its due date) is
     added to what its interest runs on (art. 6:119 lid 2 BW)."""
@@ -165,7 +165,7 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
     paid = _ZERO
     cursor = min((c.due for c in book), default=to)
     charge_at = 0
-    def note(kind: str, **figures) -> None:
+    def note(kind: str, **figures: Any) -> None:
         if journal is not None:
             journal.append(LedgerEvent(kind, figures))
     note("opening", principal=sum((c.unpaid for c in book), _ZERO), claims=len(book))

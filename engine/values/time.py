@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, Callable
 
 __all__ = ["Months", "parse_date", "format_date", "add_days", "add_months", "add_duration", "today_in",
            "duration_words", "DATE_MIN", "DATE_MAX", "DateRangeError"]
@@ -162,7 +163,7 @@ def duration_words(count: int, unit: str, language: str) -> str | None:
 
 
 @cache
-def _pendulum_words(language: str):
+def _pendulum_words(language: str) -> Any:          # pendulum's Locale (untyped), or None
     """pendulum's locale for `language`, or None (asked once: a miss looks in its package folder)."""
     if not _LANGUAGE.fullmatch(language):
         return None
@@ -182,7 +183,7 @@ def _moved(date: dt.date, count: int, unit: str) -> dt.date:
 
 
 @cache
-def _pendulum_add():
+def _pendulum_add() -> Callable[..., dt.date]:
     """pendulum's `add_duration`, the function its `Date.add` runs: called on the plain date
     it keeps the date's type (no `pendulum.Date` made and converted back, ≈ 40 % less CPU a
     call, which the law search of `validate` makes some 90,000 times)."""
