@@ -9,6 +9,8 @@ any, a decision reports.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..lang import ast
 from ..lang import types as T
 from ..lang.semantics import AGGREGATES, UNARY, binary
@@ -97,7 +99,7 @@ def _fusable(node: ast.Aggregate) -> bool:
     return AGGREGATES[node.func].safe(ast.type_of(node.item), ast.type_of(node))
 
 
-def _top_aggregates(node: ast.Expr):
+def _top_aggregates(node: ast.Expr) -> Iterator[ast.Aggregate]:
     """Aggregates of an expression that are not inside another aggregate."""
     if isinstance(node, ast.Aggregate):
         yield node

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from ..lang import ast
 from ..lang import types as T
@@ -49,7 +49,7 @@ def _ident(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", text)[:40]
 
 
-def _last(items):
+def _last(items: Iterable[Any]) -> Any:
     result = None
     for result in items:
         pass

@@ -73,12 +73,12 @@ class PrefixFilters:
     def __init__(self) -> None:
         self.tested = 0                             # element tests run (tests count them)
         self._tests: dict[int, tuple[ast.Aggregate, list[ast.Expr]]] = {}
-        self._state: dict[int, tuple] = {}          # id(node) → (node, its shared state)
+        self._state: dict[int, tuple[ast.Aggregate, list]] = {}   # id(node) → (node, its shared state)
         self._shared: dict[tuple, list] = {}        # (test, id(origin)) → [origin, seen, survivors, failed]
         self._values: dict[tuple, tuple] = {}       # (policy, name, context) → (value, prefix lengths)
         self._day = None                            # the day of the values kept
         self._reads: dict[tuple, tuple | None] = {}  # (versions, policy, name) → its filtered aggregates
-        self._last: tuple = (None, None)            # (run, its `_context`): a run asks for several definitions
+        self._last: tuple[Any, tuple] = (None, ())  # (run, its `_context`): a run asks for several definitions
 
     def _test_of(self, node: ast.Aggregate) -> list[ast.Expr]:
         known = self._tests.get(id(node))
