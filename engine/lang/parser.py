@@ -7,11 +7,13 @@ are mapped through `ScalarText` to file line:col.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from lark import Lark, Token, Transformer_NonRecursive, v_args
+from lark.tree import Meta
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
@@ -51,7 +53,7 @@ def _parser() -> Lark:
 def _binary(op: str) -> Callable[..., ast.Binary]:
     """The _Builder method of one arithmetic operator (one factory for the four)."""
     @v_args(meta=True)
-    def build(self: _Builder, meta, items) -> ast.Binary:
+    def build(self: _Builder, meta: Meta, items: list[ast.Expr]) -> ast.Binary:
         left, right = items
         return ast.Binary(span=self._span(meta), op=op, left=left, right=right)
     return build
@@ -59,7 +61,7 @@ def _binary(op: str) -> Callable[..., ast.Binary]:
 
 def _logical(op: str) -> Callable[..., ast.Logical]:
     @v_args(meta=True)
-    def build(self: _Builder, meta, items) -> ast.Logical:
+    def build(self: _Builder, meta: Meta, items: list[ast.Expr]) -> ast.Logical:
         left, right = items
         return ast.Logical(span=self._span(meta), op=op, left=left, right=right)
     return build
@@ -72,7 +74,7 @@ class _Builder(Transformer_NonRecursive):
         super().__init__()
         self._where = where
 
-    def _span(self, meta) -> Span | None:
+    def _span(self, meta: Meta) -> Span | None:
         if getattr(meta, "empty", True):
             return None
         return self._where.span(meta.start_pos, meta.end_pos)
@@ -81,7 +83,7 @@ class _Builder(Transformer_NonRecursive):
         assert tok.start_pos is not None and tok.end_pos is not None   # the lexer's tokens carry positions
         return self._where.span(tok.start_pos, tok.end_pos)
 
-    def _lit(self, tok: Token, value, kind: str) -> ast.Literal:
+    def _lit(self, tok: Token, value: Any, kind: str) -> ast.Literal:
         return ast.Literal(span=self._tok_span(tok), value=value, kind=kind, text=str(tok))
 
     # literals --------------------------------------------------------------------
@@ -218,7 +220,7 @@ def _token_label(name: str) -> str:
     return f"`{pattern.value}`" if pattern.type == "str" else name.lower()
 
 
-def _expected(tokens) -> str:
+def _expected(tokens: Iterable[str]) -> str:
     names = sorted({_token_label(t) for t in tokens})
     if len(names) > 6:
         names = names[:6] + ["…"]
@@ -248,7 +250,7 @@ def parse_expression(text: str, where: ScalarText | None = None) -> ast.Expr | D
     except UnexpectedInput as err:
         return _syntax_diagnostic(err, text, where)
     try:
-        result = _Builder(where).transform(tree)
+        result: ast.Expr = _Builder(where).transform(tree)
     except VisitError as err:
         if isinstance(err.orig_exc, _BadLiteral):
             return Diagnostic("syntax-error", err.orig_exc.message, err.orig_exc.span)
