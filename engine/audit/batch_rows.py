@@ -12,10 +12,15 @@ import datetime as dt
 import json
 from decimal import Decimal
 from functools import partial
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .record import Record, canonical, new_record
 from .backend import DecisionLog
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ..check.pipeline import Catalog
 
 __all__ = ["row_document", "row_decision", "log_rows", "decide_row_again"]
 
@@ -46,7 +51,8 @@ def row_decision(row: dict) -> dict:
     return out
 
 
-def log_rows(log: DecisionLog, decided, chunk, request: dict, keep_case: bool = True, catalog=None) -> int:
+def log_rows(log: DecisionLog, decided: pl.DataFrame, chunk: pl.DataFrame, request: dict, keep_case: bool = True,
+             catalog: Catalog | None = None) -> int:
     """Append every decided row of a chunk (one transaction) before the batch's output is committed.
 
     `catalog`: the catalog (or policy folder) the rows were decided with, for each record's `inputs`."""
@@ -64,7 +70,7 @@ def log_rows(log: DecisionLog, decided, chunk, request: dict, keep_case: bool = 
     return len(log.append_all(makes)) if makes else 0
 
 
-def decide_row_again(catalog, document: bytes, policy: str, as_of: str, include_drafts: bool,
+def decide_row_again(catalog: Catalog, document: bytes, policy: str, as_of: str, include_drafts: bool,
                      allow_stale: bool = False) -> dict:
     """The logged row decided through the batch path with `catalog` and the logged options; its
     decision as logged."""

@@ -10,10 +10,13 @@ import json
 import os
 from argparse import Namespace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..core.errors import ExitCode, UsageError
 from ..core.names import COMMAND
+
+if TYPE_CHECKING:
+    from .backend import DecisionLog
 
 __all__ = ["log_command", "replay_command", "LOG_ENV", "log_address", "opened_log"]
 
@@ -25,7 +28,7 @@ def log_address(given: str | None) -> str:
     return given or os.environ.get(LOG_ENV) or DEFAULT_LOG
 
 
-def opened_log(given: str | None, must_exist: bool = True):
+def opened_log(given: str | None, must_exist: bool = True) -> DecisionLog:
     from .backend import is_postgres
     from .store import open_log
     address = log_address(given)

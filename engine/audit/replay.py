@@ -15,12 +15,15 @@ import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.diagnostics import Diagnostic
 from ..core.errors import CaseError, UsageError
 from .record import Record, sha256_hex
 from .backend import DecisionLog
+
+if TYPE_CHECKING:
+    from ..check.pipeline import Catalog
 
 __all__ = ["Replay", "replay", "differences"]
 
@@ -76,7 +79,7 @@ def _label_of(file: Path) -> tuple[str, str] | None:
     return str(doc.data.get("policy")), str(doc.data.get("effective")) + ("-draft" if doc.data.get("status") == "draft" else "")
 
 
-def _logged_catalog(record: Record, policies: str, scratch: Path, sources: dict, notes: list):
+def _logged_catalog(record: Record, policies: str, scratch: Path, sources: dict, notes: list) -> Catalog:
     """The policy folder as the record was decided with: the logged versions (and, with `inputs`,
     every logged version of each bound policy and the jurisdiction file) in place of today's."""
     from ..check.pipeline import load_catalog

@@ -94,7 +94,7 @@ class Jurisdictions:
         return self.by_code.get(named if named is not None else self.default or "")
 
 
-def unknown_jurisdiction(named: str, known: Jurisdictions, span) -> Diagnostic:
+def unknown_jurisdiction(named: str, known: Jurisdictions, span: Span | None) -> Diagnostic:
     return Diagnostic("unknown-jurisdiction", f"no jurisdiction `{named}` (no file `{FOLDER}/{named}.yaml` "
                       "beside the policy folders or in the bundled catalog)", span,
                       help=did_you_mean(named, list(known.by_code)) or
@@ -102,7 +102,7 @@ def unknown_jurisdiction(named: str, known: Jurisdictions, span) -> Diagnostic:
                       "(schemas/jurisdiction.schema.json) beside the policy folders")
 
 
-def unknown_calendar(country: str, span) -> Diagnostic | None:
+def unknown_calendar(country: str, span: Span | None) -> Diagnostic | None:
     """`unknown-calendar` when the `holidays` library has no calendar for `country` (a policy's own
     `calendar:` or a jurisdiction's), else None. Imports `holidays`: only on a load-cache miss."""
     from ..values.calendar import known_country, supported_countries

@@ -7,7 +7,8 @@ cache's codec must know those records, and the loader needs the load cache.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 import hashlib
 from functools import partial
 from pathlib import Path
@@ -38,7 +39,8 @@ def data_folders(paths: Sequence[str | Path], name: str = FOLDER) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def data_files(folders: list[Path], load, problems: list[Diagnostic], broken: set[str]):
+def data_files(folders: list[Path], load: Callable[[Path, str], tuple[Any, list[Diagnostic]]],
+               problems: list[Diagnostic], broken: set[str]) -> Iterator[tuple[Path, Any]]:
     """(folder, record) for every `*.yaml` in `folders` that `load(path, shown)` accepts, through
     the load cache; the diagnostics go to `problems` and a refused file's stem to `broken`,
     so a caller can tell "no such file" from "a file with errors, already reported"."""

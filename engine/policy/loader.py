@@ -6,10 +6,11 @@ cross-version checks run afterwards (`pipeline.py`).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..lang import ast
 from ..core.diagnostics import Diagnostic, Severity, relative
@@ -92,7 +93,7 @@ class _Builder:
         self.path = path
         self.problems: list[Diagnostic] = []
 
-    def expr(self, at: tuple, raw) -> ast.Expr:
+    def expr(self, at: tuple, raw: Any) -> ast.Expr:
         """Parse the expression at document path `at`; numbers and booleans are literals too."""
         text = raw if isinstance(raw, str) else ("true" if raw is True else "false" if raw is False else str(raw))
         where = self.doc.scalar_text(at) if isinstance(raw, str) else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Awaitable, Callable
 
 import anyio
 from starlette.applications import Starlette
@@ -84,7 +84,8 @@ def _guard(request: Request, config: ServiceConfig) -> None:
 
 
 def create_app(config: ServiceConfig) -> Starlette:
-    def case_endpoint(answer: Callable, name: str, default_format: str, logged: bool):
+    def case_endpoint(answer: Callable, name: str, default_format: str, logged: bool
+                      ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             _guard(request, config)
             options = Options.parse(request.query_params, default_format)
@@ -133,7 +134,7 @@ def create_app(config: ServiceConfig) -> Starlette:
         from .openapi import openapi_document
         return JSONResponse(openapi_document(config.version))
 
-    def desk_file(name: str, media_type: str):
+    def desk_file(name: str, media_type: str) -> Callable[[Request], Awaitable[Response]]:
         async def serve_file(request: Request) -> Response:
             return FileResponse(DESK / name, media_type=media_type, headers=_DESK_HEADERS)
         return serve_file
