@@ -46,7 +46,7 @@ class LawViewSpec:
     compensation: tuple                          # ((debtor kind, Schedule[Money] parameter), ...)
     order: str                                   # the law's allocation order of a payment
     source: str
-    span: object = None                          # the `law.view` key, for diagnostics
+    span: Span | None = None                     # the `law.view` key, for diagnostics
 
     def interest_for(self, kind: str) -> str | None:
         return dict(self.interest).get(kind)

@@ -26,7 +26,7 @@ class Evaluator:
         self.run = run
         self.vars: dict[str, Any] = {}
         self.recording = True
-        self.filters = None     # a PrefixFilters (run/prefix_filter.py) while a history is judged
+        self.filters: Any = None     # a PrefixFilters (run/prefix_filter.py) while a history is judged
 
     def value(self, node: ast.Expr, bound: Bound) -> Any:
         kind = type(node)
