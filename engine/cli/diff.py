@@ -135,7 +135,8 @@ def _case_json(r) -> dict:
             "policy": f"{decided['name']}@{decided['version']}" if decided else None, "as_of": r.as_of.isoformat() if r.as_of else None,
             "rule": {"old": r.rules[0], "new": r.rules[1]}, "figures": r.figures, "definitions": r.definitions,
             "error": {"old": r.old_error, "new": r.new_error} if (r.old_error or r.new_error) else None,
-            "fields": [{"field": f, "old": o, "new": n} for f, o, n in r.fields]}
+            "fields": [{"field": f, "old": o, "new": n} for f, o, n in r.fields],
+            "decision": [{"field": f, "old": o, "new": n} for f, o, n in r.whole]}
 
 
 def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:

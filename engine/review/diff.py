@@ -180,6 +180,7 @@ class CaseResult:
     figures: list[str] = field(default_factory=list)        # changed parameters the decisions read
     definitions: list[str] = field(default_factory=list)    # changed definitions the decisions evaluated
     affected: bool = True                       # False: neither side's decision used the compared policy
+    whole: list[tuple[str, Any, Any]] = field(default_factory=list)   # every field on both sides, for the page's <details>
 
     @property
     def changed(self) -> bool:
@@ -272,12 +273,14 @@ def compare_cases(old: Side, new: Side, cases: list[LoadedCase], as_of: dt.date 
         result.affected = used
         if result.old is not None and result.new is not None:
             before, after = _flat(result.old), _flat(result.new)
-            result.fields = [(k, before.get(k), after.get(k)) for k in list(before) + [k for k in after if k not in before]
-                             if before.get(k) != after.get(k)]
+            result.whole = [(k, before.get(k), after.get(k)) for k in list(before) + [k for k in after if k not in before]]
+            result.fields = [(k, o, n) for k, o, n in result.whole if o != n]
             # a changed decision shows both sides' warnings where they differ: a fee the law judged
             # differently under the other version (not owed, or only its excess) explains the change
             if result.fields and result.old["warnings"] != result.new["warnings"]:
                 result.fields.append(("warnings", Warnings.joined(notices["old"]), Warnings.joined(notices["new"])))
+            if notices["old"] or notices["new"]:
+                result.whole.append(("warnings", Warnings.joined(notices["old"]), Warnings.joined(notices["new"])))
         result.figures = sorted(name for policy, name in read if policy in names and name in changed_params
                                 and _on(old.checked.params[name], day) != _on(new.checked.params[name], day))
         result.definitions = sorted(name for policy, name in evaluated if policy in names and name in changed_defs)

@@ -244,19 +244,20 @@ def _folded_html(folded: Folded | None, w: PageWords) -> str:
 
 def _case_rows(case: dict, anchors: dict, w: PageWords) -> list[list[str]]:
     """One changed decision's rows: the fields that changed (warnings only where some differ);
-    its folded warnings as a collapsed count, and every changed field with all warnings in a
-    <details>, under the case's name."""
+    under the case's name one collapsed line, its folded warnings' count, that opens to the
+    whole decision on both sides and every warning (a nested table would break the row's cells)."""
     shown, folded = shown_fields(case)
     def named(fields: list[dict]) -> list[tuple]:
         out = [(f["field"], f["old"], f["new"]) for f in fields]
         return ([("error", case["error"]["old"], case["error"]["new"])] if case["error"] else []) + out
-    full = ""
-    if shown != case["fields"]:     # one collapsed line: the folded count, opening to every field and warning
-        label = " · ".join(x for x in (_folded_label(folded, w), w("full_change")) if x)
-        full = (f'<details class="full"><summary>{esc(label)}</summary>'
-                + table([esc(w(k)) for k in ("field", "old", "new")],
-                        [[esc(w.field(n)), _cell(_shown(w, n, o), "old"), _cell(_shown(w, n, v), "new")]
-                         for n, o, v in named(case["fields"])]) + _folded_html(folded, w) + "</details>")
+    # one collapsed line: the folded count, opening to the whole decision on both sides and every warning
+    whole = case.get("decision") or case["fields"]
+    label = " · ".join(x for x in (_folded_label(folded, w), w("full_change")) if x)
+    full = (f'<details class="full"><summary>{esc(label)}</summary><ul>'
+            + "".join(f"<li>{esc(w.field(f['field']))}: " + (
+                f"{_cell(_shown(w, f['field'], f['old']), 'old')} → {_cell(_shown(w, f['field'], f['new']), 'new')}"
+                if f["old"] != f["new"] else esc(_shown(w, f["field"], f["old"]) or "—")) + "</li>" for f in whole)
+            + "</ul>" + _folded_html(folded, w) + "</details>")
     first = (f'<b id="{esc(_case_anchor(case))}">{esc(case["case_id"])}</b> <span class="same">{esc(case["path"])} · '
              f'{esc(w.day(case["as_of"]))}</span>{full}')
     rows = named(shown) or [("", None, None)]
@@ -281,14 +282,10 @@ def _summary_html(data: dict, w: PageWords) -> list[str]:
              f"<code>{esc(w.phrase(x['field']))}</code>", _cell(w.file_value(x["old"]), "old"), _cell(w.file_value(x["new"]), "new"),
              esc(f["source"] or "") if i == 0 else ""]
             for f in figures for i, x in enumerate(f["fields"] or [{"field": "", "old": None, "new": None}])]))
-    if data["groups"]:
-        out.append(f"<h3>{esc(w('by_field'))}</h3>")
-        out.append(table([esc(w("field")), esc(w("decisions"))], [[esc(w.field(k)), str(n)] for k, n in by_field.items()],
-                         numeric={1}))
-        out.append(f"<h3>{esc(w('by_policy'))}</h3>")
-        out.append(table([esc(w("policy")), esc(w("decisions"))],
-                         [[f'<a href="#policy-{esc(_slug(k))}"><code>{esc(k)}</code></a>', str(n)] for k, n in by_policy.items()],
-                         numeric={1}))
+    if data["groups"]:      # one line each: the page below holds the detail
+        out.append(f"<p><b>{esc(w('by_field'))}</b>: " + ", ".join(f"{esc(w.field(k))} <b>{n}</b>" for k, n in by_field.items())
+                   + f"<br><b>{esc(w('by_policy'))}</b>: " + ", ".join(
+                       f'<a href="#policy-{esc(_slug(k))}"><code>{esc(k)}</code></a> <b>{n}</b>' for k, n in by_policy.items()) + "</p>")
     if same or resolved:
         out.append(f'<p class="note">{esc(w("folded_note", folded=_folded_total(same, resolved, w)))}</p>')
     return out

@@ -125,10 +125,10 @@ DIFF = {
     "source": "source", "by_field": "Changed decisions by field", "by_policy": "Changed decisions by policy",
     "decisions": "decisions",
     "same_one": "{n} warning the same on both sides", "same_many": "{n} warnings the same on both sides",
-    "resolved_one": "{n} review-date warning of the old version that the new one resolves",
-    "resolved_many": "{n} review-date warnings of the old version that the new one resolves",
+    "resolved_one": "{n} review-date warning resolved by the new version",
+    "resolved_many": "{n} review-date warnings resolved by the new version",
     "folded_note": "Folded into each decision (open it to read them): {folded}. Every other warning that differs is shown.",
-    "full_change": "every changed field, with all warnings",
+    "full_change": "the whole decision",
     # the terminal's summary (`--format text`)
     "text_title": "diff {old} → {new} on the cases in {folder}", "text_group": "{kind} ({cases})",
     "case_one": "{n} case", "case_many": "{n} cases",
