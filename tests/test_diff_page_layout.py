@@ -56,3 +56,27 @@ def test_review_warnings_the_new_version_resolves_fold_others_stay():
     assert folded.same == [fee]
     assert folded.old == [still] and folded.new == [still_new]   # still due on the new side: shown
     assert fold_warnings(None, fee).new == [fee]    # a warning only the new side has is shown
+
+
+def test_a_changed_decision_shows_its_changed_fields_and_opens_to_the_whole_decision(run_cli):
+    data = json.loads(run_cli(*LAW_DIFF, "--format", "json")[1])
+    _, page, _ = run_cli(*LAW_DIFF, "--format", "html")
+    case = next(c for g in data["groups"] for c in g["cases"] if any(f["field"] == "rule" for f in c["fields"]))
+    row_start = page.index(f'id="case-{case["case_id"]}"')
+    row = page[row_start:page.index("</tr>", row_start)]
+    hidden, _, visible = row.partition("</details>")
+    unchanged = [f for f in case["decision"] if f["old"] == f["new"] and f["field"] != "warnings"]
+    assert unchanged and all(f["old"] != f["new"] for f in case["fields"])
+    whole = hidden.split("<ul>", 1)[1].split("</ul>", 1)[0]
+    assert whole.count("<li>") == len(case["decision"])        # the whole decision: only in the collapsed part
+    assert "<li>" not in visible
+
+
+def test_the_summary_names_each_changed_figure_with_its_source(run_cli):
+    data = json.loads(run_cli(*LAW_DIFF, "--format", "json")[1])
+    _, page, _ = run_cli(*LAW_DIFF, "--format", "html")
+    summary = page[page.index('id="summary"'):page.index('id="changes"')]
+    figures = [c for c in data["changes"] if c["kind"] == "parameter"]
+    assert figures
+    for c in figures:
+        assert f'href="#{c["anchor"]}"' in summary and html.escape(c["source"]) in summary

@@ -59,6 +59,7 @@ class Change:
     status: str                                 # added | removed | changed
     fields: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     where: str = ""                             # file:line:col of the item (new side, else old)
+    source: str | None = None                   # a parameter's source (new side, else old), changed or not
 
     @property
     def anchor(self) -> str:
@@ -148,8 +149,11 @@ def version_changes(old: CheckedVersion, new: CheckedVersion) -> list[Change]:
             return _where(version, (section, name))
         return at
 
-    changes = _compare("parameter", {k: _param_fields(old, k) for k in o.parameters},
-                       {k: _param_fields(new, k) for k in n.parameters}, where("parameters"))
+    before, after = {k: _param_fields(old, k) for k in o.parameters}, {k: _param_fields(new, k) for k in n.parameters}
+    changes = _compare("parameter", before, after, where("parameters"))
+    for c in changes:       # the summary names each changed figure's source, also one that did not change
+        c.source = (after.get(c.name) or before[c.name]).get("source")
+        c.source = None if c.source == "null" else c.source     # no `source:` written (validate says so)
     changes += _compare("definition", {k: {"expression": _text(v)} for k, v in (od.get("definitions") or {}).items()},
                         {k: {"expression": _text(v)} for k, v in (nd.get("definitions") or {}).items()},
                         where("definitions"))

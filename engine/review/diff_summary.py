@@ -77,8 +77,8 @@ def shown_fields(case: dict) -> tuple[list[dict], Folded | None]:
 
 
 def changed_figures(changes: list[dict]) -> list[dict]:
-    """Each changed figure (a parameter of the file) with its changed fields but the source,
-    and its source (the new side's, else the old)."""
+    """Each changed figure (a parameter of the file) with its changed fields but the source
+    (unless only the source changed), and its source (the new side's, else the old)."""
     out = []
     for c in changes:
         if c["kind"] != "parameter":
@@ -86,7 +86,7 @@ def changed_figures(changes: list[dict]) -> list[dict]:
         source = next((f for f in c["fields"] if f["field"] == "source"), None)
         out.append({"name": c["name"], "anchor": c["anchor"], "status": c["status"],
                     "fields": [f for f in c["fields"] if f["field"] != "source"] or c["fields"],
-                    "source": (source["new"] or source["old"]) if source else None})
+                    "source": c.get("source") or ((source["new"] or source["old"]) if source else None)})
     return out
 
 
