@@ -73,12 +73,13 @@ def tried_report(catalog, tried: Counter, codes=None) -> list[str]:
     return out
 
 
-def law_problems(catalog, tried: Counter | None = None) -> list[Diagnostic]:
-    """Every process version checked against the constraints of the policies it uses.
-    `tried`, when given, counts (jurisdiction, "law/constraint") → generated decisions judged by it."""
+def law_problems(catalog, tried: Counter | None = None, only: set[str] | None = None) -> list[Diagnostic]:
+    """Every process version (of the processes named in `only`, None: all) checked against the
+    constraints of the policies it uses. `tried`, when given, counts (jurisdiction,
+    "law/constraint") → generated decisions judged by it."""
     out: list[Diagnostic] = []
     for checked in catalog.checked.values():
-        if not checked.rules:
+        if not checked.rules or (only is not None and checked.name not in only):
             continue
         out += unreachable_rules(checked)
         days = _windows(catalog, checked)
