@@ -1,8 +1,13 @@
 """Rendering a policy diff (`cli.diff.diff_data`) as text, markdown (for a pull request) or HTML.
 
-All three put the changed cases first, grouped by the kind of change, each with old → new
-values, the deciding rule and the changed figures it read; then the changes to the file;
-then the counts. The HTML page links every case to the rule and figure responsible. Markdown and HTML, the
+The pages a reviewer reads (markdown for the pull request, HTML) put the cause first: a
+summary (the changed figures with their source, the changed decisions by field and by
+policy: review/diff_summary.py), the changes to the file, the policies that use it, then the
+changed decisions, each with only its changed fields and old → new values, the deciding rule
+and the changed figures it read, its folded warnings a count that opens to them and to the
+whole decision; then the counts. The text form keeps the decisions first (a terminal's
+scrollback ends with the file's changes). The HTML page links every case to the rule and
+figure responsible. Markdown and HTML, the
 pages compliance staff review, are written in the reader's language (`--lang`,
 review/page_words.py): the registry's words for fields, amounts and dates as the language
 writes them; the text form is the terminal's summary, in English.
