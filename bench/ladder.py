@@ -1,0 +1,128 @@
+"""The ladder as JSON Lines, file to decisions: `frin batch`'s reader and `decide_table`, side by side
+with Polars' own NDJSON reader on the same file, in one process.
+
+    .venv/bin/python bench/ladder.py --n 1000000 --reps 3 [--threads 1]
+
+The file holds the ladder's cases (bench/workload.py) as case documents, one a line, exactly
+as a case file (money as "1250.00", dates as text). Each repetition times, back to back:
+
+- `pl.read_ndjson` of the file (the floor: parsing only, no check, no policy);
+- `engine.batch.io.read_cases` over the whole file: parsing, the case schema's checks as
+  columns, rejects (the JSON Lines figure of issue 19: rows/s read and checked);
+- `read_cases` then `decide_table` on each chunk (what `frin batch cases.jsonl -o …` does
+  before writing).
+
+Prints one JSON line (medians, min–max, load average, Polars threads) after a table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def write_jsonl(n: int, path: Path) -> None:
+    """The ladder's `n` cases as case documents, one a line (written by Polars, no per-row Python)."""
+    import polars as pl
+    import workload
+    flat = workload.flat_frame(workload.generate(n))
+    text = lambda e: e.cast(pl.String)  # noqa: E731
+    item = pl.element().struct.field
+    docs = flat.select(
+        "case_id", text(pl.col("as_of")).alias("as_of"), pl.lit("ladder").alias("policy"),
+        pl.struct(vat_registered=pl.col("creditor_vat_registered")).alias("creditor"),
+        pl.struct(kind=pl.col("debtor_kind")).alias("debtor"),
+        pl.col("claims").list.eval(pl.struct(invoice=item("invoice"), amount=text(item("amount")),
+                                             issued=text(item("issued")), due=text(item("due")),
+                                             credited=text(item("credited")), disputed=item("disputed"))),
+        pl.col("payments").list.eval(pl.struct(date=text(item("date")), amount=text(item("amount")))),
+        pl.col("events").list.eval(pl.struct(step=item("step"), date=text(item("date")))),
+    )
+    docs.write_ndjson(path)
+
+
+def _timed(fn) -> tuple[float, object]:
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def measure(n: int, workdir: Path, reps: int) -> dict:
+    import polars as pl
+    from engine.batch.api import catalog_for, decide_table
+    from engine.batch.io import read_cases
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / f"ladder-cases-{n}.jsonl"
+    if not path.exists():
+        write_jsonl(n, path)
+    catalog = catalog_for(ROOT / "bench" / "policies")
+
+    def read_only() -> tuple[int, int]:
+        rows = rejected = 0
+        for chunk, rejects in read_cases(path):
+            rows += chunk.height
+            rejected += len({r["row"] for r in rejects})
+        return rows, rejected
+
+    def read_and_decide() -> tuple[int, int]:
+        decided = rejected = 0
+        for chunk, rejects in read_cases(path):
+            rejected += len({r["row"] for r in rejects})
+            if chunk.height:
+                d, r = decide_table(chunk, None, None, catalog)
+                decided += d.height
+                rejected += r.get_column("row").n_unique()
+        return decided, rejected
+
+    for chunk, _ in read_cases(path, chunk_rows=200):      # load and compile once, untimed
+        decide_table(chunk, None, None, catalog)
+        break
+    runs = []
+    for _ in range(reps):
+        t_polars, _ = _timed(lambda: pl.read_ndjson(path).height)
+        t_read, (rows, read_rejected) = _timed(read_only)
+        t_all, (decided, rejected) = _timed(read_and_decide)
+        runs.append({"polars_s": t_polars, "read_s": t_read, "read_decide_s": t_all,
+                     "read_rate": n / t_read, "read_decide_rate": n / t_all, "vs_polars": t_read / t_polars})
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    rng = {f"{k}_range": [min(r[k] for r in runs), max(r[k] for r in runs)] for k in runs[0]}
+    return {"cases": n, "bytes": path.stat().st_size, "rows_read": rows, "read_rejected": read_rejected,
+            "decided": decided, "rejected": rejected, **med, **rng, "reps": reps,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "threads": pl.thread_pool_size(), "cores": os.cpu_count(), "load": os.getloadavg()[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--workdir", default="/tmp/frist-bench")
+    parser.add_argument("--threads", type=int, help="Polars threads (POLARS_MAX_THREADS), set before Polars loads")
+    args = parser.parse_args()
+    if args.threads:
+        os.environ["POLARS_MAX_THREADS"] = str(args.threads)
+    r = measure(args.n, Path(args.workdir), args.reps)
+    span = lambda k, f="{:,.0f}": "[" + "–".join(f.format(v) for v in r[f"{k}_range"]) + "]"  # noqa: E731
+    print(f"ladder as JSON Lines, {r['cases']:,} cases ({r['bytes'] / 1e6:.0f} MB; {r['decided']:,} decided, "
+          f"{r['rejected']:,} rejected), median of {r['reps']}; Polars threads {r['threads']} of {r['cores']} cores, "
+          f"load after {r['load']:.1f}\n")
+    print("| | seconds | rows/s [min–max] |\n|---|---:|---:|")
+    print(f"| Polars `read_ndjson` (parse only) | {r['polars_s']:.2f} | {r['cases'] / r['polars_s']:,.0f} |")
+    print(f"| `read_cases`: parse + case checks as columns | {r['read_s']:.2f} | {r['read_rate']:,.0f} {span('read_rate')} |")
+    print(f"| `read_cases` + `decide_table` per chunk | {r['read_decide_s']:.2f} | "
+          f"{r['read_decide_rate']:,.0f} {span('read_decide_rate')} |")
+    print(f"\nread_cases / read_ndjson {r['vs_polars']:.2f}× {span('vs_polars', '{:.2f}')}; peak RSS {r['peak_rss_mb']:.0f} MB")
+    print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    main()
