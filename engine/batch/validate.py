@@ -71,17 +71,29 @@ def _item_rules(name: str, steps: tuple[str, ...]) -> list[pl.Expr]:
     """The item and cross checks of `layout` (`_item_checks`, `_cross_checks`) over converted items.
 
     The items frame carries `__as_of` (the row's decision date), `__start` (first item of
-    its list) and, for payments, `__first` (the row's first invoice date).
+    its list) and, for payments, `__first` (the row's first invoice date). An invoice twice
+    in one case is `_repeated_invoices`, asked only of the cases with more than one claim.
     """
     col = pl.col
     if name == "claims":
         return [col("amount") <= 0, (col("credited") < 0) | (col("credited") > col("amount")),
-                col("due") < col("issued"), col("handed_over") > col("__as_of"),
-                col("invoice").is_not_null() & (pl.int_range(pl.len()).over(["__case", "invoice"]) > 0)]
+                col("due") < col("issued"), col("handed_over") > col("__as_of")]
     if name == "payments":
         return [col("amount") <= 0, col("date") > col("__as_of"), col("date") < col("__first")]
     return [col("fee") < 0, ~col("__start") & (col("date") < col("date").shift(1)),
             ~col("step").is_in(list(steps)), col("date") > col("__as_of")]
+
+
+def _repeated_invoices(invoices: pl.Series, lengths: np.ndarray) -> pl.Series:
+    """Per claim: its invoice is given by an earlier claim of the same case (the case loader's
+    DUPLICATE_INVOICE), grouped only over the claims of cases with more than one."""
+    shared = np.repeat(lengths > 1, lengths)
+    cases = np.repeat(np.arange(len(lengths)), lengths)
+    some = pl.DataFrame({"case": cases[shared], "invoice": invoices.filter(pl.Series(shared))})
+    repeated = some.select(pl.col("invoice").is_not_null() & (pl.int_range(pl.len()).over(["case", "invoice"]) > 0))
+    out = np.zeros(len(shared), dtype=bool)
+    out[shared] = repeated.to_series().to_numpy()
+    return pl.Series(out)
 
 
 def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: tuple[str, ...],
@@ -117,12 +129,16 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
                "__case": np.repeat(np.arange(len(lengths)), lengths)}
     if first is not None:
         context["__first"] = np.repeat(first, lengths)
-    converted = items.select(**values, __bad=pl.any_horizontal(flags)).with_columns(
+    # lazy, so the conversion a value and its flag share is computed once (eager select does not)
+    converted = items.lazy().select(**values, __bad=pl.any_horizontal(flags)).with_columns(
         **{k: pl.Series(v) for k, v in context.items()})
     rules = pl.any_horizontal([r.fill_null(False) for r in _item_rules(name, steps)])
     checked = converted.select(*fields, bad=pl.col("__bad") | rules,
-                               first=pl.col("issued") if name == "claims" else pl.lit(None))
-    row_bad = _any_per_row(checked.get_column("bad"), offsets)
+                               first=pl.col("issued") if name == "claims" else pl.lit(None)).collect()
+    bad_items = checked.get_column("bad")
+    if name == "claims" and (lengths > 1).any():
+        bad_items = bad_items | _repeated_invoices(checked.get_column("invoice"), lengths)
+    row_bad = _any_per_row(bad_items, offsets)
     firsts = None
     if name == "claims":
         # the first invoice day per row, known only when every claim gives `issued` (as
@@ -157,7 +173,7 @@ def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Serie
         raw = pl.col(source) if source else pl.lit(None)
         out[name], flag, _ = convert_flagged(raw, frame.schema[source] if source else pl.Null, typ, defaults.get(name))
         flags.append(flag)
-    base = frame.select(**out, __bad=pl.any_horizontal(flags))
+    base = frame.lazy().select(**out, __bad=pl.any_horizontal(flags)).collect()
     bad = base.get_column("__bad").to_numpy().copy()
     days = days_series.cast(pl.Int64).fill_null(0).to_numpy()
     added, first = [], None
