@@ -23,6 +23,8 @@ from .layout import REJECTS, ROW, checked_case_frame, convert_flagged, schema_de
 
 __all__ = ["to_case_frame", "flag_case_frame"]
 
+_NEWEST = pl.CompatLevel.newest()
+
 
 def _typed_lists(frame: pl.DataFrame) -> pl.DataFrame:
     """List columns with no item type (all empty or null: `list<null>`) as lists of the raw item struct."""
@@ -40,7 +42,7 @@ def _list_values(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, np.ndarr
     """(the items of list column `name` as a frame, one column per field; offsets into it per row)."""
     column = frame.get_column(name)
     column = column.fill_null(pl.Series([[]], dtype=column.dtype)) if column.null_count() else column
-    arr = column.rechunk().to_arrow()
+    arr = column.rechunk().to_arrow(compat_level=_NEWEST)      # Polars' own string views: no copy either way
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     offsets = np.asarray(arr.offsets, dtype=np.int64)
@@ -54,7 +56,7 @@ def _list_values(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, np.ndarr
 def _as_lists(items: pl.DataFrame, offsets: np.ndarray, struct_type: pl.Struct, name: str) -> pl.Series:
     """Converted item columns back into one list-of-struct column with the same offsets."""
     values = items.select(pl.struct(*[pl.col(f.name).cast(f.dtype) for f in struct_type.fields]).alias(name))
-    struct = values.to_series().to_arrow()
+    struct = values.to_series().to_arrow(compat_level=_NEWEST)
     if isinstance(struct, pa.ChunkedArray):
         struct = struct.combine_chunks() if struct.num_chunks else pa.array([], type=struct.type)
     lists = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), struct)
