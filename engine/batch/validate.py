@@ -65,7 +65,10 @@ def _as_lists(items: pl.DataFrame, offsets: np.ndarray, struct_type: pl.Struct, 
 
 def _any_per_row(flags: pl.Series, offsets: np.ndarray) -> np.ndarray:
     """Per row: whether any of its items' flags is set."""
-    counts = np.concatenate([[0], np.cumsum(flags.fill_null(False).to_numpy().astype(np.int64))])
+    flags = flags.fill_null(False)
+    if not flags.any():                 # the usual case: no item flagged
+        return np.zeros(len(offsets) - 1, dtype=bool)
+    counts = np.concatenate([[0], np.cumsum(flags.to_numpy().astype(np.int64))])
     return (counts[offsets[1:]] - counts[offsets[:-1]]) > 0
 
 
@@ -125,11 +128,12 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
         firsts = np.full(frame.height, np.iinfo(np.int64).min) if name == "claims" else None
         return _as_lists(empty, offsets, struct_type, name), np.zeros(frame.height, dtype=bool), firsts
     lengths = np.diff(offsets)
-    starts = np.zeros(len(items), dtype=bool)
-    starts[offsets[:-1][lengths > 0]] = True
-    context = {"__as_of": np.repeat(days, lengths), "__start": starts,
-               "__case": np.repeat(np.arange(len(lengths)), lengths)}
-    if first is not None:
+    context = {"__as_of": np.repeat(days, lengths)}         # only what the list's rules read (`_item_rules`)
+    if name == "events":
+        starts = np.zeros(len(items), dtype=bool)
+        starts[offsets[:-1][lengths > 0]] = True
+        context["__start"] = starts
+    if name == "payments" and first is not None:
         context["__first"] = np.repeat(first, lengths)
     # lazy, so the conversion a value and its flag share is computed once (eager select does not)
     converted = items.lazy().select(**values, __bad=pl.any_horizontal(flags)).with_columns(
