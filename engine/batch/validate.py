@@ -153,7 +153,9 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
         day = checked.get_column("first").cast(pl.Int64).fill_null(low).to_numpy()
         firsts = np.full(frame.height, low)
         nonempty = lengths > 0
-        if nonempty.any():
+        if (lengths == 1).all():           # one claim a row (the usual case): its own issue day
+            firsts = day
+        elif nonempty.any():
             starts_at = offsets[:-1][nonempty]
             unknown = np.minimum.reduceat(day, starts_at) == low
             firsts[nonempty] = np.where(unknown, low, np.minimum.reduceat(np.where(day == low, np.iinfo(np.int64).max, day), starts_at))
