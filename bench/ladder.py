@@ -2,6 +2,7 @@
 with Polars' own NDJSON reader on the same file, in one process.
 
     .venv/bin/python bench/ladder.py --n 1000000 --reps 3 [--threads 1]
+    .venv/bin/python bench/ladder.py --memory --n 1000000      # decide_table's peak with and without chunks
 
 The file holds the ladder's cases (bench/workload.py) as case documents, one a line, exactly
 as a case file (money as "1250.00", dates as text). Each repetition times, back to back:
@@ -104,15 +105,54 @@ def measure(n: int, workdir: Path, reps: int) -> dict:
             "threads": pl.thread_pool_size(), "cores": os.cpu_count(), "load": os.getloadavg()[0]}
 
 
+def memory(n: int, workdir: Path, chunk_rows: int) -> dict:
+    """Peak RSS of `decide_table` on the ladder's `n` cases already in memory, `chunk_rows` at a time."""
+    import polars as pl
+    import workload
+    from engine.batch.api import catalog_for, decide_table
+    source = workdir / f"ladder-cases-{n}.parquet"
+    if not source.exists():
+        workdir.mkdir(parents=True, exist_ok=True)
+        workload.flat_frame(workload.generate(n)).write_parquet(source)
+    catalog = catalog_for(ROOT / "bench" / "policies")
+    frame = pl.read_parquet(source)
+    decide_table(frame.head(100), "ladder", None, catalog)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    decisions, _ = decide_table(frame, "ladder", None, catalog, chunk_rows=chunk_rows)
+    return {"chunk_rows": chunk_rows, "rss_before_mb": before,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "input_mb": frame.estimated_size("mb"), "decisions_mb": decisions.estimated_size("mb"),
+            "threads": pl.thread_pool_size(), "load": os.getloadavg()[0]}
+
+
+def _memory_report(n: int, workdir: str) -> None:
+    import subprocess
+    for chunk_rows in (100_000, n):
+        out = subprocess.run([sys.executable, __file__, "--memory-child", str(chunk_rows), "--n", str(n),
+                              "--workdir", workdir], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"decide_table, {n:,} rows in memory ({r['input_mb']:.0f} MB; decisions {r['decisions_mb']:.0f} MB), "
+              f"chunk_rows {chunk_rows:,}: peak RSS {r['peak_rss_mb']:.0f} MB, {r['peak_rss_mb'] - r['rss_before_mb']:.0f} MB "
+              f"above the process before deciding; Polars threads {r['threads']}, load {r['load']:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--workdir", default="/tmp/frist-bench")
     parser.add_argument("--threads", type=int, help="Polars threads (POLARS_MAX_THREADS), set before Polars loads")
+    parser.add_argument("--memory", action="store_true", help="decide_table's peak RSS with 100,000-row chunks and with one chunk")
+    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.threads:
         os.environ["POLARS_MAX_THREADS"] = str(args.threads)
+    if args.memory_child:
+        print(json.dumps(memory(args.n, Path(args.workdir), args.memory_child)))
+        return
+    if args.memory:
+        _memory_report(args.n, args.workdir)
+        return
     r = measure(args.n, Path(args.workdir), args.reps)
     span = lambda k, f="{:,.0f}": "[" + "–".join(f.format(v) for v in r[f"{k}_range"]) + "]"  # noqa: E731
     print(f"ladder as JSON Lines, {r['cases']:,} cases ({r['bytes'] / 1e6:.0f} MB; {r['decided']:,} decided, "
