@@ -3,6 +3,7 @@ with Polars' own NDJSON reader on the same file, in one process.
 
     .venv/bin/python bench/ladder.py --n 1000000 --reps 3 [--threads 1]
     .venv/bin/python bench/ladder.py --memory --n 1000000      # decide_table's peak with and without chunks
+    .venv/bin/python bench/ladder.py --phases --n 1000000 --threads 1   # decide_table's CPU by step, beside the script's
 
 The file holds the ladder's cases (bench/workload.py) as case documents, one a line, exactly
 as a case file (money as "1250.00", dates as text). Each repetition times, back to back:
@@ -125,6 +126,55 @@ def memory(n: int, workdir: Path, chunk_rows: int) -> dict:
             "threads": pl.thread_pool_size(), "load": os.getloadavg()[0]}
 
 
+def phases(n: int, workdir: Path, reps: int) -> None:
+    """CPU seconds of `decide_table`'s steps on the ladder's `n` cases (Parquet, in memory), beside the
+    hand-written script's whole decide on the same frame: what bounds the ratio. Steps are timed by
+    wrapping the functions `decide_table` calls (nested: `decide_group` includes `evaluate`)."""
+    import polars as pl
+    import baseline
+    import workload
+    import engine.batch.api as api
+    import engine.batch.chunk as chunk
+    import engine.columnar.program as program
+    source = workdir / f"ladder-cases-{n}.parquet"
+    if not source.exists():
+        workdir.mkdir(parents=True, exist_ok=True)
+        workload.flat_frame(workload.generate(n)).write_parquet(source)
+    catalog = api.catalog_for(ROOT / "bench" / "policies")
+    frame = pl.read_parquet(source)
+    api.decide_table(frame.head(100), "ladder", None, catalog)
+    spent: dict[str, float] = {}
+    order: list[str] = []
+
+    def timed(module, name: str, label: str) -> None:
+        fn = getattr(module, name)
+        order.append(label)
+
+        def wrapper(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.process_time() - start
+        setattr(module, name, wrapper)
+    timed(chunk, "to_case_frame", "case checks (validate.to_case_frame)")
+    timed(chunk, "group_by_bound_versions", "binding (policy, day) pairs (chunk.group_by_bound_versions)")
+    timed(chunk, "decide_group", "deciding a group, outputs included (group.decide_group)")
+    timed(program, "evaluate", "  of which the columnar rules (columnar.program.evaluate)")
+    for rep in range(reps):
+        spent.clear()
+        start = time.process_time()
+        api.decide_table(frame, "ladder", None, catalog)
+        total = time.process_time() - start
+        start = time.process_time()
+        baseline.decide(frame.lazy()).collect()
+        script = time.process_time() - start
+        print(f"repetition {rep + 1}: decide_table {total:.3f} CPU s, hand-written script {script:.3f} ({total / script:.2f}×); "
+              f"Polars threads {pl.thread_pool_size()}, load {os.getloadavg()[0]:.1f}")
+        for label in order:
+            print(f"  {label}: {spent.get(label, 0.0):.3f}")
+
+
 def _memory_report(n: int, workdir: str) -> None:
     import subprocess
     for chunk_rows in (100_000, n):
@@ -144,6 +194,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="Polars threads (POLARS_MAX_THREADS), set before Polars loads")
     parser.add_argument("--memory", action="store_true", help="decide_table's peak RSS with 100,000-row chunks and with one chunk")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--phases", action="store_true", help="decide_table's CPU seconds by step on the ladder (Parquet)")
     args = parser.parse_args()
     if args.threads:
         os.environ["POLARS_MAX_THREADS"] = str(args.threads)
@@ -152,6 +203,9 @@ def main() -> None:
         return
     if args.memory:
         _memory_report(args.n, args.workdir)
+        return
+    if args.phases:
+        phases(args.n, Path(args.workdir), args.reps)
         return
     r = measure(args.n, Path(args.workdir), args.reps)
     span = lambda k, f="{:,.0f}": "[" + "–".join(f.format(v) for v in r[f"{k}_range"]) + "]"  # noqa: E731
