@@ -1,7 +1,7 @@
 """A JSON Lines file as blocks of whole lines: one bytes buffer and NumPy line offsets per block.
 
-Reading a file line by line in Python (a bytes object, a strip, an append per line) cost
-about a fifth of reading a case: here a block of the file is read at once, its newlines
+Reading a file line by line in Python costs a bytes object, a strip and an append per line
+before any column work starts: here a block of the file is read at once, its newlines
 found by NumPy, and a block whose every line starts with `{` and fits the size limit is
 handed to the columnar reader as the buffer it is (`jsonl.read_lines`). Only an odd
 line (blank, too long, not starting with `{`) is looked at in Python, and a block holding
