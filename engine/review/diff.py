@@ -200,6 +200,21 @@ class CaseResult:
         return (self.old or {}).get("rule"), (self.new or {}).get("rule")
 
 
+class Warnings(str):
+    """A decision's warnings joined with "; " (what JSON shows), keeping each `decide.notice.Notice`,
+    so a page writes them in the reader's language (review/page_words.py)."""
+
+    parts: tuple
+
+    @classmethod
+    def joined(cls, notices: list) -> Warnings | None:
+        if not notices:
+            return None
+        self = cls("; ".join(notices))
+        self.parts = tuple(notices)
+        return self
+
+
 def _flat(decision: dict) -> dict[str, Any]:
     out = {k: decision.get(k) for k in decision_fields()}
     out.update({o.name: compared(o, out[o.name]) for o in all_outputs() if o.diff})
@@ -241,6 +256,7 @@ def compare_cases(old: Side, new: Side, cases: list[LoadedCase], as_of: dt.date 
         read: set[tuple[str, str]] = set()
         evaluated: set[tuple[str, str]] = set()
         used = False
+        notices: dict[str, list] = {}
         for side, slot, pin in ((old, "old", override[0]), (new, "new", override[1])):
             decision, error = _decide(side, case, day, pin, drafts)
             setattr(result, f"{slot}_error", error)
@@ -248,6 +264,7 @@ def compare_cases(old: Side, new: Side, cases: list[LoadedCase], as_of: dt.date 
                 used = True
                 continue
             setattr(result, slot, decision.to_dict(include_trace=False))
+            notices[slot] = list(decision.warnings)
             used = used or side.version.name in decision.bindings
             read |= set(decision.trace.params_read)
             evaluated |= {(policy, name) for policy, name, _ in decision.trace.definitions}
@@ -259,8 +276,7 @@ def compare_cases(old: Side, new: Side, cases: list[LoadedCase], as_of: dt.date 
             # a changed decision shows both sides' warnings where they differ: a fee the law judged
             # differently under the other version (not owed, or only its excess) explains the change
             if result.fields and result.old["warnings"] != result.new["warnings"]:
-                result.fields.append(("warnings", "; ".join(result.old["warnings"]) or None,
-                                      "; ".join(result.new["warnings"]) or None))
+                result.fields.append(("warnings", Warnings.joined(notices["old"]), Warnings.joined(notices["new"])))
         result.figures = sorted(name for policy, name in read if policy in names and name in changed_params
                                 and _on(old.checked.params[name], day) != _on(new.checked.params[name], day))
         result.definitions = sorted(name for policy, name in evaluated if policy in names and name in changed_defs)
