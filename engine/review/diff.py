@@ -123,7 +123,7 @@ def _compare(kind: str, old: dict[str, dict[str, str]], new: dict[str, dict[str,
         before, after = old.get(name), new.get(name)
         if before is None or after is None:
             status = "added" if before is None else "removed"
-            shown = after if after is not None else before
+            shown = after or before or {}            # the one side there is
             fields = [(k, None if before is None else v, v if before is None else None) for k, v in shown.items()]
         else:
             status = "changed"
@@ -190,6 +190,7 @@ class CaseResult:
         if self.old_error or self.new_error:
             return "error on both sides" if self.old_error and self.new_error else (
                 "now fails" if self.new_error else "no longer fails")
+        assert self.old is not None and self.new is not None     # no error: a decision on each side
         old, new = self.old["action"], self.new["action"]
         if old != new:
             return f"{old} → {new}"

@@ -90,8 +90,10 @@ class PageWords:
         return shown
 
     def day(self, iso: str | None) -> str:
+        if not iso:
+            return ""
         try:
-            return self.voice.date(dt.date.fromisoformat(iso)) if iso else ""
+            return self.voice.date(dt.date.fromisoformat(iso))
         except ValueError:
             return iso
 
