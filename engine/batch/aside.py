@@ -33,12 +33,16 @@ class AsideRows:
         self.texts = texts              # row → the `set_aside` column (`invoice:reason;...`)
 
 
-def split_aside(main, bindings, cases: pl.DataFrame, flagged: pl.Series, steps) -> AsideRows | None:
-    """The rows of `cases` (with ROW) under `flagged` whose remaining claims the columns can decide."""
+def split_aside(main, bindings, cases: pl.DataFrame, flagged: pl.Series, steps,
+                claims: pl.DataFrame | None = None) -> AsideRows | None:
+    """The rows of `cases` (with ROW) under `flagged` whose remaining claims the columns can decide;
+    `claims`: the columnar run's answer per claim (`columnar/claims_aside.py`), else asked per case."""
     from ..columnar.frame import AS_OF, cases_from_frame, frame_from_cases
     part = cases.filter(flagged)
     if not part.height:
         return None
+    if claims is not None:
+        return _split_columns(main, cases, flagged, claims)
     days = part.get_column(AS_OF).cast(pl.Date).to_list()
     keep, reduced, texts = [], [], {}
     with decimal.localcontext(DECIMAL_CONTEXT):
@@ -61,3 +65,25 @@ def split_aside(main, bindings, cases: pl.DataFrame, flagged: pl.Series, steps) 
     originals = part.filter(mask)
     claims = frame_from_cases(reduced, [d for d, k in zip(days, keep) if k], steps).get_column("claims")
     return AsideRows(originals.with_columns(claims.cast(originals.schema["claims"])), originals, texts)
+
+
+def _split_columns(main, cases: pl.DataFrame, flagged: pl.Series, claims: pl.DataFrame) -> AsideRows | None:
+    """`split_aside` from each claim's first holding reason: the rows where some claims but not all are
+    held, none may fail and every claim held names its invoice; the others stay with `decide_case`."""
+    ids = [entry.rule.id for entry in main.set_aside]
+    reason_id = pl.col("reason").replace_strict(list(range(len(ids))), ids, return_dtype=pl.String)
+    held = pl.col("reason").is_not_null()
+    per_row = (claims.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over("__row").alias("__i"))
+               .group_by("__row").agg(pl.len().alias("n"), held.sum().alias("held"), pl.col("err").any().alias("err"),
+                                      (held & pl.col("invoice").is_null()).any().alias("unnamed"),
+                                      pl.format("{}:{}", "invoice", reason_id).filter(held).str.join(";").alias("text"),
+                                      pl.col("__i").filter(~held).alias("kept")))
+    per_row = per_row.filter((pl.col("held") > 0) & (pl.col("held") < pl.col("n")) & ~pl.col("err") & ~pl.col("unnamed"))
+    at = cases.with_row_index("__row").filter(flagged).join(per_row.select("__row", "text", "kept"), on="__row",
+                                                             how="inner", maintain_order="left")
+    if not at.height:
+        return None
+    originals = at.drop("__row", "text", "kept")
+    texts = dict(zip(at.get_column(ROW).to_list(), at.get_column("text").to_list()))
+    reduced = originals.with_columns(at.select(pl.col("claims").list.gather(pl.col("kept"))).to_series())
+    return AsideRows(reduced, originals, texts)

@@ -129,7 +129,7 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     # the rows a reason holds a claim of: the claims taken out per case, the rest decided as columns
     cut = None
     if originals is None and aside.any():
-        cut = split_aside(main, bindings, cases, aside & ~rows.is_in(sorted(law.redo)), steps)
+        cut = split_aside(main, bindings, cases, aside & ~rows.is_in(sorted(law.redo)), steps, result.claims_aside)
         if cut is not None:
             aside = aside & ~rows.is_in(sorted(cut.texts))
             report.set_aside_columns += len(cut.texts)

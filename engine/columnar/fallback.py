@@ -51,7 +51,11 @@ def per_case(run: RunServices, node: ast.Expr, policy: str, mask: pl.Series | No
     """
     function, defs = compile_expression(run.bindings, node, policy)
     rows = range(run.frame.height) if mask is None else mask.arg_true().to_list()
-    cases = run.python_cases(_roots(node))
+    if mask is not None and len(rows) * 4 < run.frame.height:
+        # a few rows (a ledger left to Decimal): only they become case dicts, not the whole frame
+        cases: Any = dict(zip(rows, run.python_cases_at(rows, _roots(node))))
+    else:
+        cases = run.python_cases(_roots(node))
     days = run.frame.get_column(AS_OF).to_list()
     inputs = [run.python_definition(p, n) for p, n in defs]
     out: list[Any] = [None] * run.frame.height

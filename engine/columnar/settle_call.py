@@ -89,21 +89,15 @@ def _selected(run: RunServices, node: ast.Aggregate, policy: str, fields: tuple[
     """`select(x for x in <case list> where <test>)` as item arrays: the test compiled over the
     exploded list (per-case values it reads gathered by row, as `aggregate.py` does), no per-case
     evaluation; None when the test has no column form."""
-    from .aggregate import ROW
+    from .aggregate import ROW, item_flags
     try:
-        where = ExprCompiler(run, policy, loop=node.var).col(node.where)
+        flags = item_flags(run, node, policy)
     except NotColumnar:
         return None
     long = run.long(node.source.ref.name)
-    outer = {n for n in where.expr.meta.root_names() if not n.startswith("@") and n != ROW}
-    if where.err is not None:
-        outer |= {n for n in where.err.meta.root_names() if not n.startswith("@") and n != ROW}
-    if outer:
-        rows = long.get_column(ROW)
-        long = long.with_columns(run.frame.get_column(n).gather(rows) for n in sorted(outer))
-    got = long.select(pl.col(ROW).cast(pl.Int64).alias("row"), where.expr.fill_null(False).alias("__keep"),
-                      (where.err if where.err is not None else pl.lit(False)).fill_null(True).alias("__err"),
-                      *[pl.col("@" + f).alias(f) for f in fields if "@" + f in long.columns])
+    got = pl.concat([flags.select(pl.col(ROW).cast(pl.Int64).alias("row"), "__keep", "__err"),
+                     long.select([pl.col("@" + f).alias(f) for f in fields if "@" + f in long.columns])],
+                    how="horizontal")
     failed = np.zeros(run.frame.height, dtype=bool)
     failed[got.filter(pl.col("__err")).get_column("row").to_numpy()] = True
     got = got.filter(pl.col("__keep"))
