@@ -83,11 +83,14 @@ def test_the_text_summary_names_the_per_case_rows_and_why(tmp_path):
     assert code == 0, err
     assert "1 decision(s) carry 2 warning(s)" in out
     assert f"decided per case: 1 row(s) (rows 1): {HISTORY_REASON}" in out
-    # one claim of two set aside: the other decided as columns; the only claim set aside: per case
-    assert "1 row(s) had claims set aside per case, the rest decided as columns" in out
-    assert f"decided per case: 1 row(s) (rows 3): {SET_ASIDE_REASON}" in out
+    # one claim of two set aside: the other decided as columns; the only claim set aside: the reason
+    # decides, as columns too (batch/aside.py); none of them per case
+    assert "2 row(s) had claims set aside per case, the rest decided as columns" in out
+    assert SET_ASIDE_REASON not in out
     decided = pl.read_parquet(tmp_path / "out.parquet")
     assert decided.filter(pl.col("row") == 2).get_column("set_aside").item() == "1:disputed"
+    assert decided.filter(pl.col("row") == 3).select("action", "rule", "set_aside").row(0) == ("hold", "disputed",
+                                                                                              "1:disputed")
 
 
 def test_a_policy_without_constraints_builds_no_case_dicts(monkeypatch):

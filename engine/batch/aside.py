@@ -21,7 +21,7 @@ from ..values.money import DECIMAL_CONTEXT
 from .layout import ROW
 from .output import set_aside_text
 
-__all__ = ["AsideRows", "split_aside"]
+__all__ = ["AsideRows", "split_aside", "whole_aside"]
 
 
 class AsideRows:
@@ -67,17 +67,23 @@ def split_aside(main, bindings, cases: pl.DataFrame, flagged: pl.Series, steps,
     return AsideRows(originals.with_columns(claims.cast(originals.schema["claims"])), originals, texts)
 
 
-def _split_columns(main, cases: pl.DataFrame, flagged: pl.Series, claims: pl.DataFrame) -> AsideRows | None:
-    """`split_aside` from each claim's first holding reason: the rows where some claims but not all are
-    held, none may fail and every claim held names its invoice; the others stay with `decide_case`."""
+def _per_row(main, claims: pl.DataFrame) -> pl.DataFrame:
+    """Per case with claims (`__row`): how many, how many a reason holds, whether one may fail or is
+    unnamed, the `set_aside` text, the claims kept (their indices) and the first reason (policy order)."""
     ids = [entry.rule.id for entry in main.set_aside]
     reason_id = pl.col("reason").replace_strict(list(range(len(ids))), ids, return_dtype=pl.String)
     held = pl.col("reason").is_not_null()
-    per_row = (claims.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over("__row").alias("__i"))
-               .group_by("__row").agg(pl.len().alias("n"), held.sum().alias("held"), pl.col("err").any().alias("err"),
-                                      (held & pl.col("invoice").is_null()).any().alias("unnamed"),
-                                      pl.format("{}:{}", "invoice", reason_id).filter(held).str.join(";").alias("text"),
-                                      pl.col("__i").filter(~held).alias("kept")))
+    return (claims.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over("__row").alias("__i"))
+            .group_by("__row").agg(pl.len().alias("n"), held.sum().alias("held"), pl.col("err").any().alias("err"),
+                                   (held & pl.col("invoice").is_null()).any().alias("unnamed"),
+                                   pl.format("{}:{}", "invoice", reason_id).filter(held).str.join(";").alias("text"),
+                                   pl.col("__i").filter(~held).alias("kept"), pl.col("reason").min().alias("first")))
+
+
+def _split_columns(main, cases: pl.DataFrame, flagged: pl.Series, claims: pl.DataFrame) -> AsideRows | None:
+    """`split_aside` from each claim's first holding reason: the rows where some claims but not all are
+    held, none may fail and every claim held names its invoice; the others stay with `decide_case`."""
+    per_row = _per_row(main, claims)
     per_row = per_row.filter((pl.col("held") > 0) & (pl.col("held") < pl.col("n")) & ~pl.col("err") & ~pl.col("unnamed"))
     at = cases.with_row_index("__row").filter(flagged).join(per_row.select("__row", "text", "kept"), on="__row",
                                                              how="inner", maintain_order="left")
@@ -87,3 +93,17 @@ def _split_columns(main, cases: pl.DataFrame, flagged: pl.Series, claims: pl.Dat
     texts = dict(zip(at.get_column(ROW).to_list(), at.get_column("text").to_list()))
     reduced = originals.with_columns(at.select(pl.col("claims").list.gather(pl.col("kept"))).to_series())
     return AsideRows(reduced, originals, texts)
+
+
+def whole_aside(main, cases: pl.DataFrame, flagged: pl.Series, claims: pl.DataFrame | None) -> pl.DataFrame | None:
+    """The rows of `cases` under `flagged` whose every claim a reason holds (none may fail, each named):
+    the case rows (with ROW), their `set_aside` text (`__text`) and deciding reason's index (`__first`):
+    `decide` decides them by that reason with the amounts of a case without claims or costs."""
+    if claims is None or not flagged.any():
+        return None
+    per_row = _per_row(main, claims).filter((pl.col("held") == pl.col("n")) & (pl.col("n") > 0) & ~pl.col("err")
+                                            & ~pl.col("unnamed"))
+    at = cases.with_row_index("__row").filter(flagged).join(
+        per_row.select("__row", pl.col("text").alias("__text"), pl.col("first").alias("__first")),
+        on="__row", how="inner", maintain_order="left").drop("__row")
+    return at if at.height else None

@@ -19,14 +19,15 @@ from ..decide.stale import stale_figures, stale_warnings
 from ..policy.case import LoadedCase
 from .law import HISTORY_REASON, judge_rows, violation_rows
 from .layout import REJECTS, ROW
-from .aside import split_aside
+from .aside import split_aside, whole_aside
 from .output import WARNING_SEPARATOR
 
 __all__ = ["BatchReport", "decide_group", "INTERNAL", "SET_ASIDE_REASON", "SUSPECT_REASON", "WARNING_SEPARATOR"]
 
 INTERNAL = "internal error"     # the problem text of a row that hit a bug (the run goes on; exit 101)
-SET_ASIDE_REASON = ("a `set_aside:` reason holds every claim of the case (the first reason decides it) or cannot be "
-                    "evaluated")
+SET_ASIDE_REASON = ("a `set_aside:` reason holds a claim of a case whose recorded fee the law lowered (the reasons "
+                    "read the judged case), or a reason (or, every claim held, the amounts or the law's judgment of "
+                    "the case without claims) might fail as columns")
 SUSPECT_REASON = ("the columnar evaluation might fail or matched no rule (division by zero, a date outside a "
                   "schedule, money not exact to the øre): the scalar evaluator decides it and names any error")
 _SAMPLE = 10                    # row numbers kept per reason in the report
@@ -93,6 +94,39 @@ def _with_history_warnings(table: pl.DataFrame, found: dict[int, list[str]]) -> 
                                .alias("warnings")).drop("__history")
 
 
+def _decide_whole(catalog, main, bindings, cases: pl.DataFrame, history: dict, include_drafts: bool,
+                  allow_stale: bool) -> tuple[pl.DataFrame, list[dict]]:
+    """(decisions, violation records) of rows whose every claim a `set_aside:` reason holds (`aside.whole_aside`),
+    as `decide_case` decides them: the first reason decides, no outputs, the amounts of the case
+    without claims or costs (its events dropped), the law's judgment on that case, the history's
+    warnings (`history`, judged on the whole case) then the versions' notes. A row the columns
+    cannot stand for (an amount that may fail, the law unsure) is left out of both: it stays per case."""
+    from types import SimpleNamespace
+    from ..columnar.frame import AS_OF
+    from ..columnar.program import CHOSEN, ColumnarRun
+    from .output import decisions_from_columns
+    steps = main.version.steps
+    bare = cases.drop("__text", "__first").with_columns(
+        **{c: pl.lit([], dtype=cases.schema[c]) for c in ("claims", "events") if c in cases.columns})
+    result = ColumnarRun(bindings, main.name, bare.drop(ROW), steps).amounts_only()
+    result.frame = result.frame.with_columns(cases.get_column("__first").cast(pl.Int32).alias(CHOSEN))
+    reasons = SimpleNamespace(rules=main.set_aside, version=main.version, name=main.name)
+    table = decisions_from_columns(result, bare.get_column(ROW), bare.get_column("case_id"),
+                                   bare.get_column(AS_OF).cast(pl.Date), reasons, bindings)
+    stale_on = (lambda day: stale_warnings(stale_figures(catalog, bindings, day))) if allow_stale else None
+    table = table.with_columns(cases.get_column("__text").alias("set_aside"),
+                               _review_warnings(table, bindings, stale_on).alias("warnings"))
+    mine = set(table.get_column("row").to_list())
+    found = {r: w for r, w in history.items() if r in mine}
+    if found:
+        table = _with_history_warnings(table, found)
+    law = judge_rows(catalog, main, bindings, table, bare, steps, include_drafts, history=False, allow_stale=allow_stale)
+    left = law.redo | set(table.get_column("row").filter(result.suspect).to_list())
+    broken = [b for b in law.broken if b["row"] not in left]
+    gone = left | {b["row"] for b in broken}
+    return table.filter(~pl.col("row").is_in(sorted(gone))), broken
+
+
 def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
                  report: BatchReport, allow_stale: bool = False, originals: pl.DataFrame | None = None,
                  history: dict[int, list[str]] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
@@ -133,19 +167,29 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
         if cut is not None:
             aside = aside & ~rows.is_in(sorted(cut.texts))
             report.set_aside_columns += len(cut.texts)
+    whole, whole_rows, whole_law = None, set(), []
+    if originals is None and aside.any():
+        found_whole = whole_aside(main, cases, aside & ~rows.is_in(sorted(law.redo)), result.claims_aside)
+        if found_whole is not None:
+            whole, whole_law = _decide_whole(catalog, main, bindings, found_whole, law.warnings, include_drafts,
+                                             allow_stale)
+            whole_rows = set(whole.get_column("row").to_list()) | {b["row"] for b in whole_law}
+            aside = aside & ~rows.is_in(sorted(whole_rows))
+            report.set_aside_columns += len(whole_rows)
     report.add_rows(SET_ASIDE_REASON, rows.filter(aside).to_list())
     report.add_rows(SUSPECT_REASON, rows.filter(suspect).to_list())
     report.add_rows(HISTORY_REASON, rows.filter(redo).to_list())
     again_mask = aside | suspect | redo
     # a row decided again per case is judged there (its columnar decision does not stand for it)
-    broken_rows = {b["row"] for b in law.broken} - set(rows.filter(again_mask).to_list()) - set(cut.texts if cut else ())
-    law_rows = [b for b in law.broken if b["row"] in broken_rows]
+    broken_rows = ({b["row"] for b in law.broken} - set(rows.filter(again_mask).to_list()) - set(cut.texts if cut else ())
+                   - whole_rows)
+    law_rows = [b for b in law.broken if b["row"] in broken_rows] + whole_law
     if broken_rows:
         keep = ~rows.is_in(sorted(broken_rows))
         cases, table, again_mask = cases.filter(keep), table.filter(keep), again_mask.filter(keep)
     rejects: list[pl.DataFrame] = []
-    if cut is not None:
-        done = cases.get_column(ROW).is_in(sorted(cut.texts))
+    if cut is not None or whole_rows:
+        done = cases.get_column(ROW).is_in(sorted(set(cut.texts if cut else ()) | whole_rows))
         cases, table, again_mask = cases.filter(~done), table.filter(~done), again_mask.filter(~done)
     if again_mask.any():
         again = cases.filter(again_mask)
@@ -171,6 +215,8 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
         table = pl.concat([table.filter(~again_mask), decisions_from_scalar(scalar, main, bindings, table.schema)])
         if failed:
             rejects.append(pl.DataFrame(failed, schema=REJECTS))
+    if whole is not None:
+        table = pl.concat([table, whole.select(table.columns)])
     counts = table.select(pl.col("warnings").str.count_matches(WARNING_SEPARATOR).add(1)
                           .filter(pl.col("warnings") != "").sum().alias("n"),
                           (pl.col("warnings") != "").sum().alias("rows")).row(0)

@@ -245,6 +245,21 @@ class ColumnarRun:
         return ColumnarResult(self.frame.select(keep), outputs, amounts, suspect.rename("suspect"), self.fallbacks,
                               aside.rename("aside"), claims_aside(self._claim_flags))
 
+    def amounts_only(self) -> ColumnarResult:
+        """The amounts alone, no rule run (`decision._run_amounts`: a case whose every claim is set
+        aside, given here without claims and events); `suspect` where one may fail or is not exact."""
+        checked = self.bindings[self.main].checked
+        self.add_columns({CHOSEN: pl.lit(0, dtype=pl.Int32), "__suspect": pl.lit(False)})
+        amounts = {}
+        for key, expr in checked.amounts.items():
+            for policy, name in needs(expr, self.bindings, set()):
+                self.ensure(policy, name)
+            col = self.top(expr, self.main, f"amount {key}")
+            amounts[key] = self._combine("amount:" + key, [(None, _unfit(col) if isinstance(col, list) else col)], True)
+        suspect = self.frame.get_column("__suspect")
+        return ColumnarResult(self.frame.select([c.name for c in amounts.values()]), {}, amounts,
+                              suspect.rename("suspect"), self.fallbacks)
+
     def _set_aside_rows(self, checked) -> None:
         """Rows where a `set_aside:` reason holds a claim are re-decided per case (engine/decide/set_aside.py).
 
