@@ -19,7 +19,7 @@ from ..decide.stale import stale_figures, stale_warnings
 from ..policy.case import LoadedCase
 from .law import HISTORY_REASON, judge_rows, violation_rows
 from .layout import REJECTS, ROW
-from .aside import split_aside, whole_aside
+from .aside import AsideRows, split_aside, whole_aside
 from .output import WARNING_SEPARATOR
 
 __all__ = ["BatchReport", "decide_group", "INTERNAL", "SET_ASIDE_REASON", "SUSPECT_REASON", "WARNING_SEPARATOR"]
@@ -43,6 +43,7 @@ class BatchReport:
     law_judged: int = 0                                              # rows the law check read as case dicts
     law_per_row: dict[str, int] = field(default_factory=dict)        # why → rows the law judged per row, not as columns
     set_aside_columns: int = 0       # rows whose claims a set-aside reason took out per case, then decided as columns
+    history_columns: int = 0         # rows whose recorded fee the law lowered, the judged case then decided as columns
     warnings: int = 0                                                # warning lines over all decisions
     rows_with_warnings: int = 0
 
@@ -60,6 +61,7 @@ class BatchReport:
         self.per_case_expressions += [e for e in other.per_case_expressions if e not in self.per_case_expressions]
         self.law_judged += other.law_judged
         self.set_aside_columns += other.set_aside_columns
+        self.history_columns += other.history_columns
         for reason, count in other.law_per_row.items():
             self.law_per_row[reason] = self.law_per_row.get(reason, 0) + count
         self.warnings += other.warnings
@@ -69,7 +71,7 @@ class BatchReport:
         return {"per_case": {reason: {"rows": count, "first_rows": sorted(self.per_case_rows.get(reason, []))}
                              for reason, count in self.per_case.items()},
                 "per_case_expressions": list(self.per_case_expressions), "law_judged": self.law_judged,
-                "law_per_row": dict(self.law_per_row), "set_aside_columns": self.set_aside_columns,
+                "law_per_row": dict(self.law_per_row), "set_aside_columns": self.set_aside_columns, "history_columns": self.history_columns,
                 "warnings": self.warnings, "rows_with_warnings": self.rows_with_warnings}
 
 
@@ -92,6 +94,22 @@ def _with_history_warnings(table: pl.DataFrame, found: dict[int, list[str]]) -> 
         pl.col("__history") + WARNING_SEPARATOR + pl.col("warnings"))
     return joined.with_columns(pl.when(pl.col("__history").is_null()).then(pl.col("warnings")).otherwise(both)
                                .alias("warnings")).drop("__history")
+
+
+def _lowered(cases: pl.DataFrame, redo: pl.Series, lowered: dict, steps) -> AsideRows | None:
+    """The `redo` rows whose recorded fees the law lowered (`law.LawJudgment.lowered`) with their events
+    as judged (`reduced`), as they came (`originals`), and each row's `texts` entry empty: the second
+    pass decides the judged case as columns, as `decide_case` decides it after `judge_history`."""
+    from ..columnar.frame import frame_from_cases
+    rows = cases.get_column(ROW)
+    mine = redo & rows.is_in(sorted(lowered))
+    if not mine.any():
+        return None
+    originals = cases.filter(mine)
+    judged = [lowered[r][0] for r in originals.get_column(ROW).to_list()]
+    events = frame_from_cases(judged, [None] * len(judged), steps).get_column("events")
+    reduced = originals.with_columns(events.cast(originals.schema["events"]))
+    return AsideRows(reduced, originals, {r: "" for r in originals.get_column(ROW).to_list()})
 
 
 def _decide_whole(catalog, main, bindings, cases: pl.DataFrame, history: dict, include_drafts: bool,
@@ -178,18 +196,24 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
             report.set_aside_columns += len(whole_rows)
     report.add_rows(SET_ASIDE_REASON, rows.filter(aside).to_list())
     report.add_rows(SUSPECT_REASON, rows.filter(suspect).to_list())
+    low = None
+    if originals is None and law.lowered:       # a fee lowered: the judged case decided as columns, not per case
+        low = _lowered(cases, redo, law.lowered, steps)
+        if low is not None:
+            redo = redo & ~rows.is_in(sorted(low.texts))
+            report.history_columns += len(low.texts)
     report.add_rows(HISTORY_REASON, rows.filter(redo).to_list())
     again_mask = aside | suspect | redo
     # a row decided again per case is judged there (its columnar decision does not stand for it)
-    broken_rows = ({b["row"] for b in law.broken} - set(rows.filter(again_mask).to_list()) - set(cut.texts if cut else ())
-                   - whole_rows)
+    moved = set(cut.texts if cut else ()) | set(low.texts if low else ())     # decided in the second pass
+    broken_rows = {b["row"] for b in law.broken} - set(rows.filter(again_mask).to_list()) - moved - whole_rows
     law_rows = [b for b in law.broken if b["row"] in broken_rows] + whole_law
     if broken_rows:
         keep = ~rows.is_in(sorted(broken_rows))
         cases, table, again_mask = cases.filter(keep), table.filter(keep), again_mask.filter(keep)
     rejects: list[pl.DataFrame] = []
-    if cut is not None or whole_rows:
-        done = cases.get_column(ROW).is_in(sorted(set(cut.texts if cut else ()) | whole_rows))
+    if moved or whole_rows:
+        done = cases.get_column(ROW).is_in(sorted(moved | whole_rows))
         cases, table, again_mask = cases.filter(~done), table.filter(~done), again_mask.filter(~done)
     if again_mask.any():
         again = cases.filter(again_mask)
@@ -222,8 +246,14 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
                           (pl.col("warnings") != "").sum().alias("rows")).row(0)
     report.warnings += int(counts[0] or 0)
     report.rows_with_warnings += int(counts[1] or 0)
-    if cut is not None:
+    if low is not None:         # one second pass for both: the cut rows and the rows as the law judged them
+        fees = {r: w for r, w in law.warnings.items() if cut is not None and r in cut.texts}
+        fees.update((r, law.lowered[r][1]) for r in low.texts)
+        cut = AsideRows(pl.concat([cut.reduced, low.reduced]) if cut else low.reduced,
+                        pl.concat([cut.originals, low.originals]) if cut else low.originals, cut.texts if cut else {})
+    elif cut is not None:
         fees = {r: w for r, w in law.warnings.items() if r in cut.texts}
+    if cut is not None:
         more, found, broken = decide_group(catalog, main, bindings, spec, cut.reduced, include_drafts, report,
                                            allow_stale, originals=cut.originals, history=fees)
         texts = pl.DataFrame({"row": list(cut.texts), "__aside": list(cut.texts.values())},

@@ -52,6 +52,7 @@ class LawJudgment:
     warnings: dict[int, list[str]] = field(default_factory=dict)   # row → history warnings of a case left as it was
     reasons: dict[str, int] = field(default_factory=dict)          # why rows were judged one by one → rows
     per_case: list[str] = field(default_factory=list)              # law expressions the columns evaluated per case
+    lowered: dict[int, tuple[dict, list]] = field(default_factory=dict)   # row of `redo` → (case as judged, warnings)
 
 
 def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
@@ -110,6 +111,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
                 judged, warnings = judge_history(catalog, main, case, include_drafts, day)
                 if warnings and judged["events"] != case["events"]:
                     out.redo.add(number)          # a fee lowered: the ledger and the rules see another case
+                    out.lowered[number] = (judged, warnings)
                     continue
                 if warnings:
                     out.warnings[number] = warnings   # nothing changed (a fee no law could judge): the columns stand
