@@ -146,18 +146,18 @@ def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: s
     if err is not None:
         exprs["__e"] = err
     outer = {n for e in exprs.values() for n in e.meta.root_names() if not n.startswith("@") and n != ROW}
+    lazy = long.lazy()          # one query, collected once, rather than an eager step each
     if outer:
         rows = long.get_column(ROW)
-        long = long.with_columns(run.frame.get_column(n).gather(rows) for n in sorted(outer))
-    long = long.select(ROW, **exprs)
+        lazy = lazy.with_columns([run.frame.get_column(n).gather(rows) for n in sorted(outer)])
     picked = pl.col("__v").filter(pl.col("__w")) if where is not None and item is not None else pl.col("__v")
     group = _GroupCtx(picked, pl.col("__w") if where is not None else None)
     aggs = [entry.group_form(compiler, group).alias("__a")]
     if err is not None:
         aggs.append(pl.col("__e").any().alias("__ea"))
-    grouped = long.group_by(ROW).agg(aggs)
-    full = pl.DataFrame({ROW: pl.int_range(0, run.frame.height, dtype=pl.UInt32, eager=True)})
-    joined = full.join(grouped, on=ROW, how="left", maintain_order="left")
+    grouped = lazy.select(ROW, **exprs).group_by(ROW).agg(aggs)
+    full = pl.LazyFrame({ROW: pl.int_range(0, run.height, dtype=pl.UInt32, eager=True)})
+    joined = full.join(grouped, on=ROW, how="left", maintain_order="left").collect()
     got = _result(node, item, joined.get_column("__a"), None)
     columns = {name: got.expr}
     err_name = None
@@ -188,9 +188,9 @@ def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: 
     item = compiler.col(node.item) if entry.reads_item else None
     where = compiler.col(node.where) if node.where is not None else None
     outer_long = run.long(outer_source)
-    items = outer_long.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__o"), ROW,
-                              *(pl.col(c).alias("^" + c[1:]) for c in outer_long.columns if c.startswith("@")))
-    pairs = items.join(run.long(source.ref.name), on=ROW, how="inner")
+    items = outer_long.lazy().select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__o"), ROW,
+                                     *(pl.col(c).alias("^" + c[1:]) for c in outer_long.columns if c.startswith("@")))
+    pairs = items.join(run.long(source.ref.name).lazy(), on=ROW, how="inner")
     exprs = {}
     if item is not None:
         exprs["__v"] = item.expr
@@ -200,16 +200,16 @@ def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: 
     if err is not None:
         exprs["__e"] = err
     gathered = {n for e in exprs.values() for n in e.meta.root_names() if not n.startswith(("@", "^")) and n != ROW}
-    if gathered:
-        rows = pairs.get_column(ROW)
-        pairs = pairs.with_columns(run.frame.get_column(n).gather(rows) for n in sorted(gathered))
+    if gathered:            # per-case values the inner test reads, by the case's row
+        values = run.frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW), *sorted(gathered))
+        pairs = pairs.join(values.lazy(), on=ROW, how="left")
     pairs = pairs.select("__o", **exprs)
     picked = pl.col("__v").filter(pl.col("__w")) if where is not None and item is not None else pl.col("__v")
     aggs = [entry.group_form(compiler, _GroupCtx(picked, pl.col("__w") if where is not None else None)).alias("__a")]
     if err is not None:
         aggs.append(pl.col("__e").any().alias("__ea"))
     grouped = pairs.group_by("__o").agg(aggs)
-    joined = items.select("__o").join(grouped, on="__o", how="left", maintain_order="left")
+    joined = items.select("__o").join(grouped, on="__o", how="left", maintain_order="left").collect()
     got = _result(node, item, joined.get_column("__a"), None)      # `expr` is a Series here
     return replace(got, err=joined.get_column("__ea").fill_null(False) if err is not None else None)
 

@@ -62,6 +62,7 @@ class ColumnarRun:
         self._lazy = frame.lazy()
         self._frame: pl.DataFrame | None = frame
         self.known_columns = set(frame.columns)
+        self.height = frame.height       # rows never change in a run: no collect to know how many
         self._defs: dict[tuple[str, str], Col] = {}
         self._py_defs: dict[tuple[str, str], list[Any]] = {}
         self._def_fields: dict[tuple[str, str, tuple[str, ...]], Col] = {}

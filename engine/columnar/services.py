@@ -21,6 +21,7 @@ __all__ = ["RunServices"]
 class RunServices(Protocol):
     bindings: dict[str, Bound]
     known_columns: set[str]
+    height: int                 # the frame's rows (a run never filters them)
 
     @property
     def frame(self) -> pl.DataFrame:

@@ -98,7 +98,7 @@ def _selected(run: RunServices, node: ast.Aggregate, policy: str, fields: tuple[
     got = pl.concat([flags.select(pl.col(ROW).cast(pl.Int64).alias("row"), "__keep", "__err"),
                      long.select([pl.col("@" + f).alias(f) for f in fields if "@" + f in long.columns])],
                     how="horizontal")
-    failed = np.zeros(run.frame.height, dtype=bool)
+    failed = np.zeros(run.height, dtype=bool)
     failed[got.filter(pl.col("__err")).get_column("row").to_numpy()] = True
     got = got.filter(pl.col("__keep"))
     out: dict[str, Any] = {"row": got.get_column("row").to_numpy(), "failed": failed}
@@ -142,7 +142,7 @@ def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> list[Any
     if not (isinstance(node, ast.Call) and node.name == "settle" and len(node.args) in (7, 8)):
         return None
     args = node.args
-    if not run.frame.height:
+    if not run.height:
         return []
     day, schedule = args[3], args[4]
     if not (isinstance(day, ast.Path) and day.ref is not None and day.ref.kind == "as_of"):
@@ -162,7 +162,7 @@ def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> list[Any
     if any(x is None for x in lists):
         return None
     claims, costs, payments = lists
-    n = run.frame.height
+    n = run.height
     unusable = np.zeros(n, dtype=bool)
     for part in lists:
         if "failed" in part:
