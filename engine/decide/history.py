@@ -134,18 +134,17 @@ def _lawful_part(fee: Decimal, broken_at, hint: Decimal | None = None) -> Decima
     versions in another case (a batch holds thousands); since lawfulness falls as the fee rises,
     the hint lawful and one øre more not is that same boundary, found in two judgments; a wrong
     hint only narrows the search's bounds."""
-    if broken_at(_ORE):                      # the letter may cost nothing (or is unlawful): nothing is owed
-        return _ZERO
     low, high = 1, int(fee * 100)            # low: lawful; high: not
-    if hint is not None and low < int(hint * 100) < high:
-        guess = int(hint * 100)
-        if broken_at(Decimal(guess) / 100):
-            high = guess
-        else:
-            low = guess
-            if guess + 1 == high or broken_at(Decimal(guess + 1) / 100):
-                return (Decimal(guess) / 100).quantize(Decimal("0.01"))
-            low = guess + 1
+    guess = int(hint * 100) if hint is not None else 0
+    if low < guess < high and not broken_at(Decimal(guess) / 100):
+        # lawful at the hint, so at 0.01 too (lawfulness falls as the fee rises): that judgment is skipped
+        if guess + 1 == high or broken_at(Decimal(guess + 1) / 100):
+            return (Decimal(guess) / 100).quantize(Decimal("0.01"))
+        low = guess + 1
+    elif broken_at(_ORE):                    # the letter may cost nothing (or is unlawful): nothing is owed
+        return _ZERO
+    elif low < guess < high:
+        high = guess
     while high - low > 1:
         middle = (low + high) // 2
         if broken_at(Decimal(middle) / 100):
