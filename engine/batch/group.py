@@ -42,7 +42,7 @@ class BatchReport:
     per_case_expressions: list[str] = field(default_factory=list)    # expressions evaluated per case (every row)
     law_judged: int = 0                                              # rows the law check read as case dicts
     law_per_row: dict[str, int] = field(default_factory=dict)        # why → rows the law judged per row, not as columns
-    set_aside_columns: int = 0       # rows whose claims a set-aside reason took out per case, then decided as columns
+    set_aside_columns: int = 0       # rows with claims a set-aside reason took out, decided as columns
     history_columns: int = 0         # rows whose recorded fee the law lowered, the judged case then decided as columns
     warnings: int = 0                                                # warning lines over all decisions
     rows_with_warnings: int = 0
@@ -71,7 +71,8 @@ class BatchReport:
         return {"per_case": {reason: {"rows": count, "first_rows": sorted(self.per_case_rows.get(reason, []))}
                              for reason, count in self.per_case.items()},
                 "per_case_expressions": list(self.per_case_expressions), "law_judged": self.law_judged,
-                "law_per_row": dict(self.law_per_row), "set_aside_columns": self.set_aside_columns, "history_columns": self.history_columns,
+                "law_per_row": dict(self.law_per_row), "set_aside_columns": self.set_aside_columns,
+                "history_columns": self.history_columns,
                 "warnings": self.warnings, "rows_with_warnings": self.rows_with_warnings}
 
 
