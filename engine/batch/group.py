@@ -148,13 +148,16 @@ def _decide_whole(catalog, main, bindings, cases: pl.DataFrame, history: dict, i
 
 def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
                  report: BatchReport, allow_stale: bool = False, originals: pl.DataFrame | None = None,
-                 history: dict[int, list[str]] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
+                 history: dict[int, list[str]] | None = None, judged: set[int] | None = None
+                 ) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
     """(decisions, rejects frames, violation records) of one group's valid case frame (with ROW);
     `allow_stale` as `decide --allow-stale` (decide/stale.py).
 
     `originals`: the rows as they came, when `cases` has claims a `set_aside:` reason took out
     (`aside.py`): a row decided per case is decided from its original, and its recorded fees
-    were judged there already (`history`: row → the warnings of that judgment).
+    were judged there already (`history`: row → the warnings of that judgment). `judged`: the rows
+    whose `cases` line is the case as the law judged its history (a fee lowered), the one `decide`
+    asks the set-aside reasons about: theirs are answered as columns here too.
     """
     from ..columnar.frame import AS_OF, cases_from_frame
     from ..columnar.program import evaluate
@@ -179,16 +182,26 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     if law.warnings:
         table = _with_history_warnings(table, law.warnings)
     redo = rows.is_in(sorted(law.redo)) & ~aside & ~suspect
-    # the rows a reason holds a claim of: the claims taken out per case, the rest decided as columns
+    low = None
+    if originals is None and law.lowered:       # a fee lowered: the judged case decided as columns, not per case
+        low = _lowered(cases, rows.is_in(sorted(law.redo)) & ~suspect, law.lowered, steps)
+        if low is not None:
+            redo = redo & ~rows.is_in(sorted(low.texts))
+            aside = aside & ~rows.is_in(sorted(low.texts))
+            report.history_columns += len(low.texts)
+    # the rows a reason holds a claim of: the claims taken out as columns, the rest decided as columns
+    may_cut = ~rows.is_in(sorted(law.redo))
+    if originals is not None:       # a second pass: only the judged cases' reasons are `decide`'s own
+        may_cut = may_cut & rows.is_in(sorted(judged or ()))
     cut = None
-    if originals is None and aside.any():
-        cut = split_aside(main, bindings, cases, aside & ~rows.is_in(sorted(law.redo)), steps, result.claims_aside)
+    if aside.any():
+        cut = split_aside(main, bindings, cases, aside & may_cut, steps, result.claims_aside)
         if cut is not None:
             aside = aside & ~rows.is_in(sorted(cut.texts))
             report.set_aside_columns += len(cut.texts)
     whole, whole_rows, whole_law = None, set(), []
-    if originals is None and aside.any():
-        found_whole = whole_aside(main, cases, aside & ~rows.is_in(sorted(law.redo)), result.claims_aside)
+    if aside.any():
+        found_whole = whole_aside(main, cases, aside & may_cut, result.claims_aside)
         if found_whole is not None:
             whole, whole_law = _decide_whole(catalog, main, bindings, found_whole, law.warnings, include_drafts,
                                              allow_stale)
@@ -197,12 +210,6 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
             report.set_aside_columns += len(whole_rows)
     report.add_rows(SET_ASIDE_REASON, rows.filter(aside).to_list())
     report.add_rows(SUSPECT_REASON, rows.filter(suspect).to_list())
-    low = None
-    if originals is None and law.lowered:       # a fee lowered: the judged case decided as columns, not per case
-        low = _lowered(cases, redo, law.lowered, steps)
-        if low is not None:
-            redo = redo & ~rows.is_in(sorted(low.texts))
-            report.history_columns += len(low.texts)
     report.add_rows(HISTORY_REASON, rows.filter(redo).to_list())
     again_mask = aside | suspect | redo
     # a row decided again per case is judged there (its columnar decision does not stand for it)
@@ -254,9 +261,10 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
                         pl.concat([cut.originals, low.originals]) if cut else low.originals, cut.texts if cut else {})
     elif cut is not None:
         fees = {r: w for r, w in law.warnings.items() if r in cut.texts}
-    if cut is not None:
+    if cut is not None:         # `decide_case` reads the rows as they came: the first pass's originals
         more, found, broken = decide_group(catalog, main, bindings, spec, cut.reduced, include_drafts, report,
-                                           allow_stale, originals=cut.originals, history=fees)
+                                           allow_stale, originals=cut.originals if originals is None else originals,
+                                           history=fees, judged=set(low.texts) if low is not None else None)
         texts = pl.DataFrame({"row": list(cut.texts), "__aside": list(cut.texts.values())},
                              schema={"row": pl.Int64, "__aside": pl.String})
         more = more.join(texts, on="row", how="left", maintain_order="left").with_columns(
