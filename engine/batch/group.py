@@ -25,9 +25,8 @@ from .output import WARNING_SEPARATOR
 __all__ = ["BatchReport", "decide_group", "INTERNAL", "SET_ASIDE_REASON", "SUSPECT_REASON", "WARNING_SEPARATOR"]
 
 INTERNAL = "internal error"     # the problem text of a row that hit a bug (the run goes on; exit 101)
-SET_ASIDE_REASON = ("a `set_aside:` reason holds a claim of a case whose recorded fee the law lowered (the reasons "
-                    "read the judged case), or a reason (or, every claim held, the amounts or the law's judgment of "
-                    "the case without claims) might fail as columns")
+SET_ASIDE_REASON = ("a `set_aside:` reason (or, every claim held, the amounts or the law's judgment of the case "
+                    "without claims) might fail as columns, or a reason still holds a claim of the case cut down")
 SUSPECT_REASON = ("the columnar evaluation might fail or matched no rule (division by zero, a date outside a "
                   "schedule, money not exact to the øre): the scalar evaluator decides it and names any error")
 _SAMPLE = 10                    # row numbers kept per reason in the report

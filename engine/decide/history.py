@@ -36,11 +36,13 @@ _MEMO_LIMIT = 4096     # judgments kept per catalog (one per history and, with s
 
 
 def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: bool = False,
-                  as_of=None) -> tuple[dict, list[str]]:
+                  as_of=None, verdicts: dict[int, list] | None = None) -> tuple[dict, list[str]]:
     """The case with the unlawful part of every recorded fee set aside, and one warning per such fee.
 
     `as_of`: the decision date; a recorded charge part (salær) is judged on `charge_part.judging_day` (NO: § 2-2 last
     ledd), the same sats a new salær is charged at. Without it, at the sats of the letter's date.
+    `verdicts`: event index → the constraints its recorded fee breaks, judged already on the same
+    history (the batch's columns, `batch/law_history.py`); used while no earlier fee was lowered.
     """
     events = case.get("events") or []
     if not any(e["fee"] for e in events):
@@ -56,7 +58,7 @@ def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: boo
         return {**case, "events": kept}, list(warnings)
     if len(memo) > _MEMO_LIMIT:
         memo.clear()
-    judged, warnings = _judge(catalog, main, case, include_drafts, day, memo.setdefault(_HINTS, {}))
+    judged, warnings = _judge(catalog, main, case, include_drafts, day, memo.setdefault(_HINTS, {}), verdicts or {})
     memo[key] = (judged["events"], tuple(warnings))
     return judged, warnings
 
@@ -72,7 +74,7 @@ _HINTS = ("lawful parts found",)     # the memo's entry of `_lawful_part` hints:
 
 
 def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day,
-           hints: dict | None = None) -> tuple[dict, list[str]]:
+           hints: dict | None = None, verdicts: dict | None = None) -> tuple[dict, list[str]]:
     events = case["events"]
     as_salaer = part_steps(main)
     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
@@ -87,7 +89,9 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
         if day not in bound_on:
             bound_on[day] = _bind(catalog, main, day, include_drafts)
         return bound_on[day]
+    lowered = False             # a fee before this one was lowered: the history differs from the recorded one
     for i, event in enumerate(events):
+        event_fee = event["fee"]
         if event["fee"]:
             day = event["date"]
             salaer = event["step"] in as_salaer
@@ -110,7 +114,9 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
                     given = recorded_outputs(main, fee, salaer, event["due"])
                     return violations(bindings, main.name, then, day, record_of(event["step"], event["step"], given, None),
                                       history=True, reuse=known, filters=filters)
-                broken = broken_at(event["fee"])
+                # the history so far is the recorded one while no fee was lowered: a verdict on it stands
+                stands = verdicts and i in verdicts and not lowered
+                broken = list(verdicts[i]) if stands else broken_at(event["fee"])
                 if broken:
                     hint_key = (tuple(sorted(b.version.key for b in bindings.values())), event["step"], salaer,
                                 event["fee"])
@@ -121,6 +127,7 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
                                         fee=event["fee"], owed=owed, currency=code, constraint=v.constraint, rule=v.name)
                                  for v in broken]
                     event = {**event, "fee": owed}
+                    lowered = lowered or owed != event_fee
         kept.append(event)
     return {**case, "events": list(kept)}, warnings
 
