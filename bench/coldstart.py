@@ -54,7 +54,7 @@ def main() -> int:
     args = parser.parse_args()
     frist = [args.frist] if args.frist else [args.python, str(ROOT / "cli.py")]
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as keys:
-        # the load cache's signing key lives outside the cache folder (engine/policy/load_cache.py)
+        # the caches' signing key lives outside the cache folder (engine/core/cache_folder.py)
         env = {**os.environ, "FRIST_CACHE_DIR": cache, "FRIST_CACHE_KEY": os.path.join(keys, "cache.key"),
                "NO_COLOR": "1"}
         # Byte-compiled modules, as an installed wheel has them (pip compiles at install time):

@@ -122,6 +122,15 @@ def test_commands_that_write_a_policy_folder_need_one(tmp_path, monkeypatch, run
     assert code == 2 and "no policy `no-such`" in err and not (tmp_path / "other").exists()
 
 
+@pytest.mark.parametrize("code, law", [("NL", "nl-wik"), ("SE", "se-inkasso-lag")])
+def test_init_suggests_the_routine_change_of_its_own_law(tmp_path, monkeypatch, run_cli, code, law):
+    """The "next:" line names the folder's own law: `no-regulation` does not exist in a Dutch folder."""
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run_cli("init", "mine", "--jurisdiction", code)
+    assert status == 0 and f"frin new-version {law} YYYY-MM-DD" in out and "no-regulation" not in out
+    assert (tmp_path / "mine" / "policies" / law).is_dir()
+
+
 # --- the hooks and the workflow on a scratch git repository --------------------------------
 
 def _env(repo: Path, bin_dir: Path = BIN) -> dict:

@@ -63,8 +63,12 @@ def checked_catalog(paths: list[str | Path]) -> Catalog:
     """Every version under `paths`, checked; `PolicyError` if any has an error."""
     catalog, problems = cached_catalog(paths)
     errors = [d for d in problems if d.is_error]
-    if errors:
-        raise PolicyError(errors)
+    if errors:              # in validate's order: the cause first, its follow-on errors folded
+        from ..core.diagnostics import sort_and_cap
+        from .misnamed import typos_first
+        from .scope import root_cause_first
+        ordered = typos_first(root_cause_first(sort_and_cap(errors, len(errors)), catalog), catalog.policies.names())
+        raise PolicyError(list(ordered), ordered=True)
     return catalog
 
 

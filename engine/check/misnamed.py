@@ -48,6 +48,7 @@ def typos_first(problems: list[Diagnostic], known_policies) -> list[Diagnostic]:
                 help=f"did you mean `{m['folder']}`? correct `policy:` here; the errors of the policies that use "
                      f"`{m['folder']}` follow from this one")
             cause_of[m["folder"]] = causes[id(d)]
+    unloaded = _unloaded(problems, unknown, causes)
     folded: dict[int, int] = {}          # id(unknown-policy diagnostic) -> unknown names folded into it
     dropped: set[int] = set()
     aliases = {}
@@ -73,15 +74,35 @@ def typos_first(problems: list[Diagnostic], known_policies) -> list[Diagnostic]:
         m = _UNKNOWN_POLICY.match(d.message) if d.code == "unknown-policy" else None
         if m:
             cause = cause_of.get(m["used"])
-            typo = did_you_mean(m["used"], known_policies)
+            broken = unloaded.get(m["used"])
+            typo = None if broken else did_you_mean(m["used"], known_policies)
             help = (f"`{cause.span.start if cause.span else cause.path}` misspells it (see above)" if cause
+                    else f"`{broken.where}` keeps `{m['used']}` from loading (see above)" if broken
                     else typo or d.help)
             notes = d.notes + ((f"{folded[id(d)]} use(s) of `{m['alias'] or m['used']}.…` in this file fail with it "
                                 "(not listed one by one)", None),) if id(d) in folded else d.notes
             d = replace(d, help=help, notes=notes)
-            (out_first if cause is not None or typo else out_rest).append(d)
+            (out_first if cause is not None or broken is not None or typo else out_rest).append(d)
             continue
         out_rest.append(d)
     out = Capped(causes_first + out_first + out_rest)
     out.omitted = getattr(problems, "omitted", 0)
     return out
+
+
+def _unloaded(problems: list[Diagnostic], unknown: dict[str, list[Diagnostic]],
+              causes: dict[int, Diagnostic]) -> dict[str, Diagnostic]:
+    """For a used policy that is unknown because its own file did not load (a tab, a YAML
+    error): the first error in its folder, which `causes` gains so it is listed first. Without
+    this the users' errors came first, with a "did you mean" pointing at another policy."""
+    from pathlib import Path
+    found: dict[str, Diagnostic] = {}
+    for d in problems:
+        where = d.span.path if d.span is not None else d.path
+        if not d.is_error or not where or id(d) in causes:
+            continue
+        folder = Path(where).parent
+        name = folder.parent.name if folder.name == "drafts" else folder.name
+        if name in unknown and name not in found:
+            found[name] = causes[id(d)] = d
+    return found

@@ -57,7 +57,7 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
         return ExitCode.CLOSED_PIPE
     except (PolicyError, CaseError) as err:
         from ..core.diagnostics import render_text, sort_and_cap
-        print(render_text(sort_and_cap(err.diagnostics)), file=stderr)
+        print(render_text(sort_and_cap(err.diagnostics, keep_order=err.ordered)), file=stderr)
         kind = "policy" if isinstance(err, PolicyError) else "case"
         print(f"\n{len(err.diagnostics)} problem(s) in the {kind}; nothing was decided.", file=stderr)
         return ExitCode.PROBLEMS if isinstance(err, PolicyError) else ExitCode.INVALID_INPUT

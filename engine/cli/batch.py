@@ -122,6 +122,24 @@ def _delimiter(args: Namespace) -> str:
     return text
 
 
+def _guard_lock(args: Namespace, stderr: TextIO) -> None:
+    """A version edited after it was locked: a warning, and with `--log` a refusal before any row
+    is decided (a logged decision rests on reviewed figures; as `decide`, engine/cli/commands.py)."""
+    from dataclasses import replace
+
+    from ..core.diagnostics import Severity, render_text
+    from ..core.errors import PolicyError
+    from ..review.lock import changed_since_locked
+    from .options import checked_catalog
+    catalog = checked_catalog([args.policies])
+    problems = changed_since_locked(catalog, [p for p in [args.policies] if p], catalog.policies.names())
+    if not problems:
+        return
+    if getattr(args, "log", None):
+        raise PolicyError([replace(d, help=f"{d.help}; a decision is logged only on locked versions") for d in problems])
+    print(render_text([replace(d, severity=Severity.WARNING) for d in problems]), file=stderr)
+
+
 def _opened_log(args: Namespace):
     """The decision log of `--log` (None without it)."""
     if not getattr(args, "log", None):
@@ -174,6 +192,7 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             said.add(text)
             print(f"note: {text}", file=stderr)
     bar = tqdm(desc="deciding", unit=" cases", file=stderr, disable=True if args.no_progress else None, leave=False)
+    _guard_lock(args, stderr)
     log = _opened_log(args)
     try:
         for source, (chunk, read_rejects) in ((names.get(f), part) for f in files

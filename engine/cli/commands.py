@@ -149,8 +149,27 @@ def _decide(args: Namespace, trace: bool):
                                       trace=trace, fast=not trace, allow_stale=getattr(args, "allow_stale", False))
 
 
+def _guard_lock(args: Namespace, catalog: Catalog, decision, stderr: TextIO) -> None:
+    """A version edited after it was locked still decides (an officer may be trying a fix), but
+    never silently, and never into the decision log: a logged decision must rest on the figures
+    that were reviewed (as `frin serve`, which refuses such a folder)."""
+    from dataclasses import replace
+    from ..core.diagnostics import Severity, render_text
+    from ..core.errors import PolicyError
+    from ..review.lock import changed_since_locked
+    policy = decision.to_dict(include_trace=False).get("policy") or {}
+    names = [n for n in [policy.get("name"), *(u.get("name") for u in policy.get("uses") or ())] if n]
+    problems = changed_since_locked(catalog, [p for p in [args.policies] if p], names)
+    if not problems:
+        return
+    if getattr(args, "log", None):
+        raise PolicyError([replace(d, help=f"{d.help}; a decision is logged only on locked versions") for d in problems])
+    print(render_text([replace(d, severity=Severity.WARNING) for d in problems]), file=stderr)
+
+
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     catalog, case, decision = _decide(args, trace=not args.no_trace)
+    _guard_lock(args, catalog, decision, stderr)
     if getattr(args, "log", None):          # appended before it is printed: a printed decision is logged
         _log(args, case, decision, stderr, catalog)
     print(decision.to_json(include_trace=not args.no_trace), file=stdout)
@@ -176,6 +195,7 @@ def _log(args: Namespace, case, decision, stderr: TextIO, catalog=None) -> None:
 def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..explain.text import explain_language, explain_text
     catalog, case, decision = _decide(args, trace=True)
+    _guard_lock(args, catalog, decision, stderr)
     args.lang = explain_language(decision, args.lang)
     blocked = None
     if args.why_not:

@@ -378,7 +378,7 @@ def parser() -> argparse.ArgumentParser:
     """The command's argument parser, one subcommand per registry entry."""
     top = argparse.ArgumentParser(
         prog=COMMAND, formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Rules-as-data for Norwegian debt collection: versioned YAML policies, a typed rule "
+        description="Rules-as-data for debt collection (Norway; the Netherlands and Sweden as data): versioned YAML policies, a typed rule "
                     "language, decisions that explain themselves. `frin COMMAND --help` for each command.",
         epilog="\n\n".join([_table("exit codes", EXIT_CODES, 6), _table("environment", ENVIRONMENT, 21)]))
     _version(top)

@@ -104,10 +104,11 @@ def init(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     print(f"  tests/cases: {started.cases} case(s); examples: {started.examples}; {started.locked} version(s) locked "
           f"in policies.lock", file=stdout)
     print(f"  {', '.join(started.files[1:])} (pinned to {DISTRIBUTION}=={version})", file=stdout)
+    target = started.laws[0] if started.laws else started.policies[0].split(" (")[0]
     print(f"""next:
   cd {started.folder} && git init && git add -A && git commit -m "policies from {DISTRIBUTION}"
   frin validate && frin test
-  frin new-version no-regulation YYYY-MM-DD      (the routine change: see docs/review.md)""", file=stdout)
+  frin new-version {target} YYYY-MM-DD      (the routine change: see docs/review.md)""", file=stdout)
     return ExitCode.OK
 
 

@@ -79,14 +79,16 @@ class Capped(list):
         return out
 
 
-def sort_and_cap(diagnostics: Iterable[Diagnostic], limit: int = DEFAULT_LIMIT) -> list[Diagnostic]:
+def sort_and_cap(diagnostics: Iterable[Diagnostic], limit: int = DEFAULT_LIMIT, *, keep_order: bool = False) -> list[Diagnostic]:
     """Deduplicate, sort by (file, line, col) and keep at most `limit` (OPA's error limit).
 
     The result remembers how many were left out (`Capped.omitted`); the text renderers end
-    with "… and M more", so a file with 10,000 problems prints a bounded report.
+    with "… and M more", so a file with 10,000 problems prints a bounded report. With
+    `keep_order`, a list already put cause-first (check/misnamed.py) is only capped.
     """
     unique = list(dict.fromkeys(diagnostics))
-    unique.sort(key=Diagnostic.sort_key)
+    if not keep_order:
+        unique.sort(key=Diagnostic.sort_key)
     out = Capped(unique[:limit])
     out.omitted = max(0, len(unique) - limit) + getattr(diagnostics, "omitted", 0)
     return out

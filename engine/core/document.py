@@ -113,9 +113,18 @@ def parse_document(source: Source) -> Document | Diagnostic:
         mark = err.problem_mark or err.context_mark
         span = source.span(mark.index, mark.index + 1) if mark else source.span(0, 1)
         message = f"malformed YAML: {err.problem or err.context}"
+        if "nesting depth" in str(err.problem):       # the parser's own limit, far past ours (LIMITS)
+            return Diagnostic("unsafe-yaml", f"nested deeper than {LIMITS['depth']} levels", span,
+                              help="a policy or case is a few levels deep: flatten the data")
+        if mark is not None and text[mark.index:mark.index + 1] == "\t":
+            return Diagnostic("yaml-syntax", "malformed YAML: a tab character; YAML indents with spaces only", span,
+                              help="replace the tab with spaces (2 per level, as the rest of the file)")
         return Diagnostic("yaml-syntax", message, span, help="check indentation and quoting around this point")
     except yaml.YAMLError as err:
         return Diagnostic("yaml-syntax", f"malformed YAML: {err}", source.span(0, 1))
+    if not nodes:
+        return Diagnostic("yaml-syntax", "the file is empty (or only comments)", source.span(0, 1),
+                          help="write the document: a case (schemas/case.schema.json) or a policy version")
     if len(nodes) != 1:
         return Diagnostic("yaml-syntax", f"expected one YAML document, found {len(nodes)}", source.span(0, 1),
                           help="remove the extra `---` separators")

@@ -39,8 +39,9 @@ class FristError(Exception):
 
 
 class _WithDiagnostics(FristError):
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], *, ordered: bool = False) -> None:
         self.diagnostics = list(diagnostics)
+        self.ordered = ordered          # already cause-first: shown in this order, not by file
         first = self.diagnostics[0].message if self.diagnostics else "no details"
         super().__init__(f"{len(self.diagnostics)} problem(s); first: {first}")
 

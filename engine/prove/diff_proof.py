@@ -105,8 +105,12 @@ def _confirm(old, new, data: dict, day: dt.date, name: str) -> dict[str, Any] | 
         except FristError:
             return None
         record = decision.to_dict(include_trace=False)
-        shown.append(record.get(name) if name in ("action", "step") else
-                     output_json(next(o for o in all_outputs() if o.name == name), decision.outputs))
+        value = (record.get(name) if name in ("action", "step") else
+                 output_json(next(o for o in all_outputs() if o.name == name), decision.outputs))
+        if value is None and decision.blocked:
+            # a held decision has no outputs: say which constraint held it, not "None"
+            value = "held by " + ", ".join(r["rule"] for r in record.get("reasons", []))
+        shown.append(value)
     if shown[0] == shown[1]:
         return None
     return {"old": shown[0], "new": shown[1], "case": text}

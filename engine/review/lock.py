@@ -82,6 +82,23 @@ def lock_problems(catalog: Catalog, paths: list[str | Path] | None = None,
     return out + guard_problems(catalog, lock, paths or [Path.cwd()])
 
 
+def changed_since_locked(catalog: Catalog, paths: list[str | Path] | None, names: list[str]) -> list[Diagnostic]:
+    """`locked-version-changed` for the versions of the policies `names` whose file no longer has
+    its locked hash. Every version counts, not only the one in force: a decision also reads the
+    law's version of each recorded letter's date (decide/history.py)."""
+    lock_file = lock_for(paths)
+    if lock_file is None:
+        return []
+    lock = Lock.read(lock_file)
+    out = []
+    for name in dict.fromkeys(names):
+        for version in catalog.versions(name):
+            entry = lock.entries.get(lock.path_of(version))
+            if entry is not None and entry.sha256 != version.sha256:
+                out.append(_changed(version, entry, lock))
+    return out
+
+
 def _refusals(lock: Lock, rewrite: set[str], forget: set[str], allow: set[str], known: set[str]) -> None:
     """The named versions must exist where each option looks for them."""
     locked = {e.key for e in lock.entries.values()}

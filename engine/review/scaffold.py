@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.diagnostics import Diagnostic, relative
+from ..core.diagnostics import Diagnostic, did_you_mean, relative
 from ..core.document import load_document
 from ..core.errors import UsageError
 from ..policy.layout import expected_path
@@ -36,7 +36,9 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
     """Write the new version's file; return (path, base version, marked figures as (name, what, line))."""
     versions = [v for v in catalog.versions(name) if not v.is_draft]
     if not versions:
-        raise UsageError(f"unknown policy `{name}` (known: {', '.join(catalog.policies.names()) or 'none'})")
+        hint = did_you_mean(name, catalog.policies.names())
+        raise UsageError(f"unknown policy `{name}`" + (f"; {hint}" if hint else "")
+                         + f" (known: {', '.join(catalog.policies.names()) or 'none'})")
     base = [v for v in versions if v.effective < effective]
     if not base:
         raise UsageError(f"no published version of `{name}` before {effective} to start from")

@@ -45,6 +45,7 @@ class Started:
     examples: int = 0
     locked: int = 0
     files: list[str] = field(default_factory=list)          # the set-up files (lock, hooks, CI)
+    laws: list[str] = field(default_factory=list)           # the law policies written (the routine change's target)
 
 
 def _closure(catalog, names: list[str]) -> list[str]:
@@ -111,6 +112,7 @@ def init_folder(folder: Path, catalog, processes: list[str] | None = None, juris
     languages = {"en"}
     for code in sorted(codes):
         j = catalog.jurisdictions.by_code[code]
+        started.laws += [law for law in j.laws if law in names]
         _copy(Path(j.path).resolve(), policies / DATA_FOLDERS[0] / Path(j.path).name)
         languages |= set(j.languages)
     for lang in sorted(languages):
