@@ -1,13 +1,13 @@
-"""Rows where a `set_aside:` reason holds a claim: the claims taken out per case, the rest as columns.
+"""Rows where a `set_aside:` reason holds a claim: the claims taken out as columns, the rest decided as columns.
 
 `decide_case` asks the policy's reasons which claims they set aside (`decide/set_aside.py`,
 on the whole case), then decides the case with only the remaining claims. Here the first
-half is the same per-case call, on the rows the columnar run flagged, and the second half
-is an ordinary columnar run over those rows with their claims cut down (`decide_group` on a
-second case frame), so the rules, the ledger and the law are not evaluated per case. A row
-stays with `decide_case` when no claim would remain (the first reason then decides, with
-the amounts of a case without claims), when a reason cannot be evaluated (decide names the
-error), or when the reasons hold no claim after all.
+half comes from the columnar run's answer per claim (`columnar/claims_aside.py`; per case
+only when a reason has no column form), and the second half is an ordinary columnar run
+over those rows with their claims cut down (`decide_group` on a second case frame). Rows
+whose every claim a reason holds are returned by `whole_aside` (the first reason decides
+them, `group._decide_whole`). A row stays with `decide_case` when a reason might fail (decide
+names the error) or a claim held has no invoice to name it by.
 """
 from __future__ import annotations
 

@@ -1,11 +1,13 @@
 """Deciding one group of rows (same policy, same bound versions): columns first, per case only where needed.
 
 The columnar evaluator decides every valid row; the law (`law.judge_rows`) judges the
-decisions; the rows the columnar result cannot stand for are re-decided by the scalar
-evaluator (`decide_case`, the one `frin decide` runs), each for a reason the run's report
-names: a claim a `set_aside:` reason takes out of the case, an evaluation that might fail
-(or no rule matching), a recorded fee the law did not allow. Every decision row carries
-the decision's warnings (`warnings` column), the columnar ones from the bound versions.
+decisions. Rows whose claims `set_aside:` reasons hold are cut down (or, every claim held,
+decided by the first reason) and rows whose recorded fee the law lowered are decided on the
+case as judged, all as columns (a second columnar pass for the cut and lowered rows); the
+rows the columnar result still cannot stand for are re-decided by the scalar evaluator
+(`decide_case`, the one `frin decide` runs), each for a reason the run's report names (a
+reason or an evaluation that might fail, no rule matching). Every decision row carries the
+decision's warnings (`warnings` column), the columnar ones from the bound versions.
 """
 from __future__ import annotations
 
