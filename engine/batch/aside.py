@@ -63,8 +63,8 @@ def split_aside(main, bindings, cases: pl.DataFrame, flagged: pl.Series, steps,
         return None
     mask = pl.Series(keep, dtype=pl.Boolean)
     originals = part.filter(mask)
-    claims = frame_from_cases(reduced, [d for d, k in zip(days, keep) if k], steps).get_column("claims")
-    return AsideRows(originals.with_columns(claims.cast(originals.schema["claims"])), originals, texts)
+    kept = frame_from_cases(reduced, [d for d, k in zip(days, keep) if k], steps).get_column("claims")
+    return AsideRows(originals.with_columns(kept.cast(originals.schema["claims"])), originals, texts)
 
 
 def _per_row(main, claims: pl.DataFrame) -> pl.DataFrame:

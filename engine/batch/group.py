@@ -102,14 +102,15 @@ def _lowered(cases: pl.DataFrame, redo: pl.Series, lowered: dict, steps) -> Asid
     """The `redo` rows whose recorded fees the law lowered (`law.LawJudgment.lowered`) with their events
     as judged (`reduced`), as they came (`originals`), and each row's `texts` entry empty: the second
     pass decides the judged case as columns, as `decide_case` decides it after `judge_history`."""
-    from ..columnar.frame import frame_from_cases
+    from ..columnar.frame import AS_OF, frame_from_cases
     rows = cases.get_column(ROW)
     mine = redo & rows.is_in(sorted(lowered))
     if not mine.any():
         return None
     originals = cases.filter(mine)
     judged = [lowered[r][0] for r in originals.get_column(ROW).to_list()]
-    events = frame_from_cases(judged, [None] * len(judged), steps).get_column("events")
+    days = originals.get_column(AS_OF).cast(pl.Date).to_list()
+    events = frame_from_cases(judged, days, steps).get_column("events")
     reduced = originals.with_columns(events.cast(originals.schema["events"]))
     return AsideRows(reduced, originals, {r: "" for r in originals.get_column(ROW).to_list()})
 
@@ -200,7 +201,8 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
         if cut is not None:
             aside = aside & ~rows.is_in(sorted(cut.texts))
             report.set_aside_columns += len(cut.texts)
-    whole, whole_rows, whole_law = None, set(), []
+    whole, whole_rows = None, set()
+    whole_law: list[dict] = []
     if aside.any():
         found_whole = whole_aside(main, cases, aside & may_cut, result.claims_aside)
         if found_whole is not None:

@@ -256,7 +256,8 @@ class ColumnarRun:
             for policy, name in needs(expr, self.bindings, set()):
                 self.ensure(policy, name)
             col = self.top(expr, self.main, f"amount {key}")
-            amounts[key] = self._combine("amount:" + key, [(None, _unfit(col) if isinstance(col, list) else col)], True)
+            parts: list = [(None, _unfit(col) if isinstance(col, list) else col)]
+            amounts[key] = self._combine("amount:" + key, parts, True)
         suspect = self.frame.get_column("__suspect")
         return ColumnarResult(self.frame.select([c.name for c in amounts.values()]), {}, amounts,
                               suspect.rename("suspect"), self.fallbacks)

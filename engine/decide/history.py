@@ -115,8 +115,8 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
                     return violations(bindings, main.name, then, day, record_of(event["step"], event["step"], given, None),
                                       history=True, reuse=known, filters=filters)
                 # the history so far is the recorded one while no fee was lowered: a verdict on it stands
-                stands = verdicts and i in verdicts and not lowered
-                broken = list(verdicts[i]) if stands else broken_at(event["fee"])
+                verdict = verdicts.get(i) if verdicts and not lowered else None
+                broken = list(verdict) if verdict is not None else broken_at(event["fee"])
                 if broken:
                     hint_key = (tuple(sorted(b.version.key for b in bindings.values())), event["step"], salaer,
                                 event["fee"])
