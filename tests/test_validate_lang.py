@@ -89,6 +89,8 @@ def test_breaks_law_shows_its_numbers_as_nb_writes_them(tmp_path, run_cli):
     found = [line for line in out.splitlines() if "feil[breaks-law]: regel `inkassovarsel` bryter " in line]
     assert len(found) == 1, out
     assert "; her `decision.fee` = 2\xa0000,00\xa0kr, `inkassovarsel_fee` = 35,00\xa0kr" in found[0], found[0]
+    assert "inkassovarsel-fee: Gebyret for inkassovarsel kan ikke overstige 1/20 av inkassosatsen. (" in found[0], \
+        "the constraint's own nb text"
 
 
 def test_new_version_speaks_norwegian_when_asked(run_cli, tmp_path):

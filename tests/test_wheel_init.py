@@ -1,7 +1,8 @@
 """Done (issue 20): the built wheel in a fresh venv, `frin init` in an empty folder, the
 documented 780 NOK law change there with the documented commands only (docs/review.md's
 loop: new-version, the edit of step 2, validate, diff, lock), then the pre-commit hooks and
-the CI workflow `init` wrote, and a green `frin test` and `frin validate`.
+the CI workflow `init` wrote, and a green `frin test` and `frin validate`; then every command of
+the loop and every page with `--lang nb`, none of them with an English word left.
 
 Heavy (a wheel build, a venv, about fifteen cold `frin` processes): marked `heavy`, so it runs
 in CI (`make test` runs every test) and can be left out locally with `-m "not heavy"`. To be
@@ -24,6 +25,7 @@ import pytest
 from next_version import retarget_for
 from test_init import GIT, run_hooks, run_workflow
 from test_loop import loop_commands, officer_edits, varsel_fee
+from test_nb_pages import english_words
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.heavy
@@ -108,3 +110,16 @@ def test_the_wheel_init_and_the_law_change_end_green(tmp_path):
     fee = f"{varsel_fee(new_sats).replace('.', ',')} kr"          # 39,00 kr for 780 NOK
     lines = done.stdout.replace("\u00a0", " ").splitlines()       # the nb locale puts a no-break space before kr
     assert any(l.strip().startswith("gebyr") and l.rstrip().endswith(fee) for l in lines), done.stdout
+
+    # every message in nb when asked: the loop's commands and the pages, none of the English marker words
+    asked = {"test": ["test"], "validate": ["validate"], "lock": ["lock", "--check"], "fmt": ["fmt", "--check"],
+             "diff": at.argv(loop_commands()[2]),
+             "timeline": ["timeline", "examples/consumer-inkassovarsel.yaml", "--format", "markdown"],
+             "graph": ["graph", "kravia"], "why-not": ["explain", "examples/consumer-inkassovarsel.yaml", "--why-not",
+                                                       "send_betalingsoppfordring"]}
+    for name, argv in asked.items():
+        done = frin(*argv, "--lang", "nb", where=mine)
+        assert done.returncode == 0, (name, done.stdout[-3000:] + done.stderr)
+        # an example's name is the policy's data (test's ✓/✗ lines); a note on stderr would be English
+        said = "\n".join(line for line in done.stdout.splitlines() if not line.lstrip().startswith(("✗", "✓", "____")))
+        assert english_words(said) == set() and done.stderr == "", (name, said[-3000:], done.stderr)

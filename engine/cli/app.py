@@ -56,10 +56,13 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
     except BrokenPipeError:
         return ExitCode.CLOSED_PIPE
     except (PolicyError, CaseError) as err:
-        from ..core.diagnostics import render_text, sort_and_cap
-        print(render_text(sort_and_cap(err.diagnostics, keep_order=err.ordered)), file=stderr)
+        from ..core.diagnostics import sort_and_cap
+        from ..explain.diagnostic_words import localized_report
+        words = _report_words(args, stderr)
+        print(localized_report(sort_and_cap(err.diagnostics, keep_order=err.ordered), "text", words), file=stderr)
         kind = "policy" if isinstance(err, PolicyError) else "case"
-        print(f"\n{len(err.diagnostics)} problem(s) in the {kind}; nothing was decided.", file=stderr)
+        stopped = f"{len(err.diagnostics)} problem(s) in the {kind}; nothing was decided."
+        print("\n" + (words.text(stopped) if words is not None else stopped), file=stderr)
         return ExitCode.PROBLEMS if isinstance(err, PolicyError) else ExitCode.INVALID_INPUT
     except EvaluationError as err:
         where = f"{err.span.start}: " if err.span else ""
@@ -68,7 +71,8 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
             print(f"  = help: {err.help}", file=stderr)
         return ExitCode.PROBLEMS
     except (UsageError, FristError) as err:
-        print(f"error: {err}", file=stderr)
+        words = _report_words(args, stderr)
+        print(f"{words.word('error', 'error')}: {words.text(str(err))}" if words is not None else f"error: {err}", file=stderr)
         return ExitCode.INVALID_INPUT
     except ModuleNotFoundError as err:
         extra = EXTRAS.get((err.name or "").partition(".")[0])
@@ -79,6 +83,21 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> ExitCode:
         return ExitCode.INVALID_INPUT
     except Exception as err:  # noqa: BLE001 - the one place an unexpected error is turned into a report
         return _internal(err, stderr)
+
+
+def _report_words(args, stderr: TextIO):
+    """`--lang`'s words for the problems that stopped a command (None: English, or a language
+    without a locale file: the command's own report of that comes first)."""
+    lang = getattr(args, "lang", None)
+    if lang in (None, "en"):
+        return None
+    from ..core.errors import FristError
+    from ..explain.diagnostic_words import locale_words
+    folders = [getattr(args, "policies", None), *(getattr(args, "paths", None) or ())]
+    try:
+        return locale_words([f for f in folders if f], lang, stderr)
+    except FristError:          # an unknown language: the problems are still reported, in English
+        return None
 
 
 def _internal(err: Exception, stderr: TextIO) -> ExitCode:

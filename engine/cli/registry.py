@@ -44,6 +44,7 @@ ENVIRONMENT = {
 _CATALOG = ("Without --policies, the catalog is ./policies when it exists, else the policies bundled with "
             "the package (a note on stderr says so).")
 _REVIEW_FORMATS = ["text", "json", "markdown", "html"]
+_SAYS = "the language of what it prints: one with a locale file ({}) (default: English)"
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def _lock(cmd):
                      help="lock a new version dated before the newest locked one (deliberate; repeatable)")
     cmd.add_argument("--lock", help="the lock file (default: policies.lock in the policy folder or a folder above it)")
     o.output_format(cmd, ["text", "json"])
+    o.lang(cmd, _SAYS)
 
 
 def _new_version(cmd):
@@ -162,7 +164,7 @@ def _new_version(cmd):
     o.policies(cmd, "policy folder (default: policies/)")
     cmd.set_defaults(policies="policies")
     cmd.add_argument("--draft", action="store_true", help="a draft (in <policy>/drafts/), not a version to publish")
-    o.lang(cmd, "the language of what it prints: one with a locale file ({}) (default: English)")
+    o.lang(cmd, _SAYS)
 
 
 def _test(cmd):
@@ -201,8 +203,7 @@ def _batch(cmd):
 _LOG_ENV = {"FRIST_LOG": "the decision log: a SQLite file or a postgresql:// URL (default ./frist-decisions.sqlite)"}
 
 
-def _log_option(cmd, help: str = "the decision log: a SQLite file or a postgresql:// URL "
-                                 "(default: FRIST_LOG, else ./frist-decisions.sqlite)") -> None:
+def _log_option(cmd, help: str = "the decision log: a SQLite file or a postgresql:// URL (default: FRIST_LOG, else ./frist-decisions.sqlite)") -> None:
     cmd.add_argument("--log", metavar="LOG", help=help)
 
 
@@ -224,6 +225,7 @@ def _log(cmd):
     _log_option(cmd)
     cmd.add_argument("-o", "--output", help="export: the Parquet file to write")
     o.output_format(cmd, ["text", "json"])
+    o.lang(cmd, _SAYS)
 
 
 def _replay(cmd):
@@ -232,21 +234,22 @@ def _replay(cmd):
     o.policies(cmd, "the policy folder the decision was made with; changed versions are read from its git history")
     cmd.add_argument("--case", metavar="FILE", help="the case file, when the log keeps only its sha256")
     o.output_format(cmd, ["text", "json"])
+    o.lang(cmd, _SAYS)
 
 
 def _init(cmd):
     cmd.add_argument("folder", metavar="DIR", help="the new policy folder (must be new or empty)")
-    cmd.add_argument("--process", action="append", metavar="NAME",
-                     help="a process policy to take (repeatable; default: every process of the jurisdiction); "
-                          "the policies it uses come with it")
-    cmd.add_argument("--jurisdiction", metavar="CODE", help="whose processes to take by default (default: the "
-                                                             "bundled catalog's default, NO)")
+    cmd.add_argument("--process", action="append", metavar="NAME", help="a process policy to take (repeatable; default: every "
+                     "process of the jurisdiction); the policies it uses come with it")
+    cmd.add_argument("--jurisdiction", metavar="CODE", help="whose processes to take by default (default: the bundled catalog's default, NO)")
+    o.lang(cmd, _SAYS)
 
 
 def _fmt(cmd):
     cmd.add_argument("files", nargs="*", metavar="PATH",
                      help="policy and case files or folders of them (default: ./policies and ./tests/cases)")
     cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is not formatted")
+    o.lang(cmd, _SAYS)
 
 
 _BLOCKED = {1: "the law forbids what the process proposed (the decision is blocked), or a rule cannot be evaluated"}

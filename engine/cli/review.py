@@ -44,33 +44,27 @@ def new_version(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     policies = Path(args.policies)
     require_policy_folder(policies, "new-version")
     catalog = checked_catalog([policies])
-    target, base, marked = scaffold(catalog, policies, args.policy, effective, args.draft)
+    from ..explain.command_words import catalog_command_words
     from ..explain.phrases import Phrases
-    locale = catalog.locales.get(args.lang) if args.lang not in (None, "en") else None
-    if args.lang not in (None, "en") and locale is None:
-        from ..core.errors import UsageError
-        raise UsageError(f"--lang `{args.lang}`: no locale file `locales/{args.lang}.yaml` (locales: "
-                         f"{', '.join(sorted(catalog.locales)) or 'none'})")
-    words, phrases = (locale.words.get("new_version") or {}) if locale else {}, Phrases.of(locale, "phrases")
-
-    def said(key: str, **values) -> str:
-        return (words.get(key) or _NEW_VERSION[key]).format(**values)
+    said = catalog_command_words("new_version", _NEW_VERSION, catalog, args.lang, stderr)     # before writing
+    phrases = Phrases.of(said.report.locale if said.report is not None else None, "phrases")
+    target, base, marked = scaffold(catalog, policies, args.policy, effective, args.draft)
     shown = relative(target)
-    from ..values.cldr import date
-    day = date(effective, locale.cldr) if locale is not None and locale.cldr else str(effective)
-    print(said("created", file=shown, base=base.key, day=day, draft=said("draft") if args.draft else ""), file=stdout)
+    print(said("created", file=shown, base=base.key, day=said.date(effective), draft=said("draft") if args.draft else ""),
+          file=stdout)
     if marked:
         print(said("figures", todo=TODO), file=stdout)
         for name, what, line in marked:
             print(f"  {shown}:{line}  {name}: {phrases.text(what)}", file=stdout)
     spec = f"{args.policy}@{effective}" + ("-draft" if args.draft else "")
+    lang = f" --lang {args.lang}" if said.report is not None else ""
     snapshots = (policies.resolve().parent / "tests" / "__snapshots__").is_dir()
     print(f"""{said("next")}
   1. {said("edit")}
-  2. frin validate {shown}
-  3. frin diff {base.key} {spec} --format markdown      {said("diff")}
-  4. {"make snapshots      " + said("snapshots") if snapshots else "frin test           " + said("test")}
-  5. frin lock          {said("lock")}""", file=stdout)
+  2. frin validate {shown}{lang}
+  3. frin diff {base.key} {spec} --format markdown{lang}      {said("diff")}
+  4. {"make snapshots      " + said("snapshots") if snapshots else f"frin test{lang}           " + said("test")}
+  5. frin lock{lang}          {said("lock")}""", file=stdout)
     return ExitCode.OK
 
 
@@ -92,33 +86,47 @@ def init(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from pathlib import Path
 
     from ..core.names import DISTRIBUTION
+    from ..explain.command_words import catalog_command_words
     from ..policy.catalog_source import BUNDLED
     from ..review.starter import init_folder
     from .registry import installed_version
     version = installed_version()
-    started = init_folder(Path(args.folder), checked_catalog([BUNDLED]), args.process, args.jurisdiction,
+    bundled = checked_catalog([BUNDLED])
+    said = catalog_command_words("init", _INIT, bundled, args.lang, stderr)     # an unknown --lang: before writing
+    started = init_folder(Path(args.folder), bundled, args.process, args.jurisdiction,
                           version if version[:1].isdigit() else "0.1.0")
-    print(f"created {started.folder} from the bundled catalog:", file=stdout)
+    print(said("created", folder=started.folder), file=stdout)
     for line in started.policies:
         print(f"  policies/{line}", file=stdout)
-    print(f"  tests/cases: {started.cases} case(s); examples: {started.examples}; {started.locked} version(s) locked "
-          f"in policies.lock", file=stdout)
-    print(f"  {', '.join(started.files[1:])} (pinned to {DISTRIBUTION}=={version})", file=stdout)
+    print("  " + said("counts", cases=said.number(started.cases), examples=said.number(started.examples),
+                      locked=said.number(started.locked)), file=stdout)
+    print("  " + said("pinned", files=", ".join(started.files[1:]), pin=f"{DISTRIBUTION}=={version}"), file=stdout)
+    lang = f" --lang {args.lang}" if args.lang not in (None, "en") else ""
     target = started.laws[0] if started.laws else started.policies[0].split(" (")[0]
-    print(f"""next:
+    print(f"""{said("next")}
   cd {started.folder} && git init && git add -A && git commit -m "policies from {DISTRIBUTION}"
-  frin validate && frin test
-  frin new-version {target} YYYY-MM-DD      (the routine change: see docs/review.md)""", file=stdout)
+  frin validate{lang} && frin test{lang}
+  frin new-version {target} YYYY-MM-DD{lang}      {said("routine")}""", file=stdout)
     return ExitCode.OK
+
+
+# What `init` prints, in English (a locale's `words.init` in its language).
+_INIT = {
+    "created": "created {folder} from the bundled catalog:",
+    "counts": "tests/cases: {cases} case(s); examples: {examples}; {locked} version(s) locked in policies.lock",
+    "pinned": "{files} (pinned to {pin})", "next": "next:", "routine": "(the routine change: see docs/review.md)",
+}
 
 
 def fmt(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from pathlib import Path
 
-    from ..core.diagnostics import render_text
     from ..core.errors import UsageError
+    from ..explain.command_words import command_words
+    from ..explain.diagnostic_words import localized_report
     from ..review.fmt import format_files
     paths = args.files or [p for p in ("policies", "tests/cases") if Path(p).is_dir()]
+    said = command_words("fmt", _FMT, args.lang, [p for p in paths if Path(p).is_dir()] or ["policies"], stderr)
     if not paths:
         raise UsageError("nothing to format here: give policy or case files or folders (default: ./policies and ./tests/cases)")
     missing = [p for p in paths if not Path(p).exists()]
@@ -126,10 +134,19 @@ def fmt(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"`{missing[0]}` does not exist: give policy or case files or folders of them")
     done = format_files(paths, args.check)
     if done.problems:
-        print(render_text(done.problems), file=stdout)
-    verb = "would reformat" if args.check else "reformatted"
+        print(localized_report(done.problems, "text", said.report), file=stdout)
     for shown in done.changed:
-        print(f"{verb} {shown}", file=stdout)
-    locked = f", {len(done.locked)} published version(s) left as they are (locked)" if done.locked else ""
-    print(f"{len(done.changed)} file(s) {verb}, {done.unchanged} already formatted{locked}", file=stdout)
+        print(said("would" if args.check else "reformatted", file=shown), file=stdout)
+    locked = said("locked", n=len(done.locked)) if done.locked else ""
+    print(said("summary_check" if args.check else "summary", n=len(done.changed), unchanged=done.unchanged, locked=locked),
+          file=stdout)
     return ExitCode.PROBLEMS if done.problems or (args.check and done.changed) else ExitCode.OK
+
+
+# What `fmt` prints, in English (a locale's `words.fmt` in its language).
+_FMT = {
+    "would": "would reformat {file}", "reformatted": "reformatted {file}",
+    "summary_check": "{n} file(s) would reformat, {unchanged} already formatted{locked}",
+    "summary": "{n} file(s) reformatted, {unchanged} already formatted{locked}",
+    "locked": ", {n} published version(s) left as they are (locked)",
+}

@@ -13,7 +13,10 @@ the deadline a new letter must state) are not applied to recorded letters.
 """
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
 from ..run.runtime import CheckedVersion
@@ -22,6 +25,9 @@ from .notice import Notice
 from ..policy.record import record_of
 from .charge_part import judging_day, part_steps, recorded_outputs
 from ..run.prefix_filter import Prefix, PrefixFilters
+
+if TYPE_CHECKING:
+    from ..check.pipeline import Catalog
 
 __all__ = ["judge_history", "salaer_steps"]
 
@@ -35,8 +41,8 @@ salaer_steps = part_steps      # the name engine/prove reads (the steps charged 
 _MEMO_LIMIT = 4096     # judgments kept per catalog (one per history and, with salær in it, per sats day)
 
 
-def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: bool = False,
-                  as_of=None, verdicts: dict[int, list] | None = None) -> tuple[dict, list[str]]:
+def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: bool = False,
+                  as_of: dt.date | None = None, verdicts: dict[int, list] | None = None) -> tuple[dict, list[Notice]]:
     """The case with the unlawful part of every recorded fee set aside, and one warning per such fee.
 
     `as_of`: the decision date; a recorded charge part (salær) is judged on `charge_part.judging_day` (NO: § 2-2 last
@@ -73,8 +79,8 @@ def _bind(catalog, main, day, include_drafts):
 _HINTS = ("lawful parts found",)     # the memo's entry of `_lawful_part` hints: (versions, step, salær, fee) → øre
 
 
-def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day,
-           hints: dict | None = None, verdicts: dict | None = None) -> tuple[dict, list[str]]:
+def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day: dt.date | None,
+           hints: dict | None = None, verdicts: dict | None = None) -> tuple[dict, list[Notice]]:
     events = case["events"]
     as_salaer = part_steps(main)
     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
@@ -132,7 +138,7 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
     return {**case, "events": list(kept)}, warnings
 
 
-def _lawful_part(fee: Decimal, broken_at, hint: Decimal | None = None) -> Decimal:
+def _lawful_part(fee: Decimal, broken_at: Callable[[Decimal], list], hint: Decimal | None = None) -> Decimal:
     """The largest amount up to `fee` (to the øre) the law allowed for the letter: what the law
     forbids is only the excess (a cap) or the whole fee (a letter that may not cost anything).
     Lawfulness falls as the fee rises (every bundled constraint is a cap or a `fee > 0` test), so

@@ -22,10 +22,11 @@ __all__ = ["ReportWords", "report_words", "locale_words", "localized_report"]
 class ReportWords:
     """The validate report's words of one locale (a `policy.locale.Locale` with `words.validate`)."""
 
-    def __init__(self, locale) -> None:
+    def __init__(self, locale, known: dict[str, str] | None = None) -> None:
         self.locale = locale
         self.words = dict(locale.words.get("validate") or {})
         self.phrases = Phrases.of(locale, "validate", "messages")
+        self.phrases.known = known or {}
 
     def word(self, key: str, english: str) -> str:
         return self.words.get(key, english)
@@ -63,7 +64,17 @@ def report_words(catalog, lang: str | None, stderr) -> ReportWords | None:
                              f"bundled catalog (locales: {', '.join(known) or 'none'})")
         print(f"note: the locale file of `{lang}` has errors (reported below); the report is in English", file=stderr)
         return None
-    return ReportWords(locale)
+    return ReportWords(locale, _constraint_texts(catalog, lang))
+
+
+def _constraint_texts(catalog, lang: str) -> dict[str, str]:
+    """Each constraint's English text -> its text in `lang`, as the law's authors wrote it: a
+    `breaks-law` message quotes the constraint in English (`{text:text}` in the pairs)."""
+    policies = getattr(catalog, "policies", None)
+    if policies is None:
+        return {}
+    return {c.text["en"]: c.text[lang] for version in policies.all() for c in version.constraints
+            if "en" in c.text and lang in c.text}
 
 
 def locale_words(paths, lang: str | None, stderr) -> ReportWords | None:

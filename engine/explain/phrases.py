@@ -7,13 +7,16 @@ people matches each against its locale's pairs whole, longest English first, and
 language's text; the parts keep their value, an amount (`{x:money}`) or a date (`{x:date}`)
 written as the language writes them (Babel, values/cldr.py), a list (`{x:list}`, "`a`, `b`
 or `c`") joined as the language joins lists (Babel's `format_list`), a nested English text
-(`{x:text}`) translated by the same pairs. A text no pair matches stays as it is.
+(`{x:text}`) translated by the same pairs, or, when it is one of the policies' own English
+texts (a constraint's `en`), by that text in the language (`known`). A text no pair matches
+stays as it is.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 import string
+from typing import overload
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -53,8 +56,9 @@ def _compile(english: str, translated: str) -> _Pattern:
 class Phrases:
     """The pairs of one list (`words.validate.messages`, `words.phrases`) of a locale, with its CLDR locale."""
 
-    def __init__(self, pairs, cldr: str | None) -> None:
+    def __init__(self, pairs, cldr: str | None, known: dict[str, str] | None = None) -> None:
         self.cldr = cldr
+        self.known = known or {}        # English text -> the language's, written by the policies' authors
         self.patterns = tuple(_compile(english, translated)
                               for english, translated in sorted(pairs or (), key=lambda p: -len(p[0])))
 
@@ -65,6 +69,11 @@ class Phrases:
         for key in keys:
             found = (found or {}).get(key) if isinstance(found, dict) else None
         return cls(found or (), getattr(locale, "cldr", None))
+
+    @overload
+    def text(self, english: str) -> str: ...
+    @overload
+    def text(self, english: None) -> None: ...
 
     def text(self, english: str | None) -> str | None:
         """`english` in the language (as it is when no pattern matches)."""
@@ -79,7 +88,7 @@ class Phrases:
 
     def _value(self, shown: str, kind: str) -> str:
         if kind == "text":
-            return self.text(shown) or shown
+            return self.known.get(shown) or self.text(shown) or shown
         code = self.cldr
         if code is None:
             return shown

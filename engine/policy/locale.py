@@ -12,6 +12,7 @@ catalog's) and loaded through the load cache.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 import hashlib
 import string
 from pathlib import Path
@@ -47,7 +48,9 @@ NOTICE_PLACEHOLDERS = {
 DIFF_PLACEHOLDERS = {
     "changed_of": {"changed", "cases"}, "cases_in": {"folder"}, "users": {"policy"}, "n_of_m": {"n", "m"},
     "unchanged_one": {"n"}, "unchanged_many": {"n"}, "fields_changed": {"action", "fields"},
-    "meta": {"old", "new", "cases"},
+    "meta": {"old", "new", "cases"}, "text_title": {"old", "new", "folder"}, "text_group": {"kind", "cases"},
+    "case_one": {"n"}, "case_many": {"n"}, "text_users": {"policy"}, "text_user": {"version", "reads", "changed", "cases"},
+    "text_by_action": {"actions"},
 }
 TIMELINE_PLACEHOLDERS = {
     "title": {"case", "policy", "start", "pays"}, "heading": {"case"}, "paid_on": {"amount", "day"},
@@ -69,16 +72,28 @@ BATCH_PLACEHOLDERS = {"decided": {"n", "seconds", "output"}, "rejected": {"n", "
                       "warnings": {"rows", "n"}, "per_case": {"n", "rows", "reason"}, "bugs": {"n"},
                       "law_per_row": {"n", "reason"}, "set_aside_columns": {"n"},
                       "total": {"rows", "decided", "rejected"}}
+# `frin lock`, `init`, `fmt`, `log`, `replay --lang` (explain/command_words.py): each section's placeholders.
+COMMAND_PLACEHOLDERS = {
+    "lock": {"not_locked": {"key"}, "locked": {"key"}, "rewrote": {"key"}, "forgot": {"key"}, "refused": {"file", "n"},
+             "checked": {"verdict", "locked", "file", "added", "changed", "missing", "moved", "backdated"},
+             "written": {"file", "added", "rewritten", "forgotten", "locked"}},
+    "init": {"created": {"folder"}, "counts": {"cases", "examples", "locked"}, "pinned": {"files", "pin"}},
+    "fmt": {"would": {"file"}, "reformatted": {"file"}, "summary_check": {"n", "unchanged", "locked"},
+            "summary": {"n", "unchanged", "locked"}, "locked": {"n"}},
+    "log": {"ok": {"n", "log", "hash"}, "broken": {"seq", "id", "log", "reason", "held"}, "exported": {"n", "log", "output"}},
+    "replay": {"note": {"note"}, "identical": {"id", "policy", "day"}, "different": {"id", "policy", "day", "n"},
+               "field": {"field", "logged", "replayed"}},
+}
 _KINDS = {None, "", "money", "date", "list", "text"}
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
 
 
-def locale_codes(paths: list[str | Path]) -> list[str]:
+def locale_codes(paths: Sequence[str | Path]) -> list[str]:
     """The languages with a locale file beside `paths` or in the bundled catalog (no file is read)."""
     return sorted({f.stem for folder in data_folders(paths, LOCALES) for f in folder.glob("*.yaml")})
 
 
-def load_locales(paths: list[str | Path]) -> tuple[dict[str, Locale], set[str], list[Diagnostic]]:
+def load_locales(paths: Sequence[str | Path]) -> tuple[dict[str, Locale], set[str], list[Diagnostic]]:
     """Every locale beside `paths` and in the bundled catalog (local ones first), the codes
     of files with errors (already reported), and the diagnostics."""
     found: dict[str, Locale] = {}
@@ -115,6 +130,7 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
                              (("words", "timeline"), TIMELINE_PLACEHOLDERS), (("words", "graph"), GRAPH_PLACEHOLDERS),
                              (("words", "validate"), VALIDATE_PLACEHOLDERS), (("words", "batch"), BATCH_PLACEHOLDERS),
                              (("words", "new_version"), NEW_VERSION_PLACEHOLDERS),
+                             *((("words", name), allowed) for name, allowed in COMMAND_PLACEHOLDERS.items()),
                              ("ledger", LEDGER_PLACEHOLDERS)):
         phrases = d[section] if isinstance(section, str) else d[section[0]].get(section[1]) or {}
         for key, text in phrases.items():

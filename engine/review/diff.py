@@ -123,7 +123,7 @@ def _compare(kind: str, old: dict[str, dict[str, str]], new: dict[str, dict[str,
         before, after = old.get(name), new.get(name)
         if before is None or after is None:
             status = "added" if before is None else "removed"
-            shown = after if after is not None else before
+            shown = after or before or {}            # the one side there is
             fields = [(k, None if before is None else v, v if before is None else None) for k, v in shown.items()]
         else:
             status = "changed"
@@ -190,6 +190,7 @@ class CaseResult:
         if self.old_error or self.new_error:
             return "error on both sides" if self.old_error and self.new_error else (
                 "now fails" if self.new_error else "no longer fails")
+        assert self.old is not None and self.new is not None     # no error: a decision on each side
         old, new = self.old["action"], self.new["action"]
         if old != new:
             return f"{old} → {new}"
@@ -198,6 +199,21 @@ class CaseResult:
     @property
     def rules(self) -> tuple[str | None, str | None]:
         return (self.old or {}).get("rule"), (self.new or {}).get("rule")
+
+
+class Warnings(str):
+    """A decision's warnings joined with "; " (what JSON shows), keeping each `decide.notice.Notice`,
+    so a page writes them in the reader's language (review/page_words.py)."""
+
+    parts: tuple
+
+    @classmethod
+    def joined(cls, notices: list) -> Warnings | None:
+        if not notices:
+            return None
+        self = cls("; ".join(notices))
+        self.parts = tuple(notices)
+        return self
 
 
 def _flat(decision: dict) -> dict[str, Any]:
@@ -241,6 +257,7 @@ def compare_cases(old: Side, new: Side, cases: list[LoadedCase], as_of: dt.date 
         read: set[tuple[str, str]] = set()
         evaluated: set[tuple[str, str]] = set()
         used = False
+        notices: dict[str, list] = {}
         for side, slot, pin in ((old, "old", override[0]), (new, "new", override[1])):
             decision, error = _decide(side, case, day, pin, drafts)
             setattr(result, f"{slot}_error", error)
@@ -248,6 +265,7 @@ def compare_cases(old: Side, new: Side, cases: list[LoadedCase], as_of: dt.date 
                 used = True
                 continue
             setattr(result, slot, decision.to_dict(include_trace=False))
+            notices[slot] = list(decision.warnings)
             used = used or side.version.name in decision.bindings
             read |= set(decision.trace.params_read)
             evaluated |= {(policy, name) for policy, name, _ in decision.trace.definitions}
@@ -259,8 +277,7 @@ def compare_cases(old: Side, new: Side, cases: list[LoadedCase], as_of: dt.date 
             # a changed decision shows both sides' warnings where they differ: a fee the law judged
             # differently under the other version (not owed, or only its excess) explains the change
             if result.fields and result.old["warnings"] != result.new["warnings"]:
-                result.fields.append(("warnings", "; ".join(result.old["warnings"]) or None,
-                                      "; ".join(result.new["warnings"]) or None))
+                result.fields.append(("warnings", Warnings.joined(notices["old"]), Warnings.joined(notices["new"])))
         result.figures = sorted(name for policy, name in read if policy in names and name in changed_params
                                 and _on(old.checked.params[name], day) != _on(new.checked.params[name], day))
         result.definitions = sorted(name for policy, name in evaluated if policy in names and name in changed_defs)

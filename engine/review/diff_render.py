@@ -22,62 +22,47 @@ def _side(s: dict) -> str:
     return s["key"] + (f" ({s['path']})" if s["spec"] != s["key"] else "")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def _value(v) -> str:
     return "—" if v is None else str(v)
 
 
-def _counts(data: dict) -> str:
-    s = data["summary"]
-    extra = "".join(f", {s[k]} {label}" for k, label in (("errors", "with errors"), ("not_affected", "not affected"),
-                                                       ("invalid", "invalid case files")) if s[k])
-    return f"{s['cases']} cases, {s['changed']} changed, {s['unchanged']} unchanged{extra}"
-
-
-def _user(u: dict, code=lambda t: t) -> str:
-    reads = ", ".join(code(n) for n in u["reads"]) or "none of the changed figures"
-    draft = " (draft)" if u["status"] == "draft" else ""
-    return (f"{code(u['policy'] + '@' + u['version'])}{draft}: reads {reads}; "
-            f"{u['changed']} of {_count(u['cases'], 'case')} changed")
-
-
-def _responsible(case: dict) -> str:
-    old, new = case["rule"]["old"], case["rule"]["new"]
-    rule = f"rule `{new}`" if old == new else f"rule `{old}` → `{new}`"
-    figures = ", ".join(f"`{f}`" for f in case["figures"] + case["definitions"])
-    return rule + (f"; changed figures read: {figures}" if figures else "")
-
-
 def render_text(data: dict, w: PageWords = _PLAIN) -> str:
-    out = [f"diff {_side(data['old'])} → {_side(data['new'])} on the cases in {data['cases_dir']}",
-           _counts(data), ""]
+    """The terminal's summary; in English every field and value as the data has it (`amounts.interest`)."""
+    plain = w.voice.locale is None or w.voice.lang == "en"
+    field = (lambda name: name) if plain else w.field
+    value = (lambda name, v: v) if plain else w.value
+    out = [w("text_title", old=_side(data["old"]), new=_side(data["new"]), folder=data["cases_dir"]), _counts_in(data, w), ""]
     for group in data["groups"]:
-        out.append(f"{group['kind']} ({_count(len(group['cases']), 'case')})")
+        cases = w.count(len(group["cases"]), "case_one", "case_many")
+        out.append(w("text_group", kind=group["kind"] if plain else _kind_in(group, w), cases=cases))
         for case in group["cases"]:
-            out.append(f"  {case['case_id']} ({case['path']}, {case['as_of']}): {_responsible(case)}")
+            out.append(f"  {case['case_id']} ({case['path']}, {w.day(case['as_of'])}): {_responsible_in(case, w)}")
             if case["error"]:
-                out += [f"      old: {_value(case['error']['old'])}", f"      new: {_value(case['error']['new'])}"]
+                out += [f"      {w('old')}: {_value(case['error']['old'])}", f"      {w('new')}: {_value(case['error']['new'])}"]
             for f in case["fields"]:
-                out.append(f"      {f['field']}: {_value(f['old'])} → {_value(f['new'])}")
+                out.append(f"      {field(f['field'])}: {_value(value(f['field'], f['old']))} → "
+                           f"{_value(value(f['field'], f['new']))}")
         out.append("")
     if data["users"]:
-        out.append(f"policies that use {data['new']['policy']} (the changed figures each reads):")
+        out.append(w("text_users", policy=data["new"]["policy"]))
         for u in data["users"]:
-            out.append(f"  {_user(u)}")
+            draft = f" ({w('draft')})" if u["status"] == "draft" else ""
+            out.append("  " + w("text_user", version=f"{u['policy']}@{u['version']}{draft}",
+                                reads=", ".join(u["reads"]) or w("text_reads_none"), changed=u["changed"],
+                                cases=w.count(u["cases"], "case_one", "case_many")))
         out.append("")
-    out.append("policy changes:" if data["changes"] else "policy changes: none")
+    out.append(w("text_changes") if data["changes"] else w("text_changes_none"))
     for c in data["changes"]:
-        out.append(f"  {c['status']} {c['kind']} `{c['name']}` ({c['where']})")
+        kind = w(c["kind"]) if c["kind"] in ("parameter", "definition") and not plain else c["kind"]
+        out.append(f"  {c['status'] if plain else w(c['status'])} {kind} `{c['name']}` ({c['where']})")
         for f in c["fields"]:
+            name, old, new = (f["field"], f["old"], f["new"]) if plain else \
+                (w.phrase(f["field"]), w.file_value(f["old"]), w.file_value(f["new"]))
             if c["status"] == "changed":
-                out.append(f"      {f['field']}: {_value(f['old'])} → {_value(f['new'])}")
+                out.append(f"      {name}: {_value(old)} → {_value(new)}")
             else:
-                out.append(f"      {f['field']}: {_value(f['old'] if c['status'] == 'removed' else f['new'])}")
-    out += ["", "by action (old → new): " + ", ".join(
-        f"{a} {n['old']} → {n['new']}" for a, n in data["summary"]["by_action"].items())]
+                out.append(f"      {name}: {_value(old if c['status'] == 'removed' else new)}")
+    out += ["", w("text_by_action", actions=", ".join(f"{a} {n['old']} → {n['new']}" for a, n in data["summary"]["by_action"].items()))]
     return "\n".join(out) + "\n"
 
 
@@ -156,7 +141,8 @@ def render_markdown(data: dict, w: PageWords = _PLAIN) -> str:
                 item = f"{w(c['kind']) if c['kind'] in ('parameter', 'definition') else c['kind']} `{c['name']}` " \
                        f"({c['where']})" if i == 0 else ""
                 status = w(c["status"]) if i == 0 else ""
-                out.append(f"| {item} | {status} | {w.phrase(f['field'])} | {_md(f['old'])} | {_md(f['new'])} |")
+                out.append(f"| {item} | {status} | {w.phrase(f['field'])} | {_md(w.file_value(f['old']))} | "
+                           f"{_md(w.file_value(f['new']))} |")
         out.append("")
     out += [f"#### {w('by_action')}", "", f"| {w('action')} | {w('old')} | {w('new')} |", "|---|---:|---:|"]
     out += [f"| `{a}` | {n['old']} | {n['new']} |" for a, n in s["by_action"].items()]
@@ -230,8 +216,9 @@ def render_html(data: dict, w: PageWords = _PLAIN) -> str:
         body.append(f'<h3 id="{esc(c["anchor"])}">{esc(kind)} <code>{esc(c["name"])}</code> '
                     f'<span class="tag {esc(c["status"])}">{esc(w(c["status"]))}</span> '
                     f'<span class="same">{esc(c["where"])}</span></h3>')
-        body.append(table([esc(w(k)) for k in ("field", "old", "new")], [[f"<code>{esc(w.phrase(f['field']))}</code>", _cell(f["old"], "old"),
-                                                     _cell(f["new"], "new")] for f in c["fields"]]))
+        body.append(table([esc(w(k)) for k in ("field", "old", "new")], [[f"<code>{esc(w.phrase(f['field']))}</code>",
+                                                     _cell(w.file_value(f["old"]), "old"), _cell(w.file_value(f["new"]), "new")]
+                                                    for f in c["fields"]]))
     body.append(f"<h2>{esc(w('by_action'))}</h2>")
     body.append(table([esc(w(k)) for k in ("action", "old", "new")], [[f"<code>{esc(a)}</code>", str(n["old"]), str(n["new"])]
                                                  for a, n in s["by_action"].items()], numeric={1, 2}))

@@ -14,11 +14,12 @@ new version dated before the newest locked one. The lock is written atomically.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..core.atomic import write_text_atomically
-from ..core.diagnostics import Diagnostic, relative, render_text, sort_and_cap
+from ..core.diagnostics import Diagnostic, relative, sort_and_cap
 from ..core.errors import ExitCode, PolicyError, UsageError
 from .lock_file import LOCK_NAME, Entry, Lock
 
@@ -56,7 +57,7 @@ def _changed(version: PolicyVersion, entry: Entry, lock: Lock) -> Diagnostic:
         notes=(("the locked hash", lock_span),) if lock_span else ())
 
 
-def lock_for(paths: list[str | Path] | None) -> Path | None:
+def lock_for(paths: Sequence[str | Path] | None) -> Path | None:
     """The lock of the policy folders given (found from each in turn), else the working directory's."""
     for path in paths or ():
         if Path(path).exists():
@@ -66,7 +67,7 @@ def lock_for(paths: list[str | Path] | None) -> Path | None:
     return find_lock()
 
 
-def lock_problems(catalog: Catalog, paths: list[str | Path] | None = None,
+def lock_problems(catalog: Catalog, paths: Sequence[str | Path] | None = None,
                   lock_file: Path | None = None) -> list[Diagnostic]:
     """Errors for locked versions that changed, disappeared or moved, and for back-dated new versions."""
     from .lock_checks import guard_problems
@@ -119,6 +120,8 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise UsageError(f"no policy folder `{path}` here: `frin lock` records the versions of a policy folder "
                              "of your own; start one from the bundled catalog with `frin init DIR` (then cd DIR)")
     catalog, problems = load_catalog(args.paths)
+    from ..explain.command_words import catalog_command_words
+    said = catalog_command_words("lock", _LOCK, catalog, getattr(args, "lang", None), stderr)
     errors = [d for d in problems if d.is_error]
     if errors:
         raise PolicyError(errors)
@@ -151,7 +154,8 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
               "forgotten": forgotten, "refused": refused}
     as_json = getattr(args, "format", "text") == "json"
     if refused and not as_json:
-        print(render_text(sort_and_cap(refused)), file=stdout)
+        from ..explain.diagnostic_words import localized_report
+        print(localized_report(sort_and_cap(refused), "text", said.report), file=stdout)
         print(file=stdout)
     counts = {code: sum(1 for d in refused if d.code == code) for code in
               ("locked-version-changed", "locked-version-missing", "locked-version-moved", "backdated-version")}
@@ -160,19 +164,18 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(_summary_json(lock, written=False, **report), file=stdout)
             return ExitCode.PROBLEMS if added or refused or forgotten else ExitCode.OK
         for key in added:
-            print(f"not locked: {key}", file=stdout)
+            print(said("not_locked", key=key), file=stdout)
         failed = bool(added or refused or forgotten)
-        print(f"{'FAILED' if failed else 'ok'}: {len(lock.entries) - len(added)} locked version(s) in {shown}; "
-              f"{len(added)} not locked, {counts['locked-version-changed']} changed, "
-              f"{counts['locked-version-missing']} missing, {counts['locked-version-moved']} moved, "
-              f"{counts['backdated-version']} back-dated", file=stdout)
+        print(said("checked", verdict=said("failed") if failed else said("ok"), locked=len(lock.entries) - len(added),
+                   file=shown, added=len(added), changed=counts["locked-version-changed"],
+                   missing=counts["locked-version-missing"], moved=counts["locked-version-moved"],
+                   backdated=counts["backdated-version"]), file=stdout)
         return ExitCode.PROBLEMS if failed else ExitCode.OK
     if refused and as_json:
         print(_summary_json(lock, written=False, **report), file=stdout)
         return ExitCode.PROBLEMS
     if refused:
-        print(f"{shown}: nothing written; {len(refused)} refused (fix them or name them with --rewrite, "
-              "--forget or --allow-backdated)", file=stdout)
+        print(said("refused", file=shown, n=len(refused)), file=stdout)
         return ExitCode.PROBLEMS
     if added or rewritten or forgotten:
         try:
@@ -183,14 +186,26 @@ def lock_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(_summary_json(lock, written=bool(added or rewritten or forgotten), **report), file=stdout)
         return ExitCode.OK
     for key in added:
-        print(f"locked {key}", file=stdout)
+        print(said("locked", key=key), file=stdout)
     for key in rewritten:
-        print(f"rewrote {key} (a published version changed: say why in the commit)", file=stdout)
+        print(said("rewrote", key=key), file=stdout)
     for key in forgotten:
-        print(f"forgot {key} (a published version retired: say why in the commit)", file=stdout)
-    print(f"{shown}: {len(added)} added, {len(rewritten)} rewritten, {len(forgotten)} forgotten, 0 refused "
-          f"({len(lock.entries)} locked)", file=stdout)
+        print(said("forgot", key=key), file=stdout)
+    print(said("written", file=shown, added=len(added), rewritten=len(rewritten), forgotten=len(forgotten),
+               locked=len(lock.entries)), file=stdout)
     return ExitCode.OK
+
+
+# What `frin lock` prints, in English (a locale's `words.lock` in its language).
+_LOCK = {
+    "not_locked": "not locked: {key}", "ok": "ok", "failed": "FAILED",
+    "checked": "{verdict}: {locked} locked version(s) in {file}; {added} not locked, {changed} changed, "
+               "{missing} missing, {moved} moved, {backdated} back-dated",
+    "refused": "{file}: nothing written; {n} refused (fix them or name them with --rewrite, --forget or --allow-backdated)",
+    "locked": "locked {key}", "rewrote": "rewrote {key} (a published version changed: say why in the commit)",
+    "forgot": "forgot {key} (a published version retired: say why in the commit)",
+    "written": "{file}: {added} added, {rewritten} rewritten, {forgotten} forgotten, 0 refused ({locked} locked)",
+}
 
 
 def _summary_json(locked: Lock, *, written: bool, **report) -> str:

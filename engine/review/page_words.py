@@ -65,7 +65,11 @@ class PageWords:
         """A field's value as the language writes it (amounts, dates, the warnings); anything else as it is."""
         if not isinstance(shown, str):
             return shown
-        if name == "warnings":          # the decision JSON's warnings, joined with "; " (review/diff.py)
+        if name == "warnings":          # the decision's warnings, joined with "; " (review/diff.py `Warnings`)
+            from ..explain.words import notice_text
+            parts = getattr(shown, "parts", None)
+            if parts is not None:       # each a Notice: the locale's phrase, the constraint's own text
+                return "; ".join(self.phrase(notice_text(part, self.voice)) for part in parts)
             return "; ".join(self.phrase(part) for part in shown.split("; "))
         output = by_name().get(name)
         typ = T.unwrap(output.type) if output is not None else (T.MONEY if name.startswith("amounts.") else None)
@@ -78,9 +82,18 @@ class PageWords:
             pass
         return shown
 
+    def file_value(self, shown):
+        """A value of the policy file's changes: a date (`review_by: 2027-01-01`) as the language
+        writes it; anything else (an expression, an amount as written, a source) as written."""
+        if isinstance(shown, str) and len(shown) == 10 and shown[4] == "-" and shown[7] == "-":
+            return self.day(shown)
+        return shown
+
     def day(self, iso: str | None) -> str:
+        if not iso:
+            return ""
         try:
-            return self.voice.date(dt.date.fromisoformat(iso)) if iso else ""
+            return self.voice.date(dt.date.fromisoformat(iso))
         except ValueError:
             return iso
 
@@ -104,6 +117,13 @@ DIFF = {
     "field_action": "action", "field_rule": "rule", "field_step": "step", "field_set_aside": "claims set aside",
     "field_warnings": "warnings",
     "field_error": "error",
+    # the terminal's summary (`--format text`)
+    "text_title": "diff {old} → {new} on the cases in {folder}", "text_group": "{kind} ({cases})",
+    "case_one": "{n} case", "case_many": "{n} cases",
+    "text_users": "policies that use {policy} (the changed figures each reads):",
+    "text_user": "{version}: reads {reads}; {changed} of {cases} changed", "text_reads_none": "none of the changed figures",
+    "text_changes": "policy changes:", "text_changes_none": "policy changes: none",
+    "text_by_action": "by action (old → new): {actions}",
 }
 
 TIMELINE = {

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 import yaml
 
@@ -151,7 +152,7 @@ class _Search:
     def _starts(self, day: dt.date) -> list[dict]:
         due, f = day + dt.timedelta(days=3), self.figures
         base_amount = str(f.base)
-        base = {"case_id": "SEARCH", "creditor": {"vat_registered": True}, "debtor": {"kind": "consumer"},
+        base: dict[str, Any] = {"case_id": "SEARCH", "creditor": {"vat_registered": True}, "debtor": {"kind": "consumer"},
                 "claims": [{"invoice": "1", "amount": base_amount, "due": due.isoformat()}], "events": [], "payments": []}
         starts = [base, _with(base, debtor={"kind": "business"})]
         starts.append(_with(base, debtor={"kind": "consumer", "can_pay": False}))
