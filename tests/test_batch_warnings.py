@@ -86,7 +86,7 @@ def test_the_text_summary_names_the_per_case_rows_and_why(tmp_path):
     assert HISTORY_REASON not in out       # the lowered fee's case is decided as columns
     # one claim of two set aside: the other decided as columns; the only claim set aside: the reason
     # decides, as columns too (batch/aside.py); none of them per case
-    assert "2 row(s) had claims set aside per case, the rest decided as columns" in out
+    assert "2 row(s) had claims set aside (a set-aside reason), decided as columns without them" in out
     assert SET_ASIDE_REASON not in out
     decided = pl.read_parquet(tmp_path / "out.parquet")
     assert decided.filter(pl.col("row") == 2).get_column("set_aside").item() == "1:disputed"
