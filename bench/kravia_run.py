@@ -145,6 +145,8 @@ def report(r: dict) -> None:
     rep = r["report"]
     print(f"\nwarnings: {rep['warnings']:,} on {rep['rows_with_warnings']:,} decisions; law check read "
           f"{rep['law_judged']:,} rows as case dicts")
+    print(f"set aside as columns: {rep.get('set_aside_columns', 0):,} rows; a lowered fee's case decided as columns: "
+          f"{rep.get('history_columns', 0):,} rows")
     for reason, got in rep["per_case"].items():
         print(f"per case: {got['rows']:,} rows: {reason}")
     for reason, got in rep.get("law_per_row", {}).items():

@@ -5,14 +5,19 @@ hold was never given out.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .record import Record, new_record
 from .backend import DecisionLog
+
+if TYPE_CHECKING:
+    from ..check.pipeline import Catalog
 
 __all__ = ["log_decision"]
 
 
 def log_decision(log: DecisionLog, decision: dict, document: bytes, *, source: str, request: dict,
-                 keep_case: bool = True, catalog=None) -> Record:
+                 keep_case: bool = True, catalog: Catalog | None = None) -> Record:
     """Append `decision` (its JSON without trace) for the case `document` (the bytes decided);
     `catalog`, the one that decided it, tells the record's `inputs` (inputs.py)."""
     from .inputs import decision_inputs

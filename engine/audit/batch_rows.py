@@ -11,10 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable
 
-from .record import canonical, new_record
+from .record import Record, canonical, new_record
 from .backend import DecisionLog
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ..check.pipeline import Catalog
 
 __all__ = ["row_document", "row_decision", "log_rows", "decide_row_again"]
 
@@ -45,7 +51,8 @@ def row_decision(row: dict) -> dict:
     return out
 
 
-def log_rows(log: DecisionLog, decided, chunk, request: dict, keep_case: bool = True, catalog=None) -> int:
+def log_rows(log: DecisionLog, decided: pl.DataFrame, chunk: pl.DataFrame, request: dict, keep_case: bool = True,
+             catalog: Catalog | None = None) -> int:
     """Append every decided row of a chunk (one transaction) before the batch's output is committed.
 
     `catalog`: the catalog (or policy folder) the rows were decided with, for each record's `inputs`."""
@@ -53,18 +60,17 @@ def log_rows(log: DecisionLog, decided, chunk, request: dict, keep_case: bool = 
     from .inputs import catalog_of, decision_inputs
     catalog = catalog_of(catalog)
     rows = {row[ROW]: row for row in chunk.iter_rows(named=True)}
-    makes = []
+    makes: list[Callable[[int, str], Record]] = []
     for row in decided.iter_rows(named=True):
         document = row_document(rows[row["row"]], {ROW})
         decision = row_decision(row)
         inputs = decision_inputs(catalog, decision, bool(request.get("include_drafts"))) if catalog is not None else None
-        makes.append(lambda seq, prev, d=decision, doc=document, n=row["row"], i=inputs: new_record(
-            seq, prev, source="batch", document=doc, keep_case=keep_case, decision=d, request={**request, "row": n},
-            inputs=i))
+        makes.append(partial(new_record, source="batch", document=document, keep_case=keep_case, decision=decision,
+                             request={**request, "row": row["row"]}, inputs=inputs))
     return len(log.append_all(makes)) if makes else 0
 
 
-def decide_row_again(catalog, document: bytes, policy: str, as_of: str, include_drafts: bool,
+def decide_row_again(catalog: Catalog, document: bytes, policy: str, as_of: str, include_drafts: bool,
                      allow_stale: bool = False) -> dict:
     """The logged row decided through the batch path with `catalog` and the logged options; its
     decision as logged."""

@@ -10,10 +10,14 @@ import json
 import os
 from argparse import Namespace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..core.errors import ExitCode, UsageError
 from ..core.names import COMMAND
+
+if TYPE_CHECKING:
+    from ..explain.command_words import CommandWords
+    from .backend import DecisionLog
 
 __all__ = ["log_command", "replay_command", "LOG_ENV", "log_address", "opened_log"]
 
@@ -25,7 +29,7 @@ def log_address(given: str | None) -> str:
     return given or os.environ.get(LOG_ENV) or DEFAULT_LOG
 
 
-def opened_log(given: str | None, must_exist: bool = True):
+def opened_log(given: str | None, must_exist: bool = True) -> DecisionLog:
     from .backend import is_postgres
     from .store import open_log
     address = log_address(given)
@@ -34,7 +38,7 @@ def opened_log(given: str | None, must_exist: bool = True):
     return open_log(address)
 
 
-def _words(args: Namespace, section: str, english: dict, stderr: TextIO):
+def _words(args: Namespace, section: str, english: dict, stderr: TextIO) -> CommandWords:
     """`--lang`'s words for the log's commands: the locale files of ./policies (or --policies) and the bundled ones."""
     from ..explain.command_words import command_words
     folder = getattr(args, "policies", None) or "policies"
@@ -54,6 +58,7 @@ def log_command(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 print(said("ok", n=said.number(verdict.records), log=log.address,
                            hash=verdict.last_hash or said("empty")), file=stdout)
             else:
+                assert verdict.broken_seq is not None     # not ok: a broken record
                 print(said("broken", seq=verdict.broken_seq, id=verdict.broken_id, log=log.address,
                            reason=said.text(verdict.reason), held=verdict.broken_seq - 1), file=stdout)
             return ExitCode.OK if verdict.ok else ExitCode.PROBLEMS

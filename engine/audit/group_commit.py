@@ -21,7 +21,10 @@ class _Ticket:
     __slots__ = ("make", "record", "error", "done")
 
     def __init__(self, make: Callable[[int, str], Record]) -> None:
-        self.make, self.record, self.error, self.done = make, None, None, False
+        self.make = make
+        self.record: Record | None = None
+        self.error: BaseException | None = None
+        self.done = False
 
 
 class GroupCommit:
@@ -58,4 +61,5 @@ class GroupCommit:
                     self._cond.notify_all()
         if ticket.error is not None:
             raise ticket.error
+        assert ticket.record is not None          # done without an error: the leader gave it its record
         return ticket.record

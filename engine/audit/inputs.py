@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..check.pipeline import Catalog
 
 __all__ = ["decision_inputs", "holidays_release", "catalog_of"]
 
@@ -31,7 +34,7 @@ def holidays_release() -> str:
         return "(not installed)"
 
 
-def catalog_of(catalog_or_folder: Any):
+def catalog_of(catalog_or_folder: Any) -> Catalog | None:
     """A loaded catalog as given, or the (memoised) catalog of a policy folder."""
     if catalog_or_folder is None or hasattr(catalog_or_folder, "versions"):
         return catalog_or_folder
@@ -39,7 +42,7 @@ def catalog_of(catalog_or_folder: Any):
     return catalog_for(Path(catalog_or_folder))
 
 
-def decision_inputs(catalog, decision: dict, include_drafts: bool = False) -> dict:
+def decision_inputs(catalog: Catalog, decision: dict, include_drafts: bool = False) -> dict:
     """The `inputs` of the record of `decision` (its JSON) decided with `catalog`; drafts only
     when the request included them (a draft decides nothing otherwise, and may change unlocked)."""
     policy = decision["policy"]

@@ -35,9 +35,8 @@ class PostgresLog:
         import psycopg
         from psycopg_pool import ConnectionPool
         self.address = _shown(address)        # for messages: never the password
-        self._errors = (psycopg.Error, OSError)
         from psycopg_pool import PoolTimeout
-        self._errors += (PoolTimeout,)
+        self._errors: tuple[type[BaseException], ...] = (psycopg.Error, OSError, PoolTimeout)
         try:
             psycopg.connect(address, connect_timeout=CONNECT_TIMEOUT_S).close()   # fails at once, saying why
             self._pool = ConnectionPool(address, min_size=1, max_size=pool_size, timeout=POOL_TIMEOUT_S,

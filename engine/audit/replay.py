@@ -15,11 +15,15 @@ import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.errors import UsageError
+from ..core.diagnostics import Diagnostic
+from ..core.errors import CaseError, UsageError
 from .record import Record, sha256_hex
 from .backend import DecisionLog
+
+if TYPE_CHECKING:
+    from ..check.pipeline import Catalog
 
 __all__ = ["Replay", "replay", "differences"]
 
@@ -68,7 +72,6 @@ def _document(record: Record, case_file: str | None) -> bytes:
 
 def _label_of(file: Path) -> tuple[str, str] | None:
     """(policy, label) as written in a policy file, or None when unreadable."""
-    from ..core.diagnostics import Diagnostic
     from ..core.document import load_document
     doc = load_document(file, str(file))
     if isinstance(doc, Diagnostic) or not isinstance(doc.data, dict):
@@ -76,7 +79,7 @@ def _label_of(file: Path) -> tuple[str, str] | None:
     return str(doc.data.get("policy")), str(doc.data.get("effective")) + ("-draft" if doc.data.get("status") == "draft" else "")
 
 
-def _logged_catalog(record: Record, policies: str, scratch: Path, sources: dict, notes: list):
+def _logged_catalog(record: Record, policies: str, scratch: Path, sources: dict, notes: list) -> Catalog:
     """The policy folder as the record was decided with: the logged versions (and, with `inputs`,
     every logged version of each bound policy and the jurisdiction file) in place of today's."""
     from ..check.pipeline import load_catalog
@@ -149,6 +152,8 @@ def replay(log: DecisionLog, record_id: str, policies: str, case_file: str | Non
                                      bool(request.get("allow_stale")))
         else:
             doc = parse_document(Source(f"record {record.id}", document.decode("utf-8")))
+            if isinstance(doc, Diagnostic):           # the logged case no longer reads (a limit changed)
+                raise CaseError([doc])
             case = case_from_data(doc.data, f"record {record.id}", doc)
             again = decide_case(catalog, case, parse_date(record.as_of), record.policy,
                                 bool(request.get("include_drafts")), fast=True,

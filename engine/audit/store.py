@@ -5,12 +5,14 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 from .backend import DecisionLog, is_postgres
 
 __all__ = ["open_log"]
 
 
-def open_log(address: str, **options) -> DecisionLog:
+def open_log(address: str, **options: Any) -> DecisionLog:
     """The log at `address` (a file path, or a PostgreSQL URL), its schema migrated to this frist's."""
     if is_postgres(address):
         from .postgres_log import PostgresLog

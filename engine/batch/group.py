@@ -1,11 +1,13 @@
 """Deciding one group of rows (same policy, same bound versions): columns first, per case only where needed.
 
 The columnar evaluator decides every valid row; the law (`law.judge_rows`) judges the
-decisions; the rows the columnar result cannot stand for are re-decided by the scalar
-evaluator (`decide_case`, the one `frin decide` runs), each for a reason the run's report
-names: a claim a `set_aside:` reason takes out of the case, an evaluation that might fail
-(or no rule matching), a recorded fee the law did not allow. Every decision row carries
-the decision's warnings (`warnings` column), the columnar ones from the bound versions.
+decisions. Rows whose claims `set_aside:` reasons hold are cut down (or, every claim held,
+decided by the first reason) and rows whose recorded fee the law lowered are decided on the
+case as judged, all as columns (a second columnar pass for the cut and lowered rows); the
+rows the columnar result still cannot stand for are re-decided by the scalar evaluator
+(`decide_case`, the one `frin decide` runs), each for a reason the run's report names (a
+reason or an evaluation that might fail, no rule matching). Every decision row carries the
+decision's warnings (`warnings` column), the columnar ones from the bound versions.
 """
 from __future__ import annotations
 
@@ -19,14 +21,14 @@ from ..decide.stale import stale_figures, stale_warnings
 from ..policy.case import LoadedCase
 from .law import HISTORY_REASON, judge_rows, violation_rows
 from .layout import REJECTS, ROW
-from .aside import split_aside
+from .aside import AsideRows, split_aside, whole_aside
 from .output import WARNING_SEPARATOR
 
 __all__ = ["BatchReport", "decide_group", "INTERNAL", "SET_ASIDE_REASON", "SUSPECT_REASON", "WARNING_SEPARATOR"]
 
 INTERNAL = "internal error"     # the problem text of a row that hit a bug (the run goes on; exit 101)
-SET_ASIDE_REASON = ("a `set_aside:` reason holds every claim of the case (the first reason decides it) or cannot be "
-                    "evaluated")
+SET_ASIDE_REASON = ("a `set_aside:` reason (or, every claim held, the amounts or the law's judgment of the case "
+                    "without claims) might fail as columns, or a reason still holds a claim of the case cut down")
 SUSPECT_REASON = ("the columnar evaluation might fail or matched no rule (division by zero, a date outside a "
                   "schedule, money not exact to the øre): the scalar evaluator decides it and names any error")
 _SAMPLE = 10                    # row numbers kept per reason in the report
@@ -41,7 +43,8 @@ class BatchReport:
     per_case_expressions: list[str] = field(default_factory=list)    # expressions evaluated per case (every row)
     law_judged: int = 0                                              # rows the law check read as case dicts
     law_per_row: dict[str, int] = field(default_factory=dict)        # why → rows the law judged per row, not as columns
-    set_aside_columns: int = 0       # rows whose claims a set-aside reason took out per case, then decided as columns
+    set_aside_columns: int = 0       # rows with claims a set-aside reason took out, decided as columns
+    history_columns: int = 0         # rows whose recorded fee the law lowered, the judged case then decided as columns
     warnings: int = 0                                                # warning lines over all decisions
     rows_with_warnings: int = 0
 
@@ -59,6 +62,7 @@ class BatchReport:
         self.per_case_expressions += [e for e in other.per_case_expressions if e not in self.per_case_expressions]
         self.law_judged += other.law_judged
         self.set_aside_columns += other.set_aside_columns
+        self.history_columns += other.history_columns
         for reason, count in other.law_per_row.items():
             self.law_per_row[reason] = self.law_per_row.get(reason, 0) + count
         self.warnings += other.warnings
@@ -69,6 +73,7 @@ class BatchReport:
                              for reason, count in self.per_case.items()},
                 "per_case_expressions": list(self.per_case_expressions), "law_judged": self.law_judged,
                 "law_per_row": dict(self.law_per_row), "set_aside_columns": self.set_aside_columns,
+                "history_columns": self.history_columns,
                 "warnings": self.warnings, "rows_with_warnings": self.rows_with_warnings}
 
 
@@ -93,15 +98,68 @@ def _with_history_warnings(table: pl.DataFrame, found: dict[int, list[str]]) -> 
                                .alias("warnings")).drop("__history")
 
 
+def _lowered(cases: pl.DataFrame, redo: pl.Series, lowered: dict, steps) -> AsideRows | None:
+    """The `redo` rows whose recorded fees the law lowered (`law.LawJudgment.lowered`) with their events
+    as judged (`reduced`), as they came (`originals`), and each row's `texts` entry empty: the second
+    pass decides the judged case as columns, as `decide_case` decides it after `judge_history`."""
+    from ..columnar.frame import AS_OF, frame_from_cases
+    rows = cases.get_column(ROW)
+    mine = redo & rows.is_in(sorted(lowered))
+    if not mine.any():
+        return None
+    originals = cases.filter(mine)
+    judged = [lowered[r][0] for r in originals.get_column(ROW).to_list()]
+    days = originals.get_column(AS_OF).cast(pl.Date).to_list()
+    events = frame_from_cases(judged, days, steps).get_column("events")
+    reduced = originals.with_columns(events.cast(originals.schema["events"]))
+    return AsideRows(reduced, originals, {r: "" for r in originals.get_column(ROW).to_list()})
+
+
+def _decide_whole(catalog, main, bindings, cases: pl.DataFrame, history: dict, include_drafts: bool,
+                  allow_stale: bool) -> tuple[pl.DataFrame, list[dict]]:
+    """(decisions, violation records) of rows whose every claim a `set_aside:` reason holds (`aside.whole_aside`),
+    as `decide_case` decides them: the first reason decides, no outputs, the amounts of the case
+    without claims or costs (its events dropped), the law's judgment on that case, the history's
+    warnings (`history`, judged on the whole case) then the versions' notes. A row the columns
+    cannot stand for (an amount that may fail, the law unsure) is left out of both: it stays per case."""
+    from types import SimpleNamespace
+    from ..columnar.frame import AS_OF
+    from ..columnar.program import CHOSEN, ColumnarRun
+    from .output import decisions_from_columns
+    steps = main.version.steps
+    bare = cases.drop("__text", "__first").with_columns(
+        **{c: pl.lit([], dtype=cases.schema[c]) for c in ("claims", "events") if c in cases.columns})
+    result = ColumnarRun(bindings, main.name, bare.drop(ROW), steps).amounts_only()
+    result.frame = result.frame.with_columns(cases.get_column("__first").cast(pl.Int32).alias(CHOSEN))
+    reasons = SimpleNamespace(rules=main.set_aside, version=main.version, name=main.name)
+    table = decisions_from_columns(result, bare.get_column(ROW), bare.get_column("case_id"),
+                                   bare.get_column(AS_OF).cast(pl.Date), reasons, bindings)
+    stale_on = (lambda day: stale_warnings(stale_figures(catalog, bindings, day))) if allow_stale else None
+    table = table.with_columns(cases.get_column("__text").alias("set_aside"),
+                               _review_warnings(table, bindings, stale_on).alias("warnings"))
+    mine = set(table.get_column("row").to_list())
+    found = {r: w for r, w in history.items() if r in mine}
+    if found:
+        table = _with_history_warnings(table, found)
+    law = judge_rows(catalog, main, bindings, table, bare, steps, include_drafts, history=False, allow_stale=allow_stale)
+    left = law.redo | set(table.get_column("row").filter(result.suspect).to_list())
+    broken = [b for b in law.broken if b["row"] not in left]
+    gone = left | {b["row"] for b in broken}
+    return table.filter(~pl.col("row").is_in(sorted(gone))), broken
+
+
 def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
                  report: BatchReport, allow_stale: bool = False, originals: pl.DataFrame | None = None,
-                 history: dict[int, list[str]] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
+                 history: dict[int, list[str]] | None = None, judged: set[int] | None = None
+                 ) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
     """(decisions, rejects frames, violation records) of one group's valid case frame (with ROW);
     `allow_stale` as `decide --allow-stale` (decide/stale.py).
 
     `originals`: the rows as they came, when `cases` has claims a `set_aside:` reason took out
     (`aside.py`): a row decided per case is decided from its original, and its recorded fees
-    were judged there already (`history`: row → the warnings of that judgment).
+    were judged there already (`history`: row → the warnings of that judgment). `judged`: the rows
+    whose `cases` line is the case as the law judged its history (a fee lowered), the one `decide`
+    asks the set-aside reasons about: theirs are answered as columns here too.
     """
     from ..columnar.frame import AS_OF, cases_from_frame
     from ..columnar.program import evaluate
@@ -126,26 +184,47 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     if law.warnings:
         table = _with_history_warnings(table, law.warnings)
     redo = rows.is_in(sorted(law.redo)) & ~aside & ~suspect
-    # the rows a reason holds a claim of: the claims taken out per case, the rest decided as columns
+    low = None
+    if originals is None and law.lowered:       # a fee lowered: the judged case decided as columns, not per case
+        low = _lowered(cases, rows.is_in(sorted(law.redo)) & ~suspect, law.lowered, steps)
+        if low is not None:
+            redo = redo & ~rows.is_in(sorted(low.texts))
+            aside = aside & ~rows.is_in(sorted(low.texts))
+            report.history_columns += len(low.texts)
+    # the rows a reason holds a claim of: the claims taken out as columns, the rest decided as columns
+    may_cut = ~rows.is_in(sorted(law.redo))
+    if originals is not None:       # a second pass: only the judged cases' reasons are `decide`'s own
+        may_cut = may_cut & rows.is_in(sorted(judged or ()))
     cut = None
-    if originals is None and aside.any():
-        cut = split_aside(main, bindings, cases, aside & ~rows.is_in(sorted(law.redo)), steps)
+    if aside.any():
+        cut = split_aside(main, bindings, cases, aside & may_cut, steps, result.claims_aside)
         if cut is not None:
             aside = aside & ~rows.is_in(sorted(cut.texts))
             report.set_aside_columns += len(cut.texts)
+    whole, whole_rows = None, set()
+    whole_law: list[dict] = []
+    if aside.any():
+        found_whole = whole_aside(main, cases, aside & may_cut, result.claims_aside)
+        if found_whole is not None:
+            whole, whole_law = _decide_whole(catalog, main, bindings, found_whole, law.warnings, include_drafts,
+                                             allow_stale)
+            whole_rows = set(whole.get_column("row").to_list()) | {b["row"] for b in whole_law}
+            aside = aside & ~rows.is_in(sorted(whole_rows))
+            report.set_aside_columns += len(whole_rows)
     report.add_rows(SET_ASIDE_REASON, rows.filter(aside).to_list())
     report.add_rows(SUSPECT_REASON, rows.filter(suspect).to_list())
     report.add_rows(HISTORY_REASON, rows.filter(redo).to_list())
     again_mask = aside | suspect | redo
     # a row decided again per case is judged there (its columnar decision does not stand for it)
-    broken_rows = {b["row"] for b in law.broken} - set(rows.filter(again_mask).to_list()) - set(cut.texts if cut else ())
-    law_rows = [b for b in law.broken if b["row"] in broken_rows]
+    moved = set(cut.texts if cut else ()) | set(low.texts if low else ())     # decided in the second pass
+    broken_rows = {b["row"] for b in law.broken} - set(rows.filter(again_mask).to_list()) - moved - whole_rows
+    law_rows = [b for b in law.broken if b["row"] in broken_rows] + whole_law
     if broken_rows:
         keep = ~rows.is_in(sorted(broken_rows))
         cases, table, again_mask = cases.filter(keep), table.filter(keep), again_mask.filter(keep)
     rejects: list[pl.DataFrame] = []
-    if cut is not None:
-        done = cases.get_column(ROW).is_in(sorted(cut.texts))
+    if moved or whole_rows:
+        done = cases.get_column(ROW).is_in(sorted(moved | whole_rows))
         cases, table, again_mask = cases.filter(~done), table.filter(~done), again_mask.filter(~done)
     if again_mask.any():
         again = cases.filter(again_mask)
@@ -171,15 +250,24 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
         table = pl.concat([table.filter(~again_mask), decisions_from_scalar(scalar, main, bindings, table.schema)])
         if failed:
             rejects.append(pl.DataFrame(failed, schema=REJECTS))
+    if whole is not None:
+        table = pl.concat([table, whole.select(table.columns)])
     counts = table.select(pl.col("warnings").str.count_matches(WARNING_SEPARATOR).add(1)
                           .filter(pl.col("warnings") != "").sum().alias("n"),
                           (pl.col("warnings") != "").sum().alias("rows")).row(0)
     report.warnings += int(counts[0] or 0)
     report.rows_with_warnings += int(counts[1] or 0)
-    if cut is not None:
+    if low is not None:         # one second pass for both: the cut rows and the rows as the law judged them
+        fees = {r: w for r, w in law.warnings.items() if cut is not None and r in cut.texts}
+        fees.update((r, law.lowered[r][1]) for r in low.texts)
+        cut = AsideRows(pl.concat([cut.reduced, low.reduced]) if cut else low.reduced,
+                        pl.concat([cut.originals, low.originals]) if cut else low.originals, cut.texts if cut else {})
+    elif cut is not None:
         fees = {r: w for r, w in law.warnings.items() if r in cut.texts}
+    if cut is not None:         # `decide_case` reads the rows as they came: the first pass's originals
         more, found, broken = decide_group(catalog, main, bindings, spec, cut.reduced, include_drafts, report,
-                                           allow_stale, originals=cut.originals, history=fees)
+                                           allow_stale, originals=cut.originals if originals is None else originals,
+                                           history=fees, judged=set(low.texts) if low is not None else None)
         texts = pl.DataFrame({"row": list(cut.texts), "__aside": list(cut.texts.values())},
                              schema={"row": pl.Int64, "__aside": pl.String})
         more = more.join(texts, on="row", how="left", maintain_order="left").with_columns(

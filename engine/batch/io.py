@@ -120,37 +120,22 @@ def _parse_line(raw: bytes, where: str) -> dict:
 def _read_jsonl(path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
     """Chunks of valid case documents as flat rows; an invalid line becomes rejects (its line number is its row).
 
-    Each chunk of lines is read by Polars and checked as columns (`jsonl.read_block`); the
-    lines a column check flags are checked one by one as `frin decide` checks a case
-    (`_parse_line`), so a rejected line has the per-case message. Lines are read as bytes,
-    so a bad byte rejects its line only.
+    The file is read a block of lines at a time (`lines.line_blocks`, no Python object per
+    line), each block read by a columnar JSON reader and checked as columns
+    (`jsonl.read_lines`); the lines a column check flags are checked one by one as `frin
+    decide` checks a case (`_parse_line`), so a rejected line has the per-case message.
+    Lines are read as bytes, so a bad byte rejects its line only.
     """
     from ..core.document import LIMITS
-    numbers, lines = [], []
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            numbers.append(number)
-            lines.append(raw)
-            if len(lines) >= chunk_rows:
-                yield from _jsonl_chunk(path, numbers, lines, LIMITS["bytes"])
-                numbers, lines = [], []
-    if lines:
-        yield from _jsonl_chunk(path, numbers, lines, LIMITS["bytes"])
-
-
-def _jsonl_chunk(path, numbers: list[int], lines: list[bytes], limit: int) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
-    from .jsonl import read_block
-    small = [i for i, raw in enumerate(lines) if len(raw) <= limit]
-    too_long = [i for i, raw in enumerate(lines) if len(raw) > limit]
-    good, doubtful_numbers, doubtful_lines = read_block([numbers[i] for i in small],
-                                                       [lines[i].rstrip(b"\r\n") for i in small])
-    if good is not None and good.height:
-        yield good, []
-    pairs = sorted(list(zip(doubtful_numbers, doubtful_lines)) + [(numbers[i], lines[i]) for i in too_long])
-    if pairs:
-        yield from _line_by_line(path, pairs)
+    from .jsonl import read_lines
+    from .lines import line_blocks
+    for block in line_blocks(path, chunk_rows, LIMITS["bytes"]):
+        good, doubtful_numbers, doubtful_lines = read_lines(block)
+        if good is not None and good.height:
+            yield good, []
+        pairs = sorted(list(zip(doubtful_numbers, doubtful_lines)) + block.too_long)
+        if pairs:
+            yield from _line_by_line(path, pairs)
 
 
 def _line_by_line(path, pairs: list[tuple[int, bytes]]) -> Iterator[tuple[pl.DataFrame, list[dict]]]:

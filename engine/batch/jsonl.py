@@ -20,15 +20,16 @@ lines are alone, so one bad line never sends its neighbours down the slow path.
 """
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 
+import numpy as np
 import polars as pl
 
 from ..core.schema_check import load_schema
 from .layout import ROW
+from .lines import LineBlock
 
-__all__ = ["read_block", "expected_schema"]
+__all__ = ["read_block", "read_lines", "expected_schema"]
 
 _MONEY = r"^-?\d+(\.\d{1,2})?$"
 _SMALL = 4                   # a block this small that the reader cannot parse is checked line by line
@@ -52,9 +53,9 @@ def expected_schema() -> dict[str, pl.DataType]:
     return out
 
 
-def _text_problems(frame: pl.DataFrame) -> pl.Series:
+def _text_problems(text: pl.Series) -> pl.Series:
     """Lines holding a JSON `null` (the reader cannot tell it from a missing key; the schema refuses it)."""
-    return frame.select(pl.col("line").str.contains(r"[:\[,]\s*null\b").fill_null(True)).to_series()
+    return text.str.contains(r"[:\[,]\s*null\b").fill_null(True)
 
 
 def _shape_problems(parsed: pl.DataFrame) -> pl.Expr:
@@ -142,15 +143,21 @@ def _parse_options():
 
 
 def _parse(lines: list[bytes]) -> pl.DataFrame | None:
-    """The lines as a frame (pyarrow's JSON reader: strict about types, ~7× Polars' here); None if any line fails."""
+    """The lines as a frame; None if any line fails."""
+    return _parse_buffer(b"\n".join(lines), len(lines))
+
+
+def _parse_buffer(data, count: int) -> pl.DataFrame | None:
+    """`count` lines of JSON text in one buffer as a frame (pyarrow's JSON reader: strict about
+    types, ~7× Polars' here); None if any line fails or the lines are not `count` objects."""
     import pyarrow as pa
     import pyarrow.json as pj
     try:
-        table = pj.read_json(io.BytesIO(b"\n".join(lines)), parse_options=_parse_options())
+        table = pj.read_json(pa.BufferReader(pa.py_buffer(data)), parse_options=_parse_options())
     except (pa.ArrowException, OSError, ValueError):
         return None
     frame = pl.from_arrow(table)
-    return frame if isinstance(frame, pl.DataFrame) and frame.height == len(lines) else None
+    return frame if isinstance(frame, pl.DataFrame) and frame.height == count else None
 
 
 def read_block(numbers: list[int], lines: list[bytes]) -> tuple[pl.DataFrame | None, list[int], list[bytes]]:
@@ -164,9 +171,27 @@ def read_block(numbers: list[int], lines: list[bytes]) -> tuple[pl.DataFrame | N
         b, bn, bl = read_block(numbers[half:], lines[half:])
         frames = [f for f in (a, b) if f is not None and f.height]
         return (pl.concat(frames, how="diagonal_relaxed") if frames else None), an + bn, al + bl
-    text = pl.DataFrame({"line": pl.Series([raw.decode("utf-8", errors="replace") for raw in lines], dtype=pl.String)})
+    text = pl.Series("line", [raw.decode("utf-8", errors="replace") for raw in lines], dtype=pl.String)
+    return _checked(parsed, text, np.asarray(numbers, dtype=np.int64), lines.__getitem__)
+
+
+def read_lines(block: LineBlock) -> tuple[pl.DataFrame | None, list[int], list[bytes]]:
+    """`read_block` of a block of lines, without a Python object per line when the block is `plain`:
+    its buffer goes to the reader as it is, and its text to the checks as one Arrow string array."""
+    if block.plain and len(block.numbers):
+        parsed = _parse_buffer(block.data, len(block.numbers))
+        if parsed is not None:
+            import pyarrow as pa
+            offsets = np.append(block.starts, block.ends[-1])
+            strings = pa.LargeStringArray.from_buffers(len(block.numbers), pa.py_buffer(offsets), pa.py_buffer(block.data))
+            return _checked(parsed, pl.Series("line", strings), block.numbers, block.line)
+    return read_block(block.numbers.tolist(), block.lines())
+
+
+def _checked(parsed: pl.DataFrame, text: pl.Series, numbers: np.ndarray, line_of) -> tuple[pl.DataFrame, list[int], list[bytes]]:
+    """(flat frame with ROW of the parsed lines every column check passes, numbers and text of the others)."""
     flat = _flat(parsed)
     bad = _text_problems(text) | parsed.select(_shape_problems(parsed)).to_series() | _value_problems(flat)
     doubtful = bad.arg_true().to_list()
     good = flat.filter(~bad).with_columns(pl.Series(ROW, numbers, dtype=pl.Int64).filter(~bad))
-    return good, [numbers[i] for i in doubtful], [lines[i] for i in doubtful]
+    return good, [int(numbers[i]) for i in doubtful], [line_of(i) for i in doubtful]

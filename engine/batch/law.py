@@ -52,6 +52,7 @@ class LawJudgment:
     warnings: dict[int, list[str]] = field(default_factory=dict)   # row → history warnings of a case left as it was
     reasons: dict[str, int] = field(default_factory=dict)          # why rows were judged one by one → rows
     per_case: list[str] = field(default_factory=list)              # law expressions the columns evaluated per case
+    lowered: dict[int, tuple[dict, list]] = field(default_factory=dict)   # row of `redo` → (case as judged, warnings)
 
 
 def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
@@ -73,10 +74,10 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
         return out
     columns = judge_columns(bindings, main, decided, cases.drop(ROW), steps)
     if history:
-        fee, history_reasons, history_notes, warned = history_to_judge(catalog, main, cases.drop(ROW), steps,
-                                                                       include_drafts)
+        fee, history_reasons, history_notes, warned, verdicts = history_to_judge(catalog, main, cases.drop(ROW),
+                                                                                 steps, include_drafts)
     else:       # judged already on the whole case (claims a set-aside reason took out: batch/aside.py)
-        fee, history_reasons, history_notes, warned = [False] * decided.height, {}, [], {}
+        fee, history_reasons, history_notes, warned, verdicts = [False] * decided.height, {}, [], {}, {}
     fee = pl.Series(fee, dtype=pl.Boolean)
     if columns is None:
         unsure = pl.Series([True] * decided.height)
@@ -107,9 +108,10 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
             out.judged += 1
             row, case = next(rows), next(dicts)
             if history and any(e["fee"] for e in case.get("events") or ()):
-                judged, warnings = judge_history(catalog, main, case, include_drafts, day)
+                judged, warnings = judge_history(catalog, main, case, include_drafts, day, verdicts.get(pos))
                 if warnings and judged["events"] != case["events"]:
                     out.redo.add(number)          # a fee lowered: the ledger and the rules see another case
+                    out.lowered[number] = (judged, warnings)
                     continue
                 if warnings:
                     out.warnings[number] = warnings   # nothing changed (a fee no law could judge): the columns stand

@@ -116,15 +116,17 @@ def _judge_frame(main, cases: pl.DataFrame, events: pl.DataFrame) -> pl.DataFram
 
 
 def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: bool
-                     ) -> tuple[np.ndarray, dict[str, int], list[str], dict[int, list[Notice]]]:
+                     ) -> tuple[np.ndarray, dict[str, int], list[str], dict[int, list[Notice]], dict[int, dict]]:
     """(rows of `cases` whose history `judge_history` must judge, why → rows, law expressions run per
-    case, and the history warnings of rows the columns stand for: position → `judge_history`'s list)."""
+    case, the history warnings of rows the columns stand for: position → `judge_history`'s list, and
+    the columns' verdicts on the fees of the rows to judge: position → {event index → the constraints
+    its recorded fee breaks, in `violations`' order}, for `judge_history(verdicts=...)`)."""
     out = np.zeros(cases.height, dtype=bool)
     reasons: dict[str, int] = {}
     notes: list[str] = []
     events = _fee_events(cases)
     if not events.height:
-        return out, reasons, notes, {}
+        return out, reasons, notes, {}, {}
     as_salaer = salaer_steps(main)
     events = events.with_columns(pl.col("step").is_in(sorted(as_salaer)).alias("__salaer"))
     # a recorded charge part (Norway's salær) is judged by the law of the day its jurisdiction
@@ -152,7 +154,9 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
             out[fresh] = True
             reasons[reason] = reasons.get(reason, 0) + len(fresh)
     pos = events.get_column("pos").to_numpy()
+    index = events.get_column("index").to_numpy()
     key_index = pl.Series([repr(k) for k in keys])
+    judged: list[tuple] = []        # per group: positions, event indices, broken flags, violations, unsure
     for key, bindings in binding_of.items():
         if not constrained(bindings, main.name):
             continue
@@ -167,7 +171,9 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
         broken = [c for c in result.columns if c.startswith("v")]
         hit = result.select(pl.any_horizontal(broken) if broken else pl.lit(False)).to_series().to_numpy()
         mark(pos[mine][hit], BROKEN)
-        mark(pos[mine][result.get_column("unsure").to_numpy()], UNSURE)
+        unsure = result.get_column("unsure").to_numpy()
+        mark(pos[mine][unsure], UNSURE)
+        judged.append((pos[mine], index[mine], result.select(broken).to_numpy() if broken else None, found, unsure))
     # a fee on a day no version of the law is in force is kept, with a warning (`judge_history`
     # words it the same way): where the case's other fees are all allowed, the columns stand
     warned: dict[int, list[Notice]] = {}
@@ -178,4 +184,9 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
             if not out[p]:
                 warned.setdefault(p, []).append(Notice("fee_unchecked", index=index, step=step, day=date,
                                                        fee=Decimal(fee).scaleb(-2)))
-    return out, reasons, notes, warned
+    verdicts: dict[int, dict] = {}
+    for positions, indices, flags, found, unsure in judged:
+        for k in np.nonzero(out[positions] & ~unsure)[0]:
+            broken = [] if flags is None else [v for v, b in zip(found, flags[k]) if b]
+            verdicts.setdefault(int(positions[k]), {})[int(indices[k])] = broken
+    return out, reasons, notes, warned, verdicts

@@ -23,6 +23,8 @@ from .layout import REJECTS, ROW, checked_case_frame, convert_flagged, schema_de
 
 __all__ = ["to_case_frame", "flag_case_frame"]
 
+_NEWEST = pl.CompatLevel.newest()
+
 
 def _typed_lists(frame: pl.DataFrame) -> pl.DataFrame:
     """List columns with no item type (all empty or null: `list<null>`) as lists of the raw item struct."""
@@ -40,7 +42,7 @@ def _list_values(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, np.ndarr
     """(the items of list column `name` as a frame, one column per field; offsets into it per row)."""
     column = frame.get_column(name)
     column = column.fill_null(pl.Series([[]], dtype=column.dtype)) if column.null_count() else column
-    arr = column.rechunk().to_arrow()
+    arr = column.rechunk().to_arrow(compat_level=_NEWEST)      # Polars' own string views: no copy either way
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     offsets = np.asarray(arr.offsets, dtype=np.int64)
@@ -54,7 +56,7 @@ def _list_values(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, np.ndarr
 def _as_lists(items: pl.DataFrame, offsets: np.ndarray, struct_type: pl.Struct, name: str) -> pl.Series:
     """Converted item columns back into one list-of-struct column with the same offsets."""
     values = items.select(pl.struct(*[pl.col(f.name).cast(f.dtype) for f in struct_type.fields]).alias(name))
-    struct = values.to_series().to_arrow()
+    struct = values.to_series().to_arrow(compat_level=_NEWEST)
     if isinstance(struct, pa.ChunkedArray):
         struct = struct.combine_chunks() if struct.num_chunks else pa.array([], type=struct.type)
     lists = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), struct)
@@ -63,7 +65,10 @@ def _as_lists(items: pl.DataFrame, offsets: np.ndarray, struct_type: pl.Struct, 
 
 def _any_per_row(flags: pl.Series, offsets: np.ndarray) -> np.ndarray:
     """Per row: whether any of its items' flags is set."""
-    counts = np.concatenate([[0], np.cumsum(flags.fill_null(False).to_numpy().astype(np.int64))])
+    flags = flags.fill_null(False)
+    if not flags.any():                 # the usual case: no item flagged
+        return np.zeros(len(offsets) - 1, dtype=bool)
+    counts = np.concatenate([[0], np.cumsum(flags.to_numpy().astype(np.int64))])
     return (counts[offsets[1:]] - counts[offsets[:-1]]) > 0
 
 
@@ -71,17 +76,29 @@ def _item_rules(name: str, steps: tuple[str, ...]) -> list[pl.Expr]:
     """The item and cross checks of `layout` (`_item_checks`, `_cross_checks`) over converted items.
 
     The items frame carries `__as_of` (the row's decision date), `__start` (first item of
-    its list) and, for payments, `__first` (the row's first invoice date).
+    its list) and, for payments, `__first` (the row's first invoice date). An invoice twice
+    in one case is `_repeated_invoices`, asked only of the cases with more than one claim.
     """
     col = pl.col
     if name == "claims":
         return [col("amount") <= 0, (col("credited") < 0) | (col("credited") > col("amount")),
-                col("due") < col("issued"), col("handed_over") > col("__as_of"),
-                col("invoice").is_not_null() & (pl.int_range(pl.len()).over(["__case", "invoice"]) > 0)]
+                col("due") < col("issued"), col("handed_over") > col("__as_of")]
     if name == "payments":
         return [col("amount") <= 0, col("date") > col("__as_of"), col("date") < col("__first")]
     return [col("fee") < 0, ~col("__start") & (col("date") < col("date").shift(1)),
             ~col("step").is_in(list(steps)), col("date") > col("__as_of")]
+
+
+def _repeated_invoices(invoices: pl.Series, lengths: np.ndarray) -> pl.Series:
+    """Per claim: its invoice is given by an earlier claim of the same case (the case loader's
+    DUPLICATE_INVOICE), grouped only over the claims of cases with more than one."""
+    shared = np.repeat(lengths > 1, lengths)
+    cases = np.repeat(np.arange(len(lengths)), lengths)
+    some = pl.DataFrame({"case": cases[shared], "invoice": invoices.filter(pl.Series(shared))})
+    repeated = some.select(pl.col("invoice").is_not_null() & (pl.int_range(pl.len()).over(["case", "invoice"]) > 0))
+    out = np.zeros(len(shared), dtype=bool)
+    out[shared] = repeated.to_series().to_numpy()
+    return pl.Series(out)
 
 
 def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: tuple[str, ...],
@@ -111,18 +128,23 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
         firsts = np.full(frame.height, np.iinfo(np.int64).min) if name == "claims" else None
         return _as_lists(empty, offsets, struct_type, name), np.zeros(frame.height, dtype=bool), firsts
     lengths = np.diff(offsets)
-    starts = np.zeros(len(items), dtype=bool)
-    starts[offsets[:-1][lengths > 0]] = True
-    context = {"__as_of": np.repeat(days, lengths), "__start": starts,
-               "__case": np.repeat(np.arange(len(lengths)), lengths)}
-    if first is not None:
+    context = {"__as_of": np.repeat(days, lengths)}         # only what the list's rules read (`_item_rules`)
+    if name == "events":
+        starts = np.zeros(len(items), dtype=bool)
+        starts[offsets[:-1][lengths > 0]] = True
+        context["__start"] = starts
+    if name == "payments" and first is not None:
         context["__first"] = np.repeat(first, lengths)
-    converted = items.select(**values, __bad=pl.any_horizontal(flags)).with_columns(
+    # lazy, so the conversion a value and its flag share is computed once (eager select does not)
+    converted = items.lazy().select(**values, __bad=pl.any_horizontal(flags)).with_columns(
         **{k: pl.Series(v) for k, v in context.items()})
     rules = pl.any_horizontal([r.fill_null(False) for r in _item_rules(name, steps)])
     checked = converted.select(*fields, bad=pl.col("__bad") | rules,
-                               first=pl.col("issued") if name == "claims" else pl.lit(None))
-    row_bad = _any_per_row(checked.get_column("bad"), offsets)
+                               first=pl.col("issued") if name == "claims" else pl.lit(None)).collect()
+    bad_items = checked.get_column("bad")
+    if name == "claims" and (lengths > 1).any():
+        bad_items = bad_items | _repeated_invoices(checked.get_column("invoice"), lengths)
+    row_bad = _any_per_row(bad_items, offsets)
     firsts = None
     if name == "claims":
         # the first invoice day per row, known only when every claim gives `issued` (as
@@ -131,7 +153,9 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
         day = checked.get_column("first").cast(pl.Int64).fill_null(low).to_numpy()
         firsts = np.full(frame.height, low)
         nonempty = lengths > 0
-        if nonempty.any():
+        if (lengths == 1).all():           # one claim a row (the usual case): its own issue day
+            firsts = day
+        elif nonempty.any():
             starts_at = offsets[:-1][nonempty]
             unknown = np.minimum.reduceat(day, starts_at) == low
             firsts[nonempty] = np.where(unknown, low, np.minimum.reduceat(np.where(day == low, np.iinfo(np.int64).max, day), starts_at))
@@ -157,7 +181,7 @@ def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Serie
         raw = pl.col(source) if source else pl.lit(None)
         out[name], flag, _ = convert_flagged(raw, frame.schema[source] if source else pl.Null, typ, defaults.get(name))
         flags.append(flag)
-    base = frame.select(**out, __bad=pl.any_horizontal(flags))
+    base = frame.lazy().select(**out, __bad=pl.any_horizontal(flags)).collect()
     bad = base.get_column("__bad").to_numpy().copy()
     days = days_series.cast(pl.Int64).fill_null(0).to_numpy()
     added, first = [], None

@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sys
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -59,7 +59,7 @@ _CLASSES = (CheckedVersion, CheckedRule, CheckedConstraint)      # beyond the lo
 _INDEXED = frozenset({"name", "effective", "status", "uses", "key", "label", "is_draft", "__class__"})
 
 
-def checked_catalog(paths: list[str | Path]) -> Catalog:
+def checked_catalog(paths: Sequence[str | Path]) -> Catalog:
     """Every version under `paths`, checked; `PolicyError` if any has an error."""
     catalog, problems = cached_catalog(paths)
     errors = [d for d in problems if d.is_error]
@@ -72,7 +72,7 @@ def checked_catalog(paths: list[str | Path]) -> Catalog:
     return catalog
 
 
-def cached_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
+def cached_catalog(paths: Sequence[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     """`load_catalog(paths)`: the same catalog and diagnostics, from the snapshot when one matches.
 
     Only a catalog whose files all lie where they belong (no diagnostic from

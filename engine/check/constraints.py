@@ -26,5 +26,6 @@ def check_constraints(checked: CheckedVersion, scope, out: list[Diagnostic]) -> 
     for c in v.constraints:
         checker = Checker(scope, out)
         when = checker.expect(c.when, T.BOOL, "a constraint's `when`") if c.when is not None else None
+        assert c.require is not None        # a policy's constraint has one (schema); None is the engine's own
         require = checker.expect(c.require, T.BOOL, "a constraint's `require`")
         checked.constraints.append(CheckedConstraint(c, when, require))

@@ -180,7 +180,7 @@ class Checker:
                 self.error("optional-value", f"this {side.type.inner} may be missing (it is {side.type})", side,
                            help="give a fallback with `??`")
                 return replace(node, left=left, right=right, type=ERROR)
-        result = binary_result(node.op, left.type, right.type)
+        result = binary_result(node.op, ast.type_of(left), ast.type_of(right))
         if result is None:
             self.error("type-mismatch", f"cannot apply `{node.op}` to {left.type} and {right.type}", node,
                        help=_unit_help(right.type, left.type, self.scope.currency) if node.op in "+-" else None,
@@ -194,7 +194,7 @@ class Checker:
         if ERROR in (left.type, right.type):
             return replace(node, left=left, right=right, type=T.BOOL)
         ordering = COMPARISONS[node.op].ordering
-        lt, rt = left.type, right.type
+        lt, rt = ast.type_of(left), ast.type_of(right)
         if not ordering and T.NONE in (lt, rt):
             other = rt if lt == T.NONE else lt
             if not isinstance(other, T.Optional) and other != T.NONE:
@@ -237,7 +237,7 @@ class Checker:
         for opt in node.options:
             typed_item, checked = self._enum_literals(item, self.check(opt))
             if ERROR not in (typed_item.type, checked.type) and \
-                    not T.comparable(T.unwrap(typed_item.type), T.unwrap(checked.type), False):
+                    not T.comparable(T.unwrap(ast.type_of(typed_item)), T.unwrap(ast.type_of(checked)), False):
                 self.error("type-mismatch", f"cannot compare {typed_item.type} with {checked.type}", checked)
             item = typed_item
             options.append(checked)
@@ -247,8 +247,8 @@ class Checker:
         left, right = self.check(node.left), self.check(node.right)
         if ERROR in (left.type, right.type):
             return replace(node, left=left, right=right, type=ERROR)
-        inner = T.unwrap(left.type)
-        if T.unwrap(right.type) != inner:
+        inner = T.unwrap(ast.type_of(left))
+        if T.unwrap(ast.type_of(right)) != inner:
             self.error("type-mismatch", f"the fallback is {right.type}, but the value is {inner}", right,
                        help=_unit_help(right.type, inner, self.scope.currency))
             return replace(node, left=left, right=right, type=ERROR)
@@ -259,13 +259,14 @@ class Checker:
         then, else_ = self.check(node.then), self.check(node.else_)
         if ERROR in (then.type, else_.type):
             return replace(node, cond=cond, then=then, else_=else_, type=ERROR)
-        if then.type == else_.type:
-            result = then.type
-        elif T.NONE in (then.type, else_.type):
-            other = else_.type if then.type == T.NONE else then.type
+        then_type, else_type = ast.type_of(then), ast.type_of(else_)
+        if then_type == else_type:
+            result = then_type
+        elif T.NONE in (then_type, else_type):
+            other = else_type if then_type == T.NONE else then_type
             result = other if isinstance(other, T.Optional) else T.Optional(other)
-        elif T.unwrap(then.type) == T.unwrap(else_.type):
-            result = T.Optional(T.unwrap(then.type))
+        elif T.unwrap(then_type) == T.unwrap(else_type):
+            result = T.Optional(T.unwrap(then_type))
         else:
             self.error("type-mismatch", f"the branches differ: {then.type} and {else_.type}", node,
                        notes=[(f"this is {then.type}", then.span), (f"this is {else_.type}", else_.span)])
@@ -301,7 +302,7 @@ class Checker:
                 self.error("optional-value", f"argument {i} of `{node.name}` may be missing ({a.type})", a,
                            help="give a fallback with `??`")
                 return replace(node, args=args, type=ERROR)
-        result = fn.check([a.type for a in args])
+        result = fn.check([ast.type_of(a) for a in args])
         if isinstance(result, str):
             self.error("type-mismatch", f"`{node.name}`: {result}", node, help=fn.doc)
             return replace(node, args=args, type=ERROR)
@@ -332,7 +333,7 @@ class Checker:
         return replace(node, source=source, item=item, where=where, type=result)
 
     def _aggregate_type(self, node: ast.Aggregate, item: ast.Expr) -> T.Type:
-        t = item.type
+        t = ast.type_of(item)
         if t == ERROR:
             return ERROR
         entry = AGGREGATES[node.func]

@@ -7,9 +7,10 @@ decide refuses to run on an invalid policy set).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..core.diagnostics import Diagnostic, Severity, sort_and_cap
 from ..core.errors import UsageError
@@ -34,7 +35,7 @@ class Catalog:
 
     policies: PolicySet
     checked: MutableMapping[str, CheckedVersion] = field(default_factory=dict)    # key → checked (lazy from a snapshot)
-    compiled: dict[tuple, object] = field(default_factory=dict, repr=False)  # bound keys → CompiledPolicy
+    compiled: dict[tuple, Any] = field(default_factory=dict, repr=False)  # bound keys → CompiledPolicy (run/compiler.py)
     jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions({}, None), repr=False)
     locales: dict = field(default_factory=dict, repr=False)                 # language → policy.locale.Locale
     carried: dict = field(default_factory=dict, repr=False)                 # version key → carried constraints
@@ -105,7 +106,7 @@ class Catalog:
         return bindings
 
 
-def load_catalog(paths: list[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
+def load_catalog(paths: Sequence[str | Path]) -> tuple[Catalog, list[Diagnostic]]:
     files, problems = find_policy_files(paths)
     jurisdictions, found = load_jurisdictions(paths)
     problems.extend(found)

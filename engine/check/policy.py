@@ -39,7 +39,7 @@ def scope_of(checked: CheckedVersion, used: dict[str, CheckedVersion]) -> Scope:
     fields = {k: t for k, t in root_fields(v.steps).items() if k not in _HIDDEN_FIELDS}
     return Scope(
         policy=v.name, fields=fields, params=dict(checked.param_types),
-        defs={name: expr.type for name, expr in checked.definitions.items()},
+        defs={name: ast.type_of(expr) for name, expr in checked.definitions.items()},
         aliases={alias: scope_of(u, {}) for alias, u in used.items()},
         has_calendar=checked.calendar is not None, currency=_currency(checked),
         declared=frozenset(v.parameters) | frozenset(v.definitions),
@@ -78,7 +78,7 @@ def check_version(version: PolicyVersion, used_options: dict[str, list[CheckedVe
         _caps(checked, combo, out)
     # definitions and rules are checked against each overlapping used version; the trees
     # kept are those of the first (the types agree, or a diagnostic says where they do not).
-    first_combo = None
+    first_combo: dict[str, CheckedVersion] = {}
     for i, combo in enumerate(_combinations(used_options)):
         target = checked if i == 0 else CheckedVersion(version, checked.params, checked.param_types,
                                                        jurisdiction=jurisdiction)
@@ -103,7 +103,7 @@ def stuck_waits(version: PolicyVersion) -> list[Diagnostic]:
     again leaves the case where it is for good: nothing moves a case but a later decision date. A warning, not an error: a
     deliberate end (a benchmark's catch-all) is allowed; the catch-all rule (`when: true`) is
     named as such, since every case the ladder does not place ends up there."""
-    out = []
+    out: list[Diagnostic] = []
     if not any(rule.step for rule in version.rules):
         return out          # no ladder to stall: waiting is all such a policy does
     for rule in version.rules:
@@ -164,7 +164,7 @@ def _parameters(checked: CheckedVersion, out: list[Diagnostic]) -> None:
     v = checked.version
     scope = Scope(policy=v.name, fields={}, params={}, allow_case=False, allow_aliases=False,
                   currency=_currency(checked), hidden_aliases=dict(v.uses))
-    deps = {name: set() for name in v.parameters}
+    deps: dict[str, set[str]] = {name: set() for name in v.parameters}
     for name, p in v.parameters.items():
         for expr in _param_exprs(p):
             deps[name] |= {n.parts[0] for n in ast.walk(expr) if isinstance(n, ast.Path) and n.parts[0] in v.parameters}
@@ -204,6 +204,7 @@ def _constant(expr: ast.Expr, checker: Checker, evaluator: Evaluator, bound: Bou
 def _parameter(p: Parameter, checker: Checker, evaluator: Evaluator, out: list[Diagnostic]):
     bound = evaluator.run.bound(checker.scope.policy)
     if p.form == "value":
+        assert p.value is not None                  # the loader gives a value-form parameter its value
         return _constant(p.value, checker, evaluator, bound, out)
     if p.form == "schedule":
         entries, types = [], set()
@@ -317,6 +318,8 @@ def _definitions(checked: CheckedVersion, used: dict[str, CheckedVersion], out: 
 
 def _outputs_of_jurisdiction(checked: CheckedVersion, rule, out: list[Diagnostic]) -> None:
     """A rule may give only the outputs its jurisdiction's decisions carry (policy/outputs.py)."""
+    if checked.jurisdiction is None:
+        return                                       # no jurisdiction: any output (rule_outputs())
     mine = rule_outputs(checked.jurisdiction)
     for key in rule.outputs:
         if key not in mine:

@@ -245,10 +245,14 @@ def keep(problems: list[Diagnostic], paths: set[str] | None, scope: Scope | None
     edited copy's file name is its own business (it stands in for its namesake)."""
     def where(d: Diagnostic) -> str | None:
         return d.span.path if d.span is not None else d.path
+
+    def resolved(d: Diagnostic) -> str | None:
+        path = where(d)
+        return str(Path(path).resolve()) if path is not None else None
     copies = {str(f.resolve()) for f in scope.copies + scope.lone} if scope is not None else set()
     out = Capped(d for d in problems
-            if (where(d) is None or paths is None or str(Path(where(d)).resolve()) in paths)
-            and not (d.code == "file-name-mismatch" and where(d) and str(Path(where(d)).resolve()) in copies))
+            if (where(d) is None or paths is None or resolved(d) in paths)
+            and not (d.code == "file-name-mismatch" and where(d) and resolved(d) in copies))
     out.omitted = getattr(problems, "omitted", 0)
     return out
 

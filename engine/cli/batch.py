@@ -86,7 +86,7 @@ _SUMMARY = {
     "warnings": "{rows} decision(s) carry {n} warning(s) (column `warnings`)",
     "per_case": "decided per case: {n} row(s) (rows {rows}): {reason}",
     "law_per_row": "law judged per row: {n} row(s): {reason}",
-    "set_aside_columns": "{n} row(s) had claims set aside per case, the rest decided as columns",
+    "set_aside_columns": "{n} row(s) had claims set aside (a set-aside reason), decided as columns without them",
     "bugs": "{n} row(s) hit an internal error (a bug; see the rejects file and please report it)",
     "total": "{rows} input row(s) = {decided} decided + {rejected} rejected",
 }

@@ -103,7 +103,7 @@ def diff_data(old: Side, new: Side, cases: list, invalid: list, as_of, cases_dir
                     "errors": sum(1 for r in affected if r.old_error or r.new_error),
                     "not_affected": len(results) - len(affected), "invalid": len(invalid),
                     "by_action": {a: {"old": n[0], "new": n[1]} for a, n in sorted(by_action.items())}},
-        "changes": [{"kind": c.kind, "name": c.name, "status": c.status, "where": c.where, "anchor": c.anchor,
+        "changes": [{"kind": c.kind, "name": c.name, "status": c.status, "where": c.where, "anchor": c.anchor, "source": c.source,
                      "fields": [{"field": f, "old": o, "new": n} for f, o, n in c.fields]} for c in changes],
         "users": _users(new, changes, affected),
         "groups": [{"kind": kind, "cases": [_case_json(r) for r in rs]}
@@ -135,7 +135,8 @@ def _case_json(r) -> dict:
             "policy": f"{decided['name']}@{decided['version']}" if decided else None, "as_of": r.as_of.isoformat() if r.as_of else None,
             "rule": {"old": r.rules[0], "new": r.rules[1]}, "figures": r.figures, "definitions": r.definitions,
             "error": {"old": r.old_error, "new": r.new_error} if (r.old_error or r.new_error) else None,
-            "fields": [{"field": f, "old": o, "new": n} for f, o, n in r.fields]}
+            "fields": [{"field": f, "old": o, "new": n} for f, o, n in r.fields],
+            "decision": [{"field": f, "old": o, "new": n} for f, o, n in r.whole]}
 
 
 def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -29,7 +29,7 @@ from .values import Col, NotColumnar, any_err, kind_of
 if TYPE_CHECKING:
     from .services import RunServices
 
-__all__ = ["long_table", "list_aggregate", "aggregate_column"]
+__all__ = ["long_table", "list_aggregate", "aggregate_column", "nested_aggregate", "item_flags"]
 
 ROW = "__row"
 
@@ -128,13 +128,15 @@ def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: s
         return list_aggregate(run, node, policy)
     except OuterValue:
         pass
-    compiler = ExprCompiler(run, policy, loop=node.var)
+    compiler = ExprCompiler(run, policy, loop=node.var, source=source.ref.name)
     entry = AGGREGATES[node.func]
     if entry.group_form is None:
         raise NotColumnar(f"`{node.func}` has no column form")
     item = compiler.col(node.item) if entry.reads_item else None
     where = compiler.col(node.where) if node.where is not None else None
     long = run.long(source.ref.name)
+    if compiler.long_columns:           # nested aggregates: one value per item (`nested_aggregate`)
+        long = long.with_columns(**compiler.long_columns)
     exprs = {}
     if item is not None:
         exprs["__v"] = item.expr
@@ -144,18 +146,18 @@ def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: s
     if err is not None:
         exprs["__e"] = err
     outer = {n for e in exprs.values() for n in e.meta.root_names() if not n.startswith("@") and n != ROW}
+    lazy = long.lazy()          # one query, collected once, rather than an eager step each
     if outer:
         rows = long.get_column(ROW)
-        long = long.with_columns(run.frame.get_column(n).gather(rows) for n in sorted(outer))
-    long = long.select(ROW, **exprs)
+        lazy = lazy.with_columns([run.frame.get_column(n).gather(rows) for n in sorted(outer)])
     picked = pl.col("__v").filter(pl.col("__w")) if where is not None and item is not None else pl.col("__v")
     group = _GroupCtx(picked, pl.col("__w") if where is not None else None)
     aggs = [entry.group_form(compiler, group).alias("__a")]
     if err is not None:
         aggs.append(pl.col("__e").any().alias("__ea"))
-    grouped = long.group_by(ROW).agg(aggs)
-    full = pl.DataFrame({ROW: pl.int_range(0, run.frame.height, dtype=pl.UInt32, eager=True)})
-    joined = full.join(grouped, on=ROW, how="left", maintain_order="left")
+    grouped = lazy.select(ROW, **exprs).group_by(ROW).agg(aggs)
+    full = pl.LazyFrame({ROW: pl.int_range(0, run.height, dtype=pl.UInt32, eager=True)})
+    joined = full.join(grouped, on=ROW, how="left", maintain_order="left").collect()
     got = _result(node, item, joined.get_column("__a"), None)
     columns = {name: got.expr}
     err_name = None
@@ -164,3 +166,67 @@ def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: s
         columns[err_name] = joined.get_column("__ea").fill_null(False)
     run.add_columns(columns)
     return replace(got, expr=pl.col(name), err=pl.col(err_name) if err_name else None)
+
+
+def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> Col:
+    """An aggregate inside the item or `where` of another (`max(f.date for f in events where
+    min(g.date for g in events where g.date > f.date) ...)`): one value per item of the outer
+    list, as a Series in the order of `run.long(outer_source)`. Each case's two lists are paired
+    (a self-join of the exploded lists on the case's row), the inner item and `where` compiled
+    over the pairs (the inner item's fields `@field`, the outer item's `^field`), and a
+    `group_by` over the outer item gives its value; an outer item with no inner item left gets
+    the aggregate's empty value, as per case."""
+    from .compile import ExprCompiler
+    source = node.source
+    if not (isinstance(source, ast.Path) and source.ref.kind == "field" and not source.fields
+            and isinstance(T.unwrap(source.type), T.ListOf) and source.ref.name in run.known_columns):
+        raise NotColumnar("nested aggregate over something other than a case list")
+    entry = AGGREGATES[node.func]
+    if entry.group_form is None:
+        raise NotColumnar(f"`{node.func}` has no column form")
+    compiler = ExprCompiler(run, policy, loop=node.var, outer=outer)
+    item = compiler.col(node.item) if entry.reads_item else None
+    where = compiler.col(node.where) if node.where is not None else None
+    outer_long = run.long(outer_source)
+    items = outer_long.lazy().select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__o"), ROW,
+                                     *(pl.col(c).alias("^" + c[1:]) for c in outer_long.columns if c.startswith("@")))
+    pairs = items.join(run.long(source.ref.name).lazy(), on=ROW, how="inner")
+    exprs = {}
+    if item is not None:
+        exprs["__v"] = item.expr
+    if where is not None:
+        exprs["__w"] = where.expr.fill_null(False)
+    err = _item_err(node, item, where, pl.col("__v"))
+    if err is not None:
+        exprs["__e"] = err
+    gathered = {n for e in exprs.values() for n in e.meta.root_names() if not n.startswith(("@", "^")) and n != ROW}
+    if gathered:            # per-case values the inner test reads, by the case's row
+        values = run.frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW), *sorted(gathered))
+        pairs = pairs.join(values.lazy(), on=ROW, how="left")
+    pairs = pairs.select("__o", **exprs)
+    picked = pl.col("__v").filter(pl.col("__w")) if where is not None and item is not None else pl.col("__v")
+    aggs = [entry.group_form(compiler, _GroupCtx(picked, pl.col("__w") if where is not None else None)).alias("__a")]
+    if err is not None:
+        aggs.append(pl.col("__e").any().alias("__ea"))
+    grouped = pairs.group_by("__o").agg(aggs)
+    joined = items.select("__o").join(grouped, on="__o", how="left", maintain_order="left").collect()
+    got = _result(node, item, joined.get_column("__a"), None)      # `expr` is a Series here
+    return replace(got, err=joined.get_column("__ea").fill_null(False) if err is not None else None)
+
+
+def item_flags(run: RunServices, node: ast.Aggregate, policy: str) -> pl.DataFrame:
+    """The `where` of `select(x for x in <case list> where ...)` on every item of the list, in the
+    order of `run.long(list)`: `__row` (the case), `__keep` (the test held; none counts as false,
+    as per case) and `__err` (the test may fail there). Raises `NotColumnar` if it has no column form."""
+    from .compile import ExprCompiler
+    compiler = ExprCompiler(run, policy, loop=node.var, source=node.source.ref.name)
+    where = compiler.col(node.where)
+    long = run.long(node.source.ref.name)
+    if compiler.long_columns:
+        long = long.with_columns(**compiler.long_columns)
+    err = where.err if where.err is not None else pl.lit(False)
+    outer = {n for e in (where.expr, err) for n in e.meta.root_names() if not n.startswith("@") and n != ROW}
+    if outer:
+        rows = long.get_column(ROW)
+        long = long.with_columns(run.frame.get_column(n).gather(rows) for n in sorted(outer))
+    return long.select(ROW, where.expr.fill_null(False).alias("__keep"), err.fill_null(True).alias("__err"))

@@ -54,12 +54,15 @@ class ExprCompiler(Kit):
     """
 
     def __init__(self, run: RunServices, policy: str, loop: str | None = None, element: bool = False,
-                 pick: tuple[str, str] | None = None) -> None:
+                 pick: tuple[str, str] | None = None, source: str | None = None, outer: str | None = None) -> None:
         self.run = run
         self.policy = policy
         self.loop = loop
         self.element = element
         self.pick = pick           # (list column, "first" | "last"): item fields read from that item only
+        self.source = source       # the list column `loop` runs over (long-table mode: nested aggregates)
+        self.outer = outer         # inside a nested aggregate: the enclosing loop variable (fields `^field`)
+        self.long_columns: dict[str, pl.Series] = {}   # nested aggregates' values, one per item of `source`
         self._heights: dict[int, int] = {}      # id(node) -> its subtree's height (nodes live while compiling)
 
     def col(self, node: ast.Expr) -> Col:
@@ -110,6 +113,10 @@ class ExprCompiler(Kit):
         if ref.kind == "as_of":
             return Col(pl.col(AS_OF), "date")
         if ref.kind == "var":
+            if ref.name == self.outer and ref.name != self.loop and not self.element:
+                if not node.fields:
+                    raise NotColumnar("the whole item of an enclosing aggregate")
+                return _case_value(pl.col("^" + ".".join(node.fields)), kind)
             if ref.name != self.loop:
                 raise NotColumnar("variable of an enclosing aggregate")
             if self.element:
@@ -124,7 +131,7 @@ class ExprCompiler(Kit):
             name = "@" + ".".join(node.fields)
         else:
             name = field_column(ref.name, node.fields)
-        if name not in self.run.known_columns and not name.startswith("@"):
+        if name not in self.run.known_columns and not name.startswith(("@", "^")):
             raise NotColumnar(f"`{name}` is not a column")
         return _case_value(pl.col(name), kind)
 
@@ -214,9 +221,18 @@ class ExprCompiler(Kit):
         return Col(expr, kind, scale, any_err(cond.err, then.err, else_.err))
 
     def _aggregate(self, node: ast.Aggregate) -> Col:
-        if self.loop is not None:
+        if self.loop is None:
+            return self.run.aggregate(node, self.policy)
+        if self.element:
+            raise OuterValue("nested aggregate")       # the long-table path can pair the two lists
+        if self.source is None or self.outer is not None:
             raise NotColumnar("nested aggregate")
-        return self.run.aggregate(node, self.policy)
+        name = self.run.fresh("@n:")
+        col = self.run.nested(node, self.policy, self.loop, self.source)
+        self.long_columns[name] = col.expr
+        if col.err is not None:
+            self.long_columns[name + ":e"] = col.err
+        return Col(pl.col(name), col.kind, col.scale, pl.col(name + ":e") if col.err is not None else None)
 
     # ── functions: the entries' column forms ───────────────────────────────────
     def _call(self, node: ast.Call) -> Col:

@@ -50,8 +50,13 @@ def per_case(run: RunServices, node: ast.Expr, policy: str, mask: pl.Series | No
     when they fit, a `Col` holding them (with `err` on failed rows) for vector code.
     """
     function, defs = compile_expression(run.bindings, node, policy)
-    rows = range(run.frame.height) if mask is None else mask.arg_true().to_list()
-    cases = run.python_cases(_roots(node))
+    picked: list[int] = [] if mask is None else mask.arg_true().to_list()
+    rows = range(run.frame.height) if mask is None else picked
+    if mask is not None and len(picked) * 4 < run.frame.height:
+        # a few rows (a ledger left to Decimal): only they become case dicts, not the whole frame
+        cases: Any = dict(zip(picked, run.python_cases_at(picked, _roots(node))))
+    else:
+        cases = run.python_cases(_roots(node))
     days = run.frame.get_column(AS_OF).to_list()
     inputs = [run.python_definition(p, n) for p, n in defs]
     out: list[Any] = [None] * run.frame.height

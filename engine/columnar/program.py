@@ -21,7 +21,8 @@ from ..lang.semantics import columnar_rule
 from ..policy.outputs import rule_outputs
 from ..run.plan import needs
 from ..run.runtime import Bound
-from .aggregate import aggregate_column, long_table
+from .aggregate import aggregate_column, long_table, nested_aggregate
+from .claims_aside import claim_flags, claims_aside
 from .compile import ExprCompiler
 from .fallback import FAILED, per_case, to_python
 from .frame import cases_from_frame
@@ -48,6 +49,7 @@ class ColumnarResult:
     suspect: pl.Series                      # Boolean: re-decide these rows per case (set-aside rows included)
     fallbacks: list[str] = field(default_factory=list)   # what ran per case, for reports
     aside: pl.Series | None = None          # Boolean: of `suspect`, the rows a `set_aside:` reason may hold a claim of
+    claims_aside: pl.DataFrame | None = None  # per claim (`long("claims")` order): the first reason holding it, err
 
 
 class ColumnarRun:
@@ -60,6 +62,7 @@ class ColumnarRun:
         self._lazy = frame.lazy()
         self._frame: pl.DataFrame | None = frame
         self.known_columns = set(frame.columns)
+        self.height = frame.height       # rows never change in a run: no collect to know how many
         self._defs: dict[tuple[str, str], Col] = {}
         self._py_defs: dict[tuple[str, str], list[Any]] = {}
         self._def_fields: dict[tuple[str, str, tuple[str, ...]], Col] = {}
@@ -118,6 +121,10 @@ class ColumnarRun:
             self._aggregates[key] = (node, aggregate_column(self, node, policy, self.fresh("a:")))
         return self._aggregates[key][1]
 
+    def nested(self, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> Col:
+        """An aggregate inside another's item or `where`: one value per outer item (`nested_aggregate`)."""
+        return nested_aggregate(self, node, policy, outer, outer_source)
+
     def definition(self, policy: str, name: str) -> Col:
         """A definition as a column (materialised on first use); `NotColumnar` if it only has per-case values."""
         self.ensure(policy, name)
@@ -153,6 +160,11 @@ class ColumnarRun:
                 case.update(part)
             self._case_roots.update(missing)
         return self._cases
+
+    def python_cases_at(self, rows: list[int], roots: frozenset[str]) -> list[dict]:
+        """The rows at `rows` as run-time case dicts (the `roots` fields), not kept: for a few rows
+        of a large frame, the case dicts of the others are never built."""
+        return cases_from_frame(self.frame[rows], self.steps, roots)
 
     def python_definition(self, policy: str, name: str) -> list[Any]:
         """Run-time values of a definition, `FAILED` on rows where it (may have) failed."""
@@ -232,7 +244,23 @@ class ColumnarRun:
         suspect = self.frame.get_column("__suspect") | chosen.is_null() | aside
         keep = [CHOSEN] + [c.name for c in outputs.values()] + [c.name for c in amounts.values()]
         return ColumnarResult(self.frame.select(keep), outputs, amounts, suspect.rename("suspect"), self.fallbacks,
-                              aside.rename("aside"))
+                              aside.rename("aside"), claims_aside(self._claim_flags))
+
+    def amounts_only(self) -> ColumnarResult:
+        """The amounts alone, no rule run (`decision._run_amounts`: a case whose every claim is set
+        aside, given here without claims and events); `suspect` where one may fail or is not exact."""
+        checked = self.bindings[self.main].checked
+        self.add_columns({CHOSEN: pl.lit(0, dtype=pl.Int32), "__suspect": pl.lit(False)})
+        amounts = {}
+        for key, expr in checked.amounts.items():
+            for policy, name in needs(expr, self.bindings, set()):
+                self.ensure(policy, name)
+            col = self.top(expr, self.main, f"amount {key}")
+            parts: list = [(None, _unfit(col) if isinstance(col, list) else col)]
+            amounts[key] = self._combine("amount:" + key, parts, True)
+        suspect = self.frame.get_column("__suspect")
+        return ColumnarResult(self.frame.select([c.name for c in amounts.values()]), {}, amounts,
+                              suspect.rename("suspect"), self.fallbacks)
 
     def _set_aside_rows(self, checked) -> None:
         """Rows where a `set_aside:` reason holds a claim are re-decided per case (engine/decide/set_aside.py).
@@ -240,6 +268,7 @@ class ColumnarRun:
         Each reason `select(c for c in claims where P)` is asked here as `any(true for c in
         claims where P)`; the columns then stand for cases whose every claim is collected.
         """
+        self._claim_flags: list[pl.DataFrame] | None = [] if checked.set_aside else None
         for entry in checked.set_aside:
             node, policy = entry.when, self.main
             while isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "def":
@@ -248,6 +277,7 @@ class ColumnarRun:
             if not (isinstance(node, ast.Aggregate) and node.func == "select"):
                 self.fallbacks.append(f"set-aside reason {entry.rule.id}: not a select(...), every row re-decided per case")
                 self.add_columns({ASIDE: pl.lit(True)})
+                self._claim_flags = None
                 continue
             truth = ast.Literal(span=node.span, value=True, kind="Bool", text="true", type=T.BOOL)
             probe = replace(node, func="any", item=truth, type=T.BOOL)
@@ -256,11 +286,13 @@ class ColumnarRun:
             col = self.top(probe, policy, f"set-aside reason {entry.rule.id}")
             if isinstance(col, list):
                 self.add_columns({ASIDE: pl.lit(True)})
+                self._claim_flags = None
                 continue
             held = col.expr.fill_null(True)
             if col.err is not None:
                 held = held | col.err
             self.add_columns({ASIDE: pl.col(ASIDE) | held})
+            self._claim_flags = claim_flags(self, node, policy, self._claim_flags)
 
     def _combine(self, key: str, parts: list[tuple[int, Col]], money: bool) -> OutputColumn:
         """One column for an output: each rule's value on the rows that rule decided."""

@@ -21,6 +21,7 @@ __all__ = ["RunServices"]
 class RunServices(Protocol):
     bindings: dict[str, Bound]
     known_columns: set[str]
+    height: int                 # the frame's rows (a run never filters them)
 
     @property
     def frame(self) -> pl.DataFrame:
@@ -41,6 +42,9 @@ class RunServices(Protocol):
     def aggregate(self, node: ast.Aggregate, policy: str) -> Col:
         """An aggregate node compiled once, however many expressions reach it."""
 
+    def nested(self, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> Col:
+        """An aggregate nested in another's item or `where`: a Series over the outer list's items."""
+
     def definition(self, policy: str, name: str) -> Col:
         """A definition as a column (`NotColumnar` if it only has per-case values)."""
 
@@ -49,6 +53,9 @@ class RunServices(Protocol):
 
     def python_cases(self, roots: frozenset[str] | None = None) -> list[dict]:
         """The cases as run-time values (at least the `roots` fields when given), for per-case evaluation."""
+
+    def python_cases_at(self, rows: list[int], roots: frozenset[str]) -> list[dict]:
+        """The cases at `rows` only (the `roots` fields), for per-case evaluation of a few rows."""
 
     def python_definition(self, policy: str, name: str) -> list[Any]:
         """A definition's per-case run-time values."""

@@ -89,22 +89,16 @@ def _selected(run: RunServices, node: ast.Aggregate, policy: str, fields: tuple[
     """`select(x for x in <case list> where <test>)` as item arrays: the test compiled over the
     exploded list (per-case values it reads gathered by row, as `aggregate.py` does), no per-case
     evaluation; None when the test has no column form."""
-    from .aggregate import ROW
+    from .aggregate import ROW, item_flags
     try:
-        where = ExprCompiler(run, policy, loop=node.var).col(node.where)
+        flags = item_flags(run, node, policy)
     except NotColumnar:
         return None
     long = run.long(node.source.ref.name)
-    outer = {n for n in where.expr.meta.root_names() if not n.startswith("@") and n != ROW}
-    if where.err is not None:
-        outer |= {n for n in where.err.meta.root_names() if not n.startswith("@") and n != ROW}
-    if outer:
-        rows = long.get_column(ROW)
-        long = long.with_columns(run.frame.get_column(n).gather(rows) for n in sorted(outer))
-    got = long.select(pl.col(ROW).cast(pl.Int64).alias("row"), where.expr.fill_null(False).alias("__keep"),
-                      (where.err if where.err is not None else pl.lit(False)).fill_null(True).alias("__err"),
-                      *[pl.col("@" + f).alias(f) for f in fields if "@" + f in long.columns])
-    failed = np.zeros(run.frame.height, dtype=bool)
+    got = pl.concat([flags.select(pl.col(ROW).cast(pl.Int64).alias("row"), "__keep", "__err"),
+                     long.select([pl.col("@" + f).alias(f) for f in fields if "@" + f in long.columns])],
+                    how="horizontal")
+    failed = np.zeros(run.height, dtype=bool)
     failed[got.filter(pl.col("__err")).get_column("row").to_numpy()] = True
     got = got.filter(pl.col("__keep"))
     out: dict[str, Any] = {"row": got.get_column("row").to_numpy(), "failed": failed}
@@ -148,7 +142,7 @@ def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> list[Any
     if not (isinstance(node, ast.Call) and node.name == "settle" and len(node.args) in (7, 8)):
         return None
     args = node.args
-    if not run.frame.height:
+    if not run.height:
         return []
     day, schedule = args[3], args[4]
     if not (isinstance(day, ast.Path) and day.ref is not None and day.ref.kind == "as_of"):
@@ -168,7 +162,7 @@ def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> list[Any
     if any(x is None for x in lists):
         return None
     claims, costs, payments = lists
-    n = run.frame.height
+    n = run.height
     unusable = np.zeros(n, dtype=bool)
     for part in lists:
         if "failed" in part:

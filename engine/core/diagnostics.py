@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Protocol
 
 from .source import Source, Span
 
@@ -68,12 +68,12 @@ class Capped(list):
 
     omitted: int = 0
 
-    def __add__(self, other):
+    def __add__(self, other: list) -> Capped:
         out = Capped(list.__add__(self, list(other)))
         out.omitted = self.omitted + getattr(other, "omitted", 0)
         return out
 
-    def __radd__(self, other):
+    def __radd__(self, other: Iterable[Diagnostic]) -> Capped:
         out = Capped(list(other) + list(self))
         out.omitted = self.omitted + getattr(other, "omitted", 0)
         return out
@@ -94,9 +94,10 @@ def sort_and_cap(diagnostics: Iterable[Diagnostic], limit: int = DEFAULT_LIMIT, 
     return out
 
 
-def _more(diagnostics) -> list[str]:
-    omitted = getattr(diagnostics, "omitted", 0)
-    return [f"… and {omitted} more problem(s) not shown (the first {len(diagnostics)} are above)"] if omitted else []
+def _more(diagnostics: Iterable[Diagnostic]) -> list[str]:
+    if not isinstance(diagnostics, Capped) or not diagnostics.omitted:     # only a capped list leaves some out
+        return []
+    return [f"… and {diagnostics.omitted} more problem(s) not shown (the first {len(diagnostics)} are above)"]
 
 
 def suggest(name: str, known: Iterable[str], n: int = 3) -> list[str]:
@@ -280,7 +281,16 @@ def _is_format(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf"
 
 
-def duplicate_ids(items, kind: str, out: list[Diagnostic]) -> None:
+class Identified(Protocol):
+    """A named thing of a version (a rule, a constraint): its `id` and where it is written."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def span(self) -> Span: ...
+
+
+def duplicate_ids(items: Iterable[Identified], kind: str, out: list[Diagnostic]) -> None:
     """Report every item whose `id` an earlier item already used (rules, constraints, ...).
 
     One check for every list of named things in a version, so the code, message and note

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -62,7 +62,8 @@ class Document:
 
 
 class _Problem(Exception):
-    def __init__(self, code: str, message: str, span: Span, help: str | None = None, notes=()) -> None:
+    def __init__(self, code: str, message: str, span: Span, help: str | None = None,
+                 notes: Iterable[tuple[str, Span | None]] = ()) -> None:
         self.diagnostic = Diagnostic(code, message, span, help=help, notes=tuple(notes))
 
 

@@ -10,7 +10,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from .diagnostics import Diagnostic, did_you_mean
 from .document import Document
@@ -25,7 +25,8 @@ SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
 @lru_cache(maxsize=None)
 def load_schema(name: str) -> dict:
-    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+    schema: dict = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+    return schema
 
 
 @lru_cache(maxsize=None)
@@ -35,7 +36,7 @@ def _validator(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
-def _where(path) -> str:
+def _where(path: Iterable[str | int]) -> str:
     parts: list[str] = []
     for p in path:
         parts.append(f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p)))
@@ -139,7 +140,7 @@ def _describe(schema: dict, key: str) -> str:
     return sub.get("description") or f"see the {key} field in the schema"
 
 
-def _pattern_name(error) -> str:
+def _pattern_name(error: jsonschema.ValidationError) -> str:
     if error.validator == "format":
         return str(error.validator_value)
     if str(error.validator_value).startswith("^[a-z][a-z0-9-]*"):
@@ -151,13 +152,13 @@ def _pattern_name(error) -> str:
     return "value"
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     """A value as shown in a message: long text cut in the middle (a message stays one short line)."""
     text = str(value)
     return text if len(text) <= 60 else text[:40] + "…" + text[-12:]
 
 
-def _json_type(value) -> str:
+def _json_type(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
@@ -171,7 +172,7 @@ def _json_type(value) -> str:
     return "text"
 
 
-def _article(expected) -> str:
+def _article(expected: str | list[str]) -> str:
     names = {"string": "text", "object": "a mapping", "array": "a list", "boolean": "true or false",
              "number": "a number", "integer": "a whole number", "null": "empty"}
     if isinstance(expected, list):

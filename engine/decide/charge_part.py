@@ -11,20 +11,25 @@ a new salær is charged at).
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..policy.outputs import by_role
+
+if TYPE_CHECKING:
+    from ..run.runtime import CheckedVersion
 
 __all__ = ["part_steps", "judging_day", "recorded_outputs"]
 
 _ZERO = Decimal("0.00")
 
 
-def _roles(main) -> dict:
+def _roles(main: CheckedVersion) -> dict:
     return by_role(main.jurisdiction)
 
 
-def part_steps(main) -> frozenset[str]:
+def part_steps(main: CheckedVersion) -> frozenset[str]:
     """Steps the process charges as the charge's part (a rule recording the step gives that output)."""
     part = _roles(main).get("charge_part")
     if part is None:
@@ -32,7 +37,7 @@ def part_steps(main) -> frozenset[str]:
     return frozenset(r.rule.step for r in main.rules if r.rule.step is not None and part.name in r.outputs)
 
 
-def judging_day(main, case: dict, as_of):
+def judging_day(main: CheckedVersion, case: dict, as_of: dt.date | None) -> dt.date | None:
     """The day whose law version judges a recorded charge part, or None: its own date."""
     j = main.jurisdiction
     if as_of is None or j is None or getattr(j, "part_judged_on", "charged") != "principal_paid":
@@ -45,7 +50,7 @@ def judging_day(main, case: dict, as_of):
     return as_of
 
 
-def recorded_outputs(main, fee: Decimal, as_part: bool, due) -> dict:
+def recorded_outputs(main: CheckedVersion, fee: Decimal, as_part: bool, due: dt.date | None) -> dict:
     """A recorded letter as the decision that sent it, by role: its charge (and the charge's part,
     where the process charges the step as that) and its deadline."""
     roles = _roles(main)

@@ -11,8 +11,10 @@ import datetime as dt
 import decimal
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from ..lang import ast
 from ..lang import types as T
 from ..policy.case import LoadedCase, check_not_after, check_steps
 from .enforce import judge
@@ -30,6 +32,9 @@ from ..lang.semantics import first_match, no_rule_matches
 from ..run.runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
 from .set_aside import SetAside, deciding_reason, remaining_case, set_aside, set_aside_json
 from ..values.money import DECIMAL_CONTEXT, is_ore_exact
+
+if TYPE_CHECKING:
+    from ..run.compiler import CompiledPolicy
 
 __all__ = ["Decision", "decide_case", "enforce_law", "choose_policy", "FORMAT_VERSION", "BLOCKED_ACTION"]
 
@@ -147,6 +152,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
         judged, history = judge_history(catalog, main, case.data, include_drafts, as_of)
         aside = set_aside(judged, as_of, bindings, main)
         data = remaining_case(judged, aside)
+        outputs: dict
         if not data["claims"]:
             # Every claim set aside: the first reason decides, and nothing is owed but what
             # was paid (a case's costs follow its claims: no claim, no cost to collect).
@@ -185,7 +191,7 @@ def enforce_law(decision: Decision, data: dict) -> Decision:
     return decision
 
 
-def compiled_for(catalog: Catalog, bindings: dict[str, Bound], main: str):
+def compiled_for(catalog: Catalog, bindings: dict[str, Bound], main: str) -> CompiledPolicy:
     """The compiled decide function for these bound versions, compiled once per catalog."""
     from ..run.compiler import compile_bindings
     key = tuple(sorted(b.version.key for b in bindings.values())) + (main,)
@@ -195,7 +201,8 @@ def compiled_for(catalog: Catalog, bindings: dict[str, Bound], main: str):
     return cache[key]
 
 
-def _run_compiled(catalog: Catalog, bindings, main: CheckedVersion, case: dict, as_of: dt.date, case_id: str):
+def _run_compiled(catalog: Catalog, bindings: dict[str, Bound], main: CheckedVersion, case: dict, as_of: dt.date,
+                  case_id: str) -> tuple[CheckedRule, dict, dict]:
     program = compiled_for(catalog, bindings, main.name)
     try:
         result = program.decide(case, as_of)
@@ -210,7 +217,7 @@ def _run_compiled(catalog: Catalog, bindings, main: CheckedVersion, case: dict, 
     return main.rules[index], outputs, amounts
 
 
-def _run_rules(run: Run, main: CheckedVersion, case_id: str):
+def _run_rules(run: Run, main: CheckedVersion, case_id: str) -> tuple[CheckedRule, dict, dict]:
     evaluator = Evaluator(run)
     bound = run.bound(main.name)
     done: set = set()
@@ -224,10 +231,13 @@ def _run_rules(run: Run, main: CheckedVersion, case_id: str):
             err.message = f"rule `{rule.rule.id}`: {err.message}"
             raise
 
-    def seen(rule: CheckedRule, matched: bool | None) -> None:
-        run.trace.rules.append(RuleOutcome(rule, matched))
+    trace = run.trace
 
-    chosen = first_match(main.rules, holds, seen if run.trace is not None else None)
+    def seen(rule: CheckedRule, matched: bool | None) -> None:
+        assert trace is not None                # first_match is given `seen` only with a trace
+        trace.rules.append(RuleOutcome(rule, matched))
+
+    chosen = first_match(main.rules, holds, seen if trace is not None else None)
     if chosen is None:
         raise no_rule_matches(main.version.key, case_id)
     inner = set(done)
@@ -255,8 +265,8 @@ def _run_amounts(run: Run, main: CheckedVersion) -> dict[str, Any]:
     return amounts
 
 
-def _exact(value: Any, expr, what: str) -> Any:
-    if T.unwrap(expr.type) == T.MONEY and value is not None and not is_ore_exact(value):
+def _exact(value: Any, expr: ast.Expr, what: str) -> Any:
+    if T.unwrap(ast.type_of(expr)) == T.MONEY and value is not None and not is_ore_exact(value):
         raise EvaluationError(f"{what} is {value}, which is not exact to the minor unit (øre, cent)", expr.span,
                               help="wrap the expression in round_minor(…) (or round_major) at the point the law rounds")
     return value
@@ -272,7 +282,8 @@ def review_notes(bindings: dict[str, Bound], as_of: dt.date) -> list[Notice]:
     return notes
 
 
-def in_force_text(catalog: Catalog, bound: Bound, open_word: str = "open", day=dt.date.isoformat) -> str:
+def in_force_text(catalog: Catalog, bound: Bound, open_word: str = "open",
+                  day: Callable[[dt.date], str] = dt.date.isoformat) -> str:
     """`2026-01-01 → 2026-06-30` (or `→ open`), each date written by `day` (a voice's date form)."""
     until = valid_until(catalog.versions(bound.version.name), bound.version)
     return f"{day(bound.version.effective)} → {day(until) if until else open_word}"

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import EvaluationError
 from ..run.evaluator import Evaluator
 from ..policy.model import Constraint
-from ..run.runtime import Bound, CheckedConstraint, Run
+from ..run.runtime import Bound, CheckedConstraint, CheckedVersion, Run
 from ..policy.record import DECISION, binds, charges, record_of
-from ..run.law_view import LawView, law_view
+from ..run.law_view import LawView, law_view, view_spec
 from ..lang.ast import Path, walk
+
+if TYPE_CHECKING:
+    from ..core.source import Span
+    from ..lang import ast
+    from ..run.prefix_filter import Judgments, PrefixFilters
 
 __all__ = ["Violation", "constrained", "violations", "judge", "amount_violations"]
 
@@ -51,7 +58,7 @@ def constrained(bindings: dict[str, Bound], main: str) -> list[tuple[Bound, Chec
 
 
 def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date, record: dict,
-               history: bool = False, reuse: dict | None = None, filters=None,
+               history: bool = False, reuse: dict | None = None, filters: PrefixFilters | None = None,
                tested: list | None = None) -> list[Violation]:
     """The constraints `record` (a `record_of` the proposed decision) breaks, in file order.
 
@@ -83,7 +90,7 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
         return evaluators[key]
 
     found: list[Violation] = []
-    sessions: dict[int, object] = {}    # evaluator → its `Judgments` (run/prefix_filter.py)
+    sessions: dict[int, Judgments] = {}    # evaluator → its `Judgments` (run/prefix_filter.py)
     if filters is not None:             # the same judgment made for an earlier fee of the history may still hold
         verdict_key = ("verdict", history, tuple(record.items()), tuple((id(b.checked), id(cc)) for b, cc in pairs))
         known = filters.verdict(evaluator_for(pairs[0][0]), verdict_key)
@@ -115,7 +122,7 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
     return found
 
 
-def _value(evaluator: Evaluator, expr, bound: Bound, kept):
+def _value(evaluator: Evaluator, expr: ast.Expr, bound: Bound, kept: Judgments | None) -> Any:
     """A constraint's `when` or `require`: while a history is judged (`kept`: its `Judgments`), the
     value an earlier fee's judgment found where nothing it reads has changed since."""
     if kept is None:
@@ -162,9 +169,9 @@ _AMOUNT_TEXT = {
 }
 
 
-def amount_violations(view: LawView, amounts: dict, record: dict, span) -> list[Violation]:
+def amount_violations(view: LawView, amounts: dict, record: dict, span: Span) -> list[Violation]:
     """The reported amounts above the law's view (`LawView.exceeds`), one violation each."""
-    charged = max((record.get(name) or 0 for name in charges()), default=0)
+    charged = max((record.get(name) or Decimal(0) for name in charges()), default=Decimal(0))
     out = []
     for name, reported, bound in view.exceeds(amounts, charged):
         text = _AMOUNT_TEXT[name].format(reported=f"{reported:.2f}", bound=f"{bound:.2f}")
@@ -173,7 +180,7 @@ def amount_violations(view: LawView, amounts: dict, record: dict, span) -> list[
     return out
 
 
-def judge(bindings: dict[str, Bound], main, case: dict, as_of: dt.date, action: str, step: str | None,
+def judge(bindings: dict[str, Bound], main: CheckedVersion, case: dict, as_of: dt.date, action: str, step: str | None,
           outputs: dict, amounts: dict, tested: list | None = None) -> tuple[list[Violation], LawView | None]:
     """Everything the law says of a proposed decision: the constraints it breaks (reading the
     law's own balance as `decision.balance`, never the process's `total`) and every reported
@@ -186,6 +193,7 @@ def judge(bindings: dict[str, Bound], main, case: dict, as_of: dt.date, action: 
     record = record_of(action, step, outputs, balance)
     found = violations(bindings, main.name, case, as_of, record, tested=tested)
     if view is not None:
-        spec = main.jurisdiction.view
+        spec = view_spec(main)
+        assert spec is not None and spec.span is not None     # a law view comes from the jurisdiction's spec
         found += amount_violations(view, amounts, record, spec.span)
     return found, view

@@ -13,7 +13,10 @@ the deadline a new letter must state) are not applied to recorded letters.
 """
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
 from ..run.runtime import CheckedVersion
@@ -22,6 +25,9 @@ from .notice import Notice
 from ..policy.record import record_of
 from .charge_part import judging_day, part_steps, recorded_outputs
 from ..run.prefix_filter import Prefix, PrefixFilters
+
+if TYPE_CHECKING:
+    from ..check.pipeline import Catalog
 
 __all__ = ["judge_history", "salaer_steps"]
 
@@ -35,12 +41,14 @@ salaer_steps = part_steps      # the name engine/prove reads (the steps charged 
 _MEMO_LIMIT = 4096     # judgments kept per catalog (one per history and, with salær in it, per sats day)
 
 
-def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: bool = False,
-                  as_of=None) -> tuple[dict, list[str]]:
+def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: bool = False,
+                  as_of: dt.date | None = None, verdicts: dict[int, list] | None = None) -> tuple[dict, list[Notice]]:
     """The case with the unlawful part of every recorded fee set aside, and one warning per such fee.
 
     `as_of`: the decision date; a recorded charge part (salær) is judged on `charge_part.judging_day` (NO: § 2-2 last
     ledd), the same sats a new salær is charged at. Without it, at the sats of the letter's date.
+    `verdicts`: event index → the constraints its recorded fee breaks, judged already on the same
+    history (the batch's columns, `batch/law_history.py`); used while no earlier fee was lowered.
     """
     events = case.get("events") or []
     if not any(e["fee"] for e in events):
@@ -56,7 +64,7 @@ def judge_history(catalog, main: CheckedVersion, case: dict, include_drafts: boo
         return {**case, "events": kept}, list(warnings)
     if len(memo) > _MEMO_LIMIT:
         memo.clear()
-    judged, warnings = _judge(catalog, main, case, include_drafts, day)
+    judged, warnings = _judge(catalog, main, case, include_drafts, day, memo.setdefault(_HINTS, {}), verdicts or {})
     memo[key] = (judged["events"], tuple(warnings))
     return judged, warnings
 
@@ -68,7 +76,11 @@ def _bind(catalog, main, day, include_drafts):
         return None
 
 
-def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day) -> tuple[dict, list[str]]:
+_HINTS = ("lawful parts found",)     # the memo's entry of `_lawful_part` hints: (versions, step, salær, fee) → øre
+
+
+def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day: dt.date | None,
+           hints: dict | None = None, verdicts: dict | None = None) -> tuple[dict, list[Notice]]:
     events = case["events"]
     as_salaer = part_steps(main)
     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
@@ -83,7 +95,9 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
         if day not in bound_on:
             bound_on[day] = _bind(catalog, main, day, include_drafts)
         return bound_on[day]
+    lowered = False             # a fee before this one was lowered: the history differs from the recorded one
     for i, event in enumerate(events):
+        event_fee = event["fee"]
         if event["fee"]:
             day = event["date"]
             salaer = event["step"] in as_salaer
@@ -106,26 +120,44 @@ def _judge(catalog, main: CheckedVersion, case: dict, include_drafts: bool, sala
                     given = recorded_outputs(main, fee, salaer, event["due"])
                     return violations(bindings, main.name, then, day, record_of(event["step"], event["step"], given, None),
                                       history=True, reuse=known, filters=filters)
-                broken = broken_at(event["fee"])
+                # the history so far is the recorded one while no fee was lowered: a verdict on it stands
+                verdict = verdicts.get(i) if verdicts and not lowered else None
+                broken = list(verdict) if verdict is not None else broken_at(event["fee"])
                 if broken:
-                    owed = _lawful_part(event["fee"], broken_at)
+                    hint_key = (tuple(sorted(b.version.key for b in bindings.values())), event["step"], salaer,
+                                event["fee"])
+                    owed = _lawful_part(event["fee"], broken_at, None if hints is None else hints.get(hint_key))
+                    if hints is not None:
+                        hints[hint_key] = owed
                     warnings += [Notice("fee_partly_owed" if owed else "fee_not_owed", index=i, step=event["step"], day=day,
                                         fee=event["fee"], owed=owed, currency=code, constraint=v.constraint, rule=v.name)
                                  for v in broken]
                     event = {**event, "fee": owed}
+                    lowered = lowered or owed != event_fee
         kept.append(event)
     return {**case, "events": list(kept)}, warnings
 
 
-def _lawful_part(fee: Decimal, broken_at) -> Decimal:
+def _lawful_part(fee: Decimal, broken_at: Callable[[Decimal], list], hint: Decimal | None = None) -> Decimal:
     """The largest amount up to `fee` (to the øre) the law allowed for the letter: what the law
     forbids is only the excess (a cap) or the whole fee (a letter that may not cost anything).
     Lawfulness falls as the fee rises (every bundled constraint is a cap or a `fee > 0` test), so
     a fee barred outright is found by one judgment (at 0.01) and a cap by a binary search over øre
-    (about 20 judgments)."""
-    if broken_at(_ORE):                      # the letter may cost nothing (or is unlawful): nothing is owed
-        return _ZERO
+    (about 20 judgments). `hint`: the part found for the same fee of the same step under the same
+    versions in another case (a batch holds thousands); since lawfulness falls as the fee rises,
+    the hint lawful and one øre more not is that same boundary, found in two judgments; a wrong
+    hint only narrows the search's bounds."""
     low, high = 1, int(fee * 100)            # low: lawful; high: not
+    guess = int(hint * 100) if hint is not None else 0
+    if low < guess < high and not broken_at(Decimal(guess) / 100):
+        # lawful at the hint, so at 0.01 too (lawfulness falls as the fee rises): that judgment is skipped
+        if guess + 1 == high or broken_at(Decimal(guess + 1) / 100):
+            return (Decimal(guess) / 100).quantize(Decimal("0.01"))
+        low = guess + 1
+    elif broken_at(_ORE):                    # the letter may cost nothing (or is unlawful): nothing is owed
+        return _ZERO
+    elif low < guess < high:
+        high = guess
     while high - low > 1:
         middle = (low + high) // 2
         if broken_at(Decimal(middle) / 100):

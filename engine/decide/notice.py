@@ -14,7 +14,12 @@ text in that language and the amount and date in the locale's forms
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..values.money import format_money
+
+if TYPE_CHECKING:
+    from ..lang.render import Voice
 
 __all__ = ["Notice"]
 
@@ -48,7 +53,7 @@ class Notice(str):
     kind: str
     fields: dict
 
-    def __new__(cls, kind: str, **fields) -> Notice:
+    def __new__(cls, kind: str, **fields: Any) -> Notice:
         plain = {**fields, "day": fields["day"].isoformat()}
         if kind in ("fee_not_owed", "fee_partly_owed"):
             money = lambda v: f"{format_money(v)} {fields['currency']}".rstrip()     # noqa: E731
@@ -61,7 +66,7 @@ class Notice(str):
         self.kind, self.fields = kind, fields
         return self
 
-    def said(self, voice) -> str:
+    def said(self, voice: Voice) -> str:
         """This warning in `voice`'s language (a `lang.render.Voice`): the locale's phrase for its
         kind, else the English text."""
         phrases = (voice.locale.words.get("notices") or {}) if voice.locale is not None else {}

@@ -11,15 +11,21 @@ and says so in its warnings, figure by figure, so it never passes for a current 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from ..policy.model import Constraint
 from .enforce import Violation
 from .notice import Notice
 
+if TYPE_CHECKING:
+    from ..check.pipeline import Catalog
+    from ..policy.model import Parameter
+    from ..run.runtime import Bound
+
 __all__ = ["stale_figures", "stale_violations", "stale_warnings"]
 
 
-def stale_figures(catalog, bindings: dict, as_of: dt.date) -> list[tuple]:
+def stale_figures(catalog: Catalog, bindings: dict, as_of: dt.date) -> list[tuple]:
     """(Bound, Parameter) for every figure of the bound versions whose `review_by` is before
     `as_of` while no later published version of its policy exists."""
     out = []
@@ -34,7 +40,7 @@ def stale_figures(catalog, bindings: dict, as_of: dt.date) -> list[tuple]:
     return out
 
 
-def _fields(bound, p) -> dict:
+def _fields(bound: Bound, p: Parameter) -> dict:
     return {"figure": f"{bound.version.name}.{p.name}", "version": bound.version.key, "day": p.review_by,
             "policy": bound.version.name}
 
@@ -57,7 +63,7 @@ def stale_violations(stale: list[tuple], locales: dict | None = None) -> list[Vi
     return out
 
 
-def stale_warnings(stale: list[tuple]) -> list[str]:
+def stale_warnings(stale: list[tuple]) -> list[Notice]:
     """What a decision made anyway (`--allow-stale`) records: Notices (the English text in the
     decision JSON, the locale's `notices.stale_allowed` phrase in `explain --lang`)."""
     return [Notice("stale_allowed", **_fields(bound, p), source=p.source) for bound, p in stale]

@@ -13,6 +13,7 @@ decision date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -131,7 +132,7 @@ def _changes(before: dict[str, str] | None, now: dict[str, str], main: str, day:
 
 
 def project(catalog: Catalog, case: LoadedCase, start: dt.date, until: dt.date | None = None,
-            payments: list[Payment] = (), policy: str | None = None, include_drafts: bool = False,
+            payments: Sequence[Payment] = (), policy: str | None = None, include_drafts: bool = False,
             max_steps: int = 60) -> Timeline:
     """Decide `case` on `start` and on every later date the ladder moves to.
 
@@ -149,7 +150,7 @@ def project(catalog: Catalog, case: LoadedCase, start: dt.date, until: dt.date |
     data.setdefault("payments", [])
     pending = sorted(payments, key=lambda p: p.date)
     rows: list[Row] = []
-    day: dt.date | None = start
+    day = start
     before = None
     end = f"stopped after {max_steps} decisions (--max-steps)"
     for _ in range(max_steps):

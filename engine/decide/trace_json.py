@@ -1,7 +1,7 @@
 """The `trace` member of a decision's JSON: every rule, matched or not, with its conditions."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..lang.render import Voice, to_json
 from ..run.trace import SourceIndex, conditions
@@ -19,7 +19,7 @@ def trace_to_json(trace: Trace, bindings: dict[str, Bound], main: str) -> dict:
     rules = []
     for outcome in trace.rules:
         rule = outcome.rule
-        entry = {"rule": rule.rule.id, "action": rule.rule.action,
+        entry: dict[str, Any] = {"rule": rule.rule.id, "action": rule.rule.action,
                  "matched": outcome.matched if outcome.matched is not None else "not reached"}
         if outcome.matched is not None:
             joiner, parts = conditions(rule.when, trace, sources, voice)

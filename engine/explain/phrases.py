@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+from typing import overload
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -68,6 +69,11 @@ class Phrases:
         for key in keys:
             found = (found or {}).get(key) if isinstance(found, dict) else None
         return cls(found or (), getattr(locale, "cldr", None))
+
+    @overload
+    def text(self, english: str) -> str: ...
+    @overload
+    def text(self, english: None) -> None: ...
 
     def text(self, english: str | None) -> str | None:
         """`english` in the language (as it is when no pattern matches)."""

@@ -129,6 +129,7 @@ def explain_doc(decision: Decision, catalog: Catalog, lang: str = "en", markdown
                 color: bool = False) -> Doc:
     from ..decide.decision import in_force_text
     trace = decision.trace
+    assert trace is not None, "explain needs a decision made with its trace"
     sources = SourceIndex(decision.bindings)
     main = decision.bindings[decision.main]
     voice = voice_for(decision, catalog, lang)

@@ -7,6 +7,7 @@ compiler and later the columnar backend all read the same checked tree.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -18,10 +19,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Expr", "Literal", "Path", "Unary", "Binary", "Compare", "Logical", "In", "Coalesce",
     "If", "Call", "Aggregate", "ListLit", "Ref", "children", "walk", "money_currency", "money_number",
+    "type_of", "ref_of",
 ]
-
-_meta = dict(compare=False, repr=False, default=None)
-
 
 @dataclass(frozen=True, slots=True)
 class Ref:
@@ -38,8 +37,8 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class Expr:
-    span: Span | None = field(**_meta)
-    type: Type | None = field(**_meta)
+    span: Span | None = field(compare=False, repr=False, default=None)
+    type: Type | None = field(compare=False, repr=False, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +65,8 @@ def money_number(node: Literal) -> str:
 @dataclass(frozen=True, slots=True)
 class Path(Expr):
     parts: tuple[str, ...] = ()
-    ref: Ref | None = field(**_meta)
-    fields: tuple[str, ...] = field(**_meta)  # the parts after the resolved name
+    ref: Ref | None = field(compare=False, repr=False, default=None)
+    fields: tuple[str, ...] = field(compare=False, repr=False, default=())  # the parts after the resolved name (set by the checker)
 
     @property
     def text(self) -> str:
@@ -143,6 +142,21 @@ class ListLit(Expr):
     items: tuple[Expr, ...] = ()
 
 
+def type_of(node: Expr) -> Type:
+    """The type the checker gave `node`: every stage after the checker reads only checked trees,
+    so an unchecked node there is a programming error, not bad input."""
+    if node.type is None:
+        raise TypeError(f"{type(node).__name__} node read before type checking")
+    return node.type
+
+
+def ref_of(node: Path) -> Ref:
+    """What the checker resolved a name to (see `type_of`)."""
+    if node.ref is None:
+        raise TypeError(f"name `{node.text}` read before type checking")
+    return node.ref
+
+
 def children(node: Expr) -> tuple[Expr, ...]:
     """The direct sub-expressions of a node, in evaluation order."""
     if isinstance(node, (Unary,)):
@@ -162,7 +176,7 @@ def children(node: Expr) -> tuple[Expr, ...]:
     return ()
 
 
-def walk(node: Expr):
+def walk(node: Expr) -> Iterator[Expr]:
     """Every node of a tree, parents before children."""
     yield node
     for child in children(node):

@@ -7,10 +7,13 @@ are mapped through `ScalarText` to file line:col.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from lark import Lark, Token, Transformer_NonRecursive, v_args
+from lark.tree import Meta
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
@@ -47,6 +50,23 @@ def _parser() -> Lark:
     )
 
 
+def _binary(op: str) -> Callable[..., ast.Binary]:
+    """The _Builder method of one arithmetic operator (one factory for the four)."""
+    @v_args(meta=True)
+    def build(self: _Builder, meta: Meta, items: list[ast.Expr]) -> ast.Binary:
+        left, right = items
+        return ast.Binary(span=self._span(meta), op=op, left=left, right=right)
+    return build
+
+
+def _logical(op: str) -> Callable[..., ast.Logical]:
+    @v_args(meta=True)
+    def build(self: _Builder, meta: Meta, items: list[ast.Expr]) -> ast.Logical:
+        left, right = items
+        return ast.Logical(span=self._span(meta), op=op, left=left, right=right)
+    return build
+
+
 class _Builder(Transformer_NonRecursive):
     """lark tree → engine.lang.ast, with spans in file coordinates (iteratively: no recursion)."""
 
@@ -54,15 +74,16 @@ class _Builder(Transformer_NonRecursive):
         super().__init__()
         self._where = where
 
-    def _span(self, meta) -> Span | None:
+    def _span(self, meta: Meta) -> Span | None:
         if getattr(meta, "empty", True):
             return None
         return self._where.span(meta.start_pos, meta.end_pos)
 
     def _tok_span(self, tok: Token) -> Span:
+        assert tok.start_pos is not None and tok.end_pos is not None   # the lexer's tokens carry positions
         return self._where.span(tok.start_pos, tok.end_pos)
 
-    def _lit(self, tok: Token, value, kind: str) -> ast.Literal:
+    def _lit(self, tok: Token, value: Any, kind: str) -> ast.Literal:
         return ast.Literal(span=self._tok_span(tok), value=value, kind=kind, text=str(tok))
 
     # literals --------------------------------------------------------------------
@@ -77,7 +98,9 @@ class _Builder(Transformer_NonRecursive):
 
     def duration(self, items):
         (tok,) = items
-        count_text, unit = re.match(r"(\d+)\s*([a-z]+)", str(tok)).groups()
+        written = re.match(r"(\d+)\s*([a-z]+)", str(tok))
+        assert written is not None                         # the grammar's DURATION token has this form
+        count_text, unit = written.groups()
         count = int(count_text)
         if unit.startswith("day"):
             return self._lit(tok, count, "Days")
@@ -141,22 +164,7 @@ class _Builder(Transformer_NonRecursive):
         return ast.ListLit(span=self._span(meta), items=tuple(i for i in items if i is not None))
 
     # operators -----------------------------------------------------------------------
-    def _binary(op):
-        @v_args(meta=True)
-        def build(self, meta, items):
-            left, right = items
-            return ast.Binary(span=self._span(meta), op=op, left=left, right=right)
-        return build
-
     add, sub, mul, div = _binary("+"), _binary("-"), _binary("*"), _binary("/")
-
-    def _logical(op):
-        @v_args(meta=True)
-        def build(self, meta, items):
-            left, right = items
-            return ast.Logical(span=self._span(meta), op=op, left=left, right=right)
-        return build
-
     and_, or_ = _logical("and"), _logical("or")
 
     @v_args(meta=True)
@@ -212,7 +220,7 @@ def _token_label(name: str) -> str:
     return f"`{pattern.value}`" if pattern.type == "str" else name.lower()
 
 
-def _expected(tokens) -> str:
+def _expected(tokens: Iterable[str]) -> str:
     names = sorted({_token_label(t) for t in tokens})
     if len(names) > 6:
         names = names[:6] + ["…"]
@@ -242,7 +250,7 @@ def parse_expression(text: str, where: ScalarText | None = None) -> ast.Expr | D
     except UnexpectedInput as err:
         return _syntax_diagnostic(err, text, where)
     try:
-        result = _Builder(where).transform(tree)
+        result: ast.Expr = _Builder(where).transform(tree)
     except VisitError as err:
         if isinstance(err.orig_exc, _BadLiteral):
             return Diagnostic("syntax-error", err.orig_exc.message, err.orig_exc.span)
@@ -270,8 +278,9 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, where: ScalarText) -> Di
     pos = getattr(err, "pos_in_stream", None)
     if isinstance(err, UnexpectedEOF) or pos is None:
         pos = len(text.rstrip())
+        expected = getattr(err, "expected", ())       # UnexpectedEOF's and UnexpectedToken's (not UnexpectedCharacters')
         return Diagnostic("syntax-error", "the expression ends too early", where.span(max(pos - 1, 0), pos),
-                          help=f"expected {_expected(err.expected)}")
+                          help=f"expected {_expected(expected)}")
     if isinstance(err, UnexpectedCharacters):
         char = text[pos]
         help = "write text in double quotes, money as an amount and its currency code (`35 NOK`), percentages as `10 %`"

@@ -43,7 +43,7 @@ class Voice:
     locale: Any = None
 
     @classmethod
-    def of(cls, jurisdiction, lang: str = "en", locale=None) -> Voice:
+    def of(cls, jurisdiction: Any, lang: str = "en", locale: Any = None) -> Voice:   # a policy Jurisdiction (a higher layer), a Locale
         """The voice of `lang` for a policy of `jurisdiction` (a `policy.jurisdiction.Jurisdiction`, or None)."""
         return cls(lang, jurisdiction.money_style(lang) if jurisdiction is not None else None, locale)
 
@@ -79,7 +79,7 @@ class Voice:
         return day.isoformat()
 
     @property
-    def words(self) -> dict:
+    def words(self) -> dict[str, str]:
         return self.locale.values if self.locale is not None else PLAIN
 
 

@@ -23,7 +23,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, Callable
 
 from ..values.interest import CompoundingSchedule
 
@@ -180,7 +180,7 @@ def _no_constant(name: str) -> Any:
     raise CodecError(f"{name} is not a value")
 
 
-def _row(row: list, val, classes: dict[str, type]) -> Any:
+def _row(row: list, val: Callable[[Any], Any], classes: dict[str, type]) -> Any:
     tag = row[0]
     if tag == "L":
         return [val(x) for x in row[1]]

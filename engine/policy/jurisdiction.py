@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.diagnostics import Diagnostic, did_you_mean
+from ..core.source import Span
 from ..values.money import MoneyStyle
 
 __all__ = ["Jurisdiction", "Jurisdictions", "LawViewSpec", "FOLDER", "WEEKDAYS", "unknown_jurisdiction", "unknown_calendar"]
@@ -45,7 +46,7 @@ class LawViewSpec:
     compensation: tuple                          # ((debtor kind, Schedule[Money] parameter), ...)
     order: str                                   # the law's allocation order of a payment
     source: str
-    span: object = None                          # the `law.view` key, for diagnostics
+    span: Span | None = None                     # the `law.view` key, for diagnostics
 
     def interest_for(self, kind: str) -> str | None:
         return dict(self.interest).get(kind)
@@ -67,11 +68,11 @@ class Jurisdiction:
     weekend: tuple | None                        # date.weekday() numbers, or None: the library's
     languages: tuple                             # the first is `--lang`'s default
     path: str                                    # as shown in diagnostics
-    span: object = None                          # the `jurisdiction:` value, for diagnostics
+    span: Span | None = None                     # the `jurisdiction:` value, for diagnostics
     sha256: str = ""                             # of the file's text (validate's verified record)
     laws: tuple = ()                             # the law policies binding every process of it
     law_source: str = ""
-    law_span: object = None                      # the `law.policies` value, for diagnostics
+    law_span: Span | None = None                 # the `law.policies` value, for diagnostics
     view: LawViewSpec | None = None                  # how the engine computes the law's view of a case
     outputs: tuple = ()                          # ((role, output name), ...): its decisions' outputs (policy/outputs.py)
     part_judged_on: str = "charged"              # the day whose law judges a recorded charge part (decide/charge_part.py)
@@ -93,7 +94,7 @@ class Jurisdictions:
         return self.by_code.get(named if named is not None else self.default or "")
 
 
-def unknown_jurisdiction(named: str, known: Jurisdictions, span) -> Diagnostic:
+def unknown_jurisdiction(named: str, known: Jurisdictions, span: Span | None) -> Diagnostic:
     return Diagnostic("unknown-jurisdiction", f"no jurisdiction `{named}` (no file `{FOLDER}/{named}.yaml` "
                       "beside the policy folders or in the bundled catalog)", span,
                       help=did_you_mean(named, list(known.by_code)) or
@@ -101,7 +102,7 @@ def unknown_jurisdiction(named: str, known: Jurisdictions, span) -> Diagnostic:
                       "(schemas/jurisdiction.schema.json) beside the policy folders")
 
 
-def unknown_calendar(country: str, span) -> Diagnostic | None:
+def unknown_calendar(country: str, span: Span | None) -> Diagnostic | None:
     """`unknown-calendar` when the `holidays` library has no calendar for `country` (a policy's own
     `calendar:` or a jurisdiction's), else None. Imports `holidays`: only on a load-cache miss."""
     from ..values.calendar import known_country, supported_countries

@@ -17,6 +17,8 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..core.diagnostics import Diagnostic, Severity
 from .jurisdiction import Jurisdiction, Jurisdictions, unknown_jurisdiction
 from .model import PolicySet, PolicyVersion
@@ -115,7 +117,7 @@ def _missing(version: PolicyVersion, jurisdictions: Jurisdictions) -> Diagnostic
                       help="add `jurisdiction: <code>` naming a file in `jurisdictions/` beside the policy folders")
 
 
-def _texts(version: PolicyVersion):
+def _texts(version: PolicyVersion) -> Iterator[tuple[tuple, dict[str, str]]]:
     """(document path, {language: text}) of every text a reader of the policy sees."""
     yield ("title",), version.title
     for rule in version.rules:

@@ -7,7 +7,10 @@ cache's codec must know those records, and the loader needs the load cache.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 import hashlib
+from functools import partial
 from pathlib import Path
 
 from ..core.diagnostics import Diagnostic, relative
@@ -17,7 +20,7 @@ from .jurisdiction import FOLDER, SUPPORTED_MINOR_UNITS, WEEKDAYS, Jurisdiction,
 __all__ = ["load_jurisdictions", "data_folders", "data_files", "load_jurisdiction_file"]
 
 
-def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:
+def data_folders(paths: Sequence[str | Path], name: str = FOLDER) -> list[Path]:
     """The `name` folders (`jurisdictions/`, `locales/`) beside the policy folders or files given,
     nearest first, then the bundled catalog's."""
     found: list[Path] = []
@@ -36,7 +39,8 @@ def data_folders(paths: list[str | Path], name: str = FOLDER) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def data_files(folders: list[Path], load, problems: list[Diagnostic], broken: set[str]):
+def data_files(folders: list[Path], load: Callable[[Path, str], tuple[Any, list[Diagnostic]]],
+               problems: list[Diagnostic], broken: set[str]) -> Iterator[tuple[Path, Any]]:
     """(folder, record) for every `*.yaml` in `folders` that `load(path, shown)` accepts, through
     the load cache; the diagnostics go to `problems` and a refused file's stem to `broken`,
     so a caller can tell "no such file" from "a file with errors, already reported"."""
@@ -44,7 +48,7 @@ def data_files(folders: list[Path], load, problems: list[Diagnostic], broken: se
     for folder in folders:
         for file in sorted(folder.glob("*.yaml")):
             shown = relative(file)
-            record, diagnostics = cached_load(file, shown, lambda f=file, s=shown: load(f, s), kind=folder.name)
+            record, diagnostics = cached_load(file, shown, partial(load, file, shown), kind=folder.name)
             problems.extend(diagnostics)
             if record is None:
                 broken.add(file.stem)
@@ -52,7 +56,7 @@ def data_files(folders: list[Path], load, problems: list[Diagnostic], broken: se
                 yield folder, record
 
 
-def load_jurisdictions(paths: list[str | Path]) -> tuple[Jurisdictions, list[Diagnostic]]:
+def load_jurisdictions(paths: Sequence[str | Path]) -> tuple[Jurisdictions, list[Diagnostic]]:
     """Every jurisdiction file beside `paths` and in the bundled catalog (local ones first)."""
     by_code: dict[str, Jurisdiction] = {}
     defaults: dict[Path, list[Jurisdiction]] = {}

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..lang import ast
 from ..core.diagnostics import Diagnostic, Severity, relative
@@ -24,7 +26,7 @@ from .outputs import rule_outputs
 __all__ = ["find_policy_files", "load_version", "DATA_FOLDERS"]
 
 
-def find_policy_files(paths: list[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
+def find_policy_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Expand folders into their `*.yaml` files (recursively), in a stable order."""
     files: list[Path] = []
     problems: list[Diagnostic] = []
@@ -91,7 +93,7 @@ class _Builder:
         self.path = path
         self.problems: list[Diagnostic] = []
 
-    def expr(self, at: tuple, raw) -> ast.Expr:
+    def expr(self, at: tuple, raw: Any) -> ast.Expr:
         """Parse the expression at document path `at`; numbers and booleans are literals too."""
         text = raw if isinstance(raw, str) else ("true" if raw is True else "false" if raw is False else str(raw))
         where = self.doc.scalar_text(at) if isinstance(raw, str) else None

@@ -12,6 +12,7 @@ catalog's) and loaded through the load cache.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 import hashlib
 import string
 from pathlib import Path
@@ -49,7 +50,8 @@ DIFF_PLACEHOLDERS = {
     "unchanged_one": {"n"}, "unchanged_many": {"n"}, "fields_changed": {"action", "fields"},
     "meta": {"old", "new", "cases"}, "text_title": {"old", "new", "folder"}, "text_group": {"kind", "cases"},
     "case_one": {"n"}, "case_many": {"n"}, "text_users": {"policy"}, "text_user": {"version", "reads", "changed", "cases"},
-    "text_by_action": {"actions"},
+    "text_by_action": {"actions"}, "same_one": {"n"}, "same_many": {"n"}, "resolved_one": {"n"}, "resolved_many": {"n"},
+    "folded_note": {"folded"},
 }
 TIMELINE_PLACEHOLDERS = {
     "title": {"case", "policy", "start", "pays"}, "heading": {"case"}, "paid_on": {"amount", "day"},
@@ -87,12 +89,12 @@ _KINDS = {None, "", "money", "date", "list", "text"}
 _VALUE_PLACEHOLDERS = {"day": {"n"}, "days": {"n"}, "month": {"n"}, "months": {"n"}, "items": {"n"}}
 
 
-def locale_codes(paths: list[str | Path]) -> list[str]:
+def locale_codes(paths: Sequence[str | Path]) -> list[str]:
     """The languages with a locale file beside `paths` or in the bundled catalog (no file is read)."""
     return sorted({f.stem for folder in data_folders(paths, LOCALES) for f in folder.glob("*.yaml")})
 
 
-def load_locales(paths: list[str | Path]) -> tuple[dict[str, Locale], set[str], list[Diagnostic]]:
+def load_locales(paths: Sequence[str | Path]) -> tuple[dict[str, Locale], set[str], list[Diagnostic]]:
     """Every locale beside `paths` and in the bundled catalog (local ones first), the codes
     of files with errors (already reported), and the diagnostics."""
     found: dict[str, Locale] = {}

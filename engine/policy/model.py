@@ -61,7 +61,7 @@ class Constraint:
 
     id: str
     when: ast.Expr | None
-    require: ast.Expr
+    require: ast.Expr | None                    # None: a check the engine makes itself (enforce.amount_violations, stale.py)
     source: str
     text: dict[str, str]                        # nb, en
     span: Span                                  # the constraint's `id` value

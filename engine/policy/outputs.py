@@ -34,11 +34,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..lang import types as T
 from ..lang.render import to_json
 from ..values.money import round_ore
+
+if TYPE_CHECKING:
+    from .jurisdiction import Jurisdiction
 
 __all__ = ["Output", "OUTPUTS", "ROLES", "carries", "carried", "by_role", "role_problems", "VALUE", "PRODUCT", "rule_outputs", "json_order", "by_name", "inputs",
            "all_outputs", "products", "output_json", "product_amount", "compared", "columns", "column_kind", "DECISION_HEAD",
@@ -121,7 +124,7 @@ RULE_FIXED = ("id", "when", "action", "step", "explain", "source")
 EXPECT_FIXED = ("action", "rule", "step", "set_aside")
 
 
-def carries(jurisdiction, o: Output) -> bool:
+def carries(jurisdiction: Jurisdiction | None, o: Output) -> bool:
     """Whether a decision of `jurisdiction` (None: any) carries `o` (the module docstring)."""
     if jurisdiction is None:
         return True
@@ -131,12 +134,12 @@ def carries(jurisdiction, o: Output) -> bool:
     return o.role is None or named.get(o.role) == o.name
 
 
-def carried(jurisdiction=None) -> tuple[Output, ...]:
+def carried(jurisdiction: Jurisdiction | None = None) -> tuple[Output, ...]:
     """The outputs a decision of `jurisdiction` carries, in registry order (None: every output)."""
     return tuple(o for o in OUTPUTS if carries(jurisdiction, o))
 
 
-def by_role(jurisdiction=None) -> dict[str, Output]:
+def by_role(jurisdiction: Jurisdiction | None = None) -> dict[str, Output]:
     """role → the output that plays it for `jurisdiction` (None: any)."""
     return {o.role: o for o in carried(jurisdiction) if o.role is not None}
 
@@ -166,7 +169,7 @@ def inputs(o: Output) -> tuple[tuple[str, T.Type], ...]:
     return ((o.name, o.type),)
 
 
-def rule_outputs(jurisdiction=None) -> dict[str, T.Type]:
+def rule_outputs(jurisdiction: Jurisdiction | None = None) -> dict[str, T.Type]:
     """Every key a rule (of `jurisdiction`; None: any) may give besides its action, with its type."""
     return {key: typ for o in carried(jurisdiction) for key, typ in inputs(o)}
 
@@ -180,13 +183,13 @@ def products() -> tuple[Output, ...]:
     return tuple(o for o in OUTPUTS if o.form == PRODUCT)
 
 
-def json_order(jurisdiction=None) -> tuple[Output, ...]:
+def json_order(jurisdiction: Jurisdiction | None = None) -> tuple[Output, ...]:
     """The outputs (of `jurisdiction`; None: all) in the decision JSON's order: the values, then the products."""
     mine = carried(jurisdiction)
     return tuple(o for o in mine if o.form == VALUE) + tuple(o for o in mine if o.form == PRODUCT)
 
 
-def law_fields(jurisdiction=None) -> tuple[Output, ...]:
+def law_fields(jurisdiction: Jurisdiction | None = None) -> tuple[Output, ...]:
     """The outputs a constraint (of `jurisdiction`; None: any) reads as `decision.<name>`."""
     return tuple(o for o in carried(jurisdiction) if o.law is not None)
 

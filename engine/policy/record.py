@@ -8,10 +8,13 @@ none if the process reports no total). One builder for every evaluator's result.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..lang import types as T
 from ..policy.outputs import law_fields
+
+if TYPE_CHECKING:
+    from .jurisdiction import Jurisdiction
 
 __all__ = ["DECISION", "decision_type", "record_of", "binds", "charges"]
 
@@ -19,7 +22,7 @@ DECISION = "decision"
 _ZERO = Decimal("0.00")
 
 
-def decision_type(steps: tuple[str, ...], jurisdiction=None) -> T.Record:
+def decision_type(steps: tuple[str, ...], jurisdiction: Jurisdiction | None = None) -> T.Record:
     """The record type of `decision`: action, step (an enum of the law's step names), each
     output the registry shows to the law that `jurisdiction`'s decisions carry
     (policy/outputs.py: a charge as Money, another output as optional), and balance."""

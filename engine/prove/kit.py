@@ -91,13 +91,8 @@ class Opt:
 def month_bounds(months: int) -> tuple[int, int]:
     """The fewest and most days `add_months(d, months)` moves any date, over a 400-year cycle."""
     start = dt.date(2000, 1, 1).toordinal()
-    lo = hi = None
-    for n in range(start, start + 146097):
-        d = dt.date.fromordinal(n)
-        gap = add_months(d, months).toordinal() - n
-        lo = gap if lo is None or gap < lo else lo
-        hi = gap if hi is None or gap > hi else hi
-    return lo, hi
+    gaps = [add_months(dt.date.fromordinal(n), months).toordinal() - n for n in range(start, start + 146097)]
+    return min(gaps), max(gaps)
 
 
 @dataclass(frozen=True)
@@ -118,6 +113,9 @@ def _is_slots(v) -> bool:
 
 def _is_constant(v) -> bool:
     return isinstance(v, (Decimal, int, dt.date, Months, str, tuple, Choice)) and not isinstance(v, bool) or v is None
+
+
+OptValue = Opt      # the class, under a name Kit's methods can annotate with (Kit.Opt shadows it)
 
 
 class Kit:
@@ -180,7 +178,7 @@ class Kit:
             return self.ite(rows.cond, self.over_rows(rows.then, form), self.over_rows(rows.else_, form))
         return form(rows)
 
-    def as_opt(self, v) -> Opt:
+    def as_opt(self, v) -> OptValue:
         return v if isinstance(v, Opt) else Opt(self.z3.BoolVal(True), v)
 
     def plain(self, v):

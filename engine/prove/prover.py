@@ -92,12 +92,12 @@ def windows(catalog, checked) -> list[tuple[dt.date, dt.date, dict]]:
     """The process version's days cut at every used version's start: (first, last, bindings)."""
     start = checked.version.effective
     until = valid_until(catalog.versions(checked.name), checked.version)
-    days = {start}
+    cuts = {start}
     for name in catalog.bind(checked, start, True):
         for v in catalog.versions(name):
             if v.effective > start and (until is None or v.effective <= until):
-                days.add(v.effective)
-    days = sorted(days)
+                cuts.add(v.effective)
+    days = sorted(cuts)
     ends = [d - dt.timedelta(days=1) for d in days[1:]] + [until or days[-1] + dt.timedelta(days=OPEN_WINDOW_DAYS)]
     return [(lo, hi, catalog.bind(checked, lo, True)) for lo, hi in zip(days, ends)]
 

@@ -58,7 +58,8 @@ class SymbolicRun:
         return self.s.literal(node.value, node.type)
 
     def _path(self, node: ast.Path, bound) -> Any:
-        ref = node.ref
+        ref = ast.ref_of(node)
+        value: Any
         if ref.kind == "as_of":
             value = self.as_of
         elif ref.kind == "field":
@@ -84,7 +85,7 @@ class SymbolicRun:
         return SYMBOLIC_UNARY[node.op](self.s, self.s.plain(self.value(node.operand, bound)))
 
     def _binary(self, node: ast.Binary, bound) -> Any:
-        form = SYMBOLIC_OPERATORS.get((node.op, T.unwrap(node.left.type), T.unwrap(node.right.type)))
+        form = SYMBOLIC_OPERATORS.get((node.op, T.unwrap(ast.type_of(node.left)), T.unwrap(ast.type_of(node.right))))
         if form is None:
             raise NotEncodable(f"no symbolic form for {node.left.type} {node.op} {node.right.type}")
         return form(self.s, self.s.plain(self.value(node.left, bound)), self.s.plain(self.value(node.right, bound)))

@@ -59,6 +59,7 @@ class Change:
     status: str                                 # added | removed | changed
     fields: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     where: str = ""                             # file:line:col of the item (new side, else old)
+    source: str | None = None                   # a parameter's source (new side, else old), changed or not
 
     @property
     def anchor(self) -> str:
@@ -123,7 +124,7 @@ def _compare(kind: str, old: dict[str, dict[str, str]], new: dict[str, dict[str,
         before, after = old.get(name), new.get(name)
         if before is None or after is None:
             status = "added" if before is None else "removed"
-            shown = after if after is not None else before
+            shown = after or before or {}            # the one side there is
             fields = [(k, None if before is None else v, v if before is None else None) for k, v in shown.items()]
         else:
             status = "changed"
@@ -148,8 +149,11 @@ def version_changes(old: CheckedVersion, new: CheckedVersion) -> list[Change]:
             return _where(version, (section, name))
         return at
 
-    changes = _compare("parameter", {k: _param_fields(old, k) for k in o.parameters},
-                       {k: _param_fields(new, k) for k in n.parameters}, where("parameters"))
+    before, after = {k: _param_fields(old, k) for k in o.parameters}, {k: _param_fields(new, k) for k in n.parameters}
+    changes = _compare("parameter", before, after, where("parameters"))
+    for c in changes:       # the summary names each changed figure's source, also one that did not change
+        c.source = (after.get(c.name) or before[c.name]).get("source")
+        c.source = None if c.source == "null" else c.source     # no `source:` written (validate says so)
     changes += _compare("definition", {k: {"expression": _text(v)} for k, v in (od.get("definitions") or {}).items()},
                         {k: {"expression": _text(v)} for k, v in (nd.get("definitions") or {}).items()},
                         where("definitions"))
@@ -180,6 +184,7 @@ class CaseResult:
     figures: list[str] = field(default_factory=list)        # changed parameters the decisions read
     definitions: list[str] = field(default_factory=list)    # changed definitions the decisions evaluated
     affected: bool = True                       # False: neither side's decision used the compared policy
+    whole: list[tuple[str, Any, Any]] = field(default_factory=list)   # every field on both sides, for the page's <details>
 
     @property
     def changed(self) -> bool:
@@ -190,6 +195,7 @@ class CaseResult:
         if self.old_error or self.new_error:
             return "error on both sides" if self.old_error and self.new_error else (
                 "now fails" if self.new_error else "no longer fails")
+        assert self.old is not None and self.new is not None     # no error: a decision on each side
         old, new = self.old["action"], self.new["action"]
         if old != new:
             return f"{old} → {new}"
@@ -271,12 +277,14 @@ def compare_cases(old: Side, new: Side, cases: list[LoadedCase], as_of: dt.date 
         result.affected = used
         if result.old is not None and result.new is not None:
             before, after = _flat(result.old), _flat(result.new)
-            result.fields = [(k, before.get(k), after.get(k)) for k in list(before) + [k for k in after if k not in before]
-                             if before.get(k) != after.get(k)]
+            result.whole = [(k, before.get(k), after.get(k)) for k in list(before) + [k for k in after if k not in before]]
+            result.fields = [(k, o, n) for k, o, n in result.whole if o != n]
             # a changed decision shows both sides' warnings where they differ: a fee the law judged
             # differently under the other version (not owed, or only its excess) explains the change
             if result.fields and result.old["warnings"] != result.new["warnings"]:
                 result.fields.append(("warnings", Warnings.joined(notices["old"]), Warnings.joined(notices["new"])))
+            if notices["old"] or notices["new"]:
+                result.whole.append(("warnings", Warnings.joined(notices["old"]), Warnings.joined(notices["new"])))
         result.figures = sorted(name for policy, name in read if policy in names and name in changed_params
                                 and _on(old.checked.params[name], day) != _on(new.checked.params[name], day))
         result.definitions = sorted(name for policy, name in evaluated if policy in names and name in changed_defs)

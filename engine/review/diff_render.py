@@ -1,14 +1,22 @@
 """Rendering a policy diff (`cli.diff.diff_data`) as text, markdown (for a pull request) or HTML.
 
-All three put the changed cases first, grouped by the kind of change, each with old → new
-values, the deciding rule and the changed figures it read; then the changes to the file;
-then the counts. The HTML page links every case to the rule and figure responsible. Markdown and HTML, the
+The pages a reviewer reads (markdown for the pull request, HTML) put the cause first: a
+summary (the changed figures with their source, the changed decisions by field and by
+policy: review/diff_summary.py), the changes to the file, the policies that use it, then the
+changed decisions, each with only its changed fields and old → new values, the deciding rule
+and the changed figures it read, its folded warnings a count that opens to them and to the
+whole decision; then the counts. The text form keeps the decisions first (a terminal's
+scrollback ends with the file's changes). The HTML page links every case to the rule and
+figure responsible. Markdown and HTML, the
 pages compliance staff review, are written in the reader's language (`--lang`,
 review/page_words.py): the registry's words for fields, amounts and dates as the language
 writes them; the text form is the terminal's summary, in English.
 """
 from __future__ import annotations
 
+import re
+
+from .diff_summary import Folded, changed_figures, counts, shown_fields
 from .page_words import PageWords
 from .html import esc, page, table
 from ..lang.render import Voice
@@ -94,7 +102,7 @@ def _kind_in(group: dict, w: PageWords) -> str:
         return f"{action['old']} → {action['new']}"
     # "ACTION: f, g changed": an action name holds no ": " (diff.CaseResult.kind)
     return w("fields_changed", action=group["kind"].split(": ", 1)[0],
-             fields=", ".join(w.field(f["field"]) for f in case["fields"]))
+             fields=", ".join(w.field(f["field"]) for f in shown_fields(case)[0]))
 
 
 def _responsible_in(case: dict, w: PageWords) -> str:
@@ -104,33 +112,33 @@ def _responsible_in(case: dict, w: PageWords) -> str:
     return rule + (f"; {w('changed_read')}: {figures}" if figures else "")
 
 
+def _summary_md(data: dict, w: PageWords) -> list[str]:
+    """The summary of the HTML page's top, as a pull request's text: the changed figures first."""
+    by_field, by_policy, same, resolved = counts(data)
+    out = []
+    figures = changed_figures(data["changes"])
+    if figures:
+        out += [f"#### {w('changed_figures')}", "", f"| {w('figure')} | {w('field')} | {w('old')} | {w('new')} | {w('source')} |",
+                "|---|---|---|---|---|"]
+        out += [f"| {'`' + f['name'] + '`' if i == 0 else ''} | {w.phrase(x['field'])} | {_md(w.file_value(x['old']))} | "
+                f"{_md(w.file_value(x['new']))} | {(f['source'] or '').replace('|', chr(92) + '|') if i == 0 else ''} |"
+                for f in figures for i, x in enumerate(f["fields"] or [{"field": "", "old": None, "new": None}])]
+        out.append("")
+    if data["groups"]:
+        out += [f"**{w('by_field')}**: " + ", ".join(f"{w.field(k)} {n}" for k, n in by_field.items()) + "  ",
+                f"**{w('by_policy')}**: " + ", ".join(f"`{k}` {n}" for k, n in by_policy.items()), ""]
+    if same or resolved:
+        out += [w("folded_note", folded=_folded_total(same, resolved, w)), ""]
+    return out
+
+
 def render_markdown(data: dict, w: PageWords = _PLAIN) -> str:
+    """In the HTML page's order: the summary, the file's changes, the users, then the decisions."""
     s = data["summary"]
     out = [f"### {w('title')}: {_side_md(data['old'])} → {_side_md(data['new'])}", "",
            f"**{w('changed_of', changed=s['changed'], cases=s['cases'])}** ({_counts_in(data, w)}; "
            f"{w('cases_in', folder='`' + data['cases_dir'] + '`')}).", ""]
-    if data["groups"]:
-        out += [f"#### {w('changed_decisions')}", ""]
-    for group in data["groups"]:
-        out += [f"**{_kind_in(group, w)}** ({len(group['cases'])})", "",
-                f"| {w('case')} | {w('field')} | {w('old')} | {w('new')} | {w('responsible')} |", "|---|---|---|---|---|"]
-        for case in group["cases"]:
-            rows = [(f["field"], f["old"], f["new"]) for f in case["fields"]]
-            if case["error"]:
-                rows.insert(0, ("error", case["error"]["old"], case["error"]["new"]))
-            for i, (name, old, new) in enumerate(rows):
-                who = f"`{case['case_id']}`" if i == 0 else ""
-                resp = _responsible_in(case, w) if i == 0 else ""
-                out.append(f"| {who} | {w.field(name)} | {_md(w.value(name, old))} | {_md(w.value(name, new))} | {resp} |")
-        out.append("")
-    if data["users"]:
-        out += [f"#### {w('users', policy='`' + data['new']['policy'] + '`')}", "",
-                f"| {w('policy')} | {w('reads')} | {w('cases_changed')} |", "|---|---|---:|"]
-        for u in data["users"]:
-            reads = ", ".join(f"`{n}`" for n in u["reads"]) or w("none").rstrip(".")
-            draft = f" ({w('draft')})" if u["status"] == "draft" else ""
-            out.append(f"| `{u['policy']}@{u['version']}`{draft} | {reads} | {w('n_of_m', n=u['changed'], m=u['cases'])} |")
-        out.append("")
+    out += _summary_md(data, w)
     out += [f"#### {w('changes')}", ""]
     if not data["changes"]:
         out += [w("none"), ""]
@@ -143,6 +151,30 @@ def render_markdown(data: dict, w: PageWords = _PLAIN) -> str:
                 status = w(c["status"]) if i == 0 else ""
                 out.append(f"| {item} | {status} | {w.phrase(f['field'])} | {_md(w.file_value(f['old']))} | "
                            f"{_md(w.file_value(f['new']))} |")
+        out.append("")
+    if data["users"]:
+        out += [f"#### {w('users', policy='`' + data['new']['policy'] + '`')}", "",
+                f"| {w('policy')} | {w('reads')} | {w('cases_changed')} |", "|---|---|---:|"]
+        for u in data["users"]:
+            reads = ", ".join(f"`{n}`" for n in u["reads"]) or w("none").rstrip(".")
+            draft = f" ({w('draft')})" if u["status"] == "draft" else ""
+            out.append(f"| `{u['policy']}@{u['version']}`{draft} | {reads} | {w('n_of_m', n=u['changed'], m=u['cases'])} |")
+        out.append("")
+    if data["groups"]:
+        out += [f"#### {w('changed_decisions')}", ""]
+    for group in data["groups"]:
+        out += [f"**{_kind_in(group, w)}** ({len(group['cases'])})", "",
+                f"| {w('case')} | {w('field')} | {w('old')} | {w('new')} | {w('responsible')} |", "|---|---|---|---|---|"]
+        for case in group["cases"]:
+            shown, folded = shown_fields(case)
+            rows = [(f["field"], f["old"], f["new"]) for f in shown] or [("", None, None)]
+            if case["error"]:
+                rows.insert(0, ("error", case["error"]["old"], case["error"]["new"]))
+            for i, (name, old, new) in enumerate(rows):
+                who = f"`{case['case_id']}`" if i == 0 else ""
+                resp = (_responsible_in(case, w) + _folded_md(folded, w)) if i == 0 else ""
+                out.append(f"| {who} | {w.field(name) if name else ''} | {_md(_shown(w, name, old))} | "
+                           f"{_md(_shown(w, name, new))} | {resp} |")
         out.append("")
     out += [f"#### {w('by_action')}", "", f"| {w('action')} | {w('old')} | {w('new')} |", "|---|---:|---:|"]
     out += [f"| `{a}` | {n['old']} | {n['new']} |" for a, n in s["by_action"].items()]
@@ -176,7 +208,101 @@ def _kind(anchors: dict, name: str) -> str | None:
     return next((kind for kind in ("parameter", "definition") if (kind, name) in anchors), None)
 
 
+def _shown(w: PageWords, name: str, v):
+    """A field's value on the page; a list of warnings (the ones that differ) joined."""
+    if isinstance(v, list):
+        return "; ".join(w.warning(p) for p in v) or None
+    return w.value(name, v)
+
+
+def _folded_parts(folded: Folded | None, w: PageWords) -> list[tuple[str, list]]:
+    if folded is None:
+        return []
+    parts = [(w.count(len(folded.same), "same_one", "same_many"), folded.same),
+             (w.count(len(folded.resolved), "resolved_one", "resolved_many"), folded.resolved)]
+    return [(label, items) for label, items in parts if items]
+
+
+def _folded_total(same: int, resolved: int, w: PageWords) -> str:
+    return "; ".join(w.count(n, one, many) for n, one, many in ((same, "same_one", "same_many"),
+                                                                (resolved, "resolved_one", "resolved_many")) if n)
+
+
+def _folded_md(folded: Folded | None, w: PageWords) -> str:
+    """The folded warnings in a pull request's table cell: the count, opening to their text."""
+    label = _folded_label(folded, w)
+    if not label:
+        return ""
+    text = "<br>".join(esc(w.warning(i)) for _, items in _folded_parts(folded, w) for i in items).replace("|", "\\|")
+    return f" <details><summary>{esc(label)}</summary>{text}</details>"
+
+
+def _folded_label(folded: Folded | None, w: PageWords) -> str:
+    """The warnings a decision folds away, as counts (never dropped: listed when opened)."""
+    return " · ".join(label for label, _ in _folded_parts(folded, w))
+
+
+def _folded_html(folded: Folded | None, w: PageWords) -> str:
+    return "".join(f"<p>{esc(label)}:</p><ul>" + "".join(f"<li>{esc(w.warning(i))}</li>" for i in items) + "</ul>"
+                   for label, items in _folded_parts(folded, w))
+
+
+def _case_rows(case: dict, anchors: dict, w: PageWords) -> list[list[str]]:
+    """One changed decision's rows: the fields that changed (warnings only where some differ);
+    under the case's name one collapsed line, its folded warnings' count, that opens to the
+    whole decision on both sides and every warning (a nested table would break the row's cells)."""
+    shown, folded = shown_fields(case)
+    def named(fields: list[dict]) -> list[tuple]:
+        out = [(f["field"], f["old"], f["new"]) for f in fields]
+        return ([("error", case["error"]["old"], case["error"]["new"])] if case["error"] else []) + out
+    # one collapsed line: the folded count, opening to the whole decision on both sides and every warning
+    whole = case.get("decision") or case["fields"]
+    label = " · ".join(x for x in (_folded_label(folded, w), w("full_change")) if x)
+    full = (f'<details class="full"><summary>{esc(label)}</summary><ul>'
+            + "".join(f"<li>{esc(w.field(f['field']))}: " + (
+                f"{_cell(_shown(w, f['field'], f['old']), 'old')} → {_cell(_shown(w, f['field'], f['new']), 'new')}"
+                if f["old"] != f["new"] else esc(_shown(w, f["field"], f["old"]) or "—")) + "</li>" for f in whole)
+            + "</ul>" + _folded_html(folded, w) + "</details>")
+    first = (f'<b id="{esc(_case_anchor(case))}">{esc(case["case_id"])}</b> <span class="same">{esc(case["path"])} · '
+             f'{esc(w.day(case["as_of"]))}</span>{full}')
+    rows = named(shown) or [("", None, None)]
+    return [[first if i == 0 else "", esc(w.field(n)) if n else "", _cell(_shown(w, n, o), "old"), _cell(_shown(w, n, v), "new"),
+             _links(case, anchors, w) if i == 0 else ""] for i, (n, o, v) in enumerate(rows)]
+
+
+def _case_anchor(case: dict) -> str:
+    return "case-" + re.sub(r"[^A-Za-z0-9_-]", "-", case["case_id"])
+
+
+def _summary_html(data: dict, w: PageWords) -> list[str]:
+    """The top of the page: the changed figures (the cause), then how many decisions changed by
+    field and by policy, each linking to its section."""
+    by_field, by_policy, same, resolved = counts(data)
+    out = [f'<h2 id="summary">{esc(w("summary"))}</h2>']
+    figures = changed_figures(data["changes"])
+    if figures:
+        out.append(f"<h3>{esc(w('changed_figures'))}</h3>")
+        out.append(table([esc(w(k)) for k in ("figure", "field", "old", "new", "source")], [
+            [f'<a href="#{esc(f["anchor"])}"><code>{esc(f["name"])}</code></a>' if i == 0 else "",
+             f"<code>{esc(w.phrase(x['field']))}</code>", _cell(w.file_value(x["old"]), "old"), _cell(w.file_value(x["new"]), "new"),
+             esc(f["source"] or "") if i == 0 else ""]
+            for f in figures for i, x in enumerate(f["fields"] or [{"field": "", "old": None, "new": None}])]))
+    if data["groups"]:      # one line each: the page below holds the detail
+        out.append(f"<p><b>{esc(w('by_field'))}</b>: " + ", ".join(f"{esc(w.field(k))} <b>{n}</b>" for k, n in by_field.items())
+                   + f"<br><b>{esc(w('by_policy'))}</b>: " + ", ".join(
+                       f'<a href="#policy-{esc(_slug(k))}"><code>{esc(k)}</code></a> <b>{n}</b>' for k, n in by_policy.items()) + "</p>")
+    if same or resolved:
+        out.append(f'<p class="note">{esc(w("folded_note", folded=_folded_total(same, resolved, w)))}</p>')
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", text)
+
+
 def render_html(data: dict, w: PageWords = _PLAIN) -> str:
+    """Summary, then the policy file's changes (the cause), the policies that use it, then the
+    changed decisions grouped by policy and kind, then the counts."""
     s = data["summary"]
     anchors = {(c["kind"], c["name"]): c["anchor"] for c in data["changes"]}
     title = f"{data['old']['key']} → {data['new']['key']}"
@@ -184,31 +310,17 @@ def render_html(data: dict, w: PageWords = _PLAIN) -> str:
     meta = esc(meta).replace("\0old\0", f'<code>{esc(data["old"]["path"])}</code> (sha256 {esc(data["old"]["sha256"][:12])})') \
         .replace("\0new\0", f'<code>{esc(data["new"]["path"])}</code> (sha256 {esc(data["new"]["sha256"][:12])})') \
         .replace("\0cases\0", f'<code>{esc(data["cases_dir"])}</code>')
+    policies = sorted({c["policy"] or "—" for g in data["groups"] for c in g["cases"]})
+    contents = [("summary", w("summary")), ("changes", w("changes"))]
+    contents += [("users", w("users", policy=data["new"]["policy"]))] if data["users"] else []
+    contents += [("decisions", w("changed_decisions")), ("by-action", w("by_action"))]
     body = [f"<h1>{esc(w('title'))}: {esc(title)}</h1>", f'<p class="meta">{meta}</p>',
             '<div class="summary">' + "".join(f"<div><b>{s[k]}</b>{esc(w(label))}</div>" for k, label in (
-                ("cases", "cases"), ("changed", "changed"), ("unchanged", "unchanged"), ("errors", "with_errors"))) + "</div>"]
-    body.append(f"<h2>{esc(w('changed_decisions'))}</h2>" + ("" if data["groups"] else f"<p>{esc(w('none'))}</p>"))
-    for group in data["groups"]:
-        body.append(f'<h3>{esc(_kind_in(group, w))} <span class="tag changed">{len(group["cases"])}</span></h3>')
-        rows = []
-        for case in group["cases"]:
-            fields = [(f["field"], f["old"], f["new"]) for f in case["fields"]]
-            if case["error"]:
-                fields.insert(0, ("error", case["error"]["old"], case["error"]["new"]))
-            first = (f'<b>{esc(case["case_id"])}</b><br><span class="same">{esc(case["path"])} · {esc(w.day(case["as_of"]))}</span>')
-            for i, (name, old, new) in enumerate(fields):
-                rows.append([first if i == 0 else "", esc(w.field(name)), _cell(w.value(name, old), "old"),
-                             _cell(w.value(name, new), "new"), _links(case, anchors, w) if i == 0 else ""])
-        body.append(table([esc(w(k)) for k in ("case", "field", "old", "new", "responsible")], rows))
-    if data["users"]:
-        policy = f"<code>{esc(data['new']['policy'])}</code>"
-        body.append(f"<h2>{esc(w('users', policy=chr(0))).replace(chr(0), policy)}</h2>")
-        body.append(table([esc(w("policy")), esc(w("reads")), esc(w("cases_changed"))], [
-            [f"<code>{esc(u['policy'])}@{esc(u['version'])}</code>" + (f" ({esc(w('draft'))})" if u["status"] == "draft" else ""),
-             ", ".join(f'<a href="#{esc(anchors[k, n])}"><code>{esc(n)}</code></a>' if (k := _kind(anchors, n)) else
-                       f"<code>{esc(n)}</code>" for n in u["reads"]) or f'<span class="same">{esc(w("none").rstrip("."))}</span>',
-             esc(w("n_of_m", n=u["changed"], m=u["cases"]))] for u in data["users"]], numeric={2}))
-    body.append(f"<h2>{esc(w('changes'))}</h2>")
+                ("cases", "cases"), ("changed", "changed"), ("unchanged", "unchanged"), ("errors", "with_errors"))) + "</div>",
+            f'<nav class="contents"><b>{esc(w("contents"))}</b>: '
+            + " · ".join(f'<a href="#{a}">{esc(label)}</a>' for a, label in contents) + "</nav>"]
+    body += _summary_html(data, w)
+    body.append(f'<h2 id="changes">{esc(w("changes"))}</h2>')
     if not data["changes"]:
         body.append(f"<p>{esc(w('none'))}</p>")
     for c in data["changes"]:
@@ -219,7 +331,25 @@ def render_html(data: dict, w: PageWords = _PLAIN) -> str:
         body.append(table([esc(w(k)) for k in ("field", "old", "new")], [[f"<code>{esc(w.phrase(f['field']))}</code>",
                                                      _cell(w.file_value(f["old"]), "old"), _cell(w.file_value(f["new"]), "new")]
                                                     for f in c["fields"]]))
-    body.append(f"<h2>{esc(w('by_action'))}</h2>")
+    if data["users"]:
+        policy = f"<code>{esc(data['new']['policy'])}</code>"
+        body.append(f'<h2 id="users">{esc(w("users", policy=chr(0))).replace(chr(0), policy)}</h2>')
+        body.append(table([esc(w("policy")), esc(w("reads")), esc(w("cases_changed"))], [
+            [f"<code>{esc(u['policy'])}@{esc(u['version'])}</code>" + (f" ({esc(w('draft'))})" if u["status"] == "draft" else ""),
+             ", ".join(f'<a href="#{esc(anchors[k, n])}"><code>{esc(n)}</code></a>' if (k := _kind(anchors, n)) else
+                       f"<code>{esc(n)}</code>" for n in u["reads"]) or f'<span class="same">{esc(w("none").rstrip("."))}</span>',
+             esc(w("n_of_m", n=u["changed"], m=u["cases"]))] for u in data["users"]], numeric={2}))
+    body.append(f'<h2 id="decisions">{esc(w("changed_decisions"))}</h2>' + ("" if data["groups"] else f"<p>{esc(w('none'))}</p>"))
+    for policy in policies:
+        mine = [(g, [c for c in g["cases"] if (c["policy"] or "—") == policy]) for g in data["groups"]]
+        mine = [(g, cases) for g, cases in mine if cases]
+        body.append(f'<h3 id="policy-{esc(_slug(policy))}"><code>{esc(policy)}</code> '
+                    f'<span class="tag changed">{sum(len(c) for _, c in mine)}</span></h3>')
+        for group, cases in mine:
+            body.append(f'<p><b>{esc(_kind_in({**group, "cases": cases}, w))}</b> <span class="tag changed">{len(cases)}</span></p>')
+            body.append(table([esc(w(k)) for k in ("case", "field", "old", "new", "responsible")],
+                              [row for case in cases for row in _case_rows(case, anchors, w)]))
+    body.append(f'<h2 id="by-action">{esc(w("by_action"))}</h2>')
     body.append(table([esc(w(k)) for k in ("action", "old", "new")], [[f"<code>{esc(a)}</code>", str(n["old"]), str(n["new"])]
                                                  for a, n in s["by_action"].items()], numeric={1, 2}))
     if data["unchanged"]:

@@ -14,6 +14,7 @@ Guarantees, each checked per file before it is written:
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +57,7 @@ def format_text(text: str) -> str:
     return out.getvalue()
 
 
-def yaml_files(paths: list[str | Path]) -> list[Path]:
+def yaml_files(paths: Sequence[str | Path]) -> list[Path]:
     """The `*.yaml` / `*.yml` files given, and those below each folder given, in a stable order."""
     out: list[Path] = []
     for p in map(Path, paths):
@@ -79,7 +80,7 @@ def _locked(file: Path) -> bool:
     return shown in lock.entries
 
 
-def format_files(paths: list[str | Path], check: bool) -> Formatted:
+def format_files(paths: Sequence[str | Path], check: bool) -> Formatted:
     done = Formatted()
     for file in yaml_files(paths):
         shown = relative(file)

@@ -5,6 +5,7 @@ Shared by the timeline and diff renderers, so both look alike in a reviewer's br
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from html import escape
 
 __all__ = ["esc", "code_spans", "page", "table"]
@@ -58,7 +59,7 @@ def page(title: str, body: str, lang: str = "en") -> str:
             f"<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset(), row_class: list[str] | None = None) -> str:
+def table(head: list[str], rows: list[list[str]], numeric: Collection[int] = frozenset(), row_class: list[str] | None = None) -> str:
     """A table from already-escaped cells; columns in `numeric` are right-aligned."""
     def cls(i: int) -> str:
         return ' class="num"' if i in numeric else ""

@@ -14,6 +14,7 @@ new version dated before the newest locked one. The lock is written atomically.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -56,7 +57,7 @@ def _changed(version: PolicyVersion, entry: Entry, lock: Lock) -> Diagnostic:
         notes=(("the locked hash", lock_span),) if lock_span else ())
 
 
-def lock_for(paths: list[str | Path] | None) -> Path | None:
+def lock_for(paths: Sequence[str | Path] | None) -> Path | None:
     """The lock of the policy folders given (found from each in turn), else the working directory's."""
     for path in paths or ():
         if Path(path).exists():
@@ -66,7 +67,7 @@ def lock_for(paths: list[str | Path] | None) -> Path | None:
     return find_lock()
 
 
-def lock_problems(catalog: Catalog, paths: list[str | Path] | None = None,
+def lock_problems(catalog: Catalog, paths: Sequence[str | Path] | None = None,
                   lock_file: Path | None = None) -> list[Diagnostic]:
     """Errors for locked versions that changed, disappeared or moved, and for back-dated new versions."""
     from .lock_checks import guard_problems

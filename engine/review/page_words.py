@@ -66,11 +66,8 @@ class PageWords:
         if not isinstance(shown, str):
             return shown
         if name == "warnings":          # the decision's warnings, joined with "; " (review/diff.py `Warnings`)
-            from ..explain.words import notice_text
             parts = getattr(shown, "parts", None)
-            if parts is not None:       # each a Notice: the locale's phrase, the constraint's own text
-                return "; ".join(self.phrase(notice_text(part, self.voice)) for part in parts)
-            return "; ".join(self.phrase(part) for part in shown.split("; "))
+            return "; ".join(self.warning(part) for part in (parts if parts is not None else shown.split("; ")))
         output = by_name().get(name)
         typ = T.unwrap(output.type) if output is not None else (T.MONEY if name.startswith("amounts.") else None)
         try:
@@ -82,6 +79,12 @@ class PageWords:
             pass
         return shown
 
+    def warning(self, part) -> str:
+        """One warning of a decision in the page's language: a Notice by the locale's phrase and
+        the constraint's own text, a plain text by the locale's `phrases` pairs."""
+        from ..explain.words import notice_text
+        return self.phrase(notice_text(part, self.voice) if hasattr(part, "kind") else part)
+
     def file_value(self, shown):
         """A value of the policy file's changes: a date (`review_by: 2027-01-01`) as the language
         writes it; anything else (an expression, an amount as written, a source) as written."""
@@ -90,8 +93,10 @@ class PageWords:
         return shown
 
     def day(self, iso: str | None) -> str:
+        if not iso:
+            return ""
         try:
-            return self.voice.date(dt.date.fromisoformat(iso)) if iso else ""
+            return self.voice.date(dt.date.fromisoformat(iso))
         except ValueError:
             return iso
 
@@ -115,6 +120,15 @@ DIFF = {
     "field_action": "action", "field_rule": "rule", "field_step": "step", "field_set_aside": "claims set aside",
     "field_warnings": "warnings",
     "field_error": "error",
+    # the summary at the top and the warnings folded away (review/diff_summary.py)
+    "summary": "Summary", "contents": "Contents", "changed_figures": "Changed figures", "figure": "figure",
+    "source": "source", "by_field": "Changed decisions by field", "by_policy": "Changed decisions by policy",
+    "decisions": "decisions",
+    "same_one": "{n} warning the same on both sides", "same_many": "{n} warnings the same on both sides",
+    "resolved_one": "{n} review-date warning resolved by the new version",
+    "resolved_many": "{n} review-date warnings resolved by the new version",
+    "folded_note": "Folded into each decision (open it to read them): {folded}. Every other warning that differs is shown.",
+    "full_change": "the whole decision",
     # the terminal's summary (`--format text`)
     "text_title": "diff {old} → {new} on the cases in {folder}", "text_group": "{kind} ({cases})",
     "case_one": "{n} case", "case_many": "{n} cases",

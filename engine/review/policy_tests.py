@@ -65,7 +65,7 @@ def example_results(paths: list[str], policies: str = "policies", keyword: str |
             result.rule = decision.rule.rule.id
     for d in run_examples(catalog, decided):
         path = d.span.path if d.span else d.path
-        owners = [r for line, r in by_line.get(path, []) if d.span is None or line <= d.span.line]
+        owners = [r for line, r in by_line.get(path, []) if d.span is None or line <= d.span.line] if path is not None else []
         if owners:
             owners[-1].problems.append(d)
     return results

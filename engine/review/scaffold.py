@@ -39,10 +39,10 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
         hint = did_you_mean(name, catalog.policies.names())
         raise UsageError(f"unknown policy `{name}`" + (f"; {hint}" if hint else "")
                          + f" (known: {', '.join(catalog.policies.names()) or 'none'})")
-    base = [v for v in versions if v.effective < effective]
-    if not base:
+    earlier = [v for v in versions if v.effective < effective]
+    if not earlier:
         raise UsageError(f"no published version of `{name}` before {effective} to start from")
-    base = base[-1]
+    base = earlier[-1]
     if not draft and any(v.effective >= effective for v in versions):
         later = min(v.effective for v in versions if v.effective >= effective)
         raise UsageError(f"`{name}` already has a published version from {later}: a new version must be dated after "
@@ -53,7 +53,7 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
     doc = base.document
     text = doc.source.text
     edits: list[tuple[int, int, str]] = []          # (start, end, replacement), applied from the end
-    marked = []
+    marked: list[tuple[str, str, tuple]] = []      # (figure, what to fill in, its path in the document)
     for pname, p in base.parameters.items():
         if p.review_by is None or p.review_by > effective:
             continue
@@ -93,6 +93,9 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     written = load_document(target, relative(target))
+    if isinstance(written, Diagnostic):       # the edits above broke the file: say so, not a traceback
+        raise UsageError(f"`{relative(target)}` was written but does not load ({written.message}): "
+                         "edit it by hand, or report this as a bug")
     return target, base, [(n, what, written.span(at).line) for n, what, at in marked]
 
 

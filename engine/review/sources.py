@@ -7,6 +7,7 @@ live anywhere under any name (its file-name check is waived).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 import datetime as dt
 import subprocess
 import tempfile
@@ -35,7 +36,7 @@ class PinnedCatalog(Catalog):
         return super().resolve(name, day, include_drafts, self.pins.get(name) or pinned)
 
 
-def candidate_catalog(policies: str | Path, candidates: list[str | Path]) -> Catalog:
+def candidate_catalog(policies: str | Path, candidates: Sequence[str | Path]) -> Catalog:
     """Load `policies` with each candidate file (or folder of files) replacing its namesake.
 
     Raises:

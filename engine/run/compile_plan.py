@@ -9,6 +9,8 @@ any, a decision reports.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..lang import ast
 from ..lang import types as T
 from ..lang.semantics import AGGREGATES, UNARY, binary
@@ -48,7 +50,7 @@ class _Safety:
             return not node.fields
         if ref.kind != "var" or ref.name not in self.env:
             return False
-        typ = self.env[ref.name]
+        typ: T.Type | None = self.env[ref.name]
         for f in node.fields:
             if not isinstance(typ, T.Record):
                 return False
@@ -68,7 +70,7 @@ class _Safety:
                 return False
             return s(node.left) and s(node.right)
         if isinstance(node, ast.Binary):
-            return binary(node.op, node.left.type, node.right.type).cannot_fail and s(node.left) and s(node.right)
+            return binary(node.op, ast.type_of(node.left), ast.type_of(node.right)).cannot_fail and s(node.left) and s(node.right)
         if isinstance(node, ast.Unary) and node.type not in UNARY[node.op].cannot_fail_on:
             return False
         if isinstance(node, (ast.Logical, ast.Coalesce, ast.If, ast.In, ast.Unary)):
@@ -94,10 +96,10 @@ def _fusable(node: ast.Aggregate) -> bool:
         return False
     if not safety.safe(node.item):
         return False
-    return AGGREGATES[node.func].safe(node.item.type, node.type)
+    return AGGREGATES[node.func].safe(ast.type_of(node.item), ast.type_of(node))
 
 
-def _top_aggregates(node: ast.Expr):
+def _top_aggregates(node: ast.Expr) -> Iterator[ast.Aggregate]:
     """Aggregates of an expression that are not inside another aggregate."""
     if isinstance(node, ast.Aggregate):
         yield node
@@ -123,7 +125,7 @@ def _prefix_aggregates(node: ast.Expr, out: list, skip: set[int]) -> bool:
         if isinstance(node, ast.Call):
             return False
         if isinstance(node, ast.Binary):
-            return binary(node.op, node.left.type, node.right.type).cannot_fail
+            return binary(node.op, ast.type_of(node.left), ast.type_of(node.right)).cannot_fail
         if isinstance(node, ast.Compare) and node.op in _ORDERING:
             return _plain(node.left.type) and _plain(node.right.type)
         return True

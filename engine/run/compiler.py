@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from ..lang import ast
 from ..lang import types as T
@@ -49,7 +49,7 @@ def _ident(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", text)[:40]
 
 
-def _last(items):
+def _last(items: Iterable[Any]) -> Any:
     result = None
     for result in items:
         pass
@@ -133,7 +133,7 @@ class _Emitter:
         if isinstance(node, ast.Literal):
             return self.literal(node.value)
         if isinstance(node, ast.Path):
-            ref = node.ref
+            ref = ast.ref_of(node)
             if ref.kind == "as_of":
                 base = "as_of"
             elif ref.kind == "field":
@@ -149,7 +149,7 @@ class _Emitter:
         if isinstance(node, ast.Unary):
             return UNARY[node.op].inline.format(e(node.operand, policy))
         if isinstance(node, ast.Binary):
-            return binary(node.op, node.left.type, node.right.type).inline.format(e(node.left, policy),
+            return binary(node.op, ast.type_of(node.left), ast.type_of(node.right)).inline.format(e(node.left, policy),
                                                                                   e(node.right, policy))
         if isinstance(node, ast.Compare):
             return self.compare(node, policy)
@@ -230,7 +230,7 @@ class _Emitter:
 
     def empty(self, node: ast.Aggregate) -> str:
         """Python for the aggregate's value over an empty list (the start of a sum)."""
-        value = AGGREGATES[node.func].empty(node.type)
+        value = AGGREGATES[node.func].empty(ast.type_of(node))
         if type(value) is Decimal and value == 0:
             return "_D0"
         return repr(value) if value is None or type(value) in (bool, int, list) else self.literal(value)
@@ -255,7 +255,7 @@ class _Emitter:
                 self.vars[node.var] = var
                 for part in (node.item, node.where):
                     for n in (ast.walk(part) if part is not None else ()):
-                        if isinstance(n, ast.Path) and n.ref.kind == "var" and n.fields:
+                        if isinstance(n, ast.Path) and ast.ref_of(n).kind == "var" and n.fields:
                             text = self.expr(n, pol)
                             seen[text] = seen.get(text, 0) + 1
             for text, uses in seen.items():

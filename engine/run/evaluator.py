@@ -26,7 +26,7 @@ class Evaluator:
         self.run = run
         self.vars: dict[str, Any] = {}
         self.recording = True
-        self.filters = None     # a PrefixFilters (run/prefix_filter.py) while a history is judged
+        self.filters: Any = None     # a PrefixFilters (run/prefix_filter.py) while a history is judged
 
     def value(self, node: ast.Expr, bound: Bound) -> Any:
         kind = type(node)
@@ -50,6 +50,8 @@ class Evaluator:
 
     def _path(self, node: ast.Path, bound: Bound) -> Any:
         ref = node.ref
+        assert ref is not None                 # a checked tree (ast.ref_of; inline on this hot path)
+        value: Any
         if ref.kind == "as_of":
             value = self.run.as_of
         elif ref.kind == "field":
@@ -96,7 +98,7 @@ class Evaluator:
         return UNARY[node.op].impl(self.value(node.operand, bound))
 
     def _binary(self, node: ast.Binary, bound: Bound) -> Any:
-        impl = binary(node.op, node.left.type, node.right.type).impl
+        impl = binary(node.op, ast.type_of(node.left), ast.type_of(node.right)).impl
         return impl(self.value(node.left, bound), self.value(node.right, bound))
 
     def _compare(self, node: ast.Compare, bound: Bound) -> Any:
@@ -146,7 +148,7 @@ class Evaluator:
                 self.vars.pop(node.var, None)
             else:
                 self.vars[node.var] = shadowed
-        return AGGREGATES[node.func].reduce(picked, node.type)
+        return AGGREGATES[node.func].reduce(picked, ast.type_of(node))
 
 
 _MISSING = object()

@@ -28,12 +28,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import EvaluationError
 from ..values.interest import value_on
 from ..values.ledger import settle
 from ..values.money import round_ore
+
+if TYPE_CHECKING:
+    from ..policy.jurisdiction import LawViewSpec
+    from .runtime import CheckedVersion
 
 __all__ = ["LawView", "law_view", "view_spec", "AMOUNT_BOUNDS"]
 
@@ -91,13 +95,13 @@ class LawView:
         return out
 
 
-def view_spec(main):
+def view_spec(main: CheckedVersion) -> LawViewSpec | None:
     """The jurisdiction's `law.view` for the checked process version `main` (None: none)."""
     j = main.jurisdiction
     return j.view if j is not None else None
 
 
-def law_view(bindings: dict, main, case: dict, as_of: dt.date) -> LawView | None:
+def law_view(bindings: dict, main: CheckedVersion, case: dict, as_of: dt.date) -> LawView | None:
     """The law's view of `case` on `as_of` (None when the process's jurisdiction names no view
     or its law is not bound).
 

@@ -73,12 +73,12 @@ class PrefixFilters:
     def __init__(self) -> None:
         self.tested = 0                             # element tests run (tests count them)
         self._tests: dict[int, tuple[ast.Aggregate, list[ast.Expr]]] = {}
-        self._state: dict[int, tuple] = {}          # id(node) → (node, its shared state)
+        self._state: dict[int, tuple[ast.Aggregate, list]] = {}   # id(node) → (node, its shared state)
         self._shared: dict[tuple, list] = {}        # (test, id(origin)) → [origin, seen, survivors, failed]
         self._values: dict[tuple, tuple] = {}       # (policy, name, context) → (value, prefix lengths)
         self._day = None                            # the day of the values kept
         self._reads: dict[tuple, tuple | None] = {}  # (versions, policy, name) → its filtered aggregates
-        self._last: tuple = (None, None)            # (run, its `_context`): a run asks for several definitions
+        self._last: tuple[Any, tuple] = (None, ())  # (run, its `_context`): a run asks for several definitions
 
     def _test_of(self, node: ast.Aggregate) -> list[ast.Expr]:
         known = self._tests.get(id(node))
@@ -267,8 +267,10 @@ class Judgments:
         self.read: list = []        # the filtered aggregates of every expression asked for (None: not shareable)
 
     def _reads(self, expr: ast.Expr) -> tuple | None:
-        found = self.filters._reads.get((self.versions, (id(expr),)), _MISSING)
-        if found is _MISSING:
+        key = (self.versions, (id(expr),))
+        if key in self.filters._reads:
+            found = self.filters._reads[key]
+        else:
             found = self.filters._filtered(self.evaluator.run, (id(expr),), (expr,), True)
         self.read.append(found)
         return found

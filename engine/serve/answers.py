@@ -18,6 +18,9 @@ from ..core.errors import CaseError, UsageError
 from .problems import Problem, problem_of
 
 if TYPE_CHECKING:
+    from starlette.datastructures import QueryParams
+
+    from ..decide.decision import Decision
     from ..policy.case import LoadedCase
     from .catalog_holder import Snapshot
 
@@ -45,7 +48,7 @@ class Options:
     max_steps: int = 60
 
     @classmethod
-    def parse(cls, query, default_format: str = "text") -> Options:
+    def parse(cls, query: QueryParams, default_format: str = "text") -> Options:
         from ..values.time import parse_date
         known = {"policy", "as_of", "include_drafts", "trace", "lang", "format", "action", "until", "pays", "max_steps"}
         unknown = sorted(set(query.keys()) - known)
@@ -115,7 +118,7 @@ def read_case(body: bytes) -> LoadedCase:
         raise problem_of(err, doc) from None
 
 
-def _decided(snapshot: Snapshot, case: LoadedCase, options: Options, trace: bool):
+def _decided(snapshot: Snapshot, case: LoadedCase, options: Options, trace: bool) -> Decision:
     from ..decide.decision import decide_case
     catalog = snapshot.catalog
     as_of = options.as_of or case.data.get("as_of") or catalog.today(options.policy or case.data.get("policy"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Awaitable, Callable
 
 import anyio
 from starlette.applications import Starlette
@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from ..audit.append import log_decision
+from ..audit.backend import DecisionLog
 from ..core.errors import FristError
 from ..core.names import COMMAND
 from .answers import Options, decide, explain, read_case, timeline, why_not
@@ -40,7 +41,7 @@ _BODY_TYPES = ("application/json", "application/yaml", "application/x-yaml", "te
 @dataclass
 class ServiceConfig:
     holder: CatalogHolder
-    log: object                       # audit.store.DecisionLog
+    log: DecisionLog
     token: str | None = None
     keep_case: bool = True            # False: the log keeps the case's sha256 only
     max_body: int = 1024 * 1024       # bytes
@@ -83,7 +84,8 @@ def _guard(request: Request, config: ServiceConfig) -> None:
 
 
 def create_app(config: ServiceConfig) -> Starlette:
-    def case_endpoint(answer: Callable, name: str, default_format: str, logged: bool):
+    def case_endpoint(answer: Callable, name: str, default_format: str, logged: bool
+                      ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             _guard(request, config)
             options = Options.parse(request.query_params, default_format)
@@ -132,7 +134,7 @@ def create_app(config: ServiceConfig) -> Starlette:
         from .openapi import openapi_document
         return JSONResponse(openapi_document(config.version))
 
-    def desk_file(name: str, media_type: str):
+    def desk_file(name: str, media_type: str) -> Callable[[Request], Awaitable[Response]]:
         async def serve_file(request: Request) -> Response:
             return FileResponse(DESK / name, media_type=media_type, headers=_DESK_HEADERS)
         return serve_file
@@ -140,7 +142,8 @@ def create_app(config: ServiceConfig) -> Starlette:
     async def no_icon(request: Request) -> Response:
         return Response(status_code=204)             # a browser asks; the desk has none (no 404 in its console)
 
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)             # registered for HTTPException only
         kinds = {404: "not-found", 405: "method-not-allowed"}
         return _problem_response(Problem(exc.status_code, kinds.get(exc.status_code, "http-error"),
                                          str(exc.detail), f"{request.method} {request.url.path}: {exc.detail}",

@@ -18,6 +18,7 @@ from ..core.names import COMMAND
 
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog
+    from ..review.lock_file import Lock
 
 __all__ = ["Snapshot", "CatalogHolder", "load_locked"]
 
@@ -36,7 +37,7 @@ class Snapshot:
                 "lock": {"file": self.lock_file, "state": "ok"}, "policies": self.policies}
 
 
-def _unlocked(catalog: Catalog, lock) -> list[Diagnostic]:
+def _unlocked(catalog: Catalog, lock: Lock) -> list[Diagnostic]:
     return [Diagnostic("not-locked", f"published version `{v.key}` is not in {relative(lock.file)}",
                        v.document.span(("effective",)), help=f"run `{COMMAND} lock` and commit the lock")
             for v in catalog.policies.all() if not v.is_draft and lock.path_of(v) not in lock.entries]

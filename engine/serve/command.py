@@ -10,10 +10,13 @@ import os
 import signal
 import threading
 from argparse import Namespace
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..core.errors import ExitCode, FristError, UsageError
 from ..core.names import COMMAND, install_line
+
+if TYPE_CHECKING:
+    from .catalog_holder import CatalogHolder
 
 __all__ = ["serve", "CASE_ENV"]
 
@@ -86,7 +89,7 @@ def _check_limits(args: Namespace) -> None:
         raise UsageError(f"--time-limit {args.time_limit:g} must be more than 0 seconds")
 
 
-def _reload_on_sighup(holder, stderr: TextIO):
+def _reload_on_sighup(holder: CatalogHolder, stderr: TextIO) -> Any:   # the replaced signal handler (signal's own type)
     """SIGHUP reloads the catalog (in a thread); the handler it replaces, to restore (None: no SIGHUP here)."""
     if not hasattr(signal, "SIGHUP"):
         return None

@@ -70,7 +70,7 @@ def _fields(document: Document | None) -> dict:
     if document is None:
         return {}
     from ..policy.case import dotted
-    out = {}
+    out: dict[tuple[int, int], str] = {}
     for table in (document.key_spans, document.value_spans):
         for path, span in table.items():
             out.setdefault((span.line, span.col), dotted(path))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Callable
 
 __all__ = ["BusinessCalendar", "calendar_for", "known_country", "supported_countries"]
 
@@ -62,7 +63,7 @@ then a day on it is a working day only if the country moved one there.
         extra = f", weekend={self.stated_weekend!r}" if self.stated_weekend is not None else ""
         return f"BusinessCalendar({self.country!r}{extra})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., BusinessCalendar], tuple[str, tuple[int, ...] | None]]:
         return calendar_for, (self.country, self.stated_weekend)    # one per country and weekend, also after pickling
 
     @property
@@ -106,7 +107,7 @@ def calendar_for(country: str, weekend: tuple[int, ...] | None = None) -> Busine
 
 
 @lru_cache(maxsize=None)
-def _library(country: str):
+def _library(country: str) -> Any:                  # holidays' HolidayBase (a dict of date → name)
     import holidays
     return holidays.country_holidays(country)
 

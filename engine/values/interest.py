@@ -17,7 +17,10 @@ from typing import Any
 
 from ..core.errors import EvaluationError
 
-__all__ = ["value_on", "simple_interest", "interest_on", "CompoundingSchedule", "compounds", "anniversary"]
+# A rate schedule: (first day, yearly rate) pairs by date (a CompoundingSchedule when it compounds).
+Schedule = list[tuple[dt.date, Decimal]]
+
+__all__ = ["value_on", "simple_interest", "interest_on", "CompoundingSchedule", "Schedule", "compounds", "anniversary"]
 
 
 class CompoundingSchedule(list):
@@ -29,7 +32,7 @@ class CompoundingSchedule(list):
         return f"CompoundingSchedule({list.__repr__(self)})"
 
 
-def compounds(schedule) -> bool:
+def compounds(schedule: Schedule) -> bool:
     return getattr(schedule, "compounding", None) == "yearly"
 
 
@@ -75,7 +78,7 @@ def simple_interest(amount: Decimal, start: dt.date, end: dt.date, schedule: lis
     return total
 
 
-def interest_on(amount: Decimal, start: dt.date, end: dt.date, schedule) -> Decimal:
+def interest_on(amount: Decimal, start: dt.date, end: dt.date, schedule: Schedule) -> Decimal:
     """Interest on `amount` for the days after `start` up to `end`: simple, or compounded yearly
     when the schedule says so (after each full year from `start`, the year's interest is added
     to the amount it runs on). Unrounded.

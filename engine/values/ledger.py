@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .interest import anniversary, compounds, simple_interest
+from .interest import Schedule, anniversary, compounds, simple_interest
 from .money import round_ore
 
 __all__ = ["BUCKETS", "parse_order", "settle", "LedgerEvent", "EVENT_FIGURES"]
@@ -79,7 +79,7 @@ EVENT_FIGURES = {
 }
 
 
-def _accrue(claims: list[_Claim], start: dt.date, end: dt.date, schedule) -> Decimal:
+def _accrue(claims: list[_Claim], start: dt.date, end: dt.date, schedule: Schedule) -> Decimal:
     """Interest on the claims' unpaid principal for the days after `start` up to `end`; with a
     compounding schedule, each claim's unpaid interest of a full year (from its due date) is
     added to what its interest runs on (art. 6:119 lid 2 BW)."""
@@ -111,7 +111,7 @@ def _pay_interest(claims: list[_Claim], amount: Decimal) -> None:
 
 
 def _charges(book: list[_Claim], costs: Iterable[dict], to: dt.date, compensation: Decimal | None
-             ) -> list[tuple[dt.date, Decimal, str]]:
+             ) -> list[tuple[dt.date, Decimal, str, Decimal]]:
     """Dated cost charges up to `to` as (day, amount, event kind, full amount): each fee, and the
     fixed compensation offset against them (an offset charge adds less than its full amount)."""
     fees = sorted(((e["date"], e["fee"]) for e in costs if e["fee"] and e["date"] <= to), key=lambda x: x[0])
@@ -122,7 +122,7 @@ def _charges(book: list[_Claim], costs: Iterable[dict], to: dt.date, compensatio
     items = sorted([(day, 1, fee) for day, fee in fees] + [(comp_day, 0, compensation)], key=lambda x: (x[0], x[1]))
     level = fees_so_far = _ZERO
     comp = _ZERO
-    out = []
+    out: list[tuple[dt.date, Decimal, str, Decimal]] = []
     for day, kind, amount in items:
         if kind == 0:
             comp = amount
@@ -138,7 +138,7 @@ def _charges(book: list[_Claim], costs: Iterable[dict], to: dt.date, compensatio
 
 def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dict], to: dt.date,
            schedule: list[tuple[dt.date, Decimal]], order: str, creditor_order: str | None = None,
-           compensation: Decimal | None = None, journal: list[LedgerEvent] | None = None) -> dict[str, Any]:
+           compensation: Decimal | None = None, *, journal: list[LedgerEvent] | None = None) -> dict[str, Any]:
     """Run the ledger up to `to`; payments marked `to: creditor` may follow their own order.
 
     `compensation`, when given, is a fixed compensation: a cost from the day after the oldest
@@ -165,7 +165,7 @@ def settle(claims: Iterable[dict], costs: Iterable[dict], payments: Iterable[dic
     paid = _ZERO
     cursor = min((c.due for c in book), default=to)
     charge_at = 0
-    def note(kind: str, **figures) -> None:
+    def note(kind: str, **figures: Any) -> None:
         if journal is not None:
             journal.append(LedgerEvent(kind, figures))
     note("opening", principal=sum((c.unpaid for c in book), _ZERO), claims=len(book))

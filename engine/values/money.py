@@ -141,7 +141,7 @@ def group_digits(text: str, group: str, decimal_mark: str) -> str:
     """
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, dot, frac = digits.partition(".")
-    groups = []
+    groups: list[str] = []
     while group and len(whole) > 3:
         whole, groups = whole[:-3], [whole[-3:]] + groups
     return sign + group.join([whole] + groups) + (decimal_mark + frac if dot else "")

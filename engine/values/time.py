@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, Callable
 
 __all__ = ["Months", "parse_date", "format_date", "add_days", "add_months", "add_duration", "today_in",
            "duration_words", "DATE_MIN", "DATE_MAX", "DateRangeError"]
@@ -91,6 +92,8 @@ def parse_date(text: str) -> dt.date:
         parsed = pendulum.parse(text, exact=True)     # refuses 2026-02-30, month 13, year 0
     except ValueError:                                 # pendulum's ParserError is one
         raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)") from None
+    if not isinstance(parsed, dt.date):                # YYYY-MM-DD parses to a Date, never a Time or Duration
+        raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)")
     value = _plain(parsed)
     if not DATE_MIN <= value <= DATE_MAX:
         raise DateRangeError(f"`{text}` is outside the years Frist supports ({DATE_MIN.year}–{DATE_MAX.year})")
@@ -160,7 +163,7 @@ def duration_words(count: int, unit: str, language: str) -> str | None:
 
 
 @cache
-def _pendulum_words(language: str):
+def _pendulum_words(language: str) -> Any:          # pendulum's Locale (untyped), or None
     """pendulum's locale for `language`, or None (asked once: a miss looks in its package folder)."""
     if not _LANGUAGE.fullmatch(language):
         return None
@@ -180,7 +183,7 @@ def _moved(date: dt.date, count: int, unit: str) -> dt.date:
 
 
 @cache
-def _pendulum_add():
+def _pendulum_add() -> Callable[..., dt.date]:
     """pendulum's `add_duration`, the function its `Date.add` runs: called on the plain date
     it keeps the date's type (no `pendulum.Date` made and converted back, ≈ 40 % less CPU a
     call, which the law search of `validate` makes some 90,000 times)."""

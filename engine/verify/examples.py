@@ -56,7 +56,7 @@ def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
                 elif key in registry:           # an output, compared as diff compares it (a product: its amount)
                     have = compared(registry[key], have)
                 elif key == "set_aside":       # "invoice: reason, ..." in the case's claim order
-                    have = ", ".join(f"{s['claim']}: {s['reason']}" for s in have) or None
+                    have = ", ".join(f"{s['claim']}: {s['reason']}" for s in got["set_aside"]) or None
                 if str(have) != str(want) and not (have is None and want is None):
                     out.append(Diagnostic(
                         "example-mismatch", f"example `{ex.name}`: expected {key} `{want}`, got `{have}`",

@@ -20,13 +20,18 @@ constraints (`enforce.violations`, the same check decide runs), with stale figur
 
 `law_problems(catalog, tried)` also counts, per jurisdiction and constraint, the generated
 decisions the constraint was tried on (its `when` held); `frin validate` prints them, and a
-constraint tried on no case is one the search did not exercise.
+constraint tried on no case is one the search did not exercise. A ladder reaches some
+constraints at one step only (a payment-plan fee, a reminder fee): after the walks, each
+constraint judged on fewer than `_FILL` decisions of a process is topped up from the states
+where it held, the claim amount (search_figures.fill_amounts), the kind of debtor, the VAT
+status and the day varied, so every constraint of every jurisdiction is judged about as often.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 import yaml
 
@@ -37,7 +42,7 @@ from ..run.evaluator import Evaluator
 from ..run.runtime import Run
 from ..values.time import Months, add_duration
 from ..decide.enforce import constrained
-from .search_figures import constraints_by_jurisdiction, search_figures
+from .search_figures import constraints_by_jurisdiction, fill_amounts, search_figures
 from .static import constant_violations, constraint_diagnostic, figures, unreachable_rules
 from ..policy.outputs import by_role
 from ..policy.record import charges, record_of
@@ -46,6 +51,9 @@ from ..core.diagnostics import Diagnostic, Severity
 __all__ = ["law_problems", "constraints_by_jurisdiction", "tried_report"]
 
 _WALK = 9           # letters per walk
+_FILL = 200         # decisions per process each constraint is topped up to (Norway's walks alone reach 225+)
+_FILL_STATES = 40   # states kept per constraint to vary in the top-up
+_SHIFTS = (0, 1, 2, 7)      # days after a state's day the top-up decides on
 
 
 def tried_report(catalog, tried: Counter, codes=None) -> list[str]:
@@ -55,19 +63,25 @@ def tried_report(catalog, tried: Counter, codes=None) -> list[str]:
     if not rows:
         return []
     width = max(len(name) for names in rows.values() for name in names)
+    searched = {c.jurisdiction.code for c in catalog.checked.values() if c.rules and c.jurisdiction is not None}
     out = ["law search: generated decisions each constraint was tried on (its `when` held)"]
     for code, names in rows.items():
+        if code not in searched:    # a law checked alone: the search decides only through processes
+            out.append(f"  {code:<3} not searched: no process of {code} among the policies checked (the search "
+                       f"decides a process's cases); validate the folder that holds them, e.g. `frin validate policies`")
+            continue
         out += [f"  {code:<3} {name:<{width}} {tried[(code, name)]:>7}" for name in names]
     return out
 
 
-def law_problems(catalog, tried: Counter | None = None) -> list[Diagnostic]:
-    """Every process version checked against the constraints of the policies it uses.
-    `tried`, when given, counts (jurisdiction, "law/constraint") → generated decisions judged by it."""
+def law_problems(catalog, tried: Counter | None = None, only: set[str] | None = None) -> list[Diagnostic]:
+    """Every process version (of the processes named in `only`, None: all) checked against the
+    constraints of the policies it uses. `tried`, when given, counts (jurisdiction,
+    "law/constraint") → generated decisions judged by it."""
     from .cache import searched     # a process version searched clean before is not searched again
     out: list[Diagnostic] = []
     for checked in catalog.checked.values():
-        if checked.rules:
+        if checked.rules and (only is None or checked.name in only):
             out += searched(catalog, checked, tried, process_problems)
     return out
 
@@ -110,6 +124,8 @@ class _Search:
         self.broken: dict[tuple[str, str], Diagnostic] = {}
         self.count = 0
         self.tried_by: Counter = Counter()      # "policy/constraint" → decisions it was tried on
+        self.held: dict[str, list] = {}         # "policy/constraint" → states (data, day) where it was tried
+        self.fill_amounts: set[Decimal] = set()
         self.charge = by_role(checked.jurisdiction)["charge"].name     # what a letter recorded in the walk costs
         self.spec = f"{checked.name}@{checked.version.effective}"
 
@@ -126,12 +142,34 @@ class _Search:
             bindings = self.catalog.bind(self.checked, day, True)
             self.figures = search_figures(bindings, self.checked.name, self.steps)
             self.amounts = self._amounts(bindings)
+            self.fill_amounts |= set(fill_amounts(bindings, self.checked.name, self.figures.base))
             starts = self._starts(day)
             if 0 < n < len(self.days) - 1:
                 starts = starts[:2]     # the special histories once at each end; every version walks the ladder
             for i, start in enumerate(starts):
                 self._walk(start, long=i < 2, variants=i == 0)
+        self._fill()
         return list(self.broken.values()) + self._unfired()
+
+    def _fill(self) -> None:
+        """Top up each constraint tried on fewer than `_FILL` decisions: the states where it held,
+        round robin, with the claim amount, the debtor's kind, the VAT status and the day varied
+        (at most 4 × `_FILL` decisions each, so a `when` that the variants leave is not chased)."""
+        amounts = sorted(self.fill_amounts)
+        kinds = [(k, v) for k in ("consumer", "business") for v in (True, False)]
+        for name, states in list(self.held.items()):
+            states, budget = list(states), 4 * _FILL
+            for shift in _SHIFTS:
+                for kind, vat in kinds:
+                    for amount in amounts:
+                        for data, day in states:
+                            if self.tried_by[name] >= _FILL or budget <= 0:
+                                break
+                            budget -= 1
+                            claims = [{**data["claims"][0], "amount": amount}] + data["claims"][1:]
+                            self._decide({**data, "claims": claims, "debtor": {**data["debtor"], "kind": kind},
+                                          "creditor": {**data["creditor"], "vat_registered": vat}},
+                                         day + dt.timedelta(days=shift))
 
     # ── the cases ─────────────────────────────────────────────────────────────
     def _amounts(self, bindings) -> list[Decimal]:
@@ -156,7 +194,7 @@ class _Search:
     def _starts(self, day: dt.date) -> list[dict]:
         due, f = day + dt.timedelta(days=3), self.figures
         base_amount = str(f.base)
-        base = {"case_id": "SEARCH", "creditor": {"vat_registered": True}, "debtor": {"kind": "consumer"},
+        base: dict[str, Any] = {"case_id": "SEARCH", "creditor": {"vat_registered": True}, "debtor": {"kind": "consumer"},
                 "claims": [{"invoice": "1", "amount": base_amount, "due": due.isoformat()}], "events": [], "payments": []}
         starts = [base, _with(base, debtor={"kind": "business"})]
         starts.append(_with(base, debtor={"kind": "consumer", "can_pay": False}))
@@ -269,6 +307,10 @@ class _Search:
         self.fired.add(decision.rule.rule.index)
         self.count += 1
         self.tried_by.update(decision.tried)
+        for name in decision.tried:
+            held = self.held.setdefault(name, [])
+            if len(held) < _FILL_STATES:
+                held.append((data, day))
         if (self.count < 200 or self.count % 7 == 0) and len(self.tried) < 400:
             self.tried.append((data, day))
         for v in decision.violations:

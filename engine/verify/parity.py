@@ -70,12 +70,12 @@ def _compare(name: str, reference: dict | str, got: dict | str, fields, example:
 
     if isinstance(got, str) and got.startswith(_CRASH):
         return problem(f"the {name} evaluator {got}")
-    if isinstance(reference, str) and isinstance(got, str):
-        return []
+    if isinstance(got, str):
+        if isinstance(reference, str):
+            return []
+        return problem(f"the {name} evaluator fails ({got}), the reference decides {reference['action']}")
     if isinstance(reference, str):
         return problem(f"the {name} evaluator decides it ({got['action']}), the reference fails: {reference}")
-    if isinstance(got, str):
-        return problem(f"the {name} evaluator fails ({got}), the reference decides {reference['action']}")
     if "held_back" in got or (fields and "violations" in reference):     # a decision the law forbids
         want = sorted(f"{v['policy'].partition('@')[0]}/{v['constraint']}" for v in reference.get("violations", ()))
         if got.get("held_back") != want:

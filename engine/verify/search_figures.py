@@ -14,6 +14,11 @@ ladder is searched as thoroughly as Norway's:
   Netherlands' 14 days); a short deadline is half of it;
 - an excess fee: twice the smallest positive Money figure the laws name (above any cap that
   figure sets: Norway's 38 → 76, the Dutch minimum of 40 → 80).
+
+`fill_amounts` gives the claim amounts the search's top-up (law_search.py, `_fill`) tries on a
+state where a constraint bites: the base scaled across four orders of magnitude and every Money
+figure the laws name, ± 1 øre (a fee cap, a minimum, a band limit), so a constraint that the
+ladder reaches only at one step (a payment-plan fee) is judged on as many claims as the others.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from decimal import Decimal
 
 from ..lang import types as T
 
-__all__ = ["SearchFigures", "search_figures", "constraints_by_jurisdiction"]
+__all__ = ["SearchFigures", "search_figures", "constraints_by_jurisdiction", "fill_amounts"]
 
 _FALLBACK_BASE = Decimal("1250.00")
 _FALLBACK_TERM = 14
@@ -63,6 +68,22 @@ def search_figures(bindings: dict, main: str, steps: tuple[str, ...]) -> SearchF
     named = {s for b in laws for s in b.version.steps}
     excess = (min(money) * 2).quantize(Decimal("0.01")) if money else base / 10
     return SearchFigures(base, tuple(s for s in steps if s in named), term, max(1, term // 2), excess)
+
+
+_SCALES = ("0.02", "0.1", "0.5", "2", "10", "100")
+
+
+def fill_amounts(bindings: dict, main: str, base: Decimal) -> list[Decimal]:
+    """Claim amounts for the top-up: `base` scaled, and each positive Money figure of the laws ± 1 øre."""
+    laws = _laws(bindings, main) or [b for name, b in bindings.items() if name != main]
+    cent = Decimal("0.01")
+    out = {(base * Decimal(k)).quantize(cent) for k in _SCALES}
+    for b in laws:
+        for n, t in b.checked.param_types.items():
+            if t == T.MONEY and b.checked.params[n] > 0:
+                m = b.checked.params[n]
+                out |= {m - cent, m, m + cent}
+    return sorted(a for a in out if a > 0)
 
 
 def constraints_by_jurisdiction(catalog) -> dict[str, list[str]]:

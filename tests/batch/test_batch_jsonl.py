@@ -60,6 +60,20 @@ BAD = {
     "payment to nobody": bad(payments=[{"date": "2026-02-01", "amount": "1.00", "to": "bank"}]),
     "negative fee": bad(events=[{"step": "reminder", "date": "2026-02-01", "fee": "-1.00"}]),
     "events out of order": bad(events=[{"step": "reminder", "date": "2026-02-10"}, {"step": "purring", "date": "2026-02-01"}]),
+    # one per rule of schemas/case.schema.json and engine.policy.case not covered above
+    "no case id": {k: v for k, v in GOOD.items() if k != "case_id"},
+    "as_of not a date": bad(as_of="02.03.2026"),
+    "no vat_registered": bad(creditor={"name": "C"}),
+    "no invoice": bad(claims=[{k: v for k, v in CLAIM.items() if k != "invoice"}]),
+    "no due": bad(claims=[{k: v for k, v in CLAIM.items() if k != "due"}]),
+    "credited negative": bad(claims=[dict(CLAIM, credited="-1.00")]),
+    "invoice twice": bad(claims=[CLAIM, dict(CLAIM, amount="10.00")]),
+    "agreement not a bool": bad(agreement={"instalment_plan": "yes"}),
+    "payment without amount": bad(payments=[{"date": "2026-02-01"}]),
+    "payment zero": bad(payments=[{"date": "2026-02-01", "amount": "0.00"}]),
+    "event without step": bad(events=[{"date": "2026-02-01"}]),
+    "event without date": bad(events=[{"step": "reminder"}]),
+    "payments not a list": bad(payments={"date": "2026-02-01", "amount": "1.00"}),
 }
 ODD_BUT_VALID = [
     bad(case_id='quote " and backslash \\ in the id', debtor={"kind": "consumer", "name": "\u00c5se \u00d8yen"}),

@@ -47,6 +47,15 @@ BAD_ROWS = {  # name → the flat row (lists as lists of objects, as Parquet car
     "event later": {"events": [{"step": "reminder", "date": "2026-03-05"}]},
     "event without date": {"events": [{"step": "reminder"}]},
     "second claim bad": {"claims": [CLAIM, dict(CLAIM, invoice="2", amount="-5.00")]},
+    # one per rule of schemas/case.schema.json and engine.policy.case not covered above
+    "no vat_registered": {"creditor_vat_registered": None},
+    "no invoice": {"claims": [{k: v for k, v in CLAIM.items() if k != "invoice"}]},
+    "no due": {"claims": [{k: v for k, v in CLAIM.items() if k != "due"}]},
+    "credited negative": {"claims": [dict(CLAIM, credited="-1.00")]},
+    "invoice twice": {"claims": [CLAIM, dict(CLAIM, amount="10.00")]},
+    "invoice twice after another": {"claims": [CLAIM, dict(CLAIM, invoice="2"), dict(CLAIM, amount="10.00")]},
+    "payment without amount": {"payments": [{"date": "2026-02-01"}]},
+    "event without step": {"events": [{"date": "2026-02-01"}]},
 }
 
 

@@ -57,7 +57,8 @@ def test_an_unlawful_recorded_fee_is_a_warning_in_the_row_and_counted_in_the_sum
     assert rows["FEE"]["warnings"] == want and rows["CLEAN"]["warnings"] == []
     summary = json.loads(out)
     assert (summary["warnings"], summary["rows_with_warnings"]) == (2, 1)
-    assert summary["per_case"][HISTORY_REASON] == {"rows": 1, "first_rows": [1]}
+    # the fee lowered, the judged case is decided as columns (batch/group.py `_lowered`), not per case
+    assert summary["history_columns"] == 1 and HISTORY_REASON not in summary["per_case"]
 
 
 def test_the_warnings_column_is_text_in_parquet_and_csv(tmp_path):
@@ -82,12 +83,15 @@ def test_the_text_summary_names_the_per_case_rows_and_why(tmp_path):
     code, out, err = frist("batch", source, "-o", tmp_path / "out.parquet", "--policies", POLICIES, "--no-progress")
     assert code == 0, err
     assert "1 decision(s) carry 2 warning(s)" in out
-    assert f"decided per case: 1 row(s) (rows 1): {HISTORY_REASON}" in out
-    # one claim of two set aside: the other decided as columns; the only claim set aside: per case
-    assert "1 row(s) had claims set aside per case, the rest decided as columns" in out
-    assert f"decided per case: 1 row(s) (rows 3): {SET_ASIDE_REASON}" in out
+    assert HISTORY_REASON not in out       # the lowered fee's case is decided as columns
+    # one claim of two set aside: the other decided as columns; the only claim set aside: the reason
+    # decides, as columns too (batch/aside.py); none of them per case
+    assert "2 row(s) had claims set aside (a set-aside reason), decided as columns without them" in out
+    assert SET_ASIDE_REASON not in out
     decided = pl.read_parquet(tmp_path / "out.parquet")
     assert decided.filter(pl.col("row") == 2).get_column("set_aside").item() == "1:disputed"
+    assert decided.filter(pl.col("row") == 3).select("action", "rule", "set_aside").row(0) == ("hold", "disputed",
+                                                                                              "1:disputed")
 
 
 def test_a_policy_without_constraints_builds_no_case_dicts(monkeypatch):
@@ -151,7 +155,7 @@ def test_the_law_judges_as_columns_and_names_each_row_it_judges_per_row(monkeypa
     assert report.law_judged < frame.height // 5             # case dicts for the law: a few rows, not all
     assert set(report.law_per_row) <= {BROKEN, "a ledger amount within 10⁻¹² øre of half an øre (rounded by the "
                                        "scalar ledger's Decimal)"}
-    assert report.law_per_row.get(BROKEN, 0) >= report.per_case.get(HISTORY_REASON, 0) > 0
+    assert report.law_per_row.get(BROKEN, 0) >= report.history_columns + report.per_case.get(HISTORY_REASON, 0) > 0
     checked = 0
     rows = frame.with_row_index("row", offset=1)
     again = [r for rows_of in report.per_case_rows.values() for r in rows_of]

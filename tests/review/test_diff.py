@@ -185,7 +185,8 @@ def test_html_is_self_contained_changed_cases_first_and_linked(run_cli):
     page = _Page()
     page.feed(out)
     assert page.external == []
-    assert page.headings.index("Changed decisions") < page.headings.index("Changes in the policy file")
+    # the cause first (walker report item 11): the summary, the file's changes, then the decisions
+    assert page.headings.index("Summary") < page.headings.index("Changes in the policy file") < page.headings.index("Changed decisions")
     reminder = next(row for row in page.rows if row and row[0][0].startswith("L-1"))
     assert [text for text, _ in reminder[1:4]] == ["fee", "35.00", "38.00"]      # the registry's word; English keeps the machine amounts
     links = reminder[4][1]
@@ -216,7 +217,7 @@ def test_the_review_page_is_in_the_readers_language(run_cli):
     assert markdown.startswith("### Endring av policy: ")
     for english in ("amounts.", "Changed decisions", "Changes in the policy file", "| fee |"):
         assert english not in markdown, english
-    decisions = markdown.split("#### Endringer i policyfilen")[0]      # below it: the file's text, as written
+    decisions = markdown.split("#### Endrede avgjørelser")[1]      # above it: the file's text, as written
     assert " NOK`" not in decisions
     code, html, err = run_cli(*args, "--format", "html")
     assert (code, err) == (0, "") and '<html lang="nb">' in html

@@ -17,7 +17,7 @@ reduces the picked items at run time, and its compiled and columnar forms:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from .. import types as T
 from .entry import Aggregate
@@ -37,11 +37,11 @@ def _check_sum(t: T.Type) -> T.Type | str:
     return t if t in (T.MONEY, T.NUMBER, T.DAYS) else f"cannot sum {t}"
 
 
-def _check_condition(name: str):
+def _check_condition(name: str) -> Callable:
     return lambda t: T.BOOL if t == T.BOOL else f"`{name}` needs a condition, not {t}"
 
 
-def _check_extreme(name: str):
+def _check_extreme(name: str) -> Callable:
     return lambda t: T.Optional(t) if t in _ORDERABLE else f"cannot take the {name}imum of {t}"
 
 
@@ -66,7 +66,7 @@ def _loop_select(acc, item, fused, fresh, zero):
     return [f"{acc} = []"], [f"{acc}.append({item})"], None
 
 
-def _loop_extreme(better: str):
+def _loop_extreme(better: str) -> Callable:
     def loop(acc, item, fused, fresh, zero):      # keeps the first extreme element, as min()/max() do
         x = fresh("_x")
         return [f"{acc} = None"], [f"{x} = {item}", f"if {acc} is None or {x} {better} {acc}:", f"    {acc} = {x}"], None
@@ -103,7 +103,7 @@ def _group_count(k, g):
     return (g.where.sum() if g.where is not None else k.pl.len()).cast(k.pl.Int64)
 
 
-def _list_positional(which: str):
+def _list_positional(which: str) -> Callable:
     # first/last(f(e)) is f(first/last e) on non-empty lists (f reads only the item and
     # constants, and is elementwise); the item's fields at that position are columns
     # shared by every first/last over the list (the ladder has six `last`s over events).
@@ -114,7 +114,7 @@ def _list_positional(which: str):
     return form
 
 
-def _group(name: str):
+def _group(name: str) -> Callable:
     return lambda k, g: getattr(g.picked, name)()
 
 

@@ -92,7 +92,7 @@ class Aggregate:
     empty: Callable[[T.Type], Any]         # the value over an empty list, by result type
     reduce: Callable[[list, T.Type], Any]  # scalar: the picked items → the value
     generator: str                         # inline, as one expression over `{item}`, `{gen}`, `{zero}`
-    loop: Callable[..., tuple[list[str], list[str]]]   # inline, as loop statements (see aggregates.py)
+    loop: Callable[..., tuple[list[str], list[str], str | None]]   # inline loop statements: (init, step, fused guard); aggregates.py
     list_form: Columnar | None             # columnar over a list column (k, lst, x, w) → expr
     group_form: Columnar | None            # columnar over a long table (k, picked, where) → expr
     reads_item: bool = True                # False: the item is never evaluated (count)

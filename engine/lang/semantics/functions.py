@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any, Callable
 
 from .. import types as T
 from ...core.errors import EvaluationError
@@ -89,7 +90,7 @@ def _settle(*args):
         raise EvaluationError(str(err), help='write the order as "costs, interest, principal"') from None
 
 
-def _settle_steps(*args) -> list:
+def _settle_steps(*args: Any) -> list:
     """The ledger's computation as structured events (values/ledger.py `LedgerEvent`), for explain."""
     from ...values.ledger import settle
     events: list = []
@@ -102,7 +103,7 @@ def _minmax(pick):
 
 
 # ── column forms (k: the columnar kit; args: the argument columns) ────────────
-def _col_minmax(name: str):
+def _col_minmax(name: str) -> Callable:
     def form(k, args, node):
         err = k.any_err(*(a.err for a in args))
         args = k.align(*args)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from typing import Any
+from typing import Any, Callable
 
 from .. import types as T
 from ...values.time import Months, add_days, add_months
-from .entry import Comparison, Operator, Unary
+from .entry import Columnar, Comparison, Operator, Unary
 
 __all__ = ["OPERATORS", "UNARY", "COMPARISONS", "binary", "binary_result", "to_days"]
 
@@ -76,7 +76,7 @@ def _times_months(k: Any, m: Months) -> Months:
 
 
 # ── column forms (k: the columnar kit) ────────────────────────────────────────
-def _col_num(method: str):
+def _col_num(method: str) -> Callable:
     def form(k, left, right, node):
         left, right = k.align(left, right)
         return k.Col(getattr(left.expr, method)(right.expr), "num", left.scale, k.any_err(left.err, right.err))
@@ -90,7 +90,7 @@ def _col_num_times(k, left, right, node):
                  k.any_err(left.err, right.err, k.too_big(left), k.too_big(right)))
 
 
-def _col_date_days(sign: int):
+def _col_date_days(sign: int) -> Callable:
     def form(k, left, right, node):
         a, b = left.expr.cast(k.pl.Int64), right.expr.cast(k.pl.Int64)
         return k.date(a + b if sign > 0 else a - b, k.any_err(left.err, right.err))
@@ -101,7 +101,7 @@ def _col_date_diff(k, left, right, node):
     return k.Col(left.expr.cast(k.pl.Int64) - right.expr.cast(k.pl.Int64), "days", err=k.any_err(left.err, right.err))
 
 
-def _col_date_months(sign: int):
+def _col_date_months(sign: int) -> Callable:
     def form(k, left, right, node):
         date, months = (left, right) if left.kind == "date" else (right, left)
         as_date = date.expr.cast(k.pl.Date)
@@ -113,7 +113,7 @@ def _col_date_months(sign: int):
     return form
 
 
-def _col_duration(method: str):
+def _col_duration(method: str) -> Callable:
     def form(k, left, right, node):
         return k.Col(getattr(left.expr, method)(right.expr), left.kind, err=k.any_err(left.err, right.err))
     return form
@@ -140,7 +140,8 @@ def _plain(op: str, left: T.Type, right: T.Type, result: T.Type) -> Operator:
     return Operator(op, left, right, result, impl, f"({{0}} {op} {{1}})", columnar)
 
 
-def _special(op, left, right, result, impl, columnar, inline: str | None = None, cannot_fail=False) -> Operator:
+def _special(op: str, left: T.Type, right: T.Type, result: T.Type, impl: Callable[[Any, Any], Any],
+             columnar: Columnar | None, inline: str | None = None, cannot_fail: bool = False) -> Operator:
     helper = "_op" + impl.__name__
     return Operator(op, left, right, result, impl, inline or helper + "({0}, {1})", columnar, helper, cannot_fail)
 
@@ -206,14 +207,14 @@ UNARY: dict[str, Unary] = {
 }
 
 
-def _col_equal(method: str):
+def _col_equal(method: str) -> Callable:
     def form(k, left, right, node):
         left, right = k.align(left, right)
         return k.Col(getattr(left.expr, method)(right.expr), "bool", err=k.any_err(left.err, right.err))
     return form
 
 
-def _col_order(method: str):
+def _col_order(method: str) -> Callable:
     def form(k, left, right, node):
         left, right = k.align(left, right)
         err = k.any_err(left.err, right.err)

@@ -39,7 +39,7 @@ ABSTRACT = ("+ months", "- months", "next_business_day", "add_business_days", "i
 
 
 # ── exact roundings over real øre ─────────────────────────────────────────────
-def round_half_up(s, x, unit: int):
+def round_half_up(s: Any, x: Any, unit: int) -> Any:       # s: the prover's Kit; x: a z3 real
     """`x` rounded to a multiple of `unit`, ties away from zero (Decimal ROUND_HALF_UP)."""
     z3 = s.z3
     up = z3.ToReal(z3.ToInt(x / unit + z3.RealVal("1/2"))) * unit
@@ -47,7 +47,7 @@ def round_half_up(s, x, unit: int):
     return z3.If(x >= 0, up, down)
 
 
-def round_floor(s, x, unit: int):
+def round_floor(s: Any, x: Any, unit: int) -> Any:
     z3 = s.z3
     return z3.ToReal(z3.ToInt(x / unit)) * unit
 
@@ -67,7 +67,7 @@ def _dur_times(s, a, b):
     return _whole(s, a * b)
 
 
-def _date_months(sign: int, date_first: bool = True):
+def _date_months(sign: int, date_first: bool = True) -> Callable:
     def form(s, a, b):
         date, months = (a, b) if date_first else (b, a)
         return s.add_months(date, months if sign > 0 else -months)
@@ -110,7 +110,7 @@ def _equal(s, a, b):
     return a == b
 
 
-def _order(op: Callable):
+def _order(op: Callable) -> Callable:
     # an ordering with an undefined optional is an evaluation error in the scalar form: no decision
     return lambda s, a, b: op(s.plain(a), s.plain(b))
 
@@ -124,7 +124,7 @@ SYMBOLIC_COMPARISONS: dict[str, Callable] = {
 
 
 # ── functions ─────────────────────────────────────────────────────────────────
-def _extreme(pick_left: Callable):
+def _extreme(pick_left: Callable) -> Callable:
     def form(s, *args):
         out = args[0]
         for x in args[1:]:
@@ -137,7 +137,7 @@ def _abs(s, x):
     return s.ite(x >= 0, x, -x)
 
 
-def _first_row(s, rows, key, holds: Callable, value_type: T.Type, key_type: T.Type):
+def _first_row(s: Any, rows: Any, key: Any, holds: Callable, value_type: T.Type, key_type: T.Type) -> Any:
     """The value of the first row whose bound holds for the key; past the last row the scalar
     form raises (no decision), here the last row's value stands in."""
     out = s.literal(rows[-1][1], value_type)
@@ -217,7 +217,7 @@ def _count(s, slots, result):
     return z3.Sum([z3.If(p, z3.RealVal(1), z3.RealVal(0)) for p, _ in slots]) if slots else z3.RealVal(0)
 
 
-def _fold_extreme(better: Callable):
+def _fold_extreme(better: Callable) -> Callable:
     def form(s, slots, result):
         z3 = s.z3
         defined, value = z3.BoolVal(False), None
@@ -262,6 +262,7 @@ SYMBOLIC_AGGREGATES: dict[str, Callable] = {
 
 def form_of(kind: str, key: Any) -> Callable:
     """The symbolic form of one entry (`kind`: operator, unary, comparison, function, aggregate)."""
-    table = {"operator": SYMBOLIC_OPERATORS, "unary": SYMBOLIC_UNARY, "comparison": SYMBOLIC_COMPARISONS,
-             "function": SYMBOLIC_FUNCTIONS, "aggregate": SYMBOLIC_AGGREGATES}[kind]
-    return table[key]
+    tables: dict[str, dict[Any, Callable]] = {
+        "operator": SYMBOLIC_OPERATORS, "unary": SYMBOLIC_UNARY, "comparison": SYMBOLIC_COMPARISONS,
+        "function": SYMBOLIC_FUNCTIONS, "aggregate": SYMBOLIC_AGGREGATES}
+    return tables[kind][key]

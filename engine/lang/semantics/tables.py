@@ -51,7 +51,7 @@ def lookup_bracket(table: list[tuple[Any, Any]], key: Any) -> Any:
     raise EvaluationError(f"no bracket covers {key}", help="give the last bracket no `up_to`")
 
 
-def _col_first_row(k, rows: list[tuple[Any, Any]], key, node, holds: str):
+def _col_first_row(k: Any, rows: list[tuple[Any, Any]], key: Any, node: Any, holds: str) -> Any:
     """The value of the first row whose bound `holds` for the key (`key <= up_to`, `key >= from`).
 
     A row without a bound always holds; past the last row the scalar form raises, so those
@@ -109,7 +109,7 @@ def progressive(amount: Decimal, table: list[tuple[Any, Any]]) -> Decimal:
     >>> progressive(Decimal(6000), scale)
     Decimal('675.00')
     """
-    total = Decimal(0)
+    total: Decimal = Decimal(0)
     lower = Decimal(0)
     for up_to, rate in table:
         if up_to is not None and up_to <= lower:
@@ -138,7 +138,8 @@ def _col_progressive(k, args, node):
     rates = k.align(*(k.literal(rate, T.NUMBER) for _, rate in rows))
     if scale + rates[0].scale > k.MAX_SCALE:
         raise k.NotColumnar("the scale needs too many decimals")
-    x, total, lower = amount.expr, None, 0
+    x, total = amount.expr, None
+    lower: int | None = 0                        # None after an open-ended (last) bracket
     for (up_to, _), rate in zip(rows, rates):
         upper = None if up_to is None else int(up_to.scaleb(scale))
         part = (x.clip(lower, upper) - lower) * rate.expr
