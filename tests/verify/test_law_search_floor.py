@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 from engine.verify import law_search
-from tests.catalogs import bundled_catalog
+from support.catalogs import bundled_catalog
 
 FLOOR = 100
 
