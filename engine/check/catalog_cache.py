@@ -56,7 +56,9 @@ from .pipeline import Catalog, load_catalog
 __all__ = ["checked_catalog", "cached_catalog"]
 
 _CLASSES = (CheckedVersion, CheckedRule, CheckedConstraint)      # beyond the load results' allow-list
-_INDEXED = frozenset({"name", "effective", "status", "uses", "key", "label", "is_draft", "__class__"})
+# what a version answers without being decoded: its index row, and the file it came from (the
+# lock's check reads `path` and `sha256` of every version a decision binds: review/lock.py)
+_INDEXED = frozenset({"name", "effective", "status", "uses", "key", "label", "is_draft", "path", "sha256", "__class__"})
 
 
 def checked_catalog(paths: Sequence[str | Path]) -> Catalog:
@@ -157,7 +159,8 @@ def _from_snapshot(paths, key: str, contents: dict[str, bytes],
     policies = PolicySet()
     for vkey, name, effective, status, uses, shown in rows:
         stub = _IndexedVersion.__new__(_IndexedVersion)
-        stub.__dict__.update(name=name, effective=effective, status=status, uses=uses,
+        stub.__dict__.update(name=name, effective=effective, status=status, uses=uses, _path=shown,
+                             sha256=hashlib.sha256(contents[shown]).hexdigest(),   # as _store checked it
                              _load=lambda k=vkey: loader.checked[k])
         loader.stubs[vkey] = (stub, shown)
         policies.add(stub)
@@ -193,6 +196,10 @@ class _IndexedVersion(PolicyVersion):
 
     __slots__ = ()
 
+    @property
+    def path(self) -> str:          # the decoded version's `document.path`: the file the row names
+        return str(object.__getattribute__(self, "__dict__")["_path"])
+
     def __getattribute__(self, name: str) -> Any:
         if name not in _INDEXED:
             load = object.__getattribute__(self, "__dict__").get("_load")
@@ -219,6 +226,7 @@ class _Loader:
             checked = self.fallback.checked[vkey]
         state = object.__getattribute__(stub, "__dict__")
         state.pop("_load", None)
+        state.pop("_path", None)
         state.update(vars(checked.version))
         object.__setattr__(stub, "__class__", PolicyVersion)
         checked.version = stub
