@@ -7,9 +7,9 @@ package relatively there and absolutely in the checkout.
 import sys
 
 try:
-    from .engine.cli.app import ExitCode, main, run   # installed: frist_inkasso.cli
+    from .engine.cli.app import ExitCode, main, run  # installed: frist_inkasso.cli
 except ImportError:
-    from engine.cli.app import ExitCode, main, run    # the checkout
+    from engine.cli.app import ExitCode, main, run  # the checkout
 
 __all__ = ["main", "run", "ExitCode"]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .record import Record, new_record
 from .backend import DecisionLog
+from .record import Record, new_record
 
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog

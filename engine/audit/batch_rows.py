@@ -14,8 +14,8 @@ from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
-from .record import Record, canonical, new_record
 from .backend import DecisionLog
+from .record import Record, canonical, new_record
 
 if TYPE_CHECKING:
     import polars as pl
@@ -75,6 +75,7 @@ def decide_row_again(catalog: Catalog, document: bytes, policy: str, as_of: str,
     """The logged row decided through the batch path with `catalog` and the logged options; its
     decision as logged."""
     import polars as pl
+
     from ..batch.api import decide_table
     from ..core.errors import UsageError
     frame = pl.DataFrame([json.loads(document)])

@@ -10,8 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .record import COLUMNS
 from .backend import DecisionLog
+from .record import COLUMNS
 
 __all__ = ["export_parquet"]
 

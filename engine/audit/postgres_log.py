@@ -13,10 +13,10 @@ import datetime as dt
 import re
 from typing import Callable, Iterator
 
+from .backend import LogUnavailable
 from .group_commit import GroupCommit
 from .record import GENESIS, Record
 from .schema import INSERT, LAST, SCHEMA_TABLE, SELECT, pending
-from .backend import LogUnavailable
 
 __all__ = ["PostgresLog"]
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.diagnostics import Diagnostic
 from ..core.errors import CaseError, UsageError
-from .record import Record, sha256_hex
 from .backend import DecisionLog
+from .record import Record, sha256_hex
 
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog

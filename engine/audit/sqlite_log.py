@@ -14,10 +14,10 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .backend import LogUnavailable
 from .group_commit import GroupCommit
 from .record import GENESIS, Record
 from .schema import INSERT, LAST, SCHEMA_TABLE, SELECT, pending
-from .backend import LogUnavailable
 
 __all__ = ["SqliteLog"]
 

@@ -18,8 +18,8 @@ from typing import Any, Callable
 
 import polars as pl
 
-from ..core.errors import CaseError, PolicyError, UsageError
 from ..check.pipeline import Catalog, load_catalog
+from ..core.errors import CaseError, PolicyError, UsageError
 from .chunk import decide_in_chunks
 from .group import INTERNAL, BatchReport
 from .input_frame import check_policy_given, check_policy_name, input_frame, with_known_columns, with_row_numbers

@@ -25,8 +25,7 @@ from typing import Any
 
 from .identity import SOURCE, input_files, source_names
 from .layout import ROW
-from .partition import (DECISION, REJECT, REJECT_COLUMNS, arrow_schema, as_of_date, check_input, decide_part,
-                        declared_columns, mapped_columns, policy_folder)
+from .partition import DECISION, REJECT, REJECT_COLUMNS, arrow_schema, as_of_date, check_input, decide_part, declared_columns, mapped_columns, policy_folder
 
 __all__ = ["decide_dask"]
 

@@ -19,9 +19,9 @@ from ..core.errors import FristError
 from ..decide.decision import decide_case, review_notes
 from ..decide.stale import stale_figures, stale_warnings
 from ..policy.case import LoadedCase
+from .aside import AsideRows, split_aside, whole_aside
 from .law import HISTORY_REASON, judge_rows, violation_rows
 from .layout import REJECTS, ROW
-from .aside import AsideRows, split_aside, whole_aside
 from .output import WARNING_SEPARATOR
 
 __all__ = ["BatchReport", "decide_group", "INTERNAL", "SET_ASIDE_REASON", "SUSPECT_REASON", "WARNING_SEPARATOR"]
@@ -123,6 +123,7 @@ def _decide_whole(catalog, main, bindings, cases: pl.DataFrame, history: dict, i
     warnings (`history`, judged on the whole case) then the versions' notes. A row the columns
     cannot stand for (an amount that may fail, the law unsure) is left out of both: it stays per case."""
     from types import SimpleNamespace
+
     from ..columnar.frame import AS_OF
     from ..columnar.program import CHOSEN, ColumnarRun
     from .output import decisions_from_columns

@@ -97,8 +97,8 @@ def flat_row(doc: dict) -> dict:
 
 def _parse_line(raw: bytes, where: str) -> dict:
     """One JSON Lines row as a checked case document; raises ValueError or CaseError with the reason."""
-    from ..policy.case import case_from_data
     from ..core.document import LIMITS
+    from ..policy.case import case_from_data
     if len(raw) > LIMITS["bytes"]:
         raise ValueError(f"the line is {len(raw)} bytes; a case is at most {LIMITS['bytes']}")
     try:

@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ..core.errors import EvaluationError
-
 from ..decide.enforce import constrained, judge
-from .law_columns import judge_columns
-from .law_history import history_to_judge
 from ..decide.history import judge_history
 from ..decide.stale import stale_figures, stale_violations
+from .law_columns import judge_columns
+from .law_history import history_to_judge
 from .output import output_columns
 
 __all__ = ["VIOLATIONS", "LawJudgment", "judge_rows", "violation_rows", "HISTORY_REASON"]

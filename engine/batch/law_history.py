@@ -22,14 +22,14 @@ from decimal import Decimal
 import numpy as np
 import polars as pl
 
+from ..columnar.frame import AS_OF
 from ..core.errors import UsageError
-from ..decide.enforce import constrained
 from ..decide.charge_part import recorded_outputs
+from ..decide.enforce import constrained
 from ..decide.history import salaer_steps
 from ..decide.notice import Notice
 from ..policy.outputs import law_fields
 from ..policy.record import DECISION
-from ..columnar.frame import AS_OF
 from .law_columns import constraint_flags
 
 __all__ = ["history_to_judge", "BROKEN", "UNSURE"]

@@ -17,11 +17,11 @@ from functools import lru_cache
 
 import polars as pl
 
-from ..lang import types as T
 from ..columnar.frame import AS_OF, dtype_of, root_columns
 from ..core.schema_check import load_schema
-from ..values.money import MAX_AMOUNT
+from ..lang import types as T
 from ..policy.case import DUPLICATE_INVOICE
+from ..values.money import MAX_AMOUNT
 from ..values.time import DATE_MAX, DATE_MIN
 
 __all__ = ["checked_case_frame", "convert_flagged", "ROW", "REJECTS", "rejects_of", "describe_reject",

@@ -17,8 +17,7 @@ import polars as pl
 
 from ..columnar.program import CHOSEN, ColumnarResult, OutputColumn
 from ..columnar.values import Col, round_fixed
-from ..policy.outputs import (PRODUCT, Output, all_outputs, column_kind, columns, inputs, json_order, output_json,
-                              product_amount)
+from ..policy.outputs import PRODUCT, Output, all_outputs, column_kind, columns, inputs, json_order, output_json, product_amount
 from ..run.runtime import Bound, CheckedVersion
 from ..values.money import TO_ORE, format_percent
 

@@ -28,8 +28,7 @@ from typing import Any
 
 from .identity import SOURCE, file_key, source_names
 from .layout import ROW
-from .partition import (DECISION, REJECT, REJECT_COLUMNS, as_of_date, check_input, decide_part,
-                        declared_columns, mapped_columns, policy_folder)
+from .partition import DECISION, REJECT, REJECT_COLUMNS, as_of_date, check_input, decide_part, declared_columns, mapped_columns, policy_folder
 
 __all__ = ["decide_dataframe", "decision_schema"]
 

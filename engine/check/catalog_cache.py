@@ -47,8 +47,8 @@ from ..core.errors import PolicyError
 from ..policy.cache_codec import CodecError, decode, encode
 from ..policy.jurisdiction import Jurisdictions
 from ..policy.jurisdiction_files import load_jurisdictions
-from ..policy.locale import load_locales
 from ..policy.loader import find_policy_files
+from ..policy.locale import load_locales
 from ..policy.model import PolicySet, PolicyVersion
 from ..run.runtime import CheckedConstraint, CheckedRule, CheckedVersion
 from .pipeline import Catalog, load_catalog

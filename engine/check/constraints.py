@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..lang import types as T
-from .expressions import Checker
 from ..core.diagnostics import Diagnostic, duplicate_ids
-from ..run.runtime import CheckedConstraint, CheckedVersion
+from ..lang import types as T
 from ..policy.record import DECISION, decision_type
+from ..run.runtime import CheckedConstraint, CheckedVersion
+from .expressions import Checker
 
 __all__ = ["check_constraints"]
 

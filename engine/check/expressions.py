@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ..core.diagnostics import Diagnostic, did_you_mean
 from ..lang import ast
 from ..lang import types as T
-from ..core.diagnostics import Diagnostic, did_you_mean
 from ..lang.semantics import AGGREGATES, COMPARISONS, FUNCTIONS, UNARY, binary_result
 
 __all__ = ["Scope", "Checker", "ERROR", "LITERAL_TYPES"]

@@ -14,17 +14,17 @@ from typing import Any
 
 from ..core.diagnostics import Diagnostic, Severity, sort_and_cap
 from ..core.errors import UsageError
-from .constraints_carried import carried_constraints
-from .policy import check_version
 from ..policy.jurisdiction import Jurisdictions
-from ..policy.jurisdiction_files import load_jurisdictions
 from ..policy.jurisdiction_check import jurisdiction_problems, locale_problems
-from ..policy.locale import load_locales
+from ..policy.jurisdiction_files import load_jurisdictions
 from ..policy.loader import find_policy_files, load_version
+from ..policy.locale import load_locales
 from ..policy.model import PolicySet, PolicyVersion
 from ..policy.versions import duplicate_dates, in_force, overlapping, uses_order, valid_until
 from ..run.runtime import Bound, CheckedVersion
 from ..values.time import today_in
+from .constraints_carried import carried_constraints
+from .policy import check_version
 
 __all__ = ["Catalog", "load_catalog", "review_warnings"]
 

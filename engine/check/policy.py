@@ -9,19 +9,19 @@ from __future__ import annotations
 from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 
-from ..lang import ast
-from ..lang import types as T
-from ..values.interest import CompoundingSchedule
-from ..policy.case import root_fields
-from .expressions import ERROR, Checker, Scope
 from ..core.diagnostics import Diagnostic, Severity, did_you_mean, duplicate_ids
 from ..core.errors import EvaluationError
-from ..run.evaluator import Evaluator
-from ..run.runtime import Bound, CheckedRule, CheckedVersion, Run
-from ..values.money import format_money
+from ..lang import ast
+from ..lang import types as T
+from ..policy.case import root_fields
 from ..policy.jurisdiction import Jurisdiction
 from ..policy.model import Parameter, PolicyVersion
 from ..policy.outputs import inputs, products, rule_outputs
+from ..run.evaluator import Evaluator
+from ..run.runtime import Bound, CheckedRule, CheckedVersion, Run
+from ..values.interest import CompoundingSchedule
+from ..values.money import format_money
+from .expressions import ERROR, Checker, Scope
 
 __all__ = ["check_version", "scope_of", "references"]
 

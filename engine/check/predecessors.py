@@ -29,9 +29,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from ..core.diagnostics import Diagnostic, Severity
 from ..lang import ast
 from ..lang import types as T
-from ..core.diagnostics import Diagnostic, Severity
 from ..lang.render import Voice, show
 from .constraints_carried import carried_problems, predecessor
 

@@ -169,12 +169,12 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     import polars as pl
     from tqdm import tqdm
 
-    from ..core.errors import UsageError
     from ..batch.api import INTERNAL, BatchReport, decide_table
+    from ..batch.identity import SOURCE, with_source
     from ..batch.io import REJECT_COLUMNS, decision_sink, format_of, read_cases, rejects_sink
     from ..batch.layout import ROW, describe_reject
-    from ..batch.identity import SOURCE, with_source
     from ..batch.sink import check_targets
+    from ..core.errors import UsageError
 
     format_of(args.output)          # an unknown output format fails before any deciding
     rejects_file = _rejects_path(args)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from argparse import Namespace
 from typing import TextIO
 
-from ..policy.case import load_case
-from ..core.diagnostics import Diagnostic, sort_and_cap
 from ..check.pipeline import Catalog, review_warnings
-from .options import checked_catalog, date_option
+from ..core.diagnostics import Diagnostic, sort_and_cap
 from ..core.errors import ExitCode
+from ..policy.case import load_case
+from .options import checked_catalog, date_option
 
 __all__ = ["validate", "decide", "explain"]
 
@@ -34,8 +34,8 @@ def _checked_examples(catalog: Catalog, search: dict | None = None) -> list[Diag
         if search is not None:
             search["tried"].update(tried)
         return []
-    from ..verify.law_search import law_problems
     from ..verify.examples import run_examples
+    from ..verify.law_search import law_problems
     tried = Counter()
     found = run_examples(catalog) + law_problems(catalog, tried)
     if search is not None:
@@ -154,6 +154,7 @@ def _guard_lock(args: Namespace, catalog: Catalog, decision, stderr: TextIO) -> 
     never silently, and never into the decision log: a logged decision must rest on the figures
     that were reviewed (as `frin serve`, which refuses such a folder)."""
     from dataclasses import replace
+
     from ..core.diagnostics import Severity, render_text
     from ..core.errors import PolicyError
     from ..review.lock import changed_since_locked

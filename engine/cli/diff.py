@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..policy.case import load_case
 from ..core.diagnostics import relative
 from ..core.errors import CaseError, ExitCode, UsageError
+from ..policy.case import load_case
 from ..review.diff import Side, compare_cases, version_changes
 from ..review.sources import PinnedCatalog, candidate_catalog, git_file
 
@@ -140,8 +140,8 @@ def _case_json(r) -> dict:
 
 
 def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .options import date_option
     from ..review.diff_render import RENDERERS
+    from .options import date_option
     as_of = date_option(args.as_of, "--as-of")
     if getattr(args, "prove", False):
         from ..prove.kit import load_z3
@@ -163,7 +163,7 @@ def diff(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False), file=stdout)
     else:
-        from ..core.diagnostics import printable      # case ids and file names are input: never raw control characters
+        from ..core.diagnostics import printable  # case ids and file names are input: never raw control characters
         from ..explain.text import reader_voice
         from ..review.page_words import PageWords
         words = PageWords(reader_voice(new.catalog, new.checked.jurisdiction, args.lang, new.version.name))

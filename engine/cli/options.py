@@ -77,6 +77,7 @@ def _locales() -> str:
     """The languages with a locale file in ./policies or the bundled catalog (for --lang's help;
     the catalog a command loads is what decides: explain/text.py)."""
     import os
+
     from ..policy.catalog_source import LOCAL
     from ..policy.locale import locale_codes
     return ", ".join(locale_codes([LOCAL] if os.path.isdir(LOCAL) else [])) or "none"

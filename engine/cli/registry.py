@@ -17,8 +17,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import options as o
 from ..core.names import COMMAND, DISTRIBUTION, install_line
+from . import options as o
 
 __all__ = ["Command", "COMMANDS", "parser", "handler", "EXIT_CODES", "ENVIRONMENT", "installed_version"]
 

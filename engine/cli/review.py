@@ -39,7 +39,8 @@ def new_version(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from pathlib import Path
 
     from ..core.diagnostics import relative
-    from ..review.scaffold import TODO, new_version as scaffold
+    from ..review.scaffold import TODO
+    from ..review.scaffold import new_version as scaffold
     effective = date_option(args.effective, "the effective date")
     policies = Path(args.policies)
     require_policy_folder(policies, "new-version")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, TextIO
 
+from ..core.errors import ExitCode
+from ..decide.timeline import parse_payment, project
+from ..decide.timeline_json import timeline_json
+from ..lang.render import Voice
 from ..policy.outputs import all_outputs
 from ..review.html import code_spans, esc, page, table
 from ..review.page_words import TIMELINE, PageWords
-from ..lang.render import Voice
-from ..decide.timeline import parse_payment, project
-from ..decide.timeline_json import timeline_json
-from ..core.errors import ExitCode
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -135,7 +135,7 @@ def timeline(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False), file=stdout)
     else:
         render = {"text": render_text, "markdown": render_markdown, "html": render_html}[args.format]
-        from ..core.diagnostics import printable      # the case id is input: never raw control characters
+        from ..core.diagnostics import printable  # the case id is input: never raw control characters
         from ..explain.text import reader_voice
         jurisdiction = result.rows[0].decision.version.jurisdiction if result.rows else None
         words = PageWords(reader_voice(catalog, jurisdiction, args.lang, result.policy), "timeline", TIMELINE)

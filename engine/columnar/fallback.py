@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from ..core.errors import EvaluationError
 from ..lang import ast
 from ..run.compiler import compile_expression
-from ..core.errors import EvaluationError
 from ..values.money import DECIMAL_CONTEXT
 from ..values.time import Months
 from .frame import AS_OF, from_day, to_day

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Iterable
 
 from .diagnostics import Diagnostic, did_you_mean
@@ -31,7 +30,7 @@ def load_schema(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def _validator(name: str) -> jsonschema.Draft202012Validator:
-    import jsonschema           # here, not at the top: a warm `frin decide` never needs it for policies
+    import jsonschema  # here, not at the top: a warm `frin decide` never needs it for policies
     schema = load_schema(name)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 

@@ -10,28 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..check.pipeline import Catalog
+from ..core.errors import EvaluationError, UsageError
 from ..lang import ast
 from ..lang import types as T
+from ..lang.render import to_json
+from ..lang.semantics import first_match, no_rule_matches
 from ..policy.case import LoadedCase, check_not_after, check_steps
+from ..policy.outputs import VALUE, json_order, output_json
+from ..policy.versions import valid_until
+from ..run.evaluator import Evaluator
+from ..run.plan import needs
+from ..run.runtime import Bound, CheckedRule, CheckedVersion, RuleOutcome, Run, Trace
+from ..values.money import DECIMAL_CONTEXT, is_ore_exact
 from .enforce import judge
 from .history import judge_history
 from .notice import Notice
-from .stale import stale_figures, stale_violations, stale_warnings
-from ..core.errors import EvaluationError, UsageError
-from ..run.evaluator import Evaluator
-from ..check.pipeline import Catalog
-from ..run.plan import needs
-from ..policy.outputs import VALUE, json_order, output_json
-from ..policy.versions import valid_until
-from ..lang.render import to_json
-from ..lang.semantics import first_match, no_rule_matches
-from ..run.runtime import Bound, CheckedRule, CheckedVersion, Run, RuleOutcome, Trace
 from .set_aside import SetAside, deciding_reason, remaining_case, set_aside, set_aside_json
-from ..values.money import DECIMAL_CONTEXT, is_ore_exact
+from .stale import stale_figures, stale_violations, stale_warnings
 
 if TYPE_CHECKING:
     from ..run.compiler import CompiledPolicy

@@ -13,12 +13,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import EvaluationError
-from ..run.evaluator import Evaluator
-from ..policy.model import Constraint
-from ..run.runtime import Bound, CheckedConstraint, CheckedVersion, Run
-from ..policy.record import DECISION, binds, charges, record_of
-from ..run.law_view import LawView, law_view, view_spec
 from ..lang.ast import Path, walk
+from ..policy.model import Constraint
+from ..policy.record import DECISION, binds, charges, record_of
+from ..run.evaluator import Evaluator
+from ..run.law_view import LawView, law_view, view_spec
+from ..run.runtime import Bound, CheckedConstraint, CheckedVersion, Run
 
 if TYPE_CHECKING:
     from ..core.source import Span

@@ -19,12 +19,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
+from ..policy.record import record_of
+from ..run.prefix_filter import Prefix, PrefixFilters
 from ..run.runtime import CheckedVersion
+from .charge_part import judging_day, part_steps, recorded_outputs
 from .enforce import constrained, violations
 from .notice import Notice
-from ..policy.record import record_of
-from .charge_part import judging_day, part_steps, recorded_outputs
-from ..run.prefix_filter import Prefix, PrefixFilters
 
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog

@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..policy.case import case_from_data, pin_decision_date_defaults
-from .decision import decide_case
 from ..core.errors import UsageError
+from ..policy.case import case_from_data, pin_decision_date_defaults
 from ..values.money import format_money, is_ore_exact, parse_money
 from ..values.time import parse_date
+from .decision import decide_case
 
 if TYPE_CHECKING:
+    from ..check.pipeline import Catalog
     from ..policy.case import LoadedCase
     from .decision import Decision
-    from ..check.pipeline import Catalog
 
 __all__ = ["Payment", "Row", "Timeline", "parse_payment", "project"]
 

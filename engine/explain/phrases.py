@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from typing import overload
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import overload
 
 __all__ = ["Phrases"]
 

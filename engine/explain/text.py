@@ -14,17 +14,17 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..core.diagnostics import printable
 from ..lang import ast
 from ..lang import types as T
-from ..core.diagnostics import printable
-from .words import ledger_line, notice_text
 from ..lang.render import Voice, show
 from ..policy.outputs import PRODUCT, inputs, json_order, product_amount
 from ..run.trace import SourceIndex, conditions
+from .words import ledger_line, notice_text
 
 if TYPE_CHECKING:
-    from ..decide.decision import Decision
     from ..check.pipeline import Catalog
+    from ..decide.decision import Decision
 
 __all__ = ["explain_language", "explain_text", "voice_for", "reader_voice", "Doc", "render_doc"]
 

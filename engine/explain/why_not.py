@@ -119,8 +119,8 @@ def _version_days(catalog, decision, after: dt.date, until: dt.date) -> set[dt.d
 
 
 def _by_time(decision, catalog, case, action, include_drafts, horizon):
-    from ..policy.case import case_from_data, pin_decision_date_defaults
     from ..decide.decision import decide_case
+    from ..policy.case import case_from_data, pin_decision_date_defaults
     # Fields that default to the decision date keep today's value on later days.
     case = case_from_data(pin_decision_date_defaults(case.raw, decision.as_of), case.path)
     start = decision.as_of
@@ -174,10 +174,9 @@ def _on_the_ladder(result: WhyNot, decision, catalog, case, include_drafts) -> N
 
 def render_why_not(result: WhyNot, decision, catalog, lang: str = "en", markdown: bool = False) -> str:
     from ..lang import types as T
-    from .text import Doc
     from ..lang.render import show
-    from .text import voice_for
     from ..run.trace import SourceIndex, conditions
+    from .text import Doc, voice_for
     voice = voice_for(decision, catalog, lang)
     w = voice.locale.words
     code = (lambda t: f"`{t}`") if markdown else (lambda t: t)

@@ -13,13 +13,13 @@ from functools import lru_cache
 from typing import Any
 
 from lark import Lark, Token, Transformer_NonRecursive, v_args
-from lark.tree import Meta
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.tree import Meta
 
-from . import ast
 from ..core.diagnostics import Diagnostic
 from ..core.source import ScalarText, Source, Span
 from ..values.time import Months, parse_date
+from . import ast
 
 __all__ = ["parse_expression", "ParseResult"]
 

@@ -17,13 +17,13 @@ machine form (`to_json`).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from . import types as T
 from ..values.money import MoneyStyle, format_money, format_percent, group_digits
 from ..values.time import Months, duration_words
+from . import types as T
 
 __all__ = ["Voice", "show", "to_json", "PLAIN"]
 

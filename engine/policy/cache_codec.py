@@ -35,16 +35,16 @@ class CodecError(ValueError):
 
 
 def _classes() -> dict[str, type]:
-    from ..lang import ast
-    from ..lang import types as T
     from ..core.diagnostics import Diagnostic, Severity
     from ..core.document import Document
+    from ..core.source import ScalarText, Source, Span
+    from ..lang import ast
+    from ..lang import types as T
+    from ..values.money import MoneyStyle
+    from ..values.time import Months
     from .data_records import Locale
     from .jurisdiction import Jurisdiction, LawViewSpec
     from .model import Constraint, Example, Parameter, PolicyVersion, Rule
-    from ..core.source import ScalarText, Source, Span
-    from ..values.money import MoneyStyle
-    from ..values.time import Months
     records = [Span, Source, ScalarText, Diagnostic, Severity, Document, Example, Parameter, PolicyVersion, Rule, Constraint,
                Jurisdiction, LawViewSpec, Locale, MoneyStyle,
                Months, ast.Ref]

@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..lang import types as T
 from ..core.diagnostics import Diagnostic, did_you_mean, relative
 from ..core.document import Document, load_document
 from ..core.errors import CaseError
 from ..core.schema_check import load_schema, schema_diagnostics
+from ..lang import types as T
 from ..values.money import parse_money
 from ..values.time import parse_date
 

@@ -7,11 +7,11 @@ cache's codec must know those records, and the loader needs the load cache.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 import hashlib
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ..core.diagnostics import Diagnostic, relative
 from ..values.money import MoneyStyle

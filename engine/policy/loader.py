@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..lang import ast
 from ..core.diagnostics import Diagnostic, Severity, relative
 from ..core.document import Document
-from ..core.source import ScalarText
 from ..core.schema_check import load_checked
+from ..core.source import ScalarText
+from ..lang import ast
 from ..values.time import parse_date
 from .jurisdiction import unknown_calendar
 from .layout import DATA_FOLDERS, DRAFTS, expected_path
@@ -103,7 +103,7 @@ class _Builder:
             start = self.doc.source.text.find(text, at_value)
             start = start if start >= 0 else at_value
             where = ScalarText(self.doc.source, text, start, start + len(text))
-        from ..lang.parser import parse_expression      # lark: only when a file is loaded from source
+        from ..lang.parser import parse_expression  # lark: only when a file is loaded from source
         result = parse_expression(text, where)
         if isinstance(result, Diagnostic):
             self.problems.append(result)

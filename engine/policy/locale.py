@@ -12,14 +12,14 @@ catalog's) and loaded through the load cache.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 import hashlib
 import string
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.diagnostics import Diagnostic
-from .data_records import Locale
 from ..values.ledger import EVENT_FIGURES
+from .data_records import Locale
 from .jurisdiction_files import data_files, data_folders
 
 __all__ = ["Locale", "LOCALES", "load_locales", "locale_codes", "PLACEHOLDERS", "NOTICE_PLACEHOLDERS", "load_locale_file"]
@@ -186,7 +186,8 @@ def _number_marks(d: dict) -> tuple[str, str]:
 
 def _known_to_babel(code: str) -> bool:
     """Babel is imported only here, when a file is loaded (the load cache keeps the result)."""
-    from babel import Locale as CldrLocale, UnknownLocaleError
+    from babel import Locale as CldrLocale
+    from babel import UnknownLocaleError
     try:
         CldrLocale.parse(code)
     except (UnknownLocaleError, ValueError):

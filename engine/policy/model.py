@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..lang import ast
 from ..core.document import Document
 from ..core.source import Span
+from ..lang import ast
 
 __all__ = ["Parameter", "Rule", "Constraint", "Example", "PolicyVersion", "PolicySet"]
 

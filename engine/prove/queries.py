@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..decide.enforce import constrained
+from ..decide.history import salaer_steps
 from ..lang import ast
 from ..lang.ast import walk
-from ..decide.history import salaer_steps
 from ..policy.outputs import law_fields
 from ..policy.record import DECISION
 from ..run.law_view import view_spec

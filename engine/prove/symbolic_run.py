@@ -15,8 +15,7 @@ from typing import Any
 
 from ..lang import ast
 from ..lang import types as T
-from ..lang.semantics.symbolic import (SYMBOLIC_AGGREGATES, SYMBOLIC_COMPARISONS, SYMBOLIC_FUNCTIONS,
-                                       SYMBOLIC_OPERATORS, SYMBOLIC_UNARY, TAKES_TYPES)
+from ..lang.semantics.symbolic import SYMBOLIC_AGGREGATES, SYMBOLIC_COMPARISONS, SYMBOLIC_FUNCTIONS, SYMBOLIC_OPERATORS, SYMBOLIC_UNARY, TAKES_TYPES
 from .kit import Kit, Opt
 
 __all__ = ["SymbolicRun", "NotEncodable"]

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..lang import ast
 from ..core.errors import CaseError, EvaluationError, UsageError
+from ..lang import ast
 from ..lang.render import Voice, show
 from ..policy.outputs import all_outputs, compared
 

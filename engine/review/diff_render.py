@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 
-from .diff_summary import Folded, changed_figures, counts, shown_fields
-from .page_words import PageWords
-from .html import esc, page, table
 from ..lang.render import Voice
+from .diff_summary import Folded, changed_figures, counts, shown_fields
+from .html import esc, page, table
+from .page_words import PageWords
 
 __all__ = ["render_text", "render_markdown", "render_html", "RENDERERS"]
 

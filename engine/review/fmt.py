@@ -14,8 +14,8 @@ Guarantees, each checked per file before it is written:
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from ..lang import ast
 from ..lang.render import Voice, show
-from .page_words import GRAPH, PageWords
 from ..run.trace import SourceIndex
+from .page_words import GRAPH, PageWords
 
 if TYPE_CHECKING:
 

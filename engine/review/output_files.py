@@ -16,9 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..policy.outputs import (DECISION_HEAD, DECISION_TAIL, EXPECT_FIXED, PRODUCT, ROLES, RULE_FIXED, VALUE, Output,
-                              all_outputs, columns, inputs, json_order)
 from ..core.schema_check import SCHEMA_DIR
+from ..policy.outputs import DECISION_HEAD, DECISION_TAIL, EXPECT_FIXED, PRODUCT, ROLES, RULE_FIXED, VALUE, Output, all_outputs, columns, inputs, json_order
 
 __all__ = ["render", "decision_schema", "policy_schema", "outputs_page", "dump", "main"]
 

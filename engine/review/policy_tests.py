@@ -75,7 +75,7 @@ def test(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
     from . import test_report
     prove = _prover(args)                   # before any work: a missing solver is a usage error
-    from ..explain.diagnostic_words import localized_report, locale_words
+    from ..explain.diagnostic_words import locale_words, localized_report
     versions: list[PolicyVersion] = []
     catalogs: list = []
     words = locale_words([*(args.paths or []), args.policies or "policies"], getattr(args, "lang", None), stderr)

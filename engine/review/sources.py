@@ -7,17 +7,17 @@ live anywhere under any name (its file-name check is waived).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 import datetime as dt
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import PolicyError, UsageError
 from ..check.pipeline import Catalog, load_catalog
-from ..policy.loader import find_policy_files
 from ..check.scope import candidate_files
+from ..core.errors import PolicyError, UsageError
+from ..policy.loader import find_policy_files
 
 __all__ = ["PinnedCatalog", "candidate_catalog", "git_file"]
 

@@ -35,11 +35,11 @@ from typing import Any, Callable, Iterable
 from ..lang import ast
 from ..lang import types as T
 from ..lang.semantics import AGGREGATES, COMPARISONS, FUNCTIONS, OPERATORS, UNARY, binary, inline_rule
+from ..values.time import Months
 from .compile_plan import _fusable, _prefix_aggregates, _top_aggregates
 from .compile_spill import SPILL, Spiller
 from .plan import needs
 from .runtime import Bound
-from ..values.time import Months
 
 __all__ = ["CompiledPolicy", "compile_bindings", "compile_expression"]
 

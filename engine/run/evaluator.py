@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..lang import ast
 from ..core.errors import EvaluationError
+from ..lang import ast
 from ..lang.semantics import AGGREGATES, COMPARISONS, FUNCTIONS, UNARY, binary
 from .runtime import Bound, Run
 

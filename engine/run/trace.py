@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.source import Source
 from ..lang import ast
 from ..lang.render import Voice, show
 from .runtime import Bound, Trace
-from ..core.source import Source
 
 __all__ = ["Condition", "conditions", "SourceIndex"]
 

@@ -146,6 +146,7 @@ def decide(snapshot: Snapshot, case: LoadedCase, options: Options) -> Answer:
 def _html(markdown: str, title: str, lang: str) -> str:
     """Markdown as HTML with markdown-it-py (CommonMark, raw HTML off: case text cannot inject markup)."""
     from markdown_it import MarkdownIt
+
     from ..review.html import esc, page
     document = page(title, MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown))
     return document.replace('<html lang="en">', f'<html lang="{esc(lang)}">', 1)
@@ -168,7 +169,8 @@ def explain(snapshot: Snapshot, case: LoadedCase, options: Options) -> Answer:
 
 def why_not(snapshot: Snapshot, case: LoadedCase, options: Options) -> Answer:
     from ..explain.text import explain_language
-    from ..explain.why_not import render_why_not, why_not as blocked_by
+    from ..explain.why_not import render_why_not
+    from ..explain.why_not import why_not as blocked_by
     if not options.action:
         raise UsageError("why-not needs `action`: the action to ask about, e.g. ?action=send_betalingsoppfordring")
     decision = _decided(snapshot, case, options, trace=True)

@@ -35,18 +35,18 @@ from typing import Any
 
 import yaml
 
+from ..core.diagnostics import Diagnostic, Severity
+from ..core.errors import FristError
+from ..decide.enforce import constrained
 from ..lang import types as T
 from ..policy.case import case_from_data, root_fields
-from ..core.errors import FristError
+from ..policy.outputs import by_role
+from ..policy.record import charges, record_of
 from ..run.evaluator import Evaluator
 from ..run.runtime import Run
 from ..values.time import Months, add_duration
-from ..decide.enforce import constrained
 from .search_figures import constraints_by_jurisdiction, fill_amounts, search_figures
 from .static import constant_violations, constraint_diagnostic, figures, unreachable_rules
-from ..policy.outputs import by_role
-from ..policy.record import charges, record_of
-from ..core.diagnostics import Diagnostic, Severity
 
 __all__ = ["law_problems", "constraints_by_jurisdiction", "tried_report"]
 
@@ -78,7 +78,7 @@ def law_problems(catalog, tried: Counter | None = None, only: set[str] | None = 
     """Every process version (of the processes named in `only`, None: all) checked against the
     constraints of the policies it uses. `tried`, when given, counts (jurisdiction,
     "law/constraint") → generated decisions judged by it."""
-    from .cache import searched     # a process version searched clean before is not searched again
+    from .cache import searched  # a process version searched clean before is not searched again
     out: list[Diagnostic] = []
     for checked in catalog.checked.values():
         if checked.rules and (only is None or checked.name in only):
@@ -295,8 +295,8 @@ class _Search:
             data = {**data, "events": data["events"] + [event]}
 
     def _decide(self, data: dict, day: dt.date):
-        from ..policy.case import LoadedCase
         from ..decide.decision import decide_case
+        from ..policy.case import LoadedCase
         try:
             case = LoadedCase(data, data, None, "<search>")
             decision = decide_case(self.catalog, case, day, self.spec, include_drafts=True, fast=True, allow_stale=True)
@@ -353,9 +353,9 @@ class _Search:
         """A tried case where `rule`'s `when` holds, with the rule that decided it."""
         for data, day in self.tried:
             try:
-                from ..policy.case import LoadedCase
-                from ..decide.history import judge_history
                 from ..decide.decision import decide_case
+                from ..decide.history import judge_history
+                from ..policy.case import LoadedCase
                 bindings = self.catalog.bind(self.checked, day, True)
                 clean, _ = judge_history(self.catalog, self.checked, data, True, day)
                 run = Run(clean, day, bindings, self.checked.name)

@@ -19,8 +19,8 @@ from ..core.errors import CaseError, EvaluationError, UsageError
 from ..policy.outputs import json_order
 
 if TYPE_CHECKING:
-    from ..policy.case import LoadedCase
     from ..check.pipeline import Catalog
+    from ..policy.case import LoadedCase
     from ..policy.model import Example
 
 __all__ = ["Decided", "evaluator_problems", "columnar_fields"]

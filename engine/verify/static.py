@@ -8,16 +8,16 @@
 """
 from __future__ import annotations
 
-from ..lang import ast
 from ..core.diagnostics import Diagnostic
 from ..core.errors import EvaluationError
-from ..run.evaluator import Evaluator
-from ..run.runtime import Bound, Run
 from ..decide.enforce import constrained, violations
+from ..lang import ast
 from ..lang import types as T
 from ..lang.render import show
-from ..policy.record import DECISION, charges, record_of
 from ..policy.outputs import law_fields
+from ..policy.record import DECISION, charges, record_of
+from ..run.evaluator import Evaluator
+from ..run.runtime import Bound, Run
 
 __all__ = ["unreachable_rules", "constant_violations", "reads_case", "blame_span", "constraint_diagnostic", "figures"]
 

@@ -17,12 +17,13 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Callable
 
-from .. import types as T
 from ...core.errors import EvaluationError
 from ...values.interest import interest_on
 from ...values.money import DOWN_TO_KR, TO_KR, TO_ORE, floor_kr, round_kr, round_ore
+from .. import types as T
 from .business_days import BUSINESS_DAY_FUNCTIONS
-from .entry import Function, fixed_signature as _fixed
+from .entry import Function
+from .entry import fixed_signature as _fixed
 from .tables import TABLE_FUNCTIONS, lookup_bracket
 
 __all__ = ["FUNCTIONS", "LEDGER", "ALIASES", "lookup_bracket"]

@@ -12,8 +12,8 @@ import datetime as dt
 import operator
 from typing import Any, Callable
 
-from .. import types as T
 from ...values.time import Months, add_days, add_months
+from .. import types as T
 from .entry import Columnar, Comparison, Operator, Unary
 
 __all__ = ["OPERATORS", "UNARY", "COMPARISONS", "binary", "binary_result", "to_days"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .. import types as T
 from ...core.errors import EvaluationError
 from ...values.interest import value_on
+from .. import types as T
 from .entry import Function
 
 __all__ = ["TABLE_FUNCTIONS", "lookup_bracket", "progressive"]
