@@ -121,7 +121,7 @@ def _summary_md(data: dict, w: PageWords) -> list[str]:
         out += [f"#### {w('changed_figures')}", "", f"| {w('figure')} | {w('field')} | {w('old')} | {w('new')} | {w('source')} |",
                 "|---|---|---|---|---|"]
         out += [f"| {'`' + f['name'] + '`' if i == 0 else ''} | {w.phrase(x['field'])} | {_md(w.file_value(x['old']))} | "
-                f"{_md(w.file_value(x['new']))} | {(f['source'] or '').replace('|', chr(92) + '|') if i == 0 else ''} |"
+                f"{_md(w.file_value(x['new']))} | {_md(f['source']) if i == 0 and f['source'] else ''} |"
                 for f in figures for i, x in enumerate(f["fields"] or [{"field": "", "old": None, "new": None}])]
         out.append("")
     if data["groups"]:

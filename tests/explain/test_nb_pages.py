@@ -1,7 +1,8 @@
 """Every page for people in norsk bokmål is Norwegian: explain, why-not, timeline, graph,
 diff for bundled examples with `--lang nb` hold none of the English words the
 engine's own phrases are made of. What is not the engine's prose is left out first: code in
-backticks, the policy's cited sources (`kilde: ...`, data written by the policy's authors),
+backticks, the policy's cited sources (`kilde: ...`, a warning's `[constraint; source]`: data written by
+the policy's authors),
 a definition's or condition's expression, a graph edge's condition. (`validate --lang nb`:
 tests/check/test_validate_lang.py, on every deliberately broken policy.)"""
 from __future__ import annotations
@@ -23,6 +24,7 @@ ENGLISH = ("the", "is", "was", "are", "rule", "step", "takes", "ladder", "decide
 _MARKER = re.compile(r"(?<![\w.\\-])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![\w(\\-])")   # not in a name
 _NOT_PROSE = (re.compile(r"`[^`\n]*`"),                       # code
               re.compile(r"kilde: .*$", re.MULTILINE),        # the policy's sources
+              re.compile(r"\[[\w-]+/[\w-]+; [^\]]*\]"),        # a warning's constraint and its cited source
               re.compile(r" {4}\(.*\)\s*$", re.MULTILINE),    # a definition's expression
               re.compile(r"[✗✓·] .*?⇒", re.MULTILINE),        # a condition's expression (its values follow)
               re.compile(r'\|"[^":|]*: ([^"·]*)', re.MULTILINE),    # a graph edge's condition (Mermaid)

@@ -94,6 +94,8 @@ def test_random_cases_never_break_the_law_and_every_path_agrees(key):
             else:
                 got = columnar.get(row)
                 assert got is not None, doc
-                assert {k: got[k] for k in _KEYS} == {k: ref[k] for k in _KEYS}, doc
+                # .get: a decision has only its jurisdiction's outputs (no `salaer` in NL/SE: outputs
+                # by role), a batch table has every registry column, null where the output is not one
+                assert {k: got.get(k) for k in _KEYS} == {k: ref.get(k) for k in _KEYS}, doc
 
     check()
