@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from ..columnar.frame import AS_OF, dtype_of, root_columns
+from ..columnar.frame import AS_OF, item_struct, root_columns
 from ..core.schema_check import load_schema
 from ..lang import types as T
 from ..policy.case import DUPLICATE_INVOICE
@@ -238,7 +238,7 @@ def checked_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Se
     for name, typ in lists.items():
         item = T.unwrap(typ).item
         long = _list_input(frame, name, item, pending, skipped)
-        struct_type = dtype_of(typ).inner
+        struct_type = item_struct(typ)
         if long is None:
             if name == "claims":
                 problems.append(rejects_of(frame, pl.lit("claims"), pl.lit("is required")))

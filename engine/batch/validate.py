@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from ..columnar.frame import AS_OF, dtype_of, root_columns
+from ..columnar.frame import AS_OF, dtype_of, item_struct, root_columns
 from ..lang import types as T
 from .layout import REJECTS, ROW, checked_case_frame, convert_flagged, schema_defaults, source_column
 
@@ -108,7 +108,7 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
     The flag covers the conversion of every item and the item and cross checks (`_item_rules`).
     """
     item = T.unwrap(typ).item
-    struct_type = dtype_of(typ).inner
+    struct_type = item_struct(typ)
     if name in frame.columns:
         items, offsets = _list_values(frame, name)
     elif name == "claims" and any(c.startswith("claim_") for c in frame.columns):

@@ -73,7 +73,8 @@ def fixed(value: Decimal) -> tuple[int, int]:
     scale = -exponent
     if scale > MAX_SCALE:
         normal = value.normalize()
-        if -normal.as_tuple().exponent > MAX_SCALE:
+        normal_exponent = normal.as_tuple().exponent
+        if isinstance(normal_exponent, int) and -normal_exponent > MAX_SCALE:
             raise NotColumnar(f"{value} has more than {MAX_SCALE} decimals")
         return fixed(normal)
     return int(value.scaleb(scale)), scale
