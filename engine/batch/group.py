@@ -17,6 +17,7 @@ import polars as pl
 
 from ..core.errors import FristError
 from ..decide.decision import decide_case, review_notes
+from ..decide.notice import Notice
 from ..decide.stale import stale_figures, stale_warnings
 from ..policy.case import LoadedCase
 from .aside import AsideRows, split_aside, whole_aside
@@ -151,7 +152,7 @@ def _decide_whole(catalog, main, bindings, cases: pl.DataFrame, history: dict, i
 
 def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
                  report: BatchReport, allow_stale: bool = False, originals: pl.DataFrame | None = None,
-                 history: dict[int, list[str]] | None = None, judged: set[int] | None = None
+                 history: dict[int, list[Notice]] | None = None, judged: set[int] | None = None
                  ) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
     """(decisions, rejects frames, violation records) of one group's valid case frame (with ROW);
     `allow_stale` as `decide --allow-stale` (decide/stale.py).
