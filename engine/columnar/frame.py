@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Iterable, overload
 
 import polars as pl
+from polars.datatypes import DataTypeClass
 
 from ..lang import types as T
 from ..policy.case import case_type
@@ -42,7 +43,7 @@ def to_day(value: dt.date | None) -> int | None:
 def from_day(value: int | None) -> dt.date | None:
     return None if value is None else dt.date.fromordinal(value + _ORDINAL)
 
-ColumnType = pl.DataType | type[pl.DataType]     # Polars takes a dtype class (pl.Int64) or instance
+ColumnType = pl.DataType | DataTypeClass     # Polars takes a dtype class (pl.Int64) or instance
 
 
 def item_fields(typ: T.ListOf) -> tuple[tuple[str, T.Type], ...]:
