@@ -18,7 +18,7 @@ from ..lang import types as T
 from ..policy.case import case_type
 
 __all__ = ["EPOCH", "AS_OF", "frame_schema", "root_columns", "frame_from_cases", "cases_from_frame",
-           "to_day", "from_day", "dtype_of", "item_fields", "item_struct"]
+           "to_day", "from_day", "dtype_of", "item_fields", "item_struct", "list_item", "ColumnType"]
 
 EPOCH = dt.date(1970, 1, 1)
 AS_OF = "__as_of"                       # the decision date of each row, as a day number
@@ -53,12 +53,17 @@ def item_fields(typ: T.ListOf) -> tuple[tuple[str, T.Type], ...]:
     return typ.item.fields
 
 
+def list_item(typ: T.Type) -> T.Record:
+    """The record type of a list field's items (`typ` a list of records, possibly optional)."""
+    inner = T.unwrap(typ)
+    if not isinstance(inner, T.ListOf) or not isinstance(inner.item, T.Record):
+        raise TypeError(f"{typ} is not a list of records")
+    return inner.item
+
+
 def item_struct(typ: T.Type) -> pl.Struct:
     """The struct type of a list field's items (`typ` a list of records, possibly optional)."""
-    typ = T.unwrap(typ)
-    if not isinstance(typ, T.ListOf):
-        raise TypeError(f"{typ} is not a list")
-    return pl.Struct({k: dtype_of(t) for k, t in item_fields(typ)})
+    return pl.Struct({k: dtype_of(t) for k, t in list_item(typ).fields})
 
 
 def dtype_of(typ: T.Type) -> ColumnType:
