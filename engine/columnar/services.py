@@ -22,6 +22,7 @@ class RunServices(Protocol):
     bindings: dict[str, Bound]
     known_columns: set[str]
     height: int                 # the frame's rows (a run never filters them)
+    fallbacks: list[str]        # what ran per case, for reports
 
     @property
     def frame(self) -> pl.DataFrame:
