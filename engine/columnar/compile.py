@@ -230,11 +230,11 @@ class ExprCompiler(Kit):
         if self.source is None or self.outer is not None:
             raise NotColumnar("nested aggregate")
         name = self.run.fresh("@n:")
-        col = self.run.nested(node, self.policy, self.loop, self.source)
-        self.long_columns[name] = col.expr
-        if col.err is not None:
-            self.long_columns[name + ":e"] = col.err
-        return Col(pl.col(name), col.kind, col.scale, pl.col(name + ":e") if col.err is not None else None)
+        got = self.run.nested(node, self.policy, self.loop, self.source)
+        self.long_columns[name] = got.values
+        if got.err is not None:
+            self.long_columns[name + ":e"] = got.err
+        return Col(pl.col(name), got.kind, got.scale, pl.col(name + ":e") if got.err is not None else None)
 
     # ── functions: the entries' column forms ───────────────────────────────────
     def _call(self, node: ast.Call) -> Col:

@@ -26,7 +26,7 @@ from .claims_aside import claim_flags, claims_aside
 from .compile import ExprCompiler
 from .fallback import FAILED, per_case, to_python
 from .frame import cases_from_frame
-from .values import Col, NotColumnar, align, any_err
+from .values import Col, NestedValues, NotColumnar, align, any_err
 
 if TYPE_CHECKING:
     from polars.expr.whenthen import ChainedThen, Then
@@ -124,7 +124,7 @@ class ColumnarRun:
             self._aggregates[key] = (node, aggregate_column(self, node, policy, self.fresh("a:")))
         return self._aggregates[key][1]
 
-    def nested(self, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> Col:
+    def nested(self, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> NestedValues:
         """An aggregate inside another's item or `where`: one value per outer item (`nested_aggregate`)."""
         return nested_aggregate(self, node, policy, outer, outer_source)
 
