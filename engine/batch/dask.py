@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .identity import SOURCE, input_files, source_names
 from .layout import ROW
@@ -52,7 +52,8 @@ def _decide_frame(part: Any, *, offsets: tuple[int, ...], drop: tuple[str, ...],
     import polars as pl
     import pyarrow as pa
     start = offsets[partition_info["number"]] if partition_info else 0
-    frame = pl.from_arrow(pa.Table.from_pandas(part.drop(columns=list(drop)), preserve_index=False))
+    # a table gives a frame; the stub also allows a Series
+    frame = cast(pl.DataFrame, pl.from_arrow(pa.Table.from_pandas(part.drop(columns=list(drop)), preserve_index=False)))
     frame = frame.with_row_index(ROW, offset=start + 1).with_columns(pl.col(ROW).cast(pl.Int64))
     return _pandas(decide_part(frame, None, [], **options))
 

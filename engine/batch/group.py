@@ -11,12 +11,14 @@ decision's warnings (`warnings` column), the columnar ones from the bound versio
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
 from ..core.errors import FristError
 from ..decide.decision import decide_case, review_notes
+from ..decide.notice import Notice
 from ..decide.stale import stale_figures, stale_warnings
 from ..policy.case import LoadedCase
 from .aside import AsideRows, split_aside, whole_aside
@@ -87,7 +89,7 @@ def _review_warnings(table: pl.DataFrame, bindings, stale_on=None) -> pl.Expr:
     return pl.col("as_of").replace_strict(list(notes), list(notes.values()), return_dtype=pl.String)
 
 
-def _with_history_warnings(table: pl.DataFrame, found: dict[int, list[str]]) -> pl.DataFrame:
+def _with_history_warnings(table: pl.DataFrame, found: Mapping[int, Sequence[str]]) -> pl.DataFrame:
     """The history's warnings before the review notes (as `decide_case` lists them) on the rows in `found`."""
     extra = pl.DataFrame({"row": list(found), "__history": [WARNING_SEPARATOR.join(w) for w in found.values()]},
                          schema={"row": pl.Int64, "__history": pl.String})
@@ -122,8 +124,6 @@ def _decide_whole(catalog, main, bindings, cases: pl.DataFrame, history: dict, i
     without claims or costs (its events dropped), the law's judgment on that case, the history's
     warnings (`history`, judged on the whole case) then the versions' notes. A row the columns
     cannot stand for (an amount that may fail, the law unsure) is left out of both: it stays per case."""
-    from types import SimpleNamespace
-
     from ..columnar.frame import AS_OF
     from ..columnar.program import CHOSEN, ColumnarRun
     from .output import decisions_from_columns
@@ -132,7 +132,7 @@ def _decide_whole(catalog, main, bindings, cases: pl.DataFrame, history: dict, i
         **{c: pl.lit([], dtype=cases.schema[c]) for c in ("claims", "events") if c in cases.columns})
     result = ColumnarRun(bindings, main.name, bare.drop(ROW), steps).amounts_only()
     result.frame = result.frame.with_columns(cases.get_column("__first").cast(pl.Int32).alias(CHOSEN))
-    reasons = SimpleNamespace(rules=main.set_aside, version=main.version, name=main.name)
+    reasons = replace(main, rules=main.set_aside)       # the set-aside reasons decided as if they were the rules
     table = decisions_from_columns(result, bare.get_column(ROW), bare.get_column("case_id"),
                                    bare.get_column(AS_OF).cast(pl.Date), reasons, bindings)
     stale_on = (lambda day: stale_warnings(stale_figures(catalog, bindings, day))) if allow_stale else None
@@ -151,7 +151,7 @@ def _decide_whole(catalog, main, bindings, cases: pl.DataFrame, history: dict, i
 
 def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
                  report: BatchReport, allow_stale: bool = False, originals: pl.DataFrame | None = None,
-                 history: dict[int, list[str]] | None = None, judged: set[int] | None = None
+                 history: dict[int, list[Notice]] | None = None, judged: set[int] | None = None
                  ) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
     """(decisions, rejects frames, violation records) of one group's valid case frame (with ROW);
     `allow_stale` as `decide --allow-stale` (decide/stale.py).
@@ -173,6 +173,7 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     table = decisions_from_columns(result, rows, ids, cases.get_column(AS_OF).cast(pl.Date), main, bindings)
     stale_on = (lambda day: stale_warnings(stale_figures(catalog, bindings, day))) if allow_stale else None
     table = table.with_columns(_review_warnings(table, bindings, stale_on).alias("warnings"))
+    assert result.aside is not None         # a full run (not amounts_only) marks the set-aside rows
     aside, suspect = result.aside, result.suspect & ~result.aside
     law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts, history=originals is None,
                      allow_stale=allow_stale)

@@ -141,7 +141,8 @@ def _read_jsonl(path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, list[dict
 def _line_by_line(path, pairs: list[tuple[int, bytes]]) -> Iterator[tuple[pl.DataFrame, list[dict]]]:
     """Lines checked one at a time, as a case file is (`_parse_line`)."""
     from ..core.errors import CaseError
-    rows, rejects = [], []
+    rows: list[dict] = []
+    rejects: list[dict] = []
     for number, raw in pairs:
         try:
             doc = _parse_line(raw, f"{path}:{number}")

@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 
+from ..columnar.frame import ColumnType
 from ..core.schema_check import load_schema
 from .layout import ROW
 from .lines import LineBlock
@@ -36,13 +37,13 @@ _SMALL = 4                   # a block this small that the reader cannot parse i
 
 
 @lru_cache(maxsize=1)
-def expected_schema() -> dict[str, pl.DataType]:
+def expected_schema() -> dict[str, ColumnType]:
     """The raw (as written) Polars type of every key a case document may hold."""
     props = load_schema("case.schema.json")["properties"]
 
-    def raw(spec: dict) -> pl.DataType:
+    def raw(spec: dict) -> ColumnType:
         return pl.Boolean if spec.get("type") == "boolean" else pl.String
-    out: dict[str, pl.DataType] = {}
+    out: dict[str, ColumnType] = {}
     for key, spec in props.items():
         if spec.get("type") == "object":
             out[key] = pl.Struct({k: raw(s) for k, s in spec["properties"].items()})
@@ -71,7 +72,8 @@ def _shape_problems(parsed: pl.DataFrame) -> pl.Expr:
             inner = {f.name: f.dtype for f in want.fields}
             flags += [pl.col(name).struct.field(f.name).is_not_null() for f in dtype.fields
                       if f.dtype != pl.Null and inner.get(f.name) != f.dtype]
-        elif isinstance(want, pl.List) and isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
+        elif (isinstance(want, pl.List) and isinstance(want.inner, pl.Struct) and isinstance(dtype, pl.List)
+              and isinstance(dtype.inner, pl.Struct)):
             inner = {f.name: f.dtype for f in want.inner.fields}
             flags += [pl.col(name).list.eval(pl.element().struct.field(f.name).is_not_null()).list.any().fill_null(False)
                       for f in dtype.inner.fields if f.dtype != pl.Null and inner.get(f.name) != f.dtype]
@@ -124,7 +126,7 @@ def _value_problems(flat: pl.DataFrame) -> pl.Series:
     return flags | flat.select(pl.any_horizontal(extra)).to_series()
 
 
-def _arrow_type(dtype: pl.DataType):
+def _arrow_type(dtype: ColumnType):
     import pyarrow as pa
     if isinstance(dtype, pl.Struct):
         return pa.struct([(f.name, _arrow_type(f.dtype)) for f in dtype.fields])

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from ..core.errors import EvaluationError
 from ..decide.enforce import constrained, judge
 from ..decide.history import judge_history
+from ..decide.notice import Notice
 from ..decide.stale import stale_figures, stale_violations
 from .law_columns import judge_columns
 from .law_history import history_to_judge
@@ -48,7 +50,7 @@ class LawJudgment:
     redo: set[int] = field(default_factory=set)          # rows to re-decide per case (HISTORY_REASON)
     broken: list[dict] = field(default_factory=list)     # one `violation_rows` record per constraint broken
     judged: int = 0                                      # rows judged one by one (case dicts built)
-    warnings: dict[int, list[str]] = field(default_factory=dict)   # row → history warnings of a case left as it was
+    warnings: dict[int, list[Notice]] = field(default_factory=dict)   # row → history warnings of a case left as it was
     reasons: dict[str, int] = field(default_factory=dict)          # why rows were judged one by one → rows
     per_case: list[str] = field(default_factory=list)              # law expressions the columns evaluated per case
     lowered: dict[int, tuple[dict, list]] = field(default_factory=dict)   # row of `redo` → (case as judged, warnings)
@@ -72,12 +74,13 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     if not decided.height or not constrained(bindings, main.name):
         return out
     columns = judge_columns(bindings, main, decided, cases.drop(ROW), steps)
+    to_judge: np.ndarray | list[bool]
     if history:
-        fee, history_reasons, history_notes, warned, verdicts = history_to_judge(catalog, main, cases.drop(ROW),
+        to_judge, history_reasons, history_notes, warned, verdicts = history_to_judge(catalog, main, cases.drop(ROW),
                                                                                  steps, include_drafts)
     else:       # judged already on the whole case (claims a set-aside reason took out: batch/aside.py)
-        fee, history_reasons, history_notes, warned, verdicts = [False] * decided.height, {}, [], {}, {}
-    fee = pl.Series(fee, dtype=pl.Boolean)
+        to_judge, history_reasons, history_notes, warned, verdicts = [False] * decided.height, {}, [], {}, {}
+    fee = pl.Series(to_judge, dtype=pl.Boolean)
     if columns is None:
         unsure = pl.Series([True] * decided.height)
         out.reasons[NO_COLUMNS_REASON] = decided.height
@@ -88,7 +91,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     out.reasons.update(history_reasons)
     out.per_case += [n for n in history_notes if n not in out.per_case]
     one_by_one = (unsure | fee).to_list()
-    unsure = unsure.to_list()
+    unsure_rows = unsure.to_list()
     amount_columns = [c for c in decided.columns if c.startswith("amount_")]
     wanted = ["row", "case_id", "as_of", "rule", "action", "step", *amount_columns] + [c for c, _ in output_columns()]
     heads = decided.select("row", "case_id", "as_of", "rule", "action").rows()
@@ -114,7 +117,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
                     continue
                 if warnings:
                     out.warnings[number] = warnings   # nothing changed (a fee no law could judge): the columns stand
-            if unsure[pos]:
+            if unsure_rows[pos]:
                 amounts = {c[len("amount_"):]: row[c] for c in amount_columns}
                 try:
                     broken, _ = judge(bindings, main, case, day, action, row["step"], row, amounts)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 
@@ -80,7 +81,7 @@ def constraint_flags(bindings, main: str, frame: pl.DataFrame, steps, history: b
     fees (the constraints marked `history: false` are skipped, as `violations(history=True)`)."""
     pairs = constrained(bindings, main)
     runs: dict[int, ColumnarRun] = {}
-    found = []
+    found: list[tuple[int, int, Violation]] = []      # (run key, column index, violation)
     for i, (bound, checked) in enumerate(pairs):
         if history and not checked.constraint.history:
             continue
@@ -163,6 +164,7 @@ def _amounts(bindings, main, decided: pl.DataFrame, view: pl.DataFrame, broken: 
     the rows are found as columns, and each such row's violations made by `amount_violations`,
     the function `decide` uses (a `LawView` built from the row's view columns)."""
     spec = view_spec(main)
+    assert spec is not None and spec.span is not None     # a law view comes from the jurisdiction's spec (as in decide)
     law_key = bindings[spec.policy].checked.version.key
     names = [c[len("amount_"):] for c in decided.columns if c.startswith("amount_")]
     judged = [a for a in names if a in AMOUNT_BOUNDS]
@@ -182,7 +184,7 @@ def _amounts(bindings, main, decided: pl.DataFrame, view: pl.DataFrame, broken: 
     figures = view.select(pl.int_range(pl.len()).alias("pos"), *[f"law_{k}" for k in VIEW_COLUMNS]
                           ).filter(pl.col("pos").is_in(where))
     for row, figure in zip(rows.iter_rows(named=True), figures.iter_rows(named=True)):
-        money = {k: Decimal(figure[f"law_{k}"]).scaleb(-2) for k in VIEW_COLUMNS}
+        money: dict[str, Any] = {k: Decimal(figure[f"law_{k}"]).scaleb(-2) for k in VIEW_COLUMNS}   # LawView's money fields
         law = LawView(as_of=row["as_of"], law=law_key, source=spec.source, principal={}, **money)
         amounts = {a: row[f"amount_{a}"] for a in names}
         record = {c: row.get(c) or Decimal(0) for c in charges()}

@@ -134,7 +134,8 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
     principal_paid = getattr(main.jurisdiction, "part_judged_on", "charged") == "principal_paid"
     sats = _sats_days(cases) if principal_paid and events.get_column("__salaer").any() else None
     memo: dict = {}
-    keys, binding_of = [], {}
+    keys: list[tuple[str, ...] | None] = []
+    binding_of: dict = {}
     for pos, date, salaer in events.select("pos", pl.col("date").cast(pl.Int64), "__salaer").iter_rows():
         bound = _bind(catalog, main, date, include_drafts, memo)
         if bound is None:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from ..columnar.frame import AS_OF, dtype_of, root_columns
+from ..columnar.frame import AS_OF, ColumnType, item_struct, list_item, root_columns
 from ..core.schema_check import load_schema
 from ..lang import types as T
 from ..policy.case import DUPLICATE_INVOICE
@@ -59,13 +59,13 @@ def schema_defaults() -> dict[str, object]:
     return out
 
 
-def _convert(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, label: pl.Expr, default=None) -> tuple[pl.Expr, pl.Expr]:
+def _convert(raw: pl.Expr, dtype: ColumnType, typ: T.Type, label: pl.Expr, default=None) -> tuple[pl.Expr, pl.Expr]:
     """(value in frame form, problem text or null) for one input column."""
     value, flag, problem = convert_flagged(raw, dtype, typ, default)
     return value, problem
 
 
-def convert_flagged(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, default=None) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+def convert_flagged(raw: pl.Expr, dtype: ColumnType, typ: T.Type, default=None) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(value in frame form, Boolean: the value has a problem, problem text or null) for one input column."""
     inner = T.unwrap(typ)
     required = not isinstance(typ, T.Optional) and default is None
@@ -75,6 +75,7 @@ def convert_flagged(raw: pl.Expr, dtype: pl.DataType, typ: T.Type, default=None)
         raw = raw.fill_null(pl.lit(default) if not isinstance(default, bool) else default)
     missing = raw.is_null()
     text = dtype == pl.String
+    value: pl.Expr
     if inner == T.MONEY:
         if text:
             clean = raw.str.replace_all(r"[ \u00a0]", "")
@@ -185,11 +186,12 @@ def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[di
     """
     if root in frame.columns:
         col = frame.get_column(root)
+        col_type = col.dtype
         raw_struct = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
-        if col.dtype == pl.Null or isinstance(col.dtype, pl.List) and not isinstance(col.dtype.inner, pl.Struct):
-            if col.dtype != pl.Null and col.drop_nulls().list.len().sum() > 0:
+        if col_type == pl.Null or isinstance(col_type, pl.List) and not isinstance(col_type.inner, pl.Struct):
+            if isinstance(col_type, pl.List) and col.drop_nulls().list.len().sum() > 0:
                 from ..core.errors import UsageError
-                raise UsageError(f"column `{root}` holds lists of {col.dtype.inner}, not of records with the fields "
+                raise UsageError(f"column `{root}` holds lists of {col_type.inner}, not of records with the fields "
                                  f"{', '.join(k for k, _ in item.fields)}; write it as a list of structs or as JSON text")
             # no row has an item: Parquet of empty lists is list<null> (Spark reads it as array<int>)
             col = pl.Series(root, [None if v is None else [] for v in col.to_list()], dtype=pl.List(raw_struct))
@@ -200,7 +202,9 @@ def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[di
                 col = frame.select(pl.when(~pl.col(ROW).is_in(list(bad))).then(pl.col(root))).to_series()
             col = col.str.json_decode(pl.List(raw_struct))
         long = pl.DataFrame({ROW: frame.get_column(ROW), root: col}).explode(root, keep_nulls=False)
-        fields = [f.name for f in long.schema[root].fields]
+        item_type = long.schema[root]
+        assert isinstance(item_type, pl.Struct)         # exploded from a list of structs just above
+        fields = [f.name for f in item_type.fields]
         long = long.select(ROW, *(pl.col(root).struct.field(f) for f in fields))
     elif root == "claims" and any(c.startswith("claim_") for c in frame.columns):
         long = frame.select(ROW, *(pl.col(c).alias(c[len("claim_"):]) for c in frame.columns if c.startswith("claim_")))
@@ -217,7 +221,7 @@ def checked_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Se
     defaults = schema_defaults()
     out = {ROW: pl.col(ROW), AS_OF: pl.lit(as_of.cast(pl.Date).cast(pl.Int32))}
     problems: list[pl.DataFrame] = []
-    lists: dict[str, pl.DataFrame] = {}
+    lists: dict[str, T.Type] = {}
     pending: list[dict] = []
     skipped: set[int] = set()
     for name, typ in columns.items():
@@ -236,9 +240,9 @@ def checked_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Se
             problems.append(rejects_of(base, pl.lit(name), pl.col("?" + name)))
     base = base.select(ROW, AS_OF, *(n for n in columns if n in base.columns))
     for name, typ in lists.items():
-        item = T.unwrap(typ).item
+        item = list_item(typ)
         long = _list_input(frame, name, item, pending, skipped)
-        struct_type = dtype_of(typ).inner
+        struct_type = item_struct(typ)
         if long is None:
             if name == "claims":
                 problems.append(rejects_of(frame, pl.lit("claims"), pl.lit("is required")))

@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from ..columnar.frame import ColumnType
 from ..columnar.program import CHOSEN, ColumnarResult, OutputColumn
 from ..columnar.values import Col, round_fixed
 from ..policy.outputs import PRODUCT, Output, all_outputs, column_kind, columns, inputs, json_order, output_json, product_amount
@@ -27,7 +28,7 @@ __all__ = ["decisions_from_columns", "decisions_from_scalar", "row_json", "MONEY
 MONEY = pl.Decimal(20, 2)
 WARNING_SEPARATOR = "\n"     # the `warnings` column: the decision's warnings, one per line ("" when none)
 HEAD = ("row", "case_id", "as_of", "policy", "policy_version", "policy_sha256", "uses", "action", "rule", "step")
-_EMPTY = {"money": MONEY, "date": pl.Date, "string": pl.String}
+_EMPTY: dict[str, ColumnType] = {"money": MONEY, "date": pl.Date, "string": pl.String}
 
 
 def output_columns() -> list[tuple[str, str]]:

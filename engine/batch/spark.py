@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .identity import SOURCE, file_key, source_names
 from .layout import ROW
@@ -71,7 +71,8 @@ def _identified(df):
         keys = [F.col("_metadata.file_path"), F.col("_metadata.file_block_start")]
         tagged = df.withColumn(_FILE, keys[0]).withColumn("__block", keys[1]).withColumn("__mono", mono)
         splits = tagged.groupBy(_FILE, "__block").agg(F.count("*").alias("n"), F.min("__mono").alias("first")).collect()
-        base, seen = {}, {}
+        base: dict[str, int] = {}
+        seen: dict[Any, int] = {}
         # a file's splits in file order; a split's rows lie together in one task, in file order
         for file, block, n, first in sorted(splits, key=lambda s: (s[0], s[1])):
             base[f"{file}#{block}"] = seen.get(file, 0) - first
@@ -104,7 +105,7 @@ def _decide_batches(batches, *, sources: dict[str, str], **options):
     for batch in batches:
         if batch.num_rows == 0:
             continue
-        frame = pl.from_arrow(batch)
+        frame = cast(pl.DataFrame, pl.from_arrow(batch))    # a record batch gives a frame; the stub also allows a Series
         for (file,), part in frame.partition_by(_FILE, maintain_order=True, as_dict=True).items():
             source = None if file is None else sources[file_key(file)]
             yield from decide_part(part.drop(_FILE), source, [], **options).to_batches()

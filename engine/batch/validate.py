@@ -13,11 +13,13 @@ text cells are parsed and checked there too (they need Python's JSON reader).
 """
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from ..columnar.frame import AS_OF, dtype_of, root_columns
+from ..columnar.frame import AS_OF, dtype_of, item_struct, list_item, root_columns
 from ..lang import types as T
 from .layout import REJECTS, ROW, checked_case_frame, convert_flagged, schema_defaults, source_column
 
@@ -32,7 +34,7 @@ def _typed_lists(frame: pl.DataFrame) -> pl.DataFrame:
     for name, typ in root_columns(()).items():
         dtype = frame.schema.get(name)
         if isinstance(T.unwrap(typ), T.ListOf) and (dtype == pl.Null or dtype == pl.List(pl.Null)):
-            item = T.unwrap(typ).item
+            item = list_item(typ)
             raw = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
             fixes[name] = pl.col(name).cast(pl.List(raw))
     return frame.with_columns(**fixes) if fixes else frame
@@ -48,8 +50,12 @@ def _list_values(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, np.ndarr
     offsets = np.asarray(arr.offsets, dtype=np.int64)
     values = arr.values.slice(offsets[0], offsets[-1] - offsets[0])
     offsets = offsets - offsets[0]
-    items = pl.from_arrow(pa.Table.from_struct_array(values)) if len(values) else pl.DataFrame(
-        schema={f.name: f.dtype for f in column.dtype.inner.fields})
+    if len(values):
+        items = cast(pl.DataFrame, pl.from_arrow(pa.Table.from_struct_array(values)))   # a table gives a frame
+    else:
+        dtype = column.dtype
+        assert isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)   # lists of records (`_typed_lists`)
+        items = pl.DataFrame(schema={f.name: f.dtype for f in dtype.inner.fields})
     return items, offsets
 
 
@@ -107,8 +113,8 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
 
     The flag covers the conversion of every item and the item and cross checks (`_item_rules`).
     """
-    item = T.unwrap(typ).item
-    struct_type = dtype_of(typ).inner
+    item = list_item(typ)
+    struct_type = item_struct(typ)
     if name in frame.columns:
         items, offsets = _list_values(frame, name)
     elif name == "claims" and any(c.startswith("claim_") for c in frame.columns):
@@ -184,7 +190,8 @@ def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Serie
     base = frame.lazy().select(**out, __bad=pl.any_horizontal(flags)).collect()
     bad = base.get_column("__bad").to_numpy().copy()
     days = days_series.cast(pl.Int64).fill_null(0).to_numpy()
-    added, first = [], None
+    added: list[pl.Expr | pl.Series] = []
+    first: np.ndarray | None = None
     for name in ("claims", "payments", "events"):          # claims first: payments are checked against them
         typ = lists[name]
         got = _lists(frame, name, typ, defaults, steps, days, first)

@@ -15,9 +15,12 @@ import json
 import time
 from argparse import Namespace
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..core.errors import ExitCode
+
+if TYPE_CHECKING:
+    from ..batch.group import BatchReport
 
 __all__ = ["batch", "BatchSummary"]
 
@@ -36,7 +39,7 @@ class BatchSummary:
     bugs: int = 0
     actions: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
-    report: object = None           # engine.batch.api.BatchReport: per-case rows and why, warning counts
+    report: BatchReport | None = None   # per-case rows and why, warning counts
 
     @property
     def accounted(self) -> bool:
@@ -64,15 +67,16 @@ class BatchSummary:
         if self.rejected:
             lines.append(said("rejected", n=self.rejected, problems=self.problems, file=self.rejects_file))
         report = self.report
-        if report is not None and report.warnings:
-            lines.append(said("warnings", rows=report.rows_with_warnings, n=report.warnings))
-        for reason, count in (report.per_case.items() if report is not None else ()):
-            first = ", ".join(map(str, sorted(report.per_case_rows.get(reason, []))))
-            lines.append(said("per_case", n=count, rows=first + (", …" if count > 10 else ""), reason=reason))
-        for reason, count in (report.law_per_row.items() if report is not None else ()):
-            lines.append(said("law_per_row", n=count, reason=reason))
-        if report is not None and report.set_aside_columns:
-            lines.append(said("set_aside_columns", n=report.set_aside_columns))
+        if report is not None:
+            if report.warnings:
+                lines.append(said("warnings", rows=report.rows_with_warnings, n=report.warnings))
+            for reason, count in report.per_case.items():
+                first = ", ".join(map(str, sorted(report.per_case_rows.get(reason, []))))
+                lines.append(said("per_case", n=count, rows=first + (", …" if count > 10 else ""), reason=reason))
+            for reason, count in report.law_per_row.items():
+                lines.append(said("law_per_row", n=count, reason=reason))
+            if report.set_aside_columns:
+                lines.append(said("set_aside_columns", n=report.set_aside_columns))
         if self.bugs:
             lines.append(said("bugs", n=self.bugs))
         lines.append(said("total", rows=self.rows, decided=self.decided, rejected=self.rejected))

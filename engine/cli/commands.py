@@ -9,7 +9,7 @@ from argparse import Namespace
 from typing import TextIO
 
 from ..check.pipeline import Catalog, review_warnings
-from ..core.diagnostics import Diagnostic, sort_and_cap
+from ..core.diagnostics import Capped, Diagnostic, sort_and_cap
 from ..core.errors import ExitCode
 from ..policy.case import load_case
 from .options import checked_catalog, date_option
@@ -102,9 +102,9 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             problems = problems + prove(catalog, problems, paths)
     from ..review.lock import lock_problems
     problems = problems + lock_problems(catalog, args.paths)
-    problems = keep(problems + review_warnings(catalog, today), paths, scope)
-    problems.omitted = omitted      # not carried through the checks above; counted once
-    problems = root_cause_first(sort_and_cap(problems), catalog)
+    kept = Capped(keep(problems + review_warnings(catalog, today), paths, scope))
+    kept.omitted = omitted          # not carried through the checks above; counted once
+    problems = root_cause_first(sort_and_cap(kept), catalog)
     from ..check.misnamed import typos_first
     problems = typos_first(problems, catalog.policies.names())
     errors = sum(1 for d in problems if d.is_error)

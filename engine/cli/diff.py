@@ -7,6 +7,7 @@ uncommitted edit against the committed text).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import tempfile
@@ -38,7 +39,7 @@ def load_side(spec: str, policies: str, scratch: Path) -> Side:
         if not at:
             raise UsageError(f"`{spec}` is neither NAME@VERSION nor a policy file")
         catalog = candidate_catalog(policies, [])
-        version = catalog.checked[catalog.resolve(name, None, pinned=effective).version.key].version
+        version = catalog.checked[catalog.resolve(name, dt.date.min, pinned=effective).version.key].version   # day unused: pinned
     pinned = PinnedCatalog(catalog.policies, catalog.checked, jurisdictions=catalog.jurisdictions, locales=catalog.locales,
                            pins={version.name: version.effective.isoformat()})
     return Side(spec, pinned, catalog.checked[version.key])

@@ -42,6 +42,7 @@ def new_version(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..review.scaffold import TODO
     from ..review.scaffold import new_version as scaffold
     effective = date_option(args.effective, "the effective date")
+    assert effective is not None            # a required positional argument
     policies = Path(args.policies)
     require_policy_folder(policies, "new-version")
     catalog = checked_catalog([policies])

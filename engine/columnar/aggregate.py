@@ -15,16 +15,17 @@ aggregate reduces (its list form and its group form) is that entry's too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
 from ..lang import ast
 from ..lang import types as T
 from ..lang.semantics import AGGREGATES
+from .checked import checked_ref, checked_type
 from .kit import OuterValue
-from .values import Col, NotColumnar, any_err, kind_of
+from .values import Col, NestedValues, NotColumnar, any_err, kind_of
 
 if TYPE_CHECKING:
     from .services import RunServices
@@ -37,34 +38,53 @@ ROW = "__row"
 def long_table(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """One row per item of `column` (a list of structs), with `__row` pointing at its case."""
     dtype = frame.schema[column]
+    if not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
+        raise TypeError(f"column `{column}` is {dtype}, not a list of records")
     fields = [f.name for f in dtype.inner.fields]
     long = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW), pl.col(column))
     long = long.explode(column, keep_nulls=False)
     return long.select(ROW, *(pl.col(column).struct.field(f).alias("@" + f) for f in fields))
 
 
+def _source_column(node: ast.Aggregate) -> str:
+    """The case list column an aggregate reads (its callers checked that it reads one)."""
+    if not isinstance(node.source, ast.Path):
+        raise NotColumnar("aggregate over something other than a case list")
+    return checked_ref(node.source).name
+
+
 def _item_err(node: ast.Aggregate, item: Col | None, where: Col | None, value: pl.Expr | None) -> pl.Expr | None:
     """Items that may fail, and an optional item that is none where the aggregate refuses one (`value` reads it)."""
     err = any_err(item.err if item else None, where.err if where else None)
-    if item is not None and not AGGREGATES[node.func].optional_items and isinstance(node.item.type, T.Optional):
+    if (item is not None and value is not None and not AGGREGATES[node.func].optional_items
+            and isinstance(node.item.type, T.Optional)):
         err = any_err(err, value.is_null())
     return err
 
 
-def _result(node: ast.Aggregate, item: Col | None, value, err) -> Col:
-    """The aggregate's value as a `Col`, the empty lists' value filled in: the entry's `empty`.
+Values = TypeVar("Values", pl.Expr, pl.Series)
+
+
+def _filled(node: ast.Aggregate, item: Col | None, value: Values) -> tuple[Values, str, int]:
+    """(the aggregate's value with the empty lists' value filled in: the entry's `empty`, kind, scale).
 
     An aggregate that reads no item (`count`) is a plain integer, otherwise it has the
     item's kind and scale.
     """
-    empty = AGGREGATES[node.func].empty(node.type)
+    empty = AGGREGATES[node.func].empty(checked_type(node))
     if empty is not None and not isinstance(empty, list):
         value = value.fill_null(empty if isinstance(empty, bool) else int(empty))
     kind = "num" if item is None else kind_of(node.type)
     scale = 0 if item is None else item.scale
     if kind == "date":
         value = value.cast(pl.Int32)
-    return Col(value, kind, scale, err)
+    return value, kind, scale
+
+
+def _result(node: ast.Aggregate, item: Col | None, value: pl.Expr, err: pl.Expr | None) -> Col:
+    """The aggregate's value as a `Col` (`_filled`)."""
+    filled, kind, scale = _filled(node, item, value)
+    return Col(filled, kind, scale, err)
 
 
 @dataclass(frozen=True)
@@ -82,7 +102,7 @@ class _ListCtx:
         """The item expression over the list's first or last item (shared positional columns)."""
         from .compile import ExprCompiler
         at = ExprCompiler(self.run, self.policy, loop=self.node.var, element=True,
-                          pick=(self.node.source.ref.name, which))
+                          pick=(_source_column(self.node), which))
         return at.col(self.node.item).expr
 
 
@@ -107,7 +127,7 @@ def list_aggregate(run: RunServices, node: ast.Aggregate, policy: str) -> Col:
         # a constant inside `list.eval` is one value, not one per element: an empty list
         # would still aggregate it; the long table broadcasts it to the list's items
         raise OuterValue("a constant item or condition")
-    lst = pl.col(node.source.ref.name)
+    lst = pl.col(_source_column(node))
     w = where.expr.fill_null(False) if where is not None else None
     err = _item_err(node, item, where, item.expr if item else None)
     x = None if item is None else item.expr if w is None else item.expr.filter(w)
@@ -121,20 +141,20 @@ def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: s
     """`node` as a list expression if it reads only the item, else materialised as column `name` of `run.frame`."""
     from .compile import ExprCompiler
     source = node.source
-    if not (isinstance(source, ast.Path) and source.ref.kind == "field" and not source.fields
-            and isinstance(T.unwrap(source.type), T.ListOf) and source.ref.name in run.known_columns):
+    if not (isinstance(source, ast.Path) and checked_ref(source).kind == "field" and not source.fields
+            and isinstance(T.unwrap(checked_type(source)), T.ListOf) and checked_ref(source).name in run.known_columns):
         raise NotColumnar("aggregate over something other than a case list")
     try:
         return list_aggregate(run, node, policy)
     except OuterValue:
         pass
-    compiler = ExprCompiler(run, policy, loop=node.var, source=source.ref.name)
+    compiler = ExprCompiler(run, policy, loop=node.var, source=_source_column(node))
     entry = AGGREGATES[node.func]
     if entry.group_form is None:
         raise NotColumnar(f"`{node.func}` has no column form")
     item = compiler.col(node.item) if entry.reads_item else None
     where = compiler.col(node.where) if node.where is not None else None
-    long = run.long(source.ref.name)
+    long = run.long(_source_column(node))
     if compiler.long_columns:           # nested aggregates: one value per item (`nested_aggregate`)
         long = long.with_columns(**compiler.long_columns)
     exprs = {}
@@ -158,17 +178,17 @@ def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: s
     grouped = lazy.select(ROW, **exprs).group_by(ROW).agg(aggs)
     full = pl.LazyFrame({ROW: pl.int_range(0, run.height, dtype=pl.UInt32, eager=True)})
     joined = full.join(grouped, on=ROW, how="left", maintain_order="left").collect()
-    got = _result(node, item, joined.get_column("__a"), None)
-    columns = {name: got.expr}
+    values, kind, scale = _filled(node, item, joined.get_column("__a"))
+    columns = {name: values}
     err_name = None
     if err is not None:
         err_name = "e:" + name
         columns[err_name] = joined.get_column("__ea").fill_null(False)
     run.add_columns(columns)
-    return replace(got, expr=pl.col(name), err=pl.col(err_name) if err_name else None)
+    return Col(pl.col(name), kind, scale, pl.col(err_name) if err_name else None)
 
 
-def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> Col:
+def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> NestedValues:
     """An aggregate inside the item or `where` of another (`max(f.date for f in events where
     min(g.date for g in events where g.date > f.date) ...)`): one value per item of the outer
     list, as a Series in the order of `run.long(outer_source)`. Each case's two lists are paired
@@ -178,8 +198,8 @@ def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: 
     the aggregate's empty value, as per case."""
     from .compile import ExprCompiler
     source = node.source
-    if not (isinstance(source, ast.Path) and source.ref.kind == "field" and not source.fields
-            and isinstance(T.unwrap(source.type), T.ListOf) and source.ref.name in run.known_columns):
+    if not (isinstance(source, ast.Path) and checked_ref(source).kind == "field" and not source.fields
+            and isinstance(T.unwrap(checked_type(source)), T.ListOf) and checked_ref(source).name in run.known_columns):
         raise NotColumnar("nested aggregate over something other than a case list")
     entry = AGGREGATES[node.func]
     if entry.group_form is None:
@@ -190,7 +210,7 @@ def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: 
     outer_long = run.long(outer_source)
     items = outer_long.lazy().select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__o"), ROW,
                                      *(pl.col(c).alias("^" + c[1:]) for c in outer_long.columns if c.startswith("@")))
-    pairs = items.join(run.long(source.ref.name).lazy(), on=ROW, how="inner")
+    pairs = items.join(run.long(_source_column(node)).lazy(), on=ROW, how="inner")
     exprs = {}
     if item is not None:
         exprs["__v"] = item.expr
@@ -210,8 +230,8 @@ def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: 
         aggs.append(pl.col("__e").any().alias("__ea"))
     grouped = pairs.group_by("__o").agg(aggs)
     joined = items.select("__o").join(grouped, on="__o", how="left", maintain_order="left").collect()
-    got = _result(node, item, joined.get_column("__a"), None)      # `expr` is a Series here
-    return replace(got, err=joined.get_column("__ea").fill_null(False) if err is not None else None)
+    per_item, kind, scale = _filled(node, item, joined.get_column("__a"))
+    return NestedValues(per_item, kind, scale, joined.get_column("__ea").fill_null(False) if err is not None else None)
 
 
 def item_flags(run: RunServices, node: ast.Aggregate, policy: str) -> pl.DataFrame:
@@ -219,9 +239,11 @@ def item_flags(run: RunServices, node: ast.Aggregate, policy: str) -> pl.DataFra
     order of `run.long(list)`: `__row` (the case), `__keep` (the test held; none counts as false,
     as per case) and `__err` (the test may fail there). Raises `NotColumnar` if it has no column form."""
     from .compile import ExprCompiler
-    compiler = ExprCompiler(run, policy, loop=node.var, source=node.source.ref.name)
+    if node.where is None:
+        raise NotColumnar("a select without `where`")
+    compiler = ExprCompiler(run, policy, loop=node.var, source=_source_column(node))
     where = compiler.col(node.where)
-    long = run.long(node.source.ref.name)
+    long = run.long(_source_column(node))
     if compiler.long_columns:
         long = long.with_columns(**compiler.long_columns)
     err = where.err if where.err is not None else pl.lit(False)

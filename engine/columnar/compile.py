@@ -20,6 +20,7 @@ from ..lang import types as T
 from ..lang.semantics import COMPARISONS, FUNCTIONS, UNARY, binary
 from ..values.money import DECIMAL_CONTEXT
 from .calendar import day_tables
+from .checked import checked_ref, checked_type
 from .frame import AS_OF
 from .kit import Kit, OuterValue
 from .values import Col, NotColumnar, align, any_err, kind_of, literal
@@ -62,7 +63,7 @@ class ExprCompiler(Kit):
         self.pick = pick           # (list column, "first" | "last"): item fields read from that item only
         self.source = source       # the list column `loop` runs over (long-table mode: nested aggregates)
         self.outer = outer         # inside a nested aggregate: the enclosing loop variable (fields `^field`)
-        self.long_columns: dict[str, pl.Series] = {}   # nested aggregates' values, one per item of `source`
+        self.long_columns: dict[str, pl.Expr | pl.Series] = {}   # nested aggregates' values, one per item of `source`
         self._heights: dict[int, int] = {}      # id(node) -> its subtree's height (nodes live while compiling)
 
     def col(self, node: ast.Expr) -> Col:
@@ -97,7 +98,7 @@ class ExprCompiler(Kit):
         return literal(node.value, node.type)
 
     def _path(self, node: ast.Path) -> Col:
-        ref = node.ref
+        ref = checked_ref(node)
         if ref.kind == "param":
             value = self.run.bindings[ref.scope].checked.params[ref.name]
             for f in node.fields:
@@ -147,7 +148,7 @@ class ExprCompiler(Kit):
         folded = self._date_steps(node)
         if folded is not None:
             return folded
-        entry = binary(node.op, node.left.type, node.right.type)
+        entry = binary(node.op, checked_type(node.left), checked_type(node.right))
         left, right = self.col(node.left), self.col(node.right)
         if left.is_const and right.is_const:
             try:
@@ -167,9 +168,10 @@ class ExprCompiler(Kit):
         when any partial date leaves the range; so is flagged here the row whose lowest or
         highest partial sum does (exact: the steps are constants).
         """
-        steps, current = [], node
-        while (isinstance(current, ast.Binary) and current.op in ("+", "-") and T.unwrap(current.type) == T.DATE
-               and T.unwrap(current.left.type) == T.DATE and T.unwrap(current.right.type) == T.DAYS):
+        steps: list[int] = []
+        current: ast.Expr = node
+        while (isinstance(current, ast.Binary) and current.op in ("+", "-") and T.unwrap(checked_type(current)) == T.DATE
+               and T.unwrap(checked_type(current.left)) == T.DATE and T.unwrap(checked_type(current.right)) == T.DAYS):
             right = self.col(current.right)
             if not right.is_const or right.const is None:
                 break
@@ -228,11 +230,11 @@ class ExprCompiler(Kit):
         if self.source is None or self.outer is not None:
             raise NotColumnar("nested aggregate")
         name = self.run.fresh("@n:")
-        col = self.run.nested(node, self.policy, self.loop, self.source)
-        self.long_columns[name] = col.expr
-        if col.err is not None:
-            self.long_columns[name + ":e"] = col.err
-        return Col(pl.col(name), col.kind, col.scale, pl.col(name + ":e") if col.err is not None else None)
+        got = self.run.nested(node, self.policy, self.loop, self.source)
+        self.long_columns[name] = got.values
+        if got.err is not None:
+            self.long_columns[name + ":e"] = got.err
+        return Col(pl.col(name), got.kind, got.scale, pl.col(name + ":e") if got.err is not None else None)
 
     # ── functions: the entries' column forms ───────────────────────────────────
     def _call(self, node: ast.Call) -> Col:
@@ -241,16 +243,17 @@ class ExprCompiler(Kit):
             raise NotColumnar(f"`{node.name}` runs per case")
         args = []
         for a in node.args:           # no comprehension: a frame per level of nesting counts (test_deep_expressions)
-            args.append(self._table(a) if isinstance(T.unwrap(a.type), (T.Table, T.Schedule)) else self.col(a))
+            args.append(self._table(a) if isinstance(T.unwrap(checked_type(a)), (T.Table, T.Schedule)) else self.col(a))
         if all(a.is_const for a in args):
             return self._fold(node, [a.const for a in args])
         return fn.columnar(self, args, node)
 
     def _table(self, node: ast.Expr) -> Col:
         """A table or schedule argument: a parameter, so a constant column holding its rows."""
-        if not (isinstance(node, ast.Path) and node.ref.kind == "param" and not node.fields):
+        if not (isinstance(node, ast.Path) and checked_ref(node).kind == "param" and not node.fields):
             raise NotColumnar("table argument is not a parameter")
-        rows = self.run.bindings[node.ref.scope].checked.params[node.ref.name]
+        ref = checked_ref(node)
+        rows = self.run.bindings[ref.scope].checked.params[ref.name]
         return Col(pl.lit(None), "table", const=rows, is_const=True)
 
     def _fold(self, node: ast.Call, values: list) -> Col:

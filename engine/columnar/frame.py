@@ -9,21 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, overload
 
 import polars as pl
+from polars.datatypes import DataTypeClass
 
 from ..lang import types as T
 from ..policy.case import case_type
 
 __all__ = ["EPOCH", "AS_OF", "frame_schema", "root_columns", "frame_from_cases", "cases_from_frame",
-           "to_day", "from_day", "dtype_of"]
+           "to_day", "from_day", "dtype_of", "item_fields", "item_struct", "list_item", "ColumnType"]
 
 EPOCH = dt.date(1970, 1, 1)
 AS_OF = "__as_of"                       # the decision date of each row, as a day number
 _ORDINAL = EPOCH.toordinal()
 
 
+@overload
+def to_day(value: dt.date) -> int: ...
+@overload
+def to_day(value: None) -> None: ...
+@overload
+def to_day(value: dt.date | None) -> int | None: ...
 def to_day(value: dt.date | None) -> int | None:
     """A date as days since 1970-01-01.
 
@@ -36,8 +43,30 @@ def to_day(value: dt.date | None) -> int | None:
 def from_day(value: int | None) -> dt.date | None:
     return None if value is None else dt.date.fromordinal(value + _ORDINAL)
 
+ColumnType = pl.DataType | DataTypeClass     # Polars takes a dtype class (pl.Int64) or instance
 
-def dtype_of(typ: T.Type) -> pl.DataType:
+
+def item_fields(typ: T.ListOf) -> tuple[tuple[str, T.Type], ...]:
+    """The fields of a list's items: the case schema's lists are lists of records."""
+    if not isinstance(typ.item, T.Record):
+        raise TypeError(f"{typ} is not a list of records")
+    return typ.item.fields
+
+
+def list_item(typ: T.Type) -> T.Record:
+    """The record type of a list field's items (`typ` a list of records, possibly optional)."""
+    inner = T.unwrap(typ)
+    if not isinstance(inner, T.ListOf) or not isinstance(inner.item, T.Record):
+        raise TypeError(f"{typ} is not a list of records")
+    return inner.item
+
+
+def item_struct(typ: T.Type) -> pl.Struct:
+    """The struct type of a list field's items (`typ` a list of records, possibly optional)."""
+    return pl.Struct({k: dtype_of(t) for k, t in list_item(typ).fields})
+
+
+def dtype_of(typ: T.Type) -> ColumnType:
     """The column type of a case field: Money → Int64 øre, Date → Int32 days, lists → list of struct."""
     typ = T.unwrap(typ)
     if typ == T.MONEY:
@@ -49,8 +78,7 @@ def dtype_of(typ: T.Type) -> pl.DataType:
     if typ == T.NUMBER:
         return pl.String                 # no Number field exists in the schema today
     if isinstance(typ, T.ListOf):
-        item = typ.item
-        return pl.List(pl.Struct({k: dtype_of(t) for k, t in item.fields}))
+        return pl.List(item_struct(typ))
     return pl.String
 
 
@@ -67,7 +95,7 @@ def root_columns(steps: tuple[str, ...]) -> dict[str, T.Type]:
     return out
 
 
-def frame_schema(steps: tuple[str, ...]) -> dict[str, pl.DataType]:
+def frame_schema(steps: tuple[str, ...]) -> dict[str, ColumnType]:
     schema = {name: dtype_of(typ) for name, typ in root_columns(steps).items()}
     schema[AS_OF] = pl.Int32
     return schema
@@ -84,7 +112,7 @@ def _convert(value: Any, typ: T.Type, codec: dict) -> Any:
     if value is None:
         return None
     if isinstance(typ, T.ListOf):
-        return [{k: _convert(item.get(k), t, codec) for k, t in typ.item.fields} for item in value]
+        return [{k: _convert(item.get(k), t, codec) for k, t in item_fields(typ)} for item in value]
     convert = codec.get(typ)
     return value if convert is None else convert(value)
 
@@ -115,7 +143,7 @@ def _python_form(expr: pl.Expr, typ: T.Type) -> pl.Expr | None:
         return expr.cast(pl.Date)
     if isinstance(typ, T.ListOf):
         fields = []
-        for k, t in typ.item.fields:
+        for k, t in item_fields(typ):
             form = _python_form(pl.element().struct.field(k), t)
             if form is None:
                 return None

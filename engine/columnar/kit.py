@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import polars as pl
 
+from . import values as V
 from .frame import to_day
 from .values import MAX_SCALE, Col, NotColumnar, align, any_err, kind_of, literal, rescale, round_fixed
 
@@ -30,6 +31,7 @@ class Kit:
 
     pl = pl
     Col = Col
+    # (annotations below say `V.Col`: in the class body `Col` names this attribute, not the type)
     NotColumnar = NotColumnar
     OuterValue = OuterValue
     MAX_SCALE = MAX_SCALE
@@ -42,16 +44,16 @@ class Kit:
     replace = staticmethod(replace)
 
     @staticmethod
-    def too_big(col: Col) -> pl.Expr | None:
+    def too_big(col: V.Col) -> pl.Expr | None:
         """Rows where a factor of a product may be large enough to overflow (None for a constant)."""
         return None if col.is_const else col.expr.abs() > _BIG
 
     @staticmethod
-    def date(expr: pl.Expr, err: pl.Expr | None) -> Col:
+    def date(expr: pl.Expr, err: pl.Expr | None) -> V.Col:
         """A computed day number, flagged where the scalar evaluator's date arithmetic would overflow."""
         out_of_range = (expr < _DAY_MIN) | (expr > _DAY_MAX)
         return Col(expr.cast(pl.Int32), "date", err=any_err(err, out_of_range))
 
-    def day_tables(self, args: list[Col]):
+    def day_tables(self, args: list[V.Col]):
         """(the policy calendar's day tables, the index of `args[0]`'s day, err of the args and range)."""
         raise NotColumnar("no calendar")     # ExprCompiler knows the policy's calendar

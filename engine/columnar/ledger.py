@@ -35,11 +35,19 @@ TIE_REASON = "a ledger amount within 10⁻¹² øre of half an øre (rounded by 
 NEGATIVE_REASON = "a negative claim, fee or payment amount (left to the scalar ledger)"
 
 
+def _places(rate: Decimal) -> int:
+    """The digits after the point of a rate (a non-finite rate has no fixed-point form)."""
+    exponent = rate.as_tuple().exponent
+    if not isinstance(exponent, int):
+        raise ValueError(f"the interest rate {rate} is not a finite number")
+    return max(0, -exponent)
+
+
 class RateLookup:
     """R(d) of one schedule over a span of day numbers: the running sum of each day's rate × `den`."""
 
     def __init__(self, schedule, low: int, high: int, to_day) -> None:
-        places = max((max(0, -Decimal(rate).as_tuple().exponent) for _, rate in schedule), default=0)
+        places = max((_places(Decimal(rate)) for _, rate in schedule), default=0)
         self.den = 10 ** places
         starts = [(to_day(day), int(Decimal(rate) * self.den)) for day, rate in schedule]
         self.first = min((s for s, _ in starts), default=high + 2)

@@ -11,7 +11,7 @@ the scalar evaluators do. "Materialised" means queued as a column of one lazy qu
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import polars as pl
 
@@ -26,7 +26,10 @@ from .claims_aside import claim_flags, claims_aside
 from .compile import ExprCompiler
 from .fallback import FAILED, per_case, to_python
 from .frame import cases_from_frame
-from .values import Col, NotColumnar, align, any_err
+from .values import Col, NestedValues, NotColumnar, align, any_err
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["ColumnarRun", "ColumnarResult", "OutputColumn", "evaluate"]
 
@@ -121,7 +124,7 @@ class ColumnarRun:
             self._aggregates[key] = (node, aggregate_column(self, node, policy, self.fresh("a:")))
         return self._aggregates[key][1]
 
-    def nested(self, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> Col:
+    def nested(self, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> NestedValues:
         """An aggregate inside another's item or `where`: one value per outer item (`nested_aggregate`)."""
         return nested_aggregate(self, node, policy, outer, outer_source)
 
@@ -189,9 +192,10 @@ class ColumnarRun:
             col = ExprCompiler(self, policy).col(node)
         except NotColumnar as why:
             self.fallbacks.append(f"{what}: {why}")
-            values, col = per_case(self, node, policy, mask() if callable(mask) else mask)
-            if col is None:
+            values, fitted = per_case(self, node, policy, mask() if callable(mask) else mask)
+            if fitted is None:
                 return values
+            col = fitted
         name = self.fresh("t:")
         columns = {name: col.expr}
         err_name = None
@@ -207,10 +211,11 @@ class ColumnarRun:
         values = settle_definition(self, node, policy)
         if values is not None:      # the ledger over the whole frame: run-time values, and its fields as columns
             self._py_defs[(policy, name)] = values
-            for field, col in record_columns(values, node.type).items():
+            for field, field_col in record_columns(values, node.type).items():
                 column = self.fresh("r:")
-                self.add_columns({column: col.expr, "e:" + column: col.err})
-                self._def_fields[(policy, name, (field,))] = Col(pl.col(column), col.kind, col.scale, pl.col("e:" + column))
+                self.add_columns({column: field_col.expr, "e:" + column: field_col.err})
+                self._def_fields[(policy, name, (field,))] = Col(pl.col(column), field_col.kind, field_col.scale,
+                                                                 pl.col("e:" + column))
             return
         col = self.top(node, policy, f"definition {policy}.{name}")
         if isinstance(col, list):     # only run-time values (e.g. more decimals than fixed point holds)
@@ -294,12 +299,12 @@ class ColumnarRun:
             self.add_columns({ASIDE: pl.col(ASIDE) | held})
             self._claim_flags = claim_flags(self, node, policy, self._claim_flags)
 
-    def _combine(self, key: str, parts: list[tuple[int, Col]], money: bool) -> OutputColumn:
+    def _combine(self, key: str, parts: list[tuple[int | None, Col]], money: bool) -> OutputColumn:
         """One column for an output: each rule's value on the rows that rule decided."""
         cols = align(*(c for _, c in parts))
         kind = next((c.kind for c in cols if c.kind != "none"), "none")
         scale = max((c.scale for c in cols), default=0)
-        expr = None
+        expr: Then | ChainedThen | None = None
         suspect = None
         for (index, _), col in zip(parts, cols):
             on = pl.col(CHOSEN).is_not_null() if index is None else pl.col(CHOSEN) == index
@@ -321,7 +326,7 @@ class ColumnarRun:
         return OutputColumn(name, kind, 2 if money else scale)
 
     def _outputs(self, checked, done_at, chosen) -> dict[str, OutputColumn]:
-        keys: dict[str, list[tuple[int, Col]]] = {}
+        keys: dict[str, list[tuple[int | None, Col]]] = {}
         for index, rule in enumerate(checked.rules):
             mask = chosen == index
             if not mask.any():
@@ -348,7 +353,7 @@ class ColumnarRun:
             col = self.top(expr, self.main, f"amount {key}", chosen.is_not_null())
             if isinstance(col, list):
                 col = _unfit(col)
-            parts = [(None, col)]
+            parts: list[tuple[int | None, Col]] = [(None, col)]
             out[key] = self._combine("amount:" + key, parts, True)
         return out
 

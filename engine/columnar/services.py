@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from ..lang import ast
     from ..run.runtime import Bound
-    from .values import Col
+    from .values import Col, NestedValues
 
 __all__ = ["RunServices"]
 
@@ -22,6 +22,7 @@ class RunServices(Protocol):
     bindings: dict[str, Bound]
     known_columns: set[str]
     height: int                 # the frame's rows (a run never filters them)
+    fallbacks: list[str]        # what ran per case, for reports
 
     @property
     def frame(self) -> pl.DataFrame:
@@ -42,7 +43,7 @@ class RunServices(Protocol):
     def aggregate(self, node: ast.Aggregate, policy: str) -> Col:
         """An aggregate node compiled once, however many expressions reach it."""
 
-    def nested(self, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> Col:
+    def nested(self, node: ast.Aggregate, policy: str, outer: str, outer_source: str) -> NestedValues:
         """An aggregate nested in another's item or `where`: a Series over the outer list's items."""
 
     def definition(self, policy: str, name: str) -> Col:

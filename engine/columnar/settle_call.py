@@ -45,7 +45,7 @@ def _from_frame(run: RunServices, column: str, fields: tuple[str, ...]) -> dict[
     have = {f.name for f in dtype.inner.fields}
     items = (run.frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), pl.col(column))
              .explode(column).filter(pl.col(column).is_not_null()))
-    out = {"row": items.get_column("row").to_numpy()}
+    out: dict[str, Any] = {"row": items.get_column("row").to_numpy()}
     for f in fields:
         if f not in have:
             out[f] = None
@@ -80,9 +80,12 @@ def _from_values(values: list[Any], fields: tuple[str, ...]) -> dict[str, Any] |
     return out
 
 
-def _is_case_list(run: RunServices, node: ast.Expr) -> bool:
-    return (isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "field" and not node.fields
-            and node.ref.name in run.known_columns)
+def _case_list(run: RunServices, node: ast.Expr) -> str | None:
+    """The case list column `node` reads whole (`claims`), else None."""
+    if (isinstance(node, ast.Path) and node.ref is not None and node.ref.kind == "field" and not node.fields
+            and node.ref.name in run.known_columns):
+        return node.ref.name
+    return None
 
 
 def _selected(run: RunServices, node: ast.Aggregate, policy: str, fields: tuple[str, ...]) -> dict | None:
@@ -94,7 +97,10 @@ def _selected(run: RunServices, node: ast.Aggregate, policy: str, fields: tuple[
         flags = item_flags(run, node, policy)
     except NotColumnar:
         return None
-    long = run.long(node.source.ref.name)
+    column = _case_list(run, node.source)
+    if column is None:
+        return None
+    long = run.long(column)
     got = pl.concat([flags.select(pl.col(ROW).cast(pl.Int64).alias("row"), "__keep", "__err"),
                      long.select([pl.col("@" + f).alias(f) for f in fields if "@" + f in long.columns])],
                     how="horizontal")
@@ -112,10 +118,11 @@ def _selected(run: RunServices, node: ast.Aggregate, policy: str, fields: tuple[
 
 
 def _list_arg(run: RunServices, node: ast.Expr, policy: str, fields: tuple[str, ...]) -> dict | None:
-    if _is_case_list(run, node):
-        return _from_frame(run, node.ref.name, fields)
+    column = _case_list(run, node)
+    if column is not None:
+        return _from_frame(run, column, fields)
     if (isinstance(node, ast.Aggregate) and node.func == "select" and node.where is not None
-            and _is_case_list(run, node.source) and isinstance(node.item, ast.Path) and node.item.ref is not None
+            and _case_list(run, node.source) is not None and isinstance(node.item, ast.Path) and node.item.ref is not None
             and node.item.ref.kind == "var" and node.item.ref.name == node.var and not node.item.fields):
         got = _selected(run, node, policy, fields)
         if got is not None:
@@ -151,17 +158,17 @@ def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> list[Any
             and not schedule.fields):
         return None
     rates = run.bindings[schedule.ref.scope or policy].checked.params.get(schedule.ref.name)
-    orders = [_const_text(run, a, policy) for a in args[5:7]]
-    if rates is None or compounds(rates) or None in orders:
+    order_text, creditor_text = (_const_text(run, a, policy) for a in args[5:7])
+    if rates is None or compounds(rates) or order_text is None or creditor_text is None:
         return None
     try:
-        order, creditor_order = parse_order(orders[0]), parse_order(orders[1])
+        order, creditor_order = parse_order(order_text), parse_order(creditor_text)
     except ValueError:
         return None                     # the per-case path raises the error with its help
-    lists = [_list_arg(run, a, policy, _ITEMS[i]) for i, a in enumerate(args[:3])]
-    if any(x is None for x in lists):
+    claims, costs, payments = (_list_arg(run, a, policy, _ITEMS[i]) for i, a in enumerate(args[:3]))
+    if claims is None or costs is None or payments is None:
         return None
-    claims, costs, payments = lists
+    lists = (claims, costs, payments)
     n = run.height
     unusable = np.zeros(n, dtype=bool)
     for part in lists:

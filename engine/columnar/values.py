@@ -19,7 +19,7 @@ from ..lang import types as T
 from ..values.money import Rounding
 from .frame import to_day
 
-__all__ = ["Col", "NotColumnar", "MAX_SCALE", "kind_of", "literal", "rescale", "align", "any_err", "fixed",
+__all__ = ["Col", "NestedValues", "NotColumnar", "MAX_SCALE", "kind_of", "literal", "rescale", "align", "any_err", "fixed",
            "round_fixed"]
 
 MAX_SCALE = 12                      # INVARIANT: 10**12 × 9e6 øre-sized values stay inside Int64
@@ -38,6 +38,17 @@ class Col:
     err: pl.Expr | None = None
     const: Any = None              # the run-time value when the expression is a constant
     is_const: bool = False
+
+
+@dataclass(frozen=True)
+class NestedValues:
+    """An aggregate nested in another's item or `where`: one value per item of the outer list,
+    in the order of `run.long(outer_source)` (a Series, not a frame column like `Col`'s)."""
+
+    values: pl.Series
+    kind: str
+    scale: int
+    err: pl.Series | None
 
 
 def kind_of(typ: T.Type | None) -> str:
@@ -73,7 +84,8 @@ def fixed(value: Decimal) -> tuple[int, int]:
     scale = -exponent
     if scale > MAX_SCALE:
         normal = value.normalize()
-        if -normal.as_tuple().exponent > MAX_SCALE:
+        normal_exponent = normal.as_tuple().exponent
+        if isinstance(normal_exponent, int) and -normal_exponent > MAX_SCALE:
             raise NotColumnar(f"{value} has more than {MAX_SCALE} decimals")
         return fixed(normal)
     return int(value.scaleb(scale)), scale

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..policy.outputs import by_role
 
@@ -50,11 +50,16 @@ def judging_day(main: CheckedVersion, case: dict, as_of: dt.date | None) -> dt.d
     return as_of
 
 
-def recorded_outputs(main: CheckedVersion, fee: Decimal, as_part: bool, due: dt.date | None) -> dict:
+Fee = TypeVar("Fee")
+Due = TypeVar("Due")
+
+
+def recorded_outputs(main: CheckedVersion, fee: Fee, as_part: bool, due: Due) -> dict[str, Fee | Due | None]:
     """A recorded letter as the decision that sent it, by role: its charge (and the charge's part,
-    where the process charges the step as that) and its deadline."""
+    where the process charges the step as that) and its deadline (generic: the columnar history
+    passes role markers in place of a Decimal fee and a date)."""
     roles = _roles(main)
-    given = {roles["charge"].name: fee, roles["deadline"].name: due}
+    given: dict[str, Fee | Due | None] = {roles["charge"].name: fee, roles["deadline"].name: due}
     if "charge_part" in roles:
         given[roles["charge_part"].name] = fee if as_part else None
     return given
