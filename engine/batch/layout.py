@@ -195,6 +195,10 @@ def _list_input(frame: pl.DataFrame, root: str, item: T.Record, pending: list[di
                                  f"{', '.join(k for k, _ in item.fields)}; write it as a list of structs or as JSON text")
             # no row has an item: Parquet of empty lists is list<null> (Spark reads it as array<int>)
             col = pl.Series(root, [None if v is None else [] for v in col.to_list()], dtype=pl.List(raw_struct))
+        if not (col.dtype == pl.String or isinstance(col.dtype, pl.List)):
+            from ..core.errors import UsageError
+            raise UsageError(f"column `{root}` is {col.dtype}, not a list of records with the fields "
+                             f"{', '.join(k for k, _ in item.fields)}; write it as a list of structs or as JSON text")
         if col.dtype == pl.String:
             bad = _json_problems(frame, root, item, pending)
             skipped |= bad
