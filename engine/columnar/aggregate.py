@@ -152,19 +152,10 @@ def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: s
     entry = AGGREGATES[node.func]
     if entry.group_form is None:
         raise NotColumnar(f"`{node.func}` has no column form")
-    item = compiler.col(node.item) if entry.reads_item else None
-    where = compiler.col(node.where) if node.where is not None else None
+    item, where, exprs = _item_exprs(node, compiler, entry)
     long = run.long(_source_column(node))
     if compiler.long_columns:           # nested aggregates: one value per item (`nested_aggregate`)
         long = long.with_columns(**compiler.long_columns)
-    exprs = {}
-    if item is not None:
-        exprs["__v"] = item.expr
-    if where is not None:
-        exprs["__w"] = where.expr.fill_null(False)
-    err = _item_err(node, item, where, pl.col("__v"))
-    if err is not None:
-        exprs["__e"] = err
     outer = {n for e in exprs.values() for n in e.meta.root_names() if not n.startswith("@") and n != ROW}
     lazy = long.lazy()          # one query, collected once, rather than an eager step each
     if outer:
@@ -173,7 +164,7 @@ def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: s
     picked = pl.col("__v").filter(pl.col("__w")) if where is not None and item is not None else pl.col("__v")
     group = _GroupCtx(picked, pl.col("__w") if where is not None else None)
     aggs = [entry.group_form(compiler, group).alias("__a")]
-    if err is not None:
+    if "__e" in exprs:
         aggs.append(pl.col("__e").any().alias("__ea"))
     grouped = lazy.select(ROW, **exprs).group_by(ROW).agg(aggs)
     full = pl.LazyFrame({ROW: pl.int_range(0, run.height, dtype=pl.UInt32, eager=True)})
@@ -181,7 +172,7 @@ def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: s
     values, kind, scale = _filled(node, item, joined.get_column("__a"))
     columns = {name: values}
     err_name = None
-    if err is not None:
+    if "__e" in exprs:
         err_name = "e:" + name
         columns[err_name] = joined.get_column("__ea").fill_null(False)
     run.add_columns(columns)
@@ -205,20 +196,11 @@ def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: 
     if entry.group_form is None:
         raise NotColumnar(f"`{node.func}` has no column form")
     compiler = ExprCompiler(run, policy, loop=node.var, outer=outer)
-    item = compiler.col(node.item) if entry.reads_item else None
-    where = compiler.col(node.where) if node.where is not None else None
+    item, where, exprs = _item_exprs(node, compiler, entry)
     outer_long = run.long(outer_source)
     items = outer_long.lazy().select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__o"), ROW,
                                      *(pl.col(c).alias("^" + c[1:]) for c in outer_long.columns if c.startswith("@")))
     pairs = items.join(run.long(_source_column(node)).lazy(), on=ROW, how="inner")
-    exprs = {}
-    if item is not None:
-        exprs["__v"] = item.expr
-    if where is not None:
-        exprs["__w"] = where.expr.fill_null(False)
-    err = _item_err(node, item, where, pl.col("__v"))
-    if err is not None:
-        exprs["__e"] = err
     gathered = {n for e in exprs.values() for n in e.meta.root_names() if not n.startswith(("@", "^")) and n != ROW}
     if gathered:            # per-case values the inner test reads, by the case's row
         values = run.frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW), *sorted(gathered))
@@ -226,12 +208,12 @@ def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: 
     pairs = pairs.select("__o", **exprs)
     picked = pl.col("__v").filter(pl.col("__w")) if where is not None and item is not None else pl.col("__v")
     aggs = [entry.group_form(compiler, _GroupCtx(picked, pl.col("__w") if where is not None else None)).alias("__a")]
-    if err is not None:
+    if "__e" in exprs:
         aggs.append(pl.col("__e").any().alias("__ea"))
     grouped = pairs.group_by("__o").agg(aggs)
     joined = items.select("__o").join(grouped, on="__o", how="left", maintain_order="left").collect()
     per_item, kind, scale = _filled(node, item, joined.get_column("__a"))
-    return NestedValues(per_item, kind, scale, joined.get_column("__ea").fill_null(False) if err is not None else None)
+    return NestedValues(per_item, kind, scale, joined.get_column("__ea").fill_null(False) if "__e" in exprs else None)
 
 
 def item_flags(run: RunServices, node: ast.Aggregate, policy: str) -> pl.DataFrame:
@@ -252,3 +234,19 @@ def item_flags(run: RunServices, node: ast.Aggregate, policy: str) -> pl.DataFra
         rows = long.get_column(ROW)
         long = long.with_columns(run.frame.get_column(n).gather(rows) for n in sorted(outer))
     return long.select(ROW, where.expr.fill_null(False).alias("__keep"), err.fill_null(True).alias("__err"))
+
+
+def _item_exprs(node, compiler, entry) -> tuple[Col | None, Col | None, dict[str, pl.Expr]]:
+    """An aggregate's item and filter compiled, and the per-item columns they give (`__v` the
+    value, `__w` the filter, `__e` an item's error): one place for the flat and the nested form."""
+    item = compiler.col(node.item) if entry.reads_item else None
+    where = compiler.col(node.where) if node.where is not None else None
+    exprs: dict[str, pl.Expr] = {}
+    if item is not None:
+        exprs["__v"] = item.expr
+    if where is not None:
+        exprs["__w"] = where.expr.fill_null(False)
+    err = _item_err(node, item, where, pl.col("__v"))
+    if err is not None:
+        exprs["__e"] = err
+    return item, where, exprs
