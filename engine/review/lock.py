@@ -14,7 +14,7 @@ new version dated before the newest locked one. The lock is written atomically.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -75,12 +75,7 @@ def lock_problems(catalog: Catalog, paths: Sequence[str | Path] | None = None,
     if lock_file is None:
         return []
     lock = Lock.read(lock_file)
-    out = []
-    for version in catalog.policies.all():
-        entry = lock.entries.get(lock.path_of(version))
-        if entry is not None and entry.sha256 != version.sha256:
-            out.append(_changed(version, entry, lock))
-    return out + guard_problems(catalog, lock, paths or [Path.cwd()])
+    return _changed_versions(lock, catalog.policies.all()) + guard_problems(catalog, lock, paths or [Path.cwd()])
 
 
 def changed_since_locked(catalog: Catalog, paths: list[str | Path] | None, names: list[str]) -> list[Diagnostic]:
@@ -90,13 +85,16 @@ def changed_since_locked(catalog: Catalog, paths: list[str | Path] | None, names
     lock_file = lock_for(paths)
     if lock_file is None:
         return []
-    lock = Lock.read(lock_file)
+    return _changed_versions(Lock.read(lock_file), [v for name in dict.fromkeys(names) for v in catalog.versions(name)])
+
+
+def _changed_versions(lock: Lock, versions: Iterable[PolicyVersion]) -> list[Diagnostic]:
+    """`locked-version-changed` for each of `versions` whose file no longer has its locked hash."""
     out = []
-    for name in dict.fromkeys(names):
-        for version in catalog.versions(name):
-            entry = lock.entries.get(lock.path_of(version))
-            if entry is not None and entry.sha256 != version.sha256:
-                out.append(_changed(version, entry, lock))
+    for version in versions:
+        entry = lock.entries.get(lock.path_of(version))
+        if entry is not None and entry.sha256 != version.sha256:
+            out.append(_changed(version, entry, lock))
     return out
 
 
