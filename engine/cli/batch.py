@@ -127,21 +127,12 @@ def _delimiter(args: Namespace) -> str:
 
 
 def _guard_lock(args: Namespace, stderr: TextIO) -> None:
-    """A version edited after it was locked: a warning, and with `--log` a refusal before any row
-    is decided (a logged decision rests on reviewed figures; as `decide`, engine/cli/commands.py)."""
-    from dataclasses import replace
-
-    from ..core.diagnostics import Severity, render_text
-    from ..core.errors import PolicyError
-    from ..review.lock import changed_since_locked
+    """The lock's guard (review/lock.py) over every policy of the catalog, before any row is decided."""
+    from ..review.lock import guard_decisions
     from .options import checked_catalog
     catalog = checked_catalog([args.policies])
-    problems = changed_since_locked(catalog, [p for p in [args.policies] if p], catalog.policies.names())
-    if not problems:
-        return
-    if getattr(args, "log", None):
-        raise PolicyError([replace(d, help=f"{d.help}; a decision is logged only on locked versions") for d in problems])
-    print(render_text([replace(d, severity=Severity.WARNING) for d in problems]), file=stderr)
+    guard_decisions(catalog, [p for p in [args.policies] if p], catalog.policies.names(),
+                    logged=bool(getattr(args, "log", None)), stderr=stderr)
 
 
 def _opened_log(args: Namespace):

@@ -150,22 +150,12 @@ def _decide(args: Namespace, trace: bool):
 
 
 def _guard_lock(args: Namespace, catalog: Catalog, decision, stderr: TextIO) -> None:
-    """A version edited after it was locked still decides (an officer may be trying a fix), but
-    never silently, and never into the decision log: a logged decision must rest on the figures
-    that were reviewed (as `frin serve`, which refuses such a folder)."""
-    from dataclasses import replace
-
-    from ..core.diagnostics import Severity, render_text
-    from ..core.errors import PolicyError
-    from ..review.lock import changed_since_locked
+    """The lock's guard (review/lock.py) over the versions this decision binds."""
+    from ..review.lock import guard_decisions
     policy = decision.to_dict(include_trace=False).get("policy") or {}
     names = [n for n in [policy.get("name"), *(u.get("name") for u in policy.get("uses") or ())] if n]
-    problems = changed_since_locked(catalog, [p for p in [args.policies] if p], names)
-    if not problems:
-        return
-    if getattr(args, "log", None):
-        raise PolicyError([replace(d, help=f"{d.help}; a decision is logged only on locked versions") for d in problems])
-    print(render_text([replace(d, severity=Severity.WARNING) for d in problems]), file=stderr)
+    guard_decisions(catalog, [p for p in [args.policies] if p], names, logged=bool(getattr(args, "log", None)),
+                    stderr=stderr)
 
 
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -88,6 +88,22 @@ def changed_since_locked(catalog: Catalog, paths: list[str | Path] | None, names
     return _changed_versions(Lock.read(lock_file), [v for name in dict.fromkeys(names) for v in catalog.versions(name)])
 
 
+def guard_decisions(catalog: Catalog, paths: list[str | Path] | None, names: list[str], *, logged: bool,
+                    stderr: TextIO) -> None:
+    """For `decide`, `explain` and `batch`: a version edited after it was locked still decides (an
+    officer may be trying a fix), but never silently (the diagnostic as a warning on stderr), and
+    never into the decision log (`logged`: PolicyError, nothing decided), as `frin serve` refuses
+    such a folder: a logged decision rests on the figures that were reviewed."""
+    from dataclasses import replace
+
+    from ..core.diagnostics import Severity, render_text
+    problems = changed_since_locked(catalog, paths, names)
+    if problems and logged:
+        raise PolicyError([replace(d, help=f"{d.help}; a decision is logged only on locked versions") for d in problems])
+    if problems:
+        print(render_text([replace(d, severity=Severity.WARNING) for d in problems]), file=stderr)
+
+
 def _changed_versions(lock: Lock, versions: Iterable[PolicyVersion]) -> list[Diagnostic]:
     """`locked-version-changed` for each of `versions` whose file no longer has its locked hash."""
     out = []
