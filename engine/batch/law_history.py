@@ -133,20 +133,31 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
     # names (`charge_part.judging_day`): the day payments covered the principal, else the decision date
     principal_paid = getattr(main.jurisdiction, "part_judged_on", "charged") == "principal_paid"
     sats = _sats_days(cases) if principal_paid and events.get_column("__salaer").any() else None
+    pos = events.get_column("pos").to_numpy()
+    index = events.get_column("index").to_numpy()
+    # the versions bound per distinct (fee day, sats day of a salær fee), not per fee: thousands of
+    # fees share a few hundred days
+    day = events.get_column("date").cast(pl.Int64).to_numpy()
+    salaer_on = (np.where(events.get_column("__salaer").to_numpy(), sats[pos], np.iinfo(np.int64).min)
+                 if sats is not None else np.full(len(day), np.iinfo(np.int64).min))
+    pairs, first, inverse = np.unique(np.stack([day, salaer_on.astype(np.int64)], axis=1), axis=0,
+                                      return_index=True, return_inverse=True)
     memo: dict = {}
-    keys: list[tuple[str, ...] | None] = []
-    binding_of: dict = {}
-    for pos, date, salaer in events.select("pos", pl.col("date").cast(pl.Int64), "__salaer").iter_rows():
+    binding_of: dict = {}          # versions' keys → bindings, in the order of their first fee
+    group_of: dict = {}            # versions' keys → group number
+    pair_group = np.full(len(pairs), -1, dtype=np.int64)
+    for k in np.argsort(first, kind="stable").tolist():
+        date, on = pairs[k].tolist()
         bound = _bind(catalog, main, date, include_drafts, memo)
         if bound is None:
-            keys.append(None)
             continue
-        if salaer and sats is not None:
-            bound = _bind(catalog, main, int(sats[pos]), include_drafts, memo) or bound
+        if on != np.iinfo(np.int64).min:
+            bound = _bind(catalog, main, on, include_drafts, memo) or bound
         key = tuple(sorted(b.version.key for b in bound.values()))
-        binding_of[key] = bound
-        keys.append(key)
-    unchecked = np.array([k is None for k in keys])
+        binding_of.setdefault(key, bound)
+        pair_group[k] = group_of.setdefault(key, len(group_of))
+    groups = pair_group[inverse.reshape(-1)]
+    unchecked = groups < 0
 
     def mark(positions, reason: str) -> None:
         fresh = np.unique(positions)
@@ -154,14 +165,11 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
         if len(fresh):
             out[fresh] = True
             reasons[reason] = reasons.get(reason, 0) + len(fresh)
-    pos = events.get_column("pos").to_numpy()
-    index = events.get_column("index").to_numpy()
-    key_index = pl.Series([repr(k) for k in keys])
     judged: list[tuple] = []        # per group: positions, event indices, broken flags, violations, unsure
     for key, bindings in binding_of.items():
         if not constrained(bindings, main.name):
             continue
-        mine = (key_index == repr(key)).to_numpy()
+        mine = groups == group_of[key]
         group = events.filter(pl.Series(mine))
         flags = constraint_flags(bindings, main.name, _judge_frame(main, cases, group), steps, history=True)
         if flags is None:

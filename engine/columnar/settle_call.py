@@ -12,6 +12,7 @@ amount not exact to the øre, a payment with no payer) are evaluated per case as
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ from .values import Col, NotColumnar
 if TYPE_CHECKING:
     from .services import RunServices
 
-__all__ = ["settle_definition", "record_columns"]
+__all__ = ["settle_definition", "record_columns", "LedgerRows"]
 
 _ITEMS = {0: ("due", "amount", "credited", "disputed"), 1: ("date", "fee"), 2: ("date", "amount", "to")}
 _MONEY = {"amount", "credited", "fee"}
@@ -144,7 +145,7 @@ def _const_text(run: RunServices, node: ast.Expr, policy: str) -> str | None:
     return col.const if col.is_const and isinstance(col.const, str) else None
 
 
-def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> list[Any] | None:
+def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> Sequence[Any] | None:
     """The per-row values of `node` when it is a `settle(...)` call the columns can run; else None."""
     if not (isinstance(node, ast.Call) and node.name == "settle" and len(node.args) in (7, 8)):
         return None
@@ -221,35 +222,79 @@ def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> list[Any
     high = int(max(d.max() for d in spans if len(d)))
     ledger = settle_columns(n, to, claim_arrays, cost_arrays, pay_arrays, RateLookup(rates, low, high, to_day),
                             order, compensation, creditor_order)
-    out: list[Any] = [None] * n
-    redo = []
     names = ("principal", "interest", "costs", "total", "interest_accrued", "paid", "overpaid")
     columns = [ledger.principal, ledger.interest, ledger.costs, ledger.total, ledger.interest_accrued,
                ledger.paid, ledger.overpaid]
-    for i in range(n):
-        if unusable[i] or ledger.per_case[i] is not None:
-            redo.append(i)
-            continue
-        out[i] = {name: Decimal(int(col[i])).scaleb(-2) for name, col in zip(names, columns)}
+    redo = np.nonzero(unusable | np.not_equal(ledger.per_case, None).astype(bool))[0].tolist()
+    again: dict[int, Any] = {}
     if redo:
         mask = pl.Series([False] * n).scatter(redo, True)
         values, _ = per_case(run, node, policy, mask)
-        for i in redo:
-            out[i] = values[i]
-    return out
+        again = {i: values[i] for i in redo}
+    return LedgerRows(dict(zip(names, columns)), again, n)
 
 
-def record_columns(values: list[Any], typ) -> dict[str, Col]:
+class LedgerRows(Sequence):
+    """The `settle` record of every row, as the scalar `settle` gives it (Decimal to the øre), built
+    only for the rows a per-case fallback reads: the Money fields go to columns (`record_columns`)
+    straight from the ledger's øre arrays, never through 100,000 dicts of Decimals and back."""
+
+    def __init__(self, ore: dict[str, np.ndarray], again: dict[int, Any], n: int) -> None:
+        self.ore = ore              # field → øre per row (Python ints), valid outside `again`
+        self.again = again          # row → its per-case value (the columns did not stand for it)
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _row(self, i: int) -> Any:
+        if i in self.again:
+            return self.again[i]
+        return {name: Decimal(int(col[i])).scaleb(-2) for name, col in self.ore.items()}
+
+    def __getitem__(self, i):       # type: ignore[override] - a row, or a list of rows for a slice
+        if isinstance(i, slice):
+            return [self._row(k) for k in range(*i.indices(self.n))]
+        if i < 0:
+            i += self.n
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        return self._row(i)
+
+    def field_ore(self, name: str) -> list[int | None] | None:
+        """One Money field in øre per row (None where the row has no value); None if a per-case value
+        is not exact to the øre (the field then stays per case, as `record_columns` decides)."""
+        if name not in self.ore:
+            return None
+        out = self.ore[name].tolist()
+        for i, v in self.again.items():
+            got = None if v is FAILED or v is None or v.get(name) is None else v[name] * 100
+            if got is not None and got != got.to_integral_value():
+                return None
+            out[i] = None if got is None else int(got)
+        return out
+
+
+def record_columns(values: Sequence[Any], typ) -> dict[str, Col]:
     """Each Money field of a record-valued definition's per-row values as a column (øre, scale 2),
     `err` where the row's evaluation failed (it is then re-decided per case)."""
     from ..lang import types as T
     record = T.unwrap(typ)
     if not isinstance(record, T.Record):
         return {}
-    failed = pl.Series([v is FAILED or v is None for v in values], dtype=pl.Boolean)
+    if isinstance(values, LedgerRows):
+        failed_rows = [i for i, v in values.again.items() if v is FAILED or v is None]
+        failed = pl.Series([False] * len(values), dtype=pl.Boolean).scatter(failed_rows, True)
+    else:
+        failed = pl.Series([v is FAILED or v is None for v in values], dtype=pl.Boolean)
     out = {}
     for name, field_type in record.fields:
         if T.unwrap(field_type) != T.MONEY:
+            continue
+        if isinstance(values, LedgerRows) and name in values.ore:
+            ore = values.field_ore(name)
+            if ore is not None:
+                out[name] = Col(pl.lit(pl.Series(ore, dtype=pl.Int64)), "num", 2, pl.lit(failed))
             continue
         ore = [None if v is FAILED or v is None or v.get(name) is None else v[name] * 100 for v in values]
         if any(o is not None and o != o.to_integral_value() for o in ore):
