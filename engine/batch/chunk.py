@@ -18,6 +18,7 @@ from ..check.pipeline import Catalog
 from ..core.errors import UsageError
 from ..values.time import parse_date
 from .group import BatchReport, decide_group
+from .law import history_for_groups
 from .layout import REJECTS, rejects_of
 from .validate import to_case_frame
 
@@ -137,12 +138,17 @@ def decide_groups(catalog: Catalog, groups: list[VersionGroup], keyed: pl.DataFr
     decided: list[pl.DataFrame] = []
     rejects: list[pl.DataFrame] = []
     law_rows: list[dict] = []
+    checked = []
     for group in groups:
         part = parts[(group.number,)]
         cases, problems = to_case_frame(part, group.main.version.steps, part.get_column("__day"))
         rejects.append(problems)
+        checked.append((group, cases))
+    # the recorded fees of every group judged as columns at once (a law version compiled once per chunk)
+    fees = history_for_groups(catalog, [(g.main, g.bindings, g.number, cases) for g, cases in checked], include_drafts)
+    for group, cases in checked:
         table, found, broken = decide_group(catalog, group.main, group.bindings, group.spec, cases, include_drafts,
-                                            report, allow_stale)
+                                            report, allow_stale, fees=fees.get(group.number))
         decided.append(table)
         rejects += found
         law_rows += broken

@@ -31,10 +31,10 @@ from ..decide.history import judge_history
 from ..decide.notice import Notice
 from ..decide.stale import stale_figures, stale_violations
 from .law_columns import judge_columns
-from .law_history import history_to_judge
+from .law_history import FeeVerdicts, history_to_judge
 from .output import output_columns
 
-__all__ = ["VIOLATIONS", "LawJudgment", "judge_rows", "violation_rows", "HISTORY_REASON"]
+__all__ = ["VIOLATIONS", "LawJudgment", "judge_rows", "violation_rows", "HISTORY_REASON", "history_for_groups"]
 
 VIOLATIONS = {"row": pl.Int64, "case_id": pl.String, "rule": pl.String, "proposed_action": pl.String,
               "constraint": pl.String, "policy": pl.String, "source": pl.String, "problem": pl.String}
@@ -57,13 +57,15 @@ class LawJudgment:
 
 
 def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFrame, steps: tuple[str, ...],
-               include_drafts: bool, history: bool = True, allow_stale: bool = False) -> LawJudgment:
+               include_drafts: bool, history: bool = True, allow_stale: bool = False,
+               fees: FeeVerdicts | None = None) -> LawJudgment:
     """Judge columnar decisions: the rows to re-decide per case and the violation records
     (`allow_stale`: no stale-figure holds; the rows' warnings say which figures were stale).
 
     `decided` holds the decision rows (as written) in the order of `cases` (the case frame
     they were decided from, with ROW). `history`: judge the recorded fees too (False when the
-    caller judged them on the whole case already). The constraints and the amounts are judged as columns
+    caller judged them on the whole case already); `fees`: the columns' verdicts on them, found
+    already for `cases` (`history_for_groups`: every group of a chunk at once). The constraints and the amounts are judged as columns
     (`law_columns.judge_columns`, over the law's view as columns); a row they cannot stand
     for is judged by `judge` on its case dict, and the history of a case that records a fee
     by `judge_history`, one by one.
@@ -74,12 +76,12 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     if not decided.height or not constrained(bindings, main.name):
         return out
     columns = judge_columns(bindings, main, decided, cases.drop(ROW), steps)
-    to_judge: np.ndarray | list[bool]
     if history:
-        to_judge, history_reasons, history_notes, warned, verdicts = history_to_judge(catalog, main, cases.drop(ROW),
-                                                                                 steps, include_drafts)
+        found = fees if fees is not None else history_to_judge(catalog, main, cases.drop(ROW), steps, include_drafts)
+        to_judge, history_reasons, history_notes = found.to_judge, found.reasons, found.notes
+        warned, verdicts = found.warned, found.verdicts
     else:       # judged already on the whole case (claims a set-aside reason took out: batch/aside.py)
-        to_judge, history_reasons, history_notes, warned, verdicts = [False] * decided.height, {}, [], {}, {}
+        to_judge, history_reasons, history_notes, warned, verdicts = np.zeros(decided.height, dtype=bool), {}, [], {}, {}
     fee = pl.Series(to_judge, dtype=pl.Boolean)
     if columns is None:
         unsure = pl.Series([True] * decided.height)
@@ -133,3 +135,26 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
 def violation_rows(row: int, case_id: str, rule: str, action: str, broken) -> list[dict]:
     return [{"row": row, "case_id": case_id, "rule": rule, "proposed_action": action, "constraint": v.name,
              "policy": v.policy, "source": v.constraint.source, "problem": v.constraint.said("en")} for v in broken]
+
+
+def history_for_groups(catalog, groups: list, include_drafts: bool) -> dict[int, FeeVerdicts]:
+    """Group number → the columns' verdicts on its cases' recorded fees (`history_to_judge`), for
+    `groups` ((main version, bindings, number, case frame with ROW) each): the groups deciding with the
+    same main version are judged as one frame, so each version of the law the fees' days bind is
+    compiled and run once per chunk, not once per group. Groups the law does not bind are left out."""
+    from .layout import ROW
+    by_main: dict[int, list] = {}
+    for main, bindings, number, cases in groups:
+        if cases.height and constrained(bindings, main.name):
+            by_main.setdefault(id(main), []).append((main, number, cases))
+    out: dict[int, FeeVerdicts] = {}
+    for same in by_main.values():
+        main = same[0][0]
+        frames = [cases.drop(ROW) for _, _, cases in same]
+        found = history_to_judge(catalog, main, pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0],
+                                 main.version.steps, include_drafts)
+        start = 0
+        for (_, number, cases), frame in zip(same, frames):
+            out[number] = found.part(start, start + frame.height)
+            start += frame.height
+    return out

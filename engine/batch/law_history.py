@@ -17,6 +17,7 @@ so the prefix each fee is judged on here is the judged one whenever the case is 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
@@ -32,7 +33,7 @@ from ..policy.outputs import law_fields
 from ..policy.record import DECISION
 from .law_columns import constraint_flags
 
-__all__ = ["history_to_judge", "BROKEN", "UNSURE"]
+__all__ = ["history_to_judge", "FeeVerdicts", "BROKEN", "UNSURE"]
 
 BROKEN = "a recorded fee the law may not have allowed (judge_history sets the excess aside)"
 UNSURE = "a recorded fee whose judgment might fail as columns (judge_history names the error)"
@@ -115,18 +116,47 @@ def _judge_frame(main, cases: pl.DataFrame, events: pl.DataFrame) -> pl.DataFram
     return frame.with_columns(pl.lit(True).alias("__binds"), **{k: pl.Series(v).alias(k) for k, v in record.items()})
 
 
-def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: bool
-                     ) -> tuple[np.ndarray, dict[str, int], list[str], dict[int, list[Notice]], dict[int, dict]]:
-    """(rows of `cases` whose history `judge_history` must judge, why → rows, law expressions run per
-    case, the history warnings of rows the columns stand for: position → `judge_history`'s list, and
-    the columns' verdicts on the fees of the rows to judge: position → {event index → the constraints
-    its recorded fee breaks, in `violations`' order}, for `judge_history(verdicts=...)`)."""
+@dataclass
+class FeeVerdicts:
+    """What the columns say of the recorded fees of a frame of cases, by row position: `to_judge`,
+    the rows `judge_history` must judge, `why` each was marked, `notes` the law expressions run per
+    case, `warned` the history warnings of rows the columns stand for (`judge_history`'s list) and
+    `verdicts` the columns' verdicts on the fees of the rows to judge (event index → the constraints
+    its recorded fee breaks, in `violations`' order), for `judge_history(verdicts=...)`."""
+
+    to_judge: np.ndarray
+    why: np.ndarray
+    notes: list[str] = field(default_factory=list)
+    warned: dict[int, list[Notice]] = field(default_factory=dict)
+    verdicts: dict[int, dict] = field(default_factory=dict)
+    given: list[str] = field(default_factory=list)      # the reasons in the order they were first given
+
+    @property
+    def reasons(self) -> dict[str, int]:
+        """why → rows."""
+        counts: dict[str, int] = {}
+        for reason in self.why[self.to_judge].tolist():
+            counts[reason] = counts.get(reason, 0) + 1
+        return {reason: counts[reason] for reason in self.given if reason in counts}
+
+    def part(self, start: int, stop: int) -> "FeeVerdicts":
+        """The verdicts of rows `start`..`stop` (a group's cases in a frame of several), renumbered from 0."""
+        def mine(found: dict) -> dict:
+            return {p - start: v for p, v in found.items() if start <= p < stop}
+        return FeeVerdicts(self.to_judge[start:stop], self.why[start:stop], self.notes, mine(self.warned),
+                           mine(self.verdicts), self.given)
+
+
+def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: bool) -> FeeVerdicts:
+    """The columns' verdicts on every recorded fee of `cases` (`FeeVerdicts`), judged as the decision
+    that charged it: each fee event a row of a frame grouped by the law versions bound on its day."""
     out = np.zeros(cases.height, dtype=bool)
-    reasons: dict[str, int] = {}
+    why = np.full(cases.height, None, dtype=object)
+    given: list[str] = []
     notes: list[str] = []
     events = _fee_events(cases)
     if not events.height:
-        return out, reasons, notes, {}, {}
+        return FeeVerdicts(out, why)
     as_salaer = salaer_steps(main)
     events = events.with_columns(pl.col("step").is_in(sorted(as_salaer)).alias("__salaer"))
     # a recorded charge part (Norway's salær) is judged by the law of the day its jurisdiction
@@ -164,7 +194,8 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
         fresh = fresh[~out[fresh]]
         if len(fresh):
             out[fresh] = True
-            reasons[reason] = reasons.get(reason, 0) + len(fresh)
+            why[fresh] = reason
+            given.extend([reason] if reason not in given else [])
     judged: list[tuple] = []        # per group: positions, event indices, broken flags, violations, unsure
     for key, bindings in binding_of.items():
         if not constrained(bindings, main.name):
@@ -198,4 +229,4 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
         for k in np.nonzero(out[positions] & ~unsure)[0]:
             broken = [] if flags is None else [v for v, b in zip(found, flags[k]) if b]
             verdicts.setdefault(int(positions[k]), {})[int(indices[k])] = broken
-    return out, reasons, notes, warned, verdicts
+    return FeeVerdicts(out, why, notes, warned, verdicts, given)
