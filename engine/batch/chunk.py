@@ -148,7 +148,7 @@ def decide_groups(catalog: Catalog, groups: list[VersionGroup], keyed: pl.DataFr
     fees = history_for_groups(catalog, [(g.main, g.bindings, g.number, cases) for g, cases in checked], include_drafts)
     for group, cases in checked:
         table, found, broken = decide_group(catalog, group.main, group.bindings, group.spec, cases, include_drafts,
-                                            report, allow_stale, fees=fees.get(group.number))
+                                            report, allow_stale, fee_verdicts=fees.get(group.number))
         decided.append(table)
         rejects += found
         law_rows += broken

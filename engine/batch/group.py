@@ -153,7 +153,7 @@ def _decide_whole(catalog, main, bindings, cases: pl.DataFrame, history: dict, i
 def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
                  report: BatchReport, allow_stale: bool = False, originals: pl.DataFrame | None = None,
                  history: dict[int, list[Notice]] | None = None, judged: set[int] | None = None,
-                 fees: FeeVerdicts | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
+                 fee_verdicts: FeeVerdicts | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
     """(decisions, rejects frames, violation records) of one group's valid case frame (with ROW);
     `allow_stale` as `decide --allow-stale` (decide/stale.py).
 
@@ -161,7 +161,7 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     (`aside.py`): a row decided per case is decided from its original, and its recorded fees
     were judged there already (`history`: row → the warnings of that judgment). `judged`: the rows
     whose `cases` line is the case as the law judged its history (a fee lowered), the one `decide`
-    asks the set-aside reasons about: theirs are answered as columns here too. `fees`: the columns'
+    asks the set-aside reasons about: theirs are answered as columns here too. `fee_verdicts`: the columns'
     verdicts on the recorded fees of `cases`, found for the whole chunk (`law.history_for_groups`).
     """
     from ..columnar.frame import AS_OF, cases_from_frame
@@ -178,7 +178,7 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     assert result.aside is not None         # a full run (not amounts_only) marks the set-aside rows
     aside, suspect = result.aside, result.suspect & ~result.aside
     law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts, history=originals is None,
-                     allow_stale=allow_stale, fees=fees)
+                     allow_stale=allow_stale, fees=fee_verdicts)
     if history:
         law.warnings.update({r: w for r, w in history.items() if r in set(rows.to_list())})
     report.law_judged += law.judged

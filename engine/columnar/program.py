@@ -10,6 +10,7 @@ the scalar evaluators do. "Materialised" means queued as a column of one lazy qu
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -67,7 +68,7 @@ class ColumnarRun:
         self.known_columns = set(frame.columns)
         self.height = frame.height       # rows never change in a run: no collect to know how many
         self._defs: dict[tuple[str, str], Col] = {}
-        self._py_defs: dict[tuple[str, str], list[Any]] = {}
+        self._py_defs: dict[tuple[str, str], Sequence[Any]] = {}
         self._def_fields: dict[tuple[str, str, tuple[str, ...]], Col] = {}
         self._aggregates: dict[tuple[int, str], tuple[ast.Expr, Col]] = {}
         self._long: dict[str, pl.DataFrame] = {}
@@ -169,7 +170,7 @@ class ColumnarRun:
         of a large frame, the case dicts of the others are never built."""
         return cases_from_frame(self.frame[rows], self.steps, roots)
 
-    def python_definition(self, policy: str, name: str) -> list[Any]:
+    def python_definition(self, policy: str, name: str) -> Sequence[Any]:
         """Run-time values of a definition, `FAILED` on rows where it (may have) failed."""
         key = (policy, name)
         if key not in self._py_defs:

@@ -6,6 +6,7 @@ the parts it drives do not import each other (tests/project/test_architecture.py
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -58,5 +59,5 @@ class RunServices(Protocol):
     def python_cases_at(self, rows: list[int], roots: frozenset[str]) -> list[dict]:
         """The cases at `rows` only (the `roots` fields), for per-case evaluation of a few rows."""
 
-    def python_definition(self, policy: str, name: str) -> list[Any]:
+    def python_definition(self, policy: str, name: str) -> Sequence[Any]:
         """A definition's per-case run-time values."""

@@ -225,7 +225,7 @@ def settle_definition(run: RunServices, node: ast.Expr, policy: str) -> Sequence
     names = ("principal", "interest", "costs", "total", "interest_accrued", "paid", "overpaid")
     columns = [ledger.principal, ledger.interest, ledger.costs, ledger.total, ledger.interest_accrued,
                ledger.paid, ledger.overpaid]
-    redo = np.nonzero(unusable | np.not_equal(ledger.per_case, None).astype(bool))[0].tolist()
+    redo = np.nonzero(unusable | np.array([why is not None for why in ledger.per_case.tolist()], dtype=bool))[0].tolist()
     again: dict[int, Any] = {}
     if redo:
         mask = pl.Series([False] * n).scatter(redo, True)
@@ -252,7 +252,7 @@ class LedgerRows(Sequence):
             return self.again[i]
         return {name: Decimal(int(col[i])).scaleb(-2) for name, col in self.ore.items()}
 
-    def __getitem__(self, i):       # type: ignore[override] - a row, or a list of rows for a slice
+    def __getitem__(self, i):       # a row, or a list of rows for a slice
         if isinstance(i, slice):
             return [self._row(k) for k in range(*i.indices(self.n))]
         if i < 0:
@@ -292,9 +292,9 @@ def record_columns(values: Sequence[Any], typ) -> dict[str, Col]:
         if T.unwrap(field_type) != T.MONEY:
             continue
         if isinstance(values, LedgerRows) and name in values.ore:
-            ore = values.field_ore(name)
-            if ore is not None:
-                out[name] = Col(pl.lit(pl.Series(ore, dtype=pl.Int64)), "num", 2, pl.lit(failed))
+            cents = values.field_ore(name)
+            if cents is not None:
+                out[name] = Col(pl.lit(pl.Series(cents, dtype=pl.Int64)), "num", 2, pl.lit(failed))
             continue
         ore = [None if v is FAILED or v is None or v.get(name) is None else v[name] * 100 for v in values]
         if any(o is not None and o != o.to_integral_value() for o in ore):
