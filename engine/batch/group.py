@@ -22,7 +22,7 @@ from ..decide.notice import Notice
 from ..decide.stale import stale_figures, stale_warnings
 from ..policy.case import LoadedCase
 from .aside import AsideRows, split_aside, whole_aside
-from .law import HISTORY_REASON, judge_rows, violation_rows
+from .law import HISTORY_REASON, judge_histories, judge_rows, violation_rows
 from .law_history import FeeVerdicts
 from .layout import REJECTS, ROW
 from .output import WARNING_SEPARATOR
@@ -168,6 +168,9 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     from ..columnar.program import evaluate
     from .output import decisions_from_columns, decisions_from_scalar
 
+    if originals is None and fee_verdicts is not None:
+        return _decide_judged_first(catalog, main, bindings, spec, cases, include_drafts, report, allow_stale,
+                                    fee_verdicts)
     steps = main.version.steps
     rows, ids = cases.get_column(ROW), cases.get_column("case_id")
     result = evaluate(bindings, main.name, cases.drop(ROW), steps)
@@ -272,12 +275,59 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
         more, found, broken = decide_group(catalog, main, bindings, spec, cut.reduced, include_drafts, report,
                                            allow_stale, originals=cut.originals if originals is None else originals,
                                            history=fees, judged=set(low.texts) if low is not None else None)
-        texts = pl.DataFrame({"row": list(cut.texts), "__aside": list(cut.texts.values())},
-                             schema={"row": pl.Int64, "__aside": pl.String})
-        more = more.join(texts, on="row", how="left", maintain_order="left").with_columns(
-            pl.when(pl.col("set_aside") == "").then(pl.col("__aside").fill_null("")).otherwise(pl.col("set_aside"))
-            .alias("set_aside")).drop("__aside")
-        table = pl.concat([table, more])
+        table = pl.concat([table, _with_aside_texts(more, cut.texts)])
         rejects += found
         law_rows += broken
     return table, rejects, law_rows
+
+
+def _with_aside_texts(table: pl.DataFrame, texts: dict[int, str]) -> pl.DataFrame:
+    """`table` with the `set_aside` text of each row in `texts` (the claims cut out before it was decided)."""
+    if not texts:
+        return table
+    extra = pl.DataFrame({"row": list(texts), "__aside": list(texts.values())}, schema={"row": pl.Int64, "__aside": pl.String})
+    return table.join(extra, on="row", how="left", maintain_order="left").with_columns(
+        pl.when(pl.col("set_aside") == "").then(pl.col("__aside").fill_null("")).otherwise(pl.col("set_aside"))
+        .alias("set_aside")).drop("__aside")
+
+
+def _replaced(cases: pl.DataFrame, part: pl.DataFrame) -> pl.DataFrame:
+    """`cases` (with ROW) with each row of `part` in place of the row of the same number, in the same order."""
+    order = cases.select(ROW).with_row_index("__pos")
+    kept = cases.filter(~pl.col(ROW).is_in(part.get_column(ROW).implode()))
+    merged = pl.concat([kept, part.select(cases.columns)], how="vertical")
+    return merged.join(order, on=ROW, how="left").sort("__pos").drop("__pos")
+
+
+def _decide_judged_first(catalog, main, bindings, spec: str, cases: pl.DataFrame, include_drafts: bool,
+                         report: BatchReport, allow_stale: bool, found: FeeVerdicts
+                         ) -> tuple[pl.DataFrame, list[pl.DataFrame], list[dict]]:
+    """`decide_group` in the order `decide_case` works, so that one columnar run decides the group: the
+    recorded fees judged first (`found`, the columns' verdicts; `judge_history` on the cases they send
+    to it), then the `set_aside:` reasons asked of each case as judged and the claims they hold cut out
+    (`ColumnarRun.set_aside_only`), then the rules run once over the judged, cut-down cases (the rows
+    as they came kept for the per-case path), instead of a second run for the cut and lowered rows."""
+    from ..columnar.program import ColumnarRun
+    steps = main.version.steps
+    report.law_judged += int(found.to_judge.sum())
+    for reason, count in found.reasons.items():
+        report.law_per_row[reason] = report.law_per_row.get(reason, 0) + count
+    report.per_case_expressions += [f"law {n}" for n in found.notes if f"law {n}" not in report.per_case_expressions]
+    lowered, warnings = judge_histories(catalog, main, cases, steps, include_drafts, found)
+    judged = cases
+    if lowered:
+        low = _lowered(cases, pl.Series([True] * cases.height, dtype=pl.Boolean), lowered, steps)
+        assert low is not None          # every row of `lowered` is a row of `cases`
+        judged = _replaced(cases, low.reduced)
+        warnings.update((r, w) for r, (_, w) in lowered.items())
+        report.history_columns += len(lowered)
+    flagged, claims = ColumnarRun(bindings, main.name, judged.drop(ROW), steps).set_aside_only()
+    cut = split_aside(main, bindings, judged, flagged, steps, claims) if flagged.any() else None
+    texts = cut.texts if cut is not None else {}
+    if cut is not None:
+        judged = _replaced(judged, cut.reduced)
+        report.set_aside_columns += len(texts)
+    uncut = set(cases.get_column(ROW).to_list()) - set(texts)
+    table, rejects, law_rows = decide_group(catalog, main, bindings, spec, judged, include_drafts, report,
+                                            allow_stale, originals=cases, history=warnings, judged=uncut)
+    return _with_aside_texts(table, texts), rejects, law_rows

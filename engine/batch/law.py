@@ -34,7 +34,7 @@ from .law_columns import judge_columns
 from .law_history import FeeVerdicts, history_to_judge
 from .output import output_columns
 
-__all__ = ["VIOLATIONS", "LawJudgment", "judge_rows", "violation_rows", "HISTORY_REASON", "history_for_groups"]
+__all__ = ["VIOLATIONS", "LawJudgment", "judge_rows", "violation_rows", "HISTORY_REASON", "history_for_groups", "judge_histories"]
 
 VIOLATIONS = {"row": pl.Int64, "case_id": pl.String, "rule": pl.String, "proposed_action": pl.String,
               "constraint": pl.String, "policy": pl.String, "source": pl.String, "problem": pl.String}
@@ -158,3 +158,27 @@ def history_for_groups(catalog, groups: list, include_drafts: bool) -> dict[int,
             out[number] = found.part(start, start + frame.height)
             start += frame.height
     return out
+
+
+def judge_histories(catalog, main, cases: pl.DataFrame, steps: tuple[str, ...], include_drafts: bool,
+                    found: FeeVerdicts) -> tuple[dict[int, tuple[dict, list]], dict[int, list[Notice]]]:
+    """(row → (case as judged, warnings) where a recorded fee was lowered, row → the history's warnings
+    of a case left as it was) for `cases` (with ROW) before any rule runs: `judge_history` on each case
+    the columns' verdicts `found` send to it, the columns' own warnings on the others."""
+    from ..columnar.frame import AS_OF, cases_from_frame
+    from .layout import ROW
+    rows = cases.get_column(ROW).to_list()
+    warnings = {rows[p]: w for p, w in found.warned.items() if not found.to_judge[p]}
+    lowered: dict[int, tuple[dict, list]] = {}
+    picked = cases.filter(pl.Series(found.to_judge, dtype=pl.Boolean))
+    days = picked.get_column(AS_OF).cast(pl.Date).to_list()
+    for pos, row, day, case in zip(np.nonzero(found.to_judge)[0].tolist(), picked.get_column(ROW).to_list(), days,
+                                   cases_from_frame(picked, steps)):
+        if not any(e["fee"] for e in case.get("events") or ()):
+            continue
+        judged, notes = judge_history(catalog, main, case, include_drafts, day, found.verdicts.get(pos))
+        if notes and judged["events"] != case["events"]:
+            lowered[row] = (judged, notes)      # a fee lowered: the ledger and the rules see another case
+        elif notes:
+            warnings[row] = notes               # nothing changed (a fee no law could judge)
+    return lowered, warnings

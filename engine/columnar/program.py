@@ -252,6 +252,14 @@ class ColumnarRun:
         return ColumnarResult(self.frame.select(keep), outputs, amounts, suspect.rename("suspect"), self.fallbacks,
                               aside.rename("aside"), claims_aside(self._claim_flags))
 
+    def set_aside_only(self) -> tuple[pl.Series, pl.DataFrame | None]:
+        """The rows a `set_aside:` reason may hold a claim of and, per claim, the first reason holding
+        it (`claims_aside`), as `run` finds them, without running the rules: the batch cuts those
+        claims out before its one columnar run (`batch/group.py`)."""
+        self.add_columns({ASIDE: pl.lit(False)})
+        self._set_aside_rows(self.bindings[self.main].checked)
+        return self.frame.get_column(ASIDE).rename("aside"), claims_aside(self._claim_flags)
+
     def amounts_only(self) -> ColumnarResult:
         """The amounts alone, no rule run (`decision._run_amounts`: a case whose every claim is set
         aside, given here without claims and events); `suspect` where one may fail or is not exact."""
