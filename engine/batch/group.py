@@ -183,7 +183,8 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     law = judge_rows(catalog, main, bindings, table, cases, steps, include_drafts, history=originals is None,
                      allow_stale=allow_stale, fees=fee_verdicts)
     if history:
-        law.warnings.update({r: w for r, w in history.items() if r in set(rows.to_list())})
+        mine = set(rows.to_list())
+        law.warnings.update({r: w for r, w in history.items() if r in mine})
     report.law_judged += law.judged
     for reason, count in law.reasons.items():
         report.law_per_row[reason] = report.law_per_row.get(reason, 0) + count
