@@ -103,14 +103,34 @@ def _with_history_warnings(table: pl.DataFrame, found: Mapping[int, Sequence[str
 
 def _lowered(cases: pl.DataFrame, redo: pl.Series, lowered: dict, steps) -> AsideRows | None:
     """The `redo` rows whose recorded fees the law lowered (`law.LawJudgment.lowered`) with their events
-    as judged (`reduced`), as they came (`originals`), and each row's `texts` entry empty: the second
-    pass decides the judged case as columns, as `decide_case` decides it after `judge_history`."""
-    from ..columnar.frame import AS_OF, frame_from_cases
+    as judged (`reduced`), as they came (`originals`), and each row's `texts` entry empty: the judged case
+    is decided as columns, as `decide_case` decides it after `judge_history`. `judge_history` changes
+    only fees (every letter stays in the history), so only the fees are written into the events."""
     rows = cases.get_column(ROW)
     mine = redo & rows.is_in(sorted(lowered))
     if not mine.any():
         return None
     originals = cases.filter(mine)
+    fees = [[None if e["fee"] is None else int(e["fee"] * 100) for e in lowered[r][0]["events"]]
+            for r in originals.get_column(ROW).to_list()]
+    counts = originals.select(pl.col("events").list.len()).to_series().to_list()
+    if any(len(f) != n for f, n in zip(fees, counts)):
+        return _lowered_by_dicts(originals, lowered, steps)
+    patch = pl.DataFrame({"__pos": [p for p, f in enumerate(fees) for _ in f],
+                          "__k": [k for f in fees for k in range(len(f))], "__fee": [x for f in fees for x in f]},
+                         schema={"__pos": pl.UInt32, "__k": pl.Int64, "__fee": pl.Int64})
+    long = (originals.select("events").with_row_index("__pos").explode("events")
+            .with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over("__pos").alias("__k"))
+            .join(patch, on=["__pos", "__k"], how="left", maintain_order="left")
+            .with_columns(pl.col("events").struct.with_fields(pl.coalesce(pl.col("__fee"), pl.field("fee")).alias("fee"))))
+    events = long.group_by("__pos", maintain_order=True).agg("events").get_column("events")
+    reduced = originals.with_columns(events.cast(originals.schema["events"]))
+    return AsideRows(reduced, originals, {r: "" for r in originals.get_column(ROW).to_list()})
+
+
+def _lowered_by_dicts(originals: pl.DataFrame, lowered: dict, steps) -> AsideRows:
+    """`_lowered` through the judged case dicts' events as a frame (a history whose letters changed in number)."""
+    from ..columnar.frame import AS_OF, frame_from_cases
     judged = [lowered[r][0] for r in originals.get_column(ROW).to_list()]
     days = originals.get_column(AS_OF).cast(pl.Date).to_list()
     events = frame_from_cases(judged, days, steps).get_column("events")

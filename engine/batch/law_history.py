@@ -176,6 +176,7 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
     binding_of: dict = {}          # versions' keys → bindings, in the order of their first fee
     group_of: dict = {}            # versions' keys → group number
     pair_group = np.full(len(pairs), -1, dtype=np.int64)
+    key_of: dict[int, tuple] = {}
     for k in np.argsort(first, kind="stable").tolist():
         date, on = pairs[k].tolist()
         bound = _bind(catalog, main, date, include_drafts, memo)
@@ -183,7 +184,9 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
             continue
         if on != np.iinfo(np.int64).min:
             bound = _bind(catalog, main, on, include_drafts, memo) or bound
-        key = tuple(sorted(b.version.key for b in bound.values()))
+        if id(bound) not in key_of:         # `_bind` gives one object per day: its key once
+            key_of[id(bound)] = tuple(sorted(b.version.key for b in bound.values()))
+        key = key_of[id(bound)]
         binding_of.setdefault(key, bound)
         pair_group[k] = group_of.setdefault(key, len(group_of))
     groups = pair_group[inverse.reshape(-1)]
