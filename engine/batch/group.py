@@ -47,7 +47,7 @@ class BatchReport:
     law_judged: int = 0                                              # rows the law check read as case dicts
     law_per_row: dict[str, int] = field(default_factory=dict)        # why → rows the law judged per row, not as columns
     set_aside_columns: int = 0       # rows with claims a set-aside reason took out, decided as columns
-    history_columns: int = 0         # rows whose recorded fee the law lowered, the judged case then decided as columns
+    history_columns: int = 0         # rows whose recorded fee the law lowered, decided on the case as judged
     warnings: int = 0                                                # warning lines over all decisions
     rows_with_warnings: int = 0
 
