@@ -17,6 +17,7 @@ import polars as pl
 from ..check.pipeline import Catalog
 from ..core.errors import UsageError
 from ..values.time import parse_date
+from .bound import bound_on
 from .group import BatchReport, decide_group
 from .law import history_for_groups
 from .layout import REJECTS, rejects_of
@@ -115,7 +116,7 @@ def group_by_bound_versions(catalog: Catalog, keyed: pl.DataFrame,
             main = catalog.resolve(name, day, include_drafts, pinned or None)
             if not main.rules:
                 raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
-            bindings = catalog.bind(main, day, include_drafts)
+            bindings = bound_on(catalog, main, day, include_drafts)
         except UsageError as err:
             group_of.append(-1)
             part = keyed.filter((pl.col("__spec") == spec) & (pl.col("__day") == day))

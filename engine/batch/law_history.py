@@ -31,6 +31,7 @@ from ..decide.history import salaer_steps
 from ..decide.notice import Notice
 from ..policy.outputs import law_fields
 from ..policy.record import DECISION
+from .bound import bound_on
 from .law_columns import constraint_flags
 
 __all__ = ["history_to_judge", "FeeVerdicts", "BROKEN", "UNSURE"]
@@ -75,7 +76,7 @@ def _bind(catalog, main, day: int, include_drafts: bool, memo: dict):
     if day not in memo:
         from ..columnar.frame import from_day
         try:
-            memo[day] = catalog.bind(main, from_day(day), include_drafts)
+            memo[day] = bound_on(catalog, main, from_day(day), include_drafts)
         except UsageError:
             memo[day] = None
     return memo[day]
