@@ -19,9 +19,13 @@ _KEPT: dict[int, tuple[weakref.ref, dict]] = {}     # id(catalog) → (the catal
 
 def bound_on(catalog, main, day: dt.date, include_drafts: bool) -> dict:
     """`catalog.bind(main, day, include_drafts)`, the same dict for the same question (callers never change it)."""
-    held = _KEPT.get(id(catalog))
+    number = id(catalog)
+    held = _KEPT.get(number)
     if held is None or held[0]() is not catalog:     # a catalog is a dataclass (not hashable): kept by id
-        held = _KEPT[id(catalog)] = (weakref.ref(catalog, lambda _, k=id(catalog): _KEPT.pop(k, None)), {})
+
+        def gone(_: weakref.ref) -> None:
+            _KEPT.pop(number, None)
+        held = _KEPT[number] = (weakref.ref(catalog, gone), {})
     memo = held[1]
     key = (main.version.key, day, include_drafts)
     got = memo.get(key)

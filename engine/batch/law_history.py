@@ -75,8 +75,10 @@ def _sats_days(cases: pl.DataFrame) -> np.ndarray:
 def _bind(catalog, main, day: int, include_drafts: bool, memo: dict):
     if day not in memo:
         from ..columnar.frame import from_day
+        on = from_day(day)
+        assert on is not None           # a day number is a date
         try:
-            memo[day] = bound_on(catalog, main, from_day(day), include_drafts)
+            memo[day] = bound_on(catalog, main, on, include_drafts)
         except UsageError:
             memo[day] = None
     return memo[day]
