@@ -61,6 +61,7 @@ def test_one_run_decides_as_decide_case_does():
     """Every output column of the rows whose fee was lowered or whose claims were cut is `decide_case`'s."""
     sys.path.insert(0, str(ROOT / "bench"))
     import kravia_run
+
     from engine.batch.output import row_json
     from engine.decide.decision import decide_case
     from engine.policy.case import case_from_data
@@ -105,6 +106,7 @@ def test_the_fees_of_a_chunk_are_judged_as_each_group_would_judge_them():
 def test_ledger_rows_read_as_the_scalar_records():
     """`LedgerRows` (settle's per-row values, built on demand) reads as the list of records it replaces."""
     import numpy as np
+
     from engine.columnar.settle_call import LedgerRows, record_columns
     from engine.lang import types as T
     ore = {"principal": np.array([12345, 0, 7], dtype=object), "interest": np.array([1, 2, 3], dtype=object)}
