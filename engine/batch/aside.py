@@ -3,8 +3,9 @@
 `decide_case` asks the policy's reasons which claims they set aside (`decide/set_aside.py`,
 on the whole case), then decides the case with only the remaining claims. Here the first
 half comes from the columnar run's answer per claim (`columnar/claims_aside.py`; per case
-only when a reason has no column form), and the second half is an ordinary columnar run
-over those rows with their claims cut down (`decide_group` on a second case frame). Rows
+only when a reason has no column form: `ColumnarRun.set_aside_only` before the rules run, or
+the rules' own run), and the second half is the ordinary columnar run over those rows with
+their claims cut down (the group's one run, or a second one: `group.decide_group`). Rows
 whose every claim a reason holds are returned by `whole_aside` (the first reason decides
 them, `group._decide_whole`). A row stays with `decide_case` when a reason might fail (decide
 names the error) or a claim held has no invoice to name it by.
