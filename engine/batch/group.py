@@ -5,9 +5,9 @@ decisions. Rows whose claims `set_aside:` reasons hold are cut down (or, every c
 decided by the first reason) and rows whose recorded fee the law lowered are decided on the
 case as judged, all as columns: where the law binds the group, in `decide_case`'s order
 (the fees judged, the claims cut, then one columnar run: `_decide_judged_first`), else in a
-second columnar pass for the cut rows; the rows the columnar result still cannot stand for are re-decided by the scalar evaluator
-(`decide_case`, the one `frin decide` runs), each for a reason the run's report names (a
-reason or an evaluation that might fail, no rule matching). Every decision row carries the
+second columnar pass for the cut rows; the rows the columnar result still cannot stand for
+are re-decided by the scalar evaluator (`decide_case`, the one `frin decide` runs), each for
+a reason the run's report names (a reason or an evaluation that might fail, no rule matching). Every decision row carries the
 decision's warnings (`warnings` column), the columnar ones from the bound versions.
 """
 from __future__ import annotations
