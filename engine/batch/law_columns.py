@@ -135,10 +135,13 @@ def judge_columns(bindings, main, decided: pl.DataFrame, cases: pl.DataFrame, st
     # the others (waits, closes) are not evaluated at all
     bound = record.get_column("__binds")
     where = bound.arg_true()
-    got = constraint_flags(bindings, main.name, frame.filter(bound), steps)
-    if got is None:
-        return None
-    violations, flags, notes = got
+    if bound.any():
+        got = constraint_flags(bindings, main.name, frame.filter(bound), steps)
+        if got is None:
+            return None
+        violations, flags, notes = got
+    else:       # no decision takes a step or charges a cost (a case whose every claim is set aside, held)
+        violations, flags, notes = [], pl.DataFrame({"unsure": pl.Series([], dtype=pl.Boolean)}), []
     unsure = pl.Series([False] * decided.height, dtype=pl.Boolean).scatter(where, flags.get_column("unsure"))
     reasons: dict[str, int] = {}
     if view is not None:
