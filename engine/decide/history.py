@@ -14,6 +14,7 @@ the deadline a new letter must state) are not applied to recorded letters.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -63,7 +64,10 @@ def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_dr
         kept, warnings = memo[key]
         return {**case, "events": kept}, list(warnings)
     if len(memo) > _MEMO_LIMIT:
+        fees = memo.get(_FEES)
         memo.clear()
+        if fees is not None:    # the judged fees have their own limit (_JudgedFees)
+            memo[_FEES] = fees
     judged, warnings = _judge(catalog, main, case, include_drafts, day, memo.setdefault(_HINTS, {}), verdicts or {})
     memo[key] = (judged["events"], tuple(warnings))
     return judged, warnings
@@ -76,6 +80,8 @@ def _bind(catalog, main, day, include_drafts):
         return None
 
 
+_NODES = itertools.count()
+_FEES = ("judged fees",)      # the memo's entry of `_JudgedFees` edges
 _HINTS = ("lawful parts found",)     # the memo's entry of `_lawful_part` hints: (versions, step, salær, fee) → øre
 
 
@@ -95,47 +101,104 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
         if day not in bound_on:
             bound_on[day] = _bind(catalog, main, day, include_drafts)
         return bound_on[day]
+    # a fee's verdict depends only on the history judged before it, the rest of the case and the
+    # versions judging it: `_JudgedFees` keeps it per (that history, the event, those versions), so
+    # a history one letter longer than one judged before (the law search's walks, a batch's cases
+    # sharing a start) judges its new fees only. Not with `verdicts` (they are the batch's own).
+    fees = None if verdicts else _JudgedFees.of(catalog, main, case, include_drafts)
     lowered = False             # a fee before this one was lowered: the history differs from the recorded one
     for i, event in enumerate(events):
-        event_fee = event["fee"]
+        bindings, salaer = None, False
         if event["fee"]:
-            day = event["date"]
             salaer = event["step"] in as_salaer
-            bindings = bind(day)
-            if bindings is None:
-                warnings.append(Notice("fee_unchecked", index=i, step=event["step"], day=day, fee=event["fee"]))
-                kept.append(event)
-                continue
-            if salaer and salaer_day is not None:
+            bindings = bind(event["date"])
+            if bindings is not None and salaer and salaer_day is not None:
                 # § 2-2 last ledd: the salær caps use the sats in force when the principal is paid
                 bindings = bind(salaer_day) or bindings
-            if constrained(bindings, main.name):
-                then = {**case, "events": kept,
-                        "payments": [p for p in case.get("payments") or () if p["date"] <= day]}
-                known: dict = {}    # the law's definitions of `then` on `day`, shared by every amount tried
-
-                def broken_at(fee):
-                    # the recorded letter as the decision that sent it: its fee (as salær too where
-                    # the process charges the step as salær) and its payment deadline
-                    given = recorded_outputs(main, fee, salaer, event["due"])
-                    return violations(bindings, main.name, then, day, record_of(event["step"], event["step"], given, None),
-                                      history=True, reuse=known, filters=filters)
-                # the history so far is the recorded one while no fee was lowered: a verdict on it stands
-                verdict = verdicts.get(i) if verdicts and not lowered else None
-                broken = list(verdict) if verdict is not None else broken_at(event["fee"])
-                if broken:
-                    hint_key = (tuple(sorted(b.version.key for b in bindings.values())), event["step"], salaer,
-                                event["fee"])
-                    owed = _lawful_part(event["fee"], broken_at, None if hints is None else hints.get(hint_key))
-                    if hints is not None:
-                        hints[hint_key] = owed
-                    warnings += [Notice("fee_partly_owed" if owed else "fee_not_owed", index=i, step=event["step"], day=day,
-                                        fee=event["fee"], owed=owed, currency=code, constraint=v.constraint, rule=v.name)
-                                 for v in broken]
-                    event = {**event, "fee": owed}
-                    lowered = lowered or owed != event_fee
-        kept.append(event)
+        if fees is not None:
+            known = fees.get(event, bindings)
+            if known is not None:
+                judged, notes, was_lowered = known
+                kept.append(judged)
+                warnings += notes
+                lowered = lowered or was_lowered
+                continue
+        judged, notes = event, []
+        if event["fee"]:
+            if bindings is None:
+                notes = [Notice("fee_unchecked", index=i, step=event["step"], day=event["date"], fee=event["fee"])]
+            elif constrained(bindings, main.name):
+                judged, notes = _judge_fee(main, case, i, event, bindings, salaer, kept, filters, code, hints,
+                                           verdicts.get(i) if verdicts and not lowered else None)
+        was_lowered = judged["fee"] != event["fee"]
+        if fees is not None:
+            fees.put(event, bindings, (judged, tuple(notes), was_lowered))
+        lowered = lowered or was_lowered
+        warnings += notes
+        kept.append(judged)
     return {**case, "events": list(kept)}, warnings
+
+
+def _judge_fee(main: CheckedVersion, case: dict, i: int, event: dict, bindings: dict, salaer: bool, kept: Prefix,
+               filters: PrefixFilters, code: str, hints: dict | None, verdict: list | None) -> tuple[dict, list[Notice]]:
+    """Recorded fee `i` judged with the events `kept` before it: the event as owed, and its warnings."""
+    day = event["date"]
+    then = {**case, "events": kept, "payments": [p for p in case.get("payments") or () if p["date"] <= day]}
+    known: dict = {}    # the law's definitions of `then` on `day`, shared by every amount tried
+
+    def broken_at(fee):
+        # the recorded letter as the decision that sent it: its fee (as salær too where
+        # the process charges the step as salær) and its payment deadline
+        given = recorded_outputs(main, fee, salaer, event["due"])
+        return violations(bindings, main.name, then, day, record_of(event["step"], event["step"], given, None),
+                          history=True, reuse=known, filters=filters)
+    # the history so far is the recorded one while no fee was lowered: a verdict on it stands
+    broken = list(verdict) if verdict is not None else broken_at(event["fee"])
+    if not broken:
+        return event, []
+    hint_key = (tuple(sorted(b.version.key for b in bindings.values())), event["step"], salaer, event["fee"])
+    owed = _lawful_part(event["fee"], broken_at, None if hints is None else hints.get(hint_key))
+    if hints is not None:
+        hints[hint_key] = owed
+    notes = [Notice("fee_partly_owed" if owed else "fee_not_owed", index=i, step=event["step"], day=day,
+                    fee=event["fee"], owed=owed, currency=code, constraint=v.constraint, rule=v.name) for v in broken]
+    return {**event, "fee": owed}, notes
+
+
+class _JudgedFees:
+    """The judged fees of every history seen by one catalog, as a tree: a node is a history judged
+    so far (its root: the case without its events, the process version, drafts or not), an edge
+    the next event with the versions that judged its fee (by identity; none for an event without
+    a fee), leading to the event as owed and its warnings. A walk of one history keeps its node."""
+
+    _LIMIT = 200_000        # edges kept per catalog before they are dropped (a fresh start, never a wrong one)
+
+    def __init__(self, edges: dict, root: object) -> None:
+        self.edges, self.node = edges, root
+
+    @classmethod
+    def of(cls, catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: bool) -> _JudgedFees:
+        edges = catalog.judged_histories.setdefault(_FEES, {})
+        if len(edges) > cls._LIMIT:
+            edges.clear()
+        return cls(edges, (main.version.key, include_drafts, repr({k: v for k, v in case.items() if k != "events"})))
+
+    def _edge(self, event: dict, bindings: dict | None) -> tuple:
+        versions = None if bindings is None else tuple((name, id(b.checked)) for name, b in bindings.items())
+        return self.node, repr(event), versions if event["fee"] else None
+
+    def get(self, event: dict, bindings: dict | None) -> tuple | None:
+        """(event as owed, its warnings, lowered) when this history's next event was judged before; the node moves on."""
+        found = self.edges.get(self._edge(event, bindings))
+        if found is None:
+            return None
+        self.node = found[0]
+        return found[1]
+
+    def put(self, event: dict, bindings: dict | None, judged: tuple) -> None:
+        node = next(_NODES)     # a fresh node: no two edges lead to the same one
+        self.edges[self._edge(event, bindings)] = (node, judged)
+        self.node = node
 
 
 def _lawful_part(fee: Decimal, broken_at: Callable[[Decimal], list], hint: Decimal | None = None) -> Decimal:
