@@ -58,29 +58,48 @@ def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_dr
     day = judging_day(main, case, as_of) if any(e["fee"] and e["step"] in as_salaer for e in events) else None
     # the memo lives on the catalog, so a judgment is never read back by another catalog
     memo = catalog.judged_histories
-    key = (main.version.key, include_drafts, day,
+    # the day the charge parts are judged on matters only through the versions in force then
+    # (the law search decides a history on many days under one version)
+    on_day = None if day is None else _versions(bound_on(catalog, main, day, include_drafts))
+    key = (main.version.key, include_drafts, on_day,
            repr([case.get(k) for k in ("claims", "payments", "events", "debtor", "creditor", "agreement")]))
     if key in memo:
         kept, warnings = memo[key]
         return {**case, "events": kept}, list(warnings)
     if len(memo) > _MEMO_LIMIT:
-        fees = memo.get(_FEES)
+        own = {k: memo[k] for k in (_FEES, _BOUND) if k in memo}     # these have their own limits
         memo.clear()
-        if fees is not None:    # the judged fees have their own limit (_JudgedFees)
-            memo[_FEES] = fees
+        memo.update(own)
     judged, warnings = _judge(catalog, main, case, include_drafts, day, memo.setdefault(_HINTS, {}), verdicts or {})
     memo[key] = (judged["events"], tuple(warnings))
     return judged, warnings
 
 
-def _bind(catalog, main, day, include_drafts):
-    try:
-        return catalog.bind(main, day, include_drafts)
-    except UsageError:
-        return None
+def bound_on(catalog: Catalog, main: CheckedVersion, day: dt.date, include_drafts: bool) -> dict | None:
+    """`catalog.bind(main, day, include_drafts)`, None where no version is in force; kept per
+    catalog (a history and the law search bind the same days thousands of times)."""
+    memo = catalog.judged_histories.setdefault(_BOUND, {})
+    key = (id(main), day, include_drafts)
+    found = memo.get(key)
+    if found is None or found[0] is not main:
+        if len(memo) > _BOUND_LIMIT:
+            memo.clear()
+        try:
+            bindings = catalog.bind(main, day, include_drafts)
+        except UsageError:
+            bindings = None
+        found = memo[key] = (main, bindings)    # `main` kept alive: its id is never reused
+    return found[1]
+
+
+def _versions(bindings: dict | None) -> tuple | None:
+    """The versions bound, by identity: what a judgment depends on of the day it binds."""
+    return None if bindings is None else tuple((name, id(b.checked)) for name, b in bindings.items())
 
 
 _NODES = itertools.count()
+_BOUND = ("versions bound",)      # the memo's entry of `bound_on`: (id(main), day, drafts) → (main, bindings)
+_BOUND_LIMIT = 20_000
 _FEES = ("judged fees",)      # the memo's entry of `_JudgedFees` edges
 _HINTS = ("lawful parts found",)     # the memo's entry of `_lawful_part` hints: (versions, step, salær, fee) → øre
 
@@ -95,12 +114,8 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
     kept = Prefix.growing()
     warnings: list[Notice] = []
     filters = PrefixFilters()
-    bound_on: dict = {}         # day → the versions in force (many letters share a day)
-
     def bind(day):
-        if day not in bound_on:
-            bound_on[day] = _bind(catalog, main, day, include_drafts)
-        return bound_on[day]
+        return bound_on(catalog, main, day, include_drafts)
     # a fee's verdict depends only on the history judged before it, the rest of the case and the
     # versions judging it: `_JudgedFees` keeps it per (that history, the event, those versions), so
     # a history one letter longer than one judged before (the law search's walks, a batch's cases
@@ -184,8 +199,7 @@ class _JudgedFees:
         return cls(edges, (main.version.key, include_drafts, repr({k: v for k, v in case.items() if k != "events"})))
 
     def _edge(self, event: dict, bindings: dict | None) -> tuple:
-        versions = None if bindings is None else tuple((name, id(b.checked)) for name, b in bindings.items())
-        return self.node, repr(event), versions if event["fee"] else None
+        return self.node, repr(event), _versions(bindings) if event["fee"] else None
 
     def get(self, event: dict, bindings: dict | None) -> tuple | None:
         """(event as owed, its warnings, lowered) when this history's next event was judged before; the node moves on."""
