@@ -43,13 +43,15 @@ _MEMO_LIMIT = 4096     # judgments kept per catalog (one per history and, with s
 
 
 def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: bool = False,
-                  as_of: dt.date | None = None, verdicts: dict[int, list] | None = None) -> tuple[dict, list[Notice]]:
+                  as_of: dt.date | None = None, verdicts: dict[int, list] | None = None,
+                  compiled: bool = False) -> tuple[dict, list[Notice]]:
     """The case with the unlawful part of every recorded fee set aside, and one warning per such fee.
 
     `as_of`: the decision date; a recorded charge part (salær) is judged on `charge_part.judging_day` (NO: § 2-2 last
     ledd), the same sats a new salær is charged at. Without it, at the sats of the letter's date.
     `verdicts`: event index → the constraints its recorded fee breaks, judged already on the same
     history (the batch's columns, `batch/law_history.py`); used while no earlier fee was lowered.
+    `compiled`: fees judged by compiled code where nothing raises (`enforce.violations`; decide's `fast`).
     """
     events = case.get("events") or []
     if not any(e["fee"] for e in events):
@@ -70,7 +72,8 @@ def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_dr
         own = {k: memo[k] for k in (_FEES, _BOUND) if k in memo}     # these have their own limits
         memo.clear()
         memo.update(own)
-    judged, warnings = _judge(catalog, main, case, include_drafts, day, memo.setdefault(_HINTS, {}), verdicts or {})
+    judged, warnings = _judge(catalog, main, case, include_drafts, day, memo.setdefault(_HINTS, {}), verdicts or {},
+                              compiled)
     memo[key] = (judged["events"], tuple(warnings))
     return judged, warnings
 
@@ -105,7 +108,7 @@ _HINTS = ("lawful parts found",)     # the memo's entry of `_lawful_part` hints:
 
 
 def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day: dt.date | None,
-           hints: dict | None = None, verdicts: dict | None = None) -> tuple[dict, list[Notice]]:
+           hints: dict | None = None, verdicts: dict | None = None, compiled: bool = False) -> tuple[dict, list[Notice]]:
     events = case["events"]
     as_salaer = part_steps(main)
     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
@@ -144,7 +147,7 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
                 notes = [Notice("fee_unchecked", index=i, step=event["step"], day=event["date"], fee=event["fee"])]
             elif constrained(bindings, main.name):
                 judged, notes = _judge_fee(main, case, i, event, bindings, salaer, kept, filters, code, hints,
-                                           verdicts.get(i) if verdicts and not lowered else None)
+                                           verdicts.get(i) if verdicts and not lowered else None, compiled)
         was_lowered = judged["fee"] != event["fee"]
         if fees is not None:
             fees.put(event, bindings, (judged, tuple(notes), was_lowered))
@@ -155,7 +158,8 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
 
 
 def _judge_fee(main: CheckedVersion, case: dict, i: int, event: dict, bindings: dict, salaer: bool, kept: Prefix,
-               filters: PrefixFilters, code: str, hints: dict | None, verdict: list | None) -> tuple[dict, list[Notice]]:
+               filters: PrefixFilters, code: str, hints: dict | None, verdict: list | None,
+               compiled: bool = False) -> tuple[dict, list[Notice]]:
     """Recorded fee `i` judged with the events `kept` before it: the event as owed, and its warnings."""
     day = event["date"]
     then = {**case, "events": kept, "payments": [p for p in case.get("payments") or () if p["date"] <= day]}
@@ -166,7 +170,7 @@ def _judge_fee(main: CheckedVersion, case: dict, i: int, event: dict, bindings: 
         # the process charges the step as salær) and its payment deadline
         given = recorded_outputs(main, fee, salaer, event["due"])
         return violations(bindings, main.name, then, day, record_of(event["step"], event["step"], given, None),
-                          history=True, reuse=known, filters=filters)
+                          history=True, reuse=known, filters=filters, compiled=compiled)
     # the history so far is the recorded one while no fee was lowered: a verdict on it stands
     broken = list(verdict) if verdict is not None else broken_at(event["fee"])
     if not broken:
