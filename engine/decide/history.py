@@ -100,6 +100,9 @@ def _versions(bindings: dict | None) -> tuple | None:
     return None if bindings is None else tuple((name, id(b.checked)) for name, b in bindings.items())
 
 
+# a history of up to this many events may be judged by compiled code, which walks every event before
+# each fee; a longer one by the reference evaluator, whose PrefixFilters keep it linear (issue 18)
+_COMPILED_UP_TO = 16
 _NODES = itertools.count()
 _BOUND = ("versions bound",)      # the memo's entry of `bound_on`: (id(main), day, drafts) → (main, bindings)
 _BOUND_LIMIT = 20_000
@@ -147,7 +150,8 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
                 notes = [Notice("fee_unchecked", index=i, step=event["step"], day=event["date"], fee=event["fee"])]
             elif constrained(bindings, main.name):
                 judged, notes = _judge_fee(main, case, i, event, bindings, salaer, kept, filters, code, hints,
-                                           verdicts.get(i) if verdicts and not lowered else None, compiled)
+                                           verdicts.get(i) if verdicts and not lowered else None,
+                                           compiled and len(events) <= _COMPILED_UP_TO)
         was_lowered = judged["fee"] != event["fee"]
         if fees is not None:
             fees.put(event, bindings, (judged, tuple(notes), was_lowered))
