@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["FRIST_NO_CACHE"] = "1"          # the search's own record of a clean catalog would skip it
 
-from engine.check.pipeline import load_catalog          # noqa: E402
-from engine.run import compiled_values                  # noqa: E402
-from engine.verify.law_search import law_problems       # noqa: E402
+from engine.check.pipeline import load_catalog  # noqa: E402
+from engine.run import compiled_values  # noqa: E402
+from engine.verify.law_search import law_problems  # noqa: E402
 
 
 def _search(reference: bool) -> tuple[float, Counter, list[str]]:

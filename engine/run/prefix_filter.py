@@ -216,11 +216,12 @@ class PrefixFilters:
         definitions they read; None when they read a `Prefix` otherwise, an aggregate over one
         has no element-only test, or (unless `decision`) they read `decision`: then their value
         cannot be shared."""
-        prefixed = frozenset(k for k, v in run.case.items() if isinstance(v, Prefix))
+        prefixed: frozenset[str] = frozenset(k for k, v in run.case.items() if isinstance(v, Prefix))
         key = (self._context(run)[2], prefixed, what)
         known = _READS.get(key)
         if known is not None:
-            return known[1]
+            reads: tuple | None = known[1]
+            return reads
         if len(_READS) > _READS_LIMIT:
             _READS.clear()
         # the versions (and the expressions whose id `what` may hold) kept alive with the answer,
@@ -249,8 +250,9 @@ class PrefixFilters:
                 if inner is None:
                     return None
                 found.extend(inner)
-        _READS[key] = (alive, tuple(found))
-        return _READS[key][1]
+        result = tuple(found)
+        _READS[key] = (alive, result)
+        return result
 
     def _context(self, run: Any) -> tuple:
         if self._last[0] is not run:
@@ -295,7 +297,7 @@ def _test_key(node: ast.Aggregate, test: list[ast.Expr]) -> object:
     return key
 
 
-def _reads_field(node: ast.Path, names: set[str]) -> bool:
+def _reads_field(node: ast.Path, names: set[str] | frozenset[str]) -> bool:
     return node.ref is not None and node.ref.kind == "field" and node.ref.name in names
 
 
