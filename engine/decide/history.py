@@ -122,6 +122,12 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
     filters = PrefixFilters()
     def bind(day):
         return bound_on(catalog, main, day, include_drafts)
+    seen: dict[int, tuple] = {}      # id(bindings) → (bindings, kept alive, its versions)
+
+    def versions_of(bindings):
+        if id(bindings) not in seen:
+            seen[id(bindings)] = (bindings, _versions(bindings))
+        return seen[id(bindings)][1]
     # a fee's verdict depends only on the history judged before it, the rest of the case and the
     # versions judging it: `_JudgedFees` keeps it per (that history, the event, those versions), so
     # a history one letter longer than one judged before (the law search's walks, a batch's cases
@@ -137,7 +143,7 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
                 # § 2-2 last ledd: the salær caps use the sats in force when the principal is paid
                 bindings = bind(salaer_day) or bindings
         if fees is not None:
-            known = fees.get(event, bindings)
+            known = fees.get(event, versions_of(bindings) if event["fee"] else None)
             if known is not None:
                 judged, notes, was_lowered = known
                 kept.append(judged)
@@ -154,7 +160,7 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
                                            compiled and len(events) <= _COMPILED_UP_TO)
         was_lowered = judged["fee"] != event["fee"]
         if fees is not None:
-            fees.put(event, bindings, (judged, tuple(notes), was_lowered))
+            fees.put((judged, tuple(notes), was_lowered))
         lowered = lowered or was_lowered
         warnings += notes
         kept.append(judged)
@@ -198,6 +204,8 @@ class _JudgedFees:
 
     def __init__(self, edges: dict, root: object) -> None:
         self.edges, self.node = edges, root
+        self.edge: tuple = ()
+        self.fresh = False      # at a node made by this walk: nothing leads on from it yet
 
     @classmethod
     def of(cls, catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: bool) -> _JudgedFees:
@@ -206,21 +214,23 @@ class _JudgedFees:
             edges.clear()
         return cls(edges, (main.version.key, include_drafts, repr({k: v for k, v in case.items() if k != "events"})))
 
-    def _edge(self, event: dict, bindings: dict | None) -> tuple:
-        return self.node, repr(event), _versions(bindings) if event["fee"] else None
-
-    def get(self, event: dict, bindings: dict | None) -> tuple | None:
-        """(event as owed, its warnings, lowered) when this history's next event was judged before; the node moves on."""
-        found = self.edges.get(self._edge(event, bindings))
+    def get(self, event: dict, versions: tuple | None) -> tuple | None:
+        """(event as owed, its warnings, lowered) when this history's next event was judged before
+        by `versions` (None: no fee); the node moves on. Else None, and `put` records it."""
+        self.edge = (self.node, repr(event), versions)
+        if self.fresh:
+            return None
+        found = self.edges.get(self.edge)
         if found is None:
             return None
         self.node = found[0]
         return found[1]
 
-    def put(self, event: dict, bindings: dict | None, judged: tuple) -> None:
+    def put(self, judged: tuple) -> None:
+        """The event `get` missed, as judged: (event as owed, its warnings, lowered)."""
         node = next(_NODES)     # a fresh node: no two edges lead to the same one
-        self.edges[self._edge(event, bindings)] = (node, judged)
-        self.node = node
+        self.edges[self.edge] = (node, judged)
+        self.node, self.fresh = node, True
 
 
 def _lawful_part(fee: Decimal, broken_at: Callable[[Decimal], list], hint: Decimal | None = None) -> Decimal:

@@ -76,7 +76,8 @@ class PrefixFilters:
         self._shared: dict[tuple, list] = {}        # (test, id(origin)) → [origin, seen, survivors, failed]
         self._values: dict[tuple, tuple] = {}       # (policy, name, context) → (value, prefix lengths)
         self._day = None                            # the day of the values kept
-        self._last: tuple[Any, tuple] = (None, ())  # (run, its `_context`): a run asks for several definitions
+        # (run, its `_context`, its fields that are a `Prefix`): a run asks for several definitions
+        self._last: tuple[Any, tuple, frozenset[str]] = (None, (), frozenset())
 
     def _test_of(self, node: ast.Aggregate) -> list[ast.Expr]:
         known = _TESTS.get(id(node))
@@ -216,8 +217,7 @@ class PrefixFilters:
         definitions they read; None when they read a `Prefix` otherwise, an aggregate over one
         has no element-only test, or (unless `decision`) they read `decision`: then their value
         cannot be shared."""
-        prefixed: frozenset[str] = frozenset(k for k, v in run.case.items() if isinstance(v, Prefix))
-        key = (self._context(run)[2], prefixed, what)
+        key = (self._context(run)[2], self._last[2], what)     # `_context` sets `_last` to this run's
         known = _READS.get(key)
         if known is not None:
             reads: tuple | None = known[1]
@@ -227,6 +227,7 @@ class PrefixFilters:
         # the versions (and the expressions whose id `what` may hold) kept alive with the answer,
         # so no id in the key is ever reused while it is kept
         alive = (tuple(b.checked for b in run.bindings.values()), exprs)
+        prefixed = self._last[2]
         _READS[key] = (alive, None)             # a cycle (never checked in) reads as not shareable
         found: list[ast.Aggregate] = []
         sources: set[int] = set()
@@ -256,7 +257,7 @@ class PrefixFilters:
 
     def _context(self, run: Any) -> tuple:
         if self._last[0] is not run:
-            self._last = (run, _context(run))
+            self._last = (run, _context(run), frozenset(k for k, v in run.case.items() if isinstance(v, Prefix)))
         return self._last[1]
 
 
