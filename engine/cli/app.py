@@ -123,7 +123,12 @@ def _default_catalog(args, stderr: TextIO) -> None:
             chosen, note = resolve_default(args.command)
             setattr(args, attr, chosen if attr == "policies" else [chosen])
             notes.add(note)
-    for note in filter(None, notes):
+    notes.discard(None)
+    words = _report_words(args, stderr) if notes else None
+    for note in sorted(notes):
+        if words is not None:           # `note: TEXT`: the label and the text in the language of --lang
+            label, _, text = note.partition(": ")
+            note = f"{words.word(label, label)}: {words.text(text)}"
         print(note, file=stderr)
 
 

@@ -32,4 +32,4 @@ def test_new_version_suggests_the_policy_meant(run_cli, tmp_path, monkeypatch):
         shutil.copytree(ROOT / "policies" / name, tmp_path / "policies" / name)
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli("new-version", "kravai", "2027-01-01")
-    assert code == 2 and "unknown policy `kravai`; did you mean `kravia`?" in err
+    assert code == 2 and "unknown policy `kravai`: did you mean `kravia`?" in err
