@@ -97,6 +97,8 @@ def _decide(cmd):
     o.allow_stale(cmd)
     cmd.add_argument("--no-trace", action="store_true", help="omit the trace (fast path)")
     _log_option(cmd, "also append the decision to the decision log at LOG (a file, or a postgresql:// URL)")
+    o.lang(cmd, "the language of its lines for people on stderr (the problems, `logged:`): one with a locale file "
+                "({}) (default: English; the decision JSON stays as it is)")
 
 
 def _explain(cmd):
@@ -218,6 +220,8 @@ def _serve(cmd):
     cmd.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES", help="request size limit (1 MiB)")
     cmd.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS", help="time limit of one answer (10)")
     cmd.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")
+    o.lang(cmd, "the language of its own lines on stderr (start, reload): one with a locale file ({}) "
+                "(default: English; answers take `lang` per request)")
 
 
 def _log(cmd):

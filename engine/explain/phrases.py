@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import overload
 
-__all__ = ["Phrases"]
+__all__ = ["Phrases", "money_in_text"]
 
 _KINDS = {"", "money", "date", "list", "text"}
 _ITEMS = re.compile(r", | or | and ")
@@ -109,10 +109,15 @@ class Phrases:
             from babel.lists import format_list
             return format_list(_ITEMS.split(shown), style="or" if " or " in shown else "standard", locale=code)
         if kind == "money":
-            return _MONEY.sub(lambda m: _money(m, code), shown)
+            return money_in_text(shown, code)
         if kind == "date" and _DATE.fullmatch(shown):
             return cldr.date(dt.date.fromisoformat(shown), code)
         return shown
+
+
+def money_in_text(text: str, cldr_code: str) -> str:
+    """Every amount the engine wrote in `text` (`2,000.00 NOK`) as the language writes it (`2 000,00 kr`)."""
+    return _MONEY.sub(lambda m: _money(m, cldr_code), text)
 
 
 def _money(m: re.Match, cldr_code: str) -> str:
