@@ -1,0 +1,101 @@
+"""The last English under `--lang` (issue 20 item 5, the walker's report): the errors that stop a
+command (a bad `--as-of`, `--pays`, an unknown policy or why-not action), a case file's problems,
+the note that names the bundled catalog, a YAML library's own message (quoted after the
+language's sentence), `decide`'s `logged:` line, and `--lang` written in capitals. Each is run as a
+user runs it and checked for the language's sentence and for none of the English marker words
+(tests/explain/test_nb_pages.py)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from test_nb_pages import english_words
+
+ROOT = Path(__file__).resolve().parents[2]
+CASE = ROOT / "examples" / "consumer-inkassovarsel.yaml"
+POLICIES = ROOT / "policies"
+
+
+def _stderr_prose(err: str) -> str:
+    """stderr without what is not prose: paths and the caret snippets, a YAML library's quoted text."""
+    err = err.replace(str(ROOT), "")
+    return re.sub(r"^\s*\d* \|.*$|«[^»]*»|„[^”]*”|”[^”]*”", " ", err, flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize("argv, said", [
+    (("explain", CASE, "--as-of", "2026-02-30"), "feil: --as-of `2026-02-30` er ikke en dato (ÅÅÅÅ-MM-DD)"),
+    (("explain", CASE, "--policy", "kravai"), "feil: ukjent policy `kravai`: mente du `kravia`? (kjente: "),
+    (("explain", CASE, "--policy", "kravia@2099-01-01"), "feil: policyen `kravia` har ingen versjon 2099-01-01"),
+    (("explain", CASE, "--why-not", "send_letter"), "feil: ingen regel i kravia@2024-01-01 har handlingen `send_letter`"),
+    (("timeline", CASE, "--pays", "lots"), "feil: --pays `lots` er ikke BELØP@DATO (f.eks. 500.00@2026-04-01)"),
+    (("timeline", CASE, "--until", "soon"), "feil: --until `soon` er ikke en dato (ÅÅÅÅ-MM-DD)"),
+    (("graph", "no-regulation"), "feil: policyen `no-regulation` har ingen regler å tegne"),
+])
+def test_usage_errors_are_norwegian(run_cli, argv, said):
+    code, _, err = run_cli(*argv, "--policies", POLICIES, "--lang", "nb")
+    assert code == 2 and said in err, err
+    assert english_words(_stderr_prose(err)) == set(), err
+    code, _, err = run_cli(*argv, "--policies", POLICIES)
+    assert code == 2 and err.startswith("error: "), "English stays the default"
+
+
+def test_the_bundled_catalog_note_is_in_the_language(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                 # no ./policies here: the bundled catalog, said on stderr
+    code, _, err = run_cli("explain", CASE, "--lang", "nb")
+    assert code == 0, err
+    assert err.startswith("merknad: ingen ./policies her; `frin explain` bruker den medfølgende katalogen "), err
+
+
+def _case(tmp_path: Path, old: str, new: str) -> Path:
+    path = tmp_path / "case.yaml"
+    text = CASE.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_a_case_files_problems_are_norwegian(run_cli, tmp_path):
+    case = _case(tmp_path, 'amount: "1250.00"', "amount: 1250.5")
+    code, _, err = run_cli("explain", case, "--policies", POLICIES, "--lang", "nb")
+    assert code == 2
+    assert "feil[wrong-type]: claims[0].amount må være tekst, ikke tallet 1250.5" in err, err
+    assert "= hjelp: sett den i anførselstegn: beløp og datoer skrives som tekst" in err, err
+    assert english_words(_stderr_prose(err)) == set(), err
+
+
+def test_a_yaml_librarys_own_message_follows_the_norwegian_sentence_quoted(run_cli, tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text("case_id: [\n", encoding="utf-8")
+    code, _, err = run_cli("explain", case, "--policies", POLICIES, "--lang", "nb")
+    assert code == 2
+    found = re.search(r"feil\[yaml-syntax\]: ugyldig YAML her; YAML-leseren sier: «([^»]+)»", err)
+    assert found and found[1] == "did not find expected node content", err
+    assert english_words(_stderr_prose(err)) == set(), err
+
+
+@pytest.mark.parametrize("lang, said", [("nl", "gelogd: record "), ("sv", "loggat: post "), ("nb", "loggført: post ")])
+def test_decide_says_logged_in_the_language(run_cli, tmp_path, lang, said):
+    log = tmp_path / "decisions.sqlite"
+    code, out, err = run_cli("decide", CASE, "--no-trace", "--policies", POLICIES, "--log", log, "--lang", lang)
+    assert code == 0, err
+    assert out.startswith("{") and err.startswith(said) and err.rstrip().endswith(f" {log}"), err
+
+
+def test_decide_refuses_an_unknown_language_before_it_logs(run_cli, tmp_path):
+    log = tmp_path / "decisions.sqlite"
+    code, out, err = run_cli("decide", CASE, "--policies", POLICIES, "--log", log, "--lang", "xx")
+    assert (code, out) == (2, "") and "--lang `xx`: no locale file" in err, err
+    assert not log.exists()
+
+
+def test_lang_in_capitals_is_the_same_language(run_cli):
+    code, out, err = run_cli("explain", CASE, "--policies", POLICIES, "--lang", "NB")
+    assert code == 0, err
+    assert out.startswith("Sak C-1001 per 2. mars 2026"), out
+
+
+def test_a_language_the_jurisdiction_lacks_suggests_the_nearest(run_cli):
+    code, _, err = run_cli("explain", CASE, "--policies", POLICIES, "--lang", "nob")
+    assert code == 2 and err.rstrip().endswith("not `nob`: use --lang nb"), err
