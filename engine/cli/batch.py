@@ -133,7 +133,7 @@ def _guard_lock(args: Namespace, stderr: TextIO) -> None:
     from .options import checked_catalog
     catalog = checked_catalog([args.policies])
     guard_decisions(catalog, [p for p in [args.policies] if p], catalog.policies.names(),
-                    logged=bool(getattr(args, "log", None)), stderr=stderr)
+                    logged=bool(getattr(args, "log", None)), stderr=stderr, lang=getattr(args, "lang", None))
 
 
 def _opened_log(args: Namespace):

@@ -155,7 +155,7 @@ def _guard_lock(args: Namespace, catalog: Catalog, decision, stderr: TextIO) -> 
     policy = decision.to_dict(include_trace=False).get("policy") or {}
     names = [n for n in [policy.get("name"), *(u.get("name") for u in policy.get("uses") or ())] if n]
     guard_decisions(catalog, [p for p in [args.policies] if p], names, logged=bool(getattr(args, "log", None)),
-                    stderr=stderr)
+                    stderr=stderr, lang=getattr(args, "lang", None))
 
 
 # `frin decide`'s line for people on stderr (a locale's `words.decide` in its language).
