@@ -93,11 +93,12 @@ class PageWords:
         as written."""
         if isinstance(shown, str) and len(shown) == 10 and shown[4] == "-" and shown[7] == "-":
             return self.day(shown)
-        computed = _COMPUTED.fullmatch(shown) if isinstance(shown, str) and self.voice.cldr is not None else None
-        if computed is not None:
+        cldr = self.voice.cldr
+        computed = _COMPUTED.fullmatch(shown) if isinstance(shown, str) and cldr is not None else None
+        if computed is not None and cldr is not None:
             from ..explain.phrases import money_in_text
             value = computed["value"]
-            value = self.day(value) if _ISO_DAY.fullmatch(value) else money_in_text(value, self.voice.cldr)
+            value = self.day(value) if _ISO_DAY.fullmatch(value) else money_in_text(value, cldr)
             return f"{computed['written']} (= {value})"
         return shown
 

@@ -16,7 +16,8 @@ from ..core.errors import ExitCode, FristError, UsageError
 from ..core.names import COMMAND, install_line
 
 if TYPE_CHECKING:
-    from .catalog_holder import CatalogHolder
+    from ..explain.command_words import CommandWords
+    from .catalog_holder import CatalogHolder, Snapshot
 
 __all__ = ["serve", "CASE_ENV"]
 
@@ -56,7 +57,7 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..audit.store import open_log
     from .app import ServiceConfig, create_app
     from .auth import load_token
-    from .catalog_holder import CatalogHolder
+    from .catalog_holder import CatalogHolder, Snapshot
     _check_limits(args)
     token = load_token(args.token_file, args.host)
     address, keep_case = log_options(args)
@@ -105,14 +106,14 @@ def _check_limits(args: Namespace) -> None:
         raise UsageError(f"--time-limit {args.time_limit:g} must be more than 0 seconds")
 
 
-def _words(args: Namespace, snapshot, stderr: TextIO):
+def _words(args: Namespace, snapshot: Snapshot, stderr: TextIO) -> CommandWords:
     """The words of `--lang` (explain/command_words.py) from the served catalog's locale files: an
     unknown language is a usage error, said before the service starts."""
     from ..explain.command_words import catalog_command_words
     return catalog_command_words("serve", SERVE, snapshot.catalog, getattr(args, "lang", None), stderr)
 
 
-def _reload_on_sighup(holder: CatalogHolder, stderr: TextIO, said) -> Any:   # the replaced signal handler (signal's own type)
+def _reload_on_sighup(holder: CatalogHolder, stderr: TextIO, said: CommandWords) -> Any:   # the replaced signal handler (signal's own type)
     """SIGHUP reloads the catalog (in a thread); the handler it replaces, to restore (None: no SIGHUP here)."""
     if not hasattr(signal, "SIGHUP"):
         return None
