@@ -57,7 +57,7 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..audit.store import open_log
     from .app import ServiceConfig, create_app
     from .auth import load_token
-    from .catalog_holder import CatalogHolder, Snapshot
+    from .catalog_holder import CatalogHolder
     _check_limits(args)
     token = load_token(args.token_file, args.host)
     address, keep_case = log_options(args)
