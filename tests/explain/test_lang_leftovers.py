@@ -109,3 +109,11 @@ def test_lang_in_capitals_is_the_same_language(run_cli):
 def test_a_language_the_jurisdiction_lacks_suggests_the_nearest(run_cli):
     code, _, err = run_cli("explain", CASE, "--policies", POLICIES, "--lang", "nob")
     assert code == 2 and err.rstrip().endswith("not `nob`: use --lang nb"), err
+
+
+def test_dutch_and_swedish_have_the_same_sentences(run_cli):
+    code, _, err = run_cli("timeline", CASE, "--pays", "lots", "--policies", POLICIES, "--lang", "nl")
+    assert code == 2 and "--pays `lots` is geen BEDRAG@DATUM (bijv. 500.00@2026-04-01)" in err, err
+    code, _, err = run_cli("explain", CASE, "--policies", POLICIES, "--lang", "sv")
+    assert code == 2 and ("`kravia` är en policy i jurisdiktionen NO, med texter på en, nb, inte `sv`: "
+                          "använd --lang en") in err, err
