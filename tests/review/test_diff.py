@@ -234,7 +234,7 @@ def test_the_review_page_is_in_the_readers_language(run_cli):
 def test_a_language_the_jurisdiction_does_not_write_is_a_usage_error(run_cli):
     code, _, err = run_cli("diff", "ladder@2025-07-01", "ladder@2026-01-01", "--cases", CASES, "--policies", LADDER,
                            "--lang", "nl", "--format", "markdown")
-    assert code == 2 and "whose texts are in en, nb, not `nl`: use --lang en" in err
+    assert code == 2 and "met teksten in en, nb, niet `nl`: gebruik --lang en" in err, err     # said in Dutch
 
 
 def test_a_computed_value_on_the_page_is_written_as_the_language_writes_amounts(run_cli, tmp_path):
