@@ -117,3 +117,28 @@ def test_dutch_and_swedish_have_the_same_sentences(run_cli):
     code, _, err = run_cli("explain", CASE, "--policies", POLICIES, "--lang", "sv")
     assert code == 2 and ("`kravia` är en policy i jurisdiktionen NO, med texter på en, nb, inte `sv`: "
                           "använd --lang en") in err, err
+
+
+def test_a_locale_copied_by_an_older_init_gets_the_newer_sentences_from_the_bundled_one(run_cli, tmp_path):
+    """A folder made by an older `frin init` keeps its own locale files, without the pairs added
+    since: those come from the bundled locale of the same language, not English."""
+    locales = tmp_path / "policies" / "locales"
+    locales.mkdir(parents=True)
+    text = (POLICIES / "locales" / "nb.yaml").read_text(encoding="utf-8")
+    older = "\n".join(line for line in text.splitlines() if "--pays `{text}`" not in line) + "\n"
+    assert older != text
+    (locales / "nb.yaml").write_text(older, encoding="utf-8")
+    code, _, err = run_cli("timeline", CASE, "--pays", "lots", "--policies", tmp_path / "policies", "--lang", "nb")
+    assert code == 2 and "feil: --pays `lots` er ikke BELØP@DATO (f.eks. 500.00@2026-04-01)" in err, err
+
+
+def test_the_other_commands_usage_errors_are_norwegian(run_cli, tmp_path):
+    said = {
+        ("log", "verify", "--log", tmp_path / "gone.sqlite"): f"feil: ingen beslutningslogg i {tmp_path / 'gone.sqlite'} (",
+        ("init", tmp_path / "new", "--process", "nosuch"): "feil: ingen policy `nosuch` i den medfølgende katalogen (kjente: ",
+        ("init", tmp_path / "new", "--jurisdiction", "XX"): "feil: ingen jurisdiksjon `XX` i den medfølgende katalogen",
+    }
+    for argv, start in said.items():
+        code, _, err = run_cli(*argv, "--lang", "nb")
+        assert code == 2 and err.startswith(start), err
+        assert english_words(_stderr_prose(err.replace(str(tmp_path), ""))) == set(), err
