@@ -36,6 +36,15 @@ def timed(fn, arg):
     return time.perf_counter() - start, out
 
 
+def cpu_timed(fn, arg):
+    """(wall seconds, CPU seconds of every thread of this process, result) of `fn(arg)`. On a
+    shared machine the CPU seconds are the load-independent figure: a Polars call waits for a
+    core twice (its pool thread, then the caller woken), a plain Python loop once."""
+    start, cpu = time.perf_counter(), time.process_time()
+    out = fn(arg)
+    return time.perf_counter() - start, time.process_time() - cpu, out
+
+
 def measure(name: str, n: int, reps: int) -> dict:
     import workload
     from workload import peers
@@ -47,13 +56,14 @@ def measure(name: str, n: int, reps: int) -> dict:
     single, run, batch, labels = prepare(name, cols, rows, sample)
     got = labels(run(batch))
     mismatches = sum(a != b for a, b in zip(got, want)) + abs(len(got) - len(want))
-    ratios, rates, base_rates = [], [], []
+    ratios, rates, base_rates, cpu_ratios = [], [], [], []
     for _ in range(reps):
-        t_base, _ = timed(plain, rows)
-        t_impl, _ = timed(run, batch)
+        t_base, c_base, _ = cpu_timed(plain, rows)
+        t_impl, c_impl, _ = cpu_timed(run, batch)
         rates.append(sample / t_impl)
         base_rates.append(sample / t_base)
         ratios.append(t_base / t_impl)
+        cpu_ratios.append(c_base / c_impl)
     latencies = []
     for i in range(min(200, sample)):
         start = time.perf_counter_ns()
@@ -61,6 +71,7 @@ def measure(name: str, n: int, reps: int) -> dict:
         latencies.append((time.perf_counter_ns() - start) / 1000)
     return {"impl": name, "sample": sample, "reps": reps, "rate": statistics.median(rates),
             "ratio": statistics.median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
+            "ratio_cpu": statistics.median(cpu_ratios), "ratio_cpu_min": min(cpu_ratios), "ratio_cpu_max": max(cpu_ratios),
             "plain_rate": statistics.median(base_rates), "latency_us_p50": statistics.median(latencies),
             "mismatches": mismatches, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             **_machine()}
@@ -220,10 +231,12 @@ def main() -> None:
     print(f"\n{args.n:,} cases (slow engines on the sample shown), median of {args.reps}; Polars threads "
           f"{results[0]['threads']} of {results[0]['cores']} cores; load before/after {results[0]['load']:.1f}/"
           f"{os.getloadavg()[0]:.1f}\n")
-    print("| implementation | decisions/s | ratio vs plain Python [min–max] | latency p50 µs | peak RSS MB | sample | mismatches vs reference |")
-    print("|---|---:|---|---:|---:|---:|---:|")
+    print("| implementation | decisions/s | ratio vs plain Python [min–max] | CPU-seconds ratio [min–max] "
+          "| latency p50 µs | peak RSS MB | sample | mismatches vs reference |")
+    print("|---|---:|---|---|---:|---:|---:|---:|")
     for r in results:
         print(f"| {IMPLS[r['impl']][0]} | {r['rate']:,.0f} | {r['ratio']:.2f}× [{r['ratio_min']:.2f}–{r['ratio_max']:.2f}] "
+              f"| {r['ratio_cpu']:.2f}× [{r['ratio_cpu_min']:.2f}–{r['ratio_cpu_max']:.2f}] "
               f"| {r['latency_us_p50']:.1f} | {r['peak_rss_mb']:.0f} | {r['sample']:,} | {r['mismatches']} |")
     if args.io:
         r = in_child("--impl", "io", "--n", str(args.n), "--workdir", args.workdir, "--reps", str(args.reps))

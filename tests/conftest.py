@@ -79,7 +79,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """After the run (on the xdist controller, every worker's): which case decisions and
     explanations differ from their snapshots."""
     from support.snapshot_report import report_lines
-    lines = report_lines()
+    lines = report_lines(bool(getattr(config.option, "update_snapshots", False)))
     if lines:
         terminalreporter.section("changed decisions")
         for line in lines:

@@ -117,13 +117,17 @@ def _default_catalog(args, stderr: TextIO) -> None:
     the command was run.
     """
     from ..policy.catalog_source import resolve_default
-    notes = set()
+    notes: set[str] = set()
     for attr in ("policies", "paths"):
         if getattr(args, attr, "given") in (None, []):
             chosen, note = resolve_default(args.command)
             setattr(args, attr, chosen if attr == "policies" else [chosen])
-            notes.add(note)
-    for note in filter(None, notes):
+            notes.update([note] if note else [])
+    words = _report_words(args, stderr) if notes else None
+    for note in sorted(notes):
+        if words is not None:           # `note: TEXT`: the label and the text in the language of --lang
+            label, _, text = note.partition(": ")
+            note = f"{words.word(label, label)}: {words.text(text)}"
         print(note, file=stderr)
 
 

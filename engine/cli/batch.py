@@ -57,8 +57,9 @@ class BatchSummary:
                 "internal_errors": self.bugs, "seconds": round(self.seconds, 3), "exit_code": int(self.exit_code),
                 **(self.report.to_dict() if self.report is not None else {})}
 
-    def to_text(self, words: dict | None = None, number=str) -> str:
-        """The summary for people, in `words` (a locale's `words.batch`; English where it has none)."""
+    def to_text(self, words: dict | None = None, number=str, text=str) -> str:
+        """The summary for people, in `words` (a locale's `words.batch`; English where it has none);
+        `text` writes an engine's English reason in the same language (the locale's messages pairs)."""
         def said(key: str, **values) -> str:
             return ((words or {}).get(key) or _SUMMARY[key]).format(**values)
         lines = [said("decided", n=self.decided, seconds=number(f"{self.seconds:.1f}"), output=self.output)]
@@ -72,9 +73,9 @@ class BatchSummary:
                 lines.append(said("warnings", rows=report.rows_with_warnings, n=report.warnings))
             for reason, count in report.per_case.items():
                 first = ", ".join(map(str, sorted(report.per_case_rows.get(reason, []))))
-                lines.append(said("per_case", n=count, rows=first + (", …" if count > 10 else ""), reason=reason))
+                lines.append(said("per_case", n=count, rows=first + (", …" if count > 10 else ""), reason=text(reason)))
             for reason, count in report.law_per_row.items():
-                lines.append(said("law_per_row", n=count, reason=reason))
+                lines.append(said("law_per_row", n=count, reason=text(reason)))
             if report.set_aside_columns:
                 lines.append(said("set_aside_columns", n=report.set_aside_columns))
         if self.bugs:
@@ -132,7 +133,7 @@ def _guard_lock(args: Namespace, stderr: TextIO) -> None:
     from .options import checked_catalog
     catalog = checked_catalog([args.policies])
     guard_decisions(catalog, [p for p in [args.policies] if p], catalog.policies.names(),
-                    logged=bool(getattr(args, "log", None)), stderr=stderr)
+                    logged=bool(getattr(args, "log", None)), stderr=stderr, lang=getattr(args, "lang", None))
 
 
 def _opened_log(args: Namespace):
@@ -244,5 +245,6 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from ..explain.diagnostic_words import locale_words
         words = locale_words([args.policies], getattr(args, "lang", None), stderr)
         batch_words = words.locale.words.get("batch") if words is not None else None
-        print(printable(summary.to_text(batch_words, words.number if words is not None else str)), file=stdout)
+        print(printable(summary.to_text(batch_words, words.number if words is not None else str,
+                                        words.text if words is not None else str)), file=stdout)
     return summary.exit_code

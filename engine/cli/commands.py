@@ -155,19 +155,25 @@ def _guard_lock(args: Namespace, catalog: Catalog, decision, stderr: TextIO) -> 
     policy = decision.to_dict(include_trace=False).get("policy") or {}
     names = [n for n in [policy.get("name"), *(u.get("name") for u in policy.get("uses") or ())] if n]
     guard_decisions(catalog, [p for p in [args.policies] if p], names, logged=bool(getattr(args, "log", None)),
-                    stderr=stderr)
+                    stderr=stderr, lang=getattr(args, "lang", None))
+
+
+# `frin decide`'s line for people on stderr (a locale's `words.decide` in its language).
+_DECIDE = {"logged": "logged: record {id} in {log}"}
 
 
 def decide(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     catalog, case, decision = _decide(args, trace=not args.no_trace)
+    from ..explain.command_words import catalog_command_words
+    said = catalog_command_words("decide", _DECIDE, catalog, getattr(args, "lang", None), stderr)  # a bad --lang: first
     _guard_lock(args, catalog, decision, stderr)
     if getattr(args, "log", None):          # appended before it is printed: a printed decision is logged
-        _log(args, case, decision, stderr, catalog)
+        _log(args, case, decision, stderr, catalog, said)
     print(decision.to_json(include_trace=not args.no_trace), file=stdout)
     return ExitCode.PROBLEMS if decision.blocked else ExitCode.OK     # the process proposed what the law forbids
 
 
-def _log(args: Namespace, case, decision, stderr: TextIO, catalog=None) -> None:
+def _log(args: Namespace, case, decision, stderr: TextIO, catalog, said) -> None:
     from ..audit.append import log_decision
     from ..audit.commands import opened_log
     from ..core.names import COMMAND
@@ -180,7 +186,7 @@ def _log(args: Namespace, case, decision, stderr: TextIO, catalog=None) -> None:
                               catalog=catalog)
     finally:
         log.close()
-    print(f"logged: record {record.id} in {log.address}", file=stderr)
+    print(said("logged", id=record.id, log=log.address), file=stderr)
 
 
 def explain(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -68,9 +68,14 @@ def output_format(cmd: argparse.ArgumentParser, choices: list[str], default: str
 
 
 def lang(cmd: argparse.ArgumentParser, help: str | None = None) -> None:
-    cmd.add_argument("--lang", default=None, metavar="LANG",
+    cmd.add_argument("--lang", default=None, metavar="LANG", type=_language,
                      help=(help or "the language of the text for people: one with a locale file ({}) that the "
                                    "policy's jurisdiction writes in (default: the jurisdiction's first)").format(_locales()))
+
+
+def _language(text: str) -> str:
+    """A language code as the locale files are named (`nb`): `--lang NB` means the same."""
+    return text.strip().lower()
 
 
 def _locales() -> str:

@@ -97,6 +97,7 @@ def _decide(cmd):
     o.allow_stale(cmd)
     cmd.add_argument("--no-trace", action="store_true", help="omit the trace (fast path)")
     _log_option(cmd, "also append the decision to the decision log at LOG (a file, or a postgresql:// URL)")
+    o.lang(cmd, "the language of its lines on stderr (problems, `logged:`; the JSON stays): a locale file's ({}) (default: English)")
 
 
 def _explain(cmd):
@@ -218,6 +219,7 @@ def _serve(cmd):
     cmd.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES", help="request size limit (1 MiB)")
     cmd.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS", help="time limit of one answer (10)")
     cmd.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")
+    o.lang(cmd, "the language of its lines on stderr (start, reload; answers take `lang`): a locale file's ({}) (default: English)")
 
 
 def _log(cmd):
@@ -264,14 +266,12 @@ COMMANDS = (
              2: "--prove without its solver (" + install_line("prove") + "), or a bad --prove-bound"}),
     Command("decide", "decide a case's next action (JSON)",
             "Decide a case's next action and print the decision as JSON (schemas/decision.schema.json). " + _CATALOG,
-            ("frin decide case.yaml --as-of 2026-03-02", "frin decide case.yaml --no-trace",
-             "cat case.json | frin decide - --policy kravia"),
+            ("frin decide case.yaml --as-of 2026-03-02", "frin decide case.yaml --no-trace", "cat case.json | frin decide - --policy kravia"),
             _decide, ".commands:decide", _BLOCKED),
     Command("explain", "explain a decision for a person",
             "Explain a case's decision for a person: the rule that fired, the figures with their sources, "
             "and what was checked before it. " + _CATALOG,
-            ("frin explain case.yaml --lang nb --format markdown",
-             "frin explain case.yaml --why-not send_betalingsoppfordring"),
+            ("frin explain case.yaml --lang nb --format markdown", "frin explain case.yaml --why-not send_betalingsoppfordring"),
             _explain, ".commands:explain", _BLOCKED),
     Command("timeline", "project a case forward: every step, date, fee and total",
             "Project a case forward if nobody pays (or pays as --pays says): every step, date, fee and total.",

@@ -247,9 +247,10 @@ def relative(path: str | Path, base: Path | None = None) -> str:
     """A path as the user should see it: relative to the working directory when inside it."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to((base or Path.cwd()).resolve()))
+        shown = str(p.resolve().relative_to((base or Path.cwd()).resolve()))
     except ValueError:
         return str(p)
+    return str(p) if shown == "." else shown        # the working folder itself: as it was given, not `.`
 
 
 def printable(text: str, keep_newlines: bool = True) -> str:

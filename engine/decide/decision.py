@@ -28,7 +28,7 @@ from ..run.plan import needs
 from ..run.runtime import Bound, CheckedRule, CheckedVersion, RuleOutcome, Run, Trace
 from ..values.money import DECIMAL_CONTEXT, is_ore_exact
 from .enforce import judge
-from .history import judge_history
+from .history import bound_on, judge_history
 from .notice import Notice
 from .set_aside import SetAside, deciding_reason, remaining_case, set_aside, set_aside_json
 from .stale import stale_figures, stale_violations, stale_warnings
@@ -147,10 +147,11 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
         raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
     check_steps(case, main.version.steps, main.version.key)
     check_not_after(case, as_of)
-    bindings = catalog.bind(main, as_of, include_drafts)
+    # kept per catalog (history.bound_on); where none is in force, catalog.bind raises the error
+    bindings = bound_on(catalog, main, as_of, include_drafts) or catalog.bind(main, as_of, include_drafts)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        judged, history = judge_history(catalog, main, case.data, include_drafts, as_of)
-        aside = set_aside(judged, as_of, bindings, main)
+        judged, history = judge_history(catalog, main, case.data, include_drafts, as_of, compiled=fast and not trace)
+        aside = set_aside(judged, as_of, bindings, main, compiled=fast and not trace)
         data = remaining_case(judged, aside)
         outputs: dict
         if not data["claims"]:
@@ -172,7 +173,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
         decision = Decision(case.case_id, as_of, bindings, main.name, chosen, outputs, amounts, run_trace, set_aside=aside)
         stale = stale_figures(catalog, bindings, as_of)
         decision.warnings = history + review_notes(bindings, as_of) + (stale_warnings(stale) if allow_stale else [])
-        enforce_law(decision, data)
+        enforce_law(decision, data, compiled=fast and not trace)
         if stale and not allow_stale:
             if not decision.violations:
                 decision.proposed, decision.outputs = decision.outputs, {}
@@ -180,12 +181,13 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
     return decision
 
 
-def enforce_law(decision: Decision, data: dict) -> Decision:
+def enforce_law(decision: Decision, data: dict, compiled: bool = False) -> Decision:
     """Block `decision` if its rule's proposal breaks a constraint or reports an amount above the
-    law's view of the case (`enforce.judge`: the one check for every evaluator)."""
+    law's view of the case (`enforce.judge`: the one check for every evaluator; `compiled`: its
+    constraints by compiled code where nothing raises, the same verdict)."""
     outputs, rule = decision.outputs, decision.rule.rule
     found, decision.law_view = judge(decision.bindings, decision.version, data, decision.as_of, rule.action, rule.step,
-                                     outputs, decision.amounts, tested=decision.tried)
+                                     outputs, decision.amounts, tested=decision.tried, compiled=compiled)
     if found:
         decision.violations, decision.proposed, decision.outputs = found, outputs, {}
     return decision
@@ -194,11 +196,21 @@ def enforce_law(decision: Decision, data: dict) -> Decision:
 def compiled_for(catalog: Catalog, bindings: dict[str, Bound], main: str) -> CompiledPolicy:
     """The compiled decide function for these bound versions, compiled once per catalog."""
     from ..run.compiler import compile_bindings
-    key = tuple(sorted(b.version.key for b in bindings.values())) + (main,)
     cache = catalog.compiled
-    if key not in cache:
-        cache[key] = compile_bindings(bindings, main)
-    return cache[key]
+    # first by the versions' identity (cheap: the law search asks 17,000 times), then by their keys
+    seen = cache.setdefault(_BY_IDENTITY, {})
+    fast = (main, *(id(b.checked) for b in bindings.values()))
+    found = seen.get(fast)
+    if found is None:
+        key = tuple(sorted(b.version.key for b in bindings.values())) + (main,)
+        if key not in cache:
+            cache[key] = compile_bindings(bindings, main)
+        # the versions kept alive with it: no id in `fast` is reused while it is kept
+        found = seen[fast] = (cache[key], tuple(b.checked for b in bindings.values()))
+    return found[0]
+
+
+_BY_IDENTITY = ("by the versions' identity",)     # catalog.compiled's entry: (main, ids) → (compiled, versions)
 
 
 def _run_compiled(catalog: Catalog, bindings: dict[str, Bound], main: CheckedVersion, case: dict, as_of: dt.date,

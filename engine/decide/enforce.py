@@ -3,7 +3,9 @@
 This is the one implementation every path shares: `decide` and `explain` (reference
 evaluator), `--no-trace` (compiled) and `batch` (columnar) each build the decision's
 `record_of(...)` from their result and call `violations`. Constraints are evaluated by
-the reference evaluator, in their own policy's scope, with `decision` added to the case.
+the reference evaluator, in their own policy's scope, with `decision` added to the case;
+on decide's fast path (`compiled`: the law search's 20,000 decisions) by compiled expressions
+(run/compiled_values.py), with the reference judging again wherever anything raises.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from ..core.errors import EvaluationError
 from ..lang.ast import Path, walk
 from ..policy.model import Constraint
 from ..policy.record import DECISION, binds, charges, record_of
+from ..run.compiled_values import CompiledValues
 from ..run.evaluator import Evaluator
 from ..run.law_view import LawView, law_view, view_spec
 from ..run.runtime import Bound, CheckedConstraint, CheckedVersion, Run
@@ -59,7 +62,7 @@ def constrained(bindings: dict[str, Bound], main: str) -> list[tuple[Bound, Chec
 
 def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date, record: dict,
                history: bool = False, reuse: dict | None = None, filters: PrefixFilters | None = None,
-               tested: list | None = None) -> list[Violation]:
+               tested: list | None = None, compiled: bool = False) -> list[Violation]:
     """The constraints `record` (a `record_of` the proposed decision) breaks, in file order.
 
     Args:
@@ -70,6 +73,8 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
             read `decision` are kept in it, so each is evaluated once per case and day.
         filters: a `PrefixFilters` kept over one history's judgments (run/prefix_filter.py).
         tested: receives "policy/constraint" of each constraint whose `when` held (it was tried).
+        compiled: judge by compiled code (run/compiled_values.py) where nothing raises (decide's
+            `fast`); otherwise the reference evaluator, so the verdict and any error are the same.
 
     Raises:
         EvaluationError: a constraint cannot be evaluated (the decision cannot be shown lawful).
@@ -77,6 +82,13 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
     pairs = constrained(bindings, main)
     if not pairs or not binds(record):
         return []
+    if compiled:        # the filters and `reuse` are caches of the reference's values: not needed here
+        judged = _compiled_judgment(bindings, main, pairs, {**case, DECISION: record}, as_of, history, reuse)
+        if judged is not None:
+            broken, names = judged
+            if tested is not None:
+                tested.extend(names)
+            return broken
     evaluators: dict[int, Evaluator] = {}
 
     def evaluator_for(bound: Bound) -> Evaluator:
@@ -120,6 +132,38 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
     if reuse is not None and 0 in evaluators:
         reuse.update((k, v) for k, v in evaluators[0].run.defs.items() if not _reads_decision(bindings, k))
     return found
+
+
+def _compiled_judgment(bindings: dict[str, Bound], main: str, pairs: list, data: dict, as_of: dt.date, history: bool,
+                       reuse: dict | None) -> tuple[list[Violation], list[str]] | None:
+    """`violations` by compiled code: (broken, "policy/constraint" tried), or None where anything raised.
+    `reuse` as for `violations`: definitions that do not read `decision`, shared by judgments."""
+    scopes: dict[int, CompiledValues] = {}
+    found, tested = [], []
+    try:
+        for bound, checked in pairs:
+            c = checked.constraint
+            if history and not c.history:
+                continue
+            # a carried constraint reads the definitions of the earlier version it was written in
+            key = 0 if bindings.get(bound.version.name) is bound else id(bound)
+            values = scopes.get(key)
+            if values is None:
+                own = bindings if key == 0 else {**bindings, bound.version.name: bound}
+                values = scopes[key] = CompiledValues(own, data, as_of)
+                if key == 0 and reuse is not None:
+                    values.defs.update(reuse)
+            name = bound.version.name
+            if checked.when is not None and not values.holds(checked.when, name):
+                continue
+            tested.append(f"{name}/{c.id}")
+            if not values.holds(checked.require, name):
+                found.append(Violation(bound.version.key, c))
+    except Exception:   # noqa: BLE001 - anything raised: the reference evaluator judges and reports it
+        return None
+    if reuse is not None and 0 in scopes:
+        reuse.update((k, v) for k, v in scopes[0].defs.items() if not _reads_decision(bindings, k))
+    return found, tested
 
 
 def _value(evaluator: Evaluator, expr: ast.Expr, bound: Bound, kept: Judgments | None) -> Any:
@@ -181,7 +225,8 @@ def amount_violations(view: LawView, amounts: dict, record: dict, span: Span) ->
 
 
 def judge(bindings: dict[str, Bound], main: CheckedVersion, case: dict, as_of: dt.date, action: str, step: str | None,
-          outputs: dict, amounts: dict, tested: list | None = None) -> tuple[list[Violation], LawView | None]:
+          outputs: dict, amounts: dict, tested: list | None = None,
+          compiled: bool = False) -> tuple[list[Violation], LawView | None]:
     """Everything the law says of a proposed decision: the constraints it breaks (reading the
     law's own balance as `decision.balance`, never the process's `total`) and every reported
     amount above the law's view of the case. The one judgment `decide`, `batch` and
@@ -191,7 +236,7 @@ def judge(bindings: dict[str, Bound], main: CheckedVersion, case: dict, as_of: d
     view = law_view(bindings, main, case, as_of)
     balance = view.balance if view is not None else None
     record = record_of(action, step, outputs, balance)
-    found = violations(bindings, main.name, case, as_of, record, tested=tested)
+    found = violations(bindings, main.name, case, as_of, record, tested=tested, compiled=compiled)
     if view is not None:
         spec = view_spec(main)
         assert spec is not None and spec.span is not None     # a law view comes from the jurisdiction's spec

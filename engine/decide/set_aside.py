@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import EvaluationError
+from ..run.compiled_values import CompiledValues
 from ..run.evaluator import Evaluator
 from ..run.plan import needs
 from ..run.runtime import Bound, CheckedRule, CheckedVersion, Run
@@ -40,15 +41,26 @@ class SetAside:
         return self.claim["invoice"]
 
 
-def set_aside(case: dict, as_of: dt.date, bindings: dict[str, Bound], main: CheckedVersion) -> list[SetAside]:
-    """The claims the main version's reasons set aside, in the case's claim order."""
+def set_aside(case: dict, as_of: dt.date, bindings: dict[str, Bound], main: CheckedVersion,
+              compiled: bool = False) -> list[SetAside]:
+    """The claims the main version's reasons set aside, in the case's claim order. `compiled`:
+    the reasons by compiled code where nothing raises (run/compiled_values.py; the same claims)."""
     if not main.set_aside:
         return []
+    taken: dict[int, CheckedRule] = {}
+    if compiled:
+        try:
+            values = CompiledValues(bindings, case, as_of)
+            for entry in main.set_aside:
+                for claim in values.value(entry.when, main.name):
+                    taken.setdefault(id(claim), entry)
+            return [SetAside(c, taken[id(c)]) for c in case["claims"] if id(c) in taken]
+        except Exception:   # noqa: BLE001 - anything raised: the reference evaluator decides, with its errors
+            taken = {}
     run = Run(case, as_of, bindings, main.name)
     evaluator = Evaluator(run)
     bound = run.bound(main.name)
     done: set = set()
-    taken: dict[int, CheckedRule] = {}
     for entry in main.set_aside:
         try:
             for policy, name in needs(entry.when, bindings, done):

@@ -25,8 +25,9 @@ class ReportWords:
     def __init__(self, locale, known: dict[str, str] | None = None) -> None:
         self.locale = locale
         self.words = dict(locale.words.get("validate") or {})
-        self.phrases = Phrases.of(locale, "validate", "messages")
-        self.phrases.known = known or {}
+        pairs = list(self.words.get("messages") or ())
+        self.phrases = Phrases([*pairs, *_bundled_pairs(locale, {english for english, _ in pairs})],
+                               getattr(locale, "cldr", None), known or {})
 
     def word(self, key: str, english: str) -> str:
         return self.words.get(key, english)
@@ -46,6 +47,17 @@ class ReportWords:
     def diagnostic(self, d: Diagnostic) -> Diagnostic:
         return replace(d, message=self.text(d.message) or d.message, help=self.text(d.help),
                        notes=tuple((self.text(label) or label, span) for label, span in d.notes))
+
+
+def _bundled_pairs(locale, have: set[str]) -> list:
+    """The bundled locale's pairs of the same language that `locale` lacks: a folder made by an
+    older `frin init` keeps its own copy of the locale files, without the pairs of messages added
+    since (explain/command_words.py does the same for a command's lines)."""
+    from ..policy.locale import load_locales
+    bundled = load_locales([])[0].get(locale.code)
+    if bundled is None or bundled.sha256 == getattr(locale, "sha256", None):
+        return []
+    return [pair for pair in ((bundled.words.get("validate") or {}).get("messages") or ()) if pair[0] not in have]
 
 
 def report_words(catalog, lang: str | None, stderr) -> ReportWords | None:

@@ -3,7 +3,9 @@ text, with `{name}` for the parts that vary, and the same text in the language.
 
 The engine makes some texts in English where they arise (diagnostics, a timeline's end, the
 note of a new version, the set-aside edge of a graph): what tests and JSON key on. A page for
-people matches each against its locale's pairs whole, longest English first, and writes the
+people matches each against its locale's pairs whole, the most specific first (the most literal
+text, placeholders not counted: `{field} must be positive, not {value}` before `{field} must be
+{want:text}, not {got:text}`, whatever their order in the file), and writes the
 language's text; the parts keep their value, an amount (`{x:money}`) or a date (`{x:date}`)
 written as the language writes them (Babel, values/cldr.py), a list (`{x:list}`, "`a`, `b`
 or `c`") joined as the language joins lists (Babel's `format_list`), a nested English text
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import overload
 
-__all__ = ["Phrases"]
+__all__ = ["Phrases", "money_in_text"]
 
 _KINDS = {"", "money", "date", "list", "text"}
 _ITEMS = re.compile(r", | or | and ")
@@ -53,6 +55,16 @@ def _compile(english: str, translated: str) -> _Pattern:
     return _Pattern(re.compile("".join(out), re.DOTALL), kinds, translated)
 
 
+def _specific_first(pair) -> tuple[int, int]:
+    """Sort key: more literal text first (a placeholder matches anything), then the longer English."""
+    english = pair[0]
+    try:
+        literal = sum(len(text) for text, *_ in string.Formatter().parse(english))
+    except ValueError:          # a brace out of place: the locale check reports it
+        literal = len(english)
+    return -literal, -len(english)
+
+
 class Phrases:
     """The pairs of one list (`words.validate.messages`, `words.phrases`) of a locale, with its CLDR locale."""
 
@@ -60,7 +72,7 @@ class Phrases:
         self.cldr = cldr
         self.known = known or {}        # English text -> the language's, written by the policies' authors
         self.patterns = tuple(_compile(english, translated)
-                              for english, translated in sorted(pairs or (), key=lambda p: -len(p[0])))
+                              for english, translated in sorted(pairs or (), key=_specific_first))
 
     @classmethod
     def of(cls, locale, *keys: str) -> Phrases:
@@ -97,10 +109,15 @@ class Phrases:
             from babel.lists import format_list
             return format_list(_ITEMS.split(shown), style="or" if " or " in shown else "standard", locale=code)
         if kind == "money":
-            return _MONEY.sub(lambda m: _money(m, code), shown)
+            return money_in_text(shown, code)
         if kind == "date" and _DATE.fullmatch(shown):
             return cldr.date(dt.date.fromisoformat(shown), code)
         return shown
+
+
+def money_in_text(text: str, cldr_code: str) -> str:
+    """Every amount the engine wrote in `text` (`2,000.00 NOK`) as the language writes it (`2 000,00 kr`)."""
+    return _MONEY.sub(lambda m: _money(m, cldr_code), text)
 
 
 def _money(m: re.Match, cldr_code: str) -> str:

@@ -86,10 +86,18 @@ def explain_language(decision: Decision, lang: str | None) -> str:
     if lang is None:
         return languages[0]
     if lang not in languages:
-        from ..core.errors import UsageError
-        raise UsageError(f"`{decision.main}` is a policy of jurisdiction {jurisdiction.code if jurisdiction else '?'}, "
-                         f"whose texts are in {', '.join(languages)}, not `{lang}`: use --lang {languages[0]}")
+        raise _not_written_in(decision.main, jurisdiction, languages, lang)
     return lang
+
+
+def _not_written_in(policy: str, jurisdiction, languages, lang: str):
+    """The usage error of a language the policy's jurisdiction does not write in, suggesting the
+    nearest one it does (`--lang nob` → nb), else its first."""
+    from ..core.diagnostics import suggest
+    from ..core.errors import UsageError
+    near = suggest(lang.lower(), languages, 1) or [languages[0]]
+    return UsageError(f"`{policy}` is a policy of jurisdiction {jurisdiction.code if jurisdiction else '?'}, "
+                      f"whose texts are in {', '.join(languages)}, not `{lang}`: use --lang {near[0]}")
 
 
 def reader_voice(catalog: Catalog, jurisdiction, lang: str | None, policy: str) -> Voice:
@@ -99,9 +107,7 @@ def reader_voice(catalog: Catalog, jurisdiction, lang: str | None, policy: str) 
     languages = jurisdiction.languages if jurisdiction is not None else ("en",)
     lang = lang or languages[0]
     if lang not in languages:
-        from ..core.errors import UsageError
-        raise UsageError(f"`{policy}` is a policy of jurisdiction {jurisdiction.code if jurisdiction else '?'}, "
-                         f"whose texts are in {', '.join(languages)}, not `{lang}`: use --lang {languages[0]}")
+        raise _not_written_in(policy, jurisdiction, languages, lang)
     locale = catalog.locales.get(lang)
     if locale is None:
         from ..core.errors import UsageError

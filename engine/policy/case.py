@@ -187,8 +187,9 @@ def _semantic_checks(case: dict, doc: Document, problems: list) -> None:
         at = ("claims", i)
         if claim["amount"] is not None and claim["amount"] <= 0:
             bad("invalid-amount", f"claims[{i}].amount must be positive, not {claim['amount']}", at + ("amount",))
-        credited = claim["credited"]
-        if credited is not None and claim["amount"] is not None and not (0 <= credited <= claim["amount"]):
+        credited = claim["credited"]        # against a wrong amount it is not judged: the amount is the one cause
+        if credited is not None and claim["amount"] is not None and claim["amount"] > 0 \
+                and not (0 <= credited <= claim["amount"]):
             bad("invalid-amount", f"claims[{i}].credited must be between 0 and the amount", at + ("credited",))
         if claim["issued"] and claim["due"] and claim["due"] < claim["issued"]:
             bad("invalid-date", f"claims[{i}].due is before the invoice was issued", at + ("due",))

@@ -82,6 +82,10 @@ COMMAND_PLACEHOLDERS = {
     "fmt": {"would": {"file"}, "reformatted": {"file"}, "summary_check": {"n", "unchanged", "locked"},
             "summary": {"n", "unchanged", "locked"}, "locked": {"n"}},
     "log": {"ok": {"n", "log", "hash"}, "broken": {"seq", "id", "log", "reason", "held"}, "exported": {"n", "log", "output"}},
+    "decide": {"logged": {"id", "log"}},
+    "serve": {"started": {"command", "policies", "versions", "locked", "drafts", "folder", "lock", "log", "kept", "url"},
+              "cannot_listen": {"command", "host", "port"}, "reloaded": {"command", "generation"},
+              "reload_refused": {"command", "generation", "error"}},
     "replay": {"note": {"note"}, "identical": {"id", "policy", "day"}, "different": {"id", "policy", "day", "n"},
                "field": {"field", "logged", "replayed"}},
 }

@@ -85,7 +85,8 @@ def _side_md(s: dict) -> str:
 
 def _counts_in(data: dict, w: PageWords) -> str:
     s = data["summary"]
-    parts = [f"{s['cases']} {w('cases')}", f"{s['changed']} {w('changed')}", f"{s['unchanged']} {w('unchanged')}"]
+    parts = [w.count(s["cases"], "case_one", "case_many"), f"{s['changed']} {w('changed')}",
+             f"{s['unchanged']} {w('unchanged')}"]
     parts += [f"{s[k]} {w(label)}" for k, label in (("errors", "with_errors"), ("not_affected", "not_affected"),
                                                      ("invalid", "invalid")) if s[k]]
     return ", ".join(parts)

@@ -89,19 +89,21 @@ def changed_since_locked(catalog: Catalog, paths: list[str | Path] | None, names
 
 
 def guard_decisions(catalog: Catalog, paths: list[str | Path] | None, names: list[str], *, logged: bool,
-                    stderr: TextIO) -> None:
+                    stderr: TextIO, lang: str | None = None) -> None:
     """For `decide`, `explain` and `batch`: a version edited after it was locked still decides (an
     officer may be trying a fix), but never silently (the diagnostic as a warning on stderr), and
     never into the decision log (`logged`: PolicyError, nothing decided), as `frin serve` refuses
     such a folder: a logged decision rests on the figures that were reviewed."""
     from dataclasses import replace
 
-    from ..core.diagnostics import Severity, render_text
+    from ..core.diagnostics import Severity
     problems = changed_since_locked(catalog, paths, names)
     if problems and logged:
         raise PolicyError([replace(d, help=f"{d.help}; a decision is logged only on locked versions") for d in problems])
-    if problems:
-        print(render_text([replace(d, severity=Severity.WARNING) for d in problems]), file=stderr)
+    if problems:                # the warning in the language of --lang (explain/diagnostic_words.py)
+        from ..explain.diagnostic_words import localized_report, report_words
+        print(localized_report([replace(d, severity=Severity.WARNING) for d in problems], "text",
+                               report_words(catalog, lang, stderr)), file=stderr)
 
 
 def _changed_versions(lock: Lock, versions: Iterable[PolicyVersion]) -> list[Diagnostic]:

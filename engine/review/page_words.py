@@ -11,6 +11,7 @@ English below. JSON keeps the machine form.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -86,10 +87,19 @@ class PageWords:
         return self.phrase(notice_text(part, self.voice) if hasattr(part, "kind") else part)
 
     def file_value(self, shown):
-        """A value of the policy file's changes: a date (`review_by: 2027-01-01`) as the language
-        writes it; anything else (an expression, an amount as written, a source) as written."""
+        """A value of the policy file's changes: a date (`review_by: 2027-01-01`) and the value the
+        engine computed for an expression (`round_kr(inkassosats / 20) (= 38.00 NOK)`, review/diff.py)
+        as the language writes them; anything else (an expression, an amount as written, a source)
+        as written."""
         if isinstance(shown, str) and len(shown) == 10 and shown[4] == "-" and shown[7] == "-":
             return self.day(shown)
+        cldr = self.voice.cldr
+        computed = _COMPUTED.fullmatch(shown) if isinstance(shown, str) and cldr is not None else None
+        if computed is not None and cldr is not None:
+            from ..explain.phrases import money_in_text
+            value = computed["value"]
+            value = self.day(value) if _ISO_DAY.fullmatch(value) else money_in_text(value, cldr)
+            return f"{computed['written']} (= {value})"
         return shown
 
     def day(self, iso: str | None) -> str:
@@ -100,6 +110,9 @@ class PageWords:
         except ValueError:
             return iso
 
+
+_COMPUTED = re.compile(r"(?P<written>.+) \(= (?P<value>[^()]+)\)")     # an expression and the value it computes
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # Each page's phrases in English: the fallback for a locale without them, and the keys (with
 # their placeholders) a locale's `diff` and `timeline` sections may give.

@@ -37,7 +37,7 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
     versions = [v for v in catalog.versions(name) if not v.is_draft]
     if not versions:
         hint = did_you_mean(name, catalog.policies.names())
-        raise UsageError(f"unknown policy `{name}`" + (f"; {hint}" if hint else "")
+        raise UsageError(f"unknown policy `{name}`" + (f": {hint}" if hint else "")     # as check/pipeline.py says it
                          + f" (known: {', '.join(catalog.policies.names()) or 'none'})")
     earlier = [v for v in versions if v.effective < effective]
     if not earlier:

@@ -38,6 +38,14 @@ def needs(expr: ast.Expr, bindings: dict[str, Bound], done: set[tuple[str, str]]
 
 
 def _references(node: ast.Expr) -> Iterator[tuple[str, str]]:
-    for n in ast.walk(node):
-        if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "def":
-            yield (n.ref.scope, n.ref.name)
+    """The definitions `node` reads directly, in tree order: walked once per node (the law
+    search and a batch ask for the same rules' needs thousands of times)."""
+    known = _REFERENCES.get(id(node))
+    if known is None or known[0] is not node:
+        refs = tuple((n.ref.scope, n.ref.name) for n in ast.walk(node)
+                     if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "def")
+        known = _REFERENCES[id(node)] = (node, refs)      # the node kept alive: its id is never reused
+    return iter(known[1])
+
+
+_REFERENCES: dict[int, tuple[ast.Expr, tuple[tuple[str, str], ...]]] = {}

@@ -72,16 +72,15 @@ class PrefixFilters:
 
     def __init__(self) -> None:
         self.tested = 0                             # element tests run (tests count them)
-        self._tests: dict[int, tuple[ast.Aggregate, list[ast.Expr]]] = {}
         self._state: dict[int, tuple[ast.Aggregate, list]] = {}   # id(node) → (node, its shared state)
         self._shared: dict[tuple, list] = {}        # (test, id(origin)) → [origin, seen, survivors, failed]
         self._values: dict[tuple, tuple] = {}       # (policy, name, context) → (value, prefix lengths)
         self._day = None                            # the day of the values kept
-        self._reads: dict[tuple, tuple | None] = {}  # (versions, policy, name) → its filtered aggregates
-        self._last: tuple[Any, tuple] = (None, ())  # (run, its `_context`): a run asks for several definitions
+        # (run, its `_context`, its fields that are a `Prefix`): a run asks for several definitions
+        self._last: tuple[Any, tuple, frozenset[str]] = (None, (), frozenset())
 
     def _test_of(self, node: ast.Aggregate) -> list[ast.Expr]:
-        known = self._tests.get(id(node))
+        known = _TESTS.get(id(node))
         if known is None or known[0] is not node:
             test = []
             if node.where is not None:
@@ -89,7 +88,7 @@ class PrefixFilters:
                     if not _element_only(c, node.var):
                         break
                     test.append(c)
-            known = self._tests[id(node)] = (node, test)
+            known = _TESTS[id(node)] = (node, test)     # the node kept alive: its id is never reused
         return known[1]
 
     def survivors(self, evaluator: Any, node: ast.Aggregate, items: Any, bound: Any) -> list | None:
@@ -218,11 +217,18 @@ class PrefixFilters:
         definitions they read; None when they read a `Prefix` otherwise, an aggregate over one
         has no element-only test, or (unless `decision`) they read `decision`: then their value
         cannot be shared."""
-        key = (self._context(run)[2], what)
-        if key in self._reads:
-            return self._reads[key]
-        self._reads[key] = None                     # a cycle (never checked in) reads as not shareable
-        prefixed = {k for k, v in run.case.items() if isinstance(v, Prefix)}
+        key = (self._context(run)[2], self._last[2], what)     # `_context` sets `_last` to this run's
+        known = _READS.get(key)
+        if known is not None:
+            reads: tuple | None = known[1]
+            return reads
+        if len(_READS) > _READS_LIMIT:
+            _READS.clear()
+        # the versions (and the expressions whose id `what` may hold) kept alive with the answer,
+        # so no id in the key is ever reused while it is kept
+        alive = (tuple(b.checked for b in run.bindings.values()), exprs)
+        prefixed = self._last[2]
+        _READS[key] = (alive, None)             # a cycle (never checked in) reads as not shareable
         found: list[ast.Aggregate] = []
         sources: set[int] = set()
         nodes = [node for expr in exprs for node in ast.walk(expr)]
@@ -245,12 +251,13 @@ class PrefixFilters:
                 if inner is None:
                     return None
                 found.extend(inner)
-        self._reads[key] = tuple(found)
-        return self._reads[key]
+        result = tuple(found)
+        _READS[key] = (alive, result)
+        return result
 
     def _context(self, run: Any) -> tuple:
         if self._last[0] is not run:
-            self._last = (run, _context(run))
+            self._last = (run, _context(run), frozenset(k for k, v in run.case.items() if isinstance(v, Prefix)))
         return self._last[1]
 
 
@@ -267,11 +274,7 @@ class Judgments:
         self.read: list = []        # the filtered aggregates of every expression asked for (None: not shareable)
 
     def _reads(self, expr: ast.Expr) -> tuple | None:
-        key = (self.versions, (id(expr),))
-        if key in self.filters._reads:
-            found = self.filters._reads[key]
-        else:
-            found = self.filters._filtered(self.evaluator.run, (id(expr),), (expr,), True)
+        found = self.filters._filtered(self.evaluator.run, (id(expr),), (expr,), True)
         self.read.append(found)
         return found
 
@@ -295,7 +298,7 @@ def _test_key(node: ast.Aggregate, test: list[ast.Expr]) -> object:
     return key
 
 
-def _reads_field(node: ast.Path, names: set[str]) -> bool:
+def _reads_field(node: ast.Path, names: set[str] | frozenset[str]) -> bool:
     return node.ref is not None and node.ref.kind == "field" and node.ref.name in names
 
 
@@ -309,3 +312,8 @@ def _context(run: Any) -> tuple:
 
 
 _MISSING = object()
+# What a definition or expression reads, shared by every history judged (the law search judges
+# thousands): (versions, fields that are a `Prefix`, what) → (kept alive, its filtered aggregates)
+_READS: dict[tuple, tuple] = {}
+_READS_LIMIT = 100_000
+_TESTS: dict[int, tuple[ast.Aggregate, list[ast.Expr]]] = {}    # id(aggregate) → (it, its element-only test)

@@ -16,7 +16,8 @@ from ..core.errors import ExitCode, FristError, UsageError
 from ..core.names import COMMAND, install_line
 
 if TYPE_CHECKING:
-    from .catalog_holder import CatalogHolder
+    from ..explain.command_words import CommandWords
+    from .catalog_holder import CatalogHolder, Snapshot
 
 __all__ = ["serve", "CASE_ENV"]
 
@@ -31,6 +32,17 @@ def log_options(args: Namespace) -> tuple[str, bool]:
     if mode not in ("full", "hash"):
         raise UsageError(f"{CASE_ENV} `{mode}` is not `full` or `hash`")
     return address, mode == "full"
+
+
+# `frin serve`'s own lines on stderr (a locale's `words.serve` in its language; explain/command_words.py).
+SERVE = {
+    "started": "{command} serve: {policies} policies, {versions} version(s) ({locked} locked, {drafts} draft) from "
+               "{folder} (lock {lock}); decision log {log} ({kept}); {url}",
+    "cases_kept": "cases kept", "hashes_only": "case hashes only",
+    "cannot_listen": "{command} serve cannot listen on {host}:{port} (the line above says why; --port picks another)",
+    "reloaded": "{command} serve: reloaded the catalog (generation {generation})",
+    "reload_refused": "{command} serve: reload refused, still serving generation {generation}: {error}",
+}
 
 
 def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -57,21 +69,26 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise
     config = ServiceConfig(holder, log, token, keep_case, args.max_body, args.time_limit, engine_version())
     snapshot = holder.current
+    try:
+        said = _words(args, snapshot, stderr)
+    except BaseException:
+        log.close()
+        raise
     versions = [v for p in snapshot.policies for v in p["versions"]]
     locked = sum(1 for v in versions if v["locked"])
-    print(f"{COMMAND} serve: {len(snapshot.policies)} policies, {len(versions)} version(s) ({locked} locked, "
-          f"{len(versions) - locked} draft) from {snapshot.folder} "
-          f"(lock {snapshot.lock_file}); decision log {log.address} "
-          f"({'cases kept' if keep_case else 'case hashes only'}); http://{args.host}:{args.port}/", file=stderr)
+    print(said("started", command=COMMAND, policies=len(snapshot.policies), versions=len(versions), locked=locked,
+               drafts=len(versions) - locked, folder=snapshot.folder, lock=snapshot.lock_file, log=log.address,
+               kept=said("cases_kept" if keep_case else "hashes_only"), url=f"http://{args.host}:{args.port}/"),
+          file=stderr)
     stderr.flush()
-    previous = _reload_on_sighup(holder, stderr)
+    previous = _reload_on_sighup(holder, stderr, said)
     try:
         uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning",
                     access_log=not args.no_access_log, timeout_graceful_shutdown=10)
     except SystemExit as exit:              # uvicorn exits when it cannot listen (it logged why)
         if exit.code:
-            print(f"error: {COMMAND} serve cannot listen on {args.host}:{args.port} (the line above says why; "
-                  "--port picks another)", file=stderr)
+            error = said.report.word("error", "error") if said.report is not None else "error"
+            print(f"{error}: " + said("cannot_listen", command=COMMAND, host=args.host, port=args.port), file=stderr)
             return ExitCode.INVALID_INPUT
     finally:
         log.close()
@@ -89,7 +106,14 @@ def _check_limits(args: Namespace) -> None:
         raise UsageError(f"--time-limit {args.time_limit:g} must be more than 0 seconds")
 
 
-def _reload_on_sighup(holder: CatalogHolder, stderr: TextIO) -> Any:   # the replaced signal handler (signal's own type)
+def _words(args: Namespace, snapshot: Snapshot, stderr: TextIO) -> CommandWords:
+    """The words of `--lang` (explain/command_words.py) from the served catalog's locale files: an
+    unknown language is a usage error, said before the service starts."""
+    from ..explain.command_words import catalog_command_words
+    return catalog_command_words("serve", SERVE, snapshot.catalog, getattr(args, "lang", None), stderr)
+
+
+def _reload_on_sighup(holder: CatalogHolder, stderr: TextIO, said: CommandWords) -> Any:   # the replaced signal handler (signal's own type)
     """SIGHUP reloads the catalog (in a thread); the handler it replaces, to restore (None: no SIGHUP here)."""
     if not hasattr(signal, "SIGHUP"):
         return None
@@ -97,9 +121,9 @@ def _reload_on_sighup(holder: CatalogHolder, stderr: TextIO) -> Any:   # the rep
     def reload() -> None:
         try:
             fresh = holder.reload()
-            print(f"{COMMAND} serve: reloaded the catalog (generation {fresh.generation})", file=stderr)
+            print(said("reloaded", command=COMMAND, generation=fresh.generation), file=stderr)
         except FristError as err:
-            print(f"{COMMAND} serve: reload refused, still serving generation {holder.current.generation}: {err}",
+            print(said("reload_refused", command=COMMAND, generation=holder.current.generation, error=said.text(str(err))),
                   file=stderr)
         stderr.flush()
 

@@ -114,3 +114,18 @@ def test_the_summary_in_norwegian(run_cli, tmp_path):
     assert code == 2, out + err
     assert "1 sak(er) avgjort på " in out and "1 rad(er) avvist (1 problem(er)) → " in out
     assert out.rstrip().endswith("2 rad(er) inn = 1 avgjort + 1 avvist"), out
+
+
+def test_the_summarys_reasons_in_norwegian(run_cli, tmp_path):
+    """Why a row was judged per row is the engine's English; `--lang nb` writes it in nb (the
+    locale's messages pairs), as the lines around it. C11: a 70 NOK purring fee recorded, more
+    than inkassoforskriften § 1-2 allows (1/20 of the inkassosats, 38 NOK)."""
+    import yaml
+    data = yaml.safe_load((ROOT / "tests" / "cases" / "conta" / "c11-purring-70-nok.yaml").read_text(encoding="utf-8"))
+    source = write(tmp_path / "in.jsonl", [json.loads(json.dumps(data, default=str))])
+    code, out, err = batch(run_cli, source, tmp_path / "out.jsonl", "--lang", "nb")
+    assert code == 0, out + err
+    assert ("lov vurdert rad for rad: 1 rad(er): et registrert gebyr loven kanskje ikke tillot "
+            "(judge_history holder det overskytende utenfor)") in out, out
+    _, out, _ = batch(run_cli, source, tmp_path / "out.jsonl")
+    assert "law judged per row: 1 row(s): a recorded fee the law may not have allowed" in out, "English stays the default"

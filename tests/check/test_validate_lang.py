@@ -21,8 +21,8 @@ ENGLISH = {"the", "is", "are", "and", "with", "must", "cannot", "unknown", "erro
            "above", "below", "expected", "got", "missing", "allowed", "did you mean", "FAILED", "more", "not",
            "depend", "each", "other", "both", "this", "that", "its", "add", "move", "give", "write", "check"}
 # Text that is not prose written by the engine: code in backticks, file:line:col, the caret
-# snippets, the code in brackets, a YAML library's own message after "ugyldig YAML:".
-_NOT_PROSE = re.compile(r"`[^`]*`|\S+\.yaml(?::\d+:\d+)?|^\s*\d* \|.*$|\[[a-z-]+\]|ugyldig YAML: .*$", re.MULTILINE)
+# snippets, the code in brackets, a YAML library's own message, quoted «so» after the nb sentence.
+_NOT_PROSE = re.compile(r"`[^`]*`|\S+\.yaml(?::\d+:\d+)?|^\s*\d* \|.*$|\[[a-z-]+\]|«[^»]*»", re.MULTILINE)
 
 
 def _args(name: str) -> list[str]:

@@ -75,6 +75,14 @@ class CaseSnapshot(SingleFileSnapshotExtension):
     def get_snapshot_name(cls, *, test_location, index=0) -> str:
         return cls.get_file_basename(test_location=test_location, index=index)
 
+    @classmethod
+    def matches_test_location(cls, *, test_location, snapshot_location: str) -> bool:
+        """A file of this layout belongs to its test: syrupy looks for the test module's name in
+        the path (`test_cases`), which `cases/<policy>/<version>/` leaves out on purpose, and warned
+        "Can not relate snapshot location" for every file `--snapshot-update` wrote."""
+        return snapshot_location == str(Path(cls.dirname(test_location=test_location),
+                                             cls.get_file_basename(test_location=test_location, index=0)))
+
 
 @pytest.fixture
 def case_snapshot(snapshot):

@@ -18,6 +18,8 @@ def test_a_changed_decision_is_reported_field_by_field(tmp_path, monkeypatch):
     lines = snapshot_report.report_lines()
     assert lines[0] == "1 decision(s) and 0 explanation(s) differ from the snapshots:"
     assert "make snapshots" in lines[-1]
+    updating = snapshot_report.report_lines(updating=True)        # `make snapshots` is doing it: it says so
+    assert updating[:-1] == lines[:-1] and "make snapshots" not in updating[-1] and "rewritten" in updating[-1]
 
 
 def test_a_changed_explanation_names_its_first_changed_line(tmp_path, monkeypatch):

@@ -190,3 +190,17 @@ def test_a_row_carries_only_its_jurisdictions_outputs(run_json, case, outputs):
     rows = run_json("timeline", case)["rows"]
     assert rows and all(outputs <= set(r) for r in rows)
     assert all(("salaer" in r) == ("salaer" in outputs) for r in rows)
+
+
+def test_timeline_in_dutch_writes_amounts_and_dates_as_explain_does(run_cli):
+    """`--lang nl` through Babel's nl_NL, as nb and sv: `€ 1.000,19`, `4 juni 2024` (it printed
+    `1000.19` and ISO dates while explain printed `€ 3.016,11`)."""
+    case = "tests/cases/nl-incasso/n02-reminder.yaml"
+    code, out, err = run_cli("timeline", case, "--lang", "nl", "--policies", "policies")
+    assert code == 0, err
+    # n02 (its file's hand computation): 1000.00 × 7 % × 1 day / 365 = 0.1917… → 0.19; total 1000.19
+    first = out.splitlines()[3]
+    assert first.startswith("4 juni 2024 ") and first.rstrip().endswith("€\xa01.000,19"), first
+    assert "vanaf 4 juni 2024" in out.splitlines()[0]
+    _, explained, _ = run_cli("explain", case, "--lang", "nl", "--policies", "policies")
+    assert "totaal            €\xa01.000,19" in explained and "Zaak N02-REMINDER op 4 juni 2024" in explained

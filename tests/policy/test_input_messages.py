@@ -32,4 +32,25 @@ def test_new_version_suggests_the_policy_meant(run_cli, tmp_path, monkeypatch):
         shutil.copytree(ROOT / "policies" / name, tmp_path / "policies" / name)
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli("new-version", "kravai", "2027-01-01")
-    assert code == 2 and "unknown policy `kravai`; did you mean `kravia`?" in err
+    assert code == 2 and "unknown policy `kravai`: did you mean `kravia`?" in err
+
+
+def test_a_negative_amount_is_the_one_problem_reported(run_cli, tmp_path):
+    """A credited part is judged against the amount only when the amount is right: a negative
+    amount gave a second, cascaded "credited must be between 0 and the amount"."""
+    text = (ROOT / "examples" / "credited.yaml").read_text(encoding="utf-8")
+    (tmp_path / "case.yaml").write_text(text.replace('amount: "2600.00"', 'amount: "-2600.00"'), encoding="utf-8")
+    code, out, err = run_cli("decide", tmp_path / "case.yaml")
+    assert code == 2 and out == ""
+    assert "claims[0].amount must be positive, not -2600.00" in err and "credited must" not in err, err
+    assert "1 problem(s) in the case" in err
+    (tmp_path / "case.yaml").write_text(text.replace('credited: "400.00"', 'credited: "2700.00"'), encoding="utf-8")
+    _, _, err = run_cli("decide", tmp_path / "case.yaml")
+    assert "claims[0].credited must be between 0 and the amount" in err, "still judged against a right amount"
+
+
+def test_a_folder_given_as_the_case_is_named_as_given(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)         # the folder given is the working folder: its path, not `.`
+    code, out, err = run_cli("decide", tmp_path, "--policies", ROOT / "policies")
+    assert code == 2 and out == ""
+    assert err.startswith(f"{tmp_path}: error[unreadable-file]: cannot read file: "), err

@@ -82,7 +82,8 @@ def test_the_eur_policy_explains_in_english_with_its_money_format(run_cli):
 def test_a_language_the_jurisdiction_does_not_write_is_a_usage_error(run_cli):
     code, out, err = run_cli("explain", CASE, "--policies", POLICIES, "--lang", "nb")
     assert (code, out) == (2, "")
-    assert "`wik-demo` is a policy of jurisdiction NL, whose texts are in en, not `nb`: use --lang en" in err
+    assert "`wik-demo` er en policy i jurisdiksjonen NL, som har tekster på en, ikke `nb`: bruk --lang en" in err, \
+        "said in the language asked for (its locale's messages pairs)"
 
 
 def test_a_literal_in_another_currency_is_an_error_at_its_place(run_cli, eur_copy):

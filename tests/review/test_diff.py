@@ -234,4 +234,33 @@ def test_the_review_page_is_in_the_readers_language(run_cli):
 def test_a_language_the_jurisdiction_does_not_write_is_a_usage_error(run_cli):
     code, _, err = run_cli("diff", "ladder@2025-07-01", "ladder@2026-01-01", "--cases", CASES, "--policies", LADDER,
                            "--lang", "nl", "--format", "markdown")
-    assert code == 2 and "whose texts are in en, nb, not `nl`: use --lang en" in err
+    assert code == 2 and "met teksten in en, nb, niet `nl`: gebruik --lang en" in err, err     # said in Dutch
+
+
+def test_a_computed_value_on_the_page_is_written_as_the_language_writes_amounts(run_cli, tmp_path):
+    """A figure given by an expression shows the value it computes (`(= 114.00 NOK)` in English);
+    the nb page writes that value as nb writes amounts (it stayed `114.00 NOK`)."""
+    edited = tmp_path / "my-edit.yaml"
+    edited.write_text(Path(LADDER, "ladder", "2026-01-01.yaml").read_text(encoding="utf-8").replace(
+        "business_varsel_fee: {value: 114 NOK", "business_varsel_fee: {value: varsel_fee * 3 / 2"), encoding="utf-8")
+    args = ("diff", "ladder@2026-01-01", str(edited), "--cases", CASES, "--policies", LADDER, "--as-of", "2026-02-10")
+    # 76 NOK × 3 / 2 = 114 NOK: the same fee, written as an expression
+    code, markdown, err = run_cli(*args, "--format", "markdown", "--lang", "nb")
+    assert code == 0, err
+    assert "| `114 NOK` | `varsel_fee * 3 / 2 (= 114,00\xa0kr)` |" in markdown, markdown
+    code, text, _ = run_cli(*args, "--lang", "nb")
+    assert "verdi: 114 NOK → varsel_fee * 3 / 2 (= 114,00\xa0kr)" in text, text
+    code, text, _ = run_cli(*args)
+    assert "value: 114 NOK → varsel_fee * 3 / 2 (= 114.00 NOK)" in text, "English keeps the machine form"
+
+
+def test_the_text_summary_counts_one_case_in_the_singular(run_cli, tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    one = sorted(Path(CASES).glob("*.yaml"))[0]
+    (cases / one.name).write_text(one.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ("diff", "ladder@2025-07-01", "ladder@2026-01-01", "--cases", cases, "--policies", LADDER)
+    _, nb, err = run_cli(*args, "--lang", "nb")
+    assert nb.splitlines()[1].startswith("1 sak, "), nb + err
+    _, en, _ = run_cli(*args)
+    assert en.splitlines()[1].startswith("1 case, "), en

@@ -71,3 +71,16 @@ def test_batch_warns_and_refuses_to_log_on_an_edited_locked_version(project, run
     code, out, err = run_cli("batch", cases, "-o", out_file, "--policies", "policies", "--no-progress", "--log", log)
     assert code == 1 and "error[locked-version-changed]" in err, err
     assert not log.exists() and not out_file.exists()
+
+
+def test_the_warning_and_the_refusal_speak_the_language_of_lang(project, run_cli, tmp_path):
+    _tamper(project)
+    code, out, err = run_cli("decide", CASE, "--policies", "policies", "--no-trace", "--lang", "nb")
+    assert json.loads(out)["action"]
+    assert ("policies/demo/2026-01-01.yaml:5:12: advarsel[locked-version-changed]: den publiserte versjonen "
+            "`demo@2026-01-01` er endret etter at den ble låst") in err, err
+    assert "= hjelp: publiserte versjoner kan ikke endres: sett filen tilbake" in err, err
+    log = tmp_path / "decisions.sqlite"
+    code, _, err = run_cli("decide", CASE, "--policies", "policies", "--no-trace", "--log", log, "--lang", "nb")
+    assert code == 1 and "; en avgjørelse loggføres bare med låste versjoner" in err, err
+    assert "ingenting ble avgjort" in err and not log.exists()

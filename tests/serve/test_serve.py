@@ -386,3 +386,19 @@ def test_a_really_full_disk_refuses_the_decision(holder, tmp_path):
         if log is not None:
             log.close()
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_serve_says_its_start_line_in_the_language_of_lang(run_cli, monkeypatch, tmp_path):
+    """`frin serve --lang nb`: the line it starts with (catalog, lock, log, address) in nb; the
+    server itself is left out (uvicorn.run returns at once), the line is what is checked."""
+    import uvicorn
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(options["port"]))
+    log = tmp_path / "log.sqlite"
+    code, _, err = run_cli("serve", "--policies", ROOT / "policies", "--log", log, "--port", "18099", "--lang", "nb")
+    assert (code, served) == (0, [18099]), err
+    line = err.splitlines()[0]
+    assert line.startswith("frin serve: ") and " policyer, " in line and "låst(e)" in line, line
+    assert f"beslutningslogg {log} (sakene lagres); http://127.0.0.1:18099/" in line, line
+    code, _, err = run_cli("serve", "--policies", ROOT / "policies", "--log", log, "--port", "18099", "--lang", "xx")
+    assert code == 2 and "--lang `xx`" in err and served == [18099], "an unknown language: refused before serving"

@@ -4,7 +4,7 @@
 changed: a decision's fields old → new, an explanation's first changed line. conftest.py
 prints the list at the end of the run (also with `--snapshot-update`, before the files are
 rewritten), so "9 snapshots failed" becomes "these decisions changed, this way". Accept
-an intended change with `make snapshots` (docs/review.md).
+an intended change with `make snapshots` (docs/review.md); a run that is doing so says so instead.
 """
 from __future__ import annotations
 
@@ -48,11 +48,18 @@ def record(stored: Path, new_text: str, label: str) -> None:
     CHANGED.append((label, f"explanation: {len(diff)} line(s) differ, first: {first}"))
 
 
-def report_lines() -> list[str]:
+def report_lines(updating: bool = False) -> list[str]:
+    """The report; `updating`: the run rewrites the snapshots (`--snapshot-update`, as `make snapshots`
+    runs), so the last line says they are written, not how to write them."""
     if not CHANGED:
         return []
     decisions = [(label, what) for label, what in CHANGED if label.endswith("decision")]
     lines = [f"{len(decisions)} decision(s) and {len(CHANGED) - len(decisions)} explanation(s) differ from the snapshots:"]
     lines += [f"  {label}: {what}" for label, what in sorted(CHANGED)]
-    lines.append("review them; if the change is intended, accept it with `make snapshots` and read `git diff -- 'tests/*/__snapshots__'`")
+    if updating:
+        lines.append("the snapshots above are rewritten: review `git diff -- 'tests/*/__snapshots__'`, commit the "
+                     "intended change and `git checkout` the rest")
+    else:
+        lines.append("review them; if the change is intended, accept it with `make snapshots` and read "
+                     "`git diff -- 'tests/*/__snapshots__'`")
     return lines
