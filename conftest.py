@@ -42,9 +42,52 @@ def _suite_cache(config: pytest.Config) -> tuple[str, str]:
 _SHARED = "FRIST_TEST_RUN_CACHE"
 
 
+@pytest.hookimpl(tryfirst=True)          # before pytest-xdist starts the workers, who inherit the environment
 def pytest_sessionstart(session: pytest.Session) -> None:
+    owner = _SHARED not in os.environ
     os.environ["FRIST_CACHE_DIR"], os.environ["FRIST_CACHE_KEY"] = _suite_cache(session.config)
     os.environ.setdefault(_SHARED, str(Path(os.environ["FRIST_CACHE_DIR"]).parent))
+    if owner and not hasattr(session.config, "workerinput") and session.config.getoption("numprocesses", None):
+        _start_warming(session.config)
+
+
+# The bundled catalog validated once, in a subprocess of the xdist controller while the workers
+# collect: many tests validate it (or a copy with one file edited, whose other processes' law
+# search records are keyed by content and so found). Without it each worker's first such test
+# searches the whole law at the same time as the other's. The workers wait for it (below); a
+# run without workers does not warm (a few test files need no catalog at all).
+_WARMED = "frist-warm.done"
+_WARMING = "FRIST_TEST_WARMING"          # the file the workers wait for, set only while a controller warms
+
+
+def _start_warming(config: pytest.Config) -> None:
+    import subprocess
+    import sys
+    done = Path(os.environ[_SHARED]) / _WARMED
+    os.environ[_WARMING] = str(done)
+    script = ("import io, pathlib, sys\ntry:\n    import cli\n    cli.run(['validate', 'policies'], io.StringIO(), io.StringIO())\n"
+              "finally:\n    pathlib.Path(sys.argv[1]).touch()\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("FRIST_NO_CACHE", "FRIST_DEBUG")}
+    config._frist_warming = subprocess.Popen([sys.executable, "-c", script, str(done)], cwd=config.rootpath, env=env,
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    warming = getattr(session.config, "_frist_warming", None)
+    if warming is not None and warming.poll() is None:     # a run stopped early: do not leave it behind
+        warming.kill()
+        warming.wait()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _warm_catalog(request: pytest.FixtureRequest) -> None:
+    """On an xdist worker: wait for the controller's warming (at most five minutes) before the first test."""
+    if not os.environ.get(_WARMING) or not hasattr(request.config, "workerinput"):
+        return
+    import time
+    done, deadline = Path(os.environ[_WARMING]), time.monotonic() + 300
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 Expected figures are the law's, by hand: inkassoforskriften § 1-2, the inkassovarsel fee is
 at most 1/20 of the inkassosats: 1/20 × 700 NOK = 35.00 NOK under no-regulation@2024-01-01
-(the first law version kravia@2024-01-01 is decided under).
+(the first law version kravia@2024-01-01 and conta@2024-01-01 are decided under).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _policies(tmp_path: Path, old: str, new: str, name: str = "kravia") -> Path:
     folder = tmp_path / "policies"
-    for part in ("kravia", "no-regulation"):
+    for part in sorted({name, "kravia", "no-regulation"}):
         shutil.copytree(ROOT / "policies" / part, folder / part)
     path = folder / name / "2024-01-01.yaml"
     text = path.read_text(encoding="utf-8")
@@ -25,7 +25,8 @@ def _policies(tmp_path: Path, old: str, new: str, name: str = "kravia") -> Path:
 
 
 def test_breaks_law_is_reported_once_with_the_numbers(tmp_path, run_cli):
-    folder = _policies(tmp_path, "    fee: varsel_fee\n", "    fee: 2000 NOK\n")
+    # conta's inkassovarsel (kravia's rule, the same law): the law search over conta costs a fraction of kravia's
+    folder = _policies(tmp_path, "    fee: varsel_fee\n", "    fee: 2000 NOK\n", "conta")
     code, out, _ = run_cli("validate", folder)
     assert code == 1
     found = [l for l in out.splitlines() if "error[breaks-law]: rule `inkassovarsel` breaks no-regulation/inkassovarsel-fee" in l]
@@ -59,13 +60,15 @@ def test_one_charge_is_explained_once(run_cli):
 
 
 def test_a_catch_all_wait_without_a_date_is_a_warning(tmp_path, run_cli):
-    """kravia's last rule as `wait` with no `next_review`/`not_before`: every case the ladder
-    has run through would sit there, never looked at again (it passed validate silently)."""
-    folder = _policies(tmp_path, "    when: true\n    action: legal_review\n", "    when: true\n    action: wait\n")
-    code, out, _ = run_cli("validate", folder / "kravia" / "2024-01-01.yaml")
-    line = 2 + next(i for i, l in enumerate((folder / "kravia/2024-01-01.yaml").read_text().splitlines(), 1)
+    """A process's last rule (conta's) as `wait` with no `next_review`/`not_before`: every case the
+    ladder has run through would sit there, never looked at again (it passed validate silently).
+    (conta, not kravia: the check reads the rules alone, and the law search validate runs over
+    the edited process costs a fraction of kravia's.)"""
+    folder = _policies(tmp_path, "    when: true\n    action: legal_review\n", "    when: true\n    action: wait\n", "conta")
+    code, out, _ = run_cli("validate", folder / "conta" / "2024-01-01.yaml")
+    line = 2 + next(i for i, l in enumerate((folder / "conta/2024-01-01.yaml").read_text().splitlines(), 1)
                     if l == "  - id: legal-review")
     assert f"2024-01-01.yaml:{line}:13: warning[stuck-wait]: rule `legal-review` is the catch-all and waits with no date" in out
     # the bundled policies have none
-    code, out, _ = run_cli("validate", "policies/kravia/2024-01-01.yaml")
+    code, out, _ = run_cli("validate", "policies/conta/2024-01-01.yaml")
     assert code == 0 and "stuck-wait" not in out

@@ -69,14 +69,16 @@ def test_a_2000_nok_betalingsoppfordring_fails_validate_at_that_line(tmp_path, r
 
 
 def test_a_rule_after_when_true_is_unreachable(tmp_path, run_cli):
+    # conta (a ladder ending in `legal-review` when true, as kravia's): validate's law search over
+    # the edited process costs a fraction of kravia's
     def edit(folder):
-        path = folder / "kravia" / "2024-01-01.yaml"
+        path = folder / "conta" / "2024-01-01.yaml"
         text = path.read_text()
         path.write_text(text.replace("examples:\n", "  - id: never\n    when: as_of > 2000-01-01\n    action: wait\n"
                                      "    explain: {nb: \"x\", en: \"x\"}\n\nexamples:\n", 1))
-    folder = _policies(tmp_path, edit)
+    folder = _policies(tmp_path, edit, ("conta", "no-regulation"))
     code, out, _ = run_cli("validate", folder)
-    line = _line_of(folder / "kravia" / "2024-01-01.yaml", "  - id: never")
+    line = _line_of(folder / "conta" / "2024-01-01.yaml", "  - id: never")
     assert code == 1
     assert f"2024-01-01.yaml:{line}:9: error[unreachable-rule]: rule `never` can never fire: rule `legal-review`" in out
 
@@ -188,16 +190,17 @@ def test_a_corpus_case_warns_of_each_recorded_fee_the_law_did_not_allow(path):
 
 
 def test_a_constant_fee_above_the_cap_is_found_without_a_case(tmp_path, run_cli):
-    """kravia's inkassovarsel fee as the constant 50 NOK: above 1/20 of the sats in every law version
-    (2024: 1/20 × 700 = 35; 2026: 1/20 × 750 = 37.50 → 38; inkassoforskriften § 1-2)."""
+    """conta's inkassovarsel fee (kravia's rule) as the constant 50 NOK: above 1/20 of the sats in every
+    law version (2024: 1/20 × 700 = 35; 2026: 1/20 × 750 = 37.50 → 38; inkassoforskriften § 1-2).
+    (conta, not kravia: validate's law search over the edited process costs a fraction of kravia's.)"""
     def edit(folder):
-        path = folder / "kravia" / "2024-01-01.yaml"
+        path = folder / "conta" / "2024-01-01.yaml"
         text = path.read_text()
         assert text.count("    fee: varsel_fee\n") == 1
         path.write_text(text.replace("    fee: varsel_fee\n", "    fee: 50 NOK\n"))
-    folder = _policies(tmp_path, edit)
+    folder = _policies(tmp_path, edit, ("conta", "no-regulation"))
     code, out, _ = run_cli("validate", folder)
-    line = _line_of(folder / "kravia" / "2024-01-01.yaml", "    fee: 50 NOK")
+    line = _line_of(folder / "conta" / "2024-01-01.yaml", "    fee: 50 NOK")
     assert code == 1
     assert f"2024-01-01.yaml:{line}:10: error[breaks-law]: rule `inkassovarsel` breaks no-regulation/inkassovarsel-fee" in out
     assert "the rule's outputs are constants" in out
