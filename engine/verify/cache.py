@@ -23,8 +23,8 @@ copied record is refused. `FRIST_NO_CACHE=1` turns it off, as for the load cache
 Below the catalog's record, one per process version: that the law search over it found nothing
 (`searched`). Its key is the process version and every version of each policy its decisions
 can bind (the policies it uses, transitively, and its jurisdiction's law, drafts included: the
-search decides on days under any of them), by content, not path, with the jurisdiction files,
-the Python version and the calendar library. So a catalog with one edited policy, or a copy of
+search decides on days under any of them), by content, not path, with the files of the
+jurisdictions those versions name, the Python version and the calendar library. So a catalog with one edited policy, or a copy of
 the catalog in another folder, searches again only the processes that edit can change.
 """
 from __future__ import annotations
@@ -96,9 +96,13 @@ def process_key(catalog: Catalog, checked: CheckedVersion) -> str:
             names.add(name)
             pending += [used for v in catalog.versions(name) for used in v.uses.values()]
     parts = [sys.version, package_stamp("holidays")]
+    named: set[str | None] = set()
     for name in sorted(names):
         parts += [f"{v.key}\0{v.sha256}" for v in catalog.versions(name)]
-    parts += [f"{code}\0{j.sha256}" for code, j in sorted(catalog.jurisdictions.by_code.items())]
+        named.update(v.jurisdiction for v in catalog.versions(name))
+    # the files of the jurisdictions those versions name (a Swedish edit does not search Norway again)
+    files = {j.code: j.sha256 for j in map(catalog.jurisdictions.of, named) if j is not None}
+    parts += [f"{code}\0{sha256}" for code, sha256 in sorted(files.items())]
     return entry_key("law-searched", checked.name, version=checked.version.label, hashes=parts)
 
 

@@ -147,3 +147,16 @@ def test_a_search_with_a_finding_is_not_recorded(tmp_path, cache, searches, run_
         code, out, _ = run_cli("validate", folder)
         assert "[unreachable-rule]" in out and "rule `never`" in out, out
     assert searches.count("se-borgenar") == 2
+
+
+def test_only_an_edit_to_its_own_jurisdiction_file_searches_a_process_again(tmp_path, cache, searches, run_cli):
+    folder = _swedish(tmp_path)
+    assert run_cli("validate", folder)[0] == 0 and len(searches) == 2
+    norway = folder / "jurisdictions" / "NO.yaml"           # read by no Swedish decision
+    norway.write_text(norway.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert run_cli("validate", folder)[0] == 0
+    assert searches[2:] == []
+    sweden = folder / "jurisdictions" / "SE.yaml"           # currency, calendar, the law's view: searched again
+    sweden.write_text(sweden.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert run_cli("validate", folder)[0] == 0
+    assert sorted(searches[2:]) == ["se-borgenar", "se-inkassobyra"]
