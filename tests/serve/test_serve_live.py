@@ -3,6 +3,7 @@ give 4xx problem documents (never a 500); kill -9 under load loses no acknowledg
 the chain verifies; SIGHUP reloads; a non-loopback address without a token refuses to start."""
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import signal
@@ -109,7 +110,7 @@ def _load(url: str, body: bytes, acknowledged: list, stop: threading.Event, erro
     while not stop.is_set():
         try:
             status, headers, _ = post(url + "/v1/decide", body, timeout=10)
-        except OSError:
+        except (OSError, http.client.HTTPException):    # IncompleteRead: killed mid-answer, never acknowledged
             return                                       # the server is gone
         if status == 200:
             acknowledged.append(headers["frist-log-id"])
