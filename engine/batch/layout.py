@@ -292,8 +292,8 @@ def _item_checks(name: str, long: pl.DataFrame) -> pl.DataFrame:
     rules = []
     if name == "claims":
         rules = [("amount", pl.col("amount") <= 0, "must be positive"),
-                 ("credited", (pl.col("credited") < 0) | (pl.col("credited") > pl.col("amount")),
-                  "must be between 0 and the amount"),
+                 ("credited", (pl.col("amount") > 0) & ((pl.col("credited") < 0) | (pl.col("credited") > pl.col("amount"))),
+                  "must be between 0 and the amount"),      # not judged against a wrong amount, as engine.policy.case
                  ("due", pl.col("due") < pl.col("issued"), "is before the invoice was issued"),
                  ("invoice", pl.col("invoice").is_not_null() & (pl.int_range(pl.len()).over([ROW, "invoice"]) > 0),
                   DUPLICATE_INVOICE)]

@@ -87,7 +87,7 @@ def _item_rules(name: str, steps: tuple[str, ...]) -> list[pl.Expr]:
     """
     col = pl.col
     if name == "claims":
-        return [col("amount") <= 0, (col("credited") < 0) | (col("credited") > col("amount")),
+        return [col("amount") <= 0, (col("amount") > 0) & ((col("credited") < 0) | (col("credited") > col("amount"))),
                 col("due") < col("issued"), col("handed_over") > col("__as_of")]
     if name == "payments":
         return [col("amount") <= 0, col("date") > col("__as_of"), col("date") < col("__first")]

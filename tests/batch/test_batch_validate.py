@@ -122,6 +122,7 @@ def test_decimal_money_columns_are_checked_alike(scale):
     for row, problem in zip(slow_rejects.get_column("row"), slow_rejects.get_column("problem")):
         problems[row] = problems.get(row, "") + problem + "; "
     assert "larger than the largest amount" in problems[2] and "must be positive" in problems[4]
+    assert "between 0 and the amount" not in problems[4]        # the amount is the one cause, as `decide` says
     assert set(problems) == ({2, 4} if scale == 2 else {2, 4, 5})
     assert scale == 2 or "more than two decimals" in problems[5]
 
