@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.diagnostics import Diagnostic, Severity, sort_and_cap
 from ..core.errors import UsageError
+from ..core.memos import catalog_built
 from ..policy.jurisdiction import Jurisdictions
 from ..policy.jurisdiction_check import jurisdiction_problems, locale_problems
 from ..policy.jurisdiction_files import load_jurisdictions
@@ -40,6 +41,9 @@ class Catalog:
     locales: dict = field(default_factory=dict, repr=False)                 # language → policy.locale.Locale
     carried: dict = field(default_factory=dict, repr=False)                 # version key → carried constraints
     judged_histories: dict = field(default_factory=dict, repr=False)        # decide/history.py: judgments of this catalog
+
+    def __post_init__(self) -> None:
+        catalog_built()         # the process-wide memos keep only the last few catalogs alive (core/memos.py)
 
     def versions(self, name: str) -> list[PolicyVersion]:
         return self.policies.versions.get(name, [])

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import EvaluationError
+from ..core.memos import memo
 from ..lang.ast import Path, walk
 from ..policy.model import Constraint
 from ..policy.record import DECISION, binds, charges, record_of
@@ -179,7 +180,7 @@ def _value(evaluator: Evaluator, expr: ast.Expr, bound: Bound, kept: Judgments |
     return value
 
 
-_READS_DECISION: dict[tuple[int, str], tuple[object, bool]] = {}   # (id(checked), name) → (checked, reads)
+_READS_DECISION: dict[tuple[int, str], tuple[object, bool]] = memo()   # (id(checked), name) → (checked, reads)
 
 
 def _reads_decision(bindings: dict[str, Bound], key: tuple[str, str]) -> bool:
@@ -190,6 +191,8 @@ def _reads_decision(bindings: dict[str, Bound], key: tuple[str, str]) -> bool:
     memo = _READS_DECISION.get((id(checked), name))
     if memo is not None and memo[0] is checked:
         return memo[1]
+    if len(_READS_DECISION) >= 5_000:      # bounded: each entry keeps its version alive (bundled validate: 152)
+        _READS_DECISION.clear()
     _READS_DECISION[(id(checked), name)] = (checked, True)     # a cycle (never checked in) reads as unsafe
     reads = False
     for node in walk(checked.definitions[name]):

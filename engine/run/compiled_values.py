@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
+from ..core.memos import memo
 from ..lang import ast
 from .compiler import compile_expression
 from .runtime import Bound
@@ -54,7 +55,7 @@ def _compiled(bindings: dict[str, Bound], node: ast.Expr, policy: str) -> tuple:
     key = (id(node), policy, tuple((s, id(bindings[s].checked)) for s in sorted(scopes) if s in bindings))
     found = _SHARED.get(key)
     if found is None or found[0] is not node:
-        if len(_SHARED) > _LIMIT * 20:
+        if len(_SHARED) > _SHARED_LIMIT:
             _SHARED.clear()
         try:
             function, defs = compile_expression(bindings, node, policy)
@@ -65,13 +66,16 @@ def _compiled(bindings: dict[str, Bound], node: ast.Expr, policy: str) -> tuple:
     return found
 
 
-_SHARED: dict[tuple, tuple] = {}
+_SHARED: dict[tuple, tuple] = memo()
 
 
 # (name, id(checked)) of every bound version → (those versions, kept alive, and their functions).
 # A node is compiled in one policy's scope only (a rule's, a reason's, a constraint's own).
-_FUNCTIONS: dict[tuple, tuple[tuple, _Functions]] = {}
-_LIMIT = 2_000
+_FUNCTIONS: dict[tuple, tuple[tuple, _Functions]] = memo()
+# Both keep versions alive with their answers, so bounded (a long-running process loads one catalog
+# after another); the bundled tree's `frin validate` makes 42 and 682 of them.
+_LIMIT = 128
+_SHARED_LIMIT = 2_000
 
 
 def _functions(bindings: dict[str, Bound]) -> _Functions:

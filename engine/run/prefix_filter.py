@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.errors import EvaluationError
+from ..core.memos import memo
 from ..lang import ast
 from ..policy.record import DECISION
 
@@ -88,6 +89,8 @@ class PrefixFilters:
                     if not _element_only(c, node.var):
                         break
                     test.append(c)
+            if len(_TESTS) >= _TESTS_LIMIT:
+                _TESTS.clear()                          # bounded: the nodes are kept alive (plan._LIMIT)
             known = _TESTS[id(node)] = (node, test)     # the node kept alive: its id is never reused
         return known[1]
 
@@ -314,6 +317,7 @@ def _context(run: Any) -> tuple:
 _MISSING = object()
 # What a definition or expression reads, shared by every history judged (the law search judges
 # thousands): (versions, fields that are a `Prefix`, what) → (kept alive, its filtered aggregates)
-_READS: dict[tuple, tuple] = {}
-_READS_LIMIT = 100_000
-_TESTS: dict[int, tuple[ast.Aggregate, list[ast.Expr]]] = {}    # id(aggregate) → (it, its element-only test)
+_READS: dict[tuple, tuple] = memo()
+_READS_LIMIT = 2_000          # each keeps its versions alive (bundled validate: 186)
+_TESTS_LIMIT = 5_000
+_TESTS: dict[int, tuple[ast.Aggregate, list[ast.Expr]]] = memo()    # id(aggregate) → (it, its element-only test)
