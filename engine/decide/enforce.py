@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..core import memos
 from ..core.errors import EvaluationError
-from ..core.memos import memo
 from ..lang.ast import Path, walk
 from ..policy.model import Constraint
 from ..policy.record import DECISION, binds, charges, record_of
@@ -180,7 +180,7 @@ def _value(evaluator: Evaluator, expr: ast.Expr, bound: Bound, kept: Judgments |
     return value
 
 
-_READS_DECISION: dict[tuple[int, str], tuple[object, bool]] = memo()   # (id(checked), name) → (checked, reads)
+_READS_DECISION: dict[tuple[int, str], tuple[object, bool]] = memos.memo()   # (id(checked), name) → (checked, reads)
 
 
 def _reads_decision(bindings: dict[str, Bound], key: tuple[str, str]) -> bool:
