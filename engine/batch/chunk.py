@@ -17,7 +17,6 @@ import polars as pl
 from ..check.pipeline import Catalog
 from ..core.errors import UsageError
 from ..values.time import parse_date
-from .bound import bound_on, resolved_on
 from .group import BatchReport, decide_group
 from .law import history_for_groups
 from .layout import REJECTS, rejects_of
@@ -113,10 +112,10 @@ def group_by_bound_versions(catalog: Catalog, keyed: pl.DataFrame,
     for spec, day in pairs.iter_rows():
         name, _, pinned = spec.partition("@")
         try:
-            main = resolved_on(catalog, name, day, include_drafts, pinned or None)
+            main = catalog.resolved(name, day, include_drafts, pinned or None)
             if not main.rules:
                 raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
-            bindings = bound_on(catalog, main, day, include_drafts)
+            bindings = catalog.bound(main, day, include_drafts)
         except UsageError as err:
             group_of.append(-1)
             part = keyed.filter((pl.col("__spec") == spec) & (pl.col("__day") == day))

@@ -30,7 +30,6 @@ from ..decide.enforce import constrained, judge
 from ..decide.history import judge_history
 from ..decide.notice import Notice
 from ..decide.stale import stale_figures, stale_violations
-from .bound import bound_on
 from .law_columns import judge_columns
 from .law_history import FeeVerdicts, history_to_judge
 from .output import output_columns
@@ -104,7 +103,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     stale_on: dict = {}          # decision date → the stale-figure holds (decide/stale.py)
     for pos, (number, case_id, day, rule, action) in enumerate(heads):
         if day not in stale_on and not allow_stale:
-            stale_on[day] = stale_violations(stale_figures(catalog, bound_on(catalog, main, day, include_drafts), day),
+            stale_on[day] = stale_violations(stale_figures(catalog, catalog.bound(main, day, include_drafts), day),
                                              catalog.locales)
         broken = [] if columns is None else columns.broken.get(pos, [])
         if pos in warned and not fee[pos]:

@@ -31,7 +31,6 @@ from ..decide.history import salaer_steps
 from ..decide.notice import Notice
 from ..policy.outputs import law_fields
 from ..policy.record import DECISION
-from .bound import bound_on
 from .law_columns import constraint_flags
 
 __all__ = ["history_to_judge", "FeeVerdicts", "BROKEN", "UNSURE"]
@@ -78,7 +77,7 @@ def _bind(catalog, main, day: int, include_drafts: bool, memo: dict):
         on = from_day(day)
         assert on is not None           # a day number is a date
         try:
-            memo[day] = bound_on(catalog, main, on, include_drafts)
+            memo[day] = catalog.bound(main, on, include_drafts)
         except UsageError:
             memo[day] = None
     return memo[day]

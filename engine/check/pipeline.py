@@ -41,6 +41,7 @@ class Catalog:
     locales: dict = field(default_factory=dict, repr=False)                 # language → policy.locale.Locale
     carried: dict = field(default_factory=dict, repr=False)                 # version key → carried constraints
     judged_histories: dict = field(default_factory=dict, repr=False)        # decide/history.py: judgments of this catalog
+    answers: dict = field(default_factory=dict, repr=False, compare=False)  # `bound`/`resolved`: (its tables, answers)
 
     def __post_init__(self) -> None:
         catalog_built()         # the process-wide memos keep only the last few catalogs alive (core/memos.py)
@@ -91,6 +92,35 @@ class Catalog:
             return ()
         return tuple(law for law in j.laws if law != checked.name and law in self.policies.versions)
 
+    def bound(self, main: CheckedVersion, day: dt.date, include_drafts: bool = False) -> dict[str, Bound]:
+        """`bind`, the same dict for the same question (callers never change it): a history, the law
+        search and a batch bind the same few hundred days thousands of times. An error is not kept."""
+        memo = self._answers()
+        key = ("bind", id(main), day, include_drafts)
+        got = memo.get(key)
+        if got is None or got[0] is not main:
+            got = memo[key] = (main, self.bind(main, day, include_drafts))     # `main` kept: its id is not reused
+        bindings: dict[str, Bound] = got[1]
+        return bindings
+
+    def resolved(self, name: str, day: dt.date, include_drafts: bool = False, pinned: str | None = None) -> CheckedVersion:
+        """`resolve`, asked once per question (an error is not kept: it is raised again)."""
+        memo = self._answers()
+        key = ("resolve", name, day, include_drafts, pinned)
+        if key not in memo:
+            memo[key] = self.resolve(name, day, include_drafts, pinned)
+        version: CheckedVersion = memo[key]
+        return version
+
+    def _answers(self) -> dict:
+        """The kept answers, forgotten when the version tables are replaced (a test may swap
+        `checked` for a subset) or when they reach `_ANSWERS_KEPT`."""
+        tables = (id(self.checked), id(self.policies))
+        if self.answers.get("tables") != tables or len(self.answers) >= _ANSWERS_KEPT:
+            self.answers.clear()
+            self.answers["tables"] = tables
+        return self.answers
+
     def bind(self, main: CheckedVersion, day: dt.date, include_drafts: bool = False) -> dict[str, Bound]:
         """The main version, its jurisdiction's law and, transitively, every used policy's version
         in force on `day`."""
@@ -108,6 +138,9 @@ class Catalog:
                     bindings[used] = Bound(chosen, carried)
                     pending.append(chosen)
         return bindings
+
+
+_ANSWERS_KEPT = 50_000      # days × versions kept per catalog (a run over every day of decades stays below)
 
 
 def load_catalog(paths: Sequence[str | Path]) -> tuple[Catalog, list[Diagnostic]]:

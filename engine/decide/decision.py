@@ -28,7 +28,7 @@ from ..run.plan import needs
 from ..run.runtime import Bound, CheckedRule, CheckedVersion, RuleOutcome, Run, Trace
 from ..values.money import DECIMAL_CONTEXT, is_ore_exact
 from .enforce import judge
-from .history import bound_on, judge_history
+from .history import judge_history
 from .notice import Notice
 from .set_aside import SetAside, deciding_reason, remaining_case, set_aside, set_aside_json
 from .stale import stale_figures, stale_violations, stale_warnings
@@ -147,8 +147,7 @@ def decide_case(catalog: Catalog, case: LoadedCase, as_of: dt.date, policy: str 
         raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
     check_steps(case, main.version.steps, main.version.key)
     check_not_after(case, as_of)
-    # kept per catalog (history.bound_on); where none is in force, catalog.bind raises the error
-    bindings = bound_on(catalog, main, as_of, include_drafts) or catalog.bind(main, as_of, include_drafts)
+    bindings = catalog.bound(main, as_of, include_drafts)
     with decimal.localcontext(DECIMAL_CONTEXT):
         judged, history = judge_history(catalog, main, case.data, include_drafts, as_of, compiled=fast and not trace)
         aside = set_aside(judged, as_of, bindings, main, compiled=fast and not trace)

@@ -62,14 +62,14 @@ def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_dr
     memo = catalog.judged_histories
     # the day the charge parts are judged on matters only through the versions in force then
     # (the law search decides a history on many days under one version)
-    on_day = None if day is None else _versions(bound_on(catalog, main, day, include_drafts))
+    on_day = None if day is None else _versions(_bound(catalog, main, day, include_drafts))
     key = (main.version.key, include_drafts, on_day,
            repr([case.get(k) for k in ("claims", "payments", "events", "debtor", "creditor", "agreement")]))
     if key in memo:
         kept, warnings = memo[key]
         return {**case, "events": kept}, list(warnings)
     if len(memo) > _MEMO_LIMIT:
-        own = {k: memo[k] for k in (_FEES, _BOUND) if k in memo}     # these have their own limits
+        own = {k: memo[k] for k in (_FEES,) if k in memo}     # it has its own limit
         memo.clear()
         memo.update(own)
     judged, warnings = _judge(catalog, main, case, include_drafts, day, memo.setdefault(_HINTS, {}), verdicts or {},
@@ -78,21 +78,13 @@ def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_dr
     return judged, warnings
 
 
-def bound_on(catalog: Catalog, main: CheckedVersion, day: dt.date, include_drafts: bool) -> dict | None:
-    """`catalog.bind(main, day, include_drafts)`, None where no version is in force; kept per
-    catalog (a history and the law search bind the same days thousands of times)."""
-    memo = catalog.judged_histories.setdefault(_BOUND, {})
-    key = (id(main), day, include_drafts)
-    found = memo.get(key)
-    if found is None or found[0] is not main:
-        if len(memo) > _BOUND_LIMIT:
-            memo.clear()
-        try:
-            bindings = catalog.bind(main, day, include_drafts)
-        except UsageError:
-            bindings = None
-        found = memo[key] = (main, bindings)    # `main` kept alive: its id is never reused
-    return found[1]
+def _bound(catalog: Catalog, main: CheckedVersion, day: dt.date, include_drafts: bool) -> dict | None:
+    """The versions in force on `day` (kept by the catalog), None where none is (a letter dated before
+    the catalog's first version is warned of, not judged)."""
+    try:
+        return catalog.bound(main, day, include_drafts)
+    except UsageError:
+        return None
 
 
 def _versions(bindings: dict | None) -> tuple | None:
@@ -104,8 +96,6 @@ def _versions(bindings: dict | None) -> tuple | None:
 # each fee; a longer one by the reference evaluator, whose PrefixFilters keep it linear (issue 18)
 _COMPILED_UP_TO = 16
 _NODES = itertools.count()
-_BOUND = ("versions bound",)      # the memo's entry of `bound_on`: (id(main), day, drafts) → (main, bindings)
-_BOUND_LIMIT = 20_000
 _FEES = ("judged fees",)      # the memo's entry of `_JudgedFees` edges
 _HINTS = ("lawful parts found",)     # the memo's entry of `_lawful_part` hints: (versions, step, salær, fee) → øre
 
@@ -121,7 +111,7 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
     warnings: list[Notice] = []
     filters = PrefixFilters()
     def bind(day):
-        return bound_on(catalog, main, day, include_drafts)
+        return _bound(catalog, main, day, include_drafts)
     seen: dict[int, tuple] = {}      # id(bindings) → (bindings, kept alive, its versions)
 
     def versions_of(bindings):

@@ -121,18 +121,3 @@ def test_ledger_rows_read_as_the_scalar_records():
     # 1.005 is not whole øre: that field stays per case, as for a list of records; the other is read
     assert set(columns) == {"interest"}
     assert pl.select(columns["interest"].expr).to_series().to_list() == [1, 2, 3]
-
-
-def test_a_catalog_is_asked_once_per_question_and_again_once_its_tables_change(monkeypatch):
-    """`bound.py` keeps `Catalog.resolve`/`bind` answers per catalog; a catalog whose version table
-    is replaced (as some tests do) is asked again, never answered from the old table."""
-    from engine.batch.bound import bound_on, resolved_on
-    catalog = catalog_for(POLICIES)
-    day = dt.date(2025, 8, 1)
-    main = resolved_on(catalog, "kravia", day, False, None)
-    assert main is catalog.resolve("kravia", day) and resolved_on(catalog, "kravia", day, False, None) is main
-    first = bound_on(catalog, main, day, False)
-    assert bound_on(catalog, main, day, False) is first
-    assert {k: b.version.key for k, b in first.items()} == {k: b.version.key for k, b in catalog.bind(main, day).items()}
-    monkeypatch.setattr(catalog, "checked", dict(catalog.checked))
-    assert bound_on(catalog, main, day, False) is not first
