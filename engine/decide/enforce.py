@@ -93,10 +93,8 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
     evaluators: dict[int, Evaluator] = {}
 
     def evaluator_for(bound: Bound) -> Evaluator:
-        # a carried constraint reads the definitions of the earlier version it was written in
-        key = 0 if bindings.get(bound.version.name) is bound else id(bound)
+        key, own = _scope(bindings, bound)
         if key not in evaluators:
-            own = bindings if key == 0 else {**bindings, bound.version.name: bound}
             known = dict(reuse) if key == 0 and reuse is not None else {}
             evaluators[key] = Evaluator(Run({**case, DECISION: record}, as_of, own, main, defs=known))
             evaluators[key].filters = filters
@@ -135,6 +133,15 @@ def violations(bindings: dict[str, Bound], main: str, case: dict, as_of: dt.date
     return found
 
 
+def _scope(bindings: dict[str, Bound], bound: Bound) -> tuple[int, dict[str, Bound]]:
+    """(0, `bindings`) for a constraint of a bound version; for a carried one (`Bound.carried`: an
+    earlier law version's, dropped without a cited repeal) (its id, the bindings with that earlier
+    version in its place): it reads the definitions of the version it was written in."""
+    if bindings.get(bound.version.name) is bound:
+        return 0, bindings
+    return id(bound), {**bindings, bound.version.name: bound}
+
+
 def _compiled_judgment(bindings: dict[str, Bound], main: str, pairs: list, data: dict, as_of: dt.date, history: bool,
                        reuse: dict | None) -> tuple[list[Violation], list[str]] | None:
     """`violations` by compiled code: (broken, "policy/constraint" tried), or None where anything raised.
@@ -146,11 +153,9 @@ def _compiled_judgment(bindings: dict[str, Bound], main: str, pairs: list, data:
             c = checked.constraint
             if history and not c.history:
                 continue
-            # a carried constraint reads the definitions of the earlier version it was written in
-            key = 0 if bindings.get(bound.version.name) is bound else id(bound)
+            key, own = _scope(bindings, bound)
             values = scopes.get(key)
             if values is None:
-                own = bindings if key == 0 else {**bindings, bound.version.name: bound}
                 values = scopes[key] = CompiledValues(own, data, as_of)
                 if key == 0 and reuse is not None:
                     values.defs.update(reuse)
