@@ -7,7 +7,9 @@ one catalog after another (`frin serve` reloading its folder, a test worker): un
 catalog it ever loaded stayed in memory (measured: +8.7 MB a catalog, 120 checked versions of 12
 dropped catalogs still alive). Each such memo is made here (`memo()`), and every catalog built
 (`Catalog.__post_init__`) counts: every `KEEP` catalogs they are all forgotten, so they keep at
-most that many catalogs alive. Forgetting is never wrong, only a recomputation.
+most that many catalogs alive. Each is bounded too (`limit` entries, then it starts afresh), for a
+process that keeps one catalog but asks of ever more versions. Forgetting is never wrong, only a
+recomputation.
 """
 from __future__ import annotations
 
@@ -20,9 +22,24 @@ _MEMOS: list[dict[Any, Any]] = []
 _built = 0
 
 
-def memo() -> dict[Any, Any]:
-    """A new process-wide memo, forgotten with the others (`catalog_built`)."""
-    made: dict[Any, Any] = {}
+class _Memo(dict[Any, Any]):
+    """A dict that starts afresh when an entry would make it hold more than `limit`."""
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if len(self) >= self.limit and key not in self:
+            self.clear()
+        super().__setitem__(key, value)
+
+
+def memo(limit: int) -> dict[Any, Any]:
+    """A new process-wide memo of at most `limit` entries, forgotten with the others (`catalog_built`)."""
+    made = _Memo(limit)
     _MEMOS.append(made)
     return made
 

@@ -185,7 +185,7 @@ def _value(evaluator: Evaluator, expr: ast.Expr, bound: Bound, kept: Judgments |
     return value
 
 
-_READS_DECISION: dict[tuple[int, str], tuple[object, bool]] = memos.memo()   # (id(checked), name) → (checked, reads)
+_READS_DECISION: dict[tuple[int, str], tuple[object, bool]] = memos.memo(5_000)   # (id(checked), name) → (checked, reads)
 
 
 def _reads_decision(bindings: dict[str, Bound], key: tuple[str, str]) -> bool:
@@ -196,8 +196,6 @@ def _reads_decision(bindings: dict[str, Bound], key: tuple[str, str]) -> bool:
     memo = _READS_DECISION.get((id(checked), name))
     if memo is not None and memo[0] is checked:
         return memo[1]
-    if len(_READS_DECISION) >= 5_000:      # bounded: each entry keeps its version alive (bundled validate: 152)
-        _READS_DECISION.clear()
     _READS_DECISION[(id(checked), name)] = (checked, True)     # a cycle (never checked in) reads as unsafe
     reads = False
     for node in walk(checked.definitions[name]):

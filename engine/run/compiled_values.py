@@ -55,8 +55,6 @@ def _compiled(bindings: dict[str, Bound], node: ast.Expr, policy: str) -> tuple:
     key = (id(node), policy, tuple((s, id(bindings[s].checked)) for s in sorted(scopes) if s in bindings))
     found = _SHARED.get(key)
     if found is None or found[0] is not node:
-        if len(_SHARED) > _SHARED_LIMIT:
-            _SHARED.clear()
         try:
             function, defs = compile_expression(bindings, node, policy)
         except Exception:   # noqa: BLE001 - a node the compiler does not take
@@ -66,24 +64,18 @@ def _compiled(bindings: dict[str, Bound], node: ast.Expr, policy: str) -> tuple:
     return found
 
 
-_SHARED: dict[tuple, tuple] = memo()
+_SHARED: dict[tuple, tuple] = memo(2_000)       # bundled validate: 682
 
 
 # (name, id(checked)) of every bound version → (those versions, kept alive, and their functions).
 # A node is compiled in one policy's scope only (a rule's, a reason's, a constraint's own).
-_FUNCTIONS: dict[tuple, tuple[tuple, _Functions]] = memo()
-# Both keep versions alive with their answers, so bounded (a long-running process loads one catalog
-# after another); the bundled tree's `frin validate` makes 42 and 682 of them.
-_LIMIT = 128
-_SHARED_LIMIT = 2_000
+_FUNCTIONS: dict[tuple, tuple[tuple, _Functions]] = memo(128)     # bundled validate: 42
 
 
 def _functions(bindings: dict[str, Bound]) -> _Functions:
     key = tuple((name, id(b.checked)) for name, b in bindings.items())
     found = _FUNCTIONS.get(key)
     if found is None:
-        if len(_FUNCTIONS) > _LIMIT:
-            _FUNCTIONS.clear()
         found = _FUNCTIONS[key] = (tuple(b.checked for b in bindings.values()), _Functions(bindings))
     return found[1]
 

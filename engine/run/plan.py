@@ -45,13 +45,10 @@ def _references(node: ast.Expr) -> Iterator[tuple[str, str]]:
     if known is None or known[0] is not node:
         refs = tuple((n.ref.scope, n.ref.name) for n in ast.walk(node)
                      if isinstance(n, ast.Path) and n.ref is not None and n.ref.kind == "def")
-        if len(_REFERENCES) >= _LIMIT:
-            _REFERENCES.clear()                           # a fresh start, never a wrong answer
         known = _REFERENCES[id(node)] = (node, refs)      # the node kept alive: its id is never reused
     return iter(known[1])
 
 
 # The nodes are kept alive with their answers: forgotten every few catalogs (core/memos.py) and
 # bounded (`frin validate policies` on the bundled tree asks of 582 nodes).
-_LIMIT = 5_000
-_REFERENCES: dict[int, tuple[ast.Expr, tuple[tuple[str, str], ...]]] = memo()
+_REFERENCES: dict[int, tuple[ast.Expr, tuple[tuple[str, str], ...]]] = memo(5_000)

@@ -89,8 +89,6 @@ class PrefixFilters:
                     if not _element_only(c, node.var):
                         break
                     test.append(c)
-            if len(_TESTS) >= _TESTS_LIMIT:
-                _TESTS.clear()                          # bounded: the nodes are kept alive (plan._LIMIT)
             known = _TESTS[id(node)] = (node, test)     # the node kept alive: its id is never reused
         return known[1]
 
@@ -225,8 +223,6 @@ class PrefixFilters:
         if known is not None:
             reads: tuple | None = known[1]
             return reads
-        if len(_READS) > _READS_LIMIT:
-            _READS.clear()
         # the versions (and the expressions whose id `what` may hold) kept alive with the answer,
         # so no id in the key is ever reused while it is kept
         alive = (tuple(b.checked for b in run.bindings.values()), exprs)
@@ -317,7 +313,5 @@ def _context(run: Any) -> tuple:
 _MISSING = object()
 # What a definition or expression reads, shared by every history judged (the law search judges
 # thousands): (versions, fields that are a `Prefix`, what) → (kept alive, its filtered aggregates)
-_READS: dict[tuple, tuple] = memo()
-_READS_LIMIT = 2_000          # each keeps its versions alive (bundled validate: 186)
-_TESTS_LIMIT = 5_000
-_TESTS: dict[int, tuple[ast.Aggregate, list[ast.Expr]]] = memo()    # id(aggregate) → (it, its element-only test)
+_READS: dict[tuple, tuple] = memo(2_000)          # bundled validate: 186
+_TESTS: dict[int, tuple[ast.Aggregate, list[ast.Expr]]] = memo(5_000)    # id(aggregate) → (it, its element-only test)

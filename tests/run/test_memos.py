@@ -31,3 +31,13 @@ def test_catalogs_loaded_one_after_another_do_not_stay_in_memory(tmp_path):
         assert decided.action                   # decided, with the law judging it: the memos are filled
         shutil.rmtree(folder)
     assert len(_loaded_from(tmp_path)) <= KEEP
+
+
+def test_a_memo_starts_afresh_rather_than_grow_past_its_limit():
+    from engine.core.memos import memo
+    kept = memo(2)
+    kept["a"], kept["b"] = 1, 2
+    kept["a"] = 3                       # an answer replaced: nothing forgotten
+    assert kept == {"a": 3, "b": 2}
+    kept["c"] = 4                       # a third question: the old answers go
+    assert kept == {"c": 4}
