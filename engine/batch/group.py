@@ -58,6 +58,13 @@ class BatchReport:
             kept = self.per_case_rows.setdefault(reason, [])
             kept.extend(rows[:max(0, _SAMPLE - len(kept))])
 
+    def add_law(self, judged: int, reasons: Mapping[str, int], expressions: Sequence[str]) -> None:
+        """Rows the law judged per row (`judged`, by reason) and the law's expressions it evaluated per case."""
+        self.law_judged += judged
+        for reason, count in reasons.items():
+            self.law_per_row[reason] = self.law_per_row.get(reason, 0) + count
+        self.per_case_expressions += [f"law {e}" for e in expressions if f"law {e}" not in self.per_case_expressions]
+
     def merge(self, other: "BatchReport") -> None:
         for reason, count in other.per_case.items():
             self.per_case[reason] = self.per_case.get(reason, 0) + count
@@ -206,10 +213,7 @@ def decide_group(catalog, main, bindings, spec: str, cases: pl.DataFrame, includ
     if history:
         mine = set(rows.to_list())
         law.warnings.update({r: w for r, w in history.items() if r in mine})
-    report.law_judged += law.judged
-    for reason, count in law.reasons.items():
-        report.law_per_row[reason] = report.law_per_row.get(reason, 0) + count
-    report.per_case_expressions += [f"law {f}" for f in law.per_case if f"law {f}" not in report.per_case_expressions]
+    report.add_law(law.judged, law.reasons, law.per_case)
     if law.warnings:
         table = _with_history_warnings(table, law.warnings)
     redo = rows.is_in(sorted(law.redo)) & ~aside & ~suspect
@@ -331,10 +335,7 @@ def _decide_judged_first(catalog, main, bindings, spec: str, cases: pl.DataFrame
     as they came kept for the per-case path), instead of a second run for the cut and lowered rows."""
     from ..columnar.program import ColumnarRun
     steps = main.version.steps
-    report.law_judged += int(found.to_judge.sum())
-    for reason, count in found.reasons.items():
-        report.law_per_row[reason] = report.law_per_row.get(reason, 0) + count
-    report.per_case_expressions += [f"law {n}" for n in found.notes if f"law {n}" not in report.per_case_expressions]
+    report.add_law(int(found.to_judge.sum()), found.reasons, found.notes)
     lowered, warnings = judge_histories(catalog, main, cases, steps, include_drafts, found)
     judged = cases
     if lowered:
