@@ -52,8 +52,11 @@ def law_view_columns(bindings: dict, main, cases: pl.DataFrame) -> pl.DataFrame 
     if not n:
         return pl.DataFrame(schema={**{f"law_{k}": pl.Int64 for k in VIEW_COLUMNS}, "law_per_case": pl.String})
     to = cases.get_column(AS_OF).cast(pl.Int64).to_numpy()
-    kinds = (cases.get_column("debtor.kind").fill_null("consumer") if "debtor.kind" in cases.columns
-             else pl.Series([None] * n, dtype=pl.String).fill_null("consumer")).to_numpy()
+    kind_column = (cases.get_column("debtor.kind").fill_null("consumer") if "debtor.kind" in cases.columns
+                   else pl.Series([None] * n, dtype=pl.String).fill_null("consumer"))
+    # the debtor kinds as codes into `names` (a few kinds over many rows: no per-row Python)
+    names = kind_column.unique(maintain_order=True).to_list()
+    codes = kind_column.replace_strict(names, list(range(len(names))), return_dtype=pl.Int64).to_numpy()
     claims = _long(cases, "claims", {
         "due": _field("claims", "due").cast(pl.Int64),
         "unpaid": (_field("claims", "amount") - _field("claims", "credited").fill_null(0)).cast(pl.Int64),
@@ -69,11 +72,11 @@ def law_view_columns(bindings: dict, main, cases: pl.DataFrame) -> pl.DataFrame 
     np.minimum.at(first_due, claims["row"], claims["due"])
     # the § 3a compensation on the oldest due date, where the debtor's kind has one (øre; 0: none)
     compensation = np.zeros(n, dtype=np.int64)
-    for kind in np.unique(kinds):
+    for code, kind in enumerate(names):
         name = spec.compensation_for(kind)
         if not name or name not in law.params:
             continue
-        rows = np.nonzero((kinds == kind) & has_claims)[0]
+        rows = np.nonzero((codes == code) & has_claims)[0]
         memo: dict[int, int] = {}
         for i in rows:
             day = int(first_due[i])
@@ -94,8 +97,8 @@ def law_view_columns(bindings: dict, main, cases: pl.DataFrame) -> pl.DataFrame 
     days = [to, claims["due"], payments["date"], fees["date"]]
     low = int(min(d.min() for d in days if len(d)))
     high = int(max(d.max() for d in days if len(d)))
-    for rate_name in {spec.interest_for(k) for k in np.unique(kinds)}:
-        rows = np.nonzero(np.array([spec.interest_for(k) == rate_name for k in kinds], dtype=bool))[0]
+    for rate_name in {spec.interest_for(k) for k in names}:
+        rows = np.nonzero(np.isin(codes, [c for c, k in enumerate(names) if spec.interest_for(k) == rate_name]))[0]
         schedule = law.params.get(rate_name) if rate_name else None
         if schedule is None:
             schedule = [(_date(low - 1), 0)]
