@@ -24,6 +24,7 @@ from ..lang import ast
 from ..lang import types as T
 from ..lang.semantics import AGGREGATES
 from .checked import checked_ref, checked_type
+from .frame import collect
 from .kit import OuterValue
 from .values import Col, NestedValues, NotColumnar, any_err, kind_of
 
@@ -168,7 +169,7 @@ def aggregate_column(run: RunServices, node: ast.Aggregate, policy: str, name: s
         aggs.append(pl.col("__e").any().alias("__ea"))
     grouped = lazy.select(ROW, **exprs).group_by(ROW).agg(aggs)
     full = pl.LazyFrame({ROW: pl.int_range(0, run.height, dtype=pl.UInt32, eager=True)})
-    joined = full.join(grouped, on=ROW, how="left", maintain_order="left").collect()
+    joined = collect(full.join(grouped, on=ROW, how="left", maintain_order="left"))
     values, kind, scale = _filled(node, item, joined.get_column("__a"))
     columns = {name: values}
     err_name = None
@@ -211,7 +212,7 @@ def nested_aggregate(run: RunServices, node: ast.Aggregate, policy: str, outer: 
     if "__e" in exprs:
         aggs.append(pl.col("__e").any().alias("__ea"))
     grouped = pairs.group_by("__o").agg(aggs)
-    joined = items.select("__o").join(grouped, on="__o", how="left", maintain_order="left").collect()
+    joined = collect(items.select("__o").join(grouped, on="__o", how="left", maintain_order="left"))
     per_item, kind, scale = _filled(node, item, joined.get_column("__a"))
     return NestedValues(per_item, kind, scale, joined.get_column("__ea").fill_null(False) if "__e" in exprs else None)
 

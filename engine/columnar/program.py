@@ -26,7 +26,7 @@ from .aggregate import aggregate_column, long_table, nested_aggregate
 from .claims_aside import claim_flags, claims_aside
 from .compile import ExprCompiler
 from .fallback import FAILED, per_case, to_python
-from .frame import cases_from_frame
+from .frame import cases_from_frame, collect
 from .values import Col, NestedValues, NotColumnar, align, any_err
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class ColumnarRun:
     def frame(self) -> pl.DataFrame:
         """The case frame with every column added so far (collects the pending lazy steps once)."""
         if self._frame is None:
-            self._frame = self._lazy.collect()
+            self._frame = collect(self._lazy)
             self._lazy = self._frame.lazy()
         return self._frame
 
