@@ -97,15 +97,22 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     unsure_rows = unsure.to_list()
     amount_columns = [c for c in decided.columns if c.startswith("amount_")]
     wanted = ["row", "case_id", "as_of", "rule", "action", "step", *amount_columns] + [c for c, _ in output_columns()]
-    heads = decided.select("row", "case_id", "as_of", "rule", "action").rows()
     picked = pl.Series(one_by_one)
     rows = iter(decided.filter(picked).select([c for c in wanted if c in decided.columns]).to_dicts())
     dicts = iter(cases_from_frame(cases.filter(picked), steps))
     stale_on: dict = {}          # decision date → the stale-figure holds (decide/stale.py)
-    for pos, (number, case_id, day, rule, action) in enumerate(heads):
-        if day not in stale_on and not allow_stale:
+    days = decided.get_column("as_of")
+    if not allow_stale:
+        for day in days.unique().to_list():
             stale_on[day] = stale_violations(stale_figures(catalog, catalog.bound(main, day, include_drafts), day),
                                              catalog.locales)
+    # only the rows something happens to are walked (a 100,000-row chunk's loop was most of this function)
+    held = [day for day, holds in stale_on.items() if holds]
+    walked = set(np.nonzero((picked | days.is_in(held) if held else picked).to_numpy())[0].tolist()) | set(warned)
+    walked |= set(columns.broken) if columns is not None else set()
+    order = sorted(walked)
+    heads = decided.select("row", "case_id", "as_of", "rule", "action")[order].rows() if order else []
+    for pos, (number, case_id, day, rule, action) in zip(order, heads):
         broken = [] if columns is None else columns.broken.get(pos, [])
         if pos in warned and not fee[pos]:
             out.warnings[number] = warned[pos]    # fees no law could judge, the others allowed: the columns stand
