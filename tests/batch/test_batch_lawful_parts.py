@@ -181,3 +181,4 @@ def test_a_few_forbidden_fees_are_left_to_judge_history():
     frame = _workload(200, seed=7).with_columns(pl.lit("kravia").alias("policy"))
     _, found = _verdicts(catalog, frame)
     assert any(v.verdicts for v in found.values()) and not any(v.parts for v in found.values())
+
