@@ -240,12 +240,14 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
     # words it the same way): where the case's other fees are all allowed, the columns stand
     warned: dict[int, list[Notice]] = {}
     if unchecked.any():
-        left = events.filter(pl.Series(unchecked))
-        for p, index, step, date, fee in left.select("pos", "index", "step", pl.col("date").cast(pl.Date),
-                                                   "fee").iter_rows():
-            if not out[p]:
-                warned.setdefault(p, []).append(Notice("fee_unchecked", index=index, step=step, day=date,
-                                                       fee=Decimal(fee).scaleb(-2)))
+        left = events.filter(pl.Series(unchecked) & pl.Series(~out[events.get_column("pos").to_numpy()]))
+        made: dict[tuple, Notice] = {}      # a Notice is immutable: one per (index, step, day, fee), shared by rows
+        for p, *what in left.select("pos", "index", "step", pl.col("date").cast(pl.Date), "fee").iter_rows():
+            key = tuple(what)
+            if key not in made:
+                index, step, date, fee = key
+                made[key] = Notice("fee_unchecked", index=index, step=step, day=date, fee=Decimal(fee).scaleb(-2))
+            warned.setdefault(p, []).append(made[key])
     verdicts: dict[int, dict] = {}
     for positions, indices, flags, found, unsure in judged:
         for k in np.nonzero(out[positions] & ~unsure)[0]:
