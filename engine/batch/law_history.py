@@ -184,8 +184,10 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
     day = events.get_column("date").cast(pl.Int64).to_numpy()
     salaer_on = (np.where(events.get_column("__salaer").to_numpy(), sats[pos], np.iinfo(np.int64).min)
                  if sats is not None else np.full(len(day), np.iinfo(np.int64).min))
-    pairs, first, inverse = np.unique(np.stack([day, salaer_on.astype(np.int64)], axis=1), axis=0,
-                                      return_index=True, return_inverse=True)
+    # one int64 per pair (two day numbers, each well inside 32 bits): a 1-D unique, not np.unique(axis=0)
+    on32 = np.where(salaer_on == np.iinfo(np.int64).min, np.iinfo(np.int32).min, salaer_on).astype(np.int64)
+    _, first, inverse = np.unique(((day + 2 ** 31) << 32) | (on32 + 2 ** 31), return_index=True, return_inverse=True)
+    pairs = np.stack([day[first], salaer_on[first].astype(np.int64)], axis=1)
     memo: dict = {}
     binding_of: dict = {}          # versions' keys → bindings, in the order of their first fee
     group_of: dict = {}            # versions' keys → group number
