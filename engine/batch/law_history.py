@@ -27,7 +27,7 @@ from ..columnar.frame import AS_OF
 from ..core.errors import UsageError
 from ..decide.charge_part import recorded_outputs
 from ..decide.enforce import constrained
-from ..decide.history import salaer_steps
+from ..decide.history import parts_found, salaer_steps
 from ..decide.notice import Notice
 from ..policy.outputs import law_fields
 from ..policy.record import DECISION
@@ -255,15 +255,15 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
         for k in np.nonzero(out[positions] & ~unsure)[0]:
             broken = [] if flags is None else [v for v, b in zip(found, flags[k]) if b]
             verdicts.setdefault(int(positions[k]), {})[int(indices[k])] = broken
-    parts = _lawful_parts(main, searched, steps, notes)
+    parts = _lawful_parts(catalog, main, searched, steps, notes)
     return FeeVerdicts(out, why, notes, warned, verdicts, given, parts)
 
 
-def _lawful_parts(main, searched: list[tuple], steps, notes: list[str]) -> dict[int, dict[int, Decimal]]:
+def _lawful_parts(catalog, main, searched: list[tuple], steps, notes: list[str]) -> dict[int, dict[int, Decimal]]:
     """Row position → {event index → the lawful part of its fee}, for the first fee of each case the
     columns forbid (`judge_history` reads a part only while no earlier fee was lowered), found as
     columns (`law_parts.lawful_parts`) from the frames `searched` (bindings, judge frame, fee events)."""
-    if not any(worth_searching(events.height) for _, _, events in searched):
+    if not any(worth_searching(events.height, all_known=True) for _, _, events in searched):
         return {}           # too few in every set of versions (a case's first such fee is among them)
     firsts = pl.concat([events.select("pos", "index").with_columns(pl.lit(k).alias("__g"),
                                                                     pl.int_range(pl.len()).alias("__k"))
@@ -272,10 +272,18 @@ def _lawful_parts(main, searched: list[tuple], steps, notes: list[str]) -> dict[
     parts: dict[int, dict[int, Decimal]] = {}
     for k, (bindings, frame, events) in enumerate(searched):
         chosen = np.sort(firsts.filter(pl.col("__g") == k).get_column("__k").to_numpy())
-        if not worth_searching(len(chosen)):
+        if not worth_searching(len(chosen), all_known=True):
             continue
         frame, events = frame[chosen], events[chosen]
         salaer = events.get_column("__salaer").to_numpy()
+        fee = events.get_column("fee").cast(pl.Int64).to_numpy()
+        kinds = list(zip(events.get_column("step").to_list(), salaer.tolist(), fee.tolist()))
+        # the parts judge_history found for such fees under these versions (earlier chunks, earlier cases)
+        found_before = parts_found(catalog, bindings)
+        known = {kind: int(found_before[key] * 100) for kind in set(kinds)
+                 if (key := (kind[0], kind[1], Decimal(kind[2]).scaleb(-2))) in found_before}
+        if not worth_searching(len(chosen), all_known=len(known) == len(set(kinds))):
+            continue
 
         def broken(rows: np.ndarray, amounts: np.ndarray, bindings=bindings, frame=frame, salaer=salaer):
             tried = frame[rows].with_columns(**fee_columns(main, amounts, salaer[rows]))
@@ -287,10 +295,8 @@ def _lawful_parts(main, searched: list[tuple], steps, notes: list[str]) -> dict[
             found = [c for c in result.columns if c.startswith("v")]
             forbidden = result.select(pl.any_horizontal(found) if found else pl.lit(False)).to_series().to_numpy()
             return forbidden, result.get_column("unsure").to_numpy()
-        fee = events.get_column("fee").cast(pl.Int64).to_numpy()
-        kinds = list(zip(events.get_column("step").to_list(), salaer.tolist(), fee.tolist()))
         positions, indices = events.get_column("pos").to_list(), events.get_column("index").to_list()
-        for r, part in lawful_parts(fee, kinds, broken).items():
+        for r, part in lawful_parts(fee, kinds, broken, known).items():
             parts.setdefault(positions[r], {})[indices[r]] = Decimal(part).scaleb(-2).quantize(_ORE)
     return parts
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["lawful_parts", "grid", "worth_searching", "SEARCHED_FROM"]
+__all__ = ["lawful_parts", "grid", "worth_searching", "SEARCHED_FROM", "CONFIRMED_FROM"]
 
 # A search here costs about two constraint runs per set of law versions (≈ 30 ms CPU each on the
 # project's machine, most of it the compiler and Polars' fixed cost per collect); `judge_history`
@@ -32,11 +32,15 @@ __all__ = ["lawful_parts", "grid", "worth_searching", "SEARCHED_FROM"]
 # (measured on kravia's workload, `bench/kravia_cpu.py`: 135–222 fees a version group per 100,000
 # rows searched either way cost the same CPU time).
 SEARCHED_FROM = 250
+# Where the part of every kind is known already (`history.parts_found`: an earlier chunk, or the
+# cases judged before), one run confirms them all (≈ 20–30 ms against 0.4 ms a fee).
+CONFIRMED_FROM = 100
 
 
-def worth_searching(fees: int) -> bool:
-    """Whether `fees` forbidden fees of one set of law versions are searched as columns."""
-    return fees >= SEARCHED_FROM
+def worth_searching(fees: int, all_known: bool = False) -> bool:
+    """Whether `fees` forbidden fees of one set of law versions are searched as columns (`all_known`:
+    the part of each one's kind is known, so one run confirms them)."""
+    return fees >= (CONFIRMED_FROM if all_known else SEARCHED_FROM)
 
 
 _GRID = 512         # amounts tried at once for the first fee of a kind: a 1,000 kr fee takes two rounds
@@ -52,19 +56,21 @@ def grid(low: int, high: int) -> list[int]:
     return np.unique(low + 1 + (np.arange(count) * width) // count).tolist()
 
 
-def lawful_parts(fee: np.ndarray, kinds: list, broken: Callable[[np.ndarray, np.ndarray], tuple]) -> dict[int, int]:
+def lawful_parts(fee: np.ndarray, kinds: list, broken: Callable[[np.ndarray, np.ndarray], tuple],
+                 known: dict | None = None) -> dict[int, int]:
     """Fee `i` → its lawful part in øre, for the fees of one set of law versions found as columns.
 
     `fee`: the recorded fees (øre), each forbidden already (its verdict broke a constraint);
     `kinds`: per fee, what fees sharing a part share (step, salær or not, amount); `broken(rows,
     amounts)`: per amount tried for fee `rows[k]`, whether the law forbids it and whether that
-    judgment is unsure, as two boolean arrays (None when the constraints have no column form)."""
+    judgment is unsure, as two boolean arrays (None when the constraints have no column form);
+    `known`: kind → the part found for such a fee before (`history.parts_found`), confirmed first."""
     n = len(fee)
     low = np.zeros(n, dtype=np.int64)              # an amount allowed (0: none known; 0 is owed then)
     high = fee.astype(np.int64).copy()             # an amount forbidden
     open_ = high - low > 1                         # a 1-øre fee forbidden: nothing is owed (no search)
     given_up = high < 1                            # not a fee the search knows (judge_history's own)
-    part_of_kind: dict = {}                        # kind → the part its first fee was found to have
+    part_of_kind: dict = dict(known or {})         # kind → the part its first fee was found to have
     bounds_of_kind: dict = {}                      # kind → the bounds of a fee of it searched over a grid
     for _ in range(_ROUNDS):
         if not open_.any():

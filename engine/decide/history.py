@@ -30,7 +30,7 @@ from .notice import Notice
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog
 
-__all__ = ["judge_history", "salaer_steps"]
+__all__ = ["judge_history", "salaer_steps", "parts_found"]
 
 _ZERO = Decimal("0.00")
 _ORE = Decimal("0.01")
@@ -79,6 +79,15 @@ def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_dr
                               compiled, parts or {})
     memo[key] = (judged["events"], tuple(warnings))
     return judged, warnings
+
+
+def parts_found(catalog: Catalog, bindings: dict) -> dict[tuple[str, bool, Decimal], Decimal]:
+    """(step, salær or not, fee) → the lawful part `judge_history` found for such a fee under the
+    versions `bindings` (in any case judged with this catalog so far): where the batch's columns
+    start their search of the same (`batch/law_parts.py`), as `_lawful_part` starts from a hint."""
+    versions = tuple(sorted(b.version.key for b in bindings.values()))
+    hints = catalog.judged_histories.get(_HINTS) or {}
+    return {key[1:]: owed for key, owed in hints.items() if key[0] == versions}
 
 
 def _bound(catalog: Catalog, main: CheckedVersion, day: dt.date, include_drafts: bool) -> dict | None:

@@ -132,6 +132,7 @@ def _judged_both_ways(catalog, frame: pl.DataFrame) -> int:
 def always_searched(monkeypatch):
     """The columns search every forbidden fee (a small frame holds fewer than pay for the search)."""
     monkeypatch.setattr(engine.batch.law_parts, "SEARCHED_FROM", 1)
+    monkeypatch.setattr(engine.batch.law_parts, "CONFIRMED_FROM", 1)
 
 
 def test_the_parts_given_judge_as_judge_history_alone_on_the_workload(always_searched):
@@ -182,3 +183,31 @@ def test_a_few_forbidden_fees_are_left_to_judge_history():
     _, found = _verdicts(catalog, frame)
     assert any(v.verdicts for v in found.values()) and not any(v.parts for v in found.values())
 
+
+
+def test_parts_found_before_are_confirmed_in_one_run(monkeypatch):
+    """With the parts judge_history found in earlier cases (`history.parts_found`), the columns start
+    from them: every kind known, one constraint run confirms them, and the result is still
+    judge_history's own on every case."""
+    monkeypatch.setattr(engine.batch.law_parts, "CONFIRMED_FROM", 1)
+    monkeypatch.setattr(engine.batch.law_parts, "SEARCHED_FROM", 10 ** 9)     # only where every kind is known
+    seen: list[tuple[int, int]] = []
+    real = engine.batch.law_history.lawful_parts
+
+    def counted(fee, kinds, broken, known=None):
+        runs = []
+
+        def run(rows, amounts):
+            runs.append(len(rows))
+            return broken(rows, amounts)
+        got = real(fee, kinds, run, known)
+        seen.append((len(runs), len(got)))
+        return got
+    monkeypatch.setattr(engine.batch.law_history, "lawful_parts", counted)
+    catalog = catalog_for(POLICIES)
+    catalog.judged_histories.clear()
+    frame = _workload(400, seed=7).with_columns(pl.lit("kravia").alias("policy"))
+    decide_table(frame, "kravia", None, catalog)           # judge_history finds the parts per case
+    assert not seen                                        # no kind was known yet: nothing searched as columns
+    used = _judged_both_ways(catalog, frame)
+    assert used >= 30 and seen and all(runs == 1 for runs, _ in seen)
