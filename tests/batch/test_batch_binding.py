@@ -52,3 +52,30 @@ def test_a_day_before_the_first_version_is_rejected_with_that_day():
     assert rejects.get_column("row").to_list() == [1, 2, 4]
     for row, problem in rejects.select("row", "problem").iter_rows():
         assert f"in force on {days[row - 1].isoformat()}" in problem, problem
+
+
+def test_review_notes_per_window_are_each_days_notes():
+    """The `warnings` column's review notes (`group._review_warnings`, found once per window between
+    two review dates) are, on each day around every review date, that day's `review_notes`."""
+    from engine.batch.group import _review_warnings
+    from engine.batch.output import WARNING_SEPARATOR
+    from engine.decide.decision import review_notes
+    catalog = catalog_for(POLICIES)
+    checked = 0
+    for name in catalog.policies.names():
+        for version in catalog.versions(name):
+            main = catalog.checked.get(version.key)
+            if main is None or not main.rules:
+                continue
+            bindings = catalog.bound(main, version.effective)
+            reviews = {p.review_by for b in bindings.values() for p in b.version.parameters.values()
+                       if p.review_by is not None}
+            days = sorted({r + dt.timedelta(days=k) for r in reviews for k in (-1, 0, 1, 2)}, reverse=True)
+            if not days:
+                continue
+            table = pl.DataFrame({"as_of": days}, schema={"as_of": pl.Date})
+            got = table.select(_review_warnings(table, bindings).alias("w")).get_column("w").to_list()
+            want = [WARNING_SEPARATOR.join(review_notes(bindings, day)) for day in days]
+            assert got == want, (version.key, days)
+            checked += any(want)
+    assert checked
