@@ -126,8 +126,7 @@ class ColumnarRun:
     def one_item(self, column: str) -> bool:
         """Whether every row holds exactly one item in list `column` (asked once a run)."""
         if column not in self._one_item:
-            lengths = self._input.get_column(column).list.len()
-            self._one_item[column] = self.height > 0 and bool((lengths == 1).all())
+            self._one_item[column] = self.height > 0 and bool((self._input.get_column(column).list.len() == 1).all())
         return self._one_item[column]
 
     def aggregate(self, node: ast.Aggregate, policy: str) -> Col:
