@@ -15,10 +15,11 @@ bear on (`check.scope.relevant`): so deciding the other policies cannot change t
   constraints (`decide.enforce`), and never looks a locale up; an example's decision reads a
   locale only for the words of a stale figure's hold in the locale's language
   (`decide.stale.stale_violations`), which no `expect` compares and every evaluator
-  writes from the same locale (and its placeholders are checked where the locale is loaded).
-  So a locale edit cannot change which action a case gets, what it costs or which constraint
-  it breaks, and its own problems are the locale checks' (and the jurisdiction files that list
-  its language: `missing-locale`).
+  writes from the same locale. Nor can it stop a decision: a phrase's placeholders are checked
+  where the locale is loaded, names and form (`policy/locale.py`: plain `{name}`, no format a
+  value might not take), and a locale with errors is not used. So a locale edit cannot change
+  which action a case gets, what it costs or which constraint it breaks, and its own problems
+  are the locale checks' (and the jurisdiction files' that list its language: `missing-locale`).
 
 The law search's counts per constraint, printed for each jurisdiction whose law is among the
 files reported, stay the same: every process of such a jurisdiction is searched (its law binds
