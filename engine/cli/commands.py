@@ -128,7 +128,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(localized_report(problems, args.format, words), file=stdout)
             print(file=stdout)
         for line in _search_lines(catalog, search, checked):
-            print(words.text(line) if words is not None and not line.startswith(" ") else line, file=stdout)
+            counts = line[-1:].isdigit()        # a constraint's row ends with its count: names and figures only
+            print(words.text(line) if words is not None and not counts else line, file=stdout)
         elapsed = time.perf_counter() - started
         data = len(scope.data) + len(scope.lone)       # jurisdiction and locale files given
         proved = sum(1 for d in problems if d.code == "proved")

@@ -118,3 +118,13 @@ def test_a_counterexample_of_the_law_search_is_introduced_in_norwegian(project, 
     assert re.search(r"= hjelp: moteksempel \(avgjort av demo@2026-01-01 med no-regulation@\d{4}-\d\d-\d\d\), som saksfil:",
                      out), out
     assert "decided by" not in out
+
+
+def test_a_law_validated_alone_says_in_norwegian_why_it_was_not_searched(run_cli):
+    """The law's folder alone holds no process: the line saying so is Norwegian, the rows of
+    counts (names and figures) stay as they are."""
+    code, out, err = run_cli("validate", ROOT / "policies" / "se-inkasso-lag", "--today", "2026-06-01", "--lang", "nb")
+    assert (code, err) == (0, ""), out
+    assert ("  SE  ikke søkt: ingen prosess i SE blant policyene som ble kontrollert (søket avgjør en prosess' "
+            "saker); valider mappen som har dem, f.eks. `frin validate policies`") in out
+    assert english(out) == set(), out
