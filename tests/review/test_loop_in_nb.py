@@ -128,3 +128,18 @@ def test_a_law_validated_alone_says_in_norwegian_why_it_was_not_searched(run_cli
     assert ("  SE  ikke søkt: ingen prosess i SE blant policyene som ble kontrollert (søket avgjør en prosess' "
             "saker); valider mappen som har dem, f.eks. `frin validate policies`") in out
     assert english(out) == set(), out
+
+
+def test_a_missing_and_a_backdated_version_are_reported_in_norwegian(project, run_cli):
+    """`lock --check` after a locked version was deleted and a new one dated before it added."""
+    assert run_cli("lock")[0] == 0
+    demo = project / "policies" / "demo"
+    text = (demo / "2026-01-01.yaml").read_text(encoding="utf-8")
+    (demo / "2026-01-01.yaml").unlink()
+    (demo / "2025-06-01.yaml").write_text(text.replace("effective: 2026-01-01", "effective: 2025-06-01"), encoding="utf-8")
+    code, out, _ = run_cli("lock", "--check", "--lang", "nb")
+    assert code == 1, out
+    assert "finnes ikke lenger" in out and "en publisert versjon blir stående for revisjonens skyld" in out
+    assert "feil[backdated-version]" in out and "dater den etter 1. januar 2026" in out
+    assert "(si hvorfor i commit-meldingen)" in out
+    assert english(out) == set(), out
