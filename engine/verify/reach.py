@@ -49,4 +49,5 @@ def chosen_versions(catalog, only: set[str] | None):
     """The checked versions of the policies named in `only` (None: all), in the catalog's order;
     the others are not even looked up (a snapshot's versions are decoded when first looked up)."""
     names = {v.key: v.name for v in catalog.policies.all()}
-    return (catalog.checked[key] for key in catalog.checked if only is None or names.get(key) in only)
+    return (catalog.checked[key] for key in catalog.checked
+            if only is None or (names[key] if key in names else catalog.checked[key].name) in only)
