@@ -110,3 +110,21 @@ def test_a_jurisdiction_file_decides_its_processes_and_a_locale_none(tmp_path, d
     code, out, _ = run_cli("validate", folder / "locales" / "nb.yaml")
     assert code == 0, out
     assert decided == {"searched": set(), "examples": set()} and "law search" not in out
+
+
+def test_a_files_clean_record_never_stands_for_the_whole_catalog(tmp_path, monkeypatch, run_cli):
+    """The record of a clean `validate FILE` names what it decided; the whole catalog's record
+    stands for any part of it, never the other way round."""
+    monkeypatch.setenv("FRIST_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FRIST_CACHE_KEY", str(tmp_path / "key" / "cache.key"))
+    monkeypatch.delenv("FRIST_NO_CACHE", raising=False)
+    calls: list = []
+    run = examples.run_examples
+    monkeypatch.setattr(examples, "run_examples",
+                        lambda catalog, on_decided=None, only=None: calls.append(only) or run(catalog, on_decided, only))
+    folder = _catalog(tmp_path)
+    demo = folder / "demo" / "2026-01-01.yaml"
+    assert run_cli("validate", demo)[0] == 0 and calls == [{"demo"}]
+    assert run_cli("validate", demo)[0] == 0 and calls == [{"demo"}]            # its own record
+    assert run_cli("validate", folder)[0] == 0 and calls == [{"demo"}, None]     # not the file's record
+    assert run_cli("validate", folder / "jurisdictions" / "SE.yaml")[0] == 0 and len(calls) == 2   # the catalog's
