@@ -57,6 +57,7 @@ def _command(pid: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pss", action="store_true", help="proportional set size instead of resident set size")
+    parser.add_argument("--both", action="store_true", help="also report the other measure's peak (RSS with --pss, PSS without)")
     parser.add_argument("--out", help="write the samples and the peak's processes as JSON here")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -65,6 +66,7 @@ def main() -> int:
         parser.error("give the command to measure after --")
     proc = subprocess.Popen(command)
     peak, peak_at, peak_parts, samples = 0, 0.0, [], []
+    other_peak, other_at = 0, 0.0
     start = time.monotonic()
     while proc.poll() is None:
         kids, todo, pids = _children(), [proc.pid], []
@@ -74,6 +76,10 @@ def main() -> int:
             todo += kids.get(pid, [])
         parts = [(_memory(pid, args.pss), pid) for pid in pids]
         total = sum(size for size, _ in parts)
+        if args.both:
+            other = sum(_memory(pid, not args.pss) for pid in pids)
+            if other > other_peak:
+                other_peak, other_at = other, time.monotonic() - start
         at = time.monotonic() - start
         samples.append((round(at, 1), total >> 20, len(parts)))
         if total > peak:
@@ -85,6 +91,8 @@ def main() -> int:
     median = statistics.median(mb for _, mb, _ in samples) if samples else 0
     print(f"summed {kind} peak {peak >> 20} MB at {peak_at:.0f} s (median {median:.0f} MB) over {len(samples)} samples",
           file=sys.stderr)
+    if args.both:
+        print(f"summed {'RSS' if args.pss else 'PSS'} peak {other_peak >> 20} MB at {other_at:.0f} s", file=sys.stderr)
     if args.out:
         with open(args.out, "w") as f:
             json.dump({"rc": code, "kind": kind, "peak_mb": peak >> 20, "peak_at_s": round(peak_at, 1),
