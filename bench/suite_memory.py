@@ -4,9 +4,10 @@ Every 0.2 s it sums the memory of the command and all its descendants, read from
 reports the peak and which processes held it. `--pss`: the proportional set size
 (`/proc/PID/smaps_rollup`), which counts a page shared by N processes as 1/N in each; without it
 the resident set size (`VmRSS`), which counts a shared page in every process that maps it
-(Chromium's renderers share most of theirs).
+(Chromium's renderers share most of theirs). `--both`: the other measure's peak as well, from
+the same run (the suite takes minutes; two runs on a shared machine are two different loads).
 
-    .venv/bin/python bench/suite_memory.py --pss --out pss.json -- \\
+    .venv/bin/python bench/suite_memory.py --both --out rss.json -- \\
         .venv/bin/python -m pytest -q -n 2 --dist worksteal -p no:cacheprovider
 """
 from __future__ import annotations
