@@ -4,6 +4,8 @@ with Polars' own NDJSON reader on the same file, in one process.
     .venv/bin/python bench/ladder.py --n 1000000 --reps 3 [--threads 1]
     .venv/bin/python bench/ladder.py --memory --n 1000000      # decide_table's peak with and without chunks
     .venv/bin/python bench/ladder.py --phases --n 1000000 --threads 1   # decide_table's CPU by step, beside the script's
+    .venv/bin/python bench/ladder.py --evaluate --n 1000000 --threads 1 # the columnar evaluator alone, its collects, step compares
+    .venv/bin/python bench/ladder.py --chunks 100000 250000 1000000 --n 1000000 --threads 1   # decide_table by chunk size
 
 The file holds the ladder's cases (bench/workload.py) as case documents, one a line, exactly
 as a case file (money as "1250.00", dates as text). Each repetition times, back to back:
@@ -175,6 +177,79 @@ def phases(n: int, workdir: Path, reps: int) -> None:
             print(f"  {label}: {spent.get(label, 0.0):.3f}")
 
 
+def evaluate_parts(n: int, reps: int) -> None:
+    """CPU seconds of the columnar evaluator alone on the ladder's prebuilt case frame (what `bench/run`'s
+    frist-columnar times), of its main collect, and of the step comparisons that bound it."""
+    import polars as pl
+    import workload
+    from engine.batch.api import catalog_for
+    from engine.batch.layout import ROW
+    from engine.batch.validate import to_case_frame
+    from engine.columnar import program
+    catalog = catalog_for(ROOT / "bench" / "policies")
+    main = catalog.resolve("ladder", workload.EPOCH.replace(year=2024))
+    bindings, steps = catalog.bind(main, workload.EPOCH.replace(year=2024)), main.version.steps
+    flat = workload.flat_frame(workload.generate(n)).with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    frame = to_case_frame(flat, steps, flat.get_column("as_of"))[0].drop(ROW)
+    collects: list[float] = []
+    plain = program.ColumnarRun.frame.fget
+    assert plain is not None
+
+    def timed_frame(run):                       # the run's collects, timed
+        start = time.process_time()
+        try:
+            return plain(run)
+        finally:
+            collects.append(time.process_time() - start)
+    program.ColumnarRun.frame = property(timed_frame)      # type: ignore[method-assign]
+    program.evaluate(bindings, "ladder", frame.head(100), steps)
+    runs = []
+    for _ in range(reps):
+        collects.clear()
+        _, cpu, _ = _timed(lambda: program.evaluate(bindings, "ladder", frame, steps))
+        runs.append((cpu, sum(collects)))
+    print(f"evaluate, {n:,} prebuilt ladder cases, Polars threads {pl.thread_pool_size()}, load {os.getloadavg()[0]:.1f}: "
+          + ", ".join(f"{cpu:.3f} CPU s (collects {c:.3f})" for cpu, c in runs))
+    field = pl.element().struct.field
+    for label, kernel in [("events' last step", pl.col("events").list.eval(field("step")).list.get(-1, null_on_oob=True)),
+                          ("events' last date", pl.col("events").list.eval(field("date")).list.get(-1, null_on_oob=True)),
+                          ("payments' sum", pl.col("payments").list.eval(field("amount")).list.sum()),
+                          ("claims' sum (list kernel)", pl.col("claims").list.eval(field("amount")).list.sum()),
+                          ("claims' one item, flattened", pl.col("claims").explode().struct.field("amount"))]:
+        cpu = min(_timed(lambda: frame.select(kernel))[1] for _ in range(5))
+        print(f"  {label}: {cpu * 1000:.1f} ms (best of 5)")
+    last = frame.select(pl.col("events").list.eval(field("step")).list.get(-1, null_on_oob=True).alias("s"))
+    for name in steps:
+        cpu = min(_timed(lambda: last.select(pl.col("s") == name))[1] for _ in range(5))
+        print(f"  last step == {name!r}: {cpu * 1000:.1f} ms (best of 5)")
+    cpu = min(_timed(lambda: last.select(pl.col("s").cast(pl.Enum(list(steps)))))[1] for _ in range(5))
+    print(f"  last step cast to an Enum of the steps: {cpu * 1000:.1f} ms (best of 5)")
+
+
+def chunk_sizes(n: int, workdir: Path, sizes: list[int], reps: int) -> None:
+    """CPU seconds of `decide_table` on the ladder's `n` cases (Parquet, in memory) at each chunk size,
+    the sizes alternating, `reps` rounds, beside the hand-written script: the per-chunk cost."""
+    import polars as pl
+    import baseline
+    import workload
+    from engine.batch.api import catalog_for, decide_table
+    source = workdir / f"ladder-cases-{n}.parquet"
+    if not source.exists():
+        workdir.mkdir(parents=True, exist_ok=True)
+        workload.flat_frame(workload.generate(n)).write_parquet(source)
+    catalog = catalog_for(ROOT / "bench" / "policies")
+    frame = pl.read_parquet(source)
+    decide_table(frame.head(100), "ladder", None, catalog)
+    for rep in range(reps):
+        _, script, _ = _timed(lambda: baseline.decide(frame.lazy()).collect())
+        cells = []
+        for size in sizes:
+            _, cpu, _ = _timed(lambda: decide_table(frame, "ladder", None, catalog, chunk_rows=size))
+            cells.append(f"{size:,}: {cpu:.3f} ({cpu / script:.2f}×)")
+        print(f"round {rep + 1}: script {script:.3f} CPU s; decide_table by chunk rows " + ", ".join(cells)
+              + f"; Polars threads {pl.thread_pool_size()}, load {os.getloadavg()[0]:.1f}")
+
+
 def _memory_report(n: int, workdir: str) -> None:
     import subprocess
     for chunk_rows in (100_000, n):
@@ -195,6 +270,8 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true", help="decide_table's peak RSS with 100,000-row chunks and with one chunk")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--phases", action="store_true", help="decide_table's CPU seconds by step on the ladder (Parquet)")
+    parser.add_argument("--evaluate", action="store_true", help="the columnar evaluator alone on the prebuilt frame")
+    parser.add_argument("--chunks", type=int, nargs="+", help="decide_table's CPU seconds at these chunk sizes")
     args = parser.parse_args()
     if args.threads:
         os.environ["POLARS_MAX_THREADS"] = str(args.threads)
@@ -206,6 +283,12 @@ def main() -> None:
         return
     if args.phases:
         phases(args.n, Path(args.workdir), args.reps)
+        return
+    if args.evaluate:
+        evaluate_parts(args.n, args.reps)
+        return
+    if args.chunks:
+        chunk_sizes(args.n, Path(args.workdir), args.chunks, args.reps)
         return
     r = measure(args.n, Path(args.workdir), args.reps)
     span = lambda k, f="{:,.0f}": "[" + "–".join(f.format(v) for v in r[f"{k}_range"]) + "]"  # noqa: E731

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, NamedTuple
 
+import numpy as np
 import polars as pl
 
 from ..check.pipeline import Catalog
@@ -92,7 +93,7 @@ def decision_dates(frame: pl.DataFrame, as_of: dt.date | str | None, today: dt.d
 def policy_specs(frame: pl.DataFrame, policy: str | None) -> pl.Series:
     """Each row's policy spec: `--policy` for every row when given (it wins over the column), else the row's own."""
     if policy is not None:
-        return pl.Series("policy", [policy] * frame.height, dtype=pl.String)
+        return pl.repeat(policy, frame.height, dtype=pl.String, eager=True).alias("policy")
     return frame.get_column("policy").cast(pl.String)
 
 
@@ -105,11 +106,17 @@ def group_by_bound_versions(catalog: Catalog, keyed: pl.DataFrame,
     is one columnar evaluation. A pair whose policy or version cannot be resolved on its
     date, or whose policy has no rules of its own, rejects its rows with the reason.
     """
-    pairs = keyed.select("__spec", "__day").unique(maintain_order=True)
+    specs = keyed.get_column("__spec")
+    if keyed.height and (specs == specs[0]).all():      # one spec (the usual case): its distinct days, no pair hashing
+        pairs = keyed.get_column("__day").unique(maintain_order=True).to_frame().select(
+            pl.lit(specs[0], dtype=pl.String).alias("__spec"), "__day")
+    else:
+        pairs = keyed.select("__spec", "__day").unique(maintain_order=True)
     groups: dict[tuple, VersionGroup] = {}
     group_of: list[int] = []
     unresolved: list[pl.DataFrame] = []
-    for spec, day in pairs.iter_rows():
+
+    def group_on(spec: str, day: dt.date) -> int:
         name, _, pinned = spec.partition("@")
         try:
             main = catalog.resolved(name, day, include_drafts, pinned or None)
@@ -117,24 +124,45 @@ def group_by_bound_versions(catalog: Catalog, keyed: pl.DataFrame,
                 raise UsageError(f"policy `{name}` has no rules: it is meant to be used by other policies")
             bindings = catalog.bound(main, day, include_drafts)
         except UsageError as err:
-            group_of.append(-1)
             part = keyed.filter((pl.col("__spec") == spec) & (pl.col("__day") == day))
             unresolved.append(rejects_of(part, pl.lit("policy"), pl.lit(str(err))))
-            continue
+            return -1
         key = tuple(sorted(b.version.key for b in bindings.values())) + (main.name, spec)
         if key not in groups:
             groups[key] = VersionGroup(main, bindings, spec, len(groups))
-        group_of.append(groups[key].number)
+        return groups[key].number
+    # which versions are in force changes only on a version's effective date, so the days between two
+    # such dates (a window) bind alike: a (spec, window) is resolved on its first day only; one that
+    # fails is asked again on each day (its reason names the day)
+    days = pairs.get_column("__day")
+    windows = np.searchsorted(_effective_days(catalog), days.to_numpy(), side="right").tolist()
+    seen: dict[tuple[str, int], int] = {}
+    for spec, day, window in zip(pairs.get_column("__spec").to_list(), days.to_list(), windows):
+        number = seen.get((spec, window))
+        if number is None:
+            number = group_on(spec, day)
+            if number >= 0:
+                seen[(spec, window)] = number
+        group_of.append(number)
+    if len(set(group_of)) == 1:     # every pair binds the same versions (the usual case): no join of the wide rows
+        return list(groups.values()), keyed.with_columns(pl.lit(group_of[0], dtype=pl.Int64).alias("__group")), unresolved
     pairs = pairs.with_columns(pl.Series("__group", group_of, dtype=pl.Int64))
     keyed = keyed.join(pairs, on=["__spec", "__day"], how="left", maintain_order="left")
     return list(groups.values()), keyed, unresolved
+
+
+def _effective_days(catalog: Catalog) -> np.ndarray:
+    """Every version's effective date (sorted, as days): the only days on which a binding can change."""
+    return np.array(sorted({v.effective for v in catalog.policies.all()}), dtype="datetime64[D]")
 
 
 def decide_groups(catalog: Catalog, groups: list[VersionGroup], keyed: pl.DataFrame, include_drafts: bool,
                   report: BatchReport, allow_stale: bool) -> tuple[list[pl.DataFrame], list[pl.DataFrame], list[dict]]:
     """(decision frames, reject frames, violation records) of each group's rows, in group order:
     the rows are checked into a case frame for the group's steps, then decided by `decide_group`."""
-    parts = keyed.filter(pl.col("__group") >= 0).partition_by("__group", as_dict=True, include_key=False)
+    keyed = keyed.filter(pl.col("__group") >= 0)
+    parts = ({(groups[0].number,): keyed.drop("__group")} if len(groups) == 1 else   # one group: no copy of its rows
+             keyed.partition_by("__group", as_dict=True, include_key=False))
     decided: list[pl.DataFrame] = []
     rejects: list[pl.DataFrame] = []
     law_rows: list[dict] = []

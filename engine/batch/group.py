@@ -12,6 +12,7 @@ decision's warnings (`warnings` column), the columnar ones from the bound versio
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -91,8 +92,22 @@ class BatchReport:
 def _review_warnings(table: pl.DataFrame, bindings, stale_on=None) -> pl.Expr:
     """The bound versions' review notes on each row's decision date (as `decide` gives them), then,
     with `stale_on` (`--allow-stale`: day → the stale figures' warnings), the stale figures used."""
-    days = table.get_column("as_of").unique().to_list()
-    notes = {day: WARNING_SEPARATOR.join(review_notes(bindings, day) + (stale_on(day) if stale_on else [])) for day in days}
+    # a figure's review note starts the day after its review date: without `stale_on`, the days between
+    # two review dates (a window) have the same notes, found once
+    reviews = sorted({p.review_by for b in bindings.values() for p in b.version.parameters.values()
+                      if p.review_by is not None})
+    if not reviews and stale_on is None:
+        return pl.lit("", dtype=pl.String)
+    texts: dict[int, str] = {}
+
+    def text(day) -> str:
+        if stale_on is not None:
+            return WARNING_SEPARATOR.join(review_notes(bindings, day) + stale_on(day))
+        window = bisect_left(reviews, day)
+        if window not in texts:
+            texts[window] = WARNING_SEPARATOR.join(review_notes(bindings, day))
+        return texts[window]
+    notes = {day: text(day) for day in table.get_column("as_of").unique().to_list()}
     if not any(notes.values()):
         return pl.lit("", dtype=pl.String)
     return pl.col("as_of").replace_strict(list(notes), list(notes.values()), return_dtype=pl.String)

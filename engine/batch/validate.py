@@ -13,6 +13,7 @@ text cells are parsed and checked there too (they need Python's JSON reader).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import cast
 
 import numpy as np
@@ -91,8 +92,8 @@ def _item_rules(name: str, steps: tuple[str, ...]) -> list[pl.Expr]:
                 col("due") < col("issued"), col("handed_over") > col("__as_of")]
     if name == "payments":
         return [col("amount") <= 0, col("date") > col("__as_of"), col("date") < col("__first")]
-    return [col("fee") < 0, ~col("__start") & (col("date") < col("date").shift(1)),
-            ~col("step").is_in(list(steps)), col("date") > col("__as_of")]
+    # a step outside `steps` is flagged by its conversion already (`events[].step` is the Enum of `steps`)
+    return [col("fee") < 0, ~col("__start") & (col("date") < col("date").shift(1)), col("date") > col("__as_of")]
 
 
 def _repeated_invoices(invoices: pl.Series, lengths: np.ndarray) -> pl.Series:
@@ -107,13 +108,36 @@ def _repeated_invoices(invoices: pl.Series, lengths: np.ndarray) -> pl.Series:
     return pl.Series(out)
 
 
-def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: tuple[str, ...],
+def _per_item(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each row's value once per item of its list (`np.repeat`); where no list holds two items, the
+    rows with one picked by a mask (a third of `np.repeat`'s CPU), or `values` itself when each holds one."""
+    if lengths.max(initial=0) > 1:
+        return np.repeat(values, lengths)
+    return values if lengths.all() else values[lengths.astype(bool)]
+
+
+@lru_cache(maxsize=64)
+def _item_plan(name: str, typ: T.Type, schema: tuple, steps: tuple[str, ...]) -> tuple[dict[str, pl.Expr], pl.Expr, pl.Expr]:
+    """(converted value per field, Boolean: a conversion failed, Boolean: an item or cross check fails) of
+    list `name`'s items whose raw (field, dtype) are `schema`: built once per layout and steps, since
+    building the expressions costs about as much Python as Polars spends running them on a chunk."""
+    present = dict(schema)
+    defaults = schema_defaults()
+    values, flags = {}, []
+    for field, ftype in list_item(typ).fields:
+        raw = pl.col(field) if field in present else pl.lit(None)
+        values[field], flag, _ = convert_flagged(raw, present.get(field, pl.Null), ftype, defaults.get(f"{name}.{field}"))
+        flags.append(flag)
+    rules = pl.any_horizontal([r.fill_null(False) for r in _item_rules(name, steps)])
+    return values, pl.any_horizontal(flags), rules
+
+
+def _lists(frame: pl.DataFrame, name: str, typ: T.Type, steps: tuple[str, ...],
            days: np.ndarray, first: np.ndarray | None) -> tuple[pl.Series, np.ndarray, np.ndarray | None] | None:
     """(converted list column, per-row flag, per-row first invoice day for claims), or None when the layout has no such column.
 
     The flag covers the conversion of every item and the item and cross checks (`_item_rules`).
     """
-    item = list_item(typ)
     struct_type = item_struct(typ)
     if name in frame.columns:
         items, offsets = _list_values(frame, name)
@@ -122,29 +146,23 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
         offsets = np.arange(frame.height + 1, dtype=np.int64)
     else:
         return None
-    values, flags = {}, []
-    for field, ftype in item.fields:
-        raw = pl.col(field) if field in items.columns else pl.lit(None)
-        dtype = items.schema[field] if field in items.columns else pl.Null
-        values[field], flag, _ = convert_flagged(raw, dtype, ftype, defaults.get(f"{name}.{field}"))
-        flags.append(flag)
+    values, flag, rules = _item_plan(name, typ, tuple(items.schema.items()), steps)
     fields = [f.name for f in struct_type.fields]
     if not items.height:
         empty = pl.DataFrame(schema={f.name: f.dtype for f in struct_type.fields})
         firsts = np.full(frame.height, np.iinfo(np.int64).min) if name == "claims" else None
         return _as_lists(empty, offsets, struct_type, name), np.zeros(frame.height, dtype=bool), firsts
     lengths = np.diff(offsets)
-    context = {"__as_of": np.repeat(days, lengths)}         # only what the list's rules read (`_item_rules`)
+    context = {"__as_of": _per_item(days, lengths)}         # only what the list's rules read (`_item_rules`)
     if name == "events":
         starts = np.zeros(len(items), dtype=bool)
         starts[offsets[:-1][lengths > 0]] = True
         context["__start"] = starts
     if name == "payments" and first is not None:
-        context["__first"] = np.repeat(first, lengths)
+        context["__first"] = _per_item(first, lengths)
     # lazy, so the conversion a value and its flag share is computed once (eager select does not)
-    converted = items.lazy().select(**values, __bad=pl.any_horizontal(flags)).with_columns(
+    converted = items.lazy().select(**values, __bad=flag).with_columns(
         **{k: pl.Series(v) for k, v in context.items()})
-    rules = pl.any_horizontal([r.fill_null(False) for r in _item_rules(name, steps)])
     checked = converted.select(*fields, bad=pl.col("__bad") | rules,
                                first=pl.col("issued") if name == "claims" else pl.lit(None)).collect()
     bad_items = checked.get_column("bad")
@@ -168,6 +186,24 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, defaults: dict, steps: t
     return _as_lists(checked.select(fields), offsets, struct_type, name), row_bad, firsts
 
 
+@lru_cache(maxsize=64)
+def _base_plan(schema: tuple, steps: tuple[str, ...]) -> tuple[dict[str, pl.Expr], pl.Expr]:
+    """(converted value per case field that is not a list, Boolean: a conversion failed) of a layout whose
+    (column, dtype) are `schema`: built once per layout and steps (`_item_plan` says why)."""
+    dtypes = dict(schema)
+    columns = pl.DataFrame(schema=dtypes)       # `source_column` reads the names only
+    defaults = schema_defaults()
+    out, flags = {}, []
+    for name, typ in root_columns(steps).items():
+        if isinstance(T.unwrap(typ), T.ListOf):
+            continue
+        source = source_column(columns, name)
+        raw = pl.col(source) if source else pl.lit(None)
+        out[name], flag, _ = convert_flagged(raw, dtypes[source] if source else pl.Null, typ, defaults.get(name))
+        flags.append(flag)
+    return out, pl.any_horizontal(flags)
+
+
 def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.Series] | None:
     """(case frame of every row, Boolean: the row has a problem), or None when a list column is JSON text."""
     columns = root_columns(steps)
@@ -176,25 +212,16 @@ def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Serie
         dtype = frame.schema.get(name)
         if dtype is not None and not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
             return None
-    defaults = schema_defaults()
     days_series = as_of.cast(pl.Date).cast(pl.Int32)
-    out = {ROW: pl.col(ROW), AS_OF: pl.lit(days_series)}
-    flags: list[pl.Expr] = []
-    for name, typ in columns.items():
-        if name in lists:
-            continue
-        source = source_column(frame, name)
-        raw = pl.col(source) if source else pl.lit(None)
-        out[name], flag, _ = convert_flagged(raw, frame.schema[source] if source else pl.Null, typ, defaults.get(name))
-        flags.append(flag)
-    base = frame.lazy().select(**out, __bad=pl.any_horizontal(flags)).collect()
+    out, flag = _base_plan(tuple(frame.schema.items()), steps)
+    base = frame.lazy().select(pl.col(ROW), pl.lit(days_series).alias(AS_OF), **out, __bad=flag).collect()
     bad = base.get_column("__bad").to_numpy().copy()
     days = days_series.cast(pl.Int64).fill_null(0).to_numpy()
     added: list[pl.Expr | pl.Series] = []
     first: np.ndarray | None = None
     for name in ("claims", "payments", "events"):          # claims first: payments are checked against them
         typ = lists[name]
-        got = _lists(frame, name, typ, defaults, steps, days, first)
+        got = _lists(frame, name, typ, steps, days, first)
         if got is None:
             added.append(pl.lit([], dtype=dtype_of(typ)).alias(name))
             if name == "claims":

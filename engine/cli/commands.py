@@ -17,17 +17,29 @@ from .options import checked_catalog, date_option
 __all__ = ["validate", "decide", "explain"]
 
 
-def _checked_examples(catalog: Catalog, search: dict | None = None) -> list[Diagnostic]:
+def _checked_examples(catalog: Catalog, search: dict | None = None, paths: set[str] | None = None) -> list[Diagnostic]:
     """Every example through every evaluator and the law checks, unless this exact catalog
     (with this engine, Python, Polars and holidays) passed them cleanly before (`verified_cache`).
     The output is the same either way (the examples were checked, by an earlier run on the
     same inputs); `FRIST_NO_CACHE=1` checks them all again. `search`, when given, records
-    whether the law search ran (`ran`) and its counts per constraint (`tried`, a Counter)."""
+    whether the law search ran (`ran`) and its counts per constraint (`tried`, a Counter).
+    `paths`: the files whose problems are reported (None: all); only the policies whose
+    problems those can be are decided (`verify/reach.py`), and a clean record of the whole
+    catalog stands for any part of it."""
     from collections import Counter
 
     from ..verify.cache import catalog_key, mark_verified, verified_counts
+    from ..verify.reach import decided_again
+    only = decided_again(catalog, paths)
+    if only is not None and not only:   # nothing to decide (a locale): not even the columnar evaluator's import
+        if search is not None:
+            search["ran"] = True
+        return []
     key = catalog_key(catalog, "examples+law")
     tried = verified_counts(key)
+    if tried is None and only is not None:
+        key = catalog_key(catalog, "examples+law of " + ", ".join(sorted(only)))
+        tried = verified_counts(key)
     if search is not None:
         search["ran"] = True
     if tried is not None:               # checked clean before: the record keeps what the search tried
@@ -37,7 +49,7 @@ def _checked_examples(catalog: Catalog, search: dict | None = None) -> list[Diag
     from ..verify.examples import run_examples
     from ..verify.law_search import law_problems
     tried = Counter()
-    found = run_examples(catalog) + law_problems(catalog, tried)
+    found = run_examples(catalog, only=only) + law_problems(catalog, tried, only)
     if search is not None:
         search["tried"].update(tried)
     if not found:
@@ -97,7 +109,7 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from collections import Counter
     search: dict = {"ran": False, "tried": Counter()}   # the law search's counts per constraint
     if not any(d.is_error for d in keep(problems, paths, scope)):
-        problems = problems + _checked_examples(catalog, search)
+        problems = problems + _checked_examples(catalog, search, paths)
         if prove is not None:
             problems = problems + prove(catalog, problems, paths)
     from ..review.lock import lock_problems
@@ -120,7 +132,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(localized_report(problems, args.format, words), file=stdout)
             print(file=stdout)
         for line in _search_lines(catalog, search, checked):
-            print(words.text(line) if words is not None and not line.startswith(" ") else line, file=stdout)
+            counts = line[-1:].isdigit()        # a constraint's row ends with its count: names and figures only
+            print(words.text(line) if words is not None and not counts else line, file=stdout)
         elapsed = time.perf_counter() - started
         data = len(scope.data) + len(scope.lone)       # jurisdiction and locale files given
         proved = sum(1 for d in problems if d.code == "proved")

@@ -114,12 +114,31 @@ class _GroupCtx:
     where: pl.Expr | None
 
 
+# Over exactly one item these reduce to the item itself (the filter dropping it: to their empty value).
+_ONE_ITEM_IS_ITEM = frozenset({"sum", "any", "all", "min", "max", "first", "last"})
+
+
+def _one_item(run: RunServices, node: ast.Aggregate, policy: str) -> Col:
+    """`node` over a list column where every case holds exactly one item (`run.one_item`): the item's
+    value as a row column (the item's fields are the list's flattened values), no list kernel; raises
+    `OuterValue`, as the list form does, if it reads per-case values."""
+    from .compile import ExprCompiler
+    at = ExprCompiler(run, policy, loop=node.var, element=True, pick=(_source_column(node), "first"))
+    item = at.col(node.item)
+    where = at.col(node.where) if node.where is not None else None
+    value = item.expr if where is None else pl.when(where.expr.fill_null(False)).then(item.expr)
+    err = _item_err(node, item, where, item.expr)      # the one item is evaluated, filtered or not
+    return _result(node, item, value, None if err is None else err.fill_null(False))
+
+
 def list_aggregate(run: RunServices, node: ast.Aggregate, policy: str) -> Col:
     """`node` as one list expression over its list column (raises `OuterValue` if it reads per-case values)."""
     from .compile import ExprCompiler
     entry = AGGREGATES[node.func]
     if entry.list_form is None:
         raise NotColumnar(f"`{node.func}` has no column form")
+    if node.func in _ONE_ITEM_IS_ITEM and run.one_item(_source_column(node)):
+        return _one_item(run, node, policy)
     compiler = ExprCompiler(run, policy, loop=node.var, element=True)
     item = compiler.col(node.item) if entry.reads_item else None
     where = compiler.col(node.where) if node.where is not None else None

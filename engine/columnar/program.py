@@ -65,6 +65,8 @@ class ColumnarRun:
         self.steps = steps
         self._lazy = frame.lazy()
         self._frame: pl.DataFrame | None = frame
+        self._input = frame              # the cases as given (their lists never change in a run)
+        self._one_item: dict[str, bool] = {}
         self.known_columns = set(frame.columns)
         self.height = frame.height       # rows never change in a run: no collect to know how many
         self._defs: dict[tuple[str, str], Col] = {}
@@ -106,14 +108,26 @@ class ColumnarRun:
         """The field of the first or last item of list `column` (null if empty), one shared column."""
         key = (column, which, tuple(fields))
         if key not in self._positional:
-            item = pl.element()
-            for f in fields:
-                item = item.struct.field(f)
-            values = pl.col(column).list.eval(item)
             name = self.fresh(f"p:{which}:{column}.{'.'.join(fields)}:")
-            self.add_columns({name: values.list.first() if which == "first" else values.list.last()})
+            if self.one_item(column):       # the list's flattened values are the items, one a row
+                flat = self._input.get_column(column).explode()
+                for f in fields:
+                    flat = flat.struct.field(f)
+                self.add_columns({name: flat})
+            else:
+                item = pl.element()
+                for f in fields:
+                    item = item.struct.field(f)
+                values = pl.col(column).list.eval(item)
+                self.add_columns({name: values.list.first() if which == "first" else values.list.last()})
             self._positional[key] = name
         return pl.col(self._positional[key])
+
+    def one_item(self, column: str) -> bool:
+        """Whether every row holds exactly one item in list `column` (asked once a run)."""
+        if column not in self._one_item:
+            self._one_item[column] = self.height > 0 and bool((self._input.get_column(column).list.len() == 1).all())
+        return self._one_item[column]
 
     def aggregate(self, node: ast.Aggregate, policy: str) -> Col:
         """An aggregate node compiled once, however many expressions reach it."""

@@ -41,6 +41,9 @@ class RunServices(Protocol):
     def positional(self, column: str, which: str, fields: tuple[str, ...]) -> pl.Expr:
         """The field of the first or last item of list `column`, one shared column."""
 
+    def one_item(self, column: str) -> bool:
+        """Whether every case holds exactly one item in list `column` (its aggregates need no list kernel)."""
+
     def aggregate(self, node: ast.Aggregate, policy: str) -> Col:
         """An aggregate node compiled once, however many expressions reach it."""
 

@@ -110,10 +110,18 @@ def load_locales(paths: Sequence[str | Path]) -> tuple[dict[str, Locale], set[st
 
 
 def _fields(text: str) -> set[str]:
+    """The placeholders `text` is formatted with; `{` (never allowed) for a brace out of place or
+    a placeholder with a format or conversion (`{day:d}`): the engine gives every value already
+    written, and a format the value does not take would stop the command that writes the phrase
+    (a decision with a stale figure, for a `notices` phrase) where the locale check passed."""
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        parsed = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
     except ValueError:
         return {"{"}
+    if any(spec or conversion for _, spec, conversion in parsed):
+        return {"{"}
+    return {name for name, _, _ in parsed}
 
 
 def load_locale_file(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
@@ -144,7 +152,8 @@ def _load(path: Path, shown: str) -> tuple[Locale | None, list[Diagnostic]]:
                 problems.append(Diagnostic(
                     "invalid-value", f"`{key}` uses a placeholder it is not given",
                     doc.span((*((section,) if isinstance(section, str) else section), key)),
-                    help=f"the placeholders of `{key}`: {names} (write a brace as `{{{{` or `}}}}`)"))
+                    help=f"the placeholders of `{key}`: {names}, each plain, without a format such as `:d` "
+                         f"(write a brace as `{{{{` or `}}}}`)"))
     pairs = [(("words", "validate", "messages"), (d["words"].get("validate") or {}).get("messages") or ()),
              (("words", "phrases"), d["words"].get("phrases") or ())]
     for at, (i, (english, translated)) in ((at, item) for at, found in pairs for item in enumerate(found)):

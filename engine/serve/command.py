@@ -83,7 +83,7 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     stderr.flush()
     previous = _reload_on_sighup(holder, stderr, said)
     try:
-        uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning",
+        uvicorn.run(create_app(config), host=args.host, port=args.port, log_config=_logging(),
                     access_log=not args.no_access_log, timeout_graceful_shutdown=10)
     except SystemExit as exit:              # uvicorn exits when it cannot listen (it logged why)
         if exit.code:
@@ -95,6 +95,22 @@ def serve(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if previous is not None:
             signal.signal(signal.SIGHUP, previous)
     return ExitCode.OK
+
+
+def _logging() -> dict:
+    """uvicorn's logging with its own lines at warning (the service prints its start itself) and
+    the access log, one line per request, at info on stderr. `log_level="warning"` set the access
+    logger to warning too, so `--no-access-log` had nothing to turn off. The access log stays
+    uvicorn's format under any `--lang`: a technical log (address, request line, status) that log
+    tools parse, not prose (docs/service.md)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["uvicorn"]["level"] = config["loggers"]["uvicorn.error"]["level"] = "WARNING"
+    config["loggers"]["uvicorn.access"]["level"] = "INFO"
+    config["handlers"]["access"]["stream"] = "ext://sys.stderr"     # stdout is for answers, not logs
+    return config
 
 
 def _check_limits(args: Namespace) -> None:

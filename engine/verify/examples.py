@@ -14,19 +14,21 @@ from ..policy.case import case_from_data
 __all__ = ["run_examples"]
 
 
-def run_examples(catalog: Catalog, on_decided=None) -> list[Diagnostic]:
+def run_examples(catalog: Catalog, on_decided=None, only: set[str] | None = None) -> list[Diagnostic]:
     """Decide every example embedded in a policy and compare with its `expect`.
 
     The reference evaluator decides; the compiled and columnar evaluators must agree with it
     in every field (`parity.py`). `on_decided(version, example, decision)`, when given,
-    sees every decision (`frin test` measures rule coverage with it).
+    sees every decision (`frin test` measures rule coverage with it). `only`: the names of the
+    policies whose examples are decided (None: all; `reach.decided_again`).
     """
     from ..decide.decision import decide_case
     from ..policy.outputs import by_name, compared
     from .parity import Decided, evaluator_problems
+    from .reach import chosen_versions
     out = []
     decided: list[Decided] = []
-    for checked in catalog.checked.values():
+    for checked in chosen_versions(catalog, only):
         v = checked.version
         for ex in v.examples:
             data = {"policy": f"{v.name}@{v.effective}", **ex.case}

@@ -79,9 +79,10 @@ def law_problems(catalog, tried: Counter | None = None, only: set[str] | None = 
     constraints of the policies it uses. `tried`, when given, counts (jurisdiction,
     "law/constraint") → generated decisions judged by it."""
     from .cache import searched  # a process version searched clean before is not searched again
+    from .reach import chosen_versions
     out: list[Diagnostic] = []
-    for checked in catalog.checked.values():
-        if checked.rules and (only is None or checked.name in only):
+    for checked in chosen_versions(catalog, only):
+        if checked.rules:
             out += searched(catalog, checked, tried, process_problems)
     return out
 

@@ -16,7 +16,7 @@ def runs(monkeypatch):
     """Counts the runs of the examples (every evaluator) during a test."""
     calls = []
     real = examples.run_examples
-    monkeypatch.setattr(examples, "run_examples", lambda catalog: calls.append(1) or real(catalog))
+    monkeypatch.setattr(examples, "run_examples", lambda catalog, **kw: calls.append(1) or real(catalog, **kw))
     return calls
 
 
