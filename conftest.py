@@ -40,6 +40,7 @@ def _suite_cache(config: pytest.Config) -> tuple[str, str]:
 # the ones the parent just validated (records are keyed by content, not path), so the copy's run
 # does not search the law again. The folder is still the parent run's temporary folder.
 _SHARED = "FRIST_TEST_RUN_CACHE"
+_RUN_CACHE_MB = "1024"
 
 
 @pytest.hookimpl(tryfirst=True)          # before pytest-xdist starts the workers, who inherit the environment
@@ -47,6 +48,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     owner = _SHARED not in os.environ
     os.environ["FRIST_CACHE_DIR"], os.environ["FRIST_CACHE_KEY"] = _suite_cache(session.config)
     os.environ.setdefault(_SHARED, str(Path(os.environ["FRIST_CACHE_DIR"]).parent))
+    # The run's cache holds every catalog the suite loads, some 60 MB and more; under the default
+    # cap (64 MB, pruned to 48) the bundled catalog's snapshot and law search records were pruned
+    # mid-run and searched again (8 s of CPU each time). The folder is this run's alone.
+    os.environ["FRIST_CACHE_MAX_MB"] = _RUN_CACHE_MB
     if owner and not hasattr(session.config, "workerinput") and session.config.getoption("numprocesses", None):
         _start_warming(session.config)
 

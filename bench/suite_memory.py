@@ -4,9 +4,10 @@ Every 0.2 s it sums the memory of the command and all its descendants, read from
 reports the peak and which processes held it. `--pss`: the proportional set size
 (`/proc/PID/smaps_rollup`), which counts a page shared by N processes as 1/N in each; without it
 the resident set size (`VmRSS`), which counts a shared page in every process that maps it
-(Chromium's renderers share most of theirs).
+(Chromium's renderers share most of theirs). `--both`: the other measure's peak as well, from
+the same run (the suite takes minutes; two runs on a shared machine are two different loads).
 
-    .venv/bin/python bench/suite_memory.py --pss --out pss.json -- \\
+    .venv/bin/python bench/suite_memory.py --both --out rss.json -- \\
         .venv/bin/python -m pytest -q -n 2 --dist worksteal -p no:cacheprovider
 """
 from __future__ import annotations
@@ -57,6 +58,7 @@ def _command(pid: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pss", action="store_true", help="proportional set size instead of resident set size")
+    parser.add_argument("--both", action="store_true", help="also report the other measure's peak (RSS with --pss, PSS without)")
     parser.add_argument("--out", help="write the samples and the peak's processes as JSON here")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -65,6 +67,7 @@ def main() -> int:
         parser.error("give the command to measure after --")
     proc = subprocess.Popen(command)
     peak, peak_at, peak_parts, samples = 0, 0.0, [], []
+    other_peak, other_at = 0, 0.0
     start = time.monotonic()
     while proc.poll() is None:
         kids, todo, pids = _children(), [proc.pid], []
@@ -74,6 +77,10 @@ def main() -> int:
             todo += kids.get(pid, [])
         parts = [(_memory(pid, args.pss), pid) for pid in pids]
         total = sum(size for size, _ in parts)
+        if args.both:
+            other = sum(_memory(pid, not args.pss) for pid in pids)
+            if other > other_peak:
+                other_peak, other_at = other, time.monotonic() - start
         at = time.monotonic() - start
         samples.append((round(at, 1), total >> 20, len(parts)))
         if total > peak:
@@ -85,6 +92,8 @@ def main() -> int:
     median = statistics.median(mb for _, mb, _ in samples) if samples else 0
     print(f"summed {kind} peak {peak >> 20} MB at {peak_at:.0f} s (median {median:.0f} MB) over {len(samples)} samples",
           file=sys.stderr)
+    if args.both:
+        print(f"summed {'RSS' if args.pss else 'PSS'} peak {other_peak >> 20} MB at {other_at:.0f} s", file=sys.stderr)
     if args.out:
         with open(args.out, "w") as f:
             json.dump({"rc": code, "kind": kind, "peak_mb": peak >> 20, "peak_at_s": round(peak_at, 1),

@@ -10,15 +10,9 @@ import pytest
 
 from engine.check import catalog_cache
 from engine.policy.model import PolicyVersion
+from support.cache_folder import cache  # noqa: F401 (a fixture: the test's own empty cache folder)
 
 CASE = "examples/consumer-inkassovarsel.yaml"
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("FRIST_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("FRIST_CACHE_KEY", str(tmp_path / "key" / "cache.key"))
-    return tmp_path / "cache"
 
 
 @pytest.fixture

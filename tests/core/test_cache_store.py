@@ -11,14 +11,7 @@ import pytest
 
 from engine.core.cache_store import CacheStore, entry_key
 from engine.values.calendar import BusinessCalendar
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("FRIST_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("FRIST_CACHE_KEY", str(tmp_path / "key" / "cache.key"))
-    monkeypatch.delenv("FRIST_NO_CACHE", raising=False)
-    return tmp_path / "cache"
+from support.cache_folder import cache  # noqa: F401 (a fixture: the test's own empty cache folder)
 
 
 def test_the_key_binds_kind_name_version_year_and_hashes(cache):

@@ -19,15 +19,9 @@ from engine.core.cache_store import prune
 from engine.policy.loader import DATA_FOLDERS
 from engine.policy.loader import load_version
 from engine.core.source import Span
+from support.cache_folder import cache  # noqa: F401 (a fixture: the test's own empty cache folder)
 
 POLICY = Path("policies/demo/2026-01-01.yaml")
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("FRIST_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("FRIST_CACHE_KEY", str(tmp_path / "key" / "cache.key"))
-    return tmp_path / "cache"
 
 
 def _load(tmp_path, text: str, name: str = "2026-01-01.yaml"):

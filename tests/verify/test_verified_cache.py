@@ -8,13 +8,7 @@ import pytest
 
 from engine.verify import examples
 from engine.verify import cache as verified_cache
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("FRIST_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("FRIST_CACHE_KEY", str(tmp_path / "key" / "cache.key"))
-    return tmp_path / "cache"
+from support.cache_folder import cache  # noqa: F401 (a fixture: the test's own empty cache folder)
 
 
 @pytest.fixture
