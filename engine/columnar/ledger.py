@@ -81,39 +81,25 @@ class LedgerColumns:
 def round_units(values: np.ndarray, per_case: np.ndarray) -> np.ndarray:
     """Units → øre, half up (away from zero, as `round_ore`); a near tie marks the row `per_case`.
 
-    Rounded in floating point, which is exact here: below `_FLOAT_UP_TO` øre a float holds the
-    amount to within 10⁻⁶ øre (the conversion and the division each err by at most 2⁻⁵³ of it,
-    3·10⁻⁷ øre at 10⁹ øre), and rounding half up can only go wrong for a fraction that close to
-    one half; those rows, and larger amounts, are rounded by integer division (`_round_exactly`),
-    which also marks the near ties. A ledger rounds six amounts of every row, twice per version
-    group: integer division of every one of them was ~10 % of a kravia chunk's main thread."""
-    n = len(values)
-    out = np.empty(n, dtype=object)
-    if not n:
-        return out
-    approx = values.astype(np.float64) / UNIT
-    size = np.abs(approx)
-    fraction = size - np.floor(size)
-    exact = (np.abs(fraction - 0.5) < _FLOAT_SLACK) | (size >= _FLOAT_UP_TO)
-    whole = np.floor(np.where(exact, 0.0, size) + 0.5)
-    rounded = np.where(approx < 0, -whole, whole).astype(np.int64).tolist()
-    for i in np.nonzero(exact)[0].tolist():
-        rounded[i] = _round_exactly(values[i], i, per_case)
+    One pass over a Python list, the rounded values written back at once (a ledger rounds six
+    amounts of every row: indexing object arrays per element cost a third of it)."""
+    rounded: list[int] = []
+    ties: list[int] = []
+    for i, v in enumerate(values.tolist()):
+        q, r = divmod(-v if v < 0 else v, UNIT)
+        if r >= _HALF:
+            q += 1
+            if r - _HALF < _GUARD:
+                ties.append(i)
+        elif _HALF - r < _GUARD:
+            ties.append(i)
+        rounded.append(-q if v < 0 else q)
+    for i in ties:
+        if per_case[i] is None:
+            per_case[i] = TIE_REASON
+    out = np.empty(len(rounded), dtype=object)
     out[:] = rounded
     return out
-
-
-_FLOAT_UP_TO = 10.0 ** 9        # øre (10 million kr): a float's error stays below _FLOAT_SLACK
-_FLOAT_SLACK = 1e-6             # øre from a tie: rounded by integer division
-
-
-def _round_exactly(v: int, i: int, per_case: np.ndarray) -> int:
-    """One amount rounded by integer division; within `_GUARD` of a tie it marks row `i` per_case."""
-    q, r = divmod(-v if v < 0 else v, UNIT)
-    if abs(r - _HALF) < _GUARD and per_case[i] is None:
-        per_case[i] = TIE_REASON
-    q += r >= _HALF
-    return -q if v < 0 else q
 
 
 def _matrix(row: np.ndarray, n: int, *columns: np.ndarray, fill=(0,)) -> list[np.ndarray]:

@@ -22,9 +22,6 @@ def test_rounding_matches_decimal_half_up_and_marks_near_ties():
     half = UNIT // 2
     values = [rng.randint(-10 ** 36, 10 ** 36) for _ in range(2000)]
     # 1.5 øre and -1.5 øre (ties: away from zero), 2 øre exactly, 0, and just either side of a tie
-    # amounts of up to 10¹² øre, and near the 10⁹ øre where floating point hands over to integers
-    values += [rng.randint(-10 ** 40, 10 ** 40) for _ in range(200)]
-    values += [10 ** 9 * UNIT + d for d in (-half - 1, -half, -half + 1, half - 1, half, half + 1)]
     values += [3 * half, -3 * half, 2 * UNIT, 0, 7 * UNIT + half - 1, -(7 * UNIT + half + 1), half - 10 ** 17]
     per_case = np.full(len(values), None, dtype=object)
     per_case[0] = "kept"                              # a reason given already is not replaced
