@@ -47,9 +47,11 @@ def example_results(paths: list[str], policies: str = "policies", keyword: str |
     roots = [Path(p).resolve() for p in paths]
     results: list[ExampleResult] = []
     by_line: dict[str, list[tuple[int, ExampleResult]]] = {}
+    tested: set[str] = set()                # the policies whose examples are decided: only the selected
     for version in catalog.policies.all():
         if not _selected(version, roots):
             continue
+        tested.add(version.name)
         if selected is not None:
             selected.append(version)
         for example in version.examples:
@@ -63,7 +65,7 @@ def example_results(paths: list[str], policies: str = "policies", keyword: str |
         result = by_example.get((version.key, example.name))
         if result is not None:
             result.rule = decision.rule.rule.id
-    for d in run_examples(catalog, decided):
+    for d in run_examples(catalog, decided, only=tested):   # another policy's problems have no owner here
         path = d.span.path if d.span else d.path
         owners = [r for line, r in by_line.get(path, []) if d.span is None or line <= d.span.line] if path is not None else []
         if owners:
