@@ -108,8 +108,9 @@ def measure(n: int, workdir: Path, reps: int) -> dict:
             "threads": pl.thread_pool_size(), "cores": os.cpu_count(), "load": os.getloadavg()[0]}
 
 
-def memory(n: int, workdir: Path, chunk_rows: int) -> dict:
-    """Peak RSS of `decide_table` on the ladder's `n` cases already in memory, `chunk_rows` at a time."""
+def _warm_ladder(n: int, workdir: Path):
+    """The ladder's `n` cases as a frame (generated once into `workdir` as Parquet) and the bench
+    catalog, after one small `decide_table` so that compiling is not counted."""
     import polars as pl
     import workload
     from engine.batch.api import catalog_for, decide_table
@@ -120,6 +121,14 @@ def memory(n: int, workdir: Path, chunk_rows: int) -> dict:
     catalog = catalog_for(ROOT / "bench" / "policies")
     frame = pl.read_parquet(source)
     decide_table(frame.head(100), "ladder", None, catalog)
+    return frame, catalog
+
+
+def memory(n: int, workdir: Path, chunk_rows: int) -> dict:
+    """Peak RSS of `decide_table` on the ladder's `n` cases already in memory, `chunk_rows` at a time."""
+    import polars as pl
+    from engine.batch.api import decide_table
+    frame, catalog = _warm_ladder(n, workdir)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     decisions, _ = decide_table(frame, "ladder", None, catalog, chunk_rows=chunk_rows)
     return {"chunk_rows": chunk_rows, "rss_before_mb": before,
@@ -231,15 +240,8 @@ def chunk_sizes(n: int, workdir: Path, sizes: list[int], reps: int) -> None:
     the sizes alternating, `reps` rounds, beside the hand-written script: the per-chunk cost."""
     import polars as pl
     import baseline
-    import workload
-    from engine.batch.api import catalog_for, decide_table
-    source = workdir / f"ladder-cases-{n}.parquet"
-    if not source.exists():
-        workdir.mkdir(parents=True, exist_ok=True)
-        workload.flat_frame(workload.generate(n)).write_parquet(source)
-    catalog = catalog_for(ROOT / "bench" / "policies")
-    frame = pl.read_parquet(source)
-    decide_table(frame.head(100), "ladder", None, catalog)
+    from engine.batch.api import decide_table
+    frame, catalog = _warm_ladder(n, workdir)
     for rep in range(reps):
         _, script, _ = _timed(lambda: baseline.decide(frame.lazy()).collect())
         cells = []
