@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from ..columnar.frame import AS_OF, dtype_of, item_struct, list_item, root_columns
+from ..columnar.frame import AS_OF, collect, dtype_of, item_struct, list_item, root_columns
 from ..lang import types as T
 from .layout import REJECTS, ROW, checked_case_frame, convert_flagged, schema_defaults, source_column
 
@@ -163,8 +163,8 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, steps: tuple[str, ...],
     # lazy, so the conversion a value and its flag share is computed once (eager select does not)
     converted = items.lazy().select(**values, __bad=flag).with_columns(
         **{k: pl.Series(v) for k, v in context.items()})
-    checked = converted.select(*fields, bad=pl.col("__bad") | rules,
-                               first=pl.col("issued") if name == "claims" else pl.lit(None)).collect()
+    checked = collect(converted.select(*fields, bad=pl.col("__bad") | rules,
+                                       first=pl.col("issued") if name == "claims" else pl.lit(None)))
     bad_items = checked.get_column("bad")
     if name == "claims" and (lengths > 1).any():
         bad_items = bad_items | _repeated_invoices(checked.get_column("invoice"), lengths)
@@ -214,7 +214,7 @@ def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Serie
             return None
     days_series = as_of.cast(pl.Date).cast(pl.Int32)
     out, flag = _base_plan(tuple(frame.schema.items()), steps)
-    base = frame.lazy().select(pl.col(ROW), pl.lit(days_series).alias(AS_OF), **out, __bad=flag).collect()
+    base = collect(frame.lazy().select(pl.col(ROW), pl.lit(days_series).alias(AS_OF), **out, __bad=flag))
     bad = base.get_column("__bad").to_numpy().copy()
     days = days_series.cast(pl.Int64).fill_null(0).to_numpy()
     added: list[pl.Expr | pl.Series] = []
