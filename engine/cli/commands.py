@@ -57,7 +57,7 @@ def _checked_examples(catalog: Catalog, search: dict | None = None, paths: set[s
     return found
 
 
-def _search_lines(catalog: Catalog, search: dict, checked) -> list[str]:
+def _search_lines(catalog: Catalog, search: dict, checked, text) -> list[str]:
     """The law search's counts per constraint, for each jurisdiction whose law is among the
     policies checked (verify/law_search.py), from this run or from the record of a clean one;
     none when the examples were not checked (an error came first)."""
@@ -68,7 +68,7 @@ def _search_lines(catalog: Catalog, search: dict, checked) -> list[str]:
     if not codes:
         return []
     from ..verify.law_search import tried_report
-    return tried_report(catalog, search["tried"], codes)
+    return tried_report(catalog, search["tried"], codes, text)
 
 
 def _prover(args: Namespace):
@@ -79,9 +79,8 @@ def _prover(args: Namespace):
     proof = prover(args.prove_bound, args.prove_timeout)
 
     def prove(catalog: Catalog, found: list[Diagnostic], paths) -> list[Diagnostic]:
-        from pathlib import Path
-        only = None if paths is None else {v.name for v in catalog.policies.all() if str(Path(v.path).resolve()) in paths}
-        return proof(catalog, found, only)
+        from ..verify.reach import policies_at
+        return proof(catalog, found, policies_at(catalog, paths))
     return prove
 
 
@@ -131,9 +130,8 @@ def validate(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if problems:
             print(localized_report(problems, args.format, words), file=stdout)
             print(file=stdout)
-        for line in _search_lines(catalog, search, checked):
-            counts = line[-1:].isdigit()        # a constraint's row ends with its count: names and figures only
-            print(words.text(line) if words is not None and not counts else line, file=stdout)
+        for line in _search_lines(catalog, search, checked, words.text if words is not None else (lambda line: line)):
+            print(line, file=stdout)
         elapsed = time.perf_counter() - started
         data = len(scope.data) + len(scope.lone)       # jurisdiction and locale files given
         proved = sum(1 for d in problems if d.code == "proved")

@@ -56,19 +56,20 @@ _FILL_STATES = 40   # states kept per constraint to vary in the top-up
 _SHIFTS = (0, 1, 2, 7)      # days after a state's day the top-up decides on
 
 
-def tried_report(catalog, tried: Counter, codes=None) -> list[str]:
+def tried_report(catalog, tried: Counter, codes=None, text=lambda line: line) -> list[str]:
     """`frin validate`'s lines: per jurisdiction (of `codes`, None: all), each constraint of its
-    laws and the generated decisions it was tried on (0: the search never exercised it)."""
+    laws and the generated decisions it was tried on (0: the search never exercised it).
+    `text`: the reader's words for a sentence (`--lang`); a row of names and counts stays as it is."""
     rows = {code: names for code, names in constraints_by_jurisdiction(catalog).items() if codes is None or code in codes}
     if not rows:
         return []
     width = max(len(name) for names in rows.values() for name in names)
     searched = {c.jurisdiction.code for c in catalog.checked.values() if c.rules and c.jurisdiction is not None}
-    out = ["law search: generated decisions each constraint was tried on (its `when` held)"]
+    out = [text("law search: generated decisions each constraint was tried on (its `when` held)")]
     for code, names in rows.items():
         if code not in searched:    # a law checked alone: the search decides only through processes
-            out.append(f"  {code:<3} not searched: no process of {code} among the policies checked (the search "
-                       f"decides a process's cases); validate the folder that holds them, e.g. `frin validate policies`")
+            out.append(text(f"  {code:<3} not searched: no process of {code} among the policies checked (the search "
+                            f"decides a process's cases); validate the folder that holds them, e.g. `frin validate policies`"))
             continue
         out += [f"  {code:<3} {name:<{width}} {tried[(code, name)]:>7}" for name in names]
     return out

@@ -29,20 +29,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["decided_again", "chosen_versions"]
+__all__ = ["decided_again", "chosen_versions", "policies_at"]
 
 
 def decided_again(catalog, paths: set[str] | None) -> set[str] | None:
     """The names of the policies whose examples and law search a `validate` reporting on
     `paths` (resolved file names; None: every file) must run; None: all of them."""
-    if paths is None:
+    names = policies_at(catalog, paths)
+    if names is None:
         return None
-    names = {v.name for v in catalog.policies.all() if str(Path(v.path).resolve()) in paths}
     laws = {code for code, j in catalog.jurisdictions.by_code.items() if names & set(j.laws)}
     if laws:
         names |= {c.name for c in catalog.checked.values()     # the search's counts for a law: all its processes
                   if c.rules and c.jurisdiction is not None and c.jurisdiction.code in laws}
     return names
+
+
+def policies_at(catalog, paths: set[str] | None) -> set[str] | None:
+    """The names of the policies with a version in one of `paths` (resolved file names; None: all)."""
+    if paths is None:
+        return None
+    return {v.name for v in catalog.policies.all() if str(Path(v.path).resolve()) in paths}
 
 
 def chosen_versions(catalog, only: set[str] | None):
