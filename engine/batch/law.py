@@ -79,10 +79,9 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
     if history:
         found = fees if fees is not None else history_to_judge(catalog, main, cases.drop(ROW), steps, include_drafts)
         to_judge, history_reasons, history_notes = found.to_judge, found.reasons, found.notes
-        warned, verdicts, parts = found.warned, found.verdicts, found.parts
+        warned, verdicts = found.warned, found.verdicts
     else:       # judged already on the whole case (claims a set-aside reason took out: batch/aside.py)
         to_judge, history_reasons, history_notes, warned, verdicts = np.zeros(decided.height, dtype=bool), {}, [], {}, {}
-        parts = {}
     fee = pl.Series(to_judge, dtype=pl.Boolean)
     if columns is None:
         unsure = pl.Series([True] * decided.height)
@@ -120,8 +119,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
             out.judged += 1
             row, case = next(rows), next(dicts)
             if history and any(e["fee"] for e in case.get("events") or ()):
-                judged, warnings = judge_history(catalog, main, case, include_drafts, day, verdicts.get(pos),
-                                                  parts=parts.get(pos))
+                judged, warnings = judge_history(catalog, main, case, include_drafts, day, verdicts.get(pos))
                 if warnings and judged["events"] != case["events"]:
                     out.redo.add(number)          # a fee lowered: the ledger and the rules see another case
                     out.lowered[number] = (judged, warnings)
@@ -185,8 +183,7 @@ def judge_histories(catalog, main, cases: pl.DataFrame, steps: tuple[str, ...], 
                                    cases_from_frame(picked, steps)):
         if not any(e["fee"] for e in case.get("events") or ()):
             continue
-        judged, notes = judge_history(catalog, main, case, include_drafts, day, found.verdicts.get(pos),
-                                      parts=found.parts.get(pos))
+        judged, notes = judge_history(catalog, main, case, include_drafts, day, found.verdicts.get(pos))
         if notes and judged["events"] != case["events"]:
             lowered[row] = (judged, notes)      # a fee lowered: the ledger and the rules see another case
         elif notes:

@@ -27,16 +27,14 @@ from ..columnar.frame import AS_OF
 from ..core.errors import UsageError
 from ..decide.charge_part import recorded_outputs
 from ..decide.enforce import constrained
-from ..decide.history import parts_found, salaer_steps
+from ..decide.history import salaer_steps
 from ..decide.notice import Notice
 from ..policy.outputs import law_fields
 from ..policy.record import DECISION
 from .law_columns import constraint_flags
-from .law_parts import lawful_parts, worth_searching
 
 __all__ = ["history_to_judge", "FeeVerdicts", "BROKEN", "UNSURE"]
 
-_ORE = Decimal("0.01")
 BROKEN = "a recorded fee the law may not have allowed (judge_history sets the excess aside)"
 UNSURE = "a recorded fee whose judgment might fail as columns (judge_history names the error)"
 
@@ -101,31 +99,23 @@ def _judge_frame(main, cases: pl.DataFrame, events: pl.DataFrame) -> pl.DataFram
         frame = frame.with_columns(joined.fill_null(pl.lit([], dtype=cases.schema["payments"])).alias("payments"))
     # the recorded letter as the decision that sent it (`record_of`): its fee, as salær too where the
     # process charges the step as salær, and its payment deadline; a charge it does not give is 0
-    given = fee_columns(main, events.get_column("fee").cast(pl.Int64).to_numpy(), events.get_column("__salaer").to_numpy())
-    deadline = recorded_outputs(main, None, False, f"{DECISION}.due")
-    if "due" in events.columns:
-        given.update({f"{DECISION}.{name}": events.get_column("due").cast(pl.Int32)
-                      for name, value in deadline.items() if value is not None})
+    fee = events.get_column("fee").cast(pl.Int64)
+    part_fee = pl.Series(np.where(events.get_column("__salaer").to_numpy(), fee.to_numpy(), 0))
+    due = events.get_column("due").cast(pl.Int32) if "due" in events.columns else None
+    # which outputs the recorded letter gives, by role (`charge_part.recorded_outputs`): 1 marks the fee
+    # (the charge, and the part where the step is charged as it), 2 the deadline
+    full, plain = recorded_outputs(main, 1, True, 2), recorded_outputs(main, 1, False, 2)
+    given = {name: (fee if plain.get(name) == 1 else part_fee) if value == 1 else due if value == 2 else None
+             for name, value in full.items()}
     record = {f"{DECISION}.action": events.get_column("step"), f"{DECISION}.step": events.get_column("step"),
               f"{DECISION}.balance": pl.Series([None] * events.height, dtype=pl.Int64)}
     for o in law_fields():
-        value = given.get(f"{DECISION}.{o.name}")
+        value = given.get(o.name)
         if value is None:
             value = pl.Series([0 if o.law == "charge" else None] * events.height,
                               dtype=pl.Int64 if o.law == "charge" else pl.Int32)
         record[f"{DECISION}.{o.name}"] = value
     return frame.with_columns(pl.lit(True).alias("__binds"), **{k: pl.Series(v).alias(k) for k, v in record.items()})
-
-
-def fee_columns(main, fee: np.ndarray, salaer: np.ndarray) -> dict[str, pl.Series]:
-    """The `decision.*` charges of recorded letters (`record_of`) whose fees are `fee` (øre): the
-    charge, and the charge's part (salær) where the process charges the step as it (`salaer`)."""
-    fee_column = pl.Series(fee, dtype=pl.Int64)
-    part_fee = pl.Series(np.where(salaer, fee, 0), dtype=pl.Int64)
-    # which outputs the recorded letter gives, by role (`charge_part.recorded_outputs`): 1 marks the fee
-    full, plain = recorded_outputs(main, 1, True, None), recorded_outputs(main, 1, False, None)
-    return {f"{DECISION}.{name}": fee_column if plain.get(name) == 1 else part_fee
-            for name, value in full.items() if value == 1}
 
 
 @dataclass
@@ -134,8 +124,7 @@ class FeeVerdicts:
     the rows `judge_history` must judge, `why` each was marked, `notes` the law expressions run per
     case, `warned` the history warnings of rows the columns stand for (`judge_history`'s list) and
     `verdicts` the columns' verdicts on the fees of the rows to judge (event index → the constraints
-    its recorded fee breaks, in `violations`' order), for `judge_history(verdicts=...)`, and `parts`
-    the lawful part of the first fee of each such row the columns forbid, for `judge_history(parts=...)`."""
+    its recorded fee breaks, in `violations`' order), for `judge_history(verdicts=...)`."""
 
     to_judge: np.ndarray
     why: np.ndarray
@@ -143,7 +132,6 @@ class FeeVerdicts:
     warned: dict[int, list[Notice]] = field(default_factory=dict)
     verdicts: dict[int, dict] = field(default_factory=dict)
     given: list[str] = field(default_factory=list)      # the reasons in the order they were first given
-    parts: dict[int, dict] = field(default_factory=dict)   # row → {event index → lawful part of its forbidden fee}
 
     @property
     def reasons(self) -> dict[str, int]:
@@ -158,7 +146,7 @@ class FeeVerdicts:
         def mine(found: dict) -> dict:
             return {p - start: v for p, v in found.items() if start <= p < stop}
         return FeeVerdicts(self.to_judge[start:stop], self.why[start:stop], self.notes, mine(self.warned),
-                           mine(self.verdicts), self.given, mine(self.parts))
+                           mine(self.verdicts), self.given)
 
 
 def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: bool) -> FeeVerdicts:
@@ -216,14 +204,12 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
             why[fresh] = reason
             given.extend([reason] if reason not in given else [])
     judged: list[tuple] = []        # per group: positions, event indices, broken flags, violations, unsure
-    searched: list[tuple] = []      # per group: bindings, the judge frame and events of the fees it forbids
     for key, bindings in binding_of.items():
         if not constrained(bindings, main.name):
             continue
         mine = groups == group_of[key]
         group = events.filter(pl.Series(mine))
-        frame = _judge_frame(main, cases, group)
-        flags = constraint_flags(bindings, main.name, frame, steps, history=True)
+        flags = constraint_flags(bindings, main.name, _judge_frame(main, cases, group), steps, history=True)
         if flags is None:
             mark(pos[mine], UNSURE)
             continue
@@ -235,9 +221,6 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
         unsure = result.get_column("unsure").to_numpy()
         mark(pos[mine][unsure], UNSURE)
         judged.append((pos[mine], index[mine], result.select(broken).to_numpy() if broken else None, found, unsure))
-        lowered = hit & ~unsure
-        if lowered.any():
-            searched.append((bindings, frame.filter(pl.Series(lowered)), group.filter(pl.Series(lowered))))
     # a fee on a day no version of the law is in force is kept, with a warning (`judge_history`
     # words it the same way): where the case's other fees are all allowed, the columns stand
     warned: dict[int, list[Notice]] = {}
@@ -255,48 +238,4 @@ def history_to_judge(catalog, main, cases: pl.DataFrame, steps, include_drafts: 
         for k in np.nonzero(out[positions] & ~unsure)[0]:
             broken = [] if flags is None else [v for v, b in zip(found, flags[k]) if b]
             verdicts.setdefault(int(positions[k]), {})[int(indices[k])] = broken
-    parts = _lawful_parts(catalog, main, searched, steps, notes)
-    return FeeVerdicts(out, why, notes, warned, verdicts, given, parts)
-
-
-def _lawful_parts(catalog, main, searched: list[tuple], steps, notes: list[str]) -> dict[int, dict[int, Decimal]]:
-    """Row position → {event index → the lawful part of its fee}, for the first fee of each case the
-    columns forbid (`judge_history` reads a part only while no earlier fee was lowered), found as
-    columns (`law_parts.lawful_parts`) from the frames `searched` (bindings, judge frame, fee events)."""
-    if not any(worth_searching(events.height, all_known=True) for _, _, events in searched):
-        return {}           # too few in every set of versions (a case's first such fee is among them)
-    firsts = pl.concat([events.select("pos", "index").with_columns(pl.lit(k).alias("__g"),
-                                                                    pl.int_range(pl.len()).alias("__k"))
-                        for k, (_, _, events) in enumerate(searched)])
-    firsts = firsts.sort("pos", "index").unique("pos", keep="first")
-    parts: dict[int, dict[int, Decimal]] = {}
-    for k, (bindings, frame, events) in enumerate(searched):
-        chosen = np.sort(firsts.filter(pl.col("__g") == k).get_column("__k").to_numpy())
-        if not worth_searching(len(chosen), all_known=True):
-            continue
-        frame, events = frame[chosen], events[chosen]
-        salaer = events.get_column("__salaer").to_numpy()
-        fee = events.get_column("fee").cast(pl.Int64).to_numpy()
-        kinds = list(zip(events.get_column("step").to_list(), salaer.tolist(), fee.tolist()))
-        # the parts judge_history found for such fees under these versions (earlier chunks, earlier cases)
-        found_before = parts_found(catalog, bindings)
-        known = {kind: int(found_before[key] * 100) for kind in set(kinds)
-                 if (key := (kind[0], kind[1], Decimal(kind[2]).scaleb(-2))) in found_before}
-        if not worth_searching(len(chosen), all_known=len(known) == len(set(kinds))):
-            continue
-
-        def broken(rows: np.ndarray, amounts: np.ndarray, bindings=bindings, frame=frame, salaer=salaer):
-            tried = frame[rows].with_columns(**fee_columns(main, amounts, salaer[rows]))
-            flags = constraint_flags(bindings, main.name, tried, steps, history=True)
-            if flags is None:
-                return None
-            _, result, per_case = flags
-            notes.extend(n for n in per_case if n not in notes)
-            found = [c for c in result.columns if c.startswith("v")]
-            forbidden = result.select(pl.any_horizontal(found) if found else pl.lit(False)).to_series().to_numpy()
-            return forbidden, result.get_column("unsure").to_numpy()
-        positions, indices = events.get_column("pos").to_list(), events.get_column("index").to_list()
-        for r, part in lawful_parts(fee, kinds, broken, known).items():
-            parts.setdefault(positions[r], {})[indices[r]] = Decimal(part).scaleb(-2).quantize(_ORE)
-    return parts
-
+    return FeeVerdicts(out, why, notes, warned, verdicts, given)

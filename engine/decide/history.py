@@ -30,7 +30,7 @@ from .notice import Notice
 if TYPE_CHECKING:
     from ..check.pipeline import Catalog
 
-__all__ = ["judge_history", "salaer_steps", "parts_found"]
+__all__ = ["judge_history", "salaer_steps"]
 
 _ZERO = Decimal("0.00")
 _ORE = Decimal("0.01")
@@ -44,16 +44,13 @@ _MEMO_LIMIT = 4096     # judgments kept per catalog (one per history and, with s
 
 def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: bool = False,
                   as_of: dt.date | None = None, verdicts: dict[int, list] | None = None,
-                  compiled: bool = False, parts: dict[int, Decimal] | None = None) -> tuple[dict, list[Notice]]:
+                  compiled: bool = False) -> tuple[dict, list[Notice]]:
     """The case with the unlawful part of every recorded fee set aside, and one warning per such fee.
 
     `as_of`: the decision date; a recorded charge part (salær) is judged on `charge_part.judging_day` (NO: § 2-2 last
     ledd), the same sats a new salær is charged at. Without it, at the sats of the letter's date.
     `verdicts`: event index → the constraints its recorded fee breaks, judged already on the same
     history (the batch's columns, `batch/law_history.py`); used while no earlier fee was lowered.
-    `parts`: event index → the lawful part of its recorded fee where `verdicts` says it breaks a
-    constraint, found already on the same history (the batch's columns, `batch/law_parts.py`); used on
-    the same condition, in place of `_lawful_part`'s judgments.
     `compiled`: fees judged by compiled code where nothing raises (`enforce.violations`; decide's `fast`).
     """
     events = case.get("events") or []
@@ -76,18 +73,9 @@ def judge_history(catalog: Catalog, main: CheckedVersion, case: dict, include_dr
         memo.clear()
         memo.update(own)
     judged, warnings = _judge(catalog, main, case, include_drafts, day, memo.setdefault(_HINTS, {}), verdicts or {},
-                              compiled, parts or {})
+                              compiled)
     memo[key] = (judged["events"], tuple(warnings))
     return judged, warnings
-
-
-def parts_found(catalog: Catalog, bindings: dict) -> dict[tuple[str, bool, Decimal], Decimal]:
-    """(step, salær or not, fee) → the lawful part `judge_history` found for such a fee under the
-    versions `bindings` (in any case judged with this catalog so far): where the batch's columns
-    start their search of the same (`batch/law_parts.py`), as `_lawful_part` starts from a hint."""
-    versions = tuple(sorted(b.version.key for b in bindings.values()))
-    hints = catalog.judged_histories.get(_HINTS) or {}
-    return {key[1:]: owed for key, owed in hints.items() if key[0] == versions}
 
 
 def _bound(catalog: Catalog, main: CheckedVersion, day: dt.date, include_drafts: bool) -> dict | None:
@@ -113,8 +101,7 @@ _HINTS = ("lawful parts found",)     # the memo's entry of `_lawful_part` hints:
 
 
 def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: bool, salaer_day: dt.date | None,
-           hints: dict | None = None, verdicts: dict | None = None, compiled: bool = False,
-           parts: dict | None = None) -> tuple[dict, list[Notice]]:
+           hints: dict | None = None, verdicts: dict | None = None, compiled: bool = False) -> tuple[dict, list[Notice]]:
     events = case["events"]
     as_salaer = part_steps(main)
     code = main.jurisdiction.currency if main.jurisdiction is not None else ""
@@ -160,8 +147,7 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
             elif constrained(bindings, main.name):
                 judged, notes = _judge_fee(main, case, i, event, bindings, salaer, kept, filters, code, hints,
                                            verdicts.get(i) if verdicts and not lowered else None,
-                                           compiled and len(events) <= _COMPILED_UP_TO,
-                                           parts.get(i) if parts and verdicts and not lowered else None)
+                                           compiled and len(events) <= _COMPILED_UP_TO)
         was_lowered = judged["fee"] != event["fee"]
         if fees is not None:
             fees.put((judged, tuple(notes), was_lowered))
@@ -173,7 +159,7 @@ def _judge(catalog: Catalog, main: CheckedVersion, case: dict, include_drafts: b
 
 def _judge_fee(main: CheckedVersion, case: dict, i: int, event: dict, bindings: dict, salaer: bool, kept: Prefix,
                filters: PrefixFilters, code: str, hints: dict | None, verdict: list | None,
-               compiled: bool = False, part: Decimal | None = None) -> tuple[dict, list[Notice]]:
+               compiled: bool = False) -> tuple[dict, list[Notice]]:
     """Recorded fee `i` judged with the events `kept` before it: the event as owed, and its warnings."""
     day = event["date"]
     then = {**case, "events": kept, "payments": [p for p in case.get("payments") or () if p["date"] <= day]}
@@ -190,9 +176,7 @@ def _judge_fee(main: CheckedVersion, case: dict, i: int, event: dict, bindings: 
     if not broken:
         return event, []
     hint_key = (tuple(sorted(b.version.key for b in bindings.values())), event["step"], salaer, event["fee"])
-    # the part found already (with the verdict, on the same history), else searched by judgments
-    owed = part if part is not None and verdict is not None else _lawful_part(
-        event["fee"], broken_at, None if hints is None else hints.get(hint_key))
+    owed = _lawful_part(event["fee"], broken_at, None if hints is None else hints.get(hint_key))
     if hints is not None:
         hints[hint_key] = owed
     notes = [Notice("fee_partly_owed" if owed else "fee_not_owed", index=i, step=event["step"], day=day,
