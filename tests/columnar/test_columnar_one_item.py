@@ -10,7 +10,6 @@ chosen rule, outputs, amounts and suspect rows.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -44,7 +43,7 @@ def _both_ways(monkeypatch, catalog, name: str, day: dt.date, frame: pl.DataFram
 
 
 def test_kravia_one_claim_cases_decide_alike_both_ways(monkeypatch):
-    sys.path.insert(0, str(ROOT / "bench"))
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
     kravia = pytest.importorskip("kravia", reason="bench/kravia.py needs numpy", exc_type=ImportError)
     frame = kravia.generate(600, seed=7)
     frame = frame.filter(pl.col("claims").list.len() == 1).drop("as_of", strict=False)
@@ -52,7 +51,7 @@ def test_kravia_one_claim_cases_decide_alike_both_ways(monkeypatch):
 
 
 def test_ladder_cases_decide_alike_both_ways(monkeypatch):
-    sys.path.insert(0, str(ROOT / "bench"))
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
     workload = pytest.importorskip("workload", reason="bench/workload.py needs the peers' generator",
                                    exc_type=ImportError)
     frame = workload.flat_frame(workload.generate(400)).drop("as_of", strict=False)
