@@ -13,12 +13,19 @@ import json
 import re
 
 from engine.review.diff_summary import fold_warnings
+from support.shared_run import shared_run
 
 LAW_DIFF = ("diff", "no-regulation@2026-07-01", "no-regulation@2027-01-01", "--as-of", "2027-01-04")
 
 
-def test_summary_then_figures_then_decisions_and_every_link_resolves(run_cli):
-    code, page, err = run_cli(*LAW_DIFF, "--format", "html")
+def law_diff(form: str) -> tuple[int, str, str]:
+    """The law diff in one format: each format is run once (it decides the whole corpus under
+    both versions) and read by every test below that checks it."""
+    return shared_run(*LAW_DIFF, "--format", form)
+
+
+def test_summary_then_figures_then_decisions_and_every_link_resolves():
+    code, page, err = law_diff("html")
     assert (code, err) == (0, "")
     order = [page.index(f'id="{a}"') for a in ("summary", "changes", "users", "decisions", "by-action")]
     assert order == sorted(order)
@@ -30,12 +37,12 @@ def test_summary_then_figures_then_decisions_and_every_link_resolves(run_cli):
         assert f'href="#policy-{policy.replace("@", "-").replace(".", "-")}"' in page
 
 
-def test_a_warning_on_one_side_only_is_shown(run_cli):
-    code, out, _ = run_cli(*LAW_DIFF, "--format", "json")
+def test_a_warning_on_one_side_only_is_shown():
+    code, out, _ = law_diff("json")
     assert code == 0
     data = json.loads(out)
-    _, page, _ = run_cli(*LAW_DIFF, "--format", "html")
-    _, text, _ = run_cli(*LAW_DIFF, "--format", "markdown")
+    _, page, _ = law_diff("html")
+    _, text, _ = law_diff("markdown")
     shown = 0
     for case in (c for g in data["groups"] for c in g["cases"]):
         for f in (f for f in case["fields"] if f["field"] == "warnings"):
@@ -58,9 +65,9 @@ def test_review_warnings_the_new_version_resolves_fold_others_stay():
     assert fold_warnings(None, fee).new == [fee]    # a warning only the new side has is shown
 
 
-def test_a_changed_decision_shows_its_changed_fields_and_opens_to_the_whole_decision(run_cli):
-    data = json.loads(run_cli(*LAW_DIFF, "--format", "json")[1])
-    _, page, _ = run_cli(*LAW_DIFF, "--format", "html")
+def test_a_changed_decision_shows_its_changed_fields_and_opens_to_the_whole_decision():
+    data = json.loads(law_diff("json")[1])
+    _, page, _ = law_diff("html")
     case = next(c for g in data["groups"] for c in g["cases"] if any(f["field"] == "rule" for f in c["fields"]))
     row_start = page.index(f'id="case-{case["case_id"]}"')
     row = page[row_start:page.index("</tr>", row_start)]
@@ -72,9 +79,9 @@ def test_a_changed_decision_shows_its_changed_fields_and_opens_to_the_whole_deci
     assert "<li>" not in visible
 
 
-def test_the_summary_names_each_changed_figure_with_its_source(run_cli):
-    data = json.loads(run_cli(*LAW_DIFF, "--format", "json")[1])
-    _, page, _ = run_cli(*LAW_DIFF, "--format", "html")
+def test_the_summary_names_each_changed_figure_with_its_source():
+    data = json.loads(law_diff("json")[1])
+    _, page, _ = law_diff("html")
     summary = page[page.index('id="summary"'):page.index('id="changes"')]
     figures = [c for c in data["changes"] if c["kind"] == "parameter"]
     assert figures
