@@ -42,11 +42,15 @@ def _broken(catalog, name: str) -> set[str]:
     return {d.message.split(" breaks ")[1].split(":")[0] for d in report.diagnostics if d.code == "breaks-law"}
 
 
-def _six_breaches(tmp_path):
-    catalog = _catalog(tmp_path, "sloppy")
+@pytest.fixture(scope="module")
+def six_breaches(tmp_path_factory):
+    """The sloppy process proved once (a couple of seconds of z3) and read by the tests below:
+    its folder, catalog, report and the confirmed breaches by constraint name."""
+    folder = tmp_path_factory.mktemp("sloppy")
+    catalog = _catalog(folder, "sloppy")
     report = prove_catalog(catalog, 3, timeout_ms=5_000, only={"sloppy"}, on=DAY)
-    return catalog, report, {d.message.split(" breaks ")[1].split(":")[0]: d for d in report.diagnostics
-                             if d.code == "breaks-law"}
+    return folder / "policies", catalog, report, {d.message.split(" breaks ")[1].split(":")[0]: d
+                                                  for d in report.diagnostics if d.code == "breaks-law"}
 
 
 SIX = {f"no-regulation/{c}" for c in (
@@ -54,8 +58,8 @@ SIX = {f"no-regulation/{c}" for c in (
     "letter-fee-after-14-days", "varsel-after-due", "no-costs-once-paid")}
 
 
-def test_the_4321_09_policy_gives_its_counterexample_and_five_more(tmp_path):
-    catalog, report, found = _six_breaches(tmp_path)
+def test_the_4321_09_policy_gives_its_counterexample_and_five_more(six_breaches):
+    _, catalog, report, found = six_breaches
     # each of the six a confirmed breach (not `not-proved`): the encoding reads the law's own view
     # (its balance, the cases it cannot compute) and refines `+ months` where a model is spurious
     assert set(found) == SIX, [(d.code, d.message) for d in report.diagnostics]
@@ -65,12 +69,12 @@ def test_the_4321_09_policy_gives_its_counterexample_and_five_more(tmp_path):
     assert [line for line in fee.splitlines() if "amount:" in line], fee
 
 
-def test_each_counterexample_is_held_by_decide_with_the_same_constraint(tmp_path):
+def test_each_counterexample_is_held_by_decide_with_the_same_constraint(six_breaches):
     """The printed case file, decided again by the engine, is blocked by the constraint named."""
     import yaml
     from engine.decide.decision import decide_case
     from engine.policy.case import case_from_data
-    catalog, report, found = _six_breaches(tmp_path)
+    _, catalog, report, found = six_breaches
     for name, d in sorted(found.items()):
         text = d.help.split("case file:", 1)[1]
         data = yaml.safe_load("\n".join(line for line in text.splitlines() if line.strip()))
@@ -89,18 +93,16 @@ for d in prove_catalog(catalog, 3, timeout_ms=5_000, only={"sloppy"}, on=dt.date
 """
 
 
-def test_a_run_is_reproducible(tmp_path):
+def test_a_run_is_reproducible(six_breaches):
     """z3's seeds are fixed, each proof starts a fresh z3 context and no term depends on hash
-    order: a run here (after whatever ran before in this process) and a run in a fresh process
-    with another hash seed print the same counterexamples, case file for case file."""
+    order: a run here (the module's, after whatever ran before in this process) and a run in a
+    fresh process with another hash seed print the same counterexamples, case file for case file."""
     import os
     import subprocess
-    _catalog(tmp_path, "sloppy")
-    catalog, _ = load_catalog([tmp_path / "policies"])
-    here = "".join(f"{d.code} {d.message} {d.help}\n" for d in
-                   prove_catalog(catalog, 3, timeout_ms=5_000, only={"sloppy"}, on=DAY).diagnostics)
+    folder, _, report, _ = six_breaches
+    here = "".join(f"{d.code} {d.message} {d.help}\n" for d in report.diagnostics)
     seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
-    done = subprocess.run([sys.executable, "-c", _ONE_RUN, str(tmp_path / "policies")], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-c", _ONE_RUN, str(folder)], cwd=ROOT,
                           env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == here and here.count("breaks-law") == 6, (done.stdout, here)
