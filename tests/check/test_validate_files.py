@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from engine.check.pipeline import load_catalog
 from engine.check.predecessors import predecessor_problems
 from support.catalogs import bundled_catalog
 
@@ -30,16 +29,22 @@ BASE = "2026-07-01"     # the scenarios start from this published law version (i
 
 
 @pytest.fixture
-def repo(tmp_path) -> Path:
+def repo(tmp_path, monkeypatch) -> Path:
     """A copy of the policies as of BASE (later published law versions left out) with a new
-    law version 2027-01-01 made from BASE's text, as the officer would."""
+    law version 2027-01-01 made from BASE's text, as the officer would, and run from there as
+    the officer would: its files are shown as `policies/...`, so the load cache's entries of the
+    files left unchanged (keyed by the path shown and the content) are the bundled ones'."""
+    monkeypatch.chdir(tmp_path)
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
-    catalog, _ = load_catalog([tmp_path / "policies"])
-    for v in catalog.versions("no-regulation"):
-        if not v.is_draft and v.effective.isoformat() > BASE:
-            Path(v.path).unlink()
-    latest = next(v for v in catalog.versions("no-regulation") if v.key == f"no-regulation@{BASE}")
-    text = Path(latest.path).read_text(encoding="utf-8").replace(f"effective: {latest.effective}", "effective: 2027-01-01")
+    # a published version's file is named by its effective date (the layout validate enforces), so the
+    # later ones are found by name: loading the copy to read their dates cost a cold load of every file
+    folder = tmp_path / "policies" / "no-regulation"
+    for path in folder.glob("*.yaml"):
+        if path.stem > BASE:
+            path.unlink()
+    text = (folder / f"{BASE}.yaml").read_text(encoding="utf-8")
+    assert text.count(f"effective: {BASE}") == 1
+    text = text.replace(f"effective: {BASE}", "effective: 2027-01-01")
     text = text.replace("review_by: 2027-01-01", "review_by: 2027-07-01")     # the next review, as the officer sets it
     (tmp_path / "policies" / "no-regulation" / "2027-01-01.yaml").write_text(text, encoding="utf-8")
     return tmp_path
@@ -85,10 +90,11 @@ def test_a_file_in_another_policy_folder_resolves_uses_there(run_cli, repo):
     assert re.search(r"ok: 6 policy version\(s\)", out), out
 
 
-def test_only_the_given_file_and_its_users_are_reported(run_cli, tmp_path):
+def test_only_the_given_file_and_its_users_are_reported(run_cli, tmp_path, monkeypatch):
     # a plain copy (no new law version, which would make validate search the law over every
     # Norwegian process again): the processes' law search records of the bundled catalog apply
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    monkeypatch.chdir(tmp_path)         # run from the copy: its unchanged files' load cache entries are the bundled ones'
     edit(tmp_path / "policies" / "demo" / "2026-01-01.yaml", "policy: demo", "policy: demo\nbogus: 1")
     code, out, _ = run_cli("validate", str(tmp_path / "policies" / "kravia" / "2024-01-01.yaml"), *TODAY)
     assert code == 0 and "bogus" not in out
