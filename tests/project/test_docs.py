@@ -142,10 +142,20 @@ def _retarget(workspace: Path, argv: list[str], shown: str = "") -> tuple[list[s
     return at.argv(argv), re.sub(r"\.yaml:\d+ ", ".yaml:", at.text(shown))
 
 
+# The output of each command that writes nothing, run in the module's workspace: the docs show
+# some commands more than once (`frin test`, a diff of my-edit.yaml, ...), and every one shown
+# with its output is also a command shown; each is run once and its output checked for each place.
+_READ_ONLY_RUNS: dict[tuple, tuple[int, str, str]] = {}
+
+
 def _run(workspace: Path, monkeypatch, argv: list[str], scratch: Path, stdin: str | None = None) -> tuple[int, str, str]:
-    """Run in a fresh copy when the command writes files (lock, new-version, batch); else in place."""
+    """Run in a fresh copy when the command writes files (lock, new-version, batch); else in place,
+    once per workspace."""
     argv, _ = _retarget(workspace, argv)
     writes = argv[:1] in (["lock"], ["new-version"], ["batch"], ["init"]) and "--check" not in argv
+    key = (str(workspace), tuple(argv), stdin)
+    if not writes and key in _READ_ONLY_RUNS:
+        return _READ_ONLY_RUNS[key]
     where = workspace
     if writes:
         where = scratch / "ws"
@@ -157,7 +167,10 @@ def _run(workspace: Path, monkeypatch, argv: list[str], scratch: Path, stdin: st
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     out, err = io.StringIO(), io.StringIO()
     code = cli.run(argv, out, err)
-    return int(code), out.getvalue(), err.getvalue()
+    result = int(code), out.getvalue(), err.getvalue()
+    if not writes:
+        _READ_ONLY_RUNS[key] = result
+    return result
 
 
 @pytest.mark.parametrize("line", _commands())
