@@ -37,8 +37,7 @@ def project(tmp_path, monkeypatch):
     locales) with its `policies.lock`, as the working directory."""
     for part in ("demo", "no-regulation", "jurisdictions", "locales"):
         shutil.copytree(ROOT / "policies" / part, tmp_path / "policies" / part)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("FRIST_NO_CACHE", "1")
+    monkeypatch.chdir(tmp_path)       # with the run's cache (conftest.py): the files are shown as in the checkout
     return tmp_path
 
 
