@@ -135,7 +135,9 @@ def test_without_handed_over_and_without_agency_steps_the_claim_is_handed_over_n
     (False, "262.50"),
 ])
 def test_both_readings_of_chapter1_fees_inside_salaer_cap(tmp_path, monkeypatch, inside, salaer):
-    monkeypatch.setenv("FRIST_NO_CACHE", "1")          # the edited copy is not cached anywhere
+    # loaded from the copy's folder: its unchanged files are shown as in the checkout (`policies/...`),
+    # so their load cache entries are the bundled ones' (the run's cache, conftest.py); the edited law is loaded afresh
+    monkeypatch.chdir(tmp_path)
     folder = tmp_path / "policies"
     shutil.copytree(ROOT / "policies", folder)
     law = folder / "no-regulation" / "2026-01-01.yaml"
