@@ -44,8 +44,9 @@ def test_a_policy_folder_resolves_its_uses(run_cli):
     assert "unknown" not in out and out.startswith("ok: ")
 
 
-def test_a_broken_locale_is_an_error_at_its_line(run_cli, tmp_path):
+def test_a_broken_locale_is_an_error_at_its_line(run_cli, tmp_path, monkeypatch):
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    monkeypatch.chdir(tmp_path)     # files shown as policies/...: the unchanged ones are found in the load cache
     nb = tmp_path / "policies/locales/nb.yaml"
     text = nb.read_text(encoding="utf-8")
     line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("  step_deadline:"))
@@ -56,8 +57,9 @@ def test_a_broken_locale_is_an_error_at_its_line(run_cli, tmp_path):
     assert f"nb.yaml:{line}:18: error[invalid-value]: `step_deadline` uses a placeholder it is not given" in out
 
 
-def test_a_broken_jurisdiction_is_reported_with_its_policies(run_cli, tmp_path):
+def test_a_broken_jurisdiction_is_reported_with_its_policies(run_cli, tmp_path, monkeypatch):
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    monkeypatch.chdir(tmp_path)     # as above
     no = tmp_path / "policies/jurisdictions/NO.yaml"
     no.write_text(no.read_text(encoding="utf-8").replace("timezone: Europe/Oslo", "timezone: Europe/Oslp"), encoding="utf-8")
     code, out, err = run_cli("validate", str(no))

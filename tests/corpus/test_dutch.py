@@ -83,10 +83,12 @@ def test_a_business_debtor_owes_the_costs_without_a_14_day_letter():
     assert (consumer["action"], consumer["fee"]) == ("send_14_day_letter", "0.00")
 
 
-def _edited(tmp_path: Path, old: str, new: str) -> Path:
-    """A copy of the catalog with one line of both nl-wik versions changed (and no lock)."""
+def _edited(tmp_path: Path, monkeypatch, old: str, new: str) -> Path:
+    """A copy of the catalog with one line of both nl-wik versions changed (and no lock), as the
+    working folder: its files are shown as `policies/...`, so the unchanged ones are found in the load cache."""
     folder = tmp_path / "policies"
     shutil.copytree(ROOT / "policies", folder)
+    monkeypatch.chdir(tmp_path)
     for path in (folder / "nl-wik").glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         assert text.count(old) == 1, (path, old)
@@ -99,8 +101,8 @@ def _edited(tmp_path: Path, old: str, new: str) -> Path:
     (True, "6775.00"),             # within the maximum (betalis.nl): min(8,197.75, 6,775)
     (False, "8197.75"),            # on top (the literal lid 3): 6,775 × 1.21 = 8,197.75
 ])
-def test_both_readings_of_vat_within_the_maximum(tmp_path, within, costs):
-    folder = _edited(tmp_path, "    value: true\n    source: \"Besluit BIK art. 2 lid 1 and 3; betalis.nl",
+def test_both_readings_of_vat_within_the_maximum(tmp_path, monkeypatch, within, costs):
+    folder = _edited(tmp_path, monkeypatch, "    value: true\n    source: \"Besluit BIK art. 2 lid 1 and 3; betalis.nl",
                      f"    value: {str(within).lower()}\n    source: \"Besluit BIK art. 2 lid 1 and 3; betalis.nl")
     catalog, problems = load_catalog([folder])
     assert not [d for d in problems if d.is_error and d.code != "locked-version-changed"]
@@ -119,8 +121,8 @@ def test_both_readings_of_vat_within_the_maximum(tmp_path, within, costs):
     # after 2 days (06-14): it needed 06-28, so it is no 14-day letter.
     (1, True), (2, False),
 ])
-def test_both_readings_of_the_receipt_of_the_14_day_letter(tmp_path, days, lawful):
-    folder = _edited(tmp_path, "    value: 2 days\n", f"    value: {days} days\n")
+def test_both_readings_of_the_receipt_of_the_14_day_letter(tmp_path, monkeypatch, days, lawful):
+    folder = _edited(tmp_path, monkeypatch, "    value: 2 days\n", f"    value: {days} days\n")
     catalog, problems = load_catalog([folder])
     assert not [d for d in problems if d.is_error and d.code != "locked-version-changed"]
     events = [{"step": "herinnering", "date": "2024-06-04", "due": "2024-06-11"},
@@ -147,11 +149,12 @@ def test_a_recorded_consumer_fee_without_a_letter_is_not_owed():
     assert decision.to_dict(False)["amounts"]["costs"] == "0.00"
 
 
-def test_a_process_charging_a_consumer_before_the_letter_breaks_the_law(tmp_path, run_cli):
+def test_a_process_charging_a_consumer_before_the_letter_breaks_the_law(tmp_path, monkeypatch, run_cli):
     """nl-incasso edited to skip the 14-day letter for consumers (it goes to businesses instead):
     `frin validate` finds a case where that breaks nl-wik's consumer-costs-after-expired-letter."""
     folder = tmp_path / "policies"
     shutil.copytree(ROOT / "policies", folder)
+    monkeypatch.chdir(tmp_path)     # files shown as policies/...: the unchanged ones are found in the load cache
     path = folder / "nl-incasso" / "2024-01-01.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.count("    when: not is_business and ") == 2          # the letter and its term
