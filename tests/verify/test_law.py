@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +36,11 @@ events: [{step: inkassovarsel, date: 2026-03-02, fee: "38.00", due: 2026-03-16}]
 
 
 def _policies(tmp_path: Path, edit=None, names=("kravia", "no-regulation")) -> Path:
+    """A copy of `names` (edited), as the working folder for the rest of the test (the autouse
+    `_repo_root` fixture's monkeypatch restores it): its files are shown as `policies/...`, so the
+    unchanged ones are found in the load cache."""
     folder = tmp_path / "policies"
+    os.chdir(tmp_path)
     for name in names:
         shutil.copytree(ROOT / "policies" / name, folder / name)
     if edit:

@@ -11,6 +11,7 @@ never copied from the engine's output.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -70,7 +71,11 @@ claims: [{{invoice: "1", amount: "1000.00", due: {due}}}]
 
 
 def _catalog(tmp_path: Path, process: str, name: str, law_edit=None) -> Path:
+    """The law (no drafts) and `process` as `name`, as the working folder for the rest of the test
+    (the autouse `_repo_root` fixture's monkeypatch restores it): the law's files are shown as
+    `policies/no-regulation/...`, so the unchanged ones are found in the load cache."""
     folder = tmp_path / "policies"
+    os.chdir(tmp_path)
     shutil.copytree(ROOT / "policies" / "no-regulation", folder / "no-regulation")
     shutil.rmtree(folder / "no-regulation" / "drafts")
     (folder / name).mkdir()
