@@ -25,7 +25,11 @@ ON = dt.date(2027, 3, 1)
 
 
 def _law_draft(catalog):
-    (draft,) = [v for v in catalog.versions("no-regulation") if v.is_draft]
+    return _law_draft_of(catalog.versions("no-regulation"))
+
+
+def _law_draft_of(versions):
+    (draft,) = [v for v in versions if v.is_draft]
     return draft
 
 
@@ -33,12 +37,11 @@ BASE = "2026-07-01"     # the layouts hold the published law up to this version 
 
 
 def _published_780(policies: Path) -> None:
-    """A routine published 2027-01-01 law version: the 2026-07-01 text with sats 780 NOK."""
-    catalog, _ = load_catalog([policies])
-    latest = next(v for v in catalog.versions("no-regulation") if v.key == f"no-regulation@{BASE}")
-    text = Path(latest.path).read_text(encoding="utf-8")
-    assert text.count("value: 750 NOK") == 1
-    text = text.replace(f"effective: {latest.effective}", "effective: 2027-01-01").replace("value: 750 NOK", "value: 780 NOK")
+    """A routine published 2027-01-01 law version: the 2026-07-01 text with sats 780 NOK (a published
+    version's file is named by its effective date, the layout validate enforces)."""
+    text = (policies / "no-regulation" / f"{BASE}.yaml").read_text(encoding="utf-8")
+    assert text.count("value: 750 NOK") == 1 and text.count(f"effective: {BASE}") == 1
+    text = text.replace(f"effective: {BASE}", "effective: 2027-01-01").replace("value: 750 NOK", "value: 780 NOK")
     (policies / "no-regulation" / "2027-01-01.yaml").write_text(text, encoding="utf-8")
 
 
@@ -62,16 +65,17 @@ def layouts(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("layouts")
     base = tmp_path / "a" / "policies"
     shutil.copytree(ROOT / "policies", base)
-    for v in load_catalog([base])[0].versions("no-regulation"):     # the law as of BASE
+    law = load_catalog([base])[0].versions("no-regulation")     # read once: removing later published files leaves the draft
+    for v in law:     # the law as of BASE
         if not v.is_draft and v.effective.isoformat() > BASE:
             Path(v.path).unlink()
-    draft = Path(_law_draft(load_catalog([base])[0]).path)
+    draft = _law_draft_of(law)
     old_place = tmp_path / "b" / "policies"
     shutil.copytree(base, old_place)
     moved = old_place / "no-regulation" / "moved-draft.yaml"     # anywhere but its drafts/ place
-    shutil.move(old_place / draft.relative_to(base), moved)
+    shutil.move(old_place / Path(draft.path).relative_to(base), moved)
     # the old place is the policy folder itself: only possible while no published version takes its name
-    shutil.move(moved, old_place / "no-regulation" / f"{_law_draft(load_catalog([base])[0]).effective}.yaml")
+    shutil.move(moved, old_place / "no-regulation" / f"{draft.effective}.yaml")
     both = tmp_path / "c" / "policies"
     shutil.copytree(base, both)
     _published_780(both)
