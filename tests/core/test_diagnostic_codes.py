@@ -13,6 +13,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from engine.core.diagnostic_codes import CODES, by_name
 from engine.core.diagnostics import Severity
 from engine.review.diagnostics_page import PAGE, render
@@ -70,29 +72,39 @@ def _raised() -> tuple[dict[str, set[str]], dict[str, set[str]], list[str], dict
     return codes, patterns, dynamic, severities
 
 
-CODES_RAISED, PATTERNS_RAISED, DYNAMIC, SEVERITIES_RAISED = _raised()
 REGISTERED = {c.name for c in CODES}
 
 
-def test_every_code_raised_is_registered():
+@pytest.fixture(scope="module")
+def raised():
+    """The scan of the engine's source (every module parsed: about a second), once per module run,
+    not at import: every pytest-xdist worker imports this module to collect it."""
+    return _raised()
+
+
+def test_every_code_raised_is_registered(raised):
+    CODES_RAISED, PATTERNS_RAISED, _, _ = raised
     missing = sorted(set(CODES_RAISED) - REGISTERED)
     assert not missing, f"register these in engine/core/diagnostic_codes.py: {missing}"
     for regex, modules in PATTERNS_RAISED.items():
         assert any(re.fullmatch(regex, c) for c in REGISTERED), f"no registered code matches {regex} ({modules})"
 
 
-def test_a_code_is_a_literal_where_it_is_raised():
+def test_a_code_is_a_literal_where_it_is_raised(raised):
     """A code computed at run time could be anything: the registry could not list it."""
+    DYNAMIC = raised[2]
     assert not DYNAMIC, DYNAMIC
 
 
-def test_every_registered_code_is_raised():
+def test_every_registered_code_is_raised(raised):
+    CODES_RAISED, PATTERNS_RAISED, _, _ = raised
     unused = sorted(c for c in REGISTERED if c not in CODES_RAISED
                     and not any(re.fullmatch(r, c) for r in PATTERNS_RAISED))
     assert not unused, f"registered but never raised: {unused}"
 
 
-def test_severities_agree():
+def test_severities_agree(raised):
+    SEVERITIES_RAISED = raised[3]
     wrong = {}
     for code, raised in SEVERITIES_RAISED.items():
         c = by_name(code)
@@ -104,7 +116,8 @@ def test_severities_agree():
     assert not wrong, wrong
 
 
-def test_a_code_raised_in_several_modules_says_why():
+def test_a_code_raised_in_several_modules_says_why(raised):
+    CODES_RAISED = raised[0]
     silent = sorted(code for code, modules in CODES_RAISED.items()
                     if len(modules) > 1 and by_name(code) is not None and not by_name(code).several)
     assert not silent, f"raised in several modules without `several=` saying why: {silent}"
@@ -137,8 +150,9 @@ def test_the_docs_page_is_current():
     assert PAGE.read_text(encoding="utf-8") == render(), "regenerate: python -m engine.review.diagnostics_page"
 
 
-def test_the_scan_finds_codes_in_every_way_they_are_raised():
+def test_the_scan_finds_codes_in_every_way_they_are_raised(raised):
     """The scan is not vacuous: literal codes, a helper's (`Checker.error`), an f-string's."""
+    CODES_RAISED, PATTERNS_RAISED, _, _ = raised
     assert {"yaml-syntax", "type-mismatch", "invalid-amount"} <= set(CODES_RAISED)
     assert "check/expressions.py" in CODES_RAISED["type-mismatch"]
     assert any(re.fullmatch(r, "duplicate-rule-id") for r in PATTERNS_RAISED)
