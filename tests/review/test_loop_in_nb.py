@@ -22,7 +22,7 @@ from support.next_version import retarget_for
 ENGLISH_WORDS = stage_module("check/test_validate_lang").english_words
 # Words of the messages below that the shared list lacks; none of them is Norwegian ("to" and
 # "by" are: two, town; so is "format").
-MORE_ENGLISH = {"now", "in", "already", "has", "published", "from", "decided", "exists", "nothing",
+MORE_ENGLISH = {"already", "has", "published", "from", "decided", "exists", "nothing",
                 "here", "cannot", "read", "lock", "line", "expected", "restore", "delete", "run",
                 "empty", "written", "writes", "or", "of"}
 
