@@ -1,7 +1,7 @@
 """What the tests share, importable from every stage folder as `support` (pyproject.toml puts
 tests/ on the import path): the repository's root, the tests' folder, and `stable` for snapshots
 of `validate` output. The modules beside this one are the shared helpers (catalogs, policygen,
-batch_parity, next_version, live_service, snapshot_report)."""
+batch_parity, next_version, live_service, snapshot_report, shared_run)."""
 from __future__ import annotations
 
 import importlib
