@@ -91,11 +91,21 @@ def pytest_configure(config):
                                        "`snapshot` fixture; `make snapshots` runs only these)")
     config.addinivalue_line("markers", "heavy: builds or installs something (a wheel, a venv); runs in CI with "
                                        "the rest, `-m 'not heavy'` leaves it out locally")
+    config.addinivalue_line("markers", "long: runs for tens of seconds; its module is collected first (as a heavy "
+                                       "test's is), so pytest-xdist starts it early instead of at the run's end")
 
 
 def pytest_collection_modifyitems(config, items):
     """Mark every test that uses syrupy's `snapshot` fixture, so `make snapshots` (`-m snapshot
-    --snapshot-update`) rewrites the snapshots without running the rest of the suite."""
+    --snapshot-update`) rewrites the snapshots without running the rest of the suite.
+
+    Then the modules holding a `heavy` or `long` test go first, whole (so their module fixtures are
+    made once) and in their own order: pytest-xdist hands each worker a run of the collected
+    tests and steals from the end of the longest, so a test of half a minute met late is the
+    run's tail, one worker waiting for the other."""
     for item in items:
         if "snapshot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.snapshot)
+    first = {item.nodeid.split("::")[0] for item in items
+             if item.get_closest_marker("heavy") or item.get_closest_marker("long")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in first)

@@ -128,6 +128,7 @@ def fuzz_env(tmp_path_factory):
     return tmp_path_factory.mktemp("fuzz")
 
 
+@pytest.mark.long      # kravia: each mutant that validates searches the law (about 2 s of CPU)
 @pytest.mark.parametrize("target", sorted(TARGETS))
 def test_mutated_policies_are_answered_and_a_valid_one_decides(fuzz_env, target):
     file, companions, cases = TARGETS[target]

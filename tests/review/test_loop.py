@@ -112,6 +112,7 @@ def test_the_docs_show_the_loop():
     assert [c[0] for c in commands] == ["new-version", "validate", "diff", "diff", "lock", "lock"]
 
 
+@pytest.mark.long      # three pytest runs in the copy
 def test_the_officers_loop_from_scaffold_to_a_green_suite(checkout):
     at = retarget_for(checkout / "policies")
     commands = iter(at.argv(c) for c in loop_commands())
