@@ -119,7 +119,7 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
             out.judged += 1
             row, case = next(rows), next(dicts)
             if history and any(e["fee"] for e in case.get("events") or ()):
-                judged, warnings = judge_history(catalog, main, case, include_drafts, day, verdicts.get(pos))
+                judged, warnings = judge_history(catalog, main, case, include_drafts, day, verdicts.get(pos), compiled=True)
                 if warnings and judged["events"] != case["events"]:
                     out.redo.add(number)          # a fee lowered: the ledger and the rules see another case
                     out.lowered[number] = (judged, warnings)
@@ -183,7 +183,8 @@ def judge_histories(catalog, main, cases: pl.DataFrame, steps: tuple[str, ...], 
                                    cases_from_frame(picked, steps)):
         if not any(e["fee"] for e in case.get("events") or ()):
             continue
-        judged, notes = judge_history(catalog, main, case, include_drafts, day, found.verdicts.get(pos))
+        judged, notes = judge_history(catalog, main, case, include_drafts, day, found.verdicts.get(pos),
+                                     compiled=True)
         if notes and judged["events"] != case["events"]:
             lowered[row] = (judged, notes)      # a fee lowered: the ledger and the rules see another case
         elif notes:
