@@ -25,7 +25,7 @@ from ..run.runtime import Bound
 from .aggregate import aggregate_column, long_table, nested_aggregate
 from .claims_aside import claim_flags, claims_aside
 from .compile import ExprCompiler
-from .fallback import FAILED, per_case, to_python
+from .fallback import column_values, per_case
 from .frame import cases_from_frame, collect
 from .values import Col, NestedValues, NotColumnar, align, any_err
 
@@ -188,11 +188,8 @@ class ColumnarRun:
         """Run-time values of a definition, `FAILED` on rows where it (may have) failed."""
         key = (policy, name)
         if key not in self._py_defs:
-            col = self.definition(policy, name)
-            err = col.err if col.err is not None else pl.lit(False)
-            got = self.frame.select(col.expr.alias("v"), err.alias("e"))
-            values = to_python(got.get_column("v"), col)
-            self._py_defs[key] = [FAILED if bad else v for v, bad in zip(values, got.get_column("e").to_list())]
+            col = self.definition(policy, name)         # first: it may add the columns `frame` collects
+            self._py_defs[key] = column_values(self.frame, col)
         return self._py_defs[key]
 
     # ── materialising ─────────────────────────────────────────────────────────
