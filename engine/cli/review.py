@@ -39,7 +39,7 @@ def new_version(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from pathlib import Path
 
     from ..core.diagnostics import relative
-    from ..review.scaffold import TODO
+    from ..review.scaffold import MARKERS, TODO
     from ..review.scaffold import new_version as scaffold
     effective = date_option(args.effective, "the effective date")
     assert effective is not None            # a required positional argument
@@ -48,9 +48,9 @@ def new_version(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     catalog = checked_catalog([policies])
     from ..explain.command_words import catalog_command_words
     from ..explain.phrases import Phrases
-    said = catalog_command_words("new_version", _NEW_VERSION, catalog, args.lang, stderr)     # before writing
+    said = catalog_command_words("new_version", {**_NEW_VERSION, **MARKERS}, catalog, args.lang, stderr)  # before writing
     phrases = Phrases.of(said.report.locale if said.report is not None else None, "phrases")
-    target, base, marked = scaffold(catalog, policies, args.policy, effective, args.draft)
+    target, base, marked = scaffold(catalog, policies, args.policy, effective, args.draft, said)
     shown = relative(target)
     print(said("created", file=shown, base=base.key, day=said.date(effective), draft=said("draft") if args.draft else ""),
           file=stdout)

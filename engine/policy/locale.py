@@ -68,7 +68,9 @@ VALIDATE_PLACEHOLDERS = {"summary": {"verdict", "data", "files", "examples", "er
                          "test_failed": {"n"}, "test_passed": {"n"}, "test_in": {"parts", "seconds"},
                          "test_coverage": {"percent", "fired", "total"}, "test_below": {"min"},
                          "test_not_fired": {"policy", "rules"}}
-NEW_VERSION_PLACEHOLDERS = {"created": {"file", "base", "day", "draft"}, "figures": {"todo"}}
+NEW_VERSION_PLACEHOLDERS = {"created": {"file", "base", "day", "draft"}, "figures": {"todo"},
+                            "marker_value": {"day", "source"}, "marker_schedule": {"name", "day"},
+                            "marker_header": {"day", "base"}}
 BATCH_PLACEHOLDERS = {"decided": {"n", "seconds", "output"}, "rejected": {"n", "problems", "file"},
                       "warnings": {"rows", "n"}, "per_case": {"n", "rows", "reason"}, "bugs": {"n"},
                       "law_per_row": {"n", "reason"}, "set_aside_columns": {"n"},

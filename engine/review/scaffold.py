@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..core.diagnostics import Diagnostic, did_you_mean, relative
 from ..core.document import load_document
@@ -23,17 +23,33 @@ if TYPE_CHECKING:
 
     from ..check.pipeline import Catalog
 
-__all__ = ["TODO", "new_version", "unfinished_figures"]
+__all__ = ["MARKERS", "TODO", "new_version", "unfinished_figures"]
 
 TODO = "TODO (frin new-version)"
+
+# The sentences after a marker, in English; `frin new-version --lang` passes the locale's
+# (`words.new_version`), so the file says what to fill in in the reader's language. The
+# marker itself stays `TODO`: it is what `frin validate` finds.
+MARKERS = {
+    "marker_value": "new value and source from {day} (was {source})",
+    "marker_schedule": "the regulation that sets {name} from {day}",
+    "marker_header": "describe this version ({day}): what changed and the regulation that\n"
+                     "changed it. Made with `frin new-version` from {base}.",      # a line break per comment line
+}
+
+
+def _english(key: str, /, **values) -> str:
+    return MARKERS[key].format(**values)
 
 
 def _line_start(text: str, line: int) -> int:
     return sum(len(x) for x in text.splitlines(keepends=True)[:line - 1])
 
 
-def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date, draft: bool = False):
-    """Write the new version's file; return (path, base version, marked figures as (name, what, line))."""
+def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date, draft: bool = False,
+                said: Callable[..., str] = _english):
+    """Write the new version's file; return (path, base version, marked figures as (name, what, line)).
+    `said(key, **values)`: the sentences of `MARKERS` in the reader's language."""
     versions = [v for v in catalog.versions(name) if not v.is_draft]
     if not versions:
         hint = did_you_mean(name, catalog.policies.names())
@@ -57,13 +73,12 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
     for pname, p in base.parameters.items():
         if p.review_by is None or p.review_by > effective:
             continue
-        was = f"was {p.source}"
         if p.form == "schedule":
             first = doc.span(("parameters", pname, "schedule", 0))
             start = _line_start(text, first.line)
             indent = " " * (first.col - 3)
             value = doc.data["parameters"][pname]["schedule"][0]["value"]
-            source = json.dumps(f"{TODO}: the regulation that sets {pname} from {effective}", ensure_ascii=False)
+            source = json.dumps(f"{TODO}: " + said("marker_schedule", name=pname, day=effective), ensure_ascii=False)
             line = f"{indent}- {{from: {effective}, value: {value}, source: {source}}}\n"
             edits.append((start, start, line))
             marked.append((pname, "a new entry from " + str(effective), ("parameters", pname, "schedule", 0)))
@@ -71,7 +86,8 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
             span = doc.span(("parameters", pname, "source"))
             start = _line_start(text, span.line) + span.col - 1
             end = _line_start(text, span.end_line) + span.end_col - 1
-            edits.append((start, end, json.dumps(f"{TODO}: new value and source from {effective} ({was})", ensure_ascii=False)))
+            marker = f"{TODO}: " + said("marker_value", day=effective, source=p.source)
+            edits.append((start, end, json.dumps(marker, ensure_ascii=False)))
             marked.append((pname, "value and source", ("parameters", pname, "source")))
     span = doc.span(("effective",))
     start = _line_start(text, span.line) + span.col - 1
@@ -86,8 +102,8 @@ def new_version(catalog: Catalog, policies: Path, name: str, effective: dt.date,
             edits.append((end, end, "\nstatus: draft"))
     for s, e, new in sorted(edits, reverse=True):
         text = text[:s] + new + text[e:]
-    header = (f"# {TODO}: describe this version ({effective}): what changed and the regulation that\n"
-              f"# changed it. Made with `frin new-version` from {base.key}.\n")
+    lines = (f"{TODO}: " + said("marker_header", day=effective, base=base.key)).splitlines()
+    header = "".join(f"# {line}\n" for line in lines)
     policy_line = _line_start(text, doc.span(("policy",), key=True).line)
     text = text[:policy_line] + header + text[policy_line:]
     target.parent.mkdir(parents=True, exist_ok=True)

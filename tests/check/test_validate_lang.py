@@ -19,7 +19,7 @@ ENGLISH = {"the", "is", "are", "and", "with", "must", "cannot", "unknown", "erro
            "note", "checked", "example", "examples", "version", "versions", "policy version", "should", "was",
            "which", "when", "where", "first", "only", "file", "named", "folder", "uses", "used", "twice", "defined",
            "above", "below", "expected", "got", "missing", "allowed", "did you mean", "FAILED", "more", "not",
-           "depend", "each", "other", "both", "this", "that", "its", "add", "move", "give", "write", "check"}
+           "depend", "each", "other", "both", "this", "that", "its", "add", "move", "give", "write", "check", "now", "in"}
 # Text that is not prose written by the engine: code in backticks, file:line:col, the caret
 # snippets, the code in brackets, a YAML library's own message, quoted «so» after the nb sentence.
 _NOT_PROSE = re.compile(r"`[^`]*`|\S+\.yaml(?::\d+:\d+)?|^\s*\d* \|.*$|\[[a-z-]+\]|«[^»]*»", re.MULTILINE)

@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 
 from support import ROOT, stage_module
+from support.next_version import retarget_for
 
 ENGLISH_WORDS = stage_module("check/test_validate_lang").english_words
 # Words of the messages below that the shared list lacks; none of them is Norwegian ("to" and
 # "by" are: two, town; so is "format").
-MORE_ENGLISH = {"now", "in", "already", "has", "published", "from", "decided", "exists", "nothing",
+MORE_ENGLISH = {"already", "has", "published", "from", "decided", "exists", "nothing",
                 "here", "cannot", "read", "lock", "line", "expected", "restore", "delete", "run",
                 "empty", "written", "writes", "or", "of"}
 
@@ -144,3 +145,23 @@ def test_a_missing_and_a_backdated_version_are_reported_in_norwegian(project, ru
     assert "feil[backdated-version]" in out and "dater den etter 1. januar 2026" in out
     assert "(si hvorfor i commit-meldingen)" in out
     assert english(out) == set(), out
+
+
+def test_new_version_marks_the_figures_in_norwegian_and_validate_still_finds_each_mark(project, run_cli):
+    """The file new-version writes is read by the officer who fills it in: under `--lang nb` its
+    comment and its `TODO` sources are Norwegian (the marker word itself stays, it is what
+    validate looks for), and every mark it reports is one `unfinished-figure` of validate."""
+    free = retarget_for(project / "policies", "no-regulation").free.isoformat()
+    code, out, err = run_cli("new-version", "no-regulation", free, "--lang", "nb")
+    assert (code, err) == (0, ""), err
+    written = project / "policies" / "no-regulation" / f"{free}.yaml"
+    marked = [line for line in written.read_text(encoding="utf-8").splitlines() if "TODO (frin new-version)" in line]
+    assert marked[0].startswith(f"# TODO (frin new-version): beskriv denne versjonen ({free}): hva som er endret")
+    assert any(f"ny verdi og kilde fra {free} (var " in line for line in marked), marked
+    prose = [re.sub(r"\(var [^)]*\)+|\"$", "", line.split("TODO (frin new-version):", 1)[1]) for line in marked]
+    assert english("\n".join(prose)) == set(), prose
+    listed = re.findall(rf"{re.escape(written.relative_to(project).as_posix())}:(\d+)", out)
+    code, report, _ = run_cli("validate", written.relative_to(project), "--lang", "nb")
+    assert code == 1
+    found = re.findall(r":(\d+):\d+: feil\[unfinished-figure\]", report)
+    assert listed and found == listed, (listed, report)
