@@ -6,7 +6,8 @@ Run it for two checkouts alternately (`--root` a `git archive` copy of the other
 compare them in CPU seconds (every thread of the process), which move less with a shared
 machine's load than the wall clock. Reads `/tmp/frist-bench/kravia-cases-100000.parquet`
 (`bench/run --workload kravia --n 100000` writes it); decides 200 rows first, so loading and
-compiling the catalog is not timed.
+compiling the catalog is not timed. `--source .../kravia-cases-1000000.parquet --sizes 1000000`
+(`bench/run --workload kravia --n 1000000` writes it) times a whole 1 M run, chunks and all.
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ with Polars' own NDJSON reader on the same file, in one process.
     .venv/bin/python bench/ladder.py --n 1000000 --reps 3 [--threads 1]
     .venv/bin/python bench/ladder.py --memory --n 1000000      # decide_table's peak with and without chunks
     .venv/bin/python bench/ladder.py --phases --n 1000000 --threads 1   # decide_table's CPU by step, beside the script's
-    .venv/bin/python bench/ladder.py --evaluate --n 1000000 --threads 1 # the columnar evaluator alone, its collects, step compares
+    .venv/bin/python bench/ladder.py --evaluate --n 1000000 --threads 1 # the columnar evaluator alone, its collects, list kernels, step compares
     .venv/bin/python bench/ladder.py --chunks 100000 250000 1000000 --n 1000000 --threads 1   # decide_table by chunk size
 
 The file holds the ladder's cases (bench/workload.py) as case documents, one a line, exactly
@@ -219,20 +219,28 @@ def evaluate_parts(n: int, reps: int) -> None:
         runs.append((cpu, sum(collects)))
     print(f"evaluate, {n:,} prebuilt ladder cases, Polars threads {pl.thread_pool_size()}, load {os.getloadavg()[0]:.1f}: "
           + ", ".join(f"{cpu:.3f} CPU s (collects {c:.3f})" for cpu, c in runs))
+    from engine.columnar.list_items import list_items
     field = pl.element().struct.field
-    for label, kernel in [("events' last step", pl.col("events").list.eval(field("step")).list.get(-1, null_on_oob=True)),
-                          ("events' last date", pl.col("events").list.eval(field("date")).list.get(-1, null_on_oob=True)),
+    events = frame.get_column("events")
+    for label, kernel in [("events' last step, list kernel", pl.col("events").list.eval(field("step")).list.get(-1, null_on_oob=True)),
+                          ("events' last date, list kernel", pl.col("events").list.eval(field("date")).list.get(-1, null_on_oob=True)),
                           ("payments' sum", pl.col("payments").list.eval(field("amount")).list.sum()),
                           ("claims' sum (list kernel)", pl.col("claims").list.eval(field("amount")).list.sum()),
                           ("claims' one item, flattened", pl.col("claims").explode().struct.field("amount"))]:
         cpu = min(_timed(lambda: frame.select(kernel))[1] for _ in range(5))
         print(f"  {label}: {cpu * 1000:.1f} ms (best of 5)")
+    first = min(_timed(lambda: list_items(events).field("last", ("step",)))[1] for _ in range(5))
+    items = list_items(events)
+    items.field("last", ("step",))
+    then = min(_timed(lambda: items.field("last", ("date",)))[1] for _ in range(5))
+    print(f"  events' last step by the list's offsets (columnar/list_items, what evaluate does; offsets and indexes "
+          f"included): {first * 1000:.1f} ms, then the last date: {then * 1000:.1f} ms (best of 5)")
     last = frame.select(pl.col("events").list.eval(field("step")).list.get(-1, null_on_oob=True).alias("s"))
+    text = last.select(pl.col("s").cast(pl.String))     # the case frame's steps are an Enum; as text for comparison
     for name in steps:
-        cpu = min(_timed(lambda: last.select(pl.col("s") == name))[1] for _ in range(5))
-        print(f"  last step == {name!r}: {cpu * 1000:.1f} ms (best of 5)")
-    cpu = min(_timed(lambda: last.select(pl.col("s").cast(pl.Enum(list(steps)))))[1] for _ in range(5))
-    print(f"  last step cast to an Enum of the steps: {cpu * 1000:.1f} ms (best of 5)")
+        as_text = min(_timed(lambda: text.select(pl.col("s") == name))[1] for _ in range(5))
+        as_enum = min(_timed(lambda: last.select(pl.col("s") == name))[1] for _ in range(5))
+        print(f"  last step == {name!r}: {as_enum * 1000:.1f} ms as the frame's Enum, {as_text * 1000:.1f} ms as text (best of 5)")
 
 
 def chunk_sizes(n: int, workdir: Path, sizes: list[int], reps: int) -> None:

@@ -23,7 +23,7 @@ from .law import history_for_groups
 from .layout import REJECTS, rejects_of
 from .validate import to_case_frame
 
-__all__ = ["decide_in_chunks", "decide_chunk", "decision_dates", "policy_specs", "VersionGroup",
+__all__ = ["decide_in_chunks", "decide_chunk", "binding_order", "decision_dates", "policy_specs", "VersionGroup",
            "group_by_bound_versions", "decide_groups", "as_of_rejected_once"]
 
 
@@ -44,8 +44,9 @@ def decide_in_chunks(frame: pl.DataFrame, size: int, catalog: Catalog, policy: s
     decided: list[pl.DataFrame] = []
     rejected: list[pl.DataFrame] = []
     law_rows: list[dict] = []
+    order = binding_order(frame, catalog, policy, as_of) if frame.height > size else None
     for start in range(0, max(frame.height, 1), size):
-        part = frame.slice(start, size)
+        part = frame.slice(start, size) if order is None else frame[order[start:start + size]]
         d, r, v = decide_chunk(part, catalog, policy, as_of, include_drafts, report, allow_stale)
         decided += d
         rejected.append(r)
@@ -53,6 +54,18 @@ def decide_in_chunks(frame: pl.DataFrame, size: int, catalog: Catalog, policy: s
         if progress is not None:
             progress(part.height)
     return decided, rejected, law_rows
+
+
+def binding_order(frame: pl.DataFrame, catalog: Catalog, policy: str | None, as_of) -> np.ndarray | None:
+    """The rows in the order of the versions they bind ((policy spec, the window of days between two
+    effective dates), stable), None where that is the input order: each chunk then holds few version
+    groups, and each group is compiled and run once per chunk it is in (a group's fixed cost is ~0.13 s
+    CPU however few its rows), not in every chunk. The decisions and rejects are sorted by row after."""
+    days, _ = decision_dates(frame, as_of, catalog.today(policy))
+    windows = np.searchsorted(_effective_days(catalog), days.to_numpy(), side="right")
+    keys = pl.DataFrame({"spec": policy_specs(frame, policy), "window": windows})
+    order = keys.with_row_index("__at").sort("spec", "window", maintain_order=True, nulls_last=True).get_column("__at")
+    return None if order.is_sorted() else order.to_numpy()
 
 
 def decide_chunk(frame: pl.DataFrame, catalog: Catalog, policy: str | None, as_of, include_drafts: bool,

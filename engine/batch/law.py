@@ -8,7 +8,8 @@ law's own view of each case computed as columns, `columnar/law_view.py`, as
 holds; that is `engine.decide.enforce.judge`, the judgment every path shares, which still
 judges, on the row's case dict, every row the columns cannot stand for (the reasons are
 counted in `LawJudgment.reasons`). A case whose events record a fee has its history judged
-per case (`judge_history`): a row whose case holds a recorded fee the law did not allow is
+per case (`judge_history`, by compiled code where nothing raises, as `decide`'s fast path
+judges it: the same verdict): a row whose case holds a recorded fee the law did not allow is
 re-decided by the scalar evaluator (which sets the unlawful part aside and warns); a row
 whose history only warns (a fee no version of the law could judge) keeps its columnar
 decision, with the history's warnings; a row whose decision breaks the law is taken out of
@@ -119,7 +120,8 @@ def judge_rows(catalog, main, bindings, decided: pl.DataFrame, cases: pl.DataFra
             out.judged += 1
             row, case = next(rows), next(dicts)
             if history and any(e["fee"] for e in case.get("events") or ()):
-                judged, warnings = judge_history(catalog, main, case, include_drafts, day, verdicts.get(pos))
+                judged, warnings = judge_history(catalog, main, case, include_drafts, day, verdicts.get(pos),
+                                                 compiled=True)
                 if warnings and judged["events"] != case["events"]:
                     out.redo.add(number)          # a fee lowered: the ledger and the rules see another case
                     out.lowered[number] = (judged, warnings)
@@ -183,7 +185,8 @@ def judge_histories(catalog, main, cases: pl.DataFrame, steps: tuple[str, ...], 
                                    cases_from_frame(picked, steps)):
         if not any(e["fee"] for e in case.get("events") or ()):
             continue
-        judged, notes = judge_history(catalog, main, case, include_drafts, day, found.verdicts.get(pos))
+        judged, notes = judge_history(catalog, main, case, include_drafts, day, found.verdicts.get(pos),
+                                     compiled=True)
         if notes and judged["events"] != case["events"]:
             lowered[row] = (judged, notes)      # a fee lowered: the ledger and the rules see another case
         elif notes:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from ..columnar.frame import AS_OF, ColumnType, item_struct, list_item, root_columns
+from ..columnar.frame import AS_OF, ColumnType, dtype_of, item_struct, list_item, root_columns
 from ..core.schema_check import load_schema
 from ..lang import types as T
 from ..policy.case import DUPLICATE_INVOICE
@@ -60,13 +60,30 @@ def schema_defaults() -> dict[str, object]:
 
 
 def _convert(raw: pl.Expr, dtype: ColumnType, typ: T.Type, label: pl.Expr, default=None) -> tuple[pl.Expr, pl.Expr]:
-    """(value in frame form, problem text or null) for one input column."""
-    value, flag, problem = convert_flagged(raw, dtype, typ, default)
+    """(value, a name as its text; problem text or null) for one input column (`_frame_form` gives the frame's form)."""
+    value, flag, problem = convert_flagged(raw, dtype, typ, default, names_as_text=True)
     return value, problem
 
 
-def convert_flagged(raw: pl.Expr, dtype: ColumnType, typ: T.Type, default=None) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(value in frame form, Boolean: the value has a problem, problem text or null) for one input column."""
+def _text_form(dtype: ColumnType) -> ColumnType:
+    """`dtype` with every Enum as text: the checks' form of a column, where a step outside the
+    policy's is still its name (`_cross_checks` names it)."""
+    if isinstance(dtype, pl.Enum):
+        return pl.String
+    if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
+        return pl.List(pl.Struct({f.name: _text_form(f.dtype) for f in dtype.inner.fields}))
+    return dtype
+
+
+def _frame_form(good: pl.DataFrame, columns: dict[str, T.Type]) -> pl.DataFrame:
+    """The checked rows with every column in the frame's form (`frame.dtype_of`: names as Enums)."""
+    return good.cast({name: dtype_of(typ) for name, typ in columns.items() if name in good.columns})
+
+
+def convert_flagged(raw: pl.Expr, dtype: ColumnType, typ: T.Type, default=None, names_as_text: bool = False
+                    ) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(value in frame form, Boolean: the value has a problem, problem text or null) for one input column;
+    a name of a closed set (a step) as its text with `names_as_text`."""
     inner = T.unwrap(typ)
     required = not isinstance(typ, T.Optional) and default is None
     if default is not None and isinstance(dtype, pl.Decimal) and isinstance(default, str):
@@ -119,8 +136,10 @@ def convert_flagged(raw: pl.Expr, dtype: ColumnType, typ: T.Type, default=None) 
         value, ok = raw.cast(pl.String), pl.lit(True)
         bad = pl.lit("")
         if isinstance(inner, T.Enum) and inner.members:
-            ok = value.is_in(list(inner.members))
             bad = pl.format("`{}` is not one of " + ", ".join(inner.members).replace("{", "").replace("}", ""), value)
+            code = value.cast(dtype_of(inner), strict=False)        # the frame's form: null where not a member
+            ok = code.is_not_null()
+            value = value if names_as_text else code
     if inner == T.DATE:
         outside = (value < _DAYS[0]) | (value > _DAYS[1])
         ok = ok & ~outside.fill_null(False)
@@ -262,8 +281,9 @@ def checked_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Se
             problems.append(rejects_of(long, _item_field(name, field), pl.col("?" + field)))
         problems.append(_item_checks(name, long))
         nested = long.group_by(ROW, maintain_order=True).agg(pl.struct(*fields).alias(name))
+        text_type = _text_form(pl.List(struct_type))
         base = base.join(nested, on=ROW, how="left", maintain_order="left").with_columns(
-            pl.col(name).fill_null(pl.lit([], dtype=pl.List(struct_type))).cast(pl.List(struct_type)))
+            pl.col(name).fill_null(pl.lit([], dtype=text_type)).cast(text_type))
         if name == "claims":
             empty = (pl.col(name).list.len() == 0) & ~pl.col(ROW).is_in(list(skipped))
             problems.append(rejects_of(base.filter(empty), pl.lit("claims"), pl.lit("needs at least one claim")))
@@ -274,7 +294,7 @@ def checked_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Se
                          for p in problems], how="vertical").drop_nulls("problem")
     rejects = rejects.sort("row", maintain_order=True)
     good = base.filter(~pl.col(ROW).is_in(rejects.get_column("row").implode()))
-    return good, rejects
+    return _frame_form(good, columns), rejects
 
 
 def _item_field(name: str, field: str) -> pl.Expr:

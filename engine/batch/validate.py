@@ -32,8 +32,9 @@ _NEWEST = pl.CompatLevel.newest()
 def _typed_lists(frame: pl.DataFrame) -> pl.DataFrame:
     """List columns with no item type (all empty or null: `list<null>`) as lists of the raw item struct."""
     fixes = {}
+    schema = frame.schema           # made anew by each `frame.schema`
     for name, typ in root_columns(()).items():
-        dtype = frame.schema.get(name)
+        dtype = schema.get(name)
         if isinstance(T.unwrap(typ), T.ListOf) and (dtype == pl.Null or dtype == pl.List(pl.Null)):
             item = list_item(typ)
             raw = pl.Struct({k: pl.Boolean if T.unwrap(t) == T.BOOL else pl.String for k, t in item.fields})
@@ -136,7 +137,8 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, steps: tuple[str, ...],
            days: np.ndarray, first: np.ndarray | None) -> tuple[pl.Series, np.ndarray, np.ndarray | None] | None:
     """(converted list column, per-row flag, per-row first invoice day for claims), or None when the layout has no such column.
 
-    The flag covers the conversion of every item and the item and cross checks (`_item_rules`).
+    The flag covers the conversion of every item and the item and cross checks (`_item_rules`),
+    and for claims a row without one.
     """
     struct_type = item_struct(typ)
     if name in frame.columns:
@@ -151,7 +153,8 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, steps: tuple[str, ...],
     if not items.height:
         empty = pl.DataFrame(schema={f.name: f.dtype for f in struct_type.fields})
         firsts = np.full(frame.height, np.iinfo(np.int64).min) if name == "claims" else None
-        return _as_lists(empty, offsets, struct_type, name), np.zeros(frame.height, dtype=bool), firsts
+        # a case needs at least one claim
+        return _as_lists(empty, offsets, struct_type, name), np.full(frame.height, name == "claims"), firsts
     lengths = np.diff(offsets)
     context = {"__as_of": _per_item(days, lengths)}         # only what the list's rules read (`_item_rules`)
     if name == "events":
@@ -169,6 +172,8 @@ def _lists(frame: pl.DataFrame, name: str, typ: T.Type, steps: tuple[str, ...],
     if name == "claims" and (lengths > 1).any():
         bad_items = bad_items | _repeated_invoices(checked.get_column("invoice"), lengths)
     row_bad = _any_per_row(bad_items, offsets)
+    if name == "claims":
+        row_bad = row_bad | (lengths == 0)      # a case needs at least one claim
     firsts = None
     if name == "claims":
         # the first invoice day per row, known only when every claim gives `issued` (as
@@ -208,12 +213,13 @@ def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Serie
     """(case frame of every row, Boolean: the row has a problem), or None when a list column is JSON text."""
     columns = root_columns(steps)
     lists = {n: t for n, t in columns.items() if isinstance(T.unwrap(t), T.ListOf)}
+    schema = frame.schema
     for name in lists:
-        dtype = frame.schema.get(name)
+        dtype = schema.get(name)
         if dtype is not None and not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
             return None
     days_series = as_of.cast(pl.Date).cast(pl.Int32)
-    out, flag = _base_plan(tuple(frame.schema.items()), steps)
+    out, flag = _base_plan(tuple(schema.items()), steps)
     base = collect(frame.lazy().select(pl.col(ROW), pl.lit(days_series).alias(AS_OF), **out, __bad=flag))
     bad = base.get_column("__bad").to_numpy().copy()
     days = days_series.cast(pl.Int64).fill_null(0).to_numpy()
@@ -232,9 +238,7 @@ def flag_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Serie
         bad = bad | got[1]
         if name == "claims":
             first = got[2]
-    base = base.drop("__bad").with_columns(added)
-    no_claims = base.select(pl.col("claims").list.len() == 0).to_series().to_numpy()
-    return base, pl.Series("bad", bad | no_claims, dtype=pl.Boolean)
+    return base.drop("__bad").with_columns(added), pl.Series("bad", bad, dtype=pl.Boolean)
 
 
 def to_case_frame(frame: pl.DataFrame, steps: tuple[str, ...], as_of: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:

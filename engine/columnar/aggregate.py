@@ -100,11 +100,18 @@ class _ListCtx:
     w: pl.Expr | None
 
     def item_at(self, which: str) -> pl.Expr:
-        """The item expression over the list's first or last item (shared positional columns)."""
+        """The item expression over the list's first or last item (shared positional columns), none
+        where the list is empty: a field of the item is none there already, anything else (`e.fee ??
+        0 NOK` is not) is taken only where the list has an item."""
         from .compile import ExprCompiler
         at = ExprCompiler(self.run, self.policy, loop=self.node.var, element=True,
                           pick=(_source_column(self.node), which))
-        return at.col(self.node.item).expr
+        value = at.col(self.node.item).expr
+        item = self.node.item
+        ref = checked_ref(item) if isinstance(item, ast.Path) and item.fields else None
+        if ref is not None and ref.kind == "var" and ref.name == self.node.var:
+            return value
+        return pl.when(self.lst.list.len() > 0).then(value)
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from ..run.runtime import Bound
 from .aggregate import aggregate_column, long_table, nested_aggregate
 from .claims_aside import claim_flags, claims_aside
 from .compile import ExprCompiler
-from .fallback import FAILED, per_case, to_python
+from .fallback import column_values, per_case
 from .frame import cases_from_frame, collect
+from .list_items import ListItems, list_items
 from .values import Col, NestedValues, NotColumnar, align, any_err
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class ColumnarRun:
         self._lazy = frame.lazy()
         self._frame: pl.DataFrame | None = frame
         self._input = frame              # the cases as given (their lists never change in a run)
-        self._one_item: dict[str, bool] = {}
+        self._items: dict[str, ListItems] = {}
         self.known_columns = set(frame.columns)
         self.height = frame.height       # rows never change in a run: no collect to know how many
         self._defs: dict[tuple[str, str], Col] = {}
@@ -109,25 +110,19 @@ class ColumnarRun:
         key = (column, which, tuple(fields))
         if key not in self._positional:
             name = self.fresh(f"p:{which}:{column}.{'.'.join(fields)}:")
-            if self.one_item(column):       # the list's flattened values are the items, one a row
-                flat = self._input.get_column(column).explode()
-                for f in fields:
-                    flat = flat.struct.field(f)
-                self.add_columns({name: flat})
-            else:
-                item = pl.element()
-                for f in fields:
-                    item = item.struct.field(f)
-                values = pl.col(column).list.eval(item)
-                self.add_columns({name: values.list.first() if which == "first" else values.list.last()})
+            self.add_columns({name: self._list_items(column).field(which, fields)})    # `list_items`
             self._positional[key] = name
         return pl.col(self._positional[key])
 
     def one_item(self, column: str) -> bool:
         """Whether every row holds exactly one item in list `column` (asked once a run)."""
-        if column not in self._one_item:
-            self._one_item[column] = self.height > 0 and bool((self._input.get_column(column).list.len() == 1).all())
-        return self._one_item[column]
+        return self.height > 0 and self._list_items(column).one_each
+
+    def _list_items(self, column: str) -> ListItems:
+        """List `column` of the cases by position (`list_items`), once a run."""
+        if column not in self._items:
+            self._items[column] = list_items(self._input.get_column(column))
+        return self._items[column]
 
     def aggregate(self, node: ast.Aggregate, policy: str) -> Col:
         """An aggregate node compiled once, however many expressions reach it."""
@@ -188,11 +183,8 @@ class ColumnarRun:
         """Run-time values of a definition, `FAILED` on rows where it (may have) failed."""
         key = (policy, name)
         if key not in self._py_defs:
-            col = self.definition(policy, name)
-            err = col.err if col.err is not None else pl.lit(False)
-            got = self.frame.select(col.expr.alias("v"), err.alias("e"))
-            values = to_python(got.get_column("v"), col)
-            self._py_defs[key] = [FAILED if bad else v for v, bad in zip(values, got.get_column("e").to_list())]
+            col = self.definition(policy, name)         # first: it may add the columns `frame` collects
+            self._py_defs[key] = column_values(self.frame, col)
         return self._py_defs[key]
 
     # ── materialising ─────────────────────────────────────────────────────────

@@ -135,3 +135,16 @@ def test_a_payment_is_before_the_first_invoice_only_when_every_claim_says_when_i
     (fast, fast_rejects), (slow, slow_rejects) = _both(_frame(rows))
     assert fast_rejects.equals(slow_rejects) and fast.equals(slow)
     assert slow_rejects.get_column("row").to_list() == [1] and fast.get_column(ROW).to_list() == [2]
+
+
+def test_both_checks_give_the_frame_layout_every_reader_takes():
+    """Names of a closed set (a step, a debtor's kind) are Enums of their members in the checked frame,
+    by either way in, exactly as `frame.frame_schema` (which `frame_from_cases` builds frames with) says."""
+    from engine.columnar.frame import frame_schema
+    rows = [{"case_id": "E", "events": [{"step": "purring", "date": "2026-02-01"}]}, {"case_id": "F"}]
+    (fast, _), (slow, _) = _both(_frame(rows))
+    want = frame_schema(STEPS)
+    for frame in (fast, slow):
+        assert {k: v for k, v in frame.schema.items() if k in want} == want
+    assert want["debtor.kind"] == pl.Enum(["consumer", "business"])
+    assert fast.get_column("events").to_list()[0][0]["step"] == "purring"      # read back as the name

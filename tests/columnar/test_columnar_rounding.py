@@ -32,3 +32,13 @@ def test_rounding_matches_decimal_half_up_and_marks_near_ties():
     assert ties[-4:] == [len(values) - 7, len(values) - 6, len(values) - 3, len(values) - 2]
     assert [i for i, p in enumerate(per_case) if p == TIE_REASON] == [i for i in ties if i != 0]
     assert per_case[0] == "kept" and all(type(x) is int for x in got)
+
+
+def test_a_tie_is_strictly_within_the_guard_on_either_side():
+    half, guard = UNIT // 2, 10 ** 16
+    values = [5 * UNIT + half + d for d in (-guard, -guard + 1, 0, guard - 1, guard)]
+    values += [-v for v in values]
+    per_case = np.full(len(values), None, dtype=object)
+    got = round_units(np.array(values, dtype=object), per_case)
+    assert got.tolist() == [5, 5, 6, 6, 6, -5, -5, -6, -6, -6] == [_by_decimal(v) for v in values]
+    assert [p == TIE_REASON for p in per_case] == [False, True, True, True, False] * 2

@@ -11,7 +11,7 @@ reduces the picked items at run time, and its compiled and columnar forms:
   still runs the step: `any`, `all` and `first` are decided by one element), and
   `loop_value`, the value read from the accumulator;
 - `list_form`: a Polars list expression (`c.lst` the list column, `c.x` the item
-  expression filtered by `c.w`, `c.item_at("first")` the item at a position);
+  expression filtered by `c.w`, `c.item_at("first")` the item at a position, none on an empty list);
 - `group_form`: the reduction of a long table grouped by case (`g.picked`, `g.where`).
 """
 from __future__ import annotations
@@ -104,12 +104,12 @@ def _group_count(k, g):
 
 
 def _list_positional(which: str) -> Callable:
-    # first/last(f(e)) is f(first/last e) on non-empty lists (f reads only the item and
-    # constants, and is elementwise); the item's fields at that position are columns
-    # shared by every first/last over the list (the ladder has six `last`s over events).
+    # first/last(f(e)) is f(first/last e) on non-empty lists, none on empty ones (f reads only
+    # the item and constants, and is elementwise); the item's fields at that position are
+    # columns shared by every first/last over the list (the ladder has six `last`s over events).
     def form(k, c):
         if c.w is None:
-            return k.pl.when(c.lst.list.len() > 0).then(c.item_at(which))
+            return c.item_at(which)
         return getattr(c.lst.list.eval(c.x).list, which)()
     return form
 
