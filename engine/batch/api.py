@@ -20,7 +20,7 @@ import polars as pl
 
 from ..check.pipeline import Catalog, load_catalog
 from ..core.errors import CaseError, PolicyError, UsageError
-from .chunk import decide_in_chunks
+from .chunk import CHUNK_ROWS, decide_in_chunks
 from .group import INTERNAL, BatchReport
 from .input_frame import check_policy_given, check_policy_name, input_frame, with_known_columns, with_row_numbers
 from .layout import describe_reject
@@ -46,9 +46,6 @@ def catalog_for(policies_dir: str | Path) -> Catalog:
         raise UsageError(f"policy folder `{policies_dir}` does not exist")
     stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in folder.rglob("*.yaml")))
     return _load(str(folder), stamp)
-
-
-CHUNK_ROWS = 100_000       # rows decided at a time by `decide_table`: memory stays bounded however big the table
 
 
 def decide_table(table: Any, policy: str | None = None, as_of: dt.date | str | None = None,

@@ -192,14 +192,14 @@ def batch(args: Namespace, stdout: TextIO, stderr: TextIO) -> int:
     log = _opened_log(args)
     try:
         for source, (chunk, read_rejects) in ((names.get(f), part) for f in files
-                                              for part in read_cases(f, ignore_unknown=args.ignore_unknown,
+                                              for part in read_cases(f, args.chunk_rows, ignore_unknown=args.ignore_unknown,
                                                                       delimiter=_delimiter(args), notice=noticed)):
             found = [pl.DataFrame(read_rejects, schema=REJECT_COLUMNS)] if read_rejects else []
             decided_rows: list[int] = []
             if chunk.height:
                 decided, problems = decide_table(chunk, args.policy, args.as_of, args.policies, args.include_drafts,
                                                  ignore_unknown=args.ignore_unknown, report=summary.report,
-                                                 allow_stale=getattr(args, "allow_stale", False))
+                                                 allow_stale=getattr(args, "allow_stale", False), chunk_rows=args.chunk_rows)
                 if decided.height:
                     if log is not None:     # logged before the decisions file is committed
                         from ..audit.batch_rows import log_rows

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ..check.pipeline import Catalog
 
-__all__ = ["case", "paths", "policies", "as_of", "policy", "include_drafts", "output_format", "lang", "color",
+__all__ = ["case", "paths", "policies", "as_of", "policy", "include_drafts", "output_format", "lang", "chunk_rows", "log", "color",
            "prove", "date_option", "checked_catalog", "POSITIONAL_HELP"]
 
 
@@ -86,6 +86,28 @@ def _locales() -> str:
     from ..policy.catalog_source import LOCAL
     from ..policy.locale import locale_codes
     return ", ".join(locale_codes([LOCAL] if os.path.isdir(LOCAL) else [])) or "none"
+
+
+def chunk_rows(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--chunk-rows", type=_rows, default=None, metavar="N",
+                     help="rows read and decided at a time (default 100000): larger is faster and needs more memory "
+                          "(docs/batch.md, \"Chunks\")")
+
+
+def _rows(text: str) -> int:
+    import argparse
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a number of rows: give a whole number of at least 1, e.g. 250000")
+    return value
+
+
+def log(cmd: argparse.ArgumentParser, help: str = "the decision log: a SQLite file or a postgresql:// URL (default: "
+                                                      "FRIST_LOG, else ./frist-decisions.sqlite)") -> None:
+    cmd.add_argument("--log", metavar="LOG", help=help)
 
 
 def color(cmd: argparse.ArgumentParser) -> None:

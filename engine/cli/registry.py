@@ -96,7 +96,7 @@ def _decide(cmd):
     _deciding(cmd)
     o.allow_stale(cmd)
     cmd.add_argument("--no-trace", action="store_true", help="omit the trace (fast path)")
-    _log_option(cmd, "also append the decision to the decision log at LOG (a file, or a postgresql:// URL)")
+    o.log(cmd, "also append the decision to the decision log at LOG (a file, or a postgresql:// URL)")
     o.lang(cmd, "the language of its lines on stderr (problems, `logged:`; the JSON stays): a locale file's ({}) (default: English)")
 
 
@@ -195,8 +195,9 @@ def _batch(cmd):
     o.output_format(cmd, ["text", "json"], help="the summary printed at the end")
     o.lang(cmd, "the summary's language: one with a locale file ({}) (default: English)")
     cmd.add_argument("--strict", action="store_true", help="stop at the first rejected row (exit 2)")
+    o.chunk_rows(cmd)
     cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
-    _log_option(cmd, "also append every decided row to the decision log at LOG (a file, or a postgresql:// URL)")
+    o.log(cmd, "also append every decided row to the decision log at LOG (a file, or a postgresql:// URL)")
 
 
 # --- the decision service and its log (engine/serve, engine/audit; docs/service.md) ---
@@ -204,15 +205,11 @@ def _batch(cmd):
 _LOG_ENV = {"FRIST_LOG": "the decision log: a SQLite file or a postgresql:// URL (default ./frist-decisions.sqlite)"}
 
 
-def _log_option(cmd, help: str = "the decision log: a SQLite file or a postgresql:// URL (default: FRIST_LOG, else ./frist-decisions.sqlite)") -> None:
-    cmd.add_argument("--log", metavar="LOG", help=help)
-
-
 def _serve(cmd):
     o.policies(cmd)
     cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; any other needs a token)")
     cmd.add_argument("--port", type=int, default=8080, help="port (default 8080)")
-    _log_option(cmd)
+    o.log(cmd)
     cmd.add_argument("--log-case", choices=["full", "hash"], default=None,
                      help="keep each case in the log (full, default) or only its sha256 (hash: cases hold personal data)")
     cmd.add_argument("--token-file", metavar="FILE", help="the bearer token clients must send (else FRIST_SERVE_TOKEN)")
@@ -224,7 +221,7 @@ def _serve(cmd):
 
 def _log(cmd):
     cmd.add_argument("action", choices=["verify", "export"], help="verify: check the hash chain; export: write Parquet")
-    _log_option(cmd)
+    o.log(cmd)
     cmd.add_argument("-o", "--output", help="export: the Parquet file to write")
     o.output_format(cmd, ["text", "json"])
     o.lang(cmd, _SAYS)
@@ -232,7 +229,7 @@ def _log(cmd):
 
 def _replay(cmd):
     cmd.add_argument("id", help="the log record's id (a response's Frist-Log-Id header)")
-    _log_option(cmd)
+    o.log(cmd)
     o.policies(cmd, "the policy folder the decision was made with; changed versions are read from its git history")
     cmd.add_argument("--case", metavar="FILE", help="the case file, when the log keeps only its sha256")
     o.output_format(cmd, ["text", "json"])

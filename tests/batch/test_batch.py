@@ -107,6 +107,31 @@ def test_json_number_for_money_is_rejected(tmp_path):
     assert code == 2 and rejects.get_column("field").to_list() == ["claims[0].amount"]
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_chunks_of_one_row_decide_and_reject_what_one_chunk_does(tmp_path, suffix):
+    """`--chunk-rows` changes how many rows are read and decided at a time, never the outcome:
+    each row in its own chunk (the rejected one among them) gives the default run's files."""
+    source = tmp_path / f"cases{suffix}"
+    write_input(source, GOOD[:2] + [BAD] + GOOD[2:])
+    outputs = {}
+    for rows in ("1", None):
+        target = tmp_path / f"decisions-{rows}{suffix}"
+        code, out, err = frist("batch", str(source), "-o", str(target), "--policy", "demo", "--as-of", "2026-03-02",
+                               "--policies", POLICIES, "--no-progress", *(["--chunk-rows", rows] if rows else []))
+        assert code == 2 and "4 input row(s) = 3 decided + 1 rejected" in out, err
+        rejects = pl.read_csv(tmp_path / f"decisions-{rows}{suffix}.rejects.csv", infer_schema=False)
+        outputs[rows] = (read_output(target), rejects.sort("row", "field").to_dicts())
+    assert outputs["1"] == outputs[None] and outputs[None][0] == WANT
+
+
+@pytest.mark.parametrize("rows", ["0", "-5", "many"])
+def test_a_chunk_size_that_is_no_number_of_rows_is_a_usage_error(tmp_path, rows):
+    write_input(tmp_path / "cases.csv", GOOD)
+    code, _, err = frist("batch", str(tmp_path / "cases.csv"), "-o", str(tmp_path / "x.csv"), "--policy", "demo",
+                         "--policies", POLICIES, "--chunk-rows", rows)
+    assert code == 2 and f"`{rows}` is not a number of rows" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize("args, message", [
     (["missing.parquet", "-o", "x.csv"], "does not exist"),
     (["cases.txt", "-o", "x.csv"], "unknown format"),
