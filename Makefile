@@ -37,9 +37,11 @@ test: install lint
 # After an intended change (a new law version, an edited ladder): rewrite the snapshots,
 # list which decisions changed, and show what to review before committing. Only the tests
 # that compare with a snapshot run (marked from their `snapshot` fixture in tests/conftest.py).
+# docs/law-enforces.md is generated from the catalog too (tests/review/test_law_page.py).
 snapshots: install
 	$(BIN)/python -m pytest tests -m snapshot --snapshot-update -p no:cacheprovider
-	git --no-pager diff --stat -- 'tests/*/__snapshots__'
+	$(BIN)/python -m engine.review.law_page
+	git --no-pager diff --stat -- 'tests/*/__snapshots__' docs/law-enforces.md
 
 # Build the wheel, install it in a fresh venv, run validate/decide/explain/batch from a
 # temporary folder outside the checkout (.ci/wheel-smoke).
