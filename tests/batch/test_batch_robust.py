@@ -212,10 +212,16 @@ def test_kill_9_mid_run_leaves_the_previous_output(tmp_path):
     target = tmp_path / "out.jsonl"
     target.write_text("previous decisions\n")
     (tmp_path / "out.jsonl.rejects.csv").write_text("previous rejects\n")
+    # Ten chunks: killed once the first chunk's decisions are on disk (the sink's hidden parts
+    # folder beside the target), the run is mid-way by construction, not by a guess of how long
+    # it takes (a sleep raced the run's end once the processes kept their bytecode).
     proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "batch", str(source), "-o", str(target),
-                             "--policies", POLICIES, "--no-progress"], cwd=tmp_path,
+                             "--policies", POLICIES, "--no-progress", "--chunk-rows", "10000"], cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(4)
+    deadline = time.monotonic() + 120
+    while not any(tmp_path.glob(".out.jsonl.*.parts/000000.parquet")) and proc.poll() is None:
+        assert time.monotonic() < deadline, "no chunk was decided in two minutes"
+        time.sleep(0.01)
     if proc.poll() is not None:
         pytest.skip("the run finished before it could be killed")
     proc.send_signal(signal.SIGKILL)
