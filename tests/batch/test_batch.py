@@ -191,3 +191,11 @@ def test_a_folder_of_files_names_each_rows_source(tmp_path):
     code, _, err = frist("batch", str(tmp_path / "in"), "-o", str(tmp_path / "in" / "out.csv"), "--policy", "demo",
                          "--policies", POLICIES)
     assert code == 2 and "inside the input folder" in err
+
+
+def test_the_chunk_size_the_help_names_is_the_one_used():
+    """`--chunk-rows`' help states the default (options.py stays light: it does not import the
+    batch package); this holds it to `CHUNK_ROWS`, so the two cannot drift."""
+    from engine.batch.chunk import CHUNK_ROWS
+    code, out, _ = frist("batch", "--help")
+    assert code == 0 and f"(default {CHUNK_ROWS})" in " ".join(out.split())
